@@ -1,0 +1,3 @@
+from mpycross.cli.toolchain import main
+
+main()

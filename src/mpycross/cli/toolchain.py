@@ -1,0 +1,43 @@
+"""`mpycross`: the toolchain command, one click subcommand per module.
+
+Subcommands are imported only when invoked so that `mpycross --help` and
+every command start fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from mpycross import __version__
+
+# subcommand name -> "module:attribute" of its click command
+SUBCOMMANDS = {
+    "compile": "mpycross.cli.cmd_compile:compile_command",
+    "dis": "mpycross.cli.cmd_dis:dis_command",
+    "inspect": "mpycross.cli.cmd_inspect:inspect_command",
+    "targets": "mpycross.cli.cmd_targets:targets_command",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return sorted(SUBCOMMANDS)
+
+    def get_command(self, ctx, name):
+        spec = SUBCOMMANDS.get(name)
+        if spec is None:
+            return None
+        module_name, attr = spec.split(":")
+        return getattr(importlib.import_module(module_name), attr)
+
+
+@click.group(cls=LazyGroup)
+@click.version_option(__version__, prog_name="mpycross")
+def cli():
+    """A pure-Python toolchain for MicroPython and CircuitPython .mpy files."""
+
+
+def main():
+    cli(prog_name="mpycross")

@@ -1,0 +1,402 @@
+"""The abstract syntax tree handed from the parser to the compiler passes.
+
+Node classes and field names follow CPython's `ast` module (3.11) so that the
+shapes are familiar, restricted to what MicroPython accepts (no `match`, no
+positional-only parameters, no `type` statements). Differences:
+
+* Nodes are frozen dataclasses; sequences are tuples.
+* Every node has `line`: the source line MicroPython's parser gives the parse
+  node it corresponds to, i.e. the line of the first token of the grammar
+  rule that built it (`py/parse.c`, `push_result_rule`). The code generator
+  uses it for the line-number table exactly where the reference compiler does.
+* f-strings never appear: MicroPython's lexer rewrites `f"a{x!r}"` into
+  `"a{!r}".format(x)` (`py/lexer.c`), so the parser produces that `Call`.
+* Adjacent string literals are already joined into one `Constant`.
+* `Constant.value` is `int`, `float`, `complex`, `str`, `bytes`, `bool`,
+  `None` or `Ellipsis`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    line: int = field(default=0, kw_only=True)
+
+
+# ---- module and statements -------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Module(Node):
+    body: tuple = ()
+
+
+@dataclass(frozen=True, slots=True)
+class arg(Node):
+    arg: str
+    annotation: Optional[Node] = None
+
+
+@dataclass(frozen=True, slots=True)
+class arguments(Node):
+    args: tuple = ()  # of arg
+    vararg: Optional[arg] = None
+    kwonlyargs: tuple = ()  # of arg
+    kw_defaults: tuple = ()  # of Node or None, one per kwonlyarg
+    kwarg: Optional[arg] = None
+    defaults: tuple = ()  # of Node, for the last len(defaults) args
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionDef(Node):
+    name: str
+    args: arguments
+    body: tuple
+    decorator_list: tuple = ()
+    returns: Optional[Node] = None
+
+
+@dataclass(frozen=True, slots=True)
+class AsyncFunctionDef(Node):
+    name: str
+    args: arguments
+    body: tuple
+    decorator_list: tuple = ()
+    returns: Optional[Node] = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClassDef(Node):
+    name: str
+    bases: tuple = ()
+    keywords: tuple = ()  # of keyword
+    body: tuple = ()
+    decorator_list: tuple = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Return(Node):
+    value: Optional[Node] = None
+
+
+@dataclass(frozen=True, slots=True)
+class Delete(Node):
+    targets: tuple
+
+
+@dataclass(frozen=True, slots=True)
+class Assign(Node):
+    targets: tuple  # a = b = value gives two targets
+    value: Node
+
+
+@dataclass(frozen=True, slots=True)
+class AugAssign(Node):
+    target: Node
+    op: str  # operator class name as in CPython: "Add", "Sub", "LShift", ...
+    value: Node
+
+
+@dataclass(frozen=True, slots=True)
+class AnnAssign(Node):
+    target: Node
+    annotation: Node
+    value: Optional[Node] = None
+    simple: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class For(Node):
+    target: Node
+    iter: Node
+    body: tuple
+    orelse: tuple = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AsyncFor(Node):
+    target: Node
+    iter: Node
+    body: tuple
+    orelse: tuple = ()
+
+
+@dataclass(frozen=True, slots=True)
+class While(Node):
+    test: Node
+    body: tuple
+    orelse: tuple = ()
+
+
+@dataclass(frozen=True, slots=True)
+class If(Node):
+    test: Node
+    body: tuple
+    orelse: tuple = ()  # an `elif` is a single nested If here, as in CPython
+
+
+@dataclass(frozen=True, slots=True)
+class withitem(Node):
+    context_expr: Node
+    optional_vars: Optional[Node] = None
+
+
+@dataclass(frozen=True, slots=True)
+class With(Node):
+    items: tuple
+    body: tuple
+
+
+@dataclass(frozen=True, slots=True)
+class AsyncWith(Node):
+    items: tuple
+    body: tuple
+
+
+@dataclass(frozen=True, slots=True)
+class Raise(Node):
+    exc: Optional[Node] = None
+    cause: Optional[Node] = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExceptHandler(Node):
+    type: Optional[Node] = None
+    name: Optional[str] = None
+    body: tuple = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Try(Node):
+    body: tuple
+    handlers: tuple = ()
+    orelse: tuple = ()
+    finalbody: tuple = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Assert(Node):
+    test: Node
+    msg: Optional[Node] = None
+
+
+@dataclass(frozen=True, slots=True)
+class alias(Node):
+    name: str  # dotted name for `import a.b`
+    asname: Optional[str] = None
+
+
+@dataclass(frozen=True, slots=True)
+class Import(Node):
+    names: tuple
+
+
+@dataclass(frozen=True, slots=True)
+class ImportFrom(Node):
+    module: Optional[str]
+    names: tuple  # `from m import *` is a single alias("*")
+    level: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Global(Node):
+    names: tuple
+
+
+@dataclass(frozen=True, slots=True)
+class Nonlocal(Node):
+    names: tuple
+
+
+@dataclass(frozen=True, slots=True)
+class Expr(Node):
+    value: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Pass(Node):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Break(Node):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Continue(Node):
+    pass
+
+
+# ---- expressions -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BoolOp(Node):
+    op: str  # "And" | "Or"
+    values: tuple
+
+
+@dataclass(frozen=True, slots=True)
+class NamedExpr(Node):
+    target: Node
+    value: Node
+
+
+@dataclass(frozen=True, slots=True)
+class BinOp(Node):
+    left: Node
+    op: str  # "Add", "Sub", "Mult", "MatMult", "Div", "Mod", "Pow", "LShift", "RShift", "BitOr", "BitXor", "BitAnd", "FloorDiv"
+    right: Node
+
+
+@dataclass(frozen=True, slots=True)
+class UnaryOp(Node):
+    op: str  # "Invert", "Not", "UAdd", "USub"
+    operand: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Lambda(Node):
+    args: arguments
+    body: Node
+
+
+@dataclass(frozen=True, slots=True)
+class IfExp(Node):
+    test: Node
+    body: Node
+    orelse: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Dict(Node):
+    keys: tuple  # None for a `**mapping` entry
+    values: tuple
+
+
+@dataclass(frozen=True, slots=True)
+class Set(Node):
+    elts: tuple
+
+
+@dataclass(frozen=True, slots=True)
+class comprehension(Node):
+    target: Node
+    iter: Node
+    ifs: tuple = ()
+    is_async: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ListComp(Node):
+    elt: Node
+    generators: tuple
+
+
+@dataclass(frozen=True, slots=True)
+class SetComp(Node):
+    elt: Node
+    generators: tuple
+
+
+@dataclass(frozen=True, slots=True)
+class DictComp(Node):
+    key: Node
+    value: Node
+    generators: tuple
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratorExp(Node):
+    elt: Node
+    generators: tuple
+
+
+@dataclass(frozen=True, slots=True)
+class Await(Node):
+    value: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Yield(Node):
+    value: Optional[Node] = None
+
+
+@dataclass(frozen=True, slots=True)
+class YieldFrom(Node):
+    value: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Compare(Node):
+    left: Node
+    ops: tuple  # of "Eq", "NotEq", "Lt", "LtE", "Gt", "GtE", "Is", "IsNot", "In", "NotIn"
+    comparators: tuple
+
+
+@dataclass(frozen=True, slots=True)
+class keyword(Node):
+    arg: Optional[str]  # None for `**mapping`
+    value: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Node):
+    func: Node
+    args: tuple = ()  # Starred for `*iterable`
+    keywords: tuple = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Constant(Node):
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Attribute(Node):
+    value: Node
+    attr: str
+    ctx: str = "Load"  # "Load" | "Store" | "Del"
+
+
+@dataclass(frozen=True, slots=True)
+class Subscript(Node):
+    value: Node
+    slice: Node
+    ctx: str = "Load"
+
+
+@dataclass(frozen=True, slots=True)
+class Starred(Node):
+    value: Node
+    ctx: str = "Load"
+
+
+@dataclass(frozen=True, slots=True)
+class Name(Node):
+    id: str
+    ctx: str = "Load"
+
+
+@dataclass(frozen=True, slots=True)
+class List(Node):
+    elts: tuple
+    ctx: str = "Load"
+
+
+@dataclass(frozen=True, slots=True)
+class Tuple(Node):
+    elts: tuple
+    ctx: str = "Load"
+
+
+@dataclass(frozen=True, slots=True)
+class Slice(Node):
+    lower: Optional[Node] = None
+    upper: Optional[Node] = None
+    step: Optional[Node] = None

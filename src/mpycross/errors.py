@@ -1,0 +1,54 @@
+"""Errors shared by every part of mpycross.
+
+Each carries what a user needs to act on it; the CLIs turn them into one
+line (or MicroPython's traceback format for syntax errors), never a Python
+traceback.
+"""
+
+from __future__ import annotations
+
+
+class MpyCrossError(Exception):
+    """Base of all errors mpycross reports to the user."""
+
+
+class CompileError(MpyCrossError):
+    """The source was rejected, as MicroPython's compiler rejects it.
+
+    `kind` is the MicroPython exception name ("SyntaxError",
+    "IndentationError", ...); `message` its text; `line` the 1-based line.
+    """
+
+    def __init__(self, message: str, filename: str = "<stdin>", line: int = 1, kind: str = "SyntaxError"):
+        super().__init__(message)
+        self.message = message
+        self.filename = filename
+        self.line = line
+        self.kind = kind
+
+    def traceback_text(self) -> str:
+        """The text MicroPython's mpy-cross prints for this error."""
+        return (
+            "Traceback (most recent call last):\n"
+            f'  File "{self.filename}", line {self.line}\n'
+            f"{self.kind}: {self.message}\n"
+        )
+
+
+class FormatError(MpyCrossError):
+    """A `.mpy` file could not be read: names the byte offset and what was expected."""
+
+    def __init__(self, message: str, offset: int | None = None, filename: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+        self.filename = filename
+
+    def __str__(self) -> str:
+        where = self.filename or "<bytes>"
+        at = f" at offset {self.offset}" if self.offset is not None else ""
+        return f"{where}{at}: {self.message}"
+
+
+class TargetError(MpyCrossError):
+    """An unknown or ambiguous target name."""
