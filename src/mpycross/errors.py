@@ -17,20 +17,27 @@ class CompileError(MpyCrossError):
 
     `kind` is the MicroPython exception name ("SyntaxError",
     "IndentationError", ...); `message` its text; `line` the 1-based line.
+    `scope` is the function name MicroPython prints after the line for
+    errors raised by the compiler proper (", in <module>"); parse errors
+    have none.
     """
 
-    def __init__(self, message: str, filename: str = "<stdin>", line: int = 1, kind: str = "SyntaxError"):
+    def __init__(self, message: str, filename: str = "<stdin>", line: int = 1,
+                 kind: str = "SyntaxError", scope: str | None = None):
         super().__init__(message)
         self.message = message
         self.filename = filename
         self.line = line
         self.kind = kind
+        self.scope = scope
 
     def traceback_text(self) -> str:
         """The text MicroPython's mpy-cross prints for this error."""
         return (
             "Traceback (most recent call last):\n"
-            f'  File "{self.filename}", line {self.line}\n'
+            f'  File "{self.filename}", line {self.line}'
+            + (f", in {self.scope}" if self.scope else "")
+            + "\n"
             f"{self.kind}: {self.message}\n"
         )
 
