@@ -1,0 +1,1 @@
+"""Import-time stand-in for the adafruit_bus_device package."""

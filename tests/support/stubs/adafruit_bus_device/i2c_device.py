@@ -1,0 +1,4 @@
+"""Import-time stand-in for adafruit_bus_device.i2c_device."""
+from _stub import make_getattr
+
+__getattr__ = make_getattr()
