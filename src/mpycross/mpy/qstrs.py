@@ -1,0 +1,72 @@
+"""Qstr helpers shared by the reader and the writer: the static qstr list and
+the v4/v5 qstr window.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from mpycross.resources import data_dir, load_toml
+
+
+@functools.cache
+def static_qstrs() -> tuple[str, ...]:
+    """Static qstrs; qstr number i + 1 is static_qstrs()[i] (formats/qstr/static.toml)."""
+    return tuple(load_toml(data_dir("formats") / "qstr" / "static.toml")["static"])
+
+
+@functools.cache
+def static_qstr_numbers() -> dict[str, int]:
+    return {s: i + 1 for i, s in enumerate(static_qstrs())}
+
+
+def encode_str(s: str) -> bytes:
+    # surrogateescape: names read from a file with invalid UTF-8 write back unchanged
+    return s.encode("utf-8", "surrogateescape")
+
+
+def decode_str(b: bytes) -> str:
+    return b.decode("utf-8", "surrogateescape")
+
+
+class QstrWindow:
+    """The qstr window of .mpy v4/v5 (py/persistentcode.c qstr_window_t).
+
+    Recently used non-static qstrs; a qstr found in it is written as its
+    distance from the head instead of its text.
+    """
+
+    def __init__(self, size: int):
+        self.size = size
+        self.idx = 0
+        self.window: list[str | None] = [None] * size
+
+    def push(self, qst: str) -> None:
+        # qstr_window_push
+        self.idx = (self.idx + 1) % self.size
+        self.window[self.idx] = qst
+
+    def pull(self, idx: int) -> str | None:
+        # qstr_window_pull: move entry idx to the head
+        w = self.window
+        qst = w[idx]
+        if idx > self.idx:
+            w[idx:self.size - 1] = w[idx + 1:self.size]
+            w[self.size - 1] = w[0]
+            idx = 0
+        w[idx:self.idx] = w[idx + 1:self.idx + 1]
+        w[self.idx] = qst
+        return qst
+
+    def access(self, distance: int) -> str | None:
+        # qstr_window_access: distance 0 is the head
+        return self.pull((self.idx + self.size - distance) % self.size)
+
+    def insert(self, qst: str) -> int | None:
+        """Writer side (qstr_window_insert): the distance if present, else None (and push)."""
+        for idx in range(self.size):
+            if self.window[idx] == qst:
+                self.pull(idx)
+                return (self.idx + self.size - idx) % self.size
+        self.push(qst)
+        return None
