@@ -13,7 +13,29 @@ positional-only parameters, no `type` statements). Differences:
   `"a{!r}".format(x)` (`py/lexer.c`), so the parser produces that `Call`.
 * Adjacent string literals are already joined into one `Constant`.
 * `Constant.value` is `int`, `float`, `complex`, `str`, `bytes`, `bool`,
-  `None` or `Ellipsis`.
+  `None` or `Ellipsis`.  A `str` holds MicroPython's exact bytes decoded with
+  UTF-8 and "surrogateescape" (the lexer is 8-bit clean, so invalid UTF-8
+  and escaped surrogates survive); encode it back the same way.  Names too.
+
+Lines.  For an expression, `line` is the line of its first token, not
+counting redundant parentheses around it: those are in `parens`, the line of
+each `(` from the outermost in (MicroPython keeps an `atom_paren` node for
+each, and compiling it sets that line).  A Tuple, generator or empty tuple
+written with parentheses owns them: its `line` is the `(` line.  So the
+first-token line of any expression is `parens[0]` if there are parens, else
+`line`.  `Attribute`, `Subscript` and `Call` also carry `trailer_line`, the
+line of their `.`, `[` or `(` token (MicroPython's trailer nodes).  A
+statement's `line` is its first token's; for a decorated function or class
+it is the `def` / `class` (`async`) token's, and each decorator expression
+has the line of its `@`.
+
+`Invalid` stands where MicroPython's grammar accepts something that its
+compiler then rejects and that these classes cannot express (a keyword
+argument whose left side is not a name, a dict/set display mixing `k: v`
+and plain items, arguments in an order the compiler refuses).  The compiler
+raises `SyntaxError(message)` when it reaches it; `line` is 0 when
+MicroPython's node there is a leaf (the line then comes from the enclosing
+node, as in compile.c).
 """
 
 from __future__ import annotations
@@ -25,6 +47,7 @@ from typing import Any, Optional
 @dataclass(frozen=True, slots=True)
 class Node:
     line: int = field(default=0, kw_only=True)
+    parens: tuple = field(default=(), kw_only=True)  # lines of enclosing redundant "(" (outermost first)
 
 
 # ---- module and statements -------------------------------------------------
@@ -348,6 +371,7 @@ class keyword(Node):
 @dataclass(frozen=True, slots=True)
 class Call(Node):
     func: Node
+    trailer_line: int = field(default=0, kw_only=True)  # line of the "(" token
     args: tuple = ()  # Starred for `*iterable`
     keywords: tuple = ()
 
@@ -360,6 +384,7 @@ class Constant(Node):
 @dataclass(frozen=True, slots=True)
 class Attribute(Node):
     value: Node
+    trailer_line: int = field(default=0, kw_only=True)  # line of the "." / "[" token
     attr: str
     ctx: str = "Load"  # "Load" | "Store" | "Del"
 
@@ -367,6 +392,7 @@ class Attribute(Node):
 @dataclass(frozen=True, slots=True)
 class Subscript(Node):
     value: Node
+    trailer_line: int = field(default=0, kw_only=True)  # line of the "." / "[" token
     slice: Node
     ctx: str = "Load"
 
@@ -400,3 +426,10 @@ class Slice(Node):
     lower: Optional[Node] = None
     upper: Optional[Node] = None
     step: Optional[Node] = None
+
+
+@dataclass(frozen=True, slots=True)
+class Invalid(Node):
+    """A construct the grammar accepts but the compiler rejects with `message`."""
+
+    message: str
