@@ -1,0 +1,371 @@
+"""`mpy-cross`: a drop-in for MicroPython's own command-line compiler.
+
+Options, usage text, messages, exit codes and where the output goes follow
+mpy-cross/main.c of MicroPython 1.29: one input file (or `-` for stdin), the
+`.mpy` written beside it (input name minus its last two characters, plus
+"mpy"), or to `-o FILE`, or to stdout for `-o -` and for stdin input.
+Syntax errors print MicroPython's traceback text and exit 1.
+
+`--target NAME` (not in the official tool) picks the firmware to compile for;
+it is handed to `mpycross.compile_source(target=...)`.
+
+Only `sys` and `os` are imported up front so that the command starts fast;
+the compiler is imported when there is something to compile.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# The .mpy version the default target emits; printed by --version as the
+# official tool does ("mpy-cross emitting mpy v6.3").
+DEFAULT_MPY_VERSION = "6.3"
+
+# mpy-cross/main.c: the architectures -march= accepts.
+ARCHES = (
+    "x86", "x64", "armv6", "armv6m", "armv7m", "armv7em", "armv7emsp",
+    "armv7emdp", "xtensa", "xtensawin", "rv32imc", "rv64imc", "host", "debug",
+)
+# mpy-cross/main.c: parse_rv32_flags_string
+RV32_FLAGS = {"zba": 1, "zcmp": 2}
+
+# mpy-cross/main.c: default heap size on a 64-bit host (printed by usage only)
+HEAP_SIZE = 2097152
+
+USAGE = """\
+usage: {prog} [<opts>] [-X <implopt>] [--] <input filename>
+Options:
+--version : show version information
+-o : output file for compiled bytecode (defaults to input filename with .mpy extension, or stdout if input is stdin)
+-s : source filename to embed in the compiled bytecode (defaults to input file)
+-v : verbose (trace various operations); can be multiple
+-O[N] : apply bytecode optimizations of level N
+--target <name> : compile for this firmware release (see `mpycross targets`; default micropython-1.29)
+
+Target specific options:
+-msmall-int-bits=number : set the maximum bits used to encode a small-int
+-march=<arch> : set architecture for native emitter;
+                x86, x64, armv6, armv6m, armv7m, armv7em, armv7emsp,
+                armv7emdp, xtensa, xtensawin, rv32imc, rv64imc, host, debug
+-march-flags=<flags> : set architecture-specific flags (can be either a dec/hex/bin value or a comma-separated flags string)
+                       supported flags for rv32imc: zba, zcmp
+
+Implementation specific options:
+  emit={{bytecode,native,viper}} -- set the default code emitter
+  heapsize=<n> -- set the heap size for the GC (default {heap})
+  source-lines    -- include source line numbers (default)
+  no-source-lines -- exclude source line numbers
+"""
+
+
+class Exit(Exception):
+    """Stop with this exit status (the message, if any, is already printed)."""
+
+    def __init__(self, status: int):
+        super().__init__(status)
+        self.status = status
+
+
+class Options:
+    """What the command line asked for."""
+
+    def __init__(self):
+        self.input: str | None = None
+        self.output: str | None = None
+        self.source_name: str | None = None
+        self.opt = 0
+        self.small_int_bits = 31
+        self.small_int_bits_given = False
+        self.emit = "bytecode"
+        self.arch: str | None = None
+        self.arch_flags: str | None = None
+        self.source_lines = True
+        self.target: str | None = None
+        self.verbose = 0
+        self.show_version = False
+
+
+def _prog() -> str:
+    return os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "mpy-cross"
+
+
+def usage() -> Exit:
+    """Print the usage text to stdout (as main.c does) and return the exit to raise."""
+    sys.stdout.write(USAGE.format(prog=_prog(), heap=HEAP_SIZE))
+    sys.stdout.flush()
+    return Exit(1)
+
+
+def _fail(message: str) -> Exit:
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+    return Exit(1)
+
+
+def c_strtol(text: str) -> tuple[int, str]:
+    """strtol(text, &end, 0): the value and the unparsed rest (base from the prefix)."""
+    s = text.lstrip(" \t\n\r\f\v")
+    i = 0
+    sign = 1
+    if i < len(s) and s[i] in "+-":
+        sign = -1 if s[i] == "-" else 1
+        i += 1
+    base = 10
+    if s[i:i + 2].lower() == "0x" and i + 2 < len(s) and s[i + 2] in "0123456789abcdefABCDEF":
+        base, i = 16, i + 2
+    elif s[i:i + 1] == "0":
+        base = 8
+    digits = "0123456789abcdef"[:base]
+    start = i
+    while i < len(s) and s[i].lower() in digits:
+        i += 1
+    if i == start:
+        return 0, text  # no conversion: end points at the start
+    return sign * int(s[start:i], base), s[i:]
+
+
+def _parse_arch_flags(flags: str) -> bool:
+    """mpy-cross/main.c: an integer (dec/hex/bin) or a comma list of rv32imc extensions."""
+    try:
+        value = int(flags, 0)
+        if value >= 0 and flags[:1] not in "+-":
+            return value & ~(RV32_FLAGS["zba"] | RV32_FLAGS["zcmp"]) == 0
+    except ValueError:
+        pass
+    collected = 0
+    for name in flags.split(","):
+        if name not in RV32_FLAGS:
+            return False
+        collected |= RV32_FLAGS[name]
+    return collected != 0
+
+
+def _implementation_option(opts: Options, value: str) -> None:
+    """One `-X` option (mpy-cross/main.c: pre_process_options)."""
+    if value in ("emit=bytecode", "emit=native", "emit=viper"):
+        opts.emit = value[5:]
+    elif value == "source-lines":
+        opts.source_lines = True
+    elif value == "no-source-lines":
+        opts.source_lines = False
+    elif value.startswith("heapsize="):
+        pass  # accepted for compatibility; a pure-Python compiler has no fixed heap
+    else:
+        raise usage()
+
+
+def parse_args(argv: list[str]) -> Options:
+    """Parse the arguments as mpy-cross/main.c does, in its order of checks."""
+    opts = Options()
+    # First pass: every -X option, wherever it is (main.c: pre_process_options).
+    for a, arg in enumerate(argv):
+        if arg == "-X":
+            if a + 1 >= len(argv):
+                raise usage()
+            _implementation_option(opts, argv[a + 1])
+
+    options_active = True
+    a = 0
+    while a < len(argv):
+        arg = argv[a]
+        if options_active and arg.startswith("-") and arg != "-":
+            if arg == "-X":
+                a += 1
+            elif arg == "--version":
+                opts.show_version = True
+                return opts
+            elif arg == "-v":
+                opts.verbose += 1
+            elif arg.startswith("-O"):
+                if arg[2:3] and arg[2] in "0123456789":
+                    opts.opt = int(arg[2]) & 0xF
+                else:
+                    opts.opt = len(arg[1:]) - len(arg[1:].lstrip("O"))
+            elif arg in ("-o", "-s", "--target"):
+                if a + 1 >= len(argv):
+                    raise usage()
+                a += 1
+                if arg == "-o":
+                    opts.output = argv[a]
+                elif arg == "-s":
+                    opts.source_name = argv[a].replace("\\", "/")
+                else:
+                    opts.target = argv[a]
+            elif arg.startswith("--target="):
+                opts.target = arg[len("--target="):]
+            elif arg.startswith("-msmall-int-bits="):
+                value, rest = c_strtol(arg[len("-msmall-int-bits="):])
+                if rest:
+                    raise usage()
+                opts.small_int_bits = value
+                opts.small_int_bits_given = True
+            elif arg.startswith("-march="):
+                arch = arg[len("-march="):]
+                if arch not in ARCHES:
+                    raise usage()
+                opts.arch = arch
+            elif arg.startswith("-march-flags="):
+                opts.arch_flags = arg[len("-march-flags="):]
+            elif arg == "--":
+                options_active = False
+            else:
+                raise usage()
+        else:
+            if opts.input is not None:
+                raise _fail("multiple input files")
+            opts.input = arg.replace("\\", "/")
+        a += 1
+
+    if opts.arch_flags is not None and opts.arch is not None:
+        if opts.arch != "rv32imc" or not _parse_arch_flags(opts.arch_flags):
+            raise _fail("unrecognised arch flags")
+    if opts.emit != "bytecode" and opts.arch is None:
+        raise _fail("arch not specified")
+    if opts.input is None:
+        raise _fail("no input file")
+    return opts
+
+
+def _version_text() -> str:
+    from mpycross import __version__
+
+    return f"mpycross v{__version__} (MicroPython v1.29 compatible); mpy-cross emitting mpy v{DEFAULT_MPY_VERSION}\n"
+
+
+def _os_error(err: OSError, path: str) -> Exit:
+    """MicroPython's text for a file it cannot open or read."""
+    if isinstance(err, IsADirectoryError):
+        return _fail("OSError: 21")  # open() succeeds on a directory in C; read() fails with EISDIR
+    return _fail(f"OSError: ({err.errno or 5}, \"can't open {path}\")")
+
+
+def _read_input(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as err:
+        raise _os_error(err, path) from None
+
+
+def default_output_name(input_path: str) -> str:
+    """mpy-cross/main.c: the input name minus its last two characters, plus "mpy"."""
+    return input_path[:-2] + "mpy"
+
+
+_UMASK: int | None = None
+
+
+def _umask() -> int:
+    global _UMASK
+    if _UMASK is None:
+        _UMASK = os.umask(0o022)
+        os.umask(_UMASK)
+    return _UMASK
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    """Write data to path via a temporary file in the same folder and os.replace.
+
+    A reader never sees a partial file, and a failed run leaves any previous
+    file untouched. The file gets the usual permissions (0666 minus umask).
+    """
+    import tempfile
+
+    folder = os.path.dirname(path) or "."
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _compile(opts: Options, source: bytes) -> bytes:
+    from mpycross import compile_source
+
+    filename = "<stdin>" if opts.input == "-" else opts.input
+    kwargs = {"opt": opts.opt}
+    if opts.target is not None:
+        kwargs["target"] = opts.target
+    if opts.source_name is not None:
+        kwargs["source_name"] = opts.source_name
+    if opts.small_int_bits_given:
+        kwargs["small_int_bits"] = opts.small_int_bits
+    if not opts.source_lines:
+        kwargs["include_source_lines"] = False
+    return compile_source(source, filename, **kwargs)
+
+
+def run(argv: list[str]) -> int:
+    """Run the command; return its exit status."""
+    opts = parse_args(argv)
+    if opts.show_version:
+        sys.stdout.write(_version_text())
+        return 0
+    if opts.emit != "bytecode":
+        raise _fail(f"mpy-cross: -X emit={opts.emit} (native code for -march={opts.arch}) is not supported yet")
+
+    from mpycross.errors import CompileError, MpyCrossError
+
+    source = _read_input(opts.input)
+    try:
+        data = _compile(opts, source)
+    except CompileError as err:
+        if opts.arch is not None and err.message == "invalid arch":
+            # The source asks for native code (@micropython.native/viper/asm_*)
+            # and -march was given: the official tool would emit machine code.
+            raise _fail(f"mpy-cross: native code for -march={opts.arch} is not supported yet") from None
+        sys.stderr.write(err.traceback_text())
+        return 1
+    except MpyCrossError as err:
+        raise _fail(f"mpy-cross: {err}") from None
+
+    to_stdout = opts.output == "-" or (opts.output is None and opts.input == "-")
+    if to_stdout:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return 0
+    out = opts.output if opts.output is not None else default_output_name(opts.input)
+    try:
+        write_atomically(out, data)
+    except OSError as err:
+        raise _os_error(err, out) from None
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `mpy-cross` command: never ends in a Python traceback."""
+    if argv is None:
+        argv = sys.argv[1:]
+    try:
+        status = run(argv)
+    except Exit as stop:
+        status = stop.status
+    except KeyboardInterrupt:
+        status = 130
+    except BrokenPipeError:
+        status = 1
+    except RecursionError:
+        sys.stderr.write("RuntimeError: maximum recursion depth exceeded\n")
+        status = 1
+    except MemoryError:
+        sys.stderr.write("MemoryError: out of memory\n")
+        status = 1
+    except Exception as err:  # last resort: one line, never a traceback
+        sys.stderr.write(f"mpy-cross: internal error: {type(err).__name__}: {err}\n")
+        status = 1
+    sys.exit(status)
+
+
+if __name__ == "__main__":
+    main()
