@@ -1,0 +1,18 @@
+/* platform.h: the only OS services mpyref uses. Porting to a board means
+ * rewriting platform.c: read a whole file, write bytes to the console, exit. */
+#ifndef MPYREF_PLATFORM_H
+#define MPYREF_PLATFORM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Read a whole file into a fresh buffer. Returns 0 on success. */
+int plat_read_file(const char *path, uint8_t **data, size_t *len);
+int plat_file_exists(const char *path);
+void plat_write_out(const char *s, size_t n);
+void plat_write_err(const char *s, size_t n);
+void plat_flush(void);
+void *plat_alloc(size_t n);     /* never returns NULL: exits 70 when memory is out */
+_Noreturn void plat_exit(int code);
+
+#endif
