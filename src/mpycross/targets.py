@@ -1,0 +1,199 @@
+"""Compilation targets: which firmware a `.mpy` is for, built from data.
+
+formats/targets.toml lists the releases and the named features;
+formats/versions.toml says what each `.mpy` version looks like. A `Target`
+joins them. Passes ask `target.has("fstrings")`, never compare versions.
+
+    resolve_target("micropython-1.18")  -> Target(mpy_version=5, ...)
+    resolve_target("circuitpython-10")  -> the newest CircuitPython 10.x
+    resolve_target("1.22")              -> the newest MicroPython 1.22.x
+
+Names are case-insensitive. An exact name or alias wins; otherwise the
+name's version is a prefix (by dotted component) and the newest matching
+release is chosen. Unknown names raise errors.TargetError listing the
+valid names.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+from mpycross.errors import TargetError
+from mpycross.resources import data_dir, load_toml
+
+FAMILIES = {"micropython": "micropython", "mp": "micropython", "circuitpython": "circuitpython",
+            "cp": "circuitpython"}
+MAGIC = {"micropython": "M", "circuitpython": "C"}
+
+
+def _vkey(release: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in release.split("."))
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str                     # "micropython-1.20.0", "circuitpython-9.2"
+    family: str                   # "micropython" or "circuitpython"
+    release: str                  # "1.20.0", "9.2"
+    base_release: str             # the MicroPython release whose compiler it matches
+    mpy_version: int              # header byte 1
+    mpy_sub_version: int          # v6 sub-version (0 before v6)
+    magic: str                    # header byte 0: "M" or "C"
+    small_int_bits: int           # header byte 3 written by default
+    bytecode: str                 # opcode table generation, formats/bytecode/<bytecode>.toml
+    format: dict = field(repr=False, compare=False, hash=False)   # versions.toml entry
+    features: frozenset = frozenset()
+    aliases: tuple = ()
+    full_release: str = ""        # CircuitPython: the patch release checked ("9.2.9")
+
+    @property
+    def mpy_version_name(self) -> str:
+        return self.format["name"]
+
+    @property
+    def display_name(self) -> str:
+        fam = "MicroPython" if self.family == "micropython" else "CircuitPython"
+        return f"{fam} {self.release}"
+
+    def has(self, feature: str) -> bool:
+        """Whether this target has the named feature (formats/targets.toml)."""
+        if feature not in _data()["all_features"]:
+            raise KeyError(f"unknown feature {feature!r}")
+        return feature in self.features
+
+    def loads(self, magic: str, version: int, sub_version: int, arch: int,
+              small_int_bits: int | None = None) -> str | None:
+        """None if this firmware loads a file with that header, else why not.
+
+        The rules of mp_raw_code_load (py/persistentcode.c): the magic and
+        version must match; v6 native code must match the sub-version too.
+        The firmware's own native arch and small-int size are a board matter
+        and are not checked here.
+        """
+        kind = {"M": "a MicroPython", "C": "a CircuitPython"}.get(magic, f"a foreign ({magic!r})")
+        if magic != self.magic:
+            return f"{self.display_name} cannot load this: it is {kind} .mpy (header {magic!r})"
+        if version != self.mpy_version:
+            return (f"{self.display_name} cannot load this: it is .mpy version {version}, "
+                    f"{self.display_name} loads version {self.mpy_version}")
+        if version >= 6 and arch != 0 and sub_version != self.mpy_sub_version:
+            return (f"{self.display_name} cannot load this: its native code is for .mpy "
+                    f"6.{sub_version}, {self.display_name} loads native code of 6.{self.mpy_sub_version}")
+        return None
+
+
+@functools.cache
+def _data() -> dict:
+    fmt = data_dir("formats")
+    targets = load_toml(fmt / "targets.toml")
+    versions = {v["name"]: v for v in load_toml(fmt / "versions.toml")["version"]}
+    features = targets["features"]
+    dialect = targets.get("dialect_features", {})
+    all_features = set(features) | set(dialect)
+    bits = targets["default_small_int_bits"]
+    out: list[Target] = []
+
+    def base_features(base: str) -> set[str]:
+        return {f for f, since in features.items() if _vkey(base) >= _vkey(since)}
+
+    for entry in targets["micropython"]:
+        rel = entry["release"]
+        v = versions[entry["mpy"]]
+        aliases = [f"mp-{rel}", rel]
+        if rel.endswith(".0"):
+            short = rel[:-2]
+            aliases += [f"micropython-{short}", f"mp-{short}", short]
+        out.append(Target(f"micropython-{rel}", "micropython", rel, rel, v["mpy_version"],
+                          v["sub_version"], "M", bits, v["bytecode"], v,
+                          frozenset(base_features(rel)), tuple(aliases)))
+    mp_by_release = {t.release: t for t in out}
+    for entry in targets["circuitpython"]:
+        rel, full, base = entry["release"], entry["full"], entry["base"]
+        base_t = mp_by_release[base]
+        unknown = set(entry["features"]) - set(dialect)
+        if unknown:
+            raise ValueError(f"formats/targets.toml: unknown dialect features {sorted(unknown)}")
+        aliases = (f"cp-{rel}", f"circuitpython-{full}", f"cp-{full}")
+        out.append(Target(f"circuitpython-{rel}", "circuitpython", rel, base, base_t.mpy_version,
+                          base_t.mpy_sub_version, "C", bits, base_t.bytecode, base_t.format,
+                          frozenset(base_features(base)) | frozenset(entry["features"]),
+                          aliases, full))
+    return {"targets": out, "all_features": frozenset(all_features), "features": features,
+            "dialect_features": dialect}
+
+
+def all_targets() -> list[Target]:
+    return list(_data()["targets"])
+
+
+def loaders(magic: str, version: int, sub_version: int = 0, arch: int = 0) -> list[Target]:
+    """The targets whose firmware loads a file with this header."""
+    return [t for t in all_targets() if t.loads(magic, version, sub_version, arch) is None]
+
+
+def loaders_summary(targets: list[Target]) -> str:
+    """"MicroPython 1.19 - 1.29; CircuitPython 9.2 - 10.2" (runs of consecutive releases)."""
+    everything = all_targets()
+    parts = []
+    for fam, label in (("micropython", "MicroPython"), ("circuitpython", "CircuitPython")):
+        order = [t for t in everything if t.family == fam]
+        chosen = {t.name for t in targets}
+        runs: list[list[Target]] = []
+        for i, t in enumerate(order):
+            if t.name in chosen:
+                if runs and i > 0 and order[i - 1].name in chosen:
+                    runs[-1].append(t)
+                else:
+                    runs.append([t])
+        for run in runs:
+            text = run[0].release if len(run) == 1 else f"{run[0].release} - {run[-1].release}"
+            parts.append(f"{label} {text}")
+    return ", ".join(parts) if parts else "no known release"
+
+
+def feature_names() -> dict[str, str]:
+    """Feature name -> where it comes from ("since 1.17" or the dialect note)."""
+    d = _data()
+    out = {name: f"MicroPython {since} and later" for name, since in d["features"].items()}
+    out.update(d["dialect_features"])
+    return out
+
+
+def _error(name: str, why: str) -> TargetError:
+    names = ", ".join(t.name for t in all_targets())
+    return TargetError(f"{why} {name!r}; valid targets: {names} "
+                       "(also aliases such as mp-1.22, cp-9, 1.18, circuitpython-10)")
+
+
+def resolve_target(name: str) -> Target:
+    """The Target a user's name means (see the module docstring)."""
+    if not isinstance(name, str) or not name.strip():
+        raise _error(str(name), "empty target name")
+    key = name.strip().lower()
+    targets = all_targets()
+    for t in targets:
+        if key == t.name or key in t.aliases:
+            return t
+    family, _, version = key.rpartition("-")
+    if not family and version in FAMILIES:
+        family, version = version, ""
+    if family:
+        fam = FAMILIES.get(family)
+        if fam is None:
+            raise _error(name, "unknown target family in")
+        candidates = [t for t in targets if t.family == fam]
+    else:
+        candidates = targets
+    if version:
+        try:
+            want = _vkey(version)
+        except ValueError:
+            raise _error(name, "unknown target") from None
+        candidates = [t for t in candidates if _vkey(t.release)[:len(want)] == want]
+    if not candidates:
+        raise _error(name, "unknown target")
+    families = {t.family for t in candidates}
+    if len(families) > 1:
+        raise _error(name, "ambiguous target")
+    return max(candidates, key=lambda t: _vkey(t.release))
