@@ -1,0 +1,510 @@
+"""MicroPython's tokeniser: source bytes -> tokens with line numbers.
+
+A re-implementation of `py/lexer.c` (MicroPython 1.29) with the same
+semantics, because the bytes the compiler emits depend on them:
+
+* the input is a byte stream; `\\r\\n` and `\\r` read as `\\n`, a NUL byte is an
+  invalid character, a final newline is added if missing;
+* any byte >= 0x80 may appear in an identifier (so a UTF-8 BOM is part of
+  the first name, and invalid UTF-8 goes through untouched);
+* NEWLINE / INDENT / DEDENT are produced here, with MicroPython's lines: a
+  NEWLINE carries the line where the logical line ended, INDENT / DEDENT the
+  line of the next token;
+* adjacent string literals are joined here (str with str, bytes with bytes);
+* f-strings are rewritten to `"...".format(...)` by injecting the argument
+  text back into the character stream, exactly as `lexer.c` does;
+* number tokens keep MicroPython's raw text (underscores dropped, `E` read
+  as `e`); their value is computed by `parse_number` when the parser takes
+  them, as `py/parse.c` does.
+
+Token kinds are MicroPython's names (`NAME`, `KW_IF`, `DEL_PAREN_OPEN`, ...).
+Problem tokens (`INVALID`, `LONELY_STRING_OPEN`, `DEDENT_MISMATCH`,
+`MALFORMED_FSTRING`) are ordinary tokens that no grammar rule accepts, so the
+parser reports them where MicroPython does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Keywords, in lexer.c's table order.  `__debug__` reads as True (optimisation
+# level 0, as mpy-cross runs by default).
+KEYWORDS = {
+    "False": "KW_FALSE", "None": "KW_NONE", "True": "KW_TRUE", "__debug__": "KW_TRUE",
+    "and": "KW_AND", "as": "KW_AS", "assert": "KW_ASSERT", "async": "KW_ASYNC",
+    "await": "KW_AWAIT", "break": "KW_BREAK", "class": "KW_CLASS",
+    "continue": "KW_CONTINUE", "def": "KW_DEF", "del": "KW_DEL", "elif": "KW_ELIF",
+    "else": "KW_ELSE", "except": "KW_EXCEPT", "finally": "KW_FINALLY", "for": "KW_FOR",
+    "from": "KW_FROM", "global": "KW_GLOBAL", "if": "KW_IF", "import": "KW_IMPORT",
+    "in": "KW_IN", "is": "KW_IS", "lambda": "KW_LAMBDA", "nonlocal": "KW_NONLOCAL",
+    "not": "KW_NOT", "or": "KW_OR", "pass": "KW_PASS", "raise": "KW_RAISE",
+    "return": "KW_RETURN", "try": "KW_TRY", "while": "KW_WHILE", "with": "KW_WITH",
+    "yield": "KW_YIELD",
+}
+KEYWORDS_B = {k.encode(): v for k, v in KEYWORDS.items()}
+
+# Operators and delimiters, longest first (lexer.c's tok_enc table).
+OPERATORS = [
+    (b"**=", "DEL_DBL_STAR_EQUAL"), (b"//=", "DEL_DBL_SLASH_EQUAL"),
+    (b"<<=", "DEL_DBL_LESS_EQUAL"), (b">>=", "DEL_DBL_MORE_EQUAL"),
+    (b"...", "ELLIPSIS"),
+    (b"**", "OP_DBL_STAR"), (b"//", "OP_DBL_SLASH"), (b"<<", "OP_DBL_LESS"),
+    (b">>", "OP_DBL_MORE"), (b"<=", "OP_LESS_EQUAL"), (b">=", "OP_MORE_EQUAL"),
+    (b"==", "OP_DBL_EQUAL"), (b"!=", "OP_NOT_EQUAL"), (b"->", "DEL_MINUS_MORE"),
+    (b":=", "OP_ASSIGN"), (b"+=", "DEL_PLUS_EQUAL"), (b"-=", "DEL_MINUS_EQUAL"),
+    (b"*=", "DEL_STAR_EQUAL"), (b"/=", "DEL_SLASH_EQUAL"), (b"%=", "DEL_PERCENT_EQUAL"),
+    (b"&=", "DEL_AMPERSAND_EQUAL"), (b"|=", "DEL_PIPE_EQUAL"), (b"^=", "DEL_CARET_EQUAL"),
+    (b"@=", "DEL_AT_EQUAL"),
+    (b"(", "DEL_PAREN_OPEN"), (b")", "DEL_PAREN_CLOSE"), (b"[", "DEL_BRACKET_OPEN"),
+    (b"]", "DEL_BRACKET_CLOSE"), (b"{", "DEL_BRACE_OPEN"), (b"}", "DEL_BRACE_CLOSE"),
+    (b",", "DEL_COMMA"), (b";", "DEL_SEMICOLON"), (b"~", "OP_TILDE"), (b":", "DEL_COLON"),
+    (b"<", "OP_LESS"), (b">", "OP_MORE"), (b"*", "OP_STAR"), (b"+", "OP_PLUS"),
+    (b"-", "OP_MINUS"), (b"&", "OP_AMPERSAND"), (b"|", "OP_PIPE"), (b"/", "OP_SLASH"),
+    (b"%", "OP_PERCENT"), (b"^", "OP_CARET"), (b"@", "OP_AT"), (b"=", "DEL_EQUAL"),
+    (b".", "DEL_PERIOD"),
+]
+# first byte -> candidates in longest-first order
+_OPS_BY_FIRST: dict[int, list[tuple[bytes, str]]] = {}
+for _text, _kind in OPERATORS:
+    _OPS_BY_FIRST.setdefault(_text[0], []).append((_text, _kind))
+
+_OPENERS = {"DEL_PAREN_OPEN", "DEL_BRACKET_OPEN", "DEL_BRACE_OPEN"}
+_CLOSERS = {"DEL_PAREN_CLOSE", "DEL_BRACKET_CLOSE", "DEL_BRACE_CLOSE"}
+
+# unicode.c: ASCII-only character classes
+_SPACE = frozenset(b" \t\n\v\f\r")
+_ALPHA = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_DIGIT = frozenset(b"0123456789")
+_XDIGIT = frozenset(b"0123456789abcdefABCDEF")
+_IDENT_HEAD = frozenset(set(_ALPHA) | {ord("_")} | set(range(0x80, 0x100)))
+_IDENT_TAIL = frozenset(_IDENT_HEAD | _DIGIT)
+_QUOTES = frozenset(b"'\"")
+
+_SIMPLE_ESCAPES = {
+    ord("\\"): 0x5C, ord("'"): 0x27, ord('"'): 0x22, ord("a"): 0x07, ord("b"): 0x08,
+    ord("t"): 0x09, ord("n"): 0x0A, ord("v"): 0x0B, ord("f"): 0x0C, ord("r"): 0x0D,
+}
+
+TAB_SIZE = 8
+
+
+@dataclass(slots=True)
+class Token:
+    """One token: MicroPython kind, value, line (and column, for tests)."""
+
+    type: str
+    value: object  # str for names, bytes for number text, str/bytes for literals
+    line: int
+    column: int = 0
+
+    def __repr__(self) -> str:
+        return f"Token({self.type}, {self.value!r}, line={self.line})"
+
+
+class LexerAbort(Exception):
+    """An error lexer.c raises directly (not via an invalid token)."""
+
+    def __init__(self, kind: str, message: str, line: int | None):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.line = line
+
+
+def normalise_source(source: bytes) -> bytes:
+    """Apply lexer.c's reader conversions: CR/CRLF -> LF, NUL -> 0x01, final LF."""
+    if b"\r" in source:
+        source = source.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    if b"\0" in source:
+        source = source.replace(b"\0", b"\x01")
+    if source and not source.endswith(b"\n"):
+        source += b"\n"
+    return source
+
+
+class Lexer:
+    """Produces MicroPython tokens one at a time (`next_token`)."""
+
+    def __init__(self, source: bytes):
+        self.src = normalise_source(source)
+        self.pos = 0
+        self.line = 1
+        self.line_start = 0  # index in src of the first char of the current line
+        self.indent_levels = [0]
+        self.emit_dent = 0
+        self.nested_bracket_level = 0
+        self.first = True
+
+    # ---- character helpers -------------------------------------------------
+
+    def _ch(self, offset: int = 0) -> int:
+        p = self.pos + offset
+        return self.src[p] if p < len(self.src) else -1
+
+    def _advance(self) -> None:
+        if self.src[self.pos] == 0x0A:
+            self.line += 1
+            self.line_start = self.pos + 1
+        self.pos += 1
+
+    def _column(self) -> int:
+        """1-based column of the current char, tabs to multiples of 8 (lexer.c next_char)."""
+        col = 1
+        for c in self.src[self.line_start:self.pos]:
+            if c == 0x09:
+                col = ((col - 1 + TAB_SIZE) // TAB_SIZE) * TAB_SIZE + 1
+            else:
+                col += 1
+        return col
+
+    def _skip_whitespace(self, stop_at_newline: bool) -> bool:
+        """lexer.c skip_whitespace: returns whether it stopped at a newline."""
+        src = self.src
+        n = len(src)
+        while self.pos < n:
+            c = src[self.pos]
+            if c == 0x0A:
+                if stop_at_newline and self.nested_bracket_level == 0:
+                    return True
+                self._advance()
+            elif c in _SPACE:
+                self.pos += 1
+            elif c == 0x23:  # '#'
+                end = src.find(b"\n", self.pos)
+                self.pos = n if end < 0 else end
+            elif c == 0x5C and self.pos + 1 < n and src[self.pos + 1] == 0x0A:
+                self.pos += 1
+                self._advance()
+            else:
+                break
+        return False
+
+    # ---- tokens ------------------------------------------------------------
+
+    def tokens(self):
+        """Yield tokens until and including END."""
+        while True:
+            tok = self.next_token()
+            yield tok
+            if tok.type == "END":
+                return
+
+    def next_token(self) -> Token:
+        tok = self._next_token()
+        if self.first:
+            # lexer.c mp_lexer_new: the first token must be in column 1
+            self.first = False
+            if tok.column != 1 and tok.type != "NEWLINE":
+                tok.type = "INDENT"
+        return tok
+
+    def _next_token(self) -> Token:
+        had_newline = self._skip_whitespace(True)
+        line = self.line
+        column = self._column() if (self.first or had_newline) else 0
+
+        if self.emit_dent < 0:
+            self.emit_dent += 1
+            return Token("DEDENT", None, line, column)
+        if self.emit_dent > 0:
+            self.emit_dent -= 1
+            return Token("INDENT", None, line, column)
+        if had_newline:
+            self._skip_whitespace(False)
+            kind = "NEWLINE"
+            num_spaces = self._column() - 1
+            top = self.indent_levels[-1]
+            if num_spaces > top:
+                self.indent_levels.append(num_spaces)
+                self.emit_dent += 1
+            elif num_spaces < top:
+                while num_spaces < self.indent_levels[-1]:
+                    self.indent_levels.pop()
+                    self.emit_dent -= 1
+                if num_spaces != self.indent_levels[-1]:
+                    kind = "DEDENT_MISMATCH"
+            return Token(kind, None, line, column)
+
+        c = self._ch()
+        if c < 0:
+            return Token("END", None, line, column)
+        if self._is_string_start():
+            return self._string(line, column)
+        if c in _IDENT_HEAD:
+            return self._name(line, column)
+        if c in _DIGIT or (c == 0x2E and self._ch(1) in _DIGIT):
+            return self._number(line, column)
+        return self._operator(line, column)
+
+    def _name(self, line: int, column: int) -> Token:
+        src = self.src
+        start = self.pos
+        p = start + 1
+        n = len(src)
+        while p < n and src[p] in _IDENT_TAIL:
+            p += 1
+        self.pos = p
+        text = src[start:p]
+        kw = KEYWORDS_B.get(text)
+        if kw is not None:
+            return Token(kw, text.decode(), line, column)
+        return Token("NAME", text.decode("utf-8", "surrogateescape"), line, column)
+
+    def _number(self, line: int, column: int) -> Token:
+        src = self.src
+        n = len(src)
+        c = src[self.pos]
+        forced_integer = False
+        if c == 0x2E:
+            kind = "FLOAT_OR_IMAG"
+        else:
+            kind = "INTEGER"
+            if c == 0x30 and (self._ch(1) | 0x20) in (0x62, 0x6F, 0x78):  # 0b 0o 0x
+                forced_integer = True
+        out = bytearray([c])
+        p = self.pos + 1
+        while p < n:
+            c = src[p]
+            if not forced_integer and c in (0x65, 0x45):  # e E
+                kind = "FLOAT_OR_IMAG"
+                out.append(0x65)
+                p += 1
+                if p < n and src[p] in (0x2B, 0x2D):
+                    out.append(src[p])
+                    p += 1
+            elif c in _ALPHA or c in _DIGIT or c == 0x2E:
+                if c in (0x2E, 0x6A, 0x4A):  # . j J
+                    kind = "FLOAT_OR_IMAG"
+                out.append(c)
+                p += 1
+            elif c == 0x5F:  # '_' is dropped wherever it appears
+                p += 1
+            else:
+                break
+        self.pos = p
+        return Token(kind, bytes(out), line, column)
+
+    def _operator(self, line: int, column: int) -> Token:
+        src = self.src
+        c = src[self.pos]
+        for text, kind in _OPS_BY_FIRST.get(c, ()):
+            if src.startswith(text, self.pos):
+                self.pos += len(text)
+                if kind in _OPENERS:
+                    self.nested_bracket_level += 1
+                elif kind in _CLOSERS:
+                    self.nested_bracket_level -= 1
+                return Token(kind, text.decode(), line, column)
+        # `!` not followed by `=`, or any other unknown byte: one char consumed
+        self.pos += 1 if c != 0x0A else 0
+        if c == 0x0A:  # cannot happen: newlines are handled above
+            self._advance()
+        return Token("INVALID", None, line, column)
+
+    # ---- strings -----------------------------------------------------------
+
+    def _is_string_start(self) -> bool:
+        """lexer.c is_string_or_bytes (with f-strings and t-strings)."""
+        c0 = self._ch()
+        if c0 in _QUOTES:
+            return True
+        c1 = self._ch(1)
+        if c0 in (0x72, 0x75, 0x62, 0x66, 0x74) and c1 in _QUOTES:  # r u b f t
+            return True
+        if self._ch(2) in _QUOTES:
+            pair = bytes((c0 & 0xFF, c1 & 0xFF)) if c0 >= 0 and c1 >= 0 else b""
+            return pair in (b"rf", b"fr", b"rt", b"tr", b"rb", b"br")
+        return False
+
+    def _string(self, line: int, column: int) -> Token:
+        """Read adjacent string/bytes literals into one token (lexer.c mp_lexer_to_next)."""
+        kind = None
+        value = bytearray()
+        fstring_args = bytearray()
+        problem = None  # kind of problem token (the last one found wins, as in lexer.c)
+        while True:
+            c0, c1 = self._ch(), self._ch(1)
+            is_raw = is_fstring = is_tstring = False
+            this_kind = "STRING"
+            n_char = 0
+            if c0 == 0x75:  # u
+                n_char = 1
+            elif c0 == 0x62:  # b
+                this_kind = "BYTES"
+                n_char = 1
+                if c1 == 0x72:
+                    is_raw = True
+                    n_char = 2
+            elif c0 == 0x72:  # r
+                is_raw = True
+                n_char = 1
+                if c1 == 0x62:
+                    this_kind = "BYTES"
+                    n_char = 2
+                elif c1 == 0x66:
+                    is_fstring = True
+                    n_char = 2
+                elif c1 == 0x74:
+                    is_tstring = True
+                    n_char = 2
+            elif c0 == 0x66:  # f
+                is_fstring = True
+                n_char = 1
+                if c1 == 0x72:
+                    is_raw = True
+                    n_char = 2
+            elif c0 == 0x74:  # t
+                is_tstring = True
+                n_char = 1
+                if c1 == 0x72:
+                    is_raw = True
+                    n_char = 2
+            if is_tstring:
+                # t-strings build a string.templatelib call; not supported here
+                raise LexerAbort("SyntaxError", "t-strings are not supported by mpycross", line)
+            if kind is None:
+                kind = this_kind
+            elif problem is not None or kind != this_kind:
+                # str and bytes don't join (nor does anything after a bad
+                # literal): the next literal starts a new token
+                break
+            self.pos += n_char
+            problem = self._string_literal(value, fstring_args, kind, is_raw, is_fstring) or problem
+            self._skip_whitespace(True)
+            if not self._is_string_start():
+                break
+
+        if fstring_args:
+            # switch into injecting `.format(args)` into the character stream
+            fstring_args += b")"
+            self.src = self.src[:self.pos] + bytes(fstring_args) + self.src[self.pos:]
+        data = bytes(value)
+        if problem is not None:
+            return Token(problem, None, line, column)
+        if kind == "STRING":
+            return Token("STRING", data.decode("utf-8", "surrogateescape"), line, column)
+        return Token("BYTES", data, line, column)
+
+    def _string_literal(self, value: bytearray, fstring_args: bytearray, kind: str,
+                        is_raw: bool, is_fstring: bool) -> str | None:
+        """Read one literal at the quote; append to value.  Returns a problem token kind or None."""
+        src = self.src
+        quote = src[self.pos]
+        self._advance()
+        if self._ch() == quote and self._ch(1) == quote:
+            self.pos += 2
+            num_quotes = 3
+        else:
+            num_quotes = 1
+        if is_fstring and not fstring_args:
+            fstring_args += b".format("
+        problem = None
+        n_closing = 0
+        n = len(src)
+        while self.pos < len(self.src) and n_closing < num_quotes:
+            src = self.src
+            n = len(src)
+            c = src[self.pos]
+            if c == 0x0A and num_quotes == 1:
+                break
+            if c == quote:
+                n_closing += 1
+                value.append(c)
+                self._advance()
+                continue
+            n_closing = 0
+            if is_fstring and c == 0x7B:  # '{'
+                self._advance()
+                if self._ch() == 0x7B:
+                    # "{{" passes through unchanged, for str.format
+                    value.append(0x7B)
+                    self._advance()
+                else:
+                    # wrap each argument in (): f"{a,b}" -> "{}".format((a,b),)
+                    # Like lexer.c this only counts brackets: it stops at the
+                    # first ':' or '}' (or '!r'/'!s' before ':' or '}') at level 0.
+                    fstring_args.append(0x28)
+                    start = len(fstring_args)
+                    level = 0
+                    while self.pos < len(self.src):
+                        c = self.src[self.pos]
+                        if level == 0 and (
+                            c in (0x3A, 0x7D)
+                            or (c == 0x21 and self._ch(1) in (0x72, 0x73) and self._ch(2) in (0x3A, 0x7D))
+                        ):
+                            break
+                        if c in (0x5B, 0x7B):
+                            level += 1
+                        elif c in (0x5D, 0x7D):
+                            level -= 1
+                        fstring_args.append(c)
+                        self._advance()
+                    if fstring_args[-1] == 0x3D:  # '='
+                        # f'{a=}' -> 'a={}'.format(a)
+                        value += fstring_args[start:]
+                        del fstring_args[-1]
+                    if len(fstring_args) == start:
+                        problem = "MALFORMED_FSTRING"
+                    fstring_args += b"),"
+                value.append(0x7B)
+                continue
+            if c == 0x5C:  # backslash
+                self._advance()
+                c = self._ch()
+                if c < 0:
+                    break
+                if is_raw:
+                    # raw strings keep the backslash and the escaped char
+                    value.append(0x5C)
+                    code = c
+                elif c == 0x0A:
+                    self._advance()
+                    continue
+                else:
+                    code = _SIMPLE_ESCAPES.get(c)
+                if code is None:
+                    if c in (0x75, 0x55) and kind == "BYTES":  # b'\u1234' == b'\\u1234'
+                        value.append(0x5C)
+                        code = c
+                    elif c in (0x78, 0x75, 0x55):  # x u U
+                        ndigits = 2 if c == 0x78 else 4 if c == 0x75 else 8
+                        code = 0
+                        for _ in range(ndigits):
+                            self._advance()
+                            d = self._ch()
+                            if d < 0 or d not in _XDIGIT:
+                                problem = "INVALID"
+                                code = 0
+                                break
+                            code = code * 16 + int(chr(d), 16)
+                    elif c == 0x4E:  # N
+                        raise LexerAbort("NotImplementedError", "unicode name escapes", None)
+                    elif 0x30 <= c <= 0x37:
+                        code = c - 0x30
+                        digits = 3
+                        while 0x30 <= self._ch(1) <= 0x37:
+                            digits -= 1
+                            if digits == 0:
+                                break
+                            self._advance()
+                            code = code * 8 + self._ch() - 0x30
+                    else:
+                        # unknown escape: kept verbatim as backslash + char
+                        value.append(0x5C)
+                        code = c
+                if kind == "STRING" and code < 0x110000:
+                    value += chr(code).encode("utf-8", "surrogatepass")
+                elif kind == "BYTES" and code < 0x100:
+                    value.append(code)
+                else:
+                    problem = "INVALID"
+                if self.pos < len(self.src):
+                    self._advance()
+                continue
+            value.append(c)
+            self._advance()
+        if n_closing < num_quotes:
+            problem = "LONELY_STRING_OPEN"
+        if n_closing:
+            del value[len(value) - n_closing:]
+        return problem
