@@ -129,8 +129,11 @@ class Header:
 
     @property
     def version_name(self) -> str:
-        """"6.3" for v6, "5" for older versions."""
-        return f"{self.version}.{self.sub_version}" if self.version >= 6 else str(self.version)
+        """"6.3" for v6 with native code, "6" for bytecode-only v6 (whose header does
+        not record the sub-version: py/persistentcode.c mp_raw_code_save), "5" before v6."""
+        if self.version >= 6 and self.arch != 0:
+            return f"{self.version}.{self.sub_version}"
+        return str(self.version)
 
 
 @dataclass
@@ -153,6 +156,8 @@ class RawCode:
     arg_names: list[str] = field(default_factory=list)
     consts: list[object] = field(default_factory=list)
     qstr_links: list[tuple[int, str]] = field(default_factory=list)
+    # where the reader found it (not part of the format; for messages)
+    file_offset: int | None = field(default=None, compare=False, repr=False)
 
     def walk(self):
         """This raw code and all its descendants, depth first."""

@@ -202,7 +202,7 @@ def _read_raw_code_v6(s: _Stream, depth: int) -> RawCode:
         raise s.error("raw code nested too deeply")
     start = s.pos
     kind_len = s.uint("a raw code's kind and length")
-    rc = RawCode(kind=model.KINDS[kind_len & 3])
+    rc = RawCode(kind=model.KINDS[kind_len & 3], file_offset=start)
     has_children = kind_len & 4
     rc.fun_data = s.take(kind_len >> 3, f"{rc.kind} code")
     if rc.kind == "bytecode":
@@ -305,9 +305,10 @@ class _OldReader:
         start = s.pos
         if self.version <= 3:
             rc = self._bytecode_v3()
+            rc.file_offset = start
         else:
             kind_len = s.uint("a raw code's kind and length")
-            rc = RawCode(kind=model.KINDS[kind_len & 3])
+            rc = RawCode(kind=model.KINDS[kind_len & 3], file_offset=start)
             n = kind_len >> 2
             if rc.kind == "bytecode":
                 self._bytecode_v45(rc, n, start)

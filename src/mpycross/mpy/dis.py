@@ -1,0 +1,285 @@
+"""Disassemble an `MpyFile`: header, tables, and each raw code's prelude,
+argument names, line table and instructions, in the words of MicroPython's
+own disassembler (py/showbc.c mp_bytecode_print, tools/mpy-tool.py).
+
+`disassemble(mpy) -> dict` gives the structure (what `mpycross dis --json`
+prints); `format_text(listing) -> str` the text.
+"""
+
+from __future__ import annotations
+
+from mpycross.errors import FormatError
+from mpycross.mpy.model import ComplexConst, FloatConst, MpyFile, RawCode
+from mpycross.mpy.opcodes import DecodeError, decode, opcode_table
+from mpycross.mpy.prelude import decode_line_info, decode_prelude
+
+# py/objtype.c mp_unary_op_method_name / mp_binary_op_method_name
+_METHOD = {
+    "POSITIVE": "__pos__", "NEGATIVE": "__neg__", "INVERT": "__invert__", "NOT": "<not>",
+    "LESS": "__lt__", "MORE": "__gt__", "EQUAL": "__eq__", "LESS_EQUAL": "__le__",
+    "MORE_EQUAL": "__ge__", "NOT_EQUAL": "__ne__", "IN": "__contains__", "IS": "<is>",
+    "EXCEPTION_MATCH": "<exception match>", "DIVMOD": "__divmod__",
+}
+for _op, _m in (("OR", "or"), ("XOR", "xor"), ("AND", "and"), ("LSHIFT", "lshift"),
+                ("RSHIFT", "rshift"), ("ADD", "add"), ("SUBTRACT", "sub"), ("MULTIPLY", "mul"),
+                ("MAT_MULTIPLY", "matmul"), ("FLOOR_DIVIDE", "floordiv"),
+                ("TRUE_DIVIDE", "truediv"), ("MODULO", "mod"), ("POWER", "pow")):
+    _METHOD[_op] = f"__{_m}__"
+    _METHOD["INPLACE_" + _op] = f"__i{_m}__"
+
+# py/runtime0.h MP_SCOPE_FLAG_*
+_SCOPE_FLAGS = ((0x01, "GENERATOR"), (0x02, "VARKEYWORDS"), (0x04, "VARARGS"), (0x08, "DEFKWARGS"))
+
+
+def const_repr(o) -> str:
+    if isinstance(o, (FloatConst, ComplexConst)):
+        return o.text
+    if o is Ellipsis:
+        return "Ellipsis"
+    if isinstance(o, tuple):
+        inner = ", ".join(const_repr(x) for x in o)
+        return f"({inner},)" if len(o) == 1 else f"({inner})"
+    return repr(o)
+
+
+def _json_const(o):
+    if isinstance(o, (FloatConst, ComplexConst)):
+        return {"type": "float" if isinstance(o, FloatConst) else "complex", "text": o.text}
+    if isinstance(o, bytes):
+        return {"type": "bytes", "hex": o.hex(), "repr": repr(o)}
+    if isinstance(o, tuple):
+        return {"type": "tuple", "items": [_json_const(x) for x in o]}
+    if o is Ellipsis:
+        return {"type": "ellipsis"}
+    if isinstance(o, bool) or o is None:
+        return o
+    if isinstance(o, int):
+        return {"type": "int", "value": str(o)} if abs(o) >= 1 << 53 else o
+    if isinstance(o, float):
+        return {"type": "float", "text": repr(o)}
+    if isinstance(o, complex):
+        return {"type": "complex", "text": repr(o)}
+    if isinstance(o, str):
+        return o
+    return {"type": type(o).__name__, "repr": repr(o)}
+
+
+class _Context:
+    def __init__(self, mpy: MpyFile):
+        self.mpy = mpy
+        self.version = mpy.header.version
+        self.table = opcode_table({2: "v2", 3: "v3", 4: "v4", 5: "v5"}.get(self.version, "v6"))
+        self.layout = "v5" if self.version >= 5 else "v2"
+        self.cache_lookup = bool(mpy.header.flags & 1) and self.version <= 4
+        self.counter = 0
+
+    def error(self, rc: RawCode, message: str) -> FormatError:
+        return FormatError(message, rc.file_offset, self.mpy.filename)
+
+    def qstr_at(self, index: int) -> str:
+        t = self.mpy.qstr_table
+        return t[index] if 0 <= index < len(t) else f"<qstr index {index} out of range>"
+
+
+def disassemble(mpy: MpyFile) -> dict:
+    """The whole file as plain data (JSON-ready)."""
+    ctx = _Context(mpy)
+    h = mpy.header
+    out = {
+        "file": mpy.filename,
+        "size": mpy.size,
+        "header": {
+            "magic": h.magic, "version": h.version, "sub_version": h.sub_version,
+            "version_name": h.version_name, "feature_byte": h.feature, "flags": h.flags,
+            "arch": h.arch_name, "arch_flags": h.arch_flags, "small_int_bits": h.small_int_bits,
+            "qstr_window_size": h.qstr_window_size,
+        },
+        "source_file": mpy.source_name,
+    }
+    if h.version >= 6:
+        out["qstr_table"] = list(mpy.qstr_table)
+        out["obj_table"] = [_json_const(o) for o in mpy.obj_table]
+        out["obj_table_repr"] = [const_repr(o) for o in mpy.obj_table]
+    out["raw_code"] = _raw_code(ctx, mpy.root)
+    return out
+
+
+def _prelude_dict(ctx: _Context, rc: RawCode, offset: int) -> tuple[dict, object]:
+    try:
+        p = decode_prelude(rc.fun_data, offset, ctx.layout, ctx.version)
+    except DecodeError as e:
+        raise ctx.error(rc, f"bad prelude: {e}") from None
+    if ctx.version >= 6:
+        name = ctx.qstr_at(p.simple_name_index)
+        source = ctx.qstr_at(0)
+        args = [ctx.qstr_at(i) for i in p.arg_name_indices]
+    else:
+        name = rc.qstrs[0] if rc.qstrs else "?"
+        source = rc.qstrs[1] if len(rc.qstrs) > 1 else "?"
+        args = list(rc.arg_names)
+    flags = [n for bit, n in _SCOPE_FLAGS if p.scope_flags & bit]
+    lines = [{"bc": bc, "line": line}
+             for bc, line in [(0, 1)] + decode_line_info(rc.fun_data, p.line_info_offset, p.line_info_end)]
+    return {
+        "simple_name": name, "source_file": source, "arg_names": args,
+        "n_state": p.n_state, "n_exc_stack": p.n_exc_stack, "scope_flags": p.scope_flags,
+        "scope_flag_names": flags, "n_pos_args": p.n_pos_args, "n_kwonly_args": p.n_kwonly_args,
+        "n_def_pos_args": p.n_def_pos_args, "cells": p.cells, "n_info": p.n_info,
+        "line_info": lines, "prelude_size": p.bytecode_offset - offset,
+    }, p
+
+
+def _raw_code(ctx: _Context, rc: RawCode) -> dict:
+    index = ctx.counter
+    ctx.counter += 1
+    d = {"index": index, "kind": rc.kind, "size": len(rc.fun_data)}
+    if rc.kind == "bytecode":
+        prelude, p = _prelude_dict(ctx, rc, 0)
+        d["prelude"] = prelude
+        d["instructions"] = _instructions(ctx, rc, p.bytecode_offset)
+    else:
+        if rc.kind == "native" and rc.prelude_offset is not None:
+            prelude, _ = _prelude_dict(ctx, rc, rc.prelude_offset)
+            d["prelude"] = prelude
+            d["prelude_offset"] = rc.prelude_offset
+        if rc.scope_flags is not None:
+            d["scope_flags"] = rc.scope_flags
+        if rc.kind == "asm":
+            d["n_pos_args"], d["type_sig"] = rc.n_pos_args, rc.type_sig
+        if rc.qstr_links:
+            d["qstr_links"] = [{"offset": off >> 2, "kind": off & 3, "qstr": q} for off, q in rc.qstr_links]
+        if rc.rodata is not None:
+            d["rodata_size"] = len(rc.rodata)
+        if rc.bss_size is not None:
+            d["bss_size"] = rc.bss_size
+        if rc.relocations is not None:
+            d["relocations_size"] = len(rc.relocations)
+        d["code_hex"] = rc.fun_data.hex()
+    if ctx.version < 6:
+        d["consts"] = [_json_const(o) for o in rc.consts]
+        d["consts_repr"] = [const_repr(o) for o in rc.consts]
+    d["children"] = [_raw_code(ctx, child) for child in rc.children]
+    return d
+
+
+def _instructions(ctx: _Context, rc: RawCode, start: int) -> list[dict]:
+    code = rc.fun_data
+    out = []
+    ip = start
+    qstr_ops = iter(rc.qstrs[2:])
+    n_args = len(rc.arg_names)
+    while ip < len(code):
+        if ctx.version >= 6 and code[ip] == 0:
+            break  # py/persistentcode.c: MP_BC_BASE_RESERVED ends the opcodes
+        try:
+            ins = decode(ctx.table, code, ip, ctx.cache_lookup)
+        except DecodeError as e:
+            raise ctx.error(rc, f"bad bytecode at code offset {e.offset - start}: {e}") from None
+        info = ins.info
+        item = {"offset": ip - start, "opcode": ins.opcode, "name": info.name,
+                "bytes": code[ip:ip + ins.size].hex()}
+        text = info.name
+        if info.count > 1:
+            k = ins.multi_index
+            if info.name == "LOAD_CONST_SMALL_INT_MULTI":
+                item["name"], item["arg"] = "LOAD_CONST_SMALL_INT", k - info.excess
+                text = f"LOAD_CONST_SMALL_INT {k - info.excess}"
+            elif info.name in ("LOAD_FAST_MULTI", "STORE_FAST_MULTI"):
+                item["name"], item["arg"] = info.name[:-6], k
+                text = f"{info.name[:-6]} {k}"
+            else:
+                op = info.ops[k] if k < len(info.ops) else str(k)
+                item["name"], item["arg"], item["op"] = info.name[:-6], k, op
+                text = f"{info.name[:-6]} {k} {_METHOD.get(op, op)}"
+        elif info.operand == "qstr":
+            name = ctx.qstr_at(ins.arg) if ctx.version >= 6 else next(qstr_ops, "?")
+            item["arg"] = name
+            quoted = info.name in ("LOAD_CONST_STRING", "IMPORT_NAME", "IMPORT_FROM")
+            text = f"{info.name} '{name}'" if quoted else f"{info.name} {name}"
+        elif info.operand == "obj":
+            idx = ins.arg if ctx.version >= 6 else ins.arg - n_args
+            table = ctx.mpy.obj_table if ctx.version >= 6 else rc.consts
+            value = const_repr(table[idx]) if 0 <= idx < len(table) else f"<index {ins.arg} out of range>"
+            item["arg"], item["const"] = ins.arg, value
+            text = f"{info.name} {value}"
+        elif info.operand == "child":
+            idx = ins.arg if ctx.version >= 6 else ins.arg - n_args - len(rc.consts)
+            item["arg"], item["child"] = ins.arg, idx
+            text = f"{info.name} child {idx}"
+            if info.extra:
+                text += f" {ins.extra}"
+        elif info.name.startswith("CALL_"):
+            item["arg"] = ins.arg
+            text = f"{info.name} n={ins.arg & 0xFF} nkw={(ins.arg >> 8) & 0xFF}"
+        elif info.operand.startswith("jump"):
+            item["arg"] = ins.arg - start
+            text = f"{info.name} {ins.arg - start}"
+            if info.extra:
+                text += f" {ins.extra}"
+        elif info.operand != "none":
+            item["arg"] = ins.arg
+            text = f"{info.name} {ins.arg}"
+        elif info.extra:
+            text = f"{info.name} {ins.extra}"
+        if ins.extra is not None:
+            item["extra"] = ins.extra
+        item["text"] = text
+        out.append(item)
+        ip += ins.size
+    return out
+
+
+def format_text(listing: dict) -> str:
+    """The listing as text (what `mpycross dis` prints)."""
+    h = listing["header"]
+    lines = [f"mpy file: {listing['file'] or '<bytes>'} ({listing['size']} bytes)",
+             f"header: magic '{h['magic']}', version {h['version_name']}, arch {h['arch']}, "
+             f"small int bits {h['small_int_bits']}, feature byte 0x{h['feature_byte']:02x}"
+             + (f", qstr window {h['qstr_window_size']}" if h["qstr_window_size"] is not None else "")
+             + (f", arch flags 0x{h['arch_flags']:x}" if h["arch_flags"] is not None else "")]
+    if "qstr_table" in listing:
+        lines.append(f"qstr table ({len(listing['qstr_table'])}):")
+        lines += [f"  {i}: {q!r}" for i, q in enumerate(listing["qstr_table"])]
+        lines.append(f"constant table ({len(listing['obj_table_repr'])}):")
+        lines += [f"  {i}: {r}" for i, r in enumerate(listing["obj_table_repr"])]
+    _format_rc(listing["raw_code"], lines)
+    return "\n".join(lines) + "\n"
+
+
+def _format_rc(d: dict, lines: list[str]) -> None:
+    lines.append("")
+    p = d.get("prelude")
+    title = f"raw code {d['index']}: {d['kind']}, {d['size']} bytes"
+    if p:
+        title += f", file {p['source_file']}, code block '{p['simple_name']}'"
+    lines.append(title)
+    if p:
+        lines.append("arg names:" + "".join(f" {a}" for a in p["arg_names"]))
+        lines.append(f"(N_STATE {p['n_state']})")
+        lines.append(f"(N_EXC_STACK {p['n_exc_stack']})")
+        flags = "|".join(p["scope_flag_names"]) or "0"
+        lines.append(f"(SCOPE_FLAGS {flags}) (N_POS_ARGS {p['n_pos_args']}) "
+                     f"(N_KWONLY_ARGS {p['n_kwonly_args']}) (N_DEF_POS_ARGS {p['n_def_pos_args']})")
+        lines += [f"(INIT_CELL {c})" for c in p["cells"]]
+        lines += [f"  bc={e['bc']} line={e['line']}" for e in p["line_info"]]
+    if "consts_repr" in d and d["consts_repr"]:
+        lines.append("constants:" + "".join(f" {r}" for r in d["consts_repr"]))
+    for ins in d.get("instructions", ()):
+        lines.append(f"{ins['offset']:02d} {ins['text']}")
+    if d["kind"] != "bytecode":
+        extra = []
+        for key in ("prelude_offset", "scope_flags", "n_pos_args", "type_sig", "rodata_size",
+                    "bss_size", "relocations_size"):
+            if key in d and d[key] is not None:
+                extra.append(f"{key} {d[key]}")
+        if extra:
+            lines.append("(" + ", ".join(extra) + ")")
+        for link in d.get("qstr_links", ()):
+            lines.append(f"qstr link at {link['offset']} (kind {link['kind']}): {link['qstr']}")
+        code = d["code_hex"]
+        for i in range(0, len(code), 64):
+            lines.append(f"  {i // 2:04x}: {code[i:i + 64]}")
+    if d["children"]:
+        lines.append(f"children: {len(d['children'])}")
+    for child in d["children"]:
+        _format_rc(child, lines)
