@@ -160,6 +160,7 @@ class If(Node):
     test: Node
     body: tuple
     orelse: tuple = ()  # an `elif` is a single nested If here, as in CPython
+    is_elif: bool = field(default=False, kw_only=True)  # this If is an `elif` clause of its parent
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,6 +420,7 @@ class List(Node):
 class Tuple(Node):
     elts: tuple
     ctx: str = "Load"
+    parenthesized: bool = field(default=False, kw_only=True)  # written as "(a, b)", not "a, b"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,1499 @@
+"""The code generator: walks the folded AST and drives the emitter (`py/compile.c`).
+
+Like the reference, every scope is compiled twice over the same code:
+
+* the scope pass (MP_PASS_SCOPE) creates child scopes, records how each name
+  is used (`scope.py`) and registers qstrs and constants in first-use order;
+* after all scope passes, `Scope.compute_things` numbers the locals;
+* the emit pass records each scope's instruction list, which `emitbc.assemble`
+  turns into the prelude and bytecode.
+
+Every special case of `py/compile.c` is kept: method calls, `super()`, the
+tuple-swap assignments, `for x in range(...)`, constant conditions, the
+try/finally/with unwinding, async statements, default arguments, closures.
+The AST nodes that correspond to parse-tree structs set the source line, as
+`compile_node` does for struct nodes.
+"""
+
+from __future__ import annotations
+
+from mpycross.errors import CompileError, MpyCrossError
+
+from . import astnodes as A
+from . import emitbc as E
+from . import scope as S
+from .fold import ObjConstant, is_const_false, is_const_true
+
+INVALID_LABEL = 0xFFFF
+
+ASSIGN_STORE, ASSIGN_AUG_LOAD, ASSIGN_AUG_STORE = range(3)
+
+_BINARY = {
+    "Add": "ADD", "Sub": "SUBTRACT", "Mult": "MULTIPLY", "MatMult": "MAT_MULTIPLY",
+    "Div": "TRUE_DIVIDE", "FloorDiv": "FLOOR_DIVIDE", "Mod": "MODULO", "Pow": "POWER",
+    "LShift": "LSHIFT", "RShift": "RSHIFT", "BitOr": "OR", "BitXor": "XOR", "BitAnd": "AND",
+}
+_COMPARE = {
+    "Eq": "EQUAL", "NotEq": "NOT_EQUAL", "Lt": "LESS", "LtE": "LESS_EQUAL", "Gt": "MORE",
+    "GtE": "MORE_EQUAL", "In": "IN", "NotIn": "NOT_IN", "Is": "IS", "IsNot": "IS_NOT",
+}
+_UNARY = {"UAdd": "POSITIVE", "USub": "NEGATIVE", "Invert": "INVERT", "Not": "NOT"}
+
+_COMP_KIND = {A.ListComp: S.LIST_COMP, A.SetComp: S.SET_COMP, A.DictComp: S.DICT_COMP,
+              A.GeneratorExp: S.GEN_EXPR}
+
+
+class NotSupportedError(MpyCrossError):
+    """The source asks for something this compiler does not do yet (native code)."""
+
+
+class _Error(Exception):
+    """A compile error on its way up; `line` None means "use the enclosing statement's"."""
+
+    def __init__(self, message: str, line: int | None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+class Compiler:
+    def __init__(self, filename: str, source_name: str, optimize: int = 0, small_int_bits: int = 31):
+        self.filename = filename
+        self.source_name = source_name
+        self.optimize = optimize
+        self.small_int_bits = small_int_bits
+        self.small_int_min = -(1 << (small_int_bits - 1))
+        self.small_int_max = (1 << (small_int_bits - 1)) - 1
+        self.common = E.EmitCommon(source_name)
+        self.scopes: list[S.Scope] = []
+        self.node_scope: dict[int, S.Scope] = {}
+        self._keep: list = []  # nodes whose id() keys node_scope
+
+    # ---- driver ----------------------------------------------------------
+
+    def compile(self, module: A.Module) -> S.Scope:
+        """Compile the module; returns the module scope with raw code filled in."""
+        module_scope = self._new_scope(S.MODULE, module, None, None)
+        i = 0
+        while i < len(self.scopes):
+            s = self.scopes[i]
+            self._compile_scope(s, recording=False)
+            for info in list(s.id_info):
+                if info.kind == S.GLOBAL_IMPLICIT:
+                    s.check_to_close_over(info)
+            i += 1
+        for s in self.scopes:
+            s.compute_things()
+        for s in self.scopes:
+            self._compile_scope(s, recording=True)
+        return module_scope
+
+    def _new_scope(self, kind, node, parent, name) -> S.Scope:
+        s = S.Scope(kind, node, parent, name)
+        self.scopes.append(s)
+        self.node_scope[id(node)] = s
+        self._keep.append(node)
+        return s
+
+    def _child_scope(self, kind, node, name=None) -> S.Scope:
+        if not self.recording:
+            existing = self.node_scope.get(id(node))
+            if existing is None:
+                return self._new_scope(kind, node, self.scope, name)
+        return self.node_scope[id(node)]
+
+    def _compile_scope(self, scope: S.Scope, recording: bool) -> None:
+        self.scope = scope
+        self.recording = recording
+        self.emit = E.Emitter(self.common, scope, recording)
+        self.next_label = 0
+        self.break_label = INVALID_LABEL
+        self.continue_label = INVALID_LABEL
+        self.cur_except_level = 0
+        self.break_continue_except_level = 0
+        self.have_star = False
+        self.num_dict_params = 0
+        self.num_default_params = 0
+
+        # mp_emit_bc_start_pass: the code info names its function and arguments
+        names = E.encode_uint(self.common.use_qstr(scope.simple_name))
+        if recording:
+            for i in range(scope.num_pos_args + scope.num_kwonly_args):
+                qst = "*"
+                for info in scope.id_info:
+                    if info.flags & S.FLAG_IS_PARAM and info.local_num == i:
+                        qst = info.qst
+                        break
+                names += E.encode_uint(self.common.use_qstr(qst))
+        else:
+            scope.stack_size = 0
+            scope.exc_stack_size = 0
+
+        try:
+            self._compile_scope_body(scope)
+        except _Error as err:
+            line = err.line if err.line is not None else self._scope_line(scope)
+            raise CompileError(err.message, self.filename, line or 1, scope=scope.simple_name) from None
+
+        if recording:
+            scope.stack_size = self.emit.max_stack
+            data = E.assemble(self.emit, self.next_label, self.optimize < 3, names, self.filename)
+            scope.raw_code = RawCode(scope, data, [c for c in self.emit.children])
+
+    def _scope_line(self, scope: S.Scope) -> int:
+        node = scope.node
+        if isinstance(node, A.Module):
+            return node.body[0].line if node.body else 1
+        return getattr(node, "line", 1)
+
+    def _compile_scope_body(self, scope: S.Scope) -> None:
+        node = scope.node
+        kind = scope.kind
+        if kind == S.MODULE:
+            self.compile_body(node.body)
+            self.emit.load_const_tok(None)
+            self.emit.return_value()
+        elif kind == S.FUNCTION:
+            if not self.recording:
+                self.have_star = False
+                self._scope_params(node.args)
+            self.compile_body(node.body)
+            self.emit.load_const_tok(None)
+            self.emit.return_value()
+        elif kind == S.LAMBDA:
+            self.emit.set_source_line(node.line)
+            if not self.recording:
+                self.have_star = False
+                self._scope_params(node.args)
+            self.compile_node(node.body)
+            if scope.scope_flags & S.SCOPE_FLAG_GENERATOR:
+                self.emit.pop_top()
+                self.emit.load_const_tok(None)
+            self.emit.return_value()
+        elif S.is_comp_like(kind):
+            qstr_arg = ""
+            if not self.recording:
+                scope.find_or_add_id(qstr_arg, S.LOCAL)
+                scope.num_pos_args = 1
+            inner = node.key if kind == S.DICT_COMP else node.elt
+            self.emit.set_source_line(inner.line)
+            if kind == S.LIST_COMP:
+                self.emit.build(0, E.BUILD_LIST)
+            elif kind == S.DICT_COMP:
+                self.emit.build(0, E.BUILD_MAP)
+            elif kind == S.SET_COMP:
+                self.emit.build(0, E.BUILD_SET)
+            if kind == S.GEN_EXPR:
+                self.emit.load_null()
+                self.compile_load_id(qstr_arg)
+                self.emit.load_null()
+                self.emit.load_null()
+            else:
+                self.compile_load_id(qstr_arg)
+                self.emit.get_iter(True)
+            self._comp_iter(node, 0)
+            if kind == S.GEN_EXPR:
+                self.emit.load_const_tok(None)
+            self.emit.return_value()
+        else:  # class
+            if not self.recording:
+                scope.find_or_add_id("__class__", S.LOCAL)
+            self.compile_load_id("__name__")
+            self.compile_store_id("__module__")
+            self.emit.load_const_str(node.name)
+            self.compile_store_id("__qualname__")
+            self.compile_body(node.body)
+            info = scope.find("__class__")
+            if info.kind == S.LOCAL:
+                self.emit.load_const_tok(None)
+            else:
+                self.emit.load_local("__class__", info.local_num, E.IDOP_LOCAL_FAST)
+            self.emit.return_value()
+
+    # ---- helpers ---------------------------------------------------------
+
+    def label(self) -> int:
+        n = self.next_label
+        self.next_label += 1
+        return n
+
+    def error(self, message: str, node) -> None:
+        line = None
+        if node is not None and node.line and (type(node) is A.Invalid or self.is_struct(node)):
+            line = node.line
+        raise _Error(message, line)
+
+    def is_small_int(self, node) -> bool:
+        return (type(node) is A.Constant and type(node.value) is int
+                and self.small_int_min <= node.value <= self.small_int_max)
+
+    def is_struct(self, node) -> bool:
+        """Whether MicroPython's parser makes this a struct node (which sets the line)."""
+        t = type(node)
+        if t is A.Name:
+            return False
+        if t is A.Constant:
+            v = node.value
+            if v is None or v is True or v is False or v is Ellipsis or type(v) is str:
+                return False
+            if type(v) is int:
+                return not (self.small_int_min <= v <= self.small_int_max)
+            return True
+        return True
+
+    def increase_except_level(self, label: int, kind: int) -> None:
+        self.emit.setup_block(label, kind)
+        self.cur_except_level += 1
+        if self.cur_except_level > self.scope.exc_stack_size:
+            self.scope.exc_stack_size = self.cur_except_level
+
+    def decrease_except_level(self) -> None:
+        self.cur_except_level -= 1
+        self.emit.end_finally()
+
+    # ---- identifiers -----------------------------------------------------
+
+    def _id_op(self, qst: str, op: str) -> None:
+        info = self.scope.find(qst)
+        kind = info.kind
+        emit = self.emit
+        if kind in (S.GLOBAL_IMPLICIT, S.GLOBAL_IMPLICIT_ASSIGNED):
+            getattr(emit, op + "_global")(qst, E.IDOP_GLOBAL_NAME)
+        elif kind == S.GLOBAL_EXPLICIT:
+            getattr(emit, op + "_global")(qst, E.IDOP_GLOBAL_GLOBAL)
+        elif kind == S.LOCAL:
+            getattr(emit, op + "_local")(qst, info.local_num, E.IDOP_LOCAL_FAST)
+        else:
+            getattr(emit, op + "_local")(qst, info.local_num, E.IDOP_LOCAL_DEREF)
+
+    def compile_load_id(self, qst: str) -> None:
+        if not self.recording:
+            self.scope.id_for_load(qst)
+        else:
+            self._id_op(qst, "load")
+
+    def compile_store_id(self, qst: str) -> None:
+        if not self.recording:
+            self.scope.id_for_modification(qst)
+        else:
+            self._id_op(qst, "store")
+
+    def compile_delete_id(self, qst: str) -> None:
+        if not self.recording:
+            self.scope.id_for_modification(qst)
+        else:
+            self._id_op(qst, "delete")
+
+    # ---- statements ------------------------------------------------------
+
+    def compile_body(self, stmts) -> None:
+        """compile_generic_all_nodes over a statement list (a single one is not wrapped)."""
+        if len(stmts) == 1:
+            self.compile_stmt(stmts[0])
+            return
+        for stmt in stmts:
+            try:
+                self.compile_stmt(stmt)
+            except _Error as err:
+                if err.line is None and stmt.line:
+                    err.line = stmt.line
+                raise
+
+    def compile_stmt(self, node) -> None:
+        t = type(node)
+        if t in (A.FunctionDef, A.AsyncFunctionDef, A.ClassDef) and node.decorator_list:
+            self.emit.set_source_line(node.decorator_list[0].line)
+            self.compile_decorated(node)
+            return
+        if node.line:
+            self.emit.set_source_line(node.line)
+        getattr(self, "stmt_" + t.__name__)(node)
+
+    def stmt_Pass(self, node) -> None:
+        pass
+
+    def stmt_Expr(self, node) -> None:
+        self.compile_node(node.value)
+        self.emit.pop_top()
+
+    def stmt_Assign(self, node) -> None:
+        targets = node.targets
+        value = node.value
+        if len(targets) > 1:
+            self.compile_node(value)
+            self.emit.dup_top()
+            self.c_assign(targets[0], ASSIGN_STORE)
+            rest = targets[1:]
+            for i, target in enumerate(rest):
+                if i + 1 < len(rest):
+                    self.emit.dup_top()
+                self.c_assign(target, ASSIGN_STORE)
+            return
+        self.plain_assign(targets[0], value)
+
+    def plain_assign(self, target, value) -> None:
+        # py/compile.c MICROPY_COMP_DOUBLE_TUPLE_ASSIGN / TRIPLE_TUPLE_ASSIGN
+        if (type(value) is A.Tuple and type(target) is A.Tuple
+                and not getattr(value, "parenthesized", False) and not getattr(target, "parenthesized", False)
+                and len(target.elts) == len(value.elts) and len(target.elts) in (2, 3)
+                and not any(type(e) is A.Starred for e in target.elts)):
+            self.compile_node(value.elts[0])
+            self.compile_node(value.elts[1])
+            if len(target.elts) == 3:
+                self.compile_node(value.elts[2])
+                self.emit.rot_three()
+            self.emit.rot_two()
+            for e in target.elts:
+                self.c_assign(e, ASSIGN_STORE)
+            return
+        self.compile_node(value)
+        self.c_assign(target, ASSIGN_STORE)
+
+    def stmt_AnnAssign(self, node) -> None:
+        if node.value is None:
+            if self.scope.kind == S.FUNCTION and type(node.target) is A.Name:
+                self.scope.find_or_add_id(node.target.id, S.LOCAL)
+            return
+        self.plain_assign(node.target, node.value)
+
+    def stmt_AugAssign(self, node) -> None:
+        self.c_assign(node.target, ASSIGN_AUG_LOAD)
+        self.compile_node(node.value)
+        self.emit.binary_op("INPLACE_" + _BINARY[node.op])
+        self.c_assign(node.target, ASSIGN_AUG_STORE)
+
+    def stmt_Delete(self, node) -> None:
+        for target in node.targets:
+            self.c_del(target)
+
+    def c_del(self, node) -> None:
+        t = type(node)
+        if t is A.Name:
+            self.compile_delete_id(node.id)
+        elif t is A.Attribute:
+            self.compile_node(node.value)
+            self.emit.attr(node.attr, E.ATTR_DELETE)
+        elif t is A.Subscript:
+            self.compile_node(node.value)
+            self.compile_index(node.slice)
+            self.emit.subscr(E.SUBSCR_DELETE)
+        elif t is A.Tuple and node.elts and (getattr(node, "parenthesized", True)):
+            for e in node.elts:
+                self.c_del(e)
+        else:
+            self.error("can't delete expression", node)
+
+    def stmt_Break(self, node) -> None:
+        self._break_continue(node, self.break_label)
+
+    def stmt_Continue(self, node) -> None:
+        self._break_continue(node, self.continue_label)
+
+    def _break_continue(self, node, label: int) -> None:
+        if label == INVALID_LABEL:
+            self.error("'break'/'continue' outside loop", node)
+        self.emit.unwind_jump(label, self.cur_except_level - self.break_continue_except_level)
+
+    def stmt_Return(self, node) -> None:
+        if self.scope.kind != S.FUNCTION:
+            self.error("'return' outside function", node)
+        value = node.value
+        if value is None:
+            self.emit.load_const_tok(None)
+        elif type(value) is A.IfExp:
+            l_fail = self.label()
+            self.c_if_cond(value.test, False, l_fail)
+            self.compile_node(value.body)
+            self.emit.return_value()
+            self.emit.label_assign(l_fail)
+            self.compile_node(value.orelse)
+        else:
+            self.compile_node(value)
+        self.emit.return_value()
+
+    def stmt_Raise(self, node) -> None:
+        if node.exc is None:
+            self.emit.raise_varargs(0)
+        elif node.cause is not None:
+            self.compile_node(node.exc)
+            self.compile_node(node.cause)
+            self.emit.raise_varargs(2)
+        else:
+            self.compile_node(node.exc)
+            self.emit.raise_varargs(1)
+
+    def do_import_name(self, name: str | None, asname: str | None) -> str:
+        """py/compile.c do_import_name; returns the name to store."""
+        if not name:
+            self.emit.import_("", E.IMPORT_NAME)
+            return ""
+        parts = name.split(".")
+        self.emit.import_(name, E.IMPORT_NAME)
+        if asname is not None:
+            for part in parts[1:]:
+                self.emit.attr(part, E.ATTR_LOAD)
+            return asname
+        return parts[0]
+
+    def stmt_Import(self, node) -> None:
+        for alias in node.names:
+            self.emit.load_const_small_int(0)
+            self.emit.load_const_tok(None)
+            q_base = self.do_import_name(alias.name, alias.asname)
+            self.compile_store_id(q_base)
+
+    def stmt_ImportFrom(self, node) -> None:
+        level = node.level or 0
+        if len(node.names) == 1 and node.names[0].name == "*":
+            if self.scope.kind != S.MODULE:
+                self.error("import * not at module level", node)
+            self.emit.load_const_small_int(level)
+            self.emit.load_const_str("*")
+            self.emit.build(1, E.BUILD_TUPLE)
+            self.do_import_name(node.module, None)
+            self.emit.import_(None, E.IMPORT_STAR)
+            return
+        self.emit.load_const_small_int(level)
+        for alias in node.names:
+            self.emit.load_const_str(alias.name)
+        self.emit.build(len(node.names), E.BUILD_TUPLE)
+        self.do_import_name(node.module, None)
+        for alias in node.names:
+            self.emit.import_(alias.name, E.IMPORT_FROM)
+            self.compile_store_id(alias.asname or alias.name)
+        self.emit.pop_top()
+
+    def stmt_Global(self, node) -> None:
+        self._global_nonlocal(node, True)
+
+    def stmt_Nonlocal(self, node) -> None:
+        self._global_nonlocal(node, False)
+
+    def _global_nonlocal(self, node, is_global: bool) -> None:
+        if self.recording:
+            return
+        if not is_global and self.scope.kind == S.MODULE:
+            self.error("can't declare nonlocal in outer code", node)
+        for name in node.names:
+            info = self.scope.find_or_add_id(name, S.UNDECIDED)
+            self.declare_global_or_nonlocal(node, info, is_global)
+
+    def declare_global_or_nonlocal(self, node, info: S.IdInfo, is_global: bool) -> None:
+        if is_global:
+            if info.kind not in (S.UNDECIDED, S.GLOBAL_EXPLICIT):
+                self.error("identifier redefined as global", node)
+            info.kind = S.GLOBAL_EXPLICIT
+            g = self.scope.find_global(info.qst)
+            if g is not None:
+                g.kind = S.GLOBAL_EXPLICIT
+        else:
+            if info.kind == S.UNDECIDED:
+                info.kind = S.GLOBAL_IMPLICIT
+                self.scope.check_to_close_over(info)
+                if info.kind == S.GLOBAL_IMPLICIT:
+                    self.error("no binding for nonlocal found", node)
+            elif info.kind != S.FREE:
+                self.error("identifier redefined as nonlocal", node)
+
+    def stmt_Assert(self, node) -> None:
+        if self.optimize != 0:
+            return
+        l_end = self.label()
+        self.c_if_cond(node.test, True, l_end)
+        self.emit.load_global("AssertionError", E.IDOP_GLOBAL_GLOBAL)
+        if node.msg is not None:
+            self.compile_node(node.msg)
+            self.emit.call_function(1, 0, 0)
+        self.emit.raise_varargs(1)
+        self.emit.label_assign(l_end)
+
+    def stmt_If(self, node) -> None:
+        emit = self.emit
+        l_end = self.label()
+        # the elif clauses of this statement, then its final else block
+        clauses = [node]
+        orelse = node.orelse
+        while len(orelse) == 1 and type(orelse[0]) is A.If and getattr(orelse[0], "is_elif", False):
+            clauses.append(orelse[0])
+            orelse = orelse[0].orelse
+        first = clauses[0]
+        if not is_const_false(first.test):
+            l_fail = self.label()
+            self.c_if_cond(first.test, False, l_fail)
+            self.compile_body(first.body)
+            if is_const_true(first.test):
+                emit.label_assign(l_end)
+                return
+            if len(clauses) > 1 or orelse:
+                emit.jump(l_end)
+            emit.label_assign(l_fail)
+        for clause in clauses[1:]:
+            if not is_const_false(clause.test):
+                l_fail = self.label()
+                self.c_if_cond(clause.test, False, l_fail)
+                self.compile_body(clause.body)
+                if is_const_true(clause.test):
+                    emit.label_assign(l_end)
+                    return
+                emit.jump(l_end)
+                emit.label_assign(l_fail)
+        if orelse:
+            self.compile_body(orelse)
+        emit.label_assign(l_end)
+
+    def _start_loop(self):
+        saved = (self.break_label, self.continue_label, self.break_continue_except_level)
+        break_label = self.label()
+        continue_label = self.label()
+        self.break_label = break_label
+        self.continue_label = continue_label
+        self.break_continue_except_level = self.cur_except_level
+        return saved, break_label, continue_label
+
+    def _end_loop(self, saved) -> None:
+        self.break_label, self.continue_label, self.break_continue_except_level = saved
+
+    def stmt_While(self, node) -> None:
+        emit = self.emit
+        saved, break_label, continue_label = self._start_loop()
+        if not is_const_false(node.test):
+            top_label = self.label()
+            if not is_const_true(node.test):
+                emit.jump(continue_label)
+            emit.label_assign(top_label)
+            self.compile_body(node.body)
+            emit.label_assign(continue_label)
+            self.c_if_cond(node.test, True, top_label)
+        self._end_loop(saved)
+        if node.orelse:
+            self.compile_body(node.orelse)
+        emit.label_assign(break_label)
+
+    def _range_args(self, node):
+        """The (start, end, step) of an optimisable `for x in range(...)`, else None."""
+        if type(node.target) is not A.Name:
+            return None
+        it = node.iter
+        if not (type(it) is A.Call and type(it.func) is A.Name and it.func.id == "range"):
+            return None
+        args = it.args
+        n = len(args) + len(it.keywords)
+        if not 1 <= n <= 3:
+            return None
+        if it.keywords:
+            return None
+        if n == 1:
+            start, end, step = A.Constant(0), args[0], A.Constant(1)
+        elif n == 2:
+            start, end, step = args[0], args[1], A.Constant(1)
+        else:
+            start, end, step = args
+            if not self.is_small_int(step) or step.value == 0:
+                return None
+        for arg in (start, end):
+            if type(arg) in (A.Starred, A.NamedExpr, A.GeneratorExp) and self._is_argument_node(arg, it):
+                return None
+        return start, end, step
+
+    @staticmethod
+    def _is_argument_node(arg, call) -> bool:
+        """Whether the parser would make this argument an `argument`/star node."""
+        if type(arg) is A.Starred:
+            return True
+        if type(arg) is A.NamedExpr:
+            return True
+        # a lone generator expression argument without its own parentheses
+        return type(arg) is A.GeneratorExp and len(call.args) == 1 and not getattr(arg, "parenthesized", False)
+
+    def stmt_For(self, node) -> None:
+        emit = self.emit
+        rng = self._range_args(node)
+        if rng is not None:
+            self.for_range(node, *rng)
+            return
+        saved, break_label, continue_label = self._start_loop()
+        self.break_label |= E.MP_EMIT_BREAK_FROM_FOR
+        pop_label = self.label()
+        self.compile_node(node.iter)
+        emit.get_iter(True)
+        emit.label_assign(continue_label)
+        emit.for_iter(pop_label)
+        self.c_assign(node.target, ASSIGN_STORE)
+        self.compile_body(node.body)
+        emit.jump(continue_label)
+        emit.label_assign(pop_label)
+        emit.for_iter_end()
+        self._end_loop(saved)
+        if node.orelse:
+            self.compile_body(node.orelse)
+        emit.label_assign(break_label)
+
+    def for_range(self, node, start, end, step) -> None:
+        emit = self.emit
+        saved, break_label, continue_label = self._start_loop()
+        top_label = self.label()
+        entry_label = self.label()
+        end_on_stack = not self.is_small_int(end)
+        if end_on_stack:
+            self.compile_node(end)
+        self.compile_node(start)
+        emit.jump(entry_label)
+        emit.label_assign(top_label)
+        emit.dup_top()
+        self.c_assign(node.target, ASSIGN_STORE)
+        self.compile_body(node.body)
+        emit.label_assign(continue_label)
+        self.compile_node(step)
+        emit.binary_op("INPLACE_ADD")
+        emit.label_assign(entry_label)
+        if end_on_stack:
+            emit.dup_top_two()
+            emit.rot_two()
+        else:
+            emit.dup_top()
+            self.compile_node(end)
+        emit.binary_op("LESS" if step.value >= 0 else "MORE")
+        emit.pop_jump_if(True, top_label)
+        self._end_loop(saved)
+        end_label = 0
+        if node.orelse:
+            emit.pop_top()
+            if end_on_stack:
+                emit.pop_top()
+            self.compile_body(node.orelse)
+            end_label = self.label()
+            emit.jump(end_label)
+            emit.adjust_stack_size(1 + end_on_stack)
+        emit.label_assign(break_label)
+        emit.pop_top()
+        if end_on_stack:
+            emit.pop_top()
+        if node.orelse:
+            emit.label_assign(end_label)
+
+    def stmt_Try(self, node) -> None:
+        if node.finalbody:
+            self.try_finally(node.body, node.handlers, node.orelse, node.finalbody)
+        else:
+            self.try_except(node.body, node.handlers, node.orelse)
+
+    def try_except(self, body, handlers, orelse) -> None:
+        emit = self.emit
+        l1 = self.label()
+        success_label = self.label()
+        self.increase_except_level(l1, E.SETUP_EXCEPT)
+        self.compile_body(body)
+        emit.pop_except_jump(success_label, False)
+        emit.label_assign(l1)
+        emit.start_except_handler()
+        l2 = self.label()
+        n = len(handlers)
+        for i, handler in enumerate(handlers):
+            name = None
+            end_finally_label = self.label()
+            if handler.type is None:
+                if i + 1 != n:
+                    try:
+                        self.error("default 'except' must be last", handler)
+                    finally:
+                        self.decrease_except_level()
+            else:
+                name = handler.name
+                emit.dup_top()
+                self.compile_node(handler.type)
+                emit.binary_op("EXCEPTION_MATCH")
+                emit.pop_jump_if(False, end_finally_label)
+            if name is None:
+                emit.pop_top()
+            else:
+                self.compile_store_id(name)
+            l3 = 0
+            if name is not None:
+                l3 = self.label()
+                self.increase_except_level(l3, E.SETUP_FINALLY)
+            self.compile_body(handler.body)
+            if name is not None:
+                emit.load_const_tok(None)
+                emit.label_assign(l3)
+                emit.adjust_stack_size(1)
+                emit.load_const_tok(None)
+                self.compile_store_id(name)
+                self.compile_delete_id(name)
+                emit.adjust_stack_size(-1)
+                self.decrease_except_level()
+            emit.pop_except_jump(l2, True)
+            emit.label_assign(end_finally_label)
+            emit.adjust_stack_size(1)
+        self.decrease_except_level()
+        emit.end_except_handler()
+        emit.label_assign(success_label)
+        if orelse:
+            self.compile_body(orelse)
+        emit.label_assign(l2)
+
+    def try_finally(self, body, handlers, orelse, finalbody) -> None:
+        emit = self.emit
+        l_finally_block = self.label()
+        self.increase_except_level(l_finally_block, E.SETUP_FINALLY)
+        if not handlers:
+            emit.adjust_stack_size(3)
+            self.compile_body(body)
+            emit.adjust_stack_size(-3)
+        else:
+            self.try_except(body, handlers, orelse)
+        emit.load_const_tok(None)
+        emit.label_assign(l_finally_block)
+        emit.adjust_stack_size(1)
+        self.compile_body(finalbody)
+        emit.adjust_stack_size(-1)
+        self.decrease_except_level()
+
+    def stmt_With(self, node) -> None:
+        self._with(node.items, node.body)
+
+    def _with(self, items, body) -> None:
+        if not items:
+            self.compile_body(body)
+            return
+        emit = self.emit
+        l_end = self.label()
+        item = items[0]
+        self.compile_node(item.context_expr)
+        self.increase_except_level(l_end, E.SETUP_WITH)
+        if item.optional_vars is not None:
+            self.c_assign(item.optional_vars, ASSIGN_STORE)
+        else:
+            emit.pop_top()
+        self._with(items[1:], body)
+        emit.with_cleanup(l_end)
+        self.decrease_except_level()
+
+    def compile_yield_from(self) -> None:
+        self.emit.get_iter(False)
+        self.emit.load_const_tok(None)
+        self.emit.yield_(E.YIELD_FROM)
+
+    def await_object_method(self, method: str) -> None:
+        self.emit.load_method(method, False)
+        self.emit.call_method(0, 0, 0)
+        self.compile_yield_from()
+
+    def _check_async(self, node) -> None:
+        if not self.scope.scope_flags & S.SCOPE_FLAG_GENERATOR:
+            self.error("async for/with outside async function", node)
+
+    def stmt_AsyncFor(self, node) -> None:
+        self._check_async(node)
+        emit = self.emit
+        while_else_label = self.label()
+        try_exception_label = self.label()
+        try_else_label = self.label()
+        try_finally_label = self.label()
+        self.compile_node(node.iter)
+        emit.load_method("__aiter__", False)
+        emit.call_method(0, 0, 0)
+        saved, break_label, continue_label = self._start_loop()
+        emit.label_assign(continue_label)
+        self.increase_except_level(try_exception_label, E.SETUP_EXCEPT)
+        emit.dup_top()
+        self.await_object_method("__anext__")
+        self.c_assign(node.target, ASSIGN_STORE)
+        emit.pop_except_jump(try_else_label, False)
+        emit.label_assign(try_exception_label)
+        emit.start_except_handler()
+        emit.dup_top()
+        emit.load_global("StopAsyncIteration", E.IDOP_GLOBAL_GLOBAL)
+        emit.binary_op("EXCEPTION_MATCH")
+        emit.pop_jump_if(False, try_finally_label)
+        emit.pop_top()
+        emit.pop_except_jump(while_else_label, True)
+        emit.label_assign(try_finally_label)
+        emit.adjust_stack_size(1)
+        self.decrease_except_level()
+        emit.end_except_handler()
+        emit.label_assign(try_else_label)
+        self.compile_body(node.body)
+        emit.jump(continue_label)
+        self._end_loop(saved)
+        emit.label_assign(while_else_label)
+        if node.orelse:
+            self.compile_body(node.orelse)
+        emit.label_assign(break_label)
+        emit.pop_top()
+
+    def stmt_AsyncWith(self, node) -> None:
+        self._check_async(node)
+        self._async_with(node.items, node.body)
+
+    def _async_with(self, items, body) -> None:
+        if not items:
+            self.compile_body(body)
+            return
+        emit = self.emit
+        l_finally_block = self.label()
+        l_aexit_no_exc = self.label()
+        l_ret_unwind_jump = self.label()
+        l_end = self.label()
+        item = items[0]
+        self.compile_node(item.context_expr)
+        emit.dup_top()
+        self.await_object_method("__aenter__")
+        if item.optional_vars is not None:
+            self.c_assign(item.optional_vars, ASSIGN_STORE)
+        else:
+            emit.pop_top()
+        self.increase_except_level(l_finally_block, E.SETUP_FINALLY)
+        emit.adjust_stack_size(3)
+        self._async_with(items[1:], body)
+        emit.adjust_stack_size(-3)
+        emit.async_with_setup_finally(l_aexit_no_exc, l_finally_block, l_ret_unwind_jump)
+        emit.dup_top()
+        emit.rot_three()
+        emit.rot_two()
+        emit.load_method("__aexit__", False)
+        emit.rot_three()
+        emit.rot_three()
+        emit.dup_top()
+        emit.attr("__class__", E.ATTR_LOAD)
+        emit.rot_two()
+        emit.load_const_tok(None)
+        emit.call_method(3, 0, 0)
+        self.compile_yield_from()
+        emit.pop_jump_if(False, l_end)
+        emit.pop_top()
+        emit.load_const_tok(None)
+        emit.jump(l_end)
+        emit.adjust_stack_size(2)
+        emit.label_assign(l_ret_unwind_jump)
+        emit.rot_three()
+        emit.rot_three()
+        emit.label_assign(l_aexit_no_exc)
+        emit.load_method("__aexit__", False)
+        emit.load_const_tok(None)
+        emit.dup_top()
+        emit.dup_top()
+        emit.call_method(3, 0, 0)
+        self.compile_yield_from()
+        emit.pop_top()
+        emit.adjust_stack_size(-1)
+        emit.label_assign(l_end)
+        self.decrease_except_level()
+
+    # ---- functions and classes -------------------------------------------
+
+    def stmt_FunctionDef(self, node) -> None:
+        name = self.funcdef_helper(node)
+        self.compile_store_id(name)
+
+    def stmt_AsyncFunctionDef(self, node) -> None:
+        name = self.funcdef_helper(node)
+        self.node_scope[id(node)].scope_flags |= S.SCOPE_FLAG_GENERATOR
+        self.compile_store_id(name)
+
+    def stmt_ClassDef(self, node) -> None:
+        name = self.classdef_helper(node)
+        self.compile_store_id(name)
+
+    def funcdef_helper(self, node) -> str:
+        fscope = self._child_scope(S.FUNCTION, node, node.name)
+        self.funcdef_lambdef(fscope, node.args)
+        return fscope.simple_name
+
+    def classdef_helper(self, node) -> str:
+        cscope = self._child_scope(S.CLASS, node, node.name)
+        self.emit.load_build_class()
+        self.close_over_variables_etc(cscope, 0, 0)
+        self.emit.load_const_str(cscope.simple_name)
+        self.trailer_paren_helper(node.bases, node.keywords, False, 2)
+        return cscope.simple_name
+
+    def compile_decorated(self, node) -> None:
+        emit = self.emit
+        num_built_in = 0
+        for deco in node.decorator_list:
+            func = deco.func if type(deco) is A.Call else deco
+            dotted = _dotted_parts(func)
+            if dotted is not None and dotted[0] == "micropython":
+                num_built_in += 1
+                if len(dotted) != 2:
+                    self.error("invalid micropython decorator", A.Name(dotted[0]))
+                if dotted[1] in ("native", "viper", "asm_thumb", "asm_xtensa", "asm_rv32"):
+                    raise NotSupportedError(
+                        f"@micropython.{dotted[1]} needs the native emitter, which is not supported yet")
+                if dotted[1] != "bytecode":
+                    self.error("invalid micropython decorator", A.Name(dotted[1]))
+                continue
+            if type(deco) is A.Call:
+                self.compile_node(deco.func)
+                self.emit.set_source_line(deco.trailer_line)
+                self.trailer_paren_helper(deco.args, deco.keywords, False, 0)
+            else:
+                self.compile_node(deco)
+        t = type(node)
+        if t is A.ClassDef:
+            name = self.classdef_helper(node)
+        else:
+            name = self.funcdef_helper(node)
+            if t is A.AsyncFunctionDef:
+                self.node_scope[id(node)].scope_flags |= S.SCOPE_FLAG_GENERATOR
+        for _ in range(len(node.decorator_list) - num_built_in):
+            emit.call_function(1, 0, 0)
+        self.compile_store_id(name)
+
+    def funcdef_lambdef(self, fscope: S.Scope, args: A.arguments) -> None:
+        saved = (self.have_star, self.num_dict_params, self.num_default_params)
+        self.have_star = False
+        self.num_dict_params = 0
+        self.num_default_params = 0
+        emit = self.emit
+        positional = args.args
+        first_default = len(positional) - len(args.defaults)
+        for i, a in enumerate(positional):
+            default = args.defaults[i - first_default] if i >= first_default else None
+            self._param_default(a, default)
+        if args.vararg is not None or args.kwonlyargs:
+            self.have_star = True
+        for a, default in zip(args.kwonlyargs, args.kw_defaults):
+            self._param_default(a, default)
+        if self.num_default_params > 0 and self.num_dict_params == 0:
+            emit.build(self.num_default_params, E.BUILD_TUPLE)
+            emit.load_null()
+        self.close_over_variables_etc(fscope, self.num_default_params, self.num_dict_params)
+        self.have_star, self.num_dict_params, self.num_default_params = saved
+
+    def _param_default(self, a: A.arg, default) -> None:
+        emit = self.emit
+        if default is None:
+            if not self.have_star and self.num_default_params != 0:
+                self.error("non-default argument follows default argument", a if a.annotation else None)
+            return
+        if self.have_star:
+            self.num_dict_params += 1
+            if self.num_dict_params == 1:
+                if self.num_default_params > 0:
+                    emit.build(self.num_default_params, E.BUILD_TUPLE)
+                else:
+                    emit.load_null()
+                emit.build(0, E.BUILD_MAP)
+            self.compile_node(default)
+            emit.load_const_str(a.arg)
+            emit.store_map()
+        else:
+            self.num_default_params += 1
+            self.compile_node(default)
+
+    def close_over_variables_etc(self, this_scope: S.Scope, n_pos_defaults: int, n_kw_defaults: int) -> None:
+        if n_kw_defaults > 0:
+            this_scope.scope_flags |= S.SCOPE_FLAG_DEFKWARGS
+        this_scope.num_def_pos_args = n_pos_defaults
+        nfree = 0
+        cur = self.scope
+        if cur.kind != S.MODULE:
+            for info in cur.id_info:
+                if info.kind == S.CELL or info.kind == S.FREE:
+                    for info2 in this_scope.id_info:
+                        if info2.kind == S.FREE and info.qst == info2.qst:
+                            self.emit.load_local(info.qst, info.local_num, E.IDOP_LOCAL_FAST)
+                            nfree += 1
+        if nfree == 0:
+            self.emit.make_function(this_scope, n_pos_defaults, n_kw_defaults)
+        else:
+            self.emit.make_closure(this_scope, nfree, n_pos_defaults, n_kw_defaults)
+
+    def _scope_params(self, args: A.arguments) -> None:
+        """compile_scope_func_lambda_param for each parameter, in source order."""
+        for a in args.args:
+            self._scope_param(a, S.FLAG_IS_PARAM)
+        if args.vararg is not None:
+            self._scope_param(args.vararg, S.FLAG_IS_PARAM | S.FLAG_IS_STAR_PARAM, star=True)
+        elif args.kwonlyargs:
+            self.have_star = True  # bare '*'
+        for a in args.kwonlyargs:
+            self._scope_param(a, S.FLAG_IS_PARAM)
+        if args.kwarg is not None:
+            self._scope_param(args.kwarg, S.FLAG_IS_PARAM | S.FLAG_IS_DBL_STAR_PARAM, dbl=True)
+
+    def _scope_param(self, a: A.arg, flag: int, star: bool = False, dbl: bool = False) -> None:
+        scope = self.scope
+        if scope.scope_flags & S.SCOPE_FLAG_VARKEYWORDS:
+            self.error("invalid syntax", a)
+        if star:
+            self.have_star = True
+            scope.scope_flags |= S.SCOPE_FLAG_VARARGS
+        elif dbl:
+            scope.scope_flags |= S.SCOPE_FLAG_VARKEYWORDS
+        elif self.have_star:
+            scope.num_kwonly_args += 1
+        else:
+            scope.num_pos_args += 1
+        info = scope.find_or_add_id(a.arg, S.UNDECIDED)
+        if info.kind != S.UNDECIDED:
+            self.error("argument name reused", a if (a.annotation is not None) else None)
+        info.kind = S.LOCAL
+        info.flags = flag
+
+    # ---- assignment ------------------------------------------------------
+
+    def c_assign(self, node, kind: int) -> None:
+        t = type(node)
+        if t is A.Name:
+            if kind == ASSIGN_AUG_LOAD:
+                self.compile_load_id(node.id)
+            else:
+                self.compile_store_id(node.id)
+        elif t is A.Attribute or t is A.Subscript:
+            self.c_assign_atom_expr(node, kind)
+        elif t is A.Tuple:
+            if not node.elts or kind != ASSIGN_STORE:
+                self.error("can't assign to expression", node)
+            self.c_assign_tuple(node.elts)
+        elif t is A.List:
+            if kind != ASSIGN_STORE:
+                self.error("can't assign to expression", node)
+            self.c_assign_tuple(node.elts)
+        else:
+            self.error("can't assign to expression", node)
+
+    def c_assign_atom_expr(self, node, kind: int) -> None:
+        emit = self.emit
+        if type(node) is A.Subscript:
+            if kind == ASSIGN_AUG_STORE:
+                emit.rot_three()
+                emit.subscr(E.SUBSCR_STORE)
+            else:
+                self.compile_node(node.value)
+                self.compile_index(node.slice)
+                if kind == ASSIGN_AUG_LOAD:
+                    emit.dup_top_two()
+                    emit.subscr(E.SUBSCR_LOAD)
+                else:
+                    emit.subscr(E.SUBSCR_STORE)
+        else:
+            if kind != ASSIGN_AUG_STORE:
+                self.compile_node(node.value)
+            if kind == ASSIGN_AUG_LOAD:
+                emit.dup_top()
+                emit.attr(node.attr, E.ATTR_LOAD)
+            else:
+                if kind == ASSIGN_AUG_STORE:
+                    emit.rot_two()
+                emit.attr(node.attr, E.ATTR_STORE)
+
+    def c_assign_tuple(self, elts) -> None:
+        star_index = -1
+        n = len(elts)
+        for i, e in enumerate(elts):
+            if type(e) is A.Starred:
+                if star_index == -1:
+                    self.emit.unpack_ex(i, n - i - 1)
+                    star_index = i
+                else:
+                    self.error("multiple *x in assignment", e)
+        if star_index == -1:
+            self.emit.unpack_sequence(n)
+        for i, e in enumerate(elts):
+            self.c_assign(e.value if i == star_index else e, ASSIGN_STORE)
+
+    # ---- conditions --------------------------------------------------------
+
+    def c_if_cond(self, node, jump_if: bool, label: int) -> None:
+        emit = self.emit
+        if is_const_false(node):
+            if not jump_if:
+                emit.jump(label)
+            return
+        if is_const_true(node):
+            if jump_if:
+                emit.jump(label)
+            return
+        t = type(node)
+        if t is A.BoolOp:
+            logic1 = (node.op == "Or") != jump_if
+            values = node.values
+            if logic1:
+                label2 = self.label()
+                for v in values[:-1]:
+                    self.c_if_cond(v, not jump_if, label2)
+                self.c_if_cond(values[-1], jump_if, label)
+                emit.label_assign(label2)
+            else:
+                for v in values:
+                    self.c_if_cond(v, jump_if, label)
+            return
+        if t is A.UnaryOp and node.op == "Not":
+            self.c_if_cond(node.operand, not jump_if, label)
+            return
+        self.compile_node(node)
+        emit.pop_jump_if(jump_if, label)
+
+    # ---- expressions -------------------------------------------------------
+
+    def compile_node(self, node) -> None:
+        if self.is_struct(node) and node.line:
+            self.emit.set_source_line(node.line)
+        getattr(self, "expr_" + type(node).__name__)(node)
+
+    def expr_Name(self, node) -> None:
+        self.compile_load_id(node.id)
+
+    def expr_Constant(self, node) -> None:
+        v = node.value
+        emit = self.emit
+        if v is None or v is True or v is False or v is Ellipsis:
+            emit.load_const_tok(v)
+        elif type(v) is int:
+            if self.small_int_min <= v <= self.small_int_max:
+                emit.load_const_small_int(v)
+            else:
+                emit.load_const_obj(v)
+        elif type(v) is str:
+            emit.load_const_str(v)
+        else:
+            emit.load_const_obj(v)
+
+    def expr_ObjConstant(self, node) -> None:
+        self.emit.load_const_obj(node.value)
+
+    def expr_BinOp(self, node) -> None:
+        self.compile_node(node.left)
+        self.compile_node(node.right)
+        self.emit.binary_op(_BINARY[node.op])
+
+    def expr_UnaryOp(self, node) -> None:
+        self.compile_node(node.operand)
+        self.emit.unary_op(_UNARY[node.op])
+
+    def expr_BoolOp(self, node) -> None:
+        cond = node.op == "Or"
+        l_end = self.label()
+        values = node.values
+        for i, v in enumerate(values):
+            self.compile_node(v)
+            if i + 1 < len(values):
+                self.emit.jump_if_or_pop(cond, l_end)
+        self.emit.label_assign(l_end)
+
+    def expr_Compare(self, node) -> None:
+        emit = self.emit
+        self.compile_node(node.left)
+        n = len(node.ops)
+        multi = n > 1
+        l_fail = self.label() if multi else 0
+        for i, (op, right) in enumerate(zip(node.ops, node.comparators)):
+            self.compile_node(right)
+            if i + 1 < n:
+                emit.dup_top()
+                emit.rot_three()
+            emit.binary_op(_COMPARE[op])
+            if i + 1 < n:
+                emit.jump_if_or_pop(False, l_fail)
+        if multi:
+            l_end = self.label()
+            emit.jump(l_end)
+            emit.label_assign(l_fail)
+            emit.adjust_stack_size(1)
+            emit.rot_two()
+            emit.pop_top()
+            emit.label_assign(l_end)
+
+    def expr_IfExp(self, node) -> None:
+        emit = self.emit
+        l_fail = self.label()
+        l_end = self.label()
+        self.c_if_cond(node.test, False, l_fail)
+        self.compile_node(node.body)
+        emit.jump(l_end)
+        emit.label_assign(l_fail)
+        emit.adjust_stack_size(-1)
+        self.compile_node(node.orelse)
+        emit.label_assign(l_end)
+
+    def expr_Lambda(self, node) -> None:
+        lscope = self._child_scope(S.LAMBDA, node)
+        self.funcdef_lambdef(lscope, node.args)
+
+    def expr_NamedExpr(self, node) -> None:
+        self.namedexpr_helper(node.target, node.value)
+
+    def namedexpr_helper(self, target, value) -> None:
+        if type(target) is not A.Name:
+            self.error("can't assign to expression", target)
+        self.compile_node(value)
+        self.emit.dup_top()
+        name = target.id
+        scope = self.scope
+        if not self.recording and S.is_comp_like(scope.kind):
+            parent_info = scope.parent.id_for_modification(name)
+            if parent_info.kind == S.GLOBAL_EXPLICIT:
+                scope.find_or_add_id(name, S.GLOBAL_EXPLICIT)
+            else:
+                info = scope.find_or_add_id(name, S.UNDECIDED)
+                is_global = scope.parent.parent is None
+                if not is_global and info.kind == S.GLOBAL_IMPLICIT:
+                    info.kind = S.UNDECIDED
+                saved = self.scope
+                self.declare_global_or_nonlocal(target, info, is_global)
+                self.scope = saved
+        self.compile_store_id(name)
+
+    def expr_Starred(self, node) -> None:
+        self.error("*x must be assignment target", node)
+
+    def expr_Tuple(self, node) -> None:
+        for e in node.elts:
+            self.compile_node(e)
+        self.emit.build(len(node.elts), E.BUILD_TUPLE)
+
+    def expr_List(self, node) -> None:
+        elts = node.elts
+        for i, e in enumerate(elts):
+            if len(elts) > 1:
+                try:
+                    self.compile_node(e)
+                except _Error as err:
+                    if err.line is None and self.is_struct(e) and e.line:
+                        err.line = e.line
+                    raise
+            else:
+                self.compile_node(e)
+        self.emit.build(len(elts), E.BUILD_LIST)
+
+    def expr_Set(self, node) -> None:
+        for e in node.elts:
+            self.compile_node(e)
+        self.emit.build(len(node.elts), E.BUILD_SET)
+
+    def expr_Dict(self, node) -> None:
+        emit = self.emit
+        emit.build(len(node.keys), E.BUILD_MAP)
+        for key, value in zip(node.keys, node.values):
+            if key is None:
+                self.error("invalid syntax", node)
+            if key.line:
+                emit.set_source_line(key.line)
+            self.compile_node(value)
+            self.compile_node(key)
+            emit.store_map()
+
+    def expr_ListComp(self, node) -> None:
+        self.compile_comprehension(node)
+
+    expr_SetComp = expr_ListComp
+    expr_DictComp = expr_ListComp
+    expr_GeneratorExp = expr_ListComp
+
+    def compile_comprehension(self, node) -> None:
+        kind = _COMP_KIND[type(node)]
+        cscope = self._child_scope(kind, node)
+        self.close_over_variables_etc(cscope, 0, 0)
+        self.compile_node(node.generators[0].iter)
+        if kind == S.GEN_EXPR:
+            self.emit.get_iter(False)
+        self.emit.call_function(1, 0, 0)
+
+    def _comp_iter(self, node, depth: int) -> None:
+        emit = self.emit
+        gen = node.generators[depth]
+        l_top = self.label()
+        l_end = self.label()
+        emit.label_assign(l_top)
+        emit.for_iter(l_end)
+        self.c_assign(gen.target, ASSIGN_STORE)
+        for cond in gen.ifs:
+            self.c_if_cond(cond, False, l_top)
+        if depth + 1 < len(node.generators):
+            self.compile_node(node.generators[depth + 1].iter)
+            emit.get_iter(True)
+            self._comp_iter(node, depth + 1)
+        else:
+            kind = self.scope.kind
+            if kind == S.DICT_COMP:
+                if node.key.line:
+                    emit.set_source_line(node.key.line)
+                self.compile_node(node.value)
+                self.compile_node(node.key)
+            else:
+                self.compile_node(node.elt)
+            if kind == S.GEN_EXPR:
+                emit.yield_(E.YIELD_VALUE)
+                emit.pop_top()
+            else:
+                emit.store_comp(kind, 4 * depth + 5)
+        emit.jump(l_top)
+        emit.label_assign(l_end)
+        emit.for_iter_end()
+
+    def expr_Await(self, node) -> None:
+        if self.scope.kind not in (S.FUNCTION, S.LAMBDA):
+            self.error("'await' outside function", node)
+        self.compile_node(node.value)
+        self.compile_yield_from()
+
+    def expr_Yield(self, node) -> None:
+        if self.scope.kind not in (S.FUNCTION, S.LAMBDA):
+            self.error("'yield' outside function", node)
+        if node.value is None:
+            self.emit.load_const_tok(None)
+        else:
+            self.compile_node(node.value)
+        self.emit.yield_(E.YIELD_VALUE)
+
+    def expr_YieldFrom(self, node) -> None:
+        if self.scope.kind not in (S.FUNCTION, S.LAMBDA):
+            self.error("'yield' outside function", node)
+        self.compile_node(node.value)
+        self.compile_yield_from()
+
+    def expr_Attribute(self, node) -> None:
+        self.compile_node(node.value)
+        self.emit.set_source_line(node.trailer_line)
+        self.emit.attr(node.attr, E.ATTR_LOAD)
+
+    def expr_Subscript(self, node) -> None:
+        self.compile_node(node.value)
+        self.emit.set_source_line(node.trailer_line)
+        self.compile_index(node.slice)
+        self.emit.subscr(E.SUBSCR_LOAD)
+
+    def expr_Invalid(self, node) -> None:
+        self.error(node.message, node)
+
+    stmt_Invalid = expr_Invalid
+
+    def compile_index(self, index) -> None:
+        if type(index) is A.Slice:
+            if index.line:
+                self.emit.set_source_line(index.line)
+            self.compile_slice(index)
+        else:
+            self.compile_node(index)
+
+    def expr_Slice(self, node) -> None:
+        self.compile_slice(node)
+
+    def compile_slice(self, node) -> None:
+        emit = self.emit
+        if node.lower is not None:
+            self.compile_node(node.lower)
+        else:
+            emit.load_const_tok(None)
+        if node.upper is not None:
+            self.compile_node(node.upper)
+        else:
+            emit.load_const_tok(None)
+        if node.step is not None:
+            self.compile_node(node.step)
+            emit.build(3, E.BUILD_SLICE)
+        else:
+            emit.build(2, E.BUILD_SLICE)
+
+    def expr_Call(self, node) -> None:
+        emit = self.emit
+        func = node.func
+        if self.scope.kind == S.FUNCTION:
+            # super().f(...) and super()
+            if (type(func) is A.Attribute and _is_bare_super(func.value)):
+                self._load_super_args(func.value)
+                emit.load_method(func.attr, True)
+                self.trailer_paren_helper(node.args, node.keywords, True, 0)
+                return
+            if _is_bare_super(node):
+                self._load_super_args(node)
+                emit.call_function(2, 0, 0)
+                return
+        if type(func) is A.Attribute:
+            self.compile_node(func.value)
+            emit.load_method(func.attr, False)
+            self.trailer_paren_helper(node.args, node.keywords, True, 0)
+            return
+        self.compile_node(func)
+        self.emit.set_source_line(node.trailer_line)
+        self.trailer_paren_helper(node.args, node.keywords, False, 0)
+
+    def _load_super_args(self, call) -> None:
+        self.compile_load_id("__class__")
+        for info in self.scope.id_info:
+            if info.flags & S.FLAG_IS_PARAM:
+                self.compile_load_id(info.qst)
+                return
+        self.error("super() can't find self", call)
+
+    def trailer_paren_helper(self, args, keywords, is_method: bool, n_positional_extra: int) -> None:
+        emit = self.emit
+        n_positional = n_positional_extra
+        n_keyword = 0
+        star_flags = 0
+        star_args = 0
+        for i, arg in enumerate(args):
+            if type(arg) is A.Starred:
+                if star_flags & 2:
+                    self.error("* arg after **", arg)
+                if n_keyword:
+                    self.error("* arg after kwarg", arg)
+                if i >= self.small_int_bits - 1:
+                    self.error("too many args", arg)
+                star_flags |= 1
+                star_args |= 1 << i
+                self.compile_node(arg.value)
+                n_positional += 1
+            elif type(arg) is A.NamedExpr:
+                self.namedexpr_helper(arg.target, arg.value)
+                n_positional += 1
+            elif type(arg) is A.GeneratorExp and len(args) == 1 and not keywords \
+                    and not getattr(arg, "parenthesized", False):
+                self.compile_comprehension(arg)
+                n_positional += 1
+            else:
+                if star_flags & 2:
+                    self.error("positional arg after **", arg)
+                if n_keyword > 0:
+                    self.error("positional arg after keyword arg", arg)
+                self.compile_node(arg)
+                n_positional += 1
+        for kw in keywords:
+            if kw.arg is None:
+                star_flags |= 2
+                emit.load_null()
+                self.compile_node(kw.value)
+            else:
+                emit.load_const_str(kw.arg)
+                self.compile_node(kw.value)
+            n_keyword += 1
+        if star_flags:
+            emit.load_const_small_int(star_args)
+        if is_method:
+            emit.call_method(n_positional, n_keyword, star_flags)
+        else:
+            emit.call_function(n_positional, n_keyword, star_flags)
+
+
+def _is_bare_super(node) -> bool:
+    return (type(node) is A.Call and type(node.func) is A.Name and node.func.id == "super"
+            and not node.args and not node.keywords)
+
+
+def _dotted_parts(node):
+    parts = []
+    while type(node) is A.Attribute:
+        parts.append(node.attr)
+        node = node.value
+    if type(node) is not A.Name:
+        return None
+    parts.append(node.id)
+    parts.reverse()
+    return parts
+
+
+class RawCode:
+    """One compiled function: its prelude + bytecode and its children (in MAKE_FUNCTION order)."""
+
+    __slots__ = ("scope", "data", "children")
+
+    def __init__(self, scope: S.Scope, data: bytes, children: list):
+        self.scope = scope
+        self.data = data
+        self.children = children
+
+    @property
+    def child_codes(self) -> list["RawCode"]:
+        return [child.raw_code for child in self.children]

@@ -1,0 +1,108 @@
+"""The one place that chains the compiler passes.
+
+source -> `parser.parse` (AST) -> `fold.fold_module` (folded AST) ->
+`codegen.Compiler` (scopes, instructions, raw code) -> `mpy.model` ->
+`mpy.write_mpy` (bytes). Each call builds its own state, so compiles may
+run in parallel threads.
+"""
+
+from __future__ import annotations
+
+from mpycross.errors import MpyCrossError, TargetError
+
+from .codegen import Compiler, NotSupportedError, RawCode
+
+SUPPORTED_TARGETS = ("micropython-1.29", "micropython", "1.29", None)
+
+
+class UnsupportedOptionError(MpyCrossError):
+    """An option this compiler does not implement yet (native emitters, other targets)."""
+
+
+def compile_to_raw_code(source, filename: str = "<stdin>", opt: int = 0, source_name: str | None = None,
+                        small_int_bits: int = 31):
+    """Compile source to (root RawCode, qstr table, constant-object table)."""
+    from .fold import fold_module
+    from .parser import parse
+
+    if isinstance(source, bytes):
+        text = source
+    else:
+        text = source
+    name = source_name if source_name is not None else filename
+    module = parse(text, filename)
+    module = fold_module(module, filename, optimize=opt, source_name=name)
+    compiler = Compiler(filename, name, optimize=opt, small_int_bits=small_int_bits)
+    module_scope = compiler.compile(module)
+    qstrs = list(compiler.common.qstrs)
+    return module_scope.raw_code, qstrs, list(compiler.common.objs)
+
+
+def compile_source(source, filename: str = "<stdin>", target: str = "micropython-1.29", opt: int = 0,
+                   **options) -> bytes:
+    """Compile Python source (str or bytes) to the bytes of a .mpy v6 file.
+
+    Options: `source_name` (the name stored in the file, like mpy-cross -s),
+    `small_int_bits` (like -msmall-int-bits), `emit` ("bytecode" only) and
+    `march` (native code is not supported yet).
+    """
+    from mpycross.mpy import write_mpy
+    from mpycross.mpy.model import Header, MpyFile
+
+    if target not in SUPPORTED_TARGETS:
+        raise TargetError(f"the compiler back end only targets micropython-1.29, not {target!r}")
+    emit = options.pop("emit", "bytecode")
+    march = options.pop("march", None)
+    if emit not in (None, "bytecode") or march is not None:
+        raise UnsupportedOptionError("native code emitters (-march, -X emit=native/viper) are not supported yet")
+    source_name = options.pop("source_name", None)
+    small_int_bits = options.pop("small_int_bits", 31)
+    if options:
+        raise UnsupportedOptionError(f"unknown compile option(s): {', '.join(sorted(options))}")
+    if not 0 <= opt <= 3:
+        raise UnsupportedOptionError(f"optimisation level must be 0..3, not {opt}")
+    root, qstrs, objs = compile_to_raw_code(source, filename, opt=opt, source_name=source_name,
+                                            small_int_bits=small_int_bits)
+    mpy = MpyFile(
+        header=Header(magic="M", version=6, feature=0, small_int_bits=small_int_bits),
+        qstr_table=qstrs,
+        obj_table=[_model_obj(o) for o in objs],
+        root=_model_raw_code(root),
+    )
+    return write_mpy(mpy)
+
+
+def _model_raw_code(rc: RawCode):
+    from mpycross.mpy.model import RawCode as ModelRawCode
+
+    return ModelRawCode(kind="bytecode", fun_data=bytes(rc.data),
+                        children=[_model_raw_code(c) for c in rc.child_codes])
+
+
+def _model_obj(obj):
+    """Constant objects as the model wants them (floats with MicroPython's text)."""
+    from .floatrepr import float_repr
+    from mpycross.mpy.model import ComplexConst, FloatConst
+
+    if type(obj) is float:
+        return FloatConst(float_repr(obj))
+    if type(obj) is complex:
+        return ComplexConst(complex_repr(obj))
+    if type(obj) is tuple:
+        return tuple(_model_obj(o) for o in obj)
+    return obj
+
+
+def complex_repr(value: complex) -> str:
+    """py/objcomplex.c complex_print (PRINT_REPR)."""
+    from .floatrepr import float_repr
+
+    if value.real == 0 and str(value.real)[0] != "-":
+        return float_repr(value.imag, complex_part=True) + "j"
+    real = float_repr(value.real, complex_part=True)
+    imag = float_repr(value.imag, complex_part=True)
+    sign = "" if imag.startswith("-") else "+"
+    return f"({real}{sign}{imag}j)"
+
+
+__all__ = ["compile_source", "compile_to_raw_code", "NotSupportedError", "UnsupportedOptionError"]

@@ -1,0 +1,394 @@
+"""Constant folding and `const()`, as MicroPython's parser does them.
+
+MicroPython folds while it parses (`py/parse.c`: `fold_constants`,
+`fold_logical_constants`, `build_tuple`, the `const()` rule, the `__debug__`
+keyword in `py/lexer.c`), so the compiler only ever sees the folded tree.
+This pass reproduces that on the AST, walking in source order:
+
+* numeric `+ - * / // % ** << >> & | ^` and unary `- + ~` on int/float
+  constants (not bool, never producing complex);
+* `not`, `and`, `or` with constant operands;
+* tuples whose items are all constants become one constant tuple;
+* `X = const(expr)` records X; later uses of X become the constant; names
+  starting with `_` vanish entirely;
+* `math.pi`-style module constants (`py/parse.c` MICROPY_COMP_MODULE_CONST);
+* `__debug__` is True, or False when optimising;
+* a lone constant statement (a doc string) becomes `pass`;
+* strings the parser would not intern become `ObjConstant`.
+
+`Constant` keeps its meaning (a parse-tree leaf for small ints, interned
+strings, None/True/False/...). `ObjConstant` is a constant the reference
+loads with LOAD_CONST_OBJ whatever its type. Folded values get line 0, as
+the parser gives them (`make_node_const_object_optimised(parser, 0, ...)`).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import operator
+from dataclasses import dataclass, fields
+
+from mpycross.errors import CompileError
+from mpycross.resources import data_dir, load_toml
+
+from . import astnodes as A
+
+# py/mpconfig.h: MICROPY_ALLOC_PARSE_INTERN_STRING_LEN
+INTERN_STRING_LEN = 10
+
+
+@dataclass(frozen=True, slots=True)
+class ObjConstant(A.Constant):
+    """A constant the parser keeps as an object node (loaded with LOAD_CONST_OBJ)."""
+
+
+@functools.cache
+def _builtin_qstrs() -> frozenset:
+    """Qstrs that exist before any source is read: a long string equal to one is interned."""
+    names = set(load_toml(data_dir("formats") / "qstr" / "static.toml")["static"])
+    names.update(_COMPILER_QSTRS)
+    return frozenset(names)
+
+
+# Longer compiled-in qstrs of mpy-cross that are not in the static table
+# (py/compile.c, py/scope.c, py/objtype.c ... use them by name).
+_COMPILER_QSTRS = (
+    "__qualname__", "__repl_print__", "StopAsyncIteration", "__aenter__", "__aexit__",
+    "__anext__", "__aiter__", "__build_class__", "__getattribute__", "__class_getitem__",
+    "micropython", "asm_thumb", "asm_xtensa", "asm_rv32", "__set_name__", "__init_subclass__",
+)
+
+# py/parse.c mp_constants_table for mpy-cross: only `math` (MICROPY_PY_MATH_CONSTANTS)
+_MODULE_CONSTS = {
+    "math": {"e": math.e, "pi": math.pi, "tau": math.tau, "inf": math.inf, "nan": math.nan},
+}
+
+_BINOPS = {
+    "Add": operator.add, "Sub": operator.sub, "Mult": operator.mul, "Div": operator.truediv,
+    "FloorDiv": operator.floordiv, "Mod": operator.mod, "Pow": operator.pow,
+    "LShift": operator.lshift, "RShift": operator.rshift, "BitOr": operator.or_,
+    "BitXor": operator.xor, "BitAnd": operator.and_,
+}
+
+
+def is_number(node) -> bool:
+    """py/parse.c mp_parse_node_get_number_maybe: an int or float constant (not bool)."""
+    if not isinstance(node, A.Constant):
+        return False
+    v = node.value
+    return (type(v) is int) or (type(v) is float)
+
+
+def is_const(node) -> bool:
+    """py/parse.c mp_parse_node_is_const."""
+    if isinstance(node, A.Constant):
+        return True
+    return isinstance(node, A.Tuple) and not node.elts and node.ctx == "Load"
+
+
+def const_value(node):
+    return () if isinstance(node, A.Tuple) else node.value
+
+
+def _truth(value) -> bool:
+    return bool(value)
+
+
+def is_const_true(node) -> bool:
+    return is_const(node) and _truth(const_value(node))
+
+
+def is_const_false(node) -> bool:
+    return is_const(node) and not _truth(const_value(node))
+
+
+def _binary(op: str, a, b):
+    """Apply a binary op as MicroPython would at parse time; None if it would not fold."""
+    if op == "MatMult":
+        return None
+    if op in ("LShift", "RShift", "BitOr", "BitXor", "BitAnd") and (type(a) is float or type(b) is float):
+        return None
+    if op in ("LShift", "RShift") and b < 0:
+        return None
+    if op == "LShift" and b > 100000:
+        return None  # the reference would need more memory than it is worth
+    if op == "Pow" and type(a) is int and type(b) is int and b > 10000 and abs(a) > 1:
+        return None
+    try:
+        result = _BINOPS[op](a, b)
+    except ZeroDivisionError:
+        return None
+    except OverflowError:
+        if op == "Pow":  # C pow() overflows to infinity instead of raising
+            return math.copysign(math.inf, a) if (b == int(b) and int(b) % 2 == 1) else math.inf
+        return None
+    if isinstance(result, complex):
+        return None
+    return result
+
+
+class Folder:
+    def __init__(self, filename: str, optimize: int, source_name: str):
+        self.filename = filename
+        self.optimize = optimize
+        self.consts: dict = {}
+        self.interned = set(_builtin_qstrs())
+        self.interned.add(filename)
+        self.interned.add(source_name)
+
+    # ---- generic walk ----
+    def visit(self, node, chain: bool = False):
+        method = getattr(self, "visit_" + type(node).__name__, None)
+        if method is not None:
+            return method(node) if not chain else method(node, chain)
+        return self.generic(node)
+
+    def generic(self, node):
+        changes = {}
+        for f in fields(node):
+            if f.name == "line":
+                continue
+            value = getattr(node, f.name)
+            new = self.field(value)
+            if new is not value:
+                changes[f.name] = new
+        return node if not changes else _replace(node, changes)
+
+    def field(self, value):
+        if isinstance(value, A.Node):
+            return self.visit(value)
+        if isinstance(value, tuple):
+            if not value:
+                return value
+            out = tuple(self.field(v) for v in value)
+            return out if any(a is not b for a, b in zip(out, value)) else value
+        return value
+
+    def body(self, stmts: tuple) -> tuple:
+        return tuple(self.stmt(s) for s in stmts)
+
+    def stmt(self, node):
+        return self.visit(node)
+
+    # ---- names, strings ----
+    def note_name(self, name: str) -> None:
+        self.interned.add(name)
+
+    def visit_Name(self, node, chain=False):
+        if node.id == "__debug__":
+            return A.Constant(self.optimize == 0, line=node.line)
+        if node.id in self.consts:
+            value = self.consts[node.id]
+            return _const_object(value, node.line)
+        self.note_name(node.id)
+        return node
+
+    def visit_Constant(self, node, chain=False):
+        v = node.value
+        if type(v) is str and not isinstance(node, ObjConstant):
+            if len(v.encode("utf-8", "surrogatepass")) <= INTERN_STRING_LEN:
+                self.interned.add(v)
+            elif v not in self.interned:
+                return ObjConstant(v, line=node.line)
+        return node
+
+    def visit_arg(self, node):
+        self.note_name(node.arg)
+        return self.generic(node)
+
+    def visit_alias(self, node):
+        for part in node.name.split("."):
+            self.note_name(part)
+        if node.asname:
+            self.note_name(node.asname)
+        return node
+
+    def visit_keyword(self, node):
+        if node.arg is not None:
+            self.note_name(node.arg)
+        return self.generic(node)
+
+    # ---- statements ----
+    def visit_Module(self, node):
+        return _replace(node, {"body": self.body(node.body)})
+
+    def visit_FunctionDef(self, node):
+        decos = self.field(node.decorator_list)
+        self.note_name(node.name)
+        args = self.visit(node.args)
+        returns = self.field(node.returns)
+        body = self.body(node.body)
+        return _replace(node, {"decorator_list": decos, "args": args, "returns": returns, "body": body})
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_ClassDef(self, node):
+        decos = self.field(node.decorator_list)
+        self.note_name(node.name)
+        bases = self.field(node.bases)
+        keywords = self.field(node.keywords)
+        body = self.body(node.body)
+        return _replace(node, {"decorator_list": decos, "bases": bases, "keywords": keywords, "body": body})
+
+    def visit_Expr(self, node):
+        value = self.visit(node.value)
+        if isinstance(value, A.Constant):
+            # py/parse.c: a lonely constant statement is replaced by `pass`
+            return A.Pass(line=node.line)
+        return node if value is node.value else _replace(node, {"value": value})
+
+    def visit_Attribute(self, node, chain=False):
+        value = self.visit(node.value, True)
+        self.note_name(node.attr)
+        if not chain and isinstance(value, A.Name) and node.ctx == "Load":
+            table = _MODULE_CONSTS.get(value.id)
+            if table is not None and node.attr in table:
+                return A.Constant(table[node.attr], line=0)
+        return node if value is node.value else _replace(node, {"value": value})
+
+    def visit_Call(self, node, chain=False):
+        func = self.visit(node.func, True)
+        args = self.field(node.args)
+        keywords = self.field(node.keywords)
+        for kw in keywords:
+            if kw.arg is not None and kw.arg in self.consts:
+                raise CompileError("LHS of keyword arg must be an id", self.filename, kw.line or node.line,
+                                   scope="<module>")
+        return _replace(node, {"func": func, "args": args, "keywords": keywords})
+
+    def visit_Subscript(self, node, chain=False):
+        value = self.visit(node.value, True)
+        sl = self.visit(node.slice)
+        return _replace(node, {"value": value, "slice": sl})
+
+    def _const_call(self, target, value):
+        """Handle `X = const(...)`; returns the new value node, or None if not a const() form."""
+        if not (isinstance(target, A.Name) and isinstance(value, A.Call)
+                and isinstance(value.func, A.Name) and value.func.id == "const"
+                and value.func.id not in self.consts):
+            return None
+        call = self.visit(value)
+        if len(call.args) != 1 or call.keywords or not is_const(call.args[0]) \
+                or isinstance(call.args[0], A.Starred):
+            raise CompileError("not a constant", self.filename, value.line)
+        return call.args[0]
+
+    def visit_Assign(self, node):
+        if len(node.targets) == 1:
+            folded = self._const_call(node.targets[0], node.value)
+            if folded is not None:
+                return self._define_const(node.targets[0], folded, node)
+        value = self.visit(node.value)
+        targets = self.field(node.targets)
+        return _replace(node, {"targets": targets, "value": value})
+
+    def visit_AnnAssign(self, node):
+        if node.value is not None:
+            folded = self._const_call(node.target, node.value)
+            if folded is not None:
+                return self._define_const(node.target, folded, node)
+        annotation = self.visit(node.annotation)
+        value = self.field(node.value)
+        target = self.visit(node.target)
+        return _replace(node, {"target": target, "annotation": annotation, "value": value})
+
+    def _define_const(self, target, value_node, node):
+        name = target.id
+        self.consts[name] = const_value(value_node)
+        if name.startswith("_"):
+            return A.Pass(line=0)
+        self.note_name(name)
+        return A.Assign(targets=(target,), value=value_node, line=node.line)
+
+    # ---- expressions ----
+    def visit_BinOp(self, node, chain=False):
+        left = self.visit(node.left)
+        right = self.visit(node.right)
+        if is_number(left) and is_number(right):
+            result = _binary(node.op, left.value, right.value)
+            if result is not None:
+                return A.Constant(result, line=0)
+        return _replace(node, {"left": left, "right": right})
+
+    def visit_UnaryOp(self, node, chain=False):
+        operand = self.visit(node.operand)
+        if node.op == "Not":
+            if is_const_false(operand):
+                return A.Constant(True, line=0)
+            if is_const_true(operand):
+                return A.Constant(False, line=0)
+        elif is_number(operand):
+            v = operand.value
+            if node.op == "USub":
+                return A.Constant(-v, line=0)
+            if node.op == "UAdd":
+                return A.Constant(+v, line=0)
+            if node.op == "Invert" and type(v) is int:
+                return A.Constant(~v, line=0)
+        return node if operand is node.operand else _replace(node, {"operand": operand})
+
+    def visit_BoolOp(self, node, chain=False):
+        values = [self.visit(v) for v in node.values]
+        # py/parse.c fold_logical_constants
+        kept = []
+        n = len(values)
+        for i, v in enumerate(values):
+            if i == n - 1:
+                kept.append(v)
+                break
+            if node.op == "Or":
+                if is_const_true(v):
+                    kept.append(v)
+                    break
+                if not is_const_false(v):
+                    kept.append(v)
+            else:
+                if is_const_false(v):
+                    kept.append(v)
+                    break
+                if not is_const_true(v):
+                    kept.append(v)
+        if len(kept) == 1:
+            return kept[0]
+        return _replace(node, {"values": tuple(kept)})
+
+    def visit_IfExp(self, node, chain=False):
+        body = self.visit(node.body)
+        test = self.visit(node.test)
+        orelse = self.visit(node.orelse)
+        return _replace(node, {"test": test, "body": body, "orelse": orelse})
+
+    def visit_Dict(self, node, chain=False):
+        keys, values = [], []
+        for k, v in zip(node.keys, node.values):
+            keys.append(self.field(k))
+            values.append(self.visit(v))
+        return _replace(node, {"keys": tuple(keys), "values": tuple(values)})
+
+    def visit_Tuple(self, node, chain=False):
+        elts = self.field(node.elts)
+        if node.ctx == "Load" and elts and all(is_const(e) for e in elts):
+            # py/parse.c build_tuple: the line is that of the rule holding the items,
+            # which for "(a, b, ...)" starts after the first comma
+            line = elts[1].line if len(elts) > 1 else elts[0].line
+            return A.Constant(tuple(const_value(e) for e in elts), line=line)
+        return node if elts is node.elts else _replace(node, {"elts": elts})
+
+
+def _const_object(value, line: int):
+    """The node the parser makes for a const() name (make_node_const_object_optimised)."""
+    if type(value) is int:
+        return A.Constant(value, line=line)  # small or big decided by the code generator
+    return ObjConstant(value, line=line)
+
+
+def _replace(node, changes: dict):
+    values = {f.name: getattr(node, f.name) for f in fields(node)}
+    values.update(changes)
+    return type(node)(**values)
+
+
+def fold_module(module: A.Module, filename: str, optimize: int = 0, source_name: str | None = None) -> A.Module:
+    """Return the module as MicroPython's parser would hand it to the compiler."""
+    return Folder(filename, optimize, source_name or filename).visit(module)
