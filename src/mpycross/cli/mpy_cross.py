@@ -87,7 +87,9 @@ class Options:
 
 
 def _prog() -> str:
-    return os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "mpy-cross"
+    name = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else ""
+    # `python -m mpycross.cli.mpy_cross` has this file as argv[0]
+    return "mpy-cross" if not name or name.endswith(".py") else name
 
 
 def usage() -> Exit:
