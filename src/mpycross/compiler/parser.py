@@ -143,27 +143,30 @@ def parse_integer(text: bytes) -> int:
     else:
         base = 10
     start = i
-    value = 0
     while i < n:
         d = text[i]
         if 0x30 <= d <= 0x39:
             d -= 0x30
-        elif d == 0x5F:
-            i += 1
-            continue
         else:
             d |= 0x20
-            if 0x61 <= d <= 0x7A:
-                d -= 0x61 - 10
-            else:
-                break
+            d = d - (0x61 - 10) if 0x61 <= d <= 0x7A else 99
         if d >= base:
             break
-        value = value * base + d
         i += 1
     if i == start or i != n:
         shown = 0 if base == 1 else base
         raise ValueError(f"invalid syntax for integer with base {shown}: {_quoted(text[start:])}")
+    return _digits_value(text[start:], max(base, 2))
+
+
+def _digits_value(digits: bytes, base: int) -> int:
+    """Value of validated digits; chunked so huge literals stay fast (and dodge
+    CPython's limit on int() of long decimal strings)."""
+    value = 0
+    step = 500
+    for k in range(0, len(digits), step):
+        chunk = digits[k:k + step]
+        value = value * base ** len(chunk) + int(chunk, base)
     return value
 
 

@@ -1,0 +1,5 @@
+x = 1
+# comment
+
+# more
+y = = 2

@@ -1,0 +1,2 @@
+with f() as g
+    pass

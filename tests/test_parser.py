@@ -1,0 +1,283 @@
+"""The parser against CPython's `ast` and against the official mpy-cross 1.29.
+
+* Differential AST test: on real-library files that CPython accepts and that
+  have no f-strings (MicroPython rewrites those), our AST equals CPython's
+  converted to our node classes, lines ignored.
+* Acceptance: on the same corpus, the official compiler accepts a file iff we
+  parse it (we only check files where the official error, if any, is a parse
+  error: compiler-level errors are the back end's).
+* Lines: on small programs, `line` of statements and expressions agrees with
+  CPython where MicroPython's rule (first token of the rule) coincides.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import io
+import random
+import tokenize
+
+import pytest
+
+from mpycross.compiler import astnodes as A
+from mpycross.compiler.parser import parse
+from mpycross.errors import CompileError
+from tests.corpus.fetch import corpus_files
+from tests.oracles import run_official
+
+_IGNORED = {"line", "parens", "trailer_line"}
+
+
+def normalise(node):
+    """Our AST as nested tuples, without line information."""
+    if isinstance(node, A.Node):
+        return (type(node).__name__,) + tuple(
+            normalise(getattr(node, f.name)) for f in dataclasses.fields(node) if f.name not in _IGNORED
+        )
+    if isinstance(node, tuple):
+        return tuple(normalise(x) for x in node)
+    if isinstance(node, (int, float, complex, str, bytes)) or node is None or node is ...:
+        return (type(node).__name__, node)
+    raise TypeError(node)
+
+
+def normalise_cpython(node):
+    """CPython's AST as the same nested tuples (field names match by design)."""
+    if isinstance(node, ast.AST):
+        name = type(node).__name__
+        if isinstance(node, (ast.operator, ast.unaryop, ast.cmpop, ast.boolop, ast.expr_context)):
+            return ("str", name)
+        if isinstance(node, ast.arguments):
+            assert not node.posonlyargs
+        ours = getattr(A, name)
+        return (name,) + tuple(
+            normalise_cpython(getattr(node, f.name)) for f in dataclasses.fields(ours) if f.name not in _IGNORED
+        )
+    if isinstance(node, list):
+        return tuple(normalise_cpython(x) for x in node)
+    if isinstance(node, (int, float, complex, str, bytes)) or node is None or node is ...:
+        return (type(node).__name__, node)
+    raise TypeError(node)
+
+
+def _has_fstring(data: bytes) -> bool:
+    try:
+        for tok in tokenize.tokenize(io.BytesIO(data).readline):
+            if tok.type == tokenize.STRING and "f" in tok.string.split("'")[0].split('"')[0].lower():
+                return True
+            if getattr(tokenize, "FSTRING_START", None) == tok.type:
+                return True
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return True
+    return False
+
+
+def _cpython_tree(data: bytes):
+    try:
+        return ast.parse(data, feature_version=(3, 11))
+    except (SyntaxError, ValueError):
+        return None
+
+
+def _corpus_sample(n: int | None):
+    files = corpus_files()
+    if n is None or n >= len(files):
+        return files
+    return random.Random(1).sample(files, n)
+
+
+def _ast_agreement(path):
+    data = path.read_bytes()
+    tree = _cpython_tree(data)
+    if tree is None or _has_fstring(data):
+        return None
+    try:
+        ours = parse(data, str(path))
+    except CompileError as exc:
+        return f"rejected: {exc.kind}: {exc.message} line {exc.line}"
+    if normalise(ours) != normalise_cpython(tree):
+        return "AST differs"
+    return "ok"
+
+
+def _check_ast(paths):
+    results = {p: _ast_agreement(p) for p in paths}
+    checked = {p: r for p, r in results.items() if r is not None}
+    bad = {str(p): r for p, r in checked.items() if r != "ok"}
+    assert checked, "no corpus file was comparable"
+    # MicroPython rejects some valid CPython (e.g. `**` in dict displays): those
+    # files must be rejected by the official compiler too (see the acceptance test).
+    differs = {p: r for p, r in bad.items() if r == "AST differs"}
+    assert not differs, differs
+    return checked, bad
+
+
+def test_ast_matches_cpython_sample():
+    _check_ast(_corpus_sample(60))
+
+
+@pytest.mark.slow
+def test_ast_matches_cpython_whole_corpus():
+    _check_ast(_corpus_sample(None))
+
+
+# ---- acceptance against the official compiler -------------------------------
+
+_PARSER_MESSAGES = ("invalid syntax", "unexpected indent", "unindent doesn't match",
+                    "malformed f-string", "invalid syntax for")
+
+
+def _official_verdict(path):
+    """None if the official compiler accepts, else (kind, message, line)."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out.mpy"
+        proc = run_official(["-o", str(out), str(path)])
+    if proc.returncode == 0:
+        return None
+    lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+    last = lines[-1]
+    kind, _, message = last.partition(": ")
+    line = None
+    for text in lines:
+        if text.strip().startswith("File "):
+            line = int(text.split("line ")[1].split(",")[0])
+    return kind, message, line
+
+
+def _check_acceptance(paths):
+    mismatches = {}
+    for path in paths:
+        verdict = _official_verdict(path)
+        try:
+            parse(path.read_bytes(), str(path))
+            ours = None
+        except CompileError as exc:
+            ours = (exc.kind, exc.message, exc.line)
+        if verdict is not None and not verdict[1].startswith(_PARSER_MESSAGES) and verdict[0] != "IndentationError":
+            # a compiler-level error: only require that we parsed the file
+            if ours is not None:
+                mismatches[str(path)] = (verdict, ours)
+            continue
+        if verdict != ours:
+            mismatches[str(path)] = (verdict, ours)
+    assert not mismatches, mismatches
+
+
+def test_acceptance_matches_official_sample():
+    _check_acceptance(_corpus_sample(40))
+
+
+@pytest.mark.slow
+def test_acceptance_matches_official_whole_corpus():
+    _check_acceptance(_corpus_sample(None))
+
+
+# ---- lines --------------------------------------------------------------------
+
+LINE_PROGRAM = b'''\
+import os
+x = (1 +
+     2)
+@dec
+@dec2.attr(3,
+           4)
+def f(a,
+      b=2):
+    return [
+        a
+        for a in b
+    ]
+class C(
+        Base):
+    y: int = 5
+    def g(self): pass
+while x:
+    if y:
+        pass
+    elif z:
+        del a, b
+    else:
+        break
+try:
+    raise E from F
+except (A,
+        B) as e:
+    pass
+finally:
+    z = {
+       1: 2}
+with open(x) as f, g:
+    lambda q: q
+'''
+
+
+def _line_pairs(ours, theirs, out):
+    """Collect (kind, our line, CPython line) for statements and simple expressions."""
+    if isinstance(ours, A.Node) and isinstance(theirs, ast.AST):
+        if isinstance(theirs, (ast.stmt, ast.Name, ast.Constant, ast.BinOp, ast.Call, ast.Compare,
+                               ast.Tuple, ast.List, ast.Dict, ast.Lambda, ast.ExceptHandler)):
+            if not ours.parens:
+                out.append((type(ours).__name__, ours.line, theirs.lineno))
+        for f in dataclasses.fields(ours):
+            if f.name in _IGNORED:
+                continue
+            _line_pairs(getattr(ours, f.name), getattr(theirs, f.name, None), out)
+    elif isinstance(ours, tuple) and isinstance(theirs, list):
+        for a, b in zip(ours, theirs):
+            _line_pairs(a, b, out)
+
+
+def test_lines_match_cpython_where_rules_coincide():
+    pairs = []
+    _line_pairs(parse(LINE_PROGRAM, "t.py"), ast.parse(LINE_PROGRAM), pairs)
+    assert len(pairs) > 30
+    assert [p for p in pairs if p[1] != p[2]] == []
+
+
+def test_lines_of_parens_and_trailers():
+    tree = parse(b"x = (\n  a\n  .b(\n  c))\ny = (\n(1,\n2))\n", "t.py")
+    call = tree.body[0].value
+    assert isinstance(call, A.Call)
+    assert (call.line, call.parens, call.trailer_line) == (2, (1,), 3)
+    assert (call.func.line, call.func.trailer_line) == (2, 3)
+    tup = tree.body[1].value
+    assert (tup.line, tup.parens) == (6, (5,))
+
+
+def test_fstring_becomes_format_call():
+    tree = parse(b'x = f"a{b!r:>5}c{{d}}{e=}"\n', "t.py")
+    call = tree.body[0].value
+    assert call.func.attr == "format"
+    assert call.func.value.value == "a{!r:>5}c{{d}}e={}"
+    assert [a.id for a in call.args] == ["b", "e"]
+    assert all(a.parens == (1,) for a in call.args)
+
+
+def test_string_concatenation_and_bytes_do_not_mix():
+    tree = parse(b'x = "a" \'b\' """c"""\n', "t.py")
+    assert tree.body[0].value.value == "abc"
+    with pytest.raises(CompileError) as info:
+        parse(b'x = "a" b"b"\n', "t.py")
+    assert (info.value.message, info.value.line) == ("invalid syntax", 1)
+
+
+def test_invalid_constructs_the_compiler_rejects():
+    tree = parse(b"f(a+b=1)\n{1: 2, 3}\nf(a=1, b)\ndef g(a=1, b): pass\n", "t.py")
+    kinds = [type(s.value if isinstance(s, A.Expr) else s).__name__ for s in tree.body]
+    assert kinds == ["Invalid"] * 4
+    messages = [(s.value if isinstance(s, A.Expr) else s).message for s in tree.body]
+    assert messages == ["LHS of keyword arg must be an id", "expecting key:value for dict",
+                        "positional arg after keyword arg", "non-default argument follows default argument"]
+
+
+def test_parse_is_thread_safe():
+    from concurrent.futures import ThreadPoolExecutor
+
+    sources = [LINE_PROGRAM.replace(b"x", b"x%d" % i) for i in range(16)]
+    with ThreadPoolExecutor(4) as pool:
+        trees = list(pool.map(lambda s: parse(s, "t.py"), sources))
+    assert trees == [parse(s, "t.py") for s in sources]
