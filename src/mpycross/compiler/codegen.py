@@ -68,6 +68,9 @@ class Compiler:
         self.scopes: list[S.Scope] = []
         self.node_scope: dict[int, S.Scope] = {}
         self._keep: list = []  # nodes whose id() keys node_scope
+        # whether the parser marks `elif` clauses (If.is_elif); if not, a lone If in an
+        # else block is taken to be an elif
+        self.elif_flags = True
 
     # ---- driver ----------------------------------------------------------
 
@@ -377,7 +380,7 @@ class Compiler:
             self.compile_node(node.value)
             self.compile_index(node.slice)
             self.emit.subscr(E.SUBSCR_DELETE)
-        elif t is A.Tuple and node.elts and (getattr(node, "parenthesized", True)):
+        elif t is A.Tuple and node.elts:
             for e in node.elts:
                 self.c_del(e)
         else:
@@ -513,7 +516,7 @@ class Compiler:
         # the elif clauses of this statement, then its final else block
         clauses = [node]
         orelse = node.orelse
-        while len(orelse) == 1 and type(orelse[0]) is A.If and getattr(orelse[0], "is_elif", False):
+        while len(orelse) == 1 and type(orelse[0]) is A.If and (orelse[0].is_elif or not self.elif_flags):
             clauses.append(orelse[0])
             orelse = orelse[0].orelse
         first = clauses[0]
@@ -1411,6 +1414,8 @@ class Compiler:
         self.trailer_paren_helper(node.args, node.keywords, False, 0)
 
     def _load_super_args(self, call) -> None:
+        # compile_atom_expr_normal compiles the subject ("super") before spotting super()
+        self.compile_node(call.func)
         self.compile_load_id("__class__")
         for info in self.scope.id_info:
             if info.flags & S.FLAG_IS_PARAM:

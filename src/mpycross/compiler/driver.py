@@ -31,8 +31,9 @@ def compile_to_raw_code(source, filename: str = "<stdin>", opt: int = 0, source_
         text = source
     name = source_name if source_name is not None else filename
     module = parse(text, filename)
-    module = fold_module(module, filename, optimize=opt, source_name=name)
+    module, saw_elif = fold_module(module, filename, optimize=opt, source_name=name)
     compiler = Compiler(filename, name, optimize=opt, small_int_bits=small_int_bits)
+    compiler.elif_flags = saw_elif
     module_scope = compiler.compile(module)
     qstrs = list(compiler.common.qstrs)
     return module_scope.raw_code, qstrs, list(compiler.common.objs)
@@ -81,7 +82,7 @@ def _model_raw_code(rc: RawCode):
 
 def _model_obj(obj):
     """Constant objects as the model wants them (floats with MicroPython's text)."""
-    from .floatrepr import float_repr
+    from .floatrepr import complex_repr, float_repr
     from mpycross.mpy.model import ComplexConst, FloatConst
 
     if type(obj) is float:
@@ -91,18 +92,6 @@ def _model_obj(obj):
     if type(obj) is tuple:
         return tuple(_model_obj(o) for o in obj)
     return obj
-
-
-def complex_repr(value: complex) -> str:
-    """py/objcomplex.c complex_print (PRINT_REPR)."""
-    from .floatrepr import float_repr
-
-    if value.real == 0 and str(value.real)[0] != "-":
-        return float_repr(value.imag, complex_part=True) + "j"
-    real = float_repr(value.real, complex_part=True)
-    imag = float_repr(value.imag, complex_part=True)
-    sign = "" if imag.startswith("-") else "+"
-    return f"({real}{sign}{imag}j)"
 
 
 __all__ = ["compile_source", "compile_to_raw_code", "NotSupportedError", "UnsupportedOptionError"]

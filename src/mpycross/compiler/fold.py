@@ -133,6 +133,7 @@ class Folder:
         self.filename = filename
         self.optimize = optimize
         self.consts: dict = {}
+        self.saw_elif = False
         self.interned = set(_builtin_qstrs())
         self.interned.add(filename)
         self.interned.add(source_name)
@@ -301,6 +302,11 @@ class Folder:
         self.note_name(name)
         return A.Assign(targets=(target,), value=value_node, line=node.line)
 
+    def visit_If(self, node):
+        if node.is_elif:
+            self.saw_elif = True
+        return self.generic(node)
+
     # ---- expressions ----
     def visit_BinOp(self, node, chain=False):
         left = self.visit(node.left)
@@ -389,6 +395,8 @@ def _replace(node, changes: dict):
     return type(node)(**values)
 
 
-def fold_module(module: A.Module, filename: str, optimize: int = 0, source_name: str | None = None) -> A.Module:
-    """Return the module as MicroPython's parser would hand it to the compiler."""
-    return Folder(filename, optimize, source_name or filename).visit(module)
+def fold_module(module: A.Module, filename: str, optimize: int = 0, source_name: str | None = None):
+    """Return the module as MicroPython's parser would hand it to the compiler, and
+    whether the parser marked `elif` clauses."""
+    folder = Folder(filename, optimize, source_name or filename)
+    return folder.visit(module), folder.saw_elif

@@ -40,6 +40,7 @@ from ..errors import CompileError
 from ..resources import data_dir
 from . import astnodes
 from .lexer import Lexer, LexerAbort
+from .parsenum import parse_decimal, parse_integer
 from .tree_to_ast import TreeToAst
 
 GRAMMAR_FILE = "micropython.lark"
@@ -95,130 +96,6 @@ class MicroPythonLexer(LarkLexer):
             yield t
             if lexer.nested_bracket_level > _MAX_BRACKET_DEPTH:
                 raise _ParseAbort("RuntimeError", "maximum recursion depth exceeded", None)
-
-
-# ---- numbers (py/parsenum.c) --------------------------------------------------
-
-
-def _quoted(data: bytes) -> str:
-    """mp_str_print_quoted(..., is_bytes=True)."""
-    quote = "'"
-    if b"'" in data and b'"' not in data:
-        quote = '"'
-    out = [quote]
-    for b in data:
-        if b == ord(quote):
-            out.append("\\" + quote)
-        elif b == 0x5C:
-            out.append("\\\\")
-        elif 0x20 <= b < 0x7F:
-            out.append(chr(b))
-        elif b == 0x0A:
-            out.append("\\n")
-        elif b == 0x0D:
-            out.append("\\r")
-        elif b == 0x09:
-            out.append("\\t")
-        else:
-            out.append(f"\\x{b:02x}")
-    out.append(quote)
-    return "".join(out)
-
-
-def parse_integer(text: bytes) -> int:
-    """mp_parse_num_integer(text, base=0); raises ValueError with MicroPython's message."""
-    base = 0
-    i = 0
-    n = len(text)
-    if n > 1 and text[0] == 0x30:
-        c = text[1] | 0x20
-        if c == 0x78:
-            base, i = 16, 2
-        elif c == 0x6F:
-            base, i = 8, 2
-        elif c == 0x62:
-            base, i = 2, 2
-        else:
-            base = 1  # a leading 0 allows only zeros (parsenumbase.c)
-    else:
-        base = 10
-    start = i
-    while i < n:
-        d = text[i]
-        if 0x30 <= d <= 0x39:
-            d -= 0x30
-        else:
-            d |= 0x20
-            d = d - (0x61 - 10) if 0x61 <= d <= 0x7A else 99
-        if d >= base:
-            break
-        i += 1
-    if i == start or i != n:
-        shown = 0 if base == 1 else base
-        raise ValueError(f"invalid syntax for integer with base {shown}: {_quoted(text[start:])}")
-    return _digits_value(text[start:], max(base, 2))
-
-
-def _digits_value(digits: bytes, base: int) -> int:
-    """Value of validated digits; chunked so huge literals stay fast (and dodge
-    CPython's limit on int() of long decimal strings)."""
-    value = 0
-    step = 500
-    for k in range(0, len(digits), step):
-        chunk = digits[k:k + step]
-        value = value * base ** len(chunk) + int(chunk, base)
-    return value
-
-
-def parse_decimal(text: bytes):
-    """mp_parse_num_float(text, allow_imag=True); float or complex, or ValueError."""
-    n = len(text)
-    i = 0
-    state = 0  # 0 integer part, 1 fraction, 2 exponent
-    while i < n:
-        c = text[i]
-        if 0x30 <= c <= 0x39:
-            i += 1
-        elif state == 0 and c == 0x2E:
-            state = 1
-            i += 1
-        elif state != 2 and (c | 0x20) == 0x65:
-            state = 2
-            i += 1
-            if i < n and text[i] in (0x2B, 0x2D):
-                i += 1
-            if i == n:
-                raise ValueError("invalid syntax for number")
-        elif c == 0x5F:
-            i += 1
-        else:
-            break
-    number = text[:i]
-    imag = False
-    if i < n and (text[i] | 0x20) == 0x6A:
-        imag = True
-        i += 1
-    if i == 0 or i != n:
-        raise ValueError("invalid syntax for number")
-    value = _decimal_value(number)
-    return complex(0.0, value) if imag else value
-
-
-def _decimal_value(number: bytes) -> float:
-    text = number.decode("ascii").replace("_", "")
-    if text.endswith(("e", "e+", "e-")) or text in ("", "."):
-        raise ValueError("invalid syntax for number")
-    if text.startswith("."):
-        text = "0" + text
-    mantissa, _, exponent = text.partition("e")
-    if exponent:
-        # parsenum.c truncates huge exponents instead of overflowing an int
-        sign = -1 if exponent.startswith("-") else 1
-        digits = exponent.lstrip("+-")
-        exp = int(digits) if digits else 0
-        exp = min(exp, 10**6)
-        text = f"{mantissa}e{sign * exp}"
-    return float(text)
 
 
 def parse_number(kind: str, text: bytes, line: int):

@@ -1,0 +1,115 @@
+"""Differential helpers: compile with mpycross and with the official mpy-cross 1.29, compare bytes.
+
+`python -m tests.support.compile_diff [options] FILE...` prints a per-file verdict
+and, for the first differences, a side-by-side disassembly (mpycross.mpy.dis).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from tests.oracles import official
+
+
+def official_compile(path: Path, args: list[str]) -> tuple[bytes | None, str]:
+    """Official 1.29 output bytes (None on error) and its stderr text."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out.mpy"
+        proc = subprocess.run([str(official("1.29")), *args, "-o", str(out), str(path)],
+                              capture_output=True)
+        if proc.returncode != 0:
+            return None, proc.stderr.decode("utf-8", "replace") + proc.stdout.decode("utf-8", "replace")
+        return out.read_bytes(), ""
+
+
+def option_kwargs(args: list[str]) -> dict:
+    """Translate mpy-cross options into compile_source keyword arguments."""
+    kw: dict = {}
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a.startswith("-O"):
+            kw["opt"] = int(a[2:]) if a[2:].isdigit() else a.count("O")
+        elif a == "-s":
+            kw["source_name"] = args[i + 1]
+            i += 1
+        elif a.startswith("-msmall-int-bits="):
+            kw["small_int_bits"] = int(a.split("=", 1)[1])
+        i += 1
+    return kw
+
+
+def ours_compile(path: Path, args: list[str]) -> tuple[bytes | None, str]:
+    from mpycross.compiler.driver import compile_source
+    from mpycross.errors import CompileError
+
+    try:
+        return compile_source(path.read_bytes(), str(path), **option_kwargs(args)), ""
+    except CompileError as err:
+        return None, err.traceback_text()
+
+
+def disassemble(data: bytes) -> str:
+    try:
+        from mpycross.mpy import dis, read_mpy
+
+        return dis.format_text(dis.disassemble(read_mpy(data)))
+    except Exception as exc:  # pragma: no cover - debugging aid
+        return f"<cannot disassemble: {exc}>"
+
+
+def _dis_fallback(data: bytes) -> str:
+    with tempfile.NamedTemporaryFile(suffix=".mpy", delete=False) as f:
+        f.write(data)
+    try:
+        proc = subprocess.run([sys.executable, "-m", "mpycross", "dis", f.name], capture_output=True, text=True)
+        return proc.stdout + proc.stderr
+    finally:
+        os.unlink(f.name)
+
+
+def compare(path: Path, args: list[str]) -> tuple[bool, str]:
+    ref, ref_err = official_compile(path, args)
+    ours, our_err = ours_compile(path, args)
+    if ref is None:
+        return ours is None and _last_lines(ref_err) == _last_lines(our_err), f"official: {ref_err}\nours: {our_err}"
+    return ours == ref, our_err
+
+
+def _last_lines(text: str) -> str:
+    return "\n".join(text.strip().splitlines()[-2:])
+
+
+if __name__ == "__main__":
+    import difflib
+
+    argv = sys.argv[1:]
+    opts = []
+    while argv and argv[0].startswith("-"):
+        opts.append(argv.pop(0))
+        if opts[-1] == "-s":
+            opts.append(argv.pop(0))
+    show = int(os.environ.get("SHOW", "1"))
+    bad = 0
+    for name in argv:
+        p = Path(name)
+        try:
+            ok, info = compare(p, opts)
+        except Exception as exc:
+            ok, info = False, f"EXCEPTION {type(exc).__name__}: {exc}"
+        if not ok:
+            bad += 1
+            print("DIFF", name, info.strip()[:300])
+            if show > 0 and not info.startswith("EXCEPTION"):
+                show -= 1
+                ref, _ = official_compile(p, opts)
+                ours, _ = ours_compile(p, opts)
+                if ref is not None and ours is not None:
+                    a = disassemble(ref).splitlines()
+                    b = disassemble(ours).splitlines()
+                    print("\n".join(list(difflib.unified_diff(a, b, "official", "ours", lineterm="", n=3))[:80]))
+    print(f"{len(argv) - bad}/{len(argv)} identical")
