@@ -18,16 +18,16 @@ positional-only parameters, no `type` statements). Differences:
   and escaped surrogates survive); encode it back the same way.  Names too.
 
 Lines.  For an expression, `line` is the line of its first token, not
-counting redundant parentheses around it: those are in `parens`, the line of
-each `(` from the outermost in (MicroPython keeps an `atom_paren` node for
-each, and compiling it sets that line).  A Tuple, generator or empty tuple
-written with parentheses owns them: its `line` is the `(` line.  So the
-first-token line of any expression is `parens[0]` if there are parens, else
-`line`.  `Attribute`, `Subscript` and `Call` also carry `trailer_line`, the
-line of their `.`, `[` or `(` token (MicroPython's trailer nodes).  A
-statement's `line` is its first token's; for a decorated function or class
-it is the `def` / `class` (`async`) token's, and each decorator expression
-has the line of its `@`.
+counting redundant parentheses around it; `parens` is `(line of the
+outermost such "(",)` or `()`.  MicroPython drops those parentheses
+(py/parse.c push_result_rule), so they never set a line; `parens` only makes
+the first-token line of any expression `parens[0]` if set, else `line`.  A
+Tuple, generator or empty tuple written with parentheses owns them: its
+`line` is the `(` line.  `Attribute`, `Subscript` and `Call` also carry
+`trailer_line`, the line of their `.`, `[` or `(` token (MicroPython's
+trailer nodes).  A statement's `line` is its first token's; for a decorated
+function or class it is the `def` / `class` (`async`) token's, and each
+decorator expression has the line of its `@`.
 
 `Invalid` stands where MicroPython's grammar accepts something that its
 compiler then rejects and that these classes cannot express (a keyword
@@ -47,7 +47,7 @@ from typing import Any, Optional
 @dataclass(frozen=True, slots=True)
 class Node:
     line: int = field(default=0, kw_only=True)
-    parens: tuple = field(default=(), kw_only=True)  # lines of enclosing redundant "(" (outermost first)
+    parens: tuple = field(default=(), kw_only=True)  # (line of the outermost redundant "(",) or ()
 
 
 # ---- module and statements -------------------------------------------------

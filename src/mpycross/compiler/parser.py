@@ -45,12 +45,6 @@ from .tree_to_ast import TreeToAst
 
 GRAMMAR_FILE = "micropython.lark"
 
-# Nesting beyond this gives MicroPython's own out-of-memory style failure
-# (its parser stacks are heap-allocated; mpy-cross has a fixed heap).  Python's
-# recursion limit bounds how deep our AST builder can go.
-_MAX_BRACKET_DEPTH = 200
-
-
 class _Source:
     """What the Lark lexer adapter receives: the MicroPython lexer plus parse state."""
 
@@ -90,12 +84,8 @@ class MicroPythonLexer(LarkLexer):
                 yield t
                 # resumed: the parser has taken the number (parse.c push_result_token)
                 t.value = parse_number(kind, value, tok.line)
-                if lexer.nested_bracket_level > _MAX_BRACKET_DEPTH:
-                    raise _ParseAbort("MemoryError", "", None)
                 continue
             yield t
-            if lexer.nested_bracket_level > _MAX_BRACKET_DEPTH:
-                raise _ParseAbort("RuntimeError", "maximum recursion depth exceeded", None)
 
 
 def parse_number(kind: str, text: bytes, line: int):

@@ -293,7 +293,7 @@ class TreeToAst:
         elifs = [c for c in rest if isinstance(c, tuple)]
         tail = tuple(orelse) if orelse is not None else ()
         for line, etest, ebody in reversed(elifs):
-            tail = (A.If(etest, tuple(ebody), tail, line=line),)
+            tail = (A.If(etest, tuple(ebody), tail, line=line, is_elif=True),)
         return A.If(test, tuple(body), tail, line=ch[0].line)
 
     def if_stmt_elif(self, ch):
@@ -599,22 +599,24 @@ class TreeToAst:
 
     def atom_const(self, ch):
         t = ch[0]
+        if t.value == "__debug__":
+            # lexer.c reads it as True at optimisation level 0; fold.py decides
+            return A.Name("__debug__", line=t.line)
         return A.Constant(_CONSTS[t.type], line=t.line)
 
     def atom_paren(self, ch):
         lpar, inner, _ = ch
         line = lpar.line
         if inner is None:
-            return A.Tuple((), line=line)
+            return A.Tuple((), line=line, parenthesized=True)
         if isinstance(inner, _Seq):
             if len(inner.items) == 1 and not inner.trailing:
-                node = inner.items[0]
-                return replace(node, parens=(line,) + node.parens)
-            return A.Tuple(tuple(inner.items), line=line)
+                return replace(inner.items[0], parens=(line,))
+            return A.Tuple(tuple(inner.items), line=line, parenthesized=True)
         if isinstance(inner, _Comp):
             return A.GeneratorExp(inner.elt, tuple(inner.generators), line=line)
         # a yield expression
-        return replace(inner, parens=(line,) + inner.parens)
+        return replace(inner, parens=(line,))
 
     def atom_bracket(self, ch):
         lbr, inner, _ = ch
