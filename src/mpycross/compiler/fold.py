@@ -64,6 +64,13 @@ _MODULE_CONSTS = {
     "math": {"e": math.e, "pi": math.pi, "tau": math.tau, "inf": math.inf, "nan": math.nan},
 }
 
+# operators MicroPython's grammar puts in one list rule (py/grammar.h)
+_LEVEL = {
+    "BitOr": "expr", "BitXor": "xor_expr", "BitAnd": "and_expr", "LShift": "shift_expr",
+    "RShift": "shift_expr", "Add": "arith_expr", "Sub": "arith_expr", "Mult": "term",
+    "MatMult": "term", "Div": "term", "Mod": "term", "FloorDiv": "term", "Pow": "power",
+}
+
 _BINOPS = {
     "Add": operator.add, "Sub": operator.sub, "Mult": operator.mul, "Div": operator.truediv,
     "FloorDiv": operator.floordiv, "Mod": operator.mod, "Pow": operator.pow,
@@ -280,8 +287,8 @@ class Folder:
             folded = self._const_call(node.targets[0], node.value)
             if folded is not None:
                 return self._define_const(node.targets[0], folded, node)
-        value = self.visit(node.value)
         targets = self.field(node.targets)
+        value = self.visit(node.value)
         return _replace(node, {"targets": targets, "value": value})
 
     def visit_AnnAssign(self, node):
@@ -289,9 +296,9 @@ class Folder:
             folded = self._const_call(node.target, node.value)
             if folded is not None:
                 return self._define_const(node.target, folded, node)
+        target = self.visit(node.target)
         annotation = self.visit(node.annotation)
         value = self.field(node.value)
-        target = self.visit(node.target)
         return _replace(node, {"target": target, "annotation": annotation, "value": value})
 
     def _define_const(self, target, value_node, node):
@@ -309,13 +316,29 @@ class Folder:
 
     # ---- expressions ----
     def visit_BinOp(self, node, chain=False):
-        left = self.visit(node.left)
-        right = self.visit(node.right)
-        if is_number(left) and is_number(right):
-            result = _binary(node.op, left.value, right.value)
-            if result is not None:
-                return A.Constant(result, line=0)
-        return _replace(node, {"left": left, "right": right})
+        # MicroPython folds a whole operator list (a + b - c is one arith_expr) or
+        # nothing: "it does not do partial folding, eg 1 + 2 + x -> 3 + x".
+        level = _LEVEL[node.op]
+        spine = [node]
+        left = node.left
+        while type(left) is A.BinOp and _LEVEL[left.op] == level and level != "power" and not left.parens:
+            spine.append(left)
+            left = left.left
+        spine.reverse()
+        first = self.visit(left)
+        rights = [self.visit(n.right) for n in spine]
+        if is_number(first) and all(is_number(r) for r in rights):
+            value = first.value
+            for n, r in zip(spine, rights):
+                value = _binary(n.op, value, r.value)
+                if value is None:
+                    break
+            else:
+                return A.Constant(value, line=0)
+        result = first
+        for n, r in zip(spine, rights):
+            result = _replace(n, {"left": result, "right": r})
+        return result
 
     def visit_UnaryOp(self, node, chain=False):
         operand = self.visit(node.operand)
