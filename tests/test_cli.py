@@ -249,6 +249,9 @@ def test_unwritable_output_reports_like_official(work):
     (["-msmall-int-bits=63", "hello.py"], "hello.mpy"),
     (["-march=x64", "hello.py"], "hello.mpy"),
     (["--", "hello.py"], "hello.mpy"),
+    (["-X", "heapsize=64k", "-v", "hello.py"], "hello.mpy"),
+    (["-X", "no-source-lines", "hello.py"], "hello.mpy"),
+    (["-X", "emit=bytecode", "hello.py"], "hello.mpy"),
 ])
 def test_output_file_parity(work, args, out):
     a = ours(args, work)
