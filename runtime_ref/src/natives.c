@@ -1,0 +1,954 @@
+/* natives.c: builtin classes, exceptions, functions and methods. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "obj.h"
+#include "platform.h"
+
+V int_text(V v, int base);
+V float_repr(double f);
+V builtin_build_class(int n, V *args, V kw);
+V mk_iter(V (*next)(V), V a, int64_t j);
+V class_mro(V cls);
+
+#define ARGN(k) if (n < (k)) raise_msg(E_TypeError, "function takes %d arguments", (k))
+
+static V b_print(int n, V *a, V kw) {
+    V sep = kw ? table_get(&kw->u.map, mk_cstr("sep")) : NULL;
+    V end = kw ? table_get(&kw->u.map, mk_cstr("end")) : NULL;
+    for (int i = 0; i < n; i++) {
+        if (i) {
+            if (sep && sep != None) out_str(sep); else out_cstr(" ");
+        }
+        out_str(str_of(a[i]));
+    }
+    if (end && end != None) out_str(end); else out_cstr("\n");
+    return None;
+}
+
+static V b_len(int n, V *a, V kw) {
+    (void)kw;
+    ARGN(1);
+    V o = a[0];
+    if (o->kind == K_INST) {
+        V f = lookup_class_attr(o->cls, mk_cstr("__len__"));
+        if (f) return call1(f, o);
+        if (o->u.inst.native_value) o = o->u.inst.native_value;
+    }
+    switch (o->kind) {
+        case K_STR: {
+            int64_t c = 0;
+            for (size_t i = 0; i < o->u.str.len; i++) c += ((unsigned char)o->u.str.s[i] & 0xc0) != 0x80;
+            return mk_int(c);
+        }
+        case K_BYTES: case K_BYTEARRAY: return mk_int((int64_t)o->u.str.len);
+        case K_TUPLE: case K_LIST: return mk_int((int64_t)o->u.seq.n);
+        case K_DICT: case K_SET: case K_FROZENSET: return mk_int((int64_t)o->u.map.live);
+        case K_RANGE: {
+            int64_t s = o->u.range.step, x = o->u.range.start, y = o->u.range.stop;
+            return mk_int(s > 0 ? (y > x ? (y - x + s - 1) / s : 0) : (x > y ? (x - y - s - 1) / -s : 0));
+        }
+        default: raise_msg(E_TypeError, "object of type '%s' has no len()", type_of(o)->u.cls.name);
+    }
+}
+
+static V to_list(V o) {
+    V l = mk_list(0, NULL), it = get_iter(o), x;
+    while ((x = iter_next(it))) list_append(l, x);
+    return l;
+}
+
+static V new_range(int n, V *a, V kw) {
+    (void)kw;
+    V r = obj_new(K_RANGE);
+    r->u.range.step = 1;
+    if (n == 2) { r->u.range.stop = to_int64(a[1]); }
+    else if (n >= 3) { r->u.range.start = to_int64(a[1]); r->u.range.stop = to_int64(a[2]); }
+    if (n == 4) { r->u.range.step = to_int64(a[3]); if (!r->u.range.step) raise_msg(E_ValueError, "zero step"); }
+    return r;
+}
+
+static V new_int(int n, V *a, V kw) {
+    (void)kw;
+    if (n == 1) return mk_int(0);
+    V x = a[1];
+    if (x->kind == K_FLOAT) {
+        if (isnan(x->u.f) || isinf(x->u.f)) raise_msg(E_ValueError, "can't convert float to int");
+        double t = trunc(x->u.f);
+        if (fabs(t) < 9e18) return mk_int((int64_t)t);
+        char buf[400];
+        snprintf(buf, sizeof buf, "%.0f", t);
+        int ok;
+        return int_from_text(buf, strlen(buf), 10, &ok);
+    }
+    if (x->kind == K_STR || x->kind == K_BYTES) {
+        int ok;
+        V r = int_from_text(x->u.str.s, x->u.str.len, n > 2 ? (int)to_int64(a[2]) : 10, &ok);
+        if (!r) raise_msg(E_ValueError, "invalid syntax for integer with base %d: %s", n > 2 ? (int)to_int64(a[2]) : 10, repr_of(x)->u.str.s);
+        return r;
+    }
+    if (x->kind == K_BOOL) return mk_int(x->u.i);
+    if (is_int(x)) return x->kind == K_INST ? x->u.inst.native_value : x;
+    if (x->kind == K_INST) {
+        V f = lookup_class_attr(x->cls, mk_cstr("__int__"));
+        if (f) return call1(f, x);
+    }
+    raise_msg(E_TypeError, "can't convert %s to int", type_of(x)->u.cls.name);
+}
+
+static V new_float(int n, V *a, V kw) {
+    (void)kw;
+    if (n == 1) return mk_float(0);
+    V x = a[1];
+    if (x->kind == K_STR) {
+        char buf[128];
+        size_t l = x->u.str.len < 120 ? x->u.str.len : 120;
+        memcpy(buf, x->u.str.s, l);
+        buf[l] = 0;
+        char *end;
+        double d = strtod(buf, &end);
+        while (*end == ' ' || *end == '\n') end++;
+        if (end == buf || *end) raise_msg(E_ValueError, "could not convert string to float");
+        return mk_float(d);
+    }
+    return mk_float(to_double(x));
+}
+
+static V new_str(int n, V *a, V kw) {
+    (void)kw;
+    if (n == 1) return mk_cstr("");
+    if (n >= 3 && (a[1]->kind == K_BYTES || a[1]->kind == K_BYTEARRAY)) return mk_str(a[1]->u.str.s, a[1]->u.str.len);
+    return str_of(a[1]);
+}
+
+static V new_bytes(int n, V *a, V kw) {
+    (void)kw;
+    if (n == 1) return mk_bytes("", 0);
+    V x = a[1];
+    if (x->kind == K_STR) return mk_bytes(x->u.str.s, x->u.str.len);
+    if (is_int(x)) { size_t l = (size_t)to_int64(x); char *b = plat_alloc(l + 1); return mk_bytes(b, l); }
+    V l = to_list(x);
+    char *b = plat_alloc(l->u.seq.n + 1);
+    for (size_t i = 0; i < l->u.seq.n; i++) b[i] = (char)to_int64(l->u.seq.items[i]);
+    return mk_bytes(b, l->u.seq.n);
+}
+
+static V new_bool(int n, V *a, V kw) { (void)kw; return mk_bool(n > 1 && truthy(a[1])); }
+static V new_list(int n, V *a, V kw) { (void)kw; return n > 1 ? to_list(a[1]) : mk_list(0, NULL); }
+static V new_tuple(int n, V *a, V kw) {
+    (void)kw;
+    if (n == 1) return mk_tuple(0, NULL);
+    if (a[1]->kind == K_TUPLE) return a[1];
+    V l = to_list(a[1]);
+    return mk_tuple(l->u.seq.n, l->u.seq.items);
+}
+static V dict_update(V d, V src, V kw) {
+    if (src) {
+        if (src->kind == K_DICT) {
+            for (size_t i = 0; i < src->u.map.n; i++)
+                if (src->u.map.e[i].key) table_set(&d->u.map, src->u.map.e[i].key, src->u.map.e[i].value);
+        } else {
+            V it = get_iter(src), x;
+            while ((x = iter_next(it))) {
+                V *kv;
+                if (seq_items(x, &kv) != 2) { V l = to_list(x); kv = l->u.seq.items; }
+                table_set(&d->u.map, kv[0], kv[1]);
+            }
+        }
+    }
+    if (kw) for (size_t i = 0; i < kw->u.map.n; i++) if (kw->u.map.e[i].key) table_set(&d->u.map, kw->u.map.e[i].key, kw->u.map.e[i].value);
+    return d;
+}
+static V new_dict(int n, V *a, V kw) { return dict_update(mk_dict(), n > 1 ? a[1] : NULL, kw); }
+static V new_set_k(int n, V *a, int frozen) {
+    V s = mk_set(frozen);
+    if (n > 1) { V it = get_iter(a[1]), x; while ((x = iter_next(it))) table_set(&s->u.map, x, True); }
+    return s;
+}
+static V new_set(int n, V *a, V kw) { (void)kw; return new_set_k(n, a, 0); }
+static V new_frozenset(int n, V *a, V kw) { (void)kw; return new_set_k(n, a, 1); }
+static V new_object(int n, V *a, V kw) {
+    (void)n; (void)kw;
+    V o = obj_new(K_INST);
+    o->cls = a[0];
+    o->u.inst.dict = mk_dict();
+    return o;
+}
+static V new_type(int n, V *a, V kw) { (void)kw; if (n == 2) return type_of(a[1]); unsupported("type() with 3 arguments"); }
+static V wrap_kind(int kind, V f) { V w = obj_new(kind); w->u.wrap.fn = f; return w; }
+static V new_staticmethod(int n, V *a, V kw) { (void)kw; ARGN(2); return wrap_kind(K_STATICMETHOD, a[1]); }
+static V new_classmethod(int n, V *a, V kw) { (void)kw; ARGN(2); return wrap_kind(K_CLASSMETHOD, a[1]); }
+static V new_property(int n, V *a, V kw) {
+    (void)kw;
+    V p = obj_new(K_PROPERTY);
+    p->u.prop.fget = n > 1 ? a[1] : None;
+    p->u.prop.fset = n > 2 ? a[2] : None;
+    p->u.prop.fdel = n > 3 ? a[3] : None;
+    return p;
+}
+static V new_exception(int n, V *a, V kw) {
+    (void)kw;
+    V e = mk_exc(a[0], NULL);
+    e->u.inst.args = mk_tuple((size_t)n - 1, a + 1);
+    return e;
+}
+
+static V b_isinstance(int n, V *a, V kw) { (void)kw; ARGN(2); return mk_bool(is_instance(a[0], a[1])); }
+static V b_issubclass(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    if (a[1]->kind == K_TUPLE) { for (size_t i = 0; i < a[1]->u.seq.n; i++) if (is_subclass(a[0], a[1]->u.seq.items[i])) return True; return False; }
+    return mk_bool(is_subclass(a[0], a[1]));
+}
+static V b_repr(int n, V *a, V kw) { (void)kw; ARGN(1); return repr_of(a[0]); }
+static V b_abs(int n, V *a, V kw) {
+    (void)kw; ARGN(1);
+    V x = a[0];
+    if (x->kind == K_FLOAT) return mk_float(fabs(x->u.f));
+    if (x->kind == K_INST) { V f = lookup_class_attr(x->cls, mk_cstr("__abs__")); if (f) return call1(f, x); }
+    return truthy(binary_op(MP_BINARY_OP_LESS, x, mk_int(0))) ? unary_op(MP_UNARY_OP_NEGATIVE, x) : unary_op(MP_UNARY_OP_POSITIVE, x);
+}
+static V minmax(int n, V *a, V kw, int want_max) {
+    V key = kw ? table_get(&kw->u.map, mk_cstr("key")) : NULL;
+    V dflt = kw ? table_get(&kw->u.map, mk_cstr("default")) : NULL;
+    V l = n == 1 ? to_list(a[0]) : mk_list((size_t)n, a);
+    if (l->u.seq.n == 0) { if (dflt) return dflt; raise_msg(E_ValueError, "arg is an empty sequence"); }
+    V best = l->u.seq.items[0], bk = key ? call1(key, best) : best;
+    for (size_t i = 1; i < l->u.seq.n; i++) {
+        V x = l->u.seq.items[i], xk = key ? call1(key, x) : x;
+        if (want_max ? compare_lt(bk, xk) : compare_lt(xk, bk)) { best = x; bk = xk; }
+    }
+    return best;
+}
+static V b_min(int n, V *a, V kw) { return minmax(n, a, kw, 0); }
+static V b_max(int n, V *a, V kw) { return minmax(n, a, kw, 1); }
+static V b_sum(int n, V *a, V kw) {
+    (void)kw;
+    V acc = n > 1 ? a[1] : mk_int(0), it = get_iter(a[0]), x;
+    while ((x = iter_next(it))) acc = binary_op(MP_BINARY_OP_ADD, acc, x);
+    return acc;
+}
+static V key_fn;
+static int sort_less(V x, V y) {
+    return compare_lt(key_fn ? call1(key_fn, x) : x, key_fn ? call1(key_fn, y) : y);
+}
+static void sort_list(V l, V key, int reverse) {
+    key_fn = key && key != None ? key : NULL;
+    size_t n = l->u.seq.n;
+    V *v = l->u.seq.items;
+    /* insertion sort on keys: stable */
+    V *keys = plat_alloc((n + 1) * sizeof(V));
+    for (size_t i = 0; i < n; i++) keys[i] = key_fn ? call1(key_fn, v[i]) : v[i];
+    for (size_t i = 1; i < n; i++) {
+        V x = v[i], k = keys[i];
+        size_t j = i;
+        while (j > 0 && (reverse ? compare_lt(keys[j - 1], k) : compare_lt(k, keys[j - 1]))) { v[j] = v[j - 1]; keys[j] = keys[j - 1]; j--; }
+        v[j] = x; keys[j] = k;
+    }
+    key_fn = NULL;
+    (void)sort_less;
+}
+static V b_sorted(int n, V *a, V kw) {
+    ARGN(1);
+    V l = to_list(a[0]);
+    V key = kw ? table_get(&kw->u.map, mk_cstr("key")) : NULL;
+    V rev = kw ? table_get(&kw->u.map, mk_cstr("reverse")) : NULL;
+    sort_list(l, key, rev && truthy(rev));
+    return l;
+}
+static V b_reversed(int n, V *a, V kw) {
+    (void)kw; ARGN(1);
+    V l = to_list(a[0]);
+    for (size_t i = 0; i < l->u.seq.n / 2; i++) { V t = l->u.seq.items[i]; l->u.seq.items[i] = l->u.seq.items[l->u.seq.n - 1 - i]; l->u.seq.items[l->u.seq.n - 1 - i] = t; }
+    return get_iter(l);
+}
+static V it_enumerate(V it) { V x = iter_next(it->u.iter.a); if (!x) return NULL; V p[2] = {mk_int(it->u.iter.i++), x}; return mk_tuple(2, p); }
+static V b_enumerate(int n, V *a, V kw) {
+    ARGN(1);
+    V it = mk_iter(it_enumerate, get_iter(a[0]), 0);
+    V st = n > 1 ? a[1] : kw ? table_get(&kw->u.map, mk_cstr("start")) : NULL;
+    if (st) it->u.iter.i = to_int64(st);
+    return it;
+}
+static V it_zip(V it) {
+    V its = it->u.iter.a;
+    V t = mk_tuple(its->u.seq.n, NULL);
+    for (size_t i = 0; i < its->u.seq.n; i++) { V x = iter_next(its->u.seq.items[i]); if (!x) return NULL; t->u.seq.items[i] = x; }
+    return t;
+}
+static V b_zip(int n, V *a, V kw) {
+    (void)kw;
+    V its = mk_tuple((size_t)n, NULL);
+    for (int i = 0; i < n; i++) its->u.seq.items[i] = get_iter(a[i]);
+    return mk_iter(it_zip, its, 0);
+}
+static V it_map(V it) {
+    V its = it->u.iter.b;
+    V *args = plat_alloc((its->u.seq.n + 1) * sizeof(V));
+    for (size_t i = 0; i < its->u.seq.n; i++) { V x = iter_next(its->u.seq.items[i]); if (!x) return NULL; args[i] = x; }
+    return call(it->u.iter.a, (int)its->u.seq.n, args, NULL);
+}
+static V b_map(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    V it = mk_iter(it_map, a[0], 0);
+    it->u.iter.b = mk_tuple((size_t)n - 1, NULL);
+    for (int i = 1; i < n; i++) it->u.iter.b->u.seq.items[i - 1] = get_iter(a[i]);
+    return it;
+}
+static V it_filter(V it) {
+    V x;
+    while ((x = iter_next(it->u.iter.b))) if (it->u.iter.a == None ? truthy(x) : truthy(call1(it->u.iter.a, x))) return x;
+    return NULL;
+}
+static V b_filter(int n, V *a, V kw) { (void)kw; ARGN(2); V it = mk_iter(it_filter, a[0], 0); it->u.iter.b = get_iter(a[1]); return it; }
+static V b_any(int n, V *a, V kw) { (void)kw; ARGN(1); V it = get_iter(a[0]), x; while ((x = iter_next(it))) if (truthy(x)) return True; return False; }
+static V b_all(int n, V *a, V kw) { (void)kw; ARGN(1); V it = get_iter(a[0]), x; while ((x = iter_next(it))) if (!truthy(x)) return False; return True; }
+static V b_iter(int n, V *a, V kw) { (void)kw; ARGN(1); return get_iter(a[0]); }
+static V b_next(int n, V *a, V kw) {
+    (void)kw; ARGN(1);
+    V x = iter_next(a[0]);
+    if (!x) { if (n > 1) return a[1]; raise(mk_exc(E_StopIteration, NULL)); }
+    return x;
+}
+static V b_hasattr(int n, V *a, V kw) { (void)kw; ARGN(2); return mk_bool(get_attr_maybe(a[0], a[1]) != NULL); }
+static V b_getattr(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    V r = get_attr_maybe(a[0], a[1]);
+    if (!r) { if (n > 2) return a[2]; return get_attr(a[0], a[1]); }
+    return r;
+}
+static V b_setattr(int n, V *a, V kw) { (void)kw; ARGN(3); set_attr(a[0], a[1], a[2]); return None; }
+static V b_ord(int n, V *a, V kw) {
+    (void)kw; ARGN(1);
+    const unsigned char *s = (const unsigned char *)a[0]->u.str.s;
+    size_t l = a[0]->u.str.len;
+    if (l == 0) raise_msg(E_TypeError, "ord expects a character");
+    uint32_t c = s[0];
+    if (c >= 0xf0 && l >= 4) c = (uint32_t)(c & 7) << 18 | (uint32_t)(s[1] & 0x3f) << 12 | (uint32_t)(s[2] & 0x3f) << 6 | (s[3] & 0x3f);
+    else if (c >= 0xe0 && l >= 3) c = (uint32_t)(c & 0xf) << 12 | (uint32_t)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
+    else if (c >= 0xc0 && l >= 2) c = (uint32_t)(c & 0x1f) << 6 | (s[1] & 0x3f);
+    return mk_int(c);
+}
+static V b_chr(int n, V *a, V kw) {
+    (void)kw; ARGN(1);
+    int64_t c = to_int64(a[0]);
+    char b[4];
+    if (c < 0 || c > 0x10ffff) raise_msg(E_ValueError, "chr() arg not in range(0x110000)");
+    if (c < 0x80) { b[0] = (char)c; return mk_str(b, 1); }
+    if (c < 0x800) { b[0] = (char)(0xc0 | c >> 6); b[1] = (char)(0x80 | (c & 0x3f)); return mk_str(b, 2); }
+    if (c < 0x10000) { b[0] = (char)(0xe0 | c >> 12); b[1] = (char)(0x80 | ((c >> 6) & 0x3f)); b[2] = (char)(0x80 | (c & 0x3f)); return mk_str(b, 3); }
+    b[0] = (char)(0xf0 | c >> 18); b[1] = (char)(0x80 | ((c >> 12) & 0x3f)); b[2] = (char)(0x80 | ((c >> 6) & 0x3f)); b[3] = (char)(0x80 | (c & 0x3f));
+    return mk_str(b, 4);
+}
+static V prefixed(V x, int base, const char *pfx) {
+    V t = int_text(x, base);
+    V p = mk_cstr(pfx);
+    if (t->u.str.s[0] == '-') return str_concat(str_concat(mk_cstr("-"), p), mk_str(t->u.str.s + 1, t->u.str.len - 1));
+    return str_concat(p, t);
+}
+static V b_hex(int n, V *a, V kw) { (void)kw; ARGN(1); return prefixed(a[0], 16, "0x"); }
+static V b_oct(int n, V *a, V kw) { (void)kw; ARGN(1); return prefixed(a[0], 8, "0o"); }
+static V b_bin(int n, V *a, V kw) { (void)kw; ARGN(1); return prefixed(a[0], 2, "0b"); }
+static V b_divmod(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    V p[2] = {binary_op(MP_BINARY_OP_FLOOR_DIVIDE, a[0], a[1]), binary_op(MP_BINARY_OP_MODULO, a[0], a[1])};
+    return mk_tuple(2, p);
+}
+static V b_round(int n, V *a, V kw) {
+    (void)kw; ARGN(1);
+    if (is_int(a[0])) return a[0];
+    double x = to_double(a[0]);
+    if (n == 1 || a[1] == None) {
+        double r = nearbyint(x);
+        return mk_int((int64_t)r);
+    }
+    int64_t d = to_int64(a[1]);
+    double m = pow(10, (double)d);
+    return mk_float(nearbyint(x * m) / m);
+}
+static V b_callable(int n, V *a, V kw) {
+    (void)kw; ARGN(1);
+    int k = a[0]->kind;
+    return mk_bool(k == K_FUNC || k == K_NATIVE || k == K_BOUND || k == K_CLASS || (k == K_INST && lookup_class_attr(a[0]->cls, mk_cstr("__call__"))));
+}
+static V b_id(int n, V *a, V kw) { (void)kw; ARGN(1); return mk_int((int64_t)((uintptr_t)a[0] >> 3)); }
+static V b_hash(int n, V *a, V kw) { (void)kw; ARGN(1); return mk_int(hash_of(a[0])); }
+static V b_pow(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    if (n == 3) return binary_op(MP_BINARY_OP_MODULO, binary_op(MP_BINARY_OP_POWER, a[0], a[1]), a[2]);
+    return binary_op(MP_BINARY_OP_POWER, a[0], a[1]);
+}
+static V b_globals(int n, V *a, V kw) { (void)n; (void)a; (void)kw; unsupported("globals()"); }
+static V b_unsupported(int n, V *a, V kw) { (void)n; (void)a; (void)kw; unsupported("this builtin"); }
+
+/* ---- methods of builtin types ---- */
+
+static V self_list(V s) { return s->kind == K_INST ? s->u.inst.native_value : s; }
+
+static V m_append(int n, V *a, V kw) { (void)kw; ARGN(2); return list_append(self_list(a[0]), a[1]); }
+static V m_extend(int n, V *a, V kw) { (void)kw; ARGN(2); V l = self_list(a[0]); V it = get_iter(a[1]), x; while ((x = iter_next(it))) list_append(l, x); return None; }
+static V m_pop(int n, V *a, V kw) {
+    (void)kw;
+    V o = self_list(a[0]);
+    if (o->kind == K_DICT) {
+        V r = table_get(&o->u.map, a[1]);
+        if (!r) { if (n > 2) return a[2]; V e = mk_exc(E_KeyError, NULL); e->u.inst.args = mk_tuple(1, &a[1]); raise(e); }
+        table_del(&o->u.map, a[1]);
+        return r;
+    }
+    if (o->kind == K_SET) {
+        for (size_t i = 0; i < o->u.map.n; i++) if (o->u.map.e[i].key) { V k = o->u.map.e[i].key; table_del(&o->u.map, k); return k; }
+        raise_msg(E_KeyError, "pop from an empty set");
+    }
+    if (o->u.seq.n == 0) raise_msg(E_IndexError, "pop from empty list");
+    int64_t i = n > 1 ? to_int64(a[1]) : -1;
+    if (i < 0) i += (int64_t)o->u.seq.n;
+    if (i < 0 || i >= (int64_t)o->u.seq.n) raise_msg(E_IndexError, "pop index out of range");
+    V r = o->u.seq.items[i];
+    memmove(&o->u.seq.items[i], &o->u.seq.items[i + 1], (o->u.seq.n - (size_t)i - 1) * sizeof(V));
+    o->u.seq.n--;
+    return r;
+}
+static V m_insert(int n, V *a, V kw) {
+    (void)kw; ARGN(3);
+    V o = self_list(a[0]);
+    int64_t i = to_int64(a[1]);
+    if (i < 0) i += (int64_t)o->u.seq.n;
+    if (i < 0) i = 0;
+    if (i > (int64_t)o->u.seq.n) i = (int64_t)o->u.seq.n;
+    list_append(o, None);
+    memmove(&o->u.seq.items[i + 1], &o->u.seq.items[i], (o->u.seq.n - (size_t)i - 1) * sizeof(V));
+    o->u.seq.items[i] = a[2];
+    return None;
+}
+static V m_index(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    V o = self_list(a[0]);
+    if (o->kind == K_STR) {
+        for (size_t i = 0; i + a[1]->u.str.len <= o->u.str.len; i++) if (memcmp(o->u.str.s + i, a[1]->u.str.s, a[1]->u.str.len) == 0) return mk_int((int64_t)i);
+        raise_msg(E_ValueError, "substring not found");
+    }
+    for (size_t i = 0; i < o->u.seq.n; i++) if (equal(o->u.seq.items[i], a[1])) return mk_int((int64_t)i);
+    raise_msg(E_ValueError, "object not in sequence");
+}
+static V m_count(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    V o = self_list(a[0]);
+    int64_t c = 0;
+    if (o->kind == K_STR) {
+        size_t l = a[1]->u.str.len;
+        for (size_t i = 0; i + l <= o->u.str.len;) { if (memcmp(o->u.str.s + i, a[1]->u.str.s, l) == 0) { c++; i += l ? l : 1; } else i++; }
+        return mk_int(c);
+    }
+    for (size_t i = 0; i < o->u.seq.n; i++) c += equal(o->u.seq.items[i], a[1]);
+    return mk_int(c);
+}
+static V m_remove(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    V o = self_list(a[0]);
+    if (o->kind == K_SET) { if (!table_del(&o->u.map, a[1])) { V e = mk_exc(E_KeyError, NULL); e->u.inst.args = mk_tuple(1, &a[1]); raise(e); } return None; }
+    for (size_t i = 0; i < o->u.seq.n; i++) if (equal(o->u.seq.items[i], a[1])) {
+        memmove(&o->u.seq.items[i], &o->u.seq.items[i + 1], (o->u.seq.n - i - 1) * sizeof(V));
+        o->u.seq.n--;
+        return None;
+    }
+    raise_msg(E_ValueError, "object not in sequence");
+}
+static V m_reverse(int n, V *a, V kw) {
+    (void)kw; (void)n;
+    V l = self_list(a[0]);
+    for (size_t i = 0; i < l->u.seq.n / 2; i++) { V t = l->u.seq.items[i]; l->u.seq.items[i] = l->u.seq.items[l->u.seq.n - 1 - i]; l->u.seq.items[l->u.seq.n - 1 - i] = t; }
+    return None;
+}
+static V m_sort(int n, V *a, V kw) {
+    (void)n;
+    V key = kw ? table_get(&kw->u.map, mk_cstr("key")) : NULL;
+    V rev = kw ? table_get(&kw->u.map, mk_cstr("reverse")) : NULL;
+    sort_list(self_list(a[0]), key, rev && truthy(rev));
+    return None;
+}
+static V m_copy(int n, V *a, V kw) {
+    (void)kw; (void)n;
+    V o = self_list(a[0]);
+    if (o->kind == K_LIST) return mk_list(o->u.seq.n, o->u.seq.items);
+    if (o->kind == K_DICT) return dict_update(mk_dict(), o, NULL);
+    V s = mk_set(0);
+    for (size_t i = 0; i < o->u.map.n; i++) if (o->u.map.e[i].key) table_set(&s->u.map, o->u.map.e[i].key, True);
+    return s;
+}
+static V m_clear(int n, V *a, V kw) {
+    (void)kw; (void)n;
+    V o = self_list(a[0]);
+    if (o->kind == K_LIST) o->u.seq.n = 0; else memset(&o->u.map, 0, sizeof o->u.map);
+    return None;
+}
+static V m_get(int n, V *a, V kw) { (void)kw; ARGN(2); V r = table_get(&self_list(a[0])->u.map, a[1]); return r ? r : n > 2 ? a[2] : None; }
+static V m_keys(int n, V *a, V kw) { (void)kw; (void)n; return mk_iter(NULL, self_list(a[0]), 0); }
+static V m_values(int n, V *a, V kw) { (void)kw; (void)n; return mk_iter(NULL, self_list(a[0]), 1); }
+static V m_items(int n, V *a, V kw) { (void)kw; (void)n; return mk_iter(NULL, self_list(a[0]), 2); }
+static V m_setdefault(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    V d = self_list(a[0]);
+    V r = table_get(&d->u.map, a[1]);
+    if (r) return r;
+    table_set(&d->u.map, a[1], n > 2 ? a[2] : None);
+    return n > 2 ? a[2] : None;
+}
+static V m_update(int n, V *a, V kw) {
+    V d = self_list(a[0]);
+    if (d->kind == K_SET) { V it = get_iter(a[1]), x; while ((x = iter_next(it))) table_set(&d->u.map, x, True); return None; }
+    dict_update(d, n > 1 ? a[1] : NULL, kw);
+    return None;
+}
+static V m_add(int n, V *a, V kw) { (void)kw; ARGN(2); table_set(&self_list(a[0])->u.map, a[1], True); return None; }
+static V m_discard(int n, V *a, V kw) { (void)kw; ARGN(2); table_del(&self_list(a[0])->u.map, a[1]); return None; }
+
+/* str methods */
+static V m_join(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    V l = to_list(a[1]);
+    V r = a[0]->kind == K_STR ? mk_cstr("") : mk_bytes("", 0);
+    for (size_t i = 0; i < l->u.seq.n; i++) {
+        if (l->u.seq.items[i]->kind != a[0]->kind) raise_msg(E_TypeError, "join expects a list of str/bytes objects consistent with self object");
+        if (i) r = str_concat(r, a[0]);
+        r = str_concat(r, l->u.seq.items[i]);
+    }
+    return r;
+}
+static int is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+static V m_split(int n, V *a, V kw) {
+    (void)kw;
+    V s = a[0], l = mk_list(0, NULL);
+    const char *p = s->u.str.s;
+    size_t len = s->u.str.len;
+    int64_t maxsplit = n > 2 ? to_int64(a[2]) : -1;
+    if (n < 2 || a[1] == None) {
+        size_t i = 0;
+        while (i < len) {
+            while (i < len && is_ws(p[i])) i++;
+            if (i >= len) break;
+            if (maxsplit == 0) { size_t e = len; while (e > i && is_ws(p[e - 1])) e--; list_append(l, mk_str(p + i, e - i)); break; }
+            size_t j = i;
+            while (j < len && !is_ws(p[j])) j++;
+            list_append(l, mk_str(p + i, j - i));
+            maxsplit--;
+            i = j;
+        }
+        return l;
+    }
+    V sep = a[1];
+    if (sep->u.str.len == 0) raise_msg(E_ValueError, "empty separator");
+    size_t i = 0, start = 0;
+    while (i + sep->u.str.len <= len && maxsplit != 0) {
+        if (memcmp(p + i, sep->u.str.s, sep->u.str.len) == 0) { list_append(l, mk_str(p + start, i - start)); i += sep->u.str.len; start = i; maxsplit--; }
+        else i++;
+    }
+    list_append(l, mk_str(p + start, len - start));
+    if (s->kind == K_BYTES) for (size_t k = 0; k < l->u.seq.n; k++) { l->u.seq.items[k]->kind = K_BYTES; l->u.seq.items[k]->cls = T_bytes; }
+    return l;
+}
+static V strip_k(int n, V *a, int left, int right) {
+    V s = a[0];
+    const char *p = s->u.str.s;
+    size_t i = 0, e = s->u.str.len;
+    V chars = n > 1 && a[1] != None ? a[1] : NULL;
+#define STRIPPABLE(c) (chars ? memchr(chars->u.str.s, (c), chars->u.str.len) != NULL : is_ws(c))
+    if (left) while (i < e && STRIPPABLE(p[i])) i++;
+    if (right) while (e > i && STRIPPABLE(p[e - 1])) e--;
+    V r = mk_str(p + i, e - i);
+    r->kind = s->kind; r->cls = s->cls;
+    return r;
+}
+static V m_strip(int n, V *a, V kw) { (void)kw; return strip_k(n, a, 1, 1); }
+static V m_lstrip(int n, V *a, V kw) { (void)kw; return strip_k(n, a, 1, 0); }
+static V m_rstrip(int n, V *a, V kw) { (void)kw; return strip_k(n, a, 0, 1); }
+static V case_k(V s, int up) {
+    V r = mk_str(s->u.str.s, s->u.str.len);
+    for (size_t i = 0; i < r->u.str.len; i++) {
+        char c = r->u.str.s[i];
+        if (up && c >= 'a' && c <= 'z') r->u.str.s[i] = (char)(c - 32);
+        if (!up && c >= 'A' && c <= 'Z') r->u.str.s[i] = (char)(c + 32);
+    }
+    return r;
+}
+static V m_upper(int n, V *a, V kw) { (void)kw; (void)n; return case_k(a[0], 1); }
+static V m_lower(int n, V *a, V kw) { (void)kw; (void)n; return case_k(a[0], 0); }
+static V m_replace(int n, V *a, V kw) {
+    (void)kw; ARGN(3);
+    V s = a[0], old = a[1], new_ = a[2];
+    int64_t count = n > 3 ? to_int64(a[3]) : -1;
+    V r = mk_str("", 0);
+    size_t i = 0, start = 0;
+    if (old->u.str.len == 0) unsupported("replace of an empty string");
+    while (i + old->u.str.len <= s->u.str.len && count != 0) {
+        if (memcmp(s->u.str.s + i, old->u.str.s, old->u.str.len) == 0) {
+            r = str_concat(str_concat(r, mk_str(s->u.str.s + start, i - start)), new_);
+            i += old->u.str.len; start = i; count--;
+        } else i++;
+    }
+    r = str_concat(r, mk_str(s->u.str.s + start, s->u.str.len - start));
+    r->kind = s->kind; r->cls = s->cls;
+    return r;
+}
+static int affix(V s, V x, int end) {
+    if (x->kind == K_TUPLE) { for (size_t i = 0; i < x->u.seq.n; i++) if (affix(s, x->u.seq.items[i], end)) return 1; return 0; }
+    if (x->u.str.len > s->u.str.len) return 0;
+    return memcmp(s->u.str.s + (end ? s->u.str.len - x->u.str.len : 0), x->u.str.s, x->u.str.len) == 0;
+}
+static V m_startswith(int n, V *a, V kw) { (void)kw; ARGN(2); return mk_bool(affix(a[0], a[1], 0)); }
+static V m_endswith(int n, V *a, V kw) { (void)kw; ARGN(2); return mk_bool(affix(a[0], a[1], 1)); }
+static V m_find(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    V s = a[0], x = a[1];
+    for (size_t i = 0; i + x->u.str.len <= s->u.str.len; i++) if (memcmp(s->u.str.s + i, x->u.str.s, x->u.str.len) == 0) return mk_int((int64_t)i);
+    return mk_int(-1);
+}
+static V m_format(int n, V *a, V kw) { return str_format_method(a[0], n - 1, a + 1, kw); }
+static V m_isdigit(int n, V *a, V kw) {
+    (void)kw; (void)n;
+    if (!a[0]->u.str.len) return False;
+    for (size_t i = 0; i < a[0]->u.str.len; i++) if (a[0]->u.str.s[i] < '0' || a[0]->u.str.s[i] > '9') return False;
+    return True;
+}
+static V m_encode(int n, V *a, V kw) { (void)kw; (void)n; return mk_bytes(a[0]->u.str.s, a[0]->u.str.len); }
+static V m_decode(int n, V *a, V kw) { (void)kw; (void)n; return mk_str(a[0]->u.str.s, a[0]->u.str.len); }
+
+/* generator methods */
+V gen_next(V gen, V send, V throw_exc, int *done);
+static V m_send(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    int done;
+    V r = gen_next(a[0], a[1], NULL, &done);
+    if (done) { V e = mk_exc(E_StopIteration, NULL); if (r != None) e->u.inst.args = mk_tuple(1, &r); raise(e); }
+    return r;
+}
+static V m_throw(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    int done;
+    V exc = a[1];
+    if (exc->kind == K_CLASS) exc = call(exc, n > 2 ? 1 : 0, a + 2, NULL);
+    V r = gen_next(a[0], None, exc, &done);
+    if (done) raise(mk_exc(E_StopIteration, NULL));
+    return r;
+}
+static V m_close(int n, V *a, V kw) { (void)kw; (void)n; a[0]->u.gen.done = 1; return None; }
+
+typedef struct { int kind; const char *name; native_fn fn; } method_def;
+static const method_def methods[] = {
+    {K_LIST, "append", m_append}, {K_LIST, "extend", m_extend}, {K_LIST, "pop", m_pop}, {K_LIST, "insert", m_insert},
+    {K_LIST, "index", m_index}, {K_LIST, "count", m_count}, {K_LIST, "remove", m_remove}, {K_LIST, "reverse", m_reverse},
+    {K_LIST, "sort", m_sort}, {K_LIST, "copy", m_copy}, {K_LIST, "clear", m_clear},
+    {K_TUPLE, "index", m_index}, {K_TUPLE, "count", m_count},
+    {K_DICT, "get", m_get}, {K_DICT, "keys", m_keys}, {K_DICT, "values", m_values}, {K_DICT, "items", m_items},
+    {K_DICT, "pop", m_pop}, {K_DICT, "setdefault", m_setdefault}, {K_DICT, "update", m_update}, {K_DICT, "copy", m_copy},
+    {K_DICT, "clear", m_clear},
+    {K_SET, "add", m_add}, {K_SET, "remove", m_remove}, {K_SET, "discard", m_discard}, {K_SET, "pop", m_pop},
+    {K_SET, "update", m_update}, {K_SET, "copy", m_copy}, {K_SET, "clear", m_clear},
+    {K_STR, "join", m_join}, {K_STR, "split", m_split}, {K_STR, "strip", m_strip}, {K_STR, "lstrip", m_lstrip},
+    {K_STR, "rstrip", m_rstrip}, {K_STR, "upper", m_upper}, {K_STR, "lower", m_lower}, {K_STR, "replace", m_replace},
+    {K_STR, "startswith", m_startswith}, {K_STR, "endswith", m_endswith}, {K_STR, "find", m_find},
+    {K_STR, "format", m_format}, {K_STR, "index", m_index}, {K_STR, "count", m_count}, {K_STR, "isdigit", m_isdigit},
+    {K_STR, "encode", m_encode},
+    {K_BYTES, "decode", m_decode}, {K_BYTES, "join", m_join}, {K_BYTES, "split", m_split},
+    {K_GEN, "send", m_send}, {K_GEN, "throw", m_throw}, {K_GEN, "close", m_close},
+    {-1, NULL, NULL},
+};
+
+/* the keys/values/items views are iterators built lazily */
+V it_seq_view(V it);
+
+V method_of_builtin(V o, V name) {
+    int kind = o->kind;
+    if (kind == K_CLASS) {
+        /* unbound method of a builtin class: str.join etc. */
+        for (const method_def *d = methods; d->name; d++) {
+            if (o->u.cls.builtin_kind == d->kind && strlen(d->name) == name->u.str.len && memcmp(d->name, name->u.str.s, name->u.str.len) == 0) {
+                return mk_native(d->name, d->fn);
+            }
+        }
+        return NULL;
+    }
+    for (const method_def *d = methods; d->name; d++) {
+        if (d->kind == kind && strlen(d->name) == name->u.str.len && memcmp(d->name, name->u.str.s, name->u.str.len) == 0) {
+            V m = mk_native(d->name, d->fn);
+            m->u.native.self = o;
+            return m;
+        }
+    }
+    return NULL;
+}
+
+/* ---- formatting ---- */
+
+static V pad(V s, int width, char align, char fill) {
+    size_t len = s->u.str.len;
+    if (width <= 0 || (size_t)width <= len) return s;
+    size_t total = (size_t)width, padn = total - len;
+    char *b = plat_alloc(total + 1);
+    size_t left = align == '>' ? padn : align == '^' ? padn / 2 : 0;
+    memset(b, fill, total);
+    memcpy(b + left, s->u.str.s, len);
+    return mk_str(b, total);
+}
+
+static V format_spec(V v, const char *spec, size_t n) {
+    char fill = ' ', align = 0, sign = 0, type = 0;
+    int width = -1, prec = -1, zero = 0, comma = 0;
+    size_t i = 0;
+    if (n >= 2 && (spec[1] == '<' || spec[1] == '>' || spec[1] == '^' || spec[1] == '=')) { fill = spec[0]; align = spec[1]; i = 2; }
+    else if (n >= 1 && (spec[0] == '<' || spec[0] == '>' || spec[0] == '^' || spec[0] == '=')) { align = spec[0]; i = 1; }
+    if (i < n && (spec[i] == '+' || spec[i] == '-' || spec[i] == ' ')) sign = spec[i++];
+    if (i < n && spec[i] == '0') { zero = 1; i++; }
+    while (i < n && spec[i] >= '0' && spec[i] <= '9') width = (width < 0 ? 0 : width * 10) + spec[i++] - '0';
+    if (i < n && spec[i] == ',') { comma = 1; i++; }
+    if (i < n && spec[i] == '.') { prec = 0; i++; while (i < n && spec[i] >= '0' && spec[i] <= '9') prec = prec * 10 + spec[i++] - '0'; }
+    if (i < n) type = spec[i++];
+    if (i != n || comma) unsupported("this format specification");
+    V s;
+    char buf[512];
+    if (type == 'f' || type == 'e' || type == 'g' || type == '%' || (type == 0 && v->kind == K_FLOAT && prec >= 0)) {
+        double d = to_double(v);
+        if (type == '%') d *= 100;
+        char fmt[16];
+        snprintf(fmt, sizeof fmt, "%%%s.%d%c", sign == '+' ? "+" : sign == ' ' ? " " : "", prec < 0 ? 6 : prec, type == '%' || type == 0 ? (type == 0 ? 'g' : 'f') : type);
+        snprintf(buf, sizeof buf, fmt, d);
+        if (type == '%') strcat(buf, "%");
+        s = mk_cstr(buf);
+    } else if (type == 'd' || type == 'x' || type == 'X' || type == 'o' || type == 'b') {
+        s = int_text(v, type == 'd' ? 10 : type == 'o' ? 8 : type == 'b' ? 2 : 16);
+        if (type == 'X') for (size_t k = 0; k < s->u.str.len; k++) if (s->u.str.s[k] >= 'a') s->u.str.s[k] = (char)(s->u.str.s[k] - 32);
+        if (sign == '+' && s->u.str.s[0] != '-') s = str_concat(mk_cstr("+"), s);
+    } else if (type == 's' || type == 0) {
+        s = str_of(v);
+        if (prec >= 0 && (size_t)prec < s->u.str.len) s = mk_str(s->u.str.s, (size_t)prec);
+        if (type == 0 && (is_int(v) || v->kind == K_FLOAT) && sign == '+' && s->u.str.s[0] != '-') s = str_concat(mk_cstr("+"), s);
+    } else if (type == 'c') {
+        V a1[1] = {v};
+        extern V chr_of(V);
+        s = b_chr(1, a1, NULL);
+    } else {
+        unsupported("this format type");
+    }
+    int numeric = is_int(v) || v->kind == K_FLOAT;
+    if (zero && !align) {
+        if (width > 0 && s->u.str.len < (size_t)width) {
+            int neg = s->u.str.s[0] == '-' || s->u.str.s[0] == '+';
+            V body = mk_str(s->u.str.s + neg, s->u.str.len - (size_t)neg);
+            body = pad(body, width - neg, '>', '0');
+            return neg ? str_concat(mk_str(s->u.str.s, 1), body) : body;
+        }
+        return s;
+    }
+    if (!align) align = numeric ? '>' : '<';
+    return pad(s, width, align, fill);
+}
+
+V str_format_method(V fmt, int n, V *args, V kw) {
+    const char *p = fmt->u.str.s;
+    size_t len = fmt->u.str.len, i = 0;
+    int auto_idx = 0;
+    V out = mk_cstr("");
+    size_t start = 0;
+    while (i < len) {
+        if (p[i] == '{' && i + 1 < len && p[i + 1] == '{') { out = str_concat(out, mk_str(p + start, i + 1 - start)); i += 2; start = i; continue; }
+        if (p[i] == '}' && i + 1 < len && p[i + 1] == '}') { out = str_concat(out, mk_str(p + start, i + 1 - start)); i += 2; start = i; continue; }
+        if (p[i] != '{') { i++; continue; }
+        out = str_concat(out, mk_str(p + start, i - start));
+        size_t j = i + 1;
+        while (j < len && p[j] != '}') j++;
+        if (j >= len) raise_msg(E_ValueError, "unmatched '{' in format");
+        const char *field = p + i + 1;
+        size_t flen = j - i - 1;
+        size_t colon = 0;
+        while (colon < flen && field[colon] != ':' && field[colon] != '!') colon++;
+        V v;
+        if (colon == 0) {
+            if (auto_idx >= n) raise_msg(E_IndexError, "tuple index out of range");
+            v = args[auto_idx++];
+        } else if (field[0] >= '0' && field[0] <= '9') {
+            int k = atoi(field);
+            if (k >= n) raise_msg(E_IndexError, "tuple index out of range");
+            v = args[k];
+        } else {
+            V key = mk_str(field, colon);
+            v = kw ? table_get(&kw->u.map, key) : NULL;
+            if (!v) { V e = mk_exc(E_KeyError, NULL); e->u.inst.args = mk_tuple(1, &key); raise(e); }
+        }
+        size_t k = colon;
+        if (k < flen && field[k] == '!') {
+            if (k + 1 < flen && field[k + 1] == 'r') v = repr_of(v);
+            else if (k + 1 < flen && field[k + 1] == 's') v = str_of(v);
+            k += 2;
+        }
+        if (k < flen && field[k] == ':') out = str_concat(out, format_spec(v, field + k + 1, flen - k - 1));
+        else out = str_concat(out, str_of(v));
+        i = j + 1;
+        start = i;
+    }
+    return str_concat(out, mk_str(p + start, len - start));
+}
+
+V str_format_percent(V fmt, V args) {
+    V *items;
+    size_t na = seq_items(args, &items);
+    if (args->kind != K_TUPLE) { items = &args; na = 1; }
+    size_t ai = 0;
+    const char *p = fmt->u.str.s;
+    size_t len = fmt->u.str.len;
+    V out = mk_cstr("");
+    size_t start = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (p[i] != '%') continue;
+        out = str_concat(out, mk_str(p + start, i - start));
+        size_t j = i + 1;
+        if (j < len && p[j] == '%') { out = str_concat(out, mk_cstr("%")); start = i = j; start++; continue; }
+        char spec[32];
+        size_t k = 0;
+        char align = 0;
+        while (j < len && strchr("-+ 0#", p[j]) && k < 8) { if (p[j] == '-') align = '<'; spec[k++] = p[j++]; }
+        while (j < len && ((p[j] >= '0' && p[j] <= '9') || p[j] == '.') && k < 20) spec[k++] = p[j++];
+        if (j < len && p[j] == '*') unsupported("'*' width in % formatting");
+        if (j >= len) raise_msg(E_ValueError, "incomplete format");
+        char type = p[j];
+        if (ai >= na) raise_msg(E_TypeError, "format string needs more arguments");
+        V v = items[ai++];
+        V s;
+        char buf[512], f[48];
+        spec[k] = 0;
+        switch (type) {
+            case 'd': case 'i': case 'u': {
+                V t = int_text(is_int(v) ? v : mk_int((int64_t)to_double(v)), 10);
+                snprintf(f, sizeof f, "%%%ss", spec);
+                snprintf(buf, sizeof buf, f, t->u.str.s);
+                if (strchr(spec, '0') && !align) { /* zero padding for numbers */
+                    int w = atoi(spec + strspn(spec, "-+ 0#"));
+                    V z = format_spec(t, "", 0);
+                    char zs[16]; snprintf(zs, sizeof zs, "0%d", w); z = format_spec(t, zs, strlen(zs));
+                    s = z; break;
+                }
+                s = mk_cstr(buf);
+                break;
+            }
+            case 'x': case 'X': case 'o': {
+                V t = int_text(v, type == 'o' ? 8 : 16);
+                if (type == 'X') for (size_t q = 0; q < t->u.str.len; q++) if (t->u.str.s[q] >= 'a') t->u.str.s[q] = (char)(t->u.str.s[q] - 32);
+                char zs[40]; snprintf(zs, sizeof zs, "%s", spec);
+                s = format_spec(t, zs, strlen(zs));
+                break;
+            }
+            case 'f': case 'e': case 'g': case 'F': case 'E': case 'G':
+                snprintf(f, sizeof f, "%%%s%c", spec, type);
+                snprintf(buf, sizeof buf, f, to_double(v));
+                s = mk_cstr(buf);
+                break;
+            case 's': case 'r': case 'c': {
+                V t = type == 'r' ? repr_of(v) : type == 'c' ? (is_int(v) ? b_chr(1, &v, NULL) : v) : str_of(v);
+                int w = atoi(spec + strspn(spec, "-+ 0#"));
+                s = pad(t, w, align ? '<' : '>', ' ');
+                break;
+            }
+            default:
+                unsupported("this % format");
+        }
+        out = str_concat(out, s);
+        i = j;
+        start = j + 1;
+    }
+    if (ai < na && args->kind == K_TUPLE) raise_msg(E_TypeError, "format string needs fewer arguments");
+    return str_concat(out, mk_str(p + start, len - start));
+}
+
+/* ---- setup ---- */
+
+static V builtin_class(const char *name, int kind, native_fn ctor, V base) {
+    V bases = base ? mk_tuple(1, &base) : mk_tuple(0, NULL);
+    V c = mk_class(name, bases, NULL);
+    c->u.cls.builtin_kind = kind;
+    if (ctor) dict_set_str(c->u.cls.dict, "__native_new__", mk_native(name, ctor));
+    return c;
+}
+
+static V exc_class(const char *name, V base) {
+    V c = builtin_class(name, K_INST, new_exception, base);
+    dict_set_str(builtins_dict, name, c);
+    return c;
+}
+
+static V object_init(int n, V *a, V kw) { (void)n; (void)a; (void)kw; return None; }
+
+void objects_init(void) {
+    None = obj_new(K_NONE);
+    True = obj_new(K_BOOL); True->u.i = 1;
+    False = obj_new(K_BOOL); False->u.i = 0;
+    Ellipsis = obj_new(K_ELLIPSIS);
+    NullV = obj_new(K_NULL);
+    builtins_dict = mk_dict();
+    T_object = builtin_class("object", K_INST, new_object, NULL);
+    dict_set_str(T_object->u.cls.dict, "__init__", mk_native("__init__", object_init));
+    T_type = builtin_class("type", K_CLASS, new_type, T_object);
+    T_int = builtin_class("int", K_INT, new_int, T_object);
+    T_bool = builtin_class("bool", K_BOOL, new_bool, T_int);
+    T_float = builtin_class("float", K_FLOAT, new_float, T_object);
+    T_str = builtin_class("str", K_STR, new_str, T_object);
+    T_bytes = builtin_class("bytes", K_BYTES, new_bytes, T_object);
+    T_bytearray = builtin_class("bytearray", K_BYTEARRAY, NULL, T_object);
+    T_tuple = builtin_class("tuple", K_TUPLE, new_tuple, T_object);
+    T_list = builtin_class("list", K_LIST, new_list, T_object);
+    T_dict = builtin_class("dict", K_DICT, new_dict, T_object);
+    T_set = builtin_class("set", K_SET, new_set, T_object);
+    T_frozenset = builtin_class("frozenset", K_FROZENSET, new_frozenset, T_object);
+    T_slice = builtin_class("slice", K_SLICE, NULL, T_object);
+    T_range = builtin_class("range", K_RANGE, new_range, T_object);
+    T_function = builtin_class("function", K_FUNC, NULL, T_object);
+    T_generator = builtin_class("generator", K_GEN, NULL, T_object);
+    T_NoneType = builtin_class("NoneType", K_NONE, NULL, T_object);
+    T_property = builtin_class("property", K_PROPERTY, new_property, T_object);
+    T_staticmethod = builtin_class("staticmethod", K_STATICMETHOD, new_staticmethod, T_object);
+    T_classmethod = builtin_class("classmethod", K_CLASSMETHOD, new_classmethod, T_object);
+    T_module = builtin_class("module", K_MODULE, NULL, T_object);
+    V classes[] = {T_object, T_type, T_int, T_bool, T_float, T_str, T_bytes, T_bytearray, T_tuple, T_list, T_dict,
+        T_set, T_frozenset, T_range, T_property, T_staticmethod, T_classmethod};
+    for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++) dict_set_str(builtins_dict, classes[i]->u.cls.name, classes[i]);
+    E_BaseException = exc_class("BaseException", T_object);
+    E_SystemExit = exc_class("SystemExit", E_BaseException);
+    E_KeyboardInterrupt = exc_class("KeyboardInterrupt", E_BaseException);
+    E_GeneratorExit = exc_class("GeneratorExit", E_BaseException);
+    E_Exception = exc_class("Exception", E_BaseException);
+    E_StopIteration = exc_class("StopIteration", E_Exception);
+    E_StopAsyncIteration = exc_class("StopAsyncIteration", E_Exception);
+    E_ArithmeticError = exc_class("ArithmeticError", E_Exception);
+    E_ZeroDivisionError = exc_class("ZeroDivisionError", E_ArithmeticError);
+    E_OverflowError = exc_class("OverflowError", E_ArithmeticError);
+    E_LookupError = exc_class("LookupError", E_Exception);
+    E_IndexError = exc_class("IndexError", E_LookupError);
+    E_KeyError = exc_class("KeyError", E_LookupError);
+    E_TypeError = exc_class("TypeError", E_Exception);
+    E_ValueError = exc_class("ValueError", E_Exception);
+    E_UnicodeError = exc_class("UnicodeError", E_ValueError);
+    E_NameError = exc_class("NameError", E_Exception);
+    E_UnboundLocalError = exc_class("UnboundLocalError", E_NameError);
+    E_AttributeError = exc_class("AttributeError", E_Exception);
+    E_RuntimeError = exc_class("RuntimeError", E_Exception);
+    E_NotImplementedError = exc_class("NotImplementedError", E_RuntimeError);
+    E_RecursionError = exc_class("RecursionError", E_RuntimeError);
+    E_AssertionError = exc_class("AssertionError", E_Exception);
+    E_ImportError = exc_class("ImportError", E_Exception);
+    E_OSError = exc_class("OSError", E_Exception);
+    E_MemoryError = exc_class("MemoryError", E_Exception);
+    E_EOFError = exc_class("EOFError", E_Exception);
+    struct { const char *name; native_fn fn; } fns[] = {
+        {"print", b_print}, {"len", b_len}, {"isinstance", b_isinstance}, {"issubclass", b_issubclass},
+        {"repr", b_repr}, {"abs", b_abs}, {"min", b_min}, {"max", b_max}, {"sum", b_sum}, {"sorted", b_sorted},
+        {"reversed", b_reversed}, {"enumerate", b_enumerate}, {"zip", b_zip}, {"map", b_map}, {"filter", b_filter},
+        {"any", b_any}, {"all", b_all}, {"iter", b_iter}, {"next", b_next}, {"hasattr", b_hasattr},
+        {"getattr", b_getattr}, {"setattr", b_setattr}, {"ord", b_ord}, {"chr", b_chr}, {"hex", b_hex},
+        {"oct", b_oct}, {"bin", b_bin}, {"divmod", b_divmod}, {"round", b_round}, {"callable", b_callable},
+        {"id", b_id}, {"hash", b_hash}, {"pow", b_pow}, {"globals", b_globals}, {"locals", b_globals},
+        {"__build_class__", builtin_build_class}, {"input", b_unsupported}, {"open", b_unsupported},
+        {"exec", b_unsupported}, {"eval", b_unsupported}, {"compile", b_unsupported}, {"dir", b_unsupported},
+        {"vars", b_unsupported}, {"delattr", b_unsupported}, {"super", b_unsupported},
+    };
+    for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) dict_set_str(builtins_dict, fns[i].name, mk_native(fns[i].name, fns[i].fn));
+    dict_set_str(builtins_dict, "NotImplemented", NullV);
+    dict_set_str(builtins_dict, "Ellipsis", Ellipsis);
+}

@@ -1,0 +1,1248 @@
+/* vm.c: the bytecode interpreter. One switch over opcodes (names from the
+ * generated opcodes.h); calls, argument binding, closures, classes,
+ * exceptions (py/vm.c's exception-block scheme: a block stays open while its
+ * handler runs and POP_EXCEPT_JUMP / END_FINALLY close it), generators,
+ * and import of .mpy files beside the main one. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bc.h"
+#include "obj.h"
+#include "platform.h"
+#include "vm.h"
+
+V class_mro(V cls);
+V mk_iter(V (*next)(V), V a, int64_t j);
+V builtin_build_class(int n, V *args, V kw);
+
+typedef struct {
+    const uint8_t *handler;
+    V *sp;
+    int is_finally;
+} exc_block;
+
+struct Frame {
+    V fun;
+    const mpy_code *code;
+    V globals;
+    V *state;           /* n_state slots: stack from state[0] up, locals from the top down */
+    V *fastn;
+    V *sp;
+    const uint8_t *ip, *code_start;
+    exc_block *exc;
+    int exc_n;
+    V *cells;
+};
+
+typedef struct handler {
+    jmp_buf jb;
+    V exc;
+    struct handler *prev;
+} handler;
+
+static handler *cur_handler;
+static int call_depth;
+static const char *main_dir;
+static V modules;        /* dict name -> module */
+
+void raise(V exc) {
+    if (exc->kind == K_CLASS) {
+        exc = call0(exc);
+    }
+    if (!cur_handler) {
+        unsupported("exception raised outside the VM");
+    }
+    cur_handler->exc = exc;
+    longjmp(cur_handler->jb, 1);
+}
+
+void raise_msg(V cls, const char *fmt, ...) {
+    char buf[300];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    raise(mk_exc(cls, buf));
+}
+
+static V qstr_v(const mpy_code *c, size_t q) {
+    size_t n;
+    const char *s = mpy_qstr_text(c->module, q, &n);
+    return mk_str(s, n);
+}
+
+static size_t line_of(const mpy_code *c, size_t bc) {
+    size_t line = 1;
+    for (size_t p = c->line_start; p < c->line_end;) {
+        uint8_t b = c->data[p];
+        size_t db, dl;
+        if (b & 0x80) {
+            db = b & 0xf;
+            dl = ((size_t)(b & 0x70) << 4) | c->data[p + 1];
+            p += 2;
+        } else {
+            db = b & 0x1f;
+            dl = b >> 5;
+            p += 1;
+        }
+        if (bc < db) {
+            break;
+        }
+        bc -= db;
+        line += dl;
+    }
+    return line;
+}
+
+/* ---- constants ---- */
+
+static V load_const(const mpy_module *m, mpy_obj *o) {
+    if (o->cache) {
+        return o->cache;
+    }
+    V v;
+    int ok;
+    switch (o->kind) {
+        case MPY_OBJ_NONE: v = None; break;
+        case MPY_OBJ_FALSE: v = False; break;
+        case MPY_OBJ_TRUE: v = True; break;
+        case MPY_OBJ_ELLIPSIS: v = Ellipsis; break;
+        case MPY_OBJ_STR: v = mk_str(o->data, o->len); break;
+        case MPY_OBJ_BYTES: v = mk_bytes(o->data, o->len); break;
+        case MPY_OBJ_INT: v = int_from_text(o->data, o->len, 10, &ok); break;
+        case MPY_OBJ_FLOAT: {
+            char buf[420];
+            size_t n = o->len < 400 ? o->len : 400;
+            memcpy(buf, o->data, n);
+            buf[n] = 0;
+            v = mk_float(strtod(buf, NULL));
+            break;
+        }
+        case MPY_OBJ_TUPLE: {
+            v = mk_tuple(o->n_items, NULL);
+            for (size_t i = 0; i < o->n_items; i++) {
+                v->u.seq.items[i] = load_const(m, &o->items[i]);
+            }
+            break;
+        }
+        default:
+            unsupported("complex numbers");
+    }
+    o->cache = v;
+    return v;
+}
+
+/* ---- calls ---- */
+
+V run_frame(Frame *f, V throw_exc, int *status);
+
+static V name_of_arg(const mpy_code *c, size_t i) {
+    return qstr_v(c, c->arg_names[i]);
+}
+
+static Frame *make_frame(V fun, int n, V *args, V kw) {
+    const mpy_code *c = fun->u.func.code;
+    Frame *f = plat_alloc(sizeof *f);
+    f->fun = fun;
+    f->code = c;
+    f->globals = fun->u.func.globals;
+    f->state = plat_alloc((c->n_state + 1) * sizeof(V));
+    f->fastn = &f->state[c->n_state - 1];
+    f->sp = f->state - 1;
+    f->exc = plat_alloc((c->n_exc_stack + 1) * sizeof(exc_block));
+    f->code_start = c->data + c->code_start;
+    f->ip = f->code_start;
+    size_t np = c->n_pos_args, nk = c->n_kwonly_args;
+    int varargs = (c->scope_flags & MP_SCOPE_FLAG_VARARGS) != 0;
+    int varkw = (c->scope_flags & MP_SCOPE_FLAG_VARKEYWORDS) != 0;
+    V *loc = plat_alloc((np + nk + 2) * sizeof(V));
+    size_t i;
+    for (i = 0; i < (size_t)n && i < np; i++) {
+        loc[i] = args[i];
+    }
+    V extra = NULL;
+    if ((size_t)n > np) {
+        if (!varargs) {
+            raise_msg(E_TypeError, "function takes %zu positional arguments but %d were given", np, n);
+        }
+        extra = mk_tuple((size_t)n - np, args + np);
+    }
+    V kwd = varkw ? mk_dict() : NULL;
+    if (kw) {
+        for (size_t k = 0; k < kw->u.map.n; k++) {
+            V key = kw->u.map.e[k].key;
+            if (!key) {
+                continue;
+            }
+            size_t a;
+            for (a = 0; a < np + nk; a++) {
+                V an = name_of_arg(c, a);
+                if (an->u.str.len == key->u.str.len && memcmp(an->u.str.s, key->u.str.s, an->u.str.len) == 0) {
+                    break;
+                }
+            }
+            if (a < np + nk) {
+                if (loc[a]) {
+                    raise_msg(E_TypeError, "function got multiple values for argument '%.*s'", (int)key->u.str.len,
+                        key->u.str.s);
+                }
+                loc[a] = kw->u.map.e[k].value;
+            } else if (kwd) {
+                table_set(&kwd->u.map, key, kw->u.map.e[k].value);
+            } else {
+                raise_msg(E_TypeError, "unexpected keyword argument '%.*s'", (int)key->u.str.len, key->u.str.s);
+            }
+        }
+    }
+    V defs = fun->u.func.defaults;
+    size_t nd = defs ? defs->u.seq.n : 0;
+    for (i = 0; i < np; i++) {
+        if (!loc[i]) {
+            if (i >= np - nd) {
+                loc[i] = defs->u.seq.items[i - (np - nd)];
+            } else {
+                raise_msg(E_TypeError, "function missing %zu required positional arguments", np - i);
+            }
+        }
+    }
+    for (i = np; i < np + nk; i++) {
+        if (!loc[i]) {
+            V d = fun->u.func.kwdefaults ? table_get(&fun->u.func.kwdefaults->u.map, name_of_arg(c, i)) : NULL;
+            if (!d) {
+                raise_msg(E_TypeError, "function missing keyword-only argument");
+            }
+            loc[i] = d;
+        }
+    }
+    /* locals: positional, [*args], keyword-only, [**kw] (py/bc.c mp_setup_code_state) */
+    size_t slot = 0;
+    for (i = 0; i < np; i++) {
+        f->fastn[-(long)slot++] = loc[i];
+    }
+    if (varargs) {
+        f->fastn[-(long)(np + nk)] = extra ? extra : mk_tuple(0, NULL);
+    }
+    for (i = np; i < np + nk; i++) {
+        f->fastn[-(long)i] = loc[i];
+    }
+    if (varkw) {
+        f->fastn[-(long)(np + nk + varargs)] = kwd;
+    }
+    /* cells for captured locals */
+    for (size_t k = 0; k < c->n_cell; k++) {
+        size_t l = c->data[c->cell_start + k];
+        V cell = obj_new(K_CELL);
+        cell->u.cell.value = f->fastn[-(long)l];
+        f->fastn[-(long)l] = cell;
+    }
+    return f;
+}
+
+static V call_func(V fun, int n, V *args, V kw) {
+    if (fun->u.func.n_cells) {
+        /* py/objclosure.c: the closed-over cells come first, as positional arguments */
+        size_t nc = fun->u.func.n_cells;
+        V *a = plat_alloc((nc + (size_t)n + 1) * sizeof(V));
+        memcpy(a, fun->u.func.cells, nc * sizeof(V));
+        memcpy(a + nc, args, (size_t)n * sizeof(V));
+        args = a;
+        n += (int)nc;
+    }
+    Frame *f = make_frame(fun, n, args, kw);
+    if (fun->u.func.code->scope_flags & MP_SCOPE_FLAG_GENERATOR) {
+        V g = obj_new(K_GEN);
+        g->u.gen.frame = f;
+        return g;
+    }
+    if (++call_depth > 600) {
+        call_depth = 0;
+        raise_msg(E_RuntimeError, "maximum recursion depth exceeded");
+    }
+    int status;
+    V r = run_frame(f, NULL, &status);
+    call_depth--;
+    return r;
+}
+
+V call(V fn, int n, V *args, V kw) {
+    switch (fn->kind) {
+        case K_FUNC:
+            return call_func(fn, n, args, kw);
+        case K_NATIVE:
+            if (fn->u.native.self) {
+                V *a = plat_alloc(((size_t)n + 1) * sizeof(V));
+                a[0] = fn->u.native.self;
+                memcpy(a + 1, args, (size_t)n * sizeof(V));
+                return fn->u.native.fn(n + 1, a, kw);
+            }
+            return fn->u.native.fn(n, args, kw);
+        case K_BOUND: {
+            V *a = plat_alloc(((size_t)n + 1) * sizeof(V));
+            a[0] = fn->u.bound.self;
+            memcpy(a + 1, args, (size_t)n * sizeof(V));
+            return call(fn->u.bound.fn, n + 1, a, kw);
+        }
+        case K_CLASS: {
+            V ctor = dict_get_str(fn->u.cls.dict, "__native_new__");
+            if (ctor && !(n >= 0 && fn->u.cls.builtin_kind == -2)) {
+                V *a = plat_alloc(((size_t)n + 1) * sizeof(V));
+                a[0] = fn;
+                memcpy(a + 1, args, (size_t)n * sizeof(V));
+                return ctor->u.native.fn(n + 1, a, kw);
+            }
+            V inst = obj_new(K_INST);
+            inst->cls = fn;
+            inst->u.inst.dict = mk_dict();
+            inst->u.inst.args = mk_tuple((size_t)n, args);
+            inst->u.inst.traceback = mk_list(0, NULL);
+            /* a builtin base (int, list, ...) gives the instance a native value */
+            V m = class_mro(fn);
+            for (size_t i = 0; i < m->u.seq.n; i++) {
+                V b = m->u.seq.items[i];
+                V nn = dict_get_str(b->u.cls.dict, "__native_new__");
+                if (nn && b != T_object && !is_subclass(b, E_BaseException)) {
+                    V a0[1] = {b};
+                    inst->u.inst.native_value = nn->u.native.fn(1, a0, NULL);
+                    break;
+                }
+            }
+            V init = lookup_class_attr(fn, mk_cstr("__init__"));
+            if (init && init->kind != K_NATIVE) {
+                V *a = plat_alloc(((size_t)n + 1) * sizeof(V));
+                a[0] = inst;
+                memcpy(a + 1, args, (size_t)n * sizeof(V));
+                call(init, n + 1, a, kw);
+            } else if (inst->u.inst.native_value && n > 0) {
+                V nn = NULL;
+                for (size_t i = 0; i < m->u.seq.n && !nn; i++) {
+                    nn = dict_get_str(m->u.seq.items[i]->u.cls.dict, "__native_new__");
+                }
+                V *a = plat_alloc(((size_t)n + 1) * sizeof(V));
+                a[0] = type_of(inst->u.inst.native_value);
+                memcpy(a + 1, args, (size_t)n * sizeof(V));
+                inst->u.inst.native_value = nn->u.native.fn(n + 1, a, kw);
+            }
+            return inst;
+        }
+        case K_STATICMETHOD: case K_CLASSMETHOD:
+            return call(fn->u.wrap.fn, n, args, kw);
+        case K_INST: {
+            V f = lookup_class_attr(fn->cls, mk_cstr("__call__"));
+            if (f) {
+                V *a = plat_alloc(((size_t)n + 1) * sizeof(V));
+                a[0] = fn;
+                memcpy(a + 1, args, (size_t)n * sizeof(V));
+                return call(f, n + 1, a, kw);
+            }
+            break;
+        }
+        default:
+            break;
+    }
+    raise_msg(E_TypeError, "'%s' object isn't callable", type_of(fn)->u.cls.name);
+}
+
+V call0(V f) {
+    return call(f, 0, NULL, NULL);
+}
+
+V call1(V f, V a) {
+    return call(f, 1, &a, NULL);
+}
+
+V call2(V f, V a, V b) {
+    V x[2] = {a, b};
+    return call(f, 2, x, NULL);
+}
+
+/* call f(self); StopIteration ends iteration (returns NULL) */
+V vm_call_catch_stop(V f, V self) {
+    handler h;
+    h.prev = cur_handler;
+    cur_handler = &h;
+    if (setjmp(h.jb)) {
+        cur_handler = h.prev;
+        if (is_instance(h.exc, E_StopIteration)) {
+            return NULL;
+        }
+        raise(h.exc);
+    }
+    V r = call1(f, self);
+    cur_handler = h.prev;
+    return r;
+}
+
+V vm_subscr_catch_index(V o, V idx) {
+    handler h;
+    h.prev = cur_handler;
+    cur_handler = &h;
+    if (setjmp(h.jb)) {
+        cur_handler = h.prev;
+        if (is_instance(h.exc, E_IndexError) || is_instance(h.exc, E_StopIteration)) {
+            return NULL;
+        }
+        raise(h.exc);
+    }
+    V r = subscr(o, idx);
+    cur_handler = h.prev;
+    return r;
+}
+
+/* ---- generators ---- */
+
+V gen_next(V gen, V send, V throw_exc, int *done) {
+    if (gen->u.gen.done) {
+        *done = 1;
+        if (throw_exc) {
+            raise(throw_exc);
+        }
+        return None;
+    }
+    if (gen->u.gen.running) {
+        raise_msg(E_ValueError, "generator already executing");
+    }
+    Frame *f = gen->u.gen.frame;
+    if (f->sp >= f->state) {
+        *f->sp = send;      /* the value of the paused YIELD_VALUE */
+    } else if (send != None && !throw_exc) {
+        raise_msg(E_TypeError, "can't send non-None value to a just-started generator");
+    }
+    gen->u.gen.running = 1;
+    handler h;
+    h.prev = cur_handler;
+    cur_handler = &h;
+    if (setjmp(h.jb)) {
+        cur_handler = h.prev;
+        gen->u.gen.running = 0;
+        gen->u.gen.done = 1;
+        if (is_instance(h.exc, E_StopIteration)) {
+            raise_msg(E_RuntimeError, "generator raised StopIteration");
+        }
+        raise(h.exc);
+    }
+    int status;
+    V r = run_frame(f, throw_exc, &status);
+    cur_handler = h.prev;
+    gen->u.gen.running = 0;
+    if (status == 0) {
+        gen->u.gen.done = 1;
+        *done = 1;
+        return r;
+    }
+    *done = 0;
+    return r;
+}
+
+/* ---- imports ---- */
+
+V vm_run_module(const char *path, const char *name);
+
+static V import_name(V name, V fromlist, V level) {
+    (void)fromlist;
+    if (to_int64(level) != 0) {
+        unsupported("relative import");
+    }
+    V m = table_get(&modules->u.map, name);
+    if (m) {
+        return m;
+    }
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%.*s.mpy", main_dir, (int)name->u.str.len, name->u.str.s);
+    for (char *p = path + strlen(main_dir) + 1; *p; p++) {
+        if (*p == '.' && strcmp(p, ".mpy") != 0) {
+            *p = '/';
+        }
+    }
+    if (!plat_file_exists(path)) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "import of '%.*s' (no such .mpy file beside the main one)", (int)name->u.str.len,
+            name->u.str.s);
+        unsupported(msg);
+    }
+    char *modname = plat_alloc(name->u.str.len + 1);
+    memcpy(modname, name->u.str.s, name->u.str.len);
+    return vm_run_module(path, modname);
+}
+
+/* ---- the interpreter ---- */
+
+#define PUSH(v) (*++sp = (v))
+#define POP() (*sp--)
+#define TOP() (*sp)
+
+static V make_function(const mpy_code *c, V globals, V defaults, V kwdefaults) {
+    V f = obj_new(K_FUNC);
+    f->u.func.code = c;
+    f->u.func.globals = globals;
+    f->u.func.defaults = defaults;
+    f->u.func.kwdefaults = kwdefaults;
+    return f;
+}
+
+static V load_name(Frame *f, V name, int global_only, V locals) {
+    V r;
+    if (!global_only && locals && (r = table_get(&locals->u.map, name))) {
+        return r;
+    }
+    if ((r = table_get(&f->globals->u.map, name))) {
+        return r;
+    }
+    if ((r = table_get(&builtins_dict->u.map, name))) {
+        return r;
+    }
+    raise_msg(E_NameError, "name '%.*s' isn't defined", (int)name->u.str.len, name->u.str.s);
+}
+
+static V call_from_stack(V fn, V self, size_t n_pos, size_t n_kw, V *args, V star, V dstar) {
+    size_t extra = self ? 1 : 0;
+    V pos = mk_list(0, NULL);
+    if (self) {
+        list_append(pos, self);
+    }
+    for (size_t i = 0; i < n_pos; i++) {
+        list_append(pos, args[i]);
+    }
+    if (star && star != None) {
+        V it = get_iter(star), x;
+        while ((x = iter_next(it))) {
+            list_append(pos, x);
+        }
+    }
+    V kw = NULL;
+    if (n_kw || (dstar && dstar != None)) {
+        kw = mk_dict();
+        for (size_t i = 0; i < n_kw; i++) {
+            table_set(&kw->u.map, args[n_pos + 2 * i], args[n_pos + 2 * i + 1]);
+        }
+        if (dstar && dstar != None) {
+            if (dstar->kind != K_DICT) {
+                unsupported("** of a non-dict mapping");
+            }
+            for (size_t i = 0; i < dstar->u.map.n; i++) {
+                if (dstar->u.map.e[i].key) {
+                    table_set(&kw->u.map, dstar->u.map.e[i].key, dstar->u.map.e[i].value);
+                }
+            }
+        }
+    }
+    (void)extra;
+    return call(fn, (int)pos->u.seq.n, pos->u.seq.items, kw);
+}
+
+/* status out: 0 returned, 1 yielded */
+V run_frame(Frame *f, V throw_exc, int *status) {
+    const mpy_code *c = f->code;
+    const mpy_module *m = c->module;
+    const uint8_t *data = c->data;
+    V *sp = f->sp;
+    const uint8_t *volatile ip = f->ip;
+    V *fastn = f->fastn;
+    V locals = f->fun->u.func.cells == NULL && f->fun->u.func.n_cells == 0 && f->fun->u.func.defaults == NULL
+        ? NULL : NULL;
+    locals = (V)f->fun->u.func.kwdefaults && f->fun->kind == K_NULL ? NULL : locals;
+    V class_locals = f->fun->cls;   /* set for class bodies: their namespace */
+    handler h;
+    h.prev = cur_handler;
+    volatile int pending_throw = throw_exc != NULL;
+    const uint8_t *insn_ip = ip;
+    if (setjmp(h.jb)) {
+        V exc = h.exc;
+        cur_handler = &h;
+        ip = f->ip;
+        sp = f->sp;
+        insn_ip = ip;
+        goto handle_exception_with_ip;
+    handle_exception:
+        exc = h.exc;
+        insn_ip = f->ip;
+    handle_exception_with_ip:;
+        /* traceback: file, line, function */
+        if (exc->kind == K_INST && exc->u.inst.traceback && !pending_throw) {
+            V tb = mk_tuple(3, NULL);
+            tb->u.seq.items[0] = qstr_v(c, m->source_file);
+            tb->u.seq.items[1] = mk_int((int64_t)line_of(c, (size_t)(insn_ip - f->code_start)));
+            tb->u.seq.items[2] = qstr_v(c, c->name);
+            list_append(exc->u.inst.traceback, tb);
+        }
+        pending_throw = 0;
+        while (f->exc_n > 0 && f->exc[f->exc_n - 1].handler <= insn_ip) {
+            f->exc_n--;
+        }
+        if (f->exc_n == 0) {
+            cur_handler = h.prev;
+            f->ip = ip;
+            f->sp = sp;
+            raise(exc);
+        }
+        exc_block *b = &f->exc[f->exc_n - 1];
+        ip = b->handler;
+        sp = b->sp;
+        PUSH(exc);
+        f->ip = ip;
+        f->sp = sp;
+    }
+    cur_handler = &h;
+    if (pending_throw) {
+        h.exc = throw_exc;
+        f->ip = ip;
+        f->sp = sp;
+        insn_ip = ip;
+        V exc = throw_exc;
+        if (exc->kind == K_CLASS) {
+            exc = call0(exc);
+        }
+        h.exc = exc;
+        pending_throw = 1;
+        goto handle_exception;
+    }
+    for (;;) {
+        f->ip = ip;
+        f->sp = sp;
+        bc_insn in;
+        bc_decode(6, data, (size_t)(ip - data), c->len, &in);
+        const uint8_t *volatile next = ip + in.size;
+        int op = in.op;
+        long arg = in.arg;
+        const uint8_t *target = data + in.target;
+        ip = next;
+        switch (op) {
+            case MP_BC_LOAD_CONST_FALSE: PUSH(False); break;
+            case MP_BC_LOAD_CONST_NONE: PUSH(None); break;
+            case MP_BC_LOAD_CONST_TRUE: PUSH(True); break;
+            case MP_BC_LOAD_CONST_SMALL_INT: PUSH(mk_int(arg)); break;
+            case MP_BC_LOAD_CONST_STRING: PUSH(qstr_v(c, (size_t)arg)); break;
+            case MP_BC_LOAD_CONST_OBJ: PUSH(load_const(m, &m->objs[arg])); break;
+            case MP_BC_LOAD_NULL: PUSH(NullV); break;
+            case MP_BC_LOAD_FAST_N:
+                if (!fastn[-arg]) {
+                    raise_msg(E_NameError, "local variable referenced before assignment");
+                }
+                PUSH(fastn[-arg]);
+                break;
+            case MP_BC_LOAD_DEREF: {
+                V cell = fastn[-arg];
+                if (!cell->u.cell.value) {
+                    raise_msg(E_NameError, "free variable referenced before assignment");
+                }
+                PUSH(cell->u.cell.value);
+                break;
+            }
+            case MP_BC_LOAD_NAME: PUSH(load_name(f, qstr_v(c, (size_t)arg), 0, class_locals ? class_locals : locals)); break;
+            case MP_BC_LOAD_GLOBAL: PUSH(load_name(f, qstr_v(c, (size_t)arg), 1, NULL)); break;
+            case MP_BC_LOAD_ATTR: TOP() = get_attr(TOP(), qstr_v(c, (size_t)arg)); break;
+            case MP_BC_LOAD_METHOD: {
+                V o = TOP();
+                V name = qstr_v(c, (size_t)arg);
+                TOP() = get_attr(o, name);
+                PUSH(NullV);   /* no self: the attribute is already bound */
+                break;
+            }
+            case MP_BC_LOAD_SUPER_METHOD: {
+                /* stack: super, class, self */
+                V self = POP(), cls = POP();
+                V name = qstr_v(c, (size_t)arg);
+                V mro = class_mro(self->kind == K_CLASS ? self : type_of(self));
+                size_t i = 0;
+                while (i < mro->u.seq.n && mro->u.seq.items[i] != cls) {
+                    i++;
+                }
+                V found = NULL;
+                for (i++; i < mro->u.seq.n && !found; i++) {
+                    found = table_get(&mro->u.seq.items[i]->u.cls.dict->u.map, name);
+                }
+                if (!found) {
+                    if (name->u.str.len == 8 && memcmp(name->u.str.s, "__init__", 8) == 0) {
+                        found = dict_get_str(T_object->u.cls.dict, "__init__");
+                    }
+                    if (!found) {
+                        raise_msg(E_AttributeError, "'super' object has no attribute '%.*s'", (int)name->u.str.len,
+                            name->u.str.s);
+                    }
+                }
+                if (found->kind == K_CLASSMETHOD) {
+                    TOP() = found->u.wrap.fn;
+                    PUSH(self->kind == K_CLASS ? self : type_of(self));
+                } else if (found->kind == K_STATICMETHOD) {
+                    TOP() = found->u.wrap.fn;
+                    PUSH(NullV);
+                } else {
+                    TOP() = found;
+                    PUSH(self);
+                }
+                break;
+            }
+            case MP_BC_LOAD_BUILD_CLASS: PUSH(dict_get_str(builtins_dict, "__build_class__")); break;
+            case MP_BC_LOAD_SUBSCR: {
+                V idx = POP();
+                TOP() = subscr(TOP(), idx);
+                break;
+            }
+            case MP_BC_STORE_FAST_N: fastn[-arg] = POP(); break;
+            case MP_BC_STORE_DEREF: fastn[-arg]->u.cell.value = POP(); break;
+            case MP_BC_STORE_NAME:
+                table_set(class_locals ? &class_locals->u.map : &f->globals->u.map, qstr_v(c, (size_t)arg), POP());
+                break;
+            case MP_BC_STORE_GLOBAL: table_set(&f->globals->u.map, qstr_v(c, (size_t)arg), POP()); break;
+            case MP_BC_STORE_ATTR: {
+                V o = POP(), v = POP();
+                set_attr(o, qstr_v(c, (size_t)arg), v);
+                break;
+            }
+            case MP_BC_STORE_SUBSCR: {
+                V idx = POP(), o = POP(), v = POP();
+                store_subscr(o, idx, v);
+                break;
+            }
+            case MP_BC_DELETE_FAST:
+                if (!fastn[-arg]) {
+                    raise_msg(E_NameError, "local variable referenced before assignment");
+                }
+                fastn[-arg] = NULL;
+                break;
+            case MP_BC_DELETE_DEREF: fastn[-arg]->u.cell.value = NULL; break;
+            case MP_BC_DELETE_NAME:
+            case MP_BC_DELETE_GLOBAL: {
+                V name = qstr_v(c, (size_t)arg);
+                table *t = op == MP_BC_DELETE_NAME && class_locals ? &class_locals->u.map : &f->globals->u.map;
+                if (!table_del(t, name)) {
+                    raise_msg(E_NameError, "name '%.*s' isn't defined", (int)name->u.str.len, name->u.str.s);
+                }
+                break;
+            }
+            case MP_BC_DUP_TOP: sp[1] = sp[0]; sp++; break;
+            case MP_BC_DUP_TOP_TWO: sp[1] = sp[-1]; sp[2] = sp[0]; sp += 2; break;
+            case MP_BC_POP_TOP: sp--; break;
+            case MP_BC_ROT_TWO: { V t = sp[0]; sp[0] = sp[-1]; sp[-1] = t; break; }
+            case MP_BC_ROT_THREE: { V t = sp[0]; sp[0] = sp[-1]; sp[-1] = sp[-2]; sp[-2] = t; break; }
+            case MP_BC_JUMP: ip = target; break;
+            case MP_BC_POP_JUMP_IF_TRUE: if (truthy(POP())) { ip = target; } break;
+            case MP_BC_POP_JUMP_IF_FALSE: if (!truthy(POP())) { ip = target; } break;
+            case MP_BC_JUMP_IF_TRUE_OR_POP: if (truthy(TOP())) { ip = target; } else { sp--; } break;
+            case MP_BC_JUMP_IF_FALSE_OR_POP: if (!truthy(TOP())) { ip = target; } else { sp--; } break;
+            case MP_BC_SETUP_WITH: {
+                V ctx = TOP();
+                V exit_m = get_attr(ctx, mk_cstr("__exit__"));
+                V enter_m = get_attr(ctx, mk_cstr("__enter__"));
+                TOP() = exit_m;
+                PUSH(NullV);
+                V r = call0(enter_m);
+                exc_block *b = &f->exc[f->exc_n++];
+                b->handler = target;
+                b->sp = sp;
+                b->is_finally = 1;
+                PUSH(r);
+                break;
+            }
+            case MP_BC_WITH_CLEANUP: {
+                /* stack: exit, NULL, (None | exception | X, INT) */
+                V t = TOP();
+                if (t == None) {
+                    V exit_m = sp[-2];
+                    V a[3] = {None, None, None};
+                    call(exit_m, 3, a, NULL);
+                    sp -= 2;
+                    TOP() = None;
+                } else if (t->kind == K_INT) {
+                    V exit_m = sp[-4];
+                    V a[3] = {None, None, None};
+                    call(exit_m, 3, a, NULL);
+                    V x = sp[-1];
+                    sp -= 2;
+                    sp[-1] = x;
+                    sp[0] = t;
+                } else {
+                    V exit_m = sp[-2];
+                    V a[3] = {type_of(t), t, None};
+                    V r = call(exit_m, 3, a, NULL);
+                    sp -= 2;
+                    TOP() = truthy(r) ? None : t;
+                }
+                break;
+            }
+            case MP_BC_UNWIND_JUMP: {
+                int count = in.extra & 0x7f;
+                while (count-- > 0) {
+                    exc_block *b = &f->exc[f->exc_n - 1];
+                    if (b->is_finally && b->handler > next - 1) {
+                        unsupported("break/continue out of a finally or with block");
+                    }
+                    f->exc_n--;
+                }
+                if (in.extra & 0x80) {
+                    sp -= MP_BC_ITER_BUF_NSLOTS_v6;
+                }
+                ip = target;
+                break;
+            }
+            case MP_BC_SETUP_EXCEPT:
+            case MP_BC_SETUP_FINALLY: {
+                exc_block *b = &f->exc[f->exc_n++];
+                b->handler = target;
+                b->sp = sp;
+                b->is_finally = op == MP_BC_SETUP_FINALLY;
+                break;
+            }
+            case MP_BC_END_FINALLY: {
+                f->exc_n--;
+                V t = TOP();
+                if (t == None) {
+                    sp--;
+                } else if (t->kind == K_INT) {
+                    sp--;
+                    if (t->u.i < 0) {
+                        V rv = POP();
+                        /* continue returning through outer finally blocks */
+                        PUSH(rv);
+                        goto do_return;
+                    }
+                    unsupported("unwind jump through finally");
+                } else {
+                    raise(t);
+                }
+                break;
+            }
+            case MP_BC_POP_EXCEPT_JUMP: f->exc_n--; ip = target; break;
+            case MP_BC_GET_ITER: TOP() = get_iter(TOP()); break;
+            case MP_BC_GET_ITER_STACK: {
+                V it = get_iter(TOP());
+                TOP() = NullV;
+                PUSH(NullV);
+                PUSH(NullV);
+                PUSH(it);
+                break;
+            }
+            case MP_BC_FOR_ITER: {
+                V x = iter_next(TOP());
+                if (!x) {
+                    sp -= MP_BC_ITER_BUF_NSLOTS_v6;
+                    ip = target;
+                } else {
+                    PUSH(x);
+                }
+                break;
+            }
+            case MP_BC_BUILD_TUPLE: sp -= arg - 1; *sp = mk_tuple((size_t)arg, sp); break;
+            case MP_BC_BUILD_LIST: sp -= arg - 1; *sp = mk_list((size_t)arg, sp); break;
+            case MP_BC_BUILD_MAP: PUSH(mk_dict()); break;
+            case MP_BC_STORE_MAP: {
+                V k = POP(), v = POP();
+                table_set(&TOP()->u.map, k, v);
+                break;
+            }
+            case MP_BC_BUILD_SET: {
+                V s = mk_set(0);
+                for (long i = arg - 1; i >= 0; i--) {
+                    table_set(&s->u.map, sp[-i], True);
+                }
+                sp -= arg - 1;
+                *sp = s;
+                break;
+            }
+            case MP_BC_BUILD_SLICE: {
+                V s = obj_new(K_SLICE);
+                V step = arg == 3 ? POP() : None;
+                s->u.slice.stop = POP();
+                s->u.slice.start = TOP();
+                s->u.slice.step = step;
+                TOP() = s;
+                break;
+            }
+            case MP_BC_STORE_COMP: {
+                long kind = arg & 3, idx = arg >> 2;
+                if (kind == 1) {
+                    V k = POP(), v = POP();
+                    table_set(&sp[-idx + 2]->u.map, k, v);
+                    (void)v;
+                } else {
+                    V v = POP();
+                    V coll = sp[-idx + 1];
+                    if (kind == 0) {
+                        list_append(coll, v);
+                    } else {
+                        table_set(&coll->u.map, v, True);
+                    }
+                }
+                break;
+            }
+            case MP_BC_UNPACK_SEQUENCE: {
+                V s = POP();
+                V *items;
+                size_t n = seq_items(s, &items);
+                if (n == (size_t)-1) {
+                    V l = mk_list(0, NULL), it = get_iter(s), x;
+                    while ((x = iter_next(it))) {
+                        list_append(l, x);
+                    }
+                    n = seq_items(l, &items);
+                }
+                if (n != (size_t)arg) {
+                    raise_msg(E_ValueError, n < (size_t)arg ? "need more than %zu values to unpack"
+                                                           : "too many values to unpack (expected %ld)", n < (size_t)arg ? n : (size_t)arg);
+                }
+                for (long i = arg - 1; i >= 0; i--) {
+                    PUSH(items[i]);
+                }
+                break;
+            }
+            case MP_BC_UNPACK_EX: {
+                size_t left = (size_t)arg & 0xff, right = (size_t)arg >> 8;
+                V s = POP();
+                V l = mk_list(0, NULL), it = get_iter(s), x;
+                while ((x = iter_next(it))) {
+                    list_append(l, x);
+                }
+                size_t n = l->u.seq.n;
+                if (n < left + right) {
+                    raise_msg(E_ValueError, "need more than %zu values to unpack", n);
+                }
+                for (size_t i = 0; i < right; i++) {
+                    PUSH(l->u.seq.items[n - 1 - i]);
+                }
+                PUSH(mk_list(n - left - right, l->u.seq.items + left));
+                for (size_t i = left; i > 0; i--) {
+                    PUSH(l->u.seq.items[i - 1]);
+                }
+                break;
+            }
+            case MP_BC_MAKE_FUNCTION: PUSH(make_function(c->children[arg], f->globals, NULL, NULL)); break;
+            case MP_BC_MAKE_FUNCTION_DEFARGS: {
+                V kwd = POP();
+                V def = TOP();
+                TOP() = make_function(c->children[arg], f->globals, def == None ? NULL : def, kwd == None ? NULL : kwd);
+                break;
+            }
+            case MP_BC_MAKE_CLOSURE:
+            case MP_BC_MAKE_CLOSURE_DEFARGS: {
+                size_t nc = (size_t)in.extra;
+                V *cells = plat_alloc((nc + 1) * sizeof(V));
+                sp -= nc;
+                memcpy(cells, sp + 1, nc * sizeof(V));
+                V def = NULL, kwd = NULL;
+                if (op == MP_BC_MAKE_CLOSURE_DEFARGS) {
+                    kwd = POP();
+                    def = POP();
+                }
+                V fn = make_function(c->children[arg], f->globals, def == None ? NULL : def, kwd == None ? NULL : kwd);
+                fn->u.func.cells = cells;
+                fn->u.func.n_cells = nc;
+                PUSH(fn);
+                break;
+            }
+            case MP_BC_CALL_FUNCTION:
+            case MP_BC_CALL_FUNCTION_VAR_KW:
+            case MP_BC_CALL_METHOD:
+            case MP_BC_CALL_METHOD_VAR_KW: {
+                size_t np = (size_t)arg & 0xff, nk = (size_t)arg >> 8;
+                int var = op == MP_BC_CALL_FUNCTION_VAR_KW || op == MP_BC_CALL_METHOD_VAR_KW;
+                int meth = op == MP_BC_CALL_METHOD || op == MP_BC_CALL_METHOD_VAR_KW;
+                V star = NULL, dstar = NULL;
+                if (var) {
+                    /* py/vm.c: the star and double-star args sit above the keyword pairs (as one pair, 1.19+: one slot) */
+                    dstar = POP();
+                    (void)dstar;
+                }
+                size_t nargs = np + 2 * nk;
+                sp -= nargs;
+                V *args = sp + 1;
+                if (var) {
+                    /* mp_call_prepare_args_n_kw_var: a NULL key marks * (value) and ** (value) entries */
+                    V pos = mk_list(0, NULL), kw = NULL;
+                    for (size_t i = 0; i < np; i++) {
+                        list_append(pos, args[i]);
+                    }
+                    (void)star;
+                    size_t flags_np = np;
+                    (void)flags_np;
+                    V fn = meth ? sp[-1] : sp[0];
+                    V self = meth ? sp[0] : NULL;
+                    /* 1.19+: positional star args are flagged in a bitmap held by dstar; decode */
+                    V bitmap = dstar;
+                    int64_t bits = bitmap->kind == K_INT ? bitmap->u.i : 0;
+                    V realpos = mk_list(0, NULL);
+                    if (meth && self != NullV) {
+                        list_append(realpos, self);
+                    }
+                    for (size_t i = 0; i < np; i++) {
+                        if (bits & ((int64_t)1 << i)) {
+                            V it = get_iter(args[i]), x;
+                            while ((x = iter_next(it))) {
+                                list_append(realpos, x);
+                            }
+                        } else {
+                            list_append(realpos, args[i]);
+                        }
+                    }
+                    for (size_t i = 0; i < nk; i++) {
+                        V k = args[np + 2 * i], v = args[np + 2 * i + 1];
+                        if (!kw) {
+                            kw = mk_dict();
+                        }
+                        if (k == NullV) {
+                            if (v->kind != K_DICT) {
+                                unsupported("** of a non-dict mapping");
+                            }
+                            for (size_t j = 0; j < v->u.map.n; j++) {
+                                if (v->u.map.e[j].key) {
+                                    table_set(&kw->u.map, v->u.map.e[j].key, v->u.map.e[j].value);
+                                }
+                            }
+                        } else {
+                            table_set(&kw->u.map, k, v);
+                        }
+                    }
+                    sp -= meth ? 1 : 0;
+                    *sp = call(fn, (int)realpos->u.seq.n, realpos->u.seq.items, kw);
+                    (void)pos;
+                    break;
+                }
+                V fn, self = NULL;
+                if (meth) {
+                    fn = sp[-1];
+                    self = sp[0] == NullV ? NULL : sp[0];
+                    sp -= 1;
+                } else {
+                    fn = sp[0];
+                }
+                *sp = call_from_stack(fn, self, np, nk, args, NULL, NULL);
+                break;
+            }
+            case MP_BC_RETURN_VALUE:
+            do_return: {
+                /* run pending finally blocks first (py/vm.c unwind_return) */
+                while (f->exc_n > 0) {
+                    exc_block *b = &f->exc[f->exc_n - 1];
+                    if (b->is_finally && b->handler > ip - 1) {
+                        V rv = TOP();
+                        sp = b->sp;
+                        PUSH(rv);
+                        PUSH(mk_int(-1));
+                        ip = b->handler;
+                        goto next_insn;
+                    }
+                    f->exc_n--;
+                }
+                V r = TOP();
+                cur_handler = h.prev;
+                f->sp = sp;
+                f->ip = ip;
+                *status = 0;
+                return r;
+            }
+            case MP_BC_RAISE_LAST:
+                unsupported("bare raise outside an except handler");
+            case MP_BC_RAISE_OBJ: {
+                V e = POP();
+                if (e->kind == K_CLASS) {
+                    e = call0(e);
+                }
+                if (e->kind != K_INST || !is_subclass(e->cls, E_BaseException)) {
+                    raise_msg(E_TypeError, "exceptions must derive from BaseException");
+                }
+                raise(e);
+            }
+            case MP_BC_RAISE_FROM: {
+                sp--;
+                V e = POP();
+                if (e->kind == K_CLASS) {
+                    e = call0(e);
+                }
+                raise(e);
+            }
+            case MP_BC_YIELD_VALUE: {
+                cur_handler = h.prev;
+                f->sp = sp;
+                f->ip = ip;
+                *status = 1;
+                return TOP();
+            }
+            case MP_BC_YIELD_FROM: {
+                V send = POP();
+                V sub = TOP();
+                if (sub->kind != K_GEN) {
+                    if (send != None) {
+                        unsupported("send() into a non-generator in yield from");
+                    }
+                    V x = iter_next(sub);
+                    if (!x) {
+                        TOP() = None;
+                        break;
+                    }
+                    f->sp = sp;
+                    PUSH(x);
+                    ip = next - 1 - 0;   /* re-run YIELD_FROM when resumed */
+                    ip = data + (size_t)(f->ip - data);
+                    cur_handler = h.prev;
+                    f->sp = sp;
+                    f->ip = ip;
+                    *status = 1;
+                    return x;
+                }
+                int done;
+                V x = gen_next(sub, send, NULL, &done);
+                if (done) {
+                    TOP() = x;
+                    break;
+                }
+                PUSH(x);
+                ip = data + (size_t)(f->ip - data);
+                cur_handler = h.prev;
+                f->sp = sp;
+                f->ip = ip;
+                *status = 1;
+                return x;
+            }
+            case MP_BC_IMPORT_NAME: {
+                V fromlist = POP();
+                TOP() = import_name(qstr_v(c, (size_t)arg), fromlist, TOP());
+                break;
+            }
+            case MP_BC_IMPORT_FROM: {
+                V name = qstr_v(c, (size_t)arg);
+                V r = get_attr_maybe(TOP(), name);
+                if (!r) {
+                    raise_msg(E_ImportError, "can't import name %.*s", (int)name->u.str.len, name->u.str.s);
+                }
+                PUSH(r);
+                break;
+            }
+            case MP_BC_IMPORT_STAR: {
+                V mod = POP();
+                table *t = &mod->u.module.dict->u.map;
+                for (size_t i = 0; i < t->n; i++) {
+                    if (t->e[i].key && t->e[i].key->u.str.s[0] != '_') {
+                        table_set(&f->globals->u.map, t->e[i].key, t->e[i].value);
+                    }
+                }
+                break;
+            }
+            default:
+                if (op >= MP_BC_LOAD_CONST_SMALL_INT_MULTI && op < MP_BC_LOAD_CONST_SMALL_INT_MULTI + MP_BC_LOAD_CONST_SMALL_INT_MULTI_NUM) {
+                    PUSH(mk_int(op - MP_BC_LOAD_CONST_SMALL_INT_MULTI - MP_BC_LOAD_CONST_SMALL_INT_MULTI_EXCESS));
+                } else if (op >= MP_BC_LOAD_FAST_MULTI && op < MP_BC_LOAD_FAST_MULTI + MP_BC_LOAD_FAST_MULTI_NUM) {
+                    V v = fastn[-(op - MP_BC_LOAD_FAST_MULTI)];
+                    if (!v) {
+                        raise_msg(E_NameError, "local variable referenced before assignment");
+                    }
+                    PUSH(v);
+                } else if (op >= MP_BC_STORE_FAST_MULTI && op < MP_BC_STORE_FAST_MULTI + MP_BC_STORE_FAST_MULTI_NUM) {
+                    fastn[-(op - MP_BC_STORE_FAST_MULTI)] = POP();
+                } else if (op >= MP_BC_UNARY_OP_MULTI && op < MP_BC_UNARY_OP_MULTI + MP_BC_UNARY_OP_MULTI_NUM) {
+                    TOP() = unary_op(op - MP_BC_UNARY_OP_MULTI, TOP());
+                } else if (op >= MP_BC_BINARY_OP_MULTI && op < MP_BC_BINARY_OP_MULTI + MP_BC_BINARY_OP_MULTI_NUM) {
+                    V b = POP();
+                    TOP() = binary_op(op - MP_BC_BINARY_OP_MULTI, TOP(), b);
+                } else {
+                    char msg[64];
+                    snprintf(msg, sizeof msg, "opcode 0x%02x", op);
+                    unsupported(msg);
+                }
+        }
+    next_insn:;
+    }
+}
+
+/* ---- modules ---- */
+
+V vm_run_module(const char *path, const char *name) {
+    mpy_module *m = plat_alloc(sizeof *m);
+    int r = mpyref_open(path, m);
+    if (r) {
+        plat_exit(r);
+    }
+    if (m->version != 6) {
+        unsupported("running .mpy v5");
+    }
+    V mod = obj_new(K_MODULE);
+    mod->u.module.name = name;
+    mod->u.module.dict = mk_dict();
+    dict_set_str(mod->u.module.dict, "__name__", mk_cstr(name));
+    table_set(&modules->u.map, mk_cstr(name), mod);
+    V fn = make_function(m->root, mod->u.module.dict, NULL, NULL);
+    call_func(fn, 0, NULL, NULL);
+    return mod;
+}
+
+/* __build_class__(body, name, *bases) */
+V builtin_build_class(int n, V *args, V kw) {
+    (void)kw;
+    if (n < 2) {
+        raise_msg(E_TypeError, "__build_class__ needs a body and a name");
+    }
+    V body = args[0], name = args[1];
+    V ns = mk_dict();
+    V fn = obj_new(K_FUNC);
+    *fn = *body;
+    fn->cls = ns;   /* run_frame reads this as the class namespace */
+    int status;
+    Frame *f = make_frame(fn, 0, NULL, NULL);
+    V cell = run_frame(f, NULL, &status);
+    char *cname = plat_alloc(name->u.str.len + 1);
+    memcpy(cname, name->u.str.s, name->u.str.len);
+    V cls = mk_class(cname, mk_tuple((size_t)n - 2, args + 2), ns);
+    /* py/modbuiltins.c: a class body that uses super() returns its __class__ cell */
+    if (cell->kind == K_CELL) {
+        cell->u.cell.value = cls;
+    }
+    if (n > 2) {
+        for (int i = 2; i < n; i++) {
+            if (args[i]->kind != K_CLASS) {
+                raise_msg(E_TypeError, "bases must be classes");
+            }
+        }
+    }
+    return cls;
+}
+
+static void print_traceback(V exc) {
+    out_cstr("Traceback (most recent call last):\n");
+    if (exc->kind == K_INST && exc->u.inst.traceback) {
+        V tb = exc->u.inst.traceback;
+        for (size_t i = tb->u.seq.n; i > 0; i--) {
+            V e = tb->u.seq.items[i - 1];
+            char buf[64];
+            out_cstr("  File \"");
+            out_str(e->u.seq.items[0]);
+            snprintf(buf, sizeof buf, "\", line %lld, in ", (long long)e->u.seq.items[1]->u.i);
+            out_cstr(buf);
+            out_str(e->u.seq.items[2]);
+            out_cstr("\n");
+        }
+    }
+    V t = type_of(exc);
+    out_cstr(t->u.cls.name);
+    V s = str_of(exc);
+    if (s->u.str.len) {
+        out_cstr(": ");
+        out_str(s);
+    }
+    out_cstr("\n");
+}
+
+int vm_run_main(const char *path) {
+    objects_init();
+    modules = mk_dict();
+    char *dir = plat_alloc(strlen(path) + 2);
+    strcpy(dir, path);
+    char *slash = strrchr(dir, '/');
+    if (slash) {
+        *slash = 0;
+    } else {
+        strcpy(dir, ".");
+    }
+    main_dir = dir;
+    handler h;
+    h.prev = NULL;
+    cur_handler = &h;
+    if (setjmp(h.jb)) {
+        if (is_instance(h.exc, E_SystemExit)) {
+            V a = h.exc->u.inst.args;
+            return a->u.seq.n && is_int(a->u.seq.items[0]) ? (int)to_int64(a->u.seq.items[0]) : 0;
+        }
+        print_traceback(h.exc);
+        return EXIT_UNCAUGHT;
+    }
+    vm_run_module(path, "__main__");
+    return 0;
+}
