@@ -22,7 +22,7 @@ from mpycross.errors import CompileError, MpyCrossError
 from . import astnodes as A
 from . import emitbc as E
 from . import scope as S
-from .fold import ObjConstant, is_const_false, is_const_true
+from .fold import FoldedConstant, ObjConstant, is_const_false, is_const_true
 
 INVALID_LABEL = 0xFFFF
 
@@ -227,7 +227,7 @@ class Compiler:
         raise _Error(message, line)
 
     def is_small_int(self, node) -> bool:
-        return (type(node) is A.Constant and type(node.value) is int
+        return (type(node) in (A.Constant, FoldedConstant) and type(node.value) is int
                 and self.small_int_min <= node.value <= self.small_int_max)
 
     def is_struct(self, node) -> bool:
@@ -235,6 +235,8 @@ class Compiler:
         t = type(node)
         if t is A.Name:
             return False
+        if t is FoldedConstant:
+            return False  # has no line in the parse tree
         if t is A.Constant:
             v = node.value
             if v is None or v is True or v is False or v is Ellipsis or type(v) is str:
@@ -373,11 +375,11 @@ class Compiler:
         t = type(node)
         if t is A.Name:
             self.compile_delete_id(node.id)
-        elif t is A.Attribute:
-            self.compile_node(node.value)
+        elif t is A.Attribute and not node.parens:
+            self.compile_trailers_plain(node.value)
             self.emit.attr(node.attr, E.ATTR_DELETE)
-        elif t is A.Subscript:
-            self.compile_node(node.value)
+        elif t is A.Subscript and not node.parens:
+            self.compile_trailers_plain(node.value)
             self.compile_index(node.slice)
             self.emit.subscr(E.SUBSCR_DELETE)
         elif t is A.Tuple and node.elts:
@@ -1064,7 +1066,7 @@ class Compiler:
                 emit.rot_three()
                 emit.subscr(E.SUBSCR_STORE)
             else:
-                self.compile_node(node.value)
+                self.compile_trailers_plain(node.value)
                 self.compile_index(node.slice)
                 if kind == ASSIGN_AUG_LOAD:
                     emit.dup_top_two()
@@ -1073,7 +1075,7 @@ class Compiler:
                     emit.subscr(E.SUBSCR_STORE)
         else:
             if kind != ASSIGN_AUG_STORE:
-                self.compile_node(node.value)
+                self.compile_trailers_plain(node.value)
             if kind == ASSIGN_AUG_LOAD:
                 emit.dup_top()
                 emit.attr(node.attr, E.ATTR_LOAD)
@@ -1081,6 +1083,28 @@ class Compiler:
                 if kind == ASSIGN_AUG_STORE:
                     emit.rot_two()
                 emit.attr(node.attr, E.ATTR_STORE)
+
+    def compile_trailers_plain(self, node) -> None:
+        """The atom and leading trailers of an assignment or del target: c_assign_atom_expr
+        compiles each trailer on its own, so `a.f().x = 1` calls f without LOAD_METHOD."""
+        t = type(node)
+        if node.parens or t not in (A.Attribute, A.Subscript, A.Call):
+            self.compile_node(node)
+            return
+        emit = self.emit
+        if t is A.Attribute:
+            self.compile_trailers_plain(node.value)
+            emit.set_source_line(node.trailer_line)
+            emit.attr(node.attr, E.ATTR_LOAD)
+        elif t is A.Subscript:
+            self.compile_trailers_plain(node.value)
+            emit.set_source_line(node.trailer_line)
+            self.compile_index(node.slice)
+            emit.subscr(E.SUBSCR_LOAD)
+        else:
+            self.compile_trailers_plain(node.func)
+            emit.set_source_line(node.trailer_line)
+            self.trailer_paren_helper(node.args, node.keywords, False, 0)
 
     def c_assign_tuple(self, elts) -> None:
         star_index = -1
@@ -1153,6 +1177,8 @@ class Compiler:
             emit.load_const_str(v)
         else:
             emit.load_const_obj(v)
+
+    expr_FoldedConstant = expr_Constant
 
     def expr_ObjConstant(self, node) -> None:
         self.emit.load_const_obj(node.value)
@@ -1395,7 +1421,8 @@ class Compiler:
         func = node.func
         if self.scope.kind == S.FUNCTION:
             # super().f(...) and super()
-            if (type(func) is A.Attribute and _is_bare_super(func.value)):
+            if (type(func) is A.Attribute and not func.parens and _is_bare_super(func.value)
+                    and not func.value.parens):
                 self._load_super_args(func.value)
                 emit.load_method(func.attr, True)
                 self.trailer_paren_helper(node.args, node.keywords, True, 0)
@@ -1404,7 +1431,7 @@ class Compiler:
                 self._load_super_args(node)
                 emit.call_function(2, 0, 0)
                 return
-        if type(func) is A.Attribute:
+        if type(func) is A.Attribute and not func.parens:
             self.compile_node(func.value)
             emit.load_method(func.attr, False)
             self.trailer_paren_helper(node.args, node.keywords, True, 0)

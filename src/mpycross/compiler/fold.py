@@ -43,6 +43,14 @@ class ObjConstant(A.Constant):
     """A constant the parser keeps as an object node (loaded with LOAD_CONST_OBJ)."""
 
 
+@dataclass(frozen=True, slots=True)
+class FoldedConstant(A.Constant):
+    """The result of folding an expression. The parser gives such a node no line
+    (`make_node_const_object_optimised(parser, 0, ...)`), so it never sets the
+    line number; `line` keeps the first-token line of the expression it replaced,
+    which the enclosing rule (a dict item, a tuple) still reports."""
+
+
 @functools.cache
 def _builtin_qstrs() -> frozenset:
     """Qstrs that exist before any source is read: a long string equal to one is interned."""
@@ -252,7 +260,7 @@ class Folder:
         if not chain and isinstance(value, A.Name) and node.ctx == "Load":
             table = _MODULE_CONSTS.get(value.id)
             if table is not None and node.attr in table:
-                return A.Constant(table[node.attr], line=0)
+                return FoldedConstant(table[node.attr], line=node.line)
         return node if value is node.value else _replace(node, {"value": value})
 
     def visit_Call(self, node, chain=False):
@@ -334,7 +342,7 @@ class Folder:
                 if value is None:
                     break
             else:
-                return A.Constant(value, line=0)
+                return FoldedConstant(value, line=_first_line(first))
         result = first
         for n, r in zip(spine, rights):
             result = _replace(n, {"left": result, "right": r})
@@ -344,17 +352,17 @@ class Folder:
         operand = self.visit(node.operand)
         if node.op == "Not":
             if is_const_false(operand):
-                return A.Constant(True, line=0)
+                return FoldedConstant(True, line=node.line)
             if is_const_true(operand):
-                return A.Constant(False, line=0)
+                return FoldedConstant(False, line=node.line)
         elif is_number(operand):
             v = operand.value
             if node.op == "USub":
-                return A.Constant(-v, line=0)
+                return FoldedConstant(-v, line=node.line)
             if node.op == "UAdd":
-                return A.Constant(+v, line=0)
+                return FoldedConstant(+v, line=node.line)
             if node.op == "Invert" and type(v) is int:
-                return A.Constant(~v, line=0)
+                return FoldedConstant(~v, line=node.line)
         return node if operand is node.operand else _replace(node, {"operand": operand})
 
     def visit_BoolOp(self, node, chain=False):
@@ -403,6 +411,10 @@ class Folder:
             line = elts[1].line if len(elts) > 1 else elts[0].line
             return A.Constant(tuple(const_value(e) for e in elts), line=line)
         return node if elts is node.elts else _replace(node, {"elts": elts})
+
+
+def _first_line(node) -> int:
+    return node.parens[0] if node.parens else node.line
 
 
 def _const_object(value, line: int):
