@@ -89,6 +89,7 @@ def test_header_matches_official_compiler(tmp_path, release, target):
     t = resolve_target(target)
     assert (h.magic, h.version, h.small_int_bits) == (t.magic, t.mpy_version, t.small_int_bits)
     assert t.loads(h.magic, h.version, h.sub_version, h.arch) is None
+    assert t.header() == h
 
 
 def test_feature_syntax_matches_official_compilers(tmp_path):
@@ -114,3 +115,22 @@ def test_targets_command():
 
     data = json.loads(result.output)
     assert len(data) == len(all_targets())
+
+
+@pytest.mark.parametrize("release,target", [("1.12", "micropython-1.12"), ("1.22", "micropython-1.22.0"),
+                                            ("1.29", "micropython-1.29")])
+def test_native_header_matches_official_compiler(tmp_path, release, target):
+    src = Path(__file__).resolve().parent / "data" / "format_programs" / "native_code.py"
+    subprocess.run([str(official(release)), "-march=armv7m", "-o", str(tmp_path / "n.mpy"), str(src)], check=True)
+    h = read_mpy((tmp_path / "n.mpy").read_bytes()).header
+    assert resolve_target(target).header(native_arch=5) == h
+
+
+def test_circuitpython_headers_match_golden():
+    golden = Path("/work/shared/golden/out")
+    if not golden.is_dir():
+        pytest.skip("golden files not present")
+    for name, folder in (("circuitpython-8.2", "circuitpython-8.2.10"), ("circuitpython-9.2", "circuitpython-9.2.9"),
+                         ("circuitpython-10.0", "circuitpython-10.0.3"), ("circuitpython-10.2", "circuitpython-10.2.1")):
+        path = next((golden / folder / "O0").glob("*.mpy"))
+        assert resolve_target(name).header() == read_mpy(path.read_bytes()).header
