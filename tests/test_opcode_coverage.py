@@ -11,6 +11,9 @@ the v6 table (formats/bytecode/v6.toml). Two levels:
 Run over the official 1.29 compiler's output it checks the corpus itself;
 over ours (marker `compiler`) it checks that our compiler reaches every
 opcode.
+
+The same corpus must also exercise every rule of grammar/micropython.lark:
+each reduction the LALR parser makes is recorded while parsing the programs.
 """
 
 from __future__ import annotations
@@ -108,3 +111,46 @@ def test_opcode_coverage_official():
 @pytest.mark.compiler
 def test_opcode_coverage_ours():
     check("ours")
+
+
+# Rules no portable program can contain: CPython 3.9+ rejects an unparenthesised
+# lambda as a comprehension's `if` condition (MicroPython's lambdef_nocond).
+UNPORTABLE_RULES = {"lambdef_nocond"}
+
+
+def grammar_rules(sources) -> tuple[set[str], set[str]]:
+    """(every rule of the grammar, the rules reduced while parsing sources)."""
+    import copy
+
+    from mpycross.compiler import parser
+
+    tables = parser.get_parser()
+    used: set[str] = set()
+    wrapped: dict[int, tuple] = {}
+
+    def recording(action):
+        if id(action) not in wrapped:
+            size, origin, callback = action
+
+            def record(children, origin=origin, callback=callback):
+                used.add(origin)
+                # a None callback passes the single child up (parser.py: `?rule`)
+                return children[0] if callback is None else callback(children)
+
+            wrapped[id(action)] = (size, origin, record)
+        return wrapped[id(action)]
+
+    spy = copy.copy(tables)
+    spy.states = {state: {sym: recording(a) if isinstance(a, tuple) else a for sym, a in row.items()}
+                  for state, row in tables.states.items()}
+    every = {a[1] for row in tables.states.values() for a in row.values() if isinstance(a, tuple)}
+    for source in sources:
+        spy.run(parser.Lexer(source))
+    return every, used
+
+
+def test_grammar_rule_coverage():
+    every, used = grammar_rules((PROGRAMS_DIR / f"{name}.py").read_bytes() for name in PROGRAMS)
+    assert len(every) > 50 and UNPORTABLE_RULES <= every
+    missing = sorted(every - used - UNPORTABLE_RULES)
+    assert not missing, f"grammar rules no test program uses: {missing}"

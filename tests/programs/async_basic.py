@@ -41,3 +41,12 @@ async def catcher():
     except ValueError as e:
         return "caught " + e.args[0]
 print(run(catcher()))
+def logged(fn):
+    def wrapper(*args):
+        print("starting", fn.__name__)
+        return fn(*args)
+    return wrapper
+@logged
+async def decorated(x):
+    return await add(x, x)
+print(run(decorated(21)))

@@ -25,3 +25,9 @@ b = b"abcdef"
 print(b[1:3], bytearray(b)[2:])
 m = [[1, 2, 3], [4, 5, 6]]
 print([row[1:] for row in m], m[1][::-1])
+grid = {(1, 2): "a", (1, 2, 3): "b"}
+print(grid[1, 2], grid[1, 2, 3], grid[(1, 2)])
+class Multi:
+    def __getitem__(self, k):
+        return len(k), k[-1].__class__.__name__
+print(Multi()[1, 2:3], Multi()[::2, 0, 1:])

@@ -43,3 +43,11 @@ elif b:
 else:
     pass
 print("end")  # trailing comment
+count: int = 5
+label: str
+pair: "tuple" = (1, 2)
+class Annotated:
+    size: int = 3
+    def __init__(self):
+        self.value: int = self.size * 2
+print(count, pair, Annotated().value, Annotated.size)
