@@ -254,7 +254,7 @@ void del_subscr(V o, V idx) {
 
 /* ---- iteration ---- */
 
-static V it_seq(V it) {
+V it_seq(V it) {
     V o = it->u.iter.a;
     if (o->kind == K_TUPLE || o->kind == K_LIST) {
         return (size_t)it->u.iter.i < o->u.seq.n ? o->u.seq.items[it->u.iter.i++] : NULL;

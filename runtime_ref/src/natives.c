@@ -12,6 +12,7 @@ V builtin_build_class(int n, V *args, V kw);
 V mk_iter(V (*next)(V), V a, int64_t j);
 V class_mro(V cls);
 
+V gen_next(V gen, V send, V throw_exc, int *done);
 #define ARGN(k) if (n < (k)) raise_msg(E_TypeError, "function takes %d arguments", (k))
 
 static V b_print(int n, V *a, V kw) {
@@ -306,6 +307,12 @@ static V b_all(int n, V *a, V kw) { (void)kw; ARGN(1); V it = get_iter(a[0]), x;
 static V b_iter(int n, V *a, V kw) { (void)kw; ARGN(1); return get_iter(a[0]); }
 static V b_next(int n, V *a, V kw) {
     (void)kw; ARGN(1);
+    if (a[0]->kind == K_GEN && n == 1) {
+        int done;
+        V r = gen_next(a[0], None, NULL, &done);
+        if (done) { V e = mk_exc(E_StopIteration, NULL); if (r != None) e->u.inst.args = mk_tuple(1, &r); raise(e); }
+        return r;
+    }
     V x = iter_next(a[0]);
     if (!x) { if (n > 1) return a[1]; raise(mk_exc(E_StopIteration, NULL)); }
     return x;
@@ -483,9 +490,10 @@ static V m_clear(int n, V *a, V kw) {
     return None;
 }
 static V m_get(int n, V *a, V kw) { (void)kw; ARGN(2); V r = table_get(&self_list(a[0])->u.map, a[1]); return r ? r : n > 2 ? a[2] : None; }
-static V m_keys(int n, V *a, V kw) { (void)kw; (void)n; return mk_iter(NULL, self_list(a[0]), 0); }
-static V m_values(int n, V *a, V kw) { (void)kw; (void)n; return mk_iter(NULL, self_list(a[0]), 1); }
-static V m_items(int n, V *a, V kw) { (void)kw; (void)n; return mk_iter(NULL, self_list(a[0]), 2); }
+V it_seq(V it);
+static V m_keys(int n, V *a, V kw) { (void)kw; (void)n; return mk_iter(it_seq, self_list(a[0]), 0); }
+static V m_values(int n, V *a, V kw) { (void)kw; (void)n; return mk_iter(it_seq, self_list(a[0]), 1); }
+static V m_items(int n, V *a, V kw) { (void)kw; (void)n; return mk_iter(it_seq, self_list(a[0]), 2); }
 static V m_setdefault(int n, V *a, V kw) {
     (void)kw; ARGN(2);
     V d = self_list(a[0]);
@@ -614,7 +622,6 @@ static V m_encode(int n, V *a, V kw) { (void)kw; (void)n; return mk_bytes(a[0]->
 static V m_decode(int n, V *a, V kw) { (void)kw; (void)n; return mk_str(a[0]->u.str.s, a[0]->u.str.len); }
 
 /* generator methods */
-V gen_next(V gen, V send, V throw_exc, int *done);
 static V m_send(int n, V *a, V kw) {
     (void)kw; ARGN(2);
     int done;
@@ -631,7 +638,11 @@ static V m_throw(int n, V *a, V kw) {
     if (done) raise(mk_exc(E_StopIteration, NULL));
     return r;
 }
-static V m_close(int n, V *a, V kw) { (void)kw; (void)n; a[0]->u.gen.done = 1; return None; }
+static V m_close(int n, V *a, V kw) {
+    (void)kw; (void)n;
+    extern V vm_close_generator(V gen);
+    return vm_close_generator(a[0]);
+}
 
 typedef struct { int kind; const char *name; native_fn fn; } method_def;
 static const method_def methods[] = {
@@ -655,7 +666,7 @@ static const method_def methods[] = {
 };
 
 /* the keys/values/items views are iterators built lazily */
-V it_seq_view(V it);
+
 
 V method_of_builtin(V o, V name) {
     int kind = o->kind;
@@ -856,6 +867,68 @@ V str_format_percent(V fmt, V args) {
     }
     if (ai < na && args->kind == K_TUPLE) raise_msg(E_TypeError, "format string needs fewer arguments");
     return str_concat(out, mk_str(p + start, len - start));
+}
+
+/* ---- builtin modules: micropython, sys, math ---- */
+
+static V f_const(int n, V *a, V kw) { (void)kw; ARGN(1); return a[0]; }
+static V f_sys_exit(int n, V *a, V kw) { (void)kw; V e = mk_exc(E_SystemExit, NULL); e->u.inst.args = mk_tuple((size_t)n, a); raise(e); }
+#define MATH1(name, expr) static V f_##name(int n, V *a, V kw) { (void)kw; ARGN(1); double x = to_double(a[0]); return expr; }
+MATH1(sqrt, (x < 0 ? (raise_msg(E_ValueError, "math domain error"), None) : mk_float(sqrt(x))))
+MATH1(sin, mk_float(sin(x)))
+MATH1(cos, mk_float(cos(x)))
+MATH1(tan, mk_float(tan(x)))
+MATH1(exp, mk_float(exp(x)))
+MATH1(fabs, mk_float(fabs(x)))
+MATH1(atan, mk_float(atan(x)))
+MATH1(log10, mk_float(log10(x)))
+MATH1(isnan, mk_bool(isnan(x)))
+MATH1(isinf, mk_bool(isinf(x)))
+MATH1(isfinite, mk_bool(isfinite(x)))
+static V f_floor(int n, V *a, V kw) { (void)kw; ARGN(1); if (is_int(a[0])) return a[0]; V b[2] = {T_int, mk_float(floor(to_double(a[0])))}; return new_int(2, b, NULL); }
+static V f_ceil(int n, V *a, V kw) { (void)kw; ARGN(1); if (is_int(a[0])) return a[0]; V b[2] = {T_int, mk_float(ceil(to_double(a[0])))}; return new_int(2, b, NULL); }
+static V f_trunc(int n, V *a, V kw) { (void)kw; ARGN(1); V b[2] = {T_int, a[0]}; return new_int(2, b, NULL); }
+static V f_log(int n, V *a, V kw) {
+    (void)kw; ARGN(1);
+    double x = to_double(a[0]);
+    if (x <= 0) raise_msg(E_ValueError, "math domain error");
+    return mk_float(n > 1 ? log(x) / log(to_double(a[1])) : log(x));
+}
+static V f_pow(int n, V *a, V kw) { (void)kw; ARGN(2); return mk_float(pow(to_double(a[0]), to_double(a[1]))); }
+static V f_atan2(int n, V *a, V kw) { (void)kw; ARGN(2); return mk_float(atan2(to_double(a[0]), to_double(a[1]))); }
+static V f_fmod(int n, V *a, V kw) { (void)kw; ARGN(2); return mk_float(fmod(to_double(a[0]), to_double(a[1]))); }
+static V f_copysign(int n, V *a, V kw) { (void)kw; ARGN(2); return mk_float(copysign(to_double(a[0]), to_double(a[1]))); }
+
+static V new_module(V modules, const char *name) {
+    V m = obj_new(K_MODULE);
+    m->u.module.name = name;
+    m->u.module.dict = mk_dict();
+    dict_set_str(m->u.module.dict, "__name__", mk_cstr(name));
+    table_set(&modules->u.map, mk_cstr(name), m);
+    return m;
+}
+
+void native_modules_init(V modules) {
+    V mp = new_module(modules, "micropython");
+    dict_set_str(mp->u.module.dict, "const", mk_native("const", f_const));
+    V sys = new_module(modules, "sys");
+    dict_set_str(sys->u.module.dict, "exit", mk_native("exit", f_sys_exit));
+    dict_set_str(sys->u.module.dict, "argv", mk_list(0, NULL));
+    dict_set_str(sys->u.module.dict, "maxsize", mk_int(INT64_MAX));
+    dict_set_str(sys->u.module.dict, "byteorder", mk_cstr("little"));
+    dict_set_str(sys->u.module.dict, "modules", modules);
+    V math = new_module(modules, "math");
+    struct { const char *name; native_fn fn; } mf[] = {
+        {"sqrt", f_sqrt}, {"sin", f_sin}, {"cos", f_cos}, {"tan", f_tan}, {"exp", f_exp}, {"fabs", f_fabs},
+        {"atan", f_atan}, {"log10", f_log10}, {"isnan", f_isnan}, {"isinf", f_isinf}, {"isfinite", f_isfinite},
+        {"floor", f_floor}, {"ceil", f_ceil}, {"trunc", f_trunc}, {"log", f_log}, {"pow", f_pow},
+        {"atan2", f_atan2}, {"fmod", f_fmod}, {"copysign", f_copysign},
+    };
+    for (size_t i = 0; i < sizeof mf / sizeof mf[0]; i++) dict_set_str(math->u.module.dict, mf[i].name, mk_native(mf[i].name, mf[i].fn));
+    dict_set_str(math->u.module.dict, "pi", mk_float(3.141592653589793));
+    dict_set_str(math->u.module.dict, "e", mk_float(2.718281828459045));
+    dict_set_str(math->u.module.dict, "inf", mk_float(INFINITY));
+    dict_set_str(math->u.module.dict, "nan", mk_float(NAN));
 }
 
 /* ---- setup ---- */

@@ -21,6 +21,7 @@ typedef struct {
     const uint8_t *handler;
     V *sp;
     int is_finally;
+    V prev_exc;          /* the exception its handler is handling (for a bare raise) */
 } exc_block;
 
 struct Frame {
@@ -435,6 +436,32 @@ V gen_next(V gen, V send, V throw_exc, int *done) {
     return r;
 }
 
+/* generator.close(): throw GeneratorExit in; it must not yield again */
+V vm_close_generator(V gen) {
+    if (gen->u.gen.done || gen->u.gen.frame->sp < gen->u.gen.frame->state) {
+        gen->u.gen.done = 1;   /* finished, or never started */
+        return None;
+    }
+    handler h;
+    h.prev = cur_handler;
+    cur_handler = &h;
+    if (setjmp(h.jb)) {
+        cur_handler = h.prev;
+        gen->u.gen.done = 1;
+        if (is_instance(h.exc, E_GeneratorExit) || is_instance(h.exc, E_StopIteration)) {
+            return None;
+        }
+        raise(h.exc);
+    }
+    int done;
+    gen_next(gen, None, mk_exc(E_GeneratorExit, NULL), &done);
+    cur_handler = h.prev;
+    if (!done) {
+        raise_msg(E_RuntimeError, "generator ignored GeneratorExit");
+    }
+    return None;
+}
+
 /* ---- imports ---- */
 
 V vm_run_module(const char *path, const char *name);
@@ -579,6 +606,7 @@ V run_frame(Frame *f, V throw_exc, int *status) {
         exc_block *b = &f->exc[f->exc_n - 1];
         ip = b->handler;
         sp = b->sp;
+        b->prev_exc = exc;
         PUSH(exc);
         f->ip = ip;
         f->sp = sp;
@@ -732,6 +760,7 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                 b->handler = target;
                 b->sp = sp;
                 b->is_finally = 1;
+                b->prev_exc = NULL;
                 PUSH(r);
                 break;
             }
@@ -762,19 +791,41 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                 break;
             }
             case MP_BC_UNWIND_JUMP: {
-                int count = in.extra & 0x7f;
-                while (count-- > 0) {
+                /* py/vm.c: run the finally / with handlers being left, one at a time;
+                 * the stack carries (dest, count) while they run */
+                V dest = obj_new(K_NULL);
+                dest->u.i = (int64_t)(target - data);
+                PUSH(dest);
+                PUSH(mk_int(in.extra));
+            unwind_jump: {
+                int64_t unum = POP()->u.i;
+                while ((unum & 0x7f) > 0) {
+                    unum -= 1;
                     exc_block *b = &f->exc[f->exc_n - 1];
-                    if (b->is_finally && b->handler > next - 1) {
-                        unsupported("break/continue out of a finally or with block");
+                    if (b->is_finally) {
+                        if (b->handler > f->ip) {
+                            PUSH(mk_int(unum));
+                            ip = b->handler;
+                            goto next_insn;
+                        }
+                        /* leaving a finally whose handler runs: drop its pending state */
+                        if (sp[-1]->kind == K_INT) {
+                            sp[-2] = sp[0];
+                            sp -= 2;
+                        } else {
+                            sp[-1] = sp[0];
+                            sp--;
+                        }
                     }
                     f->exc_n--;
                 }
-                if (in.extra & 0x80) {
+                V d = POP();
+                ip = data + d->u.i;
+                if (unum != 0) {
                     sp -= MP_BC_ITER_BUF_NSLOTS_v6;
                 }
-                ip = target;
                 break;
+            }
             }
             case MP_BC_SETUP_EXCEPT:
             case MP_BC_SETUP_FINALLY: {
@@ -782,6 +833,7 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                 b->handler = target;
                 b->sp = sp;
                 b->is_finally = op == MP_BC_SETUP_FINALLY;
+                b->prev_exc = NULL;
                 break;
             }
             case MP_BC_END_FINALLY: {
@@ -797,7 +849,8 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                         PUSH(rv);
                         goto do_return;
                     }
-                    unsupported("unwind jump through finally");
+                    PUSH(t);
+                    goto unwind_jump;
                 } else {
                     raise(t);
                 }
@@ -1030,8 +1083,15 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                 *status = 0;
                 return r;
             }
-            case MP_BC_RAISE_LAST:
-                unsupported("bare raise outside an except handler");
+            case MP_BC_RAISE_LAST: {
+                /* py/vm.c: re-raise the innermost exception being handled */
+                for (int i = f->exc_n - 1; i >= 0; i--) {
+                    if (f->exc[i].prev_exc) {
+                        raise(f->exc[i].prev_exc);
+                    }
+                }
+                raise_msg(E_RuntimeError, "no active exception to reraise");
+            }
             case MP_BC_RAISE_OBJ: {
                 V e = POP();
                 if (e->kind == K_CLASS) {
@@ -1223,6 +1283,8 @@ static void print_traceback(V exc) {
 int vm_run_main(const char *path) {
     objects_init();
     modules = mk_dict();
+    extern void native_modules_init(V modules);
+    native_modules_init(modules);
     char *dir = plat_alloc(strlen(path) + 2);
     strcpy(dir, path);
     char *slash = strrchr(dir, '/');
@@ -1243,6 +1305,14 @@ int vm_run_main(const char *path) {
         print_traceback(h.exc);
         return EXIT_UNCAUGHT;
     }
-    vm_run_module(path, "__main__");
+    /* named like the file: the reference runs are "import NAME" on the real VM */
+    const char *base = slash ? strrchr(path, '/') + 1 : path;
+    char *stem = plat_alloc(strlen(base) + 1);
+    strcpy(stem, base);
+    char *dot = strrchr(stem, '.');
+    if (dot) {
+        *dot = 0;
+    }
+    vm_run_module(path, stem);
     return 0;
 }

