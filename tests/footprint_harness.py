@@ -81,31 +81,62 @@ except BaseException as e:
     return [n for n in names if n != module.name]
 
 
+def _qstr_state(line: str) -> tuple[int, int, int]:
+    """(n_qstr, text bytes, pool bytes) from a micropython.qstr_info() line."""
+    fields = dict(part.split("=") for part in line.split(": ", 1)[1].split(", "))
+    n_str = int(fields["n_str_data_bytes"])
+    return int(fields["n_qstr"]), n_str, int(fields["n_total_bytes"]) - n_str
+
+
 def measure(root: Path, module: CorpusModule, deps: list[str]) -> dict:
-    """Heap growth (bytes) of importing `module` after its dependencies, in a fresh VM."""
+    """Heap growth (bytes) of importing `module` after its dependencies, in a fresh VM.
+
+    Also reports the VM's qstrs (micropython.qstr_info): the dynamic ones that
+    exist before the import, how many the import adds, their text bytes and
+    the bytes of pool tables allocated meanwhile.
+    """
     # every name the measuring code binds exists before the first reading, so
-    # the __main__ globals dict does not grow in between
-    line = _run(_path_prelude(root, module) + f"""
+    # the __main__ globals dict does not grow in between; the module name is
+    # built from character codes so that compiling this program does not intern
+    # it; scrub() overwrites the C stack, whose stale pointers would otherwise
+    # keep garbage alive through the (conservative) collections
+    done = subprocess.run([str(micropython_vm()), "-c", _path_prelude(root, module) + f"""
 import micropython
 deps = {deps!r}
 for d in deps:
     __import__(d)
-if {module.name!r} in sys.modules:
+name = "".join([chr(c) for c in {list(module.name.encode())!r}])
+if name in sys.modules:
     raise SystemExit(print("ERR imported by its own dependencies"))
+def scrub(n):
+    x0 = x1 = x2 = x3 = x4 = x5 = x6 = x7 = 0
+    return scrub(n - 1) if n else 0
 a = b = d = 0
+micropython.qstr_info(1)
+scrub(200)
 gc.collect()
 gc.collect()
 a = gc.mem_alloc()
-__import__({module.name!r})
+__import__(name)
+scrub(200)
 gc.collect()
 gc.collect()
 b = gc.mem_alloc()
-print("OK", b - a, sys.modules[{module.name!r}].__file__)
-""")
-    if not line.startswith("OK"):
-        return {"ok": False, "error": line}
-    _, growth, path = line.split(" ", 2)
-    return {"ok": True, "growth": int(growth), "file": path}
+micropython.qstr_info()
+print("OK", b - a, sys.modules[name].__file__)
+"""], capture_output=True, text=True, timeout=30)
+    lines = done.stdout.strip().splitlines()
+    if not lines or not lines[-1].startswith("OK"):
+        return {"ok": False, "error": (lines or [done.stderr.strip()[-200:]])[-1]}
+    _, growth, path = lines[-1].split(" ", 2)
+    infos = [line for line in lines if line.startswith("qstr pool:")]
+    # qstr_info(1) then lists the dynamic qstrs that exist before the import
+    start = lines.index(infos[-2]) + 1
+    interned = [line[2:-1] for line in lines[start:] if line.startswith("Q(") and line.endswith(")")]
+    before, after = _qstr_state(infos[-2]), _qstr_state(infos[-1])
+    return {"ok": True, "growth": int(growth), "file": path,
+            "new_qstrs": after[0] - before[0], "qstr_text": after[1] - before[1],
+            "qstr_pool_bytes": after[2] - before[2], "interned": interned}
 
 
 def measure_corpus(root: Path, cache: Path | None = None) -> dict[str, dict]:

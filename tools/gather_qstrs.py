@@ -13,10 +13,11 @@ file (so they start as heap strings, not qstrs), interns each with
 `hasattr(object, name)` and prints `micropython.qstr_info()`; a name that
 did not raise the VM's count of dynamic qstrs was already in ROM.
 
-Writes two lists to formats/qstr/:
+Writes three lists to formats/qstr/:
   known-<name>.toml       every candidate the VM already has
   known-core-<name>.toml  the subset any port has: core names (py/,
                           builtins, built-in types), for boards without a VM
+  modules-<name>.toml     the built-in modules and the names each defines
 
 Usage: python tools/gather_qstrs.py --vm /work/venv/bin/micropython \
            --upstream /work/upstream/mp-master --name unix-1.29 --corpus [--words FILE ...]
@@ -64,8 +65,8 @@ def builtin_module_names(vm: str) -> list[str]:
     return sorted(set(names) - {"__main__"})
 
 
-def introspected_names(vm: str, modules: list[str]) -> tuple[set[str], set[str]]:
-    """(names seen on any built-in module/type, names seen on builtins and core types)."""
+def introspected_names(vm: str, modules: list[str]) -> tuple[set[str], set[str], dict[str, list[str]]]:
+    """(names seen on any built-in module/type, names on builtins and core types, module -> names)."""
     program = f"""
 import builtins
 def show(tag, obj):
@@ -77,6 +78,8 @@ for name in {modules!r}:
     except Exception:
         continue
     print("all", name)
+    for n in dir(m):
+        print("mod", name + " " + n)
     show("all", m)
     for n in dir(m):
         v = getattr(m, n, None)
@@ -89,13 +92,17 @@ for t in {list(CORE_TYPES)!r}:
         print("core", t)
         show("core", v)
 """
-    every, core = set(), set()
+    every, core, contents = set(), set(), {}
     for line in _vm(vm, program).splitlines():
         tag, _, name = line.partition(" ")
+        if tag == "mod":
+            module, _, attr = name.partition(" ")
+            contents.setdefault(module, set()).add(attr)
+            continue
         every.add(name)
         if tag == "core":
             core.add(name)
-    return every, core
+    return every, core, {m: sorted(names) for m, names in sorted(contents.items())}
 
 
 def upstream_names(py_dir: Path) -> set[str]:
@@ -144,6 +151,18 @@ def write_list(path: Path, header: str, names: set[str]) -> None:
     tmp.replace(path)
 
 
+def write_modules(path: Path, source: str, contents: dict[str, list[str]]) -> None:
+    """The VM's importable built-in modules and the names each defines."""
+    lines = ["# Built-in (and frozen) modules of the firmware and the names each defines,",
+             "# so the footprint model knows which `from M import name` fail at import time.",
+             f"# {source}", "[modules]"]
+    for module, names in contents.items():
+        lines.append(f"{_toml_str(module)} = [" + ", ".join(_toml_str(n) for n in names) + "]")
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("\n".join(lines) + "\n")
+    tmp.replace(path)
+
+
 def _toml_str(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -162,7 +181,7 @@ def main() -> None:
     version = _vm(args.vm, "import sys\nprint(sys.implementation.name, sys.version)\n").strip()
     static = set(static_names())
     modules = builtin_module_names(args.vm)
-    every, core_seen = introspected_names(args.vm, modules)
+    every, core_seen, contents = introspected_names(args.vm, modules)
     from_py = upstream_names(args.upstream / "py") if args.upstream else set()
     extra = set()
     for path in args.words:
@@ -186,6 +205,7 @@ def main() -> None:
     write_list(args.out / f"known-core-{args.name}.toml",
                "Core qstrs (py/ names, builtins, built-in types) a port of this release holds\n"
                "whatever its board; used for targets without a VM to query.\n" + source, core)
+    write_modules(args.out / f"modules-{args.name}.toml", source.splitlines()[0], contents)
     print(f"{len(known)} known, {len(core)} core, of {len(candidates)} candidates")
 
 

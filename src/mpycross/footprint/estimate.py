@@ -1,0 +1,467 @@
+"""The RAM and flash a `.mpy` module costs once imported: the footprint model.
+
+What MicroPython 1.29 does on `import` (py/builtinimport.c, py/persistentcode.c):
+1. creates the module (context + globals dict) and enters it in sys.modules;
+2. loads the file: the constant tables, every qstr (interned unless the
+   firmware has it), every constant object, and for each function a raw-code
+   struct, a heap copy of its bytecode (prelude included) and a child table;
+3. runs the module body, which makes function objects, classes (type object
+   + class dict), property wrappers and module-level containers.
+After the import only what is reachable stays: the bytecode, raw code and
+child tables of the functions that were made (and everything nested in
+them); the module body and the class bodies are garbage once run. This
+model walks the module body and the class bodies instruction by instruction
+and charges each object at its size on the board (heap.py).
+
+`Footprint.ram` is what stays allocated (what gc.mem_alloc() grows by);
+`Footprint.peak_extra` is what loading needs on top of that while it runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mpycross.errors import FormatError
+from mpycross.footprint import heap
+from mpycross.footprint.boards import Board
+from mpycross.mpy.model import ComplexConst, MpyFile, RawCode
+from mpycross.mpy.opcodes import DecodeError, decode, opcode_table
+from mpycross.mpy.prelude import decode_prelude
+
+# the parts RAM is reported in
+CATEGORIES = {
+    "bytecode": "bytecode and prelude copied into the heap",
+    "raw_code": "raw-code structs and child tables",
+    "functions": "function, closure and property objects",
+    "classes": "type objects, class dicts and cells",
+    "qstrs": "qstrs interned (text + pool slot)",
+    "constants": "constant tables and str/bytes/float/int objects",
+    "module": "module object, globals dict and sys.modules entry",
+    "data": "containers built by module and class bodies",
+}
+
+WRAPPERS = {"property": heap.property_obj, "staticmethod": heap.static_class_method,
+            "classmethod": heap.static_class_method}
+MAKERS = ("MAKE_FUNCTION", "MAKE_FUNCTION_DEFARGS", "MAKE_CLOSURE", "MAKE_CLOSURE_DEFARGS")
+
+
+@dataclass
+class FunctionCost:
+    """RAM a function made at import keeps alive (-v rows)."""
+
+    name: str
+    bytecode: int = 0
+    raw_code: int = 0
+    object: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.bytecode + self.raw_code + self.object
+
+
+@dataclass
+class Footprint:
+    """The estimate for one module on one board."""
+
+    name: str
+    file_size: int
+    flash: int
+    ram_parts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CATEGORIES, 0))
+    peak_extra: int = 0
+    functions: list[FunctionCost] = field(default_factory=list)
+    qstrs_total: int = 0
+    qstrs_known: int = 0
+    new_qstrs: list[str] = field(default_factory=list)
+    unmodeled: list[str] = field(default_factory=list)   # module-level effects not costed
+    source_load_peak: int | None = None                 # RAM to import the .py instead
+
+    @property
+    def ram(self) -> int:
+        return round(sum(self.ram_parts.values()))
+
+    @property
+    def peak(self) -> int:
+        return self.ram + self.peak_extra
+
+    def add(self, part: str, nbytes: float) -> None:
+        self.ram_parts[part] += nbytes
+
+
+@dataclass
+class _Value:
+    """An abstract stack value: the heap it will keep if it ends up stored."""
+
+    parts: dict[str, int] = field(default_factory=dict)
+    functions: list[FunctionCost] = field(default_factory=list)
+    committed: bool = False
+
+    def absorb(self, other: "_Value") -> None:
+        for part, n in other.parts.items():
+            self.parts[part] = self.parts.get(part, 0) + n
+        self.functions.extend(other.functions)
+
+
+@dataclass
+class _Body:
+    """What running one body (module or class) stores and makes."""
+
+    stores: set[str] = field(default_factory=set)
+    calls: int = 0
+
+
+def _instructions(rc: RawCode):
+    table = opcode_table("v6")
+    code = rc.fun_data
+    prelude = decode_prelude(code, 0, "v5", 6)
+    ip = prelude.bytecode_offset
+    while ip < len(code):
+        ins = decode(table, code, ip)
+        yield ins
+        ip += ins.size
+
+
+def _stack_effect(ins) -> int:
+    effect = ins.info.stack
+    if isinstance(effect, int):
+        return effect
+    # formats/README.md: an expression over arg and extra using + - * & >> ( ) ==
+    return int(eval(effect, {"__builtins__": {}}, {"arg": ins.arg or 0, "extra": ins.extra or 0}))
+
+
+class _Estimator:
+    def __init__(self, mpy: MpyFile, board: Board, name: str, interned: set[str] | None):
+        self.mpy = mpy
+        self.board = board
+        self.name = name
+        # qstrs already interned before this import (other modules of the same program)
+        self.interned = interned if interned is not None else set()
+        self.fp = Footprint(name=name, file_size=mpy.size or 0, flash=board.flash(mpy.size or 0))
+
+    # -- names ------------------------------------------------------------------
+
+    def qstr(self, index: int) -> str:
+        return self.mpy.qstr_table[index]
+
+    def simple_name(self, rc: RawCode) -> str:
+        prelude = decode_prelude(rc.fun_data, 0, "v5", 6, header_only=False)
+        if prelude.simple_name_index is None:
+            return "?"
+        return self.qstr(prelude.simple_name_index)
+
+    # -- loading ----------------------------------------------------------------
+
+    def intern(self, text: str) -> bool:
+        """Intern one qstr; True if it is new to the firmware and this program."""
+        if text in self.board.known_qstrs or text in self.interned:
+            return False
+        self.interned.add(text)
+        return True
+
+    def load_tables(self) -> None:
+        fp, board = self.fp, self.board
+        fp.add("constants", heap.const_tables(board, len(self.mpy.qstr_table), len(self.mpy.obj_table)))
+        chars = 0
+        seen = set()
+        for text in self.mpy.qstr_table:
+            if text in seen:
+                continue
+            seen.add(text)
+            fp.qstrs_total += 1
+            if self.intern(text):
+                fp.new_qstrs.append(text)
+                chars += len(text.encode()) + 1
+            else:
+                fp.qstrs_known += 1
+        self.qstr_chars = chars
+        for obj in self.mpy.obj_table:
+            fp.add("constants", self.const_obj(obj))
+
+    def const_obj(self, obj) -> int:
+        board = self.board
+        if obj is None or obj is Ellipsis or isinstance(obj, bool):
+            return 0
+        if isinstance(obj, str):
+            # py/objstr.c mp_obj_new_str_type_from_vstr: an existing qstr is reused
+            if obj in self.board.known_qstrs or obj in self.interned:
+                return 0
+            return heap.str_obj(board, len(obj.encode()))
+        if isinstance(obj, bytes):
+            return heap.str_obj(board, len(obj)) if obj else 0
+        if isinstance(obj, int):
+            return 0 if heap.int_fits_small(board, obj) else heap.bigint_obj(board, obj)
+        if isinstance(obj, (complex, ComplexConst)):
+            # py/objcomplex.c: base + real + imag
+            return board.alloc(board.word_bytes + 2 * board.float_bytes)
+        if isinstance(obj, float):
+            return heap.float_obj(board)
+        if isinstance(obj, tuple):
+            return heap.tuple_obj(board, len(obj)) + sum(self.const_obj(o) for o in obj)
+        return board.words(2)
+
+    # -- what stays of a function ----------------------------------------------
+
+    def kept_code(self, rc: RawCode) -> tuple[int, int]:
+        """(bytecode, raw-code) bytes a live function object keeps reachable."""
+        board = self.board
+        code = board.alloc(len(rc.fun_data))
+        raw = heap.children_table(board, len(rc.children)) if rc.children else 0
+        for child in rc.children:
+            raw += heap.raw_code(board)
+            c_code, c_raw = self.kept_code(child)
+            code += c_code
+            raw += c_raw
+        return code, raw
+
+    def transient_code(self, rc: RawCode) -> int:
+        """Heap a body that runs once (module, class body) holds while loading."""
+        board = self.board
+        return (heap.raw_code(board) + board.alloc(len(rc.fun_data))
+                + (heap.children_table(board, len(rc.children)) if rc.children else 0))
+
+    def make_function(self, rc: RawCode, ins, kw_defaults: bool, qualname: str) -> _Value:
+        board = self.board
+        prelude = decode_prelude(rc.fun_data, 0, "v5", 6)
+        n_extra = 0
+        if ins.name.endswith("_DEFARGS"):
+            # py/objfun.c mp_obj_new_fun_bc: positional defaults are copied into the
+            # object, plus one slot for the keyword-only defaults dict
+            n_extra = prelude.n_def_pos_args + (1 if kw_defaults else 0)
+        code, raw = self.kept_code(rc)
+        obj = heap.fun_bc(board, n_extra)
+        if ins.name.startswith("MAKE_CLOSURE"):
+            obj += heap.closure(board, ins.extra & 0xFF)
+        # the raw code struct itself is only reachable from the defining body
+        self.peak_extra += heap.raw_code(board)
+        value = _Value({"bytecode": code, "raw_code": raw, "functions": obj})
+        value.functions.append(FunctionCost(qualname, code, raw, obj))
+        return value
+
+    def commit(self, value: _Value) -> None:
+        """The value is stored: what it holds stays allocated."""
+        if value.committed:
+            return
+        value.committed = True
+        for part, n in value.parts.items():
+            self.fp.add(part, n)
+        self.fp.functions.extend(value.functions)
+
+    def import_fails(self, module: str, name: str | None = None) -> bool:
+        """Does `import module` (or `from module import name`) fail on the board?"""
+        board = self.board
+        top = module.split(".")[0]
+        if top in board.absent_modules:
+            return True
+        builtins = board.builtin_modules
+        if builtins is None or module not in builtins:
+            return False
+        return name is not None and name != "*" and name not in builtins[module]
+
+    # -- running a body ---------------------------------------------------------
+
+    def run_body(self, rc: RawCode, scope: str, module_stores: set[str]) -> _Body:
+        """Run a module or class body abstractly, in code order.
+
+        Each stack value carries the heap it would keep; a STORE commits it, a
+        POP_TOP drops it. Jumps are not followed (both arms of a branch are
+        walked), except that an import the board cannot satisfy inside a
+        `try` skips to its handler, as the VM does.
+        """
+        board = self.board
+        body = _Body()
+        stack: list[_Value] = []
+        tries: list[tuple[int, int]] = []          # (handler offset, stack depth)
+        skip_to: int | None = None
+        pending_classes: list[list] = []           # [stack depth, class body rc]
+        class_body_next = False
+        last_import: str | None = None
+
+        def pop() -> _Value:
+            return stack.pop() if stack else _Value()
+
+        def pop_n(n: int) -> list[_Value]:
+            return [pop() for _ in range(max(0, n))]
+
+        for ins in _instructions(rc):
+            while tries and ins.offset >= tries[-1][0]:
+                tries.pop()
+            if skip_to is not None:
+                if ins.offset < skip_to:
+                    continue
+                skip_to = None
+            op = ins.name
+            if op == "SETUP_EXCEPT":
+                tries.append((ins.arg, len(stack)))
+                continue
+            if op in ("STORE_NAME", "STORE_GLOBAL"):
+                (body.stores if op == "STORE_NAME" else module_stores).add(self.qstr(ins.arg))
+                self.commit(pop())
+            elif op in ("STORE_ATTR", "STORE_SUBSCR"):
+                for value in pop_n(2 if op == "STORE_ATTR" else 3):
+                    self.commit(value)
+            elif op == "POP_TOP":
+                pop()
+            elif op == "DUP_TOP":
+                stack.append(stack[-1] if stack else _Value())
+            elif op == "IMPORT_NAME":
+                pop_n(2)
+                last_import = self.qstr(ins.arg)
+                stack.append(_Value())
+                if self.import_fails(last_import) and tries:
+                    skip_to, depth = tries[-1]
+                    del stack[depth:]
+            elif op == "IMPORT_FROM":
+                stack.append(_Value())
+                if last_import and self.import_fails(last_import, self.qstr(ins.arg)) and tries:
+                    skip_to, depth = tries[-1]
+                    del stack[depth:]
+            elif op == "IMPORT_STAR":
+                pop()
+                self.fp.unmodeled.append("from ... import *: the names it copies")
+            elif op in ("LOAD_NAME", "LOAD_GLOBAL") and self.qstr(ins.arg) in WRAPPERS:
+                stack.append(_Value({"functions": WRAPPERS[self.qstr(ins.arg)](board)}))
+            elif op == "LOAD_BUILD_CLASS":
+                pending_classes.append([len(stack), None])
+                class_body_next = True
+                stack.append(_Value())
+            elif op in MAKERS:
+                child = rc.children[ins.arg]
+                if class_body_next:
+                    pending_classes[-1][1] = child
+                    class_body_next = False
+                    stack.append(_Value())
+                    continue
+                kw_defaults = False
+                if op.endswith("_DEFARGS"):
+                    kw, pos = pop(), pop()   # both are copied, then dropped
+                    kw_defaults = "kwdict" in kw.parts or bool(kw.parts)
+                    if kw_defaults:
+                        # the keyword-only defaults dict stays, pointed to by the function
+                        self_parts = kw.parts
+                    else:
+                        self_parts = {}
+                n_closed = (ins.extra & 0xFF) if op.startswith("MAKE_CLOSURE") else 0
+                pop_n(n_closed)
+                owner = "" if scope == "<module>" else scope + "."
+                value = self.make_function(child, ins, kw_defaults, owner + self.simple_name(child))
+                if kw_defaults:
+                    for part, n in self_parts.items():
+                        value.parts["functions"] = value.parts.get("functions", 0) + n
+                stack.append(value)
+            elif op in ("BUILD_TUPLE", "BUILD_LIST", "BUILD_SET"):
+                items = pop_n(ins.arg)
+                size = {"BUILD_TUPLE": heap.tuple_obj, "BUILD_LIST": heap.list_obj,
+                        "BUILD_SET": heap.set_obj}[op](board, ins.arg)
+                value = _Value({"data": size})
+                for item in items:
+                    value.absorb(item)
+                stack.append(value)
+            elif op == "BUILD_MAP":
+                stack.append(_Value({"data": heap.dict_obj(board) + heap.map_table(board, ins.arg)}))
+            elif op == "STORE_MAP":
+                key, item = pop(), pop()
+                target = stack[-1] if stack else _Value()
+                target.absorb(key)
+                target.absorb(item)
+            elif op in ("CALL_FUNCTION", "CALL_METHOD", "CALL_FUNCTION_VAR_KW", "CALL_METHOD_VAR_KW"):
+                n_pos, n_kw = ins.arg & 0xFF, (ins.arg >> 8) & 0xFF
+                n_args = n_pos + 2 * n_kw + (1 if op.endswith("VAR_KW") else 0)
+                args = pop_n(n_args)
+                callee = pop_n(2 if op.startswith("CALL_METHOD") else 1)
+                if (pending_classes and op == "CALL_FUNCTION"
+                        and len(stack) == pending_classes[-1][0]):
+                    _, class_rc = pending_classes.pop()
+                    value = _Value()
+                    if class_rc is not None:
+                        value = self.make_class(class_rc, max(0, n_pos - 2), module_stores)
+                    stack.append(value)
+                    continue
+                wrapper = callee[-1] if callee else _Value()
+                if wrapper.parts.keys() == {"functions"} and not wrapper.functions and n_args == 1:
+                    # property(f), staticmethod(f), classmethod(f): the wrapper keeps f
+                    wrapper.absorb(args[0])
+                    stack.append(wrapper)
+                    continue
+                # an unknown call: assume it keeps its arguments; its own result is not modelled
+                body.calls += 1
+                result = _Value()
+                for arg in args:
+                    result.absorb(arg)
+                stack.append(result)
+            elif op in ("RETURN_VALUE",):
+                pop()
+            elif ins.info is not None:
+                effect = _stack_effect(ins)
+                if effect < 0:
+                    pop_n(-effect)
+                else:
+                    stack.extend(_Value() for _ in range(effect))
+        return body
+
+    def make_class(self, rc: RawCode, n_bases: int, module_stores: set[str]) -> _Value:
+        board, fp = self.board, self.fp
+        name = self.simple_name(rc)
+        self.peak_extra += self.transient_code(rc)
+        # the class's methods are committed as the class body stores them
+        body = self.run_body(rc, name, module_stores)
+        cost = heap.type_obj(board, n_bases)
+        # py/modbuiltins.c __build_class__: the class dict starts empty (mp_obj_new_dict(0))
+        cost += heap.grown_dict(board, len(body.stores), initial=0)
+        if n_bases >= 2:
+            cost += heap.tuple_obj(board, n_bases)   # kept as the `parent` slot
+        prelude = decode_prelude(rc.fun_data, 0, "v5", 6)
+        if prelude.cells:
+            cost += heap.cell(board)                 # __class__ cell for super()
+        if body.calls:
+            fp.unmodeled.append(f"class {name}: {body.calls} call(s) in the class body")
+        return _Value({"classes": cost})
+
+    def run(self, import_path: str | None, is_package: bool) -> Footprint:
+        board, fp = self.board, self.fp
+        self.peak_extra = 0
+        self.load_tables()
+        # module object, dict and the names py/builtinimport.c adds
+        module_stores = {"__name__", "__file__"} | ({"__path__"} if is_package else set())
+        extra_qstrs = [self.name]
+        if import_path:
+            extra_qstrs.append(import_path)
+        if "." in self.name:
+            extra_qstrs.append(self.name.rsplit(".", 1)[1])
+            fp.add("module", board.word_bytes * 2)   # attribute on the parent package
+        for text in extra_qstrs:
+            fp.qstrs_total += 1
+            if self.intern(text):
+                fp.new_qstrs.append(text)
+                self.qstr_chars += len(text.encode()) + 1
+            else:
+                fp.qstrs_known += 1
+        fp.add("module", heap.module_context(board))
+        fp.add("module", board.word_bytes * 2)       # the sys.modules slot
+        self.peak_extra += self.transient_code(self.mpy.root)
+        body = self.run_body(self.mpy.root, "<module>", module_stores)
+        module_stores |= body.stores
+        fp.add("module", heap.grown_dict(board, len(module_stores), initial=heap.MODULE_DICT_SIZE))
+        if body.calls:
+            fp.unmodeled.append(f"{body.calls} call(s) at module level (objects they create)")
+        n_new = len(fp.new_qstrs)
+        fp.add("qstrs", heap.qstr_chars(board, self.qstr_chars) + n_new * heap.qstr_pool_slot(board))
+        fp.peak_extra = self.peak_extra
+        for part, value in fp.ram_parts.items():
+            fp.ram_parts[part] = round(value)
+        return fp
+
+
+def estimate_mpy(mpy: MpyFile, board: Board, name: str, import_path: str | None = None,
+                 is_package: bool = False, interned: set[str] | None = None) -> Footprint:
+    """The footprint of one loaded `.mpy` module on `board`.
+
+    `name` is the dotted import name; `import_path` the path the firmware will
+    record as `__file__`; `interned` the qstrs earlier imports already made
+    (updated in place), for whole-program sums.
+    """
+    if mpy.header.version != 6:
+        raise FormatError(f"footprint models .mpy version 6 (MicroPython 1.19+, CircuitPython 8+); "
+                          f"this file is version {mpy.header.version_name}", filename=mpy.filename)
+    try:
+        return _Estimator(mpy, board, name, interned).run(import_path, is_package)
+    except (DecodeError, IndexError) as exc:
+        raise FormatError(f"bytecode could not be followed: {exc}", filename=mpy.filename) from None
