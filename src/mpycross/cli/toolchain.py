@@ -14,9 +14,12 @@ from mpycross import __version__
 
 # subcommand name -> "module:attribute" of its click command
 SUBCOMMANDS = {
+    "bundle": "mpycross.cli.cmd_bundle:bundle_command",
     "compile": "mpycross.cli.cmd_compile:compile_command",
     "dis": "mpycross.cli.cmd_dis:dis_command",
+    "doctor": "mpycross.cli.cmd_doctor:doctor_command",
     "inspect": "mpycross.cli.cmd_inspect:inspect_command",
+    "install": "mpycross.cli.cmd_install:install_command",
     "targets": "mpycross.cli.cmd_targets:targets_command",
 }
 

@@ -1,0 +1,298 @@
+"""Build a bundle laid out like the Adafruit CircuitPython Bundle.
+
+For bundle name N, tag T and each target (label L, e.g. "9.x"):
+
+    N-py-T.zip          N-py-T/lib/...            sources, version stamped
+    N-L-mpy-T.zip       N-L-mpy-T/lib/...         every .py compiled to .mpy
+                        .../examples/...          examples, as source
+                        .../requirements/<module>/requirements.txt
+                        .../VERSIONS.txt          "T", then "<dist>==<version>" lines
+    N-T.json            per library: package, pypi_name, version, repo, path,
+                        dependencies (modules in the bundle), external_dependencies
+    N-T.sha256          sha256 of each file above (sha256sum format)
+
+A file's name inside its .mpy is its path under lib/ ("pkg/sub.py"), as
+circuitpython-build-tools passes it to mpy-cross -s. Every output is made in
+memory and is reproducible (see `zipout`); `write_outputs` writes them
+atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mpycross.bundle import BundleError
+from mpycross.bundle.cache import CompileCache
+from mpycross.bundle.library import HOST_ONLY, Library, normalize, requirement_name
+from mpycross.bundle.progress import Progress
+from mpycross.bundle.zipout import manifest_text, source_date_epoch, write_atomically, zip_bytes
+
+
+@dataclass(frozen=True)
+class BundleTarget:
+    name: str     # target name given to the compiler ("circuitpython-9.2")
+    label: str    # zip name part ("9.x", "mp-1.29")
+
+
+def bundle_targets(names: list[str]) -> list[BundleTarget]:
+    """Resolve target names; label CircuitPython by major ("9.x"), MicroPython by release."""
+    from mpycross.errors import TargetError
+    from mpycross.targets import resolve_target
+
+    try:
+        targets = [resolve_target(n) for n in names]
+    except TargetError as err:
+        raise BundleError(str(err)) from None
+    unique = list(dict.fromkeys(targets))
+
+    def label(t, fine: bool) -> str:
+        parts = t.release.split(".")
+        if t.family == "circuitpython":
+            return f"{t.release}.x" if fine else f"{parts[0]}.x"
+        return f"mp-{'.'.join(parts[:2])}"
+
+    coarse = [label(t, False) for t in unique]
+    return [BundleTarget(t.name, label(t, coarse.count(label(t, False)) > 1)) for t in unique]
+
+
+def check_target(target: str) -> None:
+    """Fail early, in one line, when the compiler cannot produce this target yet."""
+    from mpycross import compile_source
+    from mpycross.errors import CompileError, MpyCrossError
+
+    try:
+        compile_source(b"", "check.py", target=target)
+    except CompileError:
+        pass
+    except MpyCrossError as err:
+        raise BundleError(f"cannot build for {target}: {err}") from None
+
+
+@dataclass
+class TargetStats:
+    label: str
+    zip_name: str = ""
+    libraries: int = 0
+    files: int = 0
+    compiled: int = 0
+    cached: int = 0
+    bytes_in: int = 0
+    bytes_out: int = 0
+    zip_size: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BuildResult:
+    outputs: dict[str, bytes]                       # file name -> bytes
+    stats: list[TargetStats]
+    errors: list[dict]                              # cmd_compile error dicts + "library", "target"
+    json_name: str = ""
+    manifest_name: str = ""
+    seconds: float = 0.0
+
+
+def dependency_table(libraries: list[Library]) -> dict:
+    """The bundle json: module -> facts, dependencies split into bundled and external."""
+    by_dist = {normalize(lib.name): lib for lib in libraries}
+    table = {}
+    for lib in libraries:
+        deps, external = set(), set()
+        for req in lib.requirements:
+            name = requirement_name(req)
+            if name is None or normalize(name) in HOST_ONLY:
+                continue
+            other = by_dist.get(normalize(name))
+            if other is lib:
+                continue
+            if other is not None:
+                deps.add(other.module)
+            else:
+                external.add(name)
+        table[lib.module] = {
+            "package": lib.is_package,
+            "pypi_name": lib.name,
+            "version": lib.version,
+            "repo": lib.repo,
+            "path": f"lib/{lib.module}",
+            "dependencies": sorted(deps),
+            "external_dependencies": sorted(external),
+            "modules": lib.modules,
+        }
+    return table
+
+
+def _check_unique(libraries: list[Library]) -> None:
+    owner: dict[str, str] = {}
+    for lib in libraries:
+        for path in lib.files:
+            top = path.split("/")[0]
+            top = top[:-3] if top.endswith(".py") else top
+            if owner.setdefault(top, lib.name) != lib.name:
+                raise BundleError(f"module {top!r} is provided by both {owner[top]} and {lib.name}")
+
+
+def compile_libraries(libraries: list[Library], targets: list[str], opt: int, workers: int,
+                      cache: CompileCache, progress: Progress | None = None,
+                      ) -> tuple[dict[tuple[str, str, str], bytes], list[dict], dict]:
+    """Compile every .py of every library for every target, through the cache.
+
+    Returns ({(target, library name, path): mpy bytes}, errors, counts per
+    target {"compiled": n, "cached": n}). Identical work (same key) is done once.
+    """
+    from mpycross.bundle.pool import Item, compile_stream
+    from mpycross.cli.cmd_compile import Job
+
+    out: dict[tuple[str, str, str], bytes] = {}
+    errors: list[dict] = []
+    counts = {t: {"compiled": 0, "cached": 0} for t in targets}
+    pending: dict[str, list[tuple[str, str, str]]] = {}   # key -> places wanting it
+    sources: dict[str, tuple[bytes, str, str]] = {}      # key -> (source, name, target)
+    for target in targets:
+        for lib in libraries:
+            for path, data in sorted(lib.stamped_files().items()):
+                if not path.endswith(".py"):
+                    continue
+                key = cache.key(data, path, target, opt)
+                place = (target, lib.name, path)
+                if key in pending:
+                    pending[key].append(place)
+                    continue
+                hit = cache.get(key)
+                if hit is not None:
+                    out[place] = hit
+                    counts[target]["cached"] += 1
+                    continue
+                pending[key] = [place]
+                sources[key] = (data, path, target)
+    keys = list(sources)
+    if progress is not None:
+        progress.start(len(keys), "compiling")
+    with tempfile.TemporaryDirectory(prefix="mpycross-bundle-") as stage:
+        items = []
+        for n, key in enumerate(keys):
+            data, name, target = sources[key]
+            staged = Path(stage) / f"{n}.py"
+            staged.write_bytes(data)
+            items.append(Item(Job(str(staged), name, None), target, opt))
+        for i, result in compile_stream(items, workers):
+            key = keys[i]
+            places = pending[key]
+            if result.error is not None:
+                for target, lib_name, _ in places:
+                    errors.append(dict(result.error, library=lib_name, target=target))
+            else:
+                cache.put(key, result.data)
+                for place in places:
+                    out[place] = result.data
+            counts[places[0][0]]["compiled"] += 1
+            for place in places[1:]:
+                counts[place[0]]["cached"] += 1
+            if progress is not None:
+                progress.advance()
+    if progress is not None:
+        progress.stop()
+    errors.sort(key=lambda e: (e["target"], e["library"], e["file"]))
+    return out, errors, counts
+
+
+def _requirements_text(lib: Library) -> bytes:
+    return "".join(r + "\n" for r in lib.requirements).encode("utf-8")
+
+
+def _versions_text(tag: str, libraries: list[Library]) -> bytes:
+    lines = [tag] + sorted(f"{lib.name}=={lib.version}" for lib in libraries)
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _common_entries(stem: str, tag: str, libraries: list[Library]) -> dict[str, bytes]:
+    entries = {f"{stem}/VERSIONS.txt": _versions_text(tag, libraries)}
+    for lib in libraries:
+        for path, data in lib.examples.items():
+            entries[f"{stem}/examples/{path}"] = data
+        entries[f"{stem}/requirements/{lib.module}/requirements.txt"] = _requirements_text(lib)
+    return entries
+
+
+def build_bundle(libraries: list[Library], name: str, tag: str, targets: list[BundleTarget],
+                 opt: int = 0, workers: int = 1, cache: CompileCache | None = None,
+                 epoch: int | None = None, progress: Progress | None = None,
+                 skip_failed: bool = False) -> BuildResult:
+    """Make every output of a bundle in memory (nothing is written)."""
+    import mpycross
+
+    started = time.perf_counter()
+    if not libraries:
+        raise BundleError("no libraries to bundle")
+    libraries = sorted(libraries, key=lambda lib: lib.module)
+    _check_unique(libraries)
+    for t in targets:
+        check_target(t.name)
+    cache = cache if cache is not None else CompileCache(enabled=False)
+    epoch = epoch if epoch is not None else source_date_epoch()
+    comment = json.dumps({"mpycross-version": mpycross.__version__}, sort_keys=True).encode()
+
+    outputs: dict[str, bytes] = {}
+    stats: list[TargetStats] = []
+
+    py_stem = f"{name}-py-{tag}"
+    entries = _common_entries(py_stem, tag, libraries)
+    py = TargetStats("py", f"{py_stem}.zip", libraries=len(libraries))
+    for lib in libraries:
+        for path, data in lib.stamped_files().items():
+            entries[f"{py_stem}/lib/{path}"] = data
+            py.files += 1
+            py.bytes_in += len(data)
+            py.bytes_out += len(data)
+    outputs[py.zip_name] = zip_bytes(entries, epoch, comment)
+    py.zip_size = len(outputs[py.zip_name])
+    stats.append(py)
+
+    compiled, errors, counts = compile_libraries(libraries, [t.name for t in targets], opt, workers,
+                                                 cache, progress)
+    failed = {(e["target"], e["library"]) for e in errors}
+    for t in targets:
+        stem = f"{name}-{t.label}-mpy-{tag}"
+        st = TargetStats(t.label, f"{stem}.zip", compiled=counts[t.name]["compiled"],
+                         cached=counts[t.name]["cached"])
+        kept = [lib for lib in libraries if (t.name, lib.name) not in failed]
+        st.skipped = [lib.name for lib in libraries if (t.name, lib.name) in failed]
+        entries = _common_entries(stem, tag, kept)
+        for lib in kept:
+            for path, data in lib.stamped_files().items():
+                if path.endswith(".py"):
+                    mpy = compiled[(t.name, lib.name, path)]
+                    entries[f"{stem}/lib/{path[:-3]}.mpy"] = mpy
+                    st.bytes_in += len(data)
+                    st.bytes_out += len(mpy)
+                else:
+                    entries[f"{stem}/lib/{path}"] = data
+                st.files += 1
+        st.libraries = len(kept)
+        if errors and not skip_failed:
+            stats.append(st)
+            continue
+        outputs[st.zip_name] = zip_bytes(entries, epoch, comment)
+        st.zip_size = len(outputs[st.zip_name])
+        stats.append(st)
+
+    json_name = f"{name}-{tag}.json"
+    outputs[json_name] = (json.dumps(dependency_table(libraries), indent=2, sort_keys=True) + "\n").encode()
+    manifest_name = f"{name}-{tag}.sha256"
+    outputs[manifest_name] = manifest_text(outputs).encode()
+    return BuildResult(outputs, stats, errors, json_name, manifest_name, time.perf_counter() - started)
+
+
+def write_outputs(result: BuildResult, out_dir: Path) -> list[Path]:
+    """Write every output atomically (the manifest last); return the paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in sorted(result.outputs, key=lambda n: (n == result.manifest_name, n)):
+        path = out_dir / name
+        write_atomically(path, result.outputs[name])
+        written.append(path)
+    return written

@@ -1,0 +1,95 @@
+"""A content-addressed store of compiled files, so unchanged files are not compiled again.
+
+The key is a sha256 of everything the output depends on: the source bytes,
+the name stored in the file, the target, the options and the compiler
+itself (its version and a digest of its code and data files, so a changed
+compiler never serves stale bytes). Entries live at
+`<cache dir>/mpy/<2 hex>/<key>.mpy`, each written atomically; a damaged or
+missing entry is simply compiled again.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import sys
+from pathlib import Path
+
+CACHE_ENV = "MPYCROSS_CACHE_DIR"
+LAYOUT = b"mpycross-cache-1"
+
+
+def default_cache_dir() -> Path:
+    """$MPYCROSS_CACHE_DIR, else the platform's user cache folder + /mpycross."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or os.path.expanduser("~/AppData/Local")
+        return Path(base) / "mpycross" / "Cache"
+    if sys.platform == "darwin":
+        return Path(os.path.expanduser("~/Library/Caches")) / "mpycross"
+    return Path(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")) / "mpycross"
+
+
+@functools.cache
+def tool_fingerprint() -> str:
+    """Version plus a digest of the files that decide the compiler's output."""
+    import mpycross
+    from mpycross.resources import data_dir
+
+    pkg = Path(mpycross.__file__).resolve().parent
+    h = hashlib.sha256(mpycross.__version__.encode())
+    groups = [(pkg / "compiler", "*.py"), (pkg / "mpy", "*.py"), (data_dir("formats"), "**/*.toml"),
+              (data_dir("grammar"), "*")]
+    for folder, pattern in groups:
+        for f in sorted(folder.glob(pattern)):
+            if f.is_file():
+                h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    h.update((pkg / "targets.py").read_bytes())
+    return h.hexdigest()
+
+
+class CompileCache:
+    """get/put compiled bytes by key; a disabled cache stores nothing."""
+
+    def __init__(self, root: Path | None = None, enabled: bool = True):
+        self.root = Path(root) if root is not None else default_cache_dir()
+        self.enabled = enabled
+        self.hits = 0
+        self.misses = 0
+
+    @staticmethod
+    def key(source: bytes, source_name: str, target: str, opt: int) -> str:
+        h = hashlib.sha256(LAYOUT)
+        for part in (tool_fingerprint().encode(), target.encode(), str(opt).encode(),
+                     source_name.encode("utf-8", "surrogateescape")):
+            h.update(len(part).to_bytes(4, "little") + part)
+        h.update(source)
+        return h.hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.root / "mpy" / key[:2] / f"{key}.mpy"
+
+    def get(self, key: str) -> bytes | None:
+        if not self.enabled:
+            return None
+        try:
+            data = self._path(key).read_bytes()
+        except OSError:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return data
+
+    def put(self, key: str, data: bytes) -> None:
+        if not self.enabled:
+            return
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only or full cache only costs speed
