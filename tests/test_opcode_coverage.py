@@ -119,31 +119,27 @@ UNPORTABLE_RULES = {"lambdef_nocond"}
 
 
 def grammar_rules(sources) -> tuple[set[str], set[str]]:
-    """(every rule of the grammar, the rules reduced while parsing sources)."""
+    """(every rule of the grammar, the rules reduced while parsing sources).
+
+    Uses the parser's flattened tables: `reductions` is a list of
+    (size, rule name, callback), a None callback passing its one child up.
+    """
     import copy
 
     from mpycross.compiler import parser
 
     tables = parser.get_parser()
     used: set[str] = set()
-    wrapped: dict[int, tuple] = {}
 
-    def recording(action):
-        if id(action) not in wrapped:
-            size, origin, callback = action
-
-            def record(children, origin=origin, callback=callback):
-                used.add(origin)
-                # a None callback passes the single child up (parser.py: `?rule`)
-                return children[0] if callback is None else callback(children)
-
-            wrapped[id(action)] = (size, origin, record)
-        return wrapped[id(action)]
+    def recording(size, origin, callback):
+        def record(children):
+            used.add(origin)
+            return children[0] if callback is None else callback(children)
+        return size, origin, record
 
     spy = copy.copy(tables)
-    spy.states = {state: {sym: recording(a) if isinstance(a, tuple) else a for sym, a in row.items()}
-                  for state, row in tables.states.items()}
-    every = {a[1] for row in tables.states.values() for a in row.values() if isinstance(a, tuple)}
+    spy.reductions = [recording(*r) for r in tables.reductions]
+    every = {origin for _, origin, _ in tables.reductions}
     for source in sources:
         spy.run(parser.Lexer(source))
     return every, used
