@@ -623,7 +623,26 @@ V run_frame(Frame *f, V throw_exc, int *status) {
         }
         h.exc = exc;
         pending_throw = 1;
-        goto handle_exception;
+        if (*ip == MP_BC_YIELD_FROM && sp[-1]->kind == K_GEN) {
+            /* py/vm.c: an exception thrown into a frame paused in yield from goes to the sub-generator */
+            pending_throw = 0;
+            sp--;
+            int done;
+            V x = gen_next(TOP(), None, exc, &done);
+            if (done) {
+                TOP() = x;
+                ip += 1;
+            } else {
+                PUSH(x);
+                cur_handler = h.prev;
+                f->sp = sp;
+                f->ip = ip;
+                *status = 1;
+                return x;
+            }
+        } else {
+            goto handle_exception;
+        }
     }
     for (;;) {
         f->ip = ip;
@@ -774,13 +793,13 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                     sp -= 2;
                     TOP() = None;
                 } else if (t->kind == K_INT) {
-                    V exit_m = sp[-4];
+                    /* unwinding (return, break): stack exit, NULL, data, cause */
+                    V exit_m = sp[-3];
                     V a[3] = {None, None, None};
                     call(exit_m, 3, a, NULL);
-                    V x = sp[-1];
+                    sp[-3] = sp[-1];
+                    sp[-2] = t;
                     sp -= 2;
-                    sp[-1] = x;
-                    sp[0] = t;
                 } else {
                     V exit_m = sp[-2];
                     V a[3] = {type_of(t), t, None};
@@ -859,15 +878,16 @@ V run_frame(Frame *f, V throw_exc, int *status) {
             case MP_BC_POP_EXCEPT_JUMP: f->exc_n--; ip = target; break;
             case MP_BC_GET_ITER: TOP() = get_iter(TOP()); break;
             case MP_BC_GET_ITER_STACK: {
+                /* py/vm.c: slot 0 NULL marks an iterator held in slot 1 */
                 V it = get_iter(TOP());
                 TOP() = NullV;
-                PUSH(NullV);
-                PUSH(NullV);
                 PUSH(it);
+                PUSH(NullV);
+                PUSH(NullV);
                 break;
             }
             case MP_BC_FOR_ITER: {
-                V x = iter_next(TOP());
+                V x = iter_next(sp[-MP_BC_ITER_BUF_NSLOTS_v6 + 1] == NullV ? sp[-MP_BC_ITER_BUF_NSLOTS_v6 + 2] : TOP());
                 if (!x) {
                     sp -= MP_BC_ITER_BUF_NSLOTS_v6;
                     ip = target;
@@ -1236,7 +1256,7 @@ V builtin_build_class(int n, V *args, V kw) {
     *fn = *body;
     fn->cls = ns;   /* run_frame reads this as the class namespace */
     int status;
-    Frame *f = make_frame(fn, 0, NULL, NULL);
+    Frame *f = make_frame(fn, (int)fn->u.func.n_cells, fn->u.func.cells, NULL);
     V cell = run_frame(f, NULL, &status);
     char *cname = plat_alloc(name->u.str.len + 1);
     memcpy(cname, name->u.str.s, name->u.str.len);
