@@ -80,6 +80,43 @@ static V special(V o, const char *name) {
     return f;
 }
 
+/* byte offsets of each code point of a UTF-8 str, plus the end */
+static size_t *utf8_offsets(V s, size_t *count) {
+    size_t *off = plat_alloc((s->u.str.len + 2) * sizeof(size_t));
+    size_t n = 0;
+    for (size_t i = 0; i < s->u.str.len; i++) {
+        if (((unsigned char)s->u.str.s[i] & 0xc0) != 0x80) {
+            off[n++] = i;
+        }
+    }
+    off[n] = s->u.str.len;
+    *count = n;
+    return off;
+}
+
+static V str_subscr(V o, V idx) {
+    size_t n;
+    size_t *off = utf8_offsets(o, &n);
+    if (idx->kind == K_SLICE) {
+        int64_t start, step;
+        size_t cnt = slice_indices(idx, n, &start, &step);
+        V r = mk_cstr("");
+        for (size_t i = 0; i < cnt; i++) {
+            size_t k = (size_t)(start + (int64_t)i * step);
+            r = str_concat(r, mk_str(o->u.str.s + off[k], off[k + 1] - off[k]));
+        }
+        return r;
+    }
+    if (!is_int(idx)) {
+        raise_msg(E_TypeError, "string indices must be integers, not %s", type_of(idx)->u.cls.name);
+    }
+    int64_t i = norm_index(to_int64(idx), n, 0);
+    if (i < 0 || i >= (int64_t)n) {
+        raise_msg(E_IndexError, "string index out of range");
+    }
+    return mk_str(o->u.str.s + off[i], off[i + 1] - off[i]);
+}
+
 V subscr(V o, V idx) {
     V f = special(o, "__getitem__");
     if (f) {
@@ -87,6 +124,9 @@ V subscr(V o, V idx) {
     }
     if (o->kind == K_INST && o->u.inst.native_value) {
         o = o->u.inst.native_value;
+    }
+    if (o->kind == K_STR) {
+        return str_subscr(o, idx);
     }
     if (o->kind == K_DICT) {
         V r = table_get(&o->u.map, idx);

@@ -261,6 +261,44 @@ static int64_t floordiv64(int64_t a, int64_t b) {
     return q;
 }
 
+/* two's complement words of b, n words long (sign-extended) */
+static uint32_t *twos(big b, int n) {
+    uint32_t *w = plat_alloc((size_t)n * sizeof(uint32_t));
+    for (int i = 0; i < n; i++) {
+        w[i] = i < b.n ? b.d[i] : 0;
+    }
+    if (b.neg) {
+        uint64_t carry = 1;
+        for (int i = 0; i < n; i++) {
+            uint64_t t = (uint64_t)(uint32_t)~w[i] + carry;
+            w[i] = (uint32_t)t;
+            carry = t >> 32;
+        }
+    }
+    return w;
+}
+
+static V big_bitwise(int op, big x, big y) {
+    int n = (x.n > y.n ? x.n : y.n) + 1;
+    uint32_t *a = twos(x, n), *b = twos(y, n);
+    for (int i = 0; i < n; i++) {
+        a[i] = op == MP_BINARY_OP_AND ? a[i] & b[i] : op == MP_BINARY_OP_OR ? a[i] | b[i] : a[i] ^ b[i];
+    }
+    big r;
+    r.neg = (a[n - 1] >> 31) & 1;
+    if (r.neg) {
+        uint64_t carry = 1;
+        for (int i = 0; i < n; i++) {
+            uint64_t t = (uint64_t)(uint32_t)~a[i] + carry;
+            a[i] = (uint32_t)t;
+            carry = t >> 32;
+        }
+    }
+    r.d = a;
+    r.n = n;
+    return from_big(r);
+}
+
 /* Integer binary operations; NULL if op is not an int operation. */
 V int_binary(int op, V a, V b) {
     a = unwrap(a);
@@ -378,7 +416,7 @@ V int_binary(int op, V a, V b) {
             }
         }
         case MP_BINARY_OP_AND: case MP_BINARY_OP_OR: case MP_BINARY_OP_XOR:
-            unsupported("bitwise operations on big integers");
+            return big_bitwise(op, x, y);
         default:
             return NULL;
     }
@@ -402,9 +440,15 @@ V int_text(V v, int base) {
         }
         return mk_cstr(buf + p);
     }
-    /* big: repeated division by 10^9 */
+    /* big: repeated division by base^k (the largest power below 2^32) */
     big x = big_of(v);
-    size_t cap = (size_t)x.n * 10 + 4, p = cap;
+    uint32_t chunk = (uint32_t)base;
+    int per = 1;
+    while ((uint64_t)chunk * (uint64_t)base < 4294967296ull) {
+        chunk *= (uint32_t)base;
+        per++;
+    }
+    size_t cap = (size_t)x.n * 33 + 4, p = cap;
     char *out = plat_alloc(cap + 1);
     uint32_t *d = plat_alloc((size_t)x.n * sizeof(uint32_t));
     memcpy(d, x.d, (size_t)x.n * sizeof(uint32_t));
@@ -413,15 +457,16 @@ V int_text(V v, int base) {
         uint64_t rem = 0;
         for (int i = n - 1; i >= 0; i--) {
             uint64_t cur = rem << 32 | d[i];
-            d[i] = (uint32_t)(cur / 1000000000u);
-            rem = cur % 1000000000u;
+            d[i] = (uint32_t)(cur / chunk);
+            rem = cur % chunk;
         }
         while (n > 0 && d[n - 1] == 0) {
             n--;
         }
-        for (int k = 0; k < 9; k++) {
-            out[--p] = (char)('0' + rem % 10);
-            rem /= 10;
+        for (int k = 0; k < per; k++) {
+            int dgt = (int)(rem % (uint64_t)base);
+            out[--p] = (char)(dgt < 10 ? '0' + dgt : 'a' + dgt - 10);
+            rem /= (uint64_t)base;
             if (n == 0 && rem == 0) {
                 break;
             }

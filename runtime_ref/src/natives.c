@@ -385,7 +385,8 @@ static V b_pow(int n, V *a, V kw) {
     if (n == 3) return binary_op(MP_BINARY_OP_MODULO, binary_op(MP_BINARY_OP_POWER, a[0], a[1]), a[2]);
     return binary_op(MP_BINARY_OP_POWER, a[0], a[1]);
 }
-static V b_globals(int n, V *a, V kw) { (void)n; (void)a; (void)kw; unsupported("globals()"); }
+V vm_globals(void);
+static V b_globals(int n, V *a, V kw) { (void)n; (void)a; (void)kw; return vm_globals(); }
 static V b_unsupported(int n, V *a, V kw) { (void)n; (void)a; (void)kw; unsupported("this builtin"); }
 
 /* ---- methods of builtin types ---- */
@@ -947,6 +948,12 @@ static V exc_class(const char *name, V base) {
     return c;
 }
 
+static V exc_init(int n, V *a, V kw) {
+    (void)kw;
+    if (a[0]->kind == K_INST) a[0]->u.inst.args = mk_tuple((size_t)n - 1, a + 1);
+    return None;
+}
+
 static V object_init(int n, V *a, V kw) { (void)n; (void)a; (void)kw; return None; }
 
 void objects_init(void) {
@@ -983,6 +990,7 @@ void objects_init(void) {
         T_set, T_frozenset, T_range, T_property, T_staticmethod, T_classmethod};
     for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++) dict_set_str(builtins_dict, classes[i]->u.cls.name, classes[i]);
     E_BaseException = exc_class("BaseException", T_object);
+    dict_set_str(E_BaseException->u.cls.dict, "__init__", mk_native("__init__", exc_init));
     E_SystemExit = exc_class("SystemExit", E_BaseException);
     E_KeyboardInterrupt = exc_class("KeyboardInterrupt", E_BaseException);
     E_GeneratorExit = exc_class("GeneratorExit", E_BaseException);
@@ -1016,7 +1024,7 @@ void objects_init(void) {
         {"any", b_any}, {"all", b_all}, {"iter", b_iter}, {"next", b_next}, {"hasattr", b_hasattr},
         {"getattr", b_getattr}, {"setattr", b_setattr}, {"ord", b_ord}, {"chr", b_chr}, {"hex", b_hex},
         {"oct", b_oct}, {"bin", b_bin}, {"divmod", b_divmod}, {"round", b_round}, {"callable", b_callable},
-        {"id", b_id}, {"hash", b_hash}, {"pow", b_pow}, {"globals", b_globals}, {"locals", b_globals},
+        {"id", b_id}, {"hash", b_hash}, {"pow", b_pow}, {"globals", b_globals}, {"locals", b_unsupported},
         {"__build_class__", builtin_build_class}, {"input", b_unsupported}, {"open", b_unsupported},
         {"exec", b_unsupported}, {"eval", b_unsupported}, {"compile", b_unsupported}, {"dir", b_unsupported},
         {"vars", b_unsupported}, {"delattr", b_unsupported}, {"super", b_unsupported},

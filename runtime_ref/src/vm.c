@@ -44,6 +44,11 @@ typedef struct handler {
 } handler;
 
 static handler *cur_handler;
+static Frame *current_frame;
+
+V vm_globals(void) {
+    return current_frame ? current_frame->globals : mk_dict();
+}
 static int call_depth;
 static const char *main_dir;
 static V modules;        /* dict name -> module */
@@ -645,6 +650,7 @@ V run_frame(Frame *f, V throw_exc, int *status) {
         }
     }
     for (;;) {
+        current_frame = f;
         f->ip = ip;
         f->sp = sp;
         bc_insn in;
@@ -734,12 +740,20 @@ V run_frame(Frame *f, V throw_exc, int *status) {
             case MP_BC_STORE_GLOBAL: table_set(&f->globals->u.map, qstr_v(c, (size_t)arg), POP()); break;
             case MP_BC_STORE_ATTR: {
                 V o = POP(), v = POP();
-                set_attr(o, qstr_v(c, (size_t)arg), v);
+                if (v == NullV) {
+                    del_attr(o, qstr_v(c, (size_t)arg));   /* py/compile.c: del x.a stores NULL */
+                } else {
+                    set_attr(o, qstr_v(c, (size_t)arg), v);
+                }
                 break;
             }
             case MP_BC_STORE_SUBSCR: {
                 V idx = POP(), o = POP(), v = POP();
-                store_subscr(o, idx, v);
+                if (v == NullV) {
+                    del_subscr(o, idx);   /* py/compile.c: del x[i] stores NULL */
+                } else {
+                    store_subscr(o, idx, v);
+                }
                 break;
             }
             case MP_BC_DELETE_FAST:
