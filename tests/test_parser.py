@@ -281,3 +281,48 @@ def test_parse_is_thread_safe():
     with ThreadPoolExecutor(4) as pool:
         trees = list(pool.map(lambda s: parse(s, "t.py"), sources))
     assert trees == [parse(s, "t.py") for s in sources]
+
+
+# ---- the table cache ---------------------------------------------------------------
+
+_CACHE_PROBE = (
+    "import sys\n"
+    "from mpycross.compiler.parser import parse\n"
+    "parse(b'x = [i for i in range(3)]\\n', 't.py')\n"
+    "print(any(m == 'lark' or m.startswith('lark.') for m in sys.modules))\n"
+)
+
+
+def _run_probe(env):
+    import os
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", _CACHE_PROBE], capture_output=True, text=True,
+                          env={**os.environ, **env})
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.strip()
+
+
+def test_tables_are_cached_and_a_warm_start_does_not_import_lark(tmp_path):
+    env = {"MPYCROSS_CACHE_DIR": str(tmp_path / "cache")}
+    assert _run_probe(env) == "True"  # first run builds the tables with Lark
+    names = sorted(p.name.split("-")[0] for p in (tmp_path / "cache").iterdir())
+    assert names == ["lark", "tables"]
+    assert _run_probe(env) == "False"  # later runs only read the cache
+
+
+def test_tables_build_without_any_writable_cache_folder(monkeypatch, tmp_path):
+    from mpycross.compiler import grammar_tables
+
+    monkeypatch.setattr(grammar_tables, "cache_dir", lambda: None)
+    built = grammar_tables.load_tables()
+    monkeypatch.setenv("MPYCROSS_CACHE_DIR", str(tmp_path))
+    monkeypatch.undo()
+    assert built["reductions"] and built["states"][built["start"]]
+
+
+def test_a_file_in_place_of_the_cache_folder_falls_back(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    assert _run_probe({"MPYCROSS_CACHE_DIR": str(blocker / "sub")}) in ("True", "False")

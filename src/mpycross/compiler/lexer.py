@@ -25,6 +25,7 @@ parser reports them where MicroPython does.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # Keywords, in lexer.c's table order.  `__debug__` reads as True (optimisation
@@ -86,6 +87,11 @@ _SIMPLE_ESCAPES = {
 }
 
 TAB_SIZE = 8
+
+# Fast paths (same character classes as above)
+_NAME_RE = re.compile(rb"[A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*")
+_BLANKS_RE = re.compile(rb"[ \t\v\f\r]*")
+_STRING_PREFIX_START = frozenset(b"'\"rubft")
 
 
 @dataclass(slots=True)
@@ -161,23 +167,24 @@ class Lexer:
         """lexer.c skip_whitespace: returns whether it stopped at a newline."""
         src = self.src
         n = len(src)
-        while self.pos < n:
-            c = src[self.pos]
+        blanks = _BLANKS_RE.match
+        while True:
+            self.pos = pos = blanks(src, self.pos).end()
+            if pos >= n:
+                return False
+            c = src[pos]
             if c == 0x0A:
                 if stop_at_newline and self.nested_bracket_level == 0:
                     return True
                 self._advance()
-            elif c in _SPACE:
-                self.pos += 1
-            elif c == 0x23:  # '#'
-                end = src.find(b"\n", self.pos)
+            elif c == 0x23:  # '#': comment to end of line
+                end = src.find(b"\n", pos)
                 self.pos = n if end < 0 else end
-            elif c == 0x5C and self.pos + 1 < n and src[self.pos + 1] == 0x0A:
-                self.pos += 1
+            elif c == 0x5C and pos + 1 < n and src[pos + 1] == 0x0A:  # line continuation
+                self.pos = pos + 1
                 self._advance()
             else:
-                break
-        return False
+                return False
 
     # ---- tokens ------------------------------------------------------------
 
@@ -225,10 +232,10 @@ class Lexer:
                     kind = "DEDENT_MISMATCH"
             return Token(kind, None, line, column)
 
-        c = self._ch()
-        if c < 0:
+        if self.pos >= len(self.src):
             return Token("END", None, line, column)
-        if self._is_string_start():
+        c = self.src[self.pos]
+        if c in _STRING_PREFIX_START and self._is_string_start():
             return self._string(line, column)
         if c in _IDENT_HEAD:
             return self._name(line, column)
@@ -239,12 +246,8 @@ class Lexer:
     def _name(self, line: int, column: int) -> Token:
         src = self.src
         start = self.pos
-        p = start + 1
-        n = len(src)
-        while p < n and src[p] in _IDENT_TAIL:
-            p += 1
-        self.pos = p
-        text = src[start:p]
+        self.pos = end = _NAME_RE.match(src, start).end()
+        text = src[start:end]
         kw = KEYWORDS_B.get(text)
         if kw is not None:
             return Token(kw, text.decode(), line, column)

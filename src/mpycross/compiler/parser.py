@@ -17,46 +17,26 @@ How errors line up with MicroPython's (py/parse.c, py/parsenum.c):
   push_result_token), so a bad number is only reported if the grammar accepts
   a number there.
 
-The Lark parser tables are loaded from a cache file in the user's cache
-folder (or the temp folder), keyed on the grammar text, the Lark version and
-the Python version; the package folder itself may be read-only.
+The LALR tables come from `grammar_tables` (built by Lark, cached); the
+shift/reduce loop is here.  Only the read-only tables are shared, so parse()
+is thread-safe.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-import sys
-import tempfile
 import threading
-from pathlib import Path
-
-import lark
-from lark import Lark, Token as LarkToken
-from lark.exceptions import UnexpectedInput, VisitError
-from lark.lexer import Lexer as LarkLexer
 
 from ..errors import CompileError
-from ..resources import data_dir
 from . import astnodes
+from .grammar_tables import load_tables, make_callback
 from .lexer import Lexer, LexerAbort
 from .parsenum import parse_decimal, parse_integer
 from .tree_to_ast import TreeToAst
 
-GRAMMAR_FILE = "micropython.lark"
-
-class _Source:
-    """What the Lark lexer adapter receives: the MicroPython lexer plus parse state."""
-
-    __slots__ = ("lexer", "end_line", "deferred_error")
-
-    def __init__(self, data: bytes):
-        self.lexer = Lexer(data)
-        self.end_line = 1
-        self.deferred_error = None
-
 
 class _ParseAbort(Exception):
+    """An error with its own kind, message and line (a bad number literal)."""
+
     def __init__(self, kind: str, message: str, line: int | None):
         super().__init__(message)
         self.kind = kind
@@ -64,28 +44,12 @@ class _ParseAbort(Exception):
         self.line = line
 
 
-class MicroPythonLexer(LarkLexer):
-    """Adapter: MicroPython tokens as Lark tokens, numbers converted once taken."""
+class _Unexpected(Exception):
+    """The grammar cannot take this token."""
 
-    def __init__(self, lexer_conf):
-        pass
-
-    def lex(self, source: _Source):
-        lexer = source.lexer
-        for tok in lexer.tokens():
-            kind = tok.type
-            if kind == "END":
-                source.end_line = tok.line
-                return
-            value = tok.value
-            t = LarkToken(kind, value if isinstance(value, str) else "", line=tok.line, column=tok.column)
-            t.value = value
-            if kind == "INTEGER" or kind == "FLOAT_OR_IMAG":
-                yield t
-                # resumed: the parser has taken the number (parse.c push_result_token)
-                t.value = parse_number(kind, value, tok.line)
-                continue
-            yield t
+    def __init__(self, token):
+        super().__init__(token.type)
+        self.token = token
 
 
 def parse_number(kind: str, text: bytes, line: int):
@@ -97,96 +61,72 @@ def parse_number(kind: str, text: bytes, line: int):
         raise _ParseAbort("SyntaxError", str(exc), line) from None
 
 
-# ---- the Lark parser, loaded from a cache -------------------------------------
+class _Tables:
+    """The flattened LALR tables (see grammar_tables) with their callbacks bound."""
 
+    def __init__(self, data: dict, transformer):
+        self.start = data["start"]
+        self.end = data["end"]
+        self.states = data["states"]
+        self.reductions = [
+            (size, origin, make_callback(how, transformer)) for size, origin, how in data["reductions"]
+        ]
 
-def _cache_dir() -> Path | None:
-    """A writable folder for the parser cache, or None."""
-    candidates = []
-    env = os.environ.get("MPYCROSS_CACHE_DIR")
-    if env:
-        candidates.append(Path(env))
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    if xdg:
-        candidates.append(Path(xdg) / "mpycross")
-    elif sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
-        candidates.append(Path(os.environ["LOCALAPPDATA"]) / "mpycross" / "Cache")
-    else:
-        candidates.append(Path.home() / ".cache" / "mpycross")
-    candidates.append(Path(tempfile.gettempdir()) / f"mpycross-{os.getuid() if hasattr(os, 'getuid') else 'user'}")
-    for folder in candidates:
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            if os.access(folder, os.W_OK):
-                return folder
-        except OSError:
-            continue
-    return None
+    def run(self, lexer: Lexer):
+        """Parse the lexer's tokens into a Module."""
+        states = self.states
+        reductions = self.reductions
+        end = self.end
+        state_stack = [self.start]
+        value_stack = []
+        next_token = lexer.next_token
+        while True:
+            tok = next_token()
+            kind = tok.type
+            if kind == "END":
+                kind = "$END"
+            while True:
+                action = states[state_stack[-1]].get(kind)
+                if action is None:
+                    raise _Unexpected(tok)
+                if action >= 0:  # shift
+                    state_stack.append(action)
+                    if kind == "INTEGER" or kind == "FLOAT_OR_IMAG":
+                        # parse.c push_result_token: converted when taken
+                        tok.value = parse_number(kind, tok.value, tok.line)
+                    value_stack.append(tok)
+                    break
+                size, origin, callback = reductions[-1 - action]
+                if callback is None:
+                    # unit reduction (test -> or_test -> ... -> atom): keep the value
+                    state_stack.pop()
+                    state_stack.append(states[state_stack[-1]][origin])
+                    continue
+                if size:
+                    children = value_stack[-size:]
+                    del state_stack[-size:]
+                    del value_stack[-size:]
+                else:
+                    children = []
+                value_stack.append(callback(children))
+                state_stack.append(states[state_stack[-1]][origin])
+                if state_stack[-1] == end and kind == "$END":
+                    return value_stack[-1]
 
 
 _lock = threading.Lock()
-_parser: Lark | None = None
+_tables: _Tables | None = None
 
 
-def _grammar_text() -> str:
-    return (data_dir("grammar") / GRAMMAR_FILE).read_text(encoding="utf-8")
-
-
-def cache_path(grammar: str) -> Path | None:
-    """The cache file for this grammar text, Lark version and Python version."""
-    folder = _cache_dir()
-    if folder is None:
-        return None
-    key = hashlib.sha256(
-        f"{grammar}\0{lark.__version__}\0{sys.version_info[:2]}".encode()
-    ).hexdigest()[:20]
-    return folder / f"grammar-{key}.lark-cache"
-
-
-def get_parser() -> Lark:
-    """The shared LALR parser (built once per process; tables from the cache)."""
-    global _parser
-    if _parser is None:
+def get_parser() -> _Tables:
+    """The shared LALR tables (loaded once per process, from the cache when possible)."""
+    global _tables
+    if _tables is None:
         with _lock:
-            if _parser is None:
-                grammar = _grammar_text()
-                path = cache_path(grammar)
-                options = dict(
-                    parser="lalr",
-                    lexer=MicroPythonLexer,
-                    start="file_input",
-                    maybe_placeholders=True,
-                    keep_all_tokens=True,
-                    transformer=TreeToAst(),
-                )
-                if path is not None:
-                    _parser = _load_cached(grammar, path, options)
-                else:
-                    _parser = Lark(grammar, **options)
-    return _parser
+            if _tables is None:
+                _tables = _Tables(load_tables(), TreeToAst())
+    return _tables
 
-
-def _load_cached(grammar: str, path: Path, options: dict) -> Lark:
-    # Lark writes the cache file itself; write it under a temporary name and
-    # rename, so that concurrent processes never read a half-written file.
-    if path.exists():
-        try:
-            return Lark(grammar, cache=str(path), **options)
-        except Exception:  # a corrupt cache: rebuild below
-            pass
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    parser = Lark(grammar, cache=str(tmp), **options)
-    try:
-        os.replace(tmp, path)
-    except OSError:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-    return parser
-
-
-# ---- entry point ---------------------------------------------------------------
 
 _ERROR_MESSAGES = {
     "INDENT": ("IndentationError", "unexpected indent"),
@@ -203,23 +143,13 @@ def _to_bytes(source: str | bytes) -> bytes:
 
 def parse(source: str | bytes, filename: str = "<stdin>") -> astnodes.Module:
     """Parse MicroPython source into an AST, or raise CompileError as MicroPython would."""
-    data = _to_bytes(source)
-    src = _Source(data)
-    parser = get_parser()
+    tables = get_parser()
+    lexer = Lexer(_to_bytes(source))
     try:
-        return parser.parse(src)
-    except UnexpectedInput as exc:
-        token = getattr(exc, "token", None)
-        kind_name = getattr(token, "type", "$END")
-        if kind_name == "$END":
-            line = src.end_line
-        else:
-            line = token.line
-        kind, message = _ERROR_MESSAGES.get(kind_name, ("SyntaxError", "invalid syntax"))
-        raise CompileError(message, filename, line, kind=kind) from None
+        return tables.run(lexer)
+    except _Unexpected as exc:
+        token = exc.token
+        kind, message = _ERROR_MESSAGES.get(token.type, ("SyntaxError", "invalid syntax"))
+        raise CompileError(message, filename, token.line, kind=kind) from None
     except (_ParseAbort, LexerAbort) as exc:
         raise CompileError(exc.message, filename, exc.line, kind=exc.kind) from None
-    except VisitError as exc:  # pragma: no cover - a bug in a rule callback
-        raise exc.orig_exc
-    except RecursionError:
-        raise CompileError("maximum recursion depth exceeded", filename, None, kind="RuntimeError") from None

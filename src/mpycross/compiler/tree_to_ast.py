@@ -15,9 +15,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from lark import Token
-
 from . import astnodes as A
+from .lexer import Token
 
 
 # ---- helper values passed between rules ------------------------------------
