@@ -356,6 +356,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         status = 130
     except BrokenPipeError:
+        # the reader went away: silence the flush at exit as well
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
         status = 1
     except RecursionError:
         sys.stderr.write("RuntimeError: maximum recursion depth exceeded\n")
