@@ -9,6 +9,7 @@ The `.mpy` files come from the official 1.29 mpy-cross (tests only).
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 from dataclasses import dataclass
@@ -88,6 +89,33 @@ def _qstr_state(line: str) -> tuple[int, int, int]:
     return int(fields["n_qstr"]), n_str, int(fields["n_total_bytes"]) - n_str
 
 
+def stub_names(module: CorpusModule, deps: list[str]) -> list[tuple[str, str]]:
+    """(stub module, name) pairs the module takes from the stubs.
+
+    A stub makes each name on first access (tests/support/stubs/_stub.py); the
+    harness touches them before measuring so that their cost stays out.
+    """
+    stubs = {p.stem for p in STUBS.glob("*.py")} | {p.name for p in STUBS.iterdir() if p.is_dir()}
+    used = [d for d in deps if d.split(".")[0] in stubs]
+    try:
+        tree = ast.parse(module.py.read_text(errors="replace"))
+    except SyntaxError:
+        return []
+    aliases = {}
+    pairs = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module in used and node.level == 0:
+            pairs.update((node.module, a.name) for a in node.names if a.name != "*")
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name in used:
+                    aliases[a.asname or a.name] = a.name
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases:
+            pairs.add((aliases[node.value.id], node.attr))
+    return sorted(pairs)
+
+
 def measure(root: Path, module: CorpusModule, deps: list[str]) -> dict:
     """Heap growth (bytes) of importing `module` after its dependencies, in a fresh VM.
 
@@ -105,6 +133,8 @@ import micropython
 deps = {deps!r}
 for d in deps:
     __import__(d)
+for m, n in {stub_names(module, deps)!r}:
+    getattr(sys.modules[m], n, None)
 name = "".join([chr(c) for c in {list(module.name.encode())!r}])
 if name in sys.modules:
     raise SystemExit(print("ERR imported by its own dependencies"))

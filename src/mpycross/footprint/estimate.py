@@ -94,6 +94,8 @@ class _Value:
     parts: dict[str, int] = field(default_factory=dict)
     functions: list[FunctionCost] = field(default_factory=list)
     committed: bool = False
+    map_alloc: int = 0      # a dict under construction: its table size and entries
+    map_used: int = 0
 
     def absorb(self, other: "_Value") -> None:
         for part, n in other.parts.items():
@@ -356,12 +358,20 @@ class _Estimator:
                     value.absorb(item)
                 stack.append(value)
             elif op == "BUILD_MAP":
-                stack.append(_Value({"data": heap.dict_obj(board) + heap.map_table(board, ins.arg)}))
+                # py/vm.c: mp_obj_new_dict(n) sizes the table for n entries
+                stack.append(_Value({"data": heap.dict_obj(board) + heap.map_table(board, ins.arg)},
+                                    map_alloc=ins.arg))
             elif op == "STORE_MAP":
                 key, item = pop(), pop()
                 target = stack[-1] if stack else _Value()
                 target.absorb(key)
                 target.absorb(item)
+                target.map_used += 1
+                if target.map_used > target.map_alloc:
+                    grown = heap.grown_table_alloc(target.map_used, target.map_alloc)
+                    target.parts["data"] = (target.parts.get("data", 0) + heap.map_table(board, grown)
+                                            - heap.map_table(board, target.map_alloc))
+                    target.map_alloc = grown
             elif op in ("CALL_FUNCTION", "CALL_METHOD", "CALL_FUNCTION_VAR_KW", "CALL_METHOD_VAR_KW"):
                 n_pos, n_kw = ins.arg & 0xFF, (ins.arg >> 8) & 0xFF
                 n_args = n_pos + 2 * n_kw + (1 if op.endswith("VAR_KW") else 0)
@@ -434,6 +444,10 @@ class _Estimator:
                 self.qstr_chars += len(text.encode()) + 1
             else:
                 fp.qstrs_known += 1
+        if is_package and import_path:
+            # py/builtinimport.c: __path__ is a str object holding the package folder
+            folder = import_path.rsplit("/", 1)[0]
+            fp.add("module", heap.str_obj(board, len(folder.encode())))
         fp.add("module", heap.module_context(board))
         fp.add("module", board.word_bytes * 2)       # the sys.modules slot
         self.peak_extra += self.transient_code(self.mpy.root)

@@ -6,8 +6,6 @@ object as MicroPython 1.29 lays it out; the struct each follows is named.
 
 from __future__ import annotations
 
-import math
-
 from mpycross.footprint.boards import Board
 
 # py/map.c: hash_allocation_sizes, the table sizes a growing dict steps through
@@ -147,16 +145,13 @@ def bigint_obj(board: Board, value: int) -> int:
 
 
 def qstr_chars(board: Board, total_bytes: int) -> int:
-    # py/qstr.c qstr_from_strn_helper: text + NUL packed into chunks that grow in
-    # place; charged as whole blocks of the total
-    return board.alloc(total_bytes)
+    # py/qstr.c qstr_from_strn_helper: text + NUL packed one after another into
+    # shared chunks (MICROPY_ALLOC_QSTR_CHUNK_INIT bytes or more), so a module pays
+    # its bytes, not whole blocks
+    return total_bytes
 
 
 def qstr_pool_slot(board: Board) -> float:
     # py/qstr.c qstr_add: each pool entry is a pointer, a hash and a length; pools
     # double when full, so a slot costs between 1 and 2 entries: 1.5 on average
     return 1.5 * (board.word_bytes + board.qstr_hash_bytes + QSTR_BYTES_IN_LEN)
-
-
-def log2_ceil(n: int) -> int:
-    return max(0, math.ceil(math.log2(n))) if n > 0 else 0
