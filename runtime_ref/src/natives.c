@@ -13,6 +13,7 @@ V mk_iter(V (*next)(V), V a, int64_t j);
 V class_mro(V cls);
 
 V gen_next(V gen, V send, V throw_exc, int *done);
+static V pad(V s, int width, char align, char fill);
 #define ARGN(k) if (n < (k)) raise_msg(E_TypeError, "function takes %d arguments", (k))
 
 static V b_print(int n, V *a, V kw) {
@@ -135,6 +136,22 @@ static V new_bytes(int n, V *a, V kw) {
     return mk_bytes(b, l->u.seq.n);
 }
 
+static V new_bytearray(int n, V *a, V kw) {
+    V b = new_bytes(n, a, kw);
+    V r = mk_str(b->u.str.s, b->u.str.len);
+    r->kind = K_BYTEARRAY;
+    r->cls = T_bytearray;
+    return r;
+}
+static V new_slice(int n, V *a, V kw) {
+    (void)kw;
+    V s = obj_new(K_SLICE);
+    s->u.slice.start = None; s->u.slice.stop = None; s->u.slice.step = None;
+    if (n == 2) s->u.slice.stop = a[1];
+    if (n >= 3) { s->u.slice.start = a[1]; s->u.slice.stop = a[2]; }
+    if (n >= 4) s->u.slice.step = a[3];
+    return s;
+}
 static V new_bool(int n, V *a, V kw) { (void)kw; return mk_bool(n > 1 && truthy(a[1])); }
 static V new_list(int n, V *a, V kw) { (void)kw; return n > 1 ? to_list(a[1]) : mk_list(0, NULL); }
 static V new_tuple(int n, V *a, V kw) {
@@ -387,6 +404,14 @@ static V b_pow(int n, V *a, V kw) {
 }
 V vm_globals(void);
 static V b_globals(int n, V *a, V kw) { (void)n; (void)a; (void)kw; return vm_globals(); }
+V vm_super_args(V *cls, V *self);
+static V b_super(int n, V *a, V kw) {
+    (void)kw;
+    V s = obj_new(K_SUPER);
+    if (n == 2) { s->u.bound.fn = a[0]; s->u.bound.self = a[1]; }
+    else unsupported("super() without arguments outside a method call");
+    return s;
+}
 static V b_unsupported(int n, V *a, V kw) { (void)n; (void)a; (void)kw; unsupported("this builtin"); }
 
 /* ---- methods of builtin types ---- */
@@ -612,6 +637,194 @@ static V m_find(int n, V *a, V kw) {
     for (size_t i = 0; i + x->u.str.len <= s->u.str.len; i++) if (memcmp(s->u.str.s + i, x->u.str.s, x->u.str.len) == 0) return mk_int((int64_t)i);
     return mk_int(-1);
 }
+static V m_rfind(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    V s = a[0], x = a[1];
+    for (size_t i = s->u.str.len + 1; i-- > 0;) if (i + x->u.str.len <= s->u.str.len && memcmp(s->u.str.s + i, x->u.str.s, x->u.str.len) == 0) return mk_int((int64_t)i);
+    return mk_int(-1);
+}
+static V m_rsplit(int n, V *a, V kw) {
+    (void)kw;
+    V s = a[0];
+    int64_t maxsplit = n > 2 ? to_int64(a[2]) : -1;
+    if (n < 2 || a[1] == None || maxsplit < 0) return m_split(n, a, kw);
+    V sep = a[1], l = mk_list(0, NULL);
+    size_t end = s->u.str.len, i = s->u.str.len;
+    while (i >= sep->u.str.len && maxsplit != 0) {
+        size_t at = i - sep->u.str.len;
+        if (memcmp(s->u.str.s + at, sep->u.str.s, sep->u.str.len) == 0) { list_append(l, mk_str(s->u.str.s + i, end - i)); end = at; i = at; maxsplit--; }
+        else i--;
+    }
+    list_append(l, mk_str(s->u.str.s, end));
+    for (size_t k = 0; k < l->u.seq.n / 2; k++) { V t = l->u.seq.items[k]; l->u.seq.items[k] = l->u.seq.items[l->u.seq.n - 1 - k]; l->u.seq.items[l->u.seq.n - 1 - k] = t; }
+    return l;
+}
+static V pred(V s, int (*ok)(int)) {
+    if (!s->u.str.len) return False;
+    for (size_t i = 0; i < s->u.str.len; i++) if (!ok((unsigned char)s->u.str.s[i])) return False;
+    return True;
+}
+static int c_space(int c) { return is_ws((char)c); }
+static int c_alpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+static int c_alnum(int c) { return c_alpha(c) || (c >= '0' && c <= '9'); }
+static V m_isspace(int n, V *a, V kw) { (void)kw; (void)n; return pred(a[0], c_space); }
+static V m_isalpha(int n, V *a, V kw) { (void)kw; (void)n; return pred(a[0], c_alpha); }
+static V m_isalnum(int n, V *a, V kw) { (void)kw; (void)n; return pred(a[0], c_alnum); }
+static V m_isupper(int n, V *a, V kw) {
+    (void)kw; (void)n;
+    int any = 0;
+    for (size_t i = 0; i < a[0]->u.str.len; i++) { char c = a[0]->u.str.s[i]; if (c >= 'a' && c <= 'z') return False; any |= c >= 'A' && c <= 'Z'; }
+    return mk_bool(any);
+}
+static V m_islower(int n, V *a, V kw) {
+    (void)kw; (void)n;
+    int any = 0;
+    for (size_t i = 0; i < a[0]->u.str.len; i++) { char c = a[0]->u.str.s[i]; if (c >= 'A' && c <= 'Z') return False; any |= c >= 'a' && c <= 'z'; }
+    return mk_bool(any);
+}
+static V m_capitalize(int n, V *a, V kw) {
+    (void)n;
+    V r = case_k(a[0], 0);
+    if (r->u.str.len && r->u.str.s[0] >= 'a' && r->u.str.s[0] <= 'z') r->u.str.s[0] = (char)(r->u.str.s[0] - 32);
+    (void)kw;
+    return r;
+}
+static V m_title(int n, V *a, V kw) {
+    (void)n; (void)kw;
+    V r = mk_str(a[0]->u.str.s, a[0]->u.str.len);
+    int prev = 0;
+    for (size_t i = 0; i < r->u.str.len; i++) {
+        char c = r->u.str.s[i];
+        if (c_alpha((unsigned char)c)) { if (!prev && c >= 'a' && c <= 'z') r->u.str.s[i] = (char)(c - 32); else if (prev && c >= 'A' && c <= 'Z') r->u.str.s[i] = (char)(c + 32); prev = 1; }
+        else prev = 0;
+    }
+    return r;
+}
+static V m_swapcase(int n, V *a, V kw) {
+    (void)n; (void)kw;
+    V r = mk_str(a[0]->u.str.s, a[0]->u.str.len);
+    for (size_t i = 0; i < r->u.str.len; i++) { char c = r->u.str.s[i]; if (c >= 'a' && c <= 'z') r->u.str.s[i] = (char)(c - 32); else if (c >= 'A' && c <= 'Z') r->u.str.s[i] = (char)(c + 32); }
+    return r;
+}
+static V justify(int n, V *a, char align) {
+    ARGN(2);
+    char fill = n > 2 ? a[2]->u.str.s[0] : ' ';
+    return pad(a[0], (int)to_int64(a[1]), align, fill);
+}
+static V m_center(int n, V *a, V kw) { (void)kw; return justify(n, a, '^'); }
+static V m_ljust(int n, V *a, V kw) { (void)kw; return justify(n, a, '<'); }
+static V m_rjust(int n, V *a, V kw) { (void)kw; return justify(n, a, '>'); }
+static V m_zfill(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    V s = a[0];
+    int w = (int)to_int64(a[1]);
+    int neg = s->u.str.len && (s->u.str.s[0] == '-' || s->u.str.s[0] == '+');
+    V body = pad(mk_str(s->u.str.s + neg, s->u.str.len - (size_t)neg), w - neg, '>', '0');
+    return neg ? str_concat(mk_str(s->u.str.s, 1), body) : body;
+}
+static V m_partition(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    V s = a[0], sep = a[1];
+    for (size_t i = 0; i + sep->u.str.len <= s->u.str.len; i++) if (memcmp(s->u.str.s + i, sep->u.str.s, sep->u.str.len) == 0) {
+        V t[3] = {mk_str(s->u.str.s, i), sep, mk_str(s->u.str.s + i + sep->u.str.len, s->u.str.len - i - sep->u.str.len)};
+        return mk_tuple(3, t);
+    }
+    V t[3] = {s, mk_cstr(""), mk_cstr("")};
+    return mk_tuple(3, t);
+}
+static V m_rpartition(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    V s = a[0], sep = a[1];
+    for (size_t i = s->u.str.len + 1; i-- > 0;) if (i + sep->u.str.len <= s->u.str.len && memcmp(s->u.str.s + i, sep->u.str.s, sep->u.str.len) == 0) {
+        V t[3] = {mk_str(s->u.str.s, i), sep, mk_str(s->u.str.s + i + sep->u.str.len, s->u.str.len - i - sep->u.str.len)};
+        return mk_tuple(3, t);
+    }
+    V t[3] = {mk_cstr(""), mk_cstr(""), s};
+    return mk_tuple(3, t);
+}
+static V m_splitlines(int n, V *a, V kw) {
+    (void)kw; (void)n;
+    V s = a[0], l = mk_list(0, NULL);
+    size_t start = 0;
+    for (size_t i = 0; i < s->u.str.len; i++) if (s->u.str.s[i] == '\n') { list_append(l, mk_str(s->u.str.s + start, i - start)); start = i + 1; }
+    if (start < s->u.str.len) list_append(l, mk_str(s->u.str.s + start, s->u.str.len - start));
+    return l;
+}
+static V m_popitem(int n, V *a, V kw) {
+    (void)kw; (void)n;
+    V d = self_list(a[0]);
+    for (size_t i = d->u.map.n; i-- > 0;) if (d->u.map.e[i].key) {
+        V kv[2] = {d->u.map.e[i].key, d->u.map.e[i].value};
+        table_del(&d->u.map, kv[0]);
+        return mk_tuple(2, kv);
+    }
+    raise_msg(E_KeyError, "popitem(): dictionary is empty");
+}
+static V m_fromkeys(int n, V *a, V kw) {
+    (void)kw;
+    int skip = n > 0 && (a[0]->kind == K_CLASS || a[0]->kind == K_DICT);   /* dict.fromkeys or d.fromkeys */
+    if (n - skip < 1) raise_msg(E_TypeError, "fromkeys needs an iterable");
+    V d = mk_dict(), it = get_iter(a[skip]), x;
+    V v = n - skip > 1 ? a[skip + 1] : None;
+    while ((x = iter_next(it))) table_set(&d->u.map, x, v);
+    return d;
+}
+static V m_setop(int n, V *a, int op) {
+    ARGN(2);
+    V other = a[1];
+    if (other->kind != K_SET && other->kind != K_FROZENSET) { V b[2] = {T_set, other}; other = new_set(2, b, NULL); }
+    return binary_op(op, self_list(a[0]), other);
+}
+static V m_union(int n, V *a, V kw) { (void)kw; return m_setop(n, a, MP_BINARY_OP_OR); }
+static V m_intersection(int n, V *a, V kw) { (void)kw; return m_setop(n, a, MP_BINARY_OP_AND); }
+static V m_difference(int n, V *a, V kw) { (void)kw; return m_setop(n, a, MP_BINARY_OP_SUBTRACT); }
+static V m_symdiff(int n, V *a, V kw) { (void)kw; return m_setop(n, a, MP_BINARY_OP_XOR); }
+static V m_issubset(int n, V *a, V kw) { (void)kw; return m_setop(n, a, MP_BINARY_OP_LESS_EQUAL); }
+static V m_issuperset(int n, V *a, V kw) { (void)kw; return m_setop(n, a, MP_BINARY_OP_MORE_EQUAL); }
+static V m_isdisjoint(int n, V *a, V kw) { (void)kw; return mk_bool(!truthy(m_setop(n, a, MP_BINARY_OP_AND))); }
+static V m_prop_setter(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    V p = obj_new(K_PROPERTY);
+    p->u.prop = a[0]->u.prop;
+    p->u.prop.fset = a[1];
+    return p;
+}
+static V m_prop_deleter(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    V p = obj_new(K_PROPERTY);
+    p->u.prop = a[0]->u.prop;
+    p->u.prop.fdel = a[1];
+    return p;
+}
+static V m_prop_getter(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    V p = obj_new(K_PROPERTY);
+    p->u.prop = a[0]->u.prop;
+    p->u.prop.fget = a[1];
+    return p;
+}
+static V m_ba_append(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    V b = a[0];
+    char *s = plat_alloc(b->u.str.len + 2);
+    memcpy(s, b->u.str.s, b->u.str.len);
+    s[b->u.str.len++] = (char)to_int64(a[1]);
+    b->u.str.s = s;
+    return None;
+}
+static V m_ba_extend(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    V it = get_iter(a[1]), x;
+    while ((x = iter_next(it))) { V b[2] = {a[0], x}; m_ba_append(2, b, NULL); }
+    return None;
+}
+static V m_hex(int n, V *a, V kw) {
+    (void)kw; (void)n;
+    V s = a[0];
+    char *o = plat_alloc(s->u.str.len * 2 + 1);
+    for (size_t i = 0; i < s->u.str.len; i++) snprintf(o + 2 * i, 3, "%02x", (unsigned char)s->u.str.s[i]);
+    return mk_str(o, s->u.str.len * 2);
+}
 static V m_format(int n, V *a, V kw) { return str_format_method(a[0], n - 1, a + 1, kw); }
 static V m_isdigit(int n, V *a, V kw) {
     (void)kw; (void)n;
@@ -662,6 +875,23 @@ static const method_def methods[] = {
     {K_STR, "format", m_format}, {K_STR, "index", m_index}, {K_STR, "count", m_count}, {K_STR, "isdigit", m_isdigit},
     {K_STR, "encode", m_encode},
     {K_BYTES, "decode", m_decode}, {K_BYTES, "join", m_join}, {K_BYTES, "split", m_split},
+    {K_BYTES, "find", m_find}, {K_BYTES, "rfind", m_rfind}, {K_BYTES, "upper", m_upper}, {K_BYTES, "lower", m_lower},
+    {K_BYTES, "replace", m_replace}, {K_BYTES, "strip", m_strip}, {K_BYTES, "startswith", m_startswith},
+    {K_BYTES, "endswith", m_endswith}, {K_BYTES, "count", m_count}, {K_BYTES, "hex", m_hex}, {K_BYTES, "index", m_index},
+    {K_STR, "rfind", m_rfind}, {K_STR, "rsplit", m_rsplit}, {K_STR, "isspace", m_isspace}, {K_STR, "isalpha", m_isalpha},
+    {K_STR, "isalnum", m_isalnum}, {K_STR, "isupper", m_isupper}, {K_STR, "islower", m_islower},
+    {K_STR, "capitalize", m_capitalize}, {K_STR, "title", m_title}, {K_STR, "swapcase", m_swapcase},
+    {K_STR, "center", m_center}, {K_STR, "ljust", m_ljust}, {K_STR, "rjust", m_rjust}, {K_STR, "zfill", m_zfill},
+    {K_STR, "partition", m_partition}, {K_STR, "rpartition", m_rpartition}, {K_STR, "splitlines", m_splitlines},
+    {K_DICT, "popitem", m_popitem}, {K_DICT, "fromkeys", m_fromkeys},
+    {K_SET, "union", m_union}, {K_SET, "intersection", m_intersection}, {K_SET, "difference", m_difference},
+    {K_SET, "symmetric_difference", m_symdiff}, {K_SET, "issubset", m_issubset}, {K_SET, "issuperset", m_issuperset},
+    {K_SET, "isdisjoint", m_isdisjoint},
+    {K_FROZENSET, "union", m_union}, {K_FROZENSET, "intersection", m_intersection}, {K_FROZENSET, "difference", m_difference},
+    {K_FROZENSET, "issubset", m_issubset}, {K_FROZENSET, "issuperset", m_issuperset},
+    {K_PROPERTY, "setter", m_prop_setter}, {K_PROPERTY, "getter", m_prop_getter}, {K_PROPERTY, "deleter", m_prop_deleter},
+    {K_BYTEARRAY, "append", m_ba_append}, {K_BYTEARRAY, "extend", m_ba_extend}, {K_BYTEARRAY, "decode", m_decode},
+    {K_BYTEARRAY, "hex", m_hex},
     {K_GEN, "send", m_send}, {K_GEN, "throw", m_throw}, {K_GEN, "close", m_close},
     {-1, NULL, NULL},
 };
@@ -971,13 +1201,13 @@ void objects_init(void) {
     T_float = builtin_class("float", K_FLOAT, new_float, T_object);
     T_str = builtin_class("str", K_STR, new_str, T_object);
     T_bytes = builtin_class("bytes", K_BYTES, new_bytes, T_object);
-    T_bytearray = builtin_class("bytearray", K_BYTEARRAY, NULL, T_object);
+    T_bytearray = builtin_class("bytearray", K_BYTEARRAY, new_bytearray, T_object);
     T_tuple = builtin_class("tuple", K_TUPLE, new_tuple, T_object);
     T_list = builtin_class("list", K_LIST, new_list, T_object);
     T_dict = builtin_class("dict", K_DICT, new_dict, T_object);
     T_set = builtin_class("set", K_SET, new_set, T_object);
     T_frozenset = builtin_class("frozenset", K_FROZENSET, new_frozenset, T_object);
-    T_slice = builtin_class("slice", K_SLICE, NULL, T_object);
+    T_slice = builtin_class("slice", K_SLICE, new_slice, T_object);
     T_range = builtin_class("range", K_RANGE, new_range, T_object);
     T_function = builtin_class("function", K_FUNC, NULL, T_object);
     T_generator = builtin_class("generator", K_GEN, NULL, T_object);
@@ -987,7 +1217,7 @@ void objects_init(void) {
     T_classmethod = builtin_class("classmethod", K_CLASSMETHOD, new_classmethod, T_object);
     T_module = builtin_class("module", K_MODULE, NULL, T_object);
     V classes[] = {T_object, T_type, T_int, T_bool, T_float, T_str, T_bytes, T_bytearray, T_tuple, T_list, T_dict,
-        T_set, T_frozenset, T_range, T_property, T_staticmethod, T_classmethod};
+        T_set, T_frozenset, T_range, T_property, T_staticmethod, T_classmethod, T_slice};
     for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++) dict_set_str(builtins_dict, classes[i]->u.cls.name, classes[i]);
     E_BaseException = exc_class("BaseException", T_object);
     dict_set_str(E_BaseException->u.cls.dict, "__init__", mk_native("__init__", exc_init));
@@ -1027,7 +1257,7 @@ void objects_init(void) {
         {"id", b_id}, {"hash", b_hash}, {"pow", b_pow}, {"globals", b_globals}, {"locals", b_unsupported},
         {"__build_class__", builtin_build_class}, {"input", b_unsupported}, {"open", b_unsupported},
         {"exec", b_unsupported}, {"eval", b_unsupported}, {"compile", b_unsupported}, {"dir", b_unsupported},
-        {"vars", b_unsupported}, {"delattr", b_unsupported}, {"super", b_unsupported},
+        {"vars", b_unsupported}, {"delattr", b_unsupported}, {"super", b_super},
     };
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) dict_set_str(builtins_dict, fns[i].name, mk_native(fns[i].name, fns[i].fn));
     dict_set_str(builtins_dict, "NotImplemented", NullV);

@@ -274,6 +274,7 @@ static void mro_walk(V cls, V out) {
     }
 }
 
+V class_mro(V cls);
 V class_mro(V cls) {
     if (cls->u.cls.mro) {
         return cls->u.cls.mro;
@@ -968,6 +969,10 @@ V repr_of(V v) {
         case K_INT: case K_BIG: return int_text(v, 10);
         case K_FLOAT: return float_repr(v->u.f);
         case K_STR: case K_BYTES: return str_repr(v);
+        case K_BYTEARRAY: {
+            V b = mk_bytes(v->u.str.s, v->u.str.len);
+            return str_concat(str_concat(mk_cstr("bytearray("), str_repr(b)), mk_cstr(")"));
+        }
         case K_ELLIPSIS: return mk_cstr("Ellipsis");
         case K_TUPLE: case K_LIST: {
             if (repr_depth > 50) {
@@ -1184,6 +1189,39 @@ V get_attr_maybe(V o, V name) {
     }
     if (o->kind == K_MODULE) {
         return table_get(&o->u.module.dict->u.map, name);
+    }
+    if (o->kind == K_SLICE && name->u.str.len == 5 && memcmp(name->u.str.s, "start", 5) == 0) {
+        return o->u.slice.start;
+    }
+    if (o->kind == K_SLICE && name->u.str.len == 4 && memcmp(name->u.str.s, "stop", 4) == 0) {
+        return o->u.slice.stop;
+    }
+    if (o->kind == K_SLICE && name->u.str.len == 4 && memcmp(name->u.str.s, "step", 4) == 0) {
+        return o->u.slice.step;
+    }
+    if (o->kind == K_SUPER) {
+        V self = o->u.bound.self, cls = o->u.bound.fn;
+        V mro = class_mro(self->kind == K_CLASS ? self : type_of(self));
+        size_t i = 0;
+        while (i < mro->u.seq.n && mro->u.seq.items[i] != cls) {
+            i++;
+        }
+        for (i++; i < mro->u.seq.n; i++) {
+            V f = table_get(&mro->u.seq.items[i]->u.cls.dict->u.map, name);
+            if (f) {
+                if (f->kind == K_PROPERTY) {
+                    return call1(f->u.prop.fget, self);
+                }
+                if (f->kind == K_STATICMETHOD) {
+                    return f->u.wrap.fn;
+                }
+                if (f->kind == K_CLASSMETHOD) {
+                    return bind(f->u.wrap.fn, self->kind == K_CLASS ? self : type_of(self));
+                }
+                return self->kind == K_CLASS ? f : bind(f, self);
+            }
+        }
+        return NULL;
     }
     if (o->kind == K_FUNC && name->u.str.len == 8 && memcmp(name->u.str.s, "__name__", 8) == 0) {
         size_t n;
