@@ -564,7 +564,10 @@ static V m_split(int n, V *a, V kw) {
             if (maxsplit == 0) { size_t e = len; while (e > i && is_ws(p[e - 1])) e--; list_append(l, mk_str(p + i, e - i)); break; }
             size_t j = i;
             while (j < len && !is_ws(p[j])) j++;
-            list_append(l, mk_str(p + i, j - i));
+            V part = mk_str(p + i, j - i);
+            part->kind = s->kind;
+            part->cls = s->cls;
+            list_append(l, part);
             maxsplit--;
             i = j;
         }
@@ -598,6 +601,8 @@ static V m_lstrip(int n, V *a, V kw) { (void)kw; return strip_k(n, a, 1, 0); }
 static V m_rstrip(int n, V *a, V kw) { (void)kw; return strip_k(n, a, 0, 1); }
 static V case_k(V s, int up) {
     V r = mk_str(s->u.str.s, s->u.str.len);
+    r->kind = s->kind;
+    r->cls = s->cls;
     for (size_t i = 0; i < r->u.str.len; i++) {
         char c = r->u.str.s[i];
         if (up && c >= 'a' && c <= 'z') r->u.str.s[i] = (char)(c - 32);
@@ -940,12 +945,14 @@ static V format_spec(V v, const char *spec, size_t n) {
     if (n >= 2 && (spec[1] == '<' || spec[1] == '>' || spec[1] == '^' || spec[1] == '=')) { fill = spec[0]; align = spec[1]; i = 2; }
     else if (n >= 1 && (spec[0] == '<' || spec[0] == '>' || spec[0] == '^' || spec[0] == '=')) { align = spec[0]; i = 1; }
     if (i < n && (spec[i] == '+' || spec[i] == '-' || spec[i] == ' ')) sign = spec[i++];
+    int alt = 0;
+    if (i < n && spec[i] == '#') { alt = 1; i++; }
     if (i < n && spec[i] == '0') { zero = 1; i++; }
     while (i < n && spec[i] >= '0' && spec[i] <= '9') width = (width < 0 ? 0 : width * 10) + spec[i++] - '0';
     if (i < n && spec[i] == ',') { comma = 1; i++; }
     if (i < n && spec[i] == '.') { prec = 0; i++; while (i < n && spec[i] >= '0' && spec[i] <= '9') prec = prec * 10 + spec[i++] - '0'; }
     if (i < n) type = spec[i++];
-    if (i != n || comma) unsupported("this format specification");
+    if (i != n) unsupported("this format specification");
     V s;
     char buf[512];
     if (type == 'f' || type == 'e' || type == 'g' || type == '%' || (type == 0 && v->kind == K_FLOAT && prec >= 0)) {
@@ -959,6 +966,10 @@ static V format_spec(V v, const char *spec, size_t n) {
     } else if (type == 'd' || type == 'x' || type == 'X' || type == 'o' || type == 'b') {
         s = int_text(v, type == 'd' ? 10 : type == 'o' ? 8 : type == 'b' ? 2 : 16);
         if (type == 'X') for (size_t k = 0; k < s->u.str.len; k++) if (s->u.str.s[k] >= 'a') s->u.str.s[k] = (char)(s->u.str.s[k] - 32);
+        if (alt && type != 'd') {
+            const char *pfx = type == 'x' ? "0x" : type == 'X' ? "0X" : type == 'o' ? "0o" : "0b";
+            s = s->u.str.s[0] == '-' ? str_concat(str_concat(mk_cstr("-"), mk_cstr(pfx)), mk_str(s->u.str.s + 1, s->u.str.len - 1)) : str_concat(mk_cstr(pfx), s);
+        }
         if (sign == '+' && s->u.str.s[0] != '-') s = str_concat(mk_cstr("+"), s);
     } else if (type == 's' || type == 0) {
         s = str_of(v);
@@ -972,6 +983,17 @@ static V format_spec(V v, const char *spec, size_t n) {
         unsupported("this format type");
     }
     int numeric = is_int(v) || v->kind == K_FLOAT;
+    if (comma && numeric) {
+        /* thousands separators in the integer part */
+        size_t st = (s->u.str.s[0] == '-' || s->u.str.s[0] == '+') ? 1 : 0, e = st;
+        while (e < s->u.str.len && s->u.str.s[e] >= '0' && s->u.str.s[e] <= '9') e++;
+        V r = mk_str(s->u.str.s, st);
+        for (size_t k = st; k < e; k++) {
+            r = str_concat(r, mk_str(s->u.str.s + k, 1));
+            if ((e - k - 1) % 3 == 0 && k + 1 < e) r = str_concat(r, mk_cstr(","));
+        }
+        s = str_concat(r, mk_str(s->u.str.s + e, s->u.str.len - e));
+    }
     if (zero && !align) {
         if (width > 0 && s->u.str.len < (size_t)width) {
             int neg = s->u.str.s[0] == '-' || s->u.str.s[0] == '+';
@@ -1033,6 +1055,8 @@ V str_format_method(V fmt, int n, V *args, V kw) {
 V str_format_percent(V fmt, V args) {
     V *items;
     size_t na = seq_items(args, &items);
+    V mapping = args->kind == K_DICT ? args : NULL;
+    int is_bytes = fmt->kind == K_BYTES;
     if (args->kind != K_TUPLE) { items = &args; na = 1; }
     size_t ai = 0;
     const char *p = fmt->u.str.s;
@@ -1047,13 +1071,22 @@ V str_format_percent(V fmt, V args) {
         char spec[32];
         size_t k = 0;
         char align = 0;
+        V named = NULL;
+        if (j < len && p[j] == '(' && mapping) {
+            size_t e = j + 1;
+            while (e < len && p[e] != ')') e++;
+            V key = mk_str(p + j + 1, e - j - 1);
+            named = table_get(&mapping->u.map, key);
+            if (!named) { V ex = mk_exc(E_KeyError, NULL); ex->u.inst.args = mk_tuple(1, &key); raise(ex); }
+            j = e + 1;
+        }
         while (j < len && strchr("-+ 0#", p[j]) && k < 8) { if (p[j] == '-') align = '<'; spec[k++] = p[j++]; }
         while (j < len && ((p[j] >= '0' && p[j] <= '9') || p[j] == '.') && k < 20) spec[k++] = p[j++];
         if (j < len && p[j] == '*') unsupported("'*' width in % formatting");
         if (j >= len) raise_msg(E_ValueError, "incomplete format");
         char type = p[j];
-        if (ai >= na) raise_msg(E_TypeError, "format string needs more arguments");
-        V v = items[ai++];
+        if (!named && ai >= na) raise_msg(E_TypeError, "format string needs more arguments");
+        V v = named ? named : items[ai++];
         V s;
         char buf[512], f[48];
         spec[k] = 0;
@@ -1084,7 +1117,8 @@ V str_format_percent(V fmt, V args) {
                 s = mk_cstr(buf);
                 break;
             case 's': case 'r': case 'c': {
-                V t = type == 'r' ? repr_of(v) : type == 'c' ? (is_int(v) ? b_chr(1, &v, NULL) : v) : str_of(v);
+                V t = type == 'r' ? repr_of(v) : type == 'c' ? (is_int(v) ? b_chr(1, &v, NULL) : v)
+                    : (is_bytes && (v->kind == K_BYTES || v->kind == K_BYTEARRAY)) ? mk_str(v->u.str.s, v->u.str.len) : str_of(v);
                 int w = atoi(spec + strspn(spec, "-+ 0#"));
                 s = pad(t, w, align ? '<' : '>', ' ');
                 break;
@@ -1097,7 +1131,9 @@ V str_format_percent(V fmt, V args) {
         start = j + 1;
     }
     if (ai < na && args->kind == K_TUPLE) raise_msg(E_TypeError, "format string needs fewer arguments");
-    return str_concat(out, mk_str(p + start, len - start));
+    out = str_concat(out, mk_str(p + start, len - start));
+    if (is_bytes) { out->kind = K_BYTES; out->cls = T_bytes; }
+    return out;
 }
 
 /* ---- builtin modules: micropython, sys, math ---- */

@@ -264,8 +264,8 @@ V type_of(V v) {
     }
 }
 
-/* C3 would be exact; depth-first left-to-right with duplicates removed
- * (keeping the last occurrence) matches it for the usual diamonds. */
+/* py/objtype.c mp_obj_class_lookup: MicroPython searches the bases
+ * depth-first, left to right (not C3); the order is that walk with repeats dropped. */
 static void mro_walk(V cls, V out) {
     list_append(out, cls);
     V b = cls->u.cls.bases;
@@ -282,11 +282,11 @@ V class_mro(V cls) {
     V all = mk_list(0, NULL), out = mk_list(0, NULL);
     mro_walk(cls, all);
     for (size_t i = 0; i < all->u.seq.n; i++) {
-        int later = 0;
-        for (size_t j = i + 1; j < all->u.seq.n; j++) {
-            later |= all->u.seq.items[j] == all->u.seq.items[i];
+        int seen = all->u.seq.items[i] == T_object && cls != T_object;
+        for (size_t j = 0; j < i; j++) {
+            seen |= all->u.seq.items[j] == all->u.seq.items[i];
         }
-        if (!later) {
+        if (!seen) {
             list_append(out, all->u.seq.items[i]);
         }
     }
@@ -1276,6 +1276,13 @@ void set_attr(V o, V name, V v) {
 }
 
 void del_attr(V o, V name) {
+    if (o->kind == K_INST) {
+        V f = lookup_class_attr(o->cls, name);
+        if (f && f->kind == K_PROPERTY && f->u.prop.fdel && f->u.prop.fdel != None) {
+            call1(f->u.prop.fdel, o);
+            return;
+        }
+    }
     if (o->kind == K_INST && table_del(&o->u.inst.dict->u.map, name)) {
         return;
     }
