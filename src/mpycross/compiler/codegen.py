@@ -57,8 +57,11 @@ class _Error(Exception):
 
 
 class Compiler:
-    def __init__(self, filename: str, source_name: str, optimize: int = 0, small_int_bits: int = 31):
+    def __init__(self, filename: str, source_name: str, optimize: int = 0, small_int_bits: int = 31,
+                 target=None):
         self.filename = filename
+        # the firmware compiled for (mpycross.targets.Target); passes ask target.has(feature)
+        self.target = target
         self.source_name = source_name
         self.optimize = optimize
         self.small_int_bits = small_int_bits

@@ -8,20 +8,38 @@ run in parallel threads.
 
 from __future__ import annotations
 
+import dataclasses
+
 from mpycross.errors import MpyCrossError, TargetError
+from mpycross.targets import Target, resolve_target
 
 from .codegen import Compiler, NotSupportedError, RawCode
 
-SUPPORTED_TARGETS = ("micropython-1.29", "micropython", "1.29", None)
+DEFAULT_TARGET = "micropython-1.29"
+# bytecode generations this compiler emits (formats/versions.toml `bytecode`)
+SUPPORTED_BYTECODE = ("v6",)
 
 
 class UnsupportedOptionError(MpyCrossError):
     """An option this compiler does not implement yet (native emitters, other targets)."""
 
 
+def target_of(target) -> Target:
+    """A Target from a Target, a name (`resolve_target`) or None (the default target)."""
+    if isinstance(target, Target):
+        tgt = target
+    else:
+        tgt = resolve_target(DEFAULT_TARGET if target is None else target)
+    if tgt.bytecode not in SUPPORTED_BYTECODE:
+        raise TargetError(f"compiling for {tgt.display_name} (.mpy v{tgt.mpy_version_name}) is not supported yet; "
+                          "supported: .mpy v6 targets (MicroPython 1.19 and later, CircuitPython 9 and later)")
+    return tgt
+
+
 def compile_to_raw_code(source, filename: str = "<stdin>", opt: int = 0, source_name: str | None = None,
-                        small_int_bits: int = 31):
+                        small_int_bits: int = 31, target=None):
     """Compile source to (root RawCode, qstr table, constant-object table)."""
+    tgt = target_of(target)
     from .fold import fold_module
     from .parser import parse
 
@@ -31,27 +49,29 @@ def compile_to_raw_code(source, filename: str = "<stdin>", opt: int = 0, source_
         text = source
     name = source_name if source_name is not None else filename
     module = parse(text, filename)
-    module, saw_elif = fold_module(module, filename, optimize=opt, source_name=name)
-    compiler = Compiler(filename, name, optimize=opt, small_int_bits=small_int_bits)
+    module, saw_elif = fold_module(module, filename, optimize=opt, source_name=name, target=tgt)
+    compiler = Compiler(filename, name, optimize=opt, small_int_bits=small_int_bits, target=tgt)
     compiler.elif_flags = saw_elif
     module_scope = compiler.compile(module)
     qstrs = list(compiler.common.qstrs)
     return module_scope.raw_code, qstrs, list(compiler.common.objs)
 
 
-def compile_source(source, filename: str = "<stdin>", target: str = "micropython-1.29", opt: int = 0,
+def compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, opt: int = 0,
                    **options) -> bytes:
-    """Compile Python source (str or bytes) to the bytes of a .mpy v6 file.
+    """Compile Python source (str or bytes) to the bytes of a .mpy file for `target`.
+
+    `target` is a Target or a name `resolve_target` knows ("micropython-1.22",
+    "circuitpython-9"); None means the default target.
 
     Options: `source_name` (the name stored in the file, like mpy-cross -s),
     `small_int_bits` (like -msmall-int-bits), `emit` ("bytecode" only) and
     `march` (native code is not supported yet).
     """
     from mpycross.mpy import write_mpy
-    from mpycross.mpy.model import Header, MpyFile
+    from mpycross.mpy.model import MpyFile
 
-    if target not in SUPPORTED_TARGETS:
-        raise TargetError(f"the compiler back end only targets micropython-1.29, not {target!r}")
+    tgt = target_of(target)
     emit = options.pop("emit", "bytecode")
     march = options.pop("march", None)
     if emit not in (None, "bytecode") or march is not None:
@@ -63,9 +83,9 @@ def compile_source(source, filename: str = "<stdin>", target: str = "micropython
     if not 0 <= opt <= 3:
         raise UnsupportedOptionError(f"optimisation level must be 0..3, not {opt}")
     root, qstrs, objs = compile_to_raw_code(source, filename, opt=opt, source_name=source_name,
-                                            small_int_bits=small_int_bits)
+                                            small_int_bits=small_int_bits, target=tgt)
     mpy = MpyFile(
-        header=Header(magic="M", version=6, feature=0, small_int_bits=small_int_bits),
+        header=dataclasses.replace(tgt.header(), small_int_bits=small_int_bits),
         qstr_table=qstrs,
         obj_table=[_model_obj(o) for o in objs],
         root=_model_raw_code(root),

@@ -118,9 +118,15 @@ def is_const_false(node) -> bool:
     return is_const(node) and not _truth(const_value(node))
 
 
-def _binary(op: str, a, b):
-    """Apply a binary op as MicroPython would at parse time; None if it would not fold."""
+def _binary(op: str, a, b, float_folding: bool = True):
+    """Apply a binary op as MicroPython would at parse time; None if it would not fold.
+
+    Without float folding (py/parse.c before MICROPY_COMP_CONST_FLOAT, mp-v1.25.0):
+    ints only, "can't fold @ or /", and "** can't have negative rhs".
+    """
     if op == "MatMult":
+        return None
+    if not float_folding and (op == "Div" or (op == "Pow" and b < 0)):
         return None
     if op in ("LShift", "RShift", "BitOr", "BitXor", "BitAnd") and (type(a) is float or type(b) is float):
         return None
@@ -144,9 +150,11 @@ def _binary(op: str, a, b):
 
 
 class Folder:
-    def __init__(self, filename: str, optimize: int, source_name: str):
+    def __init__(self, filename: str, optimize: int, source_name: str, target=None):
         self.filename = filename
         self.optimize = optimize
+        # py/parse.c mp_parse_node_get_number_maybe: floats fold only with MICROPY_COMP_CONST_FLOAT
+        self.float_folding = target is None or target.has("const_float_folding")
         self.consts: dict = {}
         self.saw_elif = False
         self.interned = set(_builtin_qstrs())
@@ -257,7 +265,7 @@ class Folder:
     def visit_Attribute(self, node, chain=False):
         value = self.visit(node.value, True)
         self.note_name(node.attr)
-        if not chain and isinstance(value, A.Name) and node.ctx == "Load":
+        if not chain and isinstance(value, A.Name) and node.ctx == "Load" and self.float_folding:
             table = _MODULE_CONSTS.get(value.id)
             if table is not None and node.attr in table:
                 return FoldedConstant(table[node.attr], line=node.line)
@@ -323,6 +331,10 @@ class Folder:
         return self.generic(node)
 
     # ---- expressions ----
+    def is_number(self, node) -> bool:
+        """A constant that folds: an int, or a float too with float folding."""
+        return is_number(node) and (self.float_folding or type(node.value) is int)
+
     def visit_BinOp(self, node, chain=False):
         # MicroPython folds a whole operator list (a + b - c is one arith_expr) or
         # nothing: "it does not do partial folding, eg 1 + 2 + x -> 3 + x".
@@ -335,10 +347,10 @@ class Folder:
         spine.reverse()
         first = self.visit(left)
         rights = [self.visit(n.right) for n in spine]
-        if is_number(first) and all(is_number(r) for r in rights):
+        if self.is_number(first) and all(self.is_number(r) for r in rights):
             value = first.value
             for n, r in zip(spine, rights):
-                value = _binary(n.op, value, r.value)
+                value = _binary(n.op, value, r.value, self.float_folding)
                 if value is None:
                     break
             else:
@@ -355,7 +367,7 @@ class Folder:
                 return FoldedConstant(True, line=node.line)
             if is_const_true(operand):
                 return FoldedConstant(False, line=node.line)
-        elif is_number(operand):
+        elif self.is_number(operand):
             v = operand.value
             if node.op == "USub":
                 return FoldedConstant(-v, line=node.line)
@@ -430,8 +442,10 @@ def _replace(node, changes: dict):
     return type(node)(**values)
 
 
-def fold_module(module: A.Module, filename: str, optimize: int = 0, source_name: str | None = None):
+def fold_module(module: A.Module, filename: str, optimize: int = 0, source_name: str | None = None,
+                target=None):
     """Return the module as MicroPython's parser would hand it to the compiler, and
-    whether the parser marked `elif` clauses."""
-    folder = Folder(filename, optimize, source_name or filename)
+    whether the parser marked `elif` clauses. `target` (a mpycross.targets.Target,
+    None for the newest) decides the target-dependent folding rules."""
+    folder = Folder(filename, optimize, source_name or filename, target)
     return folder.visit(module), folder.saw_elif
