@@ -163,3 +163,34 @@ def test_identifier_bytes_and_bom_are_name_chars():
 
 def test_str_and_bytes_are_separate_tokens():
     assert [k for k, _, _ in _tokens(b"'a' b'b'\n")][:2] == ["STRING", "BYTES"]
+
+
+# ---- f-strings and t-strings, whole programs against the official compiler -------
+
+TEMPLATE_CASES = [
+    't"a{x}b"', 't"a{x!r:>{w}}b"', 't"{ }"', 't"}"', "t'{a=}'", "t'{a=:>3}'", 't"a" t"{b}"',
+    '"x" t"{b}"', 't"a" "b"', "t'''x\ny{z}'''", "rt'\\n{a}'", "t'\\n{a!s}'", "t'{{}}{a}'",
+    "t'{a:{b}{c}}'", "t'{a:{{b}}}'", "t''", "f'{a}' t'{b}'", "t'{x[1:2]}'", "t'{\"q\"}'",
+    "t\"it's {a}\"", "t'{a!x}'", "t'{'", "t'{a'", "t'" + "{a}" * 70 + "'",
+    "f'{a}{b!r}{c:{d}}'", "f'{a=!r}'", "f'{a=:5}'", "f'''{a\n}'''", "f'{a[\"k\"]}'", "f'{x}' f'{y}'",
+    "f'{x}' 'plain' f'{y}'", "rf'\\{x}'", "f'{x!s:}'", "f'{!r}'", "f'{x!r}}'", "f'{ x = }'",
+]
+
+
+@pytest.mark.parametrize("expr", TEMPLATE_CASES)
+def test_fstring_and_tstring_programs_compile_like_official(expr, tmp_path):
+    from mpycross.compiler.driver import compile_source
+    from mpycross.errors import CompileError
+    from tests.oracles import run_official
+
+    source = f"x = {expr}\ny = 1\n".encode()
+    (tmp_path / "t.py").write_bytes(source)
+    proc = run_official(["-o", "o.mpy", "t.py"], cwd=tmp_path)
+    try:
+        ours = compile_source(source, "t.py")
+    except CompileError as exc:
+        ours = exc.traceback_text()
+    if proc.returncode == 0:
+        assert ours == (tmp_path / "o.mpy").read_bytes()
+    else:
+        assert ours == proc.stderr.decode()

@@ -325,6 +325,7 @@ class Lexer:
         value = bytearray()
         fstring_args = bytearray()
         problem = None  # kind of problem token (the last one found wins, as in lexer.c)
+        had_tstring = False
         while True:
             c0, c1 = self._ch(), self._ch(1)
             is_raw = is_fstring = is_tstring = False
@@ -362,21 +363,26 @@ class Lexer:
                 if c1 == 0x72:
                     is_raw = True
                     n_char = 2
-            if is_tstring:
-                # t-strings build a string.templatelib call; not supported here
-                raise LexerAbort("SyntaxError", "t-strings are not supported by mpycross", line)
             if kind is None:
                 kind = this_kind
             elif problem is not None or kind != this_kind:
                 # str and bytes don't join (nor does anything after a bad
                 # literal): the next literal starts a new token
                 break
+            had_tstring = had_tstring or is_tstring
             self.pos += n_char
-            problem = self._string_literal(value, fstring_args, kind, is_raw, is_fstring) or problem
+            problem = self._string_literal(value, fstring_args, kind, is_raw, is_fstring, is_tstring) or problem
             self._skip_whitespace(True)
             if not self._is_string_start():
                 break
 
+        if had_tstring:
+            # t"a{x}" -> __template__(("a", ""), (x), "x", None, "",): the
+            # token text became source for the first argument (lexer.c)
+            value += b",),"
+            fstring_args[0:0] = value
+            if problem is None:
+                kind = "NAME"
         if fstring_args:
             # switch into injecting `.format(args)` into the character stream
             fstring_args += b")"
@@ -384,15 +390,19 @@ class Lexer:
         data = bytes(value)
         if problem is not None:
             return Token(problem, None, line, column)
+        if kind == "NAME":
+            return Token("NAME", "__template__", line, column)
         if kind == "STRING":
             return Token("STRING", data.decode("utf-8", "surrogateescape"), line, column)
         return Token("BYTES", data, line, column)
 
     def _string_literal(self, value: bytearray, fstring_args: bytearray, kind: str,
-                        is_raw: bool, is_fstring: bool) -> str | None:
-        """Read one literal at the quote; append to value.  Returns a problem token kind or None."""
-        src = self.src
-        quote = src[self.pos]
+                        is_raw: bool, is_fstring: bool, is_tstring: bool) -> str | None:
+        """lexer.c parse_string_literal: read one literal at its quote into `value`.
+
+        Returns the kind of problem token it found (the last one), or None.
+        """
+        quote = self.src[self.pos]
         self._advance()
         if self._ch() == quote and self._ch(1) == quote:
             self.pos += 2
@@ -401,13 +411,16 @@ class Lexer:
             num_quotes = 1
         if is_fstring and not fstring_args:
             fstring_args += b".format("
+        if is_tstring and not fstring_args:
+            value += b"((" + bytes([quote]) * num_quotes
         problem = None
         n_closing = 0
-        n = len(src)
+        n_interpolations = 0
+        end_of_format = 0
+        nested_format = 0  # t-strings: depth of {} inside a format spec
+        nested_needs_fstring = False
         while self.pos < len(self.src) and n_closing < num_quotes:
-            src = self.src
-            n = len(src)
-            c = src[self.pos]
+            c = self.src[self.pos]
             if c == 0x0A and num_quotes == 1:
                 break
             if c == quote:
@@ -415,43 +428,37 @@ class Lexer:
                 value.append(c)
                 self._advance()
                 continue
-            n_closing = 0
-            if is_fstring and c == 0x7B:  # '{'
+            if is_tstring and c == 0x0A:
+                value += b"\\n"
                 self._advance()
-                if self._ch() == 0x7B:
-                    # "{{" passes through unchanged, for str.format
-                    value.append(0x7B)
-                    self._advance()
-                else:
-                    # wrap each argument in (): f"{a,b}" -> "{}".format((a,b),)
-                    # Like lexer.c this only counts brackets: it stops at the
-                    # first ':' or '}' (or '!r'/'!s' before ':' or '}') at level 0.
-                    fstring_args.append(0x28)
-                    start = len(fstring_args)
-                    level = 0
-                    while self.pos < len(self.src):
-                        c = self.src[self.pos]
-                        if level == 0 and (
-                            c in (0x3A, 0x7D)
-                            or (c == 0x21 and self._ch(1) in (0x72, 0x73) and self._ch(2) in (0x3A, 0x7D))
-                        ):
-                            break
-                        if c in (0x5B, 0x7B):
-                            level += 1
-                        elif c in (0x5D, 0x7D):
-                            level -= 1
-                        fstring_args.append(c)
-                        self._advance()
-                    if fstring_args[-1] == 0x3D:  # '='
-                        # f'{a=}' -> 'a={}'.format(a)
-                        value += fstring_args[start:]
-                        del fstring_args[-1]
-                    if len(fstring_args) == start:
-                        problem = "MALFORMED_FSTRING"
-                    fstring_args += b"),"
-                value.append(0x7B)
                 continue
-            if c == 0x5C:  # backslash
+            n_closing = 0
+            if (is_fstring or is_tstring) and c == 0x7B:  # '{'
+                if nested_format:
+                    nested_format += 1  # a '{' inside a t-string format spec: kept as text
+                else:
+                    self._advance()
+                    if self._ch() == 0x7B:
+                        # "{{": passed on for str.format (t-strings keep a single '{')
+                        if not is_tstring:
+                            value.append(0x7B)
+                        self._advance()
+                    else:
+                        problem = self._interpolation(value, fstring_args, quote, num_quotes,
+                                                      is_tstring) or problem
+                        if is_tstring:
+                            nested_format = 1
+                            end_of_format = len(value)
+                    value.append(0x7B)
+                    continue
+            if is_tstring and c == 0x5C:  # backslash: kept, the text is lexed again
+                value.append(0x5C)
+                if is_raw:
+                    value.append(0x5C)
+                else:
+                    self._advance()
+                    value.append(self._ch())
+            elif c == 0x5C:
                 self._advance()
                 c = self._ch()
                 if c < 0:
@@ -464,50 +471,145 @@ class Lexer:
                     self._advance()
                     continue
                 else:
-                    code = _SIMPLE_ESCAPES.get(c)
-                if code is None:
-                    if c in (0x75, 0x55) and kind == "BYTES":  # b'\u1234' == b'\\u1234'
-                        value.append(0x5C)
-                        code = c
-                    elif c in (0x78, 0x75, 0x55):  # x u U
-                        ndigits = 2 if c == 0x78 else 4 if c == 0x75 else 8
-                        code = 0
-                        for _ in range(ndigits):
-                            self._advance()
-                            d = self._ch()
-                            if d < 0 or d not in _XDIGIT:
-                                problem = "INVALID"
-                                code = 0
-                                break
-                            code = code * 16 + int(chr(d), 16)
-                    elif c == 0x4E:  # N
-                        raise LexerAbort("NotImplementedError", "unicode name escapes", None)
-                    elif 0x30 <= c <= 0x37:
-                        code = c - 0x30
-                        digits = 3
-                        while 0x30 <= self._ch(1) <= 0x37:
-                            digits -= 1
-                            if digits == 0:
-                                break
-                            self._advance()
-                            code = code * 8 + self._ch() - 0x30
-                    else:
-                        # unknown escape: kept verbatim as backslash + char
-                        value.append(0x5C)
-                        code = c
+                    code, bad = self._escape(c, kind, value)
+                    if bad:
+                        problem = "INVALID"
                 if kind == "STRING" and code < 0x110000:
                     value += chr(code).encode("utf-8", "surrogatepass")
                 elif kind == "BYTES" and code < 0x100:
                     value.append(code)
                 else:
                     problem = "INVALID"
-                if self.pos < len(self.src):
-                    self._advance()
-                continue
-            value.append(c)
-            self._advance()
+            elif is_tstring and nested_format and c == 0x7D:  # '}'
+                nested_format -= 1
+                if nested_format:
+                    nested_needs_fstring = True
+                    value.append(c)
+                else:
+                    # end of an interpolation: its format spec becomes an argument
+                    n_interpolations += 1
+                    if nested_needs_fstring:
+                        fstring_args.append(0x66)  # 'f'
+                        nested_needs_fstring = False
+                    fstring_args.append(quote)
+                    fstring_args += value[end_of_format + 1:]
+                    del value[end_of_format:]
+                    fstring_args.append(quote)
+                    fstring_args.append(0x2C)
+            else:
+                value.append(c)
+                if is_tstring and c == 0x7D:
+                    if self._ch(1) == 0x7D:
+                        self._advance()
+                    else:
+                        problem = "MALFORMED_FSTRING"
+            if self.pos < len(self.src):
+                self._advance()
         if n_closing < num_quotes:
             problem = "LONELY_STRING_OPEN"
-        if n_closing:
+        if is_tstring:
+            if nested_format:
+                problem = "MALFORMED_FSTRING"
+            if 1 + n_interpolations * 4 > 255:
+                # too many arguments for a call: the interpolations go in a tuple
+                fstring_args[0:0] = b"("
+                fstring_args.append(0x29)
+        elif n_closing:
             del value[len(value) - n_closing:]
         return problem
+
+    def _interpolation(self, value: bytearray, fstring_args: bytearray, quote: int, num_quotes: int,
+                       is_tstring: bool) -> str | None:
+        """The `{expr...}` of an f- or t-string, after its '{' (lexer.c).
+
+        The expression text goes to `fstring_args` wrapped in (); like lexer.c
+        this only counts brackets: it stops at the first ':' or '}' (or '!r' /
+        '!s' before ':' or '}') outside brackets.
+        """
+        problem = None
+        fstring_args.append(0x28)
+        start = len(fstring_args)
+        level = 0
+        while self.pos < len(self.src):
+            c = self.src[self.pos]
+            if level == 0 and (
+                c in (0x3A, 0x7D)
+                or (c == 0x21 and self._ch(1) in (0x72, 0x73) and self._ch(2) in (0x3A, 0x7D))
+            ):
+                break
+            if c in (0x5B, 0x7B):
+                level += 1
+            elif c in (0x5D, 0x7D):
+                level -= 1
+            fstring_args.append(c)
+            self._advance()
+        was_debug = False
+        if fstring_args[-1] == 0x3D:  # '='
+            # f'{a=}' -> 'a={}'.format(a)
+            value += fstring_args[start:]
+            del fstring_args[-1]
+            was_debug = True
+        if is_tstring:
+            while len(fstring_args) > 0 and fstring_args[-1] in _SPACE:
+                del fstring_args[-1]
+        if len(fstring_args) == start:
+            problem = "MALFORMED_FSTRING"
+        fstring_args += b"),"
+        if is_tstring:
+            # then the expression's text as a string, the conversion, and the
+            # format spec (added when the closing '}' is reached)
+            fstring_args.append(quote)
+            expr_len = len(fstring_args) - start - 3
+            for b in bytes(fstring_args[start:start + expr_len]):
+                if b == quote or b == 0x5C:
+                    fstring_args.append(0x5C)
+                fstring_args.append(b)
+            fstring_args.append(quote)
+            fstring_args.append(0x2C)
+            q = bytes([quote]) * num_quotes
+            value += q + b"," + q
+            if self._ch() == 0x21:  # '!'
+                self._advance()
+                fstring_args += bytes([quote, self._ch(), quote, 0x2C])
+                self._advance()
+            elif was_debug and self._ch() != 0x3A:
+                fstring_args += b"'r',"
+            else:
+                fstring_args += b"None,"
+            if self._ch() == 0x3A:
+                self._advance()
+        return problem
+
+    def _escape(self, c: int, kind: str, value: bytearray) -> tuple[int, bool]:
+        """A backslash escape (non-raw), current char `c`: (code, invalid?)."""
+        code = _SIMPLE_ESCAPES.get(c)
+        if code is not None:
+            return code, False
+        if c in (0x75, 0x55) and kind == "BYTES":  # b'\u1234' == b'\\u1234'
+            value.append(0x5C)
+            return c, False
+        if c in (0x78, 0x75, 0x55):  # x u U
+            ndigits = 2 if c == 0x78 else 4 if c == 0x75 else 8
+            code = 0
+            for _ in range(ndigits):
+                self._advance()
+                d = self._ch()
+                if d < 0 or d not in _XDIGIT:
+                    return 0, True
+                code = code * 16 + int(chr(d), 16)
+            return code, False
+        if c == 0x4E:  # N
+            raise LexerAbort("NotImplementedError", "unicode name escapes", None)
+        if 0x30 <= c <= 0x37:
+            code = c - 0x30
+            digits = 3
+            while 0x30 <= self._ch(1) <= 0x37:
+                digits -= 1
+                if digits == 0:
+                    break
+                self._advance()
+                code = code * 8 + self._ch() - 0x30
+            return code, False
+        # unknown escape: kept verbatim as backslash + char
+        value.append(0x5C)
+        return c, False
