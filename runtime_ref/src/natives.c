@@ -14,6 +14,13 @@ V class_mro(V cls);
 
 V gen_next(V gen, V send, V throw_exc, int *done);
 static V pad(V s, int width, char align, char fill);
+/* a byte offset into a str as a code-point index */
+static int64_t char_index(V s, size_t byte) {
+    if (s->kind != K_STR) return (int64_t)byte;
+    int64_t c = 0;
+    for (size_t i = 0; i < byte; i++) c += ((unsigned char)s->u.str.s[i] & 0xc0) != 0x80;
+    return c;
+}
 #define ARGN(k) if (n < (k)) raise_msg(E_TypeError, "function takes %d arguments", (k))
 
 static V b_print(int n, V *a, V kw) {
@@ -380,7 +387,15 @@ static V b_divmod(int n, V *a, V kw) {
 }
 static V b_round(int n, V *a, V kw) {
     (void)kw; ARGN(1);
-    if (is_int(a[0])) return a[0];
+    if (is_int(a[0])) {
+        if (n < 2 || a[1] == None || to_int64(a[1]) >= 0) return a[0];
+        /* round half to even at 10^-ndigits */
+        V m = binary_op(MP_BINARY_OP_POWER, mk_int(10), mk_int(-to_int64(a[1])));
+        V q = binary_op(MP_BINARY_OP_FLOOR_DIVIDE, a[0], m), r = binary_op(MP_BINARY_OP_MODULO, a[0], m);
+        V twice = binary_op(MP_BINARY_OP_MULTIPLY, r, mk_int(2));
+        if (compare_lt(m, twice) || (equal(twice, m) && truthy(binary_op(MP_BINARY_OP_MODULO, q, mk_int(2))))) q = binary_op(MP_BINARY_OP_ADD, q, mk_int(1));
+        return binary_op(MP_BINARY_OP_MULTIPLY, q, m);
+    }
     double x = to_double(a[0]);
     if (n == 1 || a[1] == None) {
         double r = nearbyint(x);
@@ -458,7 +473,7 @@ static V m_index(int n, V *a, V kw) {
     (void)kw; ARGN(2);
     V o = self_list(a[0]);
     if (o->kind == K_STR) {
-        for (size_t i = 0; i + a[1]->u.str.len <= o->u.str.len; i++) if (memcmp(o->u.str.s + i, a[1]->u.str.s, a[1]->u.str.len) == 0) return mk_int((int64_t)i);
+        for (size_t i = 0; i + a[1]->u.str.len <= o->u.str.len; i++) if (memcmp(o->u.str.s + i, a[1]->u.str.s, a[1]->u.str.len) == 0) return mk_int(char_index(o, i));
         raise_msg(E_ValueError, "substring not found");
     }
     for (size_t i = 0; i < o->u.seq.n; i++) if (equal(o->u.seq.items[i], a[1])) return mk_int((int64_t)i);
@@ -639,13 +654,13 @@ static V m_endswith(int n, V *a, V kw) { (void)kw; ARGN(2); return mk_bool(affix
 static V m_find(int n, V *a, V kw) {
     (void)kw; ARGN(2);
     V s = a[0], x = a[1];
-    for (size_t i = 0; i + x->u.str.len <= s->u.str.len; i++) if (memcmp(s->u.str.s + i, x->u.str.s, x->u.str.len) == 0) return mk_int((int64_t)i);
+    for (size_t i = 0; i + x->u.str.len <= s->u.str.len; i++) if (memcmp(s->u.str.s + i, x->u.str.s, x->u.str.len) == 0) return mk_int(char_index(s, i));
     return mk_int(-1);
 }
 static V m_rfind(int n, V *a, V kw) {
     (void)kw; ARGN(2);
     V s = a[0], x = a[1];
-    for (size_t i = s->u.str.len + 1; i-- > 0;) if (i + x->u.str.len <= s->u.str.len && memcmp(s->u.str.s + i, x->u.str.s, x->u.str.len) == 0) return mk_int((int64_t)i);
+    for (size_t i = s->u.str.len + 1; i-- > 0;) if (i + x->u.str.len <= s->u.str.len && memcmp(s->u.str.s + i, x->u.str.s, x->u.str.len) == 0) return mk_int(char_index(s, i));
     return mk_int(-1);
 }
 static V m_rsplit(int n, V *a, V kw) {
@@ -830,6 +845,32 @@ static V m_hex(int n, V *a, V kw) {
     for (size_t i = 0; i < s->u.str.len; i++) snprintf(o + 2 * i, 3, "%02x", (unsigned char)s->u.str.s[i]);
     return mk_str(o, s->u.str.len * 2);
 }
+static V m_to_bytes(int n, V *a, V kw) {
+    (void)kw; ARGN(3);
+    size_t len = (size_t)to_int64(a[1]);
+    int big_endian = a[2]->u.str.len == 3 && memcmp(a[2]->u.str.s, "big", 3) == 0;
+    char *b = plat_alloc(len + 1);
+    V v = a[0];
+    for (size_t i = 0; i < len; i++) {
+        int64_t byte = to_int64(binary_op(MP_BINARY_OP_AND, v, mk_int(255)));
+        b[big_endian ? len - 1 - i : i] = (char)byte;
+        v = binary_op(MP_BINARY_OP_RSHIFT, v, mk_int(8));
+    }
+    return mk_bytes(b, len);
+}
+static V m_from_bytes(int n, V *a, V kw) {
+    (void)kw;
+    int skip = a[0]->kind == K_CLASS;
+    if (n - skip < 2) raise_msg(E_TypeError, "from_bytes needs bytes and byteorder");
+    V by = a[skip], order = a[skip + 1];
+    int big_endian = order->u.str.len == 3 && memcmp(order->u.str.s, "big", 3) == 0;
+    V r = mk_int(0);
+    for (size_t i = 0; i < by->u.str.len; i++) {
+        size_t k = big_endian ? i : by->u.str.len - 1 - i;
+        r = binary_op(MP_BINARY_OP_ADD, binary_op(MP_BINARY_OP_MULTIPLY, r, mk_int(256)), mk_int((uint8_t)by->u.str.s[k]));
+    }
+    return r;
+}
 static V m_format(int n, V *a, V kw) { return str_format_method(a[0], n - 1, a + 1, kw); }
 static V m_isdigit(int n, V *a, V kw) {
     (void)kw; (void)n;
@@ -879,6 +920,7 @@ static const method_def methods[] = {
     {K_STR, "startswith", m_startswith}, {K_STR, "endswith", m_endswith}, {K_STR, "find", m_find},
     {K_STR, "format", m_format}, {K_STR, "index", m_index}, {K_STR, "count", m_count}, {K_STR, "isdigit", m_isdigit},
     {K_STR, "encode", m_encode},
+    {K_INT, "to_bytes", m_to_bytes}, {K_INT, "from_bytes", m_from_bytes}, {K_BIG, "to_bytes", m_to_bytes},
     {K_BYTES, "decode", m_decode}, {K_BYTES, "join", m_join}, {K_BYTES, "split", m_split},
     {K_BYTES, "find", m_find}, {K_BYTES, "rfind", m_rfind}, {K_BYTES, "upper", m_upper}, {K_BYTES, "lower", m_lower},
     {K_BYTES, "replace", m_replace}, {K_BYTES, "strip", m_strip}, {K_BYTES, "startswith", m_startswith},
@@ -1200,6 +1242,7 @@ void native_modules_init(V modules) {
 
 /* ---- setup ---- */
 
+V T_ellipsis;
 static V builtin_class(const char *name, int kind, native_fn ctor, V base) {
     V bases = base ? mk_tuple(1, &base) : mk_tuple(0, NULL);
     V c = mk_class(name, bases, NULL);
@@ -1252,6 +1295,7 @@ void objects_init(void) {
     T_staticmethod = builtin_class("staticmethod", K_STATICMETHOD, new_staticmethod, T_object);
     T_classmethod = builtin_class("classmethod", K_CLASSMETHOD, new_classmethod, T_object);
     T_module = builtin_class("module", K_MODULE, NULL, T_object);
+    T_ellipsis = builtin_class("ellipsis", K_ELLIPSIS, NULL, T_object);
     V classes[] = {T_object, T_type, T_int, T_bool, T_float, T_str, T_bytes, T_bytearray, T_tuple, T_list, T_dict,
         T_set, T_frozenset, T_range, T_property, T_staticmethod, T_classmethod, T_slice};
     for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++) dict_set_str(builtins_dict, classes[i]->u.cls.name, classes[i]);

@@ -260,6 +260,7 @@ V type_of(V v) {
         case K_STATICMETHOD: return T_staticmethod;
         case K_CLASSMETHOD: return T_classmethod;
         case K_MODULE: return T_module;
+        case K_ELLIPSIS: { extern V T_ellipsis; return T_ellipsis; }
         default: return v->cls ? v->cls : T_object;
     }
 }
