@@ -76,12 +76,24 @@ def compare(path: Path, args: list[str]) -> tuple[bool, str]:
     ref, ref_err = official_compile(path, args)
     ours, our_err = ours_compile(path, args)
     if ref is None:
-        return ours is None and _last_lines(ref_err) == _last_lines(our_err), f"official: {ref_err}\nours: {our_err}"
+        same = ours is None and error_facts(ref_err) == error_facts(our_err)
+        return same, f"official: {ref_err}\nours: {our_err}"
     return ours == ref, our_err
 
 
-def _last_lines(text: str) -> str:
-    return "\n".join(text.strip().splitlines()[-2:])
+def error_facts(text: str) -> tuple:
+    """(line or None, scope or None, "Kind: message") of an mpy-cross error report."""
+    import re
+
+    lines = text.strip().splitlines()
+    if not lines:
+        return (None, None, "")
+    line = scope = None
+    for entry in lines:
+        m = re.match(r'\s*File "[^"]*", line (\d+)(?:, in (.*))?$', entry)
+        if m:
+            line, scope = int(m.group(1)), m.group(2)
+    return (line, scope, lines[-1].strip())
 
 
 if __name__ == "__main__":

@@ -149,7 +149,7 @@ class Compiler:
     def _scope_line(self, scope: S.Scope) -> int:
         node = scope.node
         if isinstance(node, A.Module):
-            return node.body[0].line if node.body else 1
+            return _stmt_line(node.body[0]) if node.body else 1
         return getattr(node, "line", 1)
 
     def _compile_scope_body(self, scope: S.Scope) -> None:
@@ -303,8 +303,8 @@ class Compiler:
             try:
                 self.compile_stmt(stmt)
             except _Error as err:
-                if err.line is None and stmt.line:
-                    err.line = stmt.line
+                if err.line is None:
+                    err.line = _stmt_line(stmt) or None
                 raise
 
     def compile_stmt(self, node) -> None:
@@ -1500,6 +1500,13 @@ class Compiler:
             emit.call_method(n_positional, n_keyword, star_flags)
         else:
             emit.call_function(n_positional, n_keyword, star_flags)
+
+
+def _stmt_line(stmt) -> int:
+    """The line of a statement's parse node (a decorated definition starts at its '@')."""
+    if type(stmt) in (A.FunctionDef, A.AsyncFunctionDef, A.ClassDef) and stmt.decorator_list:
+        return stmt.decorator_list[0].line
+    return stmt.line
 
 
 def _is_bare_super(node) -> bool:

@@ -622,7 +622,7 @@ def assemble(emitter: Emitter, num_labels: int, source_lines: bool, names: bytes
             else:  # I_DEAD
                 dead = True
         if build and overflow:
-            raise BytecodeOverflow("bytecode overflow", filename, 0, kind="RuntimeError")
+            raise BytecodeOverflow("bytecode overflow", filename, None, kind="RuntimeError")
         return (out if build else offset), lines
 
     # MP_PASS_STACK_SIZE: all jumps are 3 bytes; no prelude size yet

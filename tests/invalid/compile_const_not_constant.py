@@ -1,0 +1,3 @@
+from micropython import const
+Y = 2
+X = const(Y)

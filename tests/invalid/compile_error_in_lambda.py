@@ -1,0 +1,3 @@
+f = lambda: (yield)
+class C:
+    g = lambda: [(yield) for x in y]

@@ -1,0 +1,6 @@
+x = 1
+def outer():
+    def inner():
+        y = 2
+        return
+    break

@@ -1,0 +1,3 @@
+def f(**k):
+    pass
+f(a.b=1)

@@ -1,0 +1,4 @@
+import micropython
+@micropython.fast
+def f():
+    pass

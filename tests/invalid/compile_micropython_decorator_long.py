@@ -1,0 +1,3 @@
+@micropython.bytecode.extra
+def f():
+    pass

@@ -1,0 +1,157 @@
+"""Byte-for-byte differential tests of the compiler against the official mpy-cross 1.29.
+
+Every program is compiled by `mpycross.compiler.driver.compile_source` and by
+the official binary with the same options; the outputs must be identical.
+Programs the official compiler rejects must be rejected by ours with the same
+message and line. Sources: tests/programs (the language tour), the MicroPython
+part of the shared golden programs, the real-library corpus (sampled by
+default, complete with `-m slow`), and tests/invalid/compile_*.py.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import pytest
+
+from tests.support.compile_diff import compare, disassemble, error_facts, official_compile, ours_compile
+
+HERE = Path(__file__).resolve().parent
+PROGRAMS = sorted((HERE / "programs").glob("*.py"))
+GOLDEN_DIR = Path("/work/shared/golden/programs")
+# before-1.19 holds a program whose jumps overflow v6's 2-byte offsets (it is an invalid program for 1.29)
+GOLDEN = sorted(p for p in GOLDEN_DIR.rglob("*.py") if "before-1.19" not in p.parts) if GOLDEN_DIR.is_dir() else []
+INVALID = sorted((HERE / "invalid").glob("compile_*.py")) + (
+    sorted(Path("/work/shared/golden/invalid").glob("*.py")) if Path("/work/shared/golden/invalid").is_dir() else [])
+
+OPTION_SETS = {
+    "default": [],
+    "O1": ["-O1"],
+    "O2": ["-O2"],
+    "O3": ["-O3"],
+    "s": ["-s", "lib/odd name.py"],
+}
+
+
+def _corpus() -> list[Path]:
+    try:
+        from tests.corpus.fetch import corpus_files
+    except ImportError:  # pragma: no cover
+        return []
+    try:
+        return sorted(Path(p) for p in corpus_files())
+    except Exception:  # pragma: no cover - no network and no cache
+        return []
+
+
+CORPUS = _corpus()
+CORPUS_SAMPLE = sorted(random.Random(1729).sample(CORPUS, min(60, len(CORPUS)))) if CORPUS else []
+
+
+def _rel(p: Path) -> str:
+    for base in (HERE, GOLDEN_DIR.parent, Path(os.environ.get("MPYCROSS_CORPUS_DIR", HERE.parent / ".cache"))):
+        try:
+            return str(p.relative_to(base))
+        except ValueError:
+            pass
+    return p.name
+
+
+def _check(path: Path, args: list[str]) -> None:
+    ref, ref_err = official_compile(path, args)
+    ours, our_err = ours_compile(path, args)
+    if ref is None:
+        # the official compiler rejects it: so must we, with the same error
+        assert ours is None, f"mpycross accepts {path}, the official compiler says:\n{ref_err}"
+        assert error_facts(our_err) == error_facts(ref_err), f"official: {ref_err}\nours: {our_err}"
+        return
+    if ours != ref:
+        detail = our_err or "\n".join(_first_difference(ref, ours))
+        pytest.fail(f"{path} {' '.join(args)}: output differs from mpy-cross 1.29\n{detail}")
+
+
+def _first_difference(ref: bytes, ours: bytes | None) -> list[str]:
+    if ours is None:
+        return ["(no output)"]
+    a = disassemble(ref).splitlines()
+    b = disassemble(ours).splitlines()
+    import difflib
+
+    return list(difflib.unified_diff(a, b, "official", "ours", lineterm="", n=2))[:60]
+
+
+@pytest.mark.parametrize("args", list(OPTION_SETS.values()), ids=list(OPTION_SETS))
+@pytest.mark.parametrize("path", PROGRAMS, ids=_rel)
+def test_programs(path, args):
+    _check(path, args)
+
+
+@pytest.mark.parametrize("args", list(OPTION_SETS.values()), ids=list(OPTION_SETS))
+@pytest.mark.parametrize("path", GOLDEN, ids=_rel)
+def test_golden_programs(path, args):
+    _check(path, args)
+
+
+@pytest.mark.parametrize("args", [[], ["-O2"], ["-O3", "-s", "x.py"]], ids=["default", "O2", "O3-s"])
+@pytest.mark.parametrize("path", CORPUS_SAMPLE, ids=_rel)
+def test_corpus_sample(path, args):
+    _check(path, args)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", list(OPTION_SETS.values()), ids=list(OPTION_SETS))
+@pytest.mark.parametrize("path", CORPUS, ids=_rel)
+def test_corpus_full(path, args, request):
+    if "slow" not in (request.config.getoption("-m") or ""):
+        pytest.skip("full corpus sweep: select with -m slow")
+    _check(path, args)
+
+
+@pytest.mark.parametrize("path", INVALID, ids=_rel)
+def test_compile_errors(path):
+    """Rejected programs: same exception, message and line as the official compiler.
+
+    (Some shared invalid programs are only invalid for CircuitPython; MicroPython
+    accepts them, and then the outputs must be identical instead.)"""
+    ref, ref_err = official_compile(path, [])
+    if ref is not None:
+        _check(path, [])
+        return
+    ours, our_err = ours_compile(path, [])
+    assert ours is None, f"mpycross accepts {path}, the official compiler says:\n{ref_err}"
+    ok, info = compare(path, [])
+    assert ok, info
+
+
+def test_option_small_int_bits():
+    """-msmall-int-bits changes which integers are small ints."""
+    src = HERE / "programs" / "bigints.py"
+    if not src.exists():
+        pytest.skip("bigints.py not present")
+    for bits in (16, 31, 63):
+        _check(src, [f"-msmall-int-bits={bits}"])
+
+
+def test_native_emitters_are_refused():
+    from mpycross.compiler.driver import UnsupportedOptionError, compile_source
+    from mpycross.errors import MpyCrossError
+
+    with pytest.raises(UnsupportedOptionError):
+        compile_source("x = 1\n", "a.py", march="x64")
+    with pytest.raises(MpyCrossError):
+        compile_source("import micropython\n@micropython.native\ndef f():\n    pass\n", "a.py")
+
+
+def test_deterministic_and_thread_safe():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from mpycross.compiler.driver import compile_source
+
+    sources = [p.read_bytes() for p in PROGRAMS[:16]]
+    first = [compile_source(s, f"p{i}.py") for i, s in enumerate(sources)]
+    with ThreadPoolExecutor(4) as pool:
+        again = list(pool.map(lambda a: compile_source(a[1], f"p{a[0] % len(sources)}.py"),
+                              enumerate(sources * 2)))
+    assert again == first * 2
