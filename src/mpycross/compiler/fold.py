@@ -163,21 +163,23 @@ class Folder:
 
     # ---- generic walk ----
     def visit(self, node, chain: bool = False):
-        method = getattr(self, "visit_" + type(node).__name__, None)
-        if method is not None:
-            return method(node) if not chain else method(node, chain)
-        return self.generic(node)
+        method = _VISITORS.get(type(node))
+        if method is None:
+            method = _VISITORS[type(node)] = getattr(Folder, "visit_" + type(node).__name__, Folder.generic)
+        return method(self, node) if not chain else method(self, node, chain)
 
-    def generic(self, node):
-        changes = {}
-        for f in fields(node):
-            if f.name == "line":
+    def generic(self, node, chain=False):
+        changes = None
+        for name in _child_fields(type(node)):
+            value = getattr(node, name)
+            if value is None or type(value) in (str, int, bool):
                 continue
-            value = getattr(node, f.name)
             new = self.field(value)
             if new is not value:
-                changes[f.name] = new
-        return node if not changes else _replace(node, changes)
+                if changes is None:
+                    changes = {}
+                changes[name] = new
+        return node if changes is None else _replace(node, changes)
 
     def field(self, value):
         if isinstance(value, A.Node):
@@ -425,6 +427,9 @@ class Folder:
         return node if elts is node.elts else _replace(node, {"elts": elts})
 
 
+_VISITORS: dict = {}
+
+
 def _first_line(node) -> int:
     return node.parens[0] if node.parens else node.line
 
@@ -436,8 +441,18 @@ def _const_object(value, line: int):
     return ObjConstant(value, line=line)
 
 
+@functools.cache
+def _child_fields(cls) -> tuple:
+    return tuple(f.name for f in fields(cls) if f.name not in ("line", "parens"))
+
+
+@functools.cache
+def _all_fields(cls) -> tuple:
+    return tuple(f.name for f in fields(cls))
+
+
 def _replace(node, changes: dict):
-    values = {f.name: getattr(node, f.name) for f in fields(node)}
+    values = {name: getattr(node, name) for name in _all_fields(type(node))}
     values.update(changes)
     return type(node)(**values)
 
