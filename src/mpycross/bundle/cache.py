@@ -4,8 +4,9 @@ The key is a sha256 of everything the output depends on: the source bytes,
 the name stored in the file, the target, the options and the compiler
 itself (its version and a digest of its code and data files, so a changed
 compiler never serves stale bytes). Entries live at
-`<cache dir>/mpy/<2 hex>/<key>.mpy`, each written atomically; a damaged or
-missing entry is simply compiled again.
+`<cache dir>/mpy/<2 hex>/<key>.mpy` (the sha256 of the bytes, then the
+bytes), each written atomically; a damaged or missing entry is simply
+compiled again.
 """
 
 from __future__ import annotations
@@ -75,8 +76,11 @@ class CompileCache:
         if not self.enabled:
             return None
         try:
-            data = self._path(key).read_bytes()
+            stored = self._path(key).read_bytes()
         except OSError:
+            stored = b""
+        digest, data = stored[:32], stored[32:]
+        if len(digest) != 32 or hashlib.sha256(data).digest() != digest:
             self.misses += 1
             return None
         self.hits += 1
@@ -89,7 +93,7 @@ class CompileCache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(data)
+            tmp.write_bytes(hashlib.sha256(data).digest() + data)
             os.replace(tmp, path)
         except OSError:
             pass  # a read-only or full cache only costs speed
