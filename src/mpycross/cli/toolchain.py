@@ -18,6 +18,7 @@ SUBCOMMANDS = {
     "compile": "mpycross.cli.cmd_compile:compile_command",
     "dis": "mpycross.cli.cmd_dis:dis_command",
     "doctor": "mpycross.cli.cmd_doctor:doctor_command",
+    "footprint": "mpycross.cli.cmd_footprint:footprint_command",
     "inspect": "mpycross.cli.cmd_inspect:inspect_command",
     "install": "mpycross.cli.cmd_install:install_command",
     "targets": "mpycross.cli.cmd_targets:targets_command",

@@ -1,0 +1,68 @@
+"""`mpycross footprint`: what a library costs in flash and RAM on a board.
+
+    from mpycross.footprint import footprint_of, get_board
+    fp = footprint_of(module_input, get_board("rp2040"))
+    fp.flash, fp.ram, fp.ram_parts, fp.peak
+
+estimate.py holds the model (what the loader and the module body allocate),
+heap.py the object sizes, boards.py the board data, source.py the compile
+peak of a `.py`, inputs.py the inputs and the device walk, report.py the
+outputs.
+"""
+
+from __future__ import annotations
+
+import os
+
+from mpycross.errors import CompileError, FormatError, MpyCrossError
+from mpycross.footprint.boards import Board, all_boards, get_board, get_target, parse_size
+from mpycross.footprint.estimate import CATEGORIES, Footprint, estimate_mpy
+from mpycross.footprint.inputs import InputError, ModuleInput
+
+__all__ = ["Board", "CATEGORIES", "Footprint", "ModuleInput", "all_boards", "footprint_of",
+           "get_board", "get_target", "parse_size", "program_footprint"]
+
+
+def _compile(module: ModuleInput, compile_target: str) -> bytes:
+    from mpycross import compile_source
+    try:
+        return compile_source(module.data, os.path.basename(module.device_path), target=compile_target)
+    except CompileError as e:
+        raise InputError(f"{module.display}, line {e.line}: {e.kind}: {e.message}") from None
+    except MpyCrossError:
+        raise
+    except Exception as e:  # the compiler is still growing: report, never a traceback
+        raise InputError(f"{module.display}: could not compile: {type(e).__name__}: {e}") from None
+
+
+def footprint_of(module: ModuleInput, board: Board, compile_target: str = "micropython-1.29",
+                 interned: set[str] | None = None) -> Footprint:
+    """The footprint of one input module; `.py` inputs are compiled first.
+
+    `interned` collects the qstrs of earlier modules of the same program.
+    """
+    from mpycross.mpy import read_mpy
+
+    data = module.data if module.kind == "mpy" else _compile(module, compile_target)
+    try:
+        mpy = read_mpy(data, module.display)
+    except FormatError as e:
+        raise InputError(str(e)) from None
+    fp = estimate_mpy(mpy, board, module.name, module.device_path, module.is_package, interned)
+    fp.kind = module.kind
+    fp.path = module.display
+    if module.kind == "py":
+        from mpycross.footprint.source import source_load_peak
+        fp.file_size = len(module.data)
+        fp.flash = board.flash(len(module.data))
+        fp.source_load_peak = source_load_peak(module.data, fp.ram + fp.peak_extra, board)
+    return fp
+
+
+def program_footprint(modules: list[Footprint]) -> dict:
+    """Totals of modules loaded together: RAM adds up, the import peak is the worst one."""
+    ram = sum(m.ram for m in modules)
+    flash = sum(m.flash for m in modules)
+    worst = max((m.peak - m.ram for m in modules), default=0)
+    return {"ram": ram, "flash": flash, "peak": ram + worst,
+            "new_qstrs": sum(len(m.new_qstrs) for m in modules)}

@@ -66,6 +66,8 @@ class Footprint:
     name: str
     file_size: int
     flash: int
+    kind: str = "mpy"                                  # the input: "mpy" or "py"
+    path: str = ""
     ram_parts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CATEGORIES, 0))
     peak_extra: int = 0
     functions: list[FunctionCost] = field(default_factory=list)
@@ -81,6 +83,9 @@ class Footprint:
 
     @property
     def peak(self) -> int:
+        """RAM while importing: the compiler's peak for a .py, the loader's for a .mpy."""
+        if self.kind == "py" and self.source_load_peak is not None:
+            return self.source_load_peak
         return self.ram + self.peak_extra
 
     def add(self, part: str, nbytes: float) -> None:
@@ -479,3 +484,38 @@ def estimate_mpy(mpy: MpyFile, board: Board, name: str, import_path: str | None 
         return _Estimator(mpy, board, name, interned).run(import_path, is_package)
     except (DecodeError, IndexError) as exc:
         raise FormatError(f"bytecode could not be followed: {exc}", filename=mpy.filename) from None
+
+
+def imports_of(mpy: MpyFile) -> list[tuple[str, int]]:
+    """(module, level) of every import in the file, with `from m import x` also as m.x.
+
+    The level is the LOAD_CONST_SMALL_INT pushed before the fromlist
+    (py/compile.c compile_import_from); m.x covers importing a submodule.
+    """
+    if mpy.header.version != 6:
+        return []
+    found = []
+    fromlist_ops = {"LOAD_CONST_STRING", "BUILD_TUPLE", "LOAD_CONST_NONE", "LOAD_CONST_OBJ"}
+    for rc in mpy.root.walk():
+        if rc.kind != "bytecode":
+            continue
+        try:
+            code = list(_instructions(rc))
+        except DecodeError:
+            continue
+        for i, ins in enumerate(code):
+            if ins.name != "IMPORT_NAME":
+                continue
+            name = mpy.qstr_table[ins.arg]
+            j = i - 1
+            names = []
+            while j >= 0 and code[j].name in fromlist_ops:
+                if code[j].name == "LOAD_CONST_STRING":
+                    names.append(mpy.qstr_table[code[j].arg])
+                j -= 1
+            level = 0
+            if j >= 0 and code[j].name == "LOAD_CONST_SMALL_INT_MULTI":
+                level = code[j].multi_index - code[j].info.excess
+            found.append((name, level))
+            found += [((name + "." if name else "") + n, level) for n in reversed(names)]
+    return found
