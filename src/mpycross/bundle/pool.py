@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from mpycross.cli.cmd_compile import Job, Result, compile_job
 
 
+MIN_PARALLEL = 16
+
+
 @dataclass(frozen=True)
 class Item:
     """One compile: a job (a file to read, the name to store) for a target."""
@@ -31,7 +34,8 @@ def _run_chunk(chunk: list[tuple[int, Item]]) -> list[tuple[int, Result]]:
 def compile_stream(items: list[Item], workers: int = 1) -> Iterator[tuple[int, Result]]:
     """Yield (index into items, Result) for every item, in completion order."""
     indexed = list(enumerate(items))
-    if workers <= 1 or len(items) <= 1:
+    # Starting a worker (and importing the compiler in it) costs more than a few compiles.
+    if workers <= 1 or len(items) < MIN_PARALLEL:
         for i, item in indexed:
             yield i, compile_job(item.job, item.target, item.opt)
         return
