@@ -221,9 +221,11 @@ def load_tables() -> dict:
     return data
 
 
-def make_callback(how: tuple, transformer):
+def make_callback(size: int, how: tuple, transformer):
     """Rebuild the reduction callback Lark would make (None: pass the child up)."""
     include, append_none, expand1, name = how
+    if expand1 and size == 1 and include is None and append_none == 0:
+        return None  # a `?rule` of one symbol: test -> or_test -> ... -> atom
     method = getattr(transformer, name, None)
     if method is None:
         # one of Lark's internal helper rules (for `*`, `+`): a plain list,

@@ -69,13 +69,29 @@ class _Tables:
         self.end = data["end"]
         self.states = data["states"]
         self.reductions = [
-            (size, origin, make_callback(how, transformer)) for size, origin, how in data["reductions"]
+            (size, origin, make_callback(size, how, transformer)) for size, origin, how in data["reductions"]
         ]
+        # (state below, rule, lookahead) -> state after all the unit reductions
+        # that follow; filled as met (deterministic, so sharing is safe)
+        self.unit_chains = {}
+
+    def _unit_chain(self, below: int, origin: str, kind: str) -> int:
+        states = self.states
+        goto = states[below][origin]
+        while True:
+            action = states[goto].get(kind)
+            if action is None or action >= 0:
+                return goto
+            _, origin, callback = self.reductions[-1 - action]
+            if callback is not None:
+                return goto
+            goto = states[below][origin]
 
     def run(self, lexer: Lexer):
         """Parse the lexer's tokens into a Module."""
         states = self.states
         reductions = self.reductions
+        unit_chains = self.unit_chains
         end = self.end
         state_stack = [self.start]
         value_stack = []
@@ -98,9 +114,15 @@ class _Tables:
                     break
                 size, origin, callback = reductions[-1 - action]
                 if callback is None:
-                    # unit reduction (test -> or_test -> ... -> atom): keep the value
+                    # unit reduction (atom -> ... -> or_test -> test): keep the
+                    # value; a whole chain of them is looked up at once
                     state_stack.pop()
-                    state_stack.append(states[state_stack[-1]][origin])
+                    below = state_stack[-1]
+                    key = (below, origin, kind)
+                    goto = unit_chains.get(key)
+                    if goto is None:
+                        goto = unit_chains[key] = self._unit_chain(below, origin, kind)
+                    state_stack.append(goto)
                     continue
                 if size:
                     children = value_stack[-size:]
