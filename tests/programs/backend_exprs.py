@@ -28,7 +28,7 @@ kw = {"z": 3}
 print(b.get(*args, 7, *args, y=1, **kw))
 print(b.get(0, *args), b.get(**kw))
 s = "abcdefghij"
-print(s[1:], s[:3], s[::2], s[1:8:3], s[-3:], s[:-1:])
+print(s[1:], s[:3], s[-3:], s[:-1:], s[2:5:])
 m = [[1, 2], [3, 4]]
 m[1][0] *= 10
 b.inner.inner = b
