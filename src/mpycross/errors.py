@@ -32,7 +32,14 @@ class CompileError(MpyCrossError):
         self.scope = scope
 
     def traceback_text(self) -> str:
-        """The text MicroPython's mpy-cross prints for this error."""
+        """The text MicroPython's mpy-cross prints for this error.
+
+        An exception raised without a traceback entry (line None: "RuntimeError:
+        bytecode overflow", "NotImplementedError: unicode name escapes") prints
+        only its last line, as mp_obj_print_exception does with no traceback.
+        """
+        if self.line is None:
+            return f"{self.kind}: {self.message}\n"
         return (
             "Traceback (most recent call last):\n"
             f'  File "{self.filename}", line {self.line}'

@@ -776,6 +776,13 @@ class Compiler:
         emit.with_cleanup(l_end)
         self.decrease_except_level()
 
+    def async_def_flags(self) -> int:
+        """Scope flags of an `async def`: a generator; CircuitPython marks it async too
+        (cp-9.2.9/py/compile.c compile_async_stmt, compile_decorated)."""
+        if self.target is not None and self.target.has("circuitpython_async_scope_flag"):
+            return S.SCOPE_FLAG_GENERATOR | S.SCOPE_FLAG_ASYNC
+        return S.SCOPE_FLAG_GENERATOR
+
     def compile_yield_from(self) -> None:
         self.emit.get_iter(False)
         self.emit.load_const_tok(None)
@@ -895,7 +902,7 @@ class Compiler:
 
     def stmt_AsyncFunctionDef(self, node) -> None:
         name = self.funcdef_helper(node)
-        self.node_scope[id(node)].scope_flags |= S.SCOPE_FLAG_GENERATOR
+        self.node_scope[id(node)].scope_flags |= self.async_def_flags()
         self.compile_store_id(name)
 
     def stmt_ClassDef(self, node) -> None:
@@ -943,7 +950,7 @@ class Compiler:
         else:
             name = self.funcdef_helper(node)
             if t is A.AsyncFunctionDef:
-                self.node_scope[id(node)].scope_flags |= S.SCOPE_FLAG_GENERATOR
+                self.node_scope[id(node)].scope_flags |= self.async_def_flags()
         for _ in range(len(node.decorator_list) - num_built_in):
             emit.call_function(1, 0, 0)
         self.compile_store_id(name)
@@ -1359,6 +1366,13 @@ class Compiler:
         if self.scope.kind not in (S.FUNCTION, S.LAMBDA):
             self.error("'await' outside function", node)
         self.compile_node(node.value)
+        if self.target is not None and self.target.has("circuitpython_await"):
+            # cp-9.2.9/py/compile.c compile_atom_expr_await: x.__await__() then yield from
+            self.emit.load_method("__await__", False)
+            self.emit.call_method(0, 0, 0)
+            self.emit.load_const_tok(None)
+            self.emit.yield_(E.YIELD_FROM)
+            return
         self.compile_yield_from()
 
     def expr_Yield(self, node) -> None:
@@ -1373,6 +1387,9 @@ class Compiler:
     def expr_YieldFrom(self, node) -> None:
         if self.scope.kind not in (S.FUNCTION, S.LAMBDA):
             self.error("'yield' outside function", node)
+        if self.scope.scope_flags & S.SCOPE_FLAG_ASYNC and self.target.has("no_yield_from_in_async"):
+            # cp-9.2.9/py/compile.c compile_yield_expr
+            self.error("'yield from' inside async function", node)
         self.compile_node(node.value)
         self.compile_yield_from()
 

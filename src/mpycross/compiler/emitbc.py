@@ -503,7 +503,7 @@ def _line_info(out: bytearray, bytes_to_skip: int, lines_to_skip: int) -> None:
 
 def _prelude_sig(n_state: int, n_exc_stack: int, scope: S.Scope) -> bytes:
     """py/bc.h MP_BC_PRELUDE_SIG_ENCODE: xSSSSEAA [xFSSKAED repeated]."""
-    F = scope.scope_flags & S.SCOPE_FLAG_ALL_SIG
+    F = scope.scope_flags & (S.SCOPE_FLAG_ALL_SIG | S.SCOPE_FLAG_ASYNC)
     A = scope.num_pos_args
     K = scope.num_kwonly_args
     D = scope.num_def_pos_args

@@ -43,6 +43,9 @@ SCOPE_FLAG_VARKEYWORDS = 0x02
 SCOPE_FLAG_VARARGS = 0x04
 SCOPE_FLAG_DEFKWARGS = 0x08
 SCOPE_FLAG_ALL_SIG = 0x0F
+# cp-9.2.9/py/runtime0.h: CircuitPython's async def flag, part of its signature flags (ALL_SIG 0x1f);
+# MicroPython never sets this bit on a bytecode scope
+SCOPE_FLAG_ASYNC = 0x10
 
 # py/scope.c: scope_simple_name_table
 SIMPLE_NAMES = {

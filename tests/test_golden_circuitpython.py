@@ -1,0 +1,124 @@
+"""CircuitPython targets against the outputs of CircuitPython's own `mpy-cross`.
+
+/work/shared/golden (see its README.md) holds, for CircuitPython 8.2.10, 9.2.9,
+10.0.3 and 10.2.1: the `.mpy` each compiler wrote for every program at -O0 and
+-O2, and the error each printed for every invalid program. Our compiler, given
+the matching target, must write the same bytes and print the same text. The
+files are read in place (set MPYCROSS_GOLDEN to use another copy).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from mpycross.targets import resolve_target
+
+GOLDEN = Path(os.environ.get("MPYCROSS_GOLDEN", "/work/shared/golden"))
+
+pytestmark = pytest.mark.skipif(not (GOLDEN / "MANIFEST.json").is_file(),
+                                reason=f"golden CircuitPython outputs not found at {GOLDEN}")
+
+# golden folder name -> our target name
+TARGETS = {
+    "circuitpython-8.2.10": "circuitpython-8.2",
+    "circuitpython-9.2.9": "circuitpython-9.2",
+    "circuitpython-10.0.3": "circuitpython-10.0",
+    "circuitpython-10.2.1": "circuitpython-10.2",
+}
+
+
+def _vkey(text: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in text.split("."))
+
+
+def _manifest() -> dict:
+    path = GOLDEN / "MANIFEST.json"
+    return json.loads(path.read_text()) if path.is_file() else {"programs": {}, "invalid_programs": []}
+
+
+def compiled_for(rule: str, target_name: str) -> bool:
+    """Whether the golden set compiles a program for this target (MANIFEST.json `compiled_for`)."""
+    base = _vkey(resolve_target(target_name).base_release)
+    if rule == "all":
+        return True
+    kind, _, version = rule.partition("-")
+    if kind == "since":
+        return base >= _vkey(version)
+    if kind == "before":
+        return base < _vkey(version)
+    raise ValueError(f"unknown compiled_for rule {rule!r}")
+
+
+def program_cases():
+    cases = []
+    for folder, target in TARGETS.items():
+        for program, info in sorted(_manifest()["programs"].items()):
+            if compiled_for(info["compiled_for"], target):
+                for opt in ("O0", "O2"):
+                    cases.append(pytest.param(folder, target, program, opt, id=f"{target}-{opt}-{program}"))
+    return cases
+
+
+def error_cases():
+    return [pytest.param(folder, target, program, id=f"{target}-{program}")
+            for folder, target in TARGETS.items() for program in _manifest()["invalid_programs"]]
+
+
+def run_mpy_cross(argv: list[str]) -> tuple[int, str, bytes]:
+    """Our `mpy-cross` in-process, run in the golden folder: (exit code, stderr, stdout bytes)."""
+    from mpycross.cli.mpy_cross import main
+
+    err = io.StringIO()
+    out = io.BytesIO()
+    stdout = io.TextIOWrapper(out, encoding="utf-8")
+    old = os.getcwd()
+    try:
+        os.chdir(GOLDEN)
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(stdout):
+            try:
+                main(argv)
+                status = 0
+            except SystemExit as stop:
+                status = stop.code
+        stdout.flush()
+    finally:
+        os.chdir(old)
+    return status, err.getvalue(), out.getvalue()
+
+
+@pytest.mark.parametrize("folder, target, program, opt", program_cases())
+def test_program_bytes_match_circuitpython(folder, target, program, opt):
+    from mpycross import compile_source
+
+    expected = (GOLDEN / "out" / folder / opt / program[len("programs/"):]).with_suffix(".mpy").read_bytes()
+    source = (GOLDEN / program).read_bytes()
+    ours = compile_source(source, program, target=target, opt=int(opt[1:]))
+    assert ours == expected
+
+
+@pytest.mark.parametrize("folder, target, program", error_cases())
+def test_invalid_program_error_matches_circuitpython(folder, target, program):
+    expected = json.loads((GOLDEN / "out" / folder / "errors.json").read_text())[program]
+    status, stderr, stdout = run_mpy_cross(["--target", target, "-s", program, "-o", "-", program])
+    assert status == expected["exit_code"]
+    assert stderr == expected["stderr"]
+    if status != 0:
+        assert stdout.decode("utf-8", "replace") == expected["stdout"]
+
+
+def test_every_golden_file_is_checked():
+    """Each .mpy under out/ is one of the compared cases (nothing silently left out)."""
+    compared = {(folder, opt, program) for folder, _, program, opt in (c.values for c in program_cases())}
+    on_disk = set()
+    for folder in TARGETS:
+        for opt in ("O0", "O2"):
+            for path in (GOLDEN / "out" / folder / opt).rglob("*.mpy"):
+                rel = path.relative_to(GOLDEN / "out" / folder / opt).with_suffix(".py")
+                on_disk.add((folder, opt, f"programs/{rel.as_posix()}"))
+    assert on_disk == compared
