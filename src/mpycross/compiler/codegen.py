@@ -71,9 +71,6 @@ class Compiler:
         self.scopes: list[S.Scope] = []
         self.node_scope: dict[int, S.Scope] = {}
         self._keep: list = []  # nodes whose id() keys node_scope
-        # whether the parser marks `elif` clauses (If.is_elif); if not, a lone If in an
-        # else block is taken to be an elif
-        self.elif_flags = True
 
     # ---- driver ----------------------------------------------------------
 
@@ -521,7 +518,7 @@ class Compiler:
         # the elif clauses of this statement, then its final else block
         clauses = [node]
         orelse = node.orelse
-        while len(orelse) == 1 and type(orelse[0]) is A.If and (orelse[0].is_elif or not self.elif_flags):
+        while len(orelse) == 1 and type(orelse[0]) is A.If and orelse[0].is_elif:
             clauses.append(orelse[0])
             orelse = orelse[0].orelse
         first = clauses[0]

@@ -49,9 +49,8 @@ def compile_to_raw_code(source, filename: str = "<stdin>", opt: int = 0, source_
         text = source
     name = source_name if source_name is not None else filename
     module = parse(text, filename)
-    module, saw_elif = fold_module(module, filename, optimize=opt, source_name=name, target=tgt)
+    module = fold_module(module, filename, optimize=opt, source_name=name, target=tgt)
     compiler = Compiler(filename, name, optimize=opt, small_int_bits=small_int_bits, target=tgt)
-    compiler.elif_flags = saw_elif
     module_scope = compiler.compile(module)
     qstrs = list(compiler.common.qstrs)
     return module_scope.raw_code, qstrs, list(compiler.common.objs)

@@ -156,7 +156,6 @@ class Folder:
         # py/parse.c mp_parse_node_get_number_maybe: floats fold only with MICROPY_COMP_CONST_FLOAT
         self.float_folding = target is None or target.has("const_float_folding")
         self.consts: dict = {}
-        self.saw_elif = False
         self.interned = set(_builtin_qstrs())
         self.interned.add(filename)
         self.interned.add(source_name)
@@ -327,11 +326,6 @@ class Folder:
         self.note_name(name)
         return A.Assign(targets=(target,), value=value_node, line=node.line)
 
-    def visit_If(self, node):
-        if node.is_elif:
-            self.saw_elif = True
-        return self.generic(node)
-
     # ---- expressions ----
     def is_number(self, node) -> bool:
         """A constant that folds: an int, or a float too with float folding."""
@@ -459,8 +453,8 @@ def _replace(node, changes: dict):
 
 def fold_module(module: A.Module, filename: str, optimize: int = 0, source_name: str | None = None,
                 target=None):
-    """Return the module as MicroPython's parser would hand it to the compiler, and
-    whether the parser marked `elif` clauses. `target` (a mpycross.targets.Target,
+    """Return the module as MicroPython's parser would hand it to the compiler.
+    `target` (a mpycross.targets.Target,
     None for the newest) decides the target-dependent folding rules."""
     folder = Folder(filename, optimize, source_name or filename, target)
-    return folder.visit(module), folder.saw_elif
+    return folder.visit(module)
