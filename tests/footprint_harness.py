@@ -86,7 +86,7 @@ def _qstr_state(line: str) -> tuple[int, int, int]:
     """(n_qstr, text bytes, pool bytes) from a micropython.qstr_info() line."""
     fields = dict(part.split("=") for part in line.split(": ", 1)[1].split(", "))
     n_str = int(fields["n_str_data_bytes"])
-    return int(fields["n_qstr"]), n_str, int(fields["n_total_bytes"]) - n_str
+    return int(fields["n_qstr"]), n_str, int(fields["n_total_bytes"]) - n_str, int(fields["n_pool"])
 
 
 def stub_names(module: CorpusModule, deps: list[str]) -> list[tuple[str, str]]:
@@ -114,6 +114,17 @@ def stub_names(module: CorpusModule, deps: list[str]) -> list[tuple[str, str]]:
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases:
             pairs.add((aliases[node.value.id], node.attr))
     return sorted(pairs)
+
+
+def pool_state(n_pool: int, n_qstr: int) -> list[int]:
+    """[alloc, len] of the VM's last qstr pool.
+
+    py/qstr.c qstr_add: the first dynamic pool has 20 entries (twice
+    MICROPY_ALLOC_QSTR_ENTRIES_INIT) and each next one twice the last.
+    """
+    alloc = 20 << (n_pool - 1) if n_pool else 10
+    earlier = 20 * ((1 << (n_pool - 1)) - 1) if n_pool else 0
+    return [alloc, n_qstr - earlier]
 
 
 def measure(root: Path, module: CorpusModule, deps: list[str]) -> dict:
@@ -166,7 +177,8 @@ print("OK", b - a, sys.modules[name].__file__)
     before, after = _qstr_state(infos[-2]), _qstr_state(infos[-1])
     return {"ok": True, "growth": int(growth), "file": path,
             "new_qstrs": after[0] - before[0], "qstr_text": after[1] - before[1],
-            "qstr_pool_bytes": after[2] - before[2], "interned": interned}
+            "qstr_pool_bytes": after[2] - before[2], "interned": interned,
+            "qstr_pool_state": pool_state(before[3], before[0])}
 
 
 def measure_corpus(root: Path, cache: Path | None = None) -> dict[str, dict]:

@@ -26,6 +26,7 @@ Usage: python tools/gather_qstrs.py --vm /work/venv/bin/micropython \
 from __future__ import annotations
 
 import argparse
+import ast
 import os
 import re
 import subprocess
@@ -174,7 +175,7 @@ def main() -> None:
     ap.add_argument("--name", required=True, help="list name, e.g. unix-1.29")
     ap.add_argument("--words", type=Path, nargs="*", default=[], help="files of extra candidate names")
     ap.add_argument("--corpus", action="store_true",
-                    help="add every identifier of the test corpus (tests/corpus/fetch.py) as a candidate")
+                    help="add every identifier and string literal of the test corpus (tests/corpus/fetch.py)")
     ap.add_argument("--out", type=Path, default=ROOT / "formats" / "qstr")
     args = ap.parse_args()
 
@@ -190,7 +191,16 @@ def main() -> None:
         sys.path.insert(0, str(ROOT))
         from tests.corpus.fetch import corpus_files
         for path in corpus_files():
-            extra.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", path.read_text(errors="replace")))
+            text = path.read_text(errors="replace")
+            extra.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text))
+            # short string literals are qstrs too (py/parse.c interns strings up to 10 chars)
+            try:
+                tree = ast.parse(text)
+            except (SyntaxError, ValueError):
+                continue
+            extra.update(n.value for n in ast.walk(tree)
+                         if isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value.isprintable()
+                         and len(n.value.encode()) < 250)
     # a name with a newline cannot go through the line-based probe; qstrs never hold NUL
     candidates = sorted(n for n in (every | from_py | extra) - static if n and "\n" not in n)
     known = probe(args.vm, candidates)

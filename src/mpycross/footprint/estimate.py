@@ -136,12 +136,15 @@ def _stack_effect(ins) -> int:
 
 
 class _Estimator:
-    def __init__(self, mpy: MpyFile, board: Board, name: str, interned: set[str] | None):
+    def __init__(self, mpy: MpyFile, board: Board, name: str, interned: set[str] | None,
+                 pool: list | None = None):
         self.mpy = mpy
         self.board = board
         self.name = name
         # qstrs already interned before this import (other modules of the same program)
         self.interned = interned if interned is not None else set()
+        # [alloc, len] of the VM's last qstr pool when known (else pools are averaged)
+        self.pool = pool
         self.fp = Footprint(name=name, file_size=mpy.size or 0, flash=board.flash(mpy.size or 0))
 
     # -- names ------------------------------------------------------------------
@@ -462,7 +465,12 @@ class _Estimator:
         if body.calls:
             fp.unmodeled.append(f"{body.calls} call(s) at module level (objects they create)")
         n_new = len(fp.new_qstrs)
-        fp.add("qstrs", heap.qstr_chars(board, self.qstr_chars) + n_new * heap.qstr_pool_slot(board))
+        if self.pool is not None:
+            pool_cost, state = heap.qstr_pool_growth(board, tuple(self.pool), n_new)
+            self.pool[:] = state
+        else:
+            pool_cost = n_new * heap.qstr_pool_slot(board)
+        fp.add("qstrs", heap.qstr_chars(board, self.qstr_chars) + pool_cost)
         fp.peak_extra = self.peak_extra
         for part, value in fp.ram_parts.items():
             fp.ram_parts[part] = round(value)
@@ -470,18 +478,21 @@ class _Estimator:
 
 
 def estimate_mpy(mpy: MpyFile, board: Board, name: str, import_path: str | None = None,
-                 is_package: bool = False, interned: set[str] | None = None) -> Footprint:
+                 is_package: bool = False, interned: set[str] | None = None,
+                 qstr_pool: list | None = None) -> Footprint:
     """The footprint of one loaded `.mpy` module on `board`.
 
     `name` is the dotted import name; `import_path` the path the firmware will
     record as `__file__`; `interned` the qstrs earlier imports already made
-    (updated in place), for whole-program sums.
+    (updated in place), for whole-program sums. `qstr_pool`, the [alloc, len]
+    of a VM's last qstr pool (updated in place), makes the pool growth exact
+    for that VM instead of the average over pool doublings.
     """
     if mpy.header.version != 6:
         raise FormatError(f"footprint models .mpy version 6 (MicroPython 1.19+, CircuitPython 8+); "
                           f"this file is version {mpy.header.version_name}", filename=mpy.filename)
     try:
-        return _Estimator(mpy, board, name, interned).run(import_path, is_package)
+        return _Estimator(mpy, board, name, interned, qstr_pool).run(import_path, is_package)
     except (DecodeError, IndexError) as exc:
         raise FormatError(f"bytecode could not be followed: {exc}", filename=mpy.filename) from None
 

@@ -151,6 +151,28 @@ def qstr_chars(board: Board, total_bytes: int) -> int:
     return total_bytes
 
 
+def qstr_pool_bytes(board: Board, alloc: int) -> int:
+    # py/qstr.h qstr_pool_t: prev, total_prev_len/is_sorted, alloc, len, hashes,
+    # lengths (6 words), then per entry a pointer, a hash and a length
+    entry = board.word_bytes + board.qstr_hash_bytes + QSTR_BYTES_IN_LEN
+    return board.alloc(6 * board.word_bytes + entry * alloc)
+
+
+def qstr_pool_growth(board: Board, state: tuple[int, int], n_new: int) -> tuple[int, tuple[int, int]]:
+    """Exact pool bytes for n_new qstrs given the last pool's (alloc, len); and the new state.
+
+    py/qstr.c qstr_add: a full pool is followed by one twice its size.
+    """
+    alloc, used = state
+    cost = 0
+    for _ in range(n_new):
+        if used >= alloc:
+            alloc, used = alloc * 2, 0
+            cost += qstr_pool_bytes(board, alloc)
+        used += 1
+    return cost, (alloc, used)
+
+
 def qstr_pool_slot(board: Board) -> float:
     # py/qstr.c qstr_add: each pool entry is a pointer, a hash and a length; pools
     # double when full, so a slot costs between 1 and 2 entries: 1.5 on average

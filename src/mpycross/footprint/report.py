@@ -45,36 +45,41 @@ def to_json(board: Board, modules: list[Footprint], totals: dict, budget: dict) 
 
 def print_table(console, board: Board, modules: list[Footprint], totals: dict, budget: dict,
                 verbose: bool) -> None:
-    """A table sorted by RAM, largest first (rich)."""
+    """A table sorted by RAM, largest first (rich); sizes in bytes."""
     from rich.table import Table
 
-    table = Table(title=f"footprint on {board.name} ({board.word_bytes * 8}-bit, "
-                        f"GC block {board.gc_block} B, heap {human(board.heap)})")
-    table.add_column("module")
-    table.add_column("flash", justify="right")
-    table.add_column("RAM", justify="right")
-    table.add_column("peak", justify="right")
-    table.add_column("bytecode", justify="right")
-    table.add_column("objects", justify="right")
-    table.add_column("qstrs new/all", justify="right")
-    table.add_column(".py load", justify="right")
+    table = Table(title=f"footprint on {board.name} ({board.word_bytes * 8}-bit, GC block "
+                        f"{board.gc_block} B, heap {human(board.heap)}); bytes", title_justify="left")
+    rows: list[tuple[list[str], str | None]] = []
     for fp in sorted(modules, key=lambda m: (-m.ram, m.name)):
         parts = fp.ram_parts
         objects = parts["functions"] + parts["classes"] + parts["constants"] + parts["data"] + parts["module"]
-        table.add_row(fp.name + (" (.py)" if fp.kind == "py" else ""), human(fp.flash), human(fp.ram),
-                      human(fp.peak), human(parts["bytecode"] + parts["raw_code"]), human(objects),
+        rows.append(([fp.name + (" (.py)" if fp.kind == "py" else ""), str(fp.flash), str(fp.ram),
+                      str(fp.peak), str(parts["bytecode"] + parts["raw_code"]), str(objects),
                       f"{len(fp.new_qstrs)}/{fp.qstrs_total}",
-                      human(fp.source_load_peak) if fp.source_load_peak else "-")
+                      str(fp.source_load_peak) if fp.source_load_peak else "-"], None))
         if verbose:
             for f in sorted(fp.functions, key=lambda f: (-f.total, f.name)):
-                table.add_row(f"  {f.name}()", "", human(f.total), "", human(f.bytecode + f.raw_code),
-                              human(f.object), "", "", style="dim")
+                rows.append(([f"  {f.name}()", "", str(f.total), "", str(f.bytecode + f.raw_code),
+                              str(f.object), "", ""], "dim"))
     if len(modules) > 1:
-        table.add_row("total", human(totals["flash"]), human(totals["ram"]), human(totals["peak"]),
-                      "", "", str(totals["new_qstrs"]), "", style="bold")
+        rows.append((["total", str(totals["flash"]), str(totals["ram"]), str(totals["peak"]),
+                      "", "", str(totals["new_qstrs"]), ""], "bold"))
+    heads = ("module", "flash", "RAM", "peak", "code", "objects", "qstrs", ".py load")
+    for i, head in enumerate(heads):
+        if i == 0:
+            # names fold onto more lines; numbers are never cut
+            table.add_column(head, overflow="fold", min_width=12)
+        else:
+            width = max([len(head)] + [len(cells[i]) for cells, _ in rows])
+            table.add_column(head, justify="right", no_wrap=True, min_width=width)
+    for cells, style in rows:
+        table.add_row(*cells, style=style)
     console.print(table)
     used = totals["peak"] / board.heap * 100 if board.heap else 0
-    console.print(f"program peak {human(totals['peak'])} of the {human(board.heap)} heap ({used:.0f}%)")
+    console.print(f"program peak {human(totals['peak'])} of the {human(board.heap)} heap ({used:.0f}%); "
+                  "RAM = kept after import, peak = while importing, code = bytecode + raw code, "
+                  "qstrs = new/used")
     if verbose:
         for fp in modules:
             for note in fp.unmodeled:
