@@ -59,12 +59,35 @@ def _builtin_qstrs() -> frozenset:
     return frozenset(names)
 
 
-# Longer compiled-in qstrs of mpy-cross that are not in the static table
-# (py/compile.c, py/scope.c, py/objtype.c ... use them by name).
+# Compiled-in qstrs of mpy-cross 1.29 longer than 10 bytes that are not in the
+# static table: the parser interns a string literal equal to one of them
+# (py/parse.c qstr_find_strn). Found by compiling each candidate name from
+# py/*.c with the official binary and keeping those it loads as qstrs.
 _COMPILER_QSTRS = (
-    "__qualname__", "__repl_print__", "StopAsyncIteration", "__aenter__", "__aexit__",
-    "__anext__", "__aiter__", "__build_class__", "__getattribute__", "__class_getitem__",
-    "micropython", "asm_thumb", "asm_xtensa", "asm_rv32", "__set_name__", "__init_subclass__",
+    "Interpolation",
+    "StopAsyncIteration",
+    "UnicodeError",
+    "ViperTypeError",
+    "__build_class__",
+    "__complex__",
+    "__contains__",
+    "__repl_print__",
+    "__reversed__",
+    "__template__",
+    "__traceback__",
+    "bound_method",
+    "difference_update",
+    "format_spec",
+    "heap_unlock",
+    "interpolations",
+    "intersection",
+    "intersection_update",
+    "symmetric_difference",
+    "symmetric_difference_update",
+    "templatelib",
+    "unpack_from",
+    "vcvt_f32_s32",
+    "vcvt_s32_f32",
 )
 
 # py/parse.c mp_constants_table for mpy-cross: only `math` (MICROPY_PY_MATH_CONSTANTS)
@@ -212,7 +235,7 @@ class Folder:
     def visit_Constant(self, node, chain=False):
         v = node.value
         if type(v) is str and not isinstance(node, ObjConstant):
-            if len(v.encode("utf-8", "surrogatepass")) <= INTERN_STRING_LEN:
+            if len(v.encode("utf-8", "surrogateescape")) <= INTERN_STRING_LEN:
                 self.interned.add(v)
             elif v not in self.interned:
                 return ObjConstant(v, line=node.line)
