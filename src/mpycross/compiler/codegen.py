@@ -312,7 +312,10 @@ class Compiler:
             return
         if node.line:
             self.emit.set_source_line(node.line)
-        getattr(self, "stmt_" + t.__name__)(node)
+        method = _STMT.get(t)
+        if method is None:
+            method = _STMT[t] = getattr(Compiler, "stmt_" + t.__name__)
+        method(self, node)
 
     def stmt_Pass(self, node) -> None:
         pass
@@ -1163,9 +1166,14 @@ class Compiler:
     # ---- expressions -------------------------------------------------------
 
     def compile_node(self, node) -> None:
-        if self.is_struct(node) and node.line:
+        t = type(node)
+        if node.line and t is not A.Name and (t is not A.Constant or self.is_struct(node)) \
+                and t is not FoldedConstant:
             self.emit.set_source_line(node.line)
-        getattr(self, "expr_" + type(node).__name__)(node)
+        method = _EXPR.get(t)
+        if method is None:
+            method = _EXPR[t] = getattr(Compiler, "expr_" + t.__name__)
+        method(self, node)
 
     def expr_Name(self, node) -> None:
         self.compile_load_id(node.id)
@@ -1514,6 +1522,10 @@ class Compiler:
             emit.call_method(n_positional, n_keyword, star_flags)
         else:
             emit.call_function(n_positional, n_keyword, star_flags)
+
+
+_EXPR: dict = {}  # node type -> Compiler.expr_* (filled on first use)
+_STMT: dict = {}
 
 
 def _stmt_line(stmt) -> int:

@@ -303,11 +303,15 @@ class Folder:
             if kw.arg is not None and kw.arg in self.consts:
                 raise CompileError("LHS of keyword arg must be an id", self.filename, kw.line or node.line,
                                    scope="<module>")
+        if func is node.func and args is node.args and keywords is node.keywords:
+            return node
         return _replace(node, {"func": func, "args": args, "keywords": keywords})
 
     def visit_Subscript(self, node, chain=False):
         value = self.visit(node.value, True)
         sl = self.visit(node.slice)
+        if value is node.value and sl is node.slice:
+            return node
         return _replace(node, {"value": value, "slice": sl})
 
     def _const_call(self, target, value):
@@ -376,7 +380,9 @@ class Folder:
                 return FoldedConstant(value, line=_first_line(first))
         result = first
         for n, r in zip(spine, rights):
-            result = _replace(n, {"left": result, "right": r})
+            if result is not n.left or r is not n.right:
+                n = _replace(n, {"left": result, "right": r})
+            result = n
         return result
 
     def visit_UnaryOp(self, node, chain=False):
@@ -425,6 +431,8 @@ class Folder:
         body = self.visit(node.body)
         test = self.visit(node.test)
         orelse = self.visit(node.orelse)
+        if test is node.test and body is node.body and orelse is node.orelse:
+            return node
         return _replace(node, {"test": test, "body": body, "orelse": orelse})
 
     def visit_Dict(self, node, chain=False):
