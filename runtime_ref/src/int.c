@@ -148,7 +148,7 @@ static void divmod_mag(big a, big b, big *q, big *r) {
         }
         if (cmp_mag(*r, b) >= 0) {
             big t = sub_mag(*r, b);
-            memcpy(r->d, t.d, (size_t)t.n * sizeof(uint32_t));
+            mem_copy(r->d, t.d, (size_t)t.n * sizeof(uint32_t));
             r->n = t.n;
             while (r->n > 0 && r->d[r->n - 1] == 0) {
                 r->n--;
@@ -451,7 +451,7 @@ V int_text(V v, int base) {
     size_t cap = (size_t)x.n * 33 + 4, p = cap;
     char *out = plat_alloc(cap + 1);
     uint32_t *d = plat_alloc((size_t)x.n * sizeof(uint32_t));
-    memcpy(d, x.d, (size_t)x.n * sizeof(uint32_t));
+    mem_copy(d, x.d, (size_t)x.n * sizeof(uint32_t));
     int n = x.n;
     while (n > 0) {
         uint64_t rem = 0;

@@ -83,7 +83,7 @@ static size_t add_qstr(loader *ld, const char *s, size_t len) {
         size_t cap = m->cap_qstr ? m->cap_qstr * 2 : 64;
         mpy_str *q = plat_alloc(cap * sizeof *q);
         if (m->n_qstr) {
-            memcpy(q, m->qstrs, m->n_qstr * sizeof *q);
+            mem_copy(q, m->qstrs, m->n_qstr * sizeof *q);
         }
         m->qstrs = q;
         m->cap_qstr = cap;
@@ -156,7 +156,7 @@ static void add_obj(loader *ld, const mpy_obj *o) {
         size_t cap = m->cap_obj ? m->cap_obj * 2 : 32;
         mpy_obj *q = plat_alloc(cap * sizeof *q);
         if (m->n_obj) {
-            memcpy(q, m->objs, m->n_obj * sizeof *q);
+            mem_copy(q, m->objs, m->n_obj * sizeof *q);
         }
         m->objs = q;
         m->cap_obj = cap;
@@ -417,7 +417,7 @@ static void copy_bytes(loader *ld, uint8_t *out, size_t *w, size_t cap, size_t n
     if (n > cap - *w) {
         fail(ld, EXIT_INVALID, "bytecode overruns its declared length");
     }
-    memcpy(out + *w, read_bytes(ld, n), n);
+    mem_copy(out + *w, read_bytes(ld, n), n);
     *w += n;
 }
 

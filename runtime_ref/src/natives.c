@@ -113,7 +113,7 @@ static V new_float(int n, V *a, V kw) {
     if (x->kind == K_STR) {
         char buf[128];
         size_t l = x->u.str.len < 120 ? x->u.str.len : 120;
-        memcpy(buf, x->u.str.s, l);
+        mem_copy(buf, x->u.str.s, l);
         buf[l] = 0;
         char *end;
         double d = strtod(buf, &end);
@@ -827,7 +827,7 @@ static V m_ba_append(int n, V *a, V kw) {
     (void)kw; ARGN(2);
     V b = a[0];
     char *s = plat_alloc(b->u.str.len + 2);
-    memcpy(s, b->u.str.s, b->u.str.len);
+    mem_copy(s, b->u.str.s, b->u.str.len);
     s[b->u.str.len++] = (char)to_int64(a[1]);
     b->u.str.s = s;
     return None;
@@ -976,7 +976,7 @@ static V pad(V s, int width, char align, char fill) {
     char *b = plat_alloc(total + 1);
     size_t left = align == '>' ? padn : align == '^' ? padn / 2 : 0;
     memset(b, fill, total);
-    memcpy(b + left, s->u.str.s, len);
+    mem_copy(b + left, s->u.str.s, len);
     return mk_str(b, total);
 }
 

@@ -50,7 +50,7 @@ V mk_str(const char *s, size_t n) {
     V v = obj_new(K_STR);
     v->cls = T_str;
     v->u.str.s = plat_alloc(n + 1);
-    memcpy(v->u.str.s, s, n);
+    mem_copy(v->u.str.s, s, n);
     v->u.str.len = n;
     return v;
 }
@@ -71,7 +71,7 @@ V mk_tuple(size_t n, V *items) {
     v->cls = T_tuple;
     v->u.seq.items = plat_alloc((n ? n : 1) * sizeof(V));
     if (items) {
-        memcpy(v->u.seq.items, items, n * sizeof(V));
+        mem_copy(v->u.seq.items, items, n * sizeof(V));
     }
     v->u.seq.n = v->u.seq.cap = n;
     return v;
@@ -88,7 +88,7 @@ V list_append(V l, V x) {
     if (l->u.seq.n == l->u.seq.cap) {
         size_t cap = l->u.seq.cap ? l->u.seq.cap * 2 : 4;
         V *items = plat_alloc(cap * sizeof(V));
-        memcpy(items, l->u.seq.items, l->u.seq.n * sizeof(V));
+        mem_copy(items, l->u.seq.items, l->u.seq.n * sizeof(V));
         l->u.seq.items = items;
         l->u.seq.cap = cap;
     }
@@ -196,7 +196,7 @@ void table_set(table *t, V key, V value) {
             size_t cap = t->cap ? t->cap * 2 : 8;
             entry *e = plat_alloc(cap * sizeof(entry));
             if (t->n) {
-                memcpy(e, t->e, t->n * sizeof(entry));
+                mem_copy(e, t->e, t->n * sizeof(entry));
             }
             t->e = e;
             t->cap = cap;
@@ -439,7 +439,7 @@ uint32_t hash_of(V v) {
                 return int_hash(mk_int((int64_t)f));
             }
             uint64_t bits;
-            memcpy(&bits, &f, sizeof bits);
+            mem_copy(&bits, &f, sizeof bits);
             return (uint32_t)(bits ^ (bits >> 32));
         }
         case K_STR: case K_BYTES: {
@@ -584,7 +584,7 @@ static V repeat_seq(V s, int64_t n) {
         size_t len = s->u.str.len * (size_t)n;
         char *buf = plat_alloc(len + 1);
         for (int64_t i = 0; i < n; i++) {
-            memcpy(buf + (size_t)i * s->u.str.len, s->u.str.s, s->u.str.len);
+            mem_copy(buf + (size_t)i * s->u.str.len, s->u.str.s, s->u.str.len);
         }
         return s->kind == K_STR ? mk_str(buf, len) : mk_bytes(buf, len);
     }
@@ -604,8 +604,8 @@ static V repeat_seq(V s, int64_t n) {
 V str_concat(V a, V b) {
     size_t n = a->u.str.len + b->u.str.len;
     char *buf = plat_alloc(n + 1);
-    memcpy(buf, a->u.str.s, a->u.str.len);
-    memcpy(buf + a->u.str.len, b->u.str.s, b->u.str.len);
+    mem_copy(buf, a->u.str.s, a->u.str.len);
+    mem_copy(buf + a->u.str.len, b->u.str.s, b->u.str.len);
     V r = mk_str(buf, n);
     r->kind = a->kind;
     r->cls = a->cls;
@@ -847,12 +847,12 @@ static void sb_add(sbuf *b, const char *s, size_t n) {
         size_t cap = (b->cap + n) * 2 + 16;
         char *p = plat_alloc(cap);
         if (b->n) {
-            memcpy(p, b->s, b->n);
+            mem_copy(p, b->s, b->n);
         }
         b->s = p;
         b->cap = cap;
     }
-    memcpy(b->s + b->n, s, n);
+    mem_copy(b->s + b->n, s, n);
     b->n += n;
 }
 

@@ -5,6 +5,14 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+
+/* memcpy that accepts (NULL, 0): empty argument lists are common here */
+static inline void mem_copy(void *dst, const void *src, size_t n) {
+    if (n) {
+        memcpy(dst, src, n);
+    }
+}
 
 /* Read a whole file into a fresh buffer. Returns 0 on success. */
 int plat_read_file(const char *path, uint8_t **data, size_t *len);

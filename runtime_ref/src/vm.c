@@ -121,7 +121,7 @@ static V load_const(const mpy_module *m, mpy_obj *o) {
         case MPY_OBJ_FLOAT: {
             char buf[420];
             size_t n = o->len < 400 ? o->len : 400;
-            memcpy(buf, o->data, n);
+            mem_copy(buf, o->data, n);
             buf[n] = 0;
             v = mk_float(strtod(buf, NULL));
             break;
@@ -251,8 +251,8 @@ static V call_func(V fun, int n, V *args, V kw) {
         /* py/objclosure.c: the closed-over cells come first, as positional arguments */
         size_t nc = fun->u.func.n_cells;
         V *a = plat_alloc((nc + (size_t)n + 1) * sizeof(V));
-        memcpy(a, fun->u.func.cells, nc * sizeof(V));
-        memcpy(a + nc, args, (size_t)n * sizeof(V));
+        mem_copy(a, fun->u.func.cells, nc * sizeof(V));
+        mem_copy(a + nc, args, (size_t)n * sizeof(V));
         args = a;
         n += (int)nc;
     }
@@ -280,14 +280,14 @@ V call(V fn, int n, V *args, V kw) {
             if (fn->u.native.self) {
                 V *a = plat_alloc(((size_t)n + 1) * sizeof(V));
                 a[0] = fn->u.native.self;
-                memcpy(a + 1, args, (size_t)n * sizeof(V));
+                mem_copy(a + 1, args, (size_t)n * sizeof(V));
                 return fn->u.native.fn(n + 1, a, kw);
             }
             return fn->u.native.fn(n, args, kw);
         case K_BOUND: {
             V *a = plat_alloc(((size_t)n + 1) * sizeof(V));
             a[0] = fn->u.bound.self;
-            memcpy(a + 1, args, (size_t)n * sizeof(V));
+            mem_copy(a + 1, args, (size_t)n * sizeof(V));
             return call(fn->u.bound.fn, n + 1, a, kw);
         }
         case K_CLASS: {
@@ -295,7 +295,7 @@ V call(V fn, int n, V *args, V kw) {
             if (ctor && !(n >= 0 && fn->u.cls.builtin_kind == -2)) {
                 V *a = plat_alloc(((size_t)n + 1) * sizeof(V));
                 a[0] = fn;
-                memcpy(a + 1, args, (size_t)n * sizeof(V));
+                mem_copy(a + 1, args, (size_t)n * sizeof(V));
                 return ctor->u.native.fn(n + 1, a, kw);
             }
             V inst = obj_new(K_INST);
@@ -318,7 +318,7 @@ V call(V fn, int n, V *args, V kw) {
             if (init && init->kind != K_NATIVE) {
                 V *a = plat_alloc(((size_t)n + 1) * sizeof(V));
                 a[0] = inst;
-                memcpy(a + 1, args, (size_t)n * sizeof(V));
+                mem_copy(a + 1, args, (size_t)n * sizeof(V));
                 call(init, n + 1, a, kw);
             } else if (inst->u.inst.native_value && n > 0) {
                 V nn = NULL;
@@ -327,7 +327,7 @@ V call(V fn, int n, V *args, V kw) {
                 }
                 V *a = plat_alloc(((size_t)n + 1) * sizeof(V));
                 a[0] = type_of(inst->u.inst.native_value);
-                memcpy(a + 1, args, (size_t)n * sizeof(V));
+                mem_copy(a + 1, args, (size_t)n * sizeof(V));
                 inst->u.inst.native_value = nn->u.native.fn(n + 1, a, kw);
             }
             return inst;
@@ -339,7 +339,7 @@ V call(V fn, int n, V *args, V kw) {
             if (f) {
                 V *a = plat_alloc(((size_t)n + 1) * sizeof(V));
                 a[0] = fn;
-                memcpy(a + 1, args, (size_t)n * sizeof(V));
+                mem_copy(a + 1, args, (size_t)n * sizeof(V));
                 return call(f, n + 1, a, kw);
             }
             break;
@@ -494,11 +494,18 @@ static V import_name(V name, V fromlist, V level) {
         unsupported(msg);
     }
     char *modname = plat_alloc(name->u.str.len + 1);
-    memcpy(modname, name->u.str.s, name->u.str.len);
+    mem_copy(modname, name->u.str.s, name->u.str.len);
     return vm_run_module(path, modname);
 }
 
 /* ---- the interpreter ---- */
+
+static V need_cell(V v) {
+    if (!v || v->kind != K_CELL) {
+        raise_msg(E_TypeError, "closure variable is not a cell");
+    }
+    return v;
+}
 
 #define PUSH(v) (*++sp = (v))
 #define POP() (*sp--)
@@ -654,7 +661,14 @@ V run_frame(Frame *f, V throw_exc, int *status) {
         f->ip = ip;
         f->sp = sp;
         bc_insn in;
-        bc_decode(6, data, (size_t)(ip - data), c->len, &in);
+        /* The verifier proved these; a check here costs little and keeps a
+         * wrong proof from becoming memory corruption. */
+        if (ip < f->code_start || ip >= data + c->len || bc_decode(6, data, (size_t)(ip - data), c->len, &in)) {
+            unsupported("internal: control reached a non-instruction (verifier gap)");
+        }
+        if (sp < f->state - 1 || sp >= f->state + c->n_state || f->exc_n < 0 || (size_t)f->exc_n > c->n_exc_stack) {
+            unsupported("internal: stack outside n_state (verifier gap)");
+        }
         const uint8_t *volatile next = ip + in.size;
         int op = in.op;
         long arg = in.arg;
@@ -675,7 +689,7 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                 PUSH(fastn[-arg]);
                 break;
             case MP_BC_LOAD_DEREF: {
-                V cell = fastn[-arg];
+                V cell = need_cell(fastn[-arg]);
                 if (!cell->u.cell.value) {
                     raise_msg(E_NameError, "free variable referenced before assignment");
                 }
@@ -733,7 +747,7 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                 break;
             }
             case MP_BC_STORE_FAST_N: fastn[-arg] = POP(); break;
-            case MP_BC_STORE_DEREF: fastn[-arg]->u.cell.value = POP(); break;
+            case MP_BC_STORE_DEREF: need_cell(fastn[-arg])->u.cell.value = POP(); break;
             case MP_BC_STORE_NAME:
                 table_set(class_locals ? &class_locals->u.map : &f->globals->u.map, qstr_v(c, (size_t)arg), POP());
                 break;
@@ -762,7 +776,7 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                 }
                 fastn[-arg] = NULL;
                 break;
-            case MP_BC_DELETE_DEREF: fastn[-arg]->u.cell.value = NULL; break;
+            case MP_BC_DELETE_DEREF: need_cell(fastn[-arg])->u.cell.value = NULL; break;
             case MP_BC_DELETE_NAME:
             case MP_BC_DELETE_GLOBAL: {
                 V name = qstr_v(c, (size_t)arg);
@@ -808,6 +822,9 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                     TOP() = None;
                 } else if (t->kind == K_INT) {
                     /* unwinding (return, break): stack exit, NULL, data, cause */
+                    if (sp - 3 < f->state) {
+                        unsupported("internal: with cleanup below the stack (verifier gap)");
+                    }
                     V exit_m = sp[-3];
                     V a[3] = {None, None, None};
                     call(exit_m, 3, a, NULL);
@@ -853,6 +870,9 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                     f->exc_n--;
                 }
                 V d = POP();
+                if (d->kind != K_NULL || d == NullV || d->u.i < (int64_t)c->code_start || d->u.i >= (int64_t)c->len) {
+                    unsupported("internal: unwind state damaged (verifier gap)");
+                }
                 ip = data + d->u.i;
                 if (unum != 0) {
                     sp -= MP_BC_ITER_BUF_NSLOTS_v6;
@@ -915,6 +935,9 @@ V run_frame(Frame *f, V throw_exc, int *status) {
             case MP_BC_BUILD_MAP: PUSH(mk_dict()); break;
             case MP_BC_STORE_MAP: {
                 V k = POP(), v = POP();
+                if (TOP()->kind != K_DICT) {
+                    raise_msg(E_TypeError, "STORE_MAP into a non-dict");
+                }
                 table_set(&TOP()->u.map, k, v);
                 break;
             }
@@ -940,11 +963,16 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                 long kind = arg & 3, idx = arg >> 2;
                 if (kind == 1) {
                     V k = POP(), v = POP();
+                    if (sp[-idx + 2]->kind != K_DICT) {
+                        raise_msg(E_TypeError, "STORE_COMP into a non-dict");
+                    }
                     table_set(&sp[-idx + 2]->u.map, k, v);
-                    (void)v;
                 } else {
                     V v = POP();
                     V coll = sp[-idx + 1];
+                    if (coll->kind != (kind == 0 ? K_LIST : K_SET)) {
+                        raise_msg(E_TypeError, "STORE_COMP into the wrong collection");
+                    }
                     if (kind == 0) {
                         list_append(coll, v);
                     } else {
@@ -1005,7 +1033,7 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                 size_t nc = (size_t)in.extra;
                 V *cells = plat_alloc((nc + 1) * sizeof(V));
                 sp -= nc;
-                memcpy(cells, sp + 1, nc * sizeof(V));
+                mem_copy(cells, sp + 1, nc * sizeof(V));
                 V def = NULL, kwd = NULL;
                 if (op == MP_BC_MAKE_CLOSURE_DEFARGS) {
                     kwd = POP();
@@ -1203,6 +1231,9 @@ V run_frame(Frame *f, V throw_exc, int *status) {
             }
             case MP_BC_IMPORT_STAR: {
                 V mod = POP();
+                if (mod->kind != K_MODULE) {
+                    raise_msg(E_TypeError, "import * from a non-module");
+                }
                 table *t = &mod->u.module.dict->u.map;
                 for (size_t i = 0; i < t->n; i++) {
                     if (t->e[i].key && t->e[i].key->u.str.s[0] != '_') {
@@ -1273,7 +1304,7 @@ V builtin_build_class(int n, V *args, V kw) {
     Frame *f = make_frame(fn, (int)fn->u.func.n_cells, fn->u.func.cells, NULL);
     V cell = run_frame(f, NULL, &status);
     char *cname = plat_alloc(name->u.str.len + 1);
-    memcpy(cname, name->u.str.s, name->u.str.len);
+    mem_copy(cname, name->u.str.s, name->u.str.len);
     V cls = mk_class(cname, mk_tuple((size_t)n - 2, args + 2), ns);
     /* py/modbuiltins.c: a class body that uses super() returns its __class__ cell */
     if (cell->kind == K_CELL) {
