@@ -421,6 +421,11 @@ class Tuple(Node):
     elts: tuple
     ctx: str = "Load"
     parenthesized: bool = field(default=False, kw_only=True)  # written as "(a, b)", not "a, b"
+    # source_line of MicroPython's node holding the items, which a constant tuple
+    # folded from them gets (py/parse.c build_tuple).  For "(a, b, c)" and
+    # "(a, b,)" that is testlist_comp_3c, starting at the second item; for
+    # "(a,)", "(a, b)" and unparenthesized tuples, the first item's line.
+    items_line: int = field(default=0, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)

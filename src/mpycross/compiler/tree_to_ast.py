@@ -109,7 +109,8 @@ def _nodes(children):
 def _tuple_or_single(items, trailing):
     if len(items) == 1 and not trailing:
         return items[0]
-    return A.Tuple(tuple(items), line=first_line(items[0]))
+    line = first_line(items[0])
+    return A.Tuple(tuple(items), line=line, items_line=line)
 
 
 def _as_expr(x):
@@ -607,11 +608,19 @@ class TreeToAst:
         lpar, inner, _ = ch
         line = lpar.line
         if inner is None:
-            return A.Tuple((), line=line, parenthesized=True)
+            return A.Tuple((), line=line, parenthesized=True, items_line=line)
         if isinstance(inner, _Seq):
-            if len(inner.items) == 1 and not inner.trailing:
-                return replace(inner.items[0], parens=(line,))
-            return A.Tuple(tuple(inner.items), line=line, parenthesized=True)
+            items = inner.items
+            if len(items) == 1 and not inner.trailing:
+                return replace(items[0], parens=(line,))
+            # parse.c: two items without a trailing comma stay in testlist_comp
+            # (first item's line); more, or a trailing comma, make a
+            # testlist_comp_3c, which starts after the first comma
+            if len(items) == 1 or (len(items) == 2 and not inner.trailing):
+                items_line = first_line(items[0])
+            else:
+                items_line = first_line(items[1])
+            return A.Tuple(tuple(items), line=line, parenthesized=True, items_line=items_line)
         if isinstance(inner, _Comp):
             return A.GeneratorExp(inner.elt, tuple(inner.generators), line=line)
         # a yield expression
