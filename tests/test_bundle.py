@@ -378,7 +378,7 @@ def test_cli_builds_writes_and_reports(tmp_path, monkeypatch):
     run = CliRunner().invoke(cli, args)
     assert run.exit_code == 0, run.output
     assert "compiling: 6 files" in run.output and "compiling: 6/6" in run.output   # plain lines in CI
-    assert "demo-mp-1.29-mpy-20260101.zip" in run.output and "libraries" in run.output  # the table
+    assert "demo-mp-1.29-mpy-20260101.zip" in run.output and "compiled" in run.output  # the table
     first = {p.name: p.read_bytes() for p in out.iterdir()}
     assert sorted(first) == ["demo-20260101.json", "demo-20260101.sha256", "demo-mp-1.29-mpy-20260101.zip",
                              "demo-py-20260101.zip"]

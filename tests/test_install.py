@@ -234,3 +234,17 @@ def test_micropython_folder_without_lib(tmp_path):
     assert result.exit_code == 0, result.output
     assert (drive / "lib" / "tool.mpy").read_bytes() == official_mpy(single.read_bytes(), "tool.py")
     shutil.rmtree(drive / "lib")
+
+
+def test_install_on_circuitpython_drive_then_doctor(tmp_path):
+    drive = fake_drive(tmp_path / "CIRCUITPY", CP_LINE)
+    lib = make_lib(tmp_path / "src", "1.0.0", n_modules=2)
+    result = run(lib, "--device", drive)
+    assert result.exit_code == 0, result.output
+    assert "circuitpython 9.2.1 -> circuitpython-9.2" in result.output
+    from mpycross.mpy import read_mpy
+    for f in (drive / "lib" / "multi").iterdir():
+        h = read_mpy(f.read_bytes()).header
+        assert (h.magic, h.version) == ("C", 6)
+    doctor = CliRunner().invoke(cli, ["doctor", "--device", str(drive)])
+    assert doctor.exit_code == 0 and "no problems found" in doctor.output

@@ -122,25 +122,17 @@ class _Tree:
 
     def __init__(self, names: list[str], read, root_label: str, folder: Path | None = None):
         self.names = sorted(names)
+        self._known = set(names)
         self.read = read
         self.label = root_label
         self.folder = folder
 
     def has(self, name: str) -> bool:
-        return name in self._set
-
-    @property
-    def _set(self) -> set[str]:
-        if not hasattr(self, "_names_set"):
-            self._names_set = set(self.names)
-        return self._names_set
+        return name in self._known
 
     def under(self, prefix: str) -> list[str]:
         prefix = prefix.rstrip("/") + "/"
         return [n for n in self.names if n.startswith(prefix)]
-
-    def top_dirs(self) -> list[str]:
-        return sorted({n.split("/")[0] for n in self.names if "/" in n})
 
 
 def _skip_part(part: str) -> bool:

@@ -67,11 +67,11 @@ class Progress:
 
 
 def human_bytes(n: int) -> str:
+    """Short sizes for tables: "812 B", "4.2 KiB", "584 KiB", "1.3 MiB"."""
     if n < 1024:
         return f"{n} B"
-    if n < 1024 * 1024:
-        return f"{n / 1024:.1f} KiB"
-    return f"{n / (1024 * 1024):.1f} MiB"
+    value, unit = (n / 1024, "KiB") if n < 1024 * 1024 else (n / (1024 * 1024), "MiB")
+    return f"{value:.1f} {unit}" if value < 10 else f"{value:.0f} {unit}"
 
 
 def print_table(title: str, columns: list[str], rows: list[list[str]], stream=None) -> None:

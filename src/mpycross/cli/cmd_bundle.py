@@ -63,6 +63,7 @@ def bundle_command(inputs, req_files, with_deps, pip_options, targets, name, tag
     if not inputs and not req_files:
         raise click.UsageError("give at least one library folder, wheel, sdist or -r requirements file")
     started = time.perf_counter()
+    tag = tag or default_tag()
     progress = Progress(quiet=quiet)
     try:
         libraries = []
@@ -72,7 +73,7 @@ def bundle_command(inputs, req_files, with_deps, pip_options, targets, name, tag
             libraries += from_requirements(req, list(pip_options), with_deps)
         chosen = bundle_targets(list(targets) or ["micropython-1.29"])
         cache = CompileCache(Path(cache_dir) if cache_dir else None, enabled=not no_cache)
-        result = build_bundle(libraries, name, tag or default_tag(), chosen, opt=opt, workers=workers,
+        result = build_bundle(libraries, name, tag, chosen, opt=opt, workers=workers,
                               cache=cache, progress=progress, skip_failed=skip_failed)
     except BundleError as err:
         progress.stop()
@@ -93,14 +94,14 @@ def bundle_command(inputs, req_files, with_deps, pip_options, targets, name, tag
 
     elapsed = time.perf_counter() - started
     if not quiet:
-        rows = [[s.zip_name, str(s.libraries), str(s.files), str(s.compiled), str(s.cached),
+        rows = [[s.label, str(s.libraries), str(s.files), str(s.compiled), str(s.cached),
                  human_bytes(s.bytes_in), human_bytes(s.bytes_out), human_bytes(s.zip_size)]
                 for s in result.stats]
-        print_table(f"{name} {tag or default_tag()}: {len(libraries)} libraries in {elapsed:.2f} s",
-                    ["output", "libraries", "files", "compiled", "cached", "bytes in", "bytes out", "zip"],
+        print_table(f"{name} {tag}: {len(libraries)} libraries in {elapsed:.2f} s",
+                    ["zip", "libs", "files", "compiled", "cached", "in", "out", "zip size"],
                     rows)
         for s in result.stats:
             if s.skipped:
                 click.echo(f"{s.zip_name}: left out {', '.join(s.skipped)}", err=True)
-        click.echo(f"wrote {len(result.outputs)} files to {out_dir} (manifest {result.manifest_name})")
+        click.echo(f"wrote to {out_dir}: {', '.join(sorted(result.outputs))}")
     sys.exit(1 if result.errors else 0)
