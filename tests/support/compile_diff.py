@@ -82,18 +82,18 @@ def compare(path: Path, args: list[str]) -> tuple[bool, str]:
 
 
 def error_facts(text: str) -> tuple:
-    """(line or None, scope or None, "Kind: message") of an mpy-cross error report."""
+    """(file, line, scope, "Kind: message") of an mpy-cross error report (None where absent)."""
     import re
 
     lines = text.strip().splitlines()
     if not lines:
-        return (None, None, "")
-    line = scope = None
+        return (None, None, None, "")
+    name = line = scope = None
     for entry in lines:
-        m = re.match(r'\s*File "[^"]*", line (\d+)(?:, in (.*))?$', entry)
+        m = re.match(r'\s*File "([^"]*)", line (\d+)(?:, in (.*))?$', entry)
         if m:
-            line, scope = int(m.group(1)), m.group(2)
-    return (line, scope, lines[-1].strip())
+            name, line, scope = m.group(1), int(m.group(2)), m.group(3)
+    return (name, line, scope, lines[-1].strip())
 
 
 if __name__ == "__main__":

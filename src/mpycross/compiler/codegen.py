@@ -136,11 +136,12 @@ class Compiler:
             self._compile_scope_body(scope)
         except _Error as err:
             line = err.line if err.line is not None else self._scope_line(scope)
-            raise CompileError(err.message, self.filename, line or 1, scope=scope.simple_name) from None
+            # compile errors name the file as stored (-s), parse errors the file read
+            raise CompileError(err.message, self.source_name, line or 1, scope=scope.simple_name) from None
 
         if recording:
             scope.stack_size = self.emit.max_stack
-            data = E.assemble(self.emit, self.next_label, self.optimize < 3, names, self.filename)
+            data = E.assemble(self.emit, self.next_label, self.optimize < 3, names, self.source_name)
             scope.raw_code = RawCode(scope, data, [c for c in self.emit.children])
 
     def _scope_line(self, scope: S.Scope) -> int:
