@@ -148,7 +148,7 @@ def main() -> int:
 
     ours_cmd = our_mpy_cross()
     binary = str(official("1.29"))
-    results: dict = {"python": sys.version.split()[0], "machine": platform.platform(),
+    results: dict = {"date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "python": sys.version.split()[0], "machine": platform.platform(),
                      "cpus": os.cpu_count(), "mpy_cross": " ".join(ours_cmd)}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -187,7 +187,7 @@ def main() -> int:
     ]
     results["table"] = [{"measure": m, "mpycross_s": a, "official_s": b, "ratio": a / b if b else None}
                         for m, a, b in rows]
-    print(f"{'measurement':34} {'mpycross':>10} {'official':>10} {'ratio':>8}")
+    print(f"{'measurement':34} {'mpycross':>10} {'official':>10} {'ratio':>8}  (mpycross time / official time)")
     for m, a, b in rows:
         print(f"{m:34} {a:9.3f}s {b:9.3f}s {ratio(a, b):>8}")
     print(f"corpus: mpycross wrote {batch['mpycross_ok']}/{batch['files']}, official {batch['official_ok']}, "
