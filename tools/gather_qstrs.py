@@ -106,10 +106,23 @@ for t in {list(CORE_TYPES)!r}:
     return every, core, {m: sorted(names) for m, names in sorted(contents.items())}
 
 
+# py/makeqstrdata.py spells punctuation in MP_QSTR_ names as _name_ (MP_QSTR__lt_module_gt_)
+PUNCTUATION = {"lt": "<", "gt": ">", "hyphen": "-", "space": " ", "squot": "'", "comma": ",", "dot": ".",
+               "colon": ":", "semicolon": ";", "slash": "/", "percent": "%", "hash": "#",
+               "paren_open": "(", "paren_close": ")", "bracket_open": "[", "bracket_close": "]",
+               "brace_open": "{", "brace_close": "}", "star": "*", "bang": "!", "backslash": "\\",
+               "plus": "+", "dollar": "$", "equals": "=", "question": "?", "at_sign": "@", "caret": "^",
+               "pipe": "|", "tilde": "~", "amp": "&", "quot": '"'}
+_PUNCT = re.compile("_(" + "|".join(sorted(PUNCTUATION, key=len, reverse=True)) + ")_")
+
+
 def upstream_names(py_dir: Path) -> set[str]:
+    """MP_QSTR_ names of a source tree, as written and with punctuation decoded."""
     names = set()
     for path in py_dir.glob("*.[ch]"):
-        names.update(re.findall(r"MP_QSTR_([A-Za-z0-9_]+)", path.read_text(errors="replace")))
+        for raw in re.findall(r"MP_QSTR_([A-Za-z0-9_]+)", path.read_text(errors="replace")):
+            names.add(raw)
+            names.add(_PUNCT.sub(lambda m: PUNCTUATION[m.group(1)], raw))
     return names
 
 

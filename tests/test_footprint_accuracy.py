@@ -1,0 +1,81 @@
+"""The footprint model against the real VM, on real library modules.
+
+For each corpus module that imports on the unix VM (with the hardware stubs
+of tests/support/stubs), the harness measures the heap growth of importing
+its official 1.29 `.mpy` in a fresh VM, after its dependencies
+(tests/footprint_harness.py). The model estimates the same import for the
+`unix` board (64-bit words, 32-byte GC blocks), told which qstrs the VM
+already holds and where its last qstr pool stands, as the harness read them
+with micropython.qstr_info().
+
+The default run checks a fixed sample; `-m slow` checks every module.
+"""
+
+from __future__ import annotations
+
+import statistics
+from pathlib import Path
+
+import pytest
+
+from mpycross.footprint import get_board
+from mpycross.footprint.estimate import estimate_mpy
+from mpycross.mpy import read_mpy
+from tests.footprint_harness import compile_corpus, dependencies, measure
+
+TOLERANCE = 0.10
+SAMPLE_EVERY = 4      # the default run measures every 4th module (~110 of ~440)
+
+
+@pytest.fixture(scope="module")
+def corpus_mpy(tmp_path_factory) -> tuple[Path, list]:
+    root = tmp_path_factory.mktemp("footprint_corpus")
+    return root, compile_corpus(root)
+
+
+def _errors(root: Path, modules) -> list[tuple[float, str, int, int, list[str]]]:
+    board = get_board("unix")
+    rows = []
+    for module in modules:
+        deps = dependencies(root, module)
+        if deps is None:
+            continue          # does not import on the unix VM, even with the stubs
+        measured = measure(root, module, deps)
+        if not measured["ok"] or measured["growth"] < 256:
+            continue          # imported by its own dependencies, or too small to weigh
+        mpy = read_mpy(module.mpy.read_bytes(), str(module.mpy))
+        fp = estimate_mpy(mpy, board, module.name, measured["file"], module.mpy.name == "__init__.mpy",
+                          interned=set(measured["interned"]), qstr_pool=list(measured["qstr_pool_state"]))
+        error = (fp.ram - measured["growth"]) / measured["growth"]
+        rows.append((error, module.name, fp.ram, measured["growth"], fp.unmodeled))
+    return rows
+
+
+def _check(rows, minimum_within: int) -> None:
+    within = [r for r in rows if abs(r[0]) <= TOLERANCE]
+    errors = [abs(r[0]) for r in rows]
+    summary = (f"{len(within)}/{len(rows)} modules within {TOLERANCE:.0%}; mean error "
+               f"{statistics.mean(errors):.1%}, median {statistics.median(errors):.1%}, max {max(errors):.1%}")
+    print(summary)
+    worst = sorted(rows, key=lambda r: -abs(r[0]))[:5]
+    for error, name, est, meas, notes in worst:
+        print(f"  {error:+.1%} {name}: estimate {est}, measured {meas}; not costed: {notes}")
+    assert len(within) >= minimum_within, summary
+    # the modules whose module-level code the model follows entirely must do better still
+    clean = [abs(r[0]) for r in rows if not r[4]]
+    assert statistics.mean(clean) < 0.08, summary
+
+
+def test_model_matches_vm_on_a_sample(corpus_mpy):
+    root, modules = corpus_mpy
+    rows = _errors(root, modules[::SAMPLE_EVERY])
+    assert len(rows) >= 60
+    _check(rows, minimum_within=50)
+
+
+@pytest.mark.slow
+def test_model_matches_vm_on_every_module(corpus_mpy):
+    root, modules = corpus_mpy
+    rows = _errors(root, modules)
+    assert len(rows) >= 300
+    _check(rows, minimum_within=max(50, int(0.8 * len(rows))))
