@@ -483,3 +483,14 @@ def test_compile_json_and_github_formats(tmp_path):
 
 def test_official_binary_present():
     assert official("1.29").exists()
+
+
+def test_mpy_cross_imports_little_at_start():
+    """Option handling and --version load neither the compiler nor the heavy libraries."""
+    code = ("import sys\nfrom mpycross.cli import mpy_cross\n"
+            "try:\n    mpy_cross.main(['--version'])\nexcept SystemExit:\n    pass\n"
+            "heavy = ('mpycross.compiler', 'mpycross.mpy', 'lark', 'click', 'rich', 'construct')\n"
+            "print(sorted(m for m in sys.modules if m.startswith(heavy)))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == b"[]"
