@@ -232,8 +232,9 @@ def test_failed_compile_leaves_existing_output(work):
     assert sorted(p.name for p in work.iterdir() if p.name.startswith(".")) == []
 
 
-def test_unwritable_output_reports_like_official(work):
-    args = ["-o", "no/such/dir/out.mpy", "hello.py"]
+@pytest.mark.parametrize("out", ["no/such/dir/out.mpy", "adir"])
+def test_unwritable_output_reports_like_official(work, out):
+    args = ["-o", out, "hello.py"]
     a, b = ours(args, work), theirs(args, work)
     assert (a.returncode, a.stderr) == (b.returncode, b.stderr)
 

@@ -235,9 +235,9 @@ def _version_text() -> str:
     return f"mpycross v{__version__} (MicroPython v1.29 compatible); mpy-cross emitting mpy v{DEFAULT_MPY_VERSION}\n"
 
 
-def _os_error(err: OSError, path: str) -> Exit:
-    """MicroPython's text for a file it cannot open or read."""
-    if isinstance(err, IsADirectoryError):
+def _os_error(err: OSError, path: str, reading: bool) -> Exit:
+    """MicroPython's text for a file it cannot open, read or write."""
+    if reading and isinstance(err, IsADirectoryError):
         return _fail("OSError: 21")  # open() succeeds on a directory in C; read() fails with EISDIR
     return _fail(f"OSError: ({err.errno or 5}, \"can't open {path}\")")
 
@@ -249,7 +249,7 @@ def _read_input(path: str) -> bytes:
         with open(path, "rb") as f:
             return f.read()
     except OSError as err:
-        raise _os_error(err, path) from None
+        raise _os_error(err, path, reading=True) from None
 
 
 def default_output_name(input_path: str) -> str:
@@ -341,7 +341,7 @@ def run(argv: list[str]) -> int:
     try:
         write_atomically(out, data)
     except OSError as err:
-        raise _os_error(err, out) from None
+        raise _os_error(err, out, reading=False) from None
     return 0
 
 
