@@ -13,6 +13,7 @@ import dataclasses
 from mpycross.errors import MpyCrossError, TargetError
 from mpycross.targets import Target, resolve_target
 
+from . import floatcompat
 from .codegen import Compiler, NotSupportedError, RawCode
 
 DEFAULT_TARGET = "micropython-1.29"
@@ -48,7 +49,11 @@ def compile_to_raw_code(source, filename: str = "<stdin>", opt: int = 0, source_
     else:
         text = source
     name = source_name if source_name is not None else filename
-    module = parse(text, filename)
+    token = floatcompat.LITERAL_PARSER.set(floatcompat.parser_for(tgt))
+    try:
+        module = parse(text, filename)
+    finally:
+        floatcompat.LITERAL_PARSER.reset(token)
     module = fold_module(module, filename, optimize=opt, source_name=name, target=tgt)
     compiler = Compiler(filename, name, optimize=opt, small_int_bits=small_int_bits, target=tgt)
     module_scope = compiler.compile(module)
@@ -86,7 +91,7 @@ def compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, opt
     mpy = MpyFile(
         header=dataclasses.replace(tgt.header(), small_int_bits=small_int_bits),
         qstr_table=qstrs,
-        obj_table=[_model_obj(o) for o in objs],
+        obj_table=[_model_obj(o, tgt) for o in objs],
         root=_model_raw_code(root),
     )
     return write_mpy(mpy)
@@ -99,17 +104,27 @@ def _model_raw_code(rc: RawCode):
                         children=[_model_raw_code(c) for c in rc.child_codes])
 
 
-def _model_obj(obj):
-    """Constant objects as the model wants them (floats with MicroPython's text)."""
-    from .floatrepr import complex_repr, float_repr
+def _model_obj(obj, target: Target):
+    """Constant objects as the model wants them (floats with the target's text)."""
     from mpycross.mpy.model import ComplexConst, FloatConst
+
+    if floatcompat.uses_current_text(target):
+        from .floatrepr import complex_repr, float_repr
+    else:
+        def float_repr(value):
+            return floatcompat.float_repr(value, target)
+
+        def complex_repr(value):
+            return floatcompat.complex_repr(value, target)
 
     if type(obj) is float:
         return FloatConst(float_repr(obj))
     if type(obj) is complex:
         return ComplexConst(complex_repr(obj))
     if type(obj) is tuple:
-        return tuple(_model_obj(o) for o in obj)
+        return tuple(_model_obj(o, target) for o in obj)
+    if isinstance(obj, int) and type(obj) not in (int, bool):
+        return int(obj)  # fold.BigInt
     return obj
 
 

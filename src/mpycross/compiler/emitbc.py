@@ -136,6 +136,8 @@ def _obj_key(obj):
         return (tuple, tuple(parts))
     if obj is Ellipsis:
         return (type(obj),)
+    if isinstance(obj, int) and not isinstance(obj, bool):
+        return (int, int(obj))  # a BigInt (fold.py) is an int like any other here
     return (type(obj), obj)
 
 

@@ -43,6 +43,25 @@ class ObjConstant(A.Constant):
     """A constant the parser keeps as an object node (loaded with LOAD_CONST_OBJ)."""
 
 
+class BigInt(int):
+    """A folded int that MicroPython keeps as a big-int object whatever its size.
+
+    Before mp-v1.24.0 a binary operation with a big-int operand always made a big-int
+    (py/objint_mpz.c; "py/objint: Try to convert big-int back to small-int after
+    binary op" came in 1.24), so `(2 ** 80) >> 75` is the object 32, loaded with
+    LOAD_CONST_OBJ. Only made for targets without `bigint_result_normalised`.
+    """
+
+
+# the host mpy-cross's small-int range (64-bit: 63-bit values, py/smallint.h)
+_HOST_SMALL_INT_MIN, _HOST_SMALL_INT_MAX = -(1 << 62), (1 << 62) - 1
+
+
+def _is_mpz(v) -> bool:
+    """Whether the host mpy-cross holds this int as a big-int object."""
+    return type(v) is BigInt or (type(v) is int and not _HOST_SMALL_INT_MIN <= v <= _HOST_SMALL_INT_MAX)
+
+
 @dataclass(frozen=True, slots=True)
 class FoldedConstant(A.Constant):
     """The result of folding an expression. The parser gives such a node no line
@@ -115,7 +134,7 @@ def is_number(node) -> bool:
     if not isinstance(node, A.Constant):
         return False
     v = node.value
-    return (type(v) is int) or (type(v) is float)
+    return (type(v) is int) or (type(v) is float) or (type(v) is BigInt)
 
 
 def is_const(node) -> bool:
@@ -178,6 +197,7 @@ class Folder:
         self.optimize = optimize
         # py/parse.c mp_parse_node_get_number_maybe: floats fold only with MICROPY_COMP_CONST_FLOAT
         self.float_folding = target is None or target.has("const_float_folding")
+        self.bigint_normalised = target is None or target.has("bigint_result_normalised")
         self.consts: dict = {}
         self.interned = set(_builtin_qstrs())
         self.interned.add(filename)
@@ -356,7 +376,7 @@ class Folder:
     # ---- expressions ----
     def is_number(self, node) -> bool:
         """A constant that folds: an int, or a float too with float folding."""
-        return is_number(node) and (self.float_folding or type(node.value) is int)
+        return is_number(node) and (self.float_folding or type(node.value) is not float)
 
     def visit_BinOp(self, node, chain=False):
         # MicroPython folds a whole operator list (a + b - c is one arith_expr) or
@@ -373,9 +393,12 @@ class Folder:
         if self.is_number(first) and all(self.is_number(r) for r in rights):
             value = first.value
             for n, r in zip(spine, rights):
+                prev = value
                 value = _binary(n.op, value, r.value, self.float_folding)
                 if value is None:
                     break
+                if not self.bigint_normalised and type(value) is int and (_is_mpz(prev) or _is_mpz(r.value)):
+                    value = BigInt(value)
             else:
                 return FoldedConstant(value, line=_first_line(first))
         result = first
@@ -394,12 +417,14 @@ class Folder:
                 return FoldedConstant(False, line=node.line)
         elif self.is_number(operand):
             v = operand.value
+            # a unary operation on a big-int gives a big-int (py/objint_mpz.c mp_obj_int_unary_op)
+            keep = BigInt if type(v) is BigInt else (lambda x: x)
             if node.op == "USub":
-                return FoldedConstant(-v, line=node.line)
+                return FoldedConstant(keep(-v), line=node.line)
             if node.op == "UAdd":
-                return FoldedConstant(+v, line=node.line)
-            if node.op == "Invert" and type(v) is int:
-                return FoldedConstant(~v, line=node.line)
+                return FoldedConstant(keep(+v), line=node.line)
+            if node.op == "Invert" and type(v) is not float:
+                return FoldedConstant(keep(~v), line=node.line)
         return node if operand is node.operand else _replace(node, {"operand": operand})
 
     def visit_BoolOp(self, node, chain=False):

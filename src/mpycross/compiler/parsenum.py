@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from .floatcompat import LITERAL_PARSER
+
 # ---- integers (mp_parse_num_integer with base 0) -----------------------------
 
 
@@ -231,7 +233,9 @@ def _float_internal(text: bytes):
 
 def parse_decimal(text: bytes):
     """Value of a FLOAT_OR_IMAG token (float or complex); ValueError if malformed."""
-    parsed = _float_internal(text)
+    # an older target's float parsing (floatcompat.py), set by the driver while it parses
+    older = LITERAL_PARSER.get()
+    parsed = _float_internal(text) if older is None else older(text)
     if parsed is None:
         raise ValueError("invalid syntax for number")
     value, i = parsed

@@ -1,0 +1,343 @@
+"""Float literals and float constant text as older releases make them.
+
+A `.mpy` stores each float constant as the text `repr()` gives inside
+mpy-cross, and mpy-cross parses float literals itself, so both routines
+decide the bytes. `floatrepr.py` and `parsenum.py` replay the current ones
+(long double arithmetic, from MicroPython 1.26). Older releases computed in
+plain C `double`, which Python floats reproduce operation for operation (both
+IEEE binary64 with round-to-nearest; `pow` is the same C library call):
+
+* parsing (`py/parsenum.c` mp_parse_num_decimal):
+  - "accumulate" (up to 1.19.1): digits are gathered into a double,
+    `dec_val = 10 * dec_val + dig`, while it is below 1e200;
+  - "deferred" (1.20 to 1.24): the same, but zeros are only taken in when a
+    non-zero digit follows them (trailing zeros are dropped);
+  - "mantissa" (1.25): digits gathered into a 64-bit integer (deferred zeros),
+    converted to double once;
+  then the power of ten is applied with `pow(10, n)`, dividing for small
+  negative exponents.
+* printing (`py/formatfloat.c` mp_format_float, 'g' with 16 digits):
+  - "pow" (1.20 to 1.25): digit by digit, subtracting `pow(10, i)`.
+
+Which variant a target uses comes from its features (formats/targets.toml):
+`float_parse_deferred_zeros`, `float_parse_int_mantissa`, `float_format_pow`,
+`float_long_double`.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import math
+
+# The float literal parser in force (None: the current one, parsenum.py).
+# The driver sets it around `parser.parse` for targets with older float parsing.
+LITERAL_PARSER: contextvars.ContextVar = contextvars.ContextVar("mpycross_float_literal_parser", default=None)
+
+_INTG, _FRAC, _EXP = range(3)
+_DEC_VAL_MAX = 1e200                 # py/parsenum.c (double): DEC_VAL_MAX
+_MANTISSA_MAX = 0x1999999999999998   # py/parsenum.c (double, 1.25): MANTISSA_MAX
+_SMALL_NORMAL_VAL = 1e-307
+_SMALL_NORMAL_EXP = -307
+_EXACT_POWER_OF_10 = 22
+_EXP_LIMIT = (2**31 // 2 - 9) // 10  # (INT_MAX / 2 - 9) / 10
+
+
+def _pow10(n: int) -> float:
+    """C pow(10, n): math.pow raises where C returns inf."""
+    try:
+        return math.pow(10.0, n)
+    except OverflowError:
+        return math.inf
+
+
+def _mul(a: float, b: float) -> float:
+    """C double multiply: 0 * inf is nan, overflow is inf (never an exception)."""
+    return a * b
+
+
+def _div(a: float, b: float) -> float:
+    """C double division: x / 0 is inf (or nan for 0 / 0) instead of an exception."""
+    if b == 0:
+        return math.nan if a == 0 or math.isnan(a) else math.copysign(math.inf, a) * math.copysign(1.0, b)
+    return a / b
+
+
+def variant_for(target) -> str | None:
+    """The literal parser variant of a target, None for the current one."""
+    if target is None or target.has("float_long_double"):
+        return None
+    if target.has("float_parse_int_mantissa"):
+        return "mantissa"
+    if target.has("float_parse_deferred_zeros"):
+        return "deferred"
+    return "accumulate"
+
+
+def parser_for(target):
+    """A `text -> (value, end index) | None` function for the target, or None for the current one."""
+    variant = variant_for(target)
+    if variant is None:
+        return None
+    return lambda text: parse_float(text, variant)
+
+
+def parse_float(text: bytes, variant: str):
+    """py/parsenum.c mp_parse_num_decimal on a literal's digits: (value, index after them) or None.
+
+    The index stops before a trailing 'j' (the caller handles imaginary literals).
+    """
+    n = len(text)
+    i = 0
+    state = _INTG
+    exp_neg = False
+    exp_val = 0
+    exp_extra = 0
+    dec_val = 0.0
+    mantissa = 0
+    zeros_intg = zeros_frac = 0
+    deferred = variant != "accumulate"
+
+    def accept(dig: int, where: int) -> None:
+        nonlocal dec_val, mantissa, exp_extra
+        if variant == "mantissa":
+            if mantissa < _MANTISSA_MAX:
+                if where == _FRAC:
+                    exp_extra -= 1
+                mantissa = 10 * mantissa + dig
+            elif where == _INTG:
+                exp_extra += 1
+        elif dec_val < _DEC_VAL_MAX:
+            dec_val = 10 * dec_val + dig
+            if where == _FRAC:
+                exp_extra -= 1
+        elif where == _INTG:
+            exp_extra += 1
+
+    while i < n:
+        c = text[i]
+        i += 1
+        if 0x30 <= c <= 0x39:
+            dig = c - 0x30
+            if state == _EXP:
+                if exp_val < _EXP_LIMIT:
+                    exp_val = 10 * exp_val + dig
+            elif not deferred:
+                accept(dig, state)
+            elif dig == 0 or (variant == "mantissa" and mantissa >= _MANTISSA_MAX):
+                if state == _INTG:
+                    zeros_intg += 1
+                else:
+                    zeros_frac += 1
+            else:
+                while zeros_intg:
+                    accept(0, _INTG)
+                    zeros_intg -= 1
+                while zeros_frac:
+                    accept(0, _FRAC)
+                    zeros_frac -= 1
+                accept(dig, state)
+        elif state == _INTG and c == 0x2E:
+            state = _FRAC
+        elif state != _EXP and (c | 0x20) == 0x65:
+            state = _EXP
+            if i < n and text[i] in (0x2B, 0x2D):
+                exp_neg = text[i] == 0x2D
+                i += 1
+            if i == n:
+                return None
+        elif c == 0x5F:
+            continue
+        else:
+            i -= 1
+            break
+    if exp_neg:
+        exp_val = -exp_val
+    exp_val += exp_extra + zeros_intg
+    if variant == "mantissa":
+        dec_val = float(mantissa)  # (mp_float_t)mantissa: one correctly rounded conversion
+    if exp_val < _SMALL_NORMAL_EXP:
+        exp_val -= _SMALL_NORMAL_EXP
+        dec_val = _mul(dec_val, _SMALL_NORMAL_VAL)
+    if -_EXACT_POWER_OF_10 <= exp_val < 0:
+        dec_val = _div(dec_val, _pow10(-exp_val))
+    else:
+        dec_val = _mul(dec_val, _pow10(exp_val))
+    return dec_val, i
+
+
+# ---- printing ------------------------------------------------------------------
+
+_BUF_SIZE = 32        # py/objfloat.c float_print: char buf[32] (double)
+_PRECISION = 16       # ... precision 16
+_FPMIN_BUF_SIZE = 7   # py/formatfloat.c (double): "+9e+199"
+
+
+def _expval(f: float) -> int:
+    """py/formatfloat.c fp_expval: the biased exponent field minus 1023."""
+    m, e = math.frexp(f)
+    if f == 0 or f < 2.2250738585072014e-308:
+        return -1023
+    return e - 1
+
+
+def format_g_pow(f: float, prec: int = _PRECISION, buf_size: int = _BUF_SIZE) -> str:
+    """py/formatfloat.c mp_format_float(f, buf, buf_size, 'g', prec, '\\0') of 1.20 - 1.25."""
+    out: list[str] = []
+    if math.copysign(1.0, f) < 0 and not math.isnan(f):
+        out.append("-")
+        f = -f
+    buf_remaining = buf_size - 1 - len(out)
+    if math.isinf(f):
+        return "".join(out) + "inf"
+    if math.isnan(f):
+        return "".join(out) + "nan"
+    fmt = org_fmt = "g"
+    if prec == 0:
+        prec = 1
+    dec = 0
+    e_sign = ""
+    num_digits = 0
+    signed_e = 0
+    e_guess = int(_expval(f) * 0.3010299956639812)
+    if f == 0:
+        e = 0
+        if prec + 6 > buf_remaining:
+            prec = buf_remaining - 6
+    elif f < 1.0:
+        f_entry = f
+        e = -e_guess
+        u_base = _pow10(-e)
+        while u_base > f:
+            e += 1
+            u_base = _pow10(-e)
+        f = _div(f, u_base)
+        if e <= 4:
+            fmt = "f"
+            dec = 0
+            prec += e - 1
+            if prec + 2 > buf_remaining:
+                prec = buf_remaining - 2
+            num_digits = prec
+            signed_e = 0
+            f = f_entry
+            num_digits += 1
+        else:
+            e_sign = "-"
+            dec = 0
+            if prec > buf_remaining - _FPMIN_BUF_SIZE:
+                prec = buf_remaining - _FPMIN_BUF_SIZE
+                prec += 1
+            signed_e = -e
+    else:
+        e = e_guess
+        next_u = _pow10(e + 1)
+        while f >= next_u:
+            e += 1
+            next_u = _pow10(e + 1)
+        if prec + (_FPMIN_BUF_SIZE - 1) > buf_remaining:
+            prec = buf_remaining - (_FPMIN_BUF_SIZE - 1)
+        if e < prec:
+            fmt = "f"
+            prec -= e + 1
+        if fmt == "f":
+            dec = e
+            num_digits = prec + e + 1
+        else:
+            e_sign = "+"
+        signed_e = e
+    if prec < 0:
+        prec = 0
+    if fmt == "g":
+        if prec == 0:
+            prec = 1
+        num_digits = prec
+
+    s: list[str] = out  # the buffer; out[0] may be the sign
+    d = 0
+    digit_index = signed_e
+    while num_digits >= 0:
+        u_base = 1.0
+        if digit_index > 0:
+            u_base = _pow10(digit_index)
+        d = 0
+        while d < 9:
+            if f < u_base:
+                break
+            f -= u_base
+            d += 1
+        if num_digits > 0:
+            s.append(chr(0x30 + d))
+            if dec == 0 and prec > 0:
+                s.append(".")
+        dec -= 1
+        num_digits -= 1
+        if digit_index <= 0:
+            f *= 10.0
+        digit_index -= 1
+
+    # rounding: if the next digit is >= 5, round up
+    if d >= 5:
+        rs = len(s) - 1
+        while True:
+            if s[rs] == ".":
+                rs -= 1
+                continue
+            if not "0" <= s[rs] <= "9":
+                rs += 1
+                break
+            if s[rs] < "9":
+                s[rs] = chr(ord(s[rs]) + 1)
+                break
+            s[rs] = "0"
+            if rs == 0:
+                break
+            rs -= 1
+        if s[rs] == "0":
+            # a leading '1' is needed: the digits from rs move right by one
+            length = len(s)
+            if rs + 1 < len(s) and s[rs + 1] == "." and fmt != "f":
+                # 9.99 rounds to 10.00: move the decimal point instead
+                s[rs] = "."
+                s[rs + 1] = "0"
+                if e_sign == "-":
+                    e -= 1
+                    if e == 0:
+                        e_sign = "+"
+                else:
+                    e += 1
+            elif length + 1 < buf_size:
+                length += 1
+            s[:] = s[:rs] + ["1"] + s[rs:length - 1]
+
+    text = "".join(s)
+    if org_fmt == "g" and prec > 0:
+        text = text.rstrip("0")
+        if text.endswith("."):
+            text = text[:-1]
+    if e_sign:
+        text += "e" + e_sign
+        if e >= 100:
+            text += chr(0x30 + e // 100)
+        text += chr(0x30 + (e // 10) % 10) + chr(0x30 + e % 10)
+    return text
+
+
+def float_repr(value: float, target) -> str:
+    """repr() of a float as the target's mpy-cross writes it (py/objfloat.c float_print)."""
+    text = format_g_pow(value)
+    if "." not in text and "e" not in text and "n" not in text:
+        text += ".0"
+    return text
+
+
+def complex_repr(value: complex, target) -> str:
+    """py/objcomplex.c complex_print (1.25 and before)."""
+    if value.real == 0:
+        return format_g_pow(value.imag) + "j"
+    sign = "+" if value.imag >= 0 or math.isnan(value.imag) else ""
+    return "(" + format_g_pow(value.real) + sign + format_g_pow(value.imag) + "j)"
+
+
+def uses_current_text(target) -> bool:
+    """Whether the target prints floats as floatrepr.py does (1.26 and later)."""
+    return target is None or target.has("float_long_double")
