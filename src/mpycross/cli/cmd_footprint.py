@@ -169,7 +169,8 @@ def footprint_command(paths, board_name, target_name, device, verbose, as_json, 
         sys.stdout.write(to_json(board, results, totals, budget))
     else:
         from rich.console import Console
-        console = Console()
+        # a pipe or a CI log gets wide lines rather than folded names
+        console = Console() if sys.stdout.isatty() else Console(width=160)
         print_table(console, board, results, totals, budget, verbose)
         if missing:
             console.print(f"not on the device (built in, or missing): {', '.join(missing)}")

@@ -1,0 +1,301 @@
+"""`mpycross footprint`: board data, qstr lists, object sizes, the CLI and its outputs.
+
+Sizes of single constructs are checked against the real unix VM: small
+programs are compiled by the official 1.29 mpy-cross, imported in a fresh
+VM, and the heap growth compared with the model told the VM's qstr state.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mpycross.cli.toolchain import cli
+from mpycross.footprint import all_boards, get_board, get_target, parse_size
+from mpycross.footprint import heap
+from mpycross.footprint.estimate import estimate_mpy
+from mpycross.mpy import read_mpy
+from mpycross.resources import data_dir, load_toml
+from tests.footprint_harness import pool_state
+from tests.oracles import micropython_vm, official
+
+REQUIRED_BOARDS = ("samd21", "samd51", "rp2040", "esp32-s3", "nrf52840", "unix")
+
+
+# -- board data ----------------------------------------------------------------------
+
+def test_required_boards_are_described_with_sources():
+    names = {b.name for b in all_boards()}
+    assert set(REQUIRED_BOARDS) <= names
+    for board in all_boards():
+        # py/mpconfig.h: MICROPY_BYTES_PER_GC_BLOCK = 4 * MP_BYTES_PER_OBJ_WORD
+        assert board.gc_block == 4 * board.word_bytes, board.name
+        assert board.word_bytes in (4, 8)
+        assert board.small_int_bits == board.word_bytes * 8 - 1
+        assert board.heap > 8192 and board.fs_block in (512, 4096)
+        assert {"heap_source", "fs_source", "config_source"} <= set(board.sources), board.name
+
+
+def test_board_names_and_aliases():
+    assert get_board("PICO").name == "rp2040"
+    assert get_target("64bit").name == "unix"
+    assert get_target("samd21").word_bytes == 4
+    with pytest.raises(Exception, match="unknown board 'nope'"):
+        get_board("nope")
+
+
+@pytest.mark.parametrize("text, value", [("4096", 4096), ("20k", 20480), ("20K", 20480),
+                                         ("1.5M", 1572864), ("2KiB", 2048), ("0", 0)])
+def test_parse_size(text, value):
+    assert parse_size(text) == value
+
+
+@pytest.mark.parametrize("text", ["", "k", "1.5G", "-3", "12 bytes"])
+def test_parse_size_rejects(text):
+    with pytest.raises(ValueError):
+        parse_size(text)
+
+
+def test_unix_vm_word_and_heap_match_the_board():
+    board = get_board("unix")
+    out = subprocess.run([str(micropython_vm()), "-c",
+                          "import sys, gc; print(sys.maxsize); print(gc.mem_free() + gc.mem_alloc())"],
+                         capture_output=True, text=True).stdout.split()
+    assert int(out[0]) == (1 << (board.word_bytes * 8 - 1)) - 1
+    # the GC heap takes its blocks and tables out of `heapsize`
+    assert board.heap * 0.95 < int(out[1]) <= board.heap
+
+
+# -- object sizes -----------------------------------------------------------------------
+
+def test_map_growth_follows_hash_allocation_sizes():
+    assert heap.grown_table_alloc(0) == 0
+    assert heap.grown_table_alloc(3, initial=1) == 4
+    assert heap.grown_table_alloc(13) == 17
+    assert heap.grown_table_alloc(12) == 12
+
+
+def test_sizes_round_to_gc_blocks():
+    small, big = get_board("rp2040"), get_board("unix")
+    assert heap.fun_bc(small, 0) == 16 and heap.fun_bc(big, 0) == 32
+    assert heap.type_obj(small, 1) == 64 and heap.type_obj(big, 1) == 128
+    assert heap.str_obj(big, 40) == 32 + 64
+    assert heap.qstr_pool_growth(big, (20, 20), 1) == (heap.qstr_pool_bytes(big, 40), (40, 1))
+
+
+# -- the known-qstr list, checked against the VM ------------------------------------------
+
+def _probe(names: list[str]) -> set[str]:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+    import gather_qstrs
+    return gather_qstrs.probe(str(micropython_vm()), names)
+
+
+def test_known_qstrs_are_interned_by_the_vm_and_others_are_not():
+    known = load_toml(data_dir("formats") / "qstr" / "known-unix-1.29.toml")["known"]
+    rng = random.Random(7)
+    sample = rng.sample(known, 60)
+    assert _probe(sample) == set(sample)
+    unknown = ["footprint_probe_name_%d" % i for i in range(10)] + ["i2c_device", "_BME280_REGISTER_CHIPID"]
+    assert not _probe(unknown)
+
+
+# -- single constructs against the VM ------------------------------------------------------
+
+PROGRAMS = {
+    "empty": "",
+    "one_def": "def f(a):\n    return a\n",
+    "defaults": "def f(a, b=None, *, c=1):\n    return a\n",
+    "ten_defs": "".join(f"def f{i}(x):\n    return x + {i}\n" for i in range(10)),
+    "class": "class A:\n    def f(self):\n        return 1\n    def g(self, x):\n        return x\n",
+    "subclass_super": ("class A:\n    def f(self):\n        return 1\n"
+                       "class B(A):\n    def f(self):\n        return super().f() + 1\n"),
+    "property": ("class A:\n    @property\n    def x(self):\n        return 1\n"
+                 "    @x.setter\n    def x(self, v):\n        pass\n    @staticmethod\n    def s():\n        return 2\n"),
+    "containers": "T = (1, 2, 3)\nL = [1, 2, 3, 4, 5]\nD = {'a': 1, 'b': 2}\nS = {1, 2}\n",
+    "strings": "A = 'a long string that is not a qstr at all'\nB = b'bytes!'\nF = 1.5\nBIG = 1 << 80\n",
+    "closure": "def outer(x):\n    def inner():\n        return x\n    return inner\n",
+    "many_names": "".join(f"name_number_{i} = {i}\n" for i in range(40)),
+    "typing_guard": "try:\n    from typing import List\nexcept ImportError:\n    pass\nX = 1\n",
+}
+
+
+def _vm_import(folder: Path, name: str) -> dict:
+    prog = f"""
+import sys, gc, micropython
+sys.path.insert(0, {str(folder)!r})
+name = "".join([chr(c) for c in {list(name.encode())!r}])
+def scrub(n):
+    x0 = x1 = x2 = x3 = x4 = x5 = x6 = x7 = 0
+    return scrub(n - 1) if n else 0
+a = b = 0
+micropython.qstr_info(1)
+scrub(100)
+gc.collect()
+a = gc.mem_alloc()
+__import__(name)
+scrub(100)
+gc.collect()
+b = gc.mem_alloc()
+print("OK", b - a)
+"""
+    out = subprocess.run([str(micropython_vm()), "-c", prog], capture_output=True, text=True).stdout
+    lines = out.splitlines()
+    info = next(line for line in lines if line.startswith("qstr pool:"))
+    fields = dict(p.split("=") for p in info.split(": ", 1)[1].split(", "))
+    interned = {line[2:-1] for line in lines if line.startswith("Q(")}
+    return {"growth": int(lines[-1].split()[1]), "interned": interned,
+            "pool": pool_state(int(fields["n_pool"]), int(fields["n_qstr"]))}
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_construct_costs_match_the_vm(tmp_path, name):
+    module = f"fp_{name}"
+    src = tmp_path / f"{module}.py"
+    src.write_text(PROGRAMS[name])
+    mpy_path = tmp_path / f"{module}.mpy"
+    subprocess.run([str(official("1.29")), "-o", str(mpy_path), str(src)], check=True)
+    src.unlink()
+    measured = _vm_import(tmp_path, module)
+    fp = estimate_mpy(read_mpy(mpy_path.read_bytes()), get_board("unix"), module, str(mpy_path),
+                      interned=measured["interned"], qstr_pool=measured["pool"])
+    # exact but for the qstr text, which shares chunks with earlier qstrs: up to one block
+    assert abs(fp.ram - measured["growth"]) <= 32, (fp.ram, measured["growth"], fp.ram_parts)
+
+
+# -- the command -----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def lib(tmp_path_factory) -> Path:
+    """A small library folder of official 1.29 .mpy files, and its sources."""
+    root = tmp_path_factory.mktemp("fplib")
+    (root / "src" / "pkg").mkdir(parents=True)
+    (root / "lib" / "pkg").mkdir(parents=True)
+    sources = {
+        "pkg/__init__.py": "VERSION = '1.0.0'\n",
+        "pkg/sensor.py": ("from micropython import const\n_REG = const(0x10)\n"
+                          "class Sensor:\n    def __init__(self, bus):\n        self.bus = bus\n"
+                          "    @property\n    def value(self):\n        return self.bus.read(_REG)\n"),
+        "helper.py": "import pkg.sensor\n\ndef make(bus):\n    return pkg.sensor.Sensor(bus)\n",
+    }
+    for rel, text in sources.items():
+        (root / "src" / rel).write_text(text)
+        subprocess.run([str(official("1.29")), "-o", str(root / "lib" / rel.replace(".py", ".mpy")),
+                        "-s", Path(rel).name, str(root / "src" / rel)], check=True)
+    return root
+
+
+def run(*args):
+    return CliRunner().invoke(cli, ["footprint", *args])
+
+
+def test_json_report_for_a_folder(lib):
+    result = run(str(lib / "lib"), "--board", "rp2040", "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    names = {m["name"] for m in doc["modules"]}
+    assert names == {"pkg", "pkg.sensor", "helper"}
+    sensor = next(m for m in doc["modules"] if m["name"] == "pkg.sensor")
+    size = (lib / "lib" / "pkg" / "sensor.mpy").stat().st_size
+    assert sensor["file_size"] == size and sensor["flash"] == 4096
+    assert sensor["ram"] == sum(sensor["parts"].values())
+    assert sensor["parts"]["classes"] > 0 and sensor["parts"]["bytecode"] > 0
+    assert {f["name"] for f in sensor["functions"]} == {"Sensor.__init__", "Sensor.value"}
+    assert doc["board"]["word_bytes"] == 4 and doc["board"]["gc_block"] == 16
+    assert doc["total"]["ram"] == sum(m["ram"] for m in doc["modules"])
+
+
+def test_word_size_changes_the_estimate(lib):
+    small = json.loads(run(str(lib / "lib" / "pkg" / "sensor.mpy"), "--board", "samd21", "--json").output)
+    big = json.loads(run(str(lib / "lib" / "pkg" / "sensor.mpy"), "--target", "64bit", "--json").output)
+    assert big["modules"][0]["ram"] > 1.5 * small["modules"][0]["ram"]
+    assert small["modules"][0]["flash"] == 512 and big["modules"][0]["flash"] == 4096
+
+
+def test_py_input_costs_what_its_mpy_costs_plus_a_compile_peak(lib):
+    from_py = json.loads(run(str(lib / "src" / "pkg" / "sensor.py"), "--board", "rp2040", "--json").output)
+    from_mpy = json.loads(run(str(lib / "lib" / "pkg" / "sensor.mpy"), "--board", "rp2040", "--json").output)
+    py, mpy = from_py["modules"][0], from_mpy["modules"][0]
+    assert py["kind"] == "py" and py["parts"] == mpy["parts"]
+    assert py["source_load_peak"] > mpy["peak"]
+
+
+def test_budgets_exit_1_when_exceeded(lib):
+    over = run(str(lib / "lib"), "--board", "rp2040", "--max-ram", "1k")
+    assert over.exit_code == 1 and "RAM budget exceeded" in over.output
+    fine = run(str(lib / "lib"), "--board", "rp2040", "--max-ram", "1.5M", "--max-flash", "20k")
+    assert fine.exit_code == 0, fine.output
+    flash = run(str(lib / "lib"), "--board", "rp2040", "--max-flash", "4096")
+    assert flash.exit_code == 1 and "flash budget exceeded" in flash.output
+
+
+def test_verbose_table_lists_functions(lib):
+    result = run(str(lib / "lib"), "--board", "unix", "-v")
+    assert result.exit_code == 0
+    assert "Sensor.__init__()" in result.output and "pkg.sensor" in result.output
+
+
+def test_html_report_is_self_contained(lib, tmp_path):
+    page = tmp_path / "report.html"
+    result = run(str(lib / "lib"), "--board", "rp2040", "--html", str(page), "--json")
+    assert result.exit_code == 0
+    text = page.read_text()
+    assert "<svg" in text and text.count('class="cell"') >= 6 and "pkg.sensor" in text
+    assert not re.search(r"(src|href)=\"(https?:)?//", text)
+
+
+def test_bundle_zip_input(lib, tmp_path):
+    bundle = tmp_path / "bundle.zip"
+    with zipfile.ZipFile(bundle, "w") as z:
+        for f in (lib / "lib").rglob("*.mpy"):
+            z.write(f, "bundle-9.x-mpy/lib/" + f.relative_to(lib / "lib").as_posix())
+        z.writestr("bundle-9.x-mpy/examples/demo.py", "print(1)\n")
+    doc = json.loads(run(str(bundle), "--board", "rp2040", "--json").output)
+    assert {m["name"] for m in doc["modules"]} == {"pkg", "pkg.sensor", "helper"}
+
+
+def test_device_follows_imports_from_code_py(lib, tmp_path):
+    device = tmp_path / "CIRCUITPY"
+    (device / "lib").mkdir(parents=True)
+    (device / "boot_out.txt").write_text("Adafruit CircuitPython 9.2.0\n")
+    for f in (lib / "lib").rglob("*.mpy"):
+        target = device / "lib" / f.relative_to(lib / "lib")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(f.read_bytes())
+    (device / "lib" / "unused.mpy").write_bytes((lib / "lib" / "helper.mpy").read_bytes())
+    (device / "code.py").write_text("import time\nimport helper\nprint(helper.make(None))\n")
+    doc = json.loads(run(str(device / "code.py"), "--device", str(device), "--board", "samd21", "--json").output)
+    assert [m["name"] for m in doc["modules"]] == ["__main__", "helper", "pkg", "pkg.sensor"]
+    assert doc["budget"]["not_found"] == ["micropython", "time"]   # built in
+    separate = json.loads(run(str(lib / "lib"), "--board", "samd21", "--json").output)
+    # one program interns each name once
+    assert doc["total"]["new_qstrs"] < separate["total"]["new_qstrs"] + 10
+
+
+@pytest.mark.parametrize("args, message", [
+    (["missing.mpy"], "no such file or folder"),
+    (["--board", "nope", "x.mpy"], "unknown board"),
+    (["--max-ram", "lots", "x.mpy"], "not a size"),
+    ([], "give .py/.mpy files"),
+])
+def test_bad_input_is_one_line(args, message, tmp_path):
+    (tmp_path / "x.mpy").write_bytes(b"not an mpy")
+    result = CliRunner().invoke(cli, ["footprint", *args], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_corrupt_mpy_is_one_line(tmp_path):
+    bad = tmp_path / "bad.mpy"
+    bad.write_bytes(b"M\x06\x00\x1f\x05")
+    result = CliRunner().invoke(cli, ["footprint", str(bad)], catch_exceptions=False)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.output.startswith("error: ") and len(result.output.strip().splitlines()) == 1
