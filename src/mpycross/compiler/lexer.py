@@ -92,6 +92,7 @@ TAB_SIZE = 8
 _NAME_RE = re.compile(rb"[A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*")
 _BLANKS_RE = re.compile(rb"[ \t\v\f\r]*")
 _STRING_PREFIX_START = frozenset(b"'\"rubft")
+_WS_START = frozenset(b" \t\v\f\r\n#\\")
 
 
 @dataclass(slots=True)
@@ -206,7 +207,12 @@ class Lexer:
         return tok
 
     def _next_token(self) -> Token:
-        had_newline = self._skip_whitespace(True)
+        src = self.src
+        pos = self.pos
+        if pos < len(src) and src[pos] not in _WS_START:
+            had_newline = False  # the common case: the next token follows at once
+        else:
+            had_newline = self._skip_whitespace(True)
         line = self.line
         column = self._column() if (self.first or had_newline) else 0
 
