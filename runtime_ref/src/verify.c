@@ -151,8 +151,26 @@ static size_t async_with_dispatch(vctx *v, size_t handler) {
     return pc;
 }
 
-/* Merge state s into offset pc; queue pc if it changed. */
-static int flow_to(vctx *v, size_t from, size_t pc, const state *s) {
+/* Code at or after a finally's handler runs as part of the handler: the
+ * body's reserve gives way to the handler's (entered by falling in or by
+ * the async-with jump past it). */
+static void enter_handler_region(vctx *v, size_t pc, state *s) {
+    block *top = s->n_blocks ? &s->blocks[s->n_blocks - 1] : NULL;
+    if (top && !top->active && top->kind == BLK_FINALLY && pc >= top->handler) {
+        s->reserve -= top->reserve;
+        top->active = 1;
+        top->reserve = async_with_dispatch(v, top->handler) ? 0 : 1;
+        s->reserve += top->reserve;
+    }
+}
+
+/* Merge state s0 into offset pc; queue pc if it changed. */
+static int flow_to(vctx *v, size_t from, size_t pc, const state *s0) {
+    state norm = *s0;
+    const state *s = &norm;
+    if (pc < v->c->len) {
+        enter_handler_region(v, pc, &norm);
+    }
     if (pc >= v->c->len) {
         return report(v, from, "control runs off the end of the bytecode");
     }
@@ -172,10 +190,14 @@ static int flow_to(vctx *v, size_t from, size_t pc, const state *s) {
         if (t->n_blocks != s->n_blocks) {
             return report(v, pc, "reached with %d and with %d open exception blocks", t->n_blocks, s->n_blocks);
         }
-        if (s->depth + s->reserve <= t->depth + t->reserve) {
+        if (s->depth <= t->depth && s->reserve <= t->reserve) {
             return 0;
         }
-        *t = *s;
+        int depth = s->depth > t->depth ? s->depth : t->depth;
+        if (s->reserve > t->reserve) {
+            *t = *s;
+        }
+        t->depth = depth;
     }
     if (!v->queued[pc]) {
         v->queued[pc] = 1;
@@ -240,12 +262,7 @@ static int step(vctx *v, size_t pc) {
     block *top = s.n_blocks ? &s.blocks[s.n_blocks - 1] : NULL;
 
     /* entering a finally handler by falling into it: body reserve becomes the handler's */
-    if (top && !top->active && top->kind == BLK_FINALLY && pc >= top->handler) {
-        s.reserve -= top->reserve;
-        top->active = 1;
-        top->reserve = async_with_dispatch(v, top->handler) ? 0 : 1;
-        s.reserve += top->reserve;
-    }
+    enter_handler_region(v, pc, &s);
     int reserve_here = s.reserve;
     if (top && !top->active && top->kind == BLK_FINALLY && next == top->handler && op == MP_BC_LOAD_CONST_NONE) {
         reserve_here -= top->reserve;   /* compile_try_finally: the reserve ends before this None */
@@ -358,7 +375,10 @@ static int step(vctx *v, size_t pc) {
             }
             n.reserve -= top->reserve;
             n.n_blocks--;
-            n.depth -= 1;
+            /* py/vm.c: END_FINALLY falls through only for None (pop it); a
+             * return or unwind state leaves by another way, so the depth
+             * after it is the block's exit depth whatever the handler held */
+            n.depth = top->saved;
             return flow_to(v, pc, next, &n);
         case MP_BC_WITH_CLEANUP:
             /* py/emitbc.c mp_emit_bc_with_cleanup: +2 to call __exit__, then -4 */
