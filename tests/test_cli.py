@@ -397,6 +397,10 @@ def test_compile_usage_errors(tmp_path):
     assert a.returncode == 2 and b"Traceback" not in a.stderr
     a = compile_cmd(["-j", "0", "x.py"], tmp_path)
     assert a.returncode == 2 and b"Traceback" not in a.stderr
+    (tmp_path / "a.py").write_text("x = 1\n")
+    a = compile_cmd(["--target", "no-such-firmware", "a.py"], tmp_path)
+    assert a.returncode == 2 and a.stderr.count(b"no-such-firmware") == 1 and b"Traceback" not in a.stderr
+    assert not (tmp_path / "a.mpy").exists()
     a = compile_cmd(["missing_dir"], tmp_path)
     assert a.returncode == 1 and b"missing_dir: OSError: no such file or directory" in a.stderr
 

@@ -153,6 +153,19 @@ def format_error(error: dict, style: str) -> str:
     return f"{where}: {text}"
 
 
+def _check_target(target: str) -> None:
+    """Refuse an unusable --target once, rather than once per file."""
+    from mpycross import compile_source
+    from mpycross.errors import CompileError, MpyCrossError
+
+    try:
+        compile_source(b"", "<target check>", target=target)
+    except CompileError:
+        pass
+    except MpyCrossError as err:
+        raise click.BadParameter(str(err), param_hint="--target") from None
+
+
 @click.command("compile")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", "out_dir", metavar="DIR",
@@ -169,6 +182,8 @@ def format_error(error: dict, style: str) -> str:
 def compile_command(paths, out_dir, workers, opt, target, check, style):
     """Compile .py files and folders of .py files to .mpy."""
     started = time.perf_counter()
+    if target is not None:
+        _check_target(target)
     try:
         jobs, problems = plan(list(paths), out_dir, check)
     except UsageProblem as err:
