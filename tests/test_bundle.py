@@ -5,8 +5,10 @@ The libraries are the corpus wheels (tests/corpus/fetch.py, under
 official mpy-cross 1.29 makes from the same (version-stamped) source with
 the same stored name; bundles are built twice and compared byte for byte;
 their lib/ is unzipped and imported on the MicroPython VM with the hardware
-stubs of tests/support/stubs. The default run uses a selection of about
-twenty libraries; `-m slow` builds the whole corpus (150+ libraries).
+stubs of tests/support/stubs. The default run builds the whole corpus
+(150+ libraries) once and compares it with the official compiler, and
+checks rebuilds and imports on a selection of about twenty; `-m slow`
+also rebuilds the whole corpus and imports every library.
 """
 
 from __future__ import annotations
@@ -369,6 +371,27 @@ def test_dependency_table_splits_bundled_and_external():
 
 # --- the command ---
 
+def test_progress_is_plain_in_ci_and_off_a_terminal(monkeypatch):
+    from mpycross.bundle.progress import Progress, interactive
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.delenv("CI", raising=False)
+    assert interactive(Tty()) and not interactive(io.StringIO())
+    monkeypatch.setenv("CI", "true")
+    assert not interactive(Tty())
+    out = Tty()
+    p = Progress(stream=out)
+    p.start(20, "compiling")
+    for _ in range(20):
+        p.advance()
+    p.stop()
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "compiling: 20 files" and lines[-1] == "compiling: 20/20" and len(lines) == 11
+
+
 def test_cli_builds_writes_and_reports(tmp_path, monkeypatch):
     monkeypatch.setenv("CI", "true")
     repo = _make_repo(tmp_path / "repo")
@@ -428,8 +451,8 @@ def corpus_build(tmp_path_factory):
     return libs, result
 
 
-@pytest.mark.slow
 def test_corpus_bundle_builds_and_matches_official(corpus_build):
+    """Every corpus library (150+): about 30 s to build cold and 15 s to compare, so in the default run."""
     libs, result = corpus_build
     assert len(libs) >= 100
     kept = result.stats[1]

@@ -116,6 +116,23 @@ def test_install_from_bundle_with_dependencies(tmp_path, bundle_dir):
     assert result.exit_code == 0 and not (drive / "lib" / "adafruit_bitmap_font").exists()
 
 
+def test_bundle_without_json_uses_its_requirements_folder(tmp_path, bundle_dir):
+    zip_path = tmp_path / "b-mp-1.29-mpy-20260101.zip"
+    shutil.copy(bundle_dir / zip_path.name, zip_path)   # no json beside this copy
+    drive = fake_drive(tmp_path / "d")
+    result = run("adafruit_debouncer", "--device", drive, "--bundle", zip_path)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (drive / "lib").iterdir()) == ["adafruit_debouncer.mpy", "adafruit_ticks.mpy"]
+
+
+def test_adafruit_style_names():
+    from mpycross.bundle.catalog import _ZIP_NAME
+    m = _ZIP_NAME.match("adafruit-circuitpython-bundle-9.x-mpy-20241120.zip")
+    assert (m.group("name"), m.group("tag")) == ("adafruit-circuitpython-bundle", "20241120")
+    m = _ZIP_NAME.match("my-bundle-mp-1.29-mpy-20260101.zip")
+    assert (m.group("name"), m.group("tag")) == ("my-bundle", "20260101")
+
+
 def test_bundle_for_other_firmware_is_refused(tmp_path, bundle_dir):
     drive = fake_drive(tmp_path / "d", CP_LINE)
     result = run("adafruit_ticks", "--device", drive, "--bundle", bundle_dir / "b-mp-1.29-mpy-20260101.zip")
