@@ -470,10 +470,9 @@ class Folder:
     def visit_Tuple(self, node, chain=False):
         elts = self.field(node.elts)
         if node.ctx == "Load" and elts and all(is_const(e) for e in elts):
-            # py/parse.c build_tuple: the line is that of the rule holding the items,
-            # which for "(a, b, ...)" starts after the first comma
-            line = elts[1].line if len(elts) > 1 else elts[0].line
-            return A.Constant(tuple(const_value(e) for e in elts), line=line)
+            # py/parse.c build_tuple: the line is that of the rule holding the items
+            # (the parser works it out: Tuple.items_line)
+            return A.Constant(tuple(const_value(e) for e in elts), line=node.items_line)
         return node if elts is node.elts else _replace(node, {"elts": elts})
 
 
