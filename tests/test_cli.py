@@ -499,3 +499,12 @@ def test_mpy_cross_imports_little_at_start():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().splitlines()[-1] == b"[]"
+
+
+@pytest.mark.parametrize("target, release", [("micropython-1.12", "1.12"), ("micropython-1.19", "1.19"),
+                                             ("micropython-1.29", "1.29")])
+def test_version_follows_target(work, target, release):
+    a = ours(["--target", target, "--version"], work)
+    b = run_official(["--version"], release=release, cwd=work)
+    assert a.returncode == b.returncode == 0
+    assert a.stdout.split(b";")[-1] == b.stdout.split(b";")[-1]

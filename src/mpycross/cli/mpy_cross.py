@@ -229,10 +229,20 @@ def parse_args(argv: list[str]) -> Options:
     return opts
 
 
-def _version_text() -> str:
+def _version_text(target: str | None) -> str:
+    """main.c's banner line; with a --target before --version, that target's .mpy version."""
     from mpycross import __version__
 
-    return f"mpycross v{__version__} (MicroPython v1.29 compatible); mpy-cross emitting mpy v{DEFAULT_MPY_VERSION}\n"
+    mpy_version = DEFAULT_MPY_VERSION
+    if target is not None:
+        from mpycross.errors import MpyCrossError
+        from mpycross.targets import resolve_target
+
+        try:
+            mpy_version = resolve_target(target).mpy_version_name
+        except MpyCrossError as err:
+            raise _fail(f"mpy-cross: {err}") from None
+    return f"mpycross v{__version__} (MicroPython v1.29 compatible); mpy-cross emitting mpy v{mpy_version}\n"
 
 
 def _os_error(err: OSError, path: str, reading: bool) -> Exit:
@@ -311,7 +321,7 @@ def run(argv: list[str]) -> int:
     """Run the command; return its exit status."""
     opts = parse_args(argv)
     if opts.show_version:
-        sys.stdout.write(_version_text())
+        sys.stdout.write(_version_text(opts.target))
         return 0
     if opts.emit != "bytecode":
         raise _fail(f"mpy-cross: -X emit={opts.emit} (native code for -march={opts.arch}) is not supported yet")
