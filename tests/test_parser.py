@@ -325,3 +325,11 @@ def test_a_file_in_place_of_the_cache_folder_falls_back(tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
     assert _run_probe({"MPYCROSS_CACHE_DIR": str(blocker / "sub")}) in ("True", "False")
+
+
+def test_names_up_to_255_bytes():
+    tree = parse(b"n" * 255 + b" = 1\n", "t.py")
+    assert tree.body[0].targets[0].id == "n" * 255
+    with pytest.raises(CompileError) as info:
+        parse(b"n" * 256 + b" = 1\n", "t.py")
+    assert (info.value.kind, info.value.message, info.value.line) == ("RuntimeError", "name too long", None)

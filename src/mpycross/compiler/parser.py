@@ -61,6 +61,12 @@ def parse_number(kind: str, text: bytes, line: int):
         raise _ParseAbort("SyntaxError", str(exc), line) from None
 
 
+def _check_name_length(name: str) -> None:
+    """py/qstr.c: a name is interned when the parser takes it; 255 bytes at most."""
+    if len(name.encode("utf-8", "surrogateescape")) > 255:
+        raise _ParseAbort("RuntimeError", "name too long", None)
+
+
 class _Tables:
     """The flattened LALR tables (see grammar_tables) with their callbacks bound."""
 
@@ -110,6 +116,8 @@ class _Tables:
                     if kind == "INTEGER" or kind == "FLOAT_OR_IMAG":
                         # parse.c push_result_token: converted when taken
                         tok.value = parse_number(kind, tok.value, tok.line)
+                    elif kind == "NAME" and len(tok.value) >= 64:
+                        _check_name_length(tok.value)
                     value_stack.append(tok)
                     break
                 size, origin, callback = reductions[-1 - action]
