@@ -502,7 +502,8 @@ def test_mpy_cross_imports_little_at_start():
 
 
 @pytest.mark.parametrize("target, release", [("micropython-1.12", "1.12"), ("micropython-1.19", "1.19"),
-                                             ("micropython-1.29", "1.29")])
+                                             ("micropython-1.20.0", "1.20"), ("micropython-1.29", "1.29"),
+                                             ("micropython-1.11", "1.11")])
 def test_version_follows_target(work, target, release):
     a = ours(["--target", target, "--version"], work)
     b = run_official(["--version"], release=release, cwd=work)

@@ -239,7 +239,9 @@ def _version_text(target: str | None) -> str:
         from mpycross.targets import resolve_target
 
         try:
-            mpy_version = resolve_target(target).mpy_version_name
+            t = resolve_target(target)
+            # mpy-cross/main.c prints the sub-version from 1.20 (v6.1) on; 1.19 says "v6"
+            mpy_version = f"{t.mpy_version}.{t.mpy_sub_version}" if t.mpy_sub_version else str(t.mpy_version)
         except MpyCrossError as err:
             raise _fail(f"mpy-cross: {err}") from None
     return f"mpycross v{__version__} (MicroPython v1.29 compatible); mpy-cross emitting mpy v{mpy_version}\n"
