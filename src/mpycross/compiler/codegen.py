@@ -68,6 +68,8 @@ class Compiler:
         self.small_int_min = -(1 << (small_int_bits - 1))
         self.small_int_max = (1 << (small_int_bits - 1)) - 1
         self.common = E.EmitCommon(source_name)
+        if target is not None and not target.has("dead_code_suppression"):
+            self.common.dead_code_suppression = False
         self.scopes: list[S.Scope] = []
         self.node_scope: dict[int, S.Scope] = {}
         self._keep: list = []  # nodes whose id() keys node_scope
@@ -162,8 +164,9 @@ class Compiler:
                 self.have_star = False
                 self._scope_params(node.args)
             self.compile_body(node.body)
-            self.emit.load_const_tok(None)
-            self.emit.return_value()
+            if not self.after_return():
+                self.emit.load_const_tok(None)
+                self.emit.return_value()
         elif kind == S.LAMBDA:
             self.emit.set_source_line(node.line)
             if not self.recording:
@@ -533,7 +536,7 @@ class Compiler:
             if is_const_true(first.test):
                 emit.label_assign(l_end)
                 return
-            if len(clauses) > 1 or orelse:
+            if (len(clauses) > 1 or orelse) and not self.after_return():
                 emit.jump(l_end)
             emit.label_assign(l_fail)
         for clause in clauses[1:]:
@@ -544,11 +547,18 @@ class Compiler:
                 if is_const_true(clause.test):
                     emit.label_assign(l_end)
                     return
-                emit.jump(l_end)
+                if not self.after_return():
+                    emit.jump(l_end)
                 emit.label_assign(l_fail)
         if orelse:
             self.compile_body(orelse)
         emit.label_assign(l_end)
+
+    def after_return(self) -> bool:
+        """Before 1.20 (no dead-code suppression) the compiler itself leaves out a jump or
+        the closing `return None` right after a RETURN_VALUE (mp-v1.19.1/py/compile.c:
+        EMIT(last_emit_was_return_value))."""
+        return not self.common.dead_code_suppression and self.emit.last_emit_was_return_value
 
     def _start_loop(self):
         saved = (self.break_label, self.continue_label, self.break_continue_except_level)
@@ -629,7 +639,8 @@ class Compiler:
         emit.for_iter(pop_label)
         self.c_assign(node.target, ASSIGN_STORE)
         self.compile_body(node.body)
-        emit.jump(continue_label)
+        if not self.after_return():
+            emit.jump(continue_label)
         emit.label_assign(pop_label)
         emit.for_iter_end()
         self._end_loop(saved)
@@ -939,12 +950,15 @@ class Compiler:
                 if dotted[1] != "bytecode":
                     self.error("invalid micropython decorator", A.Name(dotted[1]))
                 continue
+            # a dotted name (leaves: no line), then maybe one call trailer
+            if dotted is None:
+                self.error("invalid syntax", deco)
+            self.compile_load_id(dotted[0])
+            for part in dotted[1:]:
+                emit.attr(part, E.ATTR_LOAD)
             if type(deco) is A.Call:
-                self.compile_node(deco.func)
-                self.emit.set_source_line(deco.trailer_line)
+                emit.set_source_line(deco.trailer_line)
                 self.trailer_paren_helper(deco.args, deco.keywords, False, 0)
-            else:
-                self.compile_node(deco)
         t = type(node)
         if t is A.ClassDef:
             name = self.classdef_helper(node)
