@@ -108,3 +108,17 @@ def test_our_bytes_match_official(name):
     if ours != theirs:
         at = next((i for i, (a, b) in enumerate(zip(ours, theirs)) if a != b), min(len(ours), len(theirs)))
         pytest.fail(f"{name}: {len(ours)} bytes vs official {len(theirs)}; first difference at offset {at}")
+
+
+@pytest.mark.compiler
+@pytest.mark.parametrize("opt", [1, 2, 3])
+@pytest.mark.parametrize("name", PROGRAMS)
+def test_our_bytes_match_official_optimised(name, opt):
+    """-O1/-O2 drop asserts and make __debug__ False; -O3 also drops line numbers."""
+    from mpycross import compile_source
+
+    ours = compile_source((PROGRAMS_DIR / f"{name}.py").read_bytes(), f"{name}.py", opt=opt)
+    proc = subprocess.run([str(official("1.29")), f"-O{opt}", "-o", "-", f"{name}.py"], cwd=PROGRAMS_DIR,
+                          capture_output=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode(errors="replace")
+    assert ours == proc.stdout, f"{name} -O{opt}: {len(ours)} bytes vs official {len(proc.stdout)}"
