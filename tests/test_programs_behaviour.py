@@ -122,3 +122,20 @@ def test_our_bytes_match_official_optimised(name, opt):
                           capture_output=True, timeout=120)
     assert proc.returncode == 0, proc.stderr.decode(errors="replace")
     assert ours == proc.stdout, f"{name} -O{opt}: {len(ours)} bytes vs official {len(proc.stdout)}"
+
+
+INT_HEAVY = ["lit_ints", "bigints", "fold_constants", "many_consts", "const_micropython", "op_bitwise"]
+
+
+@pytest.mark.compiler
+@pytest.mark.parametrize("bits", [15, 63])
+@pytest.mark.parametrize("name", INT_HEAVY)
+def test_our_bytes_match_official_small_int_bits(name, bits):
+    """Which ints are small (inline) or objects follows -msmall-int-bits."""
+    from mpycross import compile_source
+
+    ours = compile_source((PROGRAMS_DIR / f"{name}.py").read_bytes(), f"{name}.py", small_int_bits=bits)
+    proc = subprocess.run([str(official("1.29")), f"-msmall-int-bits={bits}", "-o", "-", f"{name}.py"],
+                          cwd=PROGRAMS_DIR, capture_output=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode(errors="replace")
+    assert ours == proc.stdout
