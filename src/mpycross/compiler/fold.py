@@ -272,6 +272,30 @@ class Folder:
             self.note_name(node.asname)
         return node
 
+    def visit_Global(self, node):
+        for name in node.names:
+            self.note_name(name)
+        return node
+
+    visit_Nonlocal = visit_Global
+
+    def visit_ImportFrom(self, node):
+        for part in (node.module or "").split("."):
+            if part:
+                self.note_name(part)
+        for alias in node.names:
+            self.visit_alias(alias)
+        return node
+
+    def visit_ExceptHandler(self, node):
+        exc_type = self.field(node.type)
+        if node.name is not None:
+            self.note_name(node.name)
+        body = self.field(node.body)
+        if exc_type is node.type and body is node.body:
+            return node
+        return _replace(node, {"type": exc_type, "body": body})
+
     def visit_keyword(self, node):
         if node.arg is not None:
             self.note_name(node.arg)
