@@ -427,13 +427,14 @@ def test_compile_jobs_deterministic(tree, tmp_path):
 
 
 @pytest.mark.compiler
-def test_compile_matches_mpy_cross(tree, tmp_path):
+@pytest.mark.parametrize("opt", [0, 2])
+def test_compile_matches_mpy_cross(tree, tmp_path, opt):
     """A folder member's .mpy equals `mpy-cross -s <path inside folder>` of the same file."""
     out = tmp_path / "out"
-    a = compile_cmd(["-o", str(out), str(tree)], tmp_path)
+    a = compile_cmd(["-O", str(opt), "-o", str(out), str(tree)], tmp_path)
     assert a.returncode == 0, a.stderr
-    for rel in ("extra/hello.py", "programs/func_closures.py"):
-        b = run_official(["-s", rel, "-o", "-", str(tree / rel)])
+    for rel in ("extra/hello.py", "programs/func_closures.py", "programs/assert_stmt.py"):
+        b = run_official([f"-O{opt}", "-s", rel, "-o", "-", str(tree / rel)])
         assert (out / rel).with_suffix(".mpy").read_bytes() == b.stdout, rel
 
 
