@@ -43,6 +43,14 @@ try:
 except ImportError:
     print("relative import failed as expected")
 try:
+    from ... import grandparent
+except ImportError:
+    print("relative import failed as expected")
+try:
+    from .sibling import name as alias
+except ImportError:
+    print("relative import failed as expected")
+try:
     import no_such_module_here
 except ImportError:
     print("ImportError")

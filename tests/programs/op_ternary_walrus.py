@@ -19,3 +19,6 @@ def h(seq):
     return [last := s for s in seq], last
 print(h("xyz"))
 print(x if (t := x * 2) < 5 else t)
+def show(v):
+    return v * 2
+print(show(q := 21), q, [show(r := i) for i in range(2)], r)
