@@ -91,6 +91,9 @@ class EmitCommon:
 
     def __init__(self, source_file: str):
         self.qstrs: dict[str, int] = {source_file: 0}
+        # py/emitbc.c emit->suppress (from mp-v1.20.0): code after an unconditional jump,
+        # return or raise is left out until the next label; before that, all is written
+        self.dead_code_suppression = True
         self.objs: list = []
         self._obj_index: dict = {}
 
@@ -178,10 +181,13 @@ class Emitter:
         self.max_stack = 0
         self.num_children = 0
         self.children: list = []
+        # mp-v1.19.1/py/emitbc.c: whether the last thing emitted was RETURN_VALUE
+        self.last_emit_was_return_value = False
 
     # -- helpers --
     def _stack(self, delta: int) -> None:
         if self.recording:
+            self.last_emit_was_return_value = False
             self.stack_size += delta
             if self.stack_size > self.max_stack:
                 self.max_stack = self.stack_size
@@ -222,7 +228,7 @@ class Emitter:
             self.code.append((I_JUMP, op, label, signed, extra))
 
     def _dead(self) -> None:
-        if self.recording:
+        if self.recording and self.common.dead_code_suppression:
             self.code.append((I_DEAD,))
 
     # -- emit interface (py/emit.h) --
@@ -235,6 +241,7 @@ class Emitter:
 
     def label_assign(self, label: int) -> None:
         if self.recording:
+            self.last_emit_was_return_value = False
             self.code.append((I_LABEL, label))
 
     def import_(self, qst: str | None, kind: int) -> None:
@@ -465,6 +472,7 @@ class Emitter:
 
     def return_value(self) -> None:
         self._byte(-1, self.ops["RETURN_VALUE"])
+        self.last_emit_was_return_value = self.recording
         self._dead()
 
     def raise_varargs(self, n_args: int) -> None:

@@ -17,6 +17,8 @@ IEEE binary64 with round-to-nearest; `pow` is the same C library call):
   then the power of ten is applied with `pow(10, n)`, dividing for small
   negative exponents.
 * printing (`py/formatfloat.c` mp_format_float, 'g' with 16 digits):
+  - "table" (up to 1.19.1): scaled into [1, 10) by the power tables
+    1e256 .. 1e1, then one digit per multiplication by 10;
   - "pow" (1.20 to 1.25): digit by digit, subtracting `pow(10, i)`.
 
 Which variant a target uses comes from its features (formats/targets.toml):
@@ -277,37 +279,7 @@ def format_g_pow(f: float, prec: int = _PRECISION, buf_size: int = _BUF_SIZE) ->
 
     # rounding: if the next digit is >= 5, round up
     if d >= 5:
-        rs = len(s) - 1
-        while True:
-            if s[rs] == ".":
-                rs -= 1
-                continue
-            if not "0" <= s[rs] <= "9":
-                rs += 1
-                break
-            if s[rs] < "9":
-                s[rs] = chr(ord(s[rs]) + 1)
-                break
-            s[rs] = "0"
-            if rs == 0:
-                break
-            rs -= 1
-        if s[rs] == "0":
-            # a leading '1' is needed: the digits from rs move right by one
-            length = len(s)
-            if rs + 1 < len(s) and s[rs + 1] == "." and fmt != "f":
-                # 9.99 rounds to 10.00: move the decimal point instead
-                s[rs] = "."
-                s[rs + 1] = "0"
-                if e_sign == "-":
-                    e -= 1
-                    if e == 0:
-                        e_sign = "+"
-                else:
-                    e += 1
-            elif length + 1 < buf_size:
-                length += 1
-            s[:] = s[:rs] + ["1"] + s[rs:length - 1]
+        e, e_sign = _round_up(s, fmt, e, e_sign, buf_size, always_grow=False)
 
     text = "".join(s)
     if org_fmt == "g" and prec > 0:
@@ -322,9 +294,164 @@ def format_g_pow(f: float, prec: int = _PRECISION, buf_size: int = _BUF_SIZE) ->
     return text
 
 
+_POS_POW = (1e256, 1e128, 1e64, 1e32, 1e16, 1e8, 1e4, 1e2, 1e1)   # mp-v1.19.1/py/formatfloat.c g_pos_pow
+_NEG_POW = (1e-256, 1e-128, 1e-64, 1e-32, 1e-16, 1e-8, 1e-4, 1e-2, 1e-1)
+_FPROUND_TO_ONE = 0.999999999995
+_FPDECEXP = 256
+
+
+def _round_up(s: list, fmt: str, e: int, e_sign: str, buf_size: int, always_grow: bool):
+    """The carry at the end of mp_format_float: add one to the last digit printed."""
+    rs = len(s) - 1
+    while True:
+        if s[rs] == ".":
+            rs -= 1
+            continue
+        if not "0" <= s[rs] <= "9":
+            rs += 1  # sit on the digit to the right of the sign
+            break
+        if s[rs] < "9":
+            s[rs] = chr(ord(s[rs]) + 1)
+            break
+        s[rs] = "0"
+        if rs == 0:
+            break
+        rs -= 1
+    if s[rs] == "0":
+        # a leading '1' is needed: the digits from rs move right by one
+        length = len(s)
+        if rs + 1 < len(s) and s[rs + 1] == "." and fmt != "f":
+            # 9.99 rounds to 10.00: move the decimal point instead
+            s[rs] = "."
+            s[rs + 1] = "0"
+            if e_sign == "-":
+                e -= 1
+                if e == 0:
+                    e_sign = "+"
+            else:
+                e += 1
+        elif always_grow or length + 1 < buf_size:
+            length += 1
+        s[:] = s[:rs] + ["1"] + s[rs:length - 1]
+    return e, e_sign
+
+
+def format_g_table(f: float, prec: int = _PRECISION, buf_size: int = _BUF_SIZE) -> str:
+    """mp_format_float(f, buf, buf_size, 'g', prec, '\0') of 1.19.1 and before (power tables)."""
+    s: list[str] = []
+    if math.copysign(1.0, f) < 0 and not math.isnan(f):
+        s.append("-")
+        f = -f
+    buf_remaining = buf_size - 1 - len(s)
+    if math.isinf(f):
+        return "".join(s) + "inf"
+    if math.isnan(f):
+        return "".join(s) + "nan"
+    fmt = org_fmt = "g"
+    if prec == 0:
+        prec = 1
+    dec = 0
+    e_sign = ""
+    num_digits = 0
+    if f == 0:
+        e = 0
+        if prec + 6 > buf_remaining:
+            prec = buf_remaining - 6
+    elif f < 1.0:
+        first_dig = "1" if f >= _FPROUND_TO_ONE else "0"
+        e = 0
+        e1 = _FPDECEXP
+        for pos, neg in zip(_POS_POW, _NEG_POW):
+            if neg > f:
+                e += e1
+                f = _mul(f, pos)
+            e1 >>= 1
+        e_sign_char = "-"
+        if f < 1.0 and f >= _FPROUND_TO_ONE:
+            f = 1.0
+            if e == 0:
+                e_sign_char = "+"
+        elif f < 1.0:
+            e += 1
+            f *= 10.0
+        if e <= 4:
+            fmt = "f"
+            dec = -1
+            s.append(first_dig)
+            prec += e - 1
+            if prec + 2 > buf_remaining:
+                prec = buf_remaining - 2
+            num_digits = prec
+            if num_digits:
+                s.append(".")
+                e -= 1
+                while e and num_digits:
+                    s.append("0")
+                    num_digits -= 1
+                    e -= 1
+        else:
+            e_sign = e_sign_char
+            dec = 0
+            if prec > buf_remaining - _FPMIN_BUF_SIZE:
+                prec = buf_remaining - _FPMIN_BUF_SIZE
+                prec += 1
+    else:
+        e = 0
+        e1 = _FPDECEXP
+        for pos, neg in zip(_POS_POW, _NEG_POW):
+            if pos <= f:
+                e += e1
+                f = _mul(f, neg)
+            e1 >>= 1
+        if int(f) >= 10:
+            e += 1
+            f *= 0.1
+        if prec + (_FPMIN_BUF_SIZE - 1) > buf_remaining:
+            prec = buf_remaining - (_FPMIN_BUF_SIZE - 1)
+        if e < prec:
+            fmt = "f"
+            prec -= e + 1
+        if fmt == "f":
+            dec = e
+            num_digits = prec + e + 1
+        else:
+            e_sign = "+"
+    if prec < 0:
+        prec = 0
+    if fmt == "g":
+        if prec == 0:
+            prec = 1
+        num_digits = prec
+    for _ in range(num_digits):
+        d = int(f)  # (int32_t)f truncates
+        s.append("0" if d < 0 else chr(0x30 + d))
+        if dec == 0 and prec > 0:
+            s.append(".")
+        f -= float(d)
+        f *= 10.0
+        dec -= 1
+    if (org_fmt != "f" or e <= num_digits) and f >= 5.0:
+        e, e_sign = _round_up(s, fmt, e, e_sign, buf_size, always_grow=True)
+    text = "".join(s)
+    if org_fmt == "g" and prec > 0:
+        text = text.rstrip("0")
+        if text.endswith("."):
+            text = text[:-1]
+    if e_sign:
+        text += "e" + e_sign
+        if e >= 100:
+            text += chr(0x30 + e // 100)
+        text += chr(0x30 + (e // 10) % 10) + chr(0x30 + e % 10)
+    return text
+
+
+def _formatter(target):
+    return format_g_pow if target is None or target.has("float_format_pow") else format_g_table
+
+
 def float_repr(value: float, target) -> str:
     """repr() of a float as the target's mpy-cross writes it (py/objfloat.c float_print)."""
-    text = format_g_pow(value)
+    text = _formatter(target)(value)
     if "." not in text and "e" not in text and "n" not in text:
         text += ".0"
     return text
@@ -332,10 +459,11 @@ def float_repr(value: float, target) -> str:
 
 def complex_repr(value: complex, target) -> str:
     """py/objcomplex.c complex_print (1.25 and before)."""
+    fmt = _formatter(target)
     if value.real == 0:
-        return format_g_pow(value.imag) + "j"
+        return fmt(value.imag) + "j"
     sign = "+" if value.imag >= 0 or math.isnan(value.imag) else ""
-    return "(" + format_g_pow(value.real) + sign + format_g_pow(value.imag) + "j)"
+    return "(" + fmt(value.real) + sign + fmt(value.imag) + "j)"
 
 
 def uses_current_text(target) -> bool:
