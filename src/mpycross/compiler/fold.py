@@ -198,6 +198,7 @@ class Folder:
         # py/parse.c mp_parse_node_get_number_maybe: floats fold only with MICROPY_COMP_CONST_FLOAT
         self.float_folding = target is None or target.has("const_float_folding")
         self.bigint_normalised = target is None or target.has("bigint_result_normalised")
+        self.annotated_const = target is None or target.has("annotated_const")
         self.consts: dict = {}
         self.interned = set(_builtin_qstrs())
         self.interned.add(filename)
@@ -380,7 +381,8 @@ class Folder:
         return _replace(node, {"targets": targets, "value": value})
 
     def visit_AnnAssign(self, node):
-        if node.value is not None:
+        # `X: int = const(1)` is a constant only from 1.29 (before, const() is called at run time)
+        if node.value is not None and self.annotated_const:
             folded = self._const_call(node.target, node.value)
             if folded is not None:
                 return self._define_const(node.target, folded, node)
