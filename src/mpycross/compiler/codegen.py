@@ -22,7 +22,7 @@ from mpycross.errors import CompileError, MpyCrossError
 from . import astnodes as A
 from . import emitbc as E
 from . import scope as S
-from .fold import FoldedConstant, ObjConstant, is_const_false, is_const_true
+from .fold import ConstTuple, FoldedConstant, ObjConstant, _first_line as first_line, is_const_false, is_const_true
 
 INVALID_LABEL = 0xFFFF
 
@@ -183,7 +183,7 @@ class Compiler:
                 scope.find_or_add_id(qstr_arg, S.LOCAL)
                 scope.num_pos_args = 1
             inner = node.key if kind == S.DICT_COMP else node.elt
-            self.emit.set_source_line(inner.line)
+            self.emit.set_source_line(first_line(inner))
             if kind == S.LIST_COMP:
                 self.emit.build(0, E.BUILD_LIST)
             elif kind == S.DICT_COMP:
@@ -1209,6 +1209,7 @@ class Compiler:
             emit.load_const_obj(v)
 
     expr_FoldedConstant = expr_Constant
+    expr_ConstTuple = expr_Constant
 
     def expr_ObjConstant(self, node) -> None:
         self.emit.load_const_obj(node.value)
@@ -1328,8 +1329,7 @@ class Compiler:
         for key, value in zip(node.keys, node.values):
             if key is None:
                 self.error("invalid syntax", node)
-            if key.line:
-                emit.set_source_line(key.line)
+            emit.set_source_line(first_line(key))
             self.compile_node(value)
             self.compile_node(key)
             emit.store_map()
@@ -1367,8 +1367,7 @@ class Compiler:
         else:
             kind = self.scope.kind
             if kind == S.DICT_COMP:
-                if node.key.line:
-                    emit.set_source_line(node.key.line)
+                emit.set_source_line(first_line(node.key))
                 self.compile_node(node.value)
                 self.compile_node(node.key)
             else:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import functools
 import math
 import operator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 from mpycross.errors import CompileError
 from mpycross.resources import data_dir, load_toml
@@ -68,6 +68,14 @@ class FoldedConstant(A.Constant):
     (`make_node_const_object_optimised(parser, 0, ...)`), so it never sets the
     line number; `line` keeps the first-token line of the expression it replaced,
     which the enclosing rule (a dict item, a tuple) still reports."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConstTuple(A.Constant):
+    """A tuple of constants folded into one object; `line` is the line the parser
+    gives it (Tuple.items_line), `first_line` that of its first token."""
+
+    first_line: int = field(default=0, kw_only=True)
 
 
 @functools.cache
@@ -498,7 +506,8 @@ class Folder:
         if node.ctx == "Load" and elts and all(is_const(e) for e in elts):
             # py/parse.c build_tuple: the line is that of the rule holding the items
             # (the parser works it out: Tuple.items_line)
-            return A.Constant(tuple(const_value(e) for e in elts), line=node.items_line)
+            return ConstTuple(tuple(const_value(e) for e in elts), line=node.items_line,
+                              first_line=_first_line(node))
         return node if elts is node.elts else _replace(node, {"elts": elts})
 
 
@@ -506,7 +515,12 @@ _VISITORS: dict = {}
 
 
 def _first_line(node) -> int:
-    return node.parens[0] if node.parens else node.line
+    """Line of the first token of an expression (its outermost '(' if any)."""
+    if node.parens:
+        return node.parens[0]
+    if type(node) is ConstTuple:
+        return node.first_line
+    return node.line
 
 
 def _const_object(value, line: int):
