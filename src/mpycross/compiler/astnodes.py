@@ -339,6 +339,7 @@ class DictComp(Node):
 class GeneratorExp(Node):
     elt: Node
     generators: tuple
+    parenthesized: bool = field(default=False, kw_only=True)  # "(x for ...)", not a bare call argument
 
 
 @dataclass(frozen=True, slots=True)
