@@ -554,6 +554,10 @@ class Compiler:
             self.compile_body(orelse)
         emit.label_assign(l_end)
 
+    def has(self, feature: str) -> bool:
+        """Whether the target has a release feature (formats/targets.toml); no target: the newest."""
+        return self.target is None or self.target.has(feature)
+
     def after_return(self) -> bool:
         """Before 1.20 (no dead-code suppression) the compiler itself leaves out a jump or
         the closing `return None` right after a RETURN_VALUE (mp-v1.19.1/py/compile.c:
@@ -735,11 +739,13 @@ class Compiler:
             if name is not None:
                 emit.load_const_tok(None)
                 emit.label_assign(l3)
-                emit.adjust_stack_size(1)
+                # room for a return value kept during the handler's cleanup (from 1.22.2)
+                return_room = 1 if self.has("finally_return_stack") else 0
+                emit.adjust_stack_size(return_room)
                 emit.load_const_tok(None)
                 self.compile_store_id(name)
                 self.compile_delete_id(name)
-                emit.adjust_stack_size(-1)
+                emit.adjust_stack_size(-return_room)
                 self.decrease_except_level()
             emit.pop_except_jump(l2, True)
             emit.label_assign(end_finally_label)
@@ -763,9 +769,11 @@ class Compiler:
             self.try_except(body, handlers, orelse)
         emit.load_const_tok(None)
         emit.label_assign(l_finally_block)
-        emit.adjust_stack_size(1)
+        # room for a return value kept while the finally block runs (from 1.22.2)
+        return_room = 1 if self.has("finally_return_stack") else 0
+        emit.adjust_stack_size(return_room)
         self.compile_body(finalbody)
-        emit.adjust_stack_size(-1)
+        emit.adjust_stack_size(-return_room)
         self.decrease_except_level()
 
     def stmt_With(self, node) -> None:
@@ -819,10 +827,20 @@ class Compiler:
         self.compile_node(node.iter)
         emit.load_method("__aiter__", False)
         emit.call_method(0, 0, 0)
+        # before 1.21 the iterable is kept in a variable, not on the stack: the iterator
+        # expression's own name if it is a name, else a hidden local (mp-v1.20.0/py/compile.c
+        # compile_async_for_stmt takes MP_PARSE_NODE_LEAF_ARG of the expression)
+        on_stack = self.has("async_for_iterable_on_stack")
+        if not on_stack:
+            context = node.iter.id if type(node.iter) is A.Name else f"<async for {id(node)}>"
+            self.compile_store_id(context)
         saved, break_label, continue_label = self._start_loop()
         emit.label_assign(continue_label)
         self.increase_except_level(try_exception_label, E.SETUP_EXCEPT)
-        emit.dup_top()
+        if on_stack:
+            emit.dup_top()
+        else:
+            self.compile_load_id(context)
         self.await_object_method("__anext__")
         self.c_assign(node.target, ASSIGN_STORE)
         emit.pop_except_jump(try_else_label, False)
@@ -846,7 +864,8 @@ class Compiler:
         if node.orelse:
             self.compile_body(node.orelse)
         emit.label_assign(break_label)
-        emit.pop_top()
+        if on_stack:
+            emit.pop_top()
 
     def stmt_AsyncWith(self, node) -> None:
         self._check_async(node)
@@ -1174,6 +1193,12 @@ class Compiler:
             return
         if t is A.UnaryOp and node.op == "Not":
             self.c_if_cond(node.operand, not jump_if, label)
+            return
+        if (t is A.Tuple or t is A.GeneratorExp) and not self.has("tuple_condition_evaluated"):
+            # mp-v1.20.0/py/compile.c c_if_cond: a parenthesised (non-empty) tuple is true,
+            # and is not evaluated
+            if jump_if:
+                emit.jump(label)
             return
         self.compile_node(node)
         emit.pop_jump_if(jump_if, label)
