@@ -441,3 +441,6 @@ class Invalid(Node):
     """A construct the grammar accepts but the compiler rejects with `message`."""
 
     message: str
+    # the argument / parameter compile.c reports the error on, when there is one:
+    # its line counts only if MicroPython makes a struct node of it
+    node: Optional[Node] = field(default=None, kw_only=True)

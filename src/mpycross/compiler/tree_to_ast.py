@@ -379,7 +379,7 @@ class TreeToAst:
                     elif defaults:
                         # compile.c compile_funcdef_lambdef_param
                         line = p.line if (p.annotation is not None) else 0
-                        return A.Invalid("non-default argument follows default argument", line=line)
+                        return A.Invalid("non-default argument follows default argument", line=line, node=a)
                     args.append(a)
             elif p.kind == "star":
                 seen_star = True
@@ -539,16 +539,18 @@ class TreeToAst:
                 continue
             if isinstance(item, A.Starred) and not item.parens:
                 if have_dbl:
-                    return A.Invalid("* arg after **", line=item.line)
+                    return A.Invalid("* arg after **", line=item.line, node=item)
                 if have_kw:
-                    return A.Invalid("* arg after kwarg", line=item.line)
+                    return A.Invalid("* arg after kwarg", line=item.line, node=item)
             else:
-                leaf = isinstance(item, (A.Name, A.Constant)) and not item.parens
-                eline = 0 if leaf else first_line(item)
+                # parse.c drops redundant parentheses, so the item's own line
+                # counts; a name is a leaf (no line: compile.c then takes the
+                # enclosing statement's); for a constant, see Invalid.node
+                eline = 0 if isinstance(item, A.Name) else item.line
                 if have_dbl:
-                    return A.Invalid("positional arg after **", line=eline)
+                    return A.Invalid("positional arg after **", line=eline, node=item)
                 if have_kw:
-                    return A.Invalid("positional arg after keyword arg", line=eline)
+                    return A.Invalid("positional arg after keyword arg", line=eline, node=item)
             args.append(item)
         return A.Call(func, tuple(args), tuple(keywords), line=line, trailer_line=trailer_line)
 
