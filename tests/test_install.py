@@ -125,6 +125,20 @@ def test_bundle_without_json_uses_its_requirements_folder(tmp_path, bundle_dir):
     assert sorted(p.name for p in (drive / "lib").iterdir()) == ["adafruit_debouncer.mpy", "adafruit_ticks.mpy"]
 
 
+def test_bundle_folder_picks_the_zip_for_the_firmware(tmp_path):
+    out = tmp_path / "bundles"
+    libs = libraries(["adafruit-circuitpython-ticks"])
+    write_outputs(build_bundle(libs, "b", "20260101", [*MP, BundleTarget("circuitpython-9.2", "9.x")]), out)
+    for line, expected in ((CP_LINE, "b-9.x-mpy-20260101.zip"), (MP_LINE, "b-mp-1.29-mpy-20260101.zip")):
+        drive = fake_drive(tmp_path / expected, line)
+        result = run("adafruit_ticks", "--device", drive, "--bundle", out)
+        assert result.exit_code == 0, result.output
+        assert f"bundle: {out / expected}" in result.output
+    drive = fake_drive(tmp_path / "old", "Adafruit CircuitPython 8.2.10 on 2024-01-01; Pico with rp2040")
+    result = run("adafruit_ticks", "--device", drive, "--bundle", out)
+    assert result.exit_code == 1 and "no bundle for circuitpython-8.2" in result.output
+
+
 def test_adafruit_style_names():
     from mpycross.bundle.catalog import _ZIP_NAME
     m = _ZIP_NAME.match("adafruit-circuitpython-bundle-9.x-mpy-20241120.zip")

@@ -173,3 +173,27 @@ def add_libraries(catalog: Catalog, libraries: list[Library], target: str, opt: 
         pkg = catalog.packages[lib.module]
         pkg.dependencies, pkg.external = catalog.link(lib.requirements)
     return names
+
+
+def pick_bundle(folder: Path, target) -> Path:
+    """The `*-mpy-*.zip` in folder whose .mpy files `target` loads (the newest tag if several)."""
+    from mpycross.errors import FormatError
+    from mpycross.mpy import read_mpy
+
+    fits, seen = [], []
+    for zip_path in sorted(folder.glob("*-mpy-*.zip")):
+        try:
+            with zipfile.ZipFile(zip_path) as z:
+                first = next((i for i in sorted(z.namelist()) if i.endswith(".mpy") and "/lib/" in f"/{i}"), None)
+                header = read_mpy(z.read(first)).header if first else None
+        except (OSError, zipfile.BadZipFile, FormatError):
+            continue
+        seen.append(zip_path.name)
+        if header is not None and target.loads(header.magic, header.version, header.sub_version,
+                                               header.arch) is None:
+            m = _ZIP_NAME.match(zip_path.name)
+            fits.append((m.group("tag") if m else "", zip_path))
+    if not fits:
+        listed = ", ".join(seen) if seen else "no *-mpy-*.zip bundles"
+        raise BundleError(f"{folder}: no bundle for {target.name} ({listed})")
+    return max(fits)[1]

@@ -22,7 +22,8 @@ import click
 @click.argument("libs", nargs=-1, required=True)
 @click.option("--device", required=True, type=click.Path(), help="The board's drive (or a folder with boot_out.txt).")
 @click.option("--bundle", "bundle", type=click.Path(), default=None,
-              help="Bundle zip to take libraries from (its json beside it gives dependencies).")
+              help="Bundle zip to take libraries from (its json beside it gives dependencies), or a "
+                   "folder of bundles: the one for the board's firmware is chosen.")
 @click.option("--bundle-json", type=click.Path(), default=None, help="The bundle's json, if not beside the zip.")
 @click.option("--target", "target_name", default=None, help="Firmware to install for (default: from boot_out.txt).")
 @click.option("--no-deps", is_flag=True, help="Install only the named libraries.")
@@ -38,7 +39,7 @@ def install_command(libs, device, bundle, bundle_json, target_name, no_deps, dry
     """Install libraries (compiled for the board) into the device's lib/."""
     from mpycross.bundle import BundleError
     from mpycross.bundle.cache import CompileCache
-    from mpycross.bundle.catalog import Catalog, add_libraries, load_bundle
+    from mpycross.bundle.catalog import Catalog, add_libraries, load_bundle, pick_bundle
     from mpycross.bundle.device import apply, check_device, check_space, plan_install, read_firmware
     from mpycross.bundle.library import discover
     from mpycross.bundle.progress import human_bytes
@@ -57,6 +58,9 @@ def install_command(libs, device, bundle, bundle_json, target_name, no_deps, dry
             target = resolve_target(fw.target)
             click.echo(f"{dev}: {fw.family} {fw.version} -> {target.name}")
 
+        if bundle and Path(bundle).is_dir():
+            bundle = str(pick_bundle(Path(bundle), target))
+            click.echo(f"bundle: {bundle}")
         catalog = load_bundle(Path(bundle), Path(bundle_json) if bundle_json else None) if bundle else Catalog()
         names, local = [], []
         for lib in libs:
