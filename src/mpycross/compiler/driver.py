@@ -38,8 +38,10 @@ def target_of(target) -> Target:
 
 
 def compile_to_raw_code(source, filename: str = "<stdin>", opt: int = 0, source_name: str | None = None,
-                        small_int_bits: int = 31, target=None):
-    """Compile source to (root RawCode, qstr table, constant-object table)."""
+                        small_int_bits: int = 31, target=None, module=None):
+    """Compile source to (root RawCode, qstr table, constant-object table).
+
+    `module`: an already parsed `astnodes.Module` to compile instead of `source`."""
     tgt = target_of(target)
     from .fold import fold_module
     from .parser import parse
@@ -49,11 +51,12 @@ def compile_to_raw_code(source, filename: str = "<stdin>", opt: int = 0, source_
     else:
         text = source
     name = source_name if source_name is not None else filename
-    token = floatcompat.LITERAL_PARSER.set(floatcompat.parser_for(tgt))
-    try:
-        module = parse(text, filename)
-    finally:
-        floatcompat.LITERAL_PARSER.reset(token)
+    if module is None:
+        token = floatcompat.LITERAL_PARSER.set(floatcompat.parser_for(tgt))
+        try:
+            module = parse(text, filename)
+        finally:
+            floatcompat.LITERAL_PARSER.reset(token)
     module = fold_module(module, filename, optimize=opt, source_name=name, target=tgt)
     compiler = Compiler(filename, name, optimize=opt, small_int_bits=small_int_bits, target=tgt)
     module_scope = compiler.compile(module)
@@ -69,8 +72,9 @@ def compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, opt
     "circuitpython-9"); None means the default target.
 
     Options: `source_name` (the name stored in the file, like mpy-cross -s),
-    `small_int_bits` (like -msmall-int-bits), `emit` ("bytecode" only) and
-    `march` (native code is not supported yet).
+    `small_int_bits` (like -msmall-int-bits), `emit` ("bytecode" only),
+    `march` (native code is not supported yet) and `module` (an
+    `astnodes.Module` to compile instead of parsing `source`).
     """
     from mpycross.mpy import write_mpy
     from mpycross.mpy.model import MpyFile
@@ -82,12 +86,13 @@ def compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, opt
         raise UnsupportedOptionError("native code emitters (-march, -X emit=native/viper) are not supported yet")
     source_name = options.pop("source_name", None)
     small_int_bits = options.pop("small_int_bits", 31)
+    module = options.pop("module", None)
     if options:
         raise UnsupportedOptionError(f"unknown compile option(s): {', '.join(sorted(options))}")
     if not 0 <= opt <= 3:
         raise UnsupportedOptionError(f"optimisation level must be 0..3, not {opt}")
     root, qstrs, objs = compile_to_raw_code(source, filename, opt=opt, source_name=source_name,
-                                            small_int_bits=small_int_bits, target=tgt)
+                                            small_int_bits=small_int_bits, target=tgt, module=module)
     mpy = MpyFile(
         header=dataclasses.replace(tgt.header(), small_int_bits=small_int_bits),
         qstr_table=qstrs,
