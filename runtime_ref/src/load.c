@@ -357,7 +357,7 @@ static size_t load_qstr_v5(loader *ld) {
     size_t v = read_uint(ld);
     size_t q;
     if (v == 0) {
-        q = static_qstr(ld, read_byte(ld));
+        return static_qstr(ld, read_byte(ld));   /* static qstrs bypass the window */
     } else if (v & 1) {
         size_t idx = v >> 1;
         if (idx >= QSTR_WINDOW_SIZE || ld->window[idx] == (size_t)-1) {

@@ -43,8 +43,8 @@ int mpyref_open(const char *path, mpy_module *m) {
 static void dis_code(const mpy_code *c, int version) {
     size_t n;
     const char *name = mpy_qstr_text(c->module, c->name, &n);
-    printf("function %.*s: n_state %zu n_exc_stack %zu flags 0x%zx args %zu+%zu defaults %zu\n", (int)n, name,
-        c->n_state, c->n_exc_stack, c->scope_flags, c->n_pos_args, c->n_kwonly_args, c->n_def_pos_args);
+    printf("function %.*s (file offset %zu): n_state %zu n_exc_stack %zu flags 0x%zx args %zu+%zu defaults %zu\n",
+        (int)n, name, c->file_offset, c->n_state, c->n_exc_stack, c->scope_flags, c->n_pos_args, c->n_kwonly_args, c->n_def_pos_args);
     for (size_t pc = c->code_start; pc < c->len;) {
         bc_insn in;
         if (bc_decode(version, c->data, pc, c->len, &in)) {

@@ -124,7 +124,7 @@ static int finally_body_reserve(vctx *v, size_t pc, const bc_insn *in) {
         decode_at(v, pc + in->size, &next);
         if (next.op == MP_BC_SETUP_EXCEPT) {
             v->saw_ambiguous = 1;
-            return v->ambiguous_mode ? 3 : 0;
+            return (v->ambiguous_mode & 1) ? 3 : 0;
         }
     }
     return 3;
@@ -151,6 +151,14 @@ static size_t async_with_dispatch(vctx *v, size_t handler) {
     return pc;
 }
 
+/* The slot a finally handler reserves for a return value: compile_try_finally
+ * counts it from MicroPython 1.23; 1.18 (v5) to 1.22 do not, and their v6
+ * headers are the same as 1.23's, so for v6 both counts are tried
+ * (mode bit 2 selects the older one). */
+static int finally_handler_reserve(const vctx *v) {
+    return v->version >= 6 && !(v->ambiguous_mode & 2) ? 1 : 0;
+}
+
 /* Code at or after a finally's handler runs as part of the handler: the
  * body's reserve gives way to the handler's (entered by falling in or by
  * the async-with jump past it). */
@@ -159,7 +167,7 @@ static void enter_handler_region(vctx *v, size_t pc, state *s) {
     if (top && !top->active && top->kind == BLK_FINALLY && pc >= top->handler) {
         s->reserve -= top->reserve;
         top->active = 1;
-        top->reserve = async_with_dispatch(v, top->handler) ? 0 : 1;
+        top->reserve = async_with_dispatch(v, top->handler) ? 0 : finally_handler_reserve(v);
         s->reserve += top->reserve;
     }
 }
@@ -342,7 +350,7 @@ static int step(vctx *v, size_t pc) {
             state h = s;
             h.blocks[h.n_blocks] = b;
             h.blocks[h.n_blocks].active = 1;
-            h.blocks[h.n_blocks].reserve = b.kind == BLK_EXCEPT ? 3 : b.kind == BLK_FINALLY ? 1 : 0;
+            h.blocks[h.n_blocks].reserve = b.kind == BLK_EXCEPT ? 3 : b.kind == BLK_FINALLY ? finally_handler_reserve(v) : 0;
             if (b.kind == BLK_FINALLY && async_with_dispatch(v, b.handler)) {
                 h.blocks[h.n_blocks].reserve = 0;
             }
@@ -577,23 +585,7 @@ static int verify_code(vctx *v, const mpy_code *c, int depth) {
         return r;
     }
     int need = v->max_depth, need_exc = v->max_exc;
-    if (v->saw_ambiguous && (size_t)need + n_args > c->n_state) {
-        v->ambiguous_mode = 1;
-        if ((r = analyse(v))) {
-            return r;
-        }
-        if ((size_t)v->max_depth + n_args <= c->n_state) {
-            need = v->max_depth;
-        }
-    }
-    if ((size_t)need_exc != c->n_exc_stack) {
-        return report(v, 0, "n_exc_stack is %zu, the bytecode nests %d exception blocks", c->n_exc_stack, need_exc);
-    }
     size_t locals_min = n_args + !!(c->scope_flags & MP_SCOPE_FLAG_VARARGS) + !!(c->scope_flags & MP_SCOPE_FLAG_VARKEYWORDS);
-    if (c->n_state < (size_t)need + locals_min) {
-        return report(v, 0, "n_state %zu too small: %zu argument slots + %d stack slots needed", c->n_state,
-            locals_min, need);
-    }
     /* locals are numbered from 0: the highest one used fixes their count */
     size_t used = locals_min;
     for (size_t i = 0; i < c->n_cell; i++) {
@@ -609,6 +601,26 @@ static int verify_code(vctx *v, const mpy_code *c, int depth) {
             used = l + 1;
         }
         pc += in.size;
+    }
+    /* other readings (see finally_body_reserve, finally_handler_reserve): keep one that explains n_state */
+    for (int mode = 1; mode < 4 && (size_t)need + used != c->n_state; mode++) {
+        if (((mode & 1) && !v->saw_ambiguous) || ((mode & 2) && v->version < 6)) {
+            continue;
+        }
+        v->ambiguous_mode = mode;
+        if ((r = analyse(v))) {
+            return r;
+        }
+        if ((size_t)v->max_depth + used == c->n_state) {
+            need = v->max_depth;
+        }
+    }
+    if ((size_t)need_exc != c->n_exc_stack) {
+        return report(v, 0, "n_exc_stack is %zu, the bytecode nests %d exception blocks", c->n_exc_stack, need_exc);
+    }
+    if (c->n_state < (size_t)need + locals_min) {
+        return report(v, 0, "n_state %zu too small: %zu argument slots + %d stack slots needed", c->n_state,
+            locals_min, need);
     }
     if (c->n_state != (size_t)need + used) {
         return report(v, 0, "n_state is %zu, the bytecode reaches %zu (%zu locals + %d stack)", c->n_state,
