@@ -333,3 +333,39 @@ def test_names_up_to_255_bytes():
     with pytest.raises(CompileError) as info:
         parse(b"n" * 256 + b" = 1\n", "t.py")
     assert (info.value.kind, info.value.message, info.value.line) == ("RuntimeError", "name too long", None)
+
+
+# ---- lines the official compiler records, read back from its .mpy ------------------
+
+TUPLE_LINE_CASES = [
+    "x = (\n1,\n\n2)\n", "x = (1,\n\n2,\n\n3)\n", "x = (\n1,\n)\n", "x = (1,\n2,)\n", "x = (\n1\n,\n2)\n",
+    "x = (1,\n2\n,\n3\n)\n", "x = ((\n1), 2,\n 3)\n", "x = \\\n1,\\\n2\n", "x = (\n(1, 2),\n\n(3,\n4))\n",
+    "x = a[\n1,\n2]\n", "for i in \\\n1, 2: pass\n",
+]
+
+
+def _official_line_table(source: bytes, tmp_path):
+    from mpycross.mpy.dis import disassemble
+    from mpycross.mpy.reader import read_mpy
+
+    (tmp_path / "t.py").write_bytes(source)
+    proc = run_official(["-o", "t.mpy", "t.py"], cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    listing = disassemble(read_mpy((tmp_path / "t.mpy").read_bytes()))
+    return listing["raw_code"]["prelude"]["line_info"]
+
+
+def _outer_tuple(tree):
+    stmt = tree.body[0]
+    node = stmt.iter if isinstance(stmt, A.For) else stmt.value
+    return node.slice if isinstance(node, A.Subscript) else node
+
+
+@pytest.mark.parametrize("source", TUPLE_LINE_CASES)
+def test_constant_tuple_line_matches_official(source, tmp_path):
+    # The only line-setting node after the statement is the folded tuple, so
+    # the last line the official table reaches is its items_line.
+    table = _official_line_table(source.encode(), tmp_path)
+    tup = _outer_tuple(parse(source.encode(), "t.py"))
+    assert isinstance(tup, A.Tuple)
+    assert max(entry["line"] for entry in table) == max(1, tup.items_line)
