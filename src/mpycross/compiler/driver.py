@@ -13,7 +13,7 @@ import dataclasses
 from mpycross.errors import MpyCrossError, TargetError
 from mpycross.targets import Target, resolve_target
 
-from . import floatcompat
+from . import floatcompat, fold
 from .codegen import Compiler, NotSupportedError, RawCode
 
 DEFAULT_TARGET = "micropython-1.29"
@@ -43,7 +43,6 @@ def compile_to_raw_code(source, filename: str = "<stdin>", opt: int = 0, source_
 
     `module`: an already parsed `astnodes.Module` to compile instead of `source`."""
     tgt = target_of(target)
-    from .fold import fold_module
     from .parser import parse
 
     if isinstance(source, bytes):
@@ -57,9 +56,14 @@ def compile_to_raw_code(source, filename: str = "<stdin>", opt: int = 0, source_
             module = parse(text, filename)
         finally:
             floatcompat.LITERAL_PARSER.reset(token)
-    module = fold_module(module, filename, optimize=opt, source_name=name, target=tgt)
-    compiler = Compiler(filename, name, optimize=opt, small_int_bits=small_int_bits, target=tgt)
-    module_scope = compiler.compile(module)
+    small_range = (-(1 << (small_int_bits - 1)), (1 << (small_int_bits - 1)) - 1)
+    truth = fold.SMALL_INT_TRUTH_ONLY.set(None if tgt.has("const_truth_fold") else small_range)
+    try:
+        module = fold.fold_module(module, filename, optimize=opt, source_name=name, target=tgt)
+        compiler = Compiler(filename, name, optimize=opt, small_int_bits=small_int_bits, target=tgt)
+        module_scope = compiler.compile(module)
+    finally:
+        fold.SMALL_INT_TRUTH_ONLY.reset(truth)
     qstrs = list(compiler.common.qstrs)
     return module_scope.raw_code, qstrs, list(compiler.common.objs)
 

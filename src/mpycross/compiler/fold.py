@@ -24,6 +24,7 @@ the parser gives them (`make_node_const_object_optimised(parser, 0, ...)`).
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import math
 import operator
@@ -160,12 +161,30 @@ def _truth(value) -> bool:
     return bool(value)
 
 
+# Before 1.20 only True/False and small ints count as constant truth values
+# (mp-v1.19.1/py/parse.c mp_parse_node_is_const_false/true): then this holds the
+# target's small-int range; None means any constant counts (parse_node_is_const_bool).
+# Set by the driver for the duration of one compile.
+SMALL_INT_TRUTH_ONLY: contextvars.ContextVar = contextvars.ContextVar("mpycross_small_int_truth_only",
+                                                                     default=None)
+
+
+def _has_const_truth(node) -> bool:
+    if not is_const(node):
+        return False
+    small = SMALL_INT_TRUTH_ONLY.get()
+    if small is None:
+        return True
+    v = const_value(node)
+    return v is True or v is False or (type(v) is int and small[0] <= v <= small[1])
+
+
 def is_const_true(node) -> bool:
-    return is_const(node) and _truth(const_value(node))
+    return _has_const_truth(node) and _truth(const_value(node))
 
 
 def is_const_false(node) -> bool:
-    return is_const(node) and not _truth(const_value(node))
+    return _has_const_truth(node) and not _truth(const_value(node))
 
 
 def _binary(op: str, a, b, float_folding: bool = True):
