@@ -150,6 +150,9 @@ class Compiler:
         node = scope.node
         if isinstance(node, A.Module):
             return _stmt_line(node.body[0]) if node.body else 1
+        if S.is_comp_like(scope.kind):
+            # the comprehension's parse node starts at its element
+            return first_line(node.key if scope.kind == S.DICT_COMP else node.elt)
         return getattr(node, "line", 1)
 
     def _compile_scope_body(self, scope: S.Scope) -> None:
@@ -957,6 +960,8 @@ class Compiler:
         emit = self.emit
         num_built_in = 0
         for deco in node.decorator_list:
+            if type(deco) is A.Invalid:
+                self.expr_Invalid(deco)
             func = deco.func if type(deco) is A.Call else deco
             dotted = _dotted_parts(func)
             if dotted is not None and dotted[0] == "micropython":
@@ -1449,6 +1454,10 @@ class Compiler:
         self.emit.subscr(E.SUBSCR_LOAD)
 
     def expr_Invalid(self, node) -> None:
+        culprit = getattr(node, "node", None)
+        if culprit is not None:
+            # compile.c reports on the argument/parameter: its line if it is a struct
+            self.error(node.message, culprit)
         self.error(node.message, node)
 
     stmt_Invalid = expr_Invalid
