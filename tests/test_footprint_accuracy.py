@@ -13,7 +13,9 @@ The default run checks a fixed sample; `-m slow` checks every module.
 
 from __future__ import annotations
 
+import shutil
 import statistics
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -28,9 +30,14 @@ SAMPLE_EVERY = 4      # the default run measures every 4th module (~110 of ~440)
 
 
 @pytest.fixture(scope="module")
-def corpus_mpy(tmp_path_factory) -> tuple[Path, list]:
-    root = tmp_path_factory.mktemp("footprint_corpus")
-    return root, compile_corpus(root)
+def corpus_mpy():
+    # a short folder, like a board's /lib: long import paths make the VM's qstr
+    # text chunks waste more than the model charges (docs/footprint.md)
+    root = Path(tempfile.mkdtemp(prefix="mpyfp-"))
+    try:
+        yield root, compile_corpus(root)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def _errors(root: Path, modules) -> list[tuple[float, str, int, int, list[str]]]:
