@@ -72,6 +72,12 @@ class arguments(Node):
     kw_defaults: tuple = ()  # of Node or None, one per kwonlyarg
     kwarg: Optional[arg] = None
     defaults: tuple = ()  # of Node, for the last len(defaults) args
+    # Parameters after `**kw`, or a second `*`, are accepted by the grammar and
+    # rejected when the function's own scope is compiled (compile.c
+    # compile_scope_func_lambda_param: "invalid syntax"); the offending one is
+    # then dropped here and this Invalid says so.  Its line is 0 when the
+    # parameter is a bare name: compile.c then reports the def/lambda line.
+    invalid: Optional[Node] = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)

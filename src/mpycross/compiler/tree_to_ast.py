@@ -366,8 +366,29 @@ class TreeToAst:
         params = [c for c in ch if isinstance(c, _Param)]
         args, defaults, kwonly, kw_defaults = [], [], [], []
         vararg = kwarg = None
-        seen_star = False
+        seen_star = seen_dbl_star = False
+        num_defaults = 0
+        invalid = None
         for p in params:
+            if invalid is None and (seen_dbl_star or (p.kind == "star" and seen_star)):
+                # compile.c compile_scope_func_lambda_param, in the function's own
+                # scope; the node is a struct (with a line) unless a bare name
+                struct = p.kind != "name" or p.annotation is not None or p.default is not None
+                invalid = A.Invalid("invalid syntax", line=p.line if struct else 0)
+            if p.kind == "name" and not seen_star:
+                # compile.c compile_funcdef_lambdef_param, in the enclosing scope
+                if p.default is not None:
+                    num_defaults += 1
+                elif num_defaults:
+                    line = p.line if p.annotation is not None else 0
+                    node = A.arg(p.name.value, p.annotation, line=p.name.line)
+                    return A.Invalid("non-default argument follows default argument", line=line, node=node)
+            if p.kind == "star":
+                seen_star = True
+            if p.kind == "dblstar":
+                seen_dbl_star = True
+            if invalid is not None:
+                continue  # dropped: the scope fails to compile anyway
             if p.kind == "name":
                 a = A.arg(p.name.value, p.annotation, line=p.name.line)
                 if seen_star:
@@ -376,19 +397,14 @@ class TreeToAst:
                 else:
                     if p.default is not None:
                         defaults.append(p.default)
-                    elif defaults:
-                        # compile.c compile_funcdef_lambdef_param
-                        line = p.line if (p.annotation is not None) else 0
-                        return A.Invalid("non-default argument follows default argument", line=line, node=a)
                     args.append(a)
             elif p.kind == "star":
-                seen_star = True
                 if p.name is not None:
                     vararg = A.arg(p.name.value, p.annotation, line=p.name.line)
             else:
                 kwarg = A.arg(p.name.value, p.annotation, line=p.name.line)
         return A.arguments(tuple(args), vararg, tuple(kwonly), tuple(kw_defaults), kwarg,
-                           tuple(defaults), line=first_line(ch[0]))
+                           tuple(defaults), line=first_line(ch[0]), invalid=invalid)
 
     typedargslist = _arguments
     varargslist = _arguments
