@@ -273,7 +273,8 @@ def test_device_follows_imports_from_code_py(lib, tmp_path):
     (device / "lib" / "unused.mpy").write_bytes((lib / "lib" / "helper.mpy").read_bytes())
     (device / "code.py").write_text("import time\nimport helper\nprint(helper.make(None))\n")
     doc = json.loads(run(str(device / "code.py"), "--device", str(device), "--board", "samd21", "--json").output)
-    assert [m["name"] for m in doc["modules"]] == ["__main__", "helper", "pkg", "pkg.sensor"]
+    # in the order the imports finish: a package before its submodule, code.py last
+    assert [m["name"] for m in doc["modules"]] == ["pkg", "pkg.sensor", "helper", "__main__"]
     assert doc["budget"]["not_found"] == ["micropython", "time"]   # built in
     separate = json.loads(run(str(lib / "lib"), "--board", "samd21", "--json").output)
     # one program interns each name once

@@ -51,7 +51,11 @@ def _resolve(board_name: str | None, target_name: str | None):
 
 
 def _device_modules(device: str, main: str | None):
-    """The modules a device's code.py imports, depth first in import order."""
+    """The modules a device's code.py imports, each after the modules it imports.
+
+    That is the order imports finish in on the board (code.py last), so the
+    classes of a library are known when a later module calls them.
+    """
     from mpycross.footprint.inputs import InputError, find_on_device, from_file, imported_names
     from mpycross.mpy import read_mpy
 
@@ -71,7 +75,6 @@ def _device_modules(device: str, main: str | None):
     ordered, seen, missing = [], {"__main__"}, []
 
     def visit(module):
-        ordered.append(module)
         mpy = None
         if module.kind == "mpy":
             try:
@@ -92,6 +95,7 @@ def _device_modules(device: str, main: str | None):
                         missing.append(sub)
                     continue
                 visit(found)
+        ordered.append(module)
 
     visit(first)
     return ordered, sorted(set(missing))
@@ -135,12 +139,14 @@ def footprint_command(paths, board_name, target_name, device, verbose, as_json, 
             if not paths:
                 _fail("give .py/.mpy files, folders or bundle zips (or --device PATH)")
             modules = collect(list(paths))
-        interned: set[str] = set() if device else None
+        interned: set[str] = set()
+        classes: dict = {}
         results = []
         for module in modules:
             # one program shares its qstrs; separate inputs are costed each on its own
+            # (but a class one of them defines is known to the others)
             results.append(footprint_of(module, board, compile_target,
-                                        interned if device else None))
+                                        interned if device else None, classes))
     except MpyCrossError as e:
         _fail(str(e))
     totals = program_footprint(results)

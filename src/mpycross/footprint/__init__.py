@@ -36,10 +36,11 @@ def _compile(module: ModuleInput, compile_target: str) -> bytes:
 
 
 def footprint_of(module: ModuleInput, board: Board, compile_target: str = "micropython-1.29",
-                 interned: set[str] | None = None) -> Footprint:
+                 interned: set[str] | None = None, classes: dict | None = None) -> Footprint:
     """The footprint of one input module; `.py` inputs are compiled first.
 
-    `interned` collects the qstrs of earlier modules of the same program.
+    `interned` collects the qstrs of earlier modules of the same program,
+    `classes` their classes (so that calls to them at import are costed).
     """
     from mpycross.mpy import read_mpy
 
@@ -48,7 +49,8 @@ def footprint_of(module: ModuleInput, board: Board, compile_target: str = "micro
         mpy = read_mpy(data, module.display)
     except FormatError as e:
         raise InputError(str(e)) from None
-    fp = estimate_mpy(mpy, board, module.name, module.device_path, module.is_package, interned)
+    fp = estimate_mpy(mpy, board, module.name, module.device_path, module.is_package, interned,
+                      classes=classes)
     fp.kind = module.kind
     fp.path = module.display
     if module.kind == "py":

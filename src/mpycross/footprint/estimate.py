@@ -101,6 +101,12 @@ class _Value:
     committed: bool = False
     map_alloc: int = 0      # a dict under construction: its table size and entries
     map_used: int = 0
+    rc: RawCode | None = None          # a function made from this raw code
+    klass: "ClassInfo | None" = None   # a class whose code is known
+    module: str | None = None          # a module object (its dotted name)
+    const: int | None = None           # a small int
+    is_property: bool = False          # property(...) or one of its setter/getter
+    list_len: int | None = None        # a list of known length
 
     def absorb(self, other: "_Value") -> None:
         for part, n in other.parts.items():
@@ -109,11 +115,25 @@ class _Value:
 
 
 @dataclass
+class ClassInfo:
+    """A class whose code is known: what calling it allocates can be costed."""
+
+    name: str
+    methods: dict[str, RawCode]
+    bases: list["ClassInfo | None"]
+    estimator: "_Estimator"            # the module it came from (its qstr table)
+    instance: int | None = None        # memoised instance cost
+
+
+@dataclass
 class _Body:
     """What running one body (module or class) stores and makes."""
 
     stores: set[str] = field(default_factory=set)
     calls: int = 0
+    bound: dict[str, "_Value"] = field(default_factory=dict)   # name -> value stored
+    attrs: set[str] = field(default_factory=set)               # STORE_ATTR names
+    calls_super_init: bool = False
 
 
 def _instructions(rc: RawCode):
@@ -137,7 +157,7 @@ def _stack_effect(ins) -> int:
 
 class _Estimator:
     def __init__(self, mpy: MpyFile, board: Board, name: str, interned: set[str] | None,
-                 pool: list | None = None):
+                 pool: list | None = None, classes: dict[str, ClassInfo] | None = None):
         self.mpy = mpy
         self.board = board
         self.name = name
@@ -145,6 +165,11 @@ class _Estimator:
         self.interned = interned if interned is not None else set()
         # [alloc, len] of the VM's last qstr pool when known (else pools are averaged)
         self.pool = pool
+        # "module.Class" -> ClassInfo of the program so far (shared between modules)
+        self.classes = classes if classes is not None else {}
+        self.module_bound: dict[str, _Value] = {}
+        self.sink: _Value | None = None    # where commits go while costing an __init__
+        self.is_package = False
         self.fp = Footprint(name=name, file_size=mpy.size or 0, flash=board.flash(mpy.size or 0))
 
     # -- names ------------------------------------------------------------------
@@ -251,9 +276,66 @@ class _Estimator:
         if value.committed:
             return
         value.committed = True
+        if self.sink is not None:
+            self.sink.absorb(value)
+            return
         for part, n in value.parts.items():
             self.fp.add(part, n)
         self.fp.functions.extend(value.functions)
+
+    def absolute(self, name: str, level: int) -> str:
+        """The absolute name of `from <level dots><name> import ...` in this module."""
+        if not level:
+            return name
+        package = self.name if self.is_package else self.name.rpartition(".")[0]
+        base = package.split(".") if package else []
+        if level > 1:
+            base = base[: len(base) - (level - 1)]
+        return ".".join(base + ([name] if name else []))
+
+    def lookup(self, dotted: str) -> _Value:
+        """A reference to a module, or to a class of the program, by dotted name."""
+        return _Value(module=dotted, klass=self.classes.get(dotted))
+
+    def instance_cost(self, klass: ClassInfo) -> int:
+        """Heap one instance of a known class takes once its __init__ has run.
+
+        py/objtype.c mp_obj_new_instance: base + members map (4 words); then
+        each attribute __init__ stores grows the members table, and what it
+        stores there stays (costed like a body's stores).
+        """
+        if klass.instance is not None:
+            return klass.instance
+        klass.instance = self.board.words(4)          # guards recursion
+        attrs: set[str] = set()
+        kept = _Value()
+        chain, seen = [klass], set()
+        while chain:
+            cls = chain.pop(0)
+            if cls is None or id(cls) in seen:
+                continue
+            seen.add(id(cls))
+            init = cls.methods.get("__init__")
+            if init is None:
+                chain.extend(cls.bases)               # inherited __init__
+                continue
+            est = cls.estimator
+            saved = est.sink, est.peak_extra
+            est.sink = _Value()
+            try:
+                body = est.run_body(init, cls.name + ".__init__", set(), function=True)
+            except (DecodeError, IndexError):
+                body = _Body()
+            attrs |= body.attrs
+            kept.absorb(est.sink)
+            est.sink, est.peak_extra = saved
+            if body.calls_super_init:
+                chain.extend(cls.bases)
+        board = self.board
+        cost = board.words(4) + heap.map_table(board, heap.grown_table_alloc(len(attrs)))
+        cost += sum(kept.parts.values())
+        klass.instance = cost
+        return cost
 
     def import_fails(self, module: str, name: str | None = None) -> bool:
         """Does `import module` (or `from module import name`) fail on the board?"""
@@ -268,13 +350,15 @@ class _Estimator:
 
     # -- running a body ---------------------------------------------------------
 
-    def run_body(self, rc: RawCode, scope: str, module_stores: set[str]) -> _Body:
-        """Run a module or class body abstractly, in code order.
+    def run_body(self, rc: RawCode, scope: str, module_stores: set[str], function: bool = False) -> _Body:
+        """Run a module or class body (or an __init__, `function`) abstractly, in code order.
 
         Each stack value carries the heap it would keep; a STORE commits it, a
         POP_TOP drops it. Jumps are not followed (both arms of a branch are
         walked), except that an import the board cannot satisfy inside a
-        `try` skips to its handler, as the VM does.
+        `try` skips to its handler, as the VM does. Names bound to modules,
+        functions and classes are remembered so that calling a known class
+        costs an instance.
         """
         board = self.board
         body = _Body()
@@ -283,13 +367,22 @@ class _Estimator:
         skip_to: int | None = None
         pending_classes: list[list] = []           # [stack depth, class body rc]
         class_body_next = False
-        last_import: str | None = None
 
         def pop() -> _Value:
             return stack.pop() if stack else _Value()
 
         def pop_n(n: int) -> list[_Value]:
             return [pop() for _ in range(max(0, n))]
+
+        def ref(value: _Value) -> _Value:
+            # a second reference to a stored value: it costs nothing again
+            return _Value(rc=value.rc, klass=value.klass, module=value.module, const=value.const,
+                          is_property=value.is_property)
+
+        def fail_to_handler() -> None:
+            nonlocal skip_to
+            skip_to, depth = tries[-1]
+            del stack[depth:]
 
         for ins in _instructions(rc):
             while tries and ins.offset >= tries[-1][0]:
@@ -303,32 +396,75 @@ class _Estimator:
                 tries.append((ins.arg, len(stack)))
                 continue
             if op in ("STORE_NAME", "STORE_GLOBAL"):
-                (body.stores if op == "STORE_NAME" else module_stores).add(self.qstr(ins.arg))
-                self.commit(pop())
-            elif op in ("STORE_ATTR", "STORE_SUBSCR"):
-                for value in pop_n(2 if op == "STORE_ATTR" else 3):
+                name = self.qstr(ins.arg)
+                value = pop()
+                (body.stores if op == "STORE_NAME" else module_stores).add(name)
+                body.bound[name] = value
+                if scope == "<module>" or op == "STORE_GLOBAL":
+                    self.module_bound[name] = value
+                    if value.klass is not None:
+                        self.classes[f"{self.name}.{name}"] = value.klass
+                self.commit(value)
+            elif op == "STORE_ATTR":
+                body.attrs.add(self.qstr(ins.arg))
+                for value in pop_n(2):
+                    self.commit(value)
+            elif op == "STORE_SUBSCR":
+                for value in pop_n(3):
                     self.commit(value)
             elif op == "POP_TOP":
                 pop()
             elif op == "DUP_TOP":
                 stack.append(stack[-1] if stack else _Value())
+            elif op in ("LOAD_CONST_SMALL_INT_MULTI", "LOAD_CONST_SMALL_INT"):
+                value = ins.multi_index - ins.info.excess if op.endswith("MULTI") else ins.arg
+                stack.append(_Value(const=value))
             elif op == "IMPORT_NAME":
-                pop_n(2)
-                last_import = self.qstr(ins.arg)
-                stack.append(_Value())
-                if self.import_fails(last_import) and tries:
-                    skip_to, depth = tries[-1]
-                    del stack[depth:]
+                _fromlist, level = pop(), pop()
+                name = self.absolute(self.qstr(ins.arg), level.const or 0)
+                stack.append(self.lookup(name))
+                if self.import_fails(name) and tries:
+                    fail_to_handler()
             elif op == "IMPORT_FROM":
-                stack.append(_Value())
-                if last_import and self.import_fails(last_import, self.qstr(ins.arg)) and tries:
-                    skip_to, depth = tries[-1]
-                    del stack[depth:]
+                module = stack[-1].module if stack else None
+                attr = self.qstr(ins.arg)
+                stack.append(self.lookup(f"{module}.{attr}") if module else _Value())
+                if module and self.import_fails(module, attr) and tries:
+                    fail_to_handler()
             elif op == "IMPORT_STAR":
                 pop()
                 self.fp.unmodeled.append("from ... import *: the names it copies")
-            elif op in ("LOAD_NAME", "LOAD_GLOBAL") and self.qstr(ins.arg) in WRAPPERS:
-                stack.append(_Value({"functions": WRAPPERS[self.qstr(ins.arg)](board)}))
+            elif op in ("LOAD_NAME", "LOAD_GLOBAL"):
+                name = self.qstr(ins.arg)
+                if name in WRAPPERS:
+                    stack.append(_Value({"functions": WRAPPERS[name](board)},
+                                        is_property=name == "property", module=f"builtins.{name}"))
+                elif op == "LOAD_NAME" and name in body.bound:
+                    stack.append(ref(body.bound[name]))
+                elif name in self.module_bound:
+                    stack.append(ref(self.module_bound[name]))
+                else:
+                    stack.append(_Value(module=f"builtins.{name}"))
+            elif op in ("LOAD_ATTR", "LOAD_METHOD"):
+                obj = pop()
+                attr = self.qstr(ins.arg)
+                if obj.is_property and attr in ("setter", "getter", "deleter"):
+                    # prop.setter(f) makes a new property in place of the old one
+                    value = _Value(is_property=True, module="builtins.property_copy")
+                elif obj.module and not obj.module.startswith("builtins."):
+                    value = self.lookup(f"{obj.module}.{attr}")
+                else:
+                    value = _Value()
+                if attr == "__init__":
+                    body.calls_super_init = True
+                stack.append(value)
+                if op == "LOAD_METHOD":
+                    stack.append(obj)
+            elif op == "LOAD_SUPER_METHOD":
+                pop_n(2)
+                if self.qstr(ins.arg) == "__init__":
+                    body.calls_super_init = True
+                stack.extend((_Value(), _Value()))
             elif op == "LOAD_BUILD_CLASS":
                 pending_classes.append([len(stack), None])
                 class_body_next = True
@@ -340,31 +476,36 @@ class _Estimator:
                     class_body_next = False
                     stack.append(_Value())
                     continue
-                kw_defaults = False
+                kw_parts: dict[str, int] = {}
                 if op.endswith("_DEFARGS"):
-                    kw, pos = pop(), pop()   # both are copied, then dropped
-                    kw_defaults = "kwdict" in kw.parts or bool(kw.parts)
-                    if kw_defaults:
-                        # the keyword-only defaults dict stays, pointed to by the function
-                        self_parts = kw.parts
-                    else:
-                        self_parts = {}
+                    kw, _pos = pop(), pop()   # both are copied into the function, then dropped
+                    kw_parts = kw.parts
                 n_closed = (ins.extra & 0xFF) if op.startswith("MAKE_CLOSURE") else 0
                 pop_n(n_closed)
                 owner = "" if scope == "<module>" else scope + "."
-                value = self.make_function(child, ins, kw_defaults, owner + self.simple_name(child))
-                if kw_defaults:
-                    for part, n in self_parts.items():
-                        value.parts["functions"] = value.parts.get("functions", 0) + n
+                value = self.make_function(child, ins, bool(kw_parts), owner + self.simple_name(child))
+                # the keyword-only defaults dict stays, pointed to by the function
+                for n in kw_parts.values():
+                    value.parts["functions"] = value.parts.get("functions", 0) + n
+                value.rc = child
                 stack.append(value)
             elif op in ("BUILD_TUPLE", "BUILD_LIST", "BUILD_SET"):
                 items = pop_n(ins.arg)
                 size = {"BUILD_TUPLE": heap.tuple_obj, "BUILD_LIST": heap.list_obj,
                         "BUILD_SET": heap.set_obj}[op](board, ins.arg)
-                value = _Value({"data": size})
+                value = _Value({"data": size}, list_len=ins.arg if op == "BUILD_LIST" else None)
                 for item in items:
                     value.absorb(item)
                 stack.append(value)
+            elif op == "BINARY_OP_MULTI" and ins.info.ops[ins.multi_index] == "MULTIPLY":
+                right, left = pop(), pop()
+                seq, count = (left, right) if left.list_len is not None else (right, left)
+                if seq.list_len is not None and count.const is not None:
+                    # py/objlist.c list_binary_op: [x] * n is a new list of len * n items
+                    n = seq.list_len * max(0, count.const)
+                    stack.append(_Value({"data": heap.list_obj(board, n)}, list_len=n))
+                else:
+                    stack.append(_Value())
             elif op == "BUILD_MAP":
                 # py/vm.c: mp_obj_new_dict(n) sizes the table for n entries
                 stack.append(_Value({"data": heap.dict_obj(board) + heap.map_table(board, ins.arg)},
@@ -390,20 +531,18 @@ class _Estimator:
                     _, class_rc = pending_classes.pop()
                     value = _Value()
                     if class_rc is not None:
-                        value = self.make_class(class_rc, max(0, n_pos - 2), module_stores)
+                        bases = [a.klass for a in reversed(args[: max(0, n_pos - 2)])]
+                        value = self.make_class(class_rc, max(0, n_pos - 2), module_stores, bases)
                     stack.append(value)
                     continue
-                wrapper = callee[-1] if callee else _Value()
-                if wrapper.parts.keys() == {"functions"} and not wrapper.functions and n_args == 1:
-                    # property(f), staticmethod(f), classmethod(f): the wrapper keeps f
-                    wrapper.absorb(args[0])
-                    stack.append(wrapper)
-                    continue
-                # an unknown call: assume it keeps its arguments; its own result is not modelled
-                body.calls += 1
-                result = _Value()
-                for arg in args:
-                    result.absorb(arg)
+                target = callee[-1] if callee else _Value()
+                result = self.call(target, args, n_pos, n_kw)
+                if result is None:
+                    # an unknown call: assume it keeps its arguments; its own result is not costed
+                    body.calls += 1
+                    result = _Value()
+                    for arg in args:
+                        result.absorb(arg)
                 stack.append(result)
             elif op in ("RETURN_VALUE",):
                 pop()
@@ -415,7 +554,28 @@ class _Estimator:
                     stack.extend(_Value() for _ in range(effect))
         return body
 
-    def make_class(self, rc: RawCode, n_bases: int, module_stores: set[str]) -> _Value:
+    def call(self, target: _Value, args: list[_Value], n_pos: int, n_kw: int) -> _Value | None:
+        """What a call to a known callee keeps; None when the callee is unknown."""
+        board = self.board
+        if target.klass is not None:
+            value = _Value({"data": self.instance_cost(target.klass)})
+            for arg in args:
+                value.absorb(arg)
+            return value
+        if target.module in ("builtins.property", "builtins.staticmethod", "builtins.classmethod",
+                             "builtins.property_copy") and n_pos == 1 and not n_kw:
+            # the wrapper keeps what it decorates
+            target.absorb(args[0])
+            return target
+        if target.module == "builtins.bytearray" and n_pos == 1 and not n_kw and args[0].const is not None:
+            # py/objarray.c: mp_obj_array_t (base, typecode/free, len, items) + the items
+            return _Value({"data": board.words(4) + board.alloc(max(0, args[0].const))})
+        if target.module == "builtins.const" and n_pos == 1:
+            return args[0]
+        return None
+
+    def make_class(self, rc: RawCode, n_bases: int, module_stores: set[str],
+                   bases: list[ClassInfo | None] | None = None) -> _Value:
         board, fp = self.board, self.fp
         name = self.simple_name(rc)
         self.peak_extra += self.transient_code(rc)
@@ -431,10 +591,13 @@ class _Estimator:
             cost += heap.cell(board)                 # __class__ cell for super()
         if body.calls:
             fp.unmodeled.append(f"class {name}: {body.calls} call(s) in the class body")
-        return _Value({"classes": cost})
+        methods = {n: v.rc for n, v in body.bound.items() if v.rc is not None}
+        klass = ClassInfo(name, methods, list(bases or []), self)
+        return _Value({"classes": cost}, klass=klass)
 
     def run(self, import_path: str | None, is_package: bool) -> Footprint:
         board, fp = self.board, self.fp
+        self.is_package = is_package
         self.peak_extra = 0
         self.load_tables()
         # module object, dict and the names py/builtinimport.c adds
@@ -479,20 +642,22 @@ class _Estimator:
 
 def estimate_mpy(mpy: MpyFile, board: Board, name: str, import_path: str | None = None,
                  is_package: bool = False, interned: set[str] | None = None,
-                 qstr_pool: list | None = None) -> Footprint:
+                 qstr_pool: list | None = None, classes: dict | None = None) -> Footprint:
     """The footprint of one loaded `.mpy` module on `board`.
 
     `name` is the dotted import name; `import_path` the path the firmware will
     record as `__file__`; `interned` the qstrs earlier imports already made
     (updated in place), for whole-program sums. `qstr_pool`, the [alloc, len]
     of a VM's last qstr pool (updated in place), makes the pool growth exact
-    for that VM instead of the average over pool doublings.
+    for that VM instead of the average over pool doublings. `classes` collects
+    the classes of the program ("module.Class"), so that a later module that
+    calls them at import is charged for the instances.
     """
     if mpy.header.version != 6:
         raise FormatError(f"footprint models .mpy version 6 (MicroPython 1.19+, CircuitPython 8+); "
                           f"this file is version {mpy.header.version_name}", filename=mpy.filename)
     try:
-        return _Estimator(mpy, board, name, interned, qstr_pool).run(import_path, is_package)
+        return _Estimator(mpy, board, name, interned, qstr_pool, classes).run(import_path, is_package)
     except (DecodeError, IndexError) as exc:
         raise FormatError(f"bytecode could not be followed: {exc}", filename=mpy.filename) from None
 
