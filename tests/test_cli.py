@@ -39,11 +39,12 @@ def theirs(args, cwd, input=None):
 
 
 def _normalise_usage(out: bytes) -> bytes:
-    """The usage line names the program; and ours documents --target in one extra line."""
+    """The usage line names the program; and ours documents its target options in extra lines."""
     lines = out.split(b"\n")
     if lines and lines[0].startswith(b"usage: "):
         lines[0] = b"usage: PROG " + lines[0].split(b" ", 2)[2]
-    return b"\n".join(line for line in lines if not line.startswith(b"--target"))
+    ours_only = (b"--target", b"--device", b"-c <", b"-b <")
+    return b"\n".join(line for line in lines if not line.startswith(ours_only))
 
 
 def assert_same(a, b):
@@ -322,6 +323,35 @@ GARBAGE = {
     "yield_outside": b"yield 5\n",
     "break_outside": b"break\n",
     "star_alone": b"*a = 1\n",
+    "bom": b"\xef\xbb\xbfx = 1\n",
+    "formfeed": b"x = 1\n\x0c\ny = 2\n",
+    "cr_only": b"x = 1\ry = 2\r",
+    "long_line": b"x = [" + b"1, " * 3000 + b"]\n",
+    "future_import": b"from __future__ import annotations\nx: int = 1\n",
+    "fstring_ascii_conversion": b"x = 1\nprint(f'{x!a}')\n",
+    "async_as_name": b"async = 1\n",
+    "nested_fstring": b"x = 1\nprint(f'{f\"{x}\"}')\n",
+    "no_newline_at_end": b"x = 1",
+    "backslash_at_end": b"x = 1\\",
+    "star_in_subscript": b"a = {}\na[*b] = 1\n",
+    "nonlocal_at_module": b"nonlocal x\n",
+    "return_in_class": b"class A:\n    return 1\n",
+    "await_in_def": b"def f():\n    await x\n",
+    "duplicate_keyword": b"f(a=1, a=2)\n",
+    "duplicate_parameter": b"def f(a, a): pass\n",
+    "delete_literal": b"del 1\n",
+    "assign_to_none": b"None = 1\n",
+    "deep_blocks": b"".join(b"    " * i + b"if 1:\n" for i in range(100)) + b"    " * 100 + b"pass\n",
+    "unicode_identifier": "\u00e9t\u00e9 = 1\n".encode(),
+    "bad_identifier_byte": b"x\xff = 1\n",
+    "bad_underscore_int": b"x = 1__0\n",
+    "old_octal": b"x = 0777\n",
+    "bad_exponent": b"x = 1e\n",
+    "huge_imaginary": b"x = 123456789012345678901234567890j\n",
+    "bad_string_prefix": b"x = bu'x'\n",
+    "huge_float": b"x = 1e400\n",
+    "const_of_string": b"from micropython import const\nX = const('a')\n",
+    "const_reassigned": b"from micropython import const\nX = const(1)\nX = const(2)\n",
 }
 
 
