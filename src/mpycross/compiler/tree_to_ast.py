@@ -344,6 +344,8 @@ class TreeToAst:
 
     def async_stmt(self, ch):
         kw, node = ch
+        if isinstance(node, A.Invalid):
+            return node
         if isinstance(node, A.FunctionDef):
             return A.AsyncFunctionDef(node.name, node.args, node.body, node.decorator_list,
                                       node.returns, line=kw.line)
@@ -587,7 +589,7 @@ class TreeToAst:
 
     def argument_keyword(self, ch):
         target, _, value = ch
-        if isinstance(target, A.Name) and not target.parens:
+        if isinstance(target, A.Name):  # parse.c drops parentheses: f((a)=1) is fine
             return A.keyword(target.id, value, line=target.line)
         return A.Invalid("LHS of keyword arg must be an id", line=first_line(target))
 
