@@ -225,7 +225,16 @@ def test_py_input_costs_what_its_mpy_costs_plus_a_compile_peak(lib):
     from_mpy = json.loads(run(str(lib / "lib" / "pkg" / "sensor.mpy"), "--board", "rp2040", "--json").output)
     py, mpy = from_py["modules"][0], from_mpy["modules"][0]
     assert py["kind"] == "py" and py["parts"] == mpy["parts"]
-    assert py["source_load_peak"] > mpy["peak"]
+    assert py["peak"] == mpy["peak"] and py["source_load_peak"] > mpy["peak"]
+    assert py["load_peak"] == py["source_load_peak"]
+
+
+def test_v5_mpy_is_refused_in_one_line(tmp_path, lib):
+    v5 = tmp_path / "old.mpy"
+    subprocess.run([str(official("v5")), "-o", str(v5), str(lib / "src" / "helper.py")], check=True)
+    result = run(str(v5))
+    assert result.exit_code == 2 and "models .mpy version 6" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_budgets_exit_1_when_exceeded(lib):

@@ -57,14 +57,17 @@ def footprint_of(module: ModuleInput, board: Board, compile_target: str = "micro
         from mpycross.footprint.source import source_load_peak
         fp.file_size = len(module.data)
         fp.flash = board.flash(len(module.data))
-        fp.source_load_peak = source_load_peak(module.data, fp.ram + fp.peak_extra, board)
+        fp.source_load_peak = source_load_peak(module.data, fp.peak, board)
     return fp
 
 
 def program_footprint(modules: list[Footprint]) -> dict:
-    """Totals of modules loaded together: RAM adds up, the import peak is the worst one."""
+    """Totals of modules loaded together: RAM adds up, the import peak is the worst one.
+
+    Each input counts as given: a .py by what compiling it on the board needs.
+    """
     ram = sum(m.ram for m in modules)
     flash = sum(m.flash for m in modules)
-    worst = max((m.peak - m.ram for m in modules), default=0)
+    worst = max((m.load_peak - m.ram for m in modules), default=0)
     return {"ram": ram, "flash": flash, "peak": ram + worst,
             "new_qstrs": sum(len(m.new_qstrs) for m in modules)}

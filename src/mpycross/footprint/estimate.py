@@ -83,10 +83,15 @@ class Footprint:
 
     @property
     def peak(self) -> int:
-        """RAM while importing: the compiler's peak for a .py, the loader's for a .mpy."""
+        """RAM while importing the module as a .mpy: the loader's peak."""
+        return self.ram + self.peak_extra
+
+    @property
+    def load_peak(self) -> int:
+        """RAM while importing the input as given: the compiler's peak for a .py."""
         if self.kind == "py" and self.source_load_peak is not None:
             return self.source_load_peak
-        return self.ram + self.peak_extra
+        return self.peak
 
     def add(self, part: str, nbytes: float) -> None:
         self.ram_parts[part] += nbytes

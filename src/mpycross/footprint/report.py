@@ -27,7 +27,8 @@ def board_json(board: Board) -> dict:
 def module_json(fp: Footprint) -> dict:
     return {
         "name": fp.name, "path": fp.path, "kind": fp.kind, "file_size": fp.file_size,
-        "flash": fp.flash, "ram": fp.ram, "peak": fp.peak, "parts": dict(fp.ram_parts),
+        "flash": fp.flash, "ram": fp.ram, "peak": fp.peak, "load_peak": fp.load_peak,
+        "parts": dict(fp.ram_parts),
         "qstrs": {"total": fp.qstrs_total, "known": fp.qstrs_known, "new": len(fp.new_qstrs)},
         "new_qstrs": list(fp.new_qstrs),
         "source_load_peak": fp.source_load_peak,
@@ -78,8 +79,14 @@ def print_table(console, board: Board, modules: list[Footprint], totals: dict, b
     console.print(table)
     used = totals["peak"] / board.heap * 100 if board.heap else 0
     console.print(f"program peak {human(totals['peak'])} of the {human(board.heap)} heap ({used:.0f}%); "
-                  "RAM = kept after import, peak = while importing, code = bytecode + raw code, "
-                  "qstrs = new/used")
+                  "RAM = kept after import, peak = while importing the .mpy, .py load = while "
+                  "compiling the source on the board, code = bytecode + raw code, qstrs = new/used")
+    sources = [fp for fp in modules if fp.source_load_peak]
+    if sources:
+        worst = max(sources, key=lambda fp: fp.source_load_peak - fp.peak)
+        console.print(f"as .mpy files the peak drops to {human(totals['ram'] + max(fp.peak - fp.ram for fp in modules))}"
+                      f"; the largest saving is {worst.name}: {human(worst.source_load_peak)} as .py, "
+                      f"{human(worst.peak)} as .mpy")
     if verbose:
         for fp in modules:
             for note in fp.unmodeled:
