@@ -473,6 +473,46 @@ def test_cli_unsupported_target_is_one_line(tmp_path):
         assert run.output.startswith("error: cannot build for micropython-1.12") and run.output.count("\n") == 1
 
 
+# --- real sdists (downloaded once into the corpus cache) ---
+
+SDISTS = ["adafruit-circuitpython-ticks", "adafruit-circuitpython-debouncer", "adafruit-circuitpython-display-text"]
+
+
+def corpus_sdists() -> list[Path]:
+    """The sdists of the SDISTS libraries, at the wheels' versions; pip builds their metadata (slow once)."""
+    import sys
+
+    from tests.corpus.fetch import cache_dir
+
+    folder = cache_dir() / "sdist"
+    folder.mkdir(parents=True, exist_ok=True)
+    found = []
+    for name in SDISTS:
+        version = dist_file(name).name.split("-")[1]
+        key = name.replace("-", "_") + f"-{version}.tar.gz"
+        target = folder / key
+        if not target.exists():
+            done = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
+                                   "--disable-pip-version-check", "-q", "-d", str(folder), f"{name}=={version}"],
+                                  capture_output=True, text=True)
+            if done.returncode != 0 or not target.exists():
+                pytest.skip(f"cannot download the sdist of {name}: {done.stderr.strip()[-200:]}")
+        found.append(target)
+    return found
+
+
+@pytest.mark.slow
+def test_sdists_give_the_wheels_lib_plus_examples():
+    from_sdists = build_bundle([lib for p in corpus_sdists() for lib in discover(p)], "s", TAG, MP)
+    from_wheels = build_bundle(libraries(SDISTS), "s", TAG, MP)
+    zip_name = f"s-mp-1.29-mpy-{TAG}.zip"
+    assert lib_members(from_sdists.outputs[zip_name]) == lib_members(from_wheels.outputs[zip_name])
+    examples = [n for n in zip_members(from_sdists.outputs[zip_name]) if "/examples/" in n]
+    assert len(examples) >= len(SDISTS)
+    sd, wh = json.loads(from_sdists.outputs[f"s-{TAG}.json"]), json.loads(from_wheels.outputs[f"s-{TAG}.json"])
+    assert sd == wh
+
+
 # --- the whole corpus ---
 
 @pytest.fixture(scope="module")

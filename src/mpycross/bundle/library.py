@@ -220,7 +220,8 @@ def git_version(folder: Path) -> str | None:
 def _repo_url(urls: dict) -> str:
     for key in ("Repository", "Source", "Source Code", "Homepage", "homepage", "repository", "source"):
         if urls.get(key):
-            return str(urls[key])
+            url = str(urls[key]).strip()
+            return url[:-4] if url.endswith(".git") else url
     return ""
 
 
