@@ -139,6 +139,20 @@ def test_bundle_folder_picks_the_zip_for_the_firmware(tmp_path):
     assert result.exit_code == 1 and "no bundle for circuitpython-8.2" in result.output
 
 
+def test_library_with_several_modules_installs_whole(tmp_path):
+    from tests.test_bundle import _make_repo
+    from mpycross.bundle.library import discover
+
+    out = tmp_path / "bundles"
+    write_outputs(build_bundle(discover(_make_repo(tmp_path / "repo")) + libraries(["adafruit-circuitpython-ticks"]),
+                               "b", "20260101", MP), out)
+    drive = fake_drive(tmp_path / "d")
+    result = run("mylib-dist", "--device", drive, "--bundle", out / "b-mp-1.29-mpy-20260101.zip")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (drive / "lib").iterdir()) == ["adafruit_ticks.mpy", "mylib", "mylib_extra.mpy"]
+    assert (drive / "lib" / "mylib" / "font.bin").read_bytes() == b"\x00\x01\x02"
+
+
 def test_adafruit_style_names():
     from mpycross.bundle.catalog import _ZIP_NAME
     m = _ZIP_NAME.match("adafruit-circuitpython-bundle-9.x-mpy-20241120.zip")

@@ -127,10 +127,12 @@ def load_bundle(zip_path: Path, json_path: Path | None = None) -> Catalog:
             table = json.loads(Path(json_path).read_text("utf-8"))
         except (OSError, ValueError) as err:
             raise BundleError(f"{json_path}: not a bundle json: {err}") from None
+    # A library may have several top-level modules (the json's "modules"); they install together.
+    owner = {m: key for key, facts in table.items() for m in facts.get("modules", [key])}
     groups: dict[str, dict[str, bytes]] = {}
     for rel, data in lib_files.items():
         top = rel.split("/")[0] if "/" in rel else rel.rsplit(".", 1)[0]
-        groups.setdefault(top, {})[rel] = data
+        groups.setdefault(owner.get(top, top), {})[rel] = data
     catalog = Catalog()
     for top, files in sorted(groups.items()):
         facts = table.get(top, {})
