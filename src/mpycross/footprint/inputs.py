@@ -66,13 +66,17 @@ def from_file(path: str) -> ModuleInput:
 
 
 def from_folder(path: str) -> list[ModuleInput]:
+    """Every module under a folder; a package folder keeps its own name (pkg.sub)."""
     found = []
+    prefix = ""
+    if any(os.path.isfile(os.path.join(path, "__init__" + s)) for s in SUFFIXES):
+        prefix = os.path.basename(os.path.normpath(path)) + "/"
     for root, dirs, names in os.walk(path):
         dirs[:] = sorted(d for d in dirs if not d.startswith((".", "__pycache__")))
         for n in sorted(names):
             if n.endswith(SUFFIXES):
                 full = os.path.join(root, n)
-                rel = PurePosixPath(os.path.relpath(full, path).replace(os.sep, "/"))
+                rel = PurePosixPath(prefix + os.path.relpath(full, path).replace(os.sep, "/"))
                 name, is_package = _module_name(rel)
                 kind = "mpy" if n.endswith(".mpy") else "py"
                 found.append(ModuleInput(name, kind, _read(full), full, _device_path(rel), is_package))
