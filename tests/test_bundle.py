@@ -223,6 +223,11 @@ def test_discover_rejects_bad_inputs(tmp_path):
     (tmp_path / "x.whl").write_bytes(b"not a zip")
     with pytest.raises(BundleError, match="none-any|not a pure"):
         discover(tmp_path / "x.whl")
+    for name in ("junk.tar.gz", "junk.zip"):
+        (tmp_path / name).write_bytes(bytes(range(256)) * 3)
+        with pytest.raises(BundleError, match="not a readable sdist archive") as err:
+            discover(tmp_path / name)
+        assert "\n" not in str(err.value)
     bad = tmp_path / "x-1.0-py3-none-any.whl"
     bad.write_bytes(b"not a zip")
     with pytest.raises(BundleError, match="not a readable wheel"):

@@ -168,7 +168,8 @@ def _archive_tree(path: Path) -> _Tree:
                         if f is not None:
                             data[m.name] = f.read()
     except (OSError, zipfile.BadZipFile, tarfile.TarError) as err:
-        raise BundleError(f"{path}: not a readable archive: {err}") from None
+        first = (str(err).strip().splitlines() or [type(err).__name__])[0].rstrip(":")
+        raise BundleError(f"{path}: not a readable sdist archive ({first})") from None
     tops = {n.split("/")[0] for n in data}
     strip = len(tops) == 1 and all("/" in n for n in data)
     files = {}
