@@ -65,12 +65,21 @@ def test_boot_out_lines(line, target, note):
 
 
 def test_boot_out_problems(tmp_path):
-    with pytest.raises(BundleError, match="names no CircuitPython"):
+    with pytest.raises(BundleError, match="no CircuitPython or MicroPython version found"):
         parse_boot_line("hello\n")
-    with pytest.raises(BundleError, match="unknown firmware circuitpython 3.1"):
+    with pytest.raises(BundleError, match="circuitpython 3.1.2 has no matching target"):
         parse_boot_line("Adafruit CircuitPython 3.1.2 on 2018-12-01; Trinket M0 with samd21e18")
     result = run("x.py", "--device", tmp_path)
     assert result.exit_code == 1 and "no boot_out.txt" in result.output and result.output.count("\n") == 1
+
+
+def test_micropython_folder_with_sys_implementation(tmp_path):
+    drive = tmp_path / "pico"
+    drive.mkdir()
+    (drive / "sys_implementation.txt").write_text("(name='micropython', version=(1, 29, 0, ''), _mpy=7942)\n")
+    result = run(make_lib(tmp_path / "src", "1.0"), "--device", drive, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "micropython 1.29.0 -> micropython-1.29" in result.output and "write lib/multi/m0.mpy" in result.output
 
 
 def test_install_local_source_matches_official(tmp_path):

@@ -3,7 +3,8 @@
 The firmware comes from boot_out.txt, whose first line reads like
 "Adafruit CircuitPython 9.2.1 on 2024-11-20; Adafruit Feather RP2040 with
 rp2040" (a MicroPython board's folder may carry the same kind of line:
-"MicroPython v1.22.2 on 2024-02-22; Raspberry Pi Pico with RP2040").
+"MicroPython v1.22.2 on 2024-02-22; Raspberry Pi Pico with RP2040"); the
+reading itself is `mpycross.device`'s, shared with `--target auto`.
 
 An install is planned first (`plan_install`), then applied (`apply`):
 only files whose bytes differ are written; each goes to a temporary name
@@ -16,74 +17,63 @@ Free space is checked before anything is written.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mpycross.bundle import BundleError
 
-BOOT_OUT = "boot_out.txt"
 TMP_PREFIX = ".mpycross-"
 TMP_SUFFIX = ".tmp"
 CODE_SUFFIXES = (".py", ".mpy")
 
-_BOOT_LINE = re.compile(
-    r"(?:Adafruit\s+)?(?P<family>CircuitPython|MicroPython)\s+v?(?P<version>\d+(?:\.\d+){0,2})"
-    r"(?P<extra>\S*)(?:\s+on\s+(?P<date>[^;]+))?(?:;\s*(?P<board>.*))?", re.I)
-
 
 @dataclass(frozen=True)
 class Firmware:
-    family: str        # "circuitpython" or "micropython"
-    version: str       # "9.2.1"
+    family: str        # "circuitpython" or "micropython" ("firmware" when only _mpy is known)
+    version: str       # "9.2.1" (or "_mpy=7942")
     board: str         # "Adafruit Feather RP2040 with rp2040"
     target: str        # target name the version maps to ("circuitpython-9.2")
     note: str = ""     # set when the version is not a known target and a neighbour was chosen
 
 
-def parse_boot_line(text: str) -> Firmware:
-    """The firmware a boot_out.txt (its first matching line) names."""
-    for line in text.splitlines():
-        m = _BOOT_LINE.search(line)
-        if m:
-            family = m.group("family").lower()
-            version = m.group("version")
-            target, note = firmware_target(family, version)
-            return Firmware(family, version, (m.group("board") or "").strip(), target, note)
-    raise BundleError("boot_out.txt names no CircuitPython or MicroPython version")
-
-
-def firmware_target(family: str, version: str) -> tuple[str, str]:
-    """The target for a firmware version: exact release, else same minor, else same major."""
+def _firmware(fw) -> Firmware:
+    """Our view of `mpycross.device`'s reading: the target and whether it is a near match."""
+    from mpycross.device import target_for_firmware
     from mpycross.errors import TargetError
-    from mpycross.targets import resolve_target
 
-    parts = version.split(".")
-    tries = [".".join(parts[:n]) for n in range(len(parts), 0, -1)]
-    for i, v in enumerate(tries):
-        try:
-            t = resolve_target(f"{family}-{v}")
-        except TargetError:
-            continue
-        exact = i == 0 or (len(parts) == 3 and i == 1 and t.release.split(".")[:2] == parts[:2])
-        note = "" if exact else f"{family} {version} is not a known target; using {t.name}"
-        return t.name, note
-    raise BundleError(f"unknown firmware {family} {version}: no matching target (pass --target)")
+    try:
+        target = target_for_firmware(fw)
+    except TargetError as err:
+        raise BundleError(f"{err} (pass --target)") from None
+    family = fw.family or "firmware"
+    version = fw.version or f"_mpy={fw.sys_mpy}"
+    note = ""
+    if fw.version and target.release.split(".")[:2] != fw.version.split(".")[:2]:
+        note = f"{family} {fw.version} is not a known target; using {target.name}"
+    return Firmware(family, version, fw.board, target.name, note)
+
+
+def parse_boot_line(text: str) -> Firmware:
+    """The firmware a boot_out.txt names (parsing shared with `--target auto`: mpycross.device)."""
+    from mpycross.device import parse_firmware
+    from mpycross.errors import TargetError
+
+    try:
+        return _firmware(parse_firmware(text))
+    except TargetError as err:
+        raise BundleError(str(err)) from None
 
 
 def read_firmware(device: Path) -> Firmware:
-    path = device / BOOT_OUT
+    """The firmware of the board at `device` (its boot_out.txt or sys_implementation.txt)."""
+    from mpycross.device import read_firmware as read
+    from mpycross.errors import TargetError
+
     try:
-        text = path.read_text("utf-8", "replace")
-    except FileNotFoundError:
-        raise BundleError(f"{device}: no {BOOT_OUT} (is this a CIRCUITPY drive? pass --target)") from None
-    except OSError as err:
-        raise BundleError(f"{path}: cannot read: {err.strerror or err}") from None
-    try:
-        return parse_boot_line(text)
-    except BundleError as err:
-        raise BundleError(f"{path}: {err}") from None
+        return _firmware(read(device))
+    except TargetError as err:
+        raise BundleError(f"{err}; pass --target") from None
 
 
 def check_device(device: Path) -> None:
