@@ -250,13 +250,22 @@ def make_callback(size: int, how: tuple, transformer):
     build = method
 
     def filtered(children):
-        out = []
+        out = None
         for i, splice, add_none in include:
             if add_none:
+                if out is None:
+                    out = []
                 out += [None] * add_none
             if splice:
-                out += children[i]
+                if out is None:
+                    # a left-recursive helper list (x (op x)*) is extended in
+                    # place, as Lark does: copying it would be quadratic
+                    out = children[i]
+                else:
+                    out += children[i]
             else:
+                if out is None:
+                    out = []
                 out.append(children[i])
         if append_none:
             out += [None] * append_none
