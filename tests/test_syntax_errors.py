@@ -227,3 +227,23 @@ def test_programs_from_our_grammar_parse_in_micropython(tmp_path):
         proc = run_official(["-o", "t.mpy", "t.py"], cwd=tmp_path)
         # a parser error has no ", in <scope>" in its traceback
         assert proc.returncode == 0 or b", in " in proc.stderr, (source, proc.stderr)
+
+
+@pytest.mark.parametrize("make", [
+    lambda n: b"x = " + b"+".join([b"1"] * n) + b"\n",
+    lambda n: b"x = " + b"a." * n + b"b\n",
+    lambda n: b"x = " + b"(" * n + b"1" + b")" * n + b"\n",
+], ids=["operator-chain", "trailers", "parens"])
+def test_long_inputs_parse_in_linear_time(make):
+    import time
+
+    def cost(n):
+        best = float("inf")
+        for _ in range(3):
+            start = time.process_time()
+            parse(make(n), "long.py")
+            best = min(best, time.process_time() - start)
+        return best
+
+    small, large = cost(5000), cost(20000)
+    assert large < 8 * small + 0.05  # 4x the input: ~4x the time, not ~16x
