@@ -93,6 +93,15 @@ def test_random_bytes_raise_only_compile_error(data):
         pass
 
 
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=100))
+def test_random_text_raises_only_compile_error(text):
+    try:
+        parse(text, "r.py")
+    except CompileError:
+        pass
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(_TOKENS), max_size=40))
 def test_random_token_soup_raises_only_compile_error(tokens):

@@ -162,12 +162,18 @@ _ERROR_MESSAGES = {
     "INDENT": ("IndentationError", "unexpected indent"),
     "DEDENT_MISMATCH": ("IndentationError", "unindent doesn't match any outer indent level"),
     "MALFORMED_FSTRING": ("SyntaxError", "malformed f-string"),
+    # the lexer's token for rf"..." before 1.24 (mp-v1.23.0/py/lexer.c MP_TOKEN_FSTRING_RAW)
+    "FSTRING_RAW": ("SyntaxError", "raw f-strings are not supported"),
 }
 
 
 def _to_bytes(source: str | bytes) -> bytes:
+    """The bytes MicroPython would read (str: its UTF-8, keeping escaped or lone surrogates)."""
     if isinstance(source, str):
-        return source.encode("utf-8", "surrogateescape")
+        try:
+            return source.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            return source.encode("utf-8", "surrogatepass")
     return bytes(source)
 
 
