@@ -1200,9 +1200,9 @@ class Compiler:
             self.c_if_cond(node.operand, not jump_if, label)
             return
         if (t is A.Tuple or t is A.GeneratorExp) and not self.has("tuple_condition_evaluated"):
-            # mp-v1.20.0/py/compile.c c_if_cond: a parenthesised (non-empty) tuple is true,
-            # and is not evaluated
-            if jump_if:
+            # mp-v1.20.0/py/compile.c c_if_cond: a parenthesised tuple is not evaluated:
+            # `()` is false, any other is true
+            if jump_if == (t is A.GeneratorExp or bool(node.elts)):
                 emit.jump(label)
             return
         self.compile_node(node)

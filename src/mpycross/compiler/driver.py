@@ -13,7 +13,7 @@ import dataclasses
 from mpycross.errors import MpyCrossError, TargetError
 from mpycross.targets import Target, resolve_target
 
-from . import floatcompat, fold
+from . import compat, floatcompat, fold
 from .codegen import Compiler, NotSupportedError, RawCode
 
 DEFAULT_TARGET = "micropython-1.29"
@@ -52,9 +52,11 @@ def compile_to_raw_code(source, filename: str = "<stdin>", opt: int = 0, source_
     name = source_name if source_name is not None else filename
     if module is None:
         token = floatcompat.LITERAL_PARSER.set(floatcompat.parser_for(tgt))
+        current = compat.TARGET.set(tgt)
         try:
             module = parse(text, filename)
         finally:
+            compat.TARGET.reset(current)
             floatcompat.LITERAL_PARSER.reset(token)
     small_range = (-(1 << (small_int_bits - 1)), (1 << (small_int_bits - 1)) - 1)
     truth = fold.SMALL_INT_TRUTH_ONLY.set(None if tgt.has("const_truth_fold") else small_range)

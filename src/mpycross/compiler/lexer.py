@@ -28,6 +28,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .compat import has as target_has
+
 # Keywords, in lexer.c's table order.  `__debug__` reads as True (optimisation
 # level 0, as mpy-cross runs by default).
 KEYWORDS = {
@@ -224,6 +226,11 @@ class Lexer:
             return Token("INDENT", None, line, column)
         if had_newline:
             self._skip_whitespace(False)
+            if not target_has("newline_token_position"):
+                # before 1.22 a NEWLINE is where the next line's text starts, not where
+                # the line ends (commit c85db05244), which moves some error lines down
+                line = self.line
+                column = self._column()
             kind = "NEWLINE"
             num_spaces = self._column() - 1
             top = self.indent_levels[-1]
@@ -369,6 +376,9 @@ class Lexer:
                 if c1 == 0x72:
                     is_raw = True
                     n_char = 2
+            if is_fstring and is_raw and not target_has("raw_fstrings"):
+                # before 1.24: an invalid token at once (mp-v1.23.0/py/lexer.c MP_TOKEN_FSTRING_RAW)
+                return Token("FSTRING_RAW", None, line, column)
             if kind is None:
                 kind = this_kind
             elif problem is not None or kind != this_kind:
@@ -533,14 +543,18 @@ class Lexer:
         '!s' before ':' or '}') outside brackets.
         """
         problem = None
-        fstring_args.append(0x28)
+        # each argument is wrapped in () from 1.20 (before: f"{a, b}" gave .format(a, b))
+        parens = target_has("fstring_arg_parens")
+        if parens:
+            fstring_args.append(0x28)
         start = len(fstring_args)
         level = 0
         while self.pos < len(self.src):
             c = self.src[self.pos]
             if level == 0 and (
                 c in (0x3A, 0x7D)
-                or (c == 0x21 and self._ch(1) in (0x72, 0x73) and self._ch(2) in (0x3A, 0x7D))
+                or (c == 0x21 and self._ch(1) in (0x72, 0x73) and self._ch(2) in (0x3A, 0x7D)
+                    and target_has("fstring_conversions"))
             ):
                 break
             if c in (0x5B, 0x7B):
@@ -560,7 +574,7 @@ class Lexer:
                 del fstring_args[-1]
         if len(fstring_args) == start:
             problem = "MALFORMED_FSTRING"
-        fstring_args += b"),"
+        fstring_args += b")," if parens else b","
         if is_tstring:
             # then the expression's text as a string, the conversion, and the
             # format spec (added when the closing '}' is reached)

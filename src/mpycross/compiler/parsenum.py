@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from .compat import has as target_has
 from .floatcompat import LITERAL_PARSER
 
 # ---- integers (mp_parse_num_integer with base 0) -----------------------------
@@ -62,7 +63,8 @@ def parse_integer(text: bytes) -> int:
         elif c == 0x62:
             base, i = 2, 2
         else:
-            base = 1
+            # before 1.25 a leading zero just meant decimal ("017" is 17)
+            base = 1 if target_has("reject_leading_zero_int") else 10
     else:
         base = 10
     start = i
