@@ -19,6 +19,9 @@ and charges each object at its size on the board (heap.py).
 
 from __future__ import annotations
 
+import ast
+import functools
+import operator
 from dataclasses import dataclass, field
 
 from mpycross.errors import FormatError
@@ -152,12 +155,37 @@ def _instructions(rc: RawCode):
         ip += ins.size
 
 
+_BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+           ast.BitAnd: operator.and_, ast.RShift: operator.rshift}
+
+
+def _evaluate(node: ast.AST, names: dict[str, int]) -> int:
+    """Evaluate a stack-effect expression of formats/bytecode (+ - * & >> ( ) ==)."""
+    if isinstance(node, ast.Expression):
+        return _evaluate(node.body, names)
+    if isinstance(node, ast.Constant) and isinstance(node.value, int):
+        return node.value
+    if isinstance(node, ast.Name) and node.id in names:
+        return names[node.id]
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return -_evaluate(node.operand, names)
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+        return _BINOPS[type(node.op)](_evaluate(node.left, names), _evaluate(node.right, names))
+    if (isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], ast.Eq)):
+        return int(_evaluate(node.left, names) == _evaluate(node.comparators[0], names))
+    raise ValueError(f"unexpected stack-effect expression: {ast.dump(node)}")
+
+
+@functools.cache
+def _parsed(expression: str) -> ast.Expression:
+    return ast.parse(expression, mode="eval")
+
+
 def _stack_effect(ins) -> int:
     effect = ins.info.stack
     if isinstance(effect, int):
         return effect
-    # formats/README.md: an expression over arg and extra using + - * & >> ( ) ==
-    return int(eval(effect, {"__builtins__": {}}, {"arg": ins.arg or 0, "extra": ins.extra or 0}))
+    return _evaluate(_parsed(effect), {"arg": ins.arg or 0, "extra": ins.extra or 0})
 
 
 class _Estimator:
