@@ -131,7 +131,8 @@ def test_random_token_soup_agrees_with_official(tokens):
 def test_deep_nesting(depth):
     for source in (b"x = " + b"(" * depth + b"1" + b")" * depth + b"\n",
                    b"x = " + b"[" * depth + b"]" * depth + b"\n",
-                   b"x = " + b"-" * depth + b"1\n"):
+                   b"x = " + b"-" * depth + b"1\n",
+                   b"[" * depth + b"a" + b"]" * depth + b" = 1\n"):
         try:
             parse(source, "deep.py")
         except CompileError:

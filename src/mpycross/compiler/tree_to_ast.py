@@ -123,14 +123,39 @@ _STORE_KINDS = (A.Name, A.Attribute, A.Subscript)
 
 
 def set_ctx(node, ctx: str):
-    """Give an assignment / del target the Store or Del context, recursively."""
+    """Give an assignment / del target the Store or Del context, recursively.
+
+    Iterative (post-order with an explicit stack), so that deeply nested
+    targets such as [[[...a...]]] = x cannot exhaust Python's stack.
+    """
     if isinstance(node, _STORE_KINDS):
         return replace(node, ctx=ctx)
-    if isinstance(node, A.Starred):
-        return replace(node, value=set_ctx(node.value, ctx), ctx=ctx)
-    if isinstance(node, (A.Tuple, A.List)):
-        return replace(node, elts=tuple(set_ctx(e, ctx) for e in node.elts), ctx=ctx)
-    return node
+    if not isinstance(node, (A.Starred, A.Tuple, A.List)):
+        return node
+    stack = [(node, False)]
+    done = []
+    while stack:
+        n, children_done = stack.pop()
+        if isinstance(n, _STORE_KINDS):
+            done.append(replace(n, ctx=ctx))
+        elif isinstance(n, A.Starred):
+            if children_done:
+                done.append(replace(n, value=done.pop(), ctx=ctx))
+            else:
+                stack.append((n, True))
+                stack.append((n.value, False))
+        elif isinstance(n, (A.Tuple, A.List)):
+            if children_done:
+                k = len(n.elts)
+                elts = tuple(done[len(done) - k:]) if k else ()
+                del done[len(done) - k:]
+                done.append(replace(n, elts=elts, ctx=ctx))
+            else:
+                stack.append((n, True))
+                stack.extend((e, False) for e in reversed(n.elts))
+        else:
+            done.append(n)
+    return done[0]
 
 
 def _body(suite):
