@@ -8,16 +8,18 @@ end of compiling, when everything below is alive at once:
   that keeps two or more children: a source-line word, a kind word and one
   word per child (identifiers, small ints and short strings are tagged words
   inside their parent, costing nothing of their own);
-- the compiler's scopes (py/scope.h `scope_t`, ~14 words each) and their
-  `id_info_t` tables (4 words per name), and the emitter (py/emitbc.c
-  `emit_t` ~ 12 words plus a label table);
+- the compiler's scopes (py/scope.h `scope_t`: 6 words and 11 16-bit
+  fields) and their `id_info_t` tables (2 words per name, grown 4, 10,
+  16, ...), and the emitter (py/emitbc.c `emit_t` ~ 12 words);
 - all the bytecode and raw code produced so far, including the module body
   and class bodies that a `.mpy` import also holds while it runs;
 - the lexer's token buffer and the file reader's buffer.
 
 The parse tree is counted from CPython's `ast` of the source: each statement
 or expression node with children stands for one parse node of MicroPython's
-grammar, with its children as arguments. MicroPython's grammar collapses
+grammar, with its children as arguments. Strings and bytes the parser makes
+objects of end up as the module's constants either way (and docstrings are
+dropped at once), so they are not counted again. MicroPython's grammar collapses
 single-child rules the same way `ast` has no nodes for them, so the counts
 track each other. The figure is an estimate of the peak, not a measurement:
 docs/footprint.md says how it compares with the real VM.
@@ -29,8 +31,9 @@ import ast
 
 from mpycross.footprint.boards import Board
 
-SCOPE_WORDS = 14       # py/scope.h scope_t
-ID_INFO_WORDS = 4      # py/scope.h id_info_t (kind, flags, local_num, qst) padded
+ID_INFO_WORDS = 2      # py/scope.h id_info_t: kind, flags, local_num (4 bytes, padded), qst
+SCOPE_ID_INIT = 4      # py/mpconfig.h MICROPY_ALLOC_SCOPE_ID_INIT
+SCOPE_ID_INC = 6       # py/mpconfig.h MICROPY_ALLOC_SCOPE_ID_INC
 EMIT_WORDS = 12        # py/emitbc.c emit_t
 READER_BYTES = 32      # py/reader.c: the file reader's buffer and state
 LEXER_WORDS = 24       # py/lexer.h mp_lexer_t
@@ -55,7 +58,6 @@ def _is_lonely_constant(node: ast.AST) -> bool:
 def parse_tree_bytes(tree: ast.AST, board: Board) -> int:
     """Bytes of MicroPython's parse tree for this source (estimate)."""
     total = 0
-    dropped = {id(n.value) for n in ast.walk(tree) if _is_lonely_constant(n)}
     for node in ast.walk(tree):
         if isinstance(node, _LEAVES) or isinstance(node, ast.Module) or _is_lonely_constant(node):
             continue
@@ -66,12 +68,6 @@ def parse_tree_bytes(tree: ast.AST, board: Board) -> int:
         # 32-bit fields) then one word per argument; py/parse.c packs the nodes
         # into chunks, so there is no per-node block rounding
         total += 8 + len(kids) * board.word_bytes
-    for node in ast.walk(tree):
-        # py/parse.c: strings longer than MICROPY_ALLOC_PARSE_INTERN_STRING_LEN (10)
-        # and bytes become heap objects held by a const_object node
-        if (isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes))
-                and (isinstance(node.value, bytes) or len(node.value) > 10) and id(node) not in dropped):
-            total += 8 + board.word_bytes + board.words(4) + board.alloc(len(node.value) + 1)
     return total
 
 
@@ -83,7 +79,10 @@ def compiler_bytes(tree: ast.AST, board: Board) -> int:
             names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
                 names |= {a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)}
-            total += board.words(SCOPE_WORDS) + board.words(ID_INFO_WORDS * max(1, len(names)))
+            ids = SCOPE_ID_INIT
+            while ids < len(names):
+                ids += SCOPE_ID_INC
+            total += board.alloc(6 * board.word_bytes + 24) + board.words(ID_INFO_WORDS * ids)
     return total
 
 
