@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from mpycross.compiler.driver import SUPPORTED_BYTECODE
 from mpycross.targets import resolve_target
 
 GOLDEN = Path(os.environ.get("MPYCROSS_GOLDEN", "/work/shared/golden"))
@@ -55,18 +56,26 @@ def compiled_for(rule: str, target_name: str) -> bool:
     raise ValueError(f"unknown compiled_for rule {rule!r}")
 
 
+def _marks(target: str):
+    """Targets whose .mpy version the compiler cannot write yet are expected to fail (strictly)."""
+    if resolve_target(target).bytecode in SUPPORTED_BYTECODE:
+        return ()
+    return (pytest.mark.xfail(strict=True, reason=f"compiling for {target} is not supported yet"),)
+
+
 def program_cases():
     cases = []
     for folder, target in TARGETS.items():
         for program, info in sorted(_manifest()["programs"].items()):
             if compiled_for(info["compiled_for"], target):
                 for opt in ("O0", "O2"):
-                    cases.append(pytest.param(folder, target, program, opt, id=f"{target}-{opt}-{program}"))
+                    cases.append(pytest.param(folder, target, program, opt, id=f"{target}-{opt}-{program}",
+                                              marks=_marks(target)))
     return cases
 
 
 def error_cases():
-    return [pytest.param(folder, target, program, id=f"{target}-{program}")
+    return [pytest.param(folder, target, program, id=f"{target}-{program}", marks=_marks(target))
             for folder, target in TARGETS.items() for program in _manifest()["invalid_programs"]]
 
 
