@@ -11,8 +11,9 @@ semantics, because the bytes the compiler emits depend on them:
   NEWLINE carries the line where the logical line ended, INDENT / DEDENT the
   line of the next token;
 * adjacent string literals are joined here (str with str, bytes with bytes);
-* f-strings are rewritten to `"...".format(...)` by injecting the argument
-  text back into the character stream, exactly as `lexer.c` does;
+* f-strings are rewritten to `"...".format(...)` and t-strings to
+  `__template__(...)` by injecting text back into the character stream,
+  exactly as `lexer.c` does;
 * number tokens keep MicroPython's raw text (underscores dropped, `E` read
   as `e`); their value is computed by `parse_number` when the parser takes
   them, as `py/parse.c` does.
@@ -311,10 +312,9 @@ class Lexer:
                 elif kind in _CLOSERS:
                     self.nested_bracket_level -= 1
                 return Token(kind, text.decode(), line, column)
-        # `!` not followed by `=`, or any other unknown byte: one char consumed
-        self.pos += 1 if c != 0x0A else 0
-        if c == 0x0A:  # cannot happen: newlines are handled above
-            self._advance()
+        # `!` not followed by `=`, or any other unknown byte (never a newline,
+        # which skip_whitespace handles): one char consumed
+        self.pos += 1
         return Token("INVALID", None, line, column)
 
     # ---- strings -----------------------------------------------------------

@@ -1,10 +1,11 @@
-"""Rule callbacks that turn grammar matches into `astnodes` (used inline by Lark).
+"""Rule callbacks that turn grammar matches into `astnodes`.
 
-Lark's LALR parser calls one method per grammar rule (named after the rule or
-its alias) with the rule's children: tokens (all kept, for their lines),
-results of sub-rules, and None for an absent `[optional]` part.  Each method
-returns an AST node or a small private helper value that the enclosing rule
-consumes.
+The LALR loop in parser.py calls one method per grammar rule (named after the
+rule or its alias in grammar/micropython.lark) as the rule is reduced, with
+the rule's children: tokens (all kept, for their lines), results of
+sub-rules, and None for an absent `[optional]` part.  No parse tree is
+built: each method returns an AST node or a small private helper value that
+the enclosing rule consumes.
 
 Lines follow `astnodes`: an expression's `line` is its first token's line,
 redundant parentheses are recorded in `parens`, trailers carry
@@ -156,10 +157,6 @@ def set_ctx(node, ctx: str):
         else:
             done.append(n)
     return done[0]
-
-
-def _body(suite):
-    return tuple(suite)
 
 
 _AUG_OPS = {
