@@ -9,7 +9,6 @@ official 1.29 `.mpy`; the difference is what compiling on the board costs.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys

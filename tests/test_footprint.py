@@ -207,6 +207,7 @@ def test_json_report_for_a_folder(lib):
     size = (lib / "lib" / "pkg" / "sensor.mpy").stat().st_size
     assert sensor["file_size"] == size and sensor["flash"] == 4096
     assert sensor["ram"] == sum(sensor["parts"].values())
+    assert sum(sensor["constants"].values()) == sensor["parts"]["constants"]
     assert sensor["parts"]["classes"] > 0 and sensor["parts"]["bytecode"] > 0
     assert {f["name"] for f in sensor["functions"]} == {"Sensor.__init__", "Sensor.value"}
     assert doc["board"]["word_bytes"] == 4 and doc["board"]["gc_block"] == 16

@@ -79,6 +79,7 @@ class Footprint:
     new_qstrs: list[str] = field(default_factory=list)
     unmodeled: list[str] = field(default_factory=list)   # module-level effects not costed
     source_load_peak: int | None = None                 # RAM to import the .py instead
+    constants: dict[str, int] = field(default_factory=dict)   # the "constants" part by kind
 
     @property
     def ram(self) -> int:
@@ -227,7 +228,9 @@ class _Estimator:
 
     def load_tables(self) -> None:
         fp, board = self.fp, self.board
-        fp.add("constants", heap.const_tables(board, len(self.mpy.qstr_table), len(self.mpy.obj_table)))
+        tables = heap.const_tables(board, len(self.mpy.qstr_table), len(self.mpy.obj_table))
+        fp.add("constants", tables)
+        fp.constants["tables"] = tables
         chars = 0
         seen = set()
         for text in self.mpy.qstr_table:
@@ -242,7 +245,10 @@ class _Estimator:
                 fp.qstrs_known += 1
         self.qstr_chars = chars
         for obj in self.mpy.obj_table:
-            fp.add("constants", self.const_obj(obj))
+            cost = self.const_obj(obj)
+            fp.add("constants", cost)
+            kind = type(obj).__name__.replace("FloatConst", "float").replace("ComplexConst", "complex")
+            fp.constants[kind] = fp.constants.get(kind, 0) + cost
 
     def const_obj(self, obj) -> int:
         board = self.board

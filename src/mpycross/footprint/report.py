@@ -29,6 +29,7 @@ def module_json(fp: Footprint) -> dict:
         "name": fp.name, "path": fp.path, "kind": fp.kind, "file_size": fp.file_size,
         "flash": fp.flash, "ram": fp.ram, "peak": fp.peak, "load_peak": fp.load_peak,
         "parts": dict(fp.ram_parts),
+        "constants": dict(sorted(fp.constants.items())),
         "qstrs": {"total": fp.qstrs_total, "known": fp.qstrs_known, "new": len(fp.new_qstrs)},
         "new_qstrs": list(fp.new_qstrs),
         "source_load_peak": fp.source_load_peak,
