@@ -310,3 +310,21 @@ def test_corrupt_mpy_is_one_line(tmp_path):
     result = CliRunner().invoke(cli, ["footprint", str(bad)], catch_exceptions=False)
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert result.output.startswith("error: ") and len(result.output.strip().splitlines()) == 1
+
+
+def test_treemap_tiles_the_area_in_proportion():
+    from mpycross.footprint.report import _squarify
+    rng = random.Random(3)
+    items = [(f"m{i}", rng.randint(1, 5000), None) for i in range(40)]
+    rects = list(_squarify(items, 0, 0, 1000, 560))
+    total = sum(v for _, v, _ in items)
+    assert len(rects) == 40
+    for label, value, _, x, y, w, h in rects:
+        assert -1e-6 <= x and x + w <= 1000 + 1e-6 and -1e-6 <= y and y + h <= 560 + 1e-6
+        assert abs(w * h - value / total * 1000 * 560) < 1e-3
+    # no two cells overlap
+    for i, a in enumerate(rects):
+        for b in rects[i + 1:]:
+            overlap_w = min(a[3] + a[5], b[3] + b[5]) - max(a[3], b[3])
+            overlap_h = min(a[4] + a[6], b[4] + b[6]) - max(a[4], b[4])
+            assert overlap_w <= 1e-6 or overlap_h <= 1e-6
