@@ -369,3 +369,53 @@ def test_constant_tuple_line_matches_official(source, tmp_path):
     tup = _outer_tuple(parse(source.encode(), "t.py"))
     assert isinstance(tup, A.Tuple)
     assert max(entry["line"] for entry in table) == max(1, tup.items_line)
+
+
+# ---- constructs the grammar accepts and compile.c rejects ------------------------
+
+PARAMETER_CASES = [
+    "def f(**a, b): pass\n", "x = 1\ndef f(**a,\n b=1): pass\n", "def f(*a, *b): pass\n", "def f(*, *b): pass\n",
+    "def f(**a, **b): pass\n", "f = lambda **a, b: 0\n", "def f(**k, a=1, b): pass\n", "def f(a=1, **k, b): pass\n",
+    "def f(**k,\n *b): pass\n", "def f(**k,\n b: int): pass\n", "class C:\n def f(self, **k, x): pass\n",
+    "def g(a=1,\n b): pass\n", "def g(a=1,\n b: int): pass\n", "h = (lambda a=1,\n b: 0)\n",
+]
+
+
+def _official_traceback(source: bytes, tmp_path):
+    (tmp_path / "t.py").write_bytes(source)
+    proc = run_official(["-o", "t.mpy", "t.py"], cwd=tmp_path)
+    assert proc.returncode == 1
+    where, error = proc.stderr.decode().splitlines()[-2:]
+    line = int(where.split(", line ")[1].split(",")[0])
+    scope = where.split(", in ")[1]
+    return error.partition(": ")[2], line, scope
+
+
+def _find_function(body):
+    node = body[-1]
+    if isinstance(node, A.ClassDef):
+        return _find_function(node.body)
+    if isinstance(node, A.Assign):
+        return node.value
+    return node
+
+
+@pytest.mark.parametrize("source", PARAMETER_CASES)
+def test_parameter_errors_are_placed_like_compile_c(source, tmp_path):
+    message, line, scope = _official_traceback(source.encode(), tmp_path)
+    node = _find_function(parse(source.encode(), "t.py").body)
+    if scope in ("<module>", "C"):
+        # raised while compiling the enclosing scope: the whole def is Invalid
+        invalid = node
+        def_line = None
+    else:
+        # raised in the function's own scope, from its parameters
+        assert isinstance(node, (A.FunctionDef, A.Lambda)), node
+        invalid = node.args.invalid
+        def_line = node.line
+    assert isinstance(invalid, A.Invalid)
+    assert invalid.message == message
+    if invalid.line:
+        assert invalid.line == line
+    elif def_line is not None:
+        assert def_line == line  # a bare name has no line: compile.c reports the scope's
