@@ -328,3 +328,11 @@ def test_treemap_tiles_the_area_in_proportion():
             overlap_w = min(a[3] + a[5], b[3] + b[5]) - max(a[3], b[3])
             overlap_h = min(a[4] + a[6], b[4] + b[6]) - max(a[4], b[4])
             assert overlap_w <= 1e-6 or overlap_h <= 1e-6
+
+
+def test_circuitpython_boards_know_their_common_modules():
+    samd21, rp2040 = get_board("samd21"), get_board("rp2040")
+    for name in ("board", "busio", "digitalio", "DigitalInOut", "microcontroller", "neopixel_write"):
+        assert name in samd21.known_qstrs
+    assert "DigitalInOut" not in rp2040.known_qstrs      # a MicroPython board
+    assert {"print", "append", "__init__"} <= rp2040.known_qstrs

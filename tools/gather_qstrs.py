@@ -21,6 +21,10 @@ Writes three lists to formats/qstr/:
 
 Usage: python tools/gather_qstrs.py --vm /work/venv/bin/micropython \
            --upstream /work/upstream/mp-master --name unix-1.29 --corpus [--words FILE ...]
+
+For a firmware without a VM at hand, `--source-git GITDIR --paths ...` lists
+the MP_QSTR_ names of the given source folders instead (core and the
+modules every board of that firmware builds); such a list is not checked.
 """
 
 from __future__ import annotations
@@ -126,6 +130,19 @@ def upstream_names(py_dir: Path) -> set[str]:
     return names
 
 
+def source_tree_names(git_dir: str, rev: str, paths: list[str]) -> set[str]:
+    """MP_QSTR_ names in some folders of a firmware's git history (no VM to ask)."""
+    done = subprocess.run(["git", f"--git-dir={git_dir}", "grep", "-h", "-o", "-E", r"MP_QSTR_[A-Za-z0-9_]+",
+                           rev, "--", *paths], capture_output=True, text=True)
+    if done.returncode not in (0, 1):
+        sys.exit(f"gather_qstrs: git grep failed: {done.stderr.strip()[-300:]}")
+    names = set()
+    for token in done.stdout.split():
+        raw = token.split("MP_QSTR_", 1)[1]
+        names.add(_PUNCT.sub(lambda m: PUNCTUATION[m.group(1)], raw))
+    return names
+
+
 def static_names() -> list[str]:
     sys.path.insert(0, str(ROOT / "src"))
     from mpycross.resources import data_dir, load_toml
@@ -190,7 +207,24 @@ def main() -> None:
     ap.add_argument("--corpus", action="store_true",
                     help="add every identifier and string literal of the test corpus (tests/corpus/fetch.py)")
     ap.add_argument("--out", type=Path, default=ROOT / "formats" / "qstr")
+    ap.add_argument("--source-git", metavar="GITDIR",
+                    help="instead of asking a VM, list the MP_QSTR_ names of --paths in this git repository")
+    ap.add_argument("--rev", default="HEAD", help="revision for --source-git")
+    ap.add_argument("--label", help="how the list's header names the --source-git repository")
+    ap.add_argument("--paths", nargs="*", default=[], help="folders for --source-git (py, shared-bindings/board, ...)")
     args = ap.parse_args()
+    if args.source_git:
+        rev = subprocess.run(["git", f"--git-dir={args.source_git}", "rev-parse", "--short", args.rev],
+                             capture_output=True, text=True).stdout.strip()
+        names = source_tree_names(args.source_git, args.rev, args.paths) - set(static_names())
+        write_list(args.out / f"known-{args.name}.toml",
+                   "Qstrs a firmware holds in ROM, read from its sources (not checked on a VM).\n"
+                   f"Gathered by tools/gather_qstrs.py: MP_QSTR_ names of {args.label or args.source_git} "
+                   f"at {args.rev} ({rev})\n"
+                   f"in {', '.join(args.paths)}.\n"
+                   "The .mpy static qstrs (formats/qstr/static.toml) are not repeated here.", names)
+        print(f"{len(names)} names from the sources")
+        return
 
     version = _vm(args.vm, "import sys\nprint(sys.implementation.name, sys.version)\n").strip()
     static = set(static_names())
