@@ -68,6 +68,13 @@ class Compiler:
         self.small_int_min = -(1 << (small_int_bits - 1))
         self.small_int_max = (1 << (small_int_bits - 1)) - 1
         self.common = E.EmitCommon(source_name)
+        # the emitter of the target's bytecode generation (.mpy v5 has its own operand layout)
+        if target is not None and target.bytecode == "v5":
+            from . import emitbc_v5
+
+            self.emitter_class, self.assembler = emitbc_v5.EmitterV5, emitbc_v5.assemble_v5
+        else:
+            self.emitter_class, self.assembler = E.Emitter, E.assemble
         if target is not None and not target.has("dead_code_suppression"):
             self.common.dead_code_suppression = False
         self.scopes: list[S.Scope] = []
@@ -110,7 +117,7 @@ class Compiler:
     def _compile_scope(self, scope: S.Scope, recording: bool) -> None:
         self.scope = scope
         self.recording = recording
-        self.emit = E.Emitter(self.common, scope, recording)
+        self.emit = self.emitter_class(self.common, scope, recording)
         self.next_label = 0
         self.break_label = INVALID_LABEL
         self.continue_label = INVALID_LABEL
@@ -143,7 +150,7 @@ class Compiler:
 
         if recording:
             scope.stack_size = self.emit.max_stack
-            data = E.assemble(self.emit, self.next_label, self.optimize < 3, names, self.source_name)
+            data = self.assembler(self.emit, self.next_label, self.optimize < 3, names, self.source_name)
             scope.raw_code = RawCode(scope, data, [c for c in self.emit.children])
 
     def _scope_line(self, scope: S.Scope) -> int:
@@ -1524,6 +1531,9 @@ class Compiler:
         self.error("super() can't find self", call)
 
     def trailer_paren_helper(self, args, keywords, is_method: bool, n_positional_extra: int) -> None:
+        if not self.has("multiple_star_args"):
+            self.trailer_paren_helper_single_star(args, keywords, is_method, n_positional_extra)
+            return
         emit = self.emit
         n_positional = n_positional_extra
         n_keyword = 0
@@ -1566,6 +1576,56 @@ class Compiler:
             n_keyword += 1
         if star_flags:
             emit.load_const_small_int(star_args)
+        if is_method:
+            emit.call_method(n_positional, n_keyword, star_flags)
+        else:
+            emit.call_function(n_positional, n_keyword, star_flags)
+
+
+    def trailer_paren_helper_single_star(self, args, keywords, is_method: bool, n_positional_extra: int) -> None:
+        """Before 1.19 (mp-v1.18/py/compile.c compile_trailer_paren_helper): at most one *x and
+        one **x, pushed after all the other arguments (NULL for a missing one)."""
+        emit = self.emit
+        n_positional = n_positional_extra
+        n_keyword = 0
+        star_flags = 0
+        star_node = dblstar_node = None
+        for arg in args:
+            if type(arg) is A.Starred:
+                if star_flags & 1:
+                    self.error("can't have multiple *x", arg)
+                star_flags |= 1
+                star_node = arg
+            else:
+                if star_flags:
+                    self.error("non-keyword arg after */**", arg)
+                if type(arg) is A.NamedExpr:
+                    self.namedexpr_helper(arg.target, arg.value)
+                elif type(arg) is A.GeneratorExp and len(args) == 1 and not keywords \
+                        and not getattr(arg, "parenthesized", False):
+                    self.compile_comprehension(arg)
+                else:
+                    self.compile_node(arg)
+                n_positional += 1
+        for kw in keywords:
+            if kw.arg is None:
+                if star_flags & 2:
+                    self.error("can't have multiple **x", kw.value)
+                star_flags |= 2
+                dblstar_node = kw
+            else:
+                emit.load_const_str(kw.arg)
+                self.compile_node(kw.value)
+                n_keyword += 1
+        if star_flags:
+            if star_node is None:
+                emit.load_null()
+            else:
+                self.compile_node(star_node.value)
+            if dblstar_node is None:
+                emit.load_null()
+            else:
+                self.compile_node(dblstar_node.value)
         if is_method:
             emit.call_method(n_positional, n_keyword, star_flags)
         else:

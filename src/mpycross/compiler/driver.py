@@ -18,7 +18,7 @@ from .codegen import Compiler, NotSupportedError, RawCode
 
 DEFAULT_TARGET = "micropython-1.29"
 # bytecode generations this compiler emits (formats/versions.toml `bytecode`)
-SUPPORTED_BYTECODE = ("v6",)
+SUPPORTED_BYTECODE = ("v5", "v6")
 
 
 class UnsupportedOptionError(MpyCrossError):
@@ -33,7 +33,7 @@ def target_of(target) -> Target:
         tgt = resolve_target(DEFAULT_TARGET if target is None else target)
     if tgt.bytecode not in SUPPORTED_BYTECODE:
         raise TargetError(f"compiling for {tgt.display_name} (.mpy v{tgt.mpy_version_name}) is not supported yet; "
-                          "supported: .mpy v6 targets (MicroPython 1.19 and later, CircuitPython 9 and later)")
+                          "supported: .mpy v5 and v6 targets (MicroPython 1.12 and later, CircuitPython 8 and later)")
     return tgt
 
 
@@ -99,12 +99,13 @@ def compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, opt
         raise UnsupportedOptionError(f"optimisation level must be 0..3, not {opt}")
     root, qstrs, objs = compile_to_raw_code(source, filename, opt=opt, source_name=source_name,
                                             small_int_bits=small_int_bits, target=tgt, module=module)
-    mpy = MpyFile(
-        header=dataclasses.replace(tgt.header(), small_int_bits=small_int_bits),
-        qstr_table=qstrs,
-        obj_table=[_model_obj(o, tgt) for o in objs],
-        root=_model_raw_code(root),
-    )
+    header = dataclasses.replace(tgt.header(), small_int_bits=small_int_bits)
+    if tgt.mpy_version >= 6:
+        mpy = MpyFile(header=header, qstr_table=qstrs, obj_table=[_model_obj(o, tgt) for o in objs],
+                      root=_model_raw_code(root))
+    else:
+        # v5: no module tables; each raw code carries its qstrs and constants (emitbc_v5)
+        mpy = MpyFile(header=header, root=_model_raw_code_v5(root, source_name or filename, tgt))
     return write_mpy(mpy)
 
 
@@ -113,6 +114,16 @@ def _model_raw_code(rc: RawCode):
 
     return ModelRawCode(kind="bytecode", fun_data=bytes(rc.data),
                         children=[_model_raw_code(c) for c in rc.child_codes])
+
+
+def _model_raw_code_v5(rc: RawCode, source_file: str, target: Target):
+    from mpycross.mpy.model import RawCode as ModelRawCode
+
+    qstr_operands, consts, arg_names = rc.scope.v5_tables
+    return ModelRawCode(kind="bytecode", fun_data=bytes(rc.data),
+                        qstrs=[rc.scope.simple_name, source_file, *qstr_operands],
+                        arg_names=arg_names, consts=[_model_obj(o, target) for o in consts],
+                        children=[_model_raw_code_v5(c, source_file, target) for c in rc.child_codes])
 
 
 def _model_obj(obj, target: Target):

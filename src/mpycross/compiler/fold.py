@@ -226,6 +226,9 @@ class Folder:
         self.float_folding = target is None or target.has("const_float_folding")
         self.bigint_normalised = target is None or target.has("bigint_result_normalised")
         self.annotated_const = target is None or target.has("annotated_const")
+        # py/parse.c MICROPY_COMP_CONST_TUPLE and const() of any constant: both from 1.19
+        self.const_tuples = target is None or target.has("const_tuples")
+        self.const_objects = target is None or target.has("const_objects")
         self.consts: dict = {}
         self.interned = set(_builtin_qstrs())
         self.interned.add(filename)
@@ -393,6 +396,12 @@ class Folder:
                 and value.func.id not in self.consts):
             return None
         call = self.visit(value)
+        if not self.const_objects:
+            # mp-v1.18/py/parse.c: only an int (mp_parse_node_get_int_maybe)
+            if len(call.args) != 1 or call.keywords or not self.is_number(call.args[0]) \
+                    or type(call.args[0].value) is float:
+                raise CompileError("constant must be an integer", self.filename, value.line)
+            return call.args[0]
         if len(call.args) != 1 or call.keywords or not is_const(call.args[0]) \
                 or isinstance(call.args[0], A.Starred):
             raise CompileError("not a constant", self.filename, value.line)
@@ -522,7 +531,7 @@ class Folder:
 
     def visit_Tuple(self, node, chain=False):
         elts = self.field(node.elts)
-        if node.ctx == "Load" and elts and all(is_const(e) for e in elts):
+        if node.ctx == "Load" and elts and self.const_tuples and all(is_const(e) for e in elts):
             # py/parse.c build_tuple: the line is that of the rule holding the items
             # (the parser works it out: Tuple.items_line)
             return ConstTuple(tuple(const_value(e) for e in elts), line=node.items_line,
