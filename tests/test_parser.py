@@ -419,3 +419,40 @@ def test_parameter_errors_are_placed_like_compile_c(source, tmp_path):
         assert invalid.line == line
     elif def_line is not None:
         assert def_line == line  # a bare name has no line: compile.c reports the scope's
+
+
+EXPRESSION_CASES = [
+    "x = 1\nf(a=1,\n  b.c)\n", "x = 1\nf(a=1,\n  (b))\n", "x = 1\nf(\n**a,\n  *b)\n", "x = 1\nf(\na\n+b=1)\n",
+    "x = 1\nd = {\n1: 2,\n3}\n", "x = {\n1,\n2: 3}\n", "f(**a,\n b.c)\n", "f(**a,\n b)\n", "f(a=1,\n *b)\n",
+    "f(a=1,\n 2.5)\n", "f(a=1,\n [b])\n",
+]
+
+
+def _invalid_in(node):
+    """The first Invalid in the tree (depth first)."""
+    import dataclasses
+
+    if isinstance(node, A.Invalid):
+        return node
+    if isinstance(node, A.Node):
+        for f in dataclasses.fields(node):
+            found = _invalid_in(getattr(node, f.name))
+            if found is not None:
+                return found
+    if isinstance(node, tuple):
+        for item in node:
+            found = _invalid_in(item)
+            if found is not None:
+                return found
+    return None
+
+
+@pytest.mark.parametrize("source", EXPRESSION_CASES)
+def test_expression_errors_match_compile_c(source, tmp_path):
+    message, line, scope = _official_traceback(source.encode(), tmp_path)
+    tree = parse(source.encode(), "t.py")
+    invalid = _invalid_in(tree)
+    assert invalid is not None and invalid.message == message
+    stmt = next(s for s in tree.body if _invalid_in(s) is not None)
+    # a struct node reports its own line; a leaf none (compile.c then uses the statement's)
+    assert (invalid.line or stmt.line) == line

@@ -450,3 +450,6 @@ class Invalid(Node):
     # the argument / parameter compile.c reports the error on, when there is one:
     # its line counts only if MicroPython makes a struct node of it
     node: Optional[Node] = field(default=None, kw_only=True)
+    # line of the first token of the construct it replaces (what `line` is for
+    # every other node; here `line` is the line compile.c reports)
+    start: int = field(default=0, kw_only=True)

@@ -95,6 +95,8 @@ def first_line(x) -> int:
     """Line of the first token of a child (token, node or helper)."""
     if isinstance(x, Token):
         return x.line
+    if isinstance(x, A.Invalid):
+        return x.start
     if isinstance(x, A.Node):
         return x.parens[0] if x.parens else x.line
     if isinstance(x, list):
@@ -367,7 +369,7 @@ class TreeToAst:
     def async_stmt(self, ch):
         kw, node = ch
         if isinstance(node, A.Invalid):
-            return node
+            return replace(node, start=kw.line)
         if isinstance(node, A.FunctionDef):
             return A.AsyncFunctionDef(node.name, node.args, node.body, node.decorator_list,
                                       node.returns, line=kw.line)
@@ -383,7 +385,7 @@ class TreeToAst:
         _, name, _, params, _, _, returns, _, body = ch
         args = params if params is not None else A.arguments(line=0)
         if isinstance(args, A.Invalid):
-            return args
+            return replace(args, start=ch[0].line)
         return A.FunctionDef(name.value, args, tuple(body), (), returns, line=ch[0].line)
 
     def _arguments(self, ch):
@@ -478,7 +480,7 @@ class TreeToAst:
         decorators = tuple(ch[:-1])
         node = ch[-1]
         if isinstance(node, A.Invalid):
-            return node
+            return replace(node, start=first_line(decorators[0]))
         return replace(node, decorator_list=decorators)
 
     # ---- expressions ---------------------------------------------------------
@@ -497,7 +499,7 @@ class TreeToAst:
         kw, params, _, body = ch
         args = params if params is not None else A.arguments(line=0)
         if isinstance(args, A.Invalid):
-            return args
+            return replace(args, start=kw.line)
         return A.Lambda(args, body, line=kw.line)
 
     lambdef_nocond = lambdef
@@ -566,6 +568,12 @@ class TreeToAst:
 
     def _call(self, func, items, line, trailer_line):
         """Build a Call, checking argument order as compile.c compile_trailer_paren_helper does."""
+        call = self._checked_call(func, items, line, trailer_line)
+        if isinstance(call, A.Invalid):
+            return replace(call, start=line)
+        return call
+
+    def _checked_call(self, func, items, line, trailer_line):
         args, keywords = [], []
         have_kw = have_dbl = False
         for item in items:
@@ -692,7 +700,7 @@ class TreeToAst:
             if (kv.value is not None) != is_dict:
                 # compile.c compile_atom_brace_helper (error on the dictorsetmaker node)
                 msg = "expecting key:value for dict" if is_dict else "expecting just a value for set"
-                return A.Invalid(msg, line=items[0].line)
+                return A.Invalid(msg, line=items[0].line, start=line)
         if is_dict:
             return A.Dict(tuple(kv.key for kv in items), tuple(kv.value for kv in items), line=line)
         return A.Set(tuple(kv.key for kv in items), line=line)
