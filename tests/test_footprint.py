@@ -336,3 +336,16 @@ def test_circuitpython_boards_know_their_common_modules():
         assert name in samd21.known_qstrs
     assert "DigitalInOut" not in rp2040.known_qstrs      # a MicroPython board
     assert {"print", "append", "__init__"} <= rp2040.known_qstrs
+
+
+def test_native_and_viper_functions(tmp_path):
+    src = tmp_path / "nat.py"
+    src.write_text("import micropython\n@micropython.native\ndef f(a, b=2):\n    return a + b\n"
+                   "@micropython.viper\ndef g(x: int) -> int:\n    return x + 1\n")
+    mpy = tmp_path / "nat.mpy"
+    subprocess.run([str(official("1.29")), "-march=armv7emsp", "-o", str(mpy), str(src)], check=True)
+    doc = json.loads(run(str(mpy), "--board", "rp2040", "--json").output)
+    functions = {f["name"]: f for f in doc["modules"][0]["functions"]}
+    assert set(functions) == {"f", "g"}
+    # the native code itself is kept, like bytecode; f keeps one default
+    assert functions["g"]["bytecode"] > 0 and functions["f"]["object"] == 32

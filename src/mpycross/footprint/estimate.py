@@ -182,6 +182,15 @@ def _parsed(expression: str) -> ast.Expression:
     return ast.parse(expression, mode="eval")
 
 
+def _prelude(rc: RawCode):
+    """The prelude of bytecode, or of native code (after its machine code); None for viper/asm."""
+    if rc.kind == "bytecode":
+        return decode_prelude(rc.fun_data, 0, "v5", 6)
+    if rc.kind == "native" and rc.prelude_offset is not None:
+        return decode_prelude(rc.fun_data, rc.prelude_offset, "v5", 6)
+    return None
+
+
 def _stack_effect(ins) -> int:
     effect = ins.info.stack
     if isinstance(effect, int):
@@ -212,9 +221,9 @@ class _Estimator:
         return self.mpy.qstr_table[index]
 
     def simple_name(self, rc: RawCode) -> str:
-        prelude = decode_prelude(rc.fun_data, 0, "v5", 6, header_only=False)
-        if prelude.simple_name_index is None:
-            return "?"
+        prelude = _prelude(rc)
+        if prelude is None or prelude.simple_name_index is None:
+            return "<native>"
         return self.qstr(prelude.simple_name_index)
 
     # -- loading ----------------------------------------------------------------
@@ -294,9 +303,9 @@ class _Estimator:
 
     def make_function(self, rc: RawCode, ins, kw_defaults: bool, qualname: str) -> _Value:
         board = self.board
-        prelude = decode_prelude(rc.fun_data, 0, "v5", 6)
+        prelude = _prelude(rc)
         n_extra = 0
-        if ins.name.endswith("_DEFARGS"):
+        if ins.name.endswith("_DEFARGS") and prelude is not None:
             # py/objfun.c mp_obj_new_fun_bc: positional defaults are copied into the
             # object, plus one slot for the keyword-only defaults dict
             n_extra = prelude.n_def_pos_args + (1 if kw_defaults else 0)
@@ -439,6 +448,9 @@ class _Estimator:
                 value = pop()
                 (body.stores if op == "STORE_NAME" else module_stores).add(name)
                 body.bound[name] = value
+                for f in value.functions:
+                    if f.name.endswith("<native>"):     # viper/asm code has no prelude to name it
+                        f.name = f.name[: -len("<native>")] + name
                 if scope == "<module>" or op == "STORE_GLOBAL":
                     self.module_bound[name] = value
                     if value.klass is not None:
@@ -625,8 +637,8 @@ class _Estimator:
         cost += heap.grown_dict(board, len(body.stores), initial=0)
         if n_bases >= 2:
             cost += heap.tuple_obj(board, n_bases)   # kept as the `parent` slot
-        prelude = decode_prelude(rc.fun_data, 0, "v5", 6)
-        if prelude.cells:
+        prelude = _prelude(rc)
+        if prelude is not None and prelude.cells:
             cost += heap.cell(board)                 # __class__ cell for super()
         if body.calls:
             fp.unmodeled.append(f"class {name}: {body.calls} call(s) in the class body")
