@@ -631,9 +631,9 @@ def assemble(emitter: Emitter, num_labels: int, source_lines: bool, names: bytes
                     last_line = line
             else:  # I_DEAD
                 dead = True
-        if build and overflow:
-            raise BytecodeOverflow("bytecode overflow", filename, None, kind="RuntimeError")
-        return (out if build else offset), lines
+        if build:
+            return out, lines, overflow
+        return offset, lines
 
     # MP_PASS_STACK_SIZE: all jumps are 3 bytes; no prelude size yet
     _, lines = run(True, False)
@@ -645,10 +645,13 @@ def assemble(emitter: Emitter, num_labels: int, source_lines: bool, names: bytes
     n_info_prev = n_info
     # MP_PASS_EMIT, repeated until nothing changes size
     while True:
-        out, lines = run(False, True)
+        out, lines, overflow = run(False, True)
         n_info = len(names) + len(lines)
         new_info_size = len(sig) + len(_prelude_size(n_info_prev, n_cell)) + n_info + n_cell
         if len(out) == size and new_info_size == info_size:
+            # py/emitbc.c mp_emit_bc_end_pass: overflow only counts on the final pass
+            if overflow:
+                raise BytecodeOverflow("bytecode overflow", filename, None, kind="RuntimeError")
             break
         size, info_size = len(out), new_info_size
         n_info_prev = n_info
