@@ -1319,6 +1319,15 @@ class Compiler:
         self.emit.dup_top()
         name = target.id
         scope = self.scope
+        if S.is_comp_like(scope.kind) and not self.has("walrus_comprehension_scope"):
+            # before 1.20 the store is compiled as if in the enclosing scope, into the
+            # comprehension's code (mp-v1.19.1/py/compile.c compile_namedexpr_helper)
+            self.scope = scope.parent
+            try:
+                self.compile_store_id(name)
+            finally:
+                self.scope = scope
+            return
         if not self.recording and S.is_comp_like(scope.kind):
             parent_info = scope.parent.id_for_modification(name)
             if parent_info.kind == S.GLOBAL_EXPLICIT:

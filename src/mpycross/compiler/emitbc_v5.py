@@ -18,8 +18,20 @@ Nothing is registered in module-wide tables: v5 has none.
 
 from __future__ import annotations
 
+import functools
+
+from mpycross.resources import data_dir, load_toml
+
 from . import emitbc as E
 from . import scope as S
+
+
+@functools.cache
+def _signed_jumps() -> frozenset:
+    """Opcodes whose 16-bit offset is signed (formats/bytecode/v5.toml operand "jump_signed")."""
+    table = load_toml(data_dir("formats") / "bytecode" / "v5.toml")
+    return frozenset(e["code"] for e in table["opcode"] if e.get("operand") == "jump_signed")
+
 
 I_CHILD = 5  # (I_CHILD, opcode, child index, extra byte or None): index known once all objects are
 
@@ -54,6 +66,12 @@ class EmitterV5(E.Emitter):
             self.children.append(child_scope)
             self._stack(delta)
             self.code.append((I_CHILD, op, index, extra))
+
+    def _jump(self, delta: int, op: int, label: int, extra: int | None = None) -> None:
+        # which jumps are signed comes from the v5 table (JUMP_IF_x_OR_POP are, unlike v6)
+        if self.recording:
+            self._stack(delta)
+            self.code.append((E.I_JUMP, op, label, op in _signed_jumps(), extra))
 
     def _call(self, delta: int, base: str, n_positional: int, n_keyword: int, star_flags: int) -> None:
         # emit_bc_call_function_method_helper: the * and ** arguments are two stack entries

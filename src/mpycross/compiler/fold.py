@@ -229,6 +229,7 @@ class Folder:
         # py/parse.c MICROPY_COMP_CONST_TUPLE and const() of any constant: both from 1.19
         self.const_tuples = target is None or target.has("const_tuples")
         self.const_objects = target is None or target.has("const_objects")
+        self.bytes_objects = target is None or target.has("bytes_const_objects")
         self.consts: dict = {}
         self.interned = set(_builtin_qstrs())
         self.interned.add(filename)
@@ -290,6 +291,13 @@ class Folder:
                 self.interned.add(v)
             elif v not in self.interned:
                 return ObjConstant(v, line=node.line)
+        elif type(v) is bytes and not self.bytes_objects:
+            # mp-v1.18/py/parse.c: short (or already interned) bytes are a leaf node, which
+            # sets no line; from 1.19 every bytes literal is a constant object
+            text = v.decode("utf-8", "surrogateescape")
+            if len(v) <= INTERN_STRING_LEN or text in self.interned:
+                self.interned.add(text)
+                return FoldedConstant(v, line=node.line)
         return node
 
     def visit_arg(self, node):
