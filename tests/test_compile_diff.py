@@ -125,6 +125,16 @@ def test_compile_errors(path, args):
     assert error_facts(our_err) == error_facts(ref_err), f"official: {ref_err}\nours: {our_err}"
 
 
+@pytest.mark.parametrize("seed", range(24))
+def test_random_control_flow(seed, tmp_path):
+    """Random nested control flow: jump sizes, unwinding and line tables."""
+    from tests.support.genprog import program
+
+    path = tmp_path / f"flow{seed}.py"
+    path.write_text(program(seed, budget=100 + 20 * seed))
+    _check(path, [])
+
+
 def test_option_small_int_bits():
     """-msmall-int-bits changes which integers are small ints."""
     src = HERE / "programs" / "bigints.py"
