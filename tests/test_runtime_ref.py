@@ -45,17 +45,11 @@ ASAN_ENV = dict(os.environ, ASAN_OPTIONS="detect_leaks=0:abort_on_error=0", UBSA
 KNOWN_DIFFERENCES = {
     "tests/imports.py": "imports collections and struct, which mpyref does not provide",
     "golden/imports.py": "imports collections and struct, which mpyref does not provide",
-    "tests/lit_floats.py": "complex numbers are not implemented",
-    "golden/float_ops.py": "complex numbers are not implemented",
-    "tests/builtins_misc.py": "complex numbers are not implemented",
     "golden/builtins_misc.py": "MicroPython raises where mpyref returns (an unimplemented check)",
     "golden/float_consts.py": "float repr: MicroPython's own float formatting differs from shortest round-trip",
     "golden/class_advanced.py": "class-level names seen from nested scopes: not matched yet",
     "golden/bytes_ops.py": "bytearray slice assignment is not implemented",
     "golden/unicode_strs.py": "repr of non-ASCII characters differs",
-    "tests/fstrings.py": "a format specification mpyref does not implement",
-    "golden/fstrings.py": "a format specification mpyref does not implement",
-    "since-1.21/fstring_quotes.py": "a format specification mpyref does not implement",
     "tests/slices.py": "slice objects as subscripts of user classes: not matched yet",
 }
 
@@ -195,11 +189,7 @@ def test_official_v5_output_verifies(mpyref, path):
     assert proc.returncode == 0, proc.stderr.decode()
 
 
-GOLDEN_KNOWN = {
-    # CircuitPython 8.2.10 counts one stack slot less than mpyref's model of
-    # async with inside a loop (its compiler differs from MicroPython 1.18 here).
-    "circuitpython-8.2.10/O0/async_with_flow.mpy", "circuitpython-8.2.10/O2/async_with_flow.mpy",
-}
+GOLDEN_KNOWN: set[str] = set()   # golden files expected to fail verification (none)
 
 
 def test_circuitpython_golden_outputs_verify(mpyref):

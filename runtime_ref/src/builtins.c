@@ -154,12 +154,15 @@ V subscr(V o, V idx) {
                 r->u.range.stop = r->u.range.start + (int64_t)cnt * r->u.range.step;
                 return r;
             }
-            if (o->kind == K_STR || o->kind == K_BYTES) {
+            if (o->kind == K_STR || o->kind == K_BYTES || o->kind == K_BYTEARRAY) {
                 char *buf = plat_alloc(cnt + 1);
                 for (size_t i = 0; i < cnt; i++) {
                     buf[i] = o->u.str.s[start + (int64_t)i * step];
                 }
-                return o->kind == K_STR ? mk_str(buf, cnt) : mk_bytes(buf, cnt);
+                V r = mk_bytes(buf, cnt);
+                r->kind = o->kind;
+                r->cls = o->cls;
+                return r;
             }
             V r = mk_list(0, NULL);
             for (size_t i = 0; i < cnt; i++) {

@@ -14,6 +14,14 @@ V class_mro(V cls);
 
 V gen_next(V gen, V send, V throw_exc, int *done);
 static V pad(V s, int width, char align, char fill);
+
+/* An argument that must be str, bytes or bytearray (the natives read its text). */
+static V text_arg(V v) {
+    if (v->kind != K_STR && v->kind != K_BYTES && v->kind != K_BYTEARRAY) {
+        raise_msg(E_TypeError, "expected str or bytes, not '%s'", type_of(v)->u.cls.name);
+    }
+    return v;
+}
 /* a byte offset into a str as a code-point index */
 static int64_t char_index(V s, size_t byte) {
     if (s->kind != K_STR) return (int64_t)byte;
@@ -136,7 +144,13 @@ static V new_bytes(int n, V *a, V kw) {
     if (n == 1) return mk_bytes("", 0);
     V x = a[1];
     if (x->kind == K_STR) return mk_bytes(x->u.str.s, x->u.str.len);
-    if (is_int(x)) { size_t l = (size_t)to_int64(x); char *b = plat_alloc(l + 1); return mk_bytes(b, l); }
+    if (is_int(x)) {
+        int64_t want = to_int64(x);
+        if (want < 0) raise_msg(E_ValueError, "negative count");
+        size_t l = (size_t)want;
+        char *b = plat_alloc(l + 1);
+        return mk_bytes(b, l);
+    }
     V l = to_list(x);
     char *b = plat_alloc(l->u.seq.n + 1);
     for (size_t i = 0; i < l->u.seq.n; i++) b[i] = (char)to_int64(l->u.seq.items[i]);
@@ -158,6 +172,18 @@ static V new_slice(int n, V *a, V kw) {
     if (n >= 3) { s->u.slice.start = a[1]; s->u.slice.stop = a[2]; }
     if (n >= 4) s->u.slice.step = a[3];
     return s;
+}
+static V new_complex(int n, V *a, V kw) {
+    (void)kw;
+    double re = 0, im = 0;
+    for (int i = 1; i < n && i < 3; i++) {
+        V x = a[i];
+        if (x->kind == K_STR) unsupported("complex() from a string");
+        double r = x->kind == K_COMPLEX ? x->u.cplx.re : to_double(x);
+        double m = x->kind == K_COMPLEX ? x->u.cplx.im : 0;
+        if (i == 1) { re += r; im += m; } else { re -= m; im += r; }
+    }
+    return mk_complex(re, im);
 }
 static V new_bool(int n, V *a, V kw) { (void)kw; return mk_bool(n > 1 && truthy(a[1])); }
 static V new_list(int n, V *a, V kw) { (void)kw; return n > 1 ? to_list(a[1]) : mk_list(0, NULL); }
@@ -230,6 +256,7 @@ static V b_abs(int n, V *a, V kw) {
     (void)kw; ARGN(1);
     V x = a[0];
     if (x->kind == K_FLOAT) return mk_float(fabs(x->u.f));
+    if (x->kind == K_COMPLEX) return mk_float(hypot(x->u.cplx.re, x->u.cplx.im));
     if (x->kind == K_INST) { V f = lookup_class_attr(x->cls, mk_cstr("__abs__")); if (f) return call1(f, x); }
     return truthy(binary_op(MP_BINARY_OP_LESS, x, mk_int(0))) ? unary_op(MP_UNARY_OP_NEGATIVE, x) : unary_op(MP_UNARY_OP_POSITIVE, x);
 }
@@ -248,7 +275,7 @@ static V minmax(int n, V *a, V kw, int want_max) {
 static V b_min(int n, V *a, V kw) { return minmax(n, a, kw, 0); }
 static V b_max(int n, V *a, V kw) { return minmax(n, a, kw, 1); }
 static V b_sum(int n, V *a, V kw) {
-    (void)kw;
+    (void)kw; ARGN(1);
     V acc = n > 1 ? a[1] : mk_int(0), it = get_iter(a[0]), x;
     while ((x = iter_next(it))) acc = binary_op(MP_BINARY_OP_ADD, acc, x);
     return acc;
@@ -297,6 +324,7 @@ static V b_enumerate(int n, V *a, V kw) {
 }
 static V it_zip(V it) {
     V its = it->u.iter.a;
+    if (its->u.seq.n == 0) return NULL;
     V t = mk_tuple(its->u.seq.n, NULL);
     for (size_t i = 0; i < its->u.seq.n; i++) { V x = iter_next(its->u.seq.items[i]); if (!x) return NULL; t->u.seq.items[i] = x; }
     return t;
@@ -351,7 +379,7 @@ static V b_getattr(int n, V *a, V kw) {
 static V b_setattr(int n, V *a, V kw) { (void)kw; ARGN(3); set_attr(a[0], a[1], a[2]); return None; }
 static V b_ord(int n, V *a, V kw) {
     (void)kw; ARGN(1);
-    const unsigned char *s = (const unsigned char *)a[0]->u.str.s;
+    const unsigned char *s = (const unsigned char *)text_arg(a[0])->u.str.s;
     size_t l = a[0]->u.str.len;
     if (l == 0) raise_msg(E_TypeError, "ord expects a character");
     uint32_t c = s[0];
@@ -434,11 +462,19 @@ static V b_unsupported(int n, V *a, V kw) { (void)n; (void)a; (void)kw; unsuppor
 static V self_list(V s) { return s->kind == K_INST ? s->u.inst.native_value : s; }
 
 static V m_append(int n, V *a, V kw) { (void)kw; ARGN(2); return list_append(self_list(a[0]), a[1]); }
-static V m_extend(int n, V *a, V kw) { (void)kw; ARGN(2); V l = self_list(a[0]); V it = get_iter(a[1]), x; while ((x = iter_next(it))) list_append(l, x); return None; }
+static V m_extend(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    V l = self_list(a[0]);
+    V src = a[1] == l ? mk_list(l->u.seq.n, l->u.seq.items) : a[1];   /* l.extend(l): a snapshot */
+    V it = get_iter(src), x;
+    while ((x = iter_next(it))) list_append(l, x);
+    return None;
+}
 static V m_pop(int n, V *a, V kw) {
     (void)kw;
     V o = self_list(a[0]);
     if (o->kind == K_DICT) {
+        ARGN(2);
         V r = table_get(&o->u.map, a[1]);
         if (!r) { if (n > 2) return a[2]; V e = mk_exc(E_KeyError, NULL); e->u.inst.args = mk_tuple(1, &a[1]); raise(e); }
         table_del(&o->u.map, a[1]);
@@ -472,8 +508,8 @@ static V m_insert(int n, V *a, V kw) {
 static V m_index(int n, V *a, V kw) {
     (void)kw; ARGN(2);
     V o = self_list(a[0]);
-    if (o->kind == K_STR) {
-        for (size_t i = 0; i + a[1]->u.str.len <= o->u.str.len; i++) if (memcmp(o->u.str.s + i, a[1]->u.str.s, a[1]->u.str.len) == 0) return mk_int(char_index(o, i));
+    if (o->kind == K_STR || o->kind == K_BYTES || o->kind == K_BYTEARRAY) {
+        for (size_t i = 0; i + text_arg(a[1])->u.str.len <= o->u.str.len; i++) if (memcmp(o->u.str.s + i, a[1]->u.str.s, a[1]->u.str.len) == 0) return mk_int(char_index(o, i));
         raise_msg(E_ValueError, "substring not found");
     }
     for (size_t i = 0; i < o->u.seq.n; i++) if (equal(o->u.seq.items[i], a[1])) return mk_int((int64_t)i);
@@ -483,8 +519,8 @@ static V m_count(int n, V *a, V kw) {
     (void)kw; ARGN(2);
     V o = self_list(a[0]);
     int64_t c = 0;
-    if (o->kind == K_STR) {
-        size_t l = a[1]->u.str.len;
+    if (o->kind == K_STR || o->kind == K_BYTES || o->kind == K_BYTEARRAY) {
+        size_t l = text_arg(a[1])->u.str.len;
         for (size_t i = 0; i + l <= o->u.str.len;) { if (memcmp(o->u.str.s + i, a[1]->u.str.s, l) == 0) { c++; i += l ? l : 1; } else i++; }
         return mk_int(c);
     }
@@ -545,7 +581,7 @@ static V m_setdefault(int n, V *a, V kw) {
 }
 static V m_update(int n, V *a, V kw) {
     V d = self_list(a[0]);
-    if (d->kind == K_SET) { V it = get_iter(a[1]), x; while ((x = iter_next(it))) table_set(&d->u.map, x, True); return None; }
+    if (d->kind == K_SET) { ARGN(2); V it = get_iter(a[1]), x; while ((x = iter_next(it))) table_set(&d->u.map, x, True); return None; }
     dict_update(d, n > 1 ? a[1] : NULL, kw);
     return None;
 }
@@ -588,7 +624,7 @@ static V m_split(int n, V *a, V kw) {
         }
         return l;
     }
-    V sep = a[1];
+    V sep = text_arg(a[1]);
     if (sep->u.str.len == 0) raise_msg(E_ValueError, "empty separator");
     size_t i = 0, start = 0;
     while (i + sep->u.str.len <= len && maxsplit != 0) {
@@ -603,7 +639,7 @@ static V strip_k(int n, V *a, int left, int right) {
     V s = a[0];
     const char *p = s->u.str.s;
     size_t i = 0, e = s->u.str.len;
-    V chars = n > 1 && a[1] != None ? a[1] : NULL;
+    V chars = n > 1 && a[1] != None ? text_arg(a[1]) : NULL;
 #define STRIPPABLE(c) (chars ? memchr(chars->u.str.s, (c), chars->u.str.len) != NULL : is_ws(c))
     if (left) while (i < e && STRIPPABLE(p[i])) i++;
     if (right) while (e > i && STRIPPABLE(p[e - 1])) e--;
@@ -629,7 +665,7 @@ static V m_upper(int n, V *a, V kw) { (void)kw; (void)n; return case_k(a[0], 1);
 static V m_lower(int n, V *a, V kw) { (void)kw; (void)n; return case_k(a[0], 0); }
 static V m_replace(int n, V *a, V kw) {
     (void)kw; ARGN(3);
-    V s = a[0], old = a[1], new_ = a[2];
+    V s = a[0], old = text_arg(a[1]), new_ = text_arg(a[2]);
     int64_t count = n > 3 ? to_int64(a[3]) : -1;
     V r = mk_str("", 0);
     size_t i = 0, start = 0;
@@ -646,20 +682,20 @@ static V m_replace(int n, V *a, V kw) {
 }
 static int affix(V s, V x, int end) {
     if (x->kind == K_TUPLE) { for (size_t i = 0; i < x->u.seq.n; i++) if (affix(s, x->u.seq.items[i], end)) return 1; return 0; }
-    if (x->u.str.len > s->u.str.len) return 0;
+    if (text_arg(x)->u.str.len > s->u.str.len) return 0;
     return memcmp(s->u.str.s + (end ? s->u.str.len - x->u.str.len : 0), x->u.str.s, x->u.str.len) == 0;
 }
 static V m_startswith(int n, V *a, V kw) { (void)kw; ARGN(2); return mk_bool(affix(a[0], a[1], 0)); }
 static V m_endswith(int n, V *a, V kw) { (void)kw; ARGN(2); return mk_bool(affix(a[0], a[1], 1)); }
 static V m_find(int n, V *a, V kw) {
     (void)kw; ARGN(2);
-    V s = a[0], x = a[1];
+    V s = a[0], x = text_arg(a[1]);
     for (size_t i = 0; i + x->u.str.len <= s->u.str.len; i++) if (memcmp(s->u.str.s + i, x->u.str.s, x->u.str.len) == 0) return mk_int(char_index(s, i));
     return mk_int(-1);
 }
 static V m_rfind(int n, V *a, V kw) {
     (void)kw; ARGN(2);
-    V s = a[0], x = a[1];
+    V s = a[0], x = text_arg(a[1]);
     for (size_t i = s->u.str.len + 1; i-- > 0;) if (i + x->u.str.len <= s->u.str.len && memcmp(s->u.str.s + i, x->u.str.s, x->u.str.len) == 0) return mk_int(char_index(s, i));
     return mk_int(-1);
 }
@@ -668,7 +704,8 @@ static V m_rsplit(int n, V *a, V kw) {
     V s = a[0];
     int64_t maxsplit = n > 2 ? to_int64(a[2]) : -1;
     if (n < 2 || a[1] == None || maxsplit < 0) return m_split(n, a, kw);
-    V sep = a[1], l = mk_list(0, NULL);
+    text_arg(a[1]);
+    V sep = text_arg(a[1]), l = mk_list(0, NULL);
     size_t end = s->u.str.len, i = s->u.str.len;
     while (i >= sep->u.str.len && maxsplit != 0) {
         size_t at = i - sep->u.str.len;
@@ -728,7 +765,7 @@ static V m_swapcase(int n, V *a, V kw) {
 }
 static V justify(int n, V *a, char align) {
     ARGN(2);
-    char fill = n > 2 ? a[2]->u.str.s[0] : ' ';
+    char fill = n > 2 && text_arg(a[2])->u.str.len ? a[2]->u.str.s[0] : ' ';
     return pad(a[0], (int)to_int64(a[1]), align, fill);
 }
 static V m_center(int n, V *a, V kw) { (void)kw; return justify(n, a, '^'); }
@@ -744,7 +781,7 @@ static V m_zfill(int n, V *a, V kw) {
 }
 static V m_partition(int n, V *a, V kw) {
     (void)kw; ARGN(2);
-    V s = a[0], sep = a[1];
+    V s = a[0], sep = text_arg(a[1]);
     for (size_t i = 0; i + sep->u.str.len <= s->u.str.len; i++) if (memcmp(s->u.str.s + i, sep->u.str.s, sep->u.str.len) == 0) {
         V t[3] = {mk_str(s->u.str.s, i), sep, mk_str(s->u.str.s + i + sep->u.str.len, s->u.str.len - i - sep->u.str.len)};
         return mk_tuple(3, t);
@@ -754,7 +791,7 @@ static V m_partition(int n, V *a, V kw) {
 }
 static V m_rpartition(int n, V *a, V kw) {
     (void)kw; ARGN(2);
-    V s = a[0], sep = a[1];
+    V s = a[0], sep = text_arg(a[1]);
     for (size_t i = s->u.str.len + 1; i-- > 0;) if (i + sep->u.str.len <= s->u.str.len && memcmp(s->u.str.s + i, sep->u.str.s, sep->u.str.len) == 0) {
         V t[3] = {mk_str(s->u.str.s, i), sep, mk_str(s->u.str.s + i + sep->u.str.len, s->u.str.len - i - sep->u.str.len)};
         return mk_tuple(3, t);
@@ -834,7 +871,8 @@ static V m_ba_append(int n, V *a, V kw) {
 }
 static V m_ba_extend(int n, V *a, V kw) {
     (void)kw; ARGN(2);
-    V it = get_iter(a[1]), x;
+    V src = a[1] == a[0] ? mk_bytes(a[0]->u.str.s, a[0]->u.str.len) : a[1];
+    V it = get_iter(src), x;
     while ((x = iter_next(it))) { V b[2] = {a[0], x}; m_ba_append(2, b, NULL); }
     return None;
 }
@@ -847,7 +885,10 @@ static V m_hex(int n, V *a, V kw) {
 }
 static V m_to_bytes(int n, V *a, V kw) {
     (void)kw; ARGN(3);
-    size_t len = (size_t)to_int64(a[1]);
+    int64_t want = to_int64(a[1]);
+    if (want < 0) raise_msg(E_ValueError, "negative length");
+    if (a[2]->kind != K_STR) raise_msg(E_TypeError, "byteorder must be a str");
+    size_t len = (size_t)want;
     int big_endian = a[2]->u.str.len == 3 && memcmp(a[2]->u.str.s, "big", 3) == 0;
     char *b = plat_alloc(len + 1);
     V v = a[0];
@@ -862,7 +903,7 @@ static V m_from_bytes(int n, V *a, V kw) {
     (void)kw;
     int skip = a[0]->kind == K_CLASS;
     if (n - skip < 2) raise_msg(E_TypeError, "from_bytes needs bytes and byteorder");
-    V by = a[skip], order = a[skip + 1];
+    V by = text_arg(a[skip]), order = text_arg(a[skip + 1]);
     int big_endian = order->u.str.len == 3 && memcmp(order->u.str.s, "big", 3) == 0;
     V r = mk_int(0);
     for (size_t i = 0; i < by->u.str.len; i++) {
@@ -952,7 +993,11 @@ V method_of_builtin(V o, V name) {
         /* unbound method of a builtin class: str.join etc. */
         for (const method_def *d = methods; d->name; d++) {
             if (o->u.cls.builtin_kind == d->kind && strlen(d->name) == name->u.str.len && memcmp(d->name, name->u.str.s, name->u.str.len) == 0) {
-                return mk_native(d->name, d->fn);
+                V m = mk_native(d->name, d->fn);
+                if (d->fn != m_fromkeys && d->fn != m_from_bytes) {
+                    m->u.native.self_kind = d->kind + 1;   /* called through the class: check what self is */
+                }
+                return m;
             }
         }
         return NULL;
@@ -1061,7 +1106,12 @@ V str_format_method(V fmt, int n, V *args, V kw) {
         if (p[i] != '{') { i++; continue; }
         out = str_concat(out, mk_str(p + start, i - start));
         size_t j = i + 1;
-        while (j < len && p[j] != '}') j++;
+        int depth = 1;
+        while (j < len) {
+            if (p[j] == '{') depth++;
+            if (p[j] == '}' && --depth == 0) break;
+            j++;
+        }
         if (j >= len) raise_msg(E_ValueError, "unmatched '{' in format");
         const char *field = p + i + 1;
         size_t flen = j - i - 1;
@@ -1086,7 +1136,36 @@ V str_format_method(V fmt, int n, V *args, V kw) {
             else if (k + 1 < flen && field[k + 1] == 's') v = str_of(v);
             k += 2;
         }
-        if (k < flen && field[k] == ':') out = str_concat(out, format_spec(v, field + k + 1, flen - k - 1));
+        if (k < flen && field[k] == ':') {
+            /* nested fields in the spec ("{:>{}}") take the next arguments */
+            V spec = mk_str(field + k + 1, flen - k - 1);
+            if (memchr(spec->u.str.s, '{', spec->u.str.len)) {
+                V expanded = mk_cstr("");
+                size_t q = 0, st = 0;
+                while (q < spec->u.str.len) {
+                    if (spec->u.str.s[q] == '{') {
+                        size_t e = q + 1;
+                        while (e < spec->u.str.len && spec->u.str.s[e] != '}') e++;
+                        V arg;
+                        if (e == q + 1) {
+                            if (auto_idx >= n) raise_msg(E_IndexError, "tuple index out of range");
+                            arg = args[auto_idx++];
+                        } else {
+                            int num = atoi(spec->u.str.s + q + 1);
+                            if (num >= n) raise_msg(E_IndexError, "tuple index out of range");
+                            arg = args[num];
+                        }
+                        expanded = str_concat(str_concat(expanded, mk_str(spec->u.str.s + st, q - st)), str_of(arg));
+                        q = e + 1;
+                        st = q;
+                    } else {
+                        q++;
+                    }
+                }
+                spec = str_concat(expanded, mk_str(spec->u.str.s + st, spec->u.str.len - st));
+            }
+            out = str_concat(out, format_spec(v, spec->u.str.s, spec->u.str.len));
+        }
         else out = str_concat(out, str_of(v));
         i = j + 1;
         start = i;
@@ -1258,7 +1337,7 @@ static V exc_class(const char *name, V base) {
 }
 
 static V exc_init(int n, V *a, V kw) {
-    (void)kw;
+    (void)kw; ARGN(1);
     if (a[0]->kind == K_INST) a[0]->u.inst.args = mk_tuple((size_t)n - 1, a + 1);
     return None;
 }
@@ -1295,7 +1374,9 @@ void objects_init(void) {
     T_staticmethod = builtin_class("staticmethod", K_STATICMETHOD, new_staticmethod, T_object);
     T_classmethod = builtin_class("classmethod", K_CLASSMETHOD, new_classmethod, T_object);
     T_module = builtin_class("module", K_MODULE, NULL, T_object);
-    T_ellipsis = builtin_class("ellipsis", K_ELLIPSIS, NULL, T_object);
+    T_complex = builtin_class("complex", K_COMPLEX, new_complex, T_object);
+    dict_set_str(builtins_dict, "complex", T_complex);
+    T_ellipsis = builtin_class("", K_ELLIPSIS, NULL, T_object);   /* MicroPython's ellipsis type has an empty name */
     V classes[] = {T_object, T_type, T_int, T_bool, T_float, T_str, T_bytes, T_bytearray, T_tuple, T_list, T_dict,
         T_set, T_frozenset, T_range, T_property, T_staticmethod, T_classmethod, T_slice};
     for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++) dict_set_str(builtins_dict, classes[i]->u.cls.name, classes[i]);

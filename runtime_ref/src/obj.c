@@ -42,6 +42,56 @@ V mk_float(double f) {
     return v;
 }
 
+V mk_complex(double re, double im) {
+    V v = obj_new(K_COMPLEX);
+    v->cls = T_complex;
+    v->u.cplx.re = re;
+    v->u.cplx.im = im;
+    return v;
+}
+
+/* py/objcomplex.c mp_obj_complex_binary_op: the same formulas, so results
+ * round the same way (division multiplies by the scaled conjugate, power
+ * goes through polar form). */
+static V complex_binary(int op, double ar, double ai, double br, double bi) {
+    switch (op) {
+        case MP_BINARY_OP_ADD: return mk_complex(ar + br, ai + bi);
+        case MP_BINARY_OP_SUBTRACT: return mk_complex(ar - br, ai - bi);
+        case MP_BINARY_OP_TRUE_DIVIDE:
+            if (bi == 0) {
+                if (br == 0) {
+                    raise_msg(E_ZeroDivisionError, "complex divide by zero");
+                }
+                return mk_complex(ar / br, ai / br);
+            } else {
+                /* multiply by the scaled conjugate */
+                double len2 = br * br + bi * bi;
+                br /= len2;
+                bi /= -len2;
+                return mk_complex(ar * br - ai * bi, ar * bi + ai * br);
+            }
+        case MP_BINARY_OP_MULTIPLY:
+            return mk_complex(ar * br - ai * bi, ar * bi + ai * br);
+        case MP_BINARY_OP_POWER: {
+            if (br == 0 && bi == 0) {
+                return mk_complex(1, 0);
+            }
+            if (ar == 0 && ai == 0) {
+                if (bi != 0 || br < 0) {
+                    raise_msg(E_ZeroDivisionError, "0.0 to a complex power");
+                }
+                return mk_complex(0, 0);
+            }
+            double ln_mag = log(sqrt(ar * ar + ai * ai)), theta = atan2(ai, ar);
+            double x = br * ln_mag - bi * theta, y = bi * ln_mag + br * theta, mag = exp(x);
+            return mk_complex(mag * cos(y), mag * sin(y));
+        }
+        case MP_BINARY_OP_EQUAL: return mk_bool(ar == br && ai == bi);
+        case MP_BINARY_OP_NOT_EQUAL: return mk_bool(!(ar == br && ai == bi));
+        default: return NULL;
+    }
+}
+
 V mk_bool(int b) {
     return b ? True : False;
 }
@@ -243,6 +293,7 @@ V type_of(V v) {
         case K_BOOL: return T_bool;
         case K_INT: case K_BIG: return T_int;
         case K_FLOAT: return T_float;
+        case K_COMPLEX: return T_complex;
         case K_STR: return T_str;
         case K_BYTES: return T_bytes;
         case K_BYTEARRAY: return T_bytearray;
@@ -404,6 +455,7 @@ int truthy(V v) {
         case K_BOOL: case K_INT: return v->u.i != 0;
         case K_BIG: return 1;
         case K_FLOAT: return v->u.f != 0;
+        case K_COMPLEX: return v->u.cplx.re != 0 || v->u.cplx.im != 0;
         case K_STR: case K_BYTES: case K_BYTEARRAY: return v->u.str.len != 0;
         case K_TUPLE: case K_LIST: return v->u.seq.n != 0;
         case K_DICT: case K_SET: case K_FROZENSET: return v->u.map.live != 0;
@@ -442,6 +494,8 @@ uint32_t hash_of(V v) {
             mem_copy(&bits, &f, sizeof bits);
             return (uint32_t)(bits ^ (bits >> 32));
         }
+        case K_COMPLEX:
+            return hash_of(mk_float(v->u.cplx.re)) ^ (hash_of(mk_float(v->u.cplx.im)) * 1000003u);
         case K_STR: case K_BYTES: {
             if (v->u.str.hash == 0) {
                 uint32_t h = 5381;
@@ -536,6 +590,29 @@ static const char *binop_symbol[] = {
     "|", "^", "&", "<<", ">>", "+", "-", "*", "@", "//", "/", "%", "**",
 };
 
+/* py/objfloat.c mp_obj_float_divmod (CPython's rules): floor quotient and
+ * a remainder with the divisor's sign, zero included. */
+static void float_divmod(double x, double y, double *q, double *r) {
+    double mod = fmod(x, y), div = (x - mod) / y;
+    if (mod == 0) {
+        mod = copysign(0.0, y);
+    } else if ((mod < 0) != (y < 0)) {
+        mod += y;
+        div -= 1.0;
+    }
+    double fd;
+    if (div == 0) {
+        fd = copysign(0.0, x / y);
+    } else {
+        fd = floor(div);
+        if (div - fd > 0.5) {
+            fd += 1.0;
+        }
+    }
+    *q = fd;
+    *r = mod;
+}
+
 static V float_binary(int op, double x, double y) {
     switch (op) {
         case MP_BINARY_OP_ADD: return mk_float(x + y);
@@ -547,19 +624,13 @@ static V float_binary(int op, double x, double y) {
             }
             return mk_float(x / y);
         case MP_BINARY_OP_FLOOR_DIVIDE:
-            if (y == 0) {
-                raise_msg(E_ZeroDivisionError, "divide by zero");
-            }
-            return mk_float(floor(x / y));
         case MP_BINARY_OP_MODULO: {
             if (y == 0) {
                 raise_msg(E_ZeroDivisionError, "divide by zero");
             }
-            double r = fmod(x, y);
-            if (r != 0 && ((r < 0) != (y < 0))) {
-                r += y;
-            }
-            return mk_float(r);
+            double q, r;
+            float_divmod(x, y, &q, &r);
+            return mk_float(op == MP_BINARY_OP_MODULO ? r : q);
         }
         case MP_BINARY_OP_POWER:
             if (x == 0 && y < 0) {
@@ -676,6 +747,15 @@ V binary_op(int op, V a, V b) {
             return mk_bool(r->u.i != 0);
         }
         V r = int_binary(plain, a, b);
+        if (r) {
+            return r;
+        }
+    }
+    if ((a->kind == K_COMPLEX || b->kind == K_COMPLEX) && (ai || a->kind == K_FLOAT || a->kind == K_COMPLEX)
+        && (bi || b->kind == K_FLOAT || b->kind == K_COMPLEX)) {
+        double ar = a->kind == K_COMPLEX ? a->u.cplx.re : to_double(a), aim = a->kind == K_COMPLEX ? a->u.cplx.im : 0;
+        double br = b->kind == K_COMPLEX ? b->u.cplx.re : to_double(b), bim = b->kind == K_COMPLEX ? b->u.cplx.im : 0;
+        V r = complex_binary(plain, ar, aim, br, bim);
         if (r) {
             return r;
         }
@@ -823,6 +903,14 @@ V unary_op(int op, V a) {
                 return binary_op(MP_BINARY_OP_SUBTRACT, mk_int(-1), a);
         }
     }
+    if (a->kind == K_COMPLEX) {
+        if (op == MP_UNARY_OP_POSITIVE) {
+            return a;
+        }
+        if (op == MP_UNARY_OP_NEGATIVE) {
+            return mk_complex(-a->u.cplx.re, -a->u.cplx.im);
+        }
+    }
     if (a->kind == K_FLOAT) {
         if (op == MP_UNARY_OP_POSITIVE) {
             return a;
@@ -930,7 +1018,7 @@ V float_repr(double f) {
     if (neg) {
         sb_cstr(&b, "-");
     }
-    if (exp >= -5 && exp < 16) {
+    if (exp >= -4 && exp < 16) {
         if (exp < 0) {
             sb_cstr(&b, "0.");
             for (int i = -1; i > exp; i--) {
@@ -969,6 +1057,22 @@ V repr_of(V v) {
         case K_BOOL: return mk_cstr(v->u.i ? "True" : "False");
         case K_INT: case K_BIG: return int_text(v, 10);
         case K_FLOAT: return float_repr(v->u.f);
+        case K_COMPLEX: {
+            /* py/objcomplex.c complex_print: "2j", "(1-2j)"; integral parts without ".0" */
+            V im = float_repr(v->u.cplx.im);
+            if (im->u.str.len > 2 && memcmp(im->u.str.s + im->u.str.len - 2, ".0", 2) == 0) {
+                im = mk_str(im->u.str.s, im->u.str.len - 2);
+            }
+            if (v->u.cplx.re == 0 && !signbit(v->u.cplx.re)) {
+                return str_concat(im, mk_cstr("j"));
+            }
+            V re = float_repr(v->u.cplx.re);
+            if (re->u.str.len > 2 && memcmp(re->u.str.s + re->u.str.len - 2, ".0", 2) == 0) {
+                re = mk_str(re->u.str.s, re->u.str.len - 2);
+            }
+            V sign = mk_cstr(im->u.str.s[0] == '-' ? "" : "+");
+            return str_concat(str_concat(str_concat(str_concat(mk_cstr("("), re), sign), im), mk_cstr("j)"));
+        }
         case K_STR: case K_BYTES: return str_repr(v);
         case K_BYTEARRAY: {
             V b = mk_bytes(v->u.str.s, v->u.str.len);
@@ -1132,6 +1236,9 @@ void out_cstr(const char *s) {
 /* ---- attributes ---- */
 
 V get_attr_maybe(V o, V name) {
+    if (name->u.str.len == 9 && memcmp(name->u.str.s, "__class__", 9) == 0) {
+        return type_of(o);
+    }
     if (o->kind == K_INST) {
         V r = table_get(&o->u.inst.dict->u.map, name);
         if (r) {
@@ -1190,6 +1297,12 @@ V get_attr_maybe(V o, V name) {
     }
     if (o->kind == K_MODULE) {
         return table_get(&o->u.module.dict->u.map, name);
+    }
+    if (o->kind == K_COMPLEX && name->u.str.len == 4 && memcmp(name->u.str.s, "real", 4) == 0) {
+        return mk_float(o->u.cplx.re);
+    }
+    if (o->kind == K_COMPLEX && name->u.str.len == 4 && memcmp(name->u.str.s, "imag", 4) == 0) {
+        return mk_float(o->u.cplx.im);
     }
     if (o->kind == K_SLICE && name->u.str.len == 5 && memcmp(name->u.str.s, "start", 5) == 0) {
         return o->u.slice.start;

@@ -21,7 +21,7 @@ typedef Obj *V;
 enum {
     K_NONE, K_BOOL, K_INT, K_BIG, K_FLOAT, K_STR, K_BYTES, K_TUPLE, K_LIST, K_DICT, K_SET, K_FROZENSET,
     K_SLICE, K_RANGE, K_FUNC, K_NATIVE, K_BOUND, K_CLASS, K_INST, K_GEN, K_CELL, K_ITER, K_PROPERTY,
-    K_STATICMETHOD, K_CLASSMETHOD, K_MODULE, K_ELLIPSIS, K_NULL, K_BYTEARRAY, K_SUPER,
+    K_STATICMETHOD, K_CLASSMETHOD, K_MODULE, K_ELLIPSIS, K_NULL, K_BYTEARRAY, K_SUPER, K_COMPLEX,
 };
 
 typedef V (*native_fn)(int n, V *args, V kw);   /* kw: dict or NULL */
@@ -47,6 +47,7 @@ struct Obj {
     union {
         int64_t i;               /* K_INT, K_BOOL */
         double f;
+        struct { double re, im; } cplx;   /* K_COMPLEX */
         struct { uint32_t *d; int n; int neg; } big;   /* magnitude, base 2^32, little-endian */
         struct { char *s; size_t len; uint32_t hash; } str;  /* K_STR, K_BYTES */
         struct { V *items; size_t n, cap; } seq;     /* tuple, list, bytearray uses str */
@@ -54,7 +55,7 @@ struct Obj {
         struct { V start, stop, step; } slice;
         struct { int64_t start, stop, step; } range;
         struct { const mpy_code *code; V globals; V defaults; V kwdefaults; V *cells; size_t n_cells; } func;
-        struct { const char *name; native_fn fn; V self; } native;
+        struct { const char *name; native_fn fn; V self; int self_kind; } native;   /* self_kind: unbound method's type, or 0 */
         struct { V self, fn; } bound;
         struct { const char *name; V bases; V dict; int builtin_kind; V mro; } cls;
         struct { V dict; V args; V traceback; V native_value; } inst;   /* native_value: builtin base's value */
@@ -82,6 +83,7 @@ extern V E_BaseException, E_Exception, E_StopIteration, E_GeneratorExit, E_Keybo
 V obj_new(int kind);
 V mk_int(int64_t i);
 V mk_float(double f);
+V mk_complex(double re, double im);
 V mk_bool(int b);
 V mk_str(const char *s, size_t n);
 V mk_cstr(const char *s);

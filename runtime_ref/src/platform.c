@@ -59,8 +59,17 @@ void plat_flush(void) {
     fflush(stderr);
 }
 
+/* The arena's limit: nothing is freed, so a runaway program stops here
+ * (a board has far less; it also keeps a bad size from reaching calloc). */
+#define PLAT_MAX_TOTAL ((size_t)1 << 30)
+static size_t plat_total;
+
 void *plat_alloc(size_t n) {
-    void *p = calloc(1, n ? n : 1);
+    void *p = NULL;
+    if (n <= PLAT_MAX_TOTAL - plat_total) {
+        plat_total += n;
+        p = calloc(1, n ? n : 1);
+    }
     if (p == NULL) {
         plat_write_err("unsupported: out of memory\n", 27);
         plat_exit(70);

@@ -133,8 +133,17 @@ static V load_const(const mpy_module *m, mpy_obj *o) {
             }
             break;
         }
+        case MPY_OBJ_COMPLEX: {
+            /* py/parsenum.c: an imaginary literal, "2j" */
+            char buf[420];
+            size_t n = o->len < 400 ? o->len : 400;
+            mem_copy(buf, o->data, n);
+            buf[n] = 0;
+            v = mk_complex(0, strtod(buf, NULL));
+            break;
+        }
         default:
-            unsupported("complex numbers");
+            unsupported("this constant type");
     }
     o->cache = v;
     return v;
@@ -282,6 +291,25 @@ V call(V fn, int n, V *args, V kw) {
                 a[0] = fn->u.native.self;
                 mem_copy(a + 1, args, (size_t)n * sizeof(V));
                 return fn->u.native.fn(n + 1, a, kw);
+            }
+            if (fn->u.native.self_kind) {
+                V self = n > 0 ? args[0] : NULL;
+                if (self && self->kind == K_INST && self->u.inst.native_value) {
+                    self = self->u.inst.native_value;
+                }
+                int want = fn->u.native.self_kind - 1;
+                if (!self || !(self->kind == want || (want == K_INT && self->kind == K_BIG)
+                               || (want == K_SET && self->kind == K_FROZENSET))) {
+                    raise_msg(E_TypeError, "%s() needs a '%s' as self", fn->u.native.name,
+                        self ? type_of(self)->u.cls.name : "value");
+                }
+                if (self != args[0]) {
+                    /* an instance of a subclass of a builtin: the method works on its value */
+                    V *a = plat_alloc((size_t)n * sizeof(V));
+                    mem_copy(a, args, (size_t)n * sizeof(V));
+                    a[0] = self;
+                    args = a;
+                }
             }
             return fn->u.native.fn(n, args, kw);
         case K_BOUND: {
