@@ -50,7 +50,6 @@ KNOWN_DIFFERENCES = {
     "golden/class_advanced.py": "class-level names seen from nested scopes: not matched yet",
     "golden/bytes_ops.py": "bytearray slice assignment is not implemented",
     "golden/unicode_strs.py": "repr of non-ASCII characters differs",
-    "tests/slices.py": "slice objects as subscripts of user classes: not matched yet",
 }
 
 

@@ -438,7 +438,7 @@ static V b_callable(int n, V *a, V kw) {
     int k = a[0]->kind;
     return mk_bool(k == K_FUNC || k == K_NATIVE || k == K_BOUND || k == K_CLASS || (k == K_INST && lookup_class_attr(a[0]->cls, mk_cstr("__call__"))));
 }
-static V b_id(int n, V *a, V kw) { (void)kw; ARGN(1); return mk_int((int64_t)((uintptr_t)a[0] >> 3)); }
+static V b_id(int n, V *a, V kw) { (void)kw; ARGN(1); return mk_int((int64_t)OBJ_ADDR(a[0])); }
 static V b_hash(int n, V *a, V kw) { (void)kw; ARGN(1); return mk_int(hash_of(a[0])); }
 static V b_pow(int n, V *a, V kw) {
     (void)kw; ARGN(2);

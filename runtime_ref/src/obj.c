@@ -16,8 +16,10 @@ uint32_t int_hash(V v);
 V float_repr(double f);
 
 V obj_new(int kind) {
+    static uint32_t next_serial;
     V v = plat_alloc(sizeof(Obj));
     v->kind = kind;
+    v->serial = ++next_serial;
     return v;
 }
 
@@ -531,10 +533,10 @@ uint32_t hash_of(V v) {
             if (v->u.inst.native_value) {
                 return hash_of(v->u.inst.native_value);
             }
-            return (uint32_t)((uintptr_t)v >> 4);
+            return (uint32_t)OBJ_ADDR(v);
         }
         default:
-            return (uint32_t)((uintptr_t)v >> 4);
+            return (uint32_t)OBJ_ADDR(v);
     }
 }
 
@@ -1155,7 +1157,7 @@ V repr_of(V v) {
             size_t n;
             const char *name = mpy_qstr_text(v->u.func.code->module, v->u.func.code->name, &n);
             snprintf(buf, sizeof buf, "<function %.*s at 0x%lx>", (int)(n > 40 ? 40 : n), name,
-                (unsigned long)(uintptr_t)v);
+                OBJ_ADDR(v));
             return mk_cstr(buf);
         }
         case K_NATIVE:
@@ -1164,7 +1166,7 @@ V repr_of(V v) {
         case K_BOUND:
             return mk_cstr("<bound_method>");
         case K_GEN:
-            snprintf(buf, sizeof buf, "<generator object at 0x%lx>", (unsigned long)(uintptr_t)v);
+            snprintf(buf, sizeof buf, "<generator object at 0x%lx>", OBJ_ADDR(v));
             return mk_cstr(buf);
         case K_MODULE:
             snprintf(buf, sizeof buf, "<module '%.60s'>", v->u.module.name);
@@ -1190,7 +1192,7 @@ V repr_of(V v) {
             if (v->u.inst.native_value) {
                 return repr_of(v->u.inst.native_value);
             }
-            snprintf(buf, sizeof buf, "<%.60s object at 0x%lx>", v->cls->u.cls.name, (unsigned long)(uintptr_t)v);
+            snprintf(buf, sizeof buf, "<%.60s object at 0x%lx>", v->cls->u.cls.name, OBJ_ADDR(v));
             return mk_cstr(buf);
         }
         default:

@@ -43,6 +43,7 @@ typedef struct Frame Frame;
 
 struct Obj {
     int kind;
+    uint32_t serial;             /* allocation number: a stable id() and repr address */
     V cls;                       /* K_INST, K_GEN...: its class */
     union {
         int64_t i;               /* K_INT, K_BOOL */
@@ -81,6 +82,8 @@ extern V E_BaseException, E_Exception, E_StopIteration, E_GeneratorExit, E_Keybo
 
 /* construction */
 V obj_new(int kind);
+/* A deterministic stand-in for the object's address (same every run). */
+#define OBJ_ADDR(v) ((unsigned long)0x10000 + 16ul * (v)->serial)
 V mk_int(int64_t i);
 V mk_float(double f);
 V mk_complex(double re, double im);
