@@ -235,6 +235,9 @@ class Compiler:
         return n
 
     def error(self, message: str, node) -> None:
+        for feature, (text, older) in _OLDER_MESSAGES.items():
+            if message == text and not self.has(feature):
+                message = older
         line = None
         if node is not None and node.line and (type(node) is A.Invalid or self.is_struct(node)):
             line = node.line
@@ -256,6 +259,10 @@ class Compiler:
             if v is None or v is True or v is False or v is Ellipsis or type(v) is str:
                 return False
             if type(v) is int:
+                if not self.has("int_object_by_target_bits"):
+                    # before 1.19 an int the host holds as a small int is a leaf (no line)
+                    # however the target stores it (mp-v1.18/py/parse.c, compile.c)
+                    return not (-(1 << 62) <= v < (1 << 62))
                 return not (self.small_int_min <= v <= self.small_int_max)
             return True
         return True
@@ -413,7 +420,9 @@ class Compiler:
 
     def _break_continue(self, node, label: int) -> None:
         if label == INVALID_LABEL:
-            self.error("'break'/'continue' outside loop", node)
+            if self.has("break_continue_joint_msg") and not self.dialect("circuitpython_error_texts"):
+                self.error("'break'/'continue' outside loop", node)
+            self.error("'break' outside loop" if type(node) is A.Break else "'continue' outside loop", node)
         self.emit.unwind_jump(label, self.cur_except_level - self.break_continue_except_level)
 
     def stmt_Return(self, node) -> None:
@@ -567,6 +576,10 @@ class Compiler:
     def has(self, feature: str) -> bool:
         """Whether the target has a release feature (formats/targets.toml); no target: the newest."""
         return self.target is None or self.target.has(feature)
+
+    def dialect(self, feature: str) -> bool:
+        """Whether the target has a CircuitPython dialect feature (no target: no)."""
+        return self.target is not None and self.target.has(feature)
 
     def after_return(self) -> bool:
         """Before 1.20 (no dead-code suppression) the compiler itself leaves out a jump or
@@ -825,6 +838,8 @@ class Compiler:
 
     def _check_async(self, node) -> None:
         if not self.scope.scope_flags & S.SCOPE_FLAG_GENERATOR:
+            if self.dialect("circuitpython_error_texts"):
+                self.error("'await', 'async for' or 'async with' outside async function", node)
             self.error("async for/with outside async function", node)
 
     def stmt_AsyncFor(self, node) -> None:
@@ -1642,6 +1657,12 @@ class Compiler:
 
 
 _EXPR: dict = {}  # node type -> Compiler.expr_* (filled on first use)
+
+# Error texts that changed: feature -> (text from that release, text before it)
+_OLDER_MESSAGES = {
+    # mp-v1.18/py/compile.c compile_trailer_paren_helper
+    "msg_positional_after_keyword": ("positional arg after keyword arg", "non-keyword arg after keyword arg"),
+}
 _STMT: dict = {}
 
 

@@ -19,7 +19,9 @@ IEEE binary64 with round-to-nearest; `pow` is the same C library call):
 * printing (`py/formatfloat.c` mp_format_float, 'g' with 16 digits):
   - "table" (up to 1.19.1): scaled into [1, 10) by the power tables
     1e256 .. 1e1, then one digit per multiplication by 10;
-  - "pow" (1.20 to 1.25): digit by digit, subtracting `pow(10, i)`.
+  - "pow" (1.20 to 1.25): digit by digit, subtracting `pow(10, i)`;
+  - CircuitPython 8.2: like "pow" but with powers built from the tables and
+    comparisons backed off by two units in the last place.
 
 Which variant a target uses comes from its features (formats/targets.toml):
 `float_parse_deferred_zeros`, `float_parse_int_mantissa`, `float_format_pow`,
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 import contextvars
 import math
+import struct
 
 # The float literal parser in force (None: the current one, parsenum.py).
 # The driver sets it around `parser.parse` for targets with older float parsing.
@@ -445,7 +448,145 @@ def format_g_table(f: float, prec: int = _PRECISION, buf_size: int = _BUF_SIZE) 
     return text
 
 
+def _fp_ge_eps(x: float, y: float) -> bool:
+    """cp-8.2.10/py/formatfloat.c fp_ge_eps: x >= y backed off by 2 units in the last place."""
+    bits = struct.unpack("<q", struct.pack("<d", y))[0] - 2
+    return x >= struct.unpack("<d", struct.pack("<q", bits))[0]
+
+
+def _pow10_product(n: int) -> float:
+    """10**n as CircuitPython 8 builds it: the table entries of n's bits, largest first."""
+    u = 1.0
+    m = _FPDECEXP
+    for pos in _POS_POW:
+        if m & n:
+            u = _mul(u, pos)
+        m >>= 1
+    return u
+
+
+def format_g_cp82(f: float, prec: int = _PRECISION, buf_size: int = _BUF_SIZE) -> str:
+    """cp-8.2.10/py/formatfloat.c mp_format_float(f, buf, buf_size, 'g', prec, '\\0')."""
+    s: list[str] = []
+    if math.copysign(1.0, f) < 0 and not math.isnan(f):
+        s.append("-")
+        f = -f
+    buf_remaining = buf_size - 1 - len(s)
+    if math.isinf(f):
+        return "".join(s) + "inf"
+    if math.isnan(f):
+        return "".join(s) + "nan"
+    fmt = org_fmt = "g"
+    if prec == 0:
+        prec = 1
+    dec = 0
+    e_sign = ""
+    num_digits = 0
+    signed_e = 0
+    if f == 0:
+        e = 0
+        if prec + 6 > buf_remaining:
+            prec = buf_remaining - 6
+    elif f < 1.0:
+        f_mod = f
+        e = 0
+        e1 = _FPDECEXP
+        for pos, neg in zip(_POS_POW, _NEG_POW):
+            if neg > f_mod:
+                e += e1
+                f_mod = _mul(f_mod, pos)
+            e1 >>= 1
+        e_sign_char = "-"
+        if f_mod < 1.0 and f_mod >= _FPROUND_TO_ONE:
+            f_mod = 1.0
+            if e == 0:
+                e_sign_char = "+"
+        elif f_mod < 1.0:
+            e += 1
+            f_mod *= 10.0
+        if e <= 4:
+            fmt = "f"
+            dec = 0
+            prec += e - 1
+            if prec + 2 > buf_remaining:
+                prec = buf_remaining - 2
+            num_digits = prec
+            signed_e = 0
+            num_digits += 1
+        else:
+            e_sign = e_sign_char
+            dec = 0
+            if prec > buf_remaining - _FPMIN_BUF_SIZE:
+                prec = buf_remaining - _FPMIN_BUF_SIZE
+                prec += 1
+            signed_e = -e
+    else:
+        u_base = 1.0
+        e = 0
+        e1 = _FPDECEXP
+        for pos in _POS_POW:
+            next_u = _mul(u_base, pos)
+            if _fp_ge_eps(f, next_u):
+                u_base = next_u
+                e += e1
+            e1 >>= 1
+        if prec + (_FPMIN_BUF_SIZE - 1) > buf_remaining:
+            prec = buf_remaining - (_FPMIN_BUF_SIZE - 1)
+        if e < prec:
+            fmt = "f"
+            prec -= e + 1
+        if fmt == "f":
+            dec = e
+            num_digits = prec + e + 1
+        else:
+            e_sign = "+"
+        signed_e = e
+    if prec < 0:
+        prec = 0
+    if fmt == "g":
+        if prec == 0:
+            prec = 1
+        num_digits = prec
+    if signed_e < 0:
+        f = _mul(f, _pow10_product(e))
+    d = 0
+    left = num_digits
+    digit_index = signed_e
+    while left >= 0:
+        u_base = _pow10_product(digit_index) if digit_index > 0 else 1.0
+        d = 0
+        while d < 9:
+            if not _fp_ge_eps(f, u_base):
+                break
+            f -= u_base
+            d += 1
+        if left > 0:
+            s.append(chr(0x30 + d))
+            if dec == 0 and prec > 0:
+                s.append(".")
+        dec -= 1
+        left -= 1
+        if digit_index <= 0:
+            f *= 10.0
+        digit_index -= 1
+    if d >= 5:
+        e, e_sign = _round_up(s, fmt, e, e_sign, buf_size, always_grow=False)
+    text = "".join(s)
+    if org_fmt == "g" and prec > 0:
+        text = text.rstrip("0")
+        if text.endswith("."):
+            text = text[:-1]
+    if e_sign:
+        text += "e" + e_sign
+        if e >= 100:
+            text += chr(0x30 + e // 100)
+        text += chr(0x30 + (e // 10) % 10) + chr(0x30 + e % 10)
+    return text
+
+
 def _formatter(target):
+    if target is not None and target.has("circuitpython_float_repr"):
+        return format_g_cp82
     return format_g_pow if target is None or target.has("float_format_pow") else format_g_table
 
 
