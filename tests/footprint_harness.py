@@ -152,7 +152,8 @@ if name in sys.modules:
 def scrub(n):
     x0 = x1 = x2 = x3 = x4 = x5 = x6 = x7 = 0
     return scrub(n - 1) if n else 0
-a = b = d = 0
+a = b = d = n = 0
+n = len(sys.modules)
 micropython.qstr_info(1)
 scrub(200)
 gc.collect()
@@ -164,18 +165,18 @@ gc.collect()
 gc.collect()
 b = gc.mem_alloc()
 micropython.qstr_info()
-print("OK", b - a, sys.modules[name].__file__)
+print("OK", b - a, n, sys.modules[name].__file__)
 """], capture_output=True, text=True, timeout=30)
     lines = done.stdout.strip().splitlines()
     if not lines or not lines[-1].startswith("OK"):
         return {"ok": False, "error": (lines or [done.stderr.strip()[-200:]])[-1]}
-    _, growth, path = lines[-1].split(" ", 2)
+    _, growth, n_modules, path = lines[-1].split(" ", 3)
     infos = [line for line in lines if line.startswith("qstr pool:")]
     # qstr_info(1) then lists the dynamic qstrs that exist before the import
     start = lines.index(infos[-2]) + 1
     interned = [line[2:-1] for line in lines[start:] if line.startswith("Q(") and line.endswith(")")]
     before, after = _qstr_state(infos[-2]), _qstr_state(infos[-1])
-    return {"ok": True, "growth": int(growth), "file": path,
+    return {"ok": True, "growth": int(growth), "file": path, "loaded_modules": int(n_modules),
             "new_qstrs": after[0] - before[0], "qstr_text": after[1] - before[1],
             "qstr_pool_bytes": after[2] - before[2], "interned": interned,
             "qstr_pool_state": pool_state(before[3], before[0])}

@@ -5,8 +5,8 @@ of tests/support/stubs), the harness measures the heap growth of importing
 its official 1.29 `.mpy` in a fresh VM, after its dependencies
 (tests/footprint_harness.py). The model estimates the same import for the
 `unix` board (64-bit words, 32-byte GC blocks), told which qstrs the VM
-already holds and where its last qstr pool stands, as the harness read them
-with micropython.qstr_info(), and given the .mpy files of the corpus modules
+already holds, where its last qstr pool stands (micropython.qstr_info()) and
+how many modules sys.modules holds, and given the .mpy files of the corpus modules
 it imports (so that their classes, called at import time, are known).
 
 The default run checks a fixed sample; `-m slow` checks every module.
@@ -76,7 +76,7 @@ def _errors(root: Path, modules, everything=None) -> list[tuple[float, str, int,
         mpy = read_mpy(module.mpy.read_bytes(), str(module.mpy))
         fp = estimate_mpy(mpy, board, module.name, measured["file"], module.mpy.name == "__init__.mpy",
                           interned=set(measured["interned"]), qstr_pool=list(measured["qstr_pool_state"]),
-                          classes=classes)
+                          classes=classes, loaded_modules=measured["loaded_modules"])
         error = (fp.ram - measured["growth"]) / measured["growth"]
         rows.append((error, module.name, fp.ram, measured["growth"], fp.unmodeled))
     return rows

@@ -46,6 +46,7 @@ CATEGORIES = {
 WRAPPERS = {"property": heap.property_obj, "staticmethod": heap.static_class_method,
             "classmethod": heap.static_class_method}
 MAKERS = ("MAKE_FUNCTION", "MAKE_FUNCTION_DEFARGS", "MAKE_CLOSURE", "MAKE_CLOSURE_DEFARGS")
+SEQ_OPS = ("ADD", "INPLACE_ADD", "MULTIPLY", "INPLACE_MULTIPLY")
 
 
 @dataclass
@@ -115,7 +116,7 @@ class _Value:
     module: str | None = None          # a module object (its dotted name)
     const: int | None = None           # a small int
     is_property: bool = False          # property(...) or one of its setter/getter
-    list_len: int | None = None        # a list of known length
+    seq: tuple[str, int] | None = None  # a tuple or list of known length: (kind, len)
 
     def absorb(self, other: "_Value") -> None:
         for part, n in other.parts.items():
@@ -200,7 +201,8 @@ def _stack_effect(ins) -> int:
 
 class _Estimator:
     def __init__(self, mpy: MpyFile, board: Board, name: str, interned: set[str] | None,
-                 pool: list | None = None, classes: dict[str, ClassInfo] | None = None):
+                 pool: list | None = None, classes: dict[str, ClassInfo] | None = None,
+                 loaded_modules: int | None = None):
         self.mpy = mpy
         self.board = board
         self.name = name
@@ -211,6 +213,7 @@ class _Estimator:
         # "module.Class" -> ClassInfo of the program so far (shared between modules)
         self.classes = classes if classes is not None else {}
         self.module_bound: dict[str, _Value] = {}
+        self.loaded_modules = loaded_modules   # entries of sys.modules before, when known
         self.sink: _Value | None = None    # where commits go while costing an __init__
         self.is_package = False
         self.fp = Footprint(name=name, file_size=mpy.size or 0, flash=board.flash(mpy.size or 0))
@@ -425,7 +428,7 @@ class _Estimator:
         def ref(value: _Value) -> _Value:
             # a second reference to a stored value: it costs nothing again
             return _Value(rc=value.rc, klass=value.klass, module=value.module, const=value.const,
-                          is_property=value.is_property)
+                          is_property=value.is_property, seq=value.seq)
 
         def fail_to_handler() -> None:
             nonlocal skip_to
@@ -544,19 +547,17 @@ class _Estimator:
                 items = pop_n(ins.arg)
                 size = {"BUILD_TUPLE": heap.tuple_obj, "BUILD_LIST": heap.list_obj,
                         "BUILD_SET": heap.set_obj}[op](board, ins.arg)
-                value = _Value({"data": size}, list_len=ins.arg if op == "BUILD_LIST" else None)
+                kind = {"BUILD_TUPLE": "tuple", "BUILD_LIST": "list"}.get(op)
+                value = _Value({"data": size}, seq=(kind, ins.arg) if kind else None)
                 for item in items:
                     value.absorb(item)
                 stack.append(value)
-            elif op == "BINARY_OP_MULTI" and ins.info.ops[ins.multi_index] == "MULTIPLY":
+            elif op == "LOAD_CONST_OBJ":
+                obj = self.mpy.obj_table[ins.arg]
+                stack.append(_Value(seq=("tuple", len(obj)) if isinstance(obj, tuple) else None))
+            elif op == "BINARY_OP_MULTI" and ins.info.ops[ins.multi_index] in SEQ_OPS:
                 right, left = pop(), pop()
-                seq, count = (left, right) if left.list_len is not None else (right, left)
-                if seq.list_len is not None and count.const is not None:
-                    # py/objlist.c list_binary_op: [x] * n is a new list of len * n items
-                    n = seq.list_len * max(0, count.const)
-                    stack.append(_Value({"data": heap.list_obj(board, n)}, list_len=n))
-                else:
-                    stack.append(_Value())
+                stack.append(self.sequence_op(ins.info.ops[ins.multi_index], left, right))
             elif op == "BUILD_MAP":
                 # py/vm.c: mp_obj_new_dict(n) sizes the table for n entries
                 stack.append(_Value({"data": heap.dict_obj(board) + heap.map_table(board, ins.arg)},
@@ -604,6 +605,21 @@ class _Estimator:
                 else:
                     stack.extend(_Value() for _ in range(effect))
         return body
+
+    def sequence_op(self, op: str, left: _Value, right: _Value) -> _Value:
+        """`seq + seq` and `seq * n` make a new tuple or list (py/objtuple.c, py/objlist.c)."""
+        board = self.board
+        n = None
+        if op.endswith("ADD") and left.seq and right.seq and left.seq[0] == right.seq[0]:
+            kind, n = left.seq[0], left.seq[1] + right.seq[1]
+        elif op.endswith("MULTIPLY"):
+            seq, count = (left, right) if left.seq else (right, left)
+            if seq.seq and count.const is not None:
+                kind, n = seq.seq[0], seq.seq[1] * max(0, count.const)
+        if n is None:
+            return _Value()
+        size = heap.list_obj(board, n) if kind == "list" else heap.tuple_obj(board, n)
+        return _Value({"data": size}, seq=(kind, n))
 
     def call(self, target: _Value, args: list[_Value], n_pos: int, n_kw: int) -> _Value | None:
         """What a call to a known callee keeps; None when the callee is unknown."""
@@ -658,7 +674,7 @@ class _Estimator:
             extra_qstrs.append(import_path)
         if "." in self.name:
             extra_qstrs.append(self.name.rsplit(".", 1)[1])
-            fp.add("module", board.word_bytes * 2)   # attribute on the parent package
+            fp.add("module", heap.dict_slot_average(board))   # attribute on the parent package
         for text in extra_qstrs:
             fp.qstrs_total += 1
             if self.intern(text):
@@ -671,7 +687,12 @@ class _Estimator:
             folder = import_path.rsplit("/", 1)[0]
             fp.add("module", heap.str_obj(board, len(folder.encode())))
         fp.add("module", heap.module_context(board))
-        fp.add("module", board.word_bytes * 2)       # the sys.modules slot
+        # the sys.modules entry (py/objmodule.c mp_obj_new_module): exact when the number
+        # of loaded modules is known, else the average slot
+        if self.loaded_modules is not None:
+            fp.add("module", heap.dict_growth(board, self.loaded_modules, heap.LOADED_MODULES_DICT_SIZE))
+        else:
+            fp.add("module", heap.dict_slot_average(board))
         self.peak_extra += self.transient_code(self.mpy.root)
         body = self.run_body(self.mpy.root, "<module>", module_stores)
         module_stores |= body.stores
@@ -693,7 +714,8 @@ class _Estimator:
 
 def estimate_mpy(mpy: MpyFile, board: Board, name: str, import_path: str | None = None,
                  is_package: bool = False, interned: set[str] | None = None,
-                 qstr_pool: list | None = None, classes: dict | None = None) -> Footprint:
+                 qstr_pool: list | None = None, classes: dict | None = None,
+                 loaded_modules: int | None = None) -> Footprint:
     """The footprint of one loaded `.mpy` module on `board`.
 
     `name` is the dotted import name; `import_path` the path the firmware will
@@ -702,13 +724,16 @@ def estimate_mpy(mpy: MpyFile, board: Board, name: str, import_path: str | None 
     of a VM's last qstr pool (updated in place), makes the pool growth exact
     for that VM instead of the average over pool doublings. `classes` collects
     the classes of the program ("module.Class"), so that a later module that
-    calls them at import is charged for the instances.
+    calls them at import is charged for the instances. `loaded_modules`, the
+    length of a VM's sys.modules before the import, makes that dict's growth
+    exact.
     """
     if mpy.header.version != 6:
         raise FormatError(f"footprint models .mpy version 6 (MicroPython 1.19+, CircuitPython 8+); "
                           f"this file is version {mpy.header.version_name}", filename=mpy.filename)
     try:
-        return _Estimator(mpy, board, name, interned, qstr_pool, classes).run(import_path, is_package)
+        return _Estimator(mpy, board, name, interned, qstr_pool, classes,
+                          loaded_modules).run(import_path, is_package)
     except (DecodeError, IndexError) as exc:
         raise FormatError(f"bytecode could not be followed: {exc}", filename=mpy.filename) from None
 

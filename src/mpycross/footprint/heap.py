@@ -14,6 +14,7 @@ HASH_ALLOCATION_SIZES = (0, 2, 4, 6, 8, 10, 12, 17, 23, 29, 37, 47, 59, 73, 97, 
                          24407, 36607, 54907)
 
 LIST_MIN_ALLOC = 4           # py/objlist.c
+LOADED_MODULES_DICT_SIZE = 3  # py/mpconfig.h: MICROPY_LOADED_MODULES_DICT_SIZE
 MODULE_DICT_SIZE = 1         # py/mpconfig.h: MICROPY_MODULE_DICT_SIZE
 MPZ_MIN_ALLOC = 2            # py/mpz.c: MIN_ALLOC
 QSTR_BYTES_IN_LEN = 1        # py/mpconfig.h: MICROPY_QSTR_BYTES_IN_LEN
@@ -30,6 +31,19 @@ def grown_table_alloc(n_entries: int, initial: int = 0) -> int:
     while n_entries > alloc:
         alloc = next((s for s in HASH_ALLOCATION_SIZES if s >= alloc + 1), (alloc + alloc // 2) | 1)
     return alloc
+
+
+def dict_slot_average(board: Board) -> float:
+    """A new entry in a dict whose size is not known: one slot, times the headroom
+    py/map.c's growth leaves on average (sizes step by about 4/3)."""
+    return 2 * board.word_bytes * 4 / 3
+
+
+def dict_growth(board: Board, n_entries: int, initial: int, added: int = 1) -> int:
+    """Bytes a dict holding n_entries gains from `added` more (its old table is freed)."""
+    before = grown_table_alloc(n_entries, initial)
+    after = grown_table_alloc(n_entries + added, initial)
+    return map_table(board, after) - map_table(board, before)
 
 
 def dict_obj(board: Board) -> int:
