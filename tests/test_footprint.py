@@ -358,3 +358,13 @@ def test_native_and_viper_functions(tmp_path):
     assert set(functions) == {"f", "g"}
     # the native code itself is kept, like bytecode; f keeps one default
     assert functions["g"]["bytecode"] > 0 and functions["f"]["object"] == 32
+
+
+def test_compile_target_picks_a_board_and_compiles(lib, tmp_path):
+    doc = json.loads(run(str(lib / "src" / "helper.py"), "--target", "circuitpython-9", "--json").output)
+    assert doc["board"]["name"] == "samd51" and doc["modules"][0]["kind"] == "py"
+    bad = tmp_path / "bad.py"
+    bad.write_text("def f(:\n    pass\n")
+    result = CliRunner().invoke(cli, ["footprint", str(bad)], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert result.output.strip() == f"error: {bad}, line 1: SyntaxError: invalid syntax"
