@@ -306,6 +306,9 @@ class Lexer:
         c = src[self.pos]
         for text, kind in _OPS_BY_FIRST.get(c, ()):
             if src.startswith(text, self.pos):
+                if text == b":=" and not target_has("assignment_expression"):
+                    continue  # before 1.13 there is no ':=' token: ':' then '='
+
                 self.pos += len(text)
                 if kind in _OPENERS:
                     self.nested_bracket_level += 1
@@ -326,10 +329,15 @@ class Lexer:
             return True
         c1 = self._ch(1)
         if c0 in (0x72, 0x75, 0x62, 0x66, 0x74) and c1 in _QUOTES:  # r u b f t
-            return True
+            # before 1.17 (f) and 1.28 (t) the prefix is a name followed by a string
+            return not ((c0 == 0x66 and not target_has("fstrings")) or (c0 == 0x74 and not target_has("tstrings")))
         if self._ch(2) in _QUOTES:
             pair = bytes((c0 & 0xFF, c1 & 0xFF)) if c0 >= 0 and c1 >= 0 else b""
-            return pair in (b"rf", b"fr", b"rt", b"tr", b"rb", b"br")
+            if pair in (b"rf", b"fr"):
+                return target_has("fstrings")
+            if pair in (b"rt", b"tr"):
+                return target_has("tstrings")
+            return pair in (b"rb", b"br")
         return False
 
     def _string(self, line: int, column: int) -> Token:
@@ -487,12 +495,15 @@ class Lexer:
                     self._advance()
                     continue
                 else:
-                    code, bad = self._escape(c, kind, value)
+                    # lexer.c tests the token kind, which a problem has replaced
+                    code, bad = self._escape(c, kind if problem is None else None, value)
                     if bad:
                         problem = "INVALID"
-                if kind == "STRING" and code < 0x110000:
+                # once the token is a problem token, lexer.c's kind test fails and
+                # any escape makes it INVALID (even after a malformed f-string)
+                if problem is None and kind == "STRING" and code < 0x110000:
                     value += chr(code).encode("utf-8", "surrogatepass")
-                elif kind == "BYTES" and code < 0x100:
+                elif problem is None and kind == "BYTES" and code < 0x100:
                     value.append(code)
                 else:
                     problem = "INVALID"
