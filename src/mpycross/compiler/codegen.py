@@ -837,7 +837,8 @@ class Compiler:
         self.compile_yield_from()
 
     def _check_async(self, node) -> None:
-        if not self.scope.scope_flags & S.SCOPE_FLAG_GENERATOR:
+        # compiled anywhere before 1.16 (mp-v1.15: no check)
+        if not self.scope.scope_flags & S.SCOPE_FLAG_GENERATOR and self.has("async_outside_async_error"):
             if self.dialect("circuitpython_error_texts"):
                 self.error("'await', 'async for' or 'async with' outside async function", node)
             self.error("async for/with outside async function", node)
@@ -850,8 +851,11 @@ class Compiler:
         try_else_label = self.label()
         try_finally_label = self.label()
         self.compile_node(node.iter)
-        emit.load_method("__aiter__", False)
-        emit.call_method(0, 0, 0)
+        if self.has("async_for_no_await_aiter"):
+            emit.load_method("__aiter__", False)
+            emit.call_method(0, 0, 0)
+        else:
+            self.await_object_method("__aiter__")  # before 1.13 __aiter__() is awaited too
         # before 1.21 the iterable is kept in a variable, not on the stack: the iterator
         # expression's own name if it is a name, else a hidden local (mp-v1.20.0/py/compile.c
         # compile_async_for_stmt takes MP_PARSE_NODE_LEAF_ARG of the expression)

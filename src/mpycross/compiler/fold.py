@@ -228,6 +228,7 @@ class Folder:
         self.annotated_const = target is None or target.has("annotated_const")
         # py/parse.c MICROPY_COMP_CONST_TUPLE and const() of any constant: both from 1.19
         self.const_tuples = target is None or target.has("const_tuples")
+        self.pow_folding = target is None or target.has("int_pow_fold")
         self.const_objects = target is None or target.has("const_objects")
         self.bytes_objects = target is None or target.has("bytes_const_objects")
         self.consts: dict = {}
@@ -464,6 +465,9 @@ class Folder:
             value = first.value
             for n, r in zip(spine, rights):
                 prev = value
+                if n.op == "Pow" and not self.pow_folding:
+                    value = None  # `**` folds from 1.13 (py/parse.c fold_constants, RULE_power)
+                    break
                 value = _binary(n.op, value, r.value, self.float_folding)
                 if value is None:
                     break
