@@ -560,9 +560,11 @@ class Lexer:
             fstring_args.append(0x28)
         start = len(fstring_args)
         level = 0
+        # brackets only shield ':' and '}' from 1.18 (1.17 stops at the first of them)
+        nesting = target_has("fstring_nested_brackets")
         while self.pos < len(self.src):
             c = self.src[self.pos]
-            if level == 0 and (
+            if (level == 0 or not nesting) and (
                 c in (0x3A, 0x7D)
                 or (c == 0x21 and self._ch(1) in (0x72, 0x73) and self._ch(2) in (0x3A, 0x7D)
                     and target_has("fstring_conversions"))
