@@ -125,7 +125,8 @@ PROGRAMS = {
     "closure": "def outer(x):\n    def inner():\n        return x\n    return inner\n",
     "many_names": "".join(f"name_number_{i} = {i}\n" for i in range(40)),
     "typing_guard": "try:\n    from typing import List\nexcept ImportError:\n    pass\nX = 1\n",
-    "sequence_ops": "P = (0, 1, 2)\nP += (3, 4)\nL = [0] * 50\nB = bytearray(100)\n",
+    "sequence_ops": ("P = (0, 1, 2)\nP += (3, 4)\nL = [0] * 50\nB = bytearray(100)\n"
+                     "C = bytearray(b'\\x05\\x07?DDD?')\nD = {'A': bytearray([1, 2, 3])}\n"),
     "instances": ("class Reg:\n    def __init__(self, a, b):\n        self.a = a\n        self.b = b\n"
                   "        self.buf = bytearray(4)\n"
                   "class Dev:\n    x = Reg(1, 2)\n    y = Reg(3, 4)\n"),

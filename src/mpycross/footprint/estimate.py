@@ -117,6 +117,7 @@ class _Value:
     const: int | None = None           # a small int
     is_property: bool = False          # property(...) or one of its setter/getter
     seq: tuple[str, int] | None = None  # a tuple or list of known length: (kind, len)
+    nbytes: int | None = None          # a bytes constant's length
 
     def absorb(self, other: "_Value") -> None:
         for part, n in other.parts.items():
@@ -554,7 +555,8 @@ class _Estimator:
                 stack.append(value)
             elif op == "LOAD_CONST_OBJ":
                 obj = self.mpy.obj_table[ins.arg]
-                stack.append(_Value(seq=("tuple", len(obj)) if isinstance(obj, tuple) else None))
+                stack.append(_Value(seq=("tuple", len(obj)) if isinstance(obj, tuple) else None,
+                                    nbytes=len(obj) if isinstance(obj, bytes) else None))
             elif op == "BINARY_OP_MULTI" and ins.info.ops[ins.multi_index] in SEQ_OPS:
                 right, left = pop(), pop()
                 stack.append(self.sequence_op(ins.info.ops[ins.multi_index], left, right))
@@ -634,9 +636,15 @@ class _Estimator:
             # the wrapper keeps what it decorates
             target.absorb(args[0])
             return target
-        if target.module == "builtins.bytearray" and n_pos == 1 and not n_kw and args[0].const is not None:
-            # py/objarray.c: mp_obj_array_t (base, typecode/free, len, items) + the items
-            return _Value({"data": board.words(4) + board.alloc(max(0, args[0].const))})
+        if target.module == "builtins.bytearray" and n_pos == 1 and not n_kw:
+            # py/objarray.c: mp_obj_array_t (base, typecode/free, len, items) + the items;
+            # bytearray(n), bytearray(b"..."), bytearray([...]) of a known length
+            arg = args[0]
+            n = arg.const if arg.const is not None else arg.nbytes
+            if n is None and arg.seq is not None:
+                n = arg.seq[1]
+            if n is not None:
+                return _Value({"data": board.words(4) + board.alloc(max(0, n))})
         if target.module == "builtins.const" and n_pos == 1:
             return args[0]
         return None
