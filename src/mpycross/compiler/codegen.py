@@ -1666,6 +1666,7 @@ _EXPR: dict = {}  # node type -> Compiler.expr_* (filled on first use)
 _OLDER_MESSAGES = {
     # mp-v1.18/py/compile.c compile_trailer_paren_helper
     "msg_positional_after_keyword": ("positional arg after keyword arg", "non-keyword arg after keyword arg"),
+    "multiple_star_args": ("positional arg after **", "non-keyword arg after */**"),
 }
 _STMT: dict = {}
 

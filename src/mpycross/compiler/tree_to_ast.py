@@ -17,7 +17,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from . import astnodes as A
-from .lexer import Token
+from .compat import has as target_has
+from .lexer import LexerAbort, Token
 
 
 # ---- helper values passed between rules ------------------------------------
@@ -216,6 +217,9 @@ class TreeToAst:
 
     def expr_stmt_annassign(self, ch):
         target, (annotation, value) = ch
+        if not target_has("variable_annotations"):
+            # before 1.13 the grammar has no annotated assignment: the parser stops at ':'
+            raise LexerAbort("SyntaxError", "invalid syntax", first_line(target))
         simple = 1 if isinstance(target, A.Name) and not target.parens else 0
         return A.AnnAssign(set_ctx(target, "Store"), annotation, value, simple, line=first_line(target))
 
@@ -586,9 +590,11 @@ class TreeToAst:
                 keywords.append(item)
                 continue
             if isinstance(item, A.Starred) and not item.parens:
-                if have_dbl:
+                # before 1.19 a *x may follow keywords and **x: it is pushed last anyway
+                # (mp-v1.18/py/compile.c compile_trailer_paren_helper)
+                if have_dbl and target_has("multiple_star_args"):
                     return A.Invalid("* arg after **", line=item.line, node=item)
-                if have_kw:
+                if have_kw and target_has("multiple_star_args"):
                     return A.Invalid("* arg after kwarg", line=item.line, node=item)
             else:
                 # parse.c drops redundant parentheses, so the item's own line
