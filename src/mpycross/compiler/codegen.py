@@ -58,8 +58,10 @@ class _Error(Exception):
 
 class Compiler:
     def __init__(self, filename: str, source_name: str, optimize: int = 0, small_int_bits: int = 31,
-                 target=None):
+                 target=None, include_source_lines: bool = True):
         self.filename = filename
+        # py/emitbc.c mp_emit_bc_set_source_line: no line table at -O3 or with -X no-source-lines
+        self.source_lines = optimize < 3 and include_source_lines
         # the firmware compiled for (mpycross.targets.Target); passes ask target.has(feature)
         self.target = target
         self.source_name = source_name
@@ -150,7 +152,7 @@ class Compiler:
 
         if recording:
             scope.stack_size = self.emit.max_stack
-            data = self.assembler(self.emit, self.next_label, self.optimize < 3, names, self.source_name)
+            data = self.assembler(self.emit, self.next_label, self.source_lines, names, self.source_name)
             scope.raw_code = RawCode(scope, data, [c for c in self.emit.children])
 
     def _scope_line(self, scope: S.Scope) -> int:
