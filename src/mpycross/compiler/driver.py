@@ -38,7 +38,7 @@ def target_of(target) -> Target:
 
 
 def compile_to_raw_code(source, filename: str = "<stdin>", opt: int = 0, source_name: str | None = None,
-                        small_int_bits: int = 31, target=None, module=None):
+                        small_int_bits: int = 31, target=None, module=None, include_source_lines: bool = True):
     """Compile source to (root RawCode, qstr table, constant-object table).
 
     `module`: an already parsed `astnodes.Module` to compile instead of `source`."""
@@ -62,7 +62,8 @@ def compile_to_raw_code(source, filename: str = "<stdin>", opt: int = 0, source_
     truth = fold.SMALL_INT_TRUTH_ONLY.set(None if tgt.has("const_truth_fold") else small_range)
     try:
         module = fold.fold_module(module, filename, optimize=opt, source_name=name, target=tgt)
-        compiler = Compiler(filename, name, optimize=opt, small_int_bits=small_int_bits, target=tgt)
+        compiler = Compiler(filename, name, optimize=opt, small_int_bits=small_int_bits, target=tgt,
+                            include_source_lines=include_source_lines)
         module_scope = compiler.compile(module)
     finally:
         fold.SMALL_INT_TRUTH_ONLY.reset(truth)
@@ -78,7 +79,8 @@ def compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, opt
     "circuitpython-9"); None means the default target.
 
     Options: `source_name` (the name stored in the file, like mpy-cross -s),
-    `small_int_bits` (like -msmall-int-bits), `emit` ("bytecode" only),
+    `small_int_bits` (like -msmall-int-bits), `include_source_lines`
+    (False like -X no-source-lines), `emit` ("bytecode" only),
     `march` (native code is not supported yet) and `module` (an
     `astnodes.Module` to compile instead of parsing `source`).
     """
@@ -93,12 +95,14 @@ def compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, opt
     source_name = options.pop("source_name", None)
     small_int_bits = options.pop("small_int_bits", 31)
     module = options.pop("module", None)
+    include_source_lines = bool(options.pop("include_source_lines", True))
     if options:
         raise UnsupportedOptionError(f"unknown compile option(s): {', '.join(sorted(options))}")
     if not 0 <= opt <= 3:
         raise UnsupportedOptionError(f"optimisation level must be 0..3, not {opt}")
     root, qstrs, objs = compile_to_raw_code(source, filename, opt=opt, source_name=source_name,
-                                            small_int_bits=small_int_bits, target=tgt, module=module)
+                                            small_int_bits=small_int_bits, target=tgt, module=module,
+                                            include_source_lines=include_source_lines)
     header = dataclasses.replace(tgt.header(), small_int_bits=small_int_bits)
     if tgt.mpy_version >= 6:
         mpy = MpyFile(header=header, qstr_table=qstrs, obj_table=[_model_obj(o, tgt) for o in objs],

@@ -585,7 +585,8 @@ class Lexer:
         if is_tstring:
             while len(fstring_args) > 0 and fstring_args[-1] in _SPACE:
                 del fstring_args[-1]
-        if len(fstring_args) == start:
+        if len(fstring_args) == start and target_has("fstring_empty_rejected"):
+            # from 1.28; before, f"{}" passes `()` (1.20 - 1.27) or nothing (a syntax error)
             problem = "MALFORMED_FSTRING"
         fstring_args += b")," if parens else b","
         if is_tstring:
