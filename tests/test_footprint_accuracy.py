@@ -14,7 +14,9 @@ The default run checks a fixed sample; `-m slow` checks every module.
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
 import statistics
 import tempfile
 from pathlib import Path
@@ -112,3 +114,85 @@ def test_model_matches_vm_on_every_module(corpus_mpy):
     rows = _errors(root, modules)
     assert len(rows) >= 300
     _check(rows, minimum_within=max(50, int(0.8 * len(rows))))
+
+
+CODE_PY = '''import adafruit_logging as logging
+from adafruit_debouncer import Debouncer
+from adafruit_datetime import datetime, timedelta
+import adafruit_midi
+from adafruit_midi.note_on import NoteOn
+import adafruit_hashlib
+import adafruit_json_stream
+
+log = logging.getLogger("demo")
+START = timedelta(seconds=5)
+
+
+class Player:
+    def __init__(self, channel):
+        self.channel = channel
+        self.notes = []
+
+    def play(self, note):
+        self.notes.append(NoteOn(note, 100))
+'''
+
+DEVICE_LIBS = {"adafruit-circuitpython-ticks": "adafruit_ticks.py",
+               "adafruit-circuitpython-debouncer": "adafruit_debouncer.py",
+               "adafruit-circuitpython-logging": "adafruit_logging.py",
+               "adafruit-circuitpython-datetime": "adafruit_datetime.py",
+               "adafruit-circuitpython-json-stream": "adafruit_json_stream.py",
+               "adafruit-circuitpython-midi": "adafruit_midi",
+               "adafruit-circuitpython-hashlib": "adafruit_hashlib"}
+
+
+def test_whole_program_on_a_device_matches_the_vm(tmp_path):
+    """`--device` sums a program; the VM imports the same code.py from the same lib/.
+
+    The model is used as a user would use it (`--board unix`): no VM state is
+    given, qstr pools and sys.modules slots are averaged.
+    """
+    from click.testing import CliRunner
+
+    from mpycross.cli.toolchain import cli
+    from tests.corpus.fetch import cache_dir
+    from tests.oracles import micropython_vm, official
+
+    device = tmp_path / "dev"
+    (device / "lib").mkdir(parents=True)
+    (device / "boot_out.txt").write_text("MicroPython\n")
+    src = cache_dir() / "src"
+    for dist, entry in DEVICE_LIBS.items():
+        for py in sorted((src / dist).rglob("*.py")) if not entry.endswith(".py") else [src / dist / entry]:
+            rel = py.relative_to(src / dist)
+            out = device / "lib" / rel.with_suffix(".mpy")
+            out.parent.mkdir(parents=True, exist_ok=True)
+            subprocess.run([str(official("1.29")), "-o", str(out), "-s", rel.name, str(py)], check=True)
+    (device / "code.py").write_text(CODE_PY)
+    result = CliRunner().invoke(cli, ["footprint", str(device / "code.py"), "--device", str(device),
+                                      "--board", "unix", "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert len(doc["modules"]) >= 12 and doc["modules"][-1]["name"] == "__main__"
+    prog = f"""
+import sys, gc
+sys.path.insert(0, {str(device / 'lib')!r})
+sys.path.insert(0, {str(device)!r})
+def scrub(n):
+    x0 = x1 = x2 = x3 = x4 = x5 = x6 = x7 = 0
+    return scrub(n - 1) if n else 0
+a = b = 0
+scrub(100)
+gc.collect()
+a = gc.mem_alloc()
+import code
+scrub(100)
+gc.collect()
+b = gc.mem_alloc()
+print(b - a)
+"""
+    measured = int(subprocess.run([str(micropython_vm()), "-c", prog], capture_output=True, text=True,
+                                  check=True).stdout.split()[-1])
+    estimate = doc["total"]["ram"]
+    print(f"program: estimate {estimate}, measured {measured}")
+    assert abs(estimate - measured) <= 0.05 * measured
