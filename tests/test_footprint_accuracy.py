@@ -9,15 +9,17 @@ already holds, where its last qstr pool stands (micropython.qstr_info()) and
 how many modules sys.modules holds, and given the .mpy files of the corpus modules
 it imports (so that their classes, called at import time, are known).
 
-The default run checks a fixed sample; `-m slow` checks every module.
+The default run checks a fixed sample; `-m slow` checks every module. A
+whole program (code.py and its libraries on a device folder) is checked
+with the board's averages, as a user runs the command.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import statistics
+import subprocess
 import tempfile
 from pathlib import Path
 
