@@ -33,6 +33,19 @@ def encode_uint(n: int) -> bytes:
     return bytes(reversed(out))
 
 
+def int_text(n: int) -> str:
+    """Decimal text of any int: CPython's str() refuses more than 4300 digits
+    (sys.int_max_str_digits), and mpy-cross stores 100,000-digit literals fine.
+    Splits the number around a power of ten and converts the halves."""
+    if n < 0:
+        return "-" + int_text(-n)
+    if n.bit_length() <= 8192:  # at most 2467 digits: under the limit
+        return str(n)
+    half = n.bit_length() * 3 // 20  # about half the decimal digits (log10(2) ~ 0.3)
+    high, low = divmod(n, 10 ** half)
+    return int_text(high) + int_text(low).rjust(half, "0")
+
+
 def float_text(value: float) -> str:
     """Text MicroPython stores for a float constant, when the caller gave a plain float."""
     if isinstance(value, FloatConst):
@@ -115,7 +128,7 @@ def _write_obj_v6(out: bytearray, o) -> None:
         for item in o:
             _write_obj_v6(out, item)
     elif isinstance(o, int):
-        _write_text(out, _OBJ_INT, str(o))
+        _write_text(out, _OBJ_INT, int_text(o))
     elif isinstance(o, float):
         _write_text(out, _OBJ_FLOAT, float_text(o))
     elif isinstance(o, complex):
@@ -204,7 +217,7 @@ class _OldWriter:
         elif isinstance(o, bool) or o is None or isinstance(o, tuple):
             raise FormatError(f".mpy v{self.version} cannot store a {type(o).__name__} constant")
         elif isinstance(o, int):
-            _write_text(out, "i", str(o))
+            _write_text(out, "i", int_text(o))
         elif isinstance(o, float):
             _write_text(out, "f", float_text(o))
         elif isinstance(o, complex):
