@@ -252,9 +252,9 @@ def main() -> None:
     candidates = sorted(n for n in (every | from_py | extra) - static if n and "\n" not in n)
     known = probe(args.vm, candidates)
     core = known & (core_seen | from_py)
-    source = (f"Gathered by tools/gather_qstrs.py from the VM {args.vm} ({version});\n"
+    source = (f"Gathered by tools/gather_qstrs.py from the VM `{os.path.basename(args.vm)}` ({version});\n"
               f"candidates: dir() of {len(modules)} built-in modules and their types"
-              + (f", MP_QSTR_ names of {args.upstream}/py" if args.upstream else "")
+              + (f", MP_QSTR_ names of the py/ folder of MicroPython sources ({args.upstream.name})" if args.upstream else "")
               + (f", {len(extra)} identifiers of the test corpus and word lists" if extra else "")
               + f".\n{len(candidates)} candidates tested, {len(known)} already interned by the firmware.\n"
               "The .mpy static qstrs (formats/qstr/static.toml) are not repeated here.")
