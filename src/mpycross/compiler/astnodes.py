@@ -40,7 +40,8 @@ node, as in compile.c).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+# dataclasses' own decorator is slow to apply to sixty classes; nodeclass makes the same classes
+from .nodeclass import field, frozen_dataclass as dataclass
 from typing import Any, Optional
 
 

@@ -1,0 +1,218 @@
+"""Frozen, slotted dataclasses made cheaply: the decorator of the AST node classes.
+
+`dataclasses.dataclass(frozen=True, slots=True)` compiles six methods per
+class with `exec` and builds an `inspect.signature` for each docstring; for
+the sixty classes of `astnodes` that was half of `mpy-cross foo.py`'s start-up.
+`frozen_dataclass` makes classes with the same behaviour -- the same
+`__init__` signature (keyword-only fields after `*`), repr, `==`, hash,
+`__match_args__`, `__slots__`, frozen attributes, pickling -- compiling only
+`__init__`.  `dataclasses.fields()`, `replace()` and `asdict()` still work:
+the `Field` objects are made by `dataclasses` itself the first time
+something asks for them.  The compiler uses the faster `replace` below and
+`cls._field_names`.
+
+Only what the node classes use is supported (field defaults and
+`kw_only`); anything else is an error at import, never a silent difference.
+"""
+
+from __future__ import annotations
+
+from operator import attrgetter
+
+_MISSING = object()
+
+
+class _FieldSpec:
+    """What `field(...)` recorded: a default and whether it is keyword-only."""
+
+    __slots__ = ("default", "kw_only")
+
+    def __init__(self, default, kw_only):
+        self.default = default
+        self.kw_only = kw_only
+
+
+def field(*, default=_MISSING, kw_only: bool = False) -> _FieldSpec:
+    """`dataclasses.field` restricted to `default` and `kw_only`."""
+    return _FieldSpec(default, kw_only)
+
+
+def replace(node, /, **changes):
+    """`dataclasses.replace` for these classes, without its per-call field scan."""
+    for name in node._field_names:
+        if name not in changes:
+            changes[name] = getattr(node, name)
+    return node.__class__(**changes)
+
+
+# ---- the methods every class shares ------------------------------------------
+
+
+def _repr(self) -> str:
+    values = type(self)._field_values(self)
+    inner = ", ".join(f"{name}={value!r}" for name, value in zip(type(self)._field_names, values))
+    return f"{self.__class__.__qualname__}({inner})"
+
+
+def _eq(self, other):
+    if other.__class__ is self.__class__:
+        getter = type(self)._field_values
+        return getter(self) == getter(other)
+    return NotImplemented
+
+
+def _hash(self) -> int:
+    return hash(type(self)._field_values(self))
+
+
+def _getstate(self) -> list:
+    return list(type(self)._field_values(self))
+
+
+def _setstate(self, state) -> None:
+    for name, value in zip(type(self)._field_names, state):
+        object.__setattr__(self, name, value)
+
+
+def _values_getter(names: tuple):
+    """obj -> tuple of its field values (attrgetter returns a bare value for one name)."""
+    if len(names) > 1:
+        return attrgetter(*names)
+    if names:
+        single = attrgetter(names[0])
+        return lambda obj: (single(obj),)
+    return lambda obj: ()
+
+
+def _frozen_error(name: str) -> Exception:
+    from dataclasses import FrozenInstanceError
+
+    return FrozenInstanceError(f"cannot assign to field {name!r}")
+
+
+class _LazyDataclassInfo:
+    """`__dataclass_fields__` / `__dataclass_params__`, made by `dataclasses` on first use."""
+
+    def __init__(self, attr: str):
+        self.attr = attr
+
+    def __get__(self, obj, cls):
+        import dataclasses
+
+        ns = {"__annotations__": dict(cls._field_types)}
+        for name, spec in cls._field_specs.items():
+            kw = {} if spec.default is _MISSING else {"default": spec.default}
+            ns[name] = dataclasses.field(kw_only=spec.kw_only, **kw)
+        shadow = dataclasses.dataclass(frozen=True)(type(cls.__name__, (), ns))
+        # cache on the class itself (replaces this descriptor)
+        type.__setattr__(cls, "__dataclass_fields__", shadow.__dataclass_fields__)
+        type.__setattr__(cls, "__dataclass_params__", shadow.__dataclass_params__)
+        return getattr(shadow, self.attr)
+
+
+def frozen_dataclass(cls=None, /, *, frozen: bool = True, slots: bool = True):
+    """`@dataclass(frozen=True, slots=True)`, cheaply (see the module docstring)."""
+    if not (frozen and slots):
+        raise TypeError("frozen_dataclass makes frozen, slotted classes only")
+    if cls is None:
+        return _make
+    return _make(cls)
+
+
+def _make(cls):
+    # fields: the bases' first, then this class's annotations in order; a
+    # redefined field keeps its place (as in dataclasses)
+    specs: dict[str, _FieldSpec] = {}
+    types: dict[str, object] = {}
+    for base in reversed(cls.__mro__[1:]):
+        if "_field_specs" in base.__dict__:
+            specs.update(base._field_specs)
+            types.update(base._field_types)
+    namespace = dict(cls.__dict__)
+    own = namespace.get("__annotations__", {})
+    for name, annotation in own.items():
+        text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
+        if "ClassVar" in text or "InitVar" in text:
+            raise TypeError(f"{cls.__name__}.{name}: ClassVar/InitVar fields are not supported")
+        value = namespace.pop(name, _MISSING)
+        spec = value if isinstance(value, _FieldSpec) else _FieldSpec(value, False)
+        if isinstance(spec.default, (list, dict, set)):
+            raise ValueError(f"mutable default {type(spec.default)} for field {name} is not allowed")
+        specs[name] = spec
+        types[name] = annotation
+
+    names = tuple(specs)
+    positional = [n for n in names if not specs[n].kw_only]
+    keyword = [n for n in names if specs[n].kw_only]
+    inherited = {s for base in cls.__mro__[1:] for s in base.__dict__.get("__slots__", ())}
+
+    for key in ("__dict__", "__weakref__"):
+        namespace.pop(key, None)
+    namespace.update(
+        __slots__=tuple(n for n in names if n not in inherited),
+        __match_args__=tuple(positional),
+        _field_names=names,
+        _field_specs=specs,
+        _field_types=types,
+        _field_values=staticmethod(_values_getter(names)),
+        __repr__=_repr,
+        __eq__=_eq,
+        __hash__=_hash,
+        __getstate__=_getstate,
+        __setstate__=_setstate,
+        __dataclass_fields__=_LazyDataclassInfo("__dataclass_fields__"),
+        __dataclass_params__=_LazyDataclassInfo("__dataclass_params__"),
+    )
+    new = type(cls)(cls.__name__, cls.__bases__, namespace)
+
+    def __setattr__(self, name, value):
+        if type(self) is new or name in specs:
+            raise _frozen_error(name)
+        super(new, self).__setattr__(name, value)
+
+    def __delattr__(self, name):
+        if type(self) is new or name in specs:
+            raise _frozen_error(name)
+        super(new, self).__delattr__(name)
+
+    new.__setattr__ = __setattr__
+    new.__delattr__ = __delattr__
+    new.__init__ = _init_function(new, positional, keyword, specs)
+    return new
+
+
+def _init_function(cls, positional: list, keyword: list, specs: dict):
+    """Compile `__init__`: each field stored through its slot's setter (the class is frozen)."""
+    env = {}
+    params = ["self"]
+    seen_default = False
+    for name in positional:
+        default = specs[name].default
+        if default is _MISSING:
+            if seen_default:
+                raise TypeError(f"non-default argument {name!r} follows default argument")
+            params.append(name)
+        else:
+            seen_default = True
+            env[f"_dflt_{name}"] = default
+            params.append(f"{name}=_dflt_{name}")
+    if keyword:
+        params.append("*")
+        for name in keyword:
+            default = specs[name].default
+            if default is _MISSING:
+                params.append(name)
+            else:
+                env[f"_dflt_{name}"] = default
+                params.append(f"{name}=_dflt_{name}")
+    body = []
+    for name in specs:  # stored in field order, as dataclasses does
+        env[f"_set_{name}"] = getattr(cls, name).__set__
+        body.append(f"    _set_{name}(self, {name})")
+    text = f"def __init__({', '.join(params)}):\n" + ("\n".join(body) or "    pass") + "\n"
+    local: dict = {}
+    exec(text, env, local)
+    init = local["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__annotations__ = {**{name: cls._field_types[name] for name in specs}, "return": None}
+    return init

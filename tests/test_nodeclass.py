@@ -1,0 +1,97 @@
+"""nodeclass.frozen_dataclass against the real `dataclasses.dataclass(frozen=True, slots=True)`.
+
+Every class of `astnodes` is built a second time from the same source with
+the standard decorator; both versions must agree on everything a caller can
+see: `__init__` signature, fields, `__slots__`, `__match_args__`, repr, ==,
+hash, `replace`, frozenness, pickling and copying.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import inspect
+import pickle
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from mpycross.compiler import astnodes as NEW
+from mpycross.compiler import nodeclass
+
+IMPORT = "from .nodeclass import field, frozen_dataclass as dataclass"
+
+
+def _standard_astnodes() -> types.ModuleType:
+    text = Path(NEW.__file__).read_text(encoding="utf-8")
+    assert IMPORT in text
+    text = text.replace(IMPORT, "from dataclasses import dataclass, field")
+    module = types.ModuleType("standard_astnodes")
+    sys.modules[module.__name__] = module  # dataclasses looks the module up
+    try:
+        exec(compile(text, module.__name__, "exec"), module.__dict__)
+    finally:
+        del sys.modules[module.__name__]
+    return module
+
+
+OLD = _standard_astnodes()
+CLASSES = sorted(name for name, c in vars(OLD).items() if isinstance(c, type) and dataclasses.is_dataclass(c))
+
+
+def _field_facts(cls):
+    return [(f.name, f.type, f.default, f.kw_only, f.compare, f.hash, f.init, f.repr) for f in dataclasses.fields(cls)]
+
+
+def test_all_classes_present():
+    assert len(CLASSES) > 50
+    assert all(dataclasses.is_dataclass(getattr(NEW, name)) for name in CLASSES)
+
+
+@pytest.mark.parametrize("name", CLASSES)
+def test_same_class_shape(name):
+    old, new = getattr(OLD, name), getattr(NEW, name)
+    assert str(inspect.signature(old.__init__)) == str(inspect.signature(new.__init__))
+    assert old.__match_args__ == new.__match_args__
+    assert old.__slots__ == new.__slots__
+    assert _field_facts(old) == _field_facts(new)
+    assert new._field_names == tuple(f.name for f in dataclasses.fields(old))
+    assert [b.__name__ for b in old.__mro__] == [b.__name__ for b in new.__mro__]
+
+
+@pytest.mark.parametrize("name", CLASSES)
+def test_same_instance_behaviour(name):
+    old, new = getattr(OLD, name), getattr(NEW, name)
+    required = {p.name: 7 for p in inspect.signature(old.__init__).parameters.values()
+                if p.default is inspect.Parameter.empty and p.name != "self"}
+    a, b = old(**required, line=3), new(**required, line=3)
+    assert repr(a) == repr(b)
+    assert hash(a) == hash(b)
+    assert dataclasses.asdict(a) == dataclasses.asdict(b)
+    b4 = new(**required, line=4)
+    assert dataclasses.replace(b, line=4) == b4 == nodeclass.replace(b, line=4)
+    assert b4 != b and (b == 1) is False
+    assert repr(dataclasses.replace(a, line=4)) == repr(nodeclass.replace(b, line=4))
+    with pytest.raises(TypeError):
+        nodeclass.replace(b, no_such_field=1)
+    for action in (lambda: setattr(b, "line", 5), lambda: delattr(b, "line")):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            action()
+    with pytest.raises((AttributeError, TypeError)):
+        b.not_a_field = 1
+    assert not hasattr(b, "__dict__")
+    assert pickle.loads(pickle.dumps(b)) == b
+    assert copy.copy(b) == b == copy.deepcopy(b)
+
+
+def test_unsupported_options_are_errors():
+    with pytest.raises(TypeError):
+        nodeclass.field(default_factory=list)
+    with pytest.raises(TypeError):
+        nodeclass.frozen_dataclass(frozen=False)
+    with pytest.raises(ValueError):
+        @nodeclass.frozen_dataclass
+        class Bad:
+            items: list = []
