@@ -72,6 +72,11 @@ _OPS_BY_FIRST: dict[int, list[tuple[bytes, str]]] = {}
 for _text, _kind in OPERATORS:
     _OPS_BY_FIRST.setdefault(_text[0], []).append((_text, _kind))
 
+# bytes that always make a one-character token
+_SINGLE_OPS = {ord(t): k for t, k in [("(", "DEL_PAREN_OPEN"), (")", "DEL_PAREN_CLOSE"),
+                                      ("[", "DEL_BRACKET_OPEN"), ("]", "DEL_BRACKET_CLOSE"),
+                                      ("{", "DEL_BRACE_OPEN"), ("}", "DEL_BRACE_CLOSE"),
+                                      (",", "DEL_COMMA"), (";", "DEL_SEMICOLON"), ("~", "OP_TILDE")]}
 _OPENERS = {"DEL_PAREN_OPEN", "DEL_BRACKET_OPEN", "DEL_BRACE_OPEN"}
 _CLOSERS = {"DEL_PAREN_CLOSE", "DEL_BRACKET_CLOSE", "DEL_BRACE_CLOSE"}
 
@@ -246,26 +251,30 @@ class Lexer:
                     kind = "DEDENT_MISMATCH"
             return Token(kind, None, line, column)
 
-        if self.pos >= len(self.src):
+        pos = self.pos
+        if pos >= len(src):
             return Token("END", None, line, column)
-        c = self.src[self.pos]
+        c = src[pos]
+        kind = _SINGLE_OPS.get(c)
+        if kind is not None:  # fast path: ( ) [ ] { } , ; ~
+            self.pos = pos + 1
+            if kind in _OPENERS:
+                self.nested_bracket_level += 1
+            elif kind in _CLOSERS:
+                self.nested_bracket_level -= 1
+            return Token(kind, chr(c), line, column)
         if c in _STRING_PREFIX_START and self._is_string_start():
             return self._string(line, column)
         if c in _IDENT_HEAD:
-            return self._name(line, column)
+            self.pos = end = _NAME_RE.match(src, pos).end()
+            text = src[pos:end]
+            kw = KEYWORDS_B.get(text)
+            if kw is not None:
+                return Token(kw, text.decode(), line, column)
+            return Token("NAME", text.decode("utf-8", "surrogateescape"), line, column)
         if c in _DIGIT or (c == 0x2E and self._ch(1) in _DIGIT):
             return self._number(line, column)
         return self._operator(line, column)
-
-    def _name(self, line: int, column: int) -> Token:
-        src = self.src
-        start = self.pos
-        self.pos = end = _NAME_RE.match(src, start).end()
-        text = src[start:end]
-        kw = KEYWORDS_B.get(text)
-        if kw is not None:
-            return Token(kw, text.decode(), line, column)
-        return Token("NAME", text.decode("utf-8", "surrogateescape"), line, column)
 
     def _number(self, line: int, column: int) -> Token:
         src = self.src
