@@ -119,7 +119,8 @@ PROGRAMS = {
     "subclass_super": ("class A:\n    def f(self):\n        return 1\n"
                        "class B(A):\n    def f(self):\n        return super().f() + 1\n"),
     "property": ("class A:\n    @property\n    def x(self):\n        return 1\n"
-                 "    @x.setter\n    def x(self, v):\n        pass\n    @staticmethod\n    def s():\n        return 2\n"),
+                 "    @x.setter\n    def x(self, v):\n        pass\n"
+                 "    @staticmethod\n    def s():\n        return 2\n"),
     "containers": "T = (1, 2, 3)\nL = [1, 2, 3, 4, 5]\nD = {'a': 1, 'b': 2}\nS = {1, 2}\n",
     "strings": "A = 'a long string that is not a qstr at all'\nB = b'bytes!'\nF = 1.5\nBIG = 1 << 80\n",
     "closure": "def outer(x):\n    def inner():\n        return x\n    return inner\n",

@@ -211,7 +211,8 @@ def main() -> None:
                     help="instead of asking a VM, list the MP_QSTR_ names of --paths in this git repository")
     ap.add_argument("--rev", default="HEAD", help="revision for --source-git")
     ap.add_argument("--label", help="how the list's header names the --source-git repository")
-    ap.add_argument("--paths", nargs="*", default=[], help="folders for --source-git (py, shared-bindings/board, ...)")
+    ap.add_argument("--paths", nargs="*", default=[],
+                    help="folders for --source-git (py, shared-bindings/board, ...)")
     args = ap.parse_args()
     if args.source_git:
         rev = subprocess.run(["git", f"--git-dir={args.source_git}", "rev-parse", "--short", args.rev],
@@ -254,7 +255,8 @@ def main() -> None:
     core = known & (core_seen | from_py)
     source = (f"Gathered by tools/gather_qstrs.py from the VM `{os.path.basename(args.vm)}` ({version});\n"
               f"candidates: dir() of {len(modules)} built-in modules and their types"
-              + (f", MP_QSTR_ names of the py/ folder of MicroPython sources ({args.upstream.name})" if args.upstream else "")
+              + (f", MP_QSTR_ names of the py/ folder of MicroPython sources ({args.upstream.name})"
+                 if args.upstream else "")
               + (f", {len(extra)} identifiers of the test corpus and word lists" if extra else "")
               + f".\n{len(candidates)} candidates tested, {len(known)} already interned by the firmware.\n"
               "The .mpy static qstrs (formats/qstr/static.toml) are not repeated here.")

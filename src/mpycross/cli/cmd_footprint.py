@@ -111,7 +111,8 @@ def _device_modules(device: str, main: str | None):
               help="Follow the imports of code.py (or PATHS[0]) through PATH/lib and sum the program.")
 @click.option("-v", "--verbose", is_flag=True, help="Per-function rows and the effects not costed.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of the table.")
-@click.option("--html", "html_path", metavar="FILE", type=click.Path(), help="Write an HTML report with a treemap.")
+@click.option("--html", "html_path", metavar="FILE", type=click.Path(),
+              help="Write an HTML report with a treemap.")
 @click.option("--max-ram", metavar="SIZE", help="Exit 1 if the program's RAM peak exceeds SIZE (20k, 1.5M, 4096).")
 @click.option("--max-flash", metavar="SIZE", help="Exit 1 if the files take more flash than SIZE.")
 def footprint_command(paths, board_name, target_name, device, verbose, as_json, html_path, max_ram, max_flash):

@@ -85,7 +85,8 @@ def print_table(console, board: Board, modules: list[Footprint], totals: dict, b
     sources = [fp for fp in modules if fp.source_load_peak]
     if sources:
         worst = max(sources, key=lambda fp: fp.source_load_peak - fp.peak)
-        console.print(f"as .mpy files the peak drops to {human(totals['ram'] + max(fp.peak - fp.ram for fp in modules))}"
+        as_mpy = totals["ram"] + max(fp.peak - fp.ram for fp in modules)
+        console.print(f"as .mpy files the peak drops to {human(as_mpy)}"
                       f"; the largest saving is {worst.name}: {human(worst.source_load_peak)} as .py, "
                       f"{human(worst.peak)} as .mpy")
     if verbose:

@@ -1,4 +1,4 @@
 """Import-time stand-in for CircuitPython's `usb_hid` module (footprint measurements only)."""
 from _stub import make_getattr
 
-__getattr__ = make_getattr(("Attribute", "Direction", "Pull", "DriveMode", "RunMode", "Colorspace", "board", "FONT", "pin", "cpu", "nvm"))
+__getattr__ = make_getattr()
