@@ -104,7 +104,8 @@ def _device_modules(device: str, main: str | None):
 @click.command("footprint")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--board", "board_name", metavar="NAME",
-              help="Board from formats/boards.toml (samd21, samd51, rp2040, esp32-s3, nrf52840, unix).")
+              help="Board from formats/boards.toml (samd21, samd51, rp2040, esp32-s3, nrf52840, unix); "
+                   "default rp2040, or samd51 for a CircuitPython --target.")
 @click.option("--target", "target_name", metavar="NAME",
               help="A board, a generic target (32bit, 64bit) or a compile target for .py inputs.")
 @click.option("--device", metavar="PATH", type=click.Path(),
