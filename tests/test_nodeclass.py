@@ -1,6 +1,6 @@
 """nodeclass.frozen_dataclass against the real `dataclasses.dataclass(frozen=True, slots=True)`.
 
-Every class of `astnodes` is built a second time from the same source with
+Every class of `astnodes` and `fold` is built a second time from the same source with
 the standard decorator; both versions must agree on everything a caller can
 see: `__init__` signature, fields, `__slots__`, `__match_args__`, repr, ==,
 hash, `replace`, frozenness, pickling and copying.
@@ -18,27 +18,36 @@ from pathlib import Path
 
 import pytest
 
-from mpycross.compiler import astnodes as NEW
-from mpycross.compiler import nodeclass
+from mpycross.compiler import astnodes, fold, nodeclass
 
 IMPORT = "from .nodeclass import field, frozen_dataclass as dataclass"
 
 
-def _standard_astnodes() -> types.ModuleType:
-    text = Path(NEW.__file__).read_text(encoding="utf-8")
+def _with_standard_dataclasses(module: types.ModuleType) -> types.ModuleType:
+    """The module executed again from its source with the standard decorator."""
+    text = Path(module.__file__).read_text(encoding="utf-8")
     assert IMPORT in text
     text = text.replace(IMPORT, "from dataclasses import dataclass, field")
-    module = types.ModuleType("standard_astnodes")
-    sys.modules[module.__name__] = module  # dataclasses looks the module up
+    copy_ = types.ModuleType("standard_" + module.__name__.rsplit(".", 1)[-1])
+    copy_.__package__ = module.__package__
+    sys.modules[copy_.__name__] = copy_  # dataclasses looks the module up
     try:
-        exec(compile(text, module.__name__, "exec"), module.__dict__)
+        exec(compile(text, copy_.__name__, "exec"), copy_.__dict__)
     finally:
-        del sys.modules[module.__name__]
-    return module
+        del sys.modules[copy_.__name__]
+    return copy_
 
 
-OLD = _standard_astnodes()
-CLASSES = sorted(name for name, c in vars(OLD).items() if isinstance(c, type) and dataclasses.is_dataclass(c))
+PAIRS = [(mod, _with_standard_dataclasses(mod)) for mod in (astnodes, fold)]
+CLASSES = sorted((new.__name__, name) for new, old in PAIRS for name, c in vars(old).items()
+                 if isinstance(c, type) and dataclasses.is_dataclass(c) and c.__module__ == old.__name__)
+_BY_NAME = {new.__name__: (new, old) for new, old in PAIRS}
+
+
+def _pair(key):
+    module, name = key
+    new, old = _BY_NAME[module]
+    return getattr(old, name), getattr(new, name)
 
 
 def _field_facts(cls):
@@ -47,27 +56,28 @@ def _field_facts(cls):
 
 def test_all_classes_present():
     assert len(CLASSES) > 50
-    assert all(dataclasses.is_dataclass(getattr(NEW, name)) for name in CLASSES)
+    assert ("mpycross.compiler.fold", "ConstTuple") in CLASSES
 
 
-@pytest.mark.parametrize("name", CLASSES)
-def test_same_class_shape(name):
-    old, new = getattr(OLD, name), getattr(NEW, name)
+@pytest.mark.parametrize("key", CLASSES, ids="-".join)
+def test_same_class_shape(key):
+    old, new = _pair(key)
     assert str(inspect.signature(old.__init__)) == str(inspect.signature(new.__init__))
     assert old.__match_args__ == new.__match_args__
     assert old.__slots__ == new.__slots__
     assert _field_facts(old) == _field_facts(new)
     assert new._field_names == tuple(f.name for f in dataclasses.fields(old))
     assert [b.__name__ for b in old.__mro__] == [b.__name__ for b in new.__mro__]
+    assert old.__doc__ == new.__doc__ or old.__doc__.startswith(old.__name__ + "(")
 
 
-@pytest.mark.parametrize("name", CLASSES)
-def test_same_instance_behaviour(name):
-    old, new = getattr(OLD, name), getattr(NEW, name)
+@pytest.mark.parametrize("key", CLASSES, ids="-".join)
+def test_same_instance_behaviour(key):
+    old, new = _pair(key)
     required = {p.name: 7 for p in inspect.signature(old.__init__).parameters.values()
                 if p.default is inspect.Parameter.empty and p.name != "self"}
     a, b = old(**required, line=3), new(**required, line=3)
-    assert repr(a) == repr(b)
+    assert repr(a).replace("standard_", "") == repr(b)
     assert hash(a) == hash(b)
     assert dataclasses.asdict(a) == dataclasses.asdict(b)
     b4 = new(**required, line=4)

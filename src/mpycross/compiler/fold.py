@@ -28,12 +28,12 @@ import contextvars
 import functools
 import math
 import operator
-from dataclasses import dataclass, field, fields
 
 from mpycross.errors import CompileError
 from mpycross.resources import data_dir, load_toml
 
 from . import astnodes as A
+from .nodeclass import field, frozen_dataclass as dataclass
 
 # py/mpconfig.h: MICROPY_ALLOC_PARSE_INTERN_STRING_LEN
 INTERN_STRING_LEN = 10
@@ -572,12 +572,12 @@ def _const_object(value, line: int):
 
 @functools.cache
 def _child_fields(cls) -> tuple:
-    return tuple(f.name for f in fields(cls) if f.name not in ("line", "parens"))
+    return tuple(name for name in cls._field_names if name not in ("line", "parens"))
 
 
 @functools.cache
 def _all_fields(cls) -> tuple:
-    return tuple(f.name for f in fields(cls))
+    return cls._field_names
 
 
 def _replace(node, changes: dict):

@@ -14,11 +14,10 @@ redundant parentheses are recorded in `parens`, trailers carry
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from . import astnodes as A
 from .compat import has as target_has
 from .lexer import LexerAbort, Token
+from .nodeclass import replace
 
 
 # ---- helper values passed between rules ------------------------------------
