@@ -482,3 +482,12 @@ def test_expression_errors_match_compile_c(source, tmp_path):
     stmt = next(s for s in tree.body if _invalid_in(s) is not None)
     # a struct node reports its own line; a leaf none (compile.c then uses the statement's)
     assert (invalid.line or stmt.line) == line
+
+
+def test_a_corrupt_table_cache_is_rebuilt(tmp_path):
+    env = {"MPYCROSS_CACHE_DIR": str(tmp_path)}
+    _run_probe(env)
+    for path in tmp_path.iterdir():
+        path.write_bytes(b"\x80garbage")
+    assert _run_probe(env) == "True"  # rebuilt with Lark
+    assert _run_probe(env) == "False"  # and cached again
