@@ -128,6 +128,9 @@ PROGRAMS = {
     "typing_guard": "try:\n    from typing import List\nexcept ImportError:\n    pass\nX = 1\n",
     "sequence_ops": ("P = (0, 1, 2)\nP += (3, 4)\nL = [0] * 50\nB = bytearray(100)\n"
                      "C = bytearray(b'\\x05\\x07?DDD?')\nD = {'A': bytearray([1, 2, 3])}\n"),
+    "namedtuple": ("from collections import namedtuple\nPoint = namedtuple('Point', 'x y')\n"
+                   "Glyph = namedtuple('Glyph', ['bitmap', 'width', 'height', 'dx', 'dy'])\n"
+                   "Metrics = namedtuple('Metrics', 'left_side_bearing right_side_bearing ascent')\n"),
     "instances": ("class Reg:\n    def __init__(self, a, b):\n        self.a = a\n        self.b = b\n"
                   "        self.buf = bytearray(4)\n"
                   "class Dev:\n    x = Reg(1, 2)\n    y = Reg(3, 4)\n"),

@@ -118,6 +118,7 @@ class _Value:
     is_property: bool = False          # property(...) or one of its setter/getter
     seq: tuple[str, int] | None = None  # a tuple or list of known length: (kind, len)
     nbytes: int | None = None          # a bytes constant's length
+    text: str | None = None            # a str constant
 
     def absorb(self, other: "_Value") -> None:
         for part, n in other.parts.items():
@@ -553,10 +554,13 @@ class _Estimator:
                 for item in items:
                     value.absorb(item)
                 stack.append(value)
+            elif op == "LOAD_CONST_STRING":
+                stack.append(_Value(text=self.qstr(ins.arg)))
             elif op == "LOAD_CONST_OBJ":
                 obj = self.mpy.obj_table[ins.arg]
                 stack.append(_Value(seq=("tuple", len(obj)) if isinstance(obj, tuple) else None,
-                                    nbytes=len(obj) if isinstance(obj, bytes) else None))
+                                    nbytes=len(obj) if isinstance(obj, bytes) else None,
+                                    text=obj if isinstance(obj, str) else None))
             elif op == "BINARY_OP_MULTI" and ins.info.ops[ins.multi_index] in SEQ_OPS:
                 right, left = pop(), pop()
                 stack.append(self.sequence_op(ins.info.ops[ins.multi_index], left, right))
@@ -647,6 +651,22 @@ class _Estimator:
                 return _Value({"data": board.words(4) + board.alloc(max(0, n))})
         if target.module == "builtins.const" and n_pos == 1:
             return args[0]
+        if target.module == "collections.namedtuple" and n_pos == 2 and not n_kw:
+            # py/objnamedtuple.c new_namedtuple_type: a type with the fields as qstrs; a
+            # "a b c" string is split and each name interned
+            fields = args[0]
+            if fields.text is not None:
+                names = fields.text.replace(",", " ").split()
+                for name in names:
+                    if self.sink is None and self.intern(name):
+                        self.fp.new_qstrs.append(name)
+                        self.qstr_chars += len(name.encode()) + 1
+                n = len(names)
+            elif fields.seq is not None:
+                n = fields.seq[1]
+            else:
+                return None
+            return _Value({"classes": heap.namedtuple_type(board, n)})
         return None
 
     def make_class(self, rc: RawCode, n_bases: int, module_stores: set[str],

@@ -118,6 +118,14 @@ def type_obj(board: Board, n_bases: int) -> int:
     return board.alloc(header + board.word_bytes * (10 + (1 if n_bases else 0)))
 
 
+def namedtuple_type(board: Board, n_fields: int) -> int:
+    # py/objnamedtuple.h mp_obj_namedtuple_type_t: the type header, 8 slots,
+    # n_fields and one qstr (a size_t) per field
+    header = board.word_bytes + 2 + 2 + 12
+    header = -(-header // board.word_bytes) * board.word_bytes
+    return board.alloc(header + board.word_bytes * (8 + 1 + n_fields))
+
+
 def tuple_obj(board: Board, n: int) -> int:
     # py/objtuple.h: base, len, items[]; the empty tuple is a ROM constant
     return board.words(2 + n) if n else 0
