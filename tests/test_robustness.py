@@ -79,3 +79,32 @@ def test_int_text_any_size():
             chunk = digits[i:i + 1000]
             value = value * 10 ** len(chunk) + int(chunk)
         assert (-value if text.startswith("-") else value) == n
+
+
+def same_as_official(source: bytes, tmp_path: Path, args: list[str] = ()) -> None:
+    """compile_source gives the official bytes, or the official error (kind, message, line, scope)."""
+    from tests.support.compile_diff import error_facts
+    from tests.support.program_strategies import compile_kwargs
+    from mpycross import compile_source
+    from mpycross.errors import CompileError
+
+    ref, ref_err = official(source, list(args), tmp_path)
+    path = str(tmp_path / "in.py")
+    try:
+        ours, our_err = compile_source(source, path, **compile_kwargs(list(args))), ""
+    except CompileError as err:
+        ours, our_err = None, err.traceback_text()
+    if ref is None:
+        assert ours is None, f"official rejects:\n{ref_err}"
+        assert error_facts(our_err) == error_facts(ref_err), f"official: {ref_err}\nours: {our_err}"
+    else:
+        assert ours == ref, our_err or "output differs"
+
+
+@pytest.mark.parametrize("body", [
+    "X = const(2)", "X: int = const(3)", "X = 5", "X += 1", "del X", "for X in y: pass", "print(X)",
+    "_Y = const(2)\n_Y = const(3)", "def f():\n    X = const(4)\n    return X",
+])
+def test_const_redefinition(body, tmp_path):
+    """A const() name is replaced by its value wherever it appears later, targets included."""
+    same_as_official(f"from micropython import const\nX = const(1)\n{body}\n".encode(), tmp_path)

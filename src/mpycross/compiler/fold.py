@@ -400,9 +400,11 @@ class Folder:
 
     def _const_call(self, target, value):
         """Handle `X = const(...)`; returns the new value node, or None if not a const() form."""
+        # py/parse.c: a name already defined by const() is replaced by its value before this
+        # rule sees it (so `X = const(2)` after `X = const(1)` assigns to an expression)
         if not (isinstance(target, A.Name) and isinstance(value, A.Call)
                 and isinstance(value.func, A.Name) and value.func.id == "const"
-                and value.func.id not in self.consts):
+                and value.func.id not in self.consts and target.id not in self.consts):
             return None
         call = self.visit(value)
         if not self.const_objects:
