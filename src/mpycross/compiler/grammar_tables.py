@@ -15,19 +15,20 @@ Flattened form:
   child through for `?rule`) and which `TreeToAst` method gets the result.
 
 Cache files live in the user's cache folder (or the temp folder), never in
-the package, which may be read-only.  Their names hold a hash of the grammar
-text, the Lark version and the Python version.
+the package, which may be read-only.  Their names hold a CRC of the grammar
+text, the Lark version and the Python version, and the tables file records
+all three in full, checked when it is loaded.
 """
 
 from __future__ import annotations
 
-import hashlib
+import _thread
 import importlib.util
 import os
 import pickle
 import re
 import sys
-import threading
+import zlib
 from pathlib import Path
 
 from ..resources import data_dir
@@ -81,9 +82,18 @@ def cache_dir() -> Path | None:
     return None
 
 
+def cache_identity(grammar: str) -> str:
+    """What a cache file must have been built from: grammar text, Lark, Python, layout."""
+    return f"{grammar}\0{lark_version()}\0{sys.version_info[:2]}\0{FORMAT}"
+
+
 def cache_key(grammar: str) -> str:
-    text = f"{grammar}\0{lark_version()}\0{sys.version_info[:2]}\0{FORMAT}"
-    return hashlib.sha256(text.encode()).hexdigest()[:24]
+    """Short name for the cache files (the identity itself is checked on load).
+
+    A CRC rather than a cryptographic hash: hashlib's import alone would cost
+    more than loading the tables.
+    """
+    return f"{zlib.crc32(cache_identity(grammar).encode()):08x}"
 
 
 # ---- building from Lark ----------------------------------------------------------
@@ -124,7 +134,7 @@ def _lark(grammar: str, folder: Path | None):
             pass
     # Lark writes its cache itself: give it a private name, then rename, so a
     # concurrent process never reads half a file.
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{_thread.get_ident()}.tmp")
     try:
         parser = Lark(grammar, cache=str(tmp), **options)
         os.replace(tmp, path)
@@ -202,13 +212,14 @@ def load_tables() -> dict:
         try:
             with open(path, "rb") as f:
                 data = pickle.load(f)
-            if data.get("format") == FORMAT:
+            if data.get("identity") == cache_identity(grammar):
                 return data
-        except Exception:  # missing or unreadable: rebuild
+        except Exception:  # missing, unreadable or another grammar's: rebuild
             pass
     data = build_tables(grammar, folder)
+    data["identity"] = cache_identity(grammar)
     if folder is not None:
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.{_thread.get_ident()}.tmp")
         try:
             with open(tmp, "wb") as f:
                 pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)

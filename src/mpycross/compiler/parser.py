@@ -24,7 +24,7 @@ is thread-safe.
 
 from __future__ import annotations
 
-import threading
+import _thread
 
 from ..errors import CompileError
 from . import astnodes
@@ -144,7 +144,7 @@ class _Tables:
                     return value_stack[-1]
 
 
-_lock = threading.Lock()
+_lock = _thread.allocate_lock()
 _tables: _Tables | None = None
 
 
