@@ -27,6 +27,9 @@ const char *bc_decode(int version, const uint8_t *data, size_t pc, size_t end, b
  * number of bytes used, 0 if it runs past end or exceeds 2^31. */
 size_t bc_read_uint(const uint8_t *p, const uint8_t *end, size_t *value);
 
+/* How many stack values an instruction reads. */
+long bc_stack_inputs(int op, long arg, long extra);
+
 /* Whether control never falls through to the next instruction. */
 int bc_is_terminal(int op);
 

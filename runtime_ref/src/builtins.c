@@ -11,6 +11,7 @@ V float_repr(double f);
 V int_text(V v, int base);
 V class_mro(V cls);
 
+V T_memoryview;
 V T_object, T_type, T_int, T_bool, T_float, T_str, T_bytes, T_tuple, T_list, T_dict, T_set, T_frozenset, T_slice,
     T_range, T_function, T_generator, T_NoneType, T_bytearray, T_property, T_staticmethod, T_classmethod, T_module,
     T_complex;
@@ -117,8 +118,33 @@ static V str_subscr(V o, V idx) {
     return mk_str(o->u.str.s + off[i], off[i + 1] - off[i]);
 }
 
+/* memoryview: a window (u.iter: a = bytes/bytearray, i = start, j = length) */
+static V memview_subscr(V o, V idx) {
+    V base = o->u.iter.a;
+    if (idx->kind == K_SLICE) {
+        int64_t start, step;
+        size_t cnt = slice_indices(idx, (size_t)o->u.iter.j, &start, &step);
+        if (step != 1) {
+            unsupported("memoryview slices with a step");
+        }
+        V m = obj_new(K_MEMVIEW);
+        m->u.iter.a = base;
+        m->u.iter.i = o->u.iter.i + start;
+        m->u.iter.j = (int64_t)cnt;
+        return m;
+    }
+    int64_t i = norm_index(to_int64(idx), (size_t)o->u.iter.j, 0);
+    if (i < 0 || i >= o->u.iter.j || o->u.iter.i + i >= (int64_t)base->u.str.len) {
+        raise_msg(E_IndexError, "index out of range");
+    }
+    return mk_int((uint8_t)base->u.str.s[o->u.iter.i + i]);
+}
+
 V subscr(V o, V idx) {
     V f = special(o, "__getitem__");
+    if (o->kind == K_MEMVIEW) {
+        return memview_subscr(o, idx);
+    }
     if (f) {
         return call2(f, o, idx);
     }
@@ -240,6 +266,45 @@ void store_subscr(V o, V idx, V v) {
             raise_msg(E_IndexError, "list index out of range");
         }
         o->u.seq.items[i] = v;
+        return;
+    }
+    if (o->kind == K_MEMVIEW && idx->kind != K_SLICE) {
+        V base = o->u.iter.a;
+        int64_t i = norm_index(to_int64(idx), (size_t)o->u.iter.j, 0);
+        if (base->kind != K_BYTEARRAY) {
+            raise_msg(E_TypeError, "memoryview of bytes is read-only");
+        }
+        if (i < 0 || i >= o->u.iter.j || o->u.iter.i + i >= (int64_t)base->u.str.len) {
+            raise_msg(E_IndexError, "index out of range");
+        }
+        base->u.str.s[o->u.iter.i + i] = (char)to_int64(v);
+        return;
+    }
+    if (o->kind == K_BYTEARRAY && idx->kind == K_SLICE) {
+        int64_t start, step;
+        size_t cnt = slice_indices(idx, o->u.str.len, &start, &step);
+        if (step != 1) {
+            unsupported("extended slice assignment");
+        }
+        V src = v;
+        if (v->kind != K_BYTES && v->kind != K_BYTEARRAY) {
+            V l = mk_list(0, NULL), it = get_iter(v), x;
+            while ((x = iter_next(it))) {
+                list_append(l, x);
+            }
+            char *b = plat_alloc(l->u.seq.n + 1);
+            for (size_t i = 0; i < l->u.seq.n; i++) {
+                b[i] = (char)to_int64(l->u.seq.items[i]);
+            }
+            src = mk_bytes(b, l->u.seq.n);
+        }
+        size_t n = o->u.str.len - cnt + src->u.str.len;
+        char *b = plat_alloc(n + 1);
+        mem_copy(b, o->u.str.s, (size_t)start);
+        mem_copy(b + start, src->u.str.s, src->u.str.len);
+        mem_copy(b + start + src->u.str.len, o->u.str.s + start + cnt, o->u.str.len - (size_t)start - cnt);
+        o->u.str.s = b;
+        o->u.str.len = n;
         return;
     }
     if (o->kind == K_BYTEARRAY) {
@@ -378,6 +443,17 @@ V get_iter(V o) {
             return mk_iter(it_range, o, 0);
         case K_ITER: case K_GEN:
             return o;
+        case K_MEMVIEW: {
+            V base = o->u.iter.a;
+            size_t start = (size_t)o->u.iter.i, len = (size_t)o->u.iter.j;
+            if (start > base->u.str.len) {
+                start = base->u.str.len;
+            }
+            if (len > base->u.str.len - start) {
+                len = base->u.str.len - start;
+            }
+            return mk_iter(it_seq, mk_bytes(base->u.str.s + start, len), 0);
+        }
         case K_INST: {
             V f = lookup_class_attr(o->cls, mk_cstr("__iter__"));
             if (f) {

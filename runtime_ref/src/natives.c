@@ -60,6 +60,7 @@ static V b_len(int n, V *a, V kw) {
             return mk_int(c);
         }
         case K_BYTES: case K_BYTEARRAY: return mk_int((int64_t)o->u.str.len);
+        case K_MEMVIEW: return mk_int(o->u.iter.j);
         case K_TUPLE: case K_LIST: return mk_int((int64_t)o->u.seq.n);
         case K_DICT: case K_SET: case K_FROZENSET: return mk_int((int64_t)o->u.map.live);
         case K_RANGE: {
@@ -166,6 +167,7 @@ static V new_bytearray(int n, V *a, V kw) {
 }
 static V new_slice(int n, V *a, V kw) {
     (void)kw;
+    raise_msg(E_TypeError, "can't create 'slice' instances");   /* as MicroPython */
     V s = obj_new(K_SLICE);
     s->u.slice.start = None; s->u.slice.stop = None; s->u.slice.step = None;
     if (n == 2) s->u.slice.stop = a[1];
@@ -184,6 +186,38 @@ static V new_complex(int n, V *a, V kw) {
         if (i == 1) { re += r; im += m; } else { re -= m; im += r; }
     }
     return mk_complex(re, im);
+}
+static V new_memoryview(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    V x = a[1];
+    V m = obj_new(K_MEMVIEW);
+    if (x->kind == K_MEMVIEW) {
+        m->u.iter = x->u.iter;
+        return m;
+    }
+    if (x->kind != K_BYTES && x->kind != K_BYTEARRAY) raise_msg(E_TypeError, "memoryview needs bytes or bytearray");
+    m->u.iter.a = x;
+    m->u.iter.j = (int64_t)x->u.str.len;
+    return m;
+}
+static V m_fromhex(int n, V *a, V kw) {
+    (void)kw;
+    int skip = n > 0 && a[0]->kind == K_CLASS;
+    if (n - skip < 1) raise_msg(E_TypeError, "fromhex needs a str");
+    V t = text_arg(a[skip]);
+    char *b = plat_alloc(t->u.str.len / 2 + 1);
+    size_t w = 0;
+    for (size_t i = 0; i < t->u.str.len;) {
+        if (t->u.str.s[i] == ' ') { i++; continue; }
+        int hi, lo;
+        char c1 = t->u.str.s[i], c2 = i + 1 < t->u.str.len ? t->u.str.s[i + 1] : 'x';
+        hi = c1 >= '0' && c1 <= '9' ? c1 - '0' : (c1 | 0x20) >= 'a' && (c1 | 0x20) <= 'f' ? (c1 | 0x20) - 'a' + 10 : -1;
+        lo = c2 >= '0' && c2 <= '9' ? c2 - '0' : (c2 | 0x20) >= 'a' && (c2 | 0x20) <= 'f' ? (c2 | 0x20) - 'a' + 10 : -1;
+        if (hi < 0 || lo < 0) raise_msg(E_ValueError, "non-hex digit found");
+        b[w++] = (char)(hi << 4 | lo);
+        i += 2;
+    }
+    return mk_bytes(b, w);
 }
 static V new_bool(int n, V *a, V kw) { (void)kw; return mk_bool(n > 1 && truthy(a[1])); }
 static V new_list(int n, V *a, V kw) { (void)kw; return n > 1 ? to_list(a[1]) : mk_list(0, NULL); }
@@ -963,6 +997,7 @@ static const method_def methods[] = {
     {K_STR, "encode", m_encode},
     {K_INT, "to_bytes", m_to_bytes}, {K_INT, "from_bytes", m_from_bytes}, {K_BIG, "to_bytes", m_to_bytes},
     {K_BYTES, "decode", m_decode}, {K_BYTES, "join", m_join}, {K_BYTES, "split", m_split},
+    {K_BYTES, "fromhex", m_fromhex},
     {K_BYTES, "find", m_find}, {K_BYTES, "rfind", m_rfind}, {K_BYTES, "upper", m_upper}, {K_BYTES, "lower", m_lower},
     {K_BYTES, "replace", m_replace}, {K_BYTES, "strip", m_strip}, {K_BYTES, "startswith", m_startswith},
     {K_BYTES, "endswith", m_endswith}, {K_BYTES, "count", m_count}, {K_BYTES, "hex", m_hex}, {K_BYTES, "index", m_index},
@@ -994,7 +1029,7 @@ V method_of_builtin(V o, V name) {
         for (const method_def *d = methods; d->name; d++) {
             if (o->u.cls.builtin_kind == d->kind && strlen(d->name) == name->u.str.len && memcmp(d->name, name->u.str.s, name->u.str.len) == 0) {
                 V m = mk_native(d->name, d->fn);
-                if (d->fn != m_fromkeys && d->fn != m_from_bytes) {
+                if (d->fn != m_fromkeys && d->fn != m_from_bytes && d->fn != m_fromhex) {
                     m->u.native.self_kind = d->kind + 1;   /* called through the class: check what self is */
                 }
                 return m;
@@ -1342,6 +1377,17 @@ static V exc_init(int n, V *a, V kw) {
     return None;
 }
 
+static V object_new(int n, V *a, V kw) {
+    (void)kw; ARGN(1);
+    if (a[0]->kind != K_CLASS) raise_msg(E_TypeError, "object.__new__(X): X is not a type");
+    V o = obj_new(K_INST);
+    o->cls = a[0];
+    o->u.inst.dict = mk_dict();
+    o->u.inst.args = mk_tuple(0, NULL);
+    o->u.inst.traceback = mk_list(0, NULL);
+    return o;
+}
+
 static V object_init(int n, V *a, V kw) { (void)n; (void)a; (void)kw; return None; }
 
 void objects_init(void) {
@@ -1353,6 +1399,7 @@ void objects_init(void) {
     builtins_dict = mk_dict();
     T_object = builtin_class("object", K_INST, new_object, NULL);
     dict_set_str(T_object->u.cls.dict, "__init__", mk_native("__init__", object_init));
+    dict_set_str(T_object->u.cls.dict, "__new__", mk_native("__new__", object_new));
     T_type = builtin_class("type", K_CLASS, new_type, T_object);
     T_int = builtin_class("int", K_INT, new_int, T_object);
     T_bool = builtin_class("bool", K_BOOL, new_bool, T_int);
@@ -1375,6 +1422,8 @@ void objects_init(void) {
     T_classmethod = builtin_class("classmethod", K_CLASSMETHOD, new_classmethod, T_object);
     T_module = builtin_class("module", K_MODULE, NULL, T_object);
     T_complex = builtin_class("complex", K_COMPLEX, new_complex, T_object);
+    T_memoryview = builtin_class("memoryview", K_MEMVIEW, new_memoryview, T_object);
+    dict_set_str(builtins_dict, "memoryview", T_memoryview);
     dict_set_str(builtins_dict, "complex", T_complex);
     T_ellipsis = builtin_class("", K_ELLIPSIS, NULL, T_object);   /* MicroPython's ellipsis type has an empty name */
     V classes[] = {T_object, T_type, T_int, T_bool, T_float, T_str, T_bytes, T_bytearray, T_tuple, T_list, T_dict,

@@ -296,6 +296,7 @@ V type_of(V v) {
         case K_INT: case K_BIG: return T_int;
         case K_FLOAT: return T_float;
         case K_COMPLEX: return T_complex;
+        case K_MEMVIEW: return T_memoryview;
         case K_STR: return T_str;
         case K_BYTES: return T_bytes;
         case K_BYTEARRAY: return T_bytearray;
@@ -980,6 +981,23 @@ static V str_repr(V s) {
         } else if (c < 0x20 || c == 0x7f || (c >= 0x80 && s->kind == K_BYTES)) {
             snprintf(tmp, sizeof tmp, "\\x%02x", c);
             sb_cstr(&b, tmp);
+        } else if (c >= 0x80) {
+            /* py/objstr.c mp_str_print_quoted: non-ASCII code points are escaped */
+            uint32_t cp = c;
+            size_t more = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
+            cp &= more == 3 ? 0x07 : more == 2 ? 0x0f : more == 1 ? 0x1f : 0xff;
+            for (size_t k = 0; k < more && i + 1 < n; k++) {
+                cp = cp << 6 | ((unsigned char)p[++i] & 0x3f);
+            }
+            char esc[16];
+            if (cp < 0x100) {
+                snprintf(esc, sizeof esc, "\\x%02x", (unsigned)cp);
+            } else if (cp < 0x10000) {
+                snprintf(esc, sizeof esc, "\\u%04x", (unsigned)cp);
+            } else {
+                snprintf(esc, sizeof esc, "\\U%08x", (unsigned)cp);
+            }
+            sb_cstr(&b, esc);
         } else {
             sb_add(&b, (const char *)&c, 1);
         }
@@ -1076,6 +1094,9 @@ V repr_of(V v) {
             return str_concat(str_concat(str_concat(str_concat(mk_cstr("("), re), sign), im), mk_cstr("j)"));
         }
         case K_STR: case K_BYTES: return str_repr(v);
+        case K_MEMVIEW:
+            snprintf(buf, sizeof buf, "<memoryview>");
+            return mk_cstr(buf);
         case K_BYTEARRAY: {
             V b = mk_bytes(v->u.str.s, v->u.str.len);
             return str_concat(str_concat(mk_cstr("bytearray("), str_repr(b)), mk_cstr(")"));
@@ -1250,6 +1271,15 @@ V get_attr_maybe(V o, V name) {
         if (f) {
             if (f->kind == K_PROPERTY) {
                 return call1(f->u.prop.fget, o);
+            }
+            if (f->kind == K_INST) {
+                /* py/objtype.c (MICROPY_PY_DESCRIPTORS): a class attribute with __get__ */
+                V get = lookup_class_attr(f->cls, mk_cstr("__get__"));
+                if (get) {
+                    V a[3] = {f, o, o->cls};
+                    return call(get, 3, a, NULL);
+                }
+                return f;
             }
             if (f->kind == K_STATICMETHOD) {
                 return f->u.wrap.fn;

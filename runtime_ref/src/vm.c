@@ -37,6 +37,11 @@ struct Frame {
     V *cells;
 };
 
+/* Slots past n_state: room for the VM's transient pushes, so a stack that
+ * a damaged file makes deeper than the verifier's model stops at the check
+ * in run_frame instead of writing past the frame. */
+#define STATE_SLACK 8
+
 typedef struct handler {
     jmp_buf jb;
     V exc;
@@ -163,7 +168,7 @@ static Frame *make_frame(V fun, int n, V *args, V kw) {
     f->fun = fun;
     f->code = c;
     f->globals = fun->u.func.globals;
-    f->state = plat_alloc((c->n_state + 1) * sizeof(V));
+    f->state = plat_alloc((c->n_state + STATE_SLACK) * sizeof(V));
     f->fastn = &f->state[c->n_state - 1];
     f->sp = f->state - 1;
     f->exc = plat_alloc((c->n_exc_stack + 1) * sizeof(exc_block));
@@ -325,6 +330,20 @@ V call(V fn, int n, V *args, V kw) {
                 a[0] = fn;
                 mem_copy(a + 1, args, (size_t)n * sizeof(V));
                 return ctor->u.native.fn(n + 1, a, kw);
+            }
+            V user_new = lookup_class_attr(fn, mk_cstr("__new__"));
+            if (user_new && user_new->kind != K_NATIVE) {
+                /* py/objtype.c: __new__ (static) makes the object; __init__ runs if it is an instance */
+                V *a = plat_alloc(((size_t)n + 1) * sizeof(V));
+                a[0] = fn;
+                mem_copy(a + 1, args, (size_t)n * sizeof(V));
+                V made = call(user_new->kind == K_STATICMETHOD ? user_new->u.wrap.fn : user_new, n + 1, a, kw);
+                V init = lookup_class_attr(fn, mk_cstr("__init__"));
+                if (made->kind == K_INST && is_instance(made, fn) && init && init->kind != K_NATIVE) {
+                    a[0] = made;
+                    call(init, n + 1, a, kw);
+                }
+                return made;
             }
             V inst = obj_new(K_INST);
             inst->cls = fn;
@@ -694,8 +713,13 @@ V run_frame(Frame *f, V throw_exc, int *status) {
         if (ip < f->code_start || ip >= data + c->len || bc_decode(6, data, (size_t)(ip - data), c->len, &in)) {
             unsupported("internal: control reached a non-instruction (verifier gap)");
         }
-        if (sp < f->state - 1 || sp >= f->state + c->n_state || f->exc_n < 0 || (size_t)f->exc_n > c->n_exc_stack) {
-            unsupported("internal: stack outside n_state (verifier gap)");
+        {
+            long depth = (long)(sp - f->state) + 1;
+            long grow = mp_bc_stack_effect_v6(in.op, in.arg, in.extra);
+            if (depth < bc_stack_inputs(in.op, in.arg, in.extra) || depth + (grow > 0 ? grow : 0) + 3 > (long)c->n_state + STATE_SLACK
+                || f->exc_n < 0 || (size_t)f->exc_n > c->n_exc_stack) {
+                unsupported("internal: stack outside n_state (verifier gap)");
+            }
         }
         const uint8_t *volatile next = ip + in.size;
         int op = in.op;
@@ -756,7 +780,10 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                             name->u.str.s);
                     }
                 }
-                if (found->kind == K_CLASSMETHOD) {
+                if (name->u.str.len == 7 && memcmp(name->u.str.s, "__new__", 7) == 0) {
+                    TOP() = found->kind == K_STATICMETHOD ? found->u.wrap.fn : found;   /* static: no self */
+                    PUSH(NullV);
+                } else if (found->kind == K_CLASSMETHOD) {
                     TOP() = found->u.wrap.fn;
                     PUSH(self->kind == K_CLASS ? self : type_of(self));
                 } else if (found->kind == K_STATICMETHOD) {
@@ -989,6 +1016,10 @@ V run_frame(Frame *f, V throw_exc, int *status) {
             }
             case MP_BC_STORE_COMP: {
                 long kind = arg & 3, idx = arg >> 2;
+                /* py/vm.c: the collection is idx below the top, before the pops */
+                if (idx < (kind == 1 ? 2 : 1) || idx >= (long)(sp - f->state) + 1) {
+                    unsupported("internal: STORE_COMP outside the stack (verifier gap)");
+                }
                 if (kind == 1) {
                     V k = POP(), v = POP();
                     if (sp[-idx + 2]->kind != K_DICT) {
