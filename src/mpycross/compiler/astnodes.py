@@ -378,6 +378,13 @@ class keyword(Node):
 
 
 @dataclass(frozen=True, slots=True)
+class StarredKeyword(keyword):
+    """A `*x` written after a keyword argument, kept among the keywords in source order
+    (`arg` None, `value` the Starred). Made only for targets that compile it in place
+    (1.19 - 1.28, mp-v1.28.0/py/compile.c compile_trailer_paren_helper); 1.29 rejects it."""
+
+
+@dataclass(frozen=True, slots=True)
 class Call(Node):
     func: Node
     trailer_line: int = field(default=0, kw_only=True)  # line of the "(" token

@@ -1595,7 +1595,19 @@ class Compiler:
                     self.error("positional arg after keyword arg", arg)
                 self.compile_node(arg)
                 n_positional += 1
-        for kw in keywords:
+        for j, kw in enumerate(keywords):
+            if type(kw) is A.StarredKeyword:
+                # a *x after keywords (1.19 - 1.28): pushed in place; its bit counts all arguments
+                i = len(args) + j
+                if star_flags & 2:
+                    self.error("* arg after **", kw.value)
+                if i >= self.small_int_bits - 1:
+                    self.error("too many args", kw.value)
+                star_flags |= 1
+                star_args |= 1 << i
+                self.compile_node(kw.value.value)
+                n_positional += 1
+                continue
             if kw.arg is None:
                 star_flags |= 2
                 emit.load_null()

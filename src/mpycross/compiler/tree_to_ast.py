@@ -594,7 +594,10 @@ class TreeToAst:
                 if have_dbl and target_has("multiple_star_args"):
                     return A.Invalid("* arg after **", line=item.line, node=item)
                 if have_kw and target_has("multiple_star_args"):
-                    return A.Invalid("* arg after kwarg", line=item.line, node=item)
+                    if target_has("reject_star_after_kwarg"):
+                        return A.Invalid("* arg after kwarg", line=item.line, node=item)
+                    keywords.append(A.StarredKeyword(None, item, line=item.line))
+                    continue
             else:
                 # parse.c drops redundant parentheses, so the item's own line
                 # counts; a name is a leaf (no line: compile.c then takes the
