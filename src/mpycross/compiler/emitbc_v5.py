@@ -1,7 +1,8 @@
 """The bytecode emitter for .mpy v5 (MicroPython 1.12 - 1.18, CircuitPython 7 - 8).
 
-Same opcodes and the same code generator calls as v6 (emitbc.py); what differs
-is where operands live (mp-v1.18/py/emitbc.c with MICROPY_PERSISTENT_CODE):
+The same code generator calls as v6 (emitbc.py), and the opcode numbers of
+formats/bytecode/v5.toml (equal to v6's since 1.12); what differs is where
+operands live (mp-v1.18/py/emitbc.c with MICROPY_PERSISTENT_CODE):
 
 * a qstr operand is two bytes in the bytecode (zero here: the .mpy writer
   stores the qstrs of each raw code in bytecode order, `RawCode.qstrs`);
@@ -27,10 +28,29 @@ from . import scope as S
 
 
 @functools.cache
+def _table() -> dict:
+    return load_toml(data_dir("formats") / "bytecode" / "v5.toml")
+
+
+@functools.cache
+def opcodes_v5() -> dict:
+    """Opcode numbers by name and operator numbers from the v5 table (as emitbc.opcodes for v6)."""
+    table = _table()
+    ops = {entry["name"]: entry["code"] for entry in table["opcode"]}
+    for entry in table["opcode"]:
+        if "excess" in entry:
+            ops["SMALL_INT_EXCESS"] = entry["excess"]
+            ops["SMALL_INT_COUNT"] = entry["count"]
+    ops["unary"] = {name: i for i, name in enumerate(table["unary_ops"]["names"])}
+    ops["binary"] = {name: i for i, name in enumerate(table["binary_ops"]["names"])}
+    ops["iter_buf_nslots"] = table["iter_buf_nslots"]
+    return ops
+
+
+@functools.cache
 def _signed_jumps() -> frozenset:
-    """Opcodes whose 16-bit offset is signed (formats/bytecode/v5.toml operand "jump_signed")."""
-    table = load_toml(data_dir("formats") / "bytecode" / "v5.toml")
-    return frozenset(e["code"] for e in table["opcode"] if e.get("operand") == "jump_signed")
+    """Opcodes whose 16-bit offset is signed (operand "jump_signed" in the v5 table)."""
+    return frozenset(e["code"] for e in _table()["opcode"] if e.get("operand") == "jump_signed")
 
 
 I_CHILD = 5  # (I_CHILD, opcode, child index, extra byte or None): index known once all objects are
@@ -41,6 +61,7 @@ class EmitterV5(E.Emitter):
 
     def __init__(self, common, scope: S.Scope, recording: bool):
         super().__init__(common, scope, recording)
+        self.ops = opcodes_v5()
         self.qstr_operands: list[str] = []
         self.consts: list = []
 
