@@ -108,3 +108,22 @@ def same_as_official(source: bytes, tmp_path: Path, args: list[str] = ()) -> Non
 def test_const_redefinition(body, tmp_path):
     """A const() name is replaced by its value wherever it appears later, targets included."""
     same_as_official(f"from micropython import const\nX = const(1)\n{body}\n".encode(), tmp_path)
+
+
+def test_cell_past_local_255(tmp_path):
+    """A closed-over variable numbered past 255: the official tool aborts on an assertion
+    (py/emitbc.c), ours refuses with a one-line error."""
+    from mpycross import compile_source
+    from mpycross.errors import CompileError
+
+    source = ("def f():\n" + "".join(f"    c{i} = {i}\n" for i in range(256))
+              + "    def g():\n        nonlocal c255\n        c255 += 1\n    return g\n").encode()
+    ref, ref_err = official(source, [], tmp_path)
+    assert ref is None
+    for target in ("micropython-1.29", "micropython-1.18"):
+        with pytest.raises(CompileError, match="first 256 locals"):
+            compile_source(source, "a.py", target=target)
+    ours, err, status = ours_cli(source, [], tmp_path)
+    assert ours is None and status == 1 and err.startswith("RuntimeError:"), err
+    # 255 is still fine, and identical
+    same_as_official(source.replace(b"c255", b"c254"), tmp_path)

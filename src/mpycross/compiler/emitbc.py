@@ -556,6 +556,18 @@ class BytecodeOverflow(CompileError):
     pass
 
 
+def cell_locals(scope, filename: str) -> bytes:
+    """The local numbers of the scope's cells, one byte each in the prelude.
+
+    py/emitbc.c mp_emit_bc_end_pass only asserts local_num <= 255 (the official
+    mpy-cross aborts); a cell past local 255 is refused here with a clear error."""
+    nums = [info.local_num for info in scope.id_info if info.kind == S.CELL]
+    if any(n > 255 for n in nums):
+        raise CompileError("a variable used by an inner function must be one of the first 256 locals",
+                           filename, None, kind="RuntimeError")
+    return bytes(nums)
+
+
 def assemble(emitter: Emitter, num_labels: int, source_lines: bool, names: bytes, filename: str) -> bytes:
     """Lay out one scope's code: prelude, code info, cells and bytecode.
 
@@ -572,7 +584,7 @@ def assemble(emitter: Emitter, num_labels: int, source_lines: bool, names: bytes
     if n_state == 0:
         n_state = 1
     sig = _prelude_sig(n_state, scope.exc_stack_size, scope)
-    cells = bytes(info.local_num for info in scope.id_info if info.kind == S.CELL)
+    cells = cell_locals(scope, filename)
     n_cell = len(cells)
 
     def run(first: bool, build: bool):

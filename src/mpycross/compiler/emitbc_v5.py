@@ -162,7 +162,7 @@ def assemble_v5(emitter: EmitterV5, num_labels: int, source_lines: bool, names: 
     n_state = scope.num_locals + scope.stack_size
     if n_state == 0:
         n_state = 1
-    cells = bytes(info.local_num for info in scope.id_info if info.kind == S.CELL)
+    cells = E.cell_locals(scope, filename)
     n_info = 4 + len(lines) + 1
     # what the .mpy writer needs besides the bytes (driver.py builds the v5 model from it)
     scope.v5_tables = (list(emitter.qstr_operands), list(emitter.consts), arg_names(scope))
