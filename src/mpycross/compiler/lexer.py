@@ -442,7 +442,9 @@ class Lexer:
             num_quotes = 3
         else:
             num_quotes = 1
-        if is_fstring and not fstring_args:
+        if is_fstring and (not fstring_args or not target_has("fstring_concat_adjacent")):
+            # before 1.24 every f-string literal starts its own ".format(", so two adjacent
+            # ones make invalid syntax (mp-v1.23.0/py/lexer.c parse_string_literal)
             fstring_args += b".format("
         if is_tstring and not fstring_args:
             value += b"((" + bytes([quote]) * num_quotes
