@@ -478,6 +478,13 @@ class Lexer:
                         if not is_tstring:
                             value.append(0x7B)
                         self._advance()
+                        nxt = self._ch()
+                        if (not is_tstring and not target_has("fstring_brace_escape_fix")
+                                and (nxt == quote or (nxt == 0x0A and num_quotes == 1))):
+                            # before 1.28 the character after "{{" skips the end-of-literal
+                            # checks: a quote or newline there is text (mp-v1.27.0/py/lexer.c)
+                            value.append(nxt)
+                            self._advance()
                     else:
                         problem = self._interpolation(value, fstring_args, quote, num_quotes,
                                                       is_tstring) or problem
