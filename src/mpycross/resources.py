@@ -2,12 +2,17 @@
 
 In a wheel they sit inside the package; in a source checkout (editable
 install, or tests run from the tree) they sit at the repository root.
+TOML data files are parsed once and kept, in a fast form, in the user's
+cache folder (`cache_dir`).
 """
 
 from __future__ import annotations
 
 import functools
+import marshal
+import os
 import sys
+import zlib
 from pathlib import Path
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -22,11 +27,82 @@ def data_dir(name: str) -> Path:
     raise FileNotFoundError(f"mpycross data folder {name!r} is missing from the installation")
 
 
-def load_toml(path: Path) -> dict:
-    """Parse a TOML data file (tomllib on 3.11+, tomli before)."""
+def cache_dir() -> Path | None:
+    """A writable folder for caches (never the package, which may be read-only), or None.
+
+    $MPYCROSS_CACHE_DIR, else the user's cache folder, else the temp folder.
+    """
+    candidates = []
+    env = os.environ.get("MPYCROSS_CACHE_DIR")
+    if env:
+        candidates.append(Path(env))
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg:
+        candidates.append(Path(xdg) / "mpycross")
+    elif sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        candidates.append(Path(os.environ["LOCALAPPDATA"]) / "mpycross" / "Cache")
+    else:
+        candidates.append(Path.home() / ".cache" / "mpycross")
+    candidates.append(None)  # the temp folder: only looked up if needed (tempfile is slow to import)
+    for folder in candidates:
+        if folder is None:
+            import tempfile
+
+            user = os.getuid() if hasattr(os, "getuid") else "user"
+            folder = Path(tempfile.gettempdir()) / f"mpycross-{user}"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            if os.access(folder, os.W_OK):
+                return folder
+        except OSError:
+            continue
+    return None
+
+
+def _parse_toml(text: bytes) -> dict:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on 3.10 only
         import tomli as tomllib
+    return tomllib.loads(text.decode("utf-8"))
+
+
+def load_toml(path: Path) -> dict:
+    """Parse a TOML data file (tomllib on 3.11+, tomli before); a fresh dict each call.
+
+    tomllib's import and parse cost more than the rest of `mpy-cross foo.py`'s
+    start-up, so the parsed data is cached with marshal next to a copy of the
+    file's bytes: the cache is used only while the file is unchanged.
+    """
+    path = Path(path)
     with open(path, "rb") as f:
-        return tomllib.load(f)
+        text = f.read()
+    folder = cache_dir()
+    if folder is None:
+        return _parse_toml(text)
+    where = f"{os.path.abspath(path)}\0{sys.version_info[:2]}\0{marshal.version}".encode("utf-8", "surrogateescape")
+    cached = folder / "toml" / f"{path.stem}-{zlib.crc32(where):08x}.marshal"
+    try:
+        with open(cached, "rb") as f:
+            source, data = marshal.load(f)
+        if source == text:
+            return data
+    except (OSError, EOFError, ValueError, TypeError):
+        pass  # missing, unreadable or stale: parse the file
+    data = _parse_toml(text)
+    try:
+        blob = marshal.dumps((text, data))
+    except ValueError:  # a value marshal cannot hold (TOML dates): do not cache
+        return data
+    tmp = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
+    try:
+        cached.parent.mkdir(exist_ok=True)
+        with open(tmp, "wb") as f:
+            f.write(blob)
+        os.replace(tmp, cached)  # readers never see half a file
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+    return data

@@ -1,0 +1,61 @@
+"""resources.load_toml: the marshal cache gives exactly what tomllib gives, and never stale data."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+
+from mpycross import resources
+from mpycross.resources import data_dir, load_toml
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("MPYCROSS_CACHE_DIR", str(folder))
+    return folder
+
+
+@pytest.mark.parametrize("path", sorted(data_dir("formats").rglob("*.toml")), ids=lambda p: p.name)
+def test_same_data_as_tomllib(path, cache):
+    expected = tomllib.loads(path.read_text(encoding="utf-8"))
+    first = load_toml(path)  # parsed, cache written
+    assert list((cache / "toml").glob(f"{path.stem}-*.marshal"))
+    second = load_toml(path)  # from the cache
+    assert first == expected and second == expected
+    assert repr(second) == repr(expected)  # same types and key order, not only ==
+    assert second is not load_toml(path)  # a fresh object each call: callers may change it
+
+
+def test_changed_file_is_read_again(tmp_path, cache):
+    path = tmp_path / "data.toml"
+    path.write_text('a = 1\nb = [1.5, "x"]\n')
+    assert load_toml(path) == {"a": 1, "b": [1.5, "x"]}
+    path.write_text('a = 2\n')
+    assert load_toml(path) == {"a": 2}
+
+
+def test_corrupt_cache_is_ignored(tmp_path, cache):
+    path = tmp_path / "data.toml"
+    path.write_text('a = 1\n')
+    load_toml(path)
+    (cached,) = (cache / "toml").glob("data-*.marshal")
+    cached.write_bytes(b"\x00garbage")
+    assert load_toml(path) == {"a": 1}
+    cached.write_bytes(b"")
+    assert load_toml(path) == {"a": 1}
+
+
+def test_dates_are_parsed_but_not_cached(tmp_path, cache):
+    path = tmp_path / "dated.toml"
+    path.write_text("when = 2024-01-02\n")
+    assert str(load_toml(path)["when"]) == "2024-01-02"
+    assert not list((cache / "toml").glob("dated-*.marshal"))
+
+
+def test_no_cache_folder(tmp_path, monkeypatch):
+    monkeypatch.setattr(resources, "cache_dir", lambda: None)
+    path = tmp_path / "data.toml"
+    path.write_text('a = "b"\n')
+    assert load_toml(path) == {"a": "b"}
