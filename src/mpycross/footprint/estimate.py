@@ -488,8 +488,13 @@ class _Estimator:
                 if module and self.import_fails(module, attr) and tries:
                     fail_to_handler()
             elif op == "IMPORT_STAR":
-                pop()
-                self.fp.unmodeled.append("from ... import *: the names it copies")
+                module = pop().module
+                names = self.classes.get(f"{module}.*") if module else None
+                if names is None:
+                    self.fp.unmodeled.append("from ... import *: the names it copies")
+                else:
+                    # py/runtime.c mp_import_all: every name not starting with "_" is stored
+                    body.stores.update(names)
             elif op in ("LOAD_NAME", "LOAD_GLOBAL"):
                 name = self.qstr(ins.arg)
                 if name in WRAPPERS:
@@ -724,6 +729,8 @@ class _Estimator:
         self.peak_extra += self.transient_code(self.mpy.root)
         body = self.run_body(self.mpy.root, "<module>", module_stores)
         module_stores |= body.stores
+        # what `from <this module> import *` copies, for later modules of the program
+        self.classes[f"{self.name}.*"] = frozenset(n for n in module_stores if not n.startswith("_"))
         fp.add("module", heap.grown_dict(board, len(module_stores), initial=heap.MODULE_DICT_SIZE))
         if body.calls:
             fp.unmodeled.append(f"{body.calls} call(s) at module level (objects they create)")
@@ -752,7 +759,8 @@ def estimate_mpy(mpy: MpyFile, board: Board, name: str, import_path: str | None 
     of a VM's last qstr pool (updated in place), makes the pool growth exact
     for that VM instead of the average over pool doublings. `classes` collects
     the classes of the program ("module.Class"), so that a later module that
-    calls them at import is charged for the instances. `loaded_modules`, the
+    calls them at import is charged for the instances (it also keeps each
+    module's public names under "module.*", for `import *`). `loaded_modules`, the
     length of a VM's sys.modules before the import, makes that dict's growth
     exact.
     """
