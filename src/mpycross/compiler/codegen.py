@@ -75,6 +75,10 @@ class Compiler:
             from . import emitbc_v5
 
             self.emitter_class, self.assembler = emitbc_v5.EmitterV5, emitbc_v5.assemble_v5
+        elif target is not None and target.bytecode == "v4":
+            from . import emitbc_v4
+
+            self.emitter_class, self.assembler = emitbc_v4.EmitterV4, emitbc_v4.assemble_v4
         else:
             self.emitter_class, self.assembler = E.Emitter, E.assemble
         if target is not None and not target.has("dead_code_suppression"):
@@ -180,7 +184,8 @@ class Compiler:
                 self.emit.load_const_tok(None)
                 self.emit.return_value()
         elif kind == S.LAMBDA:
-            self.emit.set_source_line(node.line)
+            if self.has("lambda_comp_source_line"):
+                self.emit.set_source_line(node.line)
             if not self.recording:
                 self.have_star = False
                 self._scope_params(node.args)
@@ -195,7 +200,8 @@ class Compiler:
                 scope.find_or_add_id(qstr_arg, S.LOCAL)
                 scope.num_pos_args = 1
             inner = node.key if kind == S.DICT_COMP else node.elt
-            self.emit.set_source_line(first_line(inner))
+            if self.has("lambda_comp_source_line"):  # from 1.12
+                self.emit.set_source_line(first_line(inner))
             if kind == S.LIST_COMP:
                 self.emit.build(0, E.BUILD_LIST)
             elif kind == S.DICT_COMP:
@@ -478,7 +484,7 @@ class Compiler:
     def stmt_ImportFrom(self, node) -> None:
         level = node.level or 0
         if len(node.names) == 1 and node.names[0].name == "*":
-            if self.scope.kind != S.MODULE:
+            if self.scope.kind != S.MODULE and self.has("import_star_module_only"):
                 self.error("import * not at module level", node)
             self.emit.load_const_small_int(level)
             self.emit.load_const_str("*")

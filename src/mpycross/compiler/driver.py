@@ -13,12 +13,12 @@ import dataclasses
 from mpycross.errors import MpyCrossError, TargetError
 from mpycross.targets import Target, resolve_target
 
-from . import compat, floatcompat, fold
+from . import compat, floatcompat, fold, raw_qstr_ids
 from .codegen import Compiler, NotSupportedError, RawCode
 
 DEFAULT_TARGET = "micropython-1.29"
 # bytecode generations this compiler emits (formats/versions.toml `bytecode`)
-SUPPORTED_BYTECODE = ("v5", "v6")
+SUPPORTED_BYTECODE = ("v4", "v5", "v6")
 
 
 class UnsupportedOptionError(MpyCrossError):
@@ -33,7 +33,7 @@ def target_of(target) -> Target:
         tgt = resolve_target(DEFAULT_TARGET if target is None else target)
     if tgt.bytecode not in SUPPORTED_BYTECODE:
         raise TargetError(f"compiling for {tgt.display_name} (.mpy v{tgt.mpy_version_name}) is not supported yet; "
-                          "supported: .mpy v5 and v6 targets (MicroPython 1.12 and later, CircuitPython 8 and later)")
+                          "supported: .mpy v4 to v6 targets (MicroPython 1.11 and later, CircuitPython 8 and later)")
     return tgt
 
 
@@ -64,6 +64,16 @@ def compile_to_raw_code(source, filename: str = "<stdin>", opt: int = 0, source_
         module = fold.fold_module(module, filename, optimize=opt, source_name=name, target=tgt)
         compiler = Compiler(filename, name, optimize=opt, small_int_bits=small_int_bits, target=tgt,
                             include_source_lines=include_source_lines)
+        if tgt.bytecode == "v4":
+            # v4 code info holds the build's own qstr numbers (raw_qstr_ids.py)
+            if text is None:
+                raise UnsupportedOptionError(f"compiling a parsed module for {tgt.display_name} needs its source")
+            token = compat.TARGET.set(tgt)
+            try:
+                compiler.common.raw_qstr_ids = raw_qstr_ids.qstr_ids(tgt.release, _to_bytes(text), filename, name)
+            finally:
+                compat.TARGET.reset(token)
+            compiler.common.source_file = name
         module_scope = compiler.compile(module)
     finally:
         fold.SMALL_INT_TRUTH_ONLY.reset(truth)
@@ -155,3 +165,7 @@ def _model_obj(obj, target: Target):
 
 
 __all__ = ["compile_source", "compile_to_raw_code", "NotSupportedError", "UnsupportedOptionError"]
+
+
+def _to_bytes(source) -> bytes:
+    return source.encode("utf-8", "surrogateescape") if isinstance(source, str) else bytes(source)

@@ -28,14 +28,10 @@ from . import scope as S
 
 
 @functools.cache
-def _table() -> dict:
-    return load_toml(data_dir("formats") / "bytecode" / "v5.toml")
-
-
-@functools.cache
-def opcodes_v5() -> dict:
-    """Opcode numbers by name and operator numbers from the v5 table (as emitbc.opcodes for v6)."""
-    table = _table()
+def load_opcodes(generation: str) -> dict:
+    """Opcode numbers by name, operator numbers and the signed jumps of a bytecode generation
+    (formats/bytecode/<generation>.toml; as emitbc.opcodes does for v6)."""
+    table = load_toml(data_dir("formats") / "bytecode" / f"{generation}.toml")
     ops = {entry["name"]: entry["code"] for entry in table["opcode"]}
     for entry in table["opcode"]:
         if "excess" in entry:
@@ -44,13 +40,9 @@ def opcodes_v5() -> dict:
     ops["unary"] = {name: i for i, name in enumerate(table["unary_ops"]["names"])}
     ops["binary"] = {name: i for i, name in enumerate(table["binary_ops"]["names"])}
     ops["iter_buf_nslots"] = table["iter_buf_nslots"]
+    # JUMP_IF_x_OR_POP are signed before v6
+    ops["signed_jumps"] = frozenset(e["code"] for e in table["opcode"] if e.get("operand") == "jump_signed")
     return ops
-
-
-@functools.cache
-def _signed_jumps() -> frozenset:
-    """Opcodes whose 16-bit offset is signed (operand "jump_signed" in the v5 table)."""
-    return frozenset(e["code"] for e in _table()["opcode"] if e.get("operand") == "jump_signed")
 
 
 I_CHILD = 5  # (I_CHILD, opcode, child index, extra byte or None): index known once all objects are
@@ -61,7 +53,8 @@ class EmitterV5(E.Emitter):
 
     def __init__(self, common, scope: S.Scope, recording: bool):
         super().__init__(common, scope, recording)
-        self.ops = opcodes_v5()
+        self.ops = load_opcodes("v5")
+        self.signed_jumps = self.ops["signed_jumps"]
         self.qstr_operands: list[str] = []
         self.consts: list = []
 
@@ -92,7 +85,7 @@ class EmitterV5(E.Emitter):
         # which jumps are signed comes from the v5 table (JUMP_IF_x_OR_POP are, unlike v6)
         if self.recording:
             self._stack(delta)
-            self.code.append((E.I_JUMP, op, label, op in _signed_jumps(), extra))
+            self.code.append((E.I_JUMP, op, label, op in self.signed_jumps, extra))
 
     def _call(self, delta: int, base: str, n_positional: int, n_keyword: int, star_flags: int) -> None:
         # emit_bc_call_function_method_helper: the * and ** arguments are two stack entries

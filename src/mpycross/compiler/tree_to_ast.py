@@ -230,6 +230,8 @@ class TreeToAst:
         return A.AugAssign(set_ctx(target, "Store"), op, value, line=first_line(target))
 
     def augassign(self, ch):
+        if ch[0].type == "DEL_AT_EQUAL" and not target_has("matmul_operator"):
+            raise LexerAbort("SyntaxError", "invalid syntax", ch[0].line)  # no '@=' before 1.12
         return _AUG_OPS[ch[0].type]
 
     def expr_stmt_assign(self, ch):
@@ -532,6 +534,8 @@ class TreeToAst:
         left = ch[0]
         line = first_line(left)
         for i in range(1, len(ch), 2):
+            if ch[i].type == "OP_AT" and not target_has("matmul_operator"):
+                raise LexerAbort("SyntaxError", "invalid syntax", ch[i].line)  # no '@' operator before 1.12
             left = A.BinOp(left, _BIN_OPS[ch[i].type], ch[i + 1], line=line)
         return left
 

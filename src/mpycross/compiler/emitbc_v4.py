@@ -1,0 +1,145 @@
+"""The bytecode emitter for .mpy v4 (MicroPython 1.11).
+
+Operands live as in v5 (emitbc_v5.py: two-byte qstr slots, per-function
+constant tables, three-byte jumps), with the v4 opcode numbers
+(formats/bytecode/v4.toml) and the older layout (mp-v1.11/py/emitbc.c):
+
+    n_state (uint) n_exc_stack (uint) scope_flags n_pos_args n_kwonly_args
+    n_def_pos_args code_info_size (uint) name (16 bit) source_file (16 bit)
+    line-number table, 0 [, 0]  |  cells..., 0xff  bytecode...
+
+* the code info size is measured with two bytes reserved for it, so when it
+  fits in one byte the code info ends with one unused (zero) byte;
+* the names are the compiling build's own qstr numbers (raw_qstr_ids.py);
+* the cells to create are the first bytes of the bytecode, ended by 0xff, and
+  count in the offsets of the line-number table;
+* the scope flags use 1.11's bit numbering (runtime0.h), and mpy-cross 1.11,
+  which has native emitters, marks a scope that makes functions REFGLOBALS |
+  HASCONSTS, and a function that uses globals (any scope that declares one)
+  REFGLOBALS;
+* `raise` is RAISE_VARARGS with its argument count as a byte.
+"""
+
+from __future__ import annotations
+
+from . import emitbc as E
+from . import scope as S
+from .emitbc_v5 import I_CHILD, EmitterV5, arg_names, load_opcodes
+
+# mp-v1.11/py/runtime0.h MP_SCOPE_FLAG_*
+_V4_FLAGS = ((S.SCOPE_FLAG_VARARGS, 0x01), (S.SCOPE_FLAG_VARKEYWORDS, 0x02),
+             (S.SCOPE_FLAG_GENERATOR, 0x04), (S.SCOPE_FLAG_DEFKWARGS, 0x08))
+_REFGLOBALS, _HASCONSTS = 0x10, 0x20
+
+
+class EmitterV4(EmitterV5):
+    """Records one scope's instructions with v4 opcodes."""
+
+    def __init__(self, common, scope: S.Scope, recording: bool):
+        super().__init__(common, scope, recording)
+        self.ops = load_opcodes("v4")
+        self.signed_jumps = self.ops["signed_jumps"]
+
+    # v4 numbers BUILD_* and SETUP_* apart (mp-v1.11/py/bc0.h): look each up by name
+    _BUILD = ("BUILD_TUPLE", "BUILD_LIST", "BUILD_MAP", "BUILD_SET", "BUILD_SLICE")
+    _SETUP = ("SETUP_WITH", "SETUP_EXCEPT", "SETUP_FINALLY")
+
+    def build(self, n_args: int, kind: int) -> None:
+        delta = 1 if kind == E.BUILD_MAP else 1 - n_args
+        self._uint(delta, self.ops[self._BUILD[kind]], n_args)
+
+    def setup_block(self, label: int, kind: int) -> None:
+        delta = 2 if kind == E.SETUP_WITH else 0
+        self._jump(delta, self.ops[self._SETUP[kind]], label)
+
+    def raise_varargs(self, n_args: int) -> None:
+        # mp-v1.11/py/emitbc.c mp_emit_bc_raise_varargs: opcode, then the count
+        if self.recording:
+            self._stack(-n_args)
+            self.code.append((E.I_CODE, bytes((self.ops["RAISE_VARARGS"], n_args))))
+        self._dead()
+
+
+def _scope_flags(emitter: EmitterV4) -> int:
+    scope = emitter.scope
+    flags = 0
+    for ours, theirs in _V4_FLAGS:
+        if scope.scope_flags & ours:
+            flags |= theirs
+    if emitter.children:
+        # compile.c close_over_variables_etc: making a function references the globals
+        flags |= _REFGLOBALS | _HASCONSTS
+    # scope.c scope_compute_things: an explicit global (in a function, any global) references them
+    func_like = S.is_func_like(scope.kind)
+    if any(info.kind == S.GLOBAL_EXPLICIT or (func_like and info.kind == S.GLOBAL_IMPLICIT)
+           for info in scope.id_info):
+        flags |= _REFGLOBALS
+    return flags
+
+
+def assemble_v4(emitter: EmitterV4, num_labels: int, source_lines: bool, names: bytes, filename: str) -> bytes:
+    """Lay out one scope in the v4 memory form (see the module docstring)."""
+    scope = emitter.scope
+    code = emitter.code
+    child_base = scope.num_pos_args + scope.num_kwonly_args + len(emitter.consts)
+    cells = bytes(info.local_num for info in scope.id_info if info.kind == S.CELL)
+    prefix = cells + b"\xff"
+
+    def child_bytes(entry) -> bytes:
+        _, op, index, extra = entry
+        data = bytes((op,)) + E.encode_uint(child_base + index)
+        return data + bytes((extra,)) if extra is not None else data
+
+    labels = [0] * max(num_labels, 1)
+    offset = len(prefix)
+    for entry in code:
+        kind = entry[0]
+        if kind == E.I_CODE:
+            offset += len(entry[1])
+        elif kind == E.I_JUMP:
+            offset += 3 + (entry[4] is not None)
+        elif kind == I_CHILD:
+            offset += len(child_bytes(entry))
+        elif kind == E.I_LABEL:
+            labels[entry[1]] = offset
+
+    out = bytearray(prefix)
+    lines = bytearray()
+    last_line = 1
+    last_line_offset = 0
+    for entry in code:
+        kind = entry[0]
+        if kind == E.I_CODE:
+            out += entry[1]
+        elif kind == E.I_JUMP:
+            _, op, label, signed, extra = entry
+            rel = labels[label] - len(out) - 3
+            if signed:
+                rel += 0x8000
+            rel &= 0xFFFF
+            out += bytes((op, rel & 0xFF, rel >> 8))
+            if extra is not None:
+                out.append(extra)
+        elif kind == I_CHILD:
+            out += child_bytes(entry)
+        elif kind == E.I_LINE:
+            line = entry[1]
+            if source_lines and line > last_line:
+                E._line_info(lines, len(out) - last_line_offset, line - last_line)
+                last_line_offset = len(out)
+                last_line = line
+
+    n_state = scope.num_locals + scope.stack_size
+    if n_state == 0:
+        n_state = 1
+    head = (E.encode_uint(n_state) + E.encode_uint(scope.exc_stack_size)
+            + bytes((_scope_flags(emitter), scope.num_pos_args, scope.num_kwonly_args, scope.num_def_pos_args)))
+    ids = emitter.common.raw_qstr_ids
+    name_ids = bytes((ids[scope.simple_name] & 0xFF, ids[scope.simple_name] >> 8,
+                      ids[emitter.common.source_file] & 0xFF, ids[emitter.common.source_file] >> 8))
+    rest = name_ids + bytes(lines) + b"\0"
+    size = 2 + len(rest)  # measured with two bytes reserved for the size itself
+    size_field = E.encode_uint(size)
+    padding = bytes(max(0, 2 - len(size_field)))
+    scope.v5_tables = (list(emitter.qstr_operands), list(emitter.consts), arg_names(scope))
+    return head + size_field + rest + padding + bytes(out)
