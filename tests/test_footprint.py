@@ -127,7 +127,8 @@ PROGRAMS = {
     "many_names": "".join(f"name_number_{i} = {i}\n" for i in range(40)),
     "typing_guard": "try:\n    from typing import List\nexcept ImportError:\n    pass\nX = 1\n",
     "sequence_ops": ("P = (0, 1, 2)\nP += (3, 4)\nL = [0] * 50\nB = bytearray(100)\n"
-                     "C = bytearray(b'\\x05\\x07?DDD?')\nD = {'A': bytearray([1, 2, 3])}\n"),
+                     "C = bytearray(b'\\x05\\x07?DDD?')\nD = {'A': bytearray([1, 2, 3])}\n"
+                     "E = bytes([0x10, 0x20, 0x30, 0x40, 0x50, 0x60, 0x70, 0x80, 0x90, 0xa0])\n"),
     "namedtuple": ("from collections import namedtuple\nPoint = namedtuple('Point', 'x y')\n"
                    "Glyph = namedtuple('Glyph', ['bitmap', 'width', 'height', 'dx', 'dy'])\n"
                    "Metrics = namedtuple('Metrics', 'left_side_bearing right_side_bearing ascent')\n"),

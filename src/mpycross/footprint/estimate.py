@@ -645,15 +645,20 @@ class _Estimator:
             # the wrapper keeps what it decorates
             target.absorb(args[0])
             return target
-        if target.module == "builtins.bytearray" and n_pos == 1 and not n_kw:
-            # py/objarray.c: mp_obj_array_t (base, typecode/free, len, items) + the items;
-            # bytearray(n), bytearray(b"..."), bytearray([...]) of a known length
+        if target.module in ("builtins.bytearray", "builtins.bytes") and n_pos == 1 and not n_kw:
+            # bytearray(n), bytes(n), and of b"..." or of a list or tuple of known length: the
+            # argument is copied, then dropped
             arg = args[0]
             n = arg.const if arg.const is not None else arg.nbytes
             if n is None and arg.seq is not None:
                 n = arg.seq[1]
             if n is not None:
-                return _Value({"data": board.words(4) + board.alloc(max(0, n))})
+                n = max(0, n)
+                if target.module == "builtins.bytes":
+                    # py/objstr.c bytes_make_new: an mp_obj_str_t and its data (len + 1)
+                    return _Value({"data": heap.str_obj(board, n) if n else 0})
+                # py/objarray.c: mp_obj_array_t (base, typecode/free, len, items) + the items
+                return _Value({"data": board.words(4) + board.alloc(n)})
         if target.module == "builtins.const" and n_pos == 1:
             return args[0]
         if target.module == "collections.namedtuple" and n_pos == 2 and not n_kw:
