@@ -374,3 +374,14 @@ def test_compile_target_picks_a_board_and_compiles(lib, tmp_path):
     result = CliRunner().invoke(cli, ["footprint", str(bad)], catch_exceptions=False)
     assert result.exit_code == 2
     assert result.output.strip() == f"error: {bad}, line 1: SyntaxError: invalid syntax"
+
+
+def test_one_bad_module_does_not_hide_the_others(lib, tmp_path):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "good.mpy").write_bytes((lib / "lib" / "helper.mpy").read_bytes())
+    (folder / "bad.py").write_text("def f(:\n")
+    result = CliRunner().invoke(cli, ["footprint", str(folder), "--json"])
+    assert result.exit_code == 2
+    assert [m["name"] for m in json.loads(result.stdout)["modules"]] == ["good"]
+    assert "bad.py, line 1: SyntaxError" in result.stderr

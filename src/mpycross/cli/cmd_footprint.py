@@ -3,7 +3,8 @@
 Inputs: `.py`/`.mpy` files, folders, bundle zips; or `--device PATH` to
 follow the imports of code.py through the device's lib/ and sum the program
 against the board's heap. `--max-ram`/`--max-flash` make it a CI budget
-(exit 1 when exceeded). Exit 2 on bad input.
+(exit 1 when exceeded). Exit 2 on bad input: a module that cannot be read
+or compiled is reported on stderr and the others are still costed.
 """
 
 from __future__ import annotations
@@ -141,16 +142,24 @@ def footprint_command(paths, board_name, target_name, device, verbose, as_json, 
             if not paths:
                 _fail("give .py/.mpy files, folders or bundle zips (or --device PATH)")
             modules = collect(list(paths))
-        interned: set[str] = set()
-        classes: dict = {}
-        results = []
-        for module in modules:
-            # one program shares its qstrs; separate inputs are costed each on its own
-            # (but a class one of them defines is known to the others)
-            results.append(footprint_of(module, board, compile_target,
-                                        interned if device else None, classes))
     except MpyCrossError as e:
         _fail(str(e))
+    interned: set[str] = set()
+    classes: dict = {}
+    results, errors = [], []
+    for module in modules:
+        # one program shares its qstrs; separate inputs are costed each on its own
+        # (but a class one of them defines is known to the others); a module that
+        # cannot be read is reported and the others are still costed
+        try:
+            results.append(footprint_of(module, board, compile_target,
+                                        interned if device else None, classes))
+        except MpyCrossError as e:
+            errors.append(str(e))
+    for message in errors:
+        click.echo(f"error: {message}", err=True)
+    if not results:
+        sys.exit(2)
     totals = program_footprint(results)
     budget = {"limits": limits, "exceeded": [], "messages": []}
     if "ram" in limits and totals["peak"] > limits["ram"]:
@@ -164,6 +173,8 @@ def footprint_command(paths, board_name, target_name, device, verbose, as_json, 
                                   f"{human(board.heap)} heap of {board.name}: expect MemoryError")
     if missing:
         budget["not_found"] = missing
+    if errors:
+        budget["errors"] = errors
     if html_path:
         from pathlib import Path
         out = Path(html_path)
@@ -187,3 +198,5 @@ def footprint_command(paths, board_name, target_name, device, verbose, as_json, 
             for line in budget["messages"]:
                 click.echo(line, err=True)
         sys.exit(1)
+    if errors:
+        sys.exit(2)
