@@ -376,7 +376,7 @@ class _Estimator:
             saved = est.sink, est.peak_extra
             est.sink = _Value()
             try:
-                body = est.run_body(init, cls.name + ".__init__", set(), function=True)
+                body = est.run_body(init, cls.name + ".__init__", set())
             except (DecodeError, IndexError):
                 body = _Body()
             attrs |= body.attrs
@@ -403,8 +403,8 @@ class _Estimator:
 
     # -- running a body ---------------------------------------------------------
 
-    def run_body(self, rc: RawCode, scope: str, module_stores: set[str], function: bool = False) -> _Body:
-        """Run a module or class body (or an __init__, `function`) abstractly, in code order.
+    def run_body(self, rc: RawCode, scope: str, module_stores: set[str]) -> _Body:
+        """Run a module or class body (or an __init__) abstractly, in code order.
 
         Each stack value carries the heap it would keep; a STORE commits it, a
         POP_TOP drops it. Jumps are not followed (both arms of a branch are
