@@ -4,7 +4,8 @@ For each module, the smallest `-X heapsize` at which a fresh unix VM (64-bit)
 can import it is found by bisection, once from the `.py` and once from the
 official 1.29 `.mpy`; the difference is what compiling on the board costs.
 `mpycross footprint` estimates the same difference (its `.py load` minus the
-`.mpy` import peak). Usage: python benchmarks/footprint_source_peak.py [N]
+`.mpy` import peak). The `.mpy` bisection, less that of an empty module,
+also checks the `peak` column. Usage: python benchmarks/footprint_source_peak.py [N]
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from mpycross.errors import MpyCrossError  # noqa: E402
 from mpycross.footprint import get_board  # noqa: E402
 from mpycross.footprint.inputs import from_file  # noqa: E402
 from mpycross.footprint import footprint_of  # noqa: E402
@@ -54,7 +56,15 @@ def main() -> None:
     picked = [p for p in corpus_files() if p.parent.name.startswith(("adafruit-circuitpython", "micropython-"))
               and p.name != "__init__.py"]
     picked = picked[::max(1, len(picked) // (count * 4))]
-    rows = []
+    rows, peaks = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        # the heap a VM needs to import nothing much: the baseline of every bisection
+        empty = Path(tmp) / "fp_empty.py"
+        empty.write_text("")
+        subprocess.run([str(official("1.29")), "-o", str(Path(tmp) / "fp_empty.mpy"), str(empty)], check=True)
+        empty.unlink()
+        baseline = min_heap(Path(tmp), "fp_empty")
+        empty_peak = footprint_of(from_file(str(Path(tmp) / "fp_empty.mpy")), board).peak
     for py in picked:
         if len(rows) >= count:
             break
@@ -71,13 +81,22 @@ def main() -> None:
             heap_mpy = min_heap(tmp / "mpy", name)
             if heap_py is None or heap_mpy is None:
                 continue
-            fp = footprint_of(from_file(str(py)), board)
+            try:
+                fp = footprint_of(from_file(str(py)), board)
+            except MpyCrossError as e:
+                print(f"{name:32} skipped: {e}")
+                continue
             model = (fp.source_load_peak or 0) - (fp.ram + fp.peak_extra)
             rows.append((name, heap_py - heap_mpy, model))
-            print(f"{name:32} measured .py extra {heap_py - heap_mpy:7}  model {model:7}", flush=True)
+            peaks.append((name, heap_mpy - baseline, fp.peak - empty_peak))
+            print(f"{name:32} measured .py extra {heap_py - heap_mpy:7}  model {model:7}   "
+                  f".mpy peak measured {heap_mpy - baseline:7}  model {fp.peak - empty_peak:7}", flush=True)
     if rows:
         ratio = [m / r for _, r, m in rows if r > 0]
-        print(f"{len(rows)} modules; model / measured: min {min(ratio):.2f}, "
+        print(f"{len(rows)} modules; .py extra, model / measured: min {min(ratio):.2f}, "
+              f"median {sorted(ratio)[len(ratio) // 2]:.2f}, max {max(ratio):.2f}")
+        ratio = [m / r for _, r, m in peaks if r > 0]
+        print(f".mpy import peak above an empty module's, model / measured: min {min(ratio):.2f}, "
               f"median {sorted(ratio)[len(ratio) // 2]:.2f}, max {max(ratio):.2f}")
 
 

@@ -22,7 +22,7 @@ from mpycross.errors import CompileError, MpyCrossError
 from . import astnodes as A
 from . import emitbc as E
 from . import scope as S
-from .fold import ConstTuple, FoldedConstant, ObjConstant, _first_line as first_line, is_const_false, is_const_true
+from .fold import ConstPass, ConstTuple, FoldedConstant, ObjConstant, _first_line as first_line, is_const_false, is_const_true
 
 INVALID_LABEL = 0xFFFF
 
@@ -172,7 +172,7 @@ class Compiler:
         node = scope.node
         kind = scope.kind
         if kind == S.MODULE:
-            self.compile_body(node.body)
+            self.compile_body(node.body, module=True)
             self.emit.load_const_tok(None)
             self.emit.return_value()
         elif kind == S.FUNCTION:
@@ -320,12 +320,18 @@ class Compiler:
 
     # ---- statements ------------------------------------------------------
 
-    def compile_body(self, stmts) -> None:
+    def compile_body(self, stmts, module: bool = False) -> None:
         """compile_generic_all_nodes over a statement list (a single one is not wrapped)."""
         if len(stmts) == 1:
             self.compile_stmt(stmts[0])
             return
-        for stmt in stmts:
+        for i, stmt in enumerate(stmts):
+            if type(stmt) is ConstPass and ((i == 0 and not module) or (
+                    i + 1 < len(stmts) and _stmt_line(stmts[i + 1]) == stmt.first_line)):
+                # py/compile.c compile_node: the parse node holding several statements (a block's
+                # suite, an `a; b` list) sets the line of its first token, even when that first
+                # statement is a line-less `_X = const(v)` pass
+                self.emit.set_source_line(stmt.first_line)
             try:
                 self.compile_stmt(stmt)
             except _Error as err:
@@ -348,6 +354,8 @@ class Compiler:
 
     def stmt_Pass(self, node) -> None:
         pass
+
+    stmt_ConstPass = stmt_Pass
 
     def stmt_Expr(self, node) -> None:
         self.compile_node(node.value)

@@ -44,6 +44,15 @@ class ObjConstant(A.Constant):
     """A constant the parser keeps as an object node (loaded with LOAD_CONST_OBJ)."""
 
 
+@dataclass(frozen=True, slots=True)
+class ConstPass(A.Pass):
+    """`_X = const(v)`: py/parse.c replaces it by a pass node with no line (line 0).
+    `first_line` keeps the statement's first-token line, which the enclosing
+    statement list (`a; b`) or block of several statements still sets."""
+
+    first_line: int = field(default=0, kw_only=True)
+
+
 class BigInt(int):
     """A folded int that MicroPython keeps as a big-int object whatever its size.
 
@@ -442,7 +451,7 @@ class Folder:
         name = target.id
         self.consts[name] = const_value(value_node)
         if name.startswith("_"):
-            return A.Pass(line=0)
+            return ConstPass(line=0, first_line=node.line)
         self.note_name(name)
         return A.Assign(targets=(target,), value=value_node, line=node.line)
 
