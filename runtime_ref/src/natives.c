@@ -237,7 +237,9 @@ static V dict_update(V d, V src, V kw) {
             V it = get_iter(src), x;
             while ((x = iter_next(it))) {
                 V *kv;
-                if (seq_items(x, &kv) != 2) { V l = to_list(x); kv = l->u.seq.items; }
+                size_t len = seq_items(x, &kv);
+                if (len == (size_t)-1) { V l = to_list(x); kv = l->u.seq.items; len = l->u.seq.n; }
+                if (len != 2) raise_msg(E_ValueError, "dictionary update sequence element has length %zu; 2 is required", len);
                 table_set(&d->u.map, kv[0], kv[1]);
             }
         }

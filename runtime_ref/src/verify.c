@@ -463,6 +463,12 @@ static int check_operands(vctx *v, size_t pc, const bc_insn *in, size_t n_locals
         default:
             break;
     }
+    if (op == MP_BC_BUILD_SLICE && in->arg != 2 && in->arg != 3) {
+        return report(v, pc, "BUILD_SLICE of %ld items (expected 2 or 3)", in->arg);
+    }
+    if (op == MP_BC_STORE_COMP && (in->arg & 3) == 3) {
+        return report(v, pc, "STORE_COMP kind 3 (expected 0 list, 1 dict or 2 set)");
+    }
     size_t local = local_of(in);
     (void)op;
     if (local != (size_t)-1 && local >= n_locals) {

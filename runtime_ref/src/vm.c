@@ -547,6 +547,17 @@ static V import_name(V name, V fromlist, V level) {
 
 /* ---- the interpreter ---- */
 
+/* Constant and child operands: v6 indexes the module's object table and the
+ * function's children; v5 indexes one per-function table holding the
+ * argument names, then the objects, then the children (mpy-v1.18 emitbc.c). */
+static size_t const_index(const mpy_code *c, long arg) {
+    return c->module->version == 5 ? c->obj_base + (size_t)arg - (c->n_pos_args + c->n_kwonly_args) : (size_t)arg;
+}
+
+static size_t child_index(const mpy_code *c, long arg) {
+    return c->module->version == 5 ? (size_t)arg - (c->n_pos_args + c->n_kwonly_args) - c->n_obj : (size_t)arg;
+}
+
 static V need_cell(V v) {
     if (!v || v->kind != K_CELL) {
         raise_msg(E_TypeError, "closure variable is not a cell");
@@ -590,13 +601,16 @@ static V call_from_stack(V fn, V self, size_t n_pos, size_t n_kw, V *args, V sta
     for (size_t i = 0; i < n_pos; i++) {
         list_append(pos, args[i]);
     }
-    if (star && star != None) {
+    if (star && star != None && star != NullV) {
         V it = get_iter(star), x;
         while ((x = iter_next(it))) {
             list_append(pos, x);
         }
     }
     V kw = NULL;
+    if (dstar == NullV) {
+        dstar = NULL;
+    }
     if (n_kw || (dstar && dstar != None)) {
         kw = mk_dict();
         for (size_t i = 0; i < n_kw; i++) {
@@ -622,6 +636,7 @@ V run_frame(Frame *f, V throw_exc, int *status) {
     const mpy_code *c = f->code;
     const mpy_module *m = c->module;
     const uint8_t *data = c->data;
+    const int version = m->version;
     V *sp = f->sp;
     const uint8_t *volatile ip = f->ip;
     V *fastn = f->fastn;
@@ -710,12 +725,13 @@ V run_frame(Frame *f, V throw_exc, int *status) {
         bc_insn in;
         /* The verifier proved these; a check here costs little and keeps a
          * wrong proof from becoming memory corruption. */
-        if (ip < f->code_start || ip >= data + c->len || bc_decode(6, data, (size_t)(ip - data), c->len, &in)) {
+        if (ip < f->code_start || ip >= data + c->len || bc_decode(version, data, (size_t)(ip - data), c->len, &in)) {
             unsupported("internal: control reached a non-instruction (verifier gap)");
         }
         {
             long depth = (long)(sp - f->state) + 1;
-            long grow = mp_bc_stack_effect_v6(in.op, in.arg, in.extra);
+            long grow = version == 5 ? mp_bc_stack_effect_v5(in.op, in.arg, in.extra)
+                                     : mp_bc_stack_effect_v6(in.op, in.arg, in.extra);
             if (depth < bc_stack_inputs(in.op, in.arg, in.extra) || depth + (grow > 0 ? grow : 0) + 3 > (long)c->n_state + STATE_SLACK
                 || f->exc_n < 0 || (size_t)f->exc_n > c->n_exc_stack) {
                 unsupported("internal: stack outside n_state (verifier gap)");
@@ -732,7 +748,7 @@ V run_frame(Frame *f, V throw_exc, int *status) {
             case MP_BC_LOAD_CONST_TRUE: PUSH(True); break;
             case MP_BC_LOAD_CONST_SMALL_INT: PUSH(mk_int(arg)); break;
             case MP_BC_LOAD_CONST_STRING: PUSH(qstr_v(c, (size_t)arg)); break;
-            case MP_BC_LOAD_CONST_OBJ: PUSH(load_const(m, &m->objs[arg])); break;
+            case MP_BC_LOAD_CONST_OBJ: PUSH(load_const(m, &m->objs[const_index(c, arg)])); break;
             case MP_BC_LOAD_NULL: PUSH(NullV); break;
             case MP_BC_LOAD_FAST_N:
                 if (!fastn[-arg]) {
@@ -1006,6 +1022,9 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                 break;
             }
             case MP_BC_BUILD_SLICE: {
+                if (arg != 2 && arg != 3) {
+                    unsupported("internal: BUILD_SLICE size (verifier gap)");
+                }
                 V s = obj_new(K_SLICE);
                 V step = arg == 3 ? POP() : None;
                 s->u.slice.stop = POP();
@@ -1080,11 +1099,11 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                 }
                 break;
             }
-            case MP_BC_MAKE_FUNCTION: PUSH(make_function(c->children[arg], f->globals, NULL, NULL)); break;
+            case MP_BC_MAKE_FUNCTION: PUSH(make_function(c->children[child_index(c, arg)], f->globals, NULL, NULL)); break;
             case MP_BC_MAKE_FUNCTION_DEFARGS: {
                 V kwd = POP();
                 V def = TOP();
-                TOP() = make_function(c->children[arg], f->globals, def == None ? NULL : def, kwd == None ? NULL : kwd);
+                TOP() = make_function(c->children[child_index(c, arg)], f->globals, def == None ? NULL : def, kwd == None ? NULL : kwd);
                 break;
             }
             case MP_BC_MAKE_CLOSURE:
@@ -1098,7 +1117,7 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                     kwd = POP();
                     def = POP();
                 }
-                V fn = make_function(c->children[arg], f->globals, def == None ? NULL : def, kwd == None ? NULL : kwd);
+                V fn = make_function(c->children[child_index(c, arg)], f->globals, def == None ? NULL : def, kwd == None ? NULL : kwd);
                 fn->u.func.cells = cells;
                 fn->u.func.n_cells = nc;
                 PUSH(fn);
@@ -1112,6 +1131,16 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                 int var = op == MP_BC_CALL_FUNCTION_VAR_KW || op == MP_BC_CALL_METHOD_VAR_KW;
                 int meth = op == MP_BC_CALL_METHOD || op == MP_BC_CALL_METHOD_VAR_KW;
                 V star = NULL, dstar = NULL;
+                if (var && version == 5) {
+                    /* mpy-v1.18 py/vm.c: "fun arg0 ... kw0 val0 ... seq dict <- TOS" */
+                    dstar = POP();
+                    star = POP();
+                    sp -= np + 2 * nk;
+                    V fn = meth ? sp[-1] : sp[0], self = meth && sp[0] != NullV ? sp[0] : NULL;
+                    sp -= meth ? 1 : 0;
+                    *sp = call_from_stack(fn, self, np, nk, sp + 1 + (meth ? 1 : 0), star, dstar);
+                    break;
+                }
                 if (var) {
                     /* py/vm.c: the star and double-star args sit above the keyword pairs (as one pair, 1.19+: one slot) */
                     dstar = POP();
@@ -1334,9 +1363,6 @@ V vm_run_module(const char *path, const char *name) {
     int r = mpyref_open(path, m);
     if (r) {
         plat_exit(r);
-    }
-    if (m->version != 6) {
-        unsupported("running .mpy v5");
     }
     V mod = obj_new(K_MODULE);
     mod->u.module.name = name;
