@@ -105,6 +105,9 @@ def _official(release: str, rel_path: str, cwd: Path, args: list[str]) -> tuple[
         out = Path(tmp) / "out.mpy"  # older releases cannot write to stdout ("-o -")
         proc = subprocess.run([str(binary), *args, "-o", str(out), rel_path], cwd=cwd, capture_output=True,
                               timeout=120)
+        if proc.returncode < 0:
+            # killed by a signal: e.g. 1.11 aborts on an assertion for names over 255 bytes
+            pytest.skip(f"the official {release} crashes on this input: {proc.stderr.decode(errors='replace')}")
         if proc.returncode != 0:
             return None, proc.stderr.decode("utf-8", "replace")
         return out.read_bytes(), ""
