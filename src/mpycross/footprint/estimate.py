@@ -6,12 +6,16 @@ What MicroPython 1.29 does on `import` (py/builtinimport.c, py/persistentcode.c)
    firmware has it), every constant object, and for each function a raw-code
    struct, a heap copy of its bytecode (prelude included) and a child table;
 3. runs the module body, which makes function objects, classes (type object
-   + class dict), property wrappers and module-level containers.
+   + class dict), property wrappers, module-level containers, and instances
+   of classes it calls.
 After the import only what is reachable stays: the bytecode, raw code and
 child tables of the functions that were made (and everything nested in
 them); the module body and the class bodies are garbage once run. This
-model walks the module body and the class bodies instruction by instruction
-and charges each object at its size on the board (heap.py).
+model runs the module body and the class bodies abstractly, instruction by
+instruction (and the __init__ of a known class it calls), and charges each
+object at its size on the board (heap.py). Steps that depend on the state
+of a running VM (qstr pool doublings, sys.modules growth) are averaged,
+unless the caller gives that state.
 
 `Footprint.ram` is what stays allocated (what gc.mem_alloc() grows by);
 `Footprint.peak_extra` is what loading needs on top of that while it runs.
