@@ -385,3 +385,10 @@ def test_one_bad_module_does_not_hide_the_others(lib, tmp_path):
     assert result.exit_code == 2
     assert [m["name"] for m in json.loads(result.stdout)["modules"]] == ["good"]
     assert "bad.py, line 1: SyntaxError" in result.stderr
+
+
+def test_source_read_lists_cover_the_port_modules():
+    rp2, esp32 = get_board("rp2040"), get_board("esp32-s3")
+    for board in (rp2, esp32):
+        assert {"Pin", "I2C", "readfrom_mem", "ticks_ms", "machine"} <= board.known_qstrs
+    assert "DigitalInOut" not in rp2.known_qstrs
