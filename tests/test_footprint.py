@@ -392,3 +392,15 @@ def test_source_read_lists_cover_the_port_modules():
     for board in (rp2, esp32):
         assert {"Pin", "I2C", "readfrom_mem", "ticks_ms", "machine"} <= board.known_qstrs
     assert "DigitalInOut" not in rp2.known_qstrs
+
+
+def test_device_with_source_libraries(tmp_path):
+    device = tmp_path / "dev"
+    (device / "lib").mkdir(parents=True)
+    (device / "lib" / "util.py").write_text("def double(x):\n    return 2 * x\n")
+    (device / "main.py").write_text("from util import double\nprint(double(2))\n")
+    doc = json.loads(run("--device", str(device), "--board", "rp2040", "--json").output)
+    util = next(m for m in doc["modules"] if m["name"] == "util")
+    assert util["kind"] == "py" and util["path"].endswith("util.py")
+    # a .py on the board is compiled there: the program's peak is at least its compile peak
+    assert doc["total"]["peak"] >= util["source_load_peak"] > util["peak"]
