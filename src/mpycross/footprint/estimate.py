@@ -728,19 +728,27 @@ class _Estimator:
             # py/builtinimport.c: __path__ is a str object holding the package folder
             folder = import_path.rsplit("/", 1)[0]
             fp.add("module", heap.str_obj(board, len(folder.encode())))
-        fp.add("module", heap.module_context(board))
-        # the sys.modules entry (py/objmodule.c mp_obj_new_module): exact when the number
-        # of loaded modules is known, else the average slot
-        if self.loaded_modules is not None:
-            fp.add("module", heap.dict_growth(board, self.loaded_modules, heap.LOADED_MODULES_DICT_SIZE))
-        else:
-            fp.add("module", heap.dict_slot_average(board))
+        main = self.name == "__main__"
+        if not main:
+            # code.py / main.py run in the __main__ module the firmware made at boot; any
+            # other module gets a context and a sys.modules entry (py/objmodule.c
+            # mp_obj_new_module): exact when the number of loaded modules is known
+            fp.add("module", heap.module_context(board))
+            if self.loaded_modules is not None:
+                fp.add("module", heap.dict_growth(board, self.loaded_modules,
+                                                  heap.LOADED_MODULES_DICT_SIZE))
+            else:
+                fp.add("module", heap.dict_slot_average(board))
         self.peak_extra += self.transient_code(self.mpy.root)
         body = self.run_body(self.mpy.root, "<module>", module_stores)
         module_stores |= body.stores
         # what `from <this module> import *` copies, for later modules of the program
         self.classes[f"{self.name}.*"] = frozenset(n for n in module_stores if not n.startswith("_"))
-        fp.add("module", heap.grown_dict(board, len(module_stores), initial=heap.MODULE_DICT_SIZE))
+        globals_dict = heap.grown_dict(board, len(module_stores), initial=heap.MODULE_DICT_SIZE)
+        if main:
+            # __main__'s dict already exists with __name__ (py/runtime.c mp_init): only its growth
+            globals_dict -= heap.grown_dict(board, 1, initial=heap.MODULE_DICT_SIZE)
+        fp.add("module", globals_dict)
         if body.calls:
             fp.unmodeled.append(f"{body.calls} call(s) at module level (objects they create)")
         n_new = len(fp.new_qstrs)
