@@ -1324,6 +1324,186 @@ static V f_atan2(int n, V *a, V kw) { (void)kw; ARGN(2); return mk_float(atan2(t
 static V f_fmod(int n, V *a, V kw) { (void)kw; ARGN(2); return mk_float(fmod(to_double(a[0]), to_double(a[1]))); }
 static V f_copysign(int n, V *a, V kw) { (void)kw; ARGN(2); return mk_float(copysign(to_double(a[0]), to_double(a[1]))); }
 
+/* collections.namedtuple: a class whose instances hold a tuple; fields by name */
+static V namedtuple_new(int n, V *a, V kw) {
+    V cls = a[0];
+    V fields = dict_get_str(cls->u.cls.dict, "_fields");
+    size_t nf = fields->u.seq.n;
+    V t = mk_tuple(nf, NULL);
+    if ((size_t)n - 1 > nf) raise_msg(E_TypeError, "too many arguments for %s", cls->u.cls.name);
+    for (int i = 1; i < n; i++) t->u.seq.items[i - 1] = a[i];
+    if (kw) {
+        for (size_t k = 0; k < kw->u.map.n; k++) {
+            V key = kw->u.map.e[k].key;
+            if (!key) continue;
+            size_t i = 0;
+            while (i < nf && !equal(fields->u.seq.items[i], key)) i++;
+            if (i == nf || t->u.seq.items[i]) raise_msg(E_TypeError, "unexpected keyword argument");
+            t->u.seq.items[i] = kw->u.map.e[k].value;
+        }
+    }
+    for (size_t i = 0; i < nf; i++) if (!t->u.seq.items[i]) raise_msg(E_TypeError, "missing argument '%s'", fields->u.seq.items[i]->u.str.s);
+    V o = obj_new(K_INST);
+    o->cls = cls;
+    o->u.inst.dict = mk_dict();
+    o->u.inst.native_value = t;
+    return o;
+}
+static V f_namedtuple(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    V name = text_arg(a[0]), spec = a[1];
+    V fields;
+    if (spec->kind == K_STR) {
+        V b[3] = {spec, None, mk_int(-1)};
+        V parts = mk_list(0, NULL), split = m_split(1, b, NULL);
+        for (size_t i = 0; i < split->u.seq.n; i++) {
+            V w = split->u.seq.items[i];
+            V c[2] = {w, mk_cstr(",")};
+            V sub = m_split(2, c, NULL);
+            for (size_t j = 0; j < sub->u.seq.n; j++) if (sub->u.seq.items[j]->u.str.len) list_append(parts, sub->u.seq.items[j]);
+        }
+        fields = mk_tuple(parts->u.seq.n, parts->u.seq.items);
+    } else {
+        V l = to_list(spec);
+        for (size_t i = 0; i < l->u.seq.n; i++) text_arg(l->u.seq.items[i]);
+        fields = mk_tuple(l->u.seq.n, l->u.seq.items);
+    }
+    char *cname = plat_alloc(name->u.str.len + 1);
+    mem_copy(cname, name->u.str.s, name->u.str.len);
+    V base = T_tuple;
+    V cls = mk_class(cname, mk_tuple(1, &base), NULL);
+    dict_set_str(cls->u.cls.dict, "_fields", fields);
+    dict_set_str(cls->u.cls.dict, "__native_new__", mk_native(cname, namedtuple_new));
+    return cls;
+}
+
+/* collections.deque: instances hold a list; maxlen drops from the left */
+static V deque_new(int n, V *a, V kw) {
+    (void)kw;
+    V o = obj_new(K_INST);
+    o->cls = a[0];
+    o->u.inst.dict = mk_dict();
+    o->u.inst.native_value = n > 1 ? to_list(a[1]) : mk_list(0, NULL);
+    dict_set_str(o->u.inst.dict, "maxlen", n > 2 ? a[2] : None);
+    return o;
+}
+static V deque_list(V self) {
+    if (self->kind != K_INST || !self->u.inst.native_value || self->u.inst.native_value->kind != K_LIST) raise_msg(E_TypeError, "expected a deque");
+    return self->u.inst.native_value;
+}
+static void deque_trim(V self, int from_left) {
+    V l = deque_list(self), maxlen = dict_get_str(self->u.inst.dict, "maxlen");
+    if (!maxlen || maxlen == None) return;
+    int64_t m = to_int64(maxlen);
+    while ((int64_t)l->u.seq.n > m && l->u.seq.n > 0) {
+        if (from_left) memmove(l->u.seq.items, l->u.seq.items + 1, (l->u.seq.n - 1) * sizeof(V));
+        l->u.seq.n--;
+    }
+}
+static V f_deque_append(int n, V *a, V kw) { (void)kw; ARGN(2); list_append(deque_list(a[0]), a[1]); deque_trim(a[0], 1); return None; }
+static V f_deque_appendleft(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    V l = deque_list(a[0]);
+    list_append(l, None);
+    memmove(l->u.seq.items + 1, l->u.seq.items, (l->u.seq.n - 1) * sizeof(V));
+    l->u.seq.items[0] = a[1];
+    deque_trim(a[0], 0);
+    return None;
+}
+static V f_deque_popleft(int n, V *a, V kw) {
+    (void)kw; ARGN(1);
+    V l = deque_list(a[0]);
+    if (l->u.seq.n == 0) raise_msg(E_IndexError, "empty");
+    V r = l->u.seq.items[0];
+    memmove(l->u.seq.items, l->u.seq.items + 1, (l->u.seq.n - 1) * sizeof(V));
+    l->u.seq.n--;
+    return r;
+}
+static V f_deque_pop(int n, V *a, V kw) {
+    (void)kw; ARGN(1);
+    V l = deque_list(a[0]);
+    if (l->u.seq.n == 0) raise_msg(E_IndexError, "empty");
+    return l->u.seq.items[--l->u.seq.n];
+}
+
+/* struct: pack, unpack, calcsize for the integer and float codes */
+static size_t struct_size(char c) {
+    switch (c) {
+        case 'b': case 'B': case 'x': case 'c': case '?': return 1;
+        case 'h': case 'H': return 2;
+        case 'i': case 'I': case 'l': case 'L': case 'f': return 4;
+        case 'q': case 'Q': case 'd': return 8;
+        default: raise_msg(E_ValueError, "bad typecode");
+    }
+}
+static int struct_prefix(V fmt, size_t *i) {
+    int little = 1;
+    if (fmt->u.str.len && strchr("<>!=@", fmt->u.str.s[0])) {
+        little = fmt->u.str.s[0] == '<' || fmt->u.str.s[0] == '=' || fmt->u.str.s[0] == '@';
+        *i = 1;
+    }
+    return little;
+}
+static V f_calcsize(int n, V *a, V kw) {
+    (void)kw; ARGN(1);
+    V fmt = text_arg(a[0]);
+    size_t i = 0, total = 0;
+    struct_prefix(fmt, &i);
+    for (; i < fmt->u.str.len; i++) {
+        size_t count = 0;
+        while (i < fmt->u.str.len && fmt->u.str.s[i] >= '0' && fmt->u.str.s[i] <= '9') count = count * 10 + (size_t)(fmt->u.str.s[i++] - '0');
+        if (i >= fmt->u.str.len) break;
+        total += (count ? count : 1) * struct_size(fmt->u.str.s[i]);
+    }
+    return mk_int((int64_t)total);
+}
+static V f_pack(int n, V *a, V kw) {
+    (void)kw; ARGN(1);
+    V fmt = text_arg(a[0]);
+    size_t i = 0, w = 0;
+    int little = struct_prefix(fmt, &i);
+    int64_t total = to_int64(f_calcsize(1, a, NULL));
+    char *out = plat_alloc((size_t)total + 1);
+    int ai = 1;
+    for (; i < fmt->u.str.len; i++) {
+        char c = fmt->u.str.s[i];
+        size_t sz = struct_size(c);
+        if (c == 'x') { w++; continue; }
+        if (ai >= n) raise_msg(E_ValueError, "not enough arguments");
+        V v = a[ai++];
+        uint64_t bits;
+        if (c == 'f') { float f = (float)to_double(v); uint32_t b32; mem_copy(&b32, &f, 4); bits = b32; }
+        else if (c == 'd') { double d = to_double(v); mem_copy(&bits, &d, 8); }
+        else bits = (uint64_t)to_int64(v);
+        for (size_t k = 0; k < sz; k++) out[w + (little ? k : sz - 1 - k)] = (char)(bits >> (8 * k));
+        w += sz;
+    }
+    return mk_bytes(out, w);
+}
+static V f_unpack(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    V fmt = text_arg(a[0]), data = text_arg(a[1]);
+    size_t i = 0, r = 0;
+    int little = struct_prefix(fmt, &i);
+    if (to_int64(f_calcsize(1, a, NULL)) != (int64_t)data->u.str.len) raise_msg(E_ValueError, "buffer too small");
+    V out = mk_list(0, NULL);
+    for (; i < fmt->u.str.len; i++) {
+        char c = fmt->u.str.s[i];
+        size_t sz = struct_size(c);
+        uint64_t bits = 0;
+        for (size_t k = 0; k < sz; k++) bits |= (uint64_t)(uint8_t)data->u.str.s[r + (little ? k : sz - 1 - k)] << (8 * k);
+        r += sz;
+        if (c == 'x') continue;
+        if (c == 'f') { uint32_t b32 = (uint32_t)bits; float f; mem_copy(&f, &b32, 4); list_append(out, mk_float(f)); }
+        else if (c == 'd') { double d; mem_copy(&d, &bits, 8); list_append(out, mk_float(d)); }
+        else if (c >= 'a' && c <= 'z' && c != 'c') {
+            int64_t sv = sz == 8 ? (int64_t)bits : (int64_t)(bits ^ ((uint64_t)1 << (8 * sz - 1))) - ((int64_t)1 << (8 * sz - 1));
+            list_append(out, mk_int(sv));
+        } else list_append(out, mk_int((int64_t)bits));
+    }
+    return mk_tuple(out->u.seq.n, out->u.seq.items);
+}
+
 static V new_module(V modules, const char *name) {
     V m = obj_new(K_MODULE);
     m->u.module.name = name;
@@ -1333,7 +1513,7 @@ static V new_module(V modules, const char *name) {
     return m;
 }
 
-void native_modules_init(V modules) {
+void native_modules_init(V modules, V loaded) {
     V mp = new_module(modules, "micropython");
     dict_set_str(mp->u.module.dict, "const", mk_native("const", f_const));
     V sys = new_module(modules, "sys");
@@ -1341,7 +1521,7 @@ void native_modules_init(V modules) {
     dict_set_str(sys->u.module.dict, "argv", mk_list(0, NULL));
     dict_set_str(sys->u.module.dict, "maxsize", mk_int(INT64_MAX));
     dict_set_str(sys->u.module.dict, "byteorder", mk_cstr("little"));
-    dict_set_str(sys->u.module.dict, "modules", modules);
+    dict_set_str(sys->u.module.dict, "modules", loaded);
     V math = new_module(modules, "math");
     struct { const char *name; native_fn fn; } mf[] = {
         {"sqrt", f_sqrt}, {"sin", f_sin}, {"cos", f_cos}, {"tan", f_tan}, {"exp", f_exp}, {"fabs", f_fabs},
@@ -1350,6 +1530,23 @@ void native_modules_init(V modules) {
         {"atan2", f_atan2}, {"fmod", f_fmod}, {"copysign", f_copysign},
     };
     for (size_t i = 0; i < sizeof mf / sizeof mf[0]; i++) dict_set_str(math->u.module.dict, mf[i].name, mk_native(mf[i].name, mf[i].fn));
+    V coll = new_module(modules, "collections");
+    dict_set_str(coll->u.module.dict, "namedtuple", mk_native("namedtuple", f_namedtuple));
+    V od = mk_class("OrderedDict", mk_tuple(1, &T_dict), NULL);
+    od->u.cls.builtin_kind = K_DICT;
+    dict_set_str(od->u.cls.dict, "__native_new__", mk_native("OrderedDict", new_dict));
+    dict_set_str(coll->u.module.dict, "OrderedDict", od);
+    V dq = mk_class("deque", NULL, NULL);
+    dict_set_str(dq->u.cls.dict, "__native_new__", mk_native("deque", deque_new));
+    dict_set_str(dq->u.cls.dict, "append", mk_native("append", f_deque_append));
+    dict_set_str(dq->u.cls.dict, "appendleft", mk_native("appendleft", f_deque_appendleft));
+    dict_set_str(dq->u.cls.dict, "popleft", mk_native("popleft", f_deque_popleft));
+    dict_set_str(dq->u.cls.dict, "pop", mk_native("pop", f_deque_pop));
+    dict_set_str(coll->u.module.dict, "deque", dq);
+    V st = new_module(modules, "struct");
+    dict_set_str(st->u.module.dict, "pack", mk_native("pack", f_pack));
+    dict_set_str(st->u.module.dict, "unpack", mk_native("unpack", f_unpack));
+    dict_set_str(st->u.module.dict, "calcsize", mk_native("calcsize", f_calcsize));
     dict_set_str(math->u.module.dict, "pi", mk_float(3.141592653589793));
     dict_set_str(math->u.module.dict, "e", mk_float(2.718281828459045));
     dict_set_str(math->u.module.dict, "inf", mk_float(INFINITY));

@@ -1210,6 +1210,27 @@ V repr_of(V v) {
                 }
                 return mk_str(b.s, b.n);
             }
+            V fields = lookup_class_attr(v->cls, mk_cstr("_fields"));
+            V nv = v->u.inst.native_value;
+            if (fields && fields->kind == K_TUPLE && nv && nv->kind == K_TUPLE) {
+                /* namedtuple: P(x=1, y=2) */
+                sbuf b = {0};
+                sb_cstr(&b, v->cls->u.cls.name);
+                sb_cstr(&b, "(");
+                for (size_t i = 0; i < fields->u.seq.n && i < nv->u.seq.n; i++) {
+                    if (i) {
+                        sb_cstr(&b, ", ");
+                    }
+                    sb_v(&b, str_of(fields->u.seq.items[i]));
+                    sb_cstr(&b, "=");
+                    sb_v(&b, repr_of(nv->u.seq.items[i]));
+                }
+                sb_cstr(&b, ")");
+                return mk_str(b.s, b.n);
+            }
+            if (nv && nv->kind == K_LIST && v->cls->u.cls.name && strcmp(v->cls->u.cls.name, "deque") == 0) {
+                return mk_cstr("<deque>");
+            }
             if (v->u.inst.native_value) {
                 return repr_of(v->u.inst.native_value);
             }
@@ -1241,7 +1262,7 @@ V str_of(V v) {
             }
             return repr_of(a);
         }
-        if (v->u.inst.native_value) {
+        if (v->u.inst.native_value && !lookup_class_attr(v->cls, mk_cstr("_fields"))) {
             return str_of(v->u.inst.native_value);
         }
     }
@@ -1300,6 +1321,14 @@ V get_attr_maybe(V o, V name) {
         }
         if (is_subclass(o->cls, E_StopIteration) && name->u.str.len == 5 && memcmp(name->u.str.s, "value", 5) == 0) {
             return o->u.inst.args->u.seq.n ? o->u.inst.args->u.seq.items[0] : None;
+        }
+        V fields = lookup_class_attr(o->cls, mk_cstr("_fields"));
+        if (fields && fields->kind == K_TUPLE && o->u.inst.native_value && o->u.inst.native_value->kind == K_TUPLE) {
+            for (size_t i = 0; i < fields->u.seq.n && i < o->u.inst.native_value->u.seq.n; i++) {
+                if (equal(fields->u.seq.items[i], name)) {
+                    return o->u.inst.native_value->u.seq.items[i];   /* namedtuple field */
+                }
+            }
         }
         V ga = lookup_class_attr(o->cls, mk_cstr("__getattr__"));
         if (ga) {

@@ -56,7 +56,8 @@ V vm_globals(void) {
 }
 static int call_depth;
 static const char *main_dir;
-static V modules;        /* dict name -> module */
+static V modules;           /* dict name -> module: the loaded .mpy files (sys.modules) */
+static V builtin_modules;   /* micropython, sys, math, ...: not in sys.modules, as in MicroPython */
 
 void raise(V exc) {
     if (exc->kind == K_CLASS) {
@@ -521,10 +522,10 @@ V vm_run_module(const char *path, const char *name);
 static V import_name(V name, V fromlist, V level) {
     (void)fromlist;
     if (to_int64(level) != 0) {
-        unsupported("relative import");
+        raise_msg(E_ImportError, "can't perform relative import");   /* as MicroPython, from a main module */
     }
     V m = table_get(&modules->u.map, name);
-    if (m) {
+    if (m || (m = table_get(&builtin_modules->u.map, name))) {
         return m;
     }
     char path[1024];
@@ -535,10 +536,7 @@ static V import_name(V name, V fromlist, V level) {
         }
     }
     if (!plat_file_exists(path)) {
-        char msg[200];
-        snprintf(msg, sizeof msg, "import of '%.*s' (no such .mpy file beside the main one)", (int)name->u.str.len,
-            name->u.str.s);
-        unsupported(msg);
+        raise_msg(E_ImportError, "no module named '%.*s'", (int)name->u.str.len, name->u.str.s);
     }
     char *modname = plat_alloc(name->u.str.len + 1);
     mem_copy(modname, name->u.str.s, name->u.str.len);
@@ -1433,8 +1431,9 @@ static void print_traceback(V exc) {
 int vm_run_main(const char *path) {
     objects_init();
     modules = mk_dict();
-    extern void native_modules_init(V modules);
-    native_modules_init(modules);
+    builtin_modules = mk_dict();
+    extern void native_modules_init(V builtin_modules, V loaded);
+    native_modules_init(builtin_modules, modules);
     char *dir = plat_alloc(strlen(path) + 2);
     strcpy(dir, path);
     char *slash = strrchr(dir, '/');
