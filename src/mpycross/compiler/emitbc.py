@@ -568,6 +568,41 @@ def cell_locals(scope, filename: str) -> bytes:
     return bytes(nums)
 
 
+def _compact(code: list, source_lines: bool) -> list:
+    """The instruction list as the passes see it, in fewer steps: dead code
+    (from I_DEAD to the next label) dropped, line entries that cannot add to
+    the line info dropped (a line counts only above every line before it,
+    whatever the offsets), runs of fixed bytes joined."""
+    out = []
+    pending = []  # fixed bytes not yet added to out
+    dead = False
+    last_line = 1
+    for entry in code:
+        kind = entry[0]
+        if kind == I_CODE:
+            if not dead:
+                pending.append(entry[1])
+            continue
+        if kind == I_DEAD:
+            dead = True
+            continue
+        if kind == I_JUMP and dead:
+            continue
+        if kind == I_LINE:
+            if not source_lines or entry[1] <= last_line:
+                continue
+            last_line = entry[1]
+        if pending:
+            out.append((I_CODE, b"".join(pending)))
+            pending = []
+        if kind == I_LABEL:
+            dead = False
+        out.append(entry)
+    if pending:
+        out.append((I_CODE, b"".join(pending)))
+    return out
+
+
 def assemble(emitter: Emitter, num_labels: int, source_lines: bool, names: bytes, filename: str) -> bytes:
     """Lay out one scope's code: prelude, code info, cells and bytecode.
 
@@ -578,7 +613,7 @@ def assemble(emitter: Emitter, num_labels: int, source_lines: bool, names: bytes
     jump is sized with the label positions of the previous pass.
     """
     scope = emitter.scope
-    code = emitter.code
+    code = _compact(emitter.code, source_lines)
     labels = [0] * max(num_labels, 1)
     n_state = scope.num_locals + scope.stack_size
     if n_state == 0:
@@ -647,6 +682,12 @@ def assemble(emitter: Emitter, num_labels: int, source_lines: bool, names: bytes
             return out, lines, overflow
         return offset, lines
 
+    if not any(entry[0] == I_JUMP for entry in code):
+        # only jumps change size from pass to pass: without them the first
+        # pass already has the final layout (and the final line info)
+        out, lines, _ = run(False, True)
+        n_info = len(names) + len(lines)
+        return sig + _prelude_size(n_info, n_cell) + names + bytes(lines) + cells + bytes(out)
     # MP_PASS_STACK_SIZE: all jumps are 3 bytes; no prelude size yet
     _, lines = run(True, False)
     n_info_prev = len(names) + len(lines)
