@@ -83,10 +83,6 @@ static int report(vctx *v, size_t off, const char *fmt, ...) {
     return EXIT_INVALID;
 }
 
-static int is_op(int op, int name) {
-    return op == name;
-}
-
 static int is_store(int op) {
     return op == MP_BC_STORE_FAST_N || op == MP_BC_STORE_NAME || op == MP_BC_STORE_GLOBAL
         || op == MP_BC_STORE_DEREF || (op >= MP_BC_STORE_FAST_MULTI && op < MP_BC_STORE_FAST_MULTI + MP_BC_STORE_FAST_MULTI_NUM);
@@ -620,8 +616,6 @@ static int verify_code(vctx *v, const mpy_code *c, int depth) {
         }
         pc += in.size;
     }
-    (void)is_op;
-    (void)depth;
     for (size_t i = 0; i < c->n_children; i++) {
         if ((r = verify_code(v, c->children[i], depth + 1))) {
             return r;

@@ -591,7 +591,6 @@ static V load_name(Frame *f, V name, int global_only, V locals) {
 }
 
 static V call_from_stack(V fn, V self, size_t n_pos, size_t n_kw, V *args, V star, V dstar) {
-    size_t extra = self ? 1 : 0;
     V pos = mk_list(0, NULL);
     if (self) {
         list_append(pos, self);
@@ -625,7 +624,6 @@ static V call_from_stack(V fn, V self, size_t n_pos, size_t n_kw, V *args, V sta
             }
         }
     }
-    (void)extra;
     return call(fn, (int)pos->u.seq.n, pos->u.seq.items, kw);
 }
 
@@ -638,10 +636,7 @@ V run_frame(Frame *f, V throw_exc, int *status) {
     V *sp = f->sp;
     const uint8_t *volatile ip = f->ip;
     V *fastn = f->fastn;
-    V locals = f->fun->u.func.cells == NULL && f->fun->u.func.n_cells == 0 && f->fun->u.func.defaults == NULL
-        ? NULL : NULL;
-    locals = (V)f->fun->u.func.kwdefaults && f->fun->kind == K_NULL ? NULL : locals;
-    V class_locals = f->fun->cls;   /* set for class bodies: their namespace */
+    V class_locals = f->fun->cls;   /* set for class bodies: their namespace; else names are globals */
     handler h;
     h.prev = cur_handler;
     volatile int pending_throw = throw_exc != NULL;
@@ -762,7 +757,7 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                 PUSH(cell->u.cell.value);
                 break;
             }
-            case MP_BC_LOAD_NAME: PUSH(load_name(f, qstr_v(c, (size_t)arg), 0, class_locals ? class_locals : locals)); break;
+            case MP_BC_LOAD_NAME: PUSH(load_name(f, qstr_v(c, (size_t)arg), 0, class_locals)); break;
             case MP_BC_LOAD_GLOBAL: PUSH(load_name(f, qstr_v(c, (size_t)arg), 1, NULL)); break;
             case MP_BC_LOAD_ATTR: TOP() = get_attr(TOP(), qstr_v(c, (size_t)arg)); break;
             case MP_BC_LOAD_METHOD: {
@@ -1128,38 +1123,27 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                 size_t np = (size_t)arg & 0xff, nk = (size_t)arg >> 8;
                 int var = op == MP_BC_CALL_FUNCTION_VAR_KW || op == MP_BC_CALL_METHOD_VAR_KW;
                 int meth = op == MP_BC_CALL_METHOD || op == MP_BC_CALL_METHOD_VAR_KW;
-                V star = NULL, dstar = NULL;
                 if (var && version == 5) {
                     /* mpy-v1.18 py/vm.c: "fun arg0 ... kw0 val0 ... seq dict <- TOS" */
-                    dstar = POP();
-                    star = POP();
+                    V dstar = POP();
+                    V star = POP();
                     sp -= np + 2 * nk;
                     V fn = meth ? sp[-1] : sp[0], self = meth && sp[0] != NullV ? sp[0] : NULL;
                     sp -= meth ? 1 : 0;
                     *sp = call_from_stack(fn, self, np, nk, sp + 1 + (meth ? 1 : 0), star, dstar);
                     break;
                 }
-                if (var) {
-                    /* py/vm.c: the star and double-star args sit above the keyword pairs (as one pair, 1.19+: one slot) */
-                    dstar = POP();
-                    (void)dstar;
-                }
+                V bitmap = var ? POP() : NULL;
                 size_t nargs = np + 2 * nk;
                 sp -= nargs;
                 V *args = sp + 1;
                 if (var) {
-                    /* mp_call_prepare_args_n_kw_var: a NULL key marks * (value) and ** (value) entries */
-                    V pos = mk_list(0, NULL), kw = NULL;
-                    for (size_t i = 0; i < np; i++) {
-                        list_append(pos, args[i]);
-                    }
-                    (void)star;
-                    size_t flags_np = np;
-                    (void)flags_np;
+                    /* py/runtime.c mp_call_prepare_args_n_kw_var (v6): a small-int bitmap above the
+                     * keyword pairs marks which positional arguments are *iterables to spread, and
+                     * a keyword pair with a NULL key holds a ** mapping */
+                    V kw = NULL;
                     V fn = meth ? sp[-1] : sp[0];
                     V self = meth ? sp[0] : NULL;
-                    /* 1.19+: positional star args are flagged in a bitmap held by dstar; decode */
-                    V bitmap = dstar;
                     int64_t bits = bitmap->kind == K_INT ? bitmap->u.i : 0;
                     V realpos = mk_list(0, NULL);
                     if (meth && self != NullV) {
@@ -1195,7 +1179,6 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                     }
                     sp -= meth ? 1 : 0;
                     *sp = call(fn, (int)realpos->u.seq.n, realpos->u.seq.items, kw);
-                    (void)pos;
                     break;
                 }
                 V fn, self = NULL;
@@ -1277,10 +1260,8 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                         TOP() = None;
                         break;
                     }
-                    f->sp = sp;
                     PUSH(x);
-                    ip = next - 1 - 0;   /* re-run YIELD_FROM when resumed */
-                    ip = data + (size_t)(f->ip - data);
+                    ip = f->ip;   /* py/vm.c: resume at this YIELD_FROM, with the sent value on top */
                     cur_handler = h.prev;
                     f->sp = sp;
                     f->ip = ip;
@@ -1294,7 +1275,7 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                     break;
                 }
                 PUSH(x);
-                ip = data + (size_t)(f->ip - data);
+                ip = f->ip;
                 cur_handler = h.prev;
                 f->sp = sp;
                 f->ip = ip;

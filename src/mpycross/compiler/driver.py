@@ -9,6 +9,8 @@ run in parallel threads.
 from __future__ import annotations
 
 import dataclasses
+import sys
+import threading
 
 from mpycross.errors import MpyCrossError, TargetError
 from mpycross.targets import Target, resolve_target
@@ -81,6 +83,56 @@ def compile_to_raw_code(source, filename: str = "<stdin>", opt: int = 0, source_
     return module_scope.raw_code, qstrs, list(compiler.common.objs)
 
 
+# Deeply nested source (thousands of levels of brackets, blocks or operators) recurses
+# through the passes as deep as py/parse.c and py/compile.c do; compiles run in a thread
+# with a large stack and a raised recursion limit, so they fail only where mpy-cross does.
+_DEEP_STACK_BYTES = 1 << 30  # reserved address space; pages are only used as touched
+_DEEP_RECURSION_LIMIT = 400_000
+_deep_lock = threading.Lock()
+_deep_users = [0, 0]  # compiles running, recursion limit to restore
+
+
+def _run_deep(fn, *args, **kwargs):
+    """fn(*args, **kwargs) on a big-stack thread; its exception is raised here.
+
+    A RecursionError (nesting deeper than even that) becomes a CompileError
+    with MicroPython's text for a stack overflow."""
+    result: list = [None, None]
+
+    def work():
+        try:
+            result[0] = fn(*args, **kwargs)
+        except BaseException as err:  # handed to the caller's thread
+            result[1] = err
+
+    with _deep_lock:
+        if _deep_users[0] == 0:
+            _deep_users[1] = sys.getrecursionlimit()
+            sys.setrecursionlimit(max(_deep_users[1], _DEEP_RECURSION_LIMIT))
+        _deep_users[0] += 1
+        previous = threading.stack_size(_DEEP_STACK_BYTES)
+        try:
+            worker = threading.Thread(target=work, name="mpycross-compile")
+            worker.start()
+        finally:
+            threading.stack_size(previous)
+    try:
+        worker.join()
+    finally:
+        with _deep_lock:
+            _deep_users[0] -= 1
+            if _deep_users[0] == 0:
+                sys.setrecursionlimit(_deep_users[1])
+    if isinstance(result[1], RecursionError):
+        from mpycross.errors import CompileError
+
+        raise CompileError("maximum recursion depth exceeded", args[1] if len(args) > 1 else "<stdin>", None,
+                           kind="RuntimeError") from None
+    if result[1] is not None:
+        raise result[1]
+    return result[0]
+
+
 def compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, opt: int = 0,
                    **options) -> bytes:
     """Compile Python source (str or bytes) to the bytes of a .mpy file for `target`.
@@ -94,6 +146,12 @@ def compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, opt
     `march` (native code is not supported yet) and `module` (an
     `astnodes.Module` to compile instead of parsing `source`).
     """
+    return _run_deep(_compile_source, source, filename, target, opt, **options)
+
+
+def _compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, opt: int = 0,
+                    **options) -> bytes:
+    """compile_source on the calling thread."""
     from mpycross.mpy import write_mpy
     from mpycross.mpy.model import MpyFile
 
