@@ -145,3 +145,78 @@ def test_cell_past_local_255(tmp_path):
 def test_private_const_line(source, tmp_path):
     """`_X = const(v)` becomes a line-less pass; the block or `a; b` list around it still sets its line."""
     same_as_official(b"from micropython import const\n" + source.encode(), tmp_path)
+
+
+def _nested(kind: str, n: int) -> bytes:
+    """Source nested n levels deep."""
+    if kind == "paren":
+        text = "x = " + "(" * n + "1" + ")" * n
+    elif kind == "bracket":
+        text = "x = " + "[" * n + "1" + "]" * n
+    elif kind == "dict":
+        text = "x = " + "{1:" * n + "1" + "}" * n
+    elif kind == "if":
+        text = "".join("    " * i + "if x:\n" for i in range(n)) + "    " * n + "pass"
+    elif kind == "def":
+        text = "".join(" " * i + "def f():\n" for i in range(n)) + " " * n + "pass"
+    elif kind == "neg":
+        text = "x = " + "-" * n + "1"
+    elif kind == "not":
+        text = "x = " + "not " * n + "1"
+    elif kind == "plus":
+        text = "x = " + " + ".join(["a"] * n)
+    elif kind == "lambda":
+        text = "x = " + "lambda: " * n + "1"
+    elif kind == "attr":
+        text = "x = a" + ".b" * n
+    elif kind == "call":
+        text = "x = f" + "()" * n
+    elif kind == "ternary":
+        text = "x = " + "1 if x else " * n + "1"
+    else:
+        raise ValueError(kind)
+    return (text + "\n").encode()
+
+
+DEEP_KINDS = ["paren", "bracket", "dict", "if", "def", "neg", "not", "plus", "lambda", "attr", "call", "ternary"]
+
+
+@pytest.mark.parametrize("depth", [200, 1000])
+@pytest.mark.parametrize("kind", DEEP_KINDS)
+def test_deep_nesting(kind, depth, tmp_path):
+    """Hundreds to thousands of levels compile exactly as mpy-cross does (no RecursionError)."""
+    same_as_official(_nested(kind, depth), tmp_path)
+
+
+@pytest.mark.parametrize("kind", ["attr", "call", "neg", "not", "plus", "ternary"])
+def test_deeper_nesting(kind, tmp_path):
+    """10,000 levels: identical output, or the official error (bytecode overflow)."""
+    same_as_official(_nested(kind, 10000), tmp_path)
+
+
+@pytest.mark.parametrize("kind", ["paren", "bracket", "dict", "lambda"])
+def test_nesting_past_the_official_heap(kind, tmp_path):
+    """Where mpy-cross runs out of its fixed heap (MemoryError), ours compiles or fails cleanly."""
+    from mpycross import compile_source
+    from mpycross.errors import CompileError
+
+    source = _nested(kind, 10000)
+    ref, ref_err = official(source, [], tmp_path)
+    assert ref is None and "MemoryError" in ref_err
+    try:
+        data = compile_source(source, "deep.py")
+    except CompileError as err:
+        assert err.traceback_text().strip()
+    else:
+        assert data.startswith(b"M\x06")
+
+
+def test_recursion_beyond_any_limit_is_a_clean_error():
+    """Nesting deeper than the raised recursion limit: a CompileError, never RecursionError."""
+    from mpycross import compile_source
+    from mpycross.errors import CompileError
+
+    try:
+        compile_source(_nested("neg", 300_000), "deep.py")
+    except CompileError as err:
+        assert "recursion" in err.message or err.kind in ("MemoryError", "RuntimeError")
