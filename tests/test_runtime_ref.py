@@ -329,6 +329,20 @@ def test_unsupported_feature_exits_70(mpyref):
     assert proc.stderr.decode().startswith("unsupported: ")
 
 
+def test_usage_and_unreadable_files_have_their_own_exit_codes(mpyref):
+    assert subprocess.run([str(mpyref)], capture_output=True).returncode == 64
+    assert subprocess.run([str(mpyref), "frobnicate", "x.mpy"], capture_output=True).returncode == 64
+    proc = subprocess.run([str(mpyref), "verify", "/nonexistent/x.mpy"], capture_output=True)
+    assert proc.returncode == 66 and b"cannot read" in proc.stderr
+
+
+def test_version_4_files_are_unsupported_not_invalid(mpyref):
+    data = bytearray(_sample_mpy())
+    data[1] = 4
+    proc = run_mpyref(mpyref, bytes(data), "old", "verify")
+    assert proc.returncode == EXIT_UNSUPPORTED and proc.stderr.startswith(b"unsupported: .mpy version 4")
+
+
 # ---- bad files ----
 
 @functools.cache

@@ -46,7 +46,13 @@ static _Noreturn void fail(loader *ld, int code, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    snprintf(ld->err, ld->errlen, "%s: offset %zu: %s", ld->m->filename, ld->pos, msg);
+    const char *prefix = "unsupported: ";
+    if (code == EXIT_UNSUPPORTED && strncmp(msg, prefix, strlen(prefix)) == 0) {
+        /* the same first words as the VM's unsupported features */
+        snprintf(ld->err, ld->errlen, "%s (%s, offset %zu)", msg, ld->m->filename, ld->pos);
+    } else {
+        snprintf(ld->err, ld->errlen, "%s: offset %zu: %s", ld->m->filename, ld->pos, msg);
+    }
     ld->code = code;
     longjmp(ld->fail, 1);
 }
