@@ -75,10 +75,12 @@ class Compiler:
             from . import emitbc_v5
 
             self.emitter_class, self.assembler = emitbc_v5.EmitterV5, emitbc_v5.assemble_v5
-        elif target is not None and target.bytecode == "v4":
+        elif target is not None and target.bytecode in ("v2", "v3", "v4"):
             from . import emitbc_v4
 
-            self.emitter_class, self.assembler = emitbc_v4.EmitterV4, emitbc_v4.assemble_v4
+            self.emitter_class = {"v2": emitbc_v4.EmitterV2, "v3": emitbc_v4.EmitterV3,
+                                  "v4": emitbc_v4.EmitterV4}[target.bytecode]
+            self.assembler = emitbc_v4.assemble_v4
         else:
             self.emitter_class, self.assembler = E.Emitter, E.assemble
         if target is not None and not target.has("dead_code_suppression"):
@@ -720,7 +722,12 @@ class Compiler:
         emit.pop_jump_if(True, top_label)
         self._end_loop(saved)
         end_label = 0
-        if node.orelse:
+        # from 1.9.2 the loop values are popped before the else block (which may break or
+        # continue); before, the else block ran with them on the stack (mp-v1.9.1)
+        else_fix = self.has("for_range_else_fix")
+        if node.orelse and not else_fix:
+            self.compile_body(node.orelse)
+        elif node.orelse:
             emit.pop_top()
             if end_on_stack:
                 emit.pop_top()
@@ -732,7 +739,7 @@ class Compiler:
         emit.pop_top()
         if end_on_stack:
             emit.pop_top()
-        if node.orelse:
+        if node.orelse and else_fix:
             emit.label_assign(end_label)
 
     def stmt_Try(self, node) -> None:
@@ -776,6 +783,12 @@ class Compiler:
                 l3 = self.label()
                 self.increase_except_level(l3, E.SETUP_FINALLY)
             self.compile_body(handler.body)
+            legacy_pops = not self.has("pop_except_jump")
+            if legacy_pops:
+                # before 1.11 the blocks are popped before the cleanup (mp-v1.10/py/compile.c)
+                if name is not None:
+                    emit.pop_block()
+                emit.pop_except()
             if name is not None:
                 emit.load_const_tok(None)
                 emit.label_assign(l3)
@@ -787,7 +800,10 @@ class Compiler:
                 self.compile_delete_id(name)
                 emit.adjust_stack_size(-return_room)
                 self.decrease_except_level()
-            emit.pop_except_jump(l2, True)
+            if legacy_pops:
+                emit.jump(l2)
+            else:
+                emit.pop_except_jump(l2, True)
             emit.label_assign(end_finally_label)
             emit.adjust_stack_size(1)
         self.decrease_except_level()
@@ -807,6 +823,8 @@ class Compiler:
             emit.adjust_stack_size(-3)
         else:
             self.try_except(body, handlers, orelse)
+        if not self.has("finally_fall_through"):
+            emit.pop_block()  # before 1.11 the try block is popped first (mp-v1.10/py/compile.c)
         emit.load_const_tok(None)
         emit.label_assign(l_finally_block)
         # room for a return value kept while the finally block runs (from 1.22.2)
@@ -918,6 +936,9 @@ class Compiler:
         self._async_with(node.items, node.body)
 
     def _async_with(self, items, body) -> None:
+        if not self.has("async_with_unwind"):
+            # 1.9.x compiled `async with` another way (reworked in 1.10, commit d8dc918deb)
+            raise NotSupportedError(f"`async with` is not supported for {self.target.display_name} yet")
         if not items:
             self.compile_body(body)
             return
@@ -1654,7 +1675,7 @@ class Compiler:
                 star_flags |= 1
                 star_node = arg
             else:
-                if star_flags:
+                if star_flags and self.has("reject_pos_after_star_args"):
                     self.error("non-keyword arg after */**", arg)
                 if type(arg) is A.NamedExpr:
                     self.namedexpr_helper(arg.target, arg.value)
@@ -1696,6 +1717,7 @@ _OLDER_MESSAGES = {
     # mp-v1.18/py/compile.c compile_trailer_paren_helper
     "msg_positional_after_keyword": ("positional arg after keyword arg", "non-keyword arg after keyword arg"),
     "multiple_star_args": ("positional arg after **", "non-keyword arg after */**"),
+    "msg_argument_name_reused": ("argument name reused", "name reused for argument"),
 }
 _STMT: dict = {}
 

@@ -20,7 +20,7 @@ from .codegen import Compiler, NotSupportedError, RawCode
 
 DEFAULT_TARGET = "micropython-1.29"
 # bytecode generations this compiler emits (formats/versions.toml `bytecode`)
-SUPPORTED_BYTECODE = ("v4", "v5", "v6")
+SUPPORTED_BYTECODE = ("v2", "v3", "v4", "v5", "v6")
 
 
 class UnsupportedOptionError(MpyCrossError):
@@ -35,7 +35,7 @@ def target_of(target) -> Target:
         tgt = resolve_target(DEFAULT_TARGET if target is None else target)
     if tgt.bytecode not in SUPPORTED_BYTECODE:
         raise TargetError(f"compiling for {tgt.display_name} (.mpy v{tgt.mpy_version_name}) is not supported yet; "
-                          "supported: .mpy v4 to v6 targets (MicroPython 1.11 and later, CircuitPython 8 and later)")
+                          "supported: every MicroPython release from 1.9 and CircuitPython from 8")
     return tgt
 
 
@@ -66,8 +66,8 @@ def compile_to_raw_code(source, filename: str = "<stdin>", opt: int = 0, source_
         module = fold.fold_module(module, filename, optimize=opt, source_name=name, target=tgt)
         compiler = Compiler(filename, name, optimize=opt, small_int_bits=small_int_bits, target=tgt,
                             include_source_lines=include_source_lines)
-        if tgt.bytecode == "v4":
-            # v4 code info holds the build's own qstr numbers (raw_qstr_ids.py)
+        if tgt.mpy_version <= 4:
+            # v2-v4 files hold the build's own qstr numbers (raw_qstr_ids.py)
             if text is None:
                 raise UnsupportedOptionError(f"compiling a parsed module for {tgt.display_name} needs its source")
             token = compat.TARGET.set(tgt)

@@ -35,9 +35,14 @@ _REFGLOBALS, _HASCONSTS = 0x10, 0x20
 class EmitterV4(EmitterV5):
     """Records one scope's instructions with v4 opcodes."""
 
+    generation = "v4"
+    # mpy-cross 1.11 has native emitters, which make compile.c and scope.c set
+    # REFGLOBALS / HASCONSTS (the earlier mpy-cross builds have none)
+    native_flags = True
+
     def __init__(self, common, scope: S.Scope, recording: bool):
         super().__init__(common, scope, recording)
-        self.ops = load_opcodes("v4")
+        self.ops = load_opcodes(self.generation)
         self.signed_jumps = self.ops["signed_jumps"]
 
     # v4 numbers BUILD_* and SETUP_* apart (mp-v1.11/py/bc0.h): look each up by name
@@ -66,6 +71,8 @@ def _scope_flags(emitter: EmitterV4) -> int:
     for ours, theirs in _V4_FLAGS:
         if scope.scope_flags & ours:
             flags |= theirs
+    if not emitter.native_flags:
+        return flags
     if emitter.children:
         # compile.c close_over_variables_etc: making a function references the globals
         flags |= _REFGLOBALS | _HASCONSTS
@@ -143,3 +150,59 @@ def assemble_v4(emitter: EmitterV4, num_labels: int, source_lines: bool, names: 
     padding = bytes(max(0, 2 - len(size_field)))
     scope.v5_tables = (list(emitter.qstr_operands), list(emitter.consts), arg_names(scope))
     return head + size_field + rest + padding + bytes(out)
+
+
+class EmitterV3(EmitterV4):
+    """.mpy v3 (MicroPython 1.9.3 - 1.10).
+
+    Every qstr operand is the build's own qstr number (mp-v1.10/py/emitbc.c
+    emit_write_bytecode_byte_qstr; the saver keeps it and also lists the text), and
+    try blocks end with POP_BLOCK / POP_EXCEPT then JUMP (POP_EXCEPT_JUMP came in 1.11).
+    """
+
+    generation = "v3"
+    native_flags = False
+
+    def _qstr(self, delta: int, op: int, qst: str) -> None:
+        if self.recording:
+            self._stack(delta)
+            n = self.common.raw_qstr_ids[qst]
+            self.code.append((E.I_CODE, bytes((op, n & 0xFF, n >> 8))))
+            self.qstr_operands.append(qst)
+
+    def pop_block(self) -> None:
+        self._byte(0, self.ops["POP_BLOCK"])
+
+    def pop_except(self) -> None:
+        self._byte(0, self.ops["POP_EXCEPT"])
+
+    def pop_except_jump(self, label: int, within_exc_handler: bool) -> None:
+        if within_exc_handler:
+            self.pop_except()
+        else:
+            self.pop_block()
+        self.jump(label)
+
+    def with_cleanup(self, label: int) -> None:
+        # mp-v1.10/py/emitbc.c mp_emit_bc_with_cleanup: the try block is popped first
+        self.pop_block()
+        super().with_cleanup(label)
+
+    def async_with_setup_finally(self, label_aexit_no_exc: int, label_finally_block: int,
+                                 label_ret_unwind_jump: int) -> None:
+        # mp-v1.10/py/compile.c compile_async_with_stmt_helper: POP_BLOCK, and Exception
+        self.pop_block()
+        self.load_const_tok(None)
+        self.rot_two()
+        self.jump(label_aexit_no_exc)
+        self.label_assign(label_finally_block)
+        self.dup_top()
+        self.load_global("Exception", E.IDOP_GLOBAL_GLOBAL)
+        self.binary_op("EXCEPTION_MATCH")
+        self.pop_jump_if(False, label_ret_unwind_jump)
+
+
+class EmitterV2(EmitterV3):
+    """.mpy v2 (MicroPython 1.9 - 1.9.2): as v3 with the older operator numbering."""
+
+    generation = "v2"

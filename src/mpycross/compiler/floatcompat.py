@@ -8,8 +8,11 @@ plain C `double`, which Python floats reproduce operation for operation (both
 IEEE binary64 with round-to-nearest; `pow` is the same C library call):
 
 * parsing (`py/parsenum.c` mp_parse_num_decimal):
-  - "accumulate" (up to 1.19.1): digits are gathered into a double,
-    `dec_val = 10 * dec_val + dig`, while it is below 1e200;
+  - "frac" (up to 1.9.3): integer digits into a double, each fraction digit
+    added as digit * 0.1**k (the factor itself kept in a double);
+  - "accumulate" (1.10 to 1.19.1): digits are gathered into a double,
+    `dec_val = 10 * dec_val + dig`, while it is below 1e200 ("accumulate_mul",
+    1.9.4: the same, but a negative power of ten is always multiplied in);
   - "deferred" (1.20 to 1.24): the same, but zeros are only taken in when a
     non-zero digit follows them (trailing zeros are dropped);
   - "mantissa" (1.25): digits gathered into a 64-bit integer (deferred zeros),
@@ -75,7 +78,11 @@ def variant_for(target) -> str | None:
         return "mantissa"
     if target.has("float_parse_deferred_zeros"):
         return "deferred"
-    return "accumulate"
+    if target.has("float_parse_exact_div"):
+        return "accumulate"
+    if target.has("float_parse_exp_extra"):
+        return "accumulate_mul"
+    return "frac"
 
 
 def parser_for(target):
@@ -91,6 +98,8 @@ def parse_float(text: bytes, variant: str):
 
     The index stops before a trailing 'j' (the caller handles imaginary literals).
     """
+    if variant == "frac":
+        return _parse_float_frac(text)
     n = len(text)
     i = 0
     state = _INTG
@@ -100,7 +109,7 @@ def parse_float(text: bytes, variant: str):
     dec_val = 0.0
     mantissa = 0
     zeros_intg = zeros_frac = 0
-    deferred = variant != "accumulate"
+    deferred = variant not in ("accumulate", "accumulate_mul")
 
     def accept(dig: int, where: int) -> None:
         nonlocal dec_val, mantissa, exp_extra
@@ -163,11 +172,50 @@ def parse_float(text: bytes, variant: str):
     if exp_val < _SMALL_NORMAL_EXP:
         exp_val -= _SMALL_NORMAL_EXP
         dec_val = _mul(dec_val, _SMALL_NORMAL_VAL)
-    if -_EXACT_POWER_OF_10 <= exp_val < 0:
+    if -_EXACT_POWER_OF_10 <= exp_val < 0 and variant != "accumulate_mul":
         dec_val = _div(dec_val, _pow10(-exp_val))
     else:
         dec_val = _mul(dec_val, _pow10(exp_val))
     return dec_val, i
+
+
+def _parse_float_frac(text: bytes):
+    """mp-v1.9.3/py/parsenum.c: integer digits as 10 * v + d, each fraction digit added
+    as d * frac_mult (frac_mult *= 0.1 after each), then one multiplication by pow(10, exp)."""
+    n = len(text)
+    i = 0
+    state = _INTG
+    exp_neg = False
+    exp_val = 0
+    dec_val = 0.0
+    frac_mult = 0.1
+    while i < n:
+        c = text[i]
+        i += 1
+        if 0x30 <= c <= 0x39:
+            dig = c - 0x30
+            if state == _EXP:
+                exp_val = 10 * exp_val + dig
+            elif state == _FRAC:
+                dec_val += dig * frac_mult
+                frac_mult *= 0.1
+            else:
+                dec_val = 10 * dec_val + dig
+        elif state == _INTG and c == 0x2E:
+            state = _FRAC
+        elif state != _EXP and (c | 0x20) == 0x65:
+            state = _EXP
+            if i < n and text[i] in (0x2B, 0x2D):
+                exp_neg = text[i] == 0x2D
+                i += 1
+            if i == n:
+                return None
+        else:
+            i -= 1
+            break
+    if exp_neg:
+        exp_val = -exp_val
+    return _mul(dec_val, _pow10(exp_val)), i
 
 
 # ---- printing ------------------------------------------------------------------

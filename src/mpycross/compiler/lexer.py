@@ -248,7 +248,8 @@ class Lexer:
                     self.indent_levels.pop()
                     self.emit_dent -= 1
                 if num_spaces != self.indent_levels[-1]:
-                    kind = "DEDENT_MISMATCH"
+                    # (the error's wording changed in 1.10)
+                    kind = "DEDENT_MISMATCH" if target_has("msg_unindent_short") else "DEDENT_MISMATCH_OLD"
             return Token(kind, None, line, column)
 
         pos = self.pos
@@ -303,7 +304,7 @@ class Lexer:
                     kind = "FLOAT_OR_IMAG"
                 out.append(c)
                 p += 1
-            elif c == 0x5F:  # '_' is dropped wherever it appears
+            elif c == 0x5F and target_has("numeric_underscores"):  # '_' is dropped wherever it appears
                 p += 1
             else:
                 break

@@ -161,6 +161,7 @@ def get_parser() -> _Tables:
 _ERROR_MESSAGES = {
     "INDENT": ("IndentationError", "unexpected indent"),
     "DEDENT_MISMATCH": ("IndentationError", "unindent doesn't match any outer indent level"),
+    "DEDENT_MISMATCH_OLD": ("IndentationError", "unindent does not match any outer indentation level"),
     "MALFORMED_FSTRING": ("SyntaxError", "malformed f-string"),
     # the lexer's token for rf"..." before 1.24 (mp-v1.23.0/py/lexer.c MP_TOKEN_FSTRING_RAW)
     "FSTRING_RAW": ("SyntaxError", "raw f-strings are not supported"),

@@ -61,10 +61,15 @@ def qstr_ids(release: str, source: bytes, filename: str, source_name: str) -> di
             intern(tok.value.decode("utf-8", "surrogateescape"))
     # `import a.b.c` and `from a.b import c` make the qstr "a.b.c" / "a.b" when compiled
     for i, tok in enumerate(tokens):
-        if tok.type in ("KW_IMPORT", "KW_FROM") and i + 1 < len(tokens) and tokens[i + 1].type == "NAME":
-            if tok.type == "KW_IMPORT" and i > 0 and tokens[i - 1].type in ("NAME", "DEL_PERIOD"):
-                continue  # the `import` of `from m import x`
+        if tok.type == "KW_FROM":
             j = i + 1
+            while j < len(tokens) and tokens[j].type in ("DEL_PERIOD", "ELLIPSIS"):
+                j += 1  # the dots of a relative import
+        elif tok.type == "KW_IMPORT" and not (i > 0 and tokens[i - 1].type in ("NAME", "DEL_PERIOD", "ELLIPSIS")):
+            j = i + 1  # (not the `import` of `from m import x`)
+        else:
+            continue
+        if j < len(tokens) and tokens[j].type == "NAME":
             while True:
                 parts = [tokens[j].value]
                 while j + 2 < len(tokens) and tokens[j + 1].type == "DEL_PERIOD" and tokens[j + 2].type == "NAME":
