@@ -937,8 +937,8 @@ class Compiler:
 
     def _async_with(self, items, body) -> None:
         if not self.has("async_with_unwind"):
-            # 1.9.x compiled `async with` another way (reworked in 1.10, commit d8dc918deb)
-            raise NotSupportedError(f"`async with` is not supported for {self.target.display_name} yet")
+            self._async_with_before_1_10(items, body)
+            return
         if not items:
             self.compile_body(body)
             return
@@ -991,6 +991,60 @@ class Compiler:
         emit.adjust_stack_size(-1)
         emit.label_assign(l_end)
         self.decrease_except_level()
+
+    def _async_with_before_1_10(self, items, body) -> None:
+        """mp-v1.9.3/py/compile.c compile_async_with_stmt_helper: the context manager is kept
+        in a variable (its own name, or a hidden local, as the old `async for`), __aexit__ is
+        loaded up front, and the body runs in a try/except that calls it."""
+        if not items:
+            self.compile_body(body)
+            return
+        emit = self.emit
+        try_exception_label = self.label()
+        no_reraise_label = self.label()
+        try_else_label = self.label()
+        end_label = self.label()
+        item = items[0]
+        ctx = item.context_expr
+        self.compile_node(ctx)
+        context = ctx.id if type(ctx) is A.Name else f"<async with {id(item)}>"
+        self.compile_store_id(context)
+        self.compile_load_id(context)
+        self.await_object_method("__aenter__")
+        if item.optional_vars is not None:
+            self.c_assign(item.optional_vars, ASSIGN_STORE)
+        else:
+            emit.pop_top()
+        self.compile_load_id(context)
+        emit.load_method("__aexit__", False)
+        self.increase_except_level(try_exception_label, E.SETUP_EXCEPT)
+        self._async_with_before_1_10(items[1:], body)
+        emit.pop_block()
+        emit.jump(try_else_label)
+        emit.label_assign(try_exception_label)
+        emit.start_except_handler()
+        emit.dup_top()
+        emit.attr("__class__", E.ATTR_LOAD)
+        emit.rot_two()
+        emit.load_const_tok(None)
+        emit.call_method(3, 0, 0)
+        self.compile_yield_from()
+        emit.pop_jump_if(True, no_reraise_label)
+        emit.raise_varargs(0)
+        emit.label_assign(no_reraise_label)
+        emit.pop_except()
+        emit.jump(end_label)
+        emit.adjust_stack_size(3)
+        self.decrease_except_level()
+        emit.end_except_handler()
+        emit.label_assign(try_else_label)
+        emit.load_const_tok(None)
+        emit.dup_top()
+        emit.dup_top()
+        emit.call_method(3, 0, 0)
+        self.compile_yield_from()
+        emit.pop_top()
+        emit.label_assign(end_label)
 
     # ---- functions and classes -------------------------------------------
 
