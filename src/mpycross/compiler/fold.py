@@ -139,6 +139,8 @@ _LEVEL = {
     "MatMult": "term", "Div": "term", "Mod": "term", "FloorDiv": "term", "Pow": "power",
 }
 
+_MAX_FOLD_BITS = 1 << 20
+
 _BINOPS = {
     "Add": operator.add, "Sub": operator.sub, "Mult": operator.mul, "Div": operator.truediv,
     "FloorDiv": operator.floordiv, "Mod": operator.mod, "Pow": operator.pow,
@@ -208,11 +210,14 @@ def _binary(op: str, a, b, float_folding: bool = True):
         return None
     if op in ("LShift", "RShift", "BitOr", "BitXor", "BitAnd") and (type(a) is float or type(b) is float):
         return None
-    if op in ("LShift", "RShift") and b < 0:
+    if op in ("LShift", "RShift") and (b < 0 or b >= 1 << 63):
+        return None  # ValueError, or OverflowError converting the count to a machine word
+    # results of millions of bits: the reference runs out of heap; do not hang trying
+    if op == "LShift" and type(a) is int and a and b + a.bit_length() > _MAX_FOLD_BITS:
         return None
-    if op == "LShift" and b > 100000:
-        return None  # the reference would need more memory than it is worth
-    if op == "Pow" and type(a) is int and type(b) is int and b > 10000 and abs(a) > 1:
+    if op == "Pow" and type(a) is int and type(b) is int and abs(a) > 1 and b * a.bit_length() > _MAX_FOLD_BITS:
+        return None
+    if op == "Mult" and type(a) is int and type(b) is int and a.bit_length() + b.bit_length() > _MAX_FOLD_BITS:
         return None
     try:
         result = _BINOPS[op](a, b)
