@@ -135,6 +135,16 @@ def test_random_control_flow(seed, tmp_path):
     _check(path, [])
 
 
+@pytest.mark.parametrize("seed", range(16))
+def test_random_expressions(seed, tmp_path):
+    """Random constant expressions: folding, what must not fold, const(), conditions."""
+    from tests.support.genprog import expressions
+
+    path = tmp_path / f"expr{seed}.py"
+    path.write_text(expressions(seed))
+    _check(path, [])
+
+
 def test_option_small_int_bits():
     """-msmall-int-bits changes which integers are small ints."""
     src = HERE / "programs" / "bigints.py"
