@@ -219,6 +219,14 @@ def _binary(op: str, a, b, float_folding: bool = True):
         return None
     if op == "Mult" and type(a) is int and type(b) is int and a.bit_length() + b.bit_length() > _MAX_FOLD_BITS:
         return None
+    if op == "Div" and type(a) is int and type(b) is int:
+        # py/runtime.c: (mp_float_t)lhs / (mp_float_t)rhs, not an exactly rounded quotient
+        if b == 0:
+            return None
+        try:
+            return float(a) / float(b)
+        except OverflowError:
+            return None
     try:
         result = _BINOPS[op](a, b)
     except ZeroDivisionError:
