@@ -428,6 +428,7 @@ class Folder:
                 and isinstance(value.func, A.Name) and value.func.id == "const"
                 and value.func.id not in self.consts and target.id not in self.consts):
             return None
+        self.note_name(target.id)  # the target's token comes first (and is interned even for _X)
         call = self.visit(value)
         if not self.const_objects:
             # mp-v1.18/py/parse.c: only an int (mp_parse_node_get_int_maybe)
