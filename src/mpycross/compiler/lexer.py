@@ -137,6 +137,19 @@ def normalise_source(source: bytes) -> bytes:
     return source
 
 
+_PLAIN_RUNS: dict = {}
+
+
+def _plain_run(quote: int, is_fstring: bool, one_quote: bool):
+    """`match` of a regex for a run of string text that needs no special handling."""
+    key = (quote, is_fstring, one_quote)
+    found = _PLAIN_RUNS.get(key)
+    if found is None:
+        stops = bytes((quote, 0x5C)) + (b"{" if is_fstring else b"") + (b"\n" if one_quote else b"")
+        found = _PLAIN_RUNS[key] = re.compile(b"[^" + re.escape(stops) + b"]+").match
+    return found
+
+
 class Lexer:
     """Produces MicroPython tokens one at a time (`next_token`)."""
 
@@ -455,7 +468,24 @@ class Lexer:
         end_of_format = 0
         nested_format = 0  # t-strings: depth of {} inside a format spec
         nested_needs_fstring = False
+        # plain text (no quote, backslash, '{' of an f-string, newline of a
+        # one-quote string) is copied a run at a time; t-strings go char by char
+        plain_run = None if is_tstring else _plain_run(quote, is_fstring, num_quotes == 1)
         while self.pos < len(self.src) and n_closing < num_quotes:
+            if plain_run is not None:
+                src = self.src
+                start = self.pos
+                m = plain_run(src, start)
+                if m is not None:
+                    end = m.end()
+                    value += src[start:end]
+                    newlines = src.count(b"\n", start, end)
+                    if newlines:
+                        self.line += newlines
+                        self.line_start = src.rfind(b"\n", start, end) + 1
+                    self.pos = end
+                    n_closing = 0
+                    continue
             c = self.src[self.pos]
             if c == 0x0A and num_quotes == 1:
                 break
