@@ -352,7 +352,10 @@ class Compiler:
             self.emit.set_source_line(node.line)
         method = _STMT.get(t)
         if method is None:
-            method = _STMT[t] = getattr(Compiler, "stmt_" + t.__name__)
+            method = getattr(Compiler, "stmt_" + t.__name__, None)
+            if method is None:
+                self.error("invalid syntax", node)  # not a statement node
+            _STMT[t] = method
         method(self, node)
 
     def stmt_Pass(self, node) -> None:
@@ -1335,7 +1338,10 @@ class Compiler:
             self.emit.set_source_line(node.line)
         method = _EXPR.get(t)
         if method is None:
-            method = _EXPR[t] = getattr(Compiler, "expr_" + t.__name__)
+            method = getattr(Compiler, "expr_" + t.__name__, None)
+            if method is None:
+                self.error("invalid syntax", node)  # not an expression node
+            _EXPR[t] = method
         method(self, node)
 
     def expr_Name(self, node) -> None:
