@@ -150,7 +150,7 @@ def test_option_small_int_bits():
     src = HERE / "programs" / "bigints.py"
     if not src.exists():
         pytest.skip("bigints.py not present")
-    for bits in (16, 31, 63):
+    for bits in (8, 16, 31, 32, 62, 63, 64):
         _check(src, [f"-msmall-int-bits={bits}"])
 
 

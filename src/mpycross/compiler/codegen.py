@@ -67,8 +67,10 @@ class Compiler:
         self.source_name = source_name
         self.optimize = optimize
         self.small_int_bits = small_int_bits
-        self.small_int_min = -(1 << (small_int_bits - 1))
-        self.small_int_max = (1 << (small_int_bits - 1)) - 1
+        # a parse-time small int must also be one on the (64-bit) host: 63-bit signed at most
+        host_bits = min(small_int_bits, 63)
+        self.small_int_min = -(1 << (host_bits - 1))
+        self.small_int_max = (1 << (host_bits - 1)) - 1
         self.common = E.EmitCommon(source_name)
         # the emitter of the target's bytecode generation (.mpy v5 has its own operand layout)
         if target is not None and target.bytecode == "v5":

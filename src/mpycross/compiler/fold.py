@@ -518,6 +518,10 @@ class Folder:
             v = operand.value
             # a unary operation on a big-int gives a big-int (py/objint_mpz.c mp_obj_int_unary_op)
             keep = BigInt if type(v) is BigInt else (lambda x: x)
+            if type(v) is int and v == 1 << 62:
+                # 2**62 is a big-int on the 64-bit host, and negating a big-int gives a
+                # big-int even though -2**62 would fit a small int
+                keep = BigInt
             if node.op == "USub":
                 return FoldedConstant(keep(-v), line=node.line)
             if node.op == "UAdd":
