@@ -58,3 +58,17 @@ def test_run_at_a_time_matches_char_by_char(target, monkeypatch):
         compat.TARGET.reset(token)
     for source, a, b in zip(sources, fast, slow):
         assert a == b, source
+
+
+def test_column_with_and_without_tabs():
+    """`_column` skips its tab loop when the line has no tab: same columns either way."""
+    rng = random.Random(5)
+    for _ in range(2000):
+        line = "".join(rng.choice([" ", "\t", "x", "é"]) for _ in range(rng.randint(0, 20))).encode()
+        lx = lexer.Lexer(b"a\n" + line + b"\n")
+        lx.line_start = 2
+        lx.pos = 2 + rng.randint(0, len(line))
+        expected = 1
+        for c in lx.src[lx.line_start:lx.pos]:
+            expected = ((expected - 1 + 8) // 8) * 8 + 1 if c == 0x09 else expected + 1
+        assert lx._column() == expected, (line, lx.pos)

@@ -177,6 +177,8 @@ class Lexer:
 
     def _column(self) -> int:
         """1-based column of the current char, tabs to multiples of 8 (lexer.c next_char)."""
+        if self.src.find(b"\t", self.line_start, self.pos) < 0:
+            return self.pos - self.line_start + 1  # no tab: one column per byte
         col = 1
         for c in self.src[self.line_start:self.pos]:
             if c == 0x09:
