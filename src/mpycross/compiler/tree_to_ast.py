@@ -684,7 +684,7 @@ class TreeToAst:
                 items_line = first_line(items[1])
             return A.Tuple(tuple(items), line=line, parenthesized=True, items_line=items_line)
         if isinstance(inner, _Comp):
-            return A.GeneratorExp(inner.elt, tuple(inner.generators), line=line)
+            return A.GeneratorExp(inner.elt, tuple(inner.generators), line=line, parenthesized=True)
         # a yield expression
         return replace(inner, parens=(line,))
 
