@@ -162,6 +162,9 @@ class Lexer:
         self.emit_dent = 0
         self.nested_bracket_level = 0
         self.first = True
+        # end (in src) of the f-string arguments being injected, None when not injecting;
+        # only used to reproduce the nesting of releases before 1.28 (see _string)
+        self.inject_end: int | None = None
 
     # ---- character helpers -------------------------------------------------
 
@@ -432,10 +435,21 @@ class Lexer:
             fstring_args[0:0] = value
             if problem is None:
                 kind = "NAME"
-        if fstring_args:
+        if fstring_args and self.inject_end is not None and self.pos < self.inject_end \
+                and not had_tstring and not target_has("fstring_nested"):
+            # before 1.28 an f-string met while injecting another's arguments adds its own
+            # arguments to the end of the buffer being injected, with no closing ")"; 1.24 -
+            # 1.27 do not start a new ".format(" then either (mp-v1.27.0/py/lexer.c)
+            if target_has("fstring_concat_adjacent") and fstring_args.startswith(b".format("):
+                del fstring_args[:len(b".format(")]
+            end = self.inject_end
+            self.src = self.src[:end] + bytes(fstring_args) + self.src[end:]
+            self.inject_end = end + len(fstring_args)
+        elif fstring_args:
             # switch into injecting `.format(args)` into the character stream
             fstring_args += b")"
             self.src = self.src[:self.pos] + bytes(fstring_args) + self.src[self.pos:]
+            self.inject_end = self.pos + len(fstring_args)
         data = bytes(value)
         if problem is not None:
             return Token(problem, None, line, column)
