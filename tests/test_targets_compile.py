@@ -197,3 +197,21 @@ def test_every_supported_release_is_tested():
 def test_generated_programs_are_deterministic():
     assert generated_program(7) == generated_program(7)
     assert generated_program(7) != generated_program(8)
+
+
+def _long_names_program() -> str:
+    """String literals equal to every long compiled-in name: interned in some releases only."""
+    from mpycross.compiler.fold import _COMPILER_QSTRS
+    from mpycross.resources import data_dir, load_toml
+
+    static = load_toml(data_dir("formats") / "qstr" / "static.toml")["static"]
+    names = sorted({n for n in static if len(n.encode()) > 10} | set(_COMPILER_QSTRS))
+    return "".join(f"x{i} = {n!r}\n" for i, n in enumerate(names))
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.release)
+def test_long_compiled_in_names(target, tmp_path):
+    """A long string equal to a name the release's mpy-cross has built in is a qstr there."""
+    path = tmp_path / "names.py"
+    path.write_text(_long_names_program())
+    check(target, path, [])

@@ -48,6 +48,8 @@ class Target:
     features: frozenset = frozenset()
     aliases: tuple = ()
     full_release: str = ""        # CircuitPython: the patch release checked ("9.2.9")
+    # compiled-in qstrs of later releases this one's mpy-cross lacks ([later_qstrs])
+    absent_qstrs: frozenset = frozenset()
 
     @property
     def mpy_version_name(self) -> str:
@@ -115,6 +117,11 @@ def _data() -> dict:
     def base_features(base: str) -> set[str]:
         return {f for f, since in features.items() if _vkey(base) >= _vkey(since)}
 
+    later_qstrs = targets.get("later_qstrs", {})
+
+    def absent(base: str) -> frozenset:
+        return frozenset(q for q, since in later_qstrs.items() if _vkey(base) < _vkey(since))
+
     for entry in targets["micropython"]:
         rel = entry["release"]
         v = versions[entry["mpy"]]
@@ -124,7 +131,7 @@ def _data() -> dict:
             aliases += [f"micropython-{short}", f"mp-{short}", short]
         out.append(Target(f"micropython-{rel}", "micropython", rel, rel, v["mpy_version"],
                           v["sub_version"], "M", bits, v["bytecode"], v,
-                          frozenset(base_features(rel)), tuple(aliases)))
+                          frozenset(base_features(rel)), tuple(aliases), absent_qstrs=absent(rel)))
     mp_by_release = {t.release: t for t in out}
     for entry in targets["circuitpython"]:
         rel, full, base = entry["release"], entry["full"], entry["base"]
@@ -136,7 +143,7 @@ def _data() -> dict:
         out.append(Target(f"circuitpython-{rel}", "circuitpython", rel, base, base_t.mpy_version,
                           base_t.mpy_sub_version, "C", bits, base_t.bytecode, base_t.format,
                           frozenset(base_features(base)) | frozenset(entry["features"]),
-                          aliases, full))
+                          aliases, full, absent(base)))
     return {"targets": out, "all_features": frozenset(all_features), "features": features,
             "dialect_features": dialect}
 

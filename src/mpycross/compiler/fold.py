@@ -255,6 +255,8 @@ class Folder:
         self.bytes_objects = target is None or target.has("bytes_const_objects")
         self.consts: dict = {}
         self.interned = set(_builtin_qstrs())
+        if target is not None:
+            self.interned -= target.absent_qstrs  # an older mpy-cross lacks some (targets.toml)
         self.interned.add(filename)
         self.interned.add(source_name)
 
