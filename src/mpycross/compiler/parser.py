@@ -183,7 +183,13 @@ def parse(source: str | bytes, filename: str = "<stdin>") -> astnodes.Module:
     tables = get_parser()
     lexer = Lexer(_to_bytes(source))
     try:
-        return tables.run(lexer)
+        module = tables.run(lexer)
+        if module.line == 0:
+            # Only END (after line continuations): py/parse.c still makes a file_input node
+            # on END's line, and compiling it sets that line, as a pass statement there does.
+            end_line = lexer.line
+            module = astnodes.Module((astnodes.Pass(line=end_line),) if end_line > 1 else (), line=1)
+        return module
     except _Unexpected as exc:
         token = exc.token
         kind, message = _ERROR_MESSAGES.get(token.type, ("SyntaxError", "invalid syntax"))

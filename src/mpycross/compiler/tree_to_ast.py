@@ -194,7 +194,8 @@ class TreeToAst:
                 body.extend(c)
             elif not isinstance(c, Token):
                 body.append(c)
-        return A.Module(tuple(body), line=first_line(ch[0]) if ch else 1)
+        # line 0: no token before END (parser.parse gives the END line its due)
+        return A.Module(tuple(body), line=first_line(ch[0]) if ch else 0)
 
     def simple_stmt(self, ch):
         return _nodes(ch)
