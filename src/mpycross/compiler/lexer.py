@@ -448,6 +448,11 @@ class Lexer:
         elif fstring_args:
             # switch into injecting `.format(args)` into the character stream
             fstring_args += b")"
+            if self.pos >= len(self.src):
+                # at end of input (whitespace skipped inside brackets or after a continuation):
+                # lexer.c saves the EOF look-ahead behind the injected text, and next_char's
+                # end-of-file rule puts a newline after the ")"
+                fstring_args += b"\n"
             self.src = self.src[:self.pos] + bytes(fstring_args) + self.src[self.pos:]
             self.inject_end = self.pos + len(fstring_args)
         data = bytes(value)
