@@ -226,11 +226,15 @@ def test_recursion_beyond_any_limit_is_a_clean_error():
 @pytest.mark.parametrize("source", [
     "if x:\n    y = 1\n    1 = 2\nelse:\n    a = 1\n",
     "def f():\n    5 = 1\n    c = 3\n",
-    pytest.param("if x:\n    1 = 2\nelse:\n    a = 1\n    b = 2\n", marks=pytest.mark.xfail(
-        strict=True, reason="py/compile.c goes on compiling after a line-less error; the line comes from a "
-                            "later statement (see /work/notes/fuzz_findings.md, open item A)")),
-    pytest.param("for i in x:\n    5 = 1\nelse:\n    c = 3\n    d = 4\n", marks=pytest.mark.xfail(
-        strict=True, reason="open item A in /work/notes/fuzz_findings.md")),
+    "if x:\n    1 = 2\nelse:\n    a = 1\n    b = 2\n",
+    "for i in x:\n    5 = 1\nelse:\n    c = 3\n    d = 4\n",
+    "def f():\n    if x:\n        5 = 1\n    else:\n        c = 3\n        d = 4\n",
+    "try:\n    1 = 2\nexcept:\n    a = 1\n    b = 2\n",
+    "if x:\n    1 = 2\nelse:\n    if y:\n        a = 1\n        b = 2\n",
+    "if x:\n    del 1\nelif y:\n    a = 1\n    b = 2\n",
+    "if x:\n    1 = 2\nelse:\n    b = 2\nc = 3\n",
+    "from micropython import const\nM = const(1)\nwith a:\n    try:\n        M = const(2)\n    finally:\n"
+    "        pass; y = 1\n",
 ])
 def test_error_line_after_lineless_error(source, tmp_path):
     """Errors raised on a node without a line take the line of a statement around them."""

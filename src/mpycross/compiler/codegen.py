@@ -358,7 +358,15 @@ class Compiler:
             if method is None:
                 self.error("invalid syntax", node)  # not a statement node
             _STMT[t] = method
-        method(self, node)
+        try:
+            method(self, node)
+        except _Error as err:
+            if err.line is None:
+                # py/compile.c goes on compiling after a line-less error: the first
+                # compile_generic_all_nodes check in what is left of this statement names the line
+                err.line = _later_list_line(node, getattr(err, "inside", None))
+                err.inside = node
+            raise
 
     def stmt_Pass(self, node) -> None:
         pass
@@ -1782,6 +1790,39 @@ _OLDER_MESSAGES = {
     "msg_argument_name_reused": ("argument name reused", "name reused for argument"),
 }
 _STMT: dict = {}
+
+
+def _bodies(node) -> list:
+    """A compound statement's statement lists in py/compile.c's compile order."""
+    t = type(node)
+    if t in (A.If, A.For, A.AsyncFor, A.While):
+        return [node.body, node.orelse]
+    if t is A.Try:
+        return [node.body, *[h.body for h in node.handlers], node.orelse, node.finalbody]
+    if t in (A.With, A.AsyncWith):
+        return [node.body]
+    return []  # a def/class body is its own scope, compiled later
+
+
+def _later_list_line(node, after) -> int | None:
+    """The line compile_error_set_line takes once a line-less error has happened in `node`:
+    compiling goes on through node's bodies after the one holding `after` (all of them when
+    None) until a statement list (compile_generic_all_nodes) finishes its first statement."""
+    bodies = _bodies(node)
+    start = 0
+    if after is not None:
+        start = next((i + 1 for i, body in enumerate(bodies) if any(s is after for s in body)), len(bodies))
+    for body in bodies[start:]:
+        line = _first_list_line(body) if body else None
+        if line:
+            return line
+    return None
+
+
+def _first_list_line(stmts) -> int | None:
+    if len(stmts) == 1:
+        return _later_list_line(stmts[0], None)
+    return _later_list_line(stmts[0], None) or _stmt_line(stmts[0]) or None
 
 
 def _stmt_line(stmt) -> int:
