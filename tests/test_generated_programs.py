@@ -117,3 +117,11 @@ def test_most_generated_programs_compile():
 
     draw()
     assert len(accepted) >= 30 and sum(accepted) >= 0.8 * len(accepted), f"{sum(accepted)}/{len(accepted)} accepted"
+
+
+@pytest.mark.slow
+@settings(max_examples=3000, **_COMMON)
+@given(source=programs(max_statements=80), args=options())
+def test_random_programs_many(source, args):
+    """The large sweep (select with -m slow): fresh examples every run."""
+    check_same(source, args)
