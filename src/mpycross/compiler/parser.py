@@ -139,8 +139,13 @@ class _Tables:
                 else:
                     children = []
                 value_stack.append(callback(children))
-                state_stack.append(states[state_stack[-1]][origin])
-                if state_stack[-1] == end and kind == "$END":
+                # the goto, and any unit reductions after it, in one lookup
+                key = (state_stack[-1], origin, kind)
+                goto = unit_chains.get(key)
+                if goto is None:
+                    goto = unit_chains[key] = self._unit_chain(*key)
+                state_stack.append(goto)
+                if goto == end and kind == "$END":
                     return value_stack[-1]
 
 
