@@ -40,8 +40,13 @@ ASM_ARCHS = ["armv7m", "armv6m", "armv7emdp"]
 
 
 @pytest.fixture(scope="module")
-def compile_official(request):
-    cache = Path(request.config.cache.mkdir("mpy-format"))
+def compile_official(request, tmp_path_factory):
+    # pytest's cache folder keeps outputs between runs; without the cache
+    # plugin (-p no:cacheprovider) a temporary folder does
+    if hasattr(request.config, "cache"):
+        cache = Path(request.config.cache.mkdir("mpy-format"))
+    else:
+        cache = tmp_path_factory.mktemp("mpy-format")
 
     def run(release: str, source: Path, *options: str) -> bytes | None:
         """The official compiler's output, or None when that release rejects the source."""

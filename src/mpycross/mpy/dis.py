@@ -118,7 +118,12 @@ def _prelude_dict(ctx: _Context, rc: RawCode, offset: int) -> tuple[dict, object
         source = rc.qstrs[1] if len(rc.qstrs) > 1 else "?"
         args = list(rc.arg_names)
     flags = [n for bit, n in _SCOPE_FLAGS if p.scope_flags & bit]
-    lines = [{"bc": bc, "line": line}
+    # Before v5 the closure-cell list (cells + 255) was written into the
+    # bytecode stream, so line-table offsets count from the start of that
+    # list (py/emitbc.c of 1.9-1.11, mp_emit_bc_start_pass); shift them to
+    # instruction offsets.
+    shift = len(p.cells) + 1 if ctx.version < 5 else 0
+    lines = [{"bc": max(0, bc - shift) if bc else 0, "line": line}
              for bc, line in [(0, 1)] + decode_line_info(rc.fun_data, p.line_info_offset, p.line_info_end)]
     return {
         "simple_name": name, "source_file": source, "arg_names": args,
