@@ -225,6 +225,19 @@ def test_atomic_write_mode_follows_umask(tmp_path):
         assert target.stat().st_mode & 0o777 == 0o666 & ~umask
 
 
+def test_atomic_write_skips_a_taken_temporary_name(tmp_path):
+    from mpycross.cli.mpy_cross import write_atomically
+
+    target = tmp_path / "out.mpy"
+    taken = tmp_path / f".out.mpy.{os.getpid()}-0.tmp"
+    taken.write_bytes(b"someone else's")
+    write_atomically(str(target), b"data")
+    write_atomically(str(target), b"data 2")
+    assert target.read_bytes() == b"data 2"
+    assert taken.read_bytes() == b"someone else's"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [taken.name, "out.mpy"]
+
+
 def test_failed_compile_leaves_existing_output(work):
     (work / "parse_bad.mpy").write_bytes(b"previous")
     a = ours(["parse_bad.py"], work)

@@ -42,7 +42,10 @@ from __future__ import annotations
 
 # dataclasses' own decorator is slow to apply to sixty classes; nodeclass makes the same classes
 from .nodeclass import field, frozen_dataclass as dataclass
-from typing import Any, Optional
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the annotations are never evaluated; importing typing costs 2 ms per start
+    from typing import Any, Optional
 
 
 @dataclass(frozen=True, slots=True)

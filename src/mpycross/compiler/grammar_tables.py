@@ -31,7 +31,7 @@ import sys
 import zlib
 from pathlib import Path
 
-from ..resources import data_dir
+from ..resources import cache_dir, data_dir
 
 GRAMMAR_FILE = "micropython.lark"
 FORMAT = 1  # bump when the flattened layout changes
@@ -53,33 +53,6 @@ def lark_version() -> str:
         return "unknown"
     m = re.search(r"__version__\s*(?::\s*str)?\s*=\s*['\"]([^'\"]+)", text)
     return m.group(1) if m else "unknown"
-
-
-def cache_dir() -> Path | None:
-    """A writable folder for the caches, or None."""
-    candidates = []
-    env = os.environ.get("MPYCROSS_CACHE_DIR")
-    if env:
-        candidates.append(Path(env))
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    if xdg:
-        candidates.append(Path(xdg) / "mpycross")
-    elif sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
-        candidates.append(Path(os.environ["LOCALAPPDATA"]) / "mpycross" / "Cache")
-    else:
-        candidates.append(Path.home() / ".cache" / "mpycross")
-    import tempfile
-
-    user = os.getuid() if hasattr(os, "getuid") else "user"
-    candidates.append(Path(tempfile.gettempdir()) / f"mpycross-{user}")
-    for folder in candidates:
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            if os.access(folder, os.W_OK):
-                return folder
-        except OSError:
-            continue
-    return None
 
 
 def cache_identity(grammar: str) -> str:
