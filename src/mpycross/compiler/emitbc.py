@@ -44,12 +44,17 @@ def opcodes() -> dict:
 
 def encode_uint(value: int) -> bytes:
     """py/bc.c mp_encode_uint: 7-bit groups, most significant first."""
+    if 0 <= value < 0x80:
+        return _ONE_BYTE[value]
     out = [value & 0x7F]
     value >>= 7
     while value:
         out.append(0x80 | (value & 0x7F))
         value >>= 7
     return bytes(reversed(out))
+
+
+_ONE_BYTE = [bytes((i,)) for i in range(256)]
 
 
 def encode_sint(value: int) -> bytes:
@@ -190,17 +195,23 @@ class Emitter:
             self.last_emit_was_return_value = False
             self.stack_size += delta
             if self.stack_size > self.max_stack:
-                self.max_stack = self.stack_size
+                self.max_stack = self.stack_size & 0xFFFF  # scope_t.stack_size is a uint16_t (py/scope.h)
 
     def _byte(self, delta: int, op: int) -> None:
-        if self.recording:
-            self._stack(delta)
-            self.code.append((I_CODE, bytes((op,))))
+        if self.recording:  # _stack inlined: the two most frequent calls
+            self.last_emit_was_return_value = False
+            self.stack_size += delta
+            if self.stack_size > self.max_stack:
+                self.max_stack = self.stack_size & 0xFFFF  # scope_t.stack_size is a uint16_t (py/scope.h)
+            self.code.append((I_CODE, _ONE_BYTE[op]))
 
     def _uint(self, delta: int, op: int, value: int) -> None:
         if self.recording:
-            self._stack(delta)
-            self.code.append((I_CODE, bytes((op,)) + encode_uint(value)))
+            self.last_emit_was_return_value = False
+            self.stack_size += delta
+            if self.stack_size > self.max_stack:
+                self.max_stack = self.stack_size & 0xFFFF  # scope_t.stack_size is a uint16_t (py/scope.h)
+            self.code.append((I_CODE, _ONE_BYTE[op] + encode_uint(value)))
 
     def _qstr(self, delta: int, op: int, qst: str) -> None:
         index = self.common.use_qstr(qst)
