@@ -381,3 +381,24 @@ def test_random_text(text, tmp_path):
 @given(tokens=st.lists(st.sampled_from(TOKENS), max_size=40))
 def test_token_soup(tokens, tmp_path):
     _compare_or_clean(" ".join(tokens).encode(), tmp_path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("n", [65536, 65537])
+def test_stack_size_wraps_at_16_bits(n, tmp_path):
+    """A 65,536-item list: scope_t.stack_size is 16 bits in py/scope.h, so n_state wraps as in mpy-cross."""
+    source = ("x = [" + ", ".join(f"{i}.5" for i in range(n)) + "]\n").encode()
+    same_as_official(source, tmp_path, ["-X", "heapsize=2000M"])
+
+
+def test_stack_size_wraps_quick():
+    """The same rule without the official binary (its run takes minutes): n_state from a wrapped stack size."""
+    from mpycross import compile_source
+    from mpycross.mpy import read_mpy
+
+    source = ("x = [" + ", ".join(f"{i}.5" for i in range(65537)) + "]\n").encode()
+    data = compile_source(source, "big.py")
+    from mpycross.mpy.prelude import decode_prelude
+
+    prelude = decode_prelude(read_mpy(data).root.fun_data, 0, "v6", 6, header_only=True)
+    assert prelude.n_state == 65537 & 0xFFFF  # no locals at module level
