@@ -11,6 +11,11 @@
 
 Prints a table and writes benchmarks/results.json. Needs the test extras
 (the official binary) and the corpus cache (`python -m tests.corpus.fetch`).
+
+mpycross's modules run from compiled bytecode (a private __pycache__ prefix,
+warmed first), as after `pip install`; with `--no-pyc` (or when comparing
+with figures taken under PYTHONDONTWRITEBYTECODE=1) every run compiles them
+from source, which adds ~60 ms to each start. See also benchmarks/compare.py.
 """
 
 from __future__ import annotations
@@ -93,7 +98,7 @@ def generate_big_module(lines: int = 2000) -> str:
     return "\n".join(out) + "\n"
 
 
-def bench_batch(files: list[Path], src_root: Path, work: Path) -> dict:
+def bench_batch(files: list[Path], src_root: Path, work: Path, env: dict) -> dict:
     tree = work / "tree"
     for f in files:
         dest = tree / f.relative_to(src_root)
@@ -102,7 +107,8 @@ def bench_batch(files: list[Path], src_root: Path, work: Path) -> dict:
     rels = [f.relative_to(src_root) for f in files]
 
     ours_out = work / "ours"
-    t_ours, proc = timed([sys.executable, "-m", "mpycross", "compile", "-j", "1", "-o", str(ours_out), str(tree)])
+    t_ours, proc = timed([sys.executable, "-m", "mpycross", "compile", "-j", "1", "-o", str(ours_out), str(tree)],
+                         env=env)
     ours_ok = len(list(ours_out.rglob("*.mpy"))) if ours_out.exists() else 0
     summary = proc.stdout.decode(errors="replace").strip().splitlines()[-1:] or [""]
 
@@ -129,9 +135,9 @@ def bench_batch(files: list[Path], src_root: Path, work: Path) -> dict:
     }
 
 
-def bench_command(cmd: list[str], cwd: Path, repeat: int) -> dict:
-    first, proc = timed(cmd, cwd=cwd)
-    runs = [first] + [timed(cmd, cwd=cwd)[0] for _ in range(repeat - 1)]
+def bench_command(cmd: list[str], cwd: Path, repeat: int, env: dict | None = None) -> dict:
+    first, proc = timed(cmd, cwd=cwd, env=env)
+    runs = [first] + [timed(cmd, cwd=cwd, env=env)[0] for _ in range(repeat - 1)]
     return {"first_s": first, "best_s": min(runs), "median_s": statistics.median(runs),
             "exit": proc.returncode, "stderr": proc.stderr.decode(errors="replace")[-300:]}
 
@@ -144,6 +150,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5, help="runs per single-file measurement")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N corpus files")
+    ap.add_argument("--no-pyc", action="store_true", help="run mpycross's modules from source (no .pyc)")
     args = ap.parse_args()
 
     ours_cmd = our_mpy_cross()
@@ -152,10 +159,19 @@ def main() -> int:
                      "cpus": os.cpu_count(), "mpy_cross": " ".join(ours_cmd)}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
+        env = dict(os.environ)
+        if args.no_pyc:
+            env["PYTHONDONTWRITEBYTECODE"] = "1"
+            env.pop("PYTHONPYCACHEPREFIX", None)
+        else:
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+            subprocess.run([*ours_cmd, "--version"], env=env, capture_output=True)  # write the .pyc files
+        results["python_modules"] = "from source" if args.no_pyc else "from .pyc"
         files = corpus_files()
         if args.limit:
             files = files[:args.limit]
-        results["batch"] = bench_batch(files, cache_dir() / "src", work)
+        results["batch"] = bench_batch(files, cache_dir() / "src", work, env)
 
         big = work / "big" / "big.py"
         big.parent.mkdir()
@@ -163,7 +179,7 @@ def main() -> int:
         results["big_file"] = {
             "lines": big.read_text().count("\n"),
             "mpycross": bench_command([*ours_cmd, "-o", str(work / "big" / "ours.mpy"), "big.py"],
-                                      big.parent, args.repeat),
+                                      big.parent, args.repeat, env),
             "official": bench_command([binary, "-o", str(work / "big" / "theirs.mpy"), "big.py"],
                                       big.parent, args.repeat),
         }
@@ -173,7 +189,7 @@ def main() -> int:
         hello = work / "hello"
         shutil.copytree(ROOT / "examples", hello)
         results["startup"] = {
-            "mpycross": bench_command([*ours_cmd, "hello.py"], hello, max(args.repeat, 10)),
+            "mpycross": bench_command([*ours_cmd, "hello.py"], hello, max(args.repeat, 10), env),
             "official": bench_command([binary, "hello.py"], hello, max(args.repeat, 10)),
         }
 
@@ -187,6 +203,7 @@ def main() -> int:
     ]
     results["table"] = [{"measure": m, "mpycross_s": a, "official_s": b, "ratio": a / b if b else None}
                         for m, a, b in rows]
+    print(f"mpycross modules run {results['python_modules']}")
     print(f"{'measurement':34} {'mpycross':>10} {'official':>10} {'ratio':>8}  (mpycross time / official time)")
     for m, a, b in rows:
         print(f"{m:34} {a:9.3f}s {b:9.3f}s {ratio(a, b):>8}")
