@@ -139,6 +139,11 @@ def test_cell_past_local_255(tmp_path):
     "if x:\n    _P = const(3); \\\n        c = 3\n",
     "\n\n_P = const(3)\nc = 3\n",
     "def f():\n    _Q = const(1)\n",
+    "x = 1\n_N = \\\n    const(5); a = _N\n",
+    "x = 1\n_N = const(\n  5); a = _N\n",
+    "b = 1\n_N = \\\n    const(-12); from sys import h\nwith a:\n    None\n",
+    pytest.param("x = 1\n_N = const(5\n  ); a = _N\n", marks=pytest.mark.xfail(
+        strict=True, reason="the ')' alone on a later line: the AST has no line for it (fuzz_findings.md B)")),
     pytest.param("x = 1\n_P = const(3); \\\n  c = 4\nd = 5\n", marks=pytest.mark.xfail(
         strict=True, reason="a `;` list whose next statement is on a continuation line: the AST keeps no "
                             "statement-list grouping (see /work/notes/fuzz_findings.md)")),

@@ -331,8 +331,8 @@ class Compiler:
             return
         for i, stmt in enumerate(stmts):
             if type(stmt) is ConstPass and ((i == 0 and not module) or (
-                    i + 1 < len(stmts) and stmt.first_line in (_stmt_line(stmts[i + 1]),
-                                                               getattr(stmts[i + 1], "first_line", 0)))):
+                    i + 1 < len(stmts) and (getattr(stmts[i + 1], "first_line", 0)
+                                            or _stmt_line(stmts[i + 1])) <= stmt.last_line)):
                 # py/compile.c compile_node: the parse node holding several statements (a block's
                 # suite, an `a; b` list) sets the line of its first token, even when that first
                 # statement is a line-less `_X = const(v)` pass
