@@ -407,3 +407,37 @@ def test_stack_size_wraps_quick():
 
     prelude = decode_prelude(read_mpy(data).root.fun_data, 0, "v6", 6, header_only=True)
     assert prelude.n_state == 65537 & 0xFFFF  # no locals at module level
+
+
+ARGV_PIECES = ("-o", "-s", "-O", "-O3", "-OOO", "-X", "emit=native", "emit=bytecode", "heapsize=1", "no-source-lines",
+               "-march=x64", "-march=bogus", "--target", "micropython-1.19", "circuitpython-9", "nonsense",
+               "-msmall-int-bits=", "-msmall-int-bits=99", "-msmall-int-bits=16", "-v", "--version", "--", "-",
+               "good.py", "bad.py", "missing.py", "folder", "out.mpy", "folder/out.mpy", "-c", "1.20", "-b", "6")
+
+
+@settings(max_examples=80 if not _FULL else 2000, **_HSET)
+@given(argv=st.lists(st.sampled_from(ARGV_PIECES), max_size=7))
+def test_cli_never_tracebacks(argv, tmp_path, monkeypatch, capfd):
+    """Any argument list: a one-line error or MicroPython's syntax-error report, never a Python traceback."""
+    from mpycross.cli import mpy_cross
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "good.py").write_text("def f(x):\n    return x + 1\n")
+    (tmp_path / "bad.py").write_bytes(b"if x:\n  y\n z\n\xff")
+    (tmp_path / "folder").mkdir(exist_ok=True)
+    monkeypatch.setattr(sys, "stdin", open(os.devnull))
+    try:
+        mpy_cross.main(list(argv))
+    except SystemExit as stop:
+        assert stop.code in (0, 1, 2), stop.code
+    err = capfd.readouterr().err
+    assert "internal error" not in err, err
+    assert "Traceback (most recent call last)" not in err or '  File "' in err, err
+
+
+@pytest.mark.parametrize("bits", ["0", "1", "2", "64", "65", "99", "-5", "300"])
+def test_odd_small_int_bits(bits, tmp_path):
+    """-msmall-int-bits outside 1..63: the official tool takes the C shift count mod 64 and writes the
+    low byte into the header; ours does the same instead of failing."""
+    source = b"x = 1\ny = 100000\nz = 2**40\nw = -3\nf(*a, **b)\nf(a, b, c)\n"
+    same_as_official(source, tmp_path, [f"-msmall-int-bits={bits}"])

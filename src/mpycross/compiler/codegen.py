@@ -66,9 +66,11 @@ class Compiler:
         self.target = target
         self.source_name = source_name
         self.optimize = optimize
-        self.small_int_bits = small_int_bits
-        # a parse-time small int must also be one on the (64-bit) host: 63-bit signed at most
-        host_bits = min(small_int_bits, 63)
+        # compile.c compares arg counts with (size_t)small_int_bits - 1: no limit for bits <= 0
+        self.small_int_bits = small_int_bits if small_int_bits > 0 else 1 << 64
+        # a parse-time small int must also be one on the (64-bit) host: 63-bit signed at most;
+        # parse.c shifts by small_int_bits - 1, which x86-64 takes mod 64 (-msmall-int-bits=0 or 99)
+        host_bits = min(((small_int_bits - 1) & 63) + 1, 63)
         self.small_int_min = -(1 << (host_bits - 1))
         self.small_int_max = (1 << (host_bits - 1)) - 1
         self.common = E.EmitCommon(source_name)

@@ -60,7 +60,8 @@ def compile_to_raw_code(source, filename: str = "<stdin>", opt: int = 0, source_
         finally:
             compat.TARGET.reset(current)
             floatcompat.LITERAL_PARSER.reset(token)
-    small_range = (-(1 << (small_int_bits - 1)), (1 << (small_int_bits - 1)) - 1)
+    sign_bit = (small_int_bits - 1) & 63  # the C shift count, as x86-64 takes it (see codegen)
+    small_range = (-(1 << sign_bit), (1 << sign_bit) - 1)
     truth = fold.SMALL_INT_TRUTH_ONLY.set(None if tgt.has("const_truth_fold") else small_range)
     try:
         module = fold.fold_module(module, filename, optimize=opt, source_name=name, target=tgt)
@@ -171,7 +172,7 @@ def _compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, op
     root, qstrs, objs = compile_to_raw_code(source, filename, opt=opt, source_name=source_name,
                                             small_int_bits=small_int_bits, target=tgt, module=module,
                                             include_source_lines=include_source_lines)
-    header = dataclasses.replace(tgt.header(), small_int_bits=small_int_bits)
+    header = dataclasses.replace(tgt.header(), small_int_bits=small_int_bits & 0xFF)  # a byte in the header
     if tgt.mpy_version >= 6:
         mpy = MpyFile(header=header, qstr_table=qstrs, obj_table=[_model_obj(o, tgt) for o in objs],
                       root=_model_raw_code(root))
