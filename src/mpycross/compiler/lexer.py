@@ -237,6 +237,10 @@ class Lexer:
         pos = self.pos
         if pos < len(src) and src[pos] not in _WS_START:
             had_newline = False  # the common case: the next token follows at once
+        elif pos + 1 < len(src) and src[pos] == 0x20 and src[pos + 1] not in _WS_START:
+            # the next most common: one space, then the token
+            self.pos = pos + 1
+            had_newline = False
         else:
             had_newline = self._skip_whitespace(True)
         line = self.line
