@@ -13,7 +13,9 @@ thousands of fresh examples.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -38,6 +40,7 @@ def _settings(examples: int, full_examples: int):
 
 
 _TMP = Path(tempfile.mkdtemp(prefix="mpycross-gen-"))
+atexit.register(shutil.rmtree, _TMP, True)
 
 
 def official_compile(source: str, args: list[str]) -> tuple[bytes | None, str]:

@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.oracles import run_official
 
@@ -143,10 +145,11 @@ def test_cell_past_local_255(tmp_path):
     "x = 1\n_N = const(\n  5); a = _N\n",
     "b = 1\n_N = \\\n    const(-12); from sys import h\nwith a:\n    None\n",
     pytest.param("x = 1\n_N = const(5\n  ); a = _N\n", marks=pytest.mark.xfail(
-        strict=True, reason="the ')' alone on a later line: the AST has no line for it (fuzz_findings.md B)")),
+        strict=True, reason="the ')' alone on a later line: the AST records no line for it, so the ';' "
+                            "list holding the private const is not recognised")),
     pytest.param("x = 1\n_P = const(3); \\\n  c = 4\nd = 5\n", marks=pytest.mark.xfail(
         strict=True, reason="a `;` list whose next statement is on a continuation line: the AST keeps no "
-                            "statement-list grouping (see /work/notes/fuzz_findings.md)")),
+                            "statement-list grouping, so the ';' list's line entry is missed")),
 ])
 def test_private_const_line(source, tmp_path):
     """`_X = const(v)` becomes a line-less pass; the block or `a; b` list around it still sets its line."""
@@ -327,9 +330,6 @@ def test_past_the_official_heap_with_a_bigger_heap(kind, n, tmp_path):
 
 
 # ---- Hypothesis: random bytes, random text, token soups -----------------------------------
-
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 _FULL = os.environ.get("HYPOTHESIS_PROFILE") == "full"
 _HSET = dict(deadline=None, database=None, derandomize=not _FULL,

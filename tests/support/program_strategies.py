@@ -13,6 +13,11 @@ keyword arguments.
 
 from __future__ import annotations
 
+import dataclasses
+import re
+
+from hypothesis import strategies as st
+
 
 def compile_kwargs(args: list[str]) -> dict:
     """mpy-cross options -> mpycross.compile_source keyword arguments."""
@@ -34,11 +39,6 @@ def compile_kwargs(args: list[str]) -> dict:
         i += 1
     return kw
 
-
-import dataclasses
-import re
-
-from hypothesis import strategies as st
 
 # A small shared pool, so names collide across scopes (locals, globals, cells, free variables).
 NAMES = ("a", "b", "c", "x", "y", "z", "n", "i", "j", "k", "s", "t", "u", "v", "w", "obj", "data", "item",
