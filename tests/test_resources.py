@@ -59,3 +59,23 @@ def test_no_cache_folder(tmp_path, monkeypatch):
     path = tmp_path / "data.toml"
     path.write_text('a = "b"\n')
     assert load_toml(path) == {"a": "b"}
+
+
+def test_temp_fallback_refuses_a_folder_others_can_write(tmp_path, monkeypatch):
+    """The caches are pickles: a shared temp folder must be this user's own."""
+    import os
+    import tempfile
+
+    from mpycross import resources
+
+    monkeypatch.delenv("MPYCROSS_CACHE_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(resources.Path, "home", staticmethod(lambda: tmp_path / "file-not-dir"))
+    (tmp_path / "file-not-dir").write_text("")  # the home cache cannot be made
+    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path))
+    planted = tmp_path / f"mpycross-{os.getuid()}"
+    planted.mkdir()
+    planted.chmod(0o777)
+    assert resources.cache_dir() is None
+    planted.chmod(0o700)
+    assert resources.cache_dir() == planted

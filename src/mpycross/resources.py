@@ -50,6 +50,14 @@ def cache_dir() -> Path | None:
 
             user = os.getuid() if hasattr(os, "getuid") else "user"
             folder = Path(tempfile.gettempdir()) / f"mpycross-{user}"
+            try:
+                folder.mkdir(mode=0o700, exist_ok=True)
+            except OSError:
+                continue
+            # the caches hold pickled tables: in a shared temp folder, use only
+            # a folder this user owns and nobody else can write to
+            if not _private(folder):
+                continue
         try:
             folder.mkdir(parents=True, exist_ok=True)
             if os.access(folder, os.W_OK):
@@ -57,6 +65,15 @@ def cache_dir() -> Path | None:
         except OSError:
             continue
     return None
+
+
+def _private(folder: Path) -> bool:
+    if not hasattr(os, "getuid"):
+        return True
+    st = folder.lstat()
+    import stat
+
+    return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o022
 
 
 def _parse_toml(text: bytes) -> dict:
