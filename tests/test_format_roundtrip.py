@@ -168,3 +168,16 @@ def test_corpus_full(request, compile_official, release):
         pytest.skip("full corpus sweep runs with -m slow")
     files = _corpus(sample=False)
     assert _sweep(compile_official, release, files) >= len(files) // 2
+
+
+def test_huge_int_constant_round_trips(tmp_path):
+    """Folded ints far past CPython's 4300-digit str() limit read and write back."""
+    source = tmp_path / "bigint.py"
+    source.write_text("x = 123456789 ** 2000\ny = -(7 ** 9000)\n")
+    out = tmp_path / "bigint.mpy"
+    proc = subprocess.run([str(official("1.29")), "-o", str(out), str(source)], capture_output=True)
+    assert proc.returncode == 0, proc.stderr
+    data = out.read_bytes()
+    mpy = read_mpy(data, "bigint.mpy")
+    assert 123456789 ** 2000 in mpy.obj_table
+    assert write_mpy(mpy) == data

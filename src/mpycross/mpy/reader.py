@@ -13,6 +13,7 @@ from mpycross.mpy.model import ComplexConst, FloatConst, Header, MpyFile, RawCod
 from mpycross.mpy.opcodes import DecodeError, decode, opcode_table
 from mpycross.mpy.prelude import decode_prelude
 from mpycross.mpy.qstrs import QstrWindow, decode_str, static_qstrs
+from mpycross.mpy.writer import int_text
 
 SUPPORTED_VERSIONS = (2, 3, 4, 5, 6)
 GENERATION = {2: "v2", 3: "v3", 4: "v4", 5: "v5", 6: "v6"}
@@ -157,12 +158,23 @@ def _read_obj_v6(s: _Stream, depth: int = 0):
     return _number(s, kind, raw, start)
 
 
+def int_value(text: str) -> int:
+    """int(text) for any length: CPython's int() refuses more than 4300 digits
+    (sys.int_max_str_digits); the inverse of writer.int_text."""
+    digits = text.lstrip("-")
+    if len(digits) <= 4000 or not digits.isdigit():
+        return int(text)
+    half = len(digits) // 2
+    value = int_value(digits[:-half]) * 10 ** half + int_value(digits[-half:])
+    return -value if text.startswith("-") else value
+
+
 def _number(s: _Stream, kind: str, raw: bytes, start: int):
     try:
         text = raw.decode("ascii")
         if kind == "int":
-            value = int(text)
-            if str(value) != text:
+            value = int_value(text)
+            if int_text(value) != text:
                 raise ValueError
             return value
         return FloatConst(text) if kind == "float" else ComplexConst(text)
