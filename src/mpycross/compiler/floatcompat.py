@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import contextvars
 import math
+import operator
 import struct
 
 # The float literal parser in force (None: the current one, parsenum.py).
@@ -219,10 +220,19 @@ def _parse_float_frac(text: bytes):
 
 
 # ---- printing ------------------------------------------------------------------
+#
+# The three printers below are mp_format_float(f, buf, buf_size, 'g', prec, '\0')
+# of different eras. They share the steps of that function (sign, buffer limits,
+# 'f' or 'e' choice, rounding carry, trailing zeros, exponent); they differ in how
+# they find the decimal exponent and how they extract digits.
 
 _BUF_SIZE = 32        # py/objfloat.c float_print: char buf[32] (double)
 _PRECISION = 16       # ... precision 16
 _FPMIN_BUF_SIZE = 7   # py/formatfloat.c (double): "+9e+199"
+_POS_POW = (1e256, 1e128, 1e64, 1e32, 1e16, 1e8, 1e4, 1e2, 1e1)   # mp-v1.19.1/py/formatfloat.c g_pos_pow
+_NEG_POW = (1e-256, 1e-128, 1e-64, 1e-32, 1e-16, 1e-8, 1e-4, 1e-2, 1e-1)
+_FPROUND_TO_ONE = 0.999999999995
+_FPDECEXP = 256
 
 
 def _expval(f: float) -> int:
@@ -233,88 +243,88 @@ def _expval(f: float) -> int:
     return e - 1
 
 
-def format_g_pow(f: float, prec: int = _PRECISION, buf_size: int = _BUF_SIZE) -> str:
-    """py/formatfloat.c mp_format_float(f, buf, buf_size, 'g', prec, '\\0') of 1.20 - 1.25."""
-    out: list[str] = []
+def _begin(f: float, buf_size: int):
+    """The top of mp_format_float: (buffer with the sign, |f|, buf_remaining, text for inf/nan or None)."""
+    s: list[str] = []
     if math.copysign(1.0, f) < 0 and not math.isnan(f):
-        out.append("-")
+        s.append("-")
         f = -f
-    buf_remaining = buf_size - 1 - len(out)
+    buf_remaining = buf_size - 1 - len(s)
     if math.isinf(f):
-        return "".join(out) + "inf"
+        return s, f, buf_remaining, "".join(s) + "inf"
     if math.isnan(f):
-        return "".join(out) + "nan"
-    fmt = org_fmt = "g"
-    if prec == 0:
-        prec = 1
-    dec = 0
-    e_sign = ""
-    num_digits = 0
-    signed_e = 0
-    e_guess = int(_expval(f) * 0.3010299956639812)
-    if f == 0:
-        e = 0
-        if prec + 6 > buf_remaining:
-            prec = buf_remaining - 6
-    elif f < 1.0:
-        f_entry = f
-        e = -e_guess
-        u_base = _pow10(-e)
-        while u_base > f:
-            e += 1
-            u_base = _pow10(-e)
-        f = _div(f, u_base)
-        if e <= 4:
-            fmt = "f"
-            dec = 0
-            prec += e - 1
-            if prec + 2 > buf_remaining:
-                prec = buf_remaining - 2
-            num_digits = prec
-            signed_e = 0
-            f = f_entry
-            num_digits += 1
-        else:
-            e_sign = "-"
-            dec = 0
-            if prec > buf_remaining - _FPMIN_BUF_SIZE:
-                prec = buf_remaining - _FPMIN_BUF_SIZE
-                prec += 1
-            signed_e = -e
-    else:
-        e = e_guess
-        next_u = _pow10(e + 1)
-        while f >= next_u:
-            e += 1
-            next_u = _pow10(e + 1)
-        if prec + (_FPMIN_BUF_SIZE - 1) > buf_remaining:
-            prec = buf_remaining - (_FPMIN_BUF_SIZE - 1)
-        if e < prec:
-            fmt = "f"
-            prec -= e + 1
-        if fmt == "f":
-            dec = e
-            num_digits = prec + e + 1
-        else:
-            e_sign = "+"
-        signed_e = e
+        return s, f, buf_remaining, "".join(s) + "nan"
+    return s, f, buf_remaining, None
+
+
+def _zero_prec(prec: int, buf_remaining: int) -> int:
+    """f == 0: the precision that fits the buffer."""
+    return buf_remaining - 6 if prec + 6 > buf_remaining else prec
+
+
+def _small_f_prec(prec: int, e: int, buf_remaining: int) -> int:
+    """f < 1 printed as 'f': the precision grows by the leading zeros, within the buffer."""
+    prec += e - 1
+    return buf_remaining - 2 if prec + 2 > buf_remaining else prec
+
+
+def _small_e_prec(prec: int, buf_remaining: int) -> int:
+    """f < 1 printed with an exponent: the precision that leaves room for it."""
+    if prec > buf_remaining - _FPMIN_BUF_SIZE:
+        prec = buf_remaining - _FPMIN_BUF_SIZE + 1
+    return prec
+
+
+def _large_layout(e: int, prec: int, buf_remaining: int):
+    """f >= 1 with decimal exponent e: (fmt, prec, dec, num_digits, e_sign)."""
+    if prec + (_FPMIN_BUF_SIZE - 1) > buf_remaining:
+        prec = buf_remaining - (_FPMIN_BUF_SIZE - 1)
+    if e < prec:
+        prec -= e + 1
+        return "f", prec, e, prec + e + 1, ""
+    return "g", prec, 0, 0, "+"
+
+
+def _final_prec(fmt: str, prec: int, num_digits: int):
+    """(prec, num_digits) after clamping: 'g' prints prec digits, at least one."""
     if prec < 0:
         prec = 0
     if fmt == "g":
         if prec == 0:
             prec = 1
         num_digits = prec
+    return prec, num_digits
 
-    s: list[str] = out  # the buffer; out[0] may be the sign
+
+def _scale_up(f: float):
+    """0 < f < 1 scaled into [1, 10) by the power tables: (f, e, exponent sign)."""
+    e = 0
+    e1 = _FPDECEXP
+    for pos, neg in zip(_POS_POW, _NEG_POW):
+        if neg > f:
+            e += e1
+            f = _mul(f, pos)
+        e1 >>= 1
+    e_sign_char = "-"
+    if f < 1.0 and f >= _FPROUND_TO_ONE:
+        f = 1.0
+        if e == 0:
+            e_sign_char = "+"
+    elif f < 1.0:
+        e += 1
+        f *= 10.0
+    return f, e, e_sign_char
+
+
+def _subtract_digits(s: list, f: float, num_digits: int, digit_index: int, dec: int, prec: int, power, ge) -> int:
+    """Digits by repeated subtraction of power(digit_index) (1.20 - 1.25, CircuitPython 8.2);
+    returns the digit after the last one printed (it decides rounding)."""
     d = 0
-    digit_index = signed_e
     while num_digits >= 0:
-        u_base = 1.0
-        if digit_index > 0:
-            u_base = _pow10(digit_index)
+        u_base = power(digit_index) if digit_index > 0 else 1.0
         d = 0
         while d < 9:
-            if f < u_base:
+            if not ge(f, u_base):
                 break
             f -= u_base
             d += 1
@@ -327,13 +337,13 @@ def format_g_pow(f: float, prec: int = _PRECISION, buf_size: int = _BUF_SIZE) ->
         if digit_index <= 0:
             f *= 10.0
         digit_index -= 1
+    return d
 
-    # rounding: if the next digit is >= 5, round up
-    if d >= 5:
-        e, e_sign = _round_up(s, fmt, e, e_sign, buf_size, always_grow=False)
 
+def _finish(s: list, prec: int, e: int, e_sign: str) -> str:
+    """The end of mp_format_float for 'g': trailing zeros and point dropped, exponent added."""
     text = "".join(s)
-    if org_fmt == "g" and prec > 0:
+    if prec > 0:
         text = text.rstrip("0")
         if text.endswith("."):
             text = text[:-1]
@@ -345,11 +355,52 @@ def format_g_pow(f: float, prec: int = _PRECISION, buf_size: int = _BUF_SIZE) ->
     return text
 
 
-_POS_POW = (1e256, 1e128, 1e64, 1e32, 1e16, 1e8, 1e4, 1e2, 1e1)   # mp-v1.19.1/py/formatfloat.c g_pos_pow
-_NEG_POW = (1e-256, 1e-128, 1e-64, 1e-32, 1e-16, 1e-8, 1e-4, 1e-2, 1e-1)
-_FPROUND_TO_ONE = 0.999999999995
-_FPDECEXP = 256
-
+def format_g_pow(f: float, prec: int = _PRECISION, buf_size: int = _BUF_SIZE) -> str:
+    """py/formatfloat.c mp_format_float(f, buf, buf_size, 'g', prec, '\\0') of 1.20 - 1.25."""
+    s, f, buf_remaining, special = _begin(f, buf_size)
+    if special is not None:
+        return special
+    fmt = "g"
+    if prec == 0:
+        prec = 1
+    dec = 0
+    e_sign = ""
+    num_digits = 0
+    signed_e = 0
+    e_guess = int(_expval(f) * 0.3010299956639812)
+    if f == 0:
+        e = 0
+        prec = _zero_prec(prec, buf_remaining)
+    elif f < 1.0:
+        f_entry = f
+        e = -e_guess
+        u_base = _pow10(-e)
+        while u_base > f:
+            e += 1
+            u_base = _pow10(-e)
+        f = _div(f, u_base)
+        if e <= 4:
+            fmt = "f"
+            prec = _small_f_prec(prec, e, buf_remaining)
+            num_digits = prec + 1
+            f = f_entry
+        else:
+            e_sign = "-"
+            prec = _small_e_prec(prec, buf_remaining)
+            signed_e = -e
+    else:
+        e = e_guess
+        next_u = _pow10(e + 1)
+        while f >= next_u:
+            e += 1
+            next_u = _pow10(e + 1)
+        fmt, prec, dec, num_digits, e_sign = _large_layout(e, prec, buf_remaining)
+        signed_e = e
+    prec, num_digits = _final_prec(fmt, prec, num_digits)
+    d = _subtract_digits(s, f, num_digits, signed_e, dec, prec, _pow10, operator.ge)
+    if d >= 5:  # the next digit is 5 or more: round up
+        e, e_sign = _round_up(s, fmt, e, e_sign, buf_size, always_grow=False)
+    return _finish(s, prec, e, e_sign)
 
 def _round_up(s: list, fmt: str, e: int, e_sign: str, buf_size: int, always_grow: bool):
     """The carry at the end of mp_format_float: add one to the last digit printed."""
@@ -389,16 +440,10 @@ def _round_up(s: list, fmt: str, e: int, e_sign: str, buf_size: int, always_grow
 
 def format_g_table(f: float, prec: int = _PRECISION, buf_size: int = _BUF_SIZE) -> str:
     """mp_format_float(f, buf, buf_size, 'g', prec, '\0') of 1.19.1 and before (power tables)."""
-    s: list[str] = []
-    if math.copysign(1.0, f) < 0 and not math.isnan(f):
-        s.append("-")
-        f = -f
-    buf_remaining = buf_size - 1 - len(s)
-    if math.isinf(f):
-        return "".join(s) + "inf"
-    if math.isnan(f):
-        return "".join(s) + "nan"
-    fmt = org_fmt = "g"
+    s, f, buf_remaining, special = _begin(f, buf_size)
+    if special is not None:
+        return special
+    fmt = "g"
     if prec == 0:
         prec = 1
     dec = 0
@@ -406,32 +451,15 @@ def format_g_table(f: float, prec: int = _PRECISION, buf_size: int = _BUF_SIZE) 
     num_digits = 0
     if f == 0:
         e = 0
-        if prec + 6 > buf_remaining:
-            prec = buf_remaining - 6
+        prec = _zero_prec(prec, buf_remaining)
     elif f < 1.0:
         first_dig = "1" if f >= _FPROUND_TO_ONE else "0"
-        e = 0
-        e1 = _FPDECEXP
-        for pos, neg in zip(_POS_POW, _NEG_POW):
-            if neg > f:
-                e += e1
-                f = _mul(f, pos)
-            e1 >>= 1
-        e_sign_char = "-"
-        if f < 1.0 and f >= _FPROUND_TO_ONE:
-            f = 1.0
-            if e == 0:
-                e_sign_char = "+"
-        elif f < 1.0:
-            e += 1
-            f *= 10.0
+        f, e, e_sign_char = _scale_up(f)
         if e <= 4:
             fmt = "f"
             dec = -1
             s.append(first_dig)
-            prec += e - 1
-            if prec + 2 > buf_remaining:
-                prec = buf_remaining - 2
+            prec = _small_f_prec(prec, e, buf_remaining)
             num_digits = prec
             if num_digits:
                 s.append(".")
@@ -442,10 +470,7 @@ def format_g_table(f: float, prec: int = _PRECISION, buf_size: int = _BUF_SIZE) 
                     e -= 1
         else:
             e_sign = e_sign_char
-            dec = 0
-            if prec > buf_remaining - _FPMIN_BUF_SIZE:
-                prec = buf_remaining - _FPMIN_BUF_SIZE
-                prec += 1
+            prec = _small_e_prec(prec, buf_remaining)
     else:
         e = 0
         e1 = _FPDECEXP
@@ -457,22 +482,8 @@ def format_g_table(f: float, prec: int = _PRECISION, buf_size: int = _BUF_SIZE) 
         if int(f) >= 10:
             e += 1
             f *= 0.1
-        if prec + (_FPMIN_BUF_SIZE - 1) > buf_remaining:
-            prec = buf_remaining - (_FPMIN_BUF_SIZE - 1)
-        if e < prec:
-            fmt = "f"
-            prec -= e + 1
-        if fmt == "f":
-            dec = e
-            num_digits = prec + e + 1
-        else:
-            e_sign = "+"
-    if prec < 0:
-        prec = 0
-    if fmt == "g":
-        if prec == 0:
-            prec = 1
-        num_digits = prec
+        fmt, prec, dec, num_digits, e_sign = _large_layout(e, prec, buf_remaining)
+    prec, num_digits = _final_prec(fmt, prec, num_digits)
     for _ in range(num_digits):
         d = int(f)  # (int32_t)f truncates
         s.append("0" if d < 0 else chr(0x30 + d))
@@ -481,19 +492,9 @@ def format_g_table(f: float, prec: int = _PRECISION, buf_size: int = _BUF_SIZE) 
         f -= float(d)
         f *= 10.0
         dec -= 1
-    if (org_fmt != "f" or e <= num_digits) and f >= 5.0:
+    if f >= 5.0:  # 1.19.1 also tests org_fmt != 'f' or e <= num_digits: always true for 'g'
         e, e_sign = _round_up(s, fmt, e, e_sign, buf_size, always_grow=True)
-    text = "".join(s)
-    if org_fmt == "g" and prec > 0:
-        text = text.rstrip("0")
-        if text.endswith("."):
-            text = text[:-1]
-    if e_sign:
-        text += "e" + e_sign
-        if e >= 100:
-            text += chr(0x30 + e // 100)
-        text += chr(0x30 + (e // 10) % 10) + chr(0x30 + e % 10)
-    return text
+    return _finish(s, prec, e, e_sign)
 
 
 def _fp_ge_eps(x: float, y: float) -> bool:
@@ -515,16 +516,10 @@ def _pow10_product(n: int) -> float:
 
 def format_g_cp82(f: float, prec: int = _PRECISION, buf_size: int = _BUF_SIZE) -> str:
     """cp-8.2.10/py/formatfloat.c mp_format_float(f, buf, buf_size, 'g', prec, '\\0')."""
-    s: list[str] = []
-    if math.copysign(1.0, f) < 0 and not math.isnan(f):
-        s.append("-")
-        f = -f
-    buf_remaining = buf_size - 1 - len(s)
-    if math.isinf(f):
-        return "".join(s) + "inf"
-    if math.isnan(f):
-        return "".join(s) + "nan"
-    fmt = org_fmt = "g"
+    s, f, buf_remaining, special = _begin(f, buf_size)
+    if special is not None:
+        return special
+    fmt = "g"
     if prec == 0:
         prec = 1
     dec = 0
@@ -533,40 +528,16 @@ def format_g_cp82(f: float, prec: int = _PRECISION, buf_size: int = _BUF_SIZE) -
     signed_e = 0
     if f == 0:
         e = 0
-        if prec + 6 > buf_remaining:
-            prec = buf_remaining - 6
+        prec = _zero_prec(prec, buf_remaining)
     elif f < 1.0:
-        f_mod = f
-        e = 0
-        e1 = _FPDECEXP
-        for pos, neg in zip(_POS_POW, _NEG_POW):
-            if neg > f_mod:
-                e += e1
-                f_mod = _mul(f_mod, pos)
-            e1 >>= 1
-        e_sign_char = "-"
-        if f_mod < 1.0 and f_mod >= _FPROUND_TO_ONE:
-            f_mod = 1.0
-            if e == 0:
-                e_sign_char = "+"
-        elif f_mod < 1.0:
-            e += 1
-            f_mod *= 10.0
+        _, e, e_sign_char = _scale_up(f)  # only the exponent: the digits come from f itself
         if e <= 4:
             fmt = "f"
-            dec = 0
-            prec += e - 1
-            if prec + 2 > buf_remaining:
-                prec = buf_remaining - 2
-            num_digits = prec
-            signed_e = 0
-            num_digits += 1
+            prec = _small_f_prec(prec, e, buf_remaining)
+            num_digits = prec + 1
         else:
             e_sign = e_sign_char
-            dec = 0
-            if prec > buf_remaining - _FPMIN_BUF_SIZE:
-                prec = buf_remaining - _FPMIN_BUF_SIZE
-                prec += 1
+            prec = _small_e_prec(prec, buf_remaining)
             signed_e = -e
     else:
         u_base = 1.0
@@ -578,58 +549,16 @@ def format_g_cp82(f: float, prec: int = _PRECISION, buf_size: int = _BUF_SIZE) -
                 u_base = next_u
                 e += e1
             e1 >>= 1
-        if prec + (_FPMIN_BUF_SIZE - 1) > buf_remaining:
-            prec = buf_remaining - (_FPMIN_BUF_SIZE - 1)
-        if e < prec:
-            fmt = "f"
-            prec -= e + 1
-        if fmt == "f":
-            dec = e
-            num_digits = prec + e + 1
-        else:
-            e_sign = "+"
+        fmt, prec, dec, num_digits, e_sign = _large_layout(e, prec, buf_remaining)
         signed_e = e
-    if prec < 0:
-        prec = 0
-    if fmt == "g":
-        if prec == 0:
-            prec = 1
-        num_digits = prec
+    prec, num_digits = _final_prec(fmt, prec, num_digits)
     if signed_e < 0:
         f = _mul(f, _pow10_product(e))
-    d = 0
-    left = num_digits
-    digit_index = signed_e
-    while left >= 0:
-        u_base = _pow10_product(digit_index) if digit_index > 0 else 1.0
-        d = 0
-        while d < 9:
-            if not _fp_ge_eps(f, u_base):
-                break
-            f -= u_base
-            d += 1
-        if left > 0:
-            s.append(chr(0x30 + d))
-            if dec == 0 and prec > 0:
-                s.append(".")
-        dec -= 1
-        left -= 1
-        if digit_index <= 0:
-            f *= 10.0
-        digit_index -= 1
+    d = _subtract_digits(s, f, num_digits, signed_e, dec, prec, _pow10_product, _fp_ge_eps)
     if d >= 5:
         e, e_sign = _round_up(s, fmt, e, e_sign, buf_size, always_grow=False)
-    text = "".join(s)
-    if org_fmt == "g" and prec > 0:
-        text = text.rstrip("0")
-        if text.endswith("."):
-            text = text[:-1]
-    if e_sign:
-        text += "e" + e_sign
-        if e >= 100:
-            text += chr(0x30 + e // 100)
-        text += chr(0x30 + (e // 10) % 10) + chr(0x30 + e % 10)
-    return text
+    return _finish(s, prec, e, e_sign)
+
 
 
 def _formatter(target):
