@@ -145,6 +145,38 @@ def test_random_expressions(seed, tmp_path):
     _check(path, [])
 
 
+# `_X = const(v)` as the first item of a `;` list (py/parse.c simple_stmt_2): the const becomes a
+# line-less pass, but the list node still sets its first token's line (py/compile.c compile_node)
+SEMICOLON_CONSTS = [
+    "x = 1\n_P = const(3);\nc = 5\n",
+    "x = 1\n_P = const(3) ;\n\nc = 5\n",
+    "_P = const(3);\n",
+    "_P = const(3); c = 4\n",
+    "if x:\n    _P = const(3);\n",
+    "if x:\n    y = 1\n    _P = const(3);\n    z = 2\n",
+    "def f():\n    _P = const(3);\n    return 1\n",
+    "x = 1\n_P = const((1,\n 2)); \\\n c = 4\n",
+    "x = 1\n_P: int = const(3); \\\n  c = 4\n",
+    "x = 1\n_P = const(3); _Q = const(\n4); \\\n c = 5\n",
+    "x = 1\na = 2; _P = const(3); \\\n c = 4\n",
+    "x = 1\n_P = const(3); _Q = const(4);\nc = 5\n",
+    "class C:\n    _P = const(3); \\\n        c = 3\n    d = 4\n",
+    "for i in t:\n    x = 1\n    _N = const(5\n    ); a = _N\n",
+    "while x: _P = const(3); y = 2\n",
+    "x = 1\n_N = const(5\n  )\na = _N\n",
+    "x = 1\nX = const(5\n  ); a = X\n",
+]
+
+
+@pytest.mark.parametrize("args", [[], ["-O2"]], ids=["default", "O2"])
+@pytest.mark.parametrize("body", SEMICOLON_CONSTS)
+def test_private_const_in_semicolon_list(body, args, tmp_path):
+    """A dropped private const opening a `;` list keeps the list's line entry."""
+    path = tmp_path / "semi.py"
+    path.write_text("from micropython import const\n" + body)
+    _check(path, args)
+
+
 def test_option_small_int_bits():
     """-msmall-int-bits changes which integers are small ints."""
     src = HERE / "programs" / "bigints.py"

@@ -144,12 +144,8 @@ def test_cell_past_local_255(tmp_path):
     "x = 1\n_N = \\\n    const(5); a = _N\n",
     "x = 1\n_N = const(\n  5); a = _N\n",
     "b = 1\n_N = \\\n    const(-12); from sys import h\nwith a:\n    None\n",
-    pytest.param("x = 1\n_N = const(5\n  ); a = _N\n", marks=pytest.mark.xfail(
-        strict=True, reason="the ')' alone on a later line: the AST records no line for it, so the ';' "
-                            "list holding the private const is not recognised")),
-    pytest.param("x = 1\n_P = const(3); \\\n  c = 4\nd = 5\n", marks=pytest.mark.xfail(
-        strict=True, reason="a `;` list whose next statement is on a continuation line: the AST keeps no "
-                            "statement-list grouping, so the ';' list's line entry is missed")),
+    "x = 1\n_N = const(5\n  ); a = _N\n",
+    "x = 1\n_P = const(3); \\\n  c = 4\nd = 5\n",
 ])
 def test_private_const_line(source, tmp_path):
     """`_X = const(v)` becomes a line-less pass; the block or `a; b` list around it still sets its line."""

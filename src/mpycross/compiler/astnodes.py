@@ -125,6 +125,9 @@ class Delete(Node):
 class Assign(Node):
     targets: tuple  # a = b = value gives two targets
     value: Node
+    # first item of an `a; b` list (or `a;`): py/parse.c makes a simple_stmt_2 list node whose
+    # line compile.c still sets when this statement is a dropped `_X = const(v)`
+    starts_list: bool = field(default=False, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +143,7 @@ class AnnAssign(Node):
     annotation: Node
     value: Optional[Node] = None
     simple: int = 1
+    starts_list: bool = field(default=False, kw_only=True)  # as Assign.starts_list
 
 
 @dataclass(frozen=True, slots=True)

@@ -328,17 +328,16 @@ class Compiler:
 
     def compile_body(self, stmts, module: bool = False) -> None:
         """compile_generic_all_nodes over a statement list (a single one is not wrapped)."""
-        if len(stmts) == 1:
-            self.compile_stmt(stmts[0])
-            return
+        several = len(stmts) > 1
         for i, stmt in enumerate(stmts):
-            if type(stmt) is ConstPass and ((i == 0 and not module) or (
-                    i + 1 < len(stmts) and (getattr(stmts[i + 1], "first_line", 0)
-                                            or _stmt_line(stmts[i + 1])) <= stmt.last_line)):
+            if type(stmt) is ConstPass and (stmt.starts_list or (i == 0 and several and not module)):
                 # py/compile.c compile_node: the parse node holding several statements (a block's
-                # suite, an `a; b` list) sets the line of its first token, even when that first
-                # statement is a line-less `_X = const(v)` pass
+                # suite, an `a; b` or `a;` list) sets the line of its first token, even when that
+                # first statement is a line-less `_X = const(v)` pass
                 self.emit.set_source_line(stmt.first_line)
+            if not several:
+                self.compile_stmt(stmt)
+                return
             try:
                 self.compile_stmt(stmt)
             except _Error as err:

@@ -49,11 +49,10 @@ class ConstPass(A.Pass):
     """`_X = const(v)`: py/parse.c replaces it by a pass node with no line (line 0).
     `first_line` keeps the statement's first-token line, which the enclosing
     statement list (`a; b`) or block of several statements still sets.
-    `last_line` is the largest line in the statement (at most its last token's):
-    a statement starting on or before it follows a `;` of the same list."""
+    `starts_list` (from the parser) says it is the first item of an `a; b` list."""
 
     first_line: int = field(default=0, kw_only=True)
-    last_line: int = field(default=0, kw_only=True)
+    starts_list: bool = field(default=False, kw_only=True)
 
 
 class BigInt(int):
@@ -470,7 +469,7 @@ class Folder:
         name = target.id
         self.consts[name] = const_value(value_node)
         if name.startswith("_"):
-            return ConstPass(line=0, first_line=node.line, last_line=_last_line(node))
+            return ConstPass(line=0, first_line=node.line, starts_list=node.starts_list)
         self.note_name(name)
         return A.Assign(targets=(target,), value=value_node, line=node.line)
 
@@ -607,17 +606,6 @@ def _const_object(value, line: int):
 @functools.cache
 def _child_fields(cls) -> tuple:
     return tuple(name for name in cls._field_names if name not in ("line", "parens"))
-
-
-def _last_line(node) -> int:
-    """The largest line recorded in a subtree (a "(" line included)."""
-    best = max(node.line, getattr(node, "trailer_line", 0) or 0)
-    for name in _child_fields(type(node)):
-        value = getattr(node, name)
-        for item in value if isinstance(value, tuple) else (value,):
-            if isinstance(item, A.Node):
-                best = max(best, _last_line(item))
-    return best
 
 
 @functools.cache
