@@ -101,6 +101,29 @@ def parse_float(text: bytes, variant: str):
     """
     if variant == "frac":
         return _parse_float_frac(text)
+    scanned = scan_decimal(text, variant)
+    if scanned is None:
+        return None
+    dec_val, exp_val, i = scanned
+    if variant == "mantissa":
+        dec_val = float(dec_val)  # (mp_float_t)mantissa: one correctly rounded conversion
+    if exp_val < _SMALL_NORMAL_EXP:
+        exp_val -= _SMALL_NORMAL_EXP
+        dec_val = _mul(dec_val, _SMALL_NORMAL_VAL)
+    if -_EXACT_POWER_OF_10 <= exp_val < 0 and variant != "accumulate_mul":
+        dec_val = _div(dec_val, _pow10(-exp_val))
+    else:
+        dec_val = _mul(dec_val, _pow10(exp_val))
+    return dec_val, i
+
+
+def scan_decimal(text: bytes, variant: str):
+    """The digit loop of mp_parse_num_decimal / mp_parse_float_internal (not "frac"):
+    (significand, decimal exponent, index after the number) or None.
+
+    The significand is the 64-bit integer mantissa for "mantissa" (also the current
+    parser, parsenum.py), else the double dec_val.
+    """
     n = len(text)
     i = 0
     state = _INTG
@@ -168,16 +191,7 @@ def parse_float(text: bytes, variant: str):
     if exp_neg:
         exp_val = -exp_val
     exp_val += exp_extra + zeros_intg
-    if variant == "mantissa":
-        dec_val = float(mantissa)  # (mp_float_t)mantissa: one correctly rounded conversion
-    if exp_val < _SMALL_NORMAL_EXP:
-        exp_val -= _SMALL_NORMAL_EXP
-        dec_val = _mul(dec_val, _SMALL_NORMAL_VAL)
-    if -_EXACT_POWER_OF_10 <= exp_val < 0 and variant != "accumulate_mul":
-        dec_val = _div(dec_val, _pow10(-exp_val))
-    else:
-        dec_val = _mul(dec_val, _pow10(exp_val))
-    return dec_val, i
+    return (mantissa if variant == "mantissa" else dec_val), exp_val, i
 
 
 def _parse_float_frac(text: bytes):

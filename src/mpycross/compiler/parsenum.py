@@ -18,7 +18,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from .compat import has as target_has
-from .floatcompat import LITERAL_PARSER
+from .floatcompat import LITERAL_PARSER, scan_decimal
 
 # ---- integers (mp_parse_num_integer with base 0) -----------------------------
 
@@ -97,10 +97,6 @@ def _digits_value(digits: bytes, base: int) -> int:
 
 # ---- floats and imaginary numbers (mp_parse_num_float) ----------------------
 
-_MANTISSA_MAX = 0x1999999999999998  # parsenum.c MANTISSA_MAX for a 64-bit mantissa
-_EXP_LIMIT = (0x7FFFFFFF // 2 - 9) // 10  # parsenum.c: stop growing the exponent here
-_INTG, _FRAC, _EXP = 0, 1, 2
-
 
 class _Inf:
     """x87 overflow result (only ever positive here)."""
@@ -172,64 +168,11 @@ def _to_double(value) -> float:
 
 def _float_internal(text: bytes):
     """parsenum.c mp_parse_float_internal: (value, index after the number) or None."""
-    n = len(text)
-    i = 0
-    state = _INTG
-    exp_neg = False
-    mantissa = 0
-    exp_val = 0
-    exp_extra = 0
-    zeros_intg = zeros_frac = 0
-
-    def accept(m, dig, where):
-        nonlocal exp_extra
-        if m < _MANTISSA_MAX:
-            if where == _FRAC:
-                exp_extra -= 1
-            return 10 * m + dig
-        if where == _INTG:
-            exp_extra += 1
-        return m
-
-    while i < n:
-        c = text[i]
-        i += 1
-        if 0x30 <= c <= 0x39:
-            dig = c - 0x30
-            if state == _EXP:
-                if exp_val < _EXP_LIMIT:
-                    exp_val = 10 * exp_val + dig
-            elif dig == 0 or mantissa >= _MANTISSA_MAX:
-                # defer zeros (and digits beyond the precision kept)
-                if state == _INTG:
-                    zeros_intg += 1
-                else:
-                    zeros_frac += 1
-            else:
-                while zeros_intg:
-                    mantissa = accept(mantissa, 0, _INTG)
-                    zeros_intg -= 1
-                while zeros_frac:
-                    mantissa = accept(mantissa, 0, _FRAC)
-                    zeros_frac -= 1
-                mantissa = accept(mantissa, dig, state)
-        elif state == _INTG and c == 0x2E:
-            state = _FRAC
-        elif state != _EXP and (c | 0x20) == 0x65:
-            state = _EXP
-            if i < n and text[i] in (0x2B, 0x2D):
-                exp_neg = text[i] == 0x2D
-                i += 1
-            if i == n:
-                return None
-        elif c == 0x5F:
-            continue
-        else:
-            i -= 1
-            break
-    if exp_neg:
-        exp_val = -exp_val
-    exp_val += exp_extra + zeros_intg
+    # the digit loop is the one of 1.25 (floatcompat.py); only the scaling differs
+    scanned = scan_decimal(text, "mantissa")
+    if scanned is None:
+        return None
+    mantissa, exp_val, i = scanned
     return _to_double(_decimal_exp(mantissa, exp_val)), i
 
 
