@@ -25,9 +25,10 @@ from . import scope as S
 
 
 @functools.cache
-def opcodes() -> dict:
-    """Opcode numbers by upstream name, plus operator numbers, from the v6 table."""
-    table = load_toml(data_dir("formats") / "bytecode" / "v6.toml")
+def load_opcodes(generation: str) -> dict:
+    """Opcode numbers by upstream name, operator numbers and the signed jumps of a bytecode
+    generation (formats/bytecode/<generation>.toml)."""
+    table = load_toml(data_dir("formats") / "bytecode" / f"{generation}.toml")
     ops = {entry["name"]: entry["code"] for entry in table["opcode"]}
     for entry in table["opcode"]:
         if "excess" in entry:
@@ -36,7 +37,14 @@ def opcodes() -> dict:
     ops["unary"] = {name: i for i, name in enumerate(table["unary_ops"]["names"])}
     ops["binary"] = {name: i for i, name in enumerate(table["binary_ops"]["names"])}
     ops["iter_buf_nslots"] = table["iter_buf_nslots"]
+    # JUMP_IF_x_OR_POP are signed before v6
+    ops["signed_jumps"] = frozenset(e["code"] for e in table["opcode"] if e.get("operand") == "jump_signed")
     return ops
+
+
+def opcodes() -> dict:
+    """The v6 opcode table (load_opcodes)."""
+    return load_opcodes("v6")
 
 
 # ---- encodings --------------------------------------------------------------

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from . import emitbc as E
 from . import scope as S
-from .emitbc_v5 import I_CHILD, EmitterV5, arg_names, load_opcodes
+from .emitbc_v5 import EmitterV5, arg_names, layout_code, load_opcodes
 
 # mp-v1.11/py/runtime0.h MP_SCOPE_FLAG_*
 _V4_FLAGS = ((S.SCOPE_FLAG_VARARGS, 0x01), (S.SCOPE_FLAG_VARKEYWORDS, 0x02),
@@ -92,49 +92,7 @@ def assemble_v4(emitter: EmitterV4, num_labels: int, source_lines: bool, names: 
     cells = bytes(info.local_num for info in scope.id_info if info.kind == S.CELL)
     prefix = cells + b"\xff"
 
-    def child_bytes(entry) -> bytes:
-        _, op, index, extra = entry
-        data = bytes((op,)) + E.encode_uint(child_base + index)
-        return data + bytes((extra,)) if extra is not None else data
-
-    labels = [0] * max(num_labels, 1)
-    offset = len(prefix)
-    for entry in code:
-        kind = entry[0]
-        if kind == E.I_CODE:
-            offset += len(entry[1])
-        elif kind == E.I_JUMP:
-            offset += 3 + (entry[4] is not None)
-        elif kind == I_CHILD:
-            offset += len(child_bytes(entry))
-        elif kind == E.I_LABEL:
-            labels[entry[1]] = offset
-
-    out = bytearray(prefix)
-    lines = bytearray()
-    last_line = 1
-    last_line_offset = 0
-    for entry in code:
-        kind = entry[0]
-        if kind == E.I_CODE:
-            out += entry[1]
-        elif kind == E.I_JUMP:
-            _, op, label, signed, extra = entry
-            rel = labels[label] - len(out) - 3
-            if signed:
-                rel += 0x8000
-            rel &= 0xFFFF
-            out += bytes((op, rel & 0xFF, rel >> 8))
-            if extra is not None:
-                out.append(extra)
-        elif kind == I_CHILD:
-            out += child_bytes(entry)
-        elif kind == E.I_LINE:
-            line = entry[1]
-            if source_lines and line > last_line:
-                E._line_info(lines, len(out) - last_line_offset, line - last_line)
-                last_line_offset = len(out)
-                last_line = line
+    out, lines = layout_code(code, num_labels, child_base, source_lines, prefix)
 
     n_state = scope.num_locals + scope.stack_size
     if n_state == 0:

@@ -19,30 +19,9 @@ Nothing is registered in module-wide tables: v5 has none.
 
 from __future__ import annotations
 
-import functools
-
-from mpycross.resources import data_dir, load_toml
-
 from . import emitbc as E
 from . import scope as S
-
-
-@functools.cache
-def load_opcodes(generation: str) -> dict:
-    """Opcode numbers by name, operator numbers and the signed jumps of a bytecode generation
-    (formats/bytecode/<generation>.toml; as emitbc.opcodes does for v6)."""
-    table = load_toml(data_dir("formats") / "bytecode" / f"{generation}.toml")
-    ops = {entry["name"]: entry["code"] for entry in table["opcode"]}
-    for entry in table["opcode"]:
-        if "excess" in entry:
-            ops["SMALL_INT_EXCESS"] = entry["excess"]
-            ops["SMALL_INT_COUNT"] = entry["count"]
-    ops["unary"] = {name: i for i, name in enumerate(table["unary_ops"]["names"])}
-    ops["binary"] = {name: i for i, name in enumerate(table["binary_ops"]["names"])}
-    ops["iter_buf_nslots"] = table["iter_buf_nslots"]
-    # JUMP_IF_x_OR_POP are signed before v6
-    ops["signed_jumps"] = frozenset(e["code"] for e in table["opcode"] if e.get("operand") == "jump_signed")
-    return ops
+from .emitbc import load_opcodes
 
 
 I_CHILD = 5  # (I_CHILD, opcode, child index, extra byte or None): index known once all objects are
@@ -97,15 +76,11 @@ class EmitterV5(E.Emitter):
             self._uint(delta, self.ops[base], (n_keyword << 8) | n_positional)
 
 
-def assemble_v5(emitter: EmitterV5, num_labels: int, source_lines: bool, names: bytes, filename: str) -> bytes:
-    """Lay out one scope (prelude, code info, cells, bytecode) in the v5 memory form.
+def layout_code(code: list, num_labels: int, child_base: int, source_lines: bool, prefix: bytes = b""):
+    """The bytecode of one scope's instructions after `prefix`, and its line table: (code, lines).
 
-    `names` (the v6 code-info names) is not used: v5 has two qstr slots instead.
+    Shared by the v4 and v5 layouts; a child's index counts from `child_base`.
     """
-    scope = emitter.scope
-    code = emitter.code
-    n_args = scope.num_pos_args + scope.num_kwonly_args
-    child_base = n_args + len(emitter.consts)
 
     def child_bytes(entry) -> bytes:
         _, op, index, extra = entry
@@ -114,7 +89,7 @@ def assemble_v5(emitter: EmitterV5, num_labels: int, source_lines: bool, names: 
 
     # every jump is 3 bytes, so one pass finds the labels
     labels = [0] * max(num_labels, 1)
-    offset = 0
+    offset = len(prefix)
     for entry in code:
         kind = entry[0]
         if kind == E.I_CODE:
@@ -126,7 +101,7 @@ def assemble_v5(emitter: EmitterV5, num_labels: int, source_lines: bool, names: 
         elif kind == E.I_LABEL:
             labels[entry[1]] = offset
 
-    out = bytearray()
+    out = bytearray(prefix)
     lines = bytearray()
     last_line = 1
     last_line_offset = 0
@@ -151,6 +126,20 @@ def assemble_v5(emitter: EmitterV5, num_labels: int, source_lines: bool, names: 
                 E._line_info(lines, len(out) - last_line_offset, line - last_line)
                 last_line_offset = len(out)
                 last_line = line
+    return out, lines
+
+
+def assemble_v5(emitter: EmitterV5, num_labels: int, source_lines: bool, names: bytes, filename: str) -> bytes:
+    """Lay out one scope (prelude, code info, cells, bytecode) in the v5 memory form.
+
+    `names` (the v6 code-info names) is not used: v5 has two qstr slots instead.
+    """
+    scope = emitter.scope
+    code = emitter.code
+    n_args = scope.num_pos_args + scope.num_kwonly_args
+    child_base = n_args + len(emitter.consts)
+
+    out, lines = layout_code(code, num_labels, child_base, source_lines)
 
     n_state = scope.num_locals + scope.stack_size
     if n_state == 0:
