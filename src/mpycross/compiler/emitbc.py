@@ -17,6 +17,8 @@ import functools
 import math
 
 from mpycross.errors import CompileError
+from mpycross.mpy.writer import ONE_BYTE as _ONE_BYTE
+from mpycross.mpy.writer import encode_uint
 from mpycross.resources import data_dir, load_toml
 
 from . import scope as S
@@ -48,21 +50,6 @@ def opcodes() -> dict:
 
 
 # ---- encodings --------------------------------------------------------------
-
-
-def encode_uint(value: int) -> bytes:
-    """py/bc.c mp_encode_uint: 7-bit groups, most significant first."""
-    if 0 <= value < 0x80:
-        return _ONE_BYTE[value]
-    out = [value & 0x7F]
-    value >>= 7
-    while value:
-        out.append(0x80 | (value & 0x7F))
-        value >>= 7
-    return bytes(reversed(out))
-
-
-_ONE_BYTE = [bytes((i,)) for i in range(256)]
 
 
 def encode_sint(value: int) -> bytes:

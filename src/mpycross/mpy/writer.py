@@ -18,13 +18,16 @@ from mpycross.mpy.qstrs import QstrWindow, encode_str, static_qstr_numbers
 
 GENERATION = {2: "v2", 3: "v3", 4: "v4", 5: "v5", 6: "v6"}
 
+ONE_BYTE = [bytes((i,)) for i in range(256)]  # bytes((i,)) made once
+
 
 def encode_uint(n: int) -> bytes:
-    """MicroPython var-uint (py/persistentcode.c mp_print_uint): high group first."""
+    """MicroPython var-uint (py/persistentcode.c mp_print_uint, py/bc.c mp_encode_uint):
+    7-bit groups, high group first. The compiler's emitters call it for every operand."""
+    if 0 <= n < 0x80:
+        return ONE_BYTE[n]
     if n < 0:
         raise ValueError(f"var-uint cannot encode a negative number ({n})")
-    if n < 0x80:
-        return bytes((n,))
     out = [n & 0x7F]
     n >>= 7
     while n:
