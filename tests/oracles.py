@@ -77,3 +77,15 @@ def micropython_vm() -> Path:
 
 def run_micropython(args: list[str], cwd=None, timeout: float = 60):
     return subprocess.run([str(micropython_vm()), *args], cwd=cwd, capture_output=True, timeout=timeout)
+
+
+def golden_dir() -> Path:
+    """CircuitPython's reference outputs: `../shared/golden` beside the checkout
+    (where CI puts it), or $MPYCROSS_GOLDEN_DIR."""
+    env = os.environ.get("MPYCROSS_GOLDEN_DIR")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent.parent / "shared" / "golden"
+
+
+GOLDEN_DIR = golden_dir()

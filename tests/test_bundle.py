@@ -299,7 +299,7 @@ def test_selection_imports_on_the_vm(selection_build, tmp_path):
 
 def official_cp92_equivalent(source: bytes, name: str) -> bytes | None:
     """CircuitPython 9.2's mpy-cross output for code without `async def`: MicroPython 1.23.0's
-    with the header's magic byte 'C' (/work/shared/golden/README.md: 9.2.9 matches 1.23.0)."""
+    with the header's magic byte 'C' (shared/golden/README.md: 9.2.9 matches 1.23.0)."""
     with tempfile.TemporaryDirectory() as tmp:
         src, out = Path(tmp) / "in.py", Path(tmp) / "out.mpy"
         src.write_bytes(source)

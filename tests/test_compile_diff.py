@@ -17,14 +17,15 @@ from pathlib import Path
 import pytest
 
 from tests.support.compile_diff import compare, disassemble, error_facts, official_compile, ours_compile
+from tests.oracles import GOLDEN_DIR as GOLDEN_ROOT
 
 HERE = Path(__file__).resolve().parent
 PROGRAMS = sorted((HERE / "programs").glob("*.py"))
-GOLDEN_DIR = Path("/work/shared/golden/programs")
+GOLDEN_DIR = GOLDEN_ROOT / "programs"
 # before-1.19 holds a program whose jumps overflow v6's 2-byte offsets (it is an invalid program for 1.29)
 GOLDEN = sorted(p for p in GOLDEN_DIR.rglob("*.py") if "before-1.19" not in p.parts) if GOLDEN_DIR.is_dir() else []
 INVALID = sorted((HERE / "invalid").glob("compile_*.py")) + (
-    sorted(Path("/work/shared/golden/invalid").glob("*.py")) if Path("/work/shared/golden/invalid").is_dir() else [])
+    sorted((GOLDEN_ROOT / "invalid").glob("*.py")) if (GOLDEN_ROOT / "invalid").is_dir() else [])
 
 OPTION_SETS = {
     "default": [],

@@ -16,6 +16,7 @@ from tests.oracles import official
 from mpycross.cli.toolchain import cli
 from mpycross.mpy import read_mpy
 from mpycross.mpy.dis import disassemble, format_text
+from tests.oracles import GOLDEN_DIR as GOLDEN_ROOT
 
 HERE = Path(__file__).resolve().parent
 PROGRAMS = sorted((HERE / "data" / "format_programs").glob("*.py")) + sorted((HERE / "programs").glob("*.py"))[:40]
@@ -142,7 +143,7 @@ def test_native_and_circuitpython_files(tmp_path):
     assert "native" in kinds and "viper" in kinds
     native = next(rc for rc in walk(listing) if rc["kind"] == "native")
     assert native["prelude"]["simple_name"] in ("nat", "inner", "m")
-    golden = Path("/work/shared/golden/out/circuitpython-8.2.10/O0")
+    golden = GOLDEN_ROOT / "out" / "circuitpython-8.2.10" / "O0"
     if golden.is_dir():
         for path in sorted(golden.glob("*.mpy"))[:20]:
             listing = disassemble(read_mpy(path.read_bytes(), str(path)))

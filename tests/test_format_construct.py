@@ -15,8 +15,9 @@ from mpycross.mpy import read_mpy, write_mpy
 from mpycross.mpy.qstrs import static_qstrs
 from mpycross.mpy.schema import HeaderV5, MpyV6, VarUint
 from mpycross.mpy.writer import encode_uint
+from tests.oracles import GOLDEN_DIR as GOLDEN_ROOT
 
-GOLDEN = Path(os.environ.get("MPYCROSS_GOLDEN_DIR", "/work/shared/golden")) / "out"
+GOLDEN = GOLDEN_ROOT / "out"
 # (value, MicroPython encoding): py/persistentcode.c mp_print_uint, high group first
 SAMPLES = [(0, b"\x00"), (127, b"\x7f"), (128, b"\x81\x00"), (300, b"\x82\x2c"),
            (16383, b"\xff\x7f"), (16384, b"\x81\x80\x00"), (2 ** 32, b"\x90\x80\x80\x80\x00")]

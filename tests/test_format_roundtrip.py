@@ -2,7 +2,7 @@
 
 Sources: tests/data/format_programs/ and tests/programs/ (every official
 release that accepts them, native code via -march), the CircuitPython golden
-files in /work/shared/golden/out (read in place), and the real-library corpus
+files in ../shared/golden/out (read in place), and the real-library corpus
 (a sample by default, every file with -m slow). Compiled outputs live in
 pytest's cache folder, keyed by source hash, release and options.
 """
@@ -19,11 +19,12 @@ import pytest
 from tests.oracles import official, official_binaries
 
 from mpycross.mpy import read_mpy, write_mpy
+from tests.oracles import GOLDEN_DIR as GOLDEN_ROOT
 
 HERE = Path(__file__).resolve().parent
 FORMAT_PROGRAMS = sorted((HERE / "data" / "format_programs").glob("*.py"))
 PROGRAMS = sorted((HERE / "programs").glob("*.py"))
-GOLDEN = Path(os.environ.get("MPYCROSS_GOLDEN_DIR", "/work/shared/golden")) / "out"
+GOLDEN = GOLDEN_ROOT / "out"
 RELEASES = ["1.9", "1.9.3", "1.11", "1.12", "1.19", "1.20", "1.22", "1.23", "1.29", "v5"]
 # -march values each release accepts with native code that compiles (py/emitnative.c ports)
 NATIVE_ARCHS = {

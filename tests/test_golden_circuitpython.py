@@ -1,6 +1,6 @@
 """CircuitPython targets against the outputs of CircuitPython's own `mpy-cross`.
 
-/work/shared/golden (see its README.md) holds, for CircuitPython 8.2.10, 9.2.9,
+../shared/golden (see its README.md) holds, for CircuitPython 8.2.10, 9.2.9,
 10.0.3 and 10.2.1: the `.mpy` each compiler wrote for every program at -O0 and
 -O2, and the error each printed for every invalid program. Our compiler, given
 the matching target, must write the same bytes and print the same text. The
@@ -19,8 +19,9 @@ import pytest
 
 from mpycross.compiler.driver import SUPPORTED_BYTECODE
 from mpycross.targets import resolve_target
+from tests.oracles import GOLDEN_DIR as GOLDEN_ROOT
 
-GOLDEN = Path(os.environ.get("MPYCROSS_GOLDEN", "/work/shared/golden"))
+GOLDEN = GOLDEN_ROOT
 
 pytestmark = pytest.mark.skipif(not (GOLDEN / "MANIFEST.json").is_file(),
                                 reason=f"golden CircuitPython outputs not found at {GOLDEN}")

@@ -13,9 +13,10 @@ from click.testing import CliRunner
 from tests.oracles import official
 
 from mpycross.cli.toolchain import cli
+from tests.oracles import GOLDEN_DIR as GOLDEN_ROOT
 
 HERE = Path(__file__).resolve().parent
-GOLDEN = Path("/work/shared/golden/out")
+GOLDEN = GOLDEN_ROOT / "out"
 
 
 def compile_to(dest: Path, release: str, text: str = "x = 1\n", *options: str) -> Path:

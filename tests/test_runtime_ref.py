@@ -29,11 +29,12 @@ from pathlib import Path
 import pytest
 
 from tests.oracles import micropython_vm, official, official_binaries
+from tests.oracles import GOLDEN_DIR as GOLDEN_ROOT
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNTIME = ROOT / "runtime_ref"
 BUILD = RUNTIME / "build"
-GOLDEN = Path(os.environ.get("MPYCROSS_GOLDEN", "/work/shared/golden"))
+GOLDEN = GOLDEN_ROOT
 PROGRAM_DIRS = [ROOT / "tests" / "programs", GOLDEN / "programs", *sorted((GOLDEN / "programs").glob("since-*"))]
 PROGRAMS = sorted(p for d in PROGRAM_DIRS if d.is_dir() for p in d.glob("*.py"))
 

@@ -14,6 +14,7 @@ from mpycross.cli.toolchain import cli
 from mpycross.errors import TargetError
 from mpycross.mpy import read_mpy
 from mpycross.targets import all_targets, resolve_target
+from tests.oracles import GOLDEN_DIR as GOLDEN_ROOT
 
 MP_RELEASES = ["1.9", "1.9.1", "1.9.2", "1.9.3", "1.9.4", "1.10", "1.11", "1.12", "1.13", "1.14",
                "1.15", "1.16", "1.17", "1.18", "1.19", "1.19.1", "1.20.0", "1.21.0", "1.22.0",
@@ -127,7 +128,7 @@ def test_native_header_matches_official_compiler(tmp_path, release, target):
 
 
 def test_circuitpython_headers_match_golden():
-    golden = Path("/work/shared/golden/out")
+    golden = GOLDEN_ROOT / "out"
     if not golden.is_dir():
         pytest.skip("golden files not present")
     for name, folder in (("circuitpython-8.2", "circuitpython-8.2.10"), ("circuitpython-9.2", "circuitpython-9.2.9"),

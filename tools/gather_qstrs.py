@@ -19,8 +19,8 @@ Writes three lists to formats/qstr/:
                           builtins, built-in types), for boards without a VM
   modules-<name>.toml     the built-in modules and the names each defines
 
-Usage: python tools/gather_qstrs.py --vm /work/venv/bin/micropython \
-           --upstream /work/upstream/mp-master --name unix-1.29 --corpus [--words FILE ...]
+Usage: python tools/gather_qstrs.py --vm "$(which micropython)" \
+           --upstream ../upstream/mp-master --name unix-1.29 --corpus [--words FILE ...]
 
 For a firmware without a VM at hand, `--source-git GITDIR --paths ...` lists
 the MP_QSTR_ names of the given source folders instead (core and the
@@ -200,7 +200,7 @@ def _toml_str(s: str) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--vm", default="/work/venv/bin/micropython")
+    ap.add_argument("--vm", default="micropython")
     ap.add_argument("--upstream", type=Path, help="an upstream MicroPython tree (its py/ is scanned)")
     ap.add_argument("--name", required=True, help="list name, e.g. unix-1.29")
     ap.add_argument("--words", type=Path, nargs="*", default=[], help="files of extra candidate names")
