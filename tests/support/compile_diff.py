@@ -37,6 +37,10 @@ def option_kwargs(args: list[str]) -> dict:
         elif a == "-s":
             kw["source_name"] = args[i + 1]
             i += 1
+        elif a == "-X":
+            if args[i + 1] == "no-source-lines":
+                kw["include_source_lines"] = False
+            i += 1
         elif a.startswith("-msmall-int-bits="):
             kw["small_int_bits"] = int(a.split("=", 1)[1])
         i += 1

@@ -18,26 +18,7 @@ import re
 
 from hypothesis import strategies as st
 
-
-def compile_kwargs(args: list[str]) -> dict:
-    """mpy-cross options -> mpycross.compile_source keyword arguments."""
-    kw: dict = {}
-    i = 0
-    while i < len(args):
-        a = args[i]
-        if a.startswith("-O"):
-            kw["opt"] = int(a[2:]) if a[2:].isdigit() else a.count("O")
-        elif a == "-s":
-            kw["source_name"] = args[i + 1]
-            i += 1
-        elif a == "-X":
-            if args[i + 1] == "no-source-lines":
-                kw["include_source_lines"] = False
-            i += 1
-        elif a.startswith("-msmall-int-bits="):
-            kw["small_int_bits"] = int(a.split("=", 1)[1])
-        i += 1
-    return kw
+from tests.support.compile_diff import option_kwargs as compile_kwargs  # noqa: F401 - re-exported
 
 
 # A small shared pool, so names collide across scopes (locals, globals, cells, free variables).
