@@ -83,17 +83,24 @@ static size_t read_uint(loader *ld) {
     return v;
 }
 
+/* Room for one more item in a growing table: doubles the capacity (from
+ * `first`) into a fresh arena block when it is full. */
+static void *grow_table(void *items, size_t n, size_t *cap, size_t elem, size_t first) {
+    if (n < *cap) {
+        return items;
+    }
+    size_t new_cap = *cap ? *cap * 2 : first;
+    void *bigger = plat_alloc(new_cap * elem);
+    if (n) {
+        mem_copy(bigger, items, n * elem);
+    }
+    *cap = new_cap;
+    return bigger;
+}
+
 static size_t add_qstr(loader *ld, const char *s, size_t len) {
     mpy_module *m = ld->m;
-    if (m->n_qstr == m->cap_qstr) {
-        size_t cap = m->cap_qstr ? m->cap_qstr * 2 : 64;
-        mpy_str *q = plat_alloc(cap * sizeof *q);
-        if (m->n_qstr) {
-            mem_copy(q, m->qstrs, m->n_qstr * sizeof *q);
-        }
-        m->qstrs = q;
-        m->cap_qstr = cap;
-    }
+    m->qstrs = grow_table(m->qstrs, m->n_qstr, &m->cap_qstr, sizeof *m->qstrs, 64);
     m->qstrs[m->n_qstr].str = s;
     m->qstrs[m->n_qstr].len = len;
     return m->n_qstr++;
@@ -158,15 +165,7 @@ static int valid_float_text(const char *s, size_t n, int complex) {
 
 static void add_obj(loader *ld, const mpy_obj *o) {
     mpy_module *m = ld->m;
-    if (m->n_obj == m->cap_obj) {
-        size_t cap = m->cap_obj ? m->cap_obj * 2 : 32;
-        mpy_obj *q = plat_alloc(cap * sizeof *q);
-        if (m->n_obj) {
-            mem_copy(q, m->objs, m->n_obj * sizeof *q);
-        }
-        m->objs = q;
-        m->cap_obj = cap;
-    }
+    m->objs = grow_table(m->objs, m->n_obj, &m->cap_obj, sizeof *m->objs, 32);
     m->objs[m->n_obj++] = *o;
 }
 
