@@ -1,10 +1,11 @@
 """CircuitPython targets against the outputs of CircuitPython's own `mpy-cross`.
 
-../shared/golden (see its README.md) holds, for CircuitPython 8.2.10, 9.2.9,
-10.0.3 and 10.2.1: the `.mpy` each compiler wrote for every program at -O0 and
--O2, and the error each printed for every invalid program. Our compiler, given
-the matching target, must write the same bytes and print the same text. The
-files are read in place (set MPYCROSS_GOLDEN to use another copy).
+../shared/golden (see its README.md) holds, for each CircuitPython release in
+its MANIFEST.json (8.2.10 to 10.3.0-alpha.4): the `.mpy` each compiler wrote for
+every program at -O0 and -O2, and the exact error bytes each printed for every
+invalid program (CR LF line ends included). Our compiler, given the release's
+name (`circuitpython-9.0.5`), must write the same bytes and print the same text.
+The files are read in place (set MPYCROSS_GOLDEN_DIR to use another copy).
 """
 
 from __future__ import annotations
@@ -26,22 +27,18 @@ GOLDEN = GOLDEN_ROOT
 pytestmark = pytest.mark.skipif(not (GOLDEN / "MANIFEST.json").is_file(),
                                 reason=f"golden CircuitPython outputs not found at {GOLDEN}")
 
-# golden folder name -> our target name
-TARGETS = {
-    "circuitpython-8.2.10": "circuitpython-8.2",
-    "circuitpython-9.2.9": "circuitpython-9.2",
-    "circuitpython-10.0.3": "circuitpython-10.0",
-    "circuitpython-10.2.1": "circuitpython-10.2",
-}
-
-
 def _vkey(text: str) -> tuple[int, ...]:
     return tuple(int(x) for x in text.split("."))
 
 
 def _manifest() -> dict:
     path = GOLDEN / "MANIFEST.json"
-    return json.loads(path.read_text()) if path.is_file() else {"programs": {}, "invalid_programs": []}
+    return (json.loads(path.read_text()) if path.is_file()
+            else {"programs": {}, "invalid_programs": [], "targets": {}})
+
+
+# golden folder name ("circuitpython-9.0.5") -> the target name a user types for that release
+TARGETS = {folder: folder for folder in _manifest()["targets"]}
 
 
 def compiled_for(rule: str, target_name: str) -> bool:
@@ -120,6 +117,19 @@ def test_invalid_program_error_matches_circuitpython(folder, target, program):
     assert stderr == expected["stderr"]
     if status != 0:
         assert stdout.decode("utf-8", "replace") == expected["stdout"]
+
+
+@pytest.mark.parametrize("folder", sorted(TARGETS))
+def test_release_name_resolves_to_its_own_rules(folder):
+    """Each golden release is a target of its own: same full release and MicroPython base."""
+    info = _manifest()["targets"][folder]
+    target = resolve_target(folder)
+    assert f"circuitpython-{target.full_release}" == folder
+    assert target.base_release == info["matches_micropython"]
+
+
+def test_golden_folders_are_all_in_the_manifest():
+    assert sorted(p.name for p in (GOLDEN / "out").iterdir() if p.is_dir()) == sorted(TARGETS)
 
 
 def test_every_golden_file_is_checked():

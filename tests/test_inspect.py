@@ -81,8 +81,8 @@ def test_circuitpython_files(tmp_path):
     result = run("--json", str(lib))
     data = json.loads(result.output)
     assert [d["magic"] for d in data] == ["C", "C", "C"]
-    assert data[0]["loaded_by"] == ["circuitpython-10.0", "circuitpython-10.2", "circuitpython-9.2"] or \
-        sorted(data[0]["loaded_by"]) == ["circuitpython-10.0", "circuitpython-10.2", "circuitpython-9.2"]
+    assert sorted(data[0]["loaded_by"]) == [f"circuitpython-{r}" for r in
+                                            ("10.0", "10.1", "10.2", "10.3", "9.0", "9.1", "9.2")]
 
 
 def test_bad_file_in_lib(lib):

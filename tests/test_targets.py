@@ -62,7 +62,7 @@ def test_circuitpython_equals_its_micropython_base():
         assert cp.has("circuitpython_await") and not mp.has("circuitpython_await")
 
 
-@pytest.mark.parametrize("bad", ["foo", "micropython-2", "cp-7", "", "micropython-1.x", "zephyr-1.0"])
+@pytest.mark.parametrize("bad", ["foo", "micropython-2", "", "micropython-1.x.y", "zephyr-1.0"])
 def test_unknown_names(bad):
     with pytest.raises(TargetError) as info:
         resolve_target(bad)
@@ -108,7 +108,7 @@ def test_targets_command():
     assert result.exit_code == 0
     lines = result.output.splitlines()
     row = next(line for line in lines if line.startswith("circuitpython-9.2 "))
-    assert " 6.3 " in row and "'C'" in row and "CircuitPython 9.2 - 10.2" in row
+    assert " 6.3 " in row and "'C'" in row and "CircuitPython 9.0 - 10.3" in row
     row = next(line for line in lines if line.startswith("micropython-1.18 "))
     assert " 5 " in row and "MicroPython 1.12 - 1.18" in row
     result = CliRunner().invoke(cli, ["targets", "--json"])
@@ -135,3 +135,49 @@ def test_circuitpython_headers_match_golden():
                          ("circuitpython-10.0", "circuitpython-10.0.3"), ("circuitpython-10.2", "circuitpython-10.2.1")):
         path = next((golden / folder / "O0").glob("*.mpy"))
         assert resolve_target(name).header() == read_mpy(path.read_bytes()).header
+
+
+@pytest.mark.parametrize("name, expected, warns", [
+    ("circuitpython-10.3.1", "circuitpython-10.3", None),        # a patch release: its minor's rules
+    ("circuitpython-9.0.0", "circuitpython-9.0", None),
+    ("cp-9.1.2", "circuitpython-9.1", None),
+    ("circuitpython-10", "circuitpython-10.2", None),            # a major: its newest stable release
+    ("10.x", "circuitpython-10.2", None),
+    ("circuitpython-10.3.0-alpha.4", "circuitpython-10.3", None),
+    ("circuitpython-11", "circuitpython-10.3", "CircuitPython 10.3.0-alpha.4"),
+    ("11.0.0-alpha.1", "circuitpython-10.3", "CircuitPython 10.3.0-alpha.4"),
+    ("11.x", "circuitpython-10.3", "newer than every release"),
+    ("cp-8.0.5", "circuitpython-8.2", "CircuitPython 8.2.10"),
+    ("circuitpython-7.3.3", "circuitpython-8.2", "CircuitPython 8.2.10"),
+])
+def test_names_users_type(name, expected, warns):
+    """Every CircuitPython release resolves; another release's rules are named in a warning."""
+    import warnings
+
+    from mpycross.errors import TargetWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert resolve_target(name).name == expected
+    notes = [str(w.message) for w in caught if issubclass(w.category, TargetWarning)]
+    if warns is None:
+        assert notes == []
+    else:
+        assert len(notes) == 1 and warns in notes[0]
+
+
+def test_circuitpython_6_is_refused_with_the_reason():
+    with pytest.raises(TargetError, match="before 7"):
+        resolve_target("circuitpython-6.3.0")
+
+
+def test_cli_prints_the_warning_once(tmp_path):
+    import sys
+
+    src = tmp_path / "a.py"
+    src.write_text("x = 1\n")
+    proc = subprocess.run([sys.executable, "-m", "mpycross.cli.mpy_cross", "--target", "circuitpython-11", str(src)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.count("warning: CircuitPython 11 is newer") == 1
+    assert (tmp_path / "a.mpy").read_bytes()[:4] == b"C\x06\x00\x1f"

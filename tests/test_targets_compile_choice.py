@@ -34,7 +34,11 @@ def src(tmp_path):
 @pytest.mark.parametrize("text, want", [
     ("Adafruit CircuitPython 9.2.1 on 2024-11-20; Adafruit Feather RP2040 with rp2040", "circuitpython-9.2"),
     ("Adafruit CircuitPython 10.0.0-beta.2 on 2025-06-01; Raspberry Pi Pico with rp2040", "circuitpython-10.0"),
-    ("Adafruit CircuitPython 10.1.3 on 2025-09-01; Pico", "circuitpython-10.0"),
+    ("Adafruit CircuitPython 10.1.3 on 2025-09-01; Pico", "circuitpython-10.1"),
+    ("Adafruit CircuitPython 9.0.0 on 2024-03-19; Pico", "circuitpython-9.0"),
+    ("Adafruit CircuitPython 9.1.4 on 2024-09-17; Pico", "circuitpython-9.1"),
+    ("Adafruit CircuitPython 10.3.0-alpha.4 on 2026-11-01; Pico", "circuitpython-10.3"),
+    ("Adafruit CircuitPython 10.3.2 on 2027-01-01; Pico", "circuitpython-10.3"),
     ("Adafruit CircuitPython 10.2.1 on 2025-12-01; Pico", "circuitpython-10.2"),
     ("Adafruit CircuitPython 8.2.6 on 2023-09-12; Feather M4", "circuitpython-8.2"),
     ("Adafruit CircuitPython 8.0.5 on 2023-03-31; Feather M4", "circuitpython-8.2"),
@@ -48,7 +52,7 @@ def test_firmware_text_maps_to_target(text, want):
     assert target_for_firmware(parse_firmware(text)).name == want
 
 
-@pytest.mark.parametrize("text", ["Adafruit CircuitPython 11.0.0 on 2026-01-01; x", "MicroPython v1.8.7 on x",
+@pytest.mark.parametrize("text", ["Adafruit CircuitPython 6.3.0 on 2021-06-01; x", "MicroPython v1.8.7 on x",
                                   "hello", ""])
 def test_unknown_firmware_is_a_target_error(text):
     with pytest.raises(TargetError):

@@ -13,35 +13,33 @@
     "(name='micropython', version=(1, 22, 2, ''), _machine='...', _mpy=7942)";
   - a bare "_mpy=7942" or "mpy:7942" (the .mpy version the firmware loads).
 
-A release number is mapped to the newest known target of the same family at
-or before it, within its major version (CircuitPython 9.1.4 -> 9.2 is not
-allowed: 9.1 predates every 9.x target we have, so the oldest 9.x target is
-used, which writes the same .mpy version). CircuitPython 7.x maps to 8.2
-(the same .mpy v5 with magic 'C'). A `_mpy` number alone maps by .mpy version
+A MicroPython release number is mapped to the newest known target at or
+before it, within its major version. A CircuitPython release is mapped as
+`targets.circuitpython_release` maps it (its minor's rules; a release newer
+or older than our data the nearest one whose files it loads, with a
+TargetWarning naming it). A `_mpy` number alone maps by .mpy version
 (`targets.target_for_sys_mpy`).
 """
 
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from mpycross.errors import TargetError
-from mpycross.targets import Target, all_targets, target_for_sys_mpy
+from mpycross.errors import TargetError, TargetWarning
+from mpycross.targets import Target, all_targets, circuitpython_release, target_for_sys_mpy
 
 BOOT_OUT = "boot_out.txt"
 SYS_IMPLEMENTATION = "sys_implementation.txt"
 
-_BANNER = re.compile(r"(?:Adafruit\s+)?(?P<family>CircuitPython|MicroPython)\s+v?(?P<version>\d+(?:\.\d+){0,2})",
+_BANNER = re.compile(r"(?:Adafruit\s+)?(?P<family>CircuitPython|MicroPython)\s+v?"
+                     r"(?P<version>\d+(?:\.\d+){0,2})(?P<pre>-[0-9A-Za-z.]+)?",
                      re.IGNORECASE)
 _SYS_IMPL = re.compile(r"name\s*=\s*'(?P<name>\w+)'\s*,\s*version\s*=\s*\((?P<v>\s*\d+\s*,\s*\d+\s*,\s*\d+)")
 _MPY = re.compile(r"(?:_mpy\s*=\s*|\bmpy:)(?P<n>\d+)")
 _BOARD = re.compile(r";\s*(?P<board>[^\r\n]*)")
-
-# CircuitPython majors without a target of their own that load the same .mpy as one we have
-_CP_MAJOR_ALIAS = {7: 8}
-
 
 @dataclass(frozen=True)
 class Firmware:
@@ -51,6 +49,7 @@ class Firmware:
     version: str | None     # "9.2.1"
     board: str = ""
     sys_mpy: int | None = None
+    prerelease: str = ""    # "alpha.1" of "11.0.0-alpha.1"
 
 
 def _vkey(text: str) -> tuple[int, ...]:
@@ -70,7 +69,8 @@ def parse_firmware(text: str) -> Firmware:
         if m:
             board = _BOARD.search(line[m.end():])
             return Firmware(m.group("family").lower(), m.group("version"),
-                            board.group("board").strip() if board else "", sys_mpy)
+                            board.group("board").strip() if board else "", sys_mpy,
+                            (m.group("pre") or "")[1:])
     if sys_mpy is not None:
         return Firmware(None, None, "", sys_mpy)
     raise TargetError("no CircuitPython or MicroPython version found (expected a line like "
@@ -82,16 +82,17 @@ def target_for_firmware(fw: Firmware) -> Target:
     """The target a reported firmware needs (see the module docstring)."""
     if fw.version is None:
         return target_for_sys_mpy(fw.sys_mpy)
-    want = _vkey(fw.version) + (0,) * (3 - len(fw.version.split(".")))
-    major = want[0]
     if fw.family == "circuitpython":
-        major = _CP_MAJOR_ALIAS.get(major, major)
-    same = [t for t in all_targets() if t.family == fw.family and _vkey(t.release)[0] == major]
+        text = fw.version + (f"-{fw.prerelease}" if fw.prerelease else "")
+        target, note = circuitpython_release(_vkey(fw.version), text)
+        if note:
+            warnings.warn(note, TargetWarning, stacklevel=2)
+        return target
+    want = _vkey(fw.version) + (0,) * (3 - len(fw.version.split(".")))
+    same = [t for t in all_targets() if t.family == fw.family and _vkey(t.release)[0] == want[0]]
     older = [t for t in same if _vkey(t.release) <= want]
     if older:
         return max(older, key=lambda t: _vkey(t.release))
-    if same and fw.family == "circuitpython":
-        return min(same, key=lambda t: _vkey(t.release))  # same major: same .mpy version
     known = ", ".join(t.name for t in all_targets() if t.family == fw.family)
     raise TargetError(f"{fw.family} {fw.version} has no matching target; known: {known}")
 

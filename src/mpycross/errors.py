@@ -31,22 +31,21 @@ class CompileError(MpyCrossError):
         self.kind = kind
         self.scope = scope
 
-    def traceback_text(self) -> str:
+    def traceback_text(self, crlf: bool = False) -> str:
         """The text MicroPython's mpy-cross prints for this error.
 
         An exception raised without a traceback entry (line None: "RuntimeError:
         bytecode overflow", "NotImplementedError: unicode name escapes") prints
         only its last line, as mp_obj_print_exception does with no traceback.
+        `crlf`: CircuitPython's compilers end the "Traceback" line, and a File
+        line that names a scope, with CR LF (the target feature crlf_traceback).
         """
         if self.line is None:
             return f"{self.kind}: {self.message}\n"
-        return (
-            "Traceback (most recent call last):\n"
-            f'  File "{self.filename}", line {self.line}'
-            + (f", in {self.scope}" if self.scope else "")
-            + "\n"
-            f"{self.kind}: {self.message}\n"
-        )
+        end = "\r\n" if crlf else "\n"
+        where = f'  File "{self.filename}", line {self.line}'
+        where += f", in {self.scope}{end}" if self.scope else "\n"
+        return f"Traceback (most recent call last):{end}{where}{self.kind}: {self.message}\n"
 
 
 class FormatError(MpyCrossError):
@@ -66,3 +65,7 @@ class FormatError(MpyCrossError):
 
 class TargetError(MpyCrossError):
     """An unknown or ambiguous target name."""
+
+
+class TargetWarning(UserWarning):
+    """A target name was served by another release's rules (a release newer or older than our data)."""

