@@ -89,3 +89,6 @@ def golden_dir() -> Path:
 
 
 GOLDEN_DIR = golden_dir()
+# the skip reason of every test that needs the golden files (a user's clone has no ../shared)
+GOLDEN_MISSING = (f"CircuitPython's reference outputs are not at {GOLDEN_DIR}: they come with the "
+                  "project's shared/ folder beside the checkout (or set MPYCROSS_GOLDEN_DIR)")

@@ -16,6 +16,7 @@ from mpycross.mpy.qstrs import static_qstrs
 from mpycross.mpy.schema import HeaderV5, MpyV6, VarUint
 from mpycross.mpy.writer import encode_uint
 from tests.oracles import GOLDEN_DIR as GOLDEN_ROOT
+from tests.oracles import GOLDEN_MISSING
 
 GOLDEN = GOLDEN_ROOT / "out"
 # (value, MicroPython encoding): py/persistentcode.c mp_print_uint, high group first
@@ -53,7 +54,7 @@ def _flatten(rc, out):
     return out
 
 
-@pytest.mark.skipif(not GOLDEN.is_dir(), reason="golden files not present")
+@pytest.mark.skipif(not GOLDEN.is_dir(), reason=GOLDEN_MISSING)
 def test_schema_agrees_with_reader_and_writer():
     files = v6_files()
     assert files

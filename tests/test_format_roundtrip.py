@@ -20,6 +20,7 @@ from tests.oracles import official, official_binaries
 
 from mpycross.mpy import read_mpy, write_mpy
 from tests.oracles import GOLDEN_DIR as GOLDEN_ROOT
+from tests.oracles import GOLDEN_MISSING
 
 HERE = Path(__file__).resolve().parent
 FORMAT_PROGRAMS = sorted((HERE / "data" / "format_programs").glob("*.py"))
@@ -124,7 +125,7 @@ def golden_files() -> list[Path]:
     return sorted(GOLDEN.glob("*/O*/**/*.mpy")) if GOLDEN.is_dir() else []
 
 
-@pytest.mark.skipif(not GOLDEN.is_dir(), reason="golden CircuitPython outputs not present")
+@pytest.mark.skipif(not GOLDEN.is_dir(), reason=GOLDEN_MISSING)
 def test_circuitpython_golden_files():
     files = golden_files()
     by_version = {}

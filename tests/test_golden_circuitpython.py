@@ -21,11 +21,12 @@ import pytest
 from mpycross.compiler.driver import SUPPORTED_BYTECODE
 from mpycross.targets import resolve_target
 from tests.oracles import GOLDEN_DIR as GOLDEN_ROOT
+from tests.oracles import GOLDEN_MISSING
 
 GOLDEN = GOLDEN_ROOT
 
 pytestmark = pytest.mark.skipif(not (GOLDEN / "MANIFEST.json").is_file(),
-                                reason=f"golden CircuitPython outputs not found at {GOLDEN}")
+                                reason=GOLDEN_MISSING)
 
 def _vkey(text: str) -> tuple[int, ...]:
     return tuple(int(x) for x in text.split("."))

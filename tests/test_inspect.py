@@ -14,6 +14,7 @@ from tests.oracles import official
 
 from mpycross.cli.toolchain import cli
 from tests.oracles import GOLDEN_DIR as GOLDEN_ROOT
+from tests.oracles import GOLDEN_MISSING
 
 HERE = Path(__file__).resolve().parent
 GOLDEN = GOLDEN_ROOT / "out"
@@ -67,7 +68,7 @@ def test_target_verdicts(lib):
     assert result.exit_code == 0 and "OK for micropython-1.20.0" in result.output
 
 
-@pytest.mark.skipif(not GOLDEN.is_dir(), reason="golden files not present")
+@pytest.mark.skipif(not GOLDEN.is_dir(), reason=GOLDEN_MISSING)
 def test_circuitpython_files(tmp_path):
     lib = tmp_path / "lib"
     lib.mkdir()

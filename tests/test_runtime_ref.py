@@ -30,6 +30,7 @@ import pytest
 
 from tests.oracles import micropython_vm, official, official_binaries
 from tests.oracles import GOLDEN_DIR as GOLDEN_ROOT
+from tests.oracles import GOLDEN_MISSING
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNTIME = ROOT / "runtime_ref"
@@ -189,7 +190,7 @@ GOLDEN_KNOWN: set[str] = set()   # golden files expected to fail verification (n
 def test_circuitpython_golden_outputs_verify(mpyref):
     out = GOLDEN / "out"
     if not out.is_dir():
-        pytest.skip(f"golden CircuitPython outputs not found at {GOLDEN}")
+        pytest.skip(GOLDEN_MISSING)
     files = sorted(out.rglob("*.mpy"))
     assert len(files) > 500
     failures = []

@@ -15,6 +15,7 @@ from mpycross.errors import TargetError
 from mpycross.mpy import read_mpy
 from mpycross.targets import all_targets, resolve_target
 from tests.oracles import GOLDEN_DIR as GOLDEN_ROOT
+from tests.oracles import GOLDEN_MISSING
 
 MP_RELEASES = ["1.9", "1.9.1", "1.9.2", "1.9.3", "1.9.4", "1.10", "1.11", "1.12", "1.13", "1.14",
                "1.15", "1.16", "1.17", "1.18", "1.19", "1.19.1", "1.20.0", "1.21.0", "1.22.0",
@@ -130,9 +131,12 @@ def test_native_header_matches_official_compiler(tmp_path, release, target):
 def test_circuitpython_headers_match_golden():
     golden = GOLDEN_ROOT / "out"
     if not golden.is_dir():
-        pytest.skip("golden files not present")
-    for name, folder in (("circuitpython-8.2", "circuitpython-8.2.10"), ("circuitpython-9.2", "circuitpython-9.2.9"),
-                         ("circuitpython-10.0", "circuitpython-10.0.3"), ("circuitpython-10.2", "circuitpython-10.2.1")):
+        pytest.skip(GOLDEN_MISSING)
+    for name, folder in (("circuitpython-8.2", "circuitpython-8.2.10"), ("circuitpython-9.0", "circuitpython-9.0.5"),
+                         ("circuitpython-9.1", "circuitpython-9.1.4"), ("circuitpython-9.2", "circuitpython-9.2.9"),
+                         ("circuitpython-10.0", "circuitpython-10.0.3"), ("circuitpython-10.1", "circuitpython-10.1.4"),
+                         ("circuitpython-10.2", "circuitpython-10.2.1"),
+                         ("circuitpython-10.3", "circuitpython-10.3.0-alpha.4")):
         path = next((golden / folder / "O0").glob("*.mpy"))
         assert resolve_target(name).header() == read_mpy(path.read_bytes()).header
 
