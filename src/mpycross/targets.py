@@ -6,7 +6,7 @@ joins them. Passes ask `target.has("fstrings")`, never compare versions.
 
     resolve_target("micropython-1.18")  -> Target(mpy_version=5, ...)
     resolve_target("circuitpython-10")  -> the newest CircuitPython 10.x
-    resolve_target("1.22")              -> the newest MicroPython 1.22.x
+    resolve_target("1.22")              -> micropython-1.22.0 (its alias; "1.22.x": the newest 1.22)
     resolve_target("circuitpython-10.3.1") -> 10.3 (a patch release takes its minor's rules)
     resolve_target("11.x")              -> the newest CircuitPython, with a TargetWarning
     choose_target("mpy:2822")           -> by a board's sys.implementation._mpy
