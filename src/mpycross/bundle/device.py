@@ -34,23 +34,25 @@ class Firmware:
     version: str       # "9.2.1" (or "_mpy=7942")
     board: str         # "Adafruit Feather RP2040 with rp2040"
     target: str        # target name the version maps to ("circuitpython-9.2")
-    note: str = ""     # set when the version is not a known target and a neighbour was chosen
+    note: str = ""     # set when another release's rules serve this firmware (its TargetWarning)
 
 
 def _firmware(fw) -> Firmware:
     """Our view of `mpycross.device`'s reading: the target and whether it is a near match."""
+    import warnings
+
     from mpycross.device import target_for_firmware
-    from mpycross.errors import TargetError
+    from mpycross.errors import TargetError, TargetWarning
 
     try:
-        target = target_for_firmware(fw)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", TargetWarning)
+            target = target_for_firmware(fw)
     except TargetError as err:
         raise BundleError(f"{err} (pass --target)") from None
     family = fw.family or "firmware"
     version = fw.version or f"_mpy={fw.sys_mpy}"
-    note = ""
-    if fw.version and target.release.split(".")[:2] != fw.version.split(".")[:2]:
-        note = f"{family} {fw.version} is not a known target; using {target.name}"
+    note = "; ".join(str(w.message) for w in caught if issubclass(w.category, TargetWarning))
     return Firmware(family, version, fw.board, target.name, note)
 
 
