@@ -53,7 +53,10 @@ def run(*args):
 @pytest.mark.parametrize("line, target, note", [
     (CP_LINE, "circuitpython-9.2", False),
     ("Adafruit CircuitPython 10.0.3 on 2025-10-01; Raspberry Pi Pico 2 with rp2350a", "circuitpython-10.0", False),
-    ("Adafruit CircuitPython 9.1.4 on 2024-09-17; Adafruit QT Py ESP32S2 with ESP32S2", "circuitpython-9.2", True),
+    ("Adafruit CircuitPython 9.1.4 on 2024-09-17; Adafruit QT Py ESP32S2 with ESP32S2", "circuitpython-9.1", False),
+    ("Adafruit CircuitPython 11.0.0-alpha.1 on 2026-10-01; Adafruit QT Py ESP32S2 with ESP32S2",
+     "circuitpython-10.3", True),
+    ("Adafruit CircuitPython 7.3.3 on 2022-08-29; Adafruit Feather M4 Express with samd51j19", "circuitpython-8.2", True),
     ("MicroPython v1.22.2 on 2024-02-22; Raspberry Pi Pico with RP2040", "micropython-1.22.2", False),
     ("MicroPython v1.24.0-preview.201.g1234 on 2024-08-01; ESP32 module with ESP32", "micropython-1.24.0", False),
     (MP_LINE, "micropython-1.29", False),
@@ -67,7 +70,7 @@ def test_boot_out_lines(line, target, note):
 def test_boot_out_problems(tmp_path):
     with pytest.raises(BundleError, match="no CircuitPython or MicroPython version found"):
         parse_boot_line("hello\n")
-    with pytest.raises(BundleError, match="circuitpython 3.1.2 has no matching target"):
+    with pytest.raises(BundleError, match="CircuitPython 3.1.2: mpycross has no compiler rules for CircuitPython before 7"):
         parse_boot_line("Adafruit CircuitPython 3.1.2 on 2018-12-01; Trinket M0 with samd21e18")
     result = run("x.py", "--device", tmp_path)
     assert result.exit_code == 1 and "no boot_out.txt" in result.output and result.output.count("\n") == 1
