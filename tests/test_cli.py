@@ -424,7 +424,7 @@ def test_plan_refuses_colliding_outputs(tmp_path):
 
 
 def test_github_annotation_format():
-    from mpycross.cli.cmd_compile import format_error
+    from mpycross.batch import format_error
 
     e = {"file": "lib/a,b.py", "line": 3, "kind": "SyntaxError", "message": "bad\n100%"}
     assert format_error(e, "github") == "::error file=lib/a%2Cb.py,line=3::SyntaxError: bad%0A100%25"

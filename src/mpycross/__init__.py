@@ -4,8 +4,10 @@ __version__ = "0.1.0"
 
 __all__ = ["__version__", "compile_source"]
 
+from mpycross.targets import DEFAULT_TARGET  # noqa: E402  (cheap: the target data loads on first use)
 
-def compile_source(source, filename="<stdin>", target="micropython-1.29", opt=0, **options):
+
+def compile_source(source, filename="<stdin>", target=DEFAULT_TARGET, opt=0, **options):
     """Compile Python source text (str or bytes) to the bytes of a `.mpy` file.
 
     Thread-safe and free of temporary files. Raises `mpycross.errors.CompileError`

@@ -32,6 +32,9 @@ from dataclasses import dataclass, field
 from mpycross.errors import TargetError, TargetWarning
 from mpycross.resources import data_dir, load_toml
 
+# the target of every command and API call that names none
+DEFAULT_TARGET = "micropython-1.29"
+
 FAMILIES = {"micropython": "micropython", "mp": "micropython", "circuitpython": "circuitpython",
             "cp": "circuitpython"}
 MAGIC = {"micropython": "M", "circuitpython": "C"}

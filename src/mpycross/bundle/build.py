@@ -90,7 +90,7 @@ class TargetStats:
 class BuildResult:
     outputs: dict[str, bytes]                       # file name -> bytes
     stats: list[TargetStats]
-    errors: list[dict]                              # cmd_compile error dicts + "library", "target"
+    errors: list[dict]                              # batch error dicts + "library", "target"
     json_name: str = ""
     manifest_name: str = ""
     seconds: float = 0.0
@@ -145,7 +145,7 @@ def compile_libraries(libraries: list[Library], targets: list[str], opt: int, wo
     target {"compiled": n, "cached": n}). Identical work (same key) is done once.
     """
     from mpycross.bundle.pool import Item, compile_stream
-    from mpycross.cli.cmd_compile import Job
+    from mpycross.batch import Job
 
     out: dict[tuple[str, str, str], bytes] = {}
     errors: list[dict] = []

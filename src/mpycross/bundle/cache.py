@@ -6,13 +6,15 @@ itself (its version and a digest of its code and data files, so a changed
 compiler never serves stale bytes). Entries live at
 `<cache dir>/mpy/<2 hex>/<key>.mpy` (the sha256 of the bytes, then the
 bytes), each written atomically; a damaged or missing entry is simply
-compiled again.
+compiled again. A file the compiler rejects is remembered too, as its error
+(`<key>.err`, JSON), so an unchanged tree with a broken file costs nothing.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 import sys
 from pathlib import Path
@@ -69,16 +71,24 @@ class CompileCache:
         h.update(source)
         return h.hexdigest()
 
-    def _path(self, key: str) -> Path:
-        return self.root / "mpy" / key[:2] / f"{key}.mpy"
+    def _path(self, key: str, suffix: str = ".mpy") -> str:
+        return os.path.join(self._mpy_dir, key[:2], key + suffix)
+
+    @functools.cached_property
+    def _mpy_dir(self) -> str:
+        return os.path.join(str(self.root), "mpy")
+
+    def _read(self, path: str) -> bytes:
+        try:
+            with open(path, "rb") as f:
+                return f.read()
+        except OSError:
+            return b""
 
     def get(self, key: str) -> bytes | None:
         if not self.enabled:
             return None
-        try:
-            stored = self._path(key).read_bytes()
-        except OSError:
-            stored = b""
+        stored = self._read(self._path(key))
         digest, data = stored[:32], stored[32:]
         if len(digest) != 32 or hashlib.sha256(data).digest() != digest:
             self.misses += 1
@@ -87,13 +97,33 @@ class CompileCache:
         return data
 
     def put(self, key: str, data: bytes) -> None:
+        if self.enabled:
+            self._store(self._path(key), hashlib.sha256(data).digest() + data)
+
+    def get_error(self, key: str) -> dict | None:
+        """The error the compiler gave for this key, if it was remembered."""
         if not self.enabled:
-            return
-        path = self._path(key)
+            return None
+        stored = self._read(self._path(key, ".err"))
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(hashlib.sha256(data).digest() + data)
+            error = json.loads(stored) if stored else None
+        except ValueError:
+            error = None
+        return error if isinstance(error, dict) else None
+
+    def put_error(self, key: str, error: dict) -> None:
+        if self.enabled:
+            self._store(self._path(key, ".err"), json.dumps(error, sort_keys=True).encode())
+
+    @staticmethod
+    def _store(path: str, content: bytes) -> None:
+        """Write atomically (a temporary name, then a rename), so parallel runs never see half a file."""
+        folder, name = os.path.split(path)
+        tmp = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
+        try:
+            os.makedirs(folder, exist_ok=True)
+            with open(tmp, "wb") as f:
+                f.write(content)
             os.replace(tmp, path)
         except OSError:
             pass  # a read-only or full cache only costs speed

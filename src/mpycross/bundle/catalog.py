@@ -152,7 +152,7 @@ def add_libraries(catalog: Catalog, libraries: list[Library], target: str, opt: 
     """Compile local libraries for target into the catalog; return their module names."""
     from mpycross.bundle.build import check_target, compile_libraries
     from mpycross.bundle.cache import CompileCache
-    from mpycross.cli.cmd_compile import format_error
+    from mpycross.batch import format_error
 
     check_target(target)
     cache = cache if cache is not None else CompileCache(enabled=False)

@@ -1,8 +1,8 @@
 """Compile many files in worker processes and hand results back as they finish.
 
 Built on `mpycross compile`'s own job and error machinery
-(`cli.cmd_compile.Job` / `compile_job`), so a file fails here exactly as it
-fails there. Unlike `cmd_compile.run_jobs`, results stream back chunk by
+(`mpycross.batch.Job` / `compile_file`), so a file fails here exactly as it
+fails there. Unlike `batch.run_jobs`, results stream back chunk by
 chunk (for a progress bar) with their index; callers put them in place, so
 outputs never depend on the number of workers.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from mpycross.cli.cmd_compile import Job, Result, compile_job
+from mpycross.batch import Job, Result, compile_file
 
 
 MIN_PARALLEL = 16
@@ -28,7 +28,7 @@ class Item:
 
 
 def _run_chunk(chunk: list[tuple[int, Item]]) -> list[tuple[int, Result]]:
-    return [(i, compile_job(item.job, item.target, item.opt)) for i, item in chunk]
+    return [(i, compile_file(item.job, item.target, item.opt)) for i, item in chunk]
 
 
 def compile_stream(items: list[Item], workers: int = 1) -> Iterator[tuple[int, Result]]:
@@ -37,7 +37,7 @@ def compile_stream(items: list[Item], workers: int = 1) -> Iterator[tuple[int, R
     # Starting a worker (and importing the compiler in it) costs more than a few compiles.
     if workers <= 1 or len(items) < MIN_PARALLEL:
         for i, item in indexed:
-            yield i, compile_job(item.job, item.target, item.opt)
+            yield i, compile_file(item.job, item.target, item.opt)
         return
     from concurrent.futures import ProcessPoolExecutor, as_completed
 

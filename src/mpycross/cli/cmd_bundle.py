@@ -58,7 +58,7 @@ def bundle_command(inputs, req_files, with_deps, pip_options, targets, name, tag
     from mpycross.bundle.cache import CompileCache
     from mpycross.bundle.library import discover, from_requirements
     from mpycross.bundle.progress import Progress, human_bytes, print_table
-    from mpycross.cli.cmd_compile import format_error
+    from mpycross.batch import format_error
 
     if not inputs and not req_files:
         raise click.UsageError("give at least one library folder, wheel, sdist or -r requirements file")

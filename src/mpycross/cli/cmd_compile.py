@@ -7,9 +7,17 @@ a folder at `DIR/<path inside that folder>.mpy`. The source name embedded
 in each `.mpy` is the path as given for files, and the path inside the
 folder for folder members (what the module's `__file__` is on the board).
 
-`-j N` compiles in N worker processes; the output bytes and the order of the
+`-j N` compiles in N worker processes (default: one per core, for trees
+big enough to pay for starting them); the output bytes and the order of the
 messages do not depend on N. Outputs are written atomically by the main
-process. The exit status is 1 if any file failed, 2 for bad usage.
+process, and an output that already holds the right bytes is left alone.
+
+Compiled files are kept in the content-addressed cache `mpycross bundle`
+uses (mpycross.bundle.cache: keyed on the source bytes, its name, the
+target, the options and the compiler's own code), so compiling an unchanged
+tree again compiles nothing, and a changed file recompiles only itself.
+`--no-cache` neither reads nor writes it. The exit status is 1 if any file
+failed, 2 for bad usage.
 """
 
 from __future__ import annotations
@@ -18,54 +26,47 @@ import json
 import os
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
 
+from mpycross.batch import Job, format_error, run_jobs
+
 SKIP_DIRS = {"__pycache__"}
-
-
-@dataclass(frozen=True)
-class Job:
-    """One file to compile."""
-
-    source: str         # path to read
-    source_name: str    # name embedded in the .mpy and shown in messages
-    output: str | None  # where to write (None with --check)
-
-
-@dataclass
-class Result:
-    job: Job
-    data: bytes | None = None
-    error: dict | None = field(default=None)  # {"file", "line", "kind", "message"}
 
 
 class UsageProblem(Exception):
     pass
 
 
-def _walk(folder: Path) -> list[Path]:
+def _walk(folder: str) -> list[str]:
     found = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-        for name in sorted(files):
-            if name.endswith(".py"):
-                found.append(Path(root) / name)
+        found.extend(os.path.join(root, name) for name in sorted(files) if name.endswith(".py"))
     return found
 
 
+def _with_mpy_suffix(path: str) -> str:
+    return os.path.splitext(path)[0] + ".mpy"
+
+
 def plan(paths: list[str], out_dir: str | None, check: bool) -> tuple[list[Job], list[dict]]:
-    """Turn the command-line paths into jobs (in a fixed order) and path errors."""
+    """Turn the command-line paths into jobs (in a fixed order) and path errors.
+
+    Plain strings and os.path (not pathlib): a warm run over a big tree is
+    mostly this loop.
+    """
     jobs: list[Job] = []
     problems: list[dict] = []
     targets: dict[str, str] = {}
+    out_root = str(Path(out_dir)) if out_dir is not None else None
     for given in paths:
-        p = Path(given)
-        if p.is_dir():
-            members = [(f, f.relative_to(p).as_posix()) for f in _walk(p)]
-        elif p.is_file():
+        p = str(Path(given))
+        is_file = not os.path.isdir(p)
+        if not is_file:
+            members = [(f, os.path.relpath(f, p).replace(os.sep, "/")) for f in _walk(p)]
+        elif os.path.isfile(p):
             members = [(p, given.replace("\\", "/"))]
         else:
             problems.append({"file": given, "line": None, "kind": "OSError",
@@ -74,104 +75,39 @@ def plan(paths: list[str], out_dir: str | None, check: bool) -> tuple[list[Job],
         for path, name in members:
             if check:
                 output = None
-            elif out_dir is None:
-                output = str(path.with_suffix(".mpy"))
+            elif out_root is None:
+                output = _with_mpy_suffix(path)
             else:
-                inner = Path(name).name if p.is_file() else name
-                output = str(Path(out_dir) / Path(inner).with_suffix(".mpy"))
+                inner = os.path.basename(name) if is_file else name
+                output = os.path.join(out_root, _with_mpy_suffix(inner))
             if output is not None:
                 key = os.path.normcase(os.path.abspath(output))
                 if key in targets:
-                    if targets[key] == str(path):
+                    if targets[key] == path:
                         continue  # the same file named twice
                     raise UsageProblem(f"{targets[key]} and {path} would both be written to {output}")
-                targets[key] = str(path)
-            jobs.append(Job(str(path), name, output))
+                targets[key] = path
+            jobs.append(Job(path, name, output))
     return jobs, problems
 
 
-def compile_job(job: Job, target: str | None, opt: int) -> Result:
-    """Compile one file; never raises for a problem with that file."""
-    from mpycross import compile_source
-    from mpycross.errors import CompileError, MpyCrossError
-
+def _unchanged(path: str, data: bytes) -> bool:
+    """Whether the file at `path` already holds exactly `data` (then it is not rewritten)."""
     try:
-        with open(job.source, "rb") as f:
-            source = f.read()
-    except OSError as err:
-        return Result(job, error={"file": job.source_name, "line": None, "kind": "OSError",
-                                  "message": err.strerror or str(err)})
-    kwargs = {"opt": opt, "source_name": job.source_name}
-    if target is not None:
-        kwargs["target"] = target
-    try:
-        return Result(job, data=compile_source(source, job.source_name, **kwargs))
-    except CompileError as err:
-        return Result(job, error={"file": job.source_name, "line": err.line, "kind": err.kind,
-                                  "message": err.message})
-    except MpyCrossError as err:
-        return Result(job, error={"file": job.source_name, "line": None, "kind": type(err).__name__,
-                                  "message": str(err)})
-    except RecursionError:
-        return Result(job, error={"file": job.source_name, "line": None, "kind": "RuntimeError",
-                                  "message": "maximum recursion depth exceeded"})
-    except Exception as err:  # a compiler bug must not stop the other files
-        return Result(job, error={"file": job.source_name, "line": None, "kind": "InternalError",
-                                  "message": f"{type(err).__name__}: {err}"})
-
-
-def _compile_chunk(args):
-    jobs, target, opt = args
-    return [compile_job(job, target, opt) for job in jobs]
-
-
-def run_jobs(jobs: list[Job], target: str | None, opt: int, workers: int) -> list[Result]:
-    """Compile every job; results in job order whatever the number of workers."""
-    if workers <= 1 or len(jobs) <= 1:
-        return [compile_job(job, target, opt) for job in jobs]
-    from concurrent.futures import ProcessPoolExecutor
-
-    workers = min(workers, len(jobs))
-    # Several small chunks per worker balance uneven file sizes; order is kept by map().
-    size = max(1, len(jobs) // (workers * 4))
-    chunks = [(jobs[i:i + size], target, opt) for i in range(0, len(jobs), size)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return [r for chunk in pool.map(_compile_chunk, chunks) for r in chunk]
-
-
-def format_error(error: dict, style: str) -> str:
-    where = error["file"] if error["line"] is None else f"{error['file']}:{error['line']}"
-    text = f"{error['kind']}: {error['message']}"
-    if style == "github":
-        # GitHub workflow command: escape %, CR and LF in the message; also , and : in properties
-        def prop(v):
-            return str(v).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(
-                ":", "%3A").replace(",", "%2C")
-        msg = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        line = f",line={error['line']}" if error["line"] is not None else ""
-        return f"::error file={prop(error['file'])}{line}::{msg}"
-    return f"{where}: {text}"
-
-
-def _check_target(target: str) -> None:
-    """Refuse an unusable --target once, rather than once per file."""
-    from mpycross import compile_source
-    from mpycross.errors import CompileError, MpyCrossError
-
-    try:
-        compile_source(b"", "<target check>", target=target)
-    except CompileError:
-        pass
-    except MpyCrossError as err:
-        raise click.BadParameter(str(err), param_hint="--target") from None
+        if os.path.getsize(path) != len(data):
+            return False
+        with open(path, "rb") as f:
+            return f.read() == data
+    except OSError:
+        return False
 
 
 @click.command("compile")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", "out_dir", metavar="DIR",
               help="Write the .mpy files into a tree mirrored under DIR (default: beside each .py).")
-@click.option("-j", "--jobs", "workers", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Number of worker processes.")
+@click.option("-j", "--jobs", "workers", type=click.IntRange(min=1), default=None,
+              help="Number of worker processes (default: one per core).")
 @click.option("-O", "--opt", "opt", type=click.IntRange(min=0, max=3), default=0, show_default=True,
               help="Optimisation level, as mpy-cross -O<N>.")
 @click.option("--target", metavar="NAME", default=None,
@@ -187,25 +123,29 @@ def _check_target(target: str) -> None:
 @click.option("--check", is_flag=True, help="Only check that every file compiles; write nothing.")
 @click.option("--format", "style", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True, help="How to report errors and the summary.")
-def compile_command(paths, out_dir, workers, opt, target, device, compat, bytecode, check, style):
+@click.option("--no-cache", is_flag=True, help="Compile every file, neither reading nor filling the compile cache.")
+def compile_command(paths, out_dir, workers, opt, target, device, compat, bytecode, check, style, no_cache):
     """Compile .py files and folders of .py files to .mpy."""
     started = time.perf_counter()
     from mpycross.errors import MpyCrossError
-    from mpycross.targets import choose_target
+    from mpycross.targets import DEFAULT_TARGET, choose_target
 
     try:
         chosen = choose_target(target, device, compat, bytecode)
     except MpyCrossError as err:
         raise click.BadParameter(str(err), param_hint="--target") from None
-    target = chosen.name if chosen is not None else None  # a name the worker processes resolve
-    if target is not None:
-        _check_target(target)
+    target = chosen.name if chosen is not None else DEFAULT_TARGET  # a name the worker processes resolve
     try:
         jobs, problems = plan(list(paths), out_dir, check)
     except UsageProblem as err:
         raise click.UsageError(str(err))
 
-    results = run_jobs(jobs, target, opt, workers)
+    cache = None
+    if not no_cache:
+        from mpycross.bundle.cache import CompileCache
+
+        cache = CompileCache()
+    results = run_jobs(jobs, target, opt, workers or os.cpu_count() or 1, cache)
 
     errors = list(problems)
     written = 0
@@ -213,7 +153,7 @@ def compile_command(paths, out_dir, workers, opt, target, device, compat, byteco
         if r.error is not None:
             errors.append(r.error)
             continue
-        if r.job.output is None:
+        if r.job.output is None or _unchanged(r.job.output, r.data):
             continue
         from mpycross.cli.mpy_cross import write_atomically
 
@@ -229,10 +169,11 @@ def compile_command(paths, out_dir, workers, opt, target, device, compat, byteco
     total = len(jobs) + len(problems)
     failed = len(errors)
     ok = len(results) - sum(1 for r in results if r.error is not None)
+    cached = sum(1 for r in results if r.cached)
     if style == "json":
         report = {
             "files": total, "compiled": ok, "written": written, "failed": failed,
-            "check": check, "errors": errors,
+            "check": check, "errors": errors, "from_cache": cached,
         }
         click.echo(json.dumps(report, indent=2, sort_keys=True))
     else:
@@ -243,6 +184,8 @@ def compile_command(paths, out_dir, workers, opt, target, device, compat, byteco
             else:
                 click.echo(line, err=True)
         verb = "checked" if check else "compiled"
-        summary = f"{verb} {total} file{'s' if total != 1 else ''}: {ok} ok, {failed} failed ({elapsed:.2f} s)"
+        summary = f"{verb} {total} file{'s' if total != 1 else ''}: {ok} ok, {failed} failed"
+        summary += f", {cached} unchanged (from the cache)" if cached else ""
+        summary += f" ({elapsed:.2f} s)"
         click.echo(summary)
     sys.exit(1 if errors else 0)

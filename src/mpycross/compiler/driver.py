@@ -13,12 +13,11 @@ import sys
 import threading
 
 from mpycross.errors import MpyCrossError, TargetError
-from mpycross.targets import Target, resolve_target
+from mpycross.targets import DEFAULT_TARGET, Target, resolve_target
 
 from . import compat, floatcompat, fold, raw_qstr_ids
 from .codegen import Compiler, NotSupportedError, RawCode
 
-DEFAULT_TARGET = "micropython-1.29"
 # bytecode generations this compiler emits (formats/versions.toml `bytecode`)
 SUPPORTED_BYTECODE = ("v2", "v3", "v4", "v5", "v6")
 

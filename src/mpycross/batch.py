@@ -1,0 +1,140 @@
+"""Compile many files: the jobs, their results and errors, worker processes and the cache.
+
+One engine for `mpycross compile` (all results at the end) and the bundle
+builder (`bundle.pool`, results as they finish), so a file fails the same way
+in both. A Result carries either the `.mpy` bytes or an error dict
+{"file", "line", "kind", "message"}; nothing here raises for a bad file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file to compile."""
+
+    source: str         # path to read
+    source_name: str    # name embedded in the .mpy and shown in messages
+    output: str | None  # where to write (None with --check)
+
+
+@dataclass
+class Result:
+    job: Job
+    data: bytes | None = None
+    error: dict | None = field(default=None)  # {"file", "line", "kind", "message"}
+    cached: bool = False                       # served by the compile cache
+
+
+# fewer files than this per worker: starting the worker processes costs more than it gains
+FILES_PER_WORKER = 8
+
+
+def compile_job(job: Job, source: bytes, target: str, opt: int) -> Result:
+    """Compile one file's source; never raises for a problem with that file."""
+    from mpycross import compile_source
+    from mpycross.errors import CompileError, MpyCrossError
+
+    kwargs = {"opt": opt, "source_name": job.source_name, "target": target}
+    try:
+        return Result(job, data=compile_source(source, job.source_name, **kwargs))
+    except CompileError as err:
+        return Result(job, error={"file": job.source_name, "line": err.line, "kind": err.kind,
+                                  "message": err.message})
+    except MpyCrossError as err:
+        return Result(job, error={"file": job.source_name, "line": None, "kind": type(err).__name__,
+                                  "message": str(err)})
+    except RecursionError:
+        return Result(job, error={"file": job.source_name, "line": None, "kind": "RuntimeError",
+                                  "message": "maximum recursion depth exceeded"})
+    except Exception as err:  # a compiler bug must not stop the other files
+        return Result(job, error={"file": job.source_name, "line": None, "kind": "InternalError",
+                                  "message": f"{type(err).__name__}: {err}"})
+
+
+def _compile_chunk(args):
+    pairs, target, opt = args
+    return [compile_job(job, source, target, opt) for job, source in pairs]
+
+
+def read_source(job: Job) -> bytes | Result:
+    """The file's bytes, or a Result carrying the error that reading it gave."""
+    try:
+        with open(job.source, "rb") as f:
+            return f.read()
+    except OSError as err:
+        return Result(job, error={"file": job.source_name, "line": None, "kind": "OSError",
+                                  "message": err.strerror or str(err)})
+
+
+def compile_many(pairs: list[tuple[Job, bytes]], target: str, opt: int, workers: int) -> list[Result]:
+    """Compile (job, source) pairs; results in the same order whatever the number of workers.
+
+    The workers are started once for the run and given chunks of files.
+    """
+    workers = min(workers, len(pairs) // FILES_PER_WORKER)
+    if workers <= 1:
+        return [compile_job(job, source, target, opt) for job, source in pairs]
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Several chunks per worker balance uneven file sizes; order is kept by map().
+    size = max(1, len(pairs) // (workers * 4))
+    chunks = [(pairs[i:i + size], target, opt) for i in range(0, len(pairs), size)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return [r for chunk in pool.map(_compile_chunk, chunks) for r in chunk]
+
+
+def run_jobs(jobs: list[Job], target: str, opt: int, workers: int, cache=None) -> list[Result]:
+    """Compile every job, serving unchanged files from `cache` (a CompileCache, or None)."""
+    results: list[Result | None] = [None] * len(jobs)
+    todo: list[tuple[int, Job, bytes, str | None]] = []
+    for i, job in enumerate(jobs):
+        source = read_source(job)
+        if isinstance(source, Result):
+            results[i] = source
+            continue
+        if cache is None:
+            todo.append((i, job, source, None))
+            continue
+        key = cache.key(source, job.source_name, target, opt)
+        data = cache.get(key)
+        error = cache.get_error(key) if data is None else None
+        if data is not None or error is not None:
+            results[i] = Result(job, data=data, error=error, cached=True)
+        else:
+            todo.append((i, job, source, key))
+    compiled = compile_many([(job, source) for _, job, source, _ in todo], target, opt, workers)
+    for (i, _, _, key), result in zip(todo, compiled):
+        if key is not None:
+            if result.data is not None:
+                cache.put(key, result.data)
+            elif result.error["kind"] not in _UNCACHED_KINDS:
+                cache.put_error(key, result.error)
+        results[i] = result
+    return results
+
+
+# errors that say something about this run, not about the source: never remembered
+_UNCACHED_KINDS = ("OSError", "InternalError", "RuntimeError", "MemoryError")
+
+
+def compile_file(job: Job, target: str, opt: int) -> Result:
+    """Read and compile one file; never raises for a problem with that file."""
+    source = read_source(job)
+    return source if isinstance(source, Result) else compile_job(job, source, target, opt)
+
+
+def format_error(error: dict, style: str) -> str:
+    where = error["file"] if error["line"] is None else f"{error['file']}:{error['line']}"
+    text = f"{error['kind']}: {error['message']}"
+    if style == "github":
+        # GitHub workflow command: escape %, CR and LF in the message; also , and : in properties
+        def prop(v):
+            return str(v).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(
+                ":", "%3A").replace(",", "%2C")
+        msg = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        line = f",line={error['line']}" if error["line"] is not None else ""
+        return f"::error file={prop(error['file'])}{line}::{msg}"
+    return f"{where}: {text}"

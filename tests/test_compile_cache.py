@@ -1,0 +1,109 @@
+"""`mpycross compile` and the compile cache: an unchanged tree compiles nothing.
+
+Each run is a real `mpycross compile` process with its own cache folder
+($MPYCROSS_CACHE_DIR). The bytes served from the cache must be the bytes a
+fresh compile writes (and the official compiler's, checked on one file).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.oracles import run_official
+
+ROOT = Path(__file__).resolve().parent.parent
+PROGRAMS = ROOT / "tests" / "programs"
+
+
+def compile_tree(args, cwd, cache):
+    env = dict(os.environ, MPYCROSS_CACHE_DIR=str(cache))
+    proc = subprocess.run([sys.executable, "-m", "mpycross", "compile", "--format", "json", *map(str, args)],
+                          cwd=cwd, env=env, capture_output=True, timeout=600)
+    return proc.returncode, json.loads(proc.stdout), proc.stderr
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*.mpy"))}
+
+
+@pytest.fixture
+def tree(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(PROGRAMS, src, ignore=shutil.ignore_patterns("many_*", "long_*"))
+    (src / "broken.py").write_text("def f(:\n    pass\n")
+    return src
+
+
+def test_second_run_is_served_from_the_cache(tree, tmp_path):
+    cache = tmp_path / "cache"
+    status, first, _ = compile_tree(["-o", tmp_path / "a", tree], tmp_path, cache)
+    n = len(list(tree.glob("*.py")))
+    assert status == 1 and first["from_cache"] == 0 and first["failed"] == 1 and first["compiled"] == n - 1
+    status, second, _ = compile_tree(["-o", tmp_path / "b", tree], tmp_path, cache)
+    assert status == 1 and second["from_cache"] == n
+    assert second["errors"] == first["errors"]          # the broken file's error, remembered
+    assert outputs(tmp_path / "a") == outputs(tmp_path / "b")
+
+
+def test_a_changed_file_recompiles_only_itself(tree, tmp_path):
+    cache = tmp_path / "cache"
+    compile_tree(["-o", tmp_path / "a", tree], tmp_path, cache)
+    changed = sorted(tree.glob("*.py"))[0]
+    changed.write_text(changed.read_text() + "\nprint('changed')\n")
+    _, report, _ = compile_tree(["-o", tmp_path / "a", tree], tmp_path, cache)
+    assert report["from_cache"] == len(list(tree.glob("*.py"))) - 1
+    ours = (tmp_path / "a" / changed.name).with_suffix(".mpy").read_bytes()
+    official = run_official(["-s", changed.name, "-o", "-", str(changed)])
+    assert ours == official.stdout
+
+
+def test_no_cache_and_damaged_entries(tree, tmp_path):
+    cache = tmp_path / "cache"
+    compile_tree(["-o", tmp_path / "a", tree], tmp_path, cache)
+    _, report, _ = compile_tree(["--no-cache", "-o", tmp_path / "b", tree], tmp_path, cache)
+    assert report["from_cache"] == 0
+    for entry in (cache / "mpy").rglob("*.mpy"):
+        data = entry.read_bytes()
+        entry.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))   # every stored file damaged
+    _, report, _ = compile_tree(["-o", tmp_path / "c", tree], tmp_path, cache)
+    assert report["from_cache"] == 1                        # only the remembered error is still good
+    assert outputs(tmp_path / "a") == outputs(tmp_path / "b") == outputs(tmp_path / "c")
+
+
+def test_the_key_covers_target_and_options(tree, tmp_path):
+    cache = tmp_path / "cache"
+    compile_tree(["-o", tmp_path / "a", tree], tmp_path, cache)
+    for extra in (["-O", "2"], ["--target", "circuitpython-9.2"], ["--target", "micropython-1.18"]):
+        _, report, _ = compile_tree([*extra, "-o", tmp_path / "x", tree], tmp_path, cache)
+        assert report["from_cache"] == 0, extra
+
+
+def test_parallel_runs_share_one_cache(tree, tmp_path):
+    cache = tmp_path / "cache"
+    env = dict(os.environ, MPYCROSS_CACHE_DIR=str(cache))
+    runs = [subprocess.Popen([sys.executable, "-m", "mpycross", "compile", "-j", "1", "-o", str(tmp_path / f"o{i}"),
+                              str(tree)], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for i in range(3)]
+    assert [p.wait(timeout=600) for p in runs] == [1, 1, 1]
+    assert outputs(tmp_path / "o0") == outputs(tmp_path / "o1") == outputs(tmp_path / "o2")
+    assert not [p for p in (cache / "mpy").rglob("*") if p.name.endswith(".tmp")]
+    _, report, _ = compile_tree(["-o", tmp_path / "o3", tree], tmp_path, cache)
+    assert report["from_cache"] == len(list(tree.glob("*.py")))
+    assert outputs(tmp_path / "o3") == outputs(tmp_path / "o0")
+
+
+def test_unchanged_outputs_are_not_rewritten(tree, tmp_path):
+    cache = tmp_path / "cache"
+    compile_tree(["-o", tmp_path / "a", tree], tmp_path, cache)
+    first = {p: p.stat().st_mtime_ns for p in (tmp_path / "a").rglob("*.mpy")}
+    os.utime(next(iter(first)), ns=(0, 0))
+    _, report, _ = compile_tree(["-o", tmp_path / "a", tree], tmp_path, cache)
+    assert report["written"] == 0
+    assert next(iter(first)).stat().st_mtime_ns == 0
