@@ -2,14 +2,17 @@
 
     python benchmarks/run.py [--repeat N] [--limit N]
 
-(a) batch: the real-library corpus (tests/corpus) compiled by one
-    `mpycross compile -j1` process, against the official binary started
-    once per file (how build scripts drive it);
+(a) batch: the real-library corpus (tests/corpus), and any --tree DIR, compiled
+    by `mpycross compile` cold (empty cache) with 1 worker, 2 workers and the
+    default (one per core), and warm (unchanged tree, cache filled), against
+    the official binary started once per file, serially (how build scripts
+    drive it);
 (b) big file: one generated 2,000-line module, `mpy-cross big.py` end to
     end as a new process (first run, then best of N);
 (c) startup: `mpy-cross examples/hello.py` (best and median of N).
 
-Prints a table and writes benchmarks/results.json. Needs the test extras
+Prints a table, each speed goal with its measured value and whether it is
+met, and writes benchmarks/results.json. Needs the test extras
 (the official binary) and the corpus cache (`python -m tests.corpus.fetch`).
 
 mpycross's modules run from compiled bytecode (a private __pycache__ prefix,
@@ -98,41 +101,66 @@ def generate_big_module(lines: int = 2000) -> str:
     return "\n".join(out) + "\n"
 
 
-def bench_batch(files: list[Path], src_root: Path, work: Path, env: dict) -> dict:
-    tree = work / "tree"
+def _ours_compile(tree: Path, out: Path, env: dict, cache: Path, workers: int | None) -> tuple[float, dict]:
+    """One `mpycross compile` process over the tree; (seconds, its JSON report)."""
+    cmd = [sys.executable, "-m", "mpycross", "compile", "--format", "json", "-o", str(out), str(tree)]
+    if workers is not None:
+        cmd[4:4] = ["-j", str(workers)]
+    elapsed, proc = timed(cmd, env=dict(env, MPYCROSS_CACHE_DIR=str(cache)))
+    try:
+        report = json.loads(proc.stdout)
+    except ValueError:
+        report = {"error": proc.stderr.decode(errors="replace")[-300:]}
+    return elapsed, report
+
+
+def bench_batch(name: str, files: list[Path], src_root: Path, work: Path, env: dict) -> dict:
+    """A tree of real code: the official binary once per file, serially, against
+    `mpycross compile` cold (empty cache) with 1 worker, 2 workers and the default
+    (one per core), and warm (nothing changed, best of 3)."""
+    tree = work / name / "tree"
     for f in files:
         dest = tree / f.relative_to(src_root)
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(f, dest)
     rels = [f.relative_to(src_root) for f in files]
 
-    ours_out = work / "ours"
-    t_ours, proc = timed([sys.executable, "-m", "mpycross", "compile", "-j", "1", "-o", str(ours_out), str(tree)],
-                         env=env)
-    ours_ok = len(list(ours_out.rglob("*.mpy"))) if ours_out.exists() else 0
-    summary = proc.stdout.decode(errors="replace").strip().splitlines()[-1:] or [""]
-
-    theirs_out = work / "theirs"
+    theirs_out = work / name / "theirs"
     for rel in rels:
         (theirs_out / rel).parent.mkdir(parents=True, exist_ok=True)
     binary = str(official("1.29"))
     theirs_ok = 0
-    identical = 0
     start = time.perf_counter()
     for rel in rels:
         out = (theirs_out / rel).with_suffix(".mpy")
         p = subprocess.run([binary, "-s", rel.as_posix(), "-o", str(out), str(tree / rel)], capture_output=True)
         theirs_ok += p.returncode == 0
     t_theirs = time.perf_counter() - start
-    for rel in rels:
-        a, b = (ours_out / rel).with_suffix(".mpy"), (theirs_out / rel).with_suffix(".mpy")
-        if a.exists() and b.exists() and a.read_bytes() == b.read_bytes():
-            identical += 1
+
+    runs = {}
+    for label, workers in (("one_worker", 1), ("two_workers", 2), ("default_workers", None)):
+        cache = work / name / f"cache-{label}"
+        runs[label], _ = _ours_compile(tree, work / name / f"ours-{label}", env, cache, workers)
+    warm_cache = work / name / "cache-default_workers"
+    warm = [_ours_compile(tree, work / name / "ours-default_workers", env, warm_cache, None) for _ in range(3)]
+    ours_out = work / name / "ours-default_workers"
+    identical = sum(1 for rel in rels
+                    if (ours_out / rel).with_suffix(".mpy").is_file() and (theirs_out / rel).with_suffix(".mpy").is_file()
+                    and (ours_out / rel).with_suffix(".mpy").read_bytes() == (theirs_out / rel).with_suffix(".mpy").read_bytes())
     return {
-        "files": len(files), "mpycross_s": t_ours, "official_s": t_theirs,
-        "mpycross_ok": ours_ok, "official_ok": theirs_ok, "byte_identical": identical,
-        "mpycross_exit": proc.returncode, "mpycross_summary": summary[0],
+        "files": len(files), "official_s": t_theirs, "official_ok": theirs_ok, "byte_identical": identical,
+        "cold_one_worker_s": runs["one_worker"], "cold_two_workers_s": runs["two_workers"],
+        "cold_default_workers_s": runs["default_workers"], "warm_s": min(t for t, _ in warm),
+        "warm_from_cache": warm[-1][1].get("from_cache"), "default_workers": os.cpu_count(),
     }
+
+
+def peak_memory_mb(cmd: list[str], cwd: Path, env: dict) -> float:
+    """The child's peak resident memory (ru_maxrss of that process alone)."""
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(proc.pid, 0)
+    proc.returncode = 0
+    return usage.ru_maxrss / 1024
 
 
 def bench_command(cmd: list[str], cwd: Path, repeat: int, env: dict | None = None) -> dict:
@@ -151,6 +179,8 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=5, help="runs per single-file measurement")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N corpus files")
     ap.add_argument("--no-pyc", action="store_true", help="run mpycross's modules from source (no .pyc)")
+    ap.add_argument("--tree", action="append", default=[], metavar="DIR",
+                    help="another tree of real code to measure like the corpus (repeatable)")
     args = ap.parse_args()
 
     ours_cmd = our_mpy_cross()
@@ -171,7 +201,16 @@ def main() -> int:
         files = corpus_files()
         if args.limit:
             files = files[:args.limit]
-        results["batch"] = bench_batch(files, cache_dir() / "src", work, env)
+        results["batch"] = bench_batch("corpus", files, cache_dir() / "src", work, env)
+        results["trees"] = {}
+        for extra in args.tree:
+            root = Path(extra).resolve()
+            tree_files = sorted(p for p in root.rglob("*.py") if "__pycache__" not in p.parts)
+            results["trees"][root.name] = bench_batch(f"tree-{root.name}", tree_files, root, work, env)
+        largest = max(files, key=lambda f: f.stat().st_size)
+        results["peak_memory"] = {"file": largest.name, "bytes": largest.stat().st_size,
+                                  "mpycross_mb": peak_memory_mb([*ours_cmd, "-o", str(work / "largest.mpy"),
+                                                                 str(largest)], work, env)}
 
         big = work / "big" / "big.py"
         big.parent.mkdir()
@@ -194,21 +233,37 @@ def main() -> int:
         }
 
     batch, bigf, start = results["batch"], results["big_file"], results["startup"]
-    rows = [
-        ("(a) corpus batch, %d files" % batch["files"], batch["mpycross_s"], batch["official_s"]),
-        ("(b) %d-line file, first run" % bigf["lines"], bigf["mpycross"]["first_s"], bigf["official"]["first_s"]),
-        ("(b) %d-line file, best" % bigf["lines"], bigf["mpycross"]["best_s"], bigf["official"]["best_s"]),
-        ("(c) startup hello.py, best", start["mpycross"]["best_s"], start["official"]["best_s"]),
-        ("(c) startup hello.py, median", start["mpycross"]["median_s"], start["official"]["median_s"]),
-    ]
+    rows = [("(b) %d-line file, first run" % bigf["lines"], bigf["mpycross"]["first_s"], bigf["official"]["first_s"]),
+            ("(b) %d-line file, best" % bigf["lines"], bigf["mpycross"]["best_s"], bigf["official"]["best_s"]),
+            ("(c) startup hello.py, best", start["mpycross"]["best_s"], start["official"]["best_s"]),
+            ("(c) startup hello.py, median", start["mpycross"]["median_s"], start["official"]["median_s"])]
+    goals = []
+    for name, b in (("corpus", batch), *results["trees"].items()):
+        rows += [(f"(a) {name} batch cold, -j1 ({b['files']} files)", b["cold_one_worker_s"], b["official_s"]),
+                 (f"(a) {name} batch cold, -j2", b["cold_two_workers_s"], b["official_s"]),
+                 (f"(a) {name} batch cold, default -j", b["cold_default_workers_s"], b["official_s"]),
+                 (f"(a) {name} batch warm", b["warm_s"], b["official_s"])]
+        goals += [(f"{name}: cold batch, default workers <= 1.0x official", b["cold_default_workers_s"] / b["official_s"], 1.0, "x"),
+                  (f"{name}: cold batch, one worker <= 2x official", b["cold_one_worker_s"] / b["official_s"], 2.0, "x"),
+                  (f"{name}: warm batch <= 0.05x official", b["warm_s"] / b["official_s"], 0.05, "x"),
+                  (f"{name}: 2 workers >= 1.7x faster than one", b["cold_two_workers_s"] / b["cold_one_worker_s"], 1 / 1.7, "x time")]
+    goals += [("2,000-line file end to end <= 100 ms (best)", bigf["mpycross"]["best_s"] * 1000, 100, "ms"),
+              ("mpy-cross hello.py <= 50 ms (best)", start["mpycross"]["best_s"] * 1000, 50, "ms"),
+              (f"peak memory, largest corpus file ({results['peak_memory']['file']}) <= 100 MB",
+               results["peak_memory"]["mpycross_mb"], 100, "MB")]
     results["table"] = [{"measure": m, "mpycross_s": a, "official_s": b, "ratio": a / b if b else None}
                         for m, a, b in rows]
-    print(f"mpycross modules run {results['python_modules']}")
-    print(f"{'measurement':34} {'mpycross':>10} {'official':>10} {'ratio':>8}  (mpycross time / official time)")
+    results["goals"] = [{"goal": g, "measured": v, "limit": lim, "unit": u, "met": v <= lim} for g, v, lim, u in goals]
+    print(f"mpycross modules run {results['python_modules']}; default workers = {os.cpu_count()} (one per core)")
+    print(f"{'measurement':44} {'mpycross':>10} {'official':>10} {'ratio':>8}  (mpycross time / official time)")
     for m, a, b in rows:
-        print(f"{m:34} {a:9.3f}s {b:9.3f}s {ratio(a, b):>8}")
-    print(f"corpus: mpycross wrote {batch['mpycross_ok']}/{batch['files']}, official {batch['official_ok']}, "
-          f"byte-identical {batch['byte_identical']}  ({batch['mpycross_summary']})")
+        print(f"{m:44} {a:9.3f}s {b:9.3f}s {ratio(a, b):>8}")
+    print()
+    print(f"{'goal':60} {'measured':>12}  met")
+    for g in results["goals"]:
+        print(f"{g['goal']:60} {g['measured']:9.3f} {g['unit']:>4}  {'yes' if g['met'] else 'NO'}")
+    print(f"corpus: official wrote {batch['official_ok']}/{batch['files']}, byte-identical {batch['byte_identical']}; "
+          f"warm run served {batch['warm_from_cache']} from the cache")
     print(f"big file: exit {bigf['mpycross']['exit']} (official {bigf['official']['exit']}), "
           f"byte-identical: {bigf['byte_identical']}")
     for what, r in (("big file", bigf["mpycross"]), ("startup", start["mpycross"])):
