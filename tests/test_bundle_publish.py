@@ -129,6 +129,22 @@ def test_untagged_version_sorts_after_its_tag(tmp_path):
     assert f'__version__ = "{version}"'.encode() in lib.stamped_files()["gizmo/__init__.py"]
 
 
+def test_two_libraries_with_the_same_example_name_both_keep_it(tmp_path):
+    from mpycross.bundle.build import build_bundle
+
+    for name in ("alpha", "beta"):
+        repo = tmp_path / "libraries" / name
+        (repo / "examples").mkdir(parents=True)
+        (repo / f"{name}.py").write_text(f"NAME = {name!r}\n")
+        (repo / "examples" / "simpletest.py").write_text(f"import {name}\n")
+        (repo / "pyproject.toml").write_text(f'[project]\nname = "{name}"\nversion = "1.0.0"\n')
+    result = build_bundle(discover(tmp_path / "libraries"), "b", "t", major_targets()[:1])
+    for zip_name, stem in [("b-examples-t.zip", "b-examples-t"), ("b-9.x-mpy-t.zip", "b-9.x-mpy-t")]:
+        with zipfile.ZipFile(io.BytesIO(result.outputs[zip_name])) as z:
+            assert z.read(f"{stem}/examples/alpha/simpletest.py") == b"import alpha\n"
+            assert z.read(f"{stem}/examples/beta/simpletest.py") == b"import beta\n"
+
+
 # --- the same bundle as circuitpython-build-tools ---
 
 def shim_mpy_cross(cache: Path) -> None:
