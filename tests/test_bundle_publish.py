@@ -60,7 +60,7 @@ def make_gizmo(root: Path) -> Path:
     (root / "examples" / "gizmo-extra.py").write_text("print(1)\n")
     (root / "examples" / "more" / "code.py").write_text("print(2)\n")
     (root / "requirements.txt").write_text("# SPDX-License-Identifier: MIT\nAdafruit-Blinka\n"
-                                           "adafruit-circuitpython-ticks\nexample-circuitpython-faraway>=2\n")
+                                           "adafruit-circuitpython-ticks\nExample-CircuitPython-Faraway>=2\n")
     (root / "pyproject.toml").write_text(
         '[project]\nname = "example-circuitpython-gizmo"\ndescription = "Drives a gizmo."\n'
         'dynamic = ["version"]\n[tool.setuptools]\npackages = ["gizmo", "gizmo.sub"]\n')

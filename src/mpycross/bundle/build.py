@@ -153,7 +153,7 @@ def dependency_table(libraries: list[Library]) -> dict:
             if other is not None:
                 deps.add(other.module)
             else:
-                external.add(name)
+                external.add(name.lower())   # as build-tools writes them
         table[lib.module] = {
             "package": lib.is_package,
             "pypi_name": normalize(lib.name),
