@@ -45,8 +45,10 @@ def report_failures(errors: list[dict], labels: dict[str, list[str]], left_out: 
     for e in errors:
         zips = grouped.setdefault((e["library"], format_error(e, "text")), [])
         zips += [z for z in labels.get(e["target"], [e["target"]]) if z not in zips]
+    order = [z for zs in labels.values() for z in zs]   # the targets' order, as given
     verb = "left out of" if left_out else "for"
-    return [f"{text} [{library}; {verb} {', '.join(zips)}]" for (library, text), zips in grouped.items()]
+    return [f"{text} [{library}; {verb} {', '.join(sorted(zips, key=lambda z: order.index(z) if z in order else 0))}]"
+            for (library, text), zips in grouped.items()]
 
 
 @click.command("bundle")
