@@ -346,8 +346,8 @@ def test_requirements_with_deps_never_download_host_only_packages(tmp_path, find
     assert {"adafruit_register", "adafruit_bus_device"} <= set(table)
     assert not {facts["pypi_name"] for facts in table.values()} & HOST_ONLY
     notes = [line for line in run.stderr.splitlines() if line.startswith("note: skipped")]
-    assert "note: skipped adafruit-blinka (needed by adafruit-circuitpython-register): a host-only package, " \
-           "never on a board" in notes
+    blinka = [line for line in notes if line.split()[2] == "adafruit-blinka"]
+    assert len(blinka) == 1 and "needed by adafruit-circuitpython-register" in blinka[0]
     assert len(notes) == len(set(line.split()[2] for line in notes))   # each package noted once
 
 
@@ -363,4 +363,5 @@ def test_requirements_with_deps_leave_out_typing_and_packaging(tmp_path, find_li
     names = {lib.name.lower() for lib in libs}
     assert "adafruit-circuitpython-register" in names and "adafruit-circuitpython-busdevice" in names
     assert not names & {"adafruit-circuitpython-typing", "packaging"}
-    assert sum("adafruit-circuitpython-typing" in n for n in notes) == 1 and sum("packaging" in n for n in notes) == 1
+    skipped = [n.split()[1] for n in notes if n.startswith("skipped ")]
+    assert skipped.count("adafruit-circuitpython-typing") == 1 and skipped.count("packaging") == 1

@@ -507,7 +507,7 @@ def from_requirements(req_file: str | Path, pip_options: list[str] = (), with_de
                     continue
                 seen.add(dist)
                 if dist in HOST_ONLY:
-                    notes.append(f"skipped {dist}: a host-only package, never on a board")
+                    notes.append(f"skipped {dist}: not for a board, a host-only package")
                     continue
                 if f.name.endswith(".whl") and not is_pure_wheel(f):
                     notes.append(f"skipped {f.name}: not a pure-Python wheel")
@@ -526,7 +526,7 @@ def from_requirements(req_file: str | Path, pip_options: list[str] = (), with_de
                     continue
                 if dist in HOST_ONLY:
                     seen.add(dist)
-                    notes.append(f"skipped {dist} (needed by {parent}): a host-only package, never on a board")
+                    notes.append(f"skipped {dist} (needed by {parent}): not for a board, a host-only package")
                     continue
                 needed_by[dist] = parent
                 lines.append(line)
