@@ -50,17 +50,24 @@ PUBLISHED_MAJORS = ("9", "10", "11")
 
 
 def major_target(major: str) -> tuple[str, str]:
-    """(target name, note) for a CircuitPython major: the newest release of it the compiler knows.
+    """(target name, note) for a CircuitPython major: what `resolve_target("circuitpython-<major>")` gives.
 
-    A major newer than every known release is compiled with the newest
-    known CircuitPython rules (the .mpy format has not changed since 9.x),
-    and the note says so; an older unknown major is an error.
+    A major newer than every release the compiler knows is compiled with
+    the newest known CircuitPython rules (the .mpy format has not changed
+    since 9.x); the note says so, in the words of the target's warning when
+    `resolve_target` gives one. An older unknown major is an error.
     """
+    import warnings
+
     from mpycross.errors import TargetError
     from mpycross.targets import all_targets, resolve_target
 
     try:
-        return resolve_target(f"circuitpython-{major}").name, ""
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            name = resolve_target(f"circuitpython-{major}").name
+        said = "; ".join(str(w.message) for w in caught)
+        return name, f"{major}.x: {said}" if said else ""
     except TargetError as err:
         known = [t for t in all_targets() if t.family == "circuitpython"]
         newest = max(known, key=lambda t: [int(p) for p in t.release.split(".")], default=None)
