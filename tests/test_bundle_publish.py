@@ -366,3 +366,24 @@ def test_requirements_with_deps_leave_out_typing_and_packaging(tmp_path, find_li
     assert not names & {"adafruit-circuitpython-typing", "packaging"}
     skipped = [n.split()[1].rstrip(":") for n in notes if n.startswith("skipped ")]
     assert skipped.count("adafruit-circuitpython-typing") == 1 and skipped.count("packaging") == 1
+
+
+def test_install_of_a_local_library_puts_files_where_its_bundle_does(tmp_path):
+    """An empty .py is copied, not compiled, by install as by bundle: the drive's lib/ is the zip's."""
+    repo = make_gizmo(tmp_path / "gizmo")
+    (repo / "gizmo" / "font-5x8.bin").unlink()   # a bundle renames it font_5x8.bin, an install does not
+    drive = tmp_path / "CIRCUITPY"
+    drive.mkdir()
+    (drive / "boot_out.txt").write_text(BOOT_OUT)
+    run = CliRunner().invoke(cli, ["install", str(repo), "--device", str(drive), "--no-deps"])
+    assert run.exit_code == 0, run.output
+    out = tmp_path / "out"
+    run = CliRunner().invoke(cli, ["bundle", str(repo), "--target", "circuitpython-9.2", "--tag", "t", "-o", str(out),
+                                   "--no-cache", "-q"])
+    assert run.exit_code == 0, run.output
+    stem = "bundle-9.x-mpy-t/lib/"
+    in_zip = {n[len(stem):]: b for n, b in zip_members(out / "bundle-9.x-mpy-t.zip").items() if n.startswith(stem)}
+    on_drive = {p.relative_to(drive / "lib").as_posix(): p.read_bytes() for p in (drive / "lib").rglob("*")
+                if p.is_file() and not p.name.startswith(".")}
+    assert on_drive == in_zip   # the files of the drive (its install records left aside) are the zip's
+    assert on_drive["gizmo/sub/__init__.py"] == b""

@@ -150,7 +150,7 @@ def load_bundle(zip_path: Path, json_path: Path | None = None) -> Catalog:
 def add_libraries(catalog: Catalog, libraries: list[Library], target: str, opt: int = 0, workers: int = 1,
                   cache=None) -> list[str]:
     """Compile local libraries for target into the catalog; return their module names."""
-    from mpycross.bundle.build import check_target, compile_libraries
+    from mpycross.bundle.build import check_target, compile_libraries, compiles
     from mpycross.bundle.cache import CompileCache
     from mpycross.cli.cmd_compile import format_error
 
@@ -165,7 +165,7 @@ def add_libraries(catalog: Catalog, libraries: list[Library], target: str, opt: 
     for lib in libraries:
         files = {}
         for path, data in lib.stamped_files().items():
-            if path.endswith(".py"):
+            if compiles(path, data):   # an empty .py is copied, as in a bundle
                 files[path[:-3] + ".mpy"] = compiled[(target, lib.name, path)]
             else:
                 files[path] = data
