@@ -387,3 +387,15 @@ def test_install_of_a_local_library_puts_files_where_its_bundle_does(tmp_path):
                 if p.is_file() and not p.name.startswith(".")}
     assert on_drive == in_zip   # the files of the drive (its install records left aside) are the zip's
     assert on_drive["gizmo/sub/__init__.py"] == b""
+
+
+def test_install_picks_the_zip_of_the_boards_major(tmp_path):
+    from mpycross.bundle.catalog import pick_bundle
+    from mpycross.targets import resolve_target
+
+    out = tmp_path / "bundles"
+    run = CliRunner().invoke(cli, ["bundle", str(dist_file("adafruit-circuitpython-ticks")), "--circuitpython-majors",
+                                   "--name", "b", "--tag", "20260101", "-o", str(out), "--no-cache", "-q"])
+    assert run.exit_code == 0, run.output
+    for major in ("9", "10"):
+        assert pick_bundle(out, resolve_target(f"circuitpython-{major}")).name == f"b-{major}.x-mpy-20260101.zip"
