@@ -56,7 +56,7 @@ def report_failures(errors: list[dict], labels: dict[str, list[str]], left_out: 
 @click.option("-r", "--requirements", "req_files", multiple=True, type=click.Path(),
               help="Requirements file to download from PyPI with pip (repeatable).")
 @click.option("--deps", "with_deps", is_flag=True,
-              help="Let pip also download the requirements' dependencies.")
+              help="Also bundle the requirements' dependencies (host-only packages are skipped).")
 @click.option("--pip-option", "pip_options", multiple=True, metavar="OPT",
               help="Extra option for pip download, e.g. --pip-option=--no-index (repeatable).")
 @click.option("--target", "targets", multiple=True, metavar="NAME",
@@ -81,7 +81,7 @@ def report_failures(errors: list[dict], labels: dict[str, list[str]], left_out: 
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no table; errors only.")
 def bundle_command(inputs, req_files, with_deps, pip_options, targets, majors, name, tag, out_dir, workers, opt,
                    cache_dir, no_cache, skip_failed, quiet):
-    """Build .mpy library bundles (zip per target, json, sha256 manifest)."""
+    """Build .mpy library bundles laid out as the Adafruit bundle (zip per target, json, sha256 manifest)."""
     from mpycross.bundle import BundleError
     from mpycross.bundle.build import build_bundle, bundle_targets, major_targets, write_outputs
     from mpycross.bundle.cache import CompileCache
