@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from mpycross.bundle import BundleError  # noqa: E402
-from mpycross.bundle.build import BundleTarget, build_bundle  # noqa: E402
+from mpycross.bundle.build import BundleTarget, build_bundle, compiles  # noqa: E402
 from mpycross.bundle.cache import CompileCache  # noqa: E402
 from mpycross.bundle.library import discover  # noqa: E402
 from tests.corpus.fetch import cache_dir, ensure_corpus  # noqa: E402
@@ -61,7 +61,7 @@ def official_once_per_file(libs) -> tuple[float, dict[str, bytes | None]]:
         jobs = []
         for n, lib in enumerate(libs):
             for path, data in sorted(lib.stamped_files().items()):
-                if path.endswith(".py"):
+                if compiles(path, data):   # empty files are copied, not compiled
                     src = Path(tmp) / f"{n}-{len(jobs)}.py"
                     src.write_bytes(data)
                     jobs.append((path, src, src.with_suffix(".mpy")))
@@ -82,7 +82,7 @@ def main() -> None:
     args = ap.parse_args()
 
     libs = corpus_libraries(args.limit)
-    files = sum(1 for lib in libs for p in lib.files if p.endswith(".py"))
+    files = sum(1 for lib in libs for p, d in lib.stamped_files().items() if compiles(p, d))
     with tempfile.TemporaryDirectory() as cache_root:
         cache = CompileCache(Path(cache_root))
         t = time.perf_counter()
@@ -115,7 +115,7 @@ def main() -> None:
         "left_out": cold.stats[1].skipped, "reproducible": cold.outputs == warm.outputs,
         "different_files": differ[:50],
     }
-    print(f"bundle of {len(libs)} libraries ({files} .py files), -j {args.jobs}:")
+    print(f"bundle of {len(libs)} libraries ({files} non-empty .py files), -j {args.jobs}:")
     print(f"  cold (empty cache)        {cold_s:8.2f} s")
     print(f"  cached                    {warm_s:8.2f} s")
     print(f"  official, once per file   {official_s:8.2f} s  (compiling only, sequential)")

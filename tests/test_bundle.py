@@ -26,7 +26,8 @@ import pytest
 from click.testing import CliRunner
 
 from mpycross.bundle import BundleError
-from mpycross.bundle.build import BundleTarget, build_bundle, bundle_targets, dependency_table, write_outputs
+from mpycross.bundle.build import (BundleTarget, build_bundle, bundle_targets, compiles, dependency_table,
+                                   write_outputs)
 from mpycross.bundle.cache import CompileCache
 from mpycross.bundle.library import Library, discover, stamp_version
 from mpycross.cli.toolchain import cli
@@ -114,6 +115,9 @@ def compare_with_official(libs: list[Library], mpy_zip: bytes) -> tuple[list[str
     for lib in libs:
         for path, source in sorted(lib.stamped_files().items()):
             if not path.endswith(".py"):
+                continue
+            if not compiles(path, source):   # an empty file is copied as it is
+                (same if members.get(path) == source else differ).append(path)
                 continue
             ref = official_mpy(source, path)
             ours = members.get(path[:-3] + ".mpy")
@@ -249,17 +253,24 @@ def test_bundle_layout_and_json(tmp_path):
     [mylib] = discover(repo)
     [ticks] = libraries(["adafruit-circuitpython-ticks"])
     result = build_bundle([mylib, ticks], "demo", TAG, MP)
-    assert sorted(result.outputs) == ["demo-20260101.json", "demo-20260101.sha256",
+    assert sorted(result.outputs) == ["demo-20260101.json", "demo-20260101.sha256", "demo-examples-20260101.zip",
                                       "demo-mp-1.29-mpy-20260101.zip", "demo-py-20260101.zip"]
     mpy = zip_members(result.outputs["demo-mp-1.29-mpy-20260101.zip"])
     stem = "demo-mp-1.29-mpy-20260101/"
-    for name in ["lib/mylib/__init__.mpy", "lib/mylib/core.mpy", "lib/mylib/sub/__init__.mpy",
-                 "lib/mylib/sub/deep.mpy", "lib/mylib_extra.mpy", "lib/adafruit_ticks.mpy",
-                 "examples/mylib_simpletest.py", "requirements/mylib/requirements.txt",
-                 "requirements/adafruit_ticks/requirements.txt", "VERSIONS.txt"]:
-        assert stem + name in mpy, name
+    assert sorted(mpy) == [stem + name for name in [
+        "VERSIONS.txt", "examples/repo/mylib_simpletest.py", "lib/adafruit_ticks.mpy", "lib/mylib/__init__.mpy",
+        "lib/mylib/core.mpy", "lib/mylib/font.bin", "lib/mylib/sub/__init__.py", "lib/mylib/sub/deep.mpy",
+        "lib/mylib_extra.mpy", "requirements/adafruit_ticks/requirements.txt", "requirements/mylib/pyproject.toml",
+        "requirements/mylib/requirements.txt"]]
     assert mpy[stem + "lib/mylib/font.bin"] == b"\x00\x01\x02"
-    assert not any(n.endswith(".py") for n in mpy if "/lib/" in n)
+    assert mpy[stem + "lib/mylib/sub/__init__.py"] == b""          # empty files are copied, as build-tools does
+    assert mpy[stem + "requirements/mylib/requirements.txt"] == (repo / "requirements.txt").read_bytes()
+    assert mpy[stem + "requirements/adafruit_ticks/requirements.txt"] == b"Adafruit-Blinka\n"   # from METADATA
+    assert mpy[stem + "VERSIONS.txt"] == (f"{TAG}\r\n{ticks.repo}/releases/tag/{ticks.version}\r\n"
+                                          "https://example.org/mylib/releases/tag/3.1.4\r\n").encode()
+    examples = zip_members(result.outputs["demo-examples-20260101.zip"])
+    assert sorted(examples) == ["demo-examples-20260101/VERSIONS.txt",
+                                "demo-examples-20260101/examples/repo/mylib_simpletest.py"]
     py = zip_members(result.outputs["demo-py-20260101.zip"])
     assert py["demo-py-20260101/lib/mylib/__init__.py"].startswith(b'__version__ = "3.1.4"')
     # the stored source name is the path under lib/, as circuitpython-build-tools gives it
@@ -270,10 +281,10 @@ def test_bundle_layout_and_json(tmp_path):
     assert table["mylib"] == {
         "package": True, "pypi_name": "mylib-dist", "version": "3.1.4", "repo": "https://example.org/mylib",
         "path": "lib/mylib", "dependencies": ["adafruit_ticks"], "external_dependencies": [],
-        "modules": ["mylib", "mylib_extra"]}
+        "modules": ["mylib", "mylib_extra"], "pypi_description": ""}
     assert table["adafruit_ticks"]["package"] is False and table["adafruit_ticks"]["path"] == "lib/adafruit_ticks"
     manifest = result.outputs["demo-20260101.sha256"].decode().splitlines()
-    assert len(manifest) == 3
+    assert len(manifest) == 4
     for line in manifest:
         digest, name = line.split("  ")
         assert hashlib.sha256(result.outputs[name]).hexdigest() == digest
@@ -292,7 +303,7 @@ def test_selection_imports_on_the_vm(selection_build, tmp_path):
     with zipfile.ZipFile(io.BytesIO(result.outputs[f"sel-mp-1.29-mpy-{TAG}.zip"])) as z:
         z.extractall(tmp_path)
     lib_dir = tmp_path / f"sel-mp-1.29-mpy-{TAG}" / "lib"
-    assert not list(lib_dir.rglob("*.py"))  # only .mpy files can be imported
+    assert not [p for p in lib_dir.rglob("*.py") if p.stat().st_size]  # only .mpy (and empty .py) files
     outcomes = {lib.module: import_on_vm(lib_dir, lib.module) for lib in libs}
     assert outcomes == {lib.module: "OK" for lib in libs}
 
@@ -317,7 +328,7 @@ def check_circuitpython_bundle(libs: list[Library], workers: int = 2) -> tuple[i
         if lib.name in result.stats[1].skipped:
             continue
         for path, source in sorted(lib.stamped_files().items()):
-            if path.endswith(".py") and b"async def" not in source:   # async compiles differently on CP
+            if compiles(path, source) and b"async def" not in source:   # async compiles differently on CP
                 compared += 1
                 if members[path[:-3] + ".mpy"] != official_cp92_equivalent(source, path):
                     differ.append(path)
@@ -336,8 +347,8 @@ def test_rebuild_is_byte_identical(selection_build, tmp_path):
                         cache=CompileCache(tmp_path / "other-cache"))
     assert warm.outputs == first.outputs == cold.outputs
     st = warm.stats[1]
-    assert st.compiled == 0 and st.cached == st.files - sum(1 for lib in libs for p in lib.files
-                                                            if not p.endswith(".py"))
+    assert st.compiled == 0 and st.cached == sum(1 for lib in libs for p, d in lib.stamped_files().items()
+                                                 if compiles(p, d))
     z = zipfile.ZipFile(io.BytesIO(first.outputs[f"sel-mp-1.29-mpy-{TAG}.zip"]))
     infos = z.infolist()
     assert [i.filename for i in infos] == sorted(i.filename for i in infos)
@@ -358,15 +369,15 @@ def test_cache_recompiles_only_changed_files(tmp_path):
     repo = _make_repo(tmp_path / "repo")
     cache = CompileCache(tmp_path / "cache")
     first = build_bundle(discover(repo), "d", TAG, MP, cache=cache)
-    assert first.stats[1].compiled == 5 and first.stats[1].cached == 0
+    assert first.stats[1].compiled == 4 and first.stats[1].cached == 0   # the empty sub/__init__.py is copied
     (repo / "mylib" / "core.py").write_text("def f():\n    return 43\n")
     second = build_bundle(discover(repo), "d", TAG, MP, cache=cache)
-    assert (second.stats[1].compiled, second.stats[1].cached) == (1, 4)
+    assert (second.stats[1].compiled, second.stats[1].cached) == (1, 3)
     # a damaged entry is compiled again, not served
     for entry in (tmp_path / "cache").rglob("*.mpy"):
         entry.write_bytes(entry.read_bytes()[:-1])
     third = build_bundle(discover(repo), "d", TAG, MP, cache=cache)
-    assert third.stats[1].compiled == 5 and third.outputs == second.outputs
+    assert third.stats[1].compiled == 4 and third.outputs == second.outputs
 
 
 def test_compile_error_fails_the_build_or_leaves_the_library_out(tmp_path):
@@ -437,11 +448,11 @@ def test_cli_builds_writes_and_reports(tmp_path, monkeypatch):
             "--name", "demo", "--cache-dir", str(tmp_path / "cache"), "-j", "1"]
     run = CliRunner().invoke(cli, args)
     assert run.exit_code == 0, run.output
-    assert "compiling: 6 files" in run.output and "compiling: 6/6" in run.output   # plain lines in CI
+    assert "compiling: 5 files" in run.output and "compiling: 5/5" in run.output   # plain lines in CI
     assert "demo-mp-1.29-mpy-20260101.zip" in run.output and "compiled" in run.output  # the table
     first = {p.name: p.read_bytes() for p in out.iterdir()}
-    assert sorted(first) == ["demo-20260101.json", "demo-20260101.sha256", "demo-mp-1.29-mpy-20260101.zip",
-                             "demo-py-20260101.zip"]
+    assert sorted(first) == ["demo-20260101.json", "demo-20260101.sha256", "demo-examples-20260101.zip",
+                             "demo-mp-1.29-mpy-20260101.zip", "demo-py-20260101.zip"]
     assert CliRunner().invoke(cli, args).exit_code == 0
     assert {p.name: p.read_bytes() for p in out.iterdir()} == first
 
@@ -564,9 +575,9 @@ def test_corpus_bundle_is_reproducible_and_imports_like_official(corpus_build, t
     kept = [lib for lib in libs if lib.name not in result.stats[1].skipped]
     for lib in kept:
         for path, source in lib.stamped_files().items():
-            dest = ref / (path[:-3] + ".mpy" if path.endswith(".py") else path)
+            dest = ref / (path[:-3] + ".mpy" if compiles(path, source) else path)
             dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(official_mpy(source, path) if path.endswith(".py") else source)
+            dest.write_bytes(official_mpy(source, path) if compiles(path, source) else source)
     mismatched = {}
     imported = 0
     for lib in kept:

@@ -1,20 +1,25 @@
-"""Build a bundle laid out like the Adafruit CircuitPython Bundle.
+"""Build a bundle laid out as circuitpython-build-tools lays out the Adafruit CircuitPython Bundle.
 
 For bundle name N, tag T and each target (label L, e.g. "9.x"):
 
     N-py-T.zip          N-py-T/lib/...            sources, version stamped
-    N-L-mpy-T.zip       N-L-mpy-T/lib/...         every .py compiled to .mpy
-                        .../examples/...          examples, as source
-                        .../requirements/<module>/requirements.txt
-                        .../VERSIONS.txt          "T", then "<dist>==<version>" lines
+    N-L-mpy-T.zip       N-L-mpy-T/lib/...         every non-empty .py compiled to .mpy
+                        .../examples/<folder>/... each library's examples, as source
+                        .../requirements/<module>/requirements.txt, pyproject.toml
+                        .../VERSIONS.txt          (several libraries) T, then a line per library
+    N-examples-T.zip    N-examples-T/examples/<folder>/...
     N-T.json            per library: package, pypi_name, version, repo, path,
-                        dependencies (modules in the bundle), external_dependencies
+                        dependencies (modules in the bundle), external_dependencies,
+                        pypi_description, modules
     N-T.sha256          sha256 of each file above (sha256sum format)
 
-A file's name inside its .mpy is its path under lib/ ("pkg/sub.py"), as
-circuitpython-build-tools passes it to mpy-cross -s. Every output is made in
-memory and is reproducible (see `zipout`); `write_outputs` writes them
-atomically.
+The rules are those of circuitpython-build-tools (build.py, scripts/
+build_bundles.py): an empty .py is copied, not compiled; a '-' in a file's
+name becomes '_' inside the zip; `<folder>` is the library's repository
+folder name. A file's name inside its .mpy is its path under lib/
+("pkg/sub.py"), as build-tools passes it to mpy-cross -s. Every output is
+made in memory and is reproducible (see `zipout`); `write_outputs` writes
+them atomically.
 """
 
 from __future__ import annotations
@@ -34,8 +39,51 @@ from mpycross.bundle.zipout import manifest_text, source_date_epoch, write_atomi
 
 @dataclass(frozen=True)
 class BundleTarget:
-    name: str     # target name given to the compiler ("circuitpython-9.2")
-    label: str    # zip name part ("9.x", "mp-1.29")
+    name: str       # target name given to the compiler ("circuitpython-9.2")
+    label: str      # zip name part ("9.x", "mp-1.29")
+    note: str = ""  # said once when the build starts (a major compiled with another release's rules)
+
+
+# The CircuitPython majors the Adafruit bundle publishes a .mpy zip for
+# (circuitpython-build-tools 1.21.0, target_versions.py: 9.x, 10.x, 11.x).
+PUBLISHED_MAJORS = ("9", "10", "11")
+
+
+def major_target(major: str) -> tuple[str, str]:
+    """(target name, note) for a CircuitPython major: what `resolve_target("circuitpython-<major>")` gives.
+
+    A major newer than every release the compiler knows is compiled with
+    the newest known CircuitPython rules (the .mpy format has not changed
+    since 9.x); the note says so, in the words of the target's warning when
+    `resolve_target` gives one. An older unknown major is an error.
+    """
+    import warnings
+
+    from mpycross.errors import TargetError
+    from mpycross.targets import all_targets, resolve_target
+
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            name = resolve_target(f"circuitpython-{major}").name
+        said = "; ".join(str(w.message) for w in caught)
+        return name, f"{major}.x: {said}" if said else ""
+    except TargetError as err:
+        known = [t for t in all_targets() if t.family == "circuitpython"]
+        newest = max(known, key=lambda t: [int(p) for p in t.release.split(".")], default=None)
+        if newest is None or not major.isdigit() or int(major) <= int(newest.release.split(".")[0]):
+            raise BundleError(str(err)) from None
+        return newest.name, (f"{major}.x: no CircuitPython {major} rules known; compiled with {newest.name}'s "
+                             f"(same .mpy format, v{newest.mpy_version_name})")
+
+
+def major_targets(majors=PUBLISHED_MAJORS) -> list[BundleTarget]:
+    """One BundleTarget per CircuitPython major, labelled as the Adafruit bundle ("9.x")."""
+    out = []
+    for major in majors:
+        name, note = major_target(major)
+        out.append(BundleTarget(name, f"{major}.x", note))
+    return out
 
 
 def bundle_targets(names: list[str]) -> list[BundleTarget]:
@@ -112,10 +160,11 @@ def dependency_table(libraries: list[Library]) -> dict:
             if other is not None:
                 deps.add(other.module)
             else:
-                external.add(name)
+                external.add(name.lower())   # as build-tools writes them
         table[lib.module] = {
             "package": lib.is_package,
-            "pypi_name": lib.name,
+            "pypi_name": normalize(lib.name),
+            "pypi_description": lib.description,
             "version": lib.version,
             "repo": lib.repo,
             "path": f"lib/{lib.module}",
@@ -134,6 +183,11 @@ def _check_unique(libraries: list[Library]) -> None:
             top = top[:-3] if top.endswith(".py") else top
             if owner.setdefault(top, lib.name) != lib.name:
                 raise BundleError(f"module {top!r} is provided by both {owner[top]} and {lib.name}")
+
+
+def compiles(path: str, data: bytes) -> bool:
+    """Whether a library file becomes a .mpy: a .py that is not empty (build-tools copies empty ones)."""
+    return path.endswith(".py") and len(data) > 0
 
 
 def compile_libraries(libraries: list[Library], targets: list[str], opt: int, workers: int,
@@ -155,7 +209,7 @@ def compile_libraries(libraries: list[Library], targets: list[str], opt: int, wo
     for target in targets:
         for lib in libraries:
             for path, data in sorted(lib.stamped_files().items()):
-                if not path.endswith(".py"):
+                if not compiles(path, data):
                     continue
                 key = cache.key(data, path, target, opt)
                 place = (target, lib.name, path)
@@ -200,21 +254,53 @@ def compile_libraries(libraries: list[Library], targets: list[str], opt: int, wo
     return out, errors, counts
 
 
-def _requirements_text(lib: Library) -> bytes:
-    return "".join(r + "\n" for r in lib.requirements).encode("utf-8")
+def zip_entry(stem: str, path: str) -> str:
+    """Where a bundle file goes in the zip: under the stem, a '-' in its name made '_' (build-tools)."""
+    folder, _, name = path.rpartition("/")
+    return f"{stem}/{folder}/{name.replace('-', '_')}" if folder else f"{stem}/{name.replace('-', '_')}"
 
 
 def _versions_text(tag: str, libraries: list[Library]) -> bytes:
-    lines = [tag] + sorted(f"{lib.name}=={lib.version}" for lib in libraries)
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    """VERSIONS.txt as build-tools writes it: the tag, then `<repo>/releases/tag/<version>` per
+    library (`<dist>==<version>` for one with no repository), CRLF line ends."""
+    lines = [tag] + [f"{lib.repo}/releases/tag/{lib.version}" if lib.repo else f"{lib.name}=={lib.version}"
+                     for lib in libraries]
+    return "".join(line + "\r\n" for line in lines).encode("utf-8")
 
 
-def _common_entries(stem: str, tag: str, libraries: list[Library]) -> dict[str, bytes]:
-    entries = {f"{stem}/VERSIONS.txt": _versions_text(tag, libraries)}
+def _requirement_files(lib: Library) -> dict[str, bytes]:
+    """requirements/<module>/ of a library: a repository's files as they are, else its requirements."""
+    if lib.requirement_files:
+        return lib.requirement_files
+    if lib.requirements:
+        return {"requirements.txt": "".join(r + "\n" for r in lib.requirements).encode("utf-8")}
+    return {}
+
+
+class _Entries(dict):
+    """Zip entries, refusing a second library's file at a path already taken."""
+
+    def __init__(self):
+        super().__init__()
+        self.owner: dict[str, str] = {}
+
+    def put(self, name: str, data: bytes, library: str) -> None:
+        if self.owner.setdefault(name, library) != library:
+            raise BundleError(f"{self.owner[name]} and {library} both put {name} in the bundle")
+        self[name] = data
+
+
+def _common_entries(stem: str, tag: str, libraries: list[Library], several: bool, examples_only: bool = False,
+                    ) -> _Entries:
+    entries = _Entries()
+    if several:
+        entries.put(f"{stem}/VERSIONS.txt", _versions_text(tag, libraries), "")
     for lib in libraries:
         for path, data in lib.examples.items():
-            entries[f"{stem}/examples/{path}"] = data
-        entries[f"{stem}/requirements/{lib.module}/requirements.txt"] = _requirements_text(lib)
+            entries.put(zip_entry(stem, f"examples/{lib.examples_folder}/{path}"), data, lib.name)
+        if not examples_only:
+            for name, data in _requirement_files(lib).items():
+                entries.put(zip_entry(stem, f"requirements/{lib.module}/{name}"), data, lib.name)
     return entries
 
 
@@ -229,9 +315,11 @@ def build_bundle(libraries: list[Library], name: str, tag: str, targets: list[Bu
     if not libraries:
         raise BundleError("no libraries to bundle")
     libraries = sorted(libraries, key=lambda lib: lib.module)
+    several = len(libraries) > 1
     _check_unique(libraries)
-    for t in targets:
-        check_target(t.name)
+    target_names = list(dict.fromkeys(t.name for t in targets))
+    for target in target_names:
+        check_target(target)
     cache = cache if cache is not None else CompileCache(enabled=False)
     epoch = epoch if epoch is not None else source_date_epoch()
     comment = json.dumps({"mpycross-version": mpycross.__version__}, sort_keys=True).encode()
@@ -240,11 +328,11 @@ def build_bundle(libraries: list[Library], name: str, tag: str, targets: list[Bu
     stats: list[TargetStats] = []
 
     py_stem = f"{name}-py-{tag}"
-    entries = _common_entries(py_stem, tag, libraries)
+    entries = _common_entries(py_stem, tag, libraries, several)
     py = TargetStats("py", f"{py_stem}.zip", libraries=len(libraries))
     for lib in libraries:
         for path, data in lib.stamped_files().items():
-            entries[f"{py_stem}/lib/{path}"] = data
+            entries.put(zip_entry(py_stem, f"lib/{path}"), data, lib.name)
             py.files += 1
             py.bytes_in += len(data)
             py.bytes_out += len(data)
@@ -252,8 +340,7 @@ def build_bundle(libraries: list[Library], name: str, tag: str, targets: list[Bu
     py.zip_size = len(outputs[py.zip_name])
     stats.append(py)
 
-    compiled, errors, counts = compile_libraries(libraries, [t.name for t in targets], opt, workers,
-                                                 cache, progress)
+    compiled, errors, counts = compile_libraries(libraries, target_names, opt, workers, cache, progress)
     failed = {(e["target"], e["library"]) for e in errors}
     for t in targets:
         stem = f"{name}-{t.label}-mpy-{tag}"
@@ -261,16 +348,16 @@ def build_bundle(libraries: list[Library], name: str, tag: str, targets: list[Bu
                          cached=counts[t.name]["cached"])
         kept = [lib for lib in libraries if (t.name, lib.name) not in failed]
         st.skipped = [lib.name for lib in libraries if (t.name, lib.name) in failed]
-        entries = _common_entries(stem, tag, kept)
+        entries = _common_entries(stem, tag, kept, several)
         for lib in kept:
             for path, data in lib.stamped_files().items():
-                if path.endswith(".py"):
+                if compiles(path, data):
                     mpy = compiled[(t.name, lib.name, path)]
-                    entries[f"{stem}/lib/{path[:-3]}.mpy"] = mpy
+                    entries.put(zip_entry(stem, f"lib/{path[:-3]}.mpy"), mpy, lib.name)
                     st.bytes_in += len(data)
                     st.bytes_out += len(mpy)
                 else:
-                    entries[f"{stem}/lib/{path}"] = data
+                    entries.put(zip_entry(stem, f"lib/{path}"), data, lib.name)
                 st.files += 1
         st.libraries = len(kept)
         if errors and not skip_failed:
@@ -279,6 +366,15 @@ def build_bundle(libraries: list[Library], name: str, tag: str, targets: list[Bu
         outputs[st.zip_name] = zip_bytes(entries, epoch, comment)
         st.zip_size = len(outputs[st.zip_name])
         stats.append(st)
+
+    examples_stem = f"{name}-examples-{tag}"
+    examples = TargetStats("examples", f"{examples_stem}.zip", libraries=len(libraries))
+    entries = _common_entries(examples_stem, tag, libraries, several, examples_only=True)
+    examples.files = sum(len(lib.examples) for lib in libraries)
+    examples.bytes_in = examples.bytes_out = sum(len(d) for lib in libraries for d in lib.examples.values())
+    outputs[examples.zip_name] = zip_bytes(entries, epoch, comment)
+    examples.zip_size = len(outputs[examples.zip_name])
+    stats.append(examples)
 
     json_name = f"{name}-{tag}.json"
     outputs[json_name] = (json.dumps(dependency_table(libraries), indent=2, sort_keys=True) + "\n").encode()

@@ -150,7 +150,7 @@ def load_bundle(zip_path: Path, json_path: Path | None = None) -> Catalog:
 def add_libraries(catalog: Catalog, libraries: list[Library], target: str, opt: int = 0, workers: int = 1,
                   cache=None) -> list[str]:
     """Compile local libraries for target into the catalog; return their module names."""
-    from mpycross.bundle.build import check_target, compile_libraries
+    from mpycross.bundle.build import check_target, compile_libraries, compiles
     from mpycross.bundle.cache import CompileCache
     from mpycross.batch import format_error
 
@@ -165,7 +165,7 @@ def add_libraries(catalog: Catalog, libraries: list[Library], target: str, opt: 
     for lib in libraries:
         files = {}
         for path, data in lib.stamped_files().items():
-            if path.endswith(".py"):
+            if compiles(path, data):   # an empty .py is copied, as in a bundle
                 files[path[:-3] + ".mpy"] = compiled[(target, lib.name, path)]
             else:
                 files[path] = data
@@ -178,7 +178,12 @@ def add_libraries(catalog: Catalog, libraries: list[Library], target: str, opt: 
 
 
 def pick_bundle(folder: Path, target) -> Path:
-    """The `*-mpy-*.zip` in folder whose .mpy files `target` loads (the newest tag if several)."""
+    """The `*-mpy-*.zip` in folder whose .mpy files `target` loads.
+
+    The newest tag if several; of one tag, the zip labelled with the
+    target's major (`NAME-10.x-mpy-TAG.zip` for CircuitPython 10), since
+    9.x, 10.x and 11.x zips all load on every one of those boards.
+    """
     from mpycross.errors import FormatError
     from mpycross.mpy import read_mpy
 
@@ -194,8 +199,9 @@ def pick_bundle(folder: Path, target) -> Path:
         if header is not None and target.loads(header.magic, header.version, header.sub_version,
                                                header.arch) is None:
             m = _ZIP_NAME.match(zip_path.name)
-            fits.append((m.group("tag") if m else "", zip_path))
+            own_major = f"-{target.release.split('.')[0]}.x-mpy-" in zip_path.name
+            fits.append((m.group("tag") if m else "", own_major, zip_path))
     if not fits:
         listed = ", ".join(seen) if seen else "no *-mpy-*.zip bundles"
         raise BundleError(f"{folder}: no bundle for {target.name} ({listed})")
-    return max(fits)[1]
+    return max(fits)[-1]

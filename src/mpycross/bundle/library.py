@@ -5,12 +5,14 @@ Inputs understood by `discover(path)`:
 - a library repository (a folder with pyproject.toml, setup.cfg or setup.py):
   modules from `[tool.setuptools] py-modules` / `packages`, else from the
   layout (top-level `*.py` and package folders, or the same under `src/`);
-  `examples/` as examples; version from `git describe`, PKG-INFO or
+  `examples/` as examples; version from git (`git_version`: the tag, or a
+  semver version after it, as circuitpython-build-tools writes), PKG-INFO or
   `[project] version`;
 - a folder of such repositories (one library each);
 - a folder of packages and modules (each top-level module one library);
 - a wheel (`.whl`) or an sdist (`.tar.gz`, `.zip`);
-- `requirements(path)`: a requirements file, downloaded with pip.
+- `from_requirements(path)`: a requirements file, downloaded with pip
+  (dependencies followed here, host-only packages never downloaded).
 
 Every file of a package is kept (data files too); subpackages are
 mirrored. `stamp_version` puts the real version where the source says
@@ -57,6 +59,10 @@ class Library:
     requirements: list[str] = field(default_factory=list)      # PEP 508 lines
     repo: str = ""
     origin: str = ""                            # where it was found, for messages
+    folder: str = ""                            # repository folder name: examples go under examples/<folder>/
+    description: str = ""
+    # requirements.txt* and pyproject.toml* of a repository, copied into the bundle as they are
+    requirement_files: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def modules(self) -> list[str]:
@@ -72,6 +78,11 @@ class Library:
         if not mods:
             raise BundleError(f"{self.origin or self.name}: no modules found")
         return mods[0]
+
+    @property
+    def examples_folder(self) -> str:
+        """The folder under `examples/` this library's examples go in."""
+        return self.folder or self.module
 
     @property
     def is_package(self) -> bool:
@@ -207,15 +218,66 @@ def _git(folder: Path, *args: str) -> str | None:
     return done.stdout.strip() if done.returncode == 0 and done.stdout.strip() else None
 
 
+# semver.org's grammar: MAJOR.MINOR.PATCH[-PRERELEASE][+BUILD].
+_SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+                     r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+                     r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$")
+
+
+def _strip_v(tag: str) -> str:
+    return tag[1:] if tag[:1] in ("v", "V") and tag[1:2].isdigit() else tag
+
+
+def version_after_tag(described: str, commit_count: str) -> str:
+    """The version of an untagged commit, from `git describe --tags --always`.
+
+    As circuitpython-build-tools' `version_string(valid_semver=True)`
+    (build.py): after tag X.Y.Z, N commits on, at commit H, the version is
+    `X.Y.(Z+1)-alpha.0.plus.N+H`, which sorts after X.Y.Z and before
+    X.Y.(Z+1); after a prerelease tag it is `TAG.plus.N+H`; with no tag at
+    all the tag is taken as 0.0.0 and N is `commit_count`; a tag that is
+    not semver gives H alone. Unlike build-tools, a leading "v" is dropped
+    from the tag first ("v1.2.3" counts as 1.2.3).
+    """
+    parts = described.rsplit("-", 2)
+    if len(parts) == 3:
+        tag, count, commit = parts[0], parts[1], parts[2][1:]   # "...-N-gHASH"
+    else:
+        tag, count, commit = "0.0.0", commit_count, parts[0]
+    m = _SEMVER.match(_strip_v(tag))
+    if m is None:
+        return commit
+    if m.group(4) is None:
+        return f"{m.group(1)}.{m.group(2)}.{int(m.group(3)) + 1}-alpha.0.plus.{count}+{commit}"
+    return f"{_strip_v(tag)}.plus.{count}+{commit}"
+
+
 def git_version(folder: Path) -> str | None:
-    """`git describe --tags` of a checkout ("1.2.3", or "1.2.3-4-gabc1234"); None outside git."""
+    """A checkout's version: its tag when HEAD is tagged, else `version_after_tag`; None outside git."""
     if not (folder / ".git").exists():
         return None
-    described = _git(folder, "describe", "--tags")
-    if described:
-        return described[1:] if described[:1] in "vV" and described[1:2].isdigit() else described
-    commit = _git(folder, "rev-parse", "--short", "HEAD")
-    return f"0.0.0+g{commit}" if commit else None
+    exact = _git(folder, "describe", "--tags", "--exact-match")
+    if exact:
+        return _strip_v(exact)
+    described = _git(folder, "describe", "--tags", "--always")
+    if not described:
+        return None
+    return version_after_tag(described, _git(folder, "rev-list", "--count", "HEAD") or "0")
+
+
+def git_bundle_tag(folder: Path) -> str | None:
+    """The bundle tag circuitpython-build-tools gives a checkout: its tag when HEAD is tagged, else
+    the short commit hash (build.py `version_string()`); None outside a git work tree."""
+    if _git(folder, "rev-parse", "--is-inside-work-tree") != "true":
+        return None
+    exact = _git(folder, "describe", "--tags", "--exact-match")
+    if exact:
+        return exact
+    described = _git(folder, "describe", "--tags", "--always")
+    if not described:
+        return None
+    parts = described.rsplit("-", 2)
+    return parts[2][1:] if len(parts) == 3 else parts[0]
 
 
 def _repo_url(urls: dict) -> str:
@@ -279,6 +341,10 @@ def from_tree(tree: _Tree, default_name: str) -> Library:
     if not files:
         raise BundleError(f"{tree.label}: no Python modules or packages found")
     examples = {n[len("examples/"):]: tree.read(n) for n in tree.under("examples")}
+    # circuitpython-build-tools copies the non-empty requirements.txt* and pyproject.toml* files
+    requirement_files = {n: tree.read(n) for n in tree.names
+                         if "/" not in n and n.startswith(("requirements.txt", "pyproject.toml"))}
+    requirement_files = {n: d for n, d in requirement_files.items() if d}
 
     if tree.has("requirements.txt"):
         reqs = _requirement_lines(tree.read("requirements.txt").decode("utf-8", "replace"))
@@ -295,7 +361,9 @@ def from_tree(tree: _Tree, default_name: str) -> Library:
             repo = repo[:-4]
     if not repo and pkg_info is not None:
         repo = _metadata_repo(pkg_info)
-    return Library(name, version, files, examples, reqs, repo, tree.label)
+    description = project.get("description") or (pkg_info and pkg_info.get("Summary")) or ""
+    return Library(name, version, files, examples, reqs, repo, tree.label, folder=default_name,
+                   description=str(description), requirement_files=requirement_files)
 
 
 def _metadata_repo(meta) -> str:
@@ -329,7 +397,7 @@ def from_wheel(path: Path) -> Library:
         raise BundleError(f"{path}: the wheel holds no modules")
     reqs = [r for r in meta.get_all("Requires-Dist") or [] if requirement_name(r)]
     return Library(meta.get("Name") or path.name.split("-")[0], meta.get("Version") or AUTO_VERSION,
-                   files, {}, reqs, _metadata_repo(meta), str(path))
+                   files, {}, reqs, _metadata_repo(meta), str(path), description=meta.get("Summary") or "")
 
 
 def is_pure_wheel(path: Path) -> bool:
@@ -396,37 +464,79 @@ def _folder_of_modules_file(p: Path) -> list[Library]:
     return [Library(p.stem, _literal_version(data), {p.name: data}, {}, [], "", str(p))]
 
 
-def from_requirements(req_file: str | Path, pip_options: list[str] = (), with_deps: bool = False) -> list[Library]:
+def _dist_of_file(name: str) -> str:
+    """The normalized distribution name of a downloaded wheel or sdist file name."""
+    return normalize(re.split(r"-\d", name, maxsplit=1)[0])
+
+
+def _pip_download(args: list[str], pip_options: list[str], into: Path, label: str) -> list[Path]:
+    cmd = [sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "-q", "--no-deps",
+           "-d", str(into), *args, *pip_options]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["pip failed"])[-1]
+        raise BundleError(f"{label}: pip download failed: {last}")
+    return sorted(into.iterdir())
+
+
+def from_requirements(req_file: str | Path, pip_options: list[str] = (), with_deps: bool = False,
+                      notes: list[str] | None = None) -> list[Library]:
     """Download a requirements file's distributions with pip; keep pure-Python ones.
 
-    pip chooses the versions (and, with `with_deps`, the dependencies);
-    nothing is resolved here. Wheels that are not pure Python and host-only
-    packages (Blinka and its helpers) are left out.
+    pip picks each version (`pip download --no-deps`). With `with_deps` the
+    dependencies are followed here, one level per pip run, so that host-only
+    packages (`HOST_ONLY`: Blinka, typing stubs, ...) are never downloaded
+    and never block the bundle: each one skipped adds a line to `notes`,
+    as does a wheel that is not pure Python.
     """
     req_file = Path(req_file)
     if not req_file.is_file():
         raise BundleError(f"{req_file}: no such requirements file")
+    notes = notes if notes is not None else []
+    libs: list[Library] = []
+    seen: set[str] = set()
     with tempfile.TemporaryDirectory(prefix="mpycross-pip-") as tmp:
-        cmd = [sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "-q",
-               "-d", tmp, "-r", str(req_file), *pip_options]
-        if not with_deps:
-            cmd.insert(4, "--no-deps")
-        done = subprocess.run(cmd, capture_output=True, text=True)
-        if done.returncode != 0:
-            last = (done.stderr.strip().splitlines() or ["pip failed"])[-1]
-            raise BundleError(f"{req_file}: pip download failed: {last}")
-        libs = []
-        for f in sorted(Path(tmp).iterdir()):
-            dist = normalize(re.split(r"-\d", f.name, maxsplit=1)[0])
-            if dist in HOST_ONLY:
-                continue
-            if f.name.endswith(".whl") and not is_pure_wheel(f):
-                continue
-            try:
-                libs.extend(discover(f))
-            except BundleError:
-                continue  # not a library for a board (no modules)
-        return libs
+        args, needed_by, level = ["-r", str(req_file)], {}, 0
+        while args:
+            level_dir = Path(tmp) / str(level)
+            level_dir.mkdir()
+            wanted: list[tuple[str, str]] = []            # (requirement line, needed by)
+            for f in _pip_download(args, list(pip_options), level_dir, str(req_file)):
+                dist = _dist_of_file(f.name)
+                if dist in seen:
+                    continue
+                seen.add(dist)
+                if dist in HOST_ONLY:
+                    notes.append(f"skipped {dist}: not for a board, a host-only package")
+                    continue
+                if f.name.endswith(".whl") and not is_pure_wheel(f):
+                    notes.append(f"skipped {f.name}: not a pure-Python wheel")
+                    continue
+                try:
+                    found = discover(f)
+                except BundleError:
+                    continue  # not a library for a board (no modules)
+                libs.extend(found)
+                if with_deps:
+                    wanted += [(r, lib.name) for lib in found for r in lib.requirements]
+            lines = []
+            for line, parent in wanted:
+                dist = normalize(requirement_name(line) or "")
+                if not dist or dist in seen or dist in needed_by:
+                    continue
+                if dist in HOST_ONLY:
+                    seen.add(dist)
+                    notes.append(f"skipped {dist} (needed by {parent}): not for a board, a host-only package")
+                    continue
+                needed_by[dist] = parent
+                lines.append(line)
+            args = []
+            if lines:
+                level += 1
+                deps_file = Path(tmp) / f"deps-{level}.txt"
+                deps_file.write_text("".join(line + "\n" for line in lines), "utf-8")
+                args = ["-r", str(deps_file)]
+    return libs
 
 
 def read_requirements_text(data: bytes) -> list[str]:
