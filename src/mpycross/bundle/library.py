@@ -30,7 +30,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from mpycross.bundle import BundleError
+from mpycross.bundle import BundleError, hostonly
 
 # Folders of a repository that are never library code.
 NOT_CODE = {"examples", "docs", "doc", "tests", "test", "build", "dist", "venv", "env", "node_modules",
@@ -39,11 +39,8 @@ NOT_MODULES = {"setup.py", "conf.py", "noxfile.py", "conftest.py"}
 # Placeholders the build replaces with the library's version (circuitpython-build-tools' munge).
 VERSION_PLACEHOLDERS = (b"0.0.0+auto.0", b"0.0.0-auto.0")
 AUTO_VERSION = "0.0.0+auto.0"
-# Requirements that exist for CPython hosts (Blinka) and never go on a board.
-HOST_ONLY = {"adafruit-blinka", "adafruit-blinka-bleio", "adafruit-blinka-displayio",
-             "adafruit-blinka-pyportal", "adafruit-python-extended-bus", "adafruit-platformdetect",
-             "adafruit-pureio", "pyserial", "pyusb", "pyftdi", "typing-extensions", "rpi-gpio",
-             "sysv-ipc", "binho-host-adapter"}
+# Requirements that exist for CPython hosts and never go on a board (formats/host_only.toml).
+HOST_ONLY = hostonly.HOST_ONLY
 
 
 @dataclass
