@@ -393,21 +393,24 @@ def _folder_of_modules_file(p: Path) -> list[Library]:
     return [Library(p.stem, _literal_version(data), {p.name: data}, {}, [], "", str(p))]
 
 
-def from_requirements(req_file: str | Path, pip_options: list[str] = (), with_deps: bool = False) -> list[Library]:
+def from_requirements(req_file: str | Path, pip_options: list[str] = (), with_deps: bool = False,
+                      notes: list[str] | None = None) -> list[Library]:
     """Download a requirements file's distributions with pip; keep pure-Python ones.
 
-    pip chooses the versions (and, with `with_deps`, the dependencies);
-    nothing is resolved here. Wheels that are not pure Python and host-only
-    packages (Blinka and its helpers) are left out.
+    pip chooses the versions. With `with_deps` the dependencies are
+    followed here, one `pip download --no-deps` round per level, so a
+    host-only package (formats/host_only.toml) is never downloaded: it is
+    skipped with a line in `notes`. Wheels that are not pure Python are
+    left out.
     """
     req_file = Path(req_file)
     if not req_file.is_file():
         raise BundleError(f"{req_file}: no such requirements file")
+    if with_deps:
+        return _with_dependencies(req_file, list(pip_options), notes if notes is not None else [])
     with tempfile.TemporaryDirectory(prefix="mpycross-pip-") as tmp:
-        cmd = [sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "-q",
+        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "-q",
                "-d", tmp, "-r", str(req_file), *pip_options]
-        if not with_deps:
-            cmd.insert(4, "--no-deps")
         done = subprocess.run(cmd, capture_output=True, text=True)
         if done.returncode != 0:
             last = (done.stderr.strip().splitlines() or ["pip failed"])[-1]
@@ -416,6 +419,8 @@ def from_requirements(req_file: str | Path, pip_options: list[str] = (), with_de
         for f in sorted(Path(tmp).iterdir()):
             dist = normalize(re.split(r"-\d", f.name, maxsplit=1)[0])
             if dist in HOST_ONLY:
+                if notes is not None:
+                    notes.append(hostonly.host_only_note(dist))
                 continue
             if f.name.endswith(".whl") and not is_pure_wheel(f):
                 continue
@@ -424,6 +429,46 @@ def from_requirements(req_file: str | Path, pip_options: list[str] = (), with_de
             except BundleError:
                 continue  # not a library for a board (no modules)
         return libs
+
+
+def _with_dependencies(req_file: Path, pip_options: list[str], notes: list[str]) -> list[Library]:
+    from mpycross.bundle.pypi import PyPI
+
+    pypi = PyPI(refresh=True, pip_options=tuple(pip_options))
+    queue = [(None, line) for line in read_requirements_text(req_file.read_bytes())]
+    seen: set[str] = set()
+    skipped: dict[str, list[str]] = {}
+    libs: list[Library] = []
+    while queue:
+        batch = []
+        for needed_by, line in queue:
+            name = requirement_name(line)
+            if name is None:
+                continue
+            if hostonly.is_host_only(name):
+                skipped.setdefault(normalize(name), [])
+                if needed_by and needed_by not in skipped[normalize(name)]:
+                    skipped[normalize(name)].append(needed_by)
+                continue
+            if normalize(name) not in seen:
+                seen.add(normalize(name))
+                batch.append(line)
+        got = pypi.fetch(batch)
+        lacking = [line for line in batch if line not in got]
+        if lacking:
+            raise BundleError(f"{req_file}: pip download failed: no pure-Python distribution of "
+                              f"{', '.join(lacking)}")
+        queue = []
+        for line in batch:
+            try:
+                found = discover(got[line])
+            except BundleError:
+                continue  # not a library for a board (no modules)
+            for lib in found:
+                libs.append(lib)
+                queue += [(lib.name, r) for r in lib.requirements]
+    notes += [hostonly.host_only_note(name, ", ".join(by)) for name, by in sorted(skipped.items())]
+    return libs
 
 
 def read_requirements_text(data: bytes) -> list[str]:

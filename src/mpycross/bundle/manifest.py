@@ -97,16 +97,16 @@ def file_version(path: Path) -> str | None:
 
 
 def _main_file(lib: Path, module: str) -> Path | None:
-    for candidate in (lib / module / "__init__.py", lib / module / "__init__.mpy",
-                      lib / f"{module}.py", lib / f"{module}.mpy"):
+    """The file whose __version__ stands for the library (a package's __init__, else its first with one)."""
+    for candidate in (lib / f"{module}.py", lib / f"{module}.mpy"):
         if candidate.is_file():
             return candidate
-    if (lib / module).is_dir():
-        # A package without __init__: the first file that states a version.
-        for f in sorted((lib / module).rglob("*")):
-            if f.suffix in CODE_SUFFIXES and file_version(f):
-                return f
-    return None
+    folder = lib / module
+    if not folder.is_dir():
+        return None
+    files = [folder / "__init__.py", folder / "__init__.mpy"] + sorted(folder.rglob("*"))
+    files = [f for f in files if f.is_file() and f.suffix in CODE_SUFFIXES]
+    return next((f for f in files if file_version(f)), files[0] if files else None)
 
 
 def _top_names(lib: Path) -> list[str]:
@@ -157,7 +157,7 @@ def record(device: Path, packages, requested: set[str], target: str) -> None:
     for pkg in packages:
         old = libs.get(pkg.module, {})
         libs[pkg.module] = {
-            "pypi_name": pkg.pypi_name,
+            "pypi_name": re.sub(r"[-_.]+", "-", pkg.pypi_name).lower(),
             "version": pkg.version,
             "files": sorted(pkg.files),
             "source": pkg.source,

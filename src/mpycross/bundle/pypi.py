@@ -98,13 +98,14 @@ class PyPI:
     """Download distributions into the cache folder and find them there."""
 
     def __init__(self, root: Path | None = None, offline: bool = False, refresh: bool = False,
-                 pip_options: tuple[str, ...] = ()):
+                 pip_options: tuple[str, ...] = (), report=None):
         from mpycross.bundle.cache import default_cache_dir
 
         self.root = Path(root) if root is not None else default_cache_dir() / "pypi"
         self.offline = offline
         self.refresh = refresh
         self.pip_options = tuple(pip_options)
+        self.report = report                 # report(line) before each download
         self.downloaded: list[str] = []      # requirement lines pip was asked for
         self._refreshed: set[str] = set()
 
@@ -150,6 +151,9 @@ class PyPI:
                 todo.append(line)
         if not todo or self.offline:
             return found
+        if self.report:
+            for line in todo:
+                self.report(line)
         # One pip run for the lot is far faster; a name PyPI lacks fails the run, so then one each.
         if not self._pip(todo, binary=True) and len(todo) > 1:
             for line in todo:

@@ -34,12 +34,11 @@ def _name(line: str) -> str:
 
 
 def resolve(catalog: Catalog, lines: list[str], *, compile_libraries, pypi=None, with_deps: bool = True,
-            present: set[str] = frozenset(), upgrade: bool = False, report=None) -> Resolution:
+            present: set[str] = frozenset(), upgrade: bool = False) -> Resolution:
     """Resolve requirement lines or import names (see the module docstring).
 
     `compile_libraries(libraries)` adds `library.Library` objects to the
-    catalog, compiled for the board, and returns their modules;
-    `report(line)` is told what is being downloaded.
+    catalog, compiled for the board, and returns their modules.
     """
     from mpycross.bundle.pypi import module_guess
 
@@ -47,15 +46,16 @@ def resolve(catalog: Catalog, lines: list[str], *, compile_libraries, pypi=None,
     chosen: dict[str, Package] = {}
     queue: list[tuple[str | None, str]] = [(None, line) for line in lines]
     asked_pypi: set[str] = set()
+    skipped: dict[str, list[str]] = {}
     while queue:
         pending: list[tuple[str | None, str]] = []
         next_queue: list[tuple[str | None, str]] = []
         for needed_by, line in queue:
             name = _name(line)
             if is_host_only(name):
-                note = host_only_note(name, needed_by or "")
-                if note not in out.skipped:
-                    out.skipped.append(note)
+                skipped.setdefault(name, [])
+                if needed_by and needed_by not in skipped[name]:
+                    skipped[name].append(needed_by)
                 continue
             pkg = catalog.find(name)
             if pkg is None:
@@ -83,16 +83,21 @@ def resolve(catalog: Catalog, lines: list[str], *, compile_libraries, pypi=None,
         if pypi is None:
             out.missing += [(who or "command line", _name(line)) for who, line in fresh]
         elif fresh:
-            _from_pypi(catalog, fresh, pypi, compile_libraries, report)
+            _from_pypi(catalog, fresh, pypi, compile_libraries)
             asked_pypi.update(line for _, line in fresh)
             next_queue = fresh + next_queue     # looked up again now that the catalog has them
         queue = next_queue
     out.missing = list(dict.fromkeys(out.missing))
+    by_package: dict[str, list[str]] = {}
+    for name, needers in skipped.items():
+        bucket = by_package.setdefault(normalize_name(name), [])
+        bucket += [n for n in needers if n not in bucket]
+    out.skipped = [host_only_note(name, ", ".join(needers)) for name, needers in sorted(by_package.items())]
     out.packages = list(chosen.values())
     return out
 
 
-def _from_pypi(catalog, pending, pypi, compile_libraries, report) -> None:
+def _from_pypi(catalog, pending, pypi, compile_libraries) -> None:
     """Download what the catalog lacks (trying each PyPI name a user's name may mean), compile, add."""
     from mpycross.bundle.pypi import candidates
 
@@ -107,9 +112,6 @@ def _from_pypi(catalog, pending, pypi, compile_libraries, report) -> None:
         wanted = [t[round_no] for line, t in tries.items() if line not in files and len(t) > round_no]
         if not wanted:
             break
-        if report:
-            for w in wanted:
-                report(w)
         got = pypi.fetch(wanted)
         for line, t in tries.items():
             if line not in files and len(t) > round_no and t[round_no] in got:
@@ -118,8 +120,11 @@ def _from_pypi(catalog, pending, pypi, compile_libraries, report) -> None:
     libraries = []
     for path in dict.fromkeys(files.values()):
         try:
-            libraries += discover(path)
+            found = discover(path)
         except BundleError as err:
             raise BundleError(f"{path.name}: {err}") from None
+        for lib in found:
+            lib.origin = f"PyPI {path.name}"
+        libraries += found
     if libraries:
         compile_libraries(libraries)

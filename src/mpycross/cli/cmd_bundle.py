@@ -69,8 +69,11 @@ def bundle_command(inputs, req_files, with_deps, pip_options, targets, name, tag
         libraries = []
         for given in inputs:
             libraries += discover(given)
+        notes: list[str] = []
         for req in req_files:
-            libraries += from_requirements(req, list(pip_options), with_deps)
+            libraries += from_requirements(req, list(pip_options), with_deps, notes)
+        for note in notes:
+            click.echo(f"note: {note}", err=True)
         chosen = bundle_targets(list(targets) or ["micropython-1.29"])
         cache = CompileCache(Path(cache_dir) if cache_dir else None, enabled=not no_cache)
         result = build_bundle(libraries, name, tag, chosen, opt=opt, workers=workers,
