@@ -109,8 +109,8 @@ class PyPI:
         self.downloaded: list[str] = []      # requirement lines pip was asked for
         self._refreshed: set[str] = set()
 
-    def cached(self, line: str) -> Path | None:
-        """The newest cached file satisfying a requirement line (a wheel before an sdist)."""
+    def cached(self, line: str, sdist: bool = False) -> Path | None:
+        """The newest cached file satisfying a requirement line (a wheel before an sdist; or sdists only)."""
         parsed = split_requirement(line)
         if parsed is None or not self.root.is_dir():
             return None
@@ -118,14 +118,14 @@ class PyPI:
         best = None
         for f in self.root.iterdir():
             key = _file_key(f)
-            if key is None or key[0] != name or not spec.contains(key[1], prereleases=True):
+            if key is None or key[0] != name or not spec.contains(key[1], prereleases=True) or (sdist and key[2]):
                 continue
             rank = (key[1], key[2])
             if best is None or rank > best[0]:
                 best = (rank, f)
         return best[1] if best else None
 
-    def _pip(self, lines: list[str], binary: bool) -> bool:
+    def download(self, lines: list[str], binary: bool) -> bool:
         self.root.mkdir(parents=True, exist_ok=True)
         cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "-q",
                "-d", str(self.root), "--only-binary" if binary else "--no-binary", ":all:",
@@ -155,13 +155,13 @@ class PyPI:
             for line in todo:
                 self.report(line)
         # One pip run for the lot is far faster; a name PyPI lacks fails the run, so then one each.
-        if not self._pip(todo, binary=True) and len(todo) > 1:
+        if not self.download(todo, binary=True) and len(todo) > 1:
             for line in todo:
-                self._pip([line], binary=True)
+                self.download([line], binary=True)
         for line in todo:
             self._refreshed.add(line)
             hit = self.cached(line)
-            if hit is None and self._pip([line], binary=False):
+            if hit is None and self.download([line], binary=False):
                 hit = self.cached(line)
             if hit is not None:
                 found[line] = hit

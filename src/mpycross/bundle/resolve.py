@@ -128,3 +128,9 @@ def _from_pypi(catalog, pending, pypi, compile_libraries) -> None:
         libraries += found
     if libraries:
         compile_libraries(libraries)
+
+
+def normalize_name(name: str) -> str:
+    from mpycross.bundle.pypi import normalize
+
+    return normalize(name)

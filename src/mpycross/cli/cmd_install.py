@@ -178,6 +178,9 @@ def run_install(opts: InstallOptions) -> int:
         return _fail(f"{err.filename or dev}: {err.strerror or err} "
                      "(files already written are complete; run the install again)")
     changed = {written_by[a.path] for a in plan.writes if a.path in written_by}
+    tops = {t: pkg.module for pkg in result.packages for t in pkg.top_names}
+    changed |= {tops[a.path.split("/")[1].rsplit(".", 1)[0]] for a in plan.removes
+                if a.path.split("/")[1].rsplit(".", 1)[0] in tops}
     same = [p.module for p in result.packages if p.module not in changed]
     summary = f"installed {len(changed)} librar{'ies' if len(changed) != 1 else 'y'} into {dev / 'lib'}"
     details = [f"{len(plan.writes)} file{'s' if len(plan.writes) != 1 else ''} written"]
