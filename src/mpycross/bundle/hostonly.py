@@ -35,8 +35,10 @@ def is_host_only(name: str) -> bool:
     return _normalize(name) in HOST_ONLY or name in HOST_ONLY_MODULES
 
 
-def host_only_note(name: str, needed_by: str = "") -> str:
+def host_only_note(name: str, needed_by: list[str] = ()) -> str:
+    """"skipped NAME (needed by A, B and 3 more): not for a board, WHY"."""
     entry = _table().get(_normalize(name)) or next(
         (e for e in _table().values() if name in e["modules"]), {"why": "host only"})
-    by = f" (needed by {needed_by})" if needed_by else ""
+    shown = ", ".join(needed_by[:3]) + (f" and {len(needed_by) - 3} more" if len(needed_by) > 3 else "")
+    by = f" (needed by {shown})" if needed_by else ""
     return f"skipped {name}{by}: not for a board, {entry['why']}"

@@ -224,7 +224,7 @@ def _repo_url(urls: dict) -> str:
 
 
 def _requirement_lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if requirement_name(line)]
+    return [line.split(" #", 1)[0].strip() for line in text.splitlines() if requirement_name(line)]
 
 
 def _package_roots(tree: _Tree, setuptools: dict) -> tuple[str, list[str], list[str]]:
@@ -467,7 +467,7 @@ def _with_dependencies(req_file: Path, pip_options: list[str], notes: list[str])
             for lib in found:
                 libs.append(lib)
                 queue += [(lib.name, r) for r in lib.requirements]
-    notes += [hostonly.host_only_note(name, ", ".join(by)) for name, by in sorted(skipped.items())]
+    notes += [hostonly.host_only_note(name, by) for name, by in sorted(skipped.items())]
     return libs
 
 

@@ -92,7 +92,7 @@ def resolve(catalog: Catalog, lines: list[str], *, compile_libraries, pypi=None,
     for name, needers in skipped.items():
         bucket = by_package.setdefault(normalize_name(name), [])
         bucket += [n for n in needers if n not in bucket]
-    out.skipped = [host_only_note(name, ", ".join(needers)) for name, needers in sorted(by_package.items())]
+    out.skipped = [host_only_note(name, needers) for name, needers in sorted(by_package.items())]
     out.packages = list(chosen.values())
     return out
 

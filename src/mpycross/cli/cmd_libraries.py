@@ -116,13 +116,16 @@ def list_command(device, bundles, offline):
 @click.command("freeze")
 @device_option
 @click.option("-r", "--requirement", "write_file", is_flag=True, help="Write requirements.txt in this folder.")
-def freeze_command(device, write_file):
-    """Print installed libraries as requirement lines (NAME==VERSION)."""
+@click.option("--pypi", "pypi_names", is_flag=True, help="PyPI names instead of import names.")
+def freeze_command(device, write_file, pypi_names):
+    """Print installed libraries as MODULE==VERSION lines, as circup does (`install -r` reads them)."""
     from mpycross.bundle.manifest import installed
 
     dev, _ = _board(device)
-    lines = [f"{info.pypi_name or info.module}=={info.version}" if info.version else info.pypi_name or info.module
-             for info in installed(dev)]
+    lines = []
+    for info in installed(dev):
+        name = (info.pypi_name or _pypi_name(info)) if pypi_names else info.module
+        lines.append(f"{name}=={info.version}" if info.version else name)
     for line in lines:
         click.echo(line)
     if write_file:
