@@ -167,15 +167,32 @@ class PyPI:
                 found[line] = hit
         return found
 
-    def latest_version(self, name: str) -> str | None:
-        """The newest release PyPI has for a distribution (None offline or when unknown)."""
-        if self.offline:
-            return None
-        cmd = [sys.executable, "-m", "pip", "index", "versions", "--disable-pip-version-check",
-               *self.pip_options, name]
+    def latest_versions(self, names: list[str]) -> dict[str, str]:
+        """Normalized name -> the newest release on PyPI (empty offline); one pip run for all.
+
+        `pip install --dry-run --report` resolves without installing and reads
+        only the metadata; a name PyPI lacks fails the run, so then one at a time.
+        """
+        if self.offline or not names:
+            return {}
+        found = self._report(names)
+        if found is None:
+            found = {}
+            for name in names:
+                found.update(self._report([name]) or {})
+        return found
+
+    def _report(self, names: list[str]) -> dict[str, str] | None:
+        import json
+
+        cmd = [sys.executable, "-m", "pip", "install", "--dry-run", "-q", "--report", "-", "--no-deps",
+               "--ignore-installed", "--only-binary", ":all:", "--disable-pip-version-check",
+               *self.pip_options, *names]
         try:
-            done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-        except (OSError, subprocess.TimeoutExpired):
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+            report = json.loads(done.stdout) if done.returncode == 0 else None
+        except (OSError, subprocess.TimeoutExpired, ValueError):
             return None
-        m = re.search(r"\(([^)]+)\)", done.stdout.splitlines()[0]) if done.returncode == 0 and done.stdout else None
-        return m.group(1) if m else None
+        if not isinstance(report, dict):
+            return None
+        return {normalize(i["metadata"]["name"]): i["metadata"]["version"] for i in report.get("install", [])}

@@ -62,18 +62,20 @@ def outdated(libs, bundles, target, offline: bool):
     """{module: newest version} for each library with a newer version available."""
     from mpycross.bundle.pypi import PyPI
 
+    from mpycross.bundle.pypi import normalize
+
     newer = {}
+    libs = [info for info in libs if _vkey(info.version) is not None]
     catalog = _bundle_catalog(bundles, target) if bundles else None
-    pypi = PyPI(offline=offline)
+    on_pypi = {} if catalog is not None else PyPI(offline=offline).latest_versions(
+        sorted({_pypi_name(info) for info in libs}))
     for info in libs:
         have = _vkey(info.version)
-        if have is None:
-            continue
         if catalog is not None:
             pkg = catalog.find(info.module)
             latest = pkg.version if pkg else None
         else:
-            latest = pypi.latest_version(_pypi_name(info))
+            latest = on_pypi.get(normalize(_pypi_name(info)))
         if _vkey(latest) is not None and _vkey(latest) > have:
             newer[info.module] = latest
     return newer
