@@ -398,3 +398,44 @@ def test_bundle_requirements_with_deps_skip_host_only(tmp_path, private_cache):
     assert "note: skipped adafruit-blinka (needed by adafruit-circuitpython-debouncer" in result.output
     table = json.loads(next((tmp_path / "out").glob("*.json")).read_text())
     assert sorted(table) == ["adafruit_debouncer", "adafruit_ticks"]
+
+
+def test_bundle_json_naming_a_host_only_module_still_installs(tmp_path, bundles):
+    """A bundle json from before the host-only list (dependencies: circuitpython_typing) does not block."""
+    work = tmp_path / "b"
+    shutil.copytree(bundles, work)
+    table_path = next(work.glob("*.json"))
+    table = json.loads(table_path.read_text())
+    table["adafruit_debouncer"]["dependencies"].append("circuitpython_typing")
+    table["adafruit_debouncer"]["external_dependencies"].append("typing-extensions")
+    table_path.write_text(json.dumps(table))
+    drive = fake_drive(tmp_path / "CIRCUITPY")
+    result = mpycross("install", "adafruit_debouncer", "--device", drive, "--bundle", work, "--offline")
+    assert result.exit_code == 0, result.output
+    assert "note: skipped circuitpython_typing (needed by adafruit_debouncer)" in result.output
+    assert "note: skipped typing-extensions (needed by adafruit_debouncer)" in result.output
+    assert [i.module for i in installed(drive)] == ["adafruit_debouncer", "adafruit_ticks"]
+
+
+def test_shadowing_py_removed_after_yes_at_the_prompt(tmp_path, bundles, monkeypatch):
+    from mpycross.cli import cmd_install
+
+    drive = fake_drive(tmp_path / "CIRCUITPY")
+    (drive / "lib").mkdir()
+    (drive / "lib" / "adafruit_ticks.py").write_text("# my edited copy\n")
+    monkeypatch.setattr(cmd_install, "interactive", lambda: True)
+    no = CliRunner().invoke(cli, ["install", "adafruit_ticks", "--device", str(drive), "--bundle", str(bundles),
+                                  "--offline"], input="n\n")
+    assert no.exit_code == 0 and "remove lib/adafruit_ticks.py (it would be imported instead" in no.output
+    assert (drive / "lib" / "adafruit_ticks.py").read_text() == "# my edited copy\n"
+    assert "lib/adafruit_ticks.py is kept" in no.output
+    yes = CliRunner().invoke(cli, ["install", "adafruit_ticks", "--device", str(drive), "--bundle", str(bundles),
+                                   "--offline"], input="y\n")
+    assert yes.exit_code == 0 and not (drive / "lib" / "adafruit_ticks.py").exists()
+    assert "remove lib/adafruit_ticks.py: it would shadow lib/adafruit_ticks.mpy" in yes.output
+
+
+def test_py_refuses_a_compiled_bundle(tmp_path, bundles):
+    drive = fake_drive(tmp_path / "CIRCUITPY")
+    result = mpycross("install", "adafruit_ticks", "--py", "--device", drive, "--bundle", bundles, "--offline")
+    assert result.exit_code == 1 and "--py needs sources" in result.output and not (drive / "lib").exists()

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from mpycross.bundle import BundleError
 from mpycross.bundle.catalog import Catalog, Package
-from mpycross.bundle.hostonly import host_only_note, is_host_only
+from mpycross.bundle.hostonly import HOST_ONLY_MODULES, host_only_note, is_host_only
 from mpycross.bundle.library import discover, requirement_name
 
 
@@ -88,9 +88,10 @@ def resolve(catalog: Catalog, lines: list[str], *, compile_libraries, pypi=None,
             next_queue = fresh + next_queue     # looked up again now that the catalog has them
         queue = next_queue
     out.missing = list(dict.fromkeys(out.missing))
+    # One note per package, under its PyPI name (or the import name a bundle json used).
     by_package: dict[str, list[str]] = {}
     for name, needers in skipped.items():
-        bucket = by_package.setdefault(normalize_name(name), [])
+        bucket = by_package.setdefault(name if name in HOST_ONLY_MODULES else normalize_name(name), [])
         bucket += [n for n in needers if n not in bucket]
     out.skipped = [host_only_note(name, needers) for name, needers in sorted(by_package.items())]
     out.packages = list(chosen.values())

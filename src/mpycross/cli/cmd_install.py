@@ -143,6 +143,8 @@ def run_install(opts: InstallOptions) -> int:
         files: dict[str, bytes] = {}
         for pkg in result.packages:
             _check_loadable(pkg, target)
+            if opts.py and any(p.endswith(".mpy") for p in pkg.files):
+                raise BundleError(f"{pkg.source}: holds .mpy files; --py needs sources (a -py- bundle, PyPI, a folder)")
             files.update(pkg.files)
         from mpycross.bundle.device import plan_install
 
@@ -268,7 +270,7 @@ def _decide_shadows(plan, dev: Path, opts: InstallOptions) -> None:
     if not asked or opts.replace_py:
         return
     allowed = False
-    if not opts.dry_run and sys.stdin.isatty() and sys.stdout.isatty():
+    if not opts.dry_run and interactive():
         paths = ", ".join(a.path for a in asked)
         allowed = click.confirm(f"remove {paths} (it would be imported instead of the new library)?",
                                 default=False)
@@ -277,6 +279,11 @@ def _decide_shadows(plan, dev: Path, opts: InstallOptions) -> None:
     for a in asked:
         plan.removes.remove(a)
         click.echo(f"warning: {a.path} is kept: {a.why} (pass --replace-py to remove it)", err=True)
+
+
+def interactive() -> bool:
+    """A person at a terminal can answer a question."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def _version_notes(dev: Path, packages) -> None:
