@@ -99,7 +99,8 @@ def test_install_local_source_matches_official(tmp_path):
     result = run(lib, "--device", drive)
     assert result.exit_code == 0, result.output
     files = sorted(p.relative_to(drive).as_posix() for p in (drive / "lib").rglob("*"))
-    assert files == ["lib/.mpycross.json", "lib/multi", "lib/multi/__init__.mpy"] + [f"lib/multi/m{i}.mpy" for i in range(6)]
+    assert files == ["lib/.mpycross.json", "lib/multi", "lib/multi/__init__.mpy"] + [
+        f"lib/multi/m{i}.mpy" for i in range(6)]
     init = (drive / "lib/multi/__init__.mpy").read_bytes()
     assert init == official_mpy(b'__version__ = "1.0.0"\n', "multi/__init__.py")
     assert import_on_vm(drive / "lib", "multi") == "OK"

@@ -11,6 +11,7 @@ cache is seeded with corpus wheels, or the libraries come from a bundle.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -100,7 +101,10 @@ def pypi_cache():
     from tests.corpus.fetch import cache_dir
 
     root = cache_dir() / "install"
-    got = PyPI(root / "pypi").fetch(popular())
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)        # test processes share the cache: one downloads
+        got = PyPI(root / "pypi").fetch(popular())
     if not got:
         pytest.skip("PyPI is not reachable and the install cache is empty")
     assert sorted(set(popular()) - set(got)) == []
@@ -201,7 +205,8 @@ def test_fresh_user_installs_ten_libraries_without_device(tmp_path, pypi_cache):
     assert f"{drive}: circuitpython 9.2.1 -> circuitpython-9.2" in done.stdout
     manifest = json.loads((drive / "lib" / ".mpycross.json").read_text())["libraries"]
     assert sum(facts["requested"] for facts in manifest.values()) == 10
-    assert {"adafruit_bus_device", "adafruit_ticks", "adafruit_pixelbuf", "adafruit_connection_manager"} <= set(manifest)
+    assert {"adafruit_bus_device", "adafruit_ticks", "adafruit_pixelbuf", "adafruit_connection_manager"} <= \
+        set(manifest)
     assert f"installed {len(manifest)} libraries" in done.stdout
 
 
@@ -439,3 +444,22 @@ def test_py_refuses_a_compiled_bundle(tmp_path, bundles):
     drive = fake_drive(tmp_path / "CIRCUITPY")
     result = mpycross("install", "adafruit_ticks", "--py", "--device", drive, "--bundle", bundles, "--offline")
     assert result.exit_code == 1 and "--py needs sources" in result.output and not (drive / "lib").exists()
+
+
+def test_sdist_in_the_cache_is_installed_like_a_wheel(tmp_path, private_cache):
+    """A distribution PyPI has only as an sdist: read like a repository, compiled, installed."""
+    import tarfile
+
+    from tests.test_bundle import _make_repo
+
+    repo = _make_repo(tmp_path / "mylib_dist-3.1.4")
+    (repo / "requirements.txt").write_text("Adafruit-Blinka\n")
+    (private_cache / "pypi").mkdir(parents=True)
+    with tarfile.open(private_cache / "pypi" / "mylib_dist-3.1.4.tar.gz", "w:gz") as t:
+        t.add(repo, arcname=repo.name)
+    drive = fake_drive(tmp_path / "CIRCUITPY")
+    result = mpycross("install", "mylib-dist==3.1.4", "--device", drive, "--offline")
+    assert result.exit_code == 0, result.output
+    assert "mylib 3.1.4" in result.output and "note: skipped adafruit-blinka (needed by mylib)" in result.output
+    assert (drive / "lib" / "mylib" / "sub" / "deep.mpy").is_file() and (drive / "lib" / "mylib_extra.mpy").is_file()
+    assert [(i.module, i.version) for i in installed(drive)] == [("mylib", "3.1.4")]
