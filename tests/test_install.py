@@ -46,8 +46,19 @@ def make_lib(root: Path, version: str, n_modules: int = 6) -> Path:
     return root
 
 
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    """No test sees the user's download cache (installs without network use --offline)."""
+    monkeypatch.setenv("MPYCROSS_CACHE_DIR", str(tmp_path / "user-cache"))
+
+
+def lib_names(drive: Path) -> list[str]:
+    """What lib/ holds, less the install manifest."""
+    return sorted(p.name for p in (drive / "lib").iterdir() if p.name != ".mpycross.json")
+
+
 def run(*args):
-    return CliRunner().invoke(cli, ["install", *map(str, args), "--no-cache"])
+    return CliRunner().invoke(cli, ["install", *map(str, args), "--no-cache", "--offline"])
 
 
 @pytest.mark.parametrize("line, target, note", [
@@ -91,7 +102,8 @@ def test_install_local_source_matches_official(tmp_path):
     result = run(lib, "--device", drive)
     assert result.exit_code == 0, result.output
     files = sorted(p.relative_to(drive).as_posix() for p in (drive / "lib").rglob("*"))
-    assert files == ["lib/multi", "lib/multi/__init__.mpy"] + [f"lib/multi/m{i}.mpy" for i in range(6)]
+    assert files == ["lib/.mpycross.json", "lib/multi", "lib/multi/__init__.mpy"] + [
+        f"lib/multi/m{i}.mpy" for i in range(6)]
     init = (drive / "lib/multi/__init__.mpy").read_bytes()
     assert init == official_mpy(b'__version__ = "1.0.0"\n', "multi/__init__.py")
     assert import_on_vm(drive / "lib", "multi") == "OK"
@@ -116,7 +128,17 @@ def test_install_from_bundle_with_dependencies(tmp_path, bundle_dir):
     zip_path = bundle_dir / "b-mp-1.29-mpy-20260101.zip"
     result = run("adafruit-circuitpython-debouncer", "--device", drive, "--bundle", zip_path)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (drive / "lib").iterdir()) == ["adafruit_debouncer.mpy", "adafruit_ticks.mpy"]
+    # A dependency already on the device is kept as it is.
+    assert "already on the device, kept: adafruit_ticks" in result.output
+    assert lib_names(drive) == ["adafruit_debouncer.mpy", "adafruit_ticks.py"]
+    result = run("adafruit-circuitpython-debouncer", "adafruit_ticks", "--device", drive, "--bundle", zip_path)
+    assert result.exit_code == 0, result.output
+    # The user's .py is reported and kept until --replace-py says otherwise.
+    assert lib_names(drive) == ["adafruit_debouncer.mpy", "adafruit_ticks.mpy", "adafruit_ticks.py"]
+    assert "lib/adafruit_ticks.py is kept: it would shadow lib/adafruit_ticks.mpy (pass --replace-py" in result.output
+    result = run("adafruit_ticks", "--device", drive, "--bundle", zip_path, "--replace-py")
+    assert result.exit_code == 0, result.output
+    assert lib_names(drive) == ["adafruit_debouncer.mpy", "adafruit_ticks.mpy"]
     assert "remove lib/adafruit_ticks.py: it would shadow lib/adafruit_ticks.mpy" in result.output
     assert import_on_vm(drive / "lib", "adafruit_debouncer") == "OK"
 
@@ -134,7 +156,7 @@ def test_bundle_without_json_uses_its_requirements_folder(tmp_path, bundle_dir):
     drive = fake_drive(tmp_path / "d")
     result = run("adafruit_debouncer", "--device", drive, "--bundle", zip_path)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (drive / "lib").iterdir()) == ["adafruit_debouncer.mpy", "adafruit_ticks.mpy"]
+    assert lib_names(drive) == ["adafruit_debouncer.mpy", "adafruit_ticks.mpy"]
 
 
 def test_bundle_folder_picks_the_zip_for_the_firmware(tmp_path):
@@ -161,7 +183,7 @@ def test_library_with_several_modules_installs_whole(tmp_path):
     drive = fake_drive(tmp_path / "d")
     result = run("mylib-dist", "--device", drive, "--bundle", out / "b-mp-1.29-mpy-20260101.zip")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (drive / "lib").iterdir()) == ["adafruit_ticks.mpy", "mylib", "mylib_extra.mpy"]
+    assert lib_names(drive) == ["adafruit_ticks.mpy", "mylib", "mylib_extra.mpy"]
     assert (drive / "lib" / "mylib" / "font.bin").read_bytes() == b"\x00\x01\x02"
 
 
@@ -221,7 +243,7 @@ def test_package_update_removes_stale_files(tmp_path):
     assert run(lib, "--device", drive).exit_code == 0
     (lib / "multi" / "m3.py").unlink()
     (drive / "lib" / "multi.py").write_text("X = 1\n")
-    result = run(lib, "--device", drive)
+    result = run(lib, "--device", drive, "--replace-py")
     assert result.exit_code == 0, result.output
     assert "remove lib/multi/m3.mpy: no longer part of multi" in result.output
     assert "remove lib/multi.py: the package folder lib/multi/ replaces it" in result.output

@@ -9,6 +9,12 @@
 - `progress`: progress bar on a terminal, plain lines in CI, summary table.
 - `device`: boot_out.txt, install plans and atomic copies (`mpycross install`).
 - `catalog`: what can be installed, from a bundle zip or local sources.
+- `hostonly`: packages that never go on a board (formats/host_only.toml).
+- `pypi`: distributions downloaded with pip into the per-user cache.
+- `resolve`: which libraries an install needs, across bundles, local sources and PyPI.
+- `mounts`: the mounted CIRCUITPY drive, when no `--device` is given.
+- `imports`: what a board's code.py imports (`install --auto`).
+- `manifest`: what is installed on a board, and its versions.
 - `doctor`: what is wrong on a board's `lib/` (`mpycross doctor`).
 """
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mpycross.bundle import BundleError
-from mpycross.bundle.library import HOST_ONLY, Library, normalize, read_requirements_text, requirement_name
+from mpycross.bundle.library import Library, normalize, read_requirements_text, requirement_name
 
 _ZIP_NAME = re.compile(r"^(?P<name>.+?)-(?:py|[^-]+-mpy|mp-[^-]+-mpy)-(?P<tag>[^-]+)\.zip$")
 
@@ -60,11 +60,14 @@ class Catalog:
         return matches[0] if len(matches) == 1 else None
 
     def link(self, requirements: list[str]) -> tuple[list[str], list[str]]:
-        """Requirement lines -> (modules in the catalog, external distribution names)."""
+        """Requirement lines -> (modules in the catalog, external distribution names).
+
+        Host-only names stay in `external`: the install skips them with a note.
+        """
         deps, external = [], []
         for req in requirements:
             name = requirement_name(req)
-            if name is None or normalize(name) in HOST_ONLY:
+            if name is None:
                 continue
             found = self.find(name)
             if found is not None:

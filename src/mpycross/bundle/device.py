@@ -89,6 +89,7 @@ class Action:
     path: str               # posix path under the device root ("lib/foo.mpy")
     why: str                # "new", "changed", "shadows lib/foo.mpy", ...
     data: bytes | None = field(default=None, repr=False)
+    kind: str = ""          # removals: "shadow" (a user's file that would hide a new one), "stale", "leftover"
 
 
 @dataclass
@@ -151,32 +152,32 @@ def plan_install(device: Path, files: dict[str, bytes], packages: list[str]) -> 
         peak = max(peak, growth + _rounded(len(data), cluster))
         growth += _rounded(len(data), cluster) - (_rounded(len(old), cluster) if old is not None else 0)
 
-    def remove(path: Path, why: str) -> None:
+    def remove(path: Path, why: str, kind: str) -> None:
         rel = path.relative_to(device).as_posix()
         if rel not in wanted and all(a.path != rel for a in removes):
-            removes.append(Action("remove", rel, why))
+            removes.append(Action("remove", rel, why, kind=kind))
 
     for rel in sorted(files):
         stem, suffix = os.path.splitext(rel)
         # py/builtinimport.c: stat_file_py_or_mpy tries X.py before X.mpy.
         if suffix == ".mpy" and (lib / f"{stem}.py").is_file():
-            remove(lib / f"{stem}.py", f"it would shadow lib/{rel}")
+            remove(lib / f"{stem}.py", f"it would shadow lib/{rel}", "shadow")
         elif suffix == ".py" and (lib / f"{stem}.mpy").is_file():
-            remove(lib / f"{stem}.mpy", f"lib/{rel} shadows it")
+            remove(lib / f"{stem}.mpy", f"lib/{rel} shadows it", "stale")
     for name in packages:
         folder = lib / name
         if any(p.startswith(f"{name}/") for p in files):
             for old in _code_files_under(folder):
-                remove(old, f"no longer part of {name}")
+                remove(old, f"no longer part of {name}", "stale")
             for suffix in CODE_SUFFIXES:
                 if (lib / f"{name}{suffix}").is_file():
-                    remove(lib / f"{name}{suffix}", f"the package folder lib/{name}/ replaces it")
+                    remove(lib / f"{name}{suffix}", f"the package folder lib/{name}/ replaces it", "shadow")
         elif folder.is_dir():
             for old in _code_files_under(folder):
-                remove(old, f"the old package folder would shadow lib/{name}.mpy")
+                remove(old, f"the old package folder would shadow lib/{name}.mpy", "stale")
     if lib.is_dir():
         for tmp in sorted(lib.rglob(f"{TMP_PREFIX}*{TMP_SUFFIX}")):
-            remove(tmp, "left by an interrupted install")
+            remove(tmp, "left by an interrupted install", "leftover")
     free = shutil.disk_usage(device).free
     return Plan(writes, removes, unchanged, peak, free)
 

@@ -32,7 +32,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from mpycross.bundle import BundleError
+from mpycross.bundle import BundleError, hostonly
 
 # Folders of a repository that are never library code.
 NOT_CODE = {"examples", "docs", "doc", "tests", "test", "build", "dist", "venv", "env", "node_modules",
@@ -41,11 +41,8 @@ NOT_MODULES = {"setup.py", "conf.py", "noxfile.py", "conftest.py"}
 # Placeholders the build replaces with the library's version (circuitpython-build-tools' munge).
 VERSION_PLACEHOLDERS = (b"0.0.0+auto.0", b"0.0.0-auto.0")
 AUTO_VERSION = "0.0.0+auto.0"
-# Requirements that exist for CPython hosts (Blinka) and never go on a board.
-HOST_ONLY = {"adafruit-blinka", "adafruit-blinka-bleio", "adafruit-blinka-displayio",
-             "adafruit-blinka-pyportal", "adafruit-python-extended-bus", "adafruit-platformdetect",
-             "adafruit-pureio", "pyserial", "pyusb", "pyftdi", "typing-extensions", "rpi-gpio",
-             "sysv-ipc", "binho-host-adapter"}
+# Requirements that exist for CPython hosts and never go on a board (formats/host_only.toml).
+HOST_ONLY = hostonly.HOST_ONLY
 
 
 @dataclass
@@ -289,7 +286,7 @@ def _repo_url(urls: dict) -> str:
 
 
 def _requirement_lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if requirement_name(line)]
+    return [line.split(" #", 1)[0].strip() for line in text.splitlines() if requirement_name(line)]
 
 
 def _package_roots(tree: _Tree, setuptools: dict) -> tuple[str, list[str], list[str]]:
@@ -464,78 +461,81 @@ def _folder_of_modules_file(p: Path) -> list[Library]:
     return [Library(p.stem, _literal_version(data), {p.name: data}, {}, [], "", str(p))]
 
 
-def _dist_of_file(name: str) -> str:
-    """The normalized distribution name of a downloaded wheel or sdist file name."""
-    return normalize(re.split(r"-\d", name, maxsplit=1)[0])
-
-
-def _pip_download(args: list[str], pip_options: list[str], into: Path, label: str) -> list[Path]:
-    cmd = [sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "-q", "--no-deps",
-           "-d", str(into), *args, *pip_options]
-    done = subprocess.run(cmd, capture_output=True, text=True)
-    if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["pip failed"])[-1]
-        raise BundleError(f"{label}: pip download failed: {last}")
-    return sorted(into.iterdir())
-
-
 def from_requirements(req_file: str | Path, pip_options: list[str] = (), with_deps: bool = False,
                       notes: list[str] | None = None) -> list[Library]:
     """Download a requirements file's distributions with pip; keep pure-Python ones.
 
-    pip picks each version (`pip download --no-deps`). With `with_deps` the
-    dependencies are followed here, one level per pip run, so that host-only
-    packages (`HOST_ONLY`: Blinka, typing stubs, ...) are never downloaded
-    and never block the bundle: each one skipped adds a line to `notes`,
-    as does a wheel that is not pure Python.
+    pip chooses the versions. With `with_deps` the dependencies are
+    followed here, one `pip download --no-deps` round per level, so a
+    host-only package (formats/host_only.toml) is never downloaded: it is
+    skipped with a line in `notes`. Wheels that are not pure Python are
+    left out.
     """
     req_file = Path(req_file)
     if not req_file.is_file():
         raise BundleError(f"{req_file}: no such requirements file")
-    notes = notes if notes is not None else []
-    libs: list[Library] = []
-    seen: set[str] = set()
+    if with_deps:
+        return _with_dependencies(req_file, list(pip_options), notes if notes is not None else [])
     with tempfile.TemporaryDirectory(prefix="mpycross-pip-") as tmp:
-        args, needed_by, level = ["-r", str(req_file)], {}, 0
-        while args:
-            level_dir = Path(tmp) / str(level)
-            level_dir.mkdir()
-            wanted: list[tuple[str, str]] = []            # (requirement line, needed by)
-            for f in _pip_download(args, list(pip_options), level_dir, str(req_file)):
-                dist = _dist_of_file(f.name)
-                if dist in seen:
-                    continue
-                seen.add(dist)
-                if dist in HOST_ONLY:
-                    notes.append(f"skipped {dist}: not for a board, a host-only package")
-                    continue
-                if f.name.endswith(".whl") and not is_pure_wheel(f):
-                    notes.append(f"skipped {f.name}: not a pure-Python wheel")
-                    continue
-                try:
-                    found = discover(f)
-                except BundleError:
-                    continue  # not a library for a board (no modules)
-                libs.extend(found)
-                if with_deps:
-                    wanted += [(r, lib.name) for lib in found for r in lib.requirements]
-            lines = []
-            for line, parent in wanted:
-                dist = normalize(requirement_name(line) or "")
-                if not dist or dist in seen or dist in needed_by:
-                    continue
-                if dist in HOST_ONLY:
-                    seen.add(dist)
-                    notes.append(f"skipped {dist} (needed by {parent}): not for a board, a host-only package")
-                    continue
-                needed_by[dist] = parent
-                lines.append(line)
-            args = []
-            if lines:
-                level += 1
-                deps_file = Path(tmp) / f"deps-{level}.txt"
-                deps_file.write_text("".join(line + "\n" for line in lines), "utf-8")
-                args = ["-r", str(deps_file)]
+        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "-q",
+               "-d", tmp, "-r", str(req_file), *pip_options]
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        if done.returncode != 0:
+            last = (done.stderr.strip().splitlines() or ["pip failed"])[-1]
+            raise BundleError(f"{req_file}: pip download failed: {last}")
+        libs = []
+        for f in sorted(Path(tmp).iterdir()):
+            dist = normalize(re.split(r"-\d", f.name, maxsplit=1)[0])
+            if dist in HOST_ONLY:
+                if notes is not None:
+                    notes.append(hostonly.host_only_note(dist))
+                continue
+            if f.name.endswith(".whl") and not is_pure_wheel(f):
+                continue
+            try:
+                libs.extend(discover(f))
+            except BundleError:
+                continue  # not a library for a board (no modules)
+        return libs
+
+
+def _with_dependencies(req_file: Path, pip_options: list[str], notes: list[str]) -> list[Library]:
+    from mpycross.bundle.pypi import PyPI
+
+    pypi = PyPI(refresh=True, pip_options=tuple(pip_options))
+    queue = [(None, line) for line in read_requirements_text(req_file.read_bytes())]
+    seen: set[str] = set()
+    skipped: dict[str, list[str]] = {}
+    libs: list[Library] = []
+    while queue:
+        batch = []
+        for needed_by, line in queue:
+            name = requirement_name(line)
+            if name is None:
+                continue
+            if hostonly.is_host_only(name):
+                skipped.setdefault(normalize(name), [])
+                if needed_by and needed_by not in skipped[normalize(name)]:
+                    skipped[normalize(name)].append(needed_by)
+                continue
+            if normalize(name) not in seen:
+                seen.add(normalize(name))
+                batch.append(line)
+        got = pypi.fetch(batch)
+        lacking = [line for line in batch if line not in got]
+        if lacking:
+            raise BundleError(f"{req_file}: pip download failed: no pure-Python distribution of "
+                              f"{', '.join(lacking)}")
+        queue = []
+        for line in batch:
+            try:
+                found = discover(got[line])
+            except BundleError:
+                continue  # not a library for a board (no modules)
+            for lib in found:
+                libs.append(lib)
+                queue += [(lib.name, r) for r in lib.requirements]
+    notes += [hostonly.host_only_note(name, by) for name, by in sorted(skipped.items())]
     return libs
 
 

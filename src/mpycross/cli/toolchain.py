@@ -17,11 +17,17 @@ SUBCOMMANDS = {
     "bundle": "mpycross.cli.cmd_bundle:bundle_command",
     "compile": "mpycross.cli.cmd_compile:compile_command",
     "dis": "mpycross.cli.cmd_dis:dis_command",
+    "example": "mpycross.cli.cmd_libraries:example_command",
+    "freeze": "mpycross.cli.cmd_libraries:freeze_command",
     "doctor": "mpycross.cli.cmd_doctor:doctor_command",
     "footprint": "mpycross.cli.cmd_footprint:footprint_command",
     "inspect": "mpycross.cli.cmd_inspect:inspect_command",
     "install": "mpycross.cli.cmd_install:install_command",
+    "list": "mpycross.cli.cmd_libraries:list_command",
+    "show": "mpycross.cli.cmd_libraries:show_command",
     "targets": "mpycross.cli.cmd_targets:targets_command",
+    "uninstall": "mpycross.cli.cmd_libraries:uninstall_command",
+    "update": "mpycross.cli.cmd_libraries:update_command",
 }
 
 
