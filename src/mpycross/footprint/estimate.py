@@ -28,12 +28,14 @@ import functools
 import operator
 from dataclasses import dataclass, field
 
+from mpycross.deep import deep_stack
 from mpycross.errors import FormatError
 from mpycross.footprint import heap
 from mpycross.footprint.boards import Board
 from mpycross.mpy.model import ComplexConst, MpyFile, RawCode
 from mpycross.mpy.opcodes import DecodeError, decode, opcode_table
 from mpycross.mpy.prelude import decode_prelude
+from mpycross.mpy.qstrs import encode_str
 
 # the parts RAM is reported in
 CATEGORIES = {
@@ -258,7 +260,7 @@ class _Estimator:
             fp.qstrs_total += 1
             if self.intern(text):
                 fp.new_qstrs.append(text)
-                chars += len(text.encode()) + 1
+                chars += len(encode_str(text)) + 1
             else:
                 fp.qstrs_known += 1
         self.qstr_chars = chars
@@ -276,7 +278,7 @@ class _Estimator:
             # py/objstr.c mp_obj_new_str_type_from_vstr: an existing qstr is reused
             if obj in self.board.known_qstrs or obj in self.interned:
                 return 0
-            return heap.str_obj(board, len(obj.encode()))
+            return heap.str_obj(board, len(encode_str(obj)))
         if isinstance(obj, bytes):
             return heap.str_obj(board, len(obj)) if obj else 0
         if isinstance(obj, int):
@@ -429,7 +431,12 @@ class _Estimator:
             return stack.pop() if stack else _Value()
 
         def pop_n(n: int) -> list[_Value]:
-            return [pop() for _ in range(max(0, n))]
+            # past the bottom of the stack nothing costed is popped: pad only the
+            # few values a call reads by position, so that a corrupt count
+            # (BUILD_TUPLE 10**9) costs no time
+            n = max(0, n)
+            taken = [pop() for _ in range(min(n, len(stack)))]
+            return taken + [_Value() for _ in range(min(n - len(taken), 256))]
 
         def ref(value: _Value) -> _Value:
             # a second reference to a stored value: it costs nothing again
@@ -441,6 +448,8 @@ class _Estimator:
             skip_to, depth = tries[-1]
             del stack[depth:]
 
+        prelude = _prelude(rc)
+        stack_limit = min(prelude.n_state if prelude else 0, 1 << 16) + len(rc.fun_data)
         for ins in _instructions(rc):
             while tries and ins.offset >= tries[-1][0]:
                 tries.pop()
@@ -618,7 +627,9 @@ class _Estimator:
                 if effect < 0:
                     pop_n(-effect)
                 else:
-                    stack.extend(_Value() for _ in range(effect))
+                    # values of no cost; the walk keeps both arms of each branch, so its stack
+                    # may grow past n_state, but not past one value per code byte more
+                    stack.extend(_Value() for _ in range(min(effect, stack_limit - len(stack))))
         return body
 
     def sequence_op(self, op: str, left: _Value, right: _Value) -> _Value:
@@ -674,7 +685,7 @@ class _Estimator:
                 for name in names:
                     if self.sink is None and self.intern(name):
                         self.fp.new_qstrs.append(name)
-                        self.qstr_chars += len(name.encode()) + 1
+                        self.qstr_chars += len(encode_str(name)) + 1
                 n = len(names)
             elif fields.seq is not None:
                 n = fields.seq[1]
@@ -721,13 +732,13 @@ class _Estimator:
             fp.qstrs_total += 1
             if self.intern(text):
                 fp.new_qstrs.append(text)
-                self.qstr_chars += len(text.encode()) + 1
+                self.qstr_chars += len(encode_str(text)) + 1
             else:
                 fp.qstrs_known += 1
         if is_package and import_path:
             # py/builtinimport.c: __path__ is a str object holding the package folder
             folder = import_path.rsplit("/", 1)[0]
-            fp.add("module", heap.str_obj(board, len(folder.encode())))
+            fp.add("module", heap.str_obj(board, len(encode_str(folder))))
         main = self.name == "__main__"
         if not main:
             # code.py / main.py run in the __main__ module the firmware made at boot; any
@@ -764,6 +775,7 @@ class _Estimator:
         return fp
 
 
+@deep_stack
 def estimate_mpy(mpy: MpyFile, board: Board, name: str, import_path: str | None = None,
                  is_package: bool = False, interned: set[str] | None = None,
                  qstr_pool: list | None = None, classes: dict | None = None,
