@@ -28,7 +28,7 @@ import functools
 import operator
 from dataclasses import dataclass, field
 
-from mpycross.deep import deep_stack
+from mpycross.deep import deep_stack, model_is_deep
 from mpycross.errors import FormatError
 from mpycross.footprint import heap
 from mpycross.footprint.boards import Board
@@ -775,7 +775,7 @@ class _Estimator:
         return fp
 
 
-@deep_stack
+@deep_stack(needed=model_is_deep)
 def estimate_mpy(mpy: MpyFile, board: Board, name: str, import_path: str | None = None,
                  is_package: bool = False, interned: set[str] | None = None,
                  qstr_pool: list | None = None, classes: dict | None = None,

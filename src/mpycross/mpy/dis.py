@@ -10,7 +10,7 @@ print them.
 
 from __future__ import annotations
 
-from mpycross.deep import deep_stack
+from mpycross.deep import deep_stack, model_is_deep
 from mpycross.errors import FormatError
 from mpycross.mpy.model import ComplexConst, FloatConst, MpyFile, RawCode
 from mpycross.mpy.opcodes import DecodeError, decode, opcode_table
@@ -90,7 +90,7 @@ class _Context:
         return display_str(t[index]) if 0 <= index < len(t) else f"<qstr index {index} out of range>"
 
 
-@deep_stack
+@deep_stack(needed=model_is_deep)
 def disassemble(mpy: MpyFile) -> dict:
     """The whole file as plain data (JSON-ready)."""
     ctx = _Context(mpy)
