@@ -334,3 +334,28 @@ def test_corrupt_constant_error_is_short(tools, tmp_path):
         lines = _error_lines(outcome)
         assert len(lines) == 1 and MESSAGE.match(lines[0].removeprefix("error: ")), lines
         assert "malformed int constant" in lines[0] and len(lines[0]) - len(str(path)) <= 200, lines[0]
+
+
+def test_footprint_names_are_text(tmp_path):
+    """`footprint -v` prints a name with markup brackets or a byte that is not UTF-8 as it is."""
+    data = compile_official(tmp_path, "def fab_cd():\n    pass\nclass K:\n    x = print(1)\n")
+    for name, shown in ((b"f[/x]c", "f[/x]c()"), (b"f[/x]\xff", "f[/x]\\xff()")):
+        path = tmp_path / "names.mpy"
+        path.write_bytes(data.replace(b"fab_cd", name))
+        env = dict(_env(), PYTHONIOENCODING="utf-8")
+        proc = subprocess.run(["mpycross", "footprint", "-v", str(path)], capture_output=True, env=env)
+        out, err = proc.stdout.decode(), proc.stderr.decode()
+        assert proc.returncode == 0 and "Traceback" not in err, err
+        assert shown in out, out
+
+
+def test_footprint_error_names_offset_and_index(tools, tmp_path):
+    """Bytecode the reader accepts but whose operand points past a table: one line with the
+    function's offset and what was expected."""
+    data = compile_official(tmp_path, "import foo\nx = foo.bar\n")
+    path = tmp_path / "index.mpy"
+    path.write_bytes(_with_operand(data, "IMPORT_NAME", 99))
+    (outcome,) = tools.run(str(path), [("footprint",)])
+    assert outcome.problems(str(path)) == [] and outcome.status == 2
+    line = outcome.stderr.strip()
+    assert MESSAGE.match(line.removeprefix("error: ")) and "qstr index 99 out of range" in line, line
