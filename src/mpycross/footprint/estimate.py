@@ -154,6 +154,13 @@ class _Body:
     calls_super_init: bool = False
 
 
+def _entry(table: list, index: int, what: str):
+    """table[index], or an IndexError saying what was expected."""
+    if not 0 <= index < len(table):
+        raise IndexError(f"{what} index {index} out of range (expected 0..{len(table) - 1})")
+    return table[index]
+
+
 def _instructions(rc: RawCode):
     table = opcode_table("v6")
     code = rc.fun_data
@@ -225,11 +232,12 @@ class _Estimator:
         self.sink: _Value | None = None    # where commits go while costing an __init__
         self.is_package = False
         self.fp = Footprint(name=name, file_size=mpy.size or 0, flash=board.flash(mpy.size or 0))
+        self.where: tuple[RawCode, int] = (mpy.root, 0)   # the instruction being costed
 
     # -- names ------------------------------------------------------------------
 
     def qstr(self, index: int) -> str:
-        return self.mpy.qstr_table[index]
+        return _entry(self.mpy.qstr_table, index, "qstr")
 
     def simple_name(self, rc: RawCode) -> str:
         prelude = _prelude(rc)
@@ -451,6 +459,7 @@ class _Estimator:
         prelude = _prelude(rc)
         stack_limit = min(prelude.n_state if prelude else 0, 1 << 16) + len(rc.fun_data)
         for ins in _instructions(rc):
+            self.where = (rc, ins.offset)
             while tries and ins.offset >= tries[-1][0]:
                 tries.pop()
             if skip_to is not None:
@@ -544,7 +553,7 @@ class _Estimator:
                 class_body_next = True
                 stack.append(_Value())
             elif op in MAKERS:
-                child = rc.children[ins.arg]
+                child = _entry(rc.children, ins.arg, "child")
                 if class_body_next:
                     pending_classes[-1][1] = child
                     class_body_next = False
@@ -575,7 +584,7 @@ class _Estimator:
             elif op == "LOAD_CONST_STRING":
                 stack.append(_Value(text=self.qstr(ins.arg)))
             elif op == "LOAD_CONST_OBJ":
-                obj = self.mpy.obj_table[ins.arg]
+                obj = _entry(self.mpy.obj_table, ins.arg, "constant")
                 stack.append(_Value(seq=("tuple", len(obj)) if isinstance(obj, tuple) else None,
                                     nbytes=len(obj) if isinstance(obj, bytes) else None,
                                     text=obj if isinstance(obj, str) else None))
@@ -796,11 +805,15 @@ def estimate_mpy(mpy: MpyFile, board: Board, name: str, import_path: str | None 
     if mpy.header.version != 6:
         raise FormatError(f"footprint models .mpy version 6 (MicroPython 1.19+, CircuitPython 8+); "
                           f"this file is version {mpy.header.version_name}", filename=mpy.filename)
+    estimator = _Estimator(mpy, board, name, interned, qstr_pool, classes, loaded_modules)
     try:
-        return _Estimator(mpy, board, name, interned, qstr_pool, classes,
-                          loaded_modules).run(import_path, is_package)
+        return estimator.run(import_path, is_package)
     except (DecodeError, IndexError) as exc:
-        raise FormatError(f"bytecode could not be followed: {exc}", filename=mpy.filename) from None
+        rc, at = estimator.where
+        at = exc.offset if isinstance(exc, DecodeError) else at
+        # the offset is the function's; the code byte counts from the start of its prelude
+        raise FormatError(f"bytecode could not be followed (code byte {at}): {exc}",
+                          rc.file_offset, mpy.filename) from None
 
 
 def imports_of(mpy: MpyFile) -> list[tuple[str, int]]:
