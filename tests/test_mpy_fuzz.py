@@ -10,10 +10,13 @@ The default run takes a fixed-seed sample; `-m slow` runs 20,000 files
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
 
 from tests.support import mpy_fuzz
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the bounded runner forks and reads /proc")
 
 SAMPLE_FILES = 250
 

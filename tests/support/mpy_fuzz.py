@@ -269,10 +269,28 @@ def _tail(path: str, n: int = 4000) -> str:
         return ""
 
 
+def _wait_for(pid: int, seconds: float) -> bool:
+    """Wait until the child exits or `seconds` (wall clock) pass; True if it exited."""
+    import select
+
+    try:
+        fd = os.pidfd_open(pid)
+    except (AttributeError, OSError):     # no pidfd (old kernel, sandbox): poll
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
+                return True
+            time.sleep(0.002)
+        return False
+    try:
+        return bool(select.select([fd], [], [], seconds)[0])
+    finally:
+        os.close(fd)
+
+
 def _serve() -> None:
     """Read [commands, path] lines; answer each with the outcomes of one bounded child."""
     import gc
-    import select
 
     # what the commands import, so that each child starts at once
     import mpycross.cli.cmd_dis  # noqa: F401
@@ -300,12 +318,10 @@ def _serve() -> None:
         pid = os.fork()
         if pid == 0:
             _child(commands, path, tmp)
-        fd = os.pidfd_open(pid)
-        ready, _, _ = select.select([fd], [], [], 3 * CPU_SECONDS * len(commands))
+        ready = _wait_for(pid, 3 * CPU_SECONDS * len(commands))
         if not ready:
             os.kill(pid, 9)
         _, status, usage = os.wait4(pid, 0)
-        os.close(fd)
         done = [json.loads(ln) for ln in _tail(os.path.join(tmp, "results"), 1 << 20).splitlines()]
         replies = []
         for i in range(len(commands)):
