@@ -6,6 +6,7 @@ line (file, byte offset, what was expected), never a traceback, from
 from __future__ import annotations
 
 import functools
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -162,3 +163,205 @@ def _env():
     env = dict(os.environ)
     env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
     return env
+
+
+# -- files the .mpy tools once broke on ------------------------------------------
+# Each runs the `mpycross` entry point in a bounded process (tests.support.mpy_fuzz)
+# with stdout a strict UTF-8 stream, as PYTHONIOENCODING=utf-8 makes it.
+
+TOOLS = (("dis",), ("dis", "--json"), ("inspect",), ("inspect", "--json"), ("footprint",))
+
+
+@pytest.fixture(scope="module")
+def tools():
+    import sys
+
+    from tests.support.mpy_fuzz import Runner
+
+    if sys.platform != "linux":
+        pytest.skip("the bounded runner forks and reads /proc")
+
+    with Runner() as runner:
+        yield runner
+
+
+def compile_official(tmp_path: Path, source: str, release: str = "1.29", name: str = "prog.py") -> bytes:
+    src = tmp_path / name
+    src.write_text(source)
+    out = tmp_path / (Path(name).stem + ".mpy")
+    proc = subprocess.run([str(official(release)), "-s", name, "-o", str(out), str(src)], capture_output=True)
+    assert proc.returncode == 0, proc.stderr
+    return out.read_bytes()
+
+
+def run_tools(tools, path: Path, commands=TOOLS) -> dict:
+    """{command: outcome}, each checked for a traceback, a stray exit code and its bounds."""
+    found = {}
+    for outcome in tools.run(str(path), commands):
+        assert outcome.problems(str(path)) == [], (outcome.command, outcome.stderr[-2000:])
+        found[" ".join(outcome.command)] = outcome
+    return found
+
+
+@pytest.mark.parametrize("release", ["1.29", "1.12", "1.9"])
+def test_int_constant_past_4300_digits(tools, tmp_path, release):
+    """CPython's int/str limit is not MicroPython's: a 5000-digit constant is shown whole."""
+    digits = "7" * 5000
+    path = tmp_path / "big.mpy"
+    path.write_bytes(compile_official(tmp_path, f"x = -{digits}\nprint(x % 1000)\n", release, "big.py"))
+    commands = TOOLS if release == "1.29" else TOOLS[:4]   # footprint models v6 only
+    out = run_tools(tools, path, commands)
+    assert all(o.status == 0 for o in out.values()), {c: o.stderr for c, o in out.items()}
+    proc = subprocess.run(["mpycross", "dis", str(path)], capture_output=True, text=True, env=_env())
+    assert proc.returncode == 0 and f"-{digits}" in proc.stdout, proc.stderr
+    listing = json.loads(subprocess.run(["mpycross", "dis", "--json", str(path)], capture_output=True,
+                                        env=_env()).stdout)
+    consts = listing["obj_table"] if release == "1.29" else listing["raw_code"]["consts"]
+    assert {"type": "int", "value": f"-{digits}"} in consts
+
+
+def _with_bad_utf8(data: bytes, name: bytes) -> bytes:
+    """`data` with the first byte after `name`'s first three made 0xff (one changed byte)."""
+    at = data.index(name) + 3
+    return data[:at] + b"\xff" + data[at + 1:]
+
+
+@pytest.mark.parametrize("release", ["1.29", "1.12"])
+@pytest.mark.parametrize("encoding", ["utf-8", "ascii", "locale"])
+def test_invalid_utf8_name_is_printed_escaped(tmp_path, release, encoding):
+    """A qstr that is not UTF-8 prints as \\xff under any output encoding, never a traceback."""
+    data = compile_official(tmp_path, "abc_name = 1\nprint(abc_name)\n", release)
+    path = tmp_path / "bad.mpy"
+    path.write_bytes(_with_bad_utf8(data, b"abc_name"))
+    env = _env()
+    if encoding == "locale":
+        env.pop("PYTHONIOENCODING", None)
+        env["LC_ALL"] = "C.UTF-8"
+    else:
+        env["PYTHONIOENCODING"] = encoding
+    for command in TOOLS if release == "1.29" else TOOLS[:4]:
+        proc = subprocess.run(["mpycross", *command, str(path)], capture_output=True, env=env)
+        err = proc.stderr.decode("utf-8", "replace")
+        assert proc.returncode == 0 and "Traceback" not in err, (command, err)
+        if command == ("dis",):
+            out = proc.stdout.decode("ascii")     # the escape leaves nothing to encode
+            assert "abc\\xffname" in out, out
+        elif command == ("dis", "--json"):
+            out = proc.stdout.decode("ascii")
+            assert json.loads(out) and "abc\\\\xffname" in out, out[:2000]   # JSON escapes the \\
+
+
+def _with_operand(data: bytes, opcode: str, value: int) -> bytes:
+    """A v6 file with the operand of the first `opcode` in its module code set to `value`."""
+    from mpycross.mpy import encode_uint
+    from mpycross.mpy.opcodes import decode, opcode_table
+    from mpycross.mpy.prelude import decode_prelude
+
+    mpy = read_mpy(data)
+    code = mpy.root.fun_data
+    table = opcode_table("v6")
+    ip = decode_prelude(code, 0, "v5", 6).bytecode_offset
+    while True:
+        ins = decode(table, code, ip)
+        if ins.info.name == opcode:
+            break
+        ip += ins.size
+    mpy.root.fun_data = code[:ip + 1] + encode_uint(value) + code[ip + ins.size:]
+    return write_mpy(mpy)
+
+
+@pytest.mark.parametrize("opcode", ["BUILD_TUPLE", "BUILD_LIST", "BUILD_SET", "UNPACK_SEQUENCE"])
+def test_footprint_bounded_on_huge_counts(tools, tmp_path, opcode):
+    """A count of 10**12 in a tiny file costs the footprint model no time or memory."""
+    data = compile_official(tmp_path, "a = 1\nx = (a, a)\ny = [a]\nz = {a}\np, q = x\n")
+    path = tmp_path / "counts.mpy"
+    path.write_bytes(_with_operand(data, opcode, 10 ** 12))
+    out = run_tools(tools, path)
+    assert out["footprint"].status in (0, 2) and out["footprint"].cpu < 5, out["footprint"]
+
+
+def _nested_tuple(depth: int) -> str:
+    return "x = " + "(" * depth + "1" + ",)" * depth + "\nprint(len(x))\n"
+
+
+def _nested_defs(depth: int) -> str:
+    lines = [" " * i + f"def f{i}():" for i in range(depth)]
+    return "\n".join(lines) + "\n" + " " * depth + "return 1\nprint('ok')\n"
+
+
+@pytest.mark.parametrize("kind, depth", [("tuple", 102), ("tuple", 709), ("defs", 201), ("defs", 1000),
+                                         pytest.param("defs", 5000, marks=pytest.mark.slow)])
+def test_deep_nesting_is_read_as_the_vm_reads_it(tools, tmp_path, kind, depth):
+    """Nesting the official compiler writes and the real VM imports is read by every tool."""
+    from tests.oracles import run_micropython
+
+    source = _nested_tuple(depth) if kind == "tuple" else _nested_defs(depth)
+    data = compile_official(tmp_path, source, name="deep.py")
+    (tmp_path / "deep.py").unlink()
+    vm = run_micropython(["-c", "import deep"], cwd=tmp_path)
+    assert vm.returncode == 0 and vm.stdout.strip() in (b"1", b"ok"), vm.stdout + vm.stderr
+    assert write_mpy(read_mpy(data)) == data
+    out = run_tools(tools, tmp_path / "deep.mpy")
+    assert all(o.status == 0 for o in out.values()), {c: o.stderr[-500:] for c, o in out.items()}
+
+
+def _error_lines(outcome) -> list[str]:
+    """What a failed command reported: stderr, or the error of `inspect --json`."""
+    if outcome.command == ("inspect", "--json"):
+        return [info["error"] for info in json.loads(outcome.stdout_tail)]
+    return outcome.stderr.strip().splitlines()
+
+
+def test_nesting_past_the_limit_is_one_line(tools, tmp_path):
+    """Past MAX_NESTING (deeper than any compiler writes) the reader refuses, in one line."""
+    from mpycross.deep import MAX_NESTING
+
+    data = compile_official(tmp_path, "x = ((1,),)\n")
+    one_level = b"\x0a\x01"          # MP_PERSISTENT_OBJ_TUPLE of one item
+    at = data.index(one_level * 2)
+    path = tmp_path / "deeper.mpy"
+    path.write_bytes(data[:at] + one_level * (MAX_NESTING + 5) + data[at + 4:])
+    out = run_tools(tools, path)
+    for outcome in out.values():
+        assert outcome.status in (1, 2)
+        lines = _error_lines(outcome)
+        assert len(lines) == 1 and f"nested more than {MAX_NESTING} deep" in lines[0], lines
+
+
+def test_corrupt_constant_error_is_short(tools, tmp_path):
+    """A corrupt long constant is named by offset and an excerpt, not dumped whole."""
+    data = compile_official(tmp_path, f"x = {'9' * 3000}\n")
+    path = tmp_path / "bad.mpy"
+    at = data.index(b"9" * 3000) + 1500
+    path.write_bytes(data[:at] + b"x" + data[at + 1:])
+    out = run_tools(tools, path)
+    for outcome in out.values():
+        assert outcome.status in (1, 2)
+        lines = _error_lines(outcome)
+        assert len(lines) == 1 and MESSAGE.match(lines[0].removeprefix("error: ")), lines
+        assert "malformed int constant" in lines[0] and len(lines[0]) - len(str(path)) <= 200, lines[0]
+
+
+def test_footprint_names_are_text(tmp_path):
+    """`footprint -v` prints a name with markup brackets or a byte that is not UTF-8 as it is."""
+    data = compile_official(tmp_path, "def fab_cd():\n    pass\nclass K:\n    x = print(1)\n")
+    for name, shown in ((b"f[/x]c", "f[/x]c()"), (b"f[/x]\xff", "f[/x]\\xff()")):
+        path = tmp_path / "names.mpy"
+        path.write_bytes(data.replace(b"fab_cd", name))
+        env = dict(_env(), PYTHONIOENCODING="utf-8")
+        proc = subprocess.run(["mpycross", "footprint", "-v", str(path)], capture_output=True, env=env)
+        out, err = proc.stdout.decode(), proc.stderr.decode()
+        assert proc.returncode == 0 and "Traceback" not in err, err
+        assert shown in out, out
+
+
+def test_footprint_error_names_offset_and_index(tools, tmp_path):
+    """Bytecode the reader accepts but whose operand points past a table: one line with the
+    function's offset and what was expected."""
+    data = compile_official(tmp_path, "import foo\nx = foo.bar\n")
+    path = tmp_path / "index.mpy"
+    path.write_bytes(_with_operand(data, "IMPORT_NAME", 99))
+    (outcome,) = tools.run(str(path), [("footprint",)])
+    assert outcome.problems(str(path)) == [] and outcome.status == 2
+    line = outcome.stderr.strip()
+    assert MESSAGE.match(line.removeprefix("error: ")) and "qstr index 99 out of range" in line, line

@@ -192,7 +192,8 @@ def footprint_command(paths, board_name, target_name, device, verbose, as_json, 
         console = Console() if sys.stdout.isatty() else Console(width=160)
         print_table(console, board, results, totals, budget, verbose)
         if missing:
-            console.print(f"not on the device (built in, or missing): {', '.join(missing)}")
+            from rich.markup import escape   # module names from a file are text, not markup
+            console.print(f"not on the device (built in, or missing): {escape(', '.join(missing))}")
     if budget["exceeded"]:
         if as_json:
             for line in budget["messages"]:

@@ -27,6 +27,7 @@ def inspect_file(path: str) -> dict:
     """Facts about one file; {"error": ...} when it cannot be read."""
     from mpycross.errors import FormatError
     from mpycross.mpy import read_mpy
+    from mpycross.mpy.qstrs import display_repr, display_str
     from mpycross.targets import loaders, loaders_summary
 
     try:
@@ -39,22 +40,25 @@ def inspect_file(path: str) -> dict:
     except FormatError as e:
         return {"path": path, "error": str(e)}
     h = mpy.header
+    source = mpy.source_name
     who = loaders(h.magic, h.version, h.sub_version, h.arch)
     return {
         "path": path, "magic": h.magic, "version": h.version,
         "sub_version": h.sub_version if h.version >= 6 and h.arch else None,
         "version_name": h.version_name, "arch": h.arch_name, "small_int_bits": h.small_int_bits,
-        "source_file": mpy.source_name, "size": len(data), "native": mpy.has_native,
+        "source_file": None if source is None else display_str(source),
+        "_source_repr": repr(None) if source is None else display_repr(source),
+        "size": len(data), "native": mpy.has_native,
         "loaded_by": [t.name for t in who], "loaded_by_text": loaders_summary(who),
         "_header": h,
     }
 
 
-def _line(info: dict) -> str:
+def _line(info: dict, source_repr: str) -> str:
     sub = info["sub_version"] if info["sub_version"] is not None else "-"
     return (f"{info['path']}: magic '{info['magic']}', version {info['version']}, sub-version {sub}, "
             f"arch {info['arch']}, small-int bits {info['small_int_bits']}, "
-            f"source {info['source_file']!r}, {info['size']} bytes; loads on {info['loaded_by_text']}"
+            f"source {source_repr}, {info['size']} bytes; loads on {info['loaded_by_text']}"
             + (f" ({info['arch']} boards only: it has native code)" if info["arch"] != "none" else ""))
 
 
@@ -89,6 +93,7 @@ def inspect_command(paths: tuple[str, ...], target_name: str | None, as_json: bo
             results.append(info)
             continue
         h = info.pop("_header")
+        source_repr = info.pop("_source_repr")
         if target is not None:
             why = target.loads(h.magic, h.version, h.sub_version, h.arch)
             info["compatible"] = why is None
@@ -97,7 +102,7 @@ def inspect_command(paths: tuple[str, ...], target_name: str | None, as_json: bo
                 info["reason"] = why
         results.append(info)
         if not as_json:
-            line = _line(info)
+            line = _line(info, source_repr)
             if target is not None:
                 line += f"\n  {info['reason']}" if "reason" in info else f"\n  OK for {target.name}"
             click.echo(line)

@@ -7,6 +7,7 @@ every command start fast.
 from __future__ import annotations
 
 import importlib
+import sys
 
 import click
 
@@ -53,4 +54,10 @@ def main():
     from mpycross.cli import print_target_warnings
 
     print_target_warnings("mpycross")
+    # a name in a .mpy may hold any character: print what the terminal's encoding
+    # cannot hold as an escape, never a UnicodeEncodeError (PYTHONIOENCODING=utf-8,
+    # a strict locale)
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     cli(prog_name="mpycross")

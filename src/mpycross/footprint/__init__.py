@@ -43,6 +43,7 @@ def footprint_of(module: ModuleInput, board: Board, compile_target: str = "micro
     `classes` their classes (so that calls to them at import are costed).
     """
     from mpycross.mpy import read_mpy
+    from mpycross.mpy.qstrs import display_str
 
     data = module.data if module.kind == "mpy" else _compile(module, compile_target)
     try:
@@ -53,6 +54,11 @@ def footprint_of(module: ModuleInput, board: Board, compile_target: str = "micro
                       classes=classes)
     fp.kind = module.kind
     fp.path = module.display
+    # names that are not UTF-8 are shown with \xNN escapes (any output encoding prints them)
+    fp.new_qstrs = [display_str(q) for q in fp.new_qstrs]
+    fp.unmodeled = [display_str(note) for note in fp.unmodeled]
+    for function in fp.functions:
+        function.name = display_str(function.name)
     if module.kind == "py":
         from mpycross.footprint.source import source_load_peak
         fp.file_size = len(module.data)

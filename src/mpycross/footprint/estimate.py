@@ -28,12 +28,14 @@ import functools
 import operator
 from dataclasses import dataclass, field
 
+from mpycross.deep import deep_stack, model_is_deep
 from mpycross.errors import FormatError
 from mpycross.footprint import heap
 from mpycross.footprint.boards import Board
 from mpycross.mpy.model import ComplexConst, MpyFile, RawCode
 from mpycross.mpy.opcodes import DecodeError, decode, opcode_table
 from mpycross.mpy.prelude import decode_prelude
+from mpycross.mpy.qstrs import encode_str
 
 # the parts RAM is reported in
 CATEGORIES = {
@@ -152,6 +154,13 @@ class _Body:
     calls_super_init: bool = False
 
 
+def _entry(table: list, index: int, what: str):
+    """table[index], or an IndexError saying what was expected."""
+    if not 0 <= index < len(table):
+        raise IndexError(f"{what} index {index} out of range (expected 0..{len(table) - 1})")
+    return table[index]
+
+
 def _instructions(rc: RawCode):
     table = opcode_table("v6")
     code = rc.fun_data
@@ -223,11 +232,12 @@ class _Estimator:
         self.sink: _Value | None = None    # where commits go while costing an __init__
         self.is_package = False
         self.fp = Footprint(name=name, file_size=mpy.size or 0, flash=board.flash(mpy.size or 0))
+        self.where: tuple[RawCode, int] = (mpy.root, 0)   # the instruction being costed
 
     # -- names ------------------------------------------------------------------
 
     def qstr(self, index: int) -> str:
-        return self.mpy.qstr_table[index]
+        return _entry(self.mpy.qstr_table, index, "qstr")
 
     def simple_name(self, rc: RawCode) -> str:
         prelude = _prelude(rc)
@@ -258,7 +268,7 @@ class _Estimator:
             fp.qstrs_total += 1
             if self.intern(text):
                 fp.new_qstrs.append(text)
-                chars += len(text.encode()) + 1
+                chars += len(encode_str(text)) + 1
             else:
                 fp.qstrs_known += 1
         self.qstr_chars = chars
@@ -276,7 +286,7 @@ class _Estimator:
             # py/objstr.c mp_obj_new_str_type_from_vstr: an existing qstr is reused
             if obj in self.board.known_qstrs or obj in self.interned:
                 return 0
-            return heap.str_obj(board, len(obj.encode()))
+            return heap.str_obj(board, len(encode_str(obj)))
         if isinstance(obj, bytes):
             return heap.str_obj(board, len(obj)) if obj else 0
         if isinstance(obj, int):
@@ -429,7 +439,12 @@ class _Estimator:
             return stack.pop() if stack else _Value()
 
         def pop_n(n: int) -> list[_Value]:
-            return [pop() for _ in range(max(0, n))]
+            # past the bottom of the stack nothing costed is popped: pad only the
+            # few values a call reads by position, so that a corrupt count
+            # (BUILD_TUPLE 10**9) costs no time
+            n = max(0, n)
+            taken = [pop() for _ in range(min(n, len(stack)))]
+            return taken + [_Value() for _ in range(min(n - len(taken), 256))]
 
         def ref(value: _Value) -> _Value:
             # a second reference to a stored value: it costs nothing again
@@ -441,7 +456,10 @@ class _Estimator:
             skip_to, depth = tries[-1]
             del stack[depth:]
 
+        prelude = _prelude(rc)
+        stack_limit = min(prelude.n_state if prelude else 0, 1 << 16) + len(rc.fun_data)
         for ins in _instructions(rc):
+            self.where = (rc, ins.offset)
             while tries and ins.offset >= tries[-1][0]:
                 tries.pop()
             if skip_to is not None:
@@ -535,7 +553,7 @@ class _Estimator:
                 class_body_next = True
                 stack.append(_Value())
             elif op in MAKERS:
-                child = rc.children[ins.arg]
+                child = _entry(rc.children, ins.arg, "child")
                 if class_body_next:
                     pending_classes[-1][1] = child
                     class_body_next = False
@@ -566,7 +584,7 @@ class _Estimator:
             elif op == "LOAD_CONST_STRING":
                 stack.append(_Value(text=self.qstr(ins.arg)))
             elif op == "LOAD_CONST_OBJ":
-                obj = self.mpy.obj_table[ins.arg]
+                obj = _entry(self.mpy.obj_table, ins.arg, "constant")
                 stack.append(_Value(seq=("tuple", len(obj)) if isinstance(obj, tuple) else None,
                                     nbytes=len(obj) if isinstance(obj, bytes) else None,
                                     text=obj if isinstance(obj, str) else None))
@@ -618,7 +636,9 @@ class _Estimator:
                 if effect < 0:
                     pop_n(-effect)
                 else:
-                    stack.extend(_Value() for _ in range(effect))
+                    # values of no cost; the walk keeps both arms of each branch, so its stack
+                    # may grow past n_state, but not past one value per code byte more
+                    stack.extend(_Value() for _ in range(min(effect, stack_limit - len(stack))))
         return body
 
     def sequence_op(self, op: str, left: _Value, right: _Value) -> _Value:
@@ -674,7 +694,7 @@ class _Estimator:
                 for name in names:
                     if self.sink is None and self.intern(name):
                         self.fp.new_qstrs.append(name)
-                        self.qstr_chars += len(name.encode()) + 1
+                        self.qstr_chars += len(encode_str(name)) + 1
                 n = len(names)
             elif fields.seq is not None:
                 n = fields.seq[1]
@@ -721,13 +741,13 @@ class _Estimator:
             fp.qstrs_total += 1
             if self.intern(text):
                 fp.new_qstrs.append(text)
-                self.qstr_chars += len(text.encode()) + 1
+                self.qstr_chars += len(encode_str(text)) + 1
             else:
                 fp.qstrs_known += 1
         if is_package and import_path:
             # py/builtinimport.c: __path__ is a str object holding the package folder
             folder = import_path.rsplit("/", 1)[0]
-            fp.add("module", heap.str_obj(board, len(folder.encode())))
+            fp.add("module", heap.str_obj(board, len(encode_str(folder))))
         main = self.name == "__main__"
         if not main:
             # code.py / main.py run in the __main__ module the firmware made at boot; any
@@ -764,6 +784,7 @@ class _Estimator:
         return fp
 
 
+@deep_stack(needed=model_is_deep)
 def estimate_mpy(mpy: MpyFile, board: Board, name: str, import_path: str | None = None,
                  is_package: bool = False, interned: set[str] | None = None,
                  qstr_pool: list | None = None, classes: dict | None = None,
@@ -784,11 +805,15 @@ def estimate_mpy(mpy: MpyFile, board: Board, name: str, import_path: str | None 
     if mpy.header.version != 6:
         raise FormatError(f"footprint models .mpy version 6 (MicroPython 1.19+, CircuitPython 8+); "
                           f"this file is version {mpy.header.version_name}", filename=mpy.filename)
+    estimator = _Estimator(mpy, board, name, interned, qstr_pool, classes, loaded_modules)
     try:
-        return _Estimator(mpy, board, name, interned, qstr_pool, classes,
-                          loaded_modules).run(import_path, is_package)
+        return estimator.run(import_path, is_package)
     except (DecodeError, IndexError) as exc:
-        raise FormatError(f"bytecode could not be followed: {exc}", filename=mpy.filename) from None
+        rc, at = estimator.where
+        at = exc.offset if isinstance(exc, DecodeError) else at
+        # the offset is the function's; the code byte counts from the start of its prelude
+        raise FormatError(f"bytecode could not be followed (code byte {at}): {exc}",
+                          rc.file_offset, mpy.filename) from None
 
 
 def imports_of(mpy: MpyFile) -> list[tuple[str, int]]:

@@ -7,6 +7,7 @@ object as MicroPython 1.29 lays it out; the struct each follows is named.
 from __future__ import annotations
 
 from mpycross.footprint.boards import Board
+from mpycross.mpy.writer import int_text
 
 # py/map.c: hash_allocation_sizes, the table sizes a growing dict steps through
 HASH_ALLOCATION_SIZES = (0, 2, 4, 6, 8, 10, 12, 17, 23, 29, 37, 47, 59, 73, 97, 127, 167, 223, 293,
@@ -161,7 +162,7 @@ def int_fits_small(board: Board, value: int) -> bool:
 def bigint_obj(board: Board, value: int) -> int:
     # py/objint_mpz.c: mp_obj_int_t = base + mpz_t (flags word, dig); py/mpz.c
     # mpz_set_from_str asks for len * 8 / DIG_SIZE + 1 digits
-    text_len = len(str(value))
+    text_len = len(int_text(value))   # str() refuses more than 4300 digits
     n_dig = max(MPZ_MIN_ALLOC, text_len * 8 // board.mpz_dig_bits + 1)
     return board.words(3) + board.alloc(n_dig * board.mpz_dig_bits // 8)
 

@@ -48,6 +48,7 @@ def to_json(board: Board, modules: list[Footprint], totals: dict, budget: dict) 
 def print_table(console, board: Board, modules: list[Footprint], totals: dict, budget: dict,
                 verbose: bool) -> None:
     """A table sorted by RAM, largest first (rich); sizes in bytes."""
+    from rich.markup import escape   # names from a file are text, not markup
     from rich.table import Table
 
     table = Table(title=f"footprint on {board.name} ({board.word_bytes * 8}-bit, GC block "
@@ -56,13 +57,13 @@ def print_table(console, board: Board, modules: list[Footprint], totals: dict, b
     for fp in sorted(modules, key=lambda m: (-m.ram, m.name)):
         parts = fp.ram_parts
         objects = parts["functions"] + parts["classes"] + parts["constants"] + parts["data"] + parts["module"]
-        rows.append(([fp.name + (" (.py)" if fp.kind == "py" else ""), str(fp.flash), str(fp.ram),
+        rows.append(([escape(fp.name) + (" (.py)" if fp.kind == "py" else ""), str(fp.flash), str(fp.ram),
                       str(fp.peak), str(parts["bytecode"] + parts["raw_code"]), str(objects),
                       f"{len(fp.new_qstrs)}/{fp.qstrs_total}",
                       str(fp.source_load_peak) if fp.source_load_peak else "-"], None))
         if verbose:
             for f in sorted(fp.functions, key=lambda f: (-f.total, f.name)):
-                rows.append(([f"  {f.name}()", "", str(f.total), "", str(f.bytecode + f.raw_code),
+                rows.append(([f"  {escape(f.name)}()", "", str(f.total), "", str(f.bytecode + f.raw_code),
                               str(f.object), "", ""], "dim"))
     if len(modules) > 1:
         rows.append((["total", str(totals["flash"]), str(totals["ram"]), str(totals["peak"]),
@@ -92,7 +93,7 @@ def print_table(console, board: Board, modules: list[Footprint], totals: dict, b
     if verbose:
         for fp in modules:
             for note in fp.unmodeled:
-                console.print(f"[yellow]{fp.name}: not costed: {note}[/yellow]")
+                console.print(f"[yellow]{escape(fp.name)}: not costed: {escape(note)}[/yellow]")
     for line in budget.get("messages", []):
         console.print(f"[red]{line}[/red]")
 

@@ -3,15 +3,20 @@ argument names, line table and instructions, in the words of MicroPython's
 own disassembler (py/showbc.c mp_bytecode_print, tools/mpy-tool.py).
 
 `disassemble(mpy) -> dict` gives the structure (what `mpycross dis --json`
-prints); `format_text(listing) -> str` the text.
+prints); `format_text(listing) -> str` the text. Names and strings that are
+not valid UTF-8 show each such byte as \\xNN, so any output encoding can
+print them.
 """
 
 from __future__ import annotations
 
+from mpycross.deep import deep_stack, model_is_deep
 from mpycross.errors import FormatError
 from mpycross.mpy.model import ComplexConst, FloatConst, MpyFile, RawCode
 from mpycross.mpy.opcodes import DecodeError, decode, opcode_table
 from mpycross.mpy.prelude import decode_line_info, decode_prelude
+from mpycross.mpy.qstrs import display_repr, display_str
+from mpycross.mpy.writer import int_text
 
 # py/objtype.c mp_unary_op_method_name / mp_binary_op_method_name
 _METHOD = {
@@ -39,6 +44,10 @@ def const_repr(o) -> str:
     if isinstance(o, tuple):
         inner = ", ".join(const_repr(x) for x in o)
         return f"({inner},)" if len(o) == 1 else f"({inner})"
+    if isinstance(o, str):
+        return display_repr(o)
+    if isinstance(o, int) and not isinstance(o, bool):
+        return int_text(o)
     return repr(o)
 
 
@@ -54,13 +63,13 @@ def _json_const(o):
     if isinstance(o, bool) or o is None:
         return o
     if isinstance(o, int):
-        return {"type": "int", "value": str(o)} if abs(o) >= 1 << 53 else o
+        return {"type": "int", "value": int_text(o)} if abs(o) >= 1 << 53 else o
     if isinstance(o, float):
         return {"type": "float", "text": repr(o)}
     if isinstance(o, complex):
         return {"type": "complex", "text": repr(o)}
     if isinstance(o, str):
-        return o
+        return display_str(o)
     return {"type": type(o).__name__, "repr": repr(o)}
 
 
@@ -78,9 +87,10 @@ class _Context:
 
     def qstr_at(self, index: int) -> str:
         t = self.mpy.qstr_table
-        return t[index] if 0 <= index < len(t) else f"<qstr index {index} out of range>"
+        return display_str(t[index]) if 0 <= index < len(t) else f"<qstr index {index} out of range>"
 
 
+@deep_stack(needed=model_is_deep)
 def disassemble(mpy: MpyFile) -> dict:
     """The whole file as plain data (JSON-ready)."""
     ctx = _Context(mpy)
@@ -94,10 +104,11 @@ def disassemble(mpy: MpyFile) -> dict:
             "arch": h.arch_name, "arch_flags": h.arch_flags, "small_int_bits": h.small_int_bits,
             "qstr_window_size": h.qstr_window_size,
         },
-        "source_file": mpy.source_name,
+        "source_file": display_str(mpy.source_name) if mpy.source_name else mpy.source_name,
     }
     if h.version >= 6:
-        out["qstr_table"] = list(mpy.qstr_table)
+        out["qstr_table"] = [display_str(q) for q in mpy.qstr_table]
+        out["qstr_table_repr"] = [display_repr(q) for q in mpy.qstr_table]
         out["obj_table"] = [_json_const(o) for o in mpy.obj_table]
         out["obj_table_repr"] = [const_repr(o) for o in mpy.obj_table]
     out["raw_code"] = _raw_code(ctx, mpy.root)
@@ -114,9 +125,9 @@ def _prelude_dict(ctx: _Context, rc: RawCode, offset: int) -> tuple[dict, object
         source = ctx.qstr_at(0)
         args = [ctx.qstr_at(i) for i in p.arg_name_indices]
     else:
-        name = rc.qstrs[0] if rc.qstrs else "?"
-        source = rc.qstrs[1] if len(rc.qstrs) > 1 else "?"
-        args = list(rc.arg_names)
+        name = display_str(rc.qstrs[0]) if rc.qstrs else "?"
+        source = display_str(rc.qstrs[1]) if len(rc.qstrs) > 1 else "?"
+        args = [display_str(a) for a in rc.arg_names]
     flags = [n for bit, n in _SCOPE_FLAGS if p.scope_flags & bit]
     # Before v5 the closure-cell list (cells + 255) was written into the
     # bytecode stream, so line-table offsets count from the start of that
@@ -152,7 +163,8 @@ def _raw_code(ctx: _Context, rc: RawCode) -> dict:
         if rc.kind == "asm":
             d["n_pos_args"], d["type_sig"] = rc.n_pos_args, rc.type_sig
         if rc.qstr_links:
-            d["qstr_links"] = [{"offset": off >> 2, "kind": off & 3, "qstr": q} for off, q in rc.qstr_links]
+            d["qstr_links"] = [{"offset": off >> 2, "kind": off & 3, "qstr": display_str(q)}
+                               for off, q in rc.qstr_links]
         if rc.rodata is not None:
             d["rodata_size"] = len(rc.rodata)
         if rc.bss_size is not None:
@@ -197,7 +209,7 @@ def _instructions(ctx: _Context, rc: RawCode, start: int) -> list[dict]:
                 item["name"], item["arg"], item["op"] = info.name[:-6], k, op
                 text = f"{info.name[:-6]} {k} {_METHOD.get(op, op)}"
         elif info.operand == "qstr":
-            name = ctx.qstr_at(ins.arg) if ctx.version >= 6 else next(qstr_ops, "?")
+            name = ctx.qstr_at(ins.arg) if ctx.version >= 6 else display_str(next(qstr_ops, "?"))
             item["arg"] = name
             quoted = info.name in ("LOAD_CONST_STRING", "IMPORT_NAME", "IMPORT_FROM")
             text = f"{info.name} '{name}'" if quoted else f"{info.name} {name}"
@@ -234,6 +246,7 @@ def _instructions(ctx: _Context, rc: RawCode, start: int) -> list[dict]:
     return out
 
 
+@deep_stack
 def format_text(listing: dict) -> str:
     """The listing as text (what `mpycross dis` prints)."""
     h = listing["header"]
@@ -244,7 +257,7 @@ def format_text(listing: dict) -> str:
              + (f", arch flags 0x{h['arch_flags']:x}" if h["arch_flags"] is not None else "")]
     if "qstr_table" in listing:
         lines.append(f"qstr table ({len(listing['qstr_table'])}):")
-        lines += [f"  {i}: {q!r}" for i, q in enumerate(listing["qstr_table"])]
+        lines += [f"  {i}: {r}" for i, r in enumerate(listing["qstr_table_repr"])]
         lines.append(f"constant table ({len(listing['obj_table_repr'])}):")
         lines += [f"  {i}: {r}" for i, r in enumerate(listing["obj_table_repr"])]
     _format_rc(listing["raw_code"], lines)

@@ -161,9 +161,12 @@ class RawCode:
 
     def walk(self):
         """This raw code and all its descendants, depth first."""
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        # a stack, not `yield from`: that costs each item the depth of the nesting
+        pending = [self]
+        while pending:
+            rc = pending.pop()
+            yield rc
+            pending.extend(reversed(rc.children))
 
 
 @dataclass

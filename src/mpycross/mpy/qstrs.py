@@ -5,6 +5,7 @@ the v4/v5 qstr window.
 from __future__ import annotations
 
 import functools
+import re
 
 from mpycross.resources import data_dir, load_toml
 
@@ -27,6 +28,24 @@ def encode_str(s: str) -> bytes:
 
 def decode_str(b: bytes) -> str:
     return b.decode("utf-8", "surrogateescape")
+
+
+def display_str(s: str) -> str:
+    """`s` for printing: a byte that is not UTF-8 (read as a surrogate escape, which
+    no output encoding accepts) shows as \\xNN."""
+    if s.isascii():
+        return s
+    return "".join(f"\\x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF else c for c in s)
+
+
+# repr() writes a surrogate escape as \udcNN (after an even number of backslashes)
+_REPR_SURROGATE = re.compile(r"(?<!\\)((?:\\\\)*)\\udc([89a-f][0-9a-f])")
+
+
+def display_repr(s: str) -> str:
+    """repr(s), with each byte that is not UTF-8 as \\xNN (as a bytes repr shows it)."""
+    text = repr(s)
+    return _REPR_SURROGATE.sub(r"\1\\x\2", text) if "\\udc" in text else text
 
 
 class QstrWindow:

@@ -7,6 +7,7 @@ errors.FormatError naming the byte offset and what was expected.
 
 from __future__ import annotations
 
+from mpycross.deep import MAX_NESTING, deep_stack
 from mpycross.errors import FormatError
 from mpycross.mpy import model
 from mpycross.mpy.model import ComplexConst, FloatConst, Header, MpyFile, RawCode
@@ -83,6 +84,7 @@ class _Stream:
         return self.data[start:self.pos]
 
 
+@deep_stack
 def read_mpy(data: bytes, filename: str | None = None) -> MpyFile:
     """Parse `data`; raise FormatError on anything malformed."""
     data = bytes(data)
@@ -145,8 +147,8 @@ def _read_obj_v6(s: _Stream, depth: int = 0):
     if kind in ("none", "false", "true", "ellipsis"):
         return {"none": None, "false": False, "true": True, "ellipsis": Ellipsis}[kind]
     if kind == "tuple":
-        if depth > 100:
-            raise s.error("tuples nested too deeply", start)
+        if depth >= MAX_NESTING:
+            raise s.error(f"tuple constants nested more than {MAX_NESTING} deep", start)
         n = s.uint("the tuple length")
         return tuple(_read_obj_v6(s, depth + 1) for _ in range(n))
     n = s.uint(f"the {kind} length")
@@ -179,7 +181,14 @@ def _number(s: _Stream, kind: str, raw: bytes, start: int):
             return value
         return FloatConst(text) if kind == "float" else ComplexConst(text)
     except ValueError:
-        raise s.error(f"malformed {kind} constant {raw!r}", start) from None
+        raise s.error(f"malformed {kind} constant {_excerpt(raw)}", start) from None
+
+
+def _excerpt(raw: bytes, limit: int = 40) -> str:
+    """A constant's bytes for an error message: the start of a long one, and its length."""
+    if len(raw) <= limit:
+        return repr(raw)
+    return f"{raw[:limit]!r}... ({len(raw)} bytes)"
 
 
 def _read_v6(s: _Stream, header: Header) -> MpyFile:
@@ -210,8 +219,8 @@ def _read_relocations(s: _Stream) -> bytes:
 
 
 def _read_raw_code_v6(s: _Stream, depth: int) -> RawCode:
-    if depth > 200:
-        raise s.error("raw code nested too deeply")
+    if depth >= MAX_NESTING:
+        raise s.error(f"functions nested more than {MAX_NESTING} deep")
     start = s.pos
     kind_len = s.uint("a raw code's kind and length")
     rc = RawCode(kind=model.KINDS[kind_len & 3], file_offset=start)
@@ -312,8 +321,8 @@ class _OldReader:
     def raw_code(self) -> RawCode:
         s = self.s
         self.depth += 1
-        if self.depth > 200:
-            raise s.error("raw code nested too deeply")
+        if self.depth > MAX_NESTING:
+            raise s.error(f"functions nested more than {MAX_NESTING} deep")
         start = s.pos
         if self.version <= 3:
             rc = self._bytecode_v3()

@@ -9,6 +9,7 @@ this encoder against the Construct schema in mpycross.mpy.schema.
 
 from __future__ import annotations
 
+from mpycross.deep import deep_stack, model_is_deep
 from mpycross.errors import FormatError
 from mpycross.mpy import model
 from mpycross.mpy.model import ComplexConst, FloatConst, MpyFile, RawCode
@@ -65,6 +66,7 @@ def complex_text(value: complex) -> str:
     return f"({float_text(value.real)}{'+' if value.imag >= 0 else '-'}{float_text(abs(value.imag))}j)"
 
 
+@deep_stack(needed=model_is_deep)
 def write_mpy(mpy: MpyFile) -> bytes:
     """Encode `mpy`; raise FormatError when the model cannot be written."""
     h = mpy.header
