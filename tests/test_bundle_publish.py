@@ -285,41 +285,43 @@ def test_circup_installs_from_our_bundle(tmp_path):
     (data / "example").mkdir(parents=True)
     (data / "bundle_config.json").write_text(json.dumps({"example": "example/Example_Bundle"}))
     (data / "circup.json").write_text(json.dumps({"example/Example_Bundle": [tag]}))
-    for platform, kind in [("py", "py"), ("9mpy", "9.x-mpy")]:
+    for platform, kind in [("py", "py"), ("9mpy", "9.x-mpy"), ("10mpy", "10.x-mpy")]:
         with zipfile.ZipFile(out / f"example-bundle-{kind}-{tag}.zip") as z:
             z.extractall(data / "example" / f"example-bundle-{platform}")
-    drive = tmp_path / "CIRCUITPY"
-    drive.mkdir()
-    (drive / "boot_out.txt").write_text(BOOT_OUT)
-
     env = dict(os.environ, HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "xdg-data"),
                XDG_CONFIG_HOME=str(tmp_path / "xdg-config"), XDG_CACHE_HOME=str(tmp_path / "xdg-cache"))
     circup = Path(sys.executable).with_name("circup")
     elsewhere = tmp_path / "elsewhere"   # circup installs a name that is a path in its folder from there
     elsewhere.mkdir()
 
-    def run_circup(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([str(circup), "--offline", "--path", str(drive), *args], cwd=elsewhere, env=env,
-                              capture_output=True, text=True, timeout=120)
+    for major, release in [("9", "9.2.1"), ("10", "10.0.3")]:
+        drive = tmp_path / f"CIRCUITPY-{major}"
+        drive.mkdir()
+        (drive / "boot_out.txt").write_text(BOOT_OUT.replace("9.2.1", release))
 
-    done = run_circup("install", "adafruit_debouncer", "adafruit_display_text", "gizmo")
-    assert done.returncode == 0, done.stdout + done.stderr
-    lib = drive / "lib"
-    installed = sorted(p.relative_to(lib).as_posix() for p in lib.rglob("*") if p.is_file())
-    ours = {}
-    for rel, blob in zip_members(out / f"example-bundle-9.x-mpy-{tag}.zip").items():
-        parts = rel.split("/")
-        if parts[1] == "lib":
-            ours["/".join(parts[2:])] = blob
-    # the libraries asked for and their dependencies (from requirements/), byte for byte our files
-    tops = {"adafruit_debouncer", "adafruit_ticks", "adafruit_display_text", "adafruit_bitmap_font", "gizmo"}
-    assert installed == sorted(r for r in ours if r.split("/")[0].split(".")[0] in tops)
-    assert all((lib / r).read_bytes() == ours[r] for r in installed)
-    assert "gizmo/core.mpy" in installed and "adafruit_ticks.mpy" in installed
+        def run_circup(*args: str) -> subprocess.CompletedProcess:
+            return subprocess.run([str(circup), "--offline", "--path", str(drive), *args], cwd=elsewhere, env=env,
+                                  capture_output=True, text=True, timeout=120)
 
-    done = run_circup("example", "gizmo/gizmo_simpletest")
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert (drive / "gizmo_simpletest.py").read_bytes() == b"import gizmo\nprint(gizmo.f())\n"
+        done = run_circup("install", "adafruit_debouncer", "adafruit_display_text", "gizmo")
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert f"running CircuitPython {release}" in done.stdout
+        lib = drive / "lib"
+        installed = sorted(p.relative_to(lib).as_posix() for p in lib.rglob("*") if p.is_file())
+        ours = {}
+        for rel, blob in zip_members(out / f"example-bundle-{major}.x-mpy-{tag}.zip").items():
+            parts = rel.split("/")
+            if parts[1] == "lib":
+                ours["/".join(parts[2:])] = blob
+        # the libraries asked for and their dependencies (from requirements/), byte for byte our files
+        tops = {"adafruit_debouncer", "adafruit_ticks", "adafruit_display_text", "adafruit_bitmap_font", "gizmo"}
+        assert installed == sorted(r for r in ours if r.split("/")[0].split(".")[0] in tops)
+        assert all((lib / r).read_bytes() == ours[r] for r in installed)
+        assert "gizmo/core.mpy" in installed and "adafruit_ticks.mpy" in installed
+
+        done = run_circup("example", "gizmo/gizmo_simpletest")
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert (drive / "gizmo_simpletest.py").read_bytes() == b"import gizmo\nprint(gizmo.f())\n"
 
 
 # --- --skip-failed, the majors, -r --deps ---
