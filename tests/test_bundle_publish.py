@@ -418,8 +418,6 @@ def test_requirements_with_deps_never_download_host_only_packages(tmp_path, find
     assert len(skipped) == len(set(skipped))   # each package noted once
 
 
-@pytest.mark.xfail("adafruit-circuitpython-typing" not in HOST_ONLY or "packaging" not in HOST_ONLY, strict=True,
-                   reason="the host-only package list does not name adafruit-circuitpython-typing and packaging yet")
 def test_requirements_with_deps_leave_out_typing_and_packaging(tmp_path, find_links):
     from mpycross.bundle.library import from_requirements
 
