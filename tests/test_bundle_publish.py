@@ -200,6 +200,70 @@ def test_bundle_is_the_one_build_tools_makes(tmp_path):
     assert mine["gizmo"]["repo"].lower() == ref["gizmo"]["repo"]
 
 
+def make_bundle_repository(root: Path) -> Path:
+    """A bundle repository as Adafruit's: libraries/<kind>/<name> git submodules, README.txt, a date tag."""
+    sources = root / "sources"
+    for name, extra in [("alpha", ""), ("beta", "example-circuitpython-alpha\n")]:
+        repo = sources / name
+        (repo / "examples").mkdir(parents=True)
+        (repo / f"{name}.py").write_text(f'__version__ = "0.0.0+auto.0"\nNAME = {name!r}\n')
+        (repo / "examples" / "simpletest.py").write_text(f"import {name}\n")   # the same name in both
+        (repo / "requirements.txt").write_text("Adafruit-Blinka\n" + extra)
+        (repo / "pyproject.toml").write_text(f'[project]\nname = "example-circuitpython-{name}"\n'
+                                             f'dynamic = ["version"]\n[tool.setuptools]\npy-modules = ["{name}"]\n')
+        git(repo, "init", "-q")
+        git(repo, "add", "-A")
+        git(repo, "commit", "-qm", "first")
+        git(repo, "tag", "2.0.1" if name == "alpha" else "0.9.0")
+    bundle = root / "Example_Bundle"
+    bundle.mkdir()
+    git(bundle, "init", "-q")
+    (bundle / "README.txt").write_text("Example bundle\r\n")
+    for kind, name in [("drivers", "beta"), ("helpers", "alpha")]:
+        git(bundle, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(sources / name),
+            f"libraries/{kind}/{name}")
+        # build-tools reads each library's remote for its repository and PyPI name
+        git(bundle / "libraries" / kind / name, "remote", "set-url", "origin",
+            f"https://github.com/example/Example_CircuitPython_{name.title()}.git")
+    git(bundle, "add", "-A")
+    git(bundle, "commit", "-qm", "libraries")
+    git(bundle, "tag", "20260101")
+    return bundle
+
+
+def test_bundle_of_several_libraries_is_the_one_build_tools_makes(tmp_path):
+    bundle = make_bundle_repository(tmp_path)
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    run = CliRunner().invoke(cli, ["bundle", str(bundle / "libraries"), "--circuitpython-majors", "--name",
+                                   "example-bundle", "-o", str(ours), "--no-cache", "-q"])
+    assert run.exit_code == 0, run.output
+    shim_mpy_cross(tmp_path / "cache")
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"), HOME=str(tmp_path))
+    tool = Path(sys.executable).with_name("circuitpython-build-bundles")
+    done = subprocess.run([str(tool), "--filename_prefix", "example-bundle", "--library_location", "libraries",
+                           "--library_depth", "2", "--output_directory", str(theirs)], cwd=bundle, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+
+    zips = sorted(p.name for p in theirs.glob("*.zip"))
+    assert zips == sorted(p.name for p in ours.glob("*.zip")) and "example-bundle-py-20260101.zip" in zips
+    for name in zips:
+        mine, ref = zip_members(ours / name), zip_members(theirs / name)
+        assert sorted(mine) == sorted(ref), name
+        assert [n for n in ref if mine[n] != ref[n]] == [], name
+    stem = "example-bundle-10.x-mpy-20260101/"
+    members = zip_members(ours / "example-bundle-10.x-mpy-20260101.zip")
+    assert members[stem + "examples/alpha/simpletest.py"] == b"import alpha\n"
+    assert members[stem + "examples/beta/simpletest.py"] == b"import beta\n"
+    assert members[stem + "VERSIONS.txt"].startswith(b"20260101\r\nhttps://github.com/example/")
+    mine = json.loads((ours / "example-bundle-20260101.json").read_text())
+    ref = json.loads((theirs / "example-bundle-20260101.json").read_text())
+    assert mine["beta"]["dependencies"] == ref["beta"]["dependencies"] == ["alpha"]
+    for module, facts in ref.items():
+        assert {k: v for k, v in mine[module].items() if k in facts and k != "repo"} == \
+            {k: v for k, v in facts.items() if k != "repo"}
+
+
 # --- circup reads our bundle ---
 
 BOOT_OUT = "Adafruit CircuitPython 9.2.1 on 2024-11-20; Adafruit Feather RP2040 with rp2040\r\n" \
@@ -221,41 +285,43 @@ def test_circup_installs_from_our_bundle(tmp_path):
     (data / "example").mkdir(parents=True)
     (data / "bundle_config.json").write_text(json.dumps({"example": "example/Example_Bundle"}))
     (data / "circup.json").write_text(json.dumps({"example/Example_Bundle": [tag]}))
-    for platform, kind in [("py", "py"), ("9mpy", "9.x-mpy")]:
+    for platform, kind in [("py", "py"), ("9mpy", "9.x-mpy"), ("10mpy", "10.x-mpy")]:
         with zipfile.ZipFile(out / f"example-bundle-{kind}-{tag}.zip") as z:
             z.extractall(data / "example" / f"example-bundle-{platform}")
-    drive = tmp_path / "CIRCUITPY"
-    drive.mkdir()
-    (drive / "boot_out.txt").write_text(BOOT_OUT)
-
     env = dict(os.environ, HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "xdg-data"),
                XDG_CONFIG_HOME=str(tmp_path / "xdg-config"), XDG_CACHE_HOME=str(tmp_path / "xdg-cache"))
     circup = Path(sys.executable).with_name("circup")
     elsewhere = tmp_path / "elsewhere"   # circup installs a name that is a path in its folder from there
     elsewhere.mkdir()
 
-    def run_circup(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([str(circup), "--offline", "--path", str(drive), *args], cwd=elsewhere, env=env,
-                              capture_output=True, text=True, timeout=120)
+    for major, release in [("9", "9.2.1"), ("10", "10.0.3")]:
+        drive = tmp_path / f"CIRCUITPY-{major}"
+        drive.mkdir()
+        (drive / "boot_out.txt").write_text(BOOT_OUT.replace("9.2.1", release))
 
-    done = run_circup("install", "adafruit_debouncer", "adafruit_display_text", "gizmo")
-    assert done.returncode == 0, done.stdout + done.stderr
-    lib = drive / "lib"
-    installed = sorted(p.relative_to(lib).as_posix() for p in lib.rglob("*") if p.is_file())
-    ours = {}
-    for rel, blob in zip_members(out / f"example-bundle-9.x-mpy-{tag}.zip").items():
-        parts = rel.split("/")
-        if parts[1] == "lib":
-            ours["/".join(parts[2:])] = blob
-    # the libraries asked for and their dependencies (from requirements/), byte for byte our files
-    tops = {"adafruit_debouncer", "adafruit_ticks", "adafruit_display_text", "adafruit_bitmap_font", "gizmo"}
-    assert installed == sorted(r for r in ours if r.split("/")[0].split(".")[0] in tops)
-    assert all((lib / r).read_bytes() == ours[r] for r in installed)
-    assert "gizmo/core.mpy" in installed and "adafruit_ticks.mpy" in installed
+        def run_circup(*args: str) -> subprocess.CompletedProcess:
+            return subprocess.run([str(circup), "--offline", "--path", str(drive), *args], cwd=elsewhere, env=env,
+                                  capture_output=True, text=True, timeout=120)
 
-    done = run_circup("example", "gizmo/gizmo_simpletest")
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert (drive / "gizmo_simpletest.py").read_bytes() == b"import gizmo\nprint(gizmo.f())\n"
+        done = run_circup("install", "adafruit_debouncer", "adafruit_display_text", "gizmo")
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert f"running CircuitPython {release}" in done.stdout
+        lib = drive / "lib"
+        installed = sorted(p.relative_to(lib).as_posix() for p in lib.rglob("*") if p.is_file())
+        ours = {}
+        for rel, blob in zip_members(out / f"example-bundle-{major}.x-mpy-{tag}.zip").items():
+            parts = rel.split("/")
+            if parts[1] == "lib":
+                ours["/".join(parts[2:])] = blob
+        # the libraries asked for and their dependencies (from requirements/), byte for byte our files
+        tops = {"adafruit_debouncer", "adafruit_ticks", "adafruit_display_text", "adafruit_bitmap_font", "gizmo"}
+        assert installed == sorted(r for r in ours if r.split("/")[0].split(".")[0] in tops)
+        assert all((lib / r).read_bytes() == ours[r] for r in installed)
+        assert "gizmo/core.mpy" in installed and "adafruit_ticks.mpy" in installed
+
+        done = run_circup("example", "gizmo/gizmo_simpletest")
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert (drive / "gizmo_simpletest.py").read_bytes() == b"import gizmo\nprint(gizmo.f())\n"
 
 
 # --- --skip-failed, the majors, -r --deps ---

@@ -263,8 +263,9 @@ def zip_entry(stem: str, path: str) -> str:
 def _versions_text(tag: str, libraries: list[Library]) -> bytes:
     """VERSIONS.txt as build-tools writes it: the tag, then `<repo>/releases/tag/<version>` per
     library (`<dist>==<version>` for one with no repository), CRLF line ends."""
+    ordered = sorted(libraries, key=lambda lib: lib.origin)   # build-tools lists the submodules by path
     lines = [tag] + [f"{lib.repo}/releases/tag/{lib.version}" if lib.repo else f"{lib.name}=={lib.version}"
-                     for lib in libraries]
+                     for lib in ordered]
     return "".join(line + "\r\n" for line in lines).encode("utf-8")
 
 
@@ -290,11 +291,11 @@ class _Entries(dict):
         self[name] = data
 
 
-def _common_entries(stem: str, tag: str, libraries: list[Library], several: bool, examples_only: bool = False,
-                    ) -> _Entries:
+def _common_entries(stem: str, top_files: dict[str, bytes], libraries: list[Library],
+                    examples_only: bool = False) -> _Entries:
     entries = _Entries()
-    if several:
-        entries.put(f"{stem}/VERSIONS.txt", _versions_text(tag, libraries), "")
+    for name, data in top_files.items():
+        entries.put(f"{stem}/{name}", data, "")
     for lib in libraries:
         for path, data in lib.examples.items():
             entries.put(zip_entry(stem, f"examples/{lib.examples_folder}/{path}"), data, lib.name)
@@ -307,15 +308,24 @@ def _common_entries(stem: str, tag: str, libraries: list[Library], several: bool
 def build_bundle(libraries: list[Library], name: str, tag: str, targets: list[BundleTarget],
                  opt: int = 0, workers: int = 1, cache: CompileCache | None = None,
                  epoch: int | None = None, progress: Progress | None = None,
-                 skip_failed: bool = False) -> BuildResult:
-    """Make every output of a bundle in memory (nothing is written)."""
+                 skip_failed: bool = False, readme: bytes | None = None) -> BuildResult:
+    """Make every output of a bundle in memory (nothing is written).
+
+    A bundle of several libraries carries VERSIONS.txt and, when given,
+    `readme` as README.txt at the top of every zip (build-tools takes the
+    README.txt of the bundle repository).
+    """
     import mpycross
 
     started = time.perf_counter()
     if not libraries:
         raise BundleError("no libraries to bundle")
     libraries = sorted(libraries, key=lambda lib: lib.module)
-    several = len(libraries) > 1
+    top_files = {}
+    if len(libraries) > 1:
+        top_files["VERSIONS.txt"] = _versions_text(tag, libraries)
+        if readme is not None:
+            top_files["README.txt"] = readme
     _check_unique(libraries)
     target_names = list(dict.fromkeys(t.name for t in targets))
     for target in target_names:
@@ -328,7 +338,7 @@ def build_bundle(libraries: list[Library], name: str, tag: str, targets: list[Bu
     stats: list[TargetStats] = []
 
     py_stem = f"{name}-py-{tag}"
-    entries = _common_entries(py_stem, tag, libraries, several)
+    entries = _common_entries(py_stem, top_files, libraries)
     py = TargetStats("py", f"{py_stem}.zip", libraries=len(libraries))
     for lib in libraries:
         for path, data in lib.stamped_files().items():
@@ -348,7 +358,7 @@ def build_bundle(libraries: list[Library], name: str, tag: str, targets: list[Bu
                          cached=counts[t.name]["cached"])
         kept = [lib for lib in libraries if (t.name, lib.name) not in failed]
         st.skipped = [lib.name for lib in libraries if (t.name, lib.name) in failed]
-        entries = _common_entries(stem, tag, kept, several)
+        entries = _common_entries(stem, top_files, kept)
         for lib in kept:
             for path, data in lib.stamped_files().items():
                 if compiles(path, data):
@@ -369,7 +379,7 @@ def build_bundle(libraries: list[Library], name: str, tag: str, targets: list[Bu
 
     examples_stem = f"{name}-examples-{tag}"
     examples = TargetStats("examples", f"{examples_stem}.zip", libraries=len(libraries))
-    entries = _common_entries(examples_stem, tag, libraries, several, examples_only=True)
+    entries = _common_entries(examples_stem, top_files, libraries, examples_only=True)
     examples.files = sum(len(lib.examples) for lib in libraries)
     examples.bytes_in = examples.bytes_out = sum(len(d) for lib in libraries for d in lib.examples.values())
     outputs[examples.zip_name] = zip_bytes(entries, epoch, comment)

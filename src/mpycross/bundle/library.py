@@ -8,7 +8,8 @@ Inputs understood by `discover(path)`:
   `examples/` as examples; version from git (`git_version`: the tag, or a
   semver version after it, as circuitpython-build-tools writes), PKG-INFO or
   `[project] version`;
-- a folder of such repositories (one library each);
+- a folder of such repositories (one library each), or of folders of them
+  (the Adafruit bundle's `libraries/drivers/<name>`);
 - a folder of packages and modules (each top-level module one library);
 - a wheel (`.whl`) or an sdist (`.tar.gz`, `.zip`);
 - `from_requirements(path)`: a requirements file, downloaded with pip
@@ -262,6 +263,12 @@ def git_version(folder: Path) -> str | None:
     return version_after_tag(described, _git(folder, "rev-list", "--count", "HEAD") or "0")
 
 
+def git_toplevel(folder: Path) -> Path | None:
+    """The top folder of the git work tree holding folder (None outside one)."""
+    top = _git(folder, "rev-parse", "--show-toplevel")
+    return Path(top) if top else None
+
+
 def git_bundle_tag(folder: Path) -> str | None:
     """The bundle tag circuitpython-build-tools gives a checkout: its tag when HEAD is tagged, else
     the short commit hash (build.py `version_string()`); None outside a git work tree."""
@@ -429,13 +436,27 @@ def _literal_version(source: bytes) -> str:
     return m.group(1).decode("utf-8", "replace") if m else AUTO_VERSION
 
 
+def _repositories_under(folder: Path, depth: int = 2) -> list[Path]:
+    """Library repositories in sub-folders, down to `depth` levels (the Adafruit bundle's
+    libraries/drivers/<name>, as build-tools' --library_depth 2), sorted by path."""
+    found = []
+    for d in sorted(folder.iterdir()):
+        if not d.is_dir() or _skip_part(d.name):
+            continue
+        if _is_repo(d):
+            found.append(d)
+        elif depth > 1:
+            found += _repositories_under(d, depth - 1)
+    return found
+
+
 def discover(path: str | Path) -> list[Library]:
     """The libraries at a path (see the module docstring)."""
     p = Path(path)
     if p.is_dir():
         if _is_repo(p):
             return [from_tree(_folder_tree(p), p.resolve().name)]
-        subs = [d for d in sorted(p.iterdir()) if d.is_dir() and not _skip_part(d.name) and _is_repo(d)]
+        subs = _repositories_under(p)
         if subs:
             return [from_tree(_folder_tree(d), d.name) for d in subs]
         libs = _folder_of_modules(p)

@@ -22,19 +22,35 @@ from pathlib import Path
 import click
 
 
+def inputs_folder(inputs: list[str]) -> Path | None:
+    """The common folder of the folder inputs (where their git checkout is looked for)."""
+    folders = [os.path.abspath(p) for p in inputs if os.path.isdir(p)]
+    return Path(os.path.commonpath(folders)) if folders else None
+
+
 def default_tag(inputs: list[str] = ()) -> str:
     """The tag of the git checkout holding the folder inputs, as circuitpython-build-tools names
     its bundles (the tag, else the commit); else YYYYMMDD of SOURCE_DATE_EPOCH or today (UTC)."""
     from mpycross.bundle.library import git_bundle_tag
 
-    folders = [os.path.abspath(p) for p in inputs if os.path.isdir(p)]
-    if folders:
-        tag = git_bundle_tag(Path(os.path.commonpath(folders)))
-        if tag:
-            return tag
+    folder = inputs_folder(inputs)
+    tag = git_bundle_tag(folder) if folder else None
+    if tag:
+        return tag
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     when = int(epoch) if epoch.isdigit() else time.time()
     return time.strftime("%Y%m%d", time.gmtime(when))
+
+
+def bundle_readme(inputs: list[str]) -> bytes | None:
+    """README.txt at the top of the git checkout holding the folder inputs: the bundle
+    repository's, which build-tools puts in a bundle of several libraries."""
+    from mpycross.bundle.library import git_toplevel
+
+    folder = inputs_folder(inputs)
+    top = git_toplevel(folder) if folder else None
+    readme = top / "README.txt" if top else None
+    return readme.read_bytes() if readme is not None and readme.is_file() else None
 
 
 def report_failures(errors: list[dict], labels: dict[str, list[str]], left_out: bool) -> list[str]:
@@ -108,8 +124,8 @@ def bundle_command(inputs, req_files, with_deps, pip_options, targets, majors, n
             if t.note:
                 click.echo(f"note: {t.note}", err=True)
         cache = CompileCache(Path(cache_dir) if cache_dir else None, enabled=not no_cache)
-        result = build_bundle(libraries, name, tag, chosen, opt=opt, workers=workers,
-                              cache=cache, progress=progress, skip_failed=skip_failed)
+        result = build_bundle(libraries, name, tag, chosen, opt=opt, workers=workers, cache=cache,
+                              progress=progress, skip_failed=skip_failed, readme=bundle_readme(list(inputs)))
     except BundleError as err:
         progress.stop()
         click.echo(f"error: {err}", err=True)
