@@ -111,15 +111,10 @@ def load_toml(path: Path) -> dict:
         blob = marshal.dumps((text, data))
     except ValueError:  # a value marshal cannot hold (TOML dates): do not cache
         return data
-    tmp = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
+    from mpycross.fileio import write_atomically
+
     try:
-        cached.parent.mkdir(exist_ok=True)
-        with open(tmp, "wb") as f:
-            f.write(blob)
-        os.replace(tmp, cached)  # readers never see half a file
+        write_atomically(cached, blob)  # readers never see half a file
     except OSError:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        pass  # an unwritable cache only costs speed
     return data

@@ -117,13 +117,10 @@ class CompileCache:
 
     @staticmethod
     def _store(path: str, content: bytes) -> None:
-        """Write atomically (a temporary name, then a rename), so parallel runs never see half a file."""
-        folder, name = os.path.split(path)
-        tmp = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
+        """Written atomically, so parallel runs never see half a file."""
+        from mpycross.fileio import write_atomically
+
         try:
-            os.makedirs(folder, exist_ok=True)
-            with open(tmp, "wb") as f:
-                f.write(content)
-            os.replace(tmp, path)
+            write_atomically(path, content)
         except OSError:
             pass  # a read-only or full cache only costs speed

@@ -189,36 +189,12 @@ def check_space(plan: Plan, device: Path) -> None:
 
 
 def write_file(path: Path, data: bytes) -> None:
-    """Write via a temporary name in the same folder, fsync, rename over path."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{TMP_PREFIX}{path.name}{TMP_SUFFIX}")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    _sync_folder(path.parent)
+    """Write atomically and durably (fsync, rename, fsync the folder): a board unplugged
+    mid-copy keeps the old file or the new one. The temporary name is fixed, so the
+    next install finds and removes one a killed run left."""
+    from mpycross.fileio import write_atomically
 
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename durable where the OS allows it (not on Windows)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    write_atomically(path, data, durable=True, temp_name=f"{TMP_PREFIX}{path.name}{TMP_SUFFIX}")
 
 
 def apply(plan: Plan, device: Path, report=None) -> None:

@@ -29,7 +29,7 @@ def _rel(device: Path, path: Path) -> str:
 
 
 def check_loadable(device: Path, target_name: str) -> list[Problem]:
-    from mpycross.cli.cmd_inspect import inspect_file
+    from mpycross.mpy.facts import inspect_file
     from mpycross.targets import resolve_target
 
     target = resolve_target(target_name)

@@ -53,7 +53,6 @@ def manifest_text(outputs: dict[str, bytes]) -> str:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    from mpycross.cli.mpy_cross import write_atomically as write
+    from mpycross.fileio import write_atomically as write
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write(str(path), data)
+    write(path, data)

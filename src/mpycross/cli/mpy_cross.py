@@ -288,49 +288,11 @@ def default_output_name(input_path: str) -> str:
     return input_path[:-2] + "mpy"
 
 
-_UMASK: int | None = None
-
-
-def _umask() -> int:
-    global _UMASK
-    if _UMASK is None:
-        _UMASK = os.umask(0o022)
-        os.umask(_UMASK)
-    return _UMASK
-
-
-def _new_private_file(folder: str, prefix: str) -> tuple[int, str]:
-    """tempfile.mkstemp(dir=folder, prefix=prefix + ".", suffix=".tmp") without importing
-    tempfile (a few ms of every start): a new file only this process can open."""
-    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
-    for attempt in range(10000):
-        name = os.path.join(folder, f"{prefix}.{os.getpid()}-{attempt}.tmp")
-        try:
-            return os.open(name, flags, 0o600), name
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"no usable temporary file name in {folder}")
-
-
 def write_atomically(path: str, data: bytes) -> None:
-    """Write data to path via a temporary file in the same folder and os.replace.
+    """Write data to path so that no reader sees a partial file (mpycross.fileio)."""
+    from mpycross.fileio import write_atomically as write
 
-    A reader never sees a partial file, and a failed run leaves any previous
-    file untouched. The file gets the usual permissions (0666 minus umask).
-    """
-    folder = os.path.dirname(path) or "."
-    fd, tmp = _new_private_file(folder, "." + os.path.basename(path))
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write(path, data)
 
 
 def chosen_target(opts: Options):

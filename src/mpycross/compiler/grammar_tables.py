@@ -192,16 +192,12 @@ def load_tables() -> dict:
     data = build_tables(grammar, folder)
     data["identity"] = cache_identity(grammar)
     if folder is not None:
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.{_thread.get_ident()}.tmp")
+        from mpycross.fileio import write_atomically
+
         try:
-            with open(tmp, "wb") as f:
-                pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
+            write_atomically(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
-            try:
-                tmp.unlink()
-            except OSError:
-                pass
+            pass  # an unwritable cache only costs speed
     return data
 
 
