@@ -88,6 +88,25 @@ def golden_dir() -> Path:
     return Path(__file__).resolve().parent.parent.parent / "shared" / "golden"
 
 
+def oracle_or_skip(release: str) -> Path:
+    """The official binary of a release (tests/support/more_oracles.py), or skip the test.
+
+    With MPYCROSS_REQUIRE_ORACLES=1 (set by .ci/run) a missing oracle fails the
+    test instead: in CI every release must be checked.
+    """
+    import pytest
+
+    from tests.support.more_oracles import oracle
+
+    try:
+        return oracle(release)
+    except LookupError as err:
+        message = f"official mpy-cross {release} unavailable: {err}"
+        if os.environ.get("MPYCROSS_REQUIRE_ORACLES") == "1":
+            pytest.fail(message + " (MPYCROSS_REQUIRE_ORACLES=1)")
+        pytest.skip(message)
+
+
 GOLDEN_DIR = golden_dir()
 # the skip reason of every test that needs the golden files (a user's clone has no ../shared)
 GOLDEN_MISSING = (f"CircuitPython's reference outputs are not at {GOLDEN_DIR}: they come with the "

