@@ -23,7 +23,7 @@ from . import astnodes as A
 from . import emitbc as E
 from . import emitnative_target as NT
 from . import scope as S
-from .emitnative import NativeRecorder, ViperTypeError
+from .emitnative import NativeNotImplemented, NativeRecorder, ViperTypeError
 from .fold import ConstPass, ConstTuple, FoldedConstant, ObjConstant, _first_line as first_line, is_const_false, is_const_true
 
 INVALID_LABEL = 0xFFFF
@@ -182,6 +182,8 @@ class Compiler:
         if native:
             try:
                 data, prelude_offset = self.native.assemble(self.emit, scope.emit_options == NT.EMIT_VIPER)
+            except NativeNotImplemented as err:
+                raise CompileError(str(err), self.source_name, None, kind="NotImplementedError") from None
             except ViperTypeError as err:
                 raise CompileError(str(err), self.source_name, self._scope_line(scope) or 1,
                                    scope=scope.simple_name, kind="ViperTypeError") from None
@@ -318,6 +320,12 @@ class Compiler:
     def decrease_except_level(self) -> None:
         self.cur_except_level -= 1
         self.emit.end_finally()
+        self.reserve_labels_for_native(1)
+
+    def reserve_labels_for_native(self, n: int) -> None:
+        """compile.c: labels the native emitter numbers from the compiler's counter."""
+        if self.scope.emit_options != NT.EMIT_BYTECODE:
+            self.next_label += n
 
     # ---- identifiers -----------------------------------------------------
 
@@ -894,6 +902,7 @@ class Compiler:
             emit.pop_top()
         self._with(items[1:], body)
         emit.with_cleanup(l_end)
+        self.reserve_labels_for_native(3)
         self.decrease_except_level()
 
     def async_def_flags(self) -> int:
@@ -907,6 +916,7 @@ class Compiler:
         self.emit.get_iter(False)
         self.emit.load_const_tok(None)
         self.emit.yield_(E.YIELD_FROM)
+        self.reserve_labels_for_native(3)
 
     def await_object_method(self, method: str) -> None:
         self.emit.load_method(method, False)
@@ -1164,6 +1174,8 @@ class Compiler:
         where = f'File "{self.source_name}", line {line}: @micropython.{attr}'
         if chosen == NT.EMIT_ASM:
             raise NotSupportedError(f"{where}: the inline assembler is not supported yet")
+        if chosen == NT.EMIT_VIPER:
+            raise NotSupportedError(f"{where}: viper code is not supported yet (@micropython.native is)")
         try:
             native.require_emitter(where)
         except NT.NativeUnsupported as err:
@@ -1592,6 +1604,7 @@ class Compiler:
                 self.compile_node(node.elt)
             if kind == S.GEN_EXPR:
                 emit.yield_(E.YIELD_VALUE)
+                self.reserve_labels_for_native(1)
                 emit.pop_top()
             else:
                 emit.store_comp(kind, 4 * depth + 5)
@@ -1609,6 +1622,7 @@ class Compiler:
             self.emit.call_method(0, 0, 0)
             self.emit.load_const_tok(None)
             self.emit.yield_(E.YIELD_FROM)
+            self.reserve_labels_for_native(3)
             return
         self.compile_yield_from()
 
@@ -1620,6 +1634,7 @@ class Compiler:
         else:
             self.compile_node(node.value)
         self.emit.yield_(E.YIELD_VALUE)
+        self.reserve_labels_for_native(1)
 
     def expr_YieldFrom(self, node) -> None:
         if self.scope.kind not in (S.FUNCTION, S.LAMBDA):

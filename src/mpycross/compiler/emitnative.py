@@ -31,6 +31,10 @@ class NativeNotSupportedError(MpyCrossError):
     """Something native code needs that this emitter does not do yet."""
 
 
+class NativeNotImplemented(Exception):
+    """What py/emitnative.c refuses with mp_raise_NotImplementedError (no line, no traceback)."""
+
+
 class ViperTypeError(Exception):
     """A type error in viper code (raised as MicroPython's ViperTypeError)."""
 
@@ -424,7 +428,12 @@ class NativeEmitter:
             from .emitbc import _prelude_sig as prelude_signature, _prelude_size as prelude_size
 
             # (n_state is 0 only in the first pass, whose bytes are thrown away)
-            a.write(prelude_signature(max(self.n_state, 1), 0, scope))
+            saved = scope.scope_flags
+            scope.scope_flags &= S.SCOPE_FLAG_ALL_SIG  # REFGLOBALS etc. are not part of the signature
+            try:
+                a.write(prelude_signature(max(self.n_state, 1), 0, scope))
+            finally:
+                scope.scope_flags = saved
             a.write(prelude_size(self.n_info, self.n_cell))
             info_start = a.code_pos()
             a.write(encode_uint(self.common.use_qstr(scope.simple_name)))
@@ -504,7 +513,7 @@ class NativeEmitter:
         elif si.vtype == VTYPE_PTR_NONE:
             self.mov_reg_const(reg, F["CONST_NONE_OBJ"])
         else:
-            raise NativeNotSupportedError("NotImplementedError: conversion to object")
+            raise NativeNotImplemented("conversion to object")
         return VTYPE_PYOBJ
 
     def need_stack_settled(self) -> None:
@@ -1306,7 +1315,7 @@ class NativeEmitter:
                 self.fold_stack_top(a.REG_ARG_1)
                 self.post_top_set_vtype(vtype_cast)
             else:
-                raise NativeNotSupportedError("NotImplementedError: casting")
+                raise NativeNotImplemented("casting")
         elif star_flags:
             self.get_stack_pointer_to_reg_for_pop(a.REG_ARG_3, n_positional + 2 * n_keyword + 2)
             self.call_with_2_imm_args(F["CALL_METHOD_N_KW_VAR"], 0, a.REG_ARG_1,
@@ -1361,7 +1370,7 @@ class NativeEmitter:
 
     def raise_varargs(self, n_args: int) -> None:
         if n_args != 1:
-            raise NativeNotSupportedError("NotImplementedError: native raise")
+            raise NativeNotImplemented("native raise")
         vtype = self.pre_pop_reg(self.as_.REG_ARG_1)
         if vtype != VTYPE_PYOBJ:
             self.viper_error("must raise an object")
@@ -1372,7 +1381,7 @@ class NativeEmitter:
         a = self.as_
         slot = self.label_slot
         if self.do_viper_types:
-            raise NativeNotSupportedError("NotImplementedError: native yield")
+            raise NativeNotImplemented("native yield")
         self.scope.scope_flags |= S.SCOPE_FLAG_GENERATOR
         self.need_stack_settled()
         if kind == 1:  # yield from

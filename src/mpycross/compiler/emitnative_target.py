@@ -87,7 +87,7 @@ class NativeTarget:
 
     def require_emitter(self, what: str) -> None:
         """Raise NativeUnsupported unless native code for this release and arch is built."""
-        arch = f"-march={self.arch}" + (" (its mpy-cross default)" if self.arch_is_default else "")
+        arch = f"-march={self.arch}" + (", the default of its mpy-cross" if self.arch_is_default else "")
         if not self.target.has("native_emitter"):
             raise NativeUnsupported(f"{what}: native code for {self.target.display_name} ({arch}) "
                                     "is not supported yet; supported: MicroPython 1.29")
