@@ -1,0 +1,152 @@
+"""Native code: the `@micropython.*` decorators and the x64 native emitter.
+
+Differential throughout: the decorator errors against every official binary
+the test extras install (1.9 .. 1.29), the machine code of the programs in
+tests/native/ against official 1.29 `-march=x64` byte for byte, and what
+those programs print on the real unix VM when compiled by us and by the
+official compiler.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mpycross import compile_source
+from mpycross.errors import CompileError, MpyCrossError
+from tests.oracles import micropython_vm, official_binaries, run_official
+
+HERE = Path(__file__).resolve().parent
+NATIVE_PROGRAMS = sorted((HERE / "native").glob("*.py"))
+
+# one decorated definition each; the official line and scope come with the error
+DECORATED = {
+    "native": b"import micropython\nx = 1\n\n@micropython.native\ndef f(a):\n    return a\n",
+    "viper": b"x = 1\n@micropython.viper\ndef f(x: int) -> int:\n    return x + 1\n",
+    "asm_thumb_in_class": b"class A:\n    @micropython.asm_thumb\n    def f():\n        nop()\n",
+    "asm_xtensa": b"@micropython.asm_xtensa\ndef f():\n    nop()\n",
+    "asm_rv32": b"x = 1\n@micropython.asm_rv32\ndef f():\n    nop()\n",
+    "bytecode_then_native": b"x = 1\n@micropython.bytecode\n@micropython.native\ndef f():\n    pass\n",
+    "unknown": b"@micropython.nativ\ndef f():\n    pass\n",
+    "too_deep": b"@micropython.native.x\ndef f():\n    pass\n",
+    "native_class": b"@micropython.native\nclass C:\n    pass\n",
+}
+RELEASES = sorted(r for r in official_binaries() if r != "v5")
+
+
+def _official(release: str, source: bytes, tmp_path: Path, *flags: str):
+    (tmp_path / "t.py").write_bytes(source)
+    out = tmp_path / "t.mpy"
+    out.unlink(missing_ok=True)
+    proc = run_official([*flags, "-o", str(out), "t.py"], release=release, cwd=tmp_path)
+    return proc, (out.read_bytes() if proc.returncode == 0 and out.exists() else None)
+
+
+@pytest.mark.parametrize("release", RELEASES)
+def test_decorators_without_march_match_official(release, tmp_path):
+    """No -march: 1.9 and 1.9.3 know no native decorator, 1.20+ have no default architecture
+    ("invalid arch"), 1.11 - 1.19 default to x64; the same text, line and scope as the official,
+    or (where the official emits code we do not build yet) one clear line naming the line."""
+    target = f"micropython-{release}"
+    for name, source in DECORATED.items():
+        proc, data = _official(release, source, tmp_path)
+        try:
+            compile_source(source, "t.py", target=target)
+            ours = None
+        except CompileError as err:
+            ours = err.traceback_text()
+        except MpyCrossError as err:
+            ours = f"unsupported: {err}"
+        if proc.returncode != 0 or data is None:
+            assert ours == proc.stderr.decode(), f"{release} {name}"
+        else:
+            # the official compiled native code for its default x64
+            assert ours is not None and ours.startswith("unsupported: ") and "is not supported yet" in ours, \
+                f"{release} {name}: {ours}"
+            assert 'File "t.py", line ' in ours, f"{release} {name}: {ours}"
+
+
+def _compile_ours(source: Path, *flags: str) -> bytes:
+    kwargs = {"march": "x64"}
+    if "-X" in flags:
+        kwargs["emit"] = flags[flags.index("-X") + 1].split("=", 1)[1]
+    return compile_source(source.read_bytes(), str(source.name), **kwargs)
+
+
+@pytest.mark.parametrize("flags", [(), ("-X", "emit=native")], ids=["decorated", "emit-native"])
+@pytest.mark.parametrize("program", NATIVE_PROGRAMS, ids=lambda p: p.stem)
+def test_native_x64_byte_identical(program, flags, tmp_path):
+    shutil.copy(program, tmp_path / program.name)
+    proc = run_official(["-march=x64", *flags, "-o", "out.mpy", program.name], cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr.decode()
+    theirs = (tmp_path / "out.mpy").read_bytes()
+    ours = compile_source(program.read_bytes(), program.name, march="x64",
+                          **({"emit": "native"} if flags else {}))
+    assert ours == theirs
+
+
+@pytest.mark.parametrize("program", NATIVE_PROGRAMS, ids=lambda p: p.stem)
+def test_native_x64_runs_like_official_on_the_vm(program, tmp_path):
+    try:
+        vm = micropython_vm()
+    except LookupError as err:
+        pytest.skip(str(err))
+    outputs = []
+    for who in ("ours", "official"):
+        folder = tmp_path / who
+        folder.mkdir()
+        mpy = folder / (program.stem + ".mpy")
+        if who == "ours":
+            mpy.write_bytes(compile_source(program.read_bytes(), program.name, march="x64"))
+        else:
+            shutil.copy(program, folder / program.name)
+            proc = run_official(["-march=x64", "-o", mpy.name, program.name], cwd=folder)
+            assert proc.returncode == 0, proc.stderr.decode()
+            (folder / program.name).unlink()
+        run = subprocess.run([str(vm), "-c", f"import sys; sys.path.insert(0, '.'); import {program.stem}"],
+                             cwd=folder, capture_output=True, timeout=60)
+        outputs.append((run.returncode, run.stdout, run.stderr))
+    assert outputs[0] == outputs[1]
+    assert outputs[0][0] == 0 and outputs[0][1], outputs[0]
+
+
+def test_native_not_implemented_text_matches_official(tmp_path):
+    """py/emitnative.c refuses `raise` with a cause or bare `raise` in native code."""
+    for source in (b"@micropython.native\ndef f():\n    raise ValueError(1) from None\n",
+                   b"@micropython.native\ndef f():\n    try:\n        pass\n    except:\n        raise\n"):
+        proc, _ = _official("1.29", source, tmp_path, "-march=x64")
+        assert proc.returncode == 1
+        with pytest.raises(CompileError) as info:
+            compile_source(source, "t.py", march="x64")
+        assert info.value.traceback_text() == proc.stderr.decode()
+
+
+def _cli(args, cwd):
+    import os
+
+    env = dict(os.environ, PYTHONPATH=str(HERE.parent / "src"))
+    return subprocess.run([sys.executable, "-m", "mpycross.cli.mpy_cross", *args], cwd=cwd,
+                          capture_output=True, env=env, timeout=60)
+
+
+@pytest.mark.parametrize("args", [["-march=xtensa"], ["-march=armv7m"], ["-march=x64", "-X", "emit=viper"]])
+def test_native_code_not_built_yet_is_one_clear_line(args, tmp_path):
+    (tmp_path / "t.py").write_bytes(DECORATED["native"] if "emit=viper" not in args else b"x = 1\n")
+    proc = _cli([*args, "t.py"], tmp_path)
+    assert proc.returncode == 1
+    lines = proc.stderr.decode().splitlines()
+    assert len(lines) == 1 and "is not supported yet" in lines[0] and "Traceback" not in lines[0], lines
+    assert not (tmp_path / "t.mpy").exists()
+
+
+def test_cli_native_x64_matches_official(tmp_path):
+    program = NATIVE_PROGRAMS[0]
+    shutil.copy(program, tmp_path / "p.py")
+    assert run_official(["-march=x64", "-o", "theirs.mpy", "p.py"], cwd=tmp_path).returncode == 0
+    proc = _cli(["-march=x64", "-o", "ours.mpy", "p.py"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "ours.mpy").read_bytes() == (tmp_path / "theirs.mpy").read_bytes()
