@@ -133,9 +133,10 @@ def _cli(args, cwd):
                           capture_output=True, env=env, timeout=60)
 
 
-@pytest.mark.parametrize("args", [["-march=xtensa"], ["-march=armv7m"], ["-march=x64", "-X", "emit=viper"]])
+@pytest.mark.parametrize("args", [["-march=xtensa"], ["-march=armv7m"], ["-march=x64", "--target", "micropython-1.22"],
+                                  ["-march=armv6m", "-X", "emit=native"]])
 def test_native_code_not_built_yet_is_one_clear_line(args, tmp_path):
-    (tmp_path / "t.py").write_bytes(DECORATED["native"] if "emit=viper" not in args else b"x = 1\n")
+    (tmp_path / "t.py").write_bytes(DECORATED["native"])
     proc = _cli([*args, "t.py"], tmp_path)
     assert proc.returncode == 1
     lines = proc.stderr.decode().splitlines()
@@ -150,3 +151,17 @@ def test_cli_native_x64_matches_official(tmp_path):
     proc = _cli(["-march=x64", "-o", "ours.mpy", "p.py"], tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "ours.mpy").read_bytes() == (tmp_path / "theirs.mpy").read_bytes()
+
+
+VIPER_ERRORS = sorted((HERE / "native" / "viper_errors").glob("*.py"))
+
+
+@pytest.mark.parametrize("program", VIPER_ERRORS, ids=lambda p: p.stem)
+def test_viper_errors_match_official(program, tmp_path):
+    """ViperTypeError (and NotImplementedError) texts, lines and scopes as official 1.29 -march=x64."""
+    shutil.copy(program, tmp_path / "t.py")
+    proc = run_official(["-march=x64", "-o", "t.mpy", "t.py"], cwd=tmp_path)
+    assert proc.returncode == 1, f"official compiled {program.name}"
+    with pytest.raises(CompileError) as info:
+        compile_source(program.read_bytes(), "t.py", march="x64")
+    assert info.value.traceback_text() == proc.stderr.decode()

@@ -23,7 +23,7 @@ from . import astnodes as A
 from . import emitbc as E
 from . import emitnative_target as NT
 from . import scope as S
-from .emitnative import NativeNotImplemented, NativeRecorder, ViperTypeError
+from .emitnative import SCOPE_FLAG_VIPERRET_POS, NativeNotImplemented, NativeRecorder, ViperTypeError, native_type_from_qstr
 from .fold import ConstPass, ConstTuple, FoldedConstant, ObjConstant, _first_line as first_line, is_const_false, is_const_true
 
 INVALID_LABEL = 0xFFFF
@@ -56,6 +56,10 @@ class _Error(Exception):
         super().__init__(message)
         self.message = message
         self.line = line
+
+
+class _ViperError(Exception):
+    """A ViperTypeError found while compiling; reported at the scope's line (compile.c)."""
 
 
 class Compiler:
@@ -174,6 +178,9 @@ class Compiler:
 
         try:
             self._compile_scope_body(scope)
+        except _ViperError as err:
+            raise CompileError(str(err), self.source_name, self._scope_line(scope) or 1,
+                               scope=scope.simple_name, kind="ViperTypeError") from None
         except _Error as err:
             line = err.line if err.line is not None else self._scope_line(scope)
             # compile errors name the file as stored (-s), parse errors the file read
@@ -185,7 +192,7 @@ class Compiler:
             except NativeNotImplemented as err:
                 raise CompileError(str(err), self.source_name, None, kind="NotImplementedError") from None
             except ViperTypeError as err:
-                raise CompileError(str(err), self.source_name, self._scope_line(scope) or 1,
+                raise CompileError(str(err), self.source_name, err.line or self._scope_line(scope) or 1,
                                    scope=scope.simple_name, kind="ViperTypeError") from None
             scope.raw_code = RawCode(scope, data, [c for c in self.emit.children])
             scope.raw_code.kind = "viper" if scope.emit_options == NT.EMIT_VIPER else "native"
@@ -215,6 +222,8 @@ class Compiler:
             if not self.recording:
                 self.have_star = False
                 self._scope_params(node.args)
+                if scope.emit_options == NT.EMIT_VIPER:
+                    scope.scope_flags |= self.viper_type_annotation(node.returns) << SCOPE_FLAG_VIPERRET_POS
             self.compile_body(node.body)
             if not self.after_return():
                 self.emit.load_const_tok(None)
@@ -365,6 +374,11 @@ class Compiler:
     def compile_body(self, stmts, module: bool = False) -> None:
         """compile_generic_all_nodes over a statement list (a single one is not wrapped)."""
         several = len(stmts) > 1
+        # a native scope's viper errors are found when its calls are replayed; the marks let
+        # the replay stop the block where compile.c stops it, and name the statement's line
+        marks = several and type(self.emit) is NativeRecorder
+        if marks:
+            self.emit.block_begin()
         for i, stmt in enumerate(stmts):
             if type(stmt) is ConstPass and (stmt.starts_list or (i == 0 and several and not module)):
                 # py/compile.c compile_node: the parse node holding several statements (a block's
@@ -380,6 +394,10 @@ class Compiler:
                 if err.line is None:
                     err.line = _stmt_line(stmt) or None
                 raise
+            if marks:
+                self.emit.stmt_end(_stmt_line(stmt) or None)
+        if marks:
+            self.emit.block_end()
 
     def compile_stmt(self, node) -> None:
         t = type(node)
@@ -1174,8 +1192,6 @@ class Compiler:
         where = f'File "{self.source_name}", line {line}: @micropython.{attr}'
         if chosen == NT.EMIT_ASM:
             raise NotSupportedError(f"{where}: the inline assembler is not supported yet")
-        if chosen == NT.EMIT_VIPER:
-            raise NotSupportedError(f"{where}: viper code is not supported yet (@micropython.native is)")
         try:
             native.require_emitter(where)
         except NT.NativeUnsupported as err:
@@ -1273,6 +1289,19 @@ class Compiler:
             self.error("argument name reused", a if (a.annotation is not None) else None)
         info.kind = S.LOCAL
         info.flags = flag
+        if scope.emit_options == NT.EMIT_VIPER and scope.kind == S.FUNCTION:
+            info.flags |= self.viper_type_annotation(a.annotation) << S.FLAG_VIPER_TYPE_POS
+
+    def viper_type_annotation(self, annotation) -> int:
+        """compile.c compile_viper_type_annotation: the native type an annotation names."""
+        if annotation is None:
+            return 0  # object
+        if type(annotation) is not A.Name:
+            self.error("annotation must be an identifier", annotation)
+        native_type = native_type_from_qstr(annotation.id)
+        if native_type is None:
+            raise _ViperError(f"unknown type '{annotation.id}'")
+        return native_type
 
     # ---- assignment ------------------------------------------------------
 

@@ -172,8 +172,6 @@ def _compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, op
     native = NativeTarget(tgt, march, emit)
     if emit != "bytecode":
         native.require_emitter(f"-X emit={emit}")
-    if emit == "viper":
-        raise UnsupportedOptionError("-X emit=viper: viper code is not supported yet (-X emit=native is)")
     source_name = options.pop("source_name", None)
     small_int_bits = options.pop("small_int_bits", 31)
     module = options.pop("module", None)

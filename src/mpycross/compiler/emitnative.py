@@ -36,7 +36,11 @@ class NativeNotImplemented(Exception):
 
 
 class ViperTypeError(Exception):
-    """A type error in viper code (raised as MicroPython's ViperTypeError)."""
+    """A type error in viper code (raised as MicroPython's ViperTypeError): message, line or None."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
 
 
 # py/nativeglue.h: mp_fun_kind_t, the slots of mp_fun_table
@@ -66,10 +70,6 @@ _BINARY_OPS = (
 )
 BINARY_OP = {name: i for i, name in enumerate(_BINARY_OPS)}
 UNARY_OP = {"POSITIVE": 0, "NEGATIVE": 1, "INVERT": 2, "NOT": 3}
-_BINARY_METHOD_NAMES = {  # py/objtype.c mp_binary_op_method_name, for viper errors
-    "INPLACE_TRUE_DIVIDE": "__itruediv__", "TRUE_DIVIDE": "__truediv__", "POWER": "__pow__",
-    "INPLACE_POWER": "__ipow__", "MAT_MULTIPLY": "__matmul__", "INPLACE_MAT_MULTIPLY": "__imatmul__",
-}
 
 # py/obj.h: MP_OBJ_ITER_BUF_NSLOTS; py/runtime0.h MP_VM_RETURN_*
 ITER_BUF_NSLOTS = 4
@@ -262,8 +262,8 @@ class NativeEmitter:
         return self.stack_start + self.n_state - 1 - local_num
 
     def viper_error(self, message: str) -> None:
-        if self.error is None:
-            self.error = message
+        # EMIT_NATIVE_VIPER_TYPE_ERROR overwrites the error slot: the pass's last error stands
+        self.error = message
 
     # -- small helpers --
     def mov_reg_const(self, reg: int, const_val: int) -> None:
@@ -864,33 +864,100 @@ class NativeEmitter:
 
     def subscr(self, kind: int) -> None:
         a = self.as_
-        if kind == 0:  # load
-            if self.peek_vtype(1) != VTYPE_PYOBJ:
-                raise NativeNotSupportedError("viper pointer loads are not supported yet")
-            self._to_obj_arg(a.REG_ARG_2, a.REG_ARG_1, a.REG_ARG_2)
-            self.pre_pop_reg(a.REG_ARG_1)
-            self.call_with_imm_arg(F["OBJ_SUBSCR"], 4, a.REG_ARG_3)  # MP_OBJ_SENTINEL
-            self.post_push_reg(VTYPE_PYOBJ, a.REG_RET)
-        elif kind == 1:  # store
-            if self.peek_vtype(1) != VTYPE_PYOBJ:
-                raise NativeNotSupportedError("viper pointer stores are not supported yet")
-            self._store_subscr_obj()
+        if kind == 0:
+            self._load_subscr()
+        elif kind == 1:
+            self._store_subscr()
         else:
             self.pre_pop_reg(a.REG_ARG_2)
             self.pre_pop_reg(a.REG_ARG_1)
-            self.call_with_imm_arg(F["OBJ_SUBSCR"], 0, a.REG_ARG_3)  # MP_OBJ_NULL
+            self.call_with_imm_arg(F["OBJ_SUBSCR"], 0, a.REG_ARG_3)  # MP_OBJ_NULL: delete
 
-    def _store_subscr_obj(self) -> None:
-        # emitnative.c emit_native_store_subscr, the Python-object case
+    # viper pointers: (load with an offset in elements, store with one) by element size
+    _PTR_OPS = {VTYPE_PTR8: ("load8_reg_reg_offset", "store8_reg_reg_offset", 0),
+                VTYPE_PTR16: ("load16_reg_reg_offset", "store16_reg_reg_offset", 1),
+                VTYPE_PTR32: ("load32_reg_reg_offset", "store32_reg_reg_offset", 2)}
+
+    def _load_subscr(self) -> None:
         a = self.as_
-        vtype_index = self.peek_vtype(0)
-        vtype_value = self.peek_vtype(2)
-        if vtype_index != VTYPE_PYOBJ or vtype_value != VTYPE_PYOBJ:
-            raise NativeNotSupportedError("viper subscript stores are not supported yet")
-        self.pre_pop_reg(a.REG_ARG_2)  # index
-        self.pre_pop_reg(a.REG_ARG_1)  # base
-        self.pre_pop_reg(a.REG_ARG_3)  # value
-        self.call(F["OBJ_SUBSCR"])
+        vtype_base = self.peek_vtype(1)
+        if vtype_base == VTYPE_PYOBJ:
+            self._to_obj_arg(a.REG_ARG_2, a.REG_ARG_1, a.REG_ARG_2)
+            self.pre_pop_reg(a.REG_ARG_1)
+            self.call_with_imm_arg(F["OBJ_SUBSCR"], 4, a.REG_ARG_3)  # MP_OBJ_SENTINEL: load
+            self.post_push_reg(VTYPE_PYOBJ, a.REG_RET)
+            return
+        top = self.peek_stack(0)
+        if top.vtype == VTYPE_INT and top.kind == STACK_IMM:
+            index_value = top.data
+            self.pre_pop_discard()
+            vtype_base, reg_base = self.pre_pop_reg_flexible(a.REG_ARG_1, a.REG_ARG_2, a.REG_ARG_2)
+            self.need_reg_single(a.REG_RET, 0)
+            ops = self._PTR_OPS.get(vtype_base)
+            if ops is None:
+                self.viper_error(f"can't load from '{vtype_name(vtype_base)}'")
+            else:
+                getattr(a, ops[0])(a.REG_RET, reg_base, index_value)
+        else:
+            vtype_index, reg_index = self.pre_pop_reg_flexible(a.REG_ARG_2, a.REG_ARG_1, a.REG_ARG_1)
+            vtype_base = self.pre_pop_reg(a.REG_ARG_1)
+            self.need_reg_single(a.REG_RET, 0)
+            if vtype_index not in (VTYPE_INT, VTYPE_UINT):
+                self.viper_error(f"can't load with '{vtype_name(vtype_index)}' index")
+            ops = self._PTR_OPS.get(vtype_base)
+            if ops is None:
+                self.viper_error(f"can't load from '{vtype_name(vtype_base)}'")
+            else:
+                # no register+register addressing here: add the index once per byte of element
+                for _ in range(1 << ops[2]):
+                    a.add_reg_reg(a.REG_ARG_1, reg_index)
+                getattr(a, ops[0])(a.REG_RET, a.REG_ARG_1, 0)
+        self.post_push_reg(VTYPE_INT, a.REG_RET)
+
+    def _store_subscr(self) -> None:
+        a = self.as_
+        vtype_base = self.peek_vtype(1)
+        if vtype_base == VTYPE_PYOBJ:
+            if self.peek_vtype(0) != VTYPE_PYOBJ or self.peek_vtype(2) != VTYPE_PYOBJ:
+                # convert the viper values to objects in place
+                self.get_stack_pointer_to_reg_for_pop(a.REG_ARG_1, 3)
+                self.adjust_stack(3)
+            self.pre_pop_reg(a.REG_ARG_2)  # index
+            self.pre_pop_reg(a.REG_ARG_1)  # base
+            self.pre_pop_reg(a.REG_ARG_3)  # value
+            self.call(F["OBJ_SUBSCR"])
+            return
+        top = self.peek_stack(0)
+        if top.vtype == VTYPE_INT and top.kind == STACK_IMM:
+            index_value = top.data
+            self.pre_pop_discard()
+            reg_value = a.REG_ARG_3
+            vtype_base, reg_base = self.pre_pop_reg_flexible(a.REG_ARG_1, a.REG_ARG_2, reg_value)
+            # x86: byte stores need one of the low 4 registers, so the value goes to REG_ARG_3
+            vtype_value = self.pre_pop_reg(reg_value)
+            if vtype_value not in (VTYPE_BOOL, VTYPE_INT, VTYPE_UINT):
+                self.viper_error(f"can't store '{vtype_name(vtype_value)}'")
+            ops = self._PTR_OPS.get(vtype_base)
+            if ops is None:
+                self.viper_error(f"can't store to '{vtype_name(vtype_base)}'")
+            else:
+                getattr(a, ops[1])(reg_value, reg_base, index_value)
+        else:
+            reg_value = a.REG_ARG_3
+            vtype_index, reg_index = self.pre_pop_reg_flexible(a.REG_ARG_2, a.REG_ARG_1, reg_value)
+            vtype_base = self.pre_pop_reg(a.REG_ARG_1)
+            if vtype_index not in (VTYPE_INT, VTYPE_UINT):
+                self.viper_error(f"can't store with '{vtype_name(vtype_index)}' index")
+            vtype_value = self.pre_pop_reg(reg_value)
+            if vtype_value not in (VTYPE_BOOL, VTYPE_INT, VTYPE_UINT):
+                self.viper_error(f"can't store '{vtype_name(vtype_value)}'")
+            ops = self._PTR_OPS.get(vtype_base)
+            if ops is None:
+                self.viper_error(f"can't store to '{vtype_name(vtype_base)}'")
+            else:
+                for _ in range(1 << ops[2]):
+                    a.add_reg_reg(a.REG_ARG_1, reg_index)
+                getattr(a, ops[1])(reg_value, a.REG_ARG_1, 0)
 
     def attr(self, qst: str, kind: int) -> None:
         a = self.as_
@@ -1202,7 +1269,50 @@ class NativeEmitter:
             self.viper_error(f"can't do binary op between '{vtype_name(vtype_lhs)}' and '{vtype_name(vtype_rhs)}'")
 
     def _binary_op_int(self, op_name: str) -> None:
-        raise NativeNotSupportedError("viper integer arithmetic is not supported yet")
+        """emitnative.c binary_op between viper ints/uints."""
+        a = self.as_
+        vtype_lhs = self.peek_vtype(1)
+        vtype_rhs = self.peek_vtype(0)
+        if op_name.startswith("INPLACE_"):
+            op_name = op_name[len("INPLACE_"):]  # the same for machine integers
+        if op_name in ("LSHIFT", "RSHIFT") and a.REG_SHIFT_COUNT is not None:
+            # x86: the shift count must be in cl
+            self.pre_pop_reg(a.REG_SHIFT_COUNT)
+            vtype_lhs = self.pre_pop_reg(a.REG_RET)
+            if op_name == "LSHIFT":
+                a.lsl_reg(a.REG_RET)
+            elif vtype_lhs == VTYPE_UINT:
+                a.lsr_reg(a.REG_RET)
+            else:
+                a.asr_reg(a.REG_RET)
+            self.post_push_reg(vtype_lhs, a.REG_RET)
+            return
+        if op_name in ("FLOOR_DIVIDE", "MODULO"):
+            self.pre_pop_reg(a.REG_ARG_2)
+            vtype_lhs = self.pre_pop_reg(a.REG_ARG_1)
+            if vtype_lhs != VTYPE_INT:
+                self.viper_error("div/mod not implemented for uint")
+            self.call(F["SMALL_INT_FLOOR_DIVIDE" if op_name == "FLOOR_DIVIDE" else "SMALL_INT_MODULO"])
+            self.post_push_reg(VTYPE_INT, a.REG_RET)
+            return
+        vtype_rhs, reg_rhs = self.pre_pop_reg_flexible(a.REG_ARG_3, a.REG_RET, a.REG_ARG_2)
+        vtype_lhs = self.pre_pop_reg(a.REG_ARG_2)
+        simple = {"OR": a.or_reg_reg, "XOR": a.xor_reg_reg, "AND": a.and_reg_reg, "ADD": a.add_reg_reg,
+                  "SUBTRACT": a.sub_reg_reg, "MULTIPLY": a.mul_reg_reg}
+        if op_name in simple:
+            simple[op_name](a.REG_ARG_2, reg_rhs)
+            self.post_push_reg(vtype_lhs, a.REG_ARG_2)
+        elif op_name in ("LESS", "MORE", "EQUAL", "LESS_EQUAL", "MORE_EQUAL", "NOT_EQUAL"):
+            if vtype_lhs != vtype_rhs:
+                self.viper_error("comparison of int and uint")
+            self.need_reg_single(a.REG_RET, 0)
+            a.setcc_compare(BINARY_OP[op_name], a.REG_RET, a.REG_ARG_2, reg_rhs, vtype_lhs == VTYPE_UINT)
+            self.post_push_reg(VTYPE_BOOL, a.REG_RET)
+        else:
+            self.adjust_stack(1)
+            # py/objtype.c mp_binary_op_method_name names none of the ops that get here in
+            # mpy-cross's build (no MICROPY_PY_ALL_SPECIAL_METHODS): %q prints nothing
+            self.viper_error("binary op  not implemented")
 
     def build(self, n_args: int, kind: int) -> None:
         a = self.as_
@@ -1483,13 +1593,43 @@ def assemble_native(recorder: NativeRecorder, asm_class, fun_table, do_viper_typ
     scope.stack_size = 0
     asm = asm_class()
     emitter = NativeEmitter(recorder.common, scope, asm, do_viper_types, fun_table)
+    calls = recorder.calls
     for pass_ in (1, 2, 3):  # MP_PASS_STACK_SIZE, MP_PASS_CODE_SIZE, MP_PASS_EMIT
         emitter.start_pass(pass_, 0)
-        for name, args, label_slot in recorder.calls:
+        error_line = None
+        i = 0
+        while i < len(calls):
+            name, args, label_slot = calls[i]
+            i += 1
+            if name in ("block_begin", "block_end"):
+                continue
+            if name == "stmt_end":
+                if emitter.error is not None:
+                    # compile.c compile_generic_all_nodes: the first statement with an error
+                    # names the line, and the rest of its block is not compiled
+                    if error_line is None:
+                        error_line = args[0]
+                    i = _end_of_block(calls, i)
+                continue
             emitter.label_slot = label_slot
             getattr(emitter, name)(*args)
-            if emitter.error is not None:
-                raise ViperTypeError(emitter.error)
         emitter.label_slot = 0
+        if emitter.error is not None:
+            raise ViperTypeError(emitter.error, error_line)
         emitter.end_pass()
     return bytes(asm.code), (None if do_viper_types else emitter.prelude_offset), emitter
+
+
+def _end_of_block(calls: list, i: int) -> int:
+    """The index just past the block_end closing the block that call i is in."""
+    depth = 0
+    while i < len(calls):
+        name = calls[i][0]
+        i += 1
+        if name == "block_begin":
+            depth += 1
+        elif name == "block_end":
+            if depth == 0:
+                return i
+            depth -= 1
+    return i
