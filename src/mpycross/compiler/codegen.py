@@ -59,7 +59,11 @@ class _Error(Exception):
 
 
 class _ViperError(Exception):
-    """A ViperTypeError found while compiling; reported at the scope's line (compile.c)."""
+    """A ViperTypeError found while compiling: message and line (None: the scope's line)."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
 
 
 class Compiler:
@@ -176,12 +180,18 @@ class Compiler:
             scope.stack_size = 0
             scope.exc_stack_size = 0
 
+        self.pending_viper_error = None
         try:
             self._compile_scope_body(scope)
+            if self.pending_viper_error is not None:
+                raise _ViperError(self.pending_viper_error)
         except _ViperError as err:
-            raise CompileError(str(err), self.source_name, self._scope_line(scope) or 1,
+            raise CompileError(str(err), self.source_name, err.line or self._scope_line(scope) or 1,
                                scope=scope.simple_name, kind="ViperTypeError") from None
         except _Error as err:
+            if self.pending_viper_error is not None:
+                raise CompileError(self.pending_viper_error, self.source_name, self._scope_line(scope) or 1,
+                                   scope=scope.simple_name, kind="ViperTypeError") from None
             line = err.line if err.line is not None else self._scope_line(scope)
             # compile errors name the file as stored (-s), parse errors the file read
             raise CompileError(err.message, self.source_name, line or 1, scope=scope.simple_name) from None
@@ -394,6 +404,9 @@ class Compiler:
                 if err.line is None:
                     err.line = _stmt_line(stmt) or None
                 raise
+            if self.pending_viper_error is not None:
+                # compile.c compile_generic_all_nodes stops the block and takes this line
+                raise _ViperError(self.pending_viper_error, _stmt_line(stmt) or None)
             if marks:
                 self.emit.stmt_end(_stmt_line(stmt) or None)
         if marks:
@@ -1300,7 +1313,10 @@ class Compiler:
             self.error("annotation must be an identifier", annotation)
         native_type = native_type_from_qstr(annotation.id)
         if native_type is None:
-            raise _ViperError(f"unknown type '{annotation.id}'")
+            # compile.c sets comp->compile_error directly: a later one replaces it, the
+            # compile goes on, and syntax errors after it are not recorded
+            self.pending_viper_error = f"unknown type '{annotation.id}'"
+            return 0
         return native_type
 
     # ---- assignment ------------------------------------------------------
