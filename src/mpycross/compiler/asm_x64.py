@@ -70,6 +70,8 @@ class AsmX64(AsmBase):
     NLR_BUF_IDX_LOCAL_1 = 5
     # mpy-cross/main.c: MAX(MICROPY_NLR_NUM_REGS_X64, MICROPY_NLR_NUM_REGS_X64_WIN)
     NLR_BUF_NUM_REGS = 10
+    loads_reg_reg_reg = False  # no ASM_LOAD8_REG_REG_REG: the emitter adds the index itself
+    byte_store_needs_low_reg = True  # a byte store's source must be al..dl: the value goes in rdx
 
     def __init__(self, max_num_labels: int = 0):
         super().__init__(max_num_labels)
@@ -267,6 +269,9 @@ class AsmX64(AsmBase):
 
     def jump_reg(self, reg: int) -> None:
         self.jmp_reg(reg)
+
+    def call_setup_code_state(self, fun_id: int) -> None:
+        self.call_ind(fun_id)
 
     def call_ind(self, fun_id: int) -> None:
         self.mov_mem64_to_r64(RBP, fun_id * WORD_SIZE, RAX)

@@ -407,8 +407,8 @@ class NativeEmitter:
                 # n_state is a uint16_t: a word store works on little-endian targets
                 self.mov_state_imm_via(self.code_state_start + OFFSETOF_CODE_STATE_N_STATE, self.n_state, a.REG_ARG_1)
                 a.mov_reg_local_addr(a.REG_ARG_1, self.code_state_start)
-                # the parent's args 2..4 are already in REG_ARG_2..4 on this architecture
-                a.call_ind(F["SETUP_CODE_STATE"])
+                # the parent's args 2..4 are already in REG_ARG_2..4 on every architecture built
+                a.call_setup_code_state(F["SETUP_CODE_STATE"])
             self.global_exc_entry()
             if self.can_use_regs_for_locals():
                 for i in range(min(MAX_REGS_FOR_LOCAL_VARS, scope.num_locals)):
@@ -907,8 +907,10 @@ class NativeEmitter:
             ops = self._PTR_OPS.get(vtype_base)
             if ops is None:
                 self.viper_error(f"can't load from '{vtype_name(vtype_base)}'")
+            elif a.loads_reg_reg_reg:
+                a.load_reg_reg_reg(ops[2], a.REG_RET, a.REG_ARG_1, reg_index)
             else:
-                # no register+register addressing here: add the index once per byte of element
+                # no register+register addressing: add the index once per byte of element
                 for _ in range(1 << ops[2]):
                     a.add_reg_reg(a.REG_ARG_1, reg_index)
                 getattr(a, ops[0])(a.REG_RET, a.REG_ARG_1, 0)
@@ -933,8 +935,10 @@ class NativeEmitter:
             self.pre_pop_discard()
             reg_value = a.REG_ARG_3
             vtype_base, reg_base = self.pre_pop_reg_flexible(a.REG_ARG_1, a.REG_ARG_2, reg_value)
-            # x86: byte stores need one of the low 4 registers, so the value goes to REG_ARG_3
-            vtype_value = self.pre_pop_reg(reg_value)
+            if a.byte_store_needs_low_reg:
+                vtype_value = self.pre_pop_reg(reg_value)
+            else:
+                vtype_value, reg_value = self.pre_pop_reg_flexible(reg_value, reg_base, a.REG_ARG_2)
             if vtype_value not in (VTYPE_BOOL, VTYPE_INT, VTYPE_UINT):
                 self.viper_error(f"can't store '{vtype_name(vtype_value)}'")
             ops = self._PTR_OPS.get(vtype_base)
@@ -948,12 +952,17 @@ class NativeEmitter:
             vtype_base = self.pre_pop_reg(a.REG_ARG_1)
             if vtype_index not in (VTYPE_INT, VTYPE_UINT):
                 self.viper_error(f"can't store with '{vtype_name(vtype_index)}' index")
-            vtype_value = self.pre_pop_reg(reg_value)
+            if a.byte_store_needs_low_reg:
+                vtype_value = self.pre_pop_reg(reg_value)
+            else:
+                vtype_value, reg_value = self.pre_pop_reg_flexible(reg_value, a.REG_ARG_1, reg_index)
             if vtype_value not in (VTYPE_BOOL, VTYPE_INT, VTYPE_UINT):
                 self.viper_error(f"can't store '{vtype_name(vtype_value)}'")
             ops = self._PTR_OPS.get(vtype_base)
             if ops is None:
                 self.viper_error(f"can't store to '{vtype_name(vtype_base)}'")
+            elif a.loads_reg_reg_reg:
+                a.store_reg_reg_reg(ops[2], reg_value, a.REG_ARG_1, reg_index)
             else:
                 for _ in range(1 << ops[2]):
                     a.add_reg_reg(a.REG_ARG_1, reg_index)
@@ -1297,6 +1306,15 @@ class NativeEmitter:
             return
         vtype_rhs, reg_rhs = self.pre_pop_reg_flexible(a.REG_ARG_3, a.REG_RET, a.REG_ARG_2)
         vtype_lhs = self.pre_pop_reg(a.REG_ARG_2)
+        if op_name in ("LSHIFT", "RSHIFT"):
+            if op_name == "LSHIFT":
+                a.lsl_reg_reg(a.REG_ARG_2, reg_rhs)
+            elif vtype_lhs == VTYPE_UINT:
+                a.lsr_reg_reg(a.REG_ARG_2, reg_rhs)
+            else:
+                a.asr_reg_reg(a.REG_ARG_2, reg_rhs)
+            self.post_push_reg(vtype_lhs, a.REG_ARG_2)
+            return
         simple = {"OR": a.or_reg_reg, "XOR": a.xor_reg_reg, "AND": a.and_reg_reg, "ADD": a.add_reg_reg,
                   "SUBTRACT": a.sub_reg_reg, "MULTIPLY": a.mul_reg_reg}
         if op_name in simple:
@@ -1585,13 +1603,13 @@ def scope_flags_before(scope: S.Scope, calls: list, do_viper_types: bool) -> int
     return flags
 
 
-def assemble_native(recorder: NativeRecorder, asm_class, fun_table, do_viper_types: bool):
+def assemble_native(recorder: NativeRecorder, new_asm, fun_table, do_viper_types: bool):
     """Run the three passes over the recorded calls; returns (machine code + prelude,
     prelude offset or None for viper, the emitter)."""
     scope = recorder.scope
     scope.scope_flags |= scope_flags_before(scope, recorder.calls, do_viper_types)
     scope.stack_size = 0
-    asm = asm_class()
+    asm = new_asm()
     emitter = NativeEmitter(recorder.common, scope, asm, do_viper_types, fun_table)
     calls = recorder.calls
     for pass_ in (1, 2, 3):  # MP_PASS_STACK_SIZE, MP_PASS_CODE_SIZE, MP_PASS_EMIT

@@ -26,13 +26,21 @@ ASM_TABLE = frozenset({"armv6", "armv6m", "armv7m", "armv7em", "armv7emsp", "arm
                        "xtensa", "xtensawin", "rv32imc"})
 
 
-def _encoders() -> dict:
-    from . import asm_x64
-
-    return {"x64": asm_x64.AsmX64}
+THUMB = ("armv6m", "armv7m", "armv7em", "armv7emsp", "armv7emdp")
 
 
-ENCODERS = ("x64",)  # the architectures this compiler emits native code for
+def _encoder(arch: str):
+    """A new assembler for `arch` (one encoder module per architecture)."""
+    if arch == "x64":
+        from .asm_x64 import AsmX64
+
+        return AsmX64()
+    from .asm_thumb import AsmThumb
+
+    return AsmThumb(arch)
+
+
+ENCODERS = ("x64", *THUMB)  # the architectures this compiler emits native code for
 
 
 class NativeUnsupported(MpyCrossError):
@@ -106,5 +114,5 @@ class NativeTarget:
 
         from .emitnative import assemble_native
 
-        data, prelude_offset, _ = assemble_native(recorder, _encoders()[self.arch], FUN_TABLE, viper)
+        data, prelude_offset, _ = assemble_native(recorder, lambda: _encoder(self.arch), FUN_TABLE, viper)
         return data, prelude_offset
