@@ -1,8 +1,9 @@
-"""Native code: the `@micropython.*` decorators and the x64 native emitter.
+"""Native code: the `@micropython.*` decorators and the native emitter (x64, Thumb).
 
 Differential throughout: the decorator errors against every official binary
 the test extras install (1.9 .. 1.29), the machine code of the programs in
-tests/native/ against official 1.29 `-march=x64` byte for byte, and what
+tests/native/ against official 1.29 (`-march=x64` and the Thumb archs) byte
+for byte, random viper functions and all-native random programs, and what
 those programs print on the real unix VM when compiled by us and by the
 official compiler.
 """
@@ -70,21 +71,19 @@ def test_decorators_without_march_match_official(release, tmp_path):
             assert 'File "t.py", line ' in ours, f"{release} {name}: {ours}"
 
 
-def _compile_ours(source: Path, *flags: str) -> bytes:
-    kwargs = {"march": "x64"}
-    if "-X" in flags:
-        kwargs["emit"] = flags[flags.index("-X") + 1].split("=", 1)[1]
-    return compile_source(source.read_bytes(), str(source.name), **kwargs)
+# every architecture with an encoder; -X emit=native on x64 (the decorators elsewhere)
+BYTE_IDENTITY_CASES = [("x64", ()), ("x64", ("-X", "emit=native")), ("armv6m", ()), ("armv7m", ()),
+                       ("armv7emdp", ())]
 
 
-@pytest.mark.parametrize("flags", [(), ("-X", "emit=native")], ids=["decorated", "emit-native"])
+@pytest.mark.parametrize("arch,flags", BYTE_IDENTITY_CASES, ids=lambda c: c if isinstance(c, str) else "-".join(c))
 @pytest.mark.parametrize("program", NATIVE_PROGRAMS, ids=lambda p: p.stem)
-def test_native_x64_byte_identical(program, flags, tmp_path):
+def test_native_byte_identical(program, arch, flags, tmp_path):
     shutil.copy(program, tmp_path / program.name)
-    proc = run_official(["-march=x64", *flags, "-o", "out.mpy", program.name], cwd=tmp_path)
+    proc = run_official([f"-march={arch}", *flags, "-o", "out.mpy", program.name], cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr.decode()
     theirs = (tmp_path / "out.mpy").read_bytes()
-    ours = compile_source(program.read_bytes(), program.name, march="x64",
+    ours = compile_source(program.read_bytes(), program.name, march=arch,
                           **({"emit": "native"} if flags else {}))
     assert ours == theirs
 
@@ -133,8 +132,8 @@ def _cli(args, cwd):
                           capture_output=True, env=env, timeout=60)
 
 
-@pytest.mark.parametrize("args", [["-march=xtensa"], ["-march=armv7m"], ["-march=x64", "--target", "micropython-1.22"],
-                                  ["-march=armv6m", "-X", "emit=native"]])
+@pytest.mark.parametrize("args", [["-march=xtensa"], ["-march=rv32imc"], ["-march=x64", "--target", "micropython-1.22"],
+                                  ["-march=x86", "-X", "emit=native"]])
 def test_native_code_not_built_yet_is_one_clear_line(args, tmp_path):
     (tmp_path / "t.py").write_bytes(DECORATED["native"])
     proc = _cli([*args, "t.py"], tmp_path)
@@ -202,26 +201,26 @@ def _agree(source: str, *flags: str, **kwargs) -> None:
 
 
 @_random(20)
-@given(programs(max_statements=25), st.sampled_from(["native", "viper"]))
-def test_random_programs_all_native_agree_with_official(source, emit):
-    _agree(source, "-march=x64", "-X", f"emit={emit}", march="x64", emit=emit)
+@given(programs(max_statements=25), st.sampled_from(["native", "viper"]), st.sampled_from(["x64", "armv7m"]))
+def test_random_programs_all_native_agree_with_official(source, emit, arch):
+    _agree(source, f"-march={arch}", "-X", f"emit={emit}", march=arch, emit=emit)
 
 
 @_random(60)
-@given(viper_functions())
-def test_random_viper_functions_agree_with_official(source):
-    _agree(source, "-march=x64", march="x64")
+@given(viper_functions(), st.sampled_from(["x64", "armv6m", "armv7m"]))
+def test_random_viper_functions_agree_with_official(source, arch):
+    _agree(source, f"-march={arch}", march=arch)
 
 
 @pytest.mark.slow
 @_random(1000)
-@given(viper_functions())
-def test_random_viper_functions_agree_with_official_long(source):
-    _agree(source, "-march=x64", march="x64")
+@given(viper_functions(), st.sampled_from(["x64", "armv6m", "armv7m", "armv7emsp"]))
+def test_random_viper_functions_agree_with_official_long(source, arch):
+    _agree(source, f"-march={arch}", march=arch)
 
 
 @pytest.mark.slow
 @_random(400)
-@given(programs(max_statements=40), st.sampled_from(["native", "viper"]))
-def test_random_programs_all_native_agree_with_official_long(source, emit):
-    _agree(source, "-march=x64", "-X", f"emit={emit}", march="x64", emit=emit)
+@given(programs(max_statements=40), st.sampled_from(["native", "viper"]), st.sampled_from(["x64", "armv6m", "armv7m"]))
+def test_random_programs_all_native_agree_with_official_long(source, emit, arch):
+    _agree(source, f"-march={arch}", "-X", f"emit={emit}", march=arch, emit=emit)

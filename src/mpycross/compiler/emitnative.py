@@ -20,15 +20,10 @@ call, a jump, a label). That is what decides the exact instructions.
 
 from __future__ import annotations
 
-from mpycross.errors import MpyCrossError
 from mpycross.mpy.writer import encode_uint
 
 from . import scope as S
 from .asmbase import PASS_COMPUTE, PASS_EMIT
-
-
-class NativeNotSupportedError(MpyCrossError):
-    """Something native code needs that this emitter does not do yet."""
 
 
 class NativeNotImplemented(Exception):
@@ -116,14 +111,6 @@ STACK_VALUE, STACK_REG, STACK_IMM = range(3)
 
 # MICROPY_PERSISTENT_CODE_SAVE: at most 2 registers hold locals; REG_LOCAL_3 holds the qstr table
 MAX_REGS_FOR_LOCAL_VARS = 2
-
-
-class FunTableRef:
-    """The `mp_fun_table` entry of the constant table; equal to nothing else
-    (py/emitcommon.c strictly_equal)."""
-
-    def __repr__(self) -> str:
-        return "<mp_fun_table>"
 
 
 class _StackInfo:
