@@ -1233,7 +1233,12 @@ class NativeEmitter:
                 self.post_push_reg(vtype, a.REG_RET)
             elif op_name == "INVERT":
                 vtype = self.pre_pop_reg(a.REG_RET)
-                a.not_reg(a.REG_RET)
+                if a.not_reg is not None:
+                    a.not_reg(a.REG_RET)
+                else:
+                    reg = a.REG_ARG_1 if a.REG_RET != a.REG_ARG_1 else a.REG_ARG_2
+                    a.mov_reg_imm(reg, -1)
+                    a.xor_reg_reg(a.REG_RET, reg)
                 self.post_push_reg(vtype, a.REG_RET)
             else:
                 self.viper_error("'not' not implemented")

@@ -35,12 +35,16 @@ def _encoder(arch: str):
         from .asm_x64 import AsmX64
 
         return AsmX64()
+    if arch == "xtensa":
+        from .asm_xtensa import AsmXtensa
+
+        return AsmXtensa()
     from .asm_thumb import AsmThumb
 
     return AsmThumb(arch)
 
 
-ENCODERS = ("x64", *THUMB)  # the architectures this compiler emits native code for
+ENCODERS = ("x64", *THUMB, "xtensa")  # the architectures this compiler emits native code for
 
 
 class NativeUnsupported(MpyCrossError):
