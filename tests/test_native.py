@@ -1,8 +1,8 @@
-"""Native code: the `@micropython.*` decorators and the native emitter (x64, Thumb).
+"""Native code: the `@micropython.*` decorators and the native emitter (x64, Thumb, Xtensa).
 
 Differential throughout: the decorator errors against every official binary
 the test extras install (1.9 .. 1.29), the machine code of the programs in
-tests/native/ against official 1.29 (`-march=x64` and the Thumb archs) byte
+tests/native/ against official 1.29 (x64, Thumb, Xtensa) byte
 for byte, random viper functions and all-native random programs, and what
 those programs print on the real unix VM when compiled by us and by the
 official compiler.
@@ -73,7 +73,7 @@ def test_decorators_without_march_match_official(release, tmp_path):
 
 # every architecture with an encoder; -X emit=native on x64 (the decorators elsewhere)
 BYTE_IDENTITY_CASES = [("x64", ()), ("x64", ("-X", "emit=native")), ("armv6m", ()), ("armv7m", ()),
-                       ("armv7emdp", ())]
+                       ("armv7emdp", ()), ("xtensa", ()), ("xtensawin", ())]
 
 
 @pytest.mark.parametrize("arch,flags", BYTE_IDENTITY_CASES, ids=lambda c: c if isinstance(c, str) else "-".join(c))
@@ -132,7 +132,7 @@ def _cli(args, cwd):
                           capture_output=True, env=env, timeout=60)
 
 
-@pytest.mark.parametrize("args", [["-march=xtensa"], ["-march=rv32imc"], ["-march=x64", "--target", "micropython-1.22"],
+@pytest.mark.parametrize("args", [["-march=armv6"], ["-march=rv32imc"], ["-march=x64", "--target", "micropython-1.22"],
                                   ["-march=x86", "-X", "emit=native"]])
 def test_native_code_not_built_yet_is_one_clear_line(args, tmp_path):
     (tmp_path / "t.py").write_bytes(DECORATED["native"])
@@ -201,26 +201,28 @@ def _agree(source: str, *flags: str, **kwargs) -> None:
 
 
 @_random(20)
-@given(programs(max_statements=25), st.sampled_from(["native", "viper"]), st.sampled_from(["x64", "armv7m"]))
+@given(programs(max_statements=25), st.sampled_from(["native", "viper"]),
+       st.sampled_from(["x64", "armv7m", "xtensawin"]))
 def test_random_programs_all_native_agree_with_official(source, emit, arch):
     _agree(source, f"-march={arch}", "-X", f"emit={emit}", march=arch, emit=emit)
 
 
 @_random(60)
-@given(viper_functions(), st.sampled_from(["x64", "armv6m", "armv7m"]))
+@given(viper_functions(), st.sampled_from(["x64", "armv6m", "armv7m", "xtensa", "xtensawin"]))
 def test_random_viper_functions_agree_with_official(source, arch):
     _agree(source, f"-march={arch}", march=arch)
 
 
 @pytest.mark.slow
 @_random(1000)
-@given(viper_functions(), st.sampled_from(["x64", "armv6m", "armv7m", "armv7emsp"]))
+@given(viper_functions(), st.sampled_from(["x64", "armv6m", "armv7m", "armv7emsp", "xtensa", "xtensawin"]))
 def test_random_viper_functions_agree_with_official_long(source, arch):
     _agree(source, f"-march={arch}", march=arch)
 
 
 @pytest.mark.slow
 @_random(400)
-@given(programs(max_statements=40), st.sampled_from(["native", "viper"]), st.sampled_from(["x64", "armv6m", "armv7m"]))
+@given(programs(max_statements=40), st.sampled_from(["native", "viper"]),
+       st.sampled_from(["x64", "armv6m", "armv7m", "xtensa", "xtensawin"]))
 def test_random_programs_all_native_agree_with_official_long(source, emit, arch):
     _agree(source, f"-march={arch}", "-X", f"emit={emit}", march=arch, emit=emit)

@@ -68,6 +68,7 @@ class AsmXtensa(AsmBase):
     loads_reg_reg_reg = True
     byte_store_needs_low_reg = False
     REG_TEMP = A6  # ASM_XTENSA_REG_TEMPORARY, for stores with a large offset
+    num_regs_saved = NUM_REGS_SAVED  # stack words below the locals
 
     def __init__(self, arch: str = "xtensa"):
         super().__init__()
@@ -259,13 +260,13 @@ class AsmXtensa(AsmBase):
             self.mov_reg_i32(reg_dest, i32)
 
     def mov_local_reg(self, local_num: int, reg_src: int) -> None:
-        self.op_s32i(reg_src, A1, NUM_REGS_SAVED + local_num)
+        self.op_s32i(reg_src, A1, self.num_regs_saved + local_num)
 
     def mov_reg_local(self, reg_dest: int, local_num: int) -> None:
-        self.op_l32i(reg_dest, A1, NUM_REGS_SAVED + local_num)
+        self.op_l32i(reg_dest, A1, self.num_regs_saved + local_num)
 
     def mov_reg_local_addr(self, reg_dest: int, local_num: int) -> None:
-        off = (NUM_REGS_SAVED + local_num) * WORD_SIZE
+        off = (self.num_regs_saved + local_num) * WORD_SIZE
         if _fits(8, off):
             self.op_addi(reg_dest, A1, off)
         else:
@@ -424,3 +425,38 @@ class AsmXtensa(AsmBase):
         self.op_movi_n(dest, 1)
         self.op_bcc(cc & ~0x80, lhs, rhs, 1)
         self.op_movi_n(dest, 0)
+
+
+class AsmXtensaWin(AsmXtensa):
+    """`-march=xtensawin` (ESP32, the windowed ABI): `entry`/`retw.n`, calls by `callx8`.
+
+    The caller's arguments arrive in a2-a5 (REG_PARENT_*); the callee's outgoing
+    arguments and results are a10-a13 of the rotated window."""
+
+    REG_PARENT_RET = A2
+    REG_PARENT_ARG_1, REG_PARENT_ARG_2, REG_PARENT_ARG_3, REG_PARENT_ARG_4 = A2, A3, A4, A5
+    REG_RET = A10
+    REG_ARG_1, REG_ARG_2, REG_ARG_3, REG_ARG_4 = A10, A11, A12, A13
+    REG_ARG_5 = None
+    REG_TEMP0, REG_TEMP1, REG_TEMP2 = A10, A11, A12
+    REG_LOCAL_1, REG_LOCAL_2, REG_LOCAL_3 = A4, A5, A6
+    REG_FUN_TABLE = A7
+    REG_TEMP = A12  # ASM_XTENSA_REG_TEMPORARY_WIN
+    NLR_BUF_IDX_LOCAL_1 = 2 + 4  # emitnxtensawin.c: a4
+    NLR_BUF_NUM_REGS = 17  # MICROPY_NLR_NUM_REGS_XTENSAWIN
+    nlr_setjmp = True  # emitnxtensawin.c N_NLR_SETJMP
+    num_regs_saved = 1  # ASM_XTENSA_NUM_REGS_SAVED_WIN: a0
+
+    def entry(self, num_locals: int) -> None:
+        self._const_table()
+        self.stack_adjust = 32 + ((((1 + num_locals) * WORD_SIZE) + 15) & ~15)
+        self.op24((((self.stack_adjust // 8) & 0xFFF) << 12) | (A1 << 8) | (3 << 4) | 6)  # entry a1, n
+        self.op_s32i_n(A0, A1, 0)
+
+    def exit(self) -> None:
+        self.op_l32i_n(A0, A1, 0)
+        self.op16(_rrrn(13, 15, 0, 1))  # retw.n
+
+    def call_ind(self, fun_id: int) -> None:
+        self._l32i_optimised(A8, self.REG_FUN_TABLE, fun_id)
+        self.op24((A8 << 8) | (3 << 6) | (2 << 4))  # callx8 a8

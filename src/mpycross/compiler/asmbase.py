@@ -18,6 +18,29 @@ PASS_EMIT = 2
 class AsmBase:
     """Byte output, labels and dead-code suppression of one function."""
 
+    # the caller's registers; only windowed ABIs (xtensawin) have them apart from REG_ARG_*
+    @property
+    def REG_PARENT_RET(self):
+        return self.REG_RET
+
+    @property
+    def REG_PARENT_ARG_1(self):
+        return self.REG_ARG_1
+
+    @property
+    def REG_PARENT_ARG_2(self):
+        return self.REG_ARG_2
+
+    @property
+    def REG_PARENT_ARG_3(self):
+        return self.REG_ARG_3
+
+    @property
+    def REG_PARENT_ARG_4(self):
+        return self.REG_ARG_4
+
+    nlr_setjmp = False  # N_NLR_SETJMP: nlr_push is followed by a setjmp call
+
     def __init__(self, max_num_labels: int = 0):
         self.pass_ = PASS_COMPUTE
         self.suppress = False

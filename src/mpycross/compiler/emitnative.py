@@ -335,16 +335,16 @@ class NativeEmitter:
             else:
                 self.stack_start = self.code_state_start
             a.entry(self.stack_start + self.n_state - num_locals_in_regs)
-            a.load_reg_reg_offset(a.REG_FUN_TABLE, a.REG_ARG_1, OFFSETOF_OBJ_FUN_BC_CONTEXT)
+            a.load_reg_reg_offset(a.REG_FUN_TABLE, a.REG_PARENT_ARG_1, OFFSETOF_OBJ_FUN_BC_CONTEXT)
             a.load_reg_reg_offset(self.reg_qstr_table, a.REG_FUN_TABLE, OFFSETOF_MODULE_CONTEXT_QSTR_TABLE)
             a.load_reg_reg_offset(a.REG_FUN_TABLE, a.REG_FUN_TABLE, OFFSETOF_MODULE_CONTEXT_OBJ_TABLE)
             a.load_reg_reg_offset(a.REG_FUN_TABLE, a.REG_FUN_TABLE, fun_table_off)
             if self.need_fun_obj():
-                a.mov_local_reg(self.local_idx_fun_obj(), a.REG_ARG_1)
+                a.mov_local_reg(self.local_idx_fun_obj(), a.REG_PARENT_ARG_1)
             # n_args in REG_ARG_1, n_kw in REG_ARG_2, args array in REG_LOCAL_LAST
-            a.mov_reg_reg(a.REG_ARG_1, a.REG_ARG_2)
-            a.mov_reg_reg(a.REG_ARG_2, a.REG_ARG_3)
-            a.mov_reg_reg(self.reg_local_last, a.REG_ARG_4)
+            a.mov_reg_reg(a.REG_ARG_1, a.REG_PARENT_ARG_2)
+            a.mov_reg_reg(a.REG_ARG_2, a.REG_PARENT_ARG_3)
+            a.mov_reg_reg(self.reg_local_last, a.REG_PARENT_ARG_4)
             a.jump_if_reg_nonzero(a.REG_ARG_2, label_slot + 4, True)
             a.mov_reg_imm(a.REG_ARG_3, scope.num_pos_args)
             a.jump_if_reg_eq(a.REG_ARG_1, a.REG_ARG_3, label_slot + 5)
@@ -376,8 +376,8 @@ class NativeEmitter:
                 a.entry(self.code_state_start)
                 self.code_state_start = 0
                 self.stack_start = SIZEOF_CODE_STATE
-                a.mov_reg_reg(self.reg_generator_state, a.REG_ARG_1)
-                a.mov_local_reg(self.local_idx_throw_val(), a.REG_ARG_2)
+                a.mov_reg_reg(self.reg_generator_state, a.REG_PARENT_ARG_1)
+                a.mov_local_reg(self.local_idx_throw_val(), a.REG_PARENT_ARG_2)
                 a.load_reg_reg_offset(a.REG_TEMP0, self.reg_generator_state, self.local_idx_fun_obj())
                 a.load_reg_reg_offset(a.REG_TEMP0, a.REG_TEMP0, OFFSETOF_OBJ_FUN_BC_CONTEXT)
                 a.load_reg_reg_offset(self.reg_qstr_table, a.REG_TEMP0, OFFSETOF_MODULE_CONTEXT_QSTR_TABLE)
@@ -386,15 +386,19 @@ class NativeEmitter:
             else:
                 self.stack_start = self.code_state_start + SIZEOF_CODE_STATE
                 a.entry(self.stack_start + self.n_state)
-                a.load_reg_reg_offset(a.REG_FUN_TABLE, a.REG_ARG_1, OFFSETOF_OBJ_FUN_BC_CONTEXT)
+                a.load_reg_reg_offset(a.REG_FUN_TABLE, a.REG_PARENT_ARG_1, OFFSETOF_OBJ_FUN_BC_CONTEXT)
                 a.load_reg_reg_offset(self.reg_qstr_table, a.REG_FUN_TABLE, OFFSETOF_MODULE_CONTEXT_QSTR_TABLE)
                 a.load_reg_reg_offset(a.REG_FUN_TABLE, a.REG_FUN_TABLE, OFFSETOF_MODULE_CONTEXT_OBJ_TABLE)
                 a.load_reg_reg_offset(a.REG_FUN_TABLE, a.REG_FUN_TABLE, fun_table_off)
-                a.mov_local_reg(self.local_idx_fun_obj(), a.REG_ARG_1)
+                a.mov_local_reg(self.local_idx_fun_obj(), a.REG_PARENT_ARG_1)
                 # n_state is a uint16_t: a word store works on little-endian targets
                 self.mov_state_imm_via(self.code_state_start + OFFSETOF_CODE_STATE_N_STATE, self.n_state, a.REG_ARG_1)
                 a.mov_reg_local_addr(a.REG_ARG_1, self.code_state_start)
-                # the parent's args 2..4 are already in REG_ARG_2..4 on every architecture built
+                # the caller's args 2..4 go on to mp_setup_code_state (windowed ABIs: other registers)
+                for reg, parent in ((a.REG_ARG_2, a.REG_PARENT_ARG_2), (a.REG_ARG_3, a.REG_PARENT_ARG_3),
+                                    (a.REG_ARG_4, a.REG_PARENT_ARG_4)):
+                    if reg != parent:
+                        a.mov_reg_reg(reg, parent)
                 a.call_setup_code_state(F["SETUP_CODE_STATE"])
             self.global_exc_entry()
             if self.can_use_regs_for_locals():
@@ -693,6 +697,9 @@ class NativeEmitter:
                 a.jump_if_reg_zero(a.REG_RET, start_label, False)  # globals unchanged: no nlr context
             a.mov_reg_local_addr(a.REG_ARG_1, 0)
             self.call(F["NLR_PUSH"])
+            if a.nlr_setjmp:
+                a.mov_reg_local_addr(a.REG_ARG_1, 2)
+                self.call(F["SETJMP"])
             a.jump_if_reg_zero(a.REG_RET, start_label, True)
         else:
             self.mov_local_obj_null(self.local_idx_exc_handler_unwind(), a.REG_TEMP0)
@@ -701,6 +708,9 @@ class NativeEmitter:
             self.label_assign(nlr_label)
             a.mov_reg_local_addr(a.REG_ARG_1, 0)
             self.call(F["NLR_PUSH"])
+            if a.nlr_setjmp:
+                a.mov_reg_local_addr(a.REG_ARG_1, 2)
+                self.call(F["SETJMP"])
             a.jump_if_reg_nonzero(a.REG_RET, global_except_label, True)
             self.mov_local_obj_null(self.local_idx_exc_handler_pc(), a.REG_TEMP0)
             a.jump_reg(a.REG_LOCAL_1)
@@ -713,7 +723,7 @@ class NativeEmitter:
         if gen:
             a.mov_reg_local(a.REG_TEMP0, self.local_idx_exc_val())
             a.store_reg_reg_offset(a.REG_TEMP0, self.reg_generator_state, OFFSETOF_CODE_STATE_STATE)
-            a.mov_reg_imm(a.REG_RET, VM_RETURN_EXCEPTION)
+            a.mov_reg_imm(a.REG_PARENT_RET, VM_RETURN_EXCEPTION)
             a.exit()
         else:
             a.mov_reg_local(a.REG_ARG_1, self.local_idx_exc_val())
@@ -740,7 +750,7 @@ class NativeEmitter:
             self.call(F["NLR_POP"])
             if not gen and self.scope.exc_stack_size == 0:
                 self.label_assign(self.exit_label + 1)
-            a.mov_reg_local(a.REG_RET, self.local_idx_ret_val())
+            a.mov_reg_local(a.REG_PARENT_RET, self.local_idx_ret_val())
         a.exit()
 
     def import_(self, qst, kind: int) -> None:
@@ -1473,19 +1483,21 @@ class NativeEmitter:
             if self.peek_vtype(0) == VTYPE_PTR_NONE:
                 self.pre_pop_discard()
                 if return_vtype == VTYPE_PYOBJ:
-                    self.mov_reg_const(a.REG_RET, F["CONST_NONE_OBJ"])
+                    self.mov_reg_const(a.REG_PARENT_RET, F["CONST_NONE_OBJ"])
                 else:
                     a.mov_reg_imm(a.REG_ARG_1, 0)
             else:
-                vtype = self.pre_pop_reg(a.REG_RET if return_vtype == VTYPE_PYOBJ else a.REG_ARG_1)
+                vtype = self.pre_pop_reg(a.REG_PARENT_RET if return_vtype == VTYPE_PYOBJ else a.REG_ARG_1)
                 if vtype != return_vtype:
                     self.viper_error(f"return expected '{vtype_name(return_vtype)}' but got '{vtype_name(vtype)}'")
             if return_vtype != VTYPE_PYOBJ:
                 self.call_with_imm_arg(F["CONVERT_NATIVE_TO_OBJ"], return_vtype, a.REG_ARG_2)
+                if a.REG_RET != a.REG_PARENT_RET:
+                    a.mov_reg_reg(a.REG_PARENT_RET, a.REG_RET)
         else:
-            self.pre_pop_reg(a.REG_RET)
+            self.pre_pop_reg(a.REG_PARENT_RET)
         if self.need_global_exc_handler():
-            a.mov_local_reg(self.local_idx_ret_val(), a.REG_RET)
+            a.mov_local_reg(self.local_idx_ret_val(), a.REG_PARENT_RET)
         self.unwind_jump(self.exit_label, len(self.exc_stack))
 
     def raise_varargs(self, n_args: int) -> None:

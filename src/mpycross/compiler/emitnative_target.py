@@ -35,16 +35,16 @@ def _encoder(arch: str):
         from .asm_x64 import AsmX64
 
         return AsmX64()
-    if arch == "xtensa":
-        from .asm_xtensa import AsmXtensa
+    if arch in ("xtensa", "xtensawin"):
+        from .asm_xtensa import AsmXtensa, AsmXtensaWin
 
-        return AsmXtensa()
+        return AsmXtensa() if arch == "xtensa" else AsmXtensaWin()
     from .asm_thumb import AsmThumb
 
     return AsmThumb(arch)
 
 
-ENCODERS = ("x64", *THUMB, "xtensa")  # the architectures this compiler emits native code for
+ENCODERS = ("x64", *THUMB, "xtensa", "xtensawin")  # the architectures this compiler emits native code for
 
 
 class NativeUnsupported(MpyCrossError):
