@@ -332,6 +332,10 @@ def _compile(opts: Options, source: bytes) -> bytes:
         kwargs["small_int_bits"] = opts.small_int_bits
     if not opts.source_lines:
         kwargs["include_source_lines"] = False
+    if opts.arch is not None:
+        kwargs["march"] = opts.arch
+    if opts.emit != "bytecode":
+        kwargs["emit"] = opts.emit
     return compile_source(source, filename, **kwargs)
 
 
@@ -348,19 +352,12 @@ def run(argv: list[str]) -> int:
         target = chosen_target(opts)
         sys.stdout.write(_version_text(target.name if target is not None else None))
         return 0
-    if opts.emit != "bytecode":
-        raise _fail(f"mpy-cross: -X emit={opts.emit} (native code for -march={opts.arch}) is not supported yet")
-
     from mpycross.errors import CompileError, MpyCrossError
 
     source = _read_input(opts.input)
     try:
         data = _compile(opts, source)
     except CompileError as err:
-        if opts.arch is not None and err.message == "invalid arch":
-            # The source asks for native code (@micropython.native/viper/asm_*)
-            # and -march was given: the official tool would emit machine code.
-            raise _fail(f"mpy-cross: native code for -march={opts.arch} is not supported yet") from None
         sys.stderr.write(err.traceback_text(crlf=_crlf_traceback(opts)))
         return 1
     except MpyCrossError as err:

@@ -21,7 +21,9 @@ from mpycross.errors import CompileError, MpyCrossError
 
 from . import astnodes as A
 from . import emitbc as E
+from . import emitnative_target as NT
 from . import scope as S
+from .emitnative import SCOPE_FLAG_VIPERRET_POS, NativeNotImplemented, NativeRecorder, ViperTypeError, native_type_from_qstr
 from .fold import ConstPass, ConstTuple, FoldedConstant, ObjConstant, _first_line as first_line, is_const_false, is_const_true
 
 INVALID_LABEL = 0xFFFF
@@ -56,10 +58,21 @@ class _Error(Exception):
         self.line = line
 
 
+class _ViperError(Exception):
+    """A ViperTypeError found while compiling: message and line (None: the scope's line)."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
+
+
 class Compiler:
     def __init__(self, filename: str, source_name: str, optimize: int = 0, small_int_bits: int = 31,
-                 target=None, include_source_lines: bool = True):
+                 target=None, include_source_lines: bool = True, native=None):
         self.filename = filename
+        # the native code plan (emitnative_target.NativeTarget): the -march chosen, or the
+        # release's default; None when the release's mpy-cross has no native emitter
+        self.native = native
         # py/emitbc.c mp_emit_bc_set_source_line: no line table at -O3 or with -X no-source-lines
         self.source_lines = optimize < 3 and include_source_lines
         # the firmware compiled for (mpycross.targets.Target); passes ask target.has(feature)
@@ -112,25 +125,39 @@ class Compiler:
             self._compile_scope(s, recording=True)
         return module_scope
 
-    def _new_scope(self, kind, node, parent, name) -> S.Scope:
+    def _new_scope(self, kind, node, parent, name, emit_options=None) -> S.Scope:
         s = S.Scope(kind, node, parent, name)
+        # compile.c scope_new_and_link: a new scope inherits the current emitter unless
+        # a decorator chose one; the module takes -X emit=
+        if emit_options is None:
+            emit_options = parent.emit_options if parent is not None else (
+                self.native.default_emit if self.native is not None else NT.EMIT_BYTECODE)
+        s.emit_options = emit_options
         self.scopes.append(s)
         self.node_scope[id(node)] = s
         self._keep.append(node)
         return s
 
-    def _child_scope(self, kind, node, name=None) -> S.Scope:
+    def _child_scope(self, kind, node, name=None, emit_options=None) -> S.Scope:
         if not self.recording:
             existing = self.node_scope.get(id(node))
             if existing is None:
-                return self._new_scope(kind, node, self.scope, name)
+                return self._new_scope(kind, node, self.scope, name, emit_options)
         return self.node_scope[id(node)]
 
     def _compile_scope(self, scope: S.Scope, recording: bool) -> None:
         self.scope = scope
         self.recording = recording
-        self.emit = self.emitter_class(self.common, scope, recording)
+        native = recording and scope.emit_options in (NT.EMIT_NATIVE, NT.EMIT_VIPER)
+        if native:
+            # compile.c runs the scope pass of every scope with the bytecode emitter; the
+            # native emitter replays this pass's calls (emitnative.assemble_native)
+            self.emit = NativeRecorder(self.common, scope, lambda: self.next_label)
+        else:
+            self.emit = self.emitter_class(self.common, scope, recording)
         self.next_label = 0
+        if scope.emit_options != NT.EMIT_BYTECODE:
+            self.next_label = 6  # compile.c reserve_labels_for_native: the emitter's own labels
         self.break_label = INVALID_LABEL
         self.continue_label = INVALID_LABEL
         self.cur_except_level = 0
@@ -141,7 +168,7 @@ class Compiler:
 
         # mp_emit_bc_start_pass: the code info names its function and arguments
         names = E.encode_uint(self.common.use_qstr(scope.simple_name))
-        if recording:
+        if recording and not native:
             for i in range(scope.num_pos_args + scope.num_kwonly_args):
                 qst = "*"
                 for info in scope.id_info:
@@ -153,14 +180,34 @@ class Compiler:
             scope.stack_size = 0
             scope.exc_stack_size = 0
 
+        self.pending_viper_error = None
         try:
             self._compile_scope_body(scope)
+            if self.pending_viper_error is not None:
+                raise _ViperError(self.pending_viper_error)
+        except _ViperError as err:
+            raise CompileError(str(err), self.source_name, err.line or self._scope_line(scope) or 1,
+                               scope=scope.simple_name, kind="ViperTypeError") from None
         except _Error as err:
+            if self.pending_viper_error is not None:
+                raise CompileError(self.pending_viper_error, self.source_name, self._scope_line(scope) or 1,
+                                   scope=scope.simple_name, kind="ViperTypeError") from None
             line = err.line if err.line is not None else self._scope_line(scope)
             # compile errors name the file as stored (-s), parse errors the file read
             raise CompileError(err.message, self.source_name, line or 1, scope=scope.simple_name) from None
 
-        if recording:
+        if native:
+            try:
+                data, prelude_offset = self.native.assemble(self.emit, scope.emit_options == NT.EMIT_VIPER)
+            except NativeNotImplemented as err:
+                raise CompileError(str(err), self.source_name, None, kind="NotImplementedError") from None
+            except ViperTypeError as err:
+                raise CompileError(str(err), self.source_name, err.line or self._scope_line(scope) or 1,
+                                   scope=scope.simple_name, kind="ViperTypeError") from None
+            scope.raw_code = RawCode(scope, data, [c for c in self.emit.children])
+            scope.raw_code.kind = "viper" if scope.emit_options == NT.EMIT_VIPER else "native"
+            scope.raw_code.prelude_offset = prelude_offset
+        elif recording:
             scope.stack_size = self.emit.max_stack
             data = self.assembler(self.emit, self.next_label, self.source_lines, names, self.source_name)
             scope.raw_code = RawCode(scope, data, [c for c in self.emit.children])
@@ -185,6 +232,8 @@ class Compiler:
             if not self.recording:
                 self.have_star = False
                 self._scope_params(node.args)
+                if scope.emit_options == NT.EMIT_VIPER:
+                    scope.scope_flags |= self.viper_type_annotation(node.returns) << SCOPE_FLAG_VIPERRET_POS
             self.compile_body(node.body)
             if not self.after_return():
                 self.emit.load_const_tok(None)
@@ -290,6 +339,12 @@ class Compiler:
     def decrease_except_level(self) -> None:
         self.cur_except_level -= 1
         self.emit.end_finally()
+        self.reserve_labels_for_native(1)
+
+    def reserve_labels_for_native(self, n: int) -> None:
+        """compile.c: labels the native emitter numbers from the compiler's counter."""
+        if self.scope.emit_options != NT.EMIT_BYTECODE:
+            self.next_label += n
 
     # ---- identifiers -----------------------------------------------------
 
@@ -329,6 +384,11 @@ class Compiler:
     def compile_body(self, stmts, module: bool = False) -> None:
         """compile_generic_all_nodes over a statement list (a single one is not wrapped)."""
         several = len(stmts) > 1
+        # a native scope's viper errors are found when its calls are replayed; the marks let
+        # the replay stop the block where compile.c stops it, and name the statement's line
+        marks = several and type(self.emit) is NativeRecorder
+        if marks:
+            self.emit.block_begin()
         for i, stmt in enumerate(stmts):
             if type(stmt) is ConstPass and (stmt.starts_list or (i == 0 and several and not module)):
                 # py/compile.c compile_node: the parse node holding several statements (a block's
@@ -344,6 +404,13 @@ class Compiler:
                 if err.line is None:
                     err.line = _stmt_line(stmt) or None
                 raise
+            if self.pending_viper_error is not None:
+                # compile.c compile_generic_all_nodes stops the block and takes this line
+                raise _ViperError(self.pending_viper_error, _stmt_line(stmt) or None)
+            if marks:
+                self.emit.stmt_end(_stmt_line(stmt) or None)
+        if marks:
+            self.emit.block_end()
 
     def compile_stmt(self, node) -> None:
         t = type(node)
@@ -866,6 +933,7 @@ class Compiler:
             emit.pop_top()
         self._with(items[1:], body)
         emit.with_cleanup(l_end)
+        self.reserve_labels_for_native(3)
         self.decrease_except_level()
 
     def async_def_flags(self) -> int:
@@ -879,6 +947,7 @@ class Compiler:
         self.emit.get_iter(False)
         self.emit.load_const_tok(None)
         self.emit.yield_(E.YIELD_FROM)
+        self.reserve_labels_for_native(3)
 
     def await_object_method(self, method: str) -> None:
         self.emit.load_method(method, False)
@@ -1075,13 +1144,13 @@ class Compiler:
         name = self.classdef_helper(node)
         self.compile_store_id(name)
 
-    def funcdef_helper(self, node) -> str:
-        fscope = self._child_scope(S.FUNCTION, node, node.name)
+    def funcdef_helper(self, node, emit_options=None) -> str:
+        fscope = self._child_scope(S.FUNCTION, node, node.name, emit_options)
         self.funcdef_lambdef(fscope, node.args)
         return fscope.simple_name
 
-    def classdef_helper(self, node) -> str:
-        cscope = self._child_scope(S.CLASS, node, node.name)
+    def classdef_helper(self, node, emit_options=None) -> str:
+        cscope = self._child_scope(S.CLASS, node, node.name, emit_options)
         self.emit.load_build_class()
         self.close_over_variables_etc(cscope, 0, 0)
         self.emit.load_const_str(cscope.simple_name)
@@ -1091,6 +1160,7 @@ class Compiler:
     def compile_decorated(self, node) -> None:
         emit = self.emit
         num_built_in = 0
+        emit_options = self.scope.emit_options
         for deco in node.decorator_list:
             if type(deco) is A.Invalid:
                 self.expr_Invalid(deco)
@@ -1100,11 +1170,7 @@ class Compiler:
                 num_built_in += 1
                 if len(dotted) != 2:
                     self.error("invalid micropython decorator", A.Name(dotted[0]))
-                if dotted[1] in ("native", "viper", "asm_thumb", "asm_xtensa", "asm_rv32"):
-                    raise NotSupportedError(
-                        f"@micropython.{dotted[1]} needs the native emitter, which is not supported yet")
-                if dotted[1] != "bytecode":
-                    self.error("invalid micropython decorator", A.Name(dotted[1]))
+                emit_options = self.built_in_decorator(dotted[1], emit_options, deco.line)
                 continue
             # a dotted name (leaves: no line), then maybe one call trailer
             if dotted is None:
@@ -1117,14 +1183,33 @@ class Compiler:
                 self.trailer_paren_helper(deco.args, deco.keywords, False, 0)
         t = type(node)
         if t is A.ClassDef:
-            name = self.classdef_helper(node)
+            name = self.classdef_helper(node, emit_options)
         else:
-            name = self.funcdef_helper(node)
+            name = self.funcdef_helper(node, emit_options)
             if t is A.AsyncFunctionDef:
                 self.node_scope[id(node)].scope_flags |= self.async_def_flags()
         for _ in range(len(node.decorator_list) - num_built_in):
             emit.call_function(1, 0, 0)
         self.compile_store_id(name)
+
+    def built_in_decorator(self, attr: str, emit_options: int, line: int) -> int:
+        """compile.c compile_built_in_decorator: the emitter `@micropython.<attr>` asks for."""
+        native = self.native
+        if attr == "bytecode":
+            return NT.EMIT_BYTECODE
+        chosen = native.decorator_emitter(attr) if native is not None else None
+        if chosen is None:
+            self.error("invalid micropython decorator", A.Name(attr))
+        if not native.arch_accepts(chosen):
+            self.error("invalid arch", A.Name(attr))
+        where = f'File "{self.source_name}", line {line}: @micropython.{attr}'
+        if chosen == NT.EMIT_ASM:
+            raise NotSupportedError(f"{where}: the inline assembler is not supported yet")
+        try:
+            native.require_emitter(where)
+        except NT.NativeUnsupported as err:
+            raise NotSupportedError(str(err)) from None
+        return chosen
 
     def funcdef_lambdef(self, fscope: S.Scope, args: A.arguments) -> None:
         saved = (self.have_star, self.num_dict_params, self.num_default_params)
@@ -1217,6 +1302,22 @@ class Compiler:
             self.error("argument name reused", a if (a.annotation is not None) else None)
         info.kind = S.LOCAL
         info.flags = flag
+        if scope.emit_options == NT.EMIT_VIPER and scope.kind == S.FUNCTION:
+            info.flags |= self.viper_type_annotation(a.annotation) << S.FLAG_VIPER_TYPE_POS
+
+    def viper_type_annotation(self, annotation) -> int:
+        """compile.c compile_viper_type_annotation: the native type an annotation names."""
+        if annotation is None:
+            return 0  # object
+        if type(annotation) is not A.Name:
+            self.error("annotation must be an identifier", annotation)
+        native_type = native_type_from_qstr(annotation.id)
+        if native_type is None:
+            # compile.c sets comp->compile_error directly: a later one replaces it, the
+            # compile goes on, and syntax errors after it are not recorded
+            self.pending_viper_error = f"unknown type '{annotation.id}'"
+            return 0
+        return native_type
 
     # ---- assignment ------------------------------------------------------
 
@@ -1548,6 +1649,7 @@ class Compiler:
                 self.compile_node(node.elt)
             if kind == S.GEN_EXPR:
                 emit.yield_(E.YIELD_VALUE)
+                self.reserve_labels_for_native(1)
                 emit.pop_top()
             else:
                 emit.store_comp(kind, 4 * depth + 5)
@@ -1565,6 +1667,7 @@ class Compiler:
             self.emit.call_method(0, 0, 0)
             self.emit.load_const_tok(None)
             self.emit.yield_(E.YIELD_FROM)
+            self.reserve_labels_for_native(3)
             return
         self.compile_yield_from()
 
@@ -1576,6 +1679,7 @@ class Compiler:
         else:
             self.compile_node(node.value)
         self.emit.yield_(E.YIELD_VALUE)
+        self.reserve_labels_for_native(1)
 
     def expr_YieldFrom(self, node) -> None:
         if self.scope.kind not in (S.FUNCTION, S.LAMBDA):
@@ -1853,12 +1957,14 @@ def _dotted_parts(node):
 class RawCode:
     """One compiled function: its prelude + bytecode and its children (in MAKE_FUNCTION order)."""
 
-    __slots__ = ("scope", "data", "children")
+    __slots__ = ("scope", "data", "children", "kind", "prelude_offset")
 
     def __init__(self, scope: S.Scope, data: bytes, children: list):
         self.scope = scope
         self.data = data
         self.children = children
+        self.kind = "bytecode"  # or "native", "viper" (py/emitglue.h MP_CODE_*)
+        self.prelude_offset = None  # native: where the prelude follows the machine code
 
     @property
     def child_codes(self) -> list["RawCode"]:

@@ -17,6 +17,7 @@ from mpycross.targets import DEFAULT_TARGET, Target, resolve_target
 
 from . import compat, floatcompat, fold, raw_qstr_ids
 from .codegen import Compiler, NotSupportedError, RawCode
+from .emitnative_target import EMIT_BY_NAME, NativeTarget
 
 # bytecode generations this compiler emits (formats/versions.toml `bytecode`)
 SUPPORTED_BYTECODE = ("v2", "v3", "v4", "v5", "v6")
@@ -39,11 +40,15 @@ def target_of(target) -> Target:
 
 
 def compile_to_raw_code(source, filename: str = "<stdin>", opt: int = 0, source_name: str | None = None,
-                        small_int_bits: int = 31, target=None, module=None, include_source_lines: bool = True):
+                        small_int_bits: int = 31, target=None, module=None, include_source_lines: bool = True,
+                        native=None):
     """Compile source to (root RawCode, qstr table, constant-object table).
 
-    `module`: an already parsed `astnodes.Module` to compile instead of `source`."""
+    `module`: an already parsed `astnodes.Module` to compile instead of `source`;
+    `native`: the native-code plan (emitnative_target.NativeTarget), default: none chosen."""
     tgt = target_of(target)
+    if native is None:
+        native = NativeTarget(tgt, None)
     from .parser import parse
 
     if isinstance(source, bytes):
@@ -65,7 +70,7 @@ def compile_to_raw_code(source, filename: str = "<stdin>", opt: int = 0, source_
     try:
         module = fold.fold_module(module, filename, optimize=opt, source_name=name, target=tgt)
         compiler = Compiler(filename, name, optimize=opt, small_int_bits=small_int_bits, target=tgt,
-                            include_source_lines=include_source_lines)
+                            include_source_lines=include_source_lines, native=native)
         if tgt.mpy_version <= 4:
             # v2-v4 files hold the build's own qstr numbers (raw_qstr_ids.py)
             if text is None:
@@ -142,8 +147,9 @@ def compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, opt
 
     Options: `source_name` (the name stored in the file, like mpy-cross -s),
     `small_int_bits` (like -msmall-int-bits), `include_source_lines`
-    (False like -X no-source-lines), `emit` ("bytecode" only),
-    `march` (native code is not supported yet) and `module` (an
+    (False like -X no-source-lines), `emit` ("bytecode", "native" or "viper",
+    like -X emit=), `march` (like -march=: "x64", ...; native code is built for
+    the architectures in `emitnative_target.ENCODERS`) and `module` (an
     `astnodes.Module` to compile instead of parsing `source`).
     """
     return _run_deep(_compile_source, source, filename, target, opt, **options)
@@ -156,10 +162,15 @@ def _compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, op
     from mpycross.mpy.model import MpyFile
 
     tgt = target_of(target)
-    emit = options.pop("emit", "bytecode")
+    emit = options.pop("emit", None) or "bytecode"
     march = options.pop("march", None)
-    if emit not in (None, "bytecode") or march is not None:
-        raise UnsupportedOptionError("native code emitters (-march, -X emit=native/viper) are not supported yet")
+    if emit not in EMIT_BY_NAME:
+        raise UnsupportedOptionError(f"emit must be bytecode, native or viper, not {emit!r}")
+    if emit != "bytecode" and march is None:
+        raise UnsupportedOptionError("arch not specified")  # mpy-cross/main.c
+    native = NativeTarget(tgt, march, emit)
+    if emit != "bytecode":
+        native.require_emitter(f"-X emit={emit}")
     source_name = options.pop("source_name", None)
     small_int_bits = options.pop("small_int_bits", 31)
     module = options.pop("module", None)
@@ -170,8 +181,11 @@ def _compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, op
         raise UnsupportedOptionError(f"optimisation level must be 0..3, not {opt}")
     root, qstrs, objs = compile_to_raw_code(source, filename, opt=opt, source_name=source_name,
                                             small_int_bits=small_int_bits, target=tgt, module=module,
-                                            include_source_lines=include_source_lines)
-    header = dataclasses.replace(tgt.header(), small_int_bits=small_int_bits & 0xFF)  # a byte in the header
+                                            include_source_lines=include_source_lines, native=native)
+    # persistentcode.c: the header names the architecture only when native code was emitted
+    has_native = any(rc.kind != "bytecode" for rc in _walk(root))
+    header = dataclasses.replace(tgt.header(native.arch_number() if has_native else 0),
+                                 small_int_bits=small_int_bits & 0xFF)  # a byte in the header
     if tgt.mpy_version >= 6:
         mpy = MpyFile(header=header, qstr_table=qstrs, obj_table=[_model_obj(o, tgt) for o in objs],
                       root=_model_raw_code(root))
@@ -181,11 +195,22 @@ def _compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, op
     return write_mpy(mpy)
 
 
+def _walk(rc: RawCode):
+    yield rc
+    for child in rc.child_codes:
+        yield from _walk(child)
+
+
 def _model_raw_code(rc: RawCode):
     from mpycross.mpy.model import RawCode as ModelRawCode
 
-    return ModelRawCode(kind="bytecode", fun_data=bytes(rc.data),
-                        children=[_model_raw_code(c) for c in rc.child_codes])
+    native = {}
+    if rc.kind == "native":
+        native = {"prelude_offset": rc.prelude_offset}
+    elif rc.kind == "viper":
+        native = {"scope_flags": 0}  # persistentcode.c: viper code never has signature flags
+    return ModelRawCode(kind=rc.kind, fun_data=bytes(rc.data),
+                        children=[_model_raw_code(c) for c in rc.child_codes], **native)
 
 
 def _model_raw_code_v5(rc: RawCode, source_file: str, target: Target):

@@ -26,6 +26,7 @@ FREE = 6
 FLAG_IS_PARAM = 0x01
 FLAG_IS_STAR_PARAM = 0x02
 FLAG_IS_DBL_STAR_PARAM = 0x04
+FLAG_VIPER_TYPE_POS = 4  # the viper type of a parameter sits above the flags
 
 # py/scope.h: scope_kind_t (the order matters: see is_func_like / is_comp_like)
 MODULE = 0

@@ -1,0 +1,122 @@
+"""Which native code a compile may emit: the -march chosen (or the release's
+default), which decorators the release's mpy-cross knows, and which
+architectures this compiler has an encoder for.
+
+The rules are mpy-cross's, as data: `formats/targets.toml` features say which
+release has which decorator and whether its mpy-cross defaults to the host's
+architecture; `ENCODERS` lists the architectures built here. Nothing about
+a release is decided inside the emitter.
+"""
+
+from __future__ import annotations
+
+import platform
+
+from mpycross.errors import MpyCrossError
+
+# py/emitglue.h / mpy-cross: MP_EMIT_OPT_*
+EMIT_NONE, EMIT_BYTECODE, EMIT_NATIVE, EMIT_VIPER, EMIT_ASM = range(5)
+EMIT_BY_NAME = {"bytecode": EMIT_BYTECODE, "native": EMIT_NATIVE, "viper": EMIT_VIPER}
+
+# py/compile.c emit_native_table / emit_asm_table (1.29): architectures with a native
+# emitter, and those with an inline assembler
+NATIVE_TABLE = frozenset({"x86", "x64", "armv6", "armv6m", "armv7m", "armv7em", "armv7emsp", "armv7emdp",
+                          "xtensa", "xtensawin", "rv32imc", "debug"})
+ASM_TABLE = frozenset({"armv6", "armv6m", "armv7m", "armv7em", "armv7emsp", "armv7emdp",
+                       "xtensa", "xtensawin", "rv32imc"})
+
+
+THUMB = ("armv6m", "armv7m", "armv7em", "armv7emsp", "armv7emdp")
+
+
+def _encoder(arch: str):
+    """A new assembler for `arch` (one encoder module per architecture)."""
+    if arch == "x64":
+        from .asm_x64 import AsmX64
+
+        return AsmX64()
+    if arch in ("xtensa", "xtensawin"):
+        from .asm_xtensa import AsmXtensa, AsmXtensaWin
+
+        return AsmXtensa() if arch == "xtensa" else AsmXtensaWin()
+    from .asm_thumb import AsmThumb
+
+    return AsmThumb(arch)
+
+
+ENCODERS = ("x64", *THUMB, "xtensa", "xtensawin")  # the architectures this compiler emits native code for
+
+
+class NativeUnsupported(MpyCrossError):
+    """Native code this compiler cannot emit yet (an architecture or a release)."""
+
+
+def host_arch() -> str | None:
+    """mpy-cross/main.c -march=host: the architecture of the machine compiling."""
+    machine = platform.machine().lower()
+    if machine in ("x86_64", "amd64"):
+        return "x64"
+    if machine in ("i386", "i686", "x86"):
+        return "x86"
+    if machine.startswith("arm") and not machine.startswith("arm64"):
+        return "armv6"
+    if machine == "riscv64":
+        return "rv64imc"
+    return None
+
+
+class NativeTarget:
+    """The native-code plan of one compile."""
+
+    def __init__(self, target, arch: str | None, default_emit: str = "bytecode"):
+        self.target = target
+        if arch == "host":
+            arch = host_arch()
+        if arch is None and target.has("native_emitters") and not target.has("native_arch_required"):
+            # mpy-cross 1.11 .. 1.19 default to the host's architecture (an x86-64 build: x64)
+            arch = "x64"
+            self.arch_is_default = True
+        else:
+            self.arch_is_default = False
+        self.arch = arch
+        self.default_emit = EMIT_BY_NAME[default_emit]
+
+    def decorator_emitter(self, attr: str) -> int | None:
+        """The emitter `@micropython.<attr>` selects in this release, None if unknown."""
+        if not self.target.has("native_emitters"):
+            return None  # mpy-cross before 1.11 is built without native emitters
+        if attr == "native":
+            return EMIT_NATIVE
+        if attr == "viper":
+            return EMIT_VIPER
+        if attr in ("asm_thumb", "asm_xtensa") or (attr == "asm_rv32" and self.target.has("asm_rv32_decorator")):
+            return EMIT_ASM
+        return None
+
+    def arch_accepts(self, emit: int) -> bool:
+        table = ASM_TABLE if emit == EMIT_ASM else NATIVE_TABLE
+        return self.arch in table
+
+    def require_emitter(self, what: str) -> None:
+        """Raise NativeUnsupported unless native code for this release and arch is built."""
+        arch = f"-march={self.arch}" + (", the default of its mpy-cross" if self.arch_is_default else "")
+        if not self.target.has("native_emitter"):
+            raise NativeUnsupported(f"{what}: native code for {self.target.display_name} ({arch}) "
+                                    "is not supported yet; supported: MicroPython 1.29")
+        if self.arch not in ENCODERS:
+            raise NativeUnsupported(f"{what}: native code for {arch} is not supported yet; "
+                                    f"supported: {', '.join('-march=' + a for a in ENCODERS)}")
+
+    def arch_number(self) -> int:
+        from mpycross.mpy.model import NATIVE_ARCHS
+
+        return NATIVE_ARCHS.index(self.arch) if self.arch in NATIVE_ARCHS else 0
+
+    def assemble(self, recorder, viper: bool):
+        """Machine code (+ prelude) and prelude offset of a recorded native scope."""
+        from mpycross.mpy.reader import FUN_TABLE
+
+        from .emitnative import assemble_native
+
+        data, prelude_offset, _ = assemble_native(recorder, lambda: _encoder(self.arch), FUN_TABLE, viper)
+        return data, prelude_offset

@@ -1,0 +1,3 @@
+@micropython.viper
+def f(x: int.y) -> int:
+    return 1

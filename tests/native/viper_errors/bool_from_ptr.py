@@ -1,0 +1,4 @@
+@micropython.viper
+def f(p: ptr):
+    if p:
+        pass

@@ -1,0 +1,3 @@
+@micropython.viper
+def f(x: uint, y: int) -> bool:
+    return x < y

@@ -1,0 +1,3 @@
+@micropython.viper
+def f(p: ptr16, o) -> int:
+    return p[o]

@@ -1,0 +1,3 @@
+@micropython.viper
+def f(x: int) -> int:
+    return x ** 2

@@ -1,0 +1,3 @@
+@micropython.viper
+def f(x: uint) -> uint:
+    return x // uint(2)

@@ -1,0 +1,3 @@
+@micropython.viper
+def f(p: ptr8) -> int:
+    return -p
