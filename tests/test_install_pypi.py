@@ -463,3 +463,19 @@ def test_sdist_in_the_cache_is_installed_like_a_wheel(tmp_path, private_cache):
     assert "mylib 3.1.4" in result.output and "note: skipped adafruit-blinka (needed by mylib)" in result.output
     assert (drive / "lib" / "mylib" / "sub" / "deep.mpy").is_file() and (drive / "lib" / "mylib_extra.mpy").is_file()
     assert [(i.module, i.version) for i in installed(drive)] == [("mylib", "3.1.4")]
+
+
+def test_doctor_checks_dependencies_from_the_manifest(tmp_path, bundles):
+    drive = fake_drive(tmp_path / "CIRCUITPY")
+    result = mpycross("install", "adafruit_debouncer", "--no-deps", "--device", drive / "boot_out.txt",
+                      "--bundle", bundles, "--offline")
+    assert result.exit_code == 0, result.output
+    doctor = CliRunner().invoke(cli, ["doctor", "--device", str(drive)])
+    assert doctor.exit_code == 1
+    assert "lib/adafruit_debouncer: needs adafruit_ticks, which is not installed" in doctor.output
+    manifest = drive / "lib" / ".mpycross.json"
+    data = json.loads(manifest.read_text())
+    data["libraries"]["adafruit_debouncer"]["dependencies"] = ["circuitpython_typing"]   # host-only: never needed
+    manifest.write_text(json.dumps(data))
+    doctor = CliRunner().invoke(cli, ["doctor", "--device", str(drive / "boot_out.txt")])
+    assert doctor.exit_code == 0 and "no problems found" in doctor.output, doctor.output

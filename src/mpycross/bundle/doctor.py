@@ -84,7 +84,12 @@ def installed_modules(device: Path) -> set[str]:
 
 
 def check_dependencies(device: Path, catalog) -> list[Problem]:
-    """Dependencies (per the bundle's json) of installed libraries that are not installed."""
+    """Dependencies (per the bundle's json) of installed libraries that are not installed.
+
+    Host-only ones (formats/host_only.toml) are never needed on a board.
+    """
+    from mpycross.bundle.hostonly import is_host_only
+
     present = installed_modules(device)
     problems = []
     for module in sorted(present):
@@ -92,10 +97,24 @@ def check_dependencies(device: Path, catalog) -> list[Problem]:
         if pkg is None:
             continue
         for dep in pkg.dependencies:
-            if dep not in present:
+            if dep not in present and not is_host_only(dep):
                 problems.append(Problem("missing-dependency", f"lib/{module}",
                                         f"needs {dep}, which is not installed"))
     return problems
+
+
+def manifest_catalog(device: Path):
+    """The dependencies `mpycross install` recorded on the board, as a catalog (None if it recorded none)."""
+    from mpycross.bundle.catalog import Catalog, Package
+    from mpycross.bundle.manifest import read_manifest
+
+    libraries = read_manifest(device)["libraries"]
+    if not libraries:
+        return None
+    catalog = Catalog()
+    for module, facts in libraries.items():
+        catalog.add(Package(module, facts.get("version", ""), {}, list(facts.get("dependencies", []))))
+    return catalog
 
 
 def diagnose(device: Path, target_name: str, catalog=None) -> list[Problem]:

@@ -75,10 +75,10 @@ def version_in_source(data: bytes) -> str | None:
 def version_in_mpy(data: bytes) -> str | None:
     from mpycross.errors import MpyCrossError
     from mpycross.mpy import read_mpy
-    from mpycross.mpy.dis import disassemble
+    from mpycross.mpy.dis import module_instructions
 
     try:
-        instructions = disassemble(read_mpy(data))["raw_code"]["instructions"]
+        instructions = module_instructions(read_mpy(data))
     except (MpyCrossError, KeyError, ValueError, IndexError):
         return None
     for before, ins in zip(instructions, instructions[1:]):

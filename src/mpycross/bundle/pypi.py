@@ -107,6 +107,7 @@ class PyPI:
         self.pip_options = tuple(pip_options)
         self.report = report                 # report(line) before each download
         self.downloaded: list[str] = []      # requirement lines pip was asked for
+        self.last_error = ""                 # pip's last line when a download failed
         self._refreshed: set[str] = set()
 
     def cached(self, line: str, sdist: bool = False) -> Path | None:
@@ -125,11 +126,12 @@ class PyPI:
                 best = (rank, f)
         return best[1] if best else None
 
-    def download(self, lines: list[str], binary: bool) -> bool:
+    def download(self, lines: list[str], binary: bool | None = None) -> bool:
+        """pip download --no-deps into the cache: wheels preferred (None), wheels only (True), sdists only."""
         self.root.mkdir(parents=True, exist_ok=True)
+        choice = ["--prefer-binary"] if binary is None else ["--only-binary" if binary else "--no-binary", ":all:"]
         cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "-q",
-               "-d", str(self.root), "--only-binary" if binary else "--no-binary", ":all:",
-               *self.pip_options, *lines]
+               "-d", str(self.root), *choice, *self.pip_options, *lines]
         try:
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
         except (OSError, subprocess.TimeoutExpired) as err:
@@ -137,6 +139,8 @@ class PyPI:
         if "No module named pip" in done.stderr:
             raise BundleError("downloading from PyPI needs pip in this Python (or pass --offline, --bundle)")
         self.downloaded += lines
+        if done.returncode != 0:
+            self.last_error = (done.stderr.strip().splitlines() or ["pip failed"])[-1].removeprefix("ERROR: ")
         return done.returncode == 0
 
     def fetch(self, lines: list[str]) -> dict[str, Path]:
@@ -155,14 +159,12 @@ class PyPI:
             for line in todo:
                 self.report(line)
         # One pip run for the lot is far faster; a name PyPI lacks fails the run, so then one each.
-        if not self.download(todo, binary=True) and len(todo) > 1:
+        if not self.download(todo) and len(todo) > 1:
             for line in todo:
-                self.download([line], binary=True)
+                self.download([line])
         for line in todo:
             self._refreshed.add(line)
             hit = self.cached(line)
-            if hit is None and self.download([line], binary=False):
-                hit = self.cached(line)
             if hit is not None:
                 found[line] = hit
         return found

@@ -115,6 +115,15 @@ def disassemble(mpy: MpyFile) -> dict:
     return out
 
 
+def module_instructions(mpy: MpyFile) -> list[dict]:
+    """The module body's instructions only (as in `disassemble`), without decoding its functions."""
+    ctx = _Context(mpy)
+    if mpy.root.kind != "bytecode":
+        return []
+    _, p = _prelude_dict(ctx, mpy.root, 0)
+    return _instructions(ctx, mpy.root, p.bytecode_offset)
+
+
 def _prelude_dict(ctx: _Context, rc: RawCode, offset: int) -> tuple[dict, object]:
     try:
         p = decode_prelude(rc.fun_data, offset, ctx.layout, ctx.version)
