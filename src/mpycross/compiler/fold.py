@@ -55,6 +55,10 @@ class ConstPass(A.Pass):
     starts_list: bool = field(default=False, kw_only=True)
 
 
+class ConstError(CompileError):
+    """A const() error: py/parse.c raises it while parsing, before any compile error."""
+
+
 class BigInt(int):
     """A folded int that MicroPython keeps as a big-int object whatever its size.
 
@@ -256,6 +260,8 @@ class Folder:
         self.const_objects = target is None or target.has("const_objects")
         self.bytes_objects = target is None or target.has("bytes_const_objects")
         self.consts: dict = {}
+        # False: only the errors py/parse.c raises (check_completed)
+        self.compile_checks = True
         self.interned = set(_builtin_qstrs())
         if target is not None:
             self.interned -= target.absent_qstrs  # an older mpy-cross lacks some (targets.toml)
@@ -409,7 +415,7 @@ class Folder:
         func = self.visit(node.func, True)
         args = self.field(node.args)
         keywords = self.field(node.keywords)
-        for kw in keywords:
+        for kw in keywords if self.compile_checks else ():
             if kw.arg is not None and kw.arg in self.consts:
                 raise CompileError("LHS of keyword arg must be an id", self.filename, kw.line or node.line,
                                    scope="<module>")
@@ -438,11 +444,11 @@ class Folder:
             # mp-v1.18/py/parse.c: only an int (mp_parse_node_get_int_maybe)
             if len(call.args) != 1 or call.keywords or not self.is_number(call.args[0]) \
                     or type(call.args[0].value) is float:
-                raise CompileError("constant must be an integer", self.filename, value.line)
+                raise ConstError("constant must be an integer", self.filename, value.line)
             return call.args[0]
         if len(call.args) != 1 or call.keywords or not is_const(call.args[0]) \
                 or isinstance(call.args[0], A.Starred):
-            raise CompileError("not a constant", self.filename, value.line)
+            raise ConstError("not a constant", self.filename, value.line)
         return call.args[0]
 
     def visit_Assign(self, node):
@@ -626,3 +632,17 @@ def fold_module(module: A.Module, filename: str, optimize: int = 0, source_name:
     None for the newest) decides the target-dependent folding rules."""
     folder = Folder(filename, optimize, source_name or filename, target)
     return folder.visit(module)
+
+
+def check_completed(error, optimize: int = 0, source_name: str | None = None, target=None):
+    """The error to report for a failed parse: the first const() error among the
+    statements it completed (`parser.ParseError.completed`), else `error` itself."""
+    folder = Folder(error.filename, optimize, source_name or error.filename, target)
+    folder.compile_checks = False
+    try:
+        folder.body(getattr(error, "completed", ()))
+    except ConstError as const_error:
+        return const_error
+    except CompileError:
+        pass
+    return error
