@@ -12,7 +12,7 @@ import dataclasses
 import sys
 import threading
 
-from mpycross.errors import MpyCrossError, TargetError
+from mpycross.errors import CompileError, MpyCrossError, TargetError
 from mpycross.targets import DEFAULT_TARGET, Target, resolve_target
 
 from . import compat, floatcompat, fold, raw_qstr_ids
@@ -60,7 +60,10 @@ def compile_to_raw_code(source, filename: str = "<stdin>", opt: int = 0, source_
         token = floatcompat.LITERAL_PARSER.set(floatcompat.parser_for(tgt))
         current = compat.TARGET.set(tgt)
         try:
-            module = parse(text, filename)
+            try:
+                module = parse(text, filename)
+            except CompileError as error:
+                raise fold.check_completed(error, opt, name, tgt) from None
         finally:
             compat.TARGET.reset(current)
             floatcompat.LITERAL_PARSER.reset(token)
@@ -129,8 +132,6 @@ def _run_deep(fn, *args, **kwargs):
             if _deep_users[0] == 0:
                 sys.setrecursionlimit(_deep_users[1])
     if isinstance(result[1], RecursionError):
-        from mpycross.errors import CompileError
-
         raise CompileError("maximum recursion depth exceeded", args[1] if len(args) > 1 else "<stdin>", None,
                            kind="RuntimeError") from None
     if result[1] is not None:

@@ -224,7 +224,7 @@ class Emitter:
             self._stack(delta)
             data = bytes((op,)) + encode_uint(index)
             if extra is not None:
-                data += bytes((extra,))
+                data += bytes((extra & 0xFF,))  # py/emitbc.c emit_write_bytecode_byte: a C byte
             self.code.append((I_CODE, data))
 
     def _jump(self, delta: int, op: int, label: int, extra: int | None = None) -> None:

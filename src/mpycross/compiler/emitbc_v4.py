@@ -98,7 +98,8 @@ def assemble_v4(emitter: EmitterV4, num_labels: int, source_lines: bool, names: 
     if n_state == 0:
         n_state = 1
     head = (E.encode_uint(n_state) + E.encode_uint(scope.exc_stack_size)
-            + bytes((_scope_flags(emitter), scope.num_pos_args, scope.num_kwonly_args, scope.num_def_pos_args)))
+            + bytes(b & 0xFF for b in (_scope_flags(emitter), scope.num_pos_args, scope.num_kwonly_args,
+                                       scope.num_def_pos_args)))  # C bytes (emit_write_code_info_byte)
     ids = emitter.common.raw_qstr_ids
     name_ids = bytes((ids[scope.simple_name] & 0xFF, ids[scope.simple_name] >> 8,
                       ids[emitter.common.source_file] & 0xFF, ids[emitter.common.source_file] >> 8))

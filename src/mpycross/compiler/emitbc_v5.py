@@ -85,7 +85,7 @@ def layout_code(code: list, num_labels: int, child_base: int, source_lines: bool
     def child_bytes(entry) -> bytes:
         _, op, index, extra = entry
         data = bytes((op,)) + E.encode_uint(child_base + index)
-        return data + bytes((extra,)) if extra is not None else data
+        return data + bytes((extra & 0xFF,)) if extra is not None else data  # a C byte
 
     # every jump is 3 bytes, so one pass finds the labels
     labels = [0] * max(num_labels, 1)

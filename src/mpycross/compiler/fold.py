@@ -55,6 +55,11 @@ class ConstPass(A.Pass):
     starts_list: bool = field(default=False, kw_only=True)
 
 
+class ParseTimeError(CompileError):
+    """An error py/parse.c raises while parsing, before any compile error: a bad
+    const(), or (before 1.26) a fold that fails."""
+
+
 class BigInt(int):
     """A folded int that MicroPython keeps as a big-int object whatever its size.
 
@@ -141,8 +146,6 @@ _LEVEL = {
     "MatMult": "term", "Div": "term", "Mod": "term", "FloorDiv": "term", "Pow": "power",
 }
 
-_MAX_FOLD_BITS = 1 << 20
-
 _BINOPS = {
     "Add": operator.add, "Sub": operator.sub, "Mult": operator.mul, "Div": operator.truediv,
     "FloorDiv": operator.floordiv, "Mod": operator.mod, "Pow": operator.pow,
@@ -200,46 +203,153 @@ def is_const_false(node) -> bool:
     return _has_const_truth(node) and not _truth(const_value(node))
 
 
-def _binary(op: str, a, b, float_folding: bool = True):
+def mpz_as_float(v: int) -> float:
+    """An int as MicroPython's float: exact for a small int, else py/mpz.c mpz_as_float,
+    which accumulates 16-bit digits in a double (`val * DIG_BASE + d`, rounding at
+    each step: not the correctly rounded value CPython's float() gives)."""
+    if -(1 << 53) <= v <= 1 << 53:
+        return float(v)
+    n = -v if v < 0 else v
+    ndig = (n.bit_length() + 15) >> 4
+    if ndig > 65:
+        val = math.inf  # >= 2**1024 after the 65th digit
+    else:
+        val = 0.0
+        for i in range(ndig - 1, -1, -1):
+            val = val * 65536.0 + ((n >> (16 * i)) & 0xFFFF)
+    return -val if v < 0 else val
+
+
+# py/mpz.c holds numbers in 16-bit digits; mpy-cross's heap is 2 MB (mpy-cross/main.c
+# heap_size), of which a fold can use about this much (measured with the official
+# 1.29: `(1 << n) >> (n - 3)` folds up to n = 8,312,500 bits and fails from 8,313,476;
+# mpz_shr_inpl needs a full-size result next to its operand)
+_HEAP_BYTES = 2_078_200
+
+
+def _mpz_bytes(bits: int) -> int:
+    return 2 * ((bits >> 4) + 1)
+
+
+def _heap_fits(op: str, a: int, b: int) -> bool:
+    """Whether the official's heap holds an int operation's operands and result.
+
+    A fold that runs out of heap raises MemoryError, which py/parse.c
+    binary_op_maybe catches: the expression is left unfolded. Sizes follow the
+    py/mpz.c allocations (mpz_need_dig) of each operation; small ints (63-bit
+    on the host) take no heap."""
+    abits, bbits = a.bit_length(), b.bit_length()
+    if abits < 63 and bbits < 63:
+        if op == "LShift":
+            return _mpz_bytes(abits + b) <= _HEAP_BYTES
+        if op == "Pow" and b > 0 and a not in (0, 1, -1):
+            return _mpz_bytes(abits * b) <= _HEAP_BYTES
+        return True
+    operands = (_mpz_bytes(abits) if abits >= 63 else 0) + (_mpz_bytes(bbits) if bbits >= 63 else 0)
+    if op == "LShift":
+        result = _mpz_bytes(abits + b) if a else 0
+    elif op == "RShift":
+        result = _mpz_bytes(abits)
+    elif op == "Mult":
+        result = _mpz_bytes(abits + bbits)
+    elif op in ("FloorDiv", "Mod"):
+        result = 2 * _mpz_bytes(abits)
+    elif op == "Pow":
+        # square-and-multiply: the result, the squared base and a copy for aliasing
+        result = 3 * _mpz_bytes(abits * b) if a not in (0, 1, -1) and b > 0 else 0
+    else:
+        result = _mpz_bytes(max(abits, bbits) + 1)
+    return operands + result <= _HEAP_BYTES
+
+
+def _c_floor(x: float) -> float:
+    return x if math.isinf(x) or math.isnan(x) else float(math.floor(x))
+
+
+def _c_fmod(x: float, y: float) -> float:
+    if math.isinf(x) or math.isnan(x) or math.isnan(y):
+        return math.nan
+    return math.fmod(x, y)
+
+
+def _float_binary(op: str, x: float, y: float):
+    """py/objfloat.c mp_obj_float_binary_op; None where it raises (or makes a complex)."""
+    if op == "Add":
+        return x + y
+    if op == "Sub":
+        return x - y
+    if op == "Mult":
+        return x * y
+    if op == "Div":
+        return None if y == 0 else x / y
+    if op in ("FloorDiv", "Mod"):
+        if y == 0:
+            return None
+        mod = _c_fmod(x, y)
+        if op == "Mod":
+            if mod == 0:
+                return math.copysign(0.0, y)
+            return mod + y if (mod < 0) != (y < 0) else mod
+        # mp_obj_float_divmod
+        div = (x - mod) / y
+        if mod != 0 and (mod < 0) != (y < 0):
+            div -= 1.0
+        if div == 0:
+            return math.copysign(0.0, x / y)
+        floordiv = _c_floor(div)
+        return floordiv + 1.0 if div - floordiv > 0.5 else floordiv
+    if op == "Pow":
+        if x == 0 and y < 0 and not math.isinf(y):
+            return None  # ZeroDivisionError
+        if x < 0 and not math.isnan(y) and y != _c_floor(y):
+            return None  # a complex result
+        try:
+            return math.pow(x, y)
+        except OverflowError:  # C pow() gives HUGE_VAL with the sign of an odd power
+            odd = not math.isinf(y) and y == _c_floor(y) and int(y) % 2 == 1
+            return math.copysign(math.inf, x) if odd else math.inf
+        except ValueError:
+            return None
+    return None
+
+
+def _binary(op: str, a, b, float_folding: bool = True, errors_caught: bool = True):
     """Apply a binary op as MicroPython would at parse time; None if it would not fold.
 
     Without float folding (py/parse.c before MICROPY_COMP_CONST_FLOAT, mp-v1.25.0):
     ints only, "can't fold @ or /", and "** can't have negative rhs".
+    Without `errors_caught` (before 1.26) an operation that raises in MicroPython
+    raises here too (a shift count beyond a machine word, a shift past the heap).
     """
     if op == "MatMult":
         return None
     if not float_folding and (op == "Div" or (op == "Pow" and b < 0)):
         return None
-    if op in ("LShift", "RShift", "BitOr", "BitXor", "BitAnd") and (type(a) is float or type(b) is float):
-        return None
+    if type(a) is float or type(b) is float:
+        if op in ("LShift", "RShift", "BitOr", "BitXor", "BitAnd"):
+            return None
+        # an int meeting a float becomes a float first (py/objint_mpz.c: mpz_as_float)
+        return _float_binary(op, mpz_as_float(a) if type(a) is not float else a,
+                             mpz_as_float(b) if type(b) is not float else b)
+    # two ints (int, or the BigInt subtype)
+    if op == "Div" or (op == "Pow" and b < 0):
+        # py/runtime.c, py/objint_mpz.c: both converted to float, then a float operation
+        return _float_binary(op, mpz_as_float(a), mpz_as_float(b))
     if op in ("LShift", "RShift") and (b < 0 or b >= 1 << 63):
+        if b > 0 and not errors_caught:  # py/objint_mpz.c mp_obj_int_get_checked
+            raise ParseTimeError("overflow converting long int to machine word", line=None, kind="OverflowError")
         return None  # ValueError, or OverflowError converting the count to a machine word
-    # results of millions of bits: the reference runs out of heap; do not hang trying
-    if op == "LShift" and type(a) is int and a and b + a.bit_length() > _MAX_FOLD_BITS:
+    if not _heap_fits(op, a, b):
+        if not errors_caught and op == "LShift" and b < 1 << 62:
+            # mpz_shl_inpl: mpz_need_dig(dest, lhs->len + (rhs + 15) / 16), 2-byte digits
+            size = 2 * ((a.bit_length() + 15) // 16 + (b + 15) // 16)
+            raise ParseTimeError(f"memory allocation failed, allocating {size} bytes", line=None,
+                                 kind="MemoryError")
         return None
-    if op == "Pow" and type(a) is int and type(b) is int and abs(a) > 1 and b * a.bit_length() > _MAX_FOLD_BITS:
-        return None
-    if op == "Mult" and type(a) is int and type(b) is int and a.bit_length() + b.bit_length() > _MAX_FOLD_BITS:
-        return None
-    if op == "Div" and type(a) is int and type(b) is int:
-        # py/runtime.c: (mp_float_t)lhs / (mp_float_t)rhs, not an exactly rounded quotient
-        if b == 0:
-            return None
-        try:
-            return float(a) / float(b)
-        except OverflowError:
-            return None
     try:
-        result = _BINOPS[op](a, b)
+        return _BINOPS[op](a, b)
     except ZeroDivisionError:
         return None
-    except OverflowError:
-        if op == "Pow":  # C pow() overflows to infinity instead of raising
-            return math.copysign(math.inf, a) if (b == int(b) and int(b) % 2 == 1) else math.inf
-        return None
-    if isinstance(result, complex):
-        return None
-    return result
 
 
 class Folder:
@@ -248,6 +358,7 @@ class Folder:
         self.optimize = optimize
         # py/parse.c mp_parse_node_get_number_maybe: floats fold only with MICROPY_COMP_CONST_FLOAT
         self.float_folding = target is None or target.has("const_float_folding")
+        self.fold_errors_caught = target is None or target.has("fold_errors_caught")
         self.bigint_normalised = target is None or target.has("bigint_result_normalised")
         self.annotated_const = target is None or target.has("annotated_const")
         # py/parse.c MICROPY_COMP_CONST_TUPLE and const() of any constant: both from 1.19
@@ -256,6 +367,8 @@ class Folder:
         self.const_objects = target is None or target.has("const_objects")
         self.bytes_objects = target is None or target.has("bytes_const_objects")
         self.consts: dict = {}
+        # False: only the errors py/parse.c raises (check_completed)
+        self.compile_checks = True
         self.interned = set(_builtin_qstrs())
         if target is not None:
             self.interned -= target.absent_qstrs  # an older mpy-cross lacks some (targets.toml)
@@ -409,7 +522,7 @@ class Folder:
         func = self.visit(node.func, True)
         args = self.field(node.args)
         keywords = self.field(node.keywords)
-        for kw in keywords:
+        for kw in keywords if self.compile_checks else ():
             if kw.arg is not None and kw.arg in self.consts:
                 raise CompileError("LHS of keyword arg must be an id", self.filename, kw.line or node.line,
                                    scope="<module>")
@@ -438,11 +551,11 @@ class Folder:
             # mp-v1.18/py/parse.c: only an int (mp_parse_node_get_int_maybe)
             if len(call.args) != 1 or call.keywords or not self.is_number(call.args[0]) \
                     or type(call.args[0].value) is float:
-                raise CompileError("constant must be an integer", self.filename, value.line)
+                raise ParseTimeError("constant must be an integer", self.filename, value.line)
             return call.args[0]
         if len(call.args) != 1 or call.keywords or not is_const(call.args[0]) \
                 or isinstance(call.args[0], A.Starred):
-            raise CompileError("not a constant", self.filename, value.line)
+            raise ParseTimeError("not a constant", self.filename, value.line)
         return call.args[0]
 
     def visit_Assign(self, node):
@@ -497,7 +610,11 @@ class Folder:
                 if n.op == "Pow" and not self.pow_folding:
                     value = None  # `**` folds from 1.13 (py/parse.c fold_constants, RULE_power)
                     break
-                value = _binary(n.op, value, r.value, self.float_folding)
+                try:
+                    value = _binary(n.op, value, r.value, self.float_folding, self.fold_errors_caught)
+                except ParseTimeError as err:
+                    err.filename = self.filename
+                    raise
                 if value is None:
                     break
                 if not self.bigint_normalised and type(value) is int and (_is_mpz(prev) or _is_mpz(r.value)):
@@ -626,3 +743,17 @@ def fold_module(module: A.Module, filename: str, optimize: int = 0, source_name:
     None for the newest) decides the target-dependent folding rules."""
     folder = Folder(filename, optimize, source_name or filename, target)
     return folder.visit(module)
+
+
+def check_completed(error, optimize: int = 0, source_name: str | None = None, target=None):
+    """The error to report for a failed parse: the first const() error among the
+    statements it completed (`parser.ParseError.completed`), else `error` itself."""
+    folder = Folder(error.filename, optimize, source_name or error.filename, target)
+    folder.compile_checks = False
+    try:
+        folder.body(getattr(error, "completed", ()))
+    except ParseTimeError as parse_error:
+        return parse_error
+    except CompileError:
+        pass
+    return error

@@ -52,6 +52,26 @@ class _Unexpected(Exception):
         self.token = token
 
 
+# statement nodes: what a failed parse has completed before its error
+_STATEMENTS = (
+    astnodes.FunctionDef, astnodes.AsyncFunctionDef, astnodes.ClassDef, astnodes.Return, astnodes.Delete,
+    astnodes.Assign, astnodes.AugAssign, astnodes.AnnAssign, astnodes.For, astnodes.AsyncFor,
+    astnodes.While, astnodes.If, astnodes.With, astnodes.AsyncWith, astnodes.Raise, astnodes.Try,
+    astnodes.Assert, astnodes.Import, astnodes.ImportFrom, astnodes.Global, astnodes.Nonlocal,
+    astnodes.Expr, astnodes.Pass, astnodes.Break, astnodes.Continue,
+)
+
+
+def _statements_in(values, out: list) -> list:
+    """The statement nodes among the parser's values (lists of them included), in source order."""
+    for value in values:
+        if isinstance(value, list):
+            _statements_in(value, out)
+        elif isinstance(value, _STATEMENTS):
+            out.append(value)
+    return out
+
+
 def parse_number(kind: str, text: bytes, line: int):
     try:
         if kind == "INTEGER":
@@ -93,14 +113,43 @@ class _Tables:
                 return goto
             goto = states[below][origin]
 
-    def run(self, lexer: Lexer):
-        """Parse the lexer's tokens into a Module."""
+    def completed_statements(self, state_stack: list, value_stack: list) -> tuple:
+        """The statements a parse that stopped here has completed, in source order.
+
+        MicroPython's parser (LL, py/parse.c) ends a rule at the first token
+        that cannot continue it, so a statement followed by the error token is
+        complete: it is reduced here as if a NEWLINE came next."""
+        states = self.states
+        state_stack = list(state_stack)
+        value_stack = list(value_stack)
+        try:
+            while True:
+                action = states[state_stack[-1]].get("NEWLINE")
+                if action is None or action >= 0:
+                    break
+                size, origin, callback = self.reductions[-1 - action]
+                children = value_stack[len(value_stack) - size:]
+                del state_stack[len(state_stack) - size:]
+                del value_stack[len(value_stack) - size:]
+                value_stack.append(children[0] if callback is None else callback(children))
+                state_stack.append(states[state_stack[-1]][origin])
+        except (_ParseAbort, LexerAbort):
+            pass  # the statement is not one MicroPython would have completed
+        return tuple(_statements_in(value_stack, []))
+
+    def run(self, lexer: Lexer, stacks: list | None = None):
+        """Parse the lexer's tokens into a Module.
+
+        `stacks`: a list that receives the state and value stacks (left as they
+        are when an error stops the parse)."""
         states = self.states
         reductions = self.reductions
         unit_chains = self.unit_chains
         end = self.end
         state_stack = [self.start]
         value_stack = []
+        if stacks is not None:
+            stacks[:] = [state_stack, value_stack]
         next_token = lexer.next_token
         while True:
             tok = next_token()
@@ -112,12 +161,12 @@ class _Tables:
                 if action is None:
                     raise _Unexpected(tok)
                 if action >= 0:  # shift
-                    state_stack.append(action)
                     if kind == "INTEGER" or kind == "FLOAT_OR_IMAG":
                         # parse.c push_result_token: converted when taken
                         tok.value = parse_number(kind, tok.value, tok.line)
                     elif kind == "NAME" and len(tok.value) >= 64:
                         _check_name_length(tok.value)
+                    state_stack.append(action)
                     value_stack.append(tok)
                     break
                 size, origin, callback = reductions[-1 - action]
@@ -187,8 +236,9 @@ def parse(source: str | bytes, filename: str = "<stdin>") -> astnodes.Module:
     """Parse MicroPython source into an AST, or raise CompileError as MicroPython would."""
     tables = get_parser()
     lexer = Lexer(_to_bytes(source))
+    stacks: list = []
     try:
-        module = tables.run(lexer)
+        module = tables.run(lexer, stacks)
         if module.line == 0:
             # Only END (after line continuations): py/parse.c still makes a file_input node
             # on END's line, and compiling it sets that line, as a pass statement there does.
@@ -198,6 +248,18 @@ def parse(source: str | bytes, filename: str = "<stdin>") -> astnodes.Module:
     except _Unexpected as exc:
         token = exc.token
         kind, message = _ERROR_MESSAGES.get(token.type, ("SyntaxError", "invalid syntax"))
-        raise CompileError(message, filename, token.line, kind=kind) from None
+        error = CompileError(message, filename, token.line, kind=kind)
     except (_ParseAbort, LexerAbort) as exc:
-        raise CompileError(exc.message, filename, exc.line, kind=exc.kind) from None
+        error = CompileError(exc.message, filename, exc.line, kind=exc.kind)
+    raise ParseError(error, tables.completed_statements(*stacks)) from None
+
+
+class ParseError(CompileError):
+    """A parse error, with the statements parsed before it (`completed`).
+
+    MicroPython checks `const()` as each statement is reduced (py/parse.c), so
+    a const() error in `completed` is reported instead (fold.check_completed)."""
+
+    def __init__(self, error: CompileError, completed: tuple):
+        super().__init__(error.message, error.filename, error.line, kind=error.kind, scope=error.scope)
+        self.completed = completed
