@@ -5,9 +5,10 @@
 // jobs.json is a list of {heapsize, files: {path: base64}, steps: [python],
 // fixed_heap}. Each job gets a fresh VM with `heapsize` bytes of GC heap and
 // the files written to its filesystem, then runs each step as its own
-// top-level call. The port collects garbage only between top-level calls
-// (ports/webassembly/main.c: gc_collect() just marks one pending), so a step
-// boundary is where the heap is clean. With fixed_heap the VM cannot add heap
+// top-level call. The port collects garbage only when a top-level call returns,
+// and only if one was asked for meanwhile (ports/webassembly/main.c: gc_collect()
+// just marks one pending; gc.collect() and every 16 KiB allocated ask), so the
+// step after a `gc.collect()` step starts on a clean heap. With fixed_heap the VM cannot add heap
 // areas (MICROPY_GC_SPLIT_HEAP_AUTO takes them from malloc: the wasm memory is
 // kept from growing and what malloc has left is used up first), so an
 // allocation past `heapsize` raises a real MemoryError, as on a board.

@@ -5,7 +5,8 @@ words, 16-byte GC blocks) is installed from the npm registry on first use
 into a cache folder ($MPYCROSS_WASM_DIR, default .cache/wasm-vm) and driven
 by tests/support/wasm_vm.mjs. `run_jobs` runs a batch of jobs in one node
 process, each in a fresh VM: files to write, then Python steps run one top-level
-call each (the port collects garbage only between them). With `fixed_heap`
+call each (the port collects garbage only when one returns, if asked to:
+after a `gc.collect()` step the heap is clean). With `fixed_heap`
 the heap cannot grow past `heapsize`, so a MemoryError is a real one.
 """
 
