@@ -74,6 +74,25 @@ def test_unix_vm_word_and_heap_match_the_board():
     assert board.heap * 0.95 < int(out[1]) <= board.heap
 
 
+def test_wasm_vm_word_float_and_fixed_heap_match_the_board():
+    """The wasm32 board is MicroPython's WebAssembly port: 32-bit, double floats, and a
+    heap that, kept from growing, raises MemoryError near `heapsize`."""
+    from tests.support.wasm_vm import Job, run_jobs
+
+    board = get_board("wasm32")
+    fill = ("import gc, sys\nn = 0\nl = None\ntry:\n    l = []\n    while True:\n"
+            "        l.append([0, 0])\nexcept MemoryError:\n    n = len(l)\n    l = None\n")
+    done = run_jobs([Job(65536, ["import sys\nprint(sys.maxsize, int(1.0 + 2.0 ** -40 != 1.0))", fill, "print(n)"],
+                         fixed_heap=True)])[0]
+    assert done.error is None, done.error
+    maxsize, double = map(int, done.outputs[0].split())
+    assert maxsize == (1 << (board.word_bytes * 8 - 1)) - 1
+    assert double == (board.float_bytes == 8)
+    # each [0, 0] is a list object and its 4-slot array; the outer list grows by half
+    kept = int(done.outputs[2]) * (heap.list_obj(board, 2) + board.word_bytes * 1.5)
+    assert 0.8 * 65536 < kept < 65536
+
+
 # -- object sizes -----------------------------------------------------------------------
 
 def test_map_growth_follows_hash_allocation_sizes():
@@ -300,7 +319,7 @@ def test_device_follows_imports_from_code_py(lib, tmp_path):
     doc = json.loads(run(str(device / "code.py"), "--device", str(device), "--board", "samd21", "--json").output)
     # in the order the imports finish: a package before its submodule, code.py last
     assert [m["name"] for m in doc["modules"]] == ["pkg", "pkg.sensor", "helper", "__main__"]
-    assert doc["budget"]["not_found"] == ["micropython", "time"]   # built in
+    assert doc["budget"]["builtin"] == ["micropython", "time"] and "not_found" not in doc["budget"]
     separate = json.loads(run(str(lib / "lib"), "--board", "samd21", "--json").output)
     # one program interns each name once
     assert doc["total"]["new_qstrs"] < separate["total"]["new_qstrs"] + 10

@@ -21,6 +21,8 @@ Writes three lists to formats/qstr/:
 
 Usage: python tools/gather_qstrs.py --vm "$(which micropython)" \
            --upstream ../upstream/mp-master --name unix-1.29 --corpus [--words FILE ...]
+       python tools/gather_qstrs.py --vm wasm --name wasm-1.29 --corpus
+           (MicroPython's WebAssembly port through tests/support/wasm_vm.py)
 
 For a firmware without a VM at hand, `--source-git GITDIR --paths ...` lists
 the MP_QSTR_ names of the given source folders instead (core and the
@@ -47,7 +49,20 @@ CORE_TYPES = ("object", "type", "int", "bool", "str", "bytes", "bytearray", "lis
               "BaseException", "Exception")
 
 
-def _vm(vm: str, program: str) -> str:
+WASM = "wasm"   # --vm wasm: MicroPython's WebAssembly port (tests/support/wasm_vm.py)
+
+
+def _vm(vm: str, program: str, files: dict[str, bytes] | None = None) -> str:
+    """Run a program on the VM; `files` are put on its filesystem first (path -> bytes)."""
+    if vm == WASM:
+        sys.path.insert(0, str(ROOT))
+        from tests.support.wasm_vm import Job, run_jobs
+        result = run_jobs([Job(64 << 20, [program], files or {})])[0]
+        if result.error:
+            sys.exit(f"gather_qstrs: the VM failed: {result.error}")
+        return "".join(result.outputs)
+    for path, data in (files or {}).items():
+        Path(path).write_bytes(data)
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
         f.write(program)
     try:
@@ -152,8 +167,7 @@ def static_names() -> list[str]:
 def probe(vm: str, candidates: list[str]) -> set[str]:
     """The candidates the VM already holds as qstrs."""
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
-        f.write("\n".join(candidates))
-        listing = f.name
+        listing = "/candidates.txt" if vm == WASM else f.name
     try:
         out = _vm(vm, f"""
 import micropython
@@ -163,9 +177,9 @@ micropython.qstr_info()
 for w in words:
     hasattr(micropython, w)
     micropython.qstr_info()
-""")
+""", {listing: "\n".join(candidates).encode()})
     finally:
-        os.unlink(listing)
+        os.unlink(f.name)
     counts = [int(m) for m in re.findall(r"n_qstr=(\d+)", out)]
     if len(counts) != len(candidates) + 1:
         sys.exit("gather_qstrs: unexpected qstr_info output from the VM")
@@ -200,7 +214,7 @@ def _toml_str(s: str) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--vm", default="micropython")
+    ap.add_argument("--vm", default="micropython", help=f"the VM's executable, or {WASM!r}")
     ap.add_argument("--upstream", type=Path, help="an upstream MicroPython tree (its py/ is scanned)")
     ap.add_argument("--name", required=True, help="list name, e.g. unix-1.29")
     ap.add_argument("--words", type=Path, nargs="*", default=[], help="files of extra candidate names")

@@ -51,6 +51,34 @@ def _resolve(board_name: str | None, target_name: str | None):
     return board or get_board("rp2040"), compile_target
 
 
+def _device_board(device: str, board, board_given: bool, target_given: bool):
+    """The board model and compile target boot_out.txt asks for; (None, None) when the
+    device does not say, or agrees with --board."""
+    from mpycross.device import read_firmware, target_for_firmware
+    from mpycross.errors import TargetError
+    from mpycross.footprint.boards import board_for_chip
+
+    try:
+        firmware = read_firmware(device)
+        compile_target = None if target_given else target_for_firmware(firmware).name
+    except TargetError:
+        return None, None
+    if firmware.family is None:
+        return None, compile_target
+    if board_given and board.firmware == firmware.family:
+        return None, compile_target
+    found = board_for_chip(firmware.family, firmware.board)
+    if found is None:
+        if board_given:
+            click.echo(f"note: {device} runs {firmware.family} ({firmware.board or 'board not named'}); "
+                       f"no {firmware.family} model of that chip, costing with --board {board.name}", err=True)
+        return None, compile_target
+    if board_given and found.name != board.name:
+        click.echo(f"note: {device} runs {firmware.family} on {firmware.board}: costing with board "
+                   f"{found.name} instead of {board.name} ({board.firmware})", err=True)
+    return found, compile_target
+
+
 def _device_modules(device: str, main: str | None):
     """The modules a device's code.py imports, each after the modules it imports.
 
@@ -69,6 +97,11 @@ def _device_modules(device: str, main: str | None):
                 break
         else:
             _fail(f"{device}: no code.py or main.py")
+    elif not os.path.isabs(main) and os.path.isfile(os.path.join(device, main)):
+        # `footprint code.py --device /media/CIRCUITPY`: the file on the drive
+        main = os.path.join(device, main)
+    elif not os.path.isfile(main):
+        _fail(f"{main}: not on {device} (nor in the current folder)")
     first = from_file(main)
     first.name = "__main__"
     first.device_path = "/" + os.path.basename(main)
@@ -132,6 +165,11 @@ def footprint_command(paths, board_name, target_name, device, verbose, as_json, 
             except ValueError as e:
                 _fail(str(e))
     board, compile_target = _resolve(board_name, target_name)
+    if device and os.path.isdir(device):
+        found, device_target = _device_board(device, board, bool(board_name or target_name),
+                                             bool(target_name))
+        board = found or board
+        compile_target = device_target or compile_target
     missing = []
     try:
         if device:
@@ -147,20 +185,23 @@ def footprint_command(paths, board_name, target_name, device, verbose, as_json, 
     interned: set[str] = set()
     classes: dict = {}
     results, errors = [], []
+    builtin = [m for m in missing if board.is_builtin_module(m)]
+    missing = [m for m in missing if m not in builtin]
+    unavailable = frozenset(missing)
     for module in modules:
         # one program shares its qstrs; separate inputs are costed each on its own
         # (but a class one of them defines is known to the others); a module that
         # cannot be read is reported and the others are still costed
         try:
             results.append(footprint_of(module, board, compile_target,
-                                        interned if device else None, classes))
+                                        interned if device else None, classes, unavailable))
         except MpyCrossError as e:
             errors.append(str(e))
     for message in errors:
         click.echo(f"error: {message}", err=True)
     if not results:
         sys.exit(2)
-    totals = program_footprint(results)
+    totals = program_footprint(results, board)
     budget = {"limits": limits, "exceeded": [], "messages": []}
     if "ram" in limits and totals["peak"] > limits["ram"]:
         budget["exceeded"].append("ram")
@@ -168,9 +209,11 @@ def footprint_command(paths, board_name, target_name, device, verbose, as_json, 
     if "flash" in limits and totals["flash"] > limits["flash"]:
         budget["exceeded"].append("flash")
         budget["messages"].append(f"flash budget exceeded: {human(totals['flash'])} > {human(limits['flash'])}")
-    if device and totals["peak"] > board.heap:
+    if device and not totals["verdict"]["fits"]:
         budget["messages"].append(f"the program needs {human(totals['peak'])}, more than the "
                                   f"{human(board.heap)} heap of {board.name}: expect MemoryError")
+    if builtin:
+        budget["builtin"] = builtin
     if missing:
         budget["not_found"] = missing
     if errors:
@@ -180,7 +223,7 @@ def footprint_command(paths, board_name, target_name, device, verbose, as_json, 
         out = Path(html_path)
         tmp = out.with_name(out.name + ".tmp")
         try:
-            tmp.write_text(to_html(board, results, totals), encoding="utf-8")
+            tmp.write_text(to_html(board, results, totals, budget), encoding="utf-8")
             tmp.replace(out)
         except OSError as e:
             _fail(f"{html_path}: cannot write: {e.strerror or e}")
@@ -191,9 +234,14 @@ def footprint_command(paths, board_name, target_name, device, verbose, as_json, 
         # a pipe or a CI log gets wide lines rather than folded names
         console = Console() if sys.stdout.isatty() else Console(width=160)
         print_table(console, board, results, totals, budget, verbose)
+        if builtin:
+            from rich.markup import escape
+
+            console.print(f"built into the firmware (not costed): {escape(', '.join(builtin))}")
         if missing:
             from rich.markup import escape   # module names from a file are text, not markup
-            console.print(f"not on the device (built in, or missing): {escape(', '.join(missing))}")
+            console.print(f"[bold]missing[/bold] (not on the device, not built in: the import fails "
+                          f"there): {escape(', '.join(missing))}")
     if budget["exceeded"]:
         if as_json:
             for line in budget["messages"]:

@@ -36,11 +36,13 @@ def _compile(module: ModuleInput, compile_target: str) -> bytes:
 
 
 def footprint_of(module: ModuleInput, board: Board, compile_target: str = "micropython-1.29",
-                 interned: set[str] | None = None, classes: dict | None = None) -> Footprint:
+                 interned: set[str] | None = None, classes: dict | None = None,
+                 unavailable: frozenset[str] = frozenset()) -> Footprint:
     """The footprint of one input module; `.py` inputs are compiled first.
 
     `interned` collects the qstrs of earlier modules of the same program,
-    `classes` their classes (so that calls to them at import are costed).
+    `classes` their classes (so that calls to them at import are costed);
+    `unavailable` the modules the device lacks (an import of one fails).
     """
     from mpycross.mpy import read_mpy
     from mpycross.mpy.qstrs import display_str
@@ -51,7 +53,7 @@ def footprint_of(module: ModuleInput, board: Board, compile_target: str = "micro
     except FormatError as e:
         raise InputError(str(e)) from None
     fp = estimate_mpy(mpy, board, module.name, module.device_path, module.is_package, interned,
-                      classes=classes)
+                      classes=classes, unavailable=unavailable)
     fp.kind = module.kind
     fp.path = module.display
     # names that are not UTF-8 are shown with \xNN escapes (any output encoding prints them)
@@ -67,13 +69,31 @@ def footprint_of(module: ModuleInput, board: Board, compile_target: str = "micro
     return fp
 
 
-def program_footprint(modules: list[Footprint]) -> dict:
+def _peak(modules: list[Footprint], as_mpy: str | None = None) -> int:
+    # the RAM of every module stays while the next one loads; the garbage of one
+    # import is collected before the next (the GC runs when the heap is full)
+    ram = sum(m.ram for m in modules)
+    return ram + max(((m.peak if m.name == as_mpy else m.load_peak) - m.ram for m in modules), default=0)
+
+
+def program_footprint(modules: list[Footprint], board: Board | None = None) -> dict:
     """Totals of modules loaded together: RAM adds up, the import peak is the worst one.
 
     Each input counts as given: a .py by what compiling it on the board needs.
+    With a board, also the verdict (does the peak fit its heap) and, for each
+    `.py` library, the peak the program would have with that one as a `.mpy`
+    (never for code.py/main.py: the firmware runs those from source only).
     """
-    ram = sum(m.ram for m in modules)
-    flash = sum(m.flash for m in modules)
-    worst = max((m.load_peak - m.ram for m in modules), default=0)
-    return {"ram": ram, "flash": flash, "peak": ram + worst,
-            "new_qstrs": sum(len(m.new_qstrs) for m in modules)}
+    totals = {"ram": sum(m.ram for m in modules), "flash": sum(m.flash for m in modules),
+              "peak": _peak(modules), "new_qstrs": sum(len(m.new_qstrs) for m in modules)}
+    if board is not None:
+        totals["verdict"] = {"fits": totals["peak"] <= board.heap, "heap": board.heap,
+                             "percent": round(100 * totals["peak"] / board.heap, 1) if board.heap else None}
+        savings = []
+        for m in modules:
+            if m.kind == "py" and m.name != "__main__" and m.source_load_peak is not None:
+                peak = _peak(modules, as_mpy=m.name)
+                if peak < totals["peak"]:
+                    savings.append({"module": m.name, "peak_as_mpy": peak, "saves": totals["peak"] - peak})
+        totals["as_mpy"] = sorted(savings, key=lambda s: -s["saves"])
+    return totals

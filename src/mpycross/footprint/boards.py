@@ -31,6 +31,7 @@ class Board:
     known_qstr_lists: tuple[str, ...]
     builtin_modules_list: str | None = None
     absent_modules: frozenset[str] = frozenset()
+    chips: tuple[str, ...] = ()
     sources: dict = field(default_factory=dict, compare=False, hash=False)
 
     def alloc(self, nbytes: int) -> int:
@@ -64,6 +65,13 @@ class Board:
         path = data_dir("formats") / "qstr" / f"{self.builtin_modules_list}.toml"
         return {m: frozenset(names) for m, names in load_toml(path)["modules"].items()}
 
+    def is_builtin_module(self, name: str) -> bool:
+        """Is `name` (its top-level package) a module the firmware has built in?"""
+        top = name.split(".")[0]
+        listed = self.builtin_modules or {}
+        return (name in listed or top in listed
+                or top in _data().get("builtin_module_names", {}).get(self.firmware, ()))
+
 
 @functools.cache
 def _static_qstrs() -> tuple[str, ...]:
@@ -92,6 +100,7 @@ def _make(entry: dict) -> Board:
         qstr_hash_bytes=entry["qstr_hash_bytes"], known_qstr_lists=tuple(entry["known_qstrs"]),
         builtin_modules_list=entry.get("builtin_modules"),
         absent_modules=frozenset(_data().get("absent_modules", ())),
+        chips=tuple(c.lower() for c in entry.get("chips", ())),
         sources={k: v for k, v in entry.items() if k.endswith("_source")})
 
 
@@ -111,6 +120,16 @@ def get_board(name: str) -> Board:
             return _make(entry)
     known = ", ".join(entry["name"] for entry in _data()["board"])
     raise TargetError(f"unknown board {name!r} (known: {known})")
+
+
+def board_for_chip(firmware: str, board_text: str) -> Board | None:
+    """The board of `firmware` whose chip boot_out.txt names ("Adafruit Feather RP2040
+    with rp2040" -> the CircuitPython RP2040 board); None when no board matches."""
+    mcu = board_text.lower().rpartition(" with ")[2] or board_text.lower()
+    for entry in _data()["board"]:
+        if entry["firmware"] == firmware and any(chip in mcu for chip in entry.get("chips", ())):
+            return _make(entry)
+    return None
 
 
 def get_target(name: str) -> Board:

@@ -217,8 +217,10 @@ def _stack_effect(ins) -> int:
 class _Estimator:
     def __init__(self, mpy: MpyFile, board: Board, name: str, interned: set[str] | None,
                  pool: list | None = None, classes: dict[str, ClassInfo] | None = None,
-                 loaded_modules: int | None = None):
+                 loaded_modules: int | None = None, unavailable: frozenset[str] = frozenset()):
         self.mpy = mpy
+        # modules the device has neither as a file nor built in: importing them fails
+        self.unavailable = unavailable
         self.board = board
         self.name = name
         # qstrs already interned before this import (other modules of the same program)
@@ -408,7 +410,7 @@ class _Estimator:
         """Does `import module` (or `from module import name`) fail on the board?"""
         board = self.board
         top = module.split(".")[0]
-        if top in board.absent_modules:
+        if top in board.absent_modules or module in self.unavailable or top in self.unavailable:
             return True
         builtins = board.builtin_modules
         if builtins is None or module not in builtins:
@@ -501,13 +503,17 @@ class _Estimator:
                 _fromlist, level = pop(), pop()
                 name = self.absolute(self.qstr(ins.arg), level.const or 0)
                 stack.append(self.lookup(name))
-                if self.import_fails(name) and tries:
+                if self.import_fails(name):
+                    if not tries:
+                        return self.stop_body(body, f"import {name}")
                     fail_to_handler()
             elif op == "IMPORT_FROM":
                 module = stack[-1].module if stack else None
                 attr = self.qstr(ins.arg)
                 stack.append(self.lookup(f"{module}.{attr}") if module else _Value())
-                if module and self.import_fails(module, attr) and tries:
+                if module and self.import_fails(module, attr):
+                    if not tries:
+                        return self.stop_body(body, f"from {module} import {attr}")
                     fail_to_handler()
             elif op == "IMPORT_STAR":
                 module = pop().module
@@ -639,6 +645,13 @@ class _Estimator:
                     # values of no cost; the walk keeps both arms of each branch, so its stack
                     # may grow past n_state, but not past one value per code byte more
                     stack.extend(_Value() for _ in range(min(effect, stack_limit - len(stack))))
+        return body
+
+    def stop_body(self, body: _Body, what: str) -> _Body:
+        """An import outside any `try` that fails on the board: the VM raises ImportError
+        there and the module never finishes importing; say so, and cost no further."""
+        self.fp.unmodeled.append(f"{what} fails on {self.board.name} (ImportError): the import of "
+                                 f"{self.name} stops there; what follows is not costed")
         return body
 
     def sequence_op(self, op: str, left: _Value, right: _Value) -> _Value:
@@ -788,7 +801,7 @@ class _Estimator:
 def estimate_mpy(mpy: MpyFile, board: Board, name: str, import_path: str | None = None,
                  is_package: bool = False, interned: set[str] | None = None,
                  qstr_pool: list | None = None, classes: dict | None = None,
-                 loaded_modules: int | None = None) -> Footprint:
+                 loaded_modules: int | None = None, unavailable: frozenset[str] = frozenset()) -> Footprint:
     """The footprint of one loaded `.mpy` module on `board`.
 
     `name` is the dotted import name; `import_path` the path the firmware will
@@ -800,12 +813,13 @@ def estimate_mpy(mpy: MpyFile, board: Board, name: str, import_path: str | None 
     calls them at import is charged for the instances (it also keeps each
     module's public names under "module.*", for `import *`). `loaded_modules`, the
     length of a VM's sys.modules before the import, makes that dict's growth
-    exact.
+    exact. `unavailable` names modules the device lacks: importing one outside a
+    `try` stops the import (noted in `unmodeled`).
     """
     if mpy.header.version != 6:
         raise FormatError(f"footprint models .mpy version 6 (MicroPython 1.19+, CircuitPython 8+); "
                           f"this file is version {mpy.header.version_name}", filename=mpy.filename)
-    estimator = _Estimator(mpy, board, name, interned, qstr_pool, classes, loaded_modules)
+    estimator = _Estimator(mpy, board, name, interned, qstr_pool, classes, loaded_modules, unavailable)
     try:
         return estimator.run(import_path, is_package)
     except (DecodeError, IndexError) as exc:

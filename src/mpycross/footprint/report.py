@@ -83,19 +83,23 @@ def print_table(console, board: Board, modules: list[Footprint], totals: dict, b
     console.print(f"program peak {human(totals['peak'])} of the {human(board.heap)} heap ({used:.0f}%); "
                   "RAM = kept after import, peak = while importing the .mpy, .py load = while "
                   "compiling the source on the board, code = bytecode + raw code, qstrs = new/used")
-    sources = [fp for fp in modules if fp.source_load_peak]
-    if sources:
-        worst = max(sources, key=lambda fp: fp.source_load_peak - fp.peak)
-        as_mpy = totals["ram"] + max(fp.peak - fp.ram for fp in modules)
-        console.print(f"as .mpy files the peak drops to {human(as_mpy)}"
-                      f"; the largest saving is {worst.name}: {human(worst.source_load_peak)} as .py, "
-                      f"{human(worst.peak)} as .mpy")
+    for line in advice(totals):
+        console.print(line)
     if verbose:
         for fp in modules:
             for note in fp.unmodeled:
                 console.print(f"[yellow]{escape(fp.name)}: not costed: {escape(note)}[/yellow]")
     for line in budget.get("messages", []):
         console.print(f"[red]{line}[/red]")
+
+
+def advice(totals: dict) -> list[str]:
+    """What compiling each `.py` library to `.mpy` would do to the program's peak."""
+    lines = []
+    for saving in totals.get("as_mpy", [])[:5]:
+        lines.append(f"{saving['module']} as a .mpy: the peak drops to {human(saving['peak_as_mpy'])} "
+                     f"(saves {human(saving['saves'])}; mpy-cross {saving['module'].replace('.', '/')}.py)")
+    return lines
 
 
 # -- HTML treemap ------------------------------------------------------------------
@@ -135,59 +139,135 @@ def _squarify(items: list[tuple[str, float, object]], x: float, y: float, w: flo
             y, h = y + thick, h - thick
 
 
-_COLOURS = {"bytecode": "#4e79a7", "raw_code": "#a0cbe8", "functions": "#f28e2b", "classes": "#ffbe7d",
-            "qstrs": "#59a14f", "constants": "#8cd17d", "module": "#b6992d", "data": "#e15759"}
+# Okabe-Ito's colour-blind-safe palette (and a grey), one colour a part
+_COLOURS = {"bytecode": "#0072b2", "raw_code": "#56b4e9", "functions": "#e69f00", "classes": "#f0e442",
+            "qstrs": "#009e73", "constants": "#cc79a7", "module": "#d55e00", "data": "#8c8c8c"}
+_LABEL_PX = 6.6      # width of one character of the 11px label font, roughly
 
 
-def to_html(board: Board, modules: list[Footprint], totals: dict) -> str:
-    """A self-contained page: a treemap of where the RAM goes, then the table."""
+def _fits_label(text: str, w: float, h: float) -> bool:
+    return w - 6 >= len(text) * _LABEL_PX and h >= 15
+
+
+def _verdict_html(board: Board, modules: list[Footprint], totals: dict, budget: dict) -> str:
+    """The answer first: does it fit, how full the heap is, what to cut."""
+    verdict = totals.get("verdict") or {"fits": totals["peak"] <= board.heap, "heap": board.heap,
+                                        "percent": round(100 * totals["peak"] / board.heap, 1)}
+    percent = verdict["percent"] or 0
+    if verdict["fits"]:
+        head = f"Fits: the program needs {human(totals['peak'])} of the {human(board.heap)} heap"
+        cls = "fits" if percent <= 85 else "tight"
+        if cls == "tight":
+            head += " (little room left: fragmentation can still cause MemoryError)"
+    else:
+        cls = "over"
+        head = (f"Does not fit: the program needs {human(totals['peak'])}, the heap is "
+                f"{human(board.heap)}: expect MemoryError")
+    bar = min(100.0, percent)
+    cuts = []
+    over = totals["peak"] - board.heap
+    for m in sorted(modules, key=lambda m: -m.ram)[:5]:
+        cuts.append(f"<li><b>{html.escape(m.name)}</b>: {human(m.ram)} kept"
+                    f" ({100 * m.ram / max(1, totals['ram']):.0f}% of the program's RAM)</li>")
+    for line in advice(totals):
+        cuts.append(f"<li>{html.escape(line)}</li>")
+    intro = (f"To fit, cut at least {human(over)}. The largest parts:" if over > 0
+             else "Where the RAM goes (largest first):")
+    extra = ""
+    if budget.get("not_found"):
+        extra += (f"<p class=\"warn\">Missing (not on the device, not built in; the import fails): "
+                  f"{html.escape(', '.join(budget['not_found']))}</p>")
+    if budget.get("builtin"):
+        extra += (f"<p>Built into the firmware (not costed): {html.escape(', '.join(budget['builtin']))}</p>")
+    unmodeled = sum(len(m.unmodeled) for m in modules)
+    if unmodeled:
+        extra += (f"<p>{unmodeled} effect(s) at import time are not costed (calls to code the model "
+                  f"cannot see; <code>-v</code> lists them): the real figure may be higher.</p>")
+    return (f'<section class="verdict {cls}"><h2>{html.escape(head)}</h2>'
+            f'<div class="meter" role="img" aria-label="{percent:.0f}% of the heap">'
+            f'<div style="width:{bar:.1f}%"></div></div>'
+            f'<p><b>{percent:.0f}%</b> of the heap at the import peak; {human(totals["ram"])} stays allocated '
+            f'after the imports; flash {human(totals["flash"])}.</p>'
+            f'<p>{intro}</p><ul>{"".join(cuts)}</ul>{extra}</section>')
+
+
+def _table_html(modules: list[Footprint], totals: dict) -> str:
+    heads = ["module", "input", "flash (B)", "RAM (B)", "peak (B)", "RAM (KiB)"]
+    heads += [f"{p} (B)" for p in CATEGORIES] + ["new qstrs"]
+    rows = []
+    for m in sorted(modules, key=lambda m: (-m.ram, m.name)):
+        cells = [html.escape(m.name), m.kind, m.flash, m.ram, m.peak, f"{m.ram / 1024:.1f}"]
+        cells += [m.ram_parts[p] for p in CATEGORIES] + [len(m.new_qstrs)]
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    sums = ["total", "", totals["flash"], totals["ram"], totals["peak"], f"{totals['ram'] / 1024:.1f}"]
+    sums += [sum(m.ram_parts[p] for m in modules) for p in CATEGORIES] + [totals["new_qstrs"]]
+    rows.append('<tr class="total">' + "".join(f"<td>{c}</td>" for c in sums) + "</tr>")
+    return ('<div class="scroll"><table><thead><tr>' + "".join(f"<th>{h}</th>" for h in heads)
+            + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>")
+
+
+def to_html(board: Board, modules: list[Footprint], totals: dict, budget: dict | None = None) -> str:
+    """A self-contained page: the verdict first, then a treemap of where the RAM goes, then
+    the table. The SVG scales to the window; a label shows only where it fits (every
+    tile names itself on hover)."""
+    budget = budget or {}
     width, height = 1000, 560
     rects = []
     top = [(m.name, m.ram, m) for m in modules]
     for label, value, fp, x, y, w, h in _squarify(top, 0, 0, width, height):
-        rects.append(f'<g><rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" '
-                     f'fill="none" stroke="#222" stroke-width="2"/></g>')
+        tip = html.escape(f"{fp.name}: {value} bytes")
+        rects.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" '
+                     f'fill="#fff" stroke="#222" stroke-width="2"><title>{tip}</title></rect>')
+        text = f"{label} {human(value)}"
+        band = 16 if _fits_label(text, w, h) or _fits_label(label, w, h) else 2
         parts = [(part, n, part) for part, n in fp.ram_parts.items()]
-        for part, n, _, px, py, pw, ph in _squarify(parts, x + 2, y + 16, w - 4, h - 18):
-            tip = html.escape(f"{fp.name}: {CATEGORIES[part]}: {n} bytes")
+        for part, n, _, px, py, pw, ph in _squarify(parts, x + 2, y + band, w - 4, h - band - 2):
+            cell_tip = html.escape(f"{fp.name}: {CATEGORIES[part]}: {n} bytes")
             rects.append(f'<rect class="cell" x="{px:.1f}" y="{py:.1f}" width="{pw:.1f}" '
                          f'height="{ph:.1f}" fill="{_COLOURS[part]}" stroke="#fff" '
-                         f'data-tip="{tip}"><title>{tip}</title></rect>')
-        if w > 60:
-            rects.append(f'<text x="{x + 4:.1f}" y="{y + 12:.1f}" font-size="11">'
-                         f'{html.escape(label)} {human(value)}</text>')
+                         f'data-tip="{cell_tip}"><title>{cell_tip}</title></rect>')
+        if band > 2:
+            shown = text if _fits_label(text, w, h) else label
+            rects.append(f'<text x="{x + 4:.1f}" y="{y + 12:.1f}" font-size="11">{html.escape(shown)}</text>')
     legend = "".join(f'<span><i style="background:{c}"></i>{html.escape(CATEGORIES[p])}</span>'
                      for p, c in _COLOURS.items())
-    rows = "".join(
-        f"<tr><td>{html.escape(m.name)}</td><td>{m.kind}</td><td>{m.flash}</td><td>{m.ram}</td>"
-        f"<td>{m.peak}</td>" + "".join(f"<td>{m.ram_parts[p]}</td>" for p in CATEGORIES)
-        + f"<td>{len(m.new_qstrs)}</td></tr>"
-        for m in sorted(modules, key=lambda m: (-m.ram, m.name)))
-    head = "".join(f"<th>{html.escape(p)}</th>" for p in CATEGORIES)
-    title = html.escape(f"RAM footprint on {board.name}")
+    title = html.escape(f"Will it fit on {board.name}?")
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
 <style>
-body {{ font-family: sans-serif; margin: 1.5em; color: #222; }}
-.legend span {{ margin-right: 1.2em; font-size: 13px; }}
-.legend i {{ display: inline-block; width: 12px; height: 12px; margin-right: 4px; vertical-align: middle; }}
+body {{ font-family: sans-serif; margin: 1em; color: #222; max-width: 1100px; }}
+h1 {{ font-size: 1.4em; }}
+.verdict {{ border-left: 8px solid; padding: 0.4em 1em; margin-bottom: 1em; }}
+.verdict h2 {{ font-size: 1.15em; margin: 0.3em 0; }}
+.verdict.fits {{ border-color: #009e73; background: #e8f6f1; }}
+.verdict.tight {{ border-color: #e69f00; background: #fdf3e1; }}
+.verdict.over {{ border-color: #c0392b; background: #fbe9e7; }}
+.meter {{ height: 14px; background: #ddd; max-width: 480px; }}
+.meter div {{ height: 100%; background: #333; }}
+.warn {{ color: #a02a1e; font-weight: bold; }}
+.legend {{ display: flex; flex-wrap: wrap; gap: 0.3em 1.2em; font-size: 13px; margin: 0.5em 0; }}
+.legend i {{ display: inline-block; width: 12px; height: 12px; margin-right: 4px; vertical-align: middle;
+            border: 1px solid #555; }}
+svg {{ width: 100%; height: auto; display: block; }}
+.scroll {{ overflow-x: auto; max-width: 100%; }}
 table {{ border-collapse: collapse; font-size: 13px; margin-top: 1em; }}
-td, th {{ border: 1px solid #ccc; padding: 2px 6px; text-align: right; }}
-td:first-child {{ text-align: left; }}
+td, th {{ border: 1px solid #ccc; padding: 2px 6px; text-align: right; white-space: nowrap; }}
+td:first-child, th:first-child {{ text-align: left; }}
+tr.total td {{ font-weight: bold; border-top: 2px solid #222; }}
 #tip {{ min-height: 1.4em; font-size: 14px; }}
 rect.cell:hover {{ opacity: 0.75; }}
 </style></head><body>
 <h1>{title}</h1>
+{_verdict_html(board, modules, totals, budget)}
 <p>{html.escape(board.description)}: {board.word_bytes * 8}-bit words, GC block {board.gc_block} bytes,
-heap {human(board.heap)}. RAM kept after import {human(totals['ram'])}; peak while importing
-{human(totals['peak'])}; flash {human(totals['flash'])}.</p>
+heap {human(board.heap)}. The treemap shows the RAM each module keeps after its import, by part.</p>
 <div class="legend">{legend}</div>
 <div id="tip">&nbsp;</div>
-<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}">
+<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" preserveAspectRatio="xMinYMin meet">
 {"".join(rects)}
 </svg>
-<table><tr><th>module</th><th>input</th><th>flash</th><th>RAM</th><th>peak</th>{head}<th>new qstrs</th></tr>
-{rows}</table>
+{_table_html(modules, totals)}
 <script>
 document.querySelectorAll("rect.cell").forEach(function (r) {{
   r.addEventListener("mouseenter", function () {{
