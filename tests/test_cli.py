@@ -198,6 +198,12 @@ def test_x_emit_matches_official(work, emit):
     assert (work / "ours.mpy").read_bytes() == (work / "theirs.mpy").read_bytes()
 
 
+def test_native_emit_for_unbuilt_arch_not_supported_yet(work):
+    a = ours(["-march=rv32imc", "-X", "emit=viper", "hello.py"], work)
+    assert a.returncode == 1 and b"not supported yet" in a.stderr and b"Traceback" not in a.stderr
+    assert not (work / "hello.mpy").exists()
+
+
 # ---- atomic output ----
 
 def test_atomic_write_keeps_old_file_on_failure(monkeypatch, tmp_path):
