@@ -159,7 +159,7 @@ V subscr(V o, V idx) {
         if (!r) {
             V e = mk_exc(E_KeyError, NULL);
             e->u.inst.args = mk_tuple(1, &idx);
-            raise(e);
+            vm_raise(e);
         }
         return r;
     }
@@ -328,7 +328,7 @@ void del_subscr(V o, V idx) {
         if (!table_del(&o->u.map, idx)) {
             V e = mk_exc(E_KeyError, NULL);
             e->u.inst.args = mk_tuple(1, &idx);
-            raise(e);
+            vm_raise(e);
         }
         return;
     }

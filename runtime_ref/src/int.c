@@ -233,6 +233,27 @@ static V int_divmod(V a, V b, int want_mod) {
 }
 
 V int_text(V v, int base);
+V int_binary(int op, V a, V b);
+
+/* py/objint.c mp_obj_new_int_from_float: truncate toward zero, exactly; a
+ * C cast is only defined inside the int64 range, so beyond it the
+ * mantissa is shifted into a big int. */
+V int_from_double(double x) {
+    if (isinf(x)) {
+        raise_msg(E_OverflowError, "can't convert inf to int");
+    }
+    if (isnan(x)) {
+        raise_msg(E_ValueError, "can't convert NaN to int");
+    }
+    double t = trunc(x);
+    if (t > -9.2e18 && t < 9.2e18) {
+        return mk_int((int64_t)t);
+    }
+    int e;
+    double frac = frexp(t, &e);   /* t = frac * 2^e, 0.5 <= |frac| < 1, e > 63 here */
+    V mant = mk_int((int64_t)ldexp(frac, 53));
+    return int_binary(MP_BINARY_OP_LSHIFT, mant, mk_int(e - 53));
+}
 
 static V int_pow(V a, V b) {
     big e = big_of(b);

@@ -40,7 +40,7 @@ typedef struct {
     size_t window[QSTR_WINDOW_SIZE];   /* v5: most recent first; SIZE_MAX = empty */
 } loader;
 
-static _Noreturn void fail(loader *ld, int code, const char *fmt, ...) {
+static NORETURN void fail(loader *ld, int code, const char *fmt, ...) {
     char msg[200];
     va_list ap;
     va_start(ap, fmt);

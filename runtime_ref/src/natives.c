@@ -92,13 +92,7 @@ static V new_int(int n, V *a, V kw) {
     if (n == 1) return mk_int(0);
     V x = a[1];
     if (x->kind == K_FLOAT) {
-        if (isnan(x->u.f) || isinf(x->u.f)) raise_msg(E_ValueError, "can't convert float to int");
-        double t = trunc(x->u.f);
-        if (fabs(t) < 9e18) return mk_int((int64_t)t);
-        char buf[400];
-        snprintf(buf, sizeof buf, "%.0f", t);
-        int ok;
-        return int_from_text(buf, strlen(buf), 10, &ok);
+        return int_from_double(x->u.f);
     }
     if (x->kind == K_STR || x->kind == K_BYTES) {
         int ok;
@@ -133,10 +127,30 @@ static V new_float(int n, V *a, V kw) {
     return mk_float(to_double(x));
 }
 
+/* py/unicode.c unicode_encoding_check: lead bytes announce 0-3
+ * continuation bytes and those must follow; MicroPython checks no more
+ * (overlong forms and surrogates pass), and ignores the encoding name. */
+static V decoded(V b) {
+    const unsigned char *p = (const unsigned char *)b->u.str.s, *end = p + b->u.str.len;
+    int need = 0;
+    for (; p < end; p++) {
+        if (need) {
+            if ((*p & 0xc0) != 0x80) break;
+            need--;
+        } else if (*p >= 0xf8 || (*p >= 0x80 && *p < 0xc0)) {
+            break;
+        } else if (*p >= 0xc0) {
+            need = (0xe5 >> ((*p >> 3) & 0x6)) & 3;
+        }
+    }
+    if (p < end || need) vm_raise(mk_exc(E_UnicodeError, NULL));
+    return mk_str(b->u.str.s, b->u.str.len);
+}
+
 static V new_str(int n, V *a, V kw) {
     (void)kw;
     if (n == 1) return mk_cstr("");
-    if (n >= 3 && (a[1]->kind == K_BYTES || a[1]->kind == K_BYTEARRAY)) return mk_str(a[1]->u.str.s, a[1]->u.str.len);
+    if (n >= 3 && (a[1]->kind == K_BYTES || a[1]->kind == K_BYTEARRAY)) return decoded(a[1]);
     return str_of(a[1]);
 }
 
@@ -344,8 +358,21 @@ static V b_sorted(int n, V *a, V kw) {
     sort_list(l, key, rev && truthy(rev));
     return l;
 }
+/* py/objreversed.c: __reversed__ if the object has one, else len() and
+ * subscripts counting down (lazily: __getitem__ may never raise) */
+static V it_reversed(V it) {
+    if (it->u.iter.i == 0) return NULL;
+    return subscr(it->u.iter.a, mk_int(--it->u.iter.i));
+}
 static V b_reversed(int n, V *a, V kw) {
     (void)kw; ARGN(1);
+    if (a[0]->kind == K_INST) {
+        V r = get_attr_maybe(a[0], mk_cstr("__reversed__"));
+        if (r) return call0(r);
+        V it = mk_iter(it_reversed, a[0], 0);
+        it->u.iter.i = to_int64(b_len(1, a, NULL));
+        return it;
+    }
     V l = to_list(a[0]);
     for (size_t i = 0; i < l->u.seq.n / 2; i++) { V t = l->u.seq.items[i]; l->u.seq.items[i] = l->u.seq.items[l->u.seq.n - 1 - i]; l->u.seq.items[l->u.seq.n - 1 - i] = t; }
     return get_iter(l);
@@ -398,11 +425,11 @@ static V b_next(int n, V *a, V kw) {
     if (a[0]->kind == K_GEN && n == 1) {
         int done;
         V r = gen_next(a[0], None, NULL, &done);
-        if (done) { V e = mk_exc(E_StopIteration, NULL); if (r != None) e->u.inst.args = mk_tuple(1, &r); raise(e); }
+        if (done) { V e = mk_exc(E_StopIteration, NULL); if (r != None) e->u.inst.args = mk_tuple(1, &r); vm_raise(e); }
         return r;
     }
     V x = iter_next(a[0]);
-    if (!x) { if (n > 1) return a[1]; raise(mk_exc(E_StopIteration, NULL)); }
+    if (!x) { if (n > 1) return a[1]; vm_raise(mk_exc(E_StopIteration, NULL)); }
     return x;
 }
 static V b_hasattr(int n, V *a, V kw) { (void)kw; ARGN(2); return mk_bool(get_attr_maybe(a[0], a[1]) != NULL); }
@@ -462,8 +489,7 @@ static V b_round(int n, V *a, V kw) {
     }
     double x = to_double(a[0]);
     if (n == 1 || a[1] == None) {
-        double r = nearbyint(x);
-        return mk_int((int64_t)r);
+        return int_from_double(nearbyint(x));
     }
     int64_t d = to_int64(a[1]);
     double m = pow(10, (double)d);
@@ -476,9 +502,28 @@ static V b_callable(int n, V *a, V kw) {
 }
 static V b_id(int n, V *a, V kw) { (void)kw; ARGN(1); return mk_int((int64_t)OBJ_ADDR(a[0])); }
 static V b_hash(int n, V *a, V kw) { (void)kw; ARGN(1); return mk_int(hash_of(a[0])); }
+/* py/mpz.c mpz_pow3_inpl: square and multiply, reducing after each step
+ * (so big arguments finish); a negative exponent or a modulus of +-1 gives 0. */
+static V int_pow_mod(V base, V exp, V mod) {
+    if (!is_int(base) || !is_int(exp) || !is_int(mod)) raise_msg(E_TypeError, "pow() with 3 arguments requires integers");
+    V zero = mk_int(0), one = mk_int(1);
+    if (equal(mod, zero)) raise_msg(E_ValueError, "divide by zero");
+    if (compare_lt(exp, zero) || equal(mod, one) || equal(mod, mk_int(-1))) return zero;
+    V r = one;
+    if (equal(exp, zero)) return r;   /* 1, whatever the sign of mod (as the 1.29 VM answers) */
+    if (equal(base, zero)) return zero;
+    V x = base;
+    for (V e = exp; !equal(e, zero);) {
+        if (truthy(binary_op(MP_BINARY_OP_AND, e, one))) r = binary_op(MP_BINARY_OP_MODULO, binary_op(MP_BINARY_OP_MULTIPLY, r, x), mod);
+        e = binary_op(MP_BINARY_OP_RSHIFT, e, one);
+        if (equal(e, zero)) break;
+        x = binary_op(MP_BINARY_OP_MODULO, binary_op(MP_BINARY_OP_MULTIPLY, x, x), mod);
+    }
+    return r;
+}
 static V b_pow(int n, V *a, V kw) {
     (void)kw; ARGN(2);
-    if (n == 3) return binary_op(MP_BINARY_OP_MODULO, binary_op(MP_BINARY_OP_POWER, a[0], a[1]), a[2]);
+    if (n == 3) return int_pow_mod(a[0], a[1], a[2]);
     return binary_op(MP_BINARY_OP_POWER, a[0], a[1]);
 }
 V vm_globals(void);
@@ -512,7 +557,7 @@ static V m_pop(int n, V *a, V kw) {
     if (o->kind == K_DICT) {
         ARGN(2);
         V r = table_get(&o->u.map, a[1]);
-        if (!r) { if (n > 2) return a[2]; V e = mk_exc(E_KeyError, NULL); e->u.inst.args = mk_tuple(1, &a[1]); raise(e); }
+        if (!r) { if (n > 2) return a[2]; V e = mk_exc(E_KeyError, NULL); e->u.inst.args = mk_tuple(1, &a[1]); vm_raise(e); }
         table_del(&o->u.map, a[1]);
         return r;
     }
@@ -566,7 +611,7 @@ static V m_count(int n, V *a, V kw) {
 static V m_remove(int n, V *a, V kw) {
     (void)kw; ARGN(2);
     V o = self_list(a[0]);
-    if (o->kind == K_SET) { if (!table_del(&o->u.map, a[1])) { V e = mk_exc(E_KeyError, NULL); e->u.inst.args = mk_tuple(1, &a[1]); raise(e); } return None; }
+    if (o->kind == K_SET) { if (!table_del(&o->u.map, a[1])) { V e = mk_exc(E_KeyError, NULL); e->u.inst.args = mk_tuple(1, &a[1]); vm_raise(e); } return None; }
     for (size_t i = 0; i < o->u.seq.n; i++) if (equal(o->u.seq.items[i], a[1])) {
         memmove(&o->u.seq.items[i], &o->u.seq.items[i + 1], (o->u.seq.n - i - 1) * sizeof(V));
         o->u.seq.n--;
@@ -956,14 +1001,14 @@ static V m_isdigit(int n, V *a, V kw) {
     return True;
 }
 static V m_encode(int n, V *a, V kw) { (void)kw; (void)n; return mk_bytes(a[0]->u.str.s, a[0]->u.str.len); }
-static V m_decode(int n, V *a, V kw) { (void)kw; (void)n; return mk_str(a[0]->u.str.s, a[0]->u.str.len); }
+static V m_decode(int n, V *a, V kw) { (void)kw; (void)n; return decoded(a[0]); }
 
 /* generator methods */
 static V m_send(int n, V *a, V kw) {
     (void)kw; ARGN(2);
     int done;
     V r = gen_next(a[0], a[1], NULL, &done);
-    if (done) { V e = mk_exc(E_StopIteration, NULL); if (r != None) e->u.inst.args = mk_tuple(1, &r); raise(e); }
+    if (done) { V e = mk_exc(E_StopIteration, NULL); if (r != None) e->u.inst.args = mk_tuple(1, &r); vm_raise(e); }
     return r;
 }
 static V m_throw(int n, V *a, V kw) {
@@ -972,7 +1017,7 @@ static V m_throw(int n, V *a, V kw) {
     V exc = a[1];
     if (exc->kind == K_CLASS) exc = call(exc, n > 2 ? 1 : 0, a + 2, NULL);
     V r = gen_next(a[0], None, exc, &done);
-    if (done) raise(mk_exc(E_StopIteration, NULL));
+    if (done) vm_raise(mk_exc(E_StopIteration, NULL));
     return r;
 }
 static V m_close(int n, V *a, V kw) {
@@ -1165,7 +1210,7 @@ V str_format_method(V fmt, int n, V *args, V kw) {
         } else {
             V key = mk_str(field, colon);
             v = kw ? table_get(&kw->u.map, key) : NULL;
-            if (!v) { V e = mk_exc(E_KeyError, NULL); e->u.inst.args = mk_tuple(1, &key); raise(e); }
+            if (!v) { V e = mk_exc(E_KeyError, NULL); e->u.inst.args = mk_tuple(1, &key); vm_raise(e); }
         }
         size_t k = colon;
         if (k < flen && field[k] == '!') {
@@ -1235,7 +1280,7 @@ V str_format_percent(V fmt, V args) {
             while (e < len && p[e] != ')') e++;
             V key = mk_str(p + j + 1, e - j - 1);
             named = table_get(&mapping->u.map, key);
-            if (!named) { V ex = mk_exc(E_KeyError, NULL); ex->u.inst.args = mk_tuple(1, &key); raise(ex); }
+            if (!named) { V ex = mk_exc(E_KeyError, NULL); ex->u.inst.args = mk_tuple(1, &key); vm_raise(ex); }
             j = e + 1;
         }
         while (j < len && strchr("-+ 0#", p[j]) && k < 8) { if (p[j] == '-') align = '<'; spec[k++] = p[j++]; }
@@ -1250,7 +1295,7 @@ V str_format_percent(V fmt, V args) {
         spec[k] = 0;
         switch (type) {
             case 'd': case 'i': case 'u': {
-                V t = int_text(is_int(v) ? v : mk_int((int64_t)to_double(v)), 10);
+                V t = int_text(is_int(v) ? v : int_from_double(to_double(v)), 10);
                 snprintf(f, sizeof f, "%%%ss", spec);
                 snprintf(buf, sizeof buf, f, t->u.str.s);
                 if (strchr(spec, '0') && !align) { /* zero padding for numbers */
@@ -1297,7 +1342,7 @@ V str_format_percent(V fmt, V args) {
 /* ---- builtin modules: micropython, sys, math ---- */
 
 static V f_const(int n, V *a, V kw) { (void)kw; ARGN(1); return a[0]; }
-static V f_sys_exit(int n, V *a, V kw) { (void)kw; V e = mk_exc(E_SystemExit, NULL); e->u.inst.args = mk_tuple((size_t)n, a); raise(e); }
+static V f_sys_exit(int n, V *a, V kw) { (void)kw; V e = mk_exc(E_SystemExit, NULL); e->u.inst.args = mk_tuple((size_t)n, a); vm_raise(e); }
 #define MATH1(name, expr) static V f_##name(int n, V *a, V kw) { (void)kw; ARGN(1); double x = to_double(a[0]); return expr; }
 MATH1(sqrt, (x < 0 ? (raise_msg(E_ValueError, "math domain error"), None) : mk_float(sqrt(x))))
 MATH1(sin, mk_float(sin(x)))

@@ -485,6 +485,7 @@ int truthy(V v) {
 }
 
 uint32_t hash_of(V v) {
+    stack_check();
     switch (v->kind) {
         case K_NONE: return 0x1234;
         case K_BOOL: case K_INT: case K_BIG: return int_hash(v);
@@ -542,6 +543,7 @@ uint32_t hash_of(V v) {
 }
 
 int equal(V a, V b) {
+    stack_check();
     if (a == b) {
         return 1;
     }
@@ -571,6 +573,7 @@ static int seq_cmp(V *x, size_t nx, V *y, size_t ny, int op) {
 }
 
 int compare_lt(V a, V b) {
+    stack_check();
     return truthy(binary_op(MP_BINARY_OP_LESS, a, b));
 }
 
@@ -1068,9 +1071,9 @@ V float_repr(double f) {
     return mk_str(b.s, b.n);
 }
 
-static int repr_depth;
 
 V repr_of(V v) {
+    stack_check();
     char buf[96];
     switch (v->kind) {
         case K_NONE: return mk_cstr("None");
@@ -1103,10 +1106,6 @@ V repr_of(V v) {
         }
         case K_ELLIPSIS: return mk_cstr("Ellipsis");
         case K_TUPLE: case K_LIST: {
-            if (repr_depth > 50) {
-                return mk_cstr("[...]");
-            }
-            repr_depth++;
             sbuf b = {0};
             sb_cstr(&b, v->kind == K_LIST ? "[" : "(");
             for (size_t i = 0; i < v->u.seq.n; i++) {
@@ -1119,7 +1118,6 @@ V repr_of(V v) {
                 sb_cstr(&b, ",");
             }
             sb_cstr(&b, v->kind == K_LIST ? "]" : ")");
-            repr_depth--;
             return mk_str(b.s, b.n);
         }
         case K_DICT: case K_SET: case K_FROZENSET: {
@@ -1244,6 +1242,7 @@ V repr_of(V v) {
 }
 
 V str_of(V v) {
+    stack_check();
     if (v->kind == K_STR) {
         return v;
     }

@@ -77,7 +77,7 @@ void *plat_alloc(size_t n) {
     return p;
 }
 
-_Noreturn void plat_exit(int code) {
+NORETURN void plat_exit(int code) {
     plat_flush();
     exit(code);
 }

@@ -7,12 +7,24 @@
 #include <stdint.h>
 #include <string.h>
 
+/* C99 has no _Noreturn: the GNU attribute where the compiler has it. */
+#if defined(__GNUC__)
+#define NORETURN __attribute__((noreturn))
+#else
+#define NORETURN
+#endif
+
 /* memcpy that accepts (NULL, 0): empty argument lists are common here */
 static inline void mem_copy(void *dst, const void *src, size_t n) {
     if (n) {
         memcpy(dst, src, n);
     }
 }
+
+/* C stack the VM may use before deep recursion becomes RuntimeError. */
+#ifndef PLAT_STACK_LIMIT
+#define PLAT_STACK_LIMIT ((uintptr_t)2 << 20)
+#endif
 
 /* Read a whole file into a fresh buffer. Returns 0 on success. */
 int plat_read_file(const char *path, uint8_t **data, size_t *len);
@@ -21,6 +33,6 @@ void plat_write_out(const char *s, size_t n);
 void plat_write_err(const char *s, size_t n);
 void plat_flush(void);
 void *plat_alloc(size_t n);     /* never returns NULL: exits 70 when memory is out */
-_Noreturn void plat_exit(int code);
+NORETURN void plat_exit(int code);
 
 #endif

@@ -45,6 +45,7 @@ struct Frame {
 typedef struct handler {
     jmp_buf jb;
     V exc;
+    int depth;           /* call_depth when it was set up: restored when it catches */
     struct handler *prev;
 } handler;
 
@@ -55,18 +56,42 @@ V vm_globals(void) {
     return current_frame ? current_frame->globals : mk_dict();
 }
 static int call_depth;
+static uintptr_t stack_base;   /* the C stack where the VM started (it grows down) */
+
+/* py/stackctrl.c mp_stack_check: deep recursion in C (nested containers
+ * compared or printed, Python calls) stops with RuntimeError before the
+ * C stack overflows. */
+void stack_check(void) {
+    char here;
+    if (stack_base && stack_base - (uintptr_t)&here > PLAT_STACK_LIMIT) {
+        raise_msg(E_RuntimeError, "maximum recursion depth exceeded");
+    }
+}
 static const char *main_dir;
 static V modules;           /* dict name -> module: the loaded .mpy files (sys.modules) */
 static V builtin_modules;   /* micropython, sys, math, ...: not in sys.modules, as in MicroPython */
 
-void raise(V exc) {
-    if (exc->kind == K_CLASS) {
+/* py/runtime.c mp_make_raise_obj: an exception class is instantiated, an
+ * exception instance raised as it is, anything else becomes a TypeError (a
+ * non-exception must never reach a handler: END_FINALLY reads an int there
+ * as an unwind count). */
+static V raise_obj(V exc) {
+    if (exc->kind == K_CLASS && is_subclass(exc, E_BaseException)) {
         exc = call0(exc);
     }
+    if (exc->kind != K_INST || !is_subclass(exc->cls, E_BaseException)) {
+        exc = mk_exc(E_TypeError, "exceptions must derive from BaseException");
+    }
+    return exc;
+}
+
+void vm_raise(V exc) {
+    exc = raise_obj(exc);
     if (!cur_handler) {
         unsupported("exception raised outside the VM");
     }
     cur_handler->exc = exc;
+    call_depth = cur_handler->depth;
     longjmp(cur_handler->jb, 1);
 }
 
@@ -76,7 +101,7 @@ void raise_msg(V cls, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    raise(mk_exc(cls, buf));
+    vm_raise(mk_exc(cls, buf));
 }
 
 static V qstr_v(const mpy_code *c, size_t q) {
@@ -278,7 +303,6 @@ static V call_func(V fun, int n, V *args, V kw) {
         return g;
     }
     if (++call_depth > 600) {
-        call_depth = 0;
         raise_msg(E_RuntimeError, "maximum recursion depth exceeded");
     }
     int status;
@@ -288,6 +312,7 @@ static V call_func(V fun, int n, V *args, V kw) {
 }
 
 V call(V fn, int n, V *args, V kw) {
+    stack_check();
     switch (fn->kind) {
         case K_FUNC:
             return call_func(fn, n, args, kw);
@@ -415,13 +440,14 @@ V call2(V f, V a, V b) {
 V vm_call_catch_stop(V f, V self) {
     handler h;
     h.prev = cur_handler;
+    h.depth = call_depth;
     cur_handler = &h;
     if (setjmp(h.jb)) {
         cur_handler = h.prev;
         if (is_instance(h.exc, E_StopIteration)) {
             return NULL;
         }
-        raise(h.exc);
+        vm_raise(h.exc);
     }
     V r = call1(f, self);
     cur_handler = h.prev;
@@ -431,13 +457,14 @@ V vm_call_catch_stop(V f, V self) {
 V vm_subscr_catch_index(V o, V idx) {
     handler h;
     h.prev = cur_handler;
+    h.depth = call_depth;
     cur_handler = &h;
     if (setjmp(h.jb)) {
         cur_handler = h.prev;
         if (is_instance(h.exc, E_IndexError) || is_instance(h.exc, E_StopIteration)) {
             return NULL;
         }
-        raise(h.exc);
+        vm_raise(h.exc);
     }
     V r = subscr(o, idx);
     cur_handler = h.prev;
@@ -450,7 +477,7 @@ V gen_next(V gen, V send, V throw_exc, int *done) {
     if (gen->u.gen.done) {
         *done = 1;
         if (throw_exc) {
-            raise(throw_exc);
+            vm_raise(throw_exc);
         }
         return None;
     }
@@ -466,6 +493,7 @@ V gen_next(V gen, V send, V throw_exc, int *done) {
     gen->u.gen.running = 1;
     handler h;
     h.prev = cur_handler;
+    h.depth = call_depth;
     cur_handler = &h;
     if (setjmp(h.jb)) {
         cur_handler = h.prev;
@@ -474,7 +502,7 @@ V gen_next(V gen, V send, V throw_exc, int *done) {
         if (is_instance(h.exc, E_StopIteration)) {
             raise_msg(E_RuntimeError, "generator raised StopIteration");
         }
-        raise(h.exc);
+        vm_raise(h.exc);
     }
     int status;
     V r = run_frame(f, throw_exc, &status);
@@ -497,6 +525,7 @@ V vm_close_generator(V gen) {
     }
     handler h;
     h.prev = cur_handler;
+    h.depth = call_depth;
     cur_handler = &h;
     if (setjmp(h.jb)) {
         cur_handler = h.prev;
@@ -504,7 +533,7 @@ V vm_close_generator(V gen) {
         if (is_instance(h.exc, E_GeneratorExit) || is_instance(h.exc, E_StopIteration)) {
             return None;
         }
-        raise(h.exc);
+        vm_raise(h.exc);
     }
     int done;
     gen_next(gen, None, mk_exc(E_GeneratorExit, NULL), &done);
@@ -639,6 +668,7 @@ V run_frame(Frame *f, V throw_exc, int *status) {
     V class_locals = f->fun->cls;   /* set for class bodies: their namespace; else names are globals */
     handler h;
     h.prev = cur_handler;
+    h.depth = call_depth;
     volatile int pending_throw = throw_exc != NULL;
     const uint8_t *insn_ip = ip;
     if (setjmp(h.jb)) {
@@ -668,7 +698,7 @@ V run_frame(Frame *f, V throw_exc, int *status) {
             cur_handler = h.prev;
             f->ip = ip;
             f->sp = sp;
-            raise(exc);
+            vm_raise(exc);
         }
         exc_block *b = &f->exc[f->exc_n - 1];
         ip = b->handler;
@@ -684,10 +714,7 @@ V run_frame(Frame *f, V throw_exc, int *status) {
         f->ip = ip;
         f->sp = sp;
         insn_ip = ip;
-        V exc = throw_exc;
-        if (exc->kind == K_CLASS) {
-            exc = call0(exc);
-        }
+        V exc = raise_obj(throw_exc);
         h.exc = exc;
         pending_throw = 1;
         if (*ip == MP_BC_YIELD_FROM && sp[-1]->kind == K_GEN) {
@@ -969,7 +996,7 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                     PUSH(t);
                     goto unwind_jump;
                 } else {
-                    raise(t);
+                    vm_raise(t);
                 }
                 break;
             }
@@ -1218,28 +1245,17 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                 /* py/vm.c: re-raise the innermost exception being handled */
                 for (int i = f->exc_n - 1; i >= 0; i--) {
                     if (f->exc[i].prev_exc) {
-                        raise(f->exc[i].prev_exc);
+                        vm_raise(f->exc[i].prev_exc);
                     }
                 }
                 raise_msg(E_RuntimeError, "no active exception to reraise");
             }
             case MP_BC_RAISE_OBJ: {
-                V e = POP();
-                if (e->kind == K_CLASS) {
-                    e = call0(e);
-                }
-                if (e->kind != K_INST || !is_subclass(e->cls, E_BaseException)) {
-                    raise_msg(E_TypeError, "exceptions must derive from BaseException");
-                }
-                raise(e);
+                vm_raise(POP());
             }
             case MP_BC_RAISE_FROM: {
                 sp--;
-                V e = POP();
-                if (e->kind == K_CLASS) {
-                    e = call0(e);
-                }
-                raise(e);
+                vm_raise(POP());
             }
             case MP_BC_YIELD_VALUE: {
                 cur_handler = h.prev;
@@ -1424,8 +1440,11 @@ int vm_run_main(const char *path) {
         strcpy(dir, ".");
     }
     main_dir = dir;
+    char stack_here;
+    stack_base = (uintptr_t)&stack_here;
     handler h;
     h.prev = NULL;
+    h.depth = 0;
     cur_handler = &h;
     if (setjmp(h.jb)) {
         if (is_instance(h.exc, E_SystemExit)) {
