@@ -118,6 +118,49 @@ for f in (lambda: round(float("inf")), lambda: int(float("-inf")), lambda: int(f
     except (OverflowError, ValueError) as e:
         print(type(e).__name__, e)
 """,
+    # valid official outputs the verifier used to reject: the compiler counts the stack and
+    # exception blocks of code it drops after return/raise/break/continue (py/emitbc.c suppress)
+    "dead_code_after_terminals": """
+def f():
+    return 1; print(1, 2, 3)
+def g():
+    assert 1, [1, 2, 3]
+    return 2
+def h():
+    return 3
+    try:
+        pass
+    finally:
+        print(1, 2, 3, 4)
+def k():
+    while True:
+        break
+        print(1, 2, 3, 4, 5)
+    for i in range(2):
+        continue
+        print(1, 2, 3, 4, 5, 6)
+    raise ValueError
+    [1, 2, 3, 4, 5, 6, 7]
+class C:
+    def m(self):
+        with self:
+            return 4
+        print(1, 2, 3, 4, 5, 6, 7, 8)
+    def __enter__(self):
+        pass
+    def __exit__(self, *a):
+        print("exit")
+print(f(), g(), h(), C().m())
+try:
+    k()
+except ValueError:
+    print("raised")
+""",
+    # nesting the real VM imports: tuple constants 102 deep, 201 nested functions
+    "deep_tuple_constant": "x = " + "(" * 102 + "1," + ")" * 102 + "\nn = 0\nwhile isinstance(x, tuple):\n    x = x[0]\n    n += 1\nprint(n, x)\n",
+    "nested_functions": "".join(" " * i + f"def f{i}():\n" for i in range(201)) + " " * 201 + "return 201\n"
+    + "".join(" " * (i + 1) + f"return f{i + 1}\n" for i in reversed(range(200)))
+    + "f = f0\nfor i in range(200):\n    f = f()\nprint(f())\n",
 }
 
 

@@ -43,17 +43,17 @@ int mpyref_open(const char *path, mpy_module *m) {
 static void dis_code(const mpy_code *c, int version) {
     size_t n;
     const char *name = mpy_qstr_text(c->module, c->name, &n);
-    printf("function %.*s (file offset %zu): n_state %zu n_exc_stack %zu flags 0x%zx args %zu+%zu defaults %zu\n",
-        (int)n, name, c->file_offset, c->n_state, c->n_exc_stack, c->scope_flags, c->n_pos_args, c->n_kwonly_args, c->n_def_pos_args);
+    printf("function %.*s (file offset %lu): n_state %lu n_exc_stack %lu flags 0x%lx args %lu+%lu defaults %lu\n",
+        (int)n, name, (unsigned long)(c->file_offset), (unsigned long)(c->n_state), (unsigned long)(c->n_exc_stack), (unsigned long)(c->scope_flags), (unsigned long)(c->n_pos_args), (unsigned long)(c->n_kwonly_args), (unsigned long)(c->n_def_pos_args));
     for (size_t pc = c->code_start; pc < c->len;) {
         bc_insn in;
         if (bc_decode(version, c->data, pc, c->len, &in)) {
-            printf("  %5zu  <bad>\n", pc - c->code_start);
+            printf("  %5lu  <bad>\n", (unsigned long)(pc - c->code_start));
             break;
         }
-        printf("  %5zu  0x%02x arg %ld", pc - c->code_start, in.op, in.arg);
+        printf("  %5lu  0x%02x arg %lld", (unsigned long)(pc - c->code_start), in.op, (long long)(in.arg));
         if (in.kind == OPK_JUMP_SIGNED || in.kind == OPK_JUMP_UNSIGNED) {
-            printf(" -> %zu", in.target - c->code_start);
+            printf(" -> %lu", (unsigned long)(in.target - c->code_start));
         }
         if (in.extra >= 0) {
             printf(" extra %d", in.extra);

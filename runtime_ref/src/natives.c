@@ -253,7 +253,7 @@ static V dict_update(V d, V src, V kw) {
                 V *kv;
                 size_t len = seq_items(x, &kv);
                 if (len == (size_t)-1) { V l = to_list(x); kv = l->u.seq.items; len = l->u.seq.n; }
-                if (len != 2) raise_msg(E_ValueError, "dictionary update sequence element has length %zu; 2 is required", len);
+                if (len != 2) raise_msg(E_ValueError, "dictionary update sequence element has length %lu; 2 is required", (unsigned long)(len));
                 table_set(&d->u.map, kv[0], kv[1]);
             }
         }
@@ -1127,9 +1127,8 @@ static V format_spec(V v, const char *spec, size_t n) {
     if (type == 'f' || type == 'e' || type == 'g' || type == '%' || (type == 0 && v->kind == K_FLOAT && prec >= 0)) {
         double d = to_double(v);
         if (type == '%') d *= 100;
-        char fmt[16];
-        snprintf(fmt, sizeof fmt, "%%%s.%d%c", sign == '+' ? "+" : sign == ' ' ? " " : "", prec < 0 ? 6 : prec, type == '%' || type == 0 ? (type == 0 ? 'g' : 'f') : type);
-        snprintf(buf, sizeof buf, fmt, d);
+        fmt_double(buf, sizeof buf, d, type == '%' ? 'f' : type == 0 ? 'g' : type, prec < 0 ? 6 : prec,
+            sign == '+' || sign == ' ' ? sign : 0, 0);
         if (type == '%') strcat(buf, "%");
         s = mk_cstr(buf);
     } else if (type == 'd' || type == 'x' || type == 'X' || type == 'o' || type == 'b') {
@@ -1315,8 +1314,7 @@ V str_format_percent(V fmt, V args) {
                 break;
             }
             case 'f': case 'e': case 'g': case 'F': case 'E': case 'G':
-                snprintf(f, sizeof f, "%%%s%c", spec, type);
-                snprintf(buf, sizeof buf, f, to_double(v));
+                fmt_double_spec(buf, sizeof buf, to_double(v), spec, type);
                 s = mk_cstr(buf);
                 break;
             case 's': case 'r': case 'c': {

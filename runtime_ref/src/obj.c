@@ -1019,7 +1019,7 @@ V float_repr(double f) {
     }
     int prec;
     for (prec = 1; prec <= 17; prec++) {
-        snprintf(buf, sizeof buf, "%.*e", prec - 1, f);
+        fmt_double(buf, sizeof buf, f, 'e', prec - 1, 0, 0);
         if (strtod(buf, NULL) == f) {
             break;
         }

@@ -154,6 +154,10 @@ NORETURN void raise_msg(V cls, const char *fmt, ...);
 NORETURN void unsupported(const char *what);
 void stack_check(void);              /* RuntimeError when the C stack runs low */
 
+/* fmtfloat.c: printf-style %e %f %g (and upper case) of a double, by the VM */
+size_t fmt_double(char *buf, size_t cap, double x, char type, int prec, char sign, int alt);
+size_t fmt_double_spec(char *buf, size_t cap, double x, const char *spec, char type);   /* spec: flags width .prec */
+
 /* output */
 void out_str(V s);
 void out_cstr(const char *s);

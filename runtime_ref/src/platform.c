@@ -77,6 +77,11 @@ void *plat_alloc(size_t n) {
     return p;
 }
 
+void plat_free(void *p, size_t n) {
+    plat_total -= n;
+    free(p);
+}
+
 NORETURN void plat_exit(int code) {
     plat_flush();
     exit(code);

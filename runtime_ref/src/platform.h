@@ -32,7 +32,8 @@ int plat_file_exists(const char *path);
 void plat_write_out(const char *s, size_t n);
 void plat_write_err(const char *s, size_t n);
 void plat_flush(void);
-void *plat_alloc(size_t n);     /* never returns NULL: exits 70 when memory is out */
+void *plat_alloc(size_t n);     /* zeroed; never returns NULL: exits 70 when memory is out */
+void plat_free(void *p, size_t n);   /* n: the size it was allocated with */
 NORETURN void plat_exit(int code);
 
 #endif

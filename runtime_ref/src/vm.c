@@ -211,7 +211,7 @@ static Frame *make_frame(V fun, int n, V *args, V kw) {
     V extra = NULL;
     if ((size_t)n > np) {
         if (!varargs) {
-            raise_msg(E_TypeError, "function takes %zu positional arguments but %d were given", np, n);
+            raise_msg(E_TypeError, "function takes %lu positional arguments but %d were given", (unsigned long)(np), n);
         }
         extra = mk_tuple((size_t)n - np, args + np);
     }
@@ -249,7 +249,7 @@ static Frame *make_frame(V fun, int n, V *args, V kw) {
             if (i >= np - nd) {
                 loc[i] = defs->u.seq.items[i - (np - nd)];
             } else {
-                raise_msg(E_TypeError, "function missing %zu required positional arguments", np - i);
+                raise_msg(E_TypeError, "function missing %lu required positional arguments", (unsigned long)(np - i));
             }
         }
     }
@@ -577,11 +577,11 @@ static V import_name(V name, V fromlist, V level) {
 /* Constant and child operands: v6 indexes the module's object table and the
  * function's children; v5 indexes one per-function table holding the
  * argument names, then the objects, then the children (mpy-v1.18 emitbc.c). */
-static size_t const_index(const mpy_code *c, long arg) {
+static size_t const_index(const mpy_code *c, int64_t arg) {
     return c->module->version == 5 ? c->obj_base + (size_t)arg - (c->n_pos_args + c->n_kwonly_args) : (size_t)arg;
 }
 
-static size_t child_index(const mpy_code *c, long arg) {
+static size_t child_index(const mpy_code *c, int64_t arg) {
     return c->module->version == 5 ? (size_t)arg - (c->n_pos_args + c->n_kwonly_args) - c->n_obj : (size_t)arg;
 }
 
@@ -749,17 +749,17 @@ V run_frame(Frame *f, V throw_exc, int *status) {
             unsupported("internal: control reached a non-instruction (verifier gap)");
         }
         {
-            long depth = (long)(sp - f->state) + 1;
-            long grow = version == 5 ? mp_bc_stack_effect_v5(in.op, in.arg, in.extra)
+            int64_t depth = (int64_t)(sp - f->state) + 1;
+            int64_t grow = version == 5 ? mp_bc_stack_effect_v5(in.op, in.arg, in.extra)
                                      : mp_bc_stack_effect_v6(in.op, in.arg, in.extra);
-            if (depth < bc_stack_inputs(in.op, in.arg, in.extra) || depth + (grow > 0 ? grow : 0) + 3 > (long)c->n_state + STATE_SLACK
+            if (depth < bc_stack_inputs(in.op, in.arg, in.extra) || depth + (grow > 0 ? grow : 0) + 3 > (int64_t)c->n_state + STATE_SLACK
                 || f->exc_n < 0 || (size_t)f->exc_n > c->n_exc_stack) {
                 unsupported("internal: stack outside n_state (verifier gap)");
             }
         }
         const uint8_t *volatile next = ip + in.size;
         int op = in.op;
-        long arg = in.arg;
+        int64_t arg = in.arg;
         const uint8_t *target = data + in.target;
         ip = next;
         switch (op) {
@@ -1034,7 +1034,7 @@ V run_frame(Frame *f, V throw_exc, int *status) {
             }
             case MP_BC_BUILD_SET: {
                 V s = mk_set(0);
-                for (long i = arg - 1; i >= 0; i--) {
+                for (int64_t i = arg - 1; i >= 0; i--) {
                     table_set(&s->u.map, sp[-i], True);
                 }
                 sp -= arg - 1;
@@ -1054,9 +1054,9 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                 break;
             }
             case MP_BC_STORE_COMP: {
-                long kind = arg & 3, idx = arg >> 2;
+                int64_t kind = arg & 3, idx = arg >> 2;
                 /* py/vm.c: the collection is idx below the top, before the pops */
-                if (idx < (kind == 1 ? 2 : 1) || idx >= (long)(sp - f->state) + 1) {
+                if (idx < (kind == 1 ? 2 : 1) || idx >= (int64_t)(sp - f->state) + 1) {
                     unsupported("internal: STORE_COMP outside the stack (verifier gap)");
                 }
                 if (kind == 1) {
@@ -1091,10 +1091,11 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                     n = seq_items(l, &items);
                 }
                 if (n != (size_t)arg) {
-                    raise_msg(E_ValueError, n < (size_t)arg ? "need more than %zu values to unpack"
-                                                           : "too many values to unpack (expected %ld)", n < (size_t)arg ? n : (size_t)arg);
+                    raise_msg(E_ValueError, n < (size_t)arg ? "need more than %lu values to unpack"
+                                                           : "too many values to unpack (expected %lu)",
+                        (unsigned long)(n < (size_t)arg ? n : (size_t)arg));
                 }
-                for (long i = arg - 1; i >= 0; i--) {
+                for (int64_t i = arg - 1; i >= 0; i--) {
                     PUSH(items[i]);
                 }
                 break;
@@ -1108,7 +1109,7 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                 }
                 size_t n = l->u.seq.n;
                 if (n < left + right) {
-                    raise_msg(E_ValueError, "need more than %zu values to unpack", n);
+                    raise_msg(E_ValueError, "need more than %lu values to unpack", (unsigned long)(n));
                 }
                 for (size_t i = 0; i < right; i++) {
                     PUSH(l->u.seq.items[n - 1 - i]);
@@ -1376,6 +1377,9 @@ V builtin_build_class(int n, V *args, V kw) {
         raise_msg(E_TypeError, "__build_class__ needs a body and a name");
     }
     V body = args[0], name = args[1];
+    if (body->kind != K_FUNC || name->kind != K_STR) {
+        raise_msg(E_TypeError, "__build_class__ needs a function and a str");
+    }
     V ns = mk_dict();
     V fn = obj_new(K_FUNC);
     *fn = *body;
