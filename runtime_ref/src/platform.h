@@ -1,5 +1,6 @@
-/* platform.h: the only OS services mpyref uses. Porting to a board means
- * rewriting platform.c: read a whole file, write bytes to the console, exit. */
+/* platform.h: the only OS services mpyref uses, implemented once per
+ * platform (platform/host, platform/mps2-an385; make PLATFORM=...): read a
+ * whole file, write bytes to the console, allocate, exit. */
 #ifndef MPYREF_PLATFORM_H
 #define MPYREF_PLATFORM_H
 

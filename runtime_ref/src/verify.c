@@ -729,11 +729,12 @@ static int verify_code(vctx *v, const mpy_code *c, int depth) {
         dead_code_possible = 1;   /* a function may end in "return x; <dropped code>" */
     }
     int r = verify_flow(v, c, n_insn, n_setup, dead_code_possible);
-    plat_free(v->offs, n_insn * sizeof *v->offs);
-    plat_free(v->st, n_insn * sizeof *v->st);
-    plat_free(v->pool, n_insn * v->block_cap * sizeof *v->pool);
-    plat_free(v->queued, n_insn);
+    /* newest first: a board's allocator takes them back as a stack */
     plat_free(v->work, n_insn * sizeof *v->work);
+    plat_free(v->queued, n_insn);
+    plat_free(v->pool, n_insn * v->block_cap * sizeof *v->pool);
+    plat_free(v->st, n_insn * sizeof *v->st);
+    plat_free(v->offs, n_insn * sizeof *v->offs);
     if (r) {
         return r;
     }

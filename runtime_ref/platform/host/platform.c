@@ -1,4 +1,4 @@
-/* platform.c: hosted implementation of platform.h with stdio and stdlib. */
+/* platform/host: platform.h on a hosted C library (stdio, calloc). */
 #include "platform.h"
 
 #include <stdio.h>
