@@ -16,6 +16,7 @@
  *     inline qstr     var-uint 0 + byte (static), odd (window index << 1 | 1),
  *                     even (len << 1) + bytes (new, pushed into the window)
  * Every read is bounds-checked; the first problem ends the load. */
+#include "gc.h"
 #include "mpy.h"
 
 #include <setjmp.h>
@@ -90,7 +91,7 @@ static void *grow_table(void *items, size_t n, size_t *cap, size_t elem, size_t 
         return items;
     }
     size_t new_cap = *cap ? *cap * 2 : first;
-    void *bigger = plat_alloc(new_cap * elem);
+    void *bigger = gc_alloc(new_cap * elem);
     if (n) {
         mem_copy(bigger, items, n * elem);
     }
@@ -198,7 +199,7 @@ static void load_obj_v6(loader *ld, mpy_obj *o, int depth) {
             if (o->n_items > ld->len - ld->pos) {
                 fail(ld, EXIT_INVALID, "tuple of %lu items cannot fit in the file", (unsigned long)(o->n_items));
             }
-            o->items = plat_alloc((o->n_items ? o->n_items : 1) * sizeof *o->items);
+            o->items = gc_alloc((o->n_items ? o->n_items : 1) * sizeof *o->items);
             for (size_t i = 0; i < o->n_items; i++) {
                 load_obj_v6(ld, &o->items[i], depth + 1);
             }
@@ -266,7 +267,7 @@ static void decode_prelude(loader *ld, mpy_code *c, int version) {
     c->code_start = c->cell_start + C;
     const uint8_t *info_end = c->data + c->cell_start;
     size_t n_args = A + K;
-    c->arg_names = plat_alloc((n_args + 1) * sizeof(size_t));
+    c->arg_names = gc_alloc((n_args + 1) * sizeof(size_t));
     if (version == 6) {
         size_t n = bc_read_uint(p, info_end, &c->name);
         if (n == 0) {
@@ -296,7 +297,7 @@ static mpy_code *load_raw_code_v6(loader *ld, int depth) {
     if (depth >= MAX_DEPTH) {
         fail(ld, EXIT_INVALID, "raw code nested too deeply");
     }
-    mpy_code *c = plat_alloc(sizeof *c);
+    mpy_code *c = gc_alloc(sizeof *c);
     c->module = ld->m;
     size_t at = ld->pos;
     size_t kind_len = read_uint(ld);
@@ -316,7 +317,7 @@ static mpy_code *load_raw_code_v6(loader *ld, int depth) {
         if (c->n_children > ld->len - ld->pos) {
             fail(ld, EXIT_INVALID, "%lu children cannot fit in the file", (unsigned long)(c->n_children));
         }
-        c->children = plat_alloc((c->n_children + 1) * sizeof(mpy_code *));
+        c->children = gc_alloc((c->n_children + 1) * sizeof(mpy_code *));
         for (size_t i = 0; i < c->n_children; i++) {
             c->children[i] = load_raw_code_v6(ld, depth + 1);
         }
@@ -442,7 +443,7 @@ static mpy_code *load_raw_code_v5(loader *ld, int depth) {
     if (depth >= MAX_DEPTH) {
         fail(ld, EXIT_INVALID, "raw code nested too deeply");
     }
-    mpy_code *c = plat_alloc(sizeof *c);
+    mpy_code *c = gc_alloc(sizeof *c);
     c->module = ld->m;
     size_t at = ld->pos;
     size_t kind_len = read_uint(ld);
@@ -456,7 +457,7 @@ static mpy_code *load_raw_code_v5(loader *ld, int depth) {
     if (cap > 4 * (ld->len - ld->pos) + 16) {
         fail(ld, EXIT_INVALID, "function length %lu cannot fit in the file", (unsigned long)(cap));
     }
-    uint8_t *out = plat_alloc(cap + 1);
+    uint8_t *out = gc_alloc(cap + 1);
     size_t w = 0;
     c->file_offset = ld->pos;
     /* prelude: signature and size var-uints as they are, then the two names */
@@ -514,7 +515,7 @@ static mpy_code *load_raw_code_v5(loader *ld, int depth) {
         add_obj(ld, &o);
     }
     c->n_children = n_raw;
-    c->children = plat_alloc((n_raw + 1) * sizeof(mpy_code *));
+    c->children = gc_alloc((n_raw + 1) * sizeof(mpy_code *));
     for (size_t i = 0; i < n_raw; i++) {
         c->children[i] = load_raw_code_v5(ld, depth + 1);
     }

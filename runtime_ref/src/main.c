@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "bc.h"
+#include "gc.h"
 #include "mpy.h"
 #include "platform.h"
 #include "verify.h"
@@ -78,6 +79,7 @@ static void dis_code(const mpy_code *c, int version) {
 }
 
 int main(int argc, char **argv) {
+    gc_init();
     if (argc < 3) {
         say_err("usage: mpyref verify FILE.mpy... | mpyref run MAIN.mpy | mpyref dis FILE.mpy");
         plat_exit(EXIT_USAGE);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gc.h"
 #include "obj.h"
 #include "platform.h"
 
@@ -163,11 +164,11 @@ static V new_bytes(int n, V *a, V kw) {
         int64_t want = to_int64(x);
         if (want < 0) raise_msg(E_ValueError, "negative count");
         size_t l = (size_t)want;
-        char *b = plat_alloc(l + 1);
+        char *b = gc_alloc(l + 1);
         return mk_bytes(b, l);
     }
     V l = to_list(x);
-    char *b = plat_alloc(l->u.seq.n + 1);
+    char *b = gc_alloc(l->u.seq.n + 1);
     for (size_t i = 0; i < l->u.seq.n; i++) b[i] = (char)to_int64(l->u.seq.items[i]);
     return mk_bytes(b, l->u.seq.n);
 }
@@ -219,7 +220,7 @@ static V m_fromhex(int n, V *a, V kw) {
     int skip = n > 0 && a[0]->kind == K_CLASS;
     if (n - skip < 1) raise_msg(E_TypeError, "fromhex needs a str");
     V t = text_arg(a[skip]);
-    char *b = plat_alloc(t->u.str.len / 2 + 1);
+    char *b = gc_alloc(t->u.str.len / 2 + 1);
     size_t w = 0;
     for (size_t i = 0; i < t->u.str.len;) {
         if (t->u.str.s[i] == ' ') { i++; continue; }
@@ -339,7 +340,7 @@ static void sort_list(V l, V key, int reverse) {
     size_t n = l->u.seq.n;
     V *v = l->u.seq.items;
     /* insertion sort on keys: stable */
-    V *keys = plat_alloc((n + 1) * sizeof(V));
+    V *keys = gc_alloc((n + 1) * sizeof(V));
     for (size_t i = 0; i < n; i++) keys[i] = key_fn ? call1(key_fn, v[i]) : v[i];
     for (size_t i = 1; i < n; i++) {
         V x = v[i], k = keys[i];
@@ -400,7 +401,7 @@ static V b_zip(int n, V *a, V kw) {
 }
 static V it_map(V it) {
     V its = it->u.iter.b;
-    V *args = plat_alloc((its->u.seq.n + 1) * sizeof(V));
+    V *args = gc_alloc((its->u.seq.n + 1) * sizeof(V));
     for (size_t i = 0; i < its->u.seq.n; i++) { V x = iter_next(its->u.seq.items[i]); if (!x) return NULL; args[i] = x; }
     return call(it->u.iter.a, (int)its->u.seq.n, args, NULL);
 }
@@ -944,7 +945,7 @@ static V m_prop_getter(int n, V *a, V kw) {
 static V m_ba_append(int n, V *a, V kw) {
     (void)kw; ARGN(2);
     V b = a[0];
-    char *s = plat_alloc(b->u.str.len + 2);
+    char *s = gc_alloc(b->u.str.len + 2);
     mem_copy(s, b->u.str.s, b->u.str.len);
     s[b->u.str.len++] = (char)to_int64(a[1]);
     b->u.str.s = s;
@@ -960,7 +961,7 @@ static V m_ba_extend(int n, V *a, V kw) {
 static V m_hex(int n, V *a, V kw) {
     (void)kw; (void)n;
     V s = a[0];
-    char *o = plat_alloc(s->u.str.len * 2 + 1);
+    char *o = gc_alloc(s->u.str.len * 2 + 1);
     for (size_t i = 0; i < s->u.str.len; i++) snprintf(o + 2 * i, 3, "%02x", (unsigned char)s->u.str.s[i]);
     return mk_str(o, s->u.str.len * 2);
 }
@@ -971,7 +972,7 @@ static V m_to_bytes(int n, V *a, V kw) {
     if (a[2]->kind != K_STR) raise_msg(E_TypeError, "byteorder must be a str");
     size_t len = (size_t)want;
     int big_endian = a[2]->u.str.len == 3 && memcmp(a[2]->u.str.s, "big", 3) == 0;
-    char *b = plat_alloc(len + 1);
+    char *b = gc_alloc(len + 1);
     V v = a[0];
     for (size_t i = 0; i < len; i++) {
         int64_t byte = to_int64(binary_op(MP_BINARY_OP_AND, v, mk_int(255)));
@@ -1100,7 +1101,7 @@ static V pad(V s, int width, char align, char fill) {
     size_t len = s->u.str.len;
     if (width <= 0 || (size_t)width <= len) return s;
     size_t total = (size_t)width, padn = total - len;
-    char *b = plat_alloc(total + 1);
+    char *b = gc_alloc(total + 1);
     size_t left = align == '>' ? padn : align == '^' ? padn / 2 : 0;
     memset(b, fill, total);
     mem_copy(b + left, s->u.str.s, len);
@@ -1411,7 +1412,7 @@ static V f_namedtuple(int n, V *a, V kw) {
         for (size_t i = 0; i < l->u.seq.n; i++) text_arg(l->u.seq.items[i]);
         fields = mk_tuple(l->u.seq.n, l->u.seq.items);
     }
-    char *cname = plat_alloc(name->u.str.len + 1);
+    char *cname = gc_alloc(name->u.str.len + 1);
     mem_copy(cname, name->u.str.s, name->u.str.len);
     V base = T_tuple;
     V cls = mk_class(cname, mk_tuple(1, &base), NULL);
@@ -1506,7 +1507,7 @@ static V f_pack(int n, V *a, V kw) {
     size_t i = 0, w = 0;
     int little = struct_prefix(fmt, &i);
     int64_t total = to_int64(f_calcsize(1, a, NULL));
-    char *out = plat_alloc((size_t)total + 1);
+    char *out = gc_alloc((size_t)total + 1);
     int ai = 1;
     for (; i < fmt->u.str.len; i++) {
         char c = fmt->u.str.s[i];

@@ -33,8 +33,13 @@ int plat_file_exists(const char *path);
 void plat_write_out(const char *s, size_t n);
 void plat_write_err(const char *s, size_t n);
 void plat_flush(void);
-void *plat_alloc(size_t n);     /* zeroed; never returns NULL: exits 70 when memory is out */
-void plat_free(void *p, size_t n);   /* n: the size it was allocated with */
+/* The fixed heap gc.c manages (zeroed), the top of the C stack and the
+ * program's static data: the collector's roots are the stack below the
+ * top and the static data. */
+void plat_heap(uint8_t **base, size_t *size);
+void plat_image(uint8_t **base, size_t *size);   /* zeroed, for what start-up makes */
+const void *plat_stack_top(void);
+void plat_static_data(const void **lo, const void **hi);
 NORETURN void plat_exit(int code);
 
 #endif

@@ -22,6 +22,7 @@
  * readings are tried. The compiler also counts code it drops as dead (after
  * return, raise, break...), which the file no longer holds; such a function
  * declares more than its bytecode reaches and is reported. */
+#include "gc.h"
 #include "verify.h"
 
 #include <stdarg.h>
@@ -565,11 +566,11 @@ static int verify_flow(vctx *v, const mpy_code *c, size_t n_insn, size_t n_setup
     if (v->block_cap > MAX_BLOCKS) {
         v->block_cap = MAX_BLOCKS;
     }
-    v->offs = plat_alloc(n_insn * sizeof *v->offs);
-    v->st = plat_alloc(n_insn * sizeof *v->st);
-    v->pool = plat_alloc(n_insn * v->block_cap * sizeof *v->pool);
-    v->queued = plat_alloc(n_insn);
-    v->work = plat_alloc(n_insn * sizeof *v->work);
+    v->offs = gc_alloc(n_insn * sizeof *v->offs);
+    v->st = gc_alloc(n_insn * sizeof *v->st);
+    v->pool = gc_alloc(n_insn * v->block_cap * sizeof *v->pool);
+    v->queued = gc_alloc(n_insn);
+    v->work = gc_alloc(n_insn * sizeof *v->work);
     size_t k = 0;
     for (size_t pc = c->code_start; pc < c->len; k++) {
         bc_insn in;
@@ -729,12 +730,11 @@ static int verify_code(vctx *v, const mpy_code *c, int depth) {
         dead_code_possible = 1;   /* a function may end in "return x; <dropped code>" */
     }
     int r = verify_flow(v, c, n_insn, n_setup, dead_code_possible);
-    /* newest first: a board's allocator takes them back as a stack */
-    plat_free(v->work, n_insn * sizeof *v->work);
-    plat_free(v->queued, n_insn);
-    plat_free(v->pool, n_insn * v->block_cap * sizeof *v->pool);
-    plat_free(v->st, n_insn * sizeof *v->st);
-    plat_free(v->offs, n_insn * sizeof *v->offs);
+    gc_free(v->work);
+    gc_free(v->queued);
+    gc_free(v->pool);
+    gc_free(v->st);
+    gc_free(v->offs);
     if (r) {
         return r;
     }

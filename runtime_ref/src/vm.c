@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gc.h"
 #include "bc.h"
 #include "obj.h"
 #include "platform.h"
@@ -190,20 +191,20 @@ static V name_of_arg(const mpy_code *c, size_t i) {
 
 static Frame *make_frame(V fun, int n, V *args, V kw) {
     const mpy_code *c = fun->u.func.code;
-    Frame *f = plat_alloc(sizeof *f);
+    Frame *f = gc_alloc(sizeof *f);
     f->fun = fun;
     f->code = c;
     f->globals = fun->u.func.globals;
-    f->state = plat_alloc((c->n_state + STATE_SLACK) * sizeof(V));
+    f->state = gc_alloc((c->n_state + STATE_SLACK) * sizeof(V));
     f->fastn = &f->state[c->n_state - 1];
     f->sp = f->state - 1;
-    f->exc = plat_alloc((c->n_exc_stack + 1) * sizeof(exc_block));
+    f->exc = gc_alloc((c->n_exc_stack + 1) * sizeof(exc_block));
     f->code_start = c->data + c->code_start;
     f->ip = f->code_start;
     size_t np = c->n_pos_args, nk = c->n_kwonly_args;
     int varargs = (c->scope_flags & MP_SCOPE_FLAG_VARARGS) != 0;
     int varkw = (c->scope_flags & MP_SCOPE_FLAG_VARKEYWORDS) != 0;
-    V *loc = plat_alloc((np + nk + 2) * sizeof(V));
+    V *loc = gc_alloc((np + nk + 2) * sizeof(V));
     size_t i;
     for (i = 0; i < (size_t)n && i < np; i++) {
         loc[i] = args[i];
@@ -290,7 +291,7 @@ static V call_func(V fun, int n, V *args, V kw) {
     if (fun->u.func.n_cells) {
         /* py/objclosure.c: the closed-over cells come first, as positional arguments */
         size_t nc = fun->u.func.n_cells;
-        V *a = plat_alloc((nc + (size_t)n + 1) * sizeof(V));
+        V *a = gc_alloc((nc + (size_t)n + 1) * sizeof(V));
         mem_copy(a, fun->u.func.cells, nc * sizeof(V));
         mem_copy(a + nc, args, (size_t)n * sizeof(V));
         args = a;
@@ -318,7 +319,7 @@ V call(V fn, int n, V *args, V kw) {
             return call_func(fn, n, args, kw);
         case K_NATIVE:
             if (fn->u.native.self) {
-                V *a = plat_alloc(((size_t)n + 1) * sizeof(V));
+                V *a = gc_alloc(((size_t)n + 1) * sizeof(V));
                 a[0] = fn->u.native.self;
                 mem_copy(a + 1, args, (size_t)n * sizeof(V));
                 return fn->u.native.fn(n + 1, a, kw);
@@ -336,7 +337,7 @@ V call(V fn, int n, V *args, V kw) {
                 }
                 if (self != args[0]) {
                     /* an instance of a subclass of a builtin: the method works on its value */
-                    V *a = plat_alloc((size_t)n * sizeof(V));
+                    V *a = gc_alloc((size_t)n * sizeof(V));
                     mem_copy(a, args, (size_t)n * sizeof(V));
                     a[0] = self;
                     args = a;
@@ -344,7 +345,7 @@ V call(V fn, int n, V *args, V kw) {
             }
             return fn->u.native.fn(n, args, kw);
         case K_BOUND: {
-            V *a = plat_alloc(((size_t)n + 1) * sizeof(V));
+            V *a = gc_alloc(((size_t)n + 1) * sizeof(V));
             a[0] = fn->u.bound.self;
             mem_copy(a + 1, args, (size_t)n * sizeof(V));
             return call(fn->u.bound.fn, n + 1, a, kw);
@@ -352,7 +353,7 @@ V call(V fn, int n, V *args, V kw) {
         case K_CLASS: {
             V ctor = dict_get_str(fn->u.cls.dict, "__native_new__");
             if (ctor && !(n >= 0 && fn->u.cls.builtin_kind == -2)) {
-                V *a = plat_alloc(((size_t)n + 1) * sizeof(V));
+                V *a = gc_alloc(((size_t)n + 1) * sizeof(V));
                 a[0] = fn;
                 mem_copy(a + 1, args, (size_t)n * sizeof(V));
                 return ctor->u.native.fn(n + 1, a, kw);
@@ -360,7 +361,7 @@ V call(V fn, int n, V *args, V kw) {
             V user_new = lookup_class_attr(fn, mk_cstr("__new__"));
             if (user_new && user_new->kind != K_NATIVE) {
                 /* py/objtype.c: __new__ (static) makes the object; __init__ runs if it is an instance */
-                V *a = plat_alloc(((size_t)n + 1) * sizeof(V));
+                V *a = gc_alloc(((size_t)n + 1) * sizeof(V));
                 a[0] = fn;
                 mem_copy(a + 1, args, (size_t)n * sizeof(V));
                 V made = call(user_new->kind == K_STATICMETHOD ? user_new->u.wrap.fn : user_new, n + 1, a, kw);
@@ -389,7 +390,7 @@ V call(V fn, int n, V *args, V kw) {
             }
             V init = lookup_class_attr(fn, mk_cstr("__init__"));
             if (init && init->kind != K_NATIVE) {
-                V *a = plat_alloc(((size_t)n + 1) * sizeof(V));
+                V *a = gc_alloc(((size_t)n + 1) * sizeof(V));
                 a[0] = inst;
                 mem_copy(a + 1, args, (size_t)n * sizeof(V));
                 call(init, n + 1, a, kw);
@@ -398,7 +399,7 @@ V call(V fn, int n, V *args, V kw) {
                 for (size_t i = 0; i < m->u.seq.n && !nn; i++) {
                     nn = dict_get_str(m->u.seq.items[i]->u.cls.dict, "__native_new__");
                 }
-                V *a = plat_alloc(((size_t)n + 1) * sizeof(V));
+                V *a = gc_alloc(((size_t)n + 1) * sizeof(V));
                 a[0] = type_of(inst->u.inst.native_value);
                 mem_copy(a + 1, args, (size_t)n * sizeof(V));
                 inst->u.inst.native_value = nn->u.native.fn(n + 1, a, kw);
@@ -410,7 +411,7 @@ V call(V fn, int n, V *args, V kw) {
         case K_INST: {
             V f = lookup_class_attr(fn->cls, mk_cstr("__call__"));
             if (f) {
-                V *a = plat_alloc(((size_t)n + 1) * sizeof(V));
+                V *a = gc_alloc(((size_t)n + 1) * sizeof(V));
                 a[0] = fn;
                 mem_copy(a + 1, args, (size_t)n * sizeof(V));
                 return call(f, n + 1, a, kw);
@@ -567,7 +568,7 @@ static V import_name(V name, V fromlist, V level) {
     if (!plat_file_exists(path)) {
         raise_msg(E_ImportError, "no module named '%.*s'", (int)name->u.str.len, name->u.str.s);
     }
-    char *modname = plat_alloc(name->u.str.len + 1);
+    char *modname = gc_alloc(name->u.str.len + 1);
     mem_copy(modname, name->u.str.s, name->u.str.len);
     return vm_run_module(path, modname);
 }
@@ -1130,7 +1131,7 @@ V run_frame(Frame *f, V throw_exc, int *status) {
             case MP_BC_MAKE_CLOSURE:
             case MP_BC_MAKE_CLOSURE_DEFARGS: {
                 size_t nc = (size_t)in.extra;
-                V *cells = plat_alloc((nc + 1) * sizeof(V));
+                V *cells = gc_alloc((nc + 1) * sizeof(V));
                 sp -= nc;
                 mem_copy(cells, sp + 1, nc * sizeof(V));
                 V def = NULL, kwd = NULL;
@@ -1355,7 +1356,7 @@ V run_frame(Frame *f, V throw_exc, int *status) {
 /* ---- modules ---- */
 
 V vm_run_module(const char *path, const char *name) {
-    mpy_module *m = plat_alloc(sizeof *m);
+    mpy_module *m = gc_alloc(sizeof *m);
     int r = mpyref_open(path, m);
     if (r) {
         plat_exit(r);
@@ -1387,7 +1388,7 @@ V builtin_build_class(int n, V *args, V kw) {
     int status;
     Frame *f = make_frame(fn, (int)fn->u.func.n_cells, fn->u.func.cells, NULL);
     V cell = run_frame(f, NULL, &status);
-    char *cname = plat_alloc(name->u.str.len + 1);
+    char *cname = gc_alloc(name->u.str.len + 1);
     mem_copy(cname, name->u.str.s, name->u.str.len);
     V cls = mk_class(cname, mk_tuple((size_t)n - 2, args + 2), ns);
     /* py/modbuiltins.c: a class body that uses super() returns its __class__ cell */
@@ -1430,12 +1431,14 @@ static void print_traceback(V exc) {
 }
 
 int vm_run_main(const char *path) {
+    gc_image_begin();
     objects_init();
     modules = mk_dict();
     builtin_modules = mk_dict();
     extern void native_modules_init(V builtin_modules, V loaded);
     native_modules_init(builtin_modules, modules);
-    char *dir = plat_alloc(strlen(path) + 2);
+    gc_image_end();
+    char *dir = gc_alloc(strlen(path) + 2);
     strcpy(dir, path);
     char *slash = strrchr(dir, '/');
     if (slash) {
@@ -1460,7 +1463,7 @@ int vm_run_main(const char *path) {
     }
     /* named like the file: the reference runs are "import NAME" on the real VM */
     const char *base = slash ? strrchr(path, '/') + 1 : path;
-    char *stem = plat_alloc(strlen(base) + 1);
+    char *stem = gc_alloc(strlen(base) + 1);
     strcpy(stem, base);
     char *dot = strrchr(stem, '.');
     if (dot) {

@@ -1,8 +1,16 @@
-/* platform/host: platform.h on a hosted C library (stdio, calloc). */
+/* platform/host: platform.h on a hosted C library (stdio; the heap is one
+ * calloc'd region of HEAP_SIZE bytes, 256 MiB unless the build says
+ * otherwise: untouched pages cost nothing). */
 #include "platform.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+
+#include "gc.h"
+
+#ifndef HEAP_SIZE
+#define HEAP_SIZE ((size_t)256 << 20)
+#endif
 
 int plat_read_file(const char *path, uint8_t **data, size_t *len) {
     FILE *f = fopen(path, "rb");
@@ -10,25 +18,23 @@ int plat_read_file(const char *path, uint8_t **data, size_t *len) {
         return -1;
     }
     size_t cap = 4096, n = 0;
-    uint8_t *buf = plat_alloc(cap);
+    uint8_t *buf = gc_alloc(cap);
     for (;;) {
         size_t got = fread(buf + n, 1, cap - n, f);
         n += got;
         if (n < cap) {
             break;
         }
-        uint8_t *bigger = plat_alloc(cap * 2);
-        for (size_t i = 0; i < n; i++) {
-            bigger[i] = buf[i];
-        }
-        free(buf);
+        uint8_t *bigger = gc_alloc(cap * 2);
+        mem_copy(bigger, buf, n);
+        gc_free(buf);
         buf = bigger;
         cap *= 2;
     }
     int err = ferror(f);
     fclose(f);
     if (err) {
-        free(buf);
+        gc_free(buf);
         return -1;
     }
     *data = buf;
@@ -59,27 +65,33 @@ void plat_flush(void) {
     fflush(stderr);
 }
 
-/* The arena's limit: nothing is freed, so a runaway program stops here
- * (a board has far less; it also keeps a bad size from reaching calloc). */
-#define PLAT_MAX_TOTAL ((size_t)1 << 30)
-static size_t plat_total;
-
-void *plat_alloc(size_t n) {
-    void *p = NULL;
-    if (n <= PLAT_MAX_TOTAL - plat_total) {
-        plat_total += n;
-        p = calloc(1, n ? n : 1);
-    }
-    if (p == NULL) {
+void plat_heap(uint8_t **base, size_t *size) {
+    *base = calloc(1, HEAP_SIZE);
+    if (*base == NULL) {
         plat_write_err("unsupported: out of memory\n", 27);
         plat_exit(70);
     }
-    return p;
+    *size = HEAP_SIZE;
 }
 
-void plat_free(void *p, size_t n) {
-    plat_total -= n;
-    free(p);
+void plat_image(uint8_t **base, size_t *size) {
+    static uint8_t region[1 << 20] __attribute__((aligned(16)));
+    *base = region;
+    *size = sizeof region;
+}
+
+/* glibc: the stack top at process start, and the GNU linker's bounds of
+ * .data and .bss */
+extern void *__libc_stack_end;
+extern char __data_start[], _end[];
+
+const void *plat_stack_top(void) {
+    return __libc_stack_end;
+}
+
+void plat_static_data(const void **lo, const void **hi) {
+    *lo = __data_start;
+    *hi = _end;
 }
 
 NORETURN void plat_exit(int code) {

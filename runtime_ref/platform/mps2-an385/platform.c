@@ -1,7 +1,8 @@
 /* platform/mps2-an385: platform.h on the bare board. Files and the console
- * go through semihosting; memory is one fixed heap in .bss (HEAP_SIZE,
- * 64 KiB unless the build says otherwise), never the C library's malloc,
- * so the heap cannot grow into the stack. */
+ * go through semihosting; the VM's memory is one fixed heap in .bss
+ * (HEAP_SIZE, 64 KiB unless the build says otherwise) that gc.c manages,
+ * never the C library's malloc, so the heap cannot grow into the stack. */
+#include "gc.h"
 #include "platform.h"
 
 #include <errno.h>
@@ -12,27 +13,29 @@
 #define HEAP_SIZE (64 * 1024)
 #endif
 
-static uint8_t heap[HEAP_SIZE] __attribute__((aligned(8)));
-static size_t heap_top;
+static uint8_t heap[HEAP_SIZE] __attribute__((aligned(16)));
 
-void *plat_alloc(size_t n) {
-    size_t size = (n + 7) & ~(size_t)7;
-    if (size < n || size > HEAP_SIZE - heap_top) {
-        plat_write_err("unsupported: out of memory\n", 27);
-        plat_exit(70);
-    }
-    void *p = &heap[heap_top];
-    heap_top += size;
-    memset(p, 0, size);
-    return p;
+void plat_heap(uint8_t **base, size_t *size) {
+    *base = heap;       /* in .bss: zeroed by the start-up code */
+    *size = HEAP_SIZE;
 }
 
-/* A bump allocator takes memory back only from the top. */
-void plat_free(void *p, size_t n) {
-    size_t size = (n + 7) & ~(size_t)7;
-    if (p && (uint8_t *)p + size == &heap[heap_top]) {
-        heap_top -= size;
-    }
+void plat_image(uint8_t **base, size_t *size) {
+    static uint8_t region[256 * 1024] __attribute__((aligned(16)));
+    *base = region;
+    *size = sizeof region;
+}
+
+extern uint32_t _data_start, _bss_end, _stack_top;
+
+const void *plat_stack_top(void) {
+    return &_stack_top;
+}
+
+/* .data and .bss (gc.c skips the heap inside it) */
+void plat_static_data(const void **lo, const void **hi) {
+    *lo = &_data_start;
+    *hi = &_bss_end;
 }
 
 int plat_read_file(const char *path, uint8_t **data, size_t *len) {
@@ -45,7 +48,7 @@ int plat_read_file(const char *path, uint8_t **data, size_t *len) {
         semihost_close(fd);
         return -1;
     }
-    uint8_t *buf = plat_alloc((size_t)n);
+    uint8_t *buf = gc_alloc((size_t)n);
     long got = semihost_read(fd, buf, (size_t)n);
     semihost_close(fd);
     if (got != n) {
