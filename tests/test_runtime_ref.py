@@ -374,22 +374,41 @@ def test_trailing_bytes_are_rejected(mpyref):
     assert "trailing" in _bad(mpyref, _sample_mpy() + b"\x00")
 
 
-def test_wrong_n_state_is_rejected(mpyref):
-    """Raise and lower n_state (py/bc.h: bits 3-6 of the first prelude byte hold n_state - 1)."""
+def _with_n_state(data: bytes, at: int, n_state: int) -> bytes:
+    """py/bc.h: bits 3-6 of the first prelude byte hold n_state - 1 (small values)."""
+    mutated = bytearray(data)
+    mutated[at] = (data[at] & 0x87) | ((n_state - 1) << 3)
+    return bytes(mutated)
+
+
+def _prelude_offsets(mpyref, data: bytes) -> list[int]:
     import re
 
-    data = _sample_mpy()
     listing = run_mpyref(mpyref, data, "bad", "dis").stdout.decode()
-    offsets = [int(m) for m in re.findall(r"\(file offset (\d+)\)", listing)]
-    assert len(offsets) == 2
-    for at in offsets:
-        s = (data[at] >> 3) & 0xF
-        for new in (s + 1, s - 1):
-            if 0 <= new <= 0xF:
-                mutated = bytearray(data)
-                mutated[at] = (data[at] & 0x87) | (new << 3)
-                msg = _bad(mpyref, bytes(mutated))
-                assert "n_state" in msg
+    return [int(m) for m in re.findall(r"\(file offset (\d+)\)", listing)]
+
+
+def test_wrong_n_state_is_rejected(mpyref):
+    """n_state below what the bytecode reaches is rejected everywhere; above it, where the
+    compiler's count is exact (module code, which cannot end in "return; <dropped code>")."""
+    data = _sample_mpy()
+    module_at, f_at = _prelude_offsets(mpyref, data)
+    for at in (module_at, f_at):
+        s = ((data[at] >> 3) & 0xF) + 1
+        assert "n_state" in _bad(mpyref, _with_n_state(data, at, s - 1))
+    s = ((data[module_at] >> 3) & 0xF) + 1
+    assert "n_state" in _bad(mpyref, _with_n_state(data, module_at, s + 1))
+
+
+def test_larger_n_state_of_a_function_is_what_dropped_code_gives(mpyref):
+    """A function's n_state one above its reached depth is not corrupt: the official compiler
+    writes exactly those bytes when dead code after the last return needs one more slot."""
+    data = _sample_mpy()
+    f_at = _prelude_offsets(mpyref, data)[1]
+    raised = _with_n_state(data, f_at, ((data[f_at] >> 3) & 0xF) + 2)
+    dead = _compile_text("def f(a, b):\n    if a:\n        return b\n    return [a, b]; [a, b, a]\nprint(f(1, 2))\n")
+    assert dead == raised
+    assert run_mpyref(mpyref, raised, "ok", "verify").returncode == 0
 
 
 def test_jump_outside_function_is_rejected(mpyref):

@@ -21,21 +21,21 @@ size_t bc_read_uint(const uint8_t *p, const uint8_t *end, size_t *value) {
 }
 
 /* py/emitbc.c emit_write_bytecode_byte_int: bit 6 of the first group is the sign. */
-static size_t read_sint(const uint8_t *p, const uint8_t *end, long *value) {
+static size_t read_sint(const uint8_t *p, const uint8_t *end, int64_t *value) {
     if (p >= end) {
         return 0;
     }
-    long v = (p[0] & 0x40) ? -1 : 0;
+    int64_t v = (p[0] & 0x40) ? -1 : 0;
     size_t n = 0;
     for (;;) {
         if (p + n >= end || n >= 9) {
             return 0;
         }
         uint8_t b = p[n++];
-        if (v > (1L << 50) || v < -(1L << 50)) {
+        if (v > ((int64_t)1 << 50) || v < -((int64_t)1 << 50)) {
             return 0;
         }
-        v = (long)((unsigned long)v << 7) | (b & 0x7f);
+        v = (int64_t)((uint64_t)v << 7) | (b & 0x7f);
         if (!(b & 0x80)) {
             break;
         }
@@ -84,7 +84,7 @@ const char *bc_decode(int version, const uint8_t *data, size_t pc, size_t end, b
             if (n == 0) {
                 return "truncated or oversized operand";
             }
-            out->arg = (long)u;
+            out->arg = (int64_t)u;
             break;
         case OPK_UINT:
         case OPK_OBJ:
@@ -93,7 +93,7 @@ const char *bc_decode(int version, const uint8_t *data, size_t pc, size_t end, b
             if (n == 0) {
                 return "truncated or oversized operand";
             }
-            out->arg = (long)u;
+            out->arg = (int64_t)u;
             break;
         case OPK_SINT:
             n = read_sint(p, e, &out->arg);
@@ -103,7 +103,7 @@ const char *bc_decode(int version, const uint8_t *data, size_t pc, size_t end, b
             break;
         case OPK_JUMP_SIGNED:
         case OPK_JUMP_UNSIGNED: {
-            long off;
+            int64_t off;
             int is_signed = out->kind == OPK_JUMP_SIGNED;
             if (fixed16) {
                 if (p + 2 > e) {
@@ -137,7 +137,7 @@ const char *bc_decode(int version, const uint8_t *data, size_t pc, size_t end, b
             }
             out->arg = off;
             /* py/vm.c: the offset is relative to the end of the offset itself */
-            long t = (long)(pc + 1 + n) + off;
+            int64_t t = (int64_t)(pc + 1 + n) + off;
             if (t < 0 || (size_t)t > end) {
                 return "jump target outside the function";
             }
@@ -166,8 +166,8 @@ int bc_is_terminal(int op) {
 
 /* How many stack values an instruction reads (py/vm.c); the net effect
  * alone would let e.g. ROT_TWO run on a one-value stack. */
-long bc_stack_inputs(int op, long arg, long extra) {
-    long n_args = (arg & 0xff) + 2 * (arg >> 8);
+int64_t bc_stack_inputs(int op, int64_t arg, int64_t extra) {
+    int64_t n_args = (arg & 0xff) + 2 * (arg >> 8);
     switch (op) {
         case MP_BC_LOAD_ATTR: case MP_BC_LOAD_METHOD: case MP_BC_STORE_FAST_N: case MP_BC_STORE_DEREF:
         case MP_BC_STORE_NAME: case MP_BC_STORE_GLOBAL: case MP_BC_DUP_TOP: case MP_BC_POP_TOP:

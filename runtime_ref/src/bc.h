@@ -12,7 +12,7 @@
 typedef struct {
     int op;            /* opcode byte */
     int kind;          /* OPK_* */
-    long arg;          /* decoded operand (jump: the signed relative offset) */
+    int64_t arg;       /* decoded operand (jump: the signed relative offset); small ints need 64 bits */
     int extra;         /* the extra byte, or -1 */
     size_t size;       /* instruction length in bytes */
     size_t target;     /* jumps: absolute offset in the function data */
@@ -28,7 +28,7 @@ const char *bc_decode(int version, const uint8_t *data, size_t pc, size_t end, b
 size_t bc_read_uint(const uint8_t *p, const uint8_t *end, size_t *value);
 
 /* How many stack values an instruction reads. */
-long bc_stack_inputs(int op, long arg, long extra);
+int64_t bc_stack_inputs(int op, int64_t arg, int64_t extra);
 
 /* Whether control never falls through to the next instruction. */
 int bc_is_terminal(int op);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gc.h"
 #include "obj.h"
 #include "platform.h"
 
@@ -83,7 +84,7 @@ static V special(V o, const char *name) {
 
 /* byte offsets of each code point of a UTF-8 str, plus the end */
 static size_t *utf8_offsets(V s, size_t *count) {
-    size_t *off = plat_alloc((s->u.str.len + 2) * sizeof(size_t));
+    size_t *off = gc_alloc((s->u.str.len + 2) * sizeof(size_t));
     size_t n = 0;
     for (size_t i = 0; i < s->u.str.len; i++) {
         if (((unsigned char)s->u.str.s[i] & 0xc0) != 0x80) {
@@ -159,7 +160,7 @@ V subscr(V o, V idx) {
         if (!r) {
             V e = mk_exc(E_KeyError, NULL);
             e->u.inst.args = mk_tuple(1, &idx);
-            raise(e);
+            vm_raise(e);
         }
         return r;
     }
@@ -181,7 +182,7 @@ V subscr(V o, V idx) {
                 return r;
             }
             if (o->kind == K_STR || o->kind == K_BYTES || o->kind == K_BYTEARRAY) {
-                char *buf = plat_alloc(cnt + 1);
+                char *buf = gc_alloc(cnt + 1);
                 for (size_t i = 0; i < cnt; i++) {
                     buf[i] = o->u.str.s[start + (int64_t)i * step];
                 }
@@ -292,14 +293,14 @@ void store_subscr(V o, V idx, V v) {
             while ((x = iter_next(it))) {
                 list_append(l, x);
             }
-            char *b = plat_alloc(l->u.seq.n + 1);
+            char *b = gc_alloc(l->u.seq.n + 1);
             for (size_t i = 0; i < l->u.seq.n; i++) {
                 b[i] = (char)to_int64(l->u.seq.items[i]);
             }
             src = mk_bytes(b, l->u.seq.n);
         }
         size_t n = o->u.str.len - cnt + src->u.str.len;
-        char *b = plat_alloc(n + 1);
+        char *b = gc_alloc(n + 1);
         mem_copy(b, o->u.str.s, (size_t)start);
         mem_copy(b + start, src->u.str.s, src->u.str.len);
         mem_copy(b + start + src->u.str.len, o->u.str.s + start + cnt, o->u.str.len - (size_t)start - cnt);
@@ -328,7 +329,7 @@ void del_subscr(V o, V idx) {
         if (!table_del(&o->u.map, idx)) {
             V e = mk_exc(E_KeyError, NULL);
             e->u.inst.args = mk_tuple(1, &idx);
-            raise(e);
+            vm_raise(e);
         }
         return;
     }
@@ -336,7 +337,7 @@ void del_subscr(V o, V idx) {
         if (idx->kind == K_SLICE) {
             int64_t start, step;
             size_t cnt = slice_indices(idx, o->u.seq.n, &start, &step);
-            unsigned char *drop = plat_alloc(o->u.seq.n + 1);
+            unsigned char *drop = gc_alloc(o->u.seq.n + 1);
             for (size_t i = 0; i < cnt; i++) {
                 drop[start + (int64_t)i * step] = 1;
             }

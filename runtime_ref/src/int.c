@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "gc.h"
 #include "obj.h"
 #include "platform.h"
 
@@ -22,7 +23,7 @@ static big big_of(V v) {
     }
     int64_t i = v->u.i;
     uint64_t m = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
-    b.d = plat_alloc(2 * sizeof(uint32_t));
+    b.d = gc_alloc(2 * sizeof(uint32_t));
     b.d[0] = (uint32_t)m;
     b.d[1] = (uint32_t)(m >> 32);
     b.n = b.d[1] ? 2 : b.d[0] ? 1 : 0;
@@ -70,7 +71,7 @@ static int cmp_mag(big a, big b) {
 static big add_mag(big a, big b) {
     big r;
     int n = (a.n > b.n ? a.n : b.n) + 1;
-    r.d = plat_alloc((size_t)n * sizeof(uint32_t));
+    r.d = gc_alloc((size_t)n * sizeof(uint32_t));
     uint64_t carry = 0;
     for (int i = 0; i < n; i++) {
         uint64_t s = carry + (i < a.n ? a.d[i] : 0) + (i < b.n ? b.d[i] : 0);
@@ -84,7 +85,7 @@ static big add_mag(big a, big b) {
 
 static big sub_mag(big a, big b) {   /* |a| >= |b| */
     big r;
-    r.d = plat_alloc((size_t)(a.n + 1) * sizeof(uint32_t));
+    r.d = gc_alloc((size_t)(a.n + 1) * sizeof(uint32_t));
     int64_t borrow = 0;
     for (int i = 0; i < a.n; i++) {
         int64_t s = (int64_t)a.d[i] - (i < b.n ? b.d[i] : 0) - borrow;
@@ -114,7 +115,7 @@ static big big_add(big a, big b) {
 static big big_mul(big a, big b) {
     big r;
     r.n = a.n + b.n;
-    r.d = plat_alloc((size_t)(r.n + 1) * sizeof(uint32_t));
+    r.d = gc_alloc((size_t)(r.n + 1) * sizeof(uint32_t));
     for (int i = 0; i < a.n; i++) {
         uint64_t carry = 0;
         for (int j = 0; j < b.n; j++) {
@@ -131,8 +132,8 @@ static big big_mul(big a, big b) {
 /* magnitude division, bit by bit (simple and small; fine for test sizes) */
 static void divmod_mag(big a, big b, big *q, big *r) {
     q->n = a.n;
-    q->d = plat_alloc((size_t)(a.n + 1) * sizeof(uint32_t));
-    r->d = plat_alloc((size_t)(b.n + 2) * sizeof(uint32_t));
+    q->d = gc_alloc((size_t)(a.n + 1) * sizeof(uint32_t));
+    r->d = gc_alloc((size_t)(b.n + 2) * sizeof(uint32_t));
     r->n = 0;
     q->neg = r->neg = 0;
     for (int i = a.n * 32 - 1; i >= 0; i--) {
@@ -233,6 +234,27 @@ static V int_divmod(V a, V b, int want_mod) {
 }
 
 V int_text(V v, int base);
+V int_binary(int op, V a, V b);
+
+/* py/objint.c mp_obj_new_int_from_float: truncate toward zero, exactly; a
+ * C cast is only defined inside the int64 range, so beyond it the
+ * mantissa is shifted into a big int. */
+V int_from_double(double x) {
+    if (isinf(x)) {
+        raise_msg(E_OverflowError, "can't convert inf to int");
+    }
+    if (isnan(x)) {
+        raise_msg(E_ValueError, "can't convert NaN to int");
+    }
+    double t = trunc(x);
+    if (t > -9.2e18 && t < 9.2e18) {
+        return mk_int((int64_t)t);
+    }
+    int e;
+    double frac = frexp(t, &e);   /* t = frac * 2^e, 0.5 <= |frac| < 1, e > 63 here */
+    V mant = mk_int((int64_t)ldexp(frac, 53));
+    return int_binary(MP_BINARY_OP_LSHIFT, mant, mk_int(e - 53));
+}
 
 static V int_pow(V a, V b) {
     big e = big_of(b);
@@ -263,7 +285,7 @@ static int64_t floordiv64(int64_t a, int64_t b) {
 
 /* two's complement words of b, n words long (sign-extended) */
 static uint32_t *twos(big b, int n) {
-    uint32_t *w = plat_alloc((size_t)n * sizeof(uint32_t));
+    uint32_t *w = gc_alloc((size_t)n * sizeof(uint32_t));
     for (int i = 0; i < n; i++) {
         w[i] = i < b.n ? b.d[i] : 0;
     }
@@ -449,8 +471,8 @@ V int_text(V v, int base) {
         per++;
     }
     size_t cap = (size_t)x.n * 33 + 4, p = cap;
-    char *out = plat_alloc(cap + 1);
-    uint32_t *d = plat_alloc((size_t)x.n * sizeof(uint32_t));
+    char *out = gc_alloc(cap + 1);
+    uint32_t *d = gc_alloc((size_t)x.n * sizeof(uint32_t));
     mem_copy(d, x.d, (size_t)x.n * sizeof(uint32_t));
     int n = x.n;
     while (n > 0) {

@@ -16,6 +16,7 @@
  *     inline qstr     var-uint 0 + byte (static), odd (window index << 1 | 1),
  *                     even (len << 1) + bytes (new, pushed into the window)
  * Every read is bounds-checked; the first problem ends the load. */
+#include "gc.h"
 #include "mpy.h"
 
 #include <setjmp.h>
@@ -26,7 +27,7 @@
 #include "bc.h"
 #include "platform.h"
 
-#define MAX_DEPTH 64            /* nesting of raw codes and of tuples */
+#define MAX_DEPTH 1000          /* nesting of raw codes and of tuples (the official compiler stops near 700) */
 #define QSTR_WINDOW_SIZE 32     /* mpy-v1.18 py/persistentcode.c */
 
 typedef struct {
@@ -40,7 +41,7 @@ typedef struct {
     size_t window[QSTR_WINDOW_SIZE];   /* v5: most recent first; SIZE_MAX = empty */
 } loader;
 
-static _Noreturn void fail(loader *ld, int code, const char *fmt, ...) {
+static NORETURN void fail(loader *ld, int code, const char *fmt, ...) {
     char msg[200];
     va_list ap;
     va_start(ap, fmt);
@@ -49,9 +50,9 @@ static _Noreturn void fail(loader *ld, int code, const char *fmt, ...) {
     const char *prefix = "unsupported: ";
     if (code == EXIT_UNSUPPORTED && strncmp(msg, prefix, strlen(prefix)) == 0) {
         /* the same first words as the VM's unsupported features */
-        snprintf(ld->err, ld->errlen, "%s (%s, offset %zu)", msg, ld->m->filename, ld->pos);
+        snprintf(ld->err, ld->errlen, "%s (%s, offset %lu)", msg, ld->m->filename, (unsigned long)(ld->pos));
     } else {
-        snprintf(ld->err, ld->errlen, "%s: offset %zu: %s", ld->m->filename, ld->pos, msg);
+        snprintf(ld->err, ld->errlen, "%s: offset %lu: %s", ld->m->filename, (unsigned long)(ld->pos), msg);
     }
     ld->code = code;
     longjmp(ld->fail, 1);
@@ -66,7 +67,7 @@ static uint8_t read_byte(loader *ld) {
 
 static const uint8_t *read_bytes(loader *ld, size_t n) {
     if (n > ld->len - ld->pos) {
-        fail(ld, EXIT_INVALID, "file truncated (expected %zu more bytes, %zu left)", n, ld->len - ld->pos);
+        fail(ld, EXIT_INVALID, "file truncated (expected %lu more bytes, %lu left)", (unsigned long)(n), (unsigned long)(ld->len - ld->pos));
     }
     const uint8_t *p = ld->buf + ld->pos;
     ld->pos += n;
@@ -90,7 +91,7 @@ static void *grow_table(void *items, size_t n, size_t *cap, size_t elem, size_t 
         return items;
     }
     size_t new_cap = *cap ? *cap * 2 : first;
-    void *bigger = plat_alloc(new_cap * elem);
+    void *bigger = gc_alloc(new_cap * elem);
     if (n) {
         mem_copy(bigger, items, n * elem);
     }
@@ -109,7 +110,7 @@ static size_t add_qstr(loader *ld, const char *s, size_t len) {
 static size_t static_qstr(loader *ld, size_t n) {
     /* qstr 0 is MP_QSTRnull; static qstr n is mp_static_qstrs[n - 1] */
     if (n == 0 || n > MP_STATIC_QSTR_COUNT) {
-        fail(ld, EXIT_INVALID, "static qstr %zu out of range (1..%d)", n, MP_STATIC_QSTR_COUNT);
+        fail(ld, EXIT_INVALID, "static qstr %lu out of range (1..%d)", (unsigned long)(n), MP_STATIC_QSTR_COUNT);
     }
     const char *s = mp_static_qstrs[n - 1];
     return add_qstr(ld, s, strlen(s));
@@ -196,9 +197,9 @@ static void load_obj_v6(loader *ld, mpy_obj *o, int depth) {
             }
             o->n_items = read_uint(ld);
             if (o->n_items > ld->len - ld->pos) {
-                fail(ld, EXIT_INVALID, "tuple of %zu items cannot fit in the file", o->n_items);
+                fail(ld, EXIT_INVALID, "tuple of %lu items cannot fit in the file", (unsigned long)(o->n_items));
             }
-            o->items = plat_alloc((o->n_items ? o->n_items : 1) * sizeof *o->items);
+            o->items = gc_alloc((o->n_items ? o->n_items : 1) * sizeof *o->items);
             for (size_t i = 0; i < o->n_items; i++) {
                 load_obj_v6(ld, &o->items[i], depth + 1);
             }
@@ -259,14 +260,14 @@ static void decode_prelude(loader *ld, mpy_code *c, int version) {
     c->n_cell = C;
     c->info_start = (size_t)(p - c->data);
     if (I > c->len - c->info_start || C > c->len - c->info_start - I) {
-        fail(ld, EXIT_INVALID, "prelude sections (info %zu, cells %zu bytes) run past the function data (%zu bytes)",
-            I, C, c->len);
+        fail(ld, EXIT_INVALID, "prelude sections (info %lu, cells %lu bytes) run past the function data (%lu bytes)",
+            (unsigned long)(I), (unsigned long)(C), (unsigned long)(c->len));
     }
     c->cell_start = c->info_start + I;
     c->code_start = c->cell_start + C;
     const uint8_t *info_end = c->data + c->cell_start;
     size_t n_args = A + K;
-    c->arg_names = plat_alloc((n_args + 1) * sizeof(size_t));
+    c->arg_names = gc_alloc((n_args + 1) * sizeof(size_t));
     if (version == 6) {
         size_t n = bc_read_uint(p, info_end, &c->name);
         if (n == 0) {
@@ -296,7 +297,7 @@ static mpy_code *load_raw_code_v6(loader *ld, int depth) {
     if (depth >= MAX_DEPTH) {
         fail(ld, EXIT_INVALID, "raw code nested too deeply");
     }
-    mpy_code *c = plat_alloc(sizeof *c);
+    mpy_code *c = gc_alloc(sizeof *c);
     c->module = ld->m;
     size_t at = ld->pos;
     size_t kind_len = read_uint(ld);
@@ -314,9 +315,9 @@ static mpy_code *load_raw_code_v6(loader *ld, int depth) {
     if (has_children) {
         c->n_children = read_uint(ld);
         if (c->n_children > ld->len - ld->pos) {
-            fail(ld, EXIT_INVALID, "%zu children cannot fit in the file", c->n_children);
+            fail(ld, EXIT_INVALID, "%lu children cannot fit in the file", (unsigned long)(c->n_children));
         }
-        c->children = plat_alloc((c->n_children + 1) * sizeof(mpy_code *));
+        c->children = gc_alloc((c->n_children + 1) * sizeof(mpy_code *));
         for (size_t i = 0; i < c->n_children; i++) {
             c->children[i] = load_raw_code_v6(ld, depth + 1);
         }
@@ -332,7 +333,7 @@ static void load_v6(loader *ld) {
     size_t n_qstr = read_uint(ld);
     size_t n_obj = read_uint(ld);
     if (n_qstr > ld->len - ld->pos || n_obj > ld->len - ld->pos) {
-        fail(ld, EXIT_INVALID, "table sizes (%zu qstrs, %zu objects) cannot fit in the file", n_qstr, n_obj);
+        fail(ld, EXIT_INVALID, "table sizes (%lu qstrs, %lu objects) cannot fit in the file", (unsigned long)(n_qstr), (unsigned long)(n_obj));
     }
     if (n_qstr == 0) {
         fail(ld, EXIT_INVALID, "qstr table is empty (entry 0 must be the source file name)");
@@ -367,7 +368,7 @@ static size_t load_qstr_v5(loader *ld) {
         size_t idx = v >> 1;
         if (idx >= QSTR_WINDOW_SIZE || ld->window[idx] == (size_t)-1) {
             ld->pos = at;
-            fail(ld, EXIT_INVALID, "qstr window reference %zu to an empty slot", idx);
+            fail(ld, EXIT_INVALID, "qstr window reference %lu to an empty slot", (unsigned long)(idx));
         }
         q = ld->window[idx];
         memmove(&ld->window[1], &ld->window[0], idx * sizeof(size_t));
@@ -442,7 +443,7 @@ static mpy_code *load_raw_code_v5(loader *ld, int depth) {
     if (depth >= MAX_DEPTH) {
         fail(ld, EXIT_INVALID, "raw code nested too deeply");
     }
-    mpy_code *c = plat_alloc(sizeof *c);
+    mpy_code *c = gc_alloc(sizeof *c);
     c->module = ld->m;
     size_t at = ld->pos;
     size_t kind_len = read_uint(ld);
@@ -454,9 +455,9 @@ static mpy_code *load_raw_code_v5(loader *ld, int depth) {
             ld->m->arch ? "unsupported: " : "bytecode-only file holds ", kind);
     }
     if (cap > 4 * (ld->len - ld->pos) + 16) {
-        fail(ld, EXIT_INVALID, "function length %zu cannot fit in the file", cap);
+        fail(ld, EXIT_INVALID, "function length %lu cannot fit in the file", (unsigned long)(cap));
     }
-    uint8_t *out = plat_alloc(cap + 1);
+    uint8_t *out = gc_alloc(cap + 1);
     size_t w = 0;
     c->file_offset = ld->pos;
     /* prelude: signature and size var-uints as they are, then the two names */
@@ -514,7 +515,7 @@ static mpy_code *load_raw_code_v5(loader *ld, int depth) {
         add_obj(ld, &o);
     }
     c->n_children = n_raw;
-    c->children = plat_alloc((n_raw + 1) * sizeof(mpy_code *));
+    c->children = gc_alloc((n_raw + 1) * sizeof(mpy_code *));
     for (size_t i = 0; i < n_raw; i++) {
         c->children[i] = load_raw_code_v5(ld, depth + 1);
     }
@@ -526,7 +527,7 @@ static void load_v5(loader *ld) {
 #ifdef MP_BC_HAVE_v5
     size_t window = read_uint(ld);
     if (window > QSTR_WINDOW_SIZE) {
-        fail(ld, EXIT_INVALID, "qstr window size %zu exceeds %d", window, QSTR_WINDOW_SIZE);
+        fail(ld, EXIT_INVALID, "qstr window size %lu exceeds %d", (unsigned long)(window), QSTR_WINDOW_SIZE);
     }
     for (size_t i = 0; i < QSTR_WINDOW_SIZE; i++) {
         ld->window[i] = (size_t)-1;
@@ -581,7 +582,7 @@ int mpy_load(const char *filename, const uint8_t *buf, size_t len, mpy_module *m
             h[1] < 5 ? "unsupported: " : "", h[1]);
     }
     if (ld.pos != len) {
-        fail(&ld, EXIT_INVALID, "%zu trailing bytes after the module", len - ld.pos);
+        fail(&ld, EXIT_INVALID, "%lu trailing bytes after the module", (unsigned long)(len - ld.pos));
     }
     return 0;
 }

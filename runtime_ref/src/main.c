@@ -6,10 +6,12 @@
  *
  * Exit codes: 0 ok, 1 uncaught exception, 64 usage, 65 invalid file,
  * 66 unreadable file, 70 unsupported feature. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "bc.h"
+#include "gc.h"
 #include "mpy.h"
 #include "platform.h"
 #include "verify.h"
@@ -40,25 +42,35 @@ int mpyref_open(const char *path, mpy_module *m) {
     return r;
 }
 
+/* printf to the platform's console (a board has no stdio) */
+static void say(const char *fmt, ...) {
+    char line[300];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    plat_write_out(line, strlen(line));
+}
+
 static void dis_code(const mpy_code *c, int version) {
     size_t n;
     const char *name = mpy_qstr_text(c->module, c->name, &n);
-    printf("function %.*s (file offset %zu): n_state %zu n_exc_stack %zu flags 0x%zx args %zu+%zu defaults %zu\n",
-        (int)n, name, c->file_offset, c->n_state, c->n_exc_stack, c->scope_flags, c->n_pos_args, c->n_kwonly_args, c->n_def_pos_args);
+    say("function %.*s (file offset %lu): n_state %lu n_exc_stack %lu flags 0x%lx args %lu+%lu defaults %lu\n",
+        (int)n, name, (unsigned long)(c->file_offset), (unsigned long)(c->n_state), (unsigned long)(c->n_exc_stack), (unsigned long)(c->scope_flags), (unsigned long)(c->n_pos_args), (unsigned long)(c->n_kwonly_args), (unsigned long)(c->n_def_pos_args));
     for (size_t pc = c->code_start; pc < c->len;) {
         bc_insn in;
         if (bc_decode(version, c->data, pc, c->len, &in)) {
-            printf("  %5zu  <bad>\n", pc - c->code_start);
+            say("  %5lu  <bad>\n", (unsigned long)(pc - c->code_start));
             break;
         }
-        printf("  %5zu  0x%02x arg %ld", pc - c->code_start, in.op, in.arg);
+        say("  %5lu  0x%02x arg %lld", (unsigned long)(pc - c->code_start), in.op, (long long)(in.arg));
         if (in.kind == OPK_JUMP_SIGNED || in.kind == OPK_JUMP_UNSIGNED) {
-            printf(" -> %zu", in.target - c->code_start);
+            say(" -> %lu", (unsigned long)(in.target - c->code_start));
         }
         if (in.extra >= 0) {
-            printf(" extra %d", in.extra);
+            say(" extra %d", in.extra);
         }
-        printf("\n");
+        say("\n");
         pc += in.size;
     }
     for (size_t i = 0; i < c->n_children; i++) {
@@ -67,6 +79,7 @@ static void dis_code(const mpy_code *c, int version) {
 }
 
 int main(int argc, char **argv) {
+    gc_init();
     if (argc < 3) {
         say_err("usage: mpyref verify FILE.mpy... | mpyref run MAIN.mpy | mpyref dis FILE.mpy");
         plat_exit(EXIT_USAGE);

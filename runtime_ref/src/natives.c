@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gc.h"
 #include "obj.h"
 #include "platform.h"
 
@@ -92,13 +93,7 @@ static V new_int(int n, V *a, V kw) {
     if (n == 1) return mk_int(0);
     V x = a[1];
     if (x->kind == K_FLOAT) {
-        if (isnan(x->u.f) || isinf(x->u.f)) raise_msg(E_ValueError, "can't convert float to int");
-        double t = trunc(x->u.f);
-        if (fabs(t) < 9e18) return mk_int((int64_t)t);
-        char buf[400];
-        snprintf(buf, sizeof buf, "%.0f", t);
-        int ok;
-        return int_from_text(buf, strlen(buf), 10, &ok);
+        return int_from_double(x->u.f);
     }
     if (x->kind == K_STR || x->kind == K_BYTES) {
         int ok;
@@ -133,10 +128,30 @@ static V new_float(int n, V *a, V kw) {
     return mk_float(to_double(x));
 }
 
+/* py/unicode.c unicode_encoding_check: lead bytes announce 0-3
+ * continuation bytes and those must follow; MicroPython checks no more
+ * (overlong forms and surrogates pass), and ignores the encoding name. */
+static V decoded(V b) {
+    const unsigned char *p = (const unsigned char *)b->u.str.s, *end = p + b->u.str.len;
+    int need = 0;
+    for (; p < end; p++) {
+        if (need) {
+            if ((*p & 0xc0) != 0x80) break;
+            need--;
+        } else if (*p >= 0xf8 || (*p >= 0x80 && *p < 0xc0)) {
+            break;
+        } else if (*p >= 0xc0) {
+            need = (0xe5 >> ((*p >> 3) & 0x6)) & 3;
+        }
+    }
+    if (p < end || need) vm_raise(mk_exc(E_UnicodeError, NULL));
+    return mk_str(b->u.str.s, b->u.str.len);
+}
+
 static V new_str(int n, V *a, V kw) {
     (void)kw;
     if (n == 1) return mk_cstr("");
-    if (n >= 3 && (a[1]->kind == K_BYTES || a[1]->kind == K_BYTEARRAY)) return mk_str(a[1]->u.str.s, a[1]->u.str.len);
+    if (n >= 3 && (a[1]->kind == K_BYTES || a[1]->kind == K_BYTEARRAY)) return decoded(a[1]);
     return str_of(a[1]);
 }
 
@@ -149,11 +164,11 @@ static V new_bytes(int n, V *a, V kw) {
         int64_t want = to_int64(x);
         if (want < 0) raise_msg(E_ValueError, "negative count");
         size_t l = (size_t)want;
-        char *b = plat_alloc(l + 1);
+        char *b = gc_alloc(l + 1);
         return mk_bytes(b, l);
     }
     V l = to_list(x);
-    char *b = plat_alloc(l->u.seq.n + 1);
+    char *b = gc_alloc(l->u.seq.n + 1);
     for (size_t i = 0; i < l->u.seq.n; i++) b[i] = (char)to_int64(l->u.seq.items[i]);
     return mk_bytes(b, l->u.seq.n);
 }
@@ -205,7 +220,7 @@ static V m_fromhex(int n, V *a, V kw) {
     int skip = n > 0 && a[0]->kind == K_CLASS;
     if (n - skip < 1) raise_msg(E_TypeError, "fromhex needs a str");
     V t = text_arg(a[skip]);
-    char *b = plat_alloc(t->u.str.len / 2 + 1);
+    char *b = gc_alloc(t->u.str.len / 2 + 1);
     size_t w = 0;
     for (size_t i = 0; i < t->u.str.len;) {
         if (t->u.str.s[i] == ' ') { i++; continue; }
@@ -239,7 +254,7 @@ static V dict_update(V d, V src, V kw) {
                 V *kv;
                 size_t len = seq_items(x, &kv);
                 if (len == (size_t)-1) { V l = to_list(x); kv = l->u.seq.items; len = l->u.seq.n; }
-                if (len != 2) raise_msg(E_ValueError, "dictionary update sequence element has length %zu; 2 is required", len);
+                if (len != 2) raise_msg(E_ValueError, "dictionary update sequence element has length %lu; 2 is required", (unsigned long)(len));
                 table_set(&d->u.map, kv[0], kv[1]);
             }
         }
@@ -325,7 +340,7 @@ static void sort_list(V l, V key, int reverse) {
     size_t n = l->u.seq.n;
     V *v = l->u.seq.items;
     /* insertion sort on keys: stable */
-    V *keys = plat_alloc((n + 1) * sizeof(V));
+    V *keys = gc_alloc((n + 1) * sizeof(V));
     for (size_t i = 0; i < n; i++) keys[i] = key_fn ? call1(key_fn, v[i]) : v[i];
     for (size_t i = 1; i < n; i++) {
         V x = v[i], k = keys[i];
@@ -344,8 +359,21 @@ static V b_sorted(int n, V *a, V kw) {
     sort_list(l, key, rev && truthy(rev));
     return l;
 }
+/* py/objreversed.c: __reversed__ if the object has one, else len() and
+ * subscripts counting down (lazily: __getitem__ may never raise) */
+static V it_reversed(V it) {
+    if (it->u.iter.i == 0) return NULL;
+    return subscr(it->u.iter.a, mk_int(--it->u.iter.i));
+}
 static V b_reversed(int n, V *a, V kw) {
     (void)kw; ARGN(1);
+    if (a[0]->kind == K_INST) {
+        V r = get_attr_maybe(a[0], mk_cstr("__reversed__"));
+        if (r) return call0(r);
+        V it = mk_iter(it_reversed, a[0], 0);
+        it->u.iter.i = to_int64(b_len(1, a, NULL));
+        return it;
+    }
     V l = to_list(a[0]);
     for (size_t i = 0; i < l->u.seq.n / 2; i++) { V t = l->u.seq.items[i]; l->u.seq.items[i] = l->u.seq.items[l->u.seq.n - 1 - i]; l->u.seq.items[l->u.seq.n - 1 - i] = t; }
     return get_iter(l);
@@ -373,7 +401,7 @@ static V b_zip(int n, V *a, V kw) {
 }
 static V it_map(V it) {
     V its = it->u.iter.b;
-    V *args = plat_alloc((its->u.seq.n + 1) * sizeof(V));
+    V *args = gc_alloc((its->u.seq.n + 1) * sizeof(V));
     for (size_t i = 0; i < its->u.seq.n; i++) { V x = iter_next(its->u.seq.items[i]); if (!x) return NULL; args[i] = x; }
     return call(it->u.iter.a, (int)its->u.seq.n, args, NULL);
 }
@@ -398,11 +426,11 @@ static V b_next(int n, V *a, V kw) {
     if (a[0]->kind == K_GEN && n == 1) {
         int done;
         V r = gen_next(a[0], None, NULL, &done);
-        if (done) { V e = mk_exc(E_StopIteration, NULL); if (r != None) e->u.inst.args = mk_tuple(1, &r); raise(e); }
+        if (done) { V e = mk_exc(E_StopIteration, NULL); if (r != None) e->u.inst.args = mk_tuple(1, &r); vm_raise(e); }
         return r;
     }
     V x = iter_next(a[0]);
-    if (!x) { if (n > 1) return a[1]; raise(mk_exc(E_StopIteration, NULL)); }
+    if (!x) { if (n > 1) return a[1]; vm_raise(mk_exc(E_StopIteration, NULL)); }
     return x;
 }
 static V b_hasattr(int n, V *a, V kw) { (void)kw; ARGN(2); return mk_bool(get_attr_maybe(a[0], a[1]) != NULL); }
@@ -462,8 +490,7 @@ static V b_round(int n, V *a, V kw) {
     }
     double x = to_double(a[0]);
     if (n == 1 || a[1] == None) {
-        double r = nearbyint(x);
-        return mk_int((int64_t)r);
+        return int_from_double(nearbyint(x));
     }
     int64_t d = to_int64(a[1]);
     double m = pow(10, (double)d);
@@ -476,9 +503,28 @@ static V b_callable(int n, V *a, V kw) {
 }
 static V b_id(int n, V *a, V kw) { (void)kw; ARGN(1); return mk_int((int64_t)OBJ_ADDR(a[0])); }
 static V b_hash(int n, V *a, V kw) { (void)kw; ARGN(1); return mk_int(hash_of(a[0])); }
+/* py/mpz.c mpz_pow3_inpl: square and multiply, reducing after each step
+ * (so big arguments finish); a negative exponent or a modulus of +-1 gives 0. */
+static V int_pow_mod(V base, V exp, V mod) {
+    if (!is_int(base) || !is_int(exp) || !is_int(mod)) raise_msg(E_TypeError, "pow() with 3 arguments requires integers");
+    V zero = mk_int(0), one = mk_int(1);
+    if (equal(mod, zero)) raise_msg(E_ValueError, "divide by zero");
+    if (compare_lt(exp, zero) || equal(mod, one) || equal(mod, mk_int(-1))) return zero;
+    V r = one;
+    if (equal(exp, zero)) return r;   /* 1, whatever the sign of mod (as the 1.29 VM answers) */
+    if (equal(base, zero)) return zero;
+    V x = base;
+    for (V e = exp; !equal(e, zero);) {
+        if (truthy(binary_op(MP_BINARY_OP_AND, e, one))) r = binary_op(MP_BINARY_OP_MODULO, binary_op(MP_BINARY_OP_MULTIPLY, r, x), mod);
+        e = binary_op(MP_BINARY_OP_RSHIFT, e, one);
+        if (equal(e, zero)) break;
+        x = binary_op(MP_BINARY_OP_MODULO, binary_op(MP_BINARY_OP_MULTIPLY, x, x), mod);
+    }
+    return r;
+}
 static V b_pow(int n, V *a, V kw) {
     (void)kw; ARGN(2);
-    if (n == 3) return binary_op(MP_BINARY_OP_MODULO, binary_op(MP_BINARY_OP_POWER, a[0], a[1]), a[2]);
+    if (n == 3) return int_pow_mod(a[0], a[1], a[2]);
     return binary_op(MP_BINARY_OP_POWER, a[0], a[1]);
 }
 V vm_globals(void);
@@ -512,7 +558,7 @@ static V m_pop(int n, V *a, V kw) {
     if (o->kind == K_DICT) {
         ARGN(2);
         V r = table_get(&o->u.map, a[1]);
-        if (!r) { if (n > 2) return a[2]; V e = mk_exc(E_KeyError, NULL); e->u.inst.args = mk_tuple(1, &a[1]); raise(e); }
+        if (!r) { if (n > 2) return a[2]; V e = mk_exc(E_KeyError, NULL); e->u.inst.args = mk_tuple(1, &a[1]); vm_raise(e); }
         table_del(&o->u.map, a[1]);
         return r;
     }
@@ -566,7 +612,7 @@ static V m_count(int n, V *a, V kw) {
 static V m_remove(int n, V *a, V kw) {
     (void)kw; ARGN(2);
     V o = self_list(a[0]);
-    if (o->kind == K_SET) { if (!table_del(&o->u.map, a[1])) { V e = mk_exc(E_KeyError, NULL); e->u.inst.args = mk_tuple(1, &a[1]); raise(e); } return None; }
+    if (o->kind == K_SET) { if (!table_del(&o->u.map, a[1])) { V e = mk_exc(E_KeyError, NULL); e->u.inst.args = mk_tuple(1, &a[1]); vm_raise(e); } return None; }
     for (size_t i = 0; i < o->u.seq.n; i++) if (equal(o->u.seq.items[i], a[1])) {
         memmove(&o->u.seq.items[i], &o->u.seq.items[i + 1], (o->u.seq.n - i - 1) * sizeof(V));
         o->u.seq.n--;
@@ -899,7 +945,7 @@ static V m_prop_getter(int n, V *a, V kw) {
 static V m_ba_append(int n, V *a, V kw) {
     (void)kw; ARGN(2);
     V b = a[0];
-    char *s = plat_alloc(b->u.str.len + 2);
+    char *s = gc_alloc(b->u.str.len + 2);
     mem_copy(s, b->u.str.s, b->u.str.len);
     s[b->u.str.len++] = (char)to_int64(a[1]);
     b->u.str.s = s;
@@ -915,7 +961,7 @@ static V m_ba_extend(int n, V *a, V kw) {
 static V m_hex(int n, V *a, V kw) {
     (void)kw; (void)n;
     V s = a[0];
-    char *o = plat_alloc(s->u.str.len * 2 + 1);
+    char *o = gc_alloc(s->u.str.len * 2 + 1);
     for (size_t i = 0; i < s->u.str.len; i++) snprintf(o + 2 * i, 3, "%02x", (unsigned char)s->u.str.s[i]);
     return mk_str(o, s->u.str.len * 2);
 }
@@ -926,7 +972,7 @@ static V m_to_bytes(int n, V *a, V kw) {
     if (a[2]->kind != K_STR) raise_msg(E_TypeError, "byteorder must be a str");
     size_t len = (size_t)want;
     int big_endian = a[2]->u.str.len == 3 && memcmp(a[2]->u.str.s, "big", 3) == 0;
-    char *b = plat_alloc(len + 1);
+    char *b = gc_alloc(len + 1);
     V v = a[0];
     for (size_t i = 0; i < len; i++) {
         int64_t byte = to_int64(binary_op(MP_BINARY_OP_AND, v, mk_int(255)));
@@ -956,14 +1002,14 @@ static V m_isdigit(int n, V *a, V kw) {
     return True;
 }
 static V m_encode(int n, V *a, V kw) { (void)kw; (void)n; return mk_bytes(a[0]->u.str.s, a[0]->u.str.len); }
-static V m_decode(int n, V *a, V kw) { (void)kw; (void)n; return mk_str(a[0]->u.str.s, a[0]->u.str.len); }
+static V m_decode(int n, V *a, V kw) { (void)kw; (void)n; return decoded(a[0]); }
 
 /* generator methods */
 static V m_send(int n, V *a, V kw) {
     (void)kw; ARGN(2);
     int done;
     V r = gen_next(a[0], a[1], NULL, &done);
-    if (done) { V e = mk_exc(E_StopIteration, NULL); if (r != None) e->u.inst.args = mk_tuple(1, &r); raise(e); }
+    if (done) { V e = mk_exc(E_StopIteration, NULL); if (r != None) e->u.inst.args = mk_tuple(1, &r); vm_raise(e); }
     return r;
 }
 static V m_throw(int n, V *a, V kw) {
@@ -972,7 +1018,7 @@ static V m_throw(int n, V *a, V kw) {
     V exc = a[1];
     if (exc->kind == K_CLASS) exc = call(exc, n > 2 ? 1 : 0, a + 2, NULL);
     V r = gen_next(a[0], None, exc, &done);
-    if (done) raise(mk_exc(E_StopIteration, NULL));
+    if (done) vm_raise(mk_exc(E_StopIteration, NULL));
     return r;
 }
 static V m_close(int n, V *a, V kw) {
@@ -1055,7 +1101,7 @@ static V pad(V s, int width, char align, char fill) {
     size_t len = s->u.str.len;
     if (width <= 0 || (size_t)width <= len) return s;
     size_t total = (size_t)width, padn = total - len;
-    char *b = plat_alloc(total + 1);
+    char *b = gc_alloc(total + 1);
     size_t left = align == '>' ? padn : align == '^' ? padn / 2 : 0;
     memset(b, fill, total);
     mem_copy(b + left, s->u.str.s, len);
@@ -1082,9 +1128,8 @@ static V format_spec(V v, const char *spec, size_t n) {
     if (type == 'f' || type == 'e' || type == 'g' || type == '%' || (type == 0 && v->kind == K_FLOAT && prec >= 0)) {
         double d = to_double(v);
         if (type == '%') d *= 100;
-        char fmt[16];
-        snprintf(fmt, sizeof fmt, "%%%s.%d%c", sign == '+' ? "+" : sign == ' ' ? " " : "", prec < 0 ? 6 : prec, type == '%' || type == 0 ? (type == 0 ? 'g' : 'f') : type);
-        snprintf(buf, sizeof buf, fmt, d);
+        fmt_double(buf, sizeof buf, d, type == '%' ? 'f' : type == 0 ? 'g' : type, prec < 0 ? 6 : prec,
+            sign == '+' || sign == ' ' ? sign : 0, 0);
         if (type == '%') strcat(buf, "%");
         s = mk_cstr(buf);
     } else if (type == 'd' || type == 'x' || type == 'X' || type == 'o' || type == 'b') {
@@ -1165,7 +1210,7 @@ V str_format_method(V fmt, int n, V *args, V kw) {
         } else {
             V key = mk_str(field, colon);
             v = kw ? table_get(&kw->u.map, key) : NULL;
-            if (!v) { V e = mk_exc(E_KeyError, NULL); e->u.inst.args = mk_tuple(1, &key); raise(e); }
+            if (!v) { V e = mk_exc(E_KeyError, NULL); e->u.inst.args = mk_tuple(1, &key); vm_raise(e); }
         }
         size_t k = colon;
         if (k < flen && field[k] == '!') {
@@ -1235,7 +1280,7 @@ V str_format_percent(V fmt, V args) {
             while (e < len && p[e] != ')') e++;
             V key = mk_str(p + j + 1, e - j - 1);
             named = table_get(&mapping->u.map, key);
-            if (!named) { V ex = mk_exc(E_KeyError, NULL); ex->u.inst.args = mk_tuple(1, &key); raise(ex); }
+            if (!named) { V ex = mk_exc(E_KeyError, NULL); ex->u.inst.args = mk_tuple(1, &key); vm_raise(ex); }
             j = e + 1;
         }
         while (j < len && strchr("-+ 0#", p[j]) && k < 8) { if (p[j] == '-') align = '<'; spec[k++] = p[j++]; }
@@ -1250,7 +1295,7 @@ V str_format_percent(V fmt, V args) {
         spec[k] = 0;
         switch (type) {
             case 'd': case 'i': case 'u': {
-                V t = int_text(is_int(v) ? v : mk_int((int64_t)to_double(v)), 10);
+                V t = int_text(is_int(v) ? v : int_from_double(to_double(v)), 10);
                 snprintf(f, sizeof f, "%%%ss", spec);
                 snprintf(buf, sizeof buf, f, t->u.str.s);
                 if (strchr(spec, '0') && !align) { /* zero padding for numbers */
@@ -1270,8 +1315,7 @@ V str_format_percent(V fmt, V args) {
                 break;
             }
             case 'f': case 'e': case 'g': case 'F': case 'E': case 'G':
-                snprintf(f, sizeof f, "%%%s%c", spec, type);
-                snprintf(buf, sizeof buf, f, to_double(v));
+                fmt_double_spec(buf, sizeof buf, to_double(v), spec, type);
                 s = mk_cstr(buf);
                 break;
             case 's': case 'r': case 'c': {
@@ -1297,7 +1341,7 @@ V str_format_percent(V fmt, V args) {
 /* ---- builtin modules: micropython, sys, math ---- */
 
 static V f_const(int n, V *a, V kw) { (void)kw; ARGN(1); return a[0]; }
-static V f_sys_exit(int n, V *a, V kw) { (void)kw; V e = mk_exc(E_SystemExit, NULL); e->u.inst.args = mk_tuple((size_t)n, a); raise(e); }
+static V f_sys_exit(int n, V *a, V kw) { (void)kw; V e = mk_exc(E_SystemExit, NULL); e->u.inst.args = mk_tuple((size_t)n, a); vm_raise(e); }
 #define MATH1(name, expr) static V f_##name(int n, V *a, V kw) { (void)kw; ARGN(1); double x = to_double(a[0]); return expr; }
 MATH1(sqrt, (x < 0 ? (raise_msg(E_ValueError, "math domain error"), None) : mk_float(sqrt(x))))
 MATH1(sin, mk_float(sin(x)))
@@ -1368,7 +1412,7 @@ static V f_namedtuple(int n, V *a, V kw) {
         for (size_t i = 0; i < l->u.seq.n; i++) text_arg(l->u.seq.items[i]);
         fields = mk_tuple(l->u.seq.n, l->u.seq.items);
     }
-    char *cname = plat_alloc(name->u.str.len + 1);
+    char *cname = gc_alloc(name->u.str.len + 1);
     mem_copy(cname, name->u.str.s, name->u.str.len);
     V base = T_tuple;
     V cls = mk_class(cname, mk_tuple(1, &base), NULL);
@@ -1463,7 +1507,7 @@ static V f_pack(int n, V *a, V kw) {
     size_t i = 0, w = 0;
     int little = struct_prefix(fmt, &i);
     int64_t total = to_int64(f_calcsize(1, a, NULL));
-    char *out = plat_alloc((size_t)total + 1);
+    char *out = gc_alloc((size_t)total + 1);
     int ai = 1;
     for (; i < fmt->u.str.len; i++) {
         char c = fmt->u.str.s[i];

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gc.h"
 #include "obj.h"
 #include "platform.h"
 
@@ -17,7 +18,7 @@ V float_repr(double f);
 
 V obj_new(int kind) {
     static uint32_t next_serial;
-    V v = plat_alloc(sizeof(Obj));
+    V v = gc_alloc(sizeof(Obj));
     v->kind = kind;
     v->serial = ++next_serial;
     return v;
@@ -101,7 +102,7 @@ V mk_bool(int b) {
 V mk_str(const char *s, size_t n) {
     V v = obj_new(K_STR);
     v->cls = T_str;
-    v->u.str.s = plat_alloc(n + 1);
+    v->u.str.s = gc_alloc(n + 1);
     mem_copy(v->u.str.s, s, n);
     v->u.str.len = n;
     return v;
@@ -121,7 +122,7 @@ V mk_bytes(const char *s, size_t n) {
 V mk_tuple(size_t n, V *items) {
     V v = obj_new(K_TUPLE);
     v->cls = T_tuple;
-    v->u.seq.items = plat_alloc((n ? n : 1) * sizeof(V));
+    v->u.seq.items = gc_alloc((n ? n : 1) * sizeof(V));
     if (items) {
         mem_copy(v->u.seq.items, items, n * sizeof(V));
     }
@@ -139,7 +140,7 @@ V mk_list(size_t n, V *items) {
 V list_append(V l, V x) {
     if (l->u.seq.n == l->u.seq.cap) {
         size_t cap = l->u.seq.cap ? l->u.seq.cap * 2 : 4;
-        V *items = plat_alloc(cap * sizeof(V));
+        V *items = gc_alloc(cap * sizeof(V));
         mem_copy(items, l->u.seq.items, l->u.seq.n * sizeof(V));
         l->u.seq.items = items;
         l->u.seq.cap = cap;
@@ -190,7 +191,7 @@ V mk_exc(V cls, const char *msg) {
 /* ---- tables: insertion-ordered, open-addressed index ---- */
 
 static void table_reindex(table *t, size_t icap) {
-    t->index = plat_alloc(icap * sizeof(int32_t));
+    t->index = gc_alloc(icap * sizeof(int32_t));
     t->icap = icap;
     for (size_t i = 0; i < icap; i++) {
         t->index[i] = -1;
@@ -246,7 +247,7 @@ void table_set(table *t, V key, V value) {
             t->n = w;
         } else {
             size_t cap = t->cap ? t->cap * 2 : 8;
-            entry *e = plat_alloc(cap * sizeof(entry));
+            entry *e = gc_alloc(cap * sizeof(entry));
             if (t->n) {
                 mem_copy(e, t->e, t->n * sizeof(entry));
             }
@@ -485,6 +486,7 @@ int truthy(V v) {
 }
 
 uint32_t hash_of(V v) {
+    stack_check();
     switch (v->kind) {
         case K_NONE: return 0x1234;
         case K_BOOL: case K_INT: case K_BIG: return int_hash(v);
@@ -542,6 +544,7 @@ uint32_t hash_of(V v) {
 }
 
 int equal(V a, V b) {
+    stack_check();
     if (a == b) {
         return 1;
     }
@@ -571,6 +574,7 @@ static int seq_cmp(V *x, size_t nx, V *y, size_t ny, int op) {
 }
 
 int compare_lt(V a, V b) {
+    stack_check();
     return truthy(binary_op(MP_BINARY_OP_LESS, a, b));
 }
 
@@ -656,7 +660,7 @@ static V repeat_seq(V s, int64_t n) {
     }
     if (s->kind == K_STR || s->kind == K_BYTES) {
         size_t len = s->u.str.len * (size_t)n;
-        char *buf = plat_alloc(len + 1);
+        char *buf = gc_alloc(len + 1);
         for (int64_t i = 0; i < n; i++) {
             mem_copy(buf + (size_t)i * s->u.str.len, s->u.str.s, s->u.str.len);
         }
@@ -677,7 +681,7 @@ static V repeat_seq(V s, int64_t n) {
 
 V str_concat(V a, V b) {
     size_t n = a->u.str.len + b->u.str.len;
-    char *buf = plat_alloc(n + 1);
+    char *buf = gc_alloc(n + 1);
     mem_copy(buf, a->u.str.s, a->u.str.len);
     mem_copy(buf + a->u.str.len, b->u.str.s, b->u.str.len);
     V r = mk_str(buf, n);
@@ -936,7 +940,7 @@ typedef struct {
 static void sb_add(sbuf *b, const char *s, size_t n) {
     if (b->n + n + 1 > b->cap) {
         size_t cap = (b->cap + n) * 2 + 16;
-        char *p = plat_alloc(cap);
+        char *p = gc_alloc(cap);
         if (b->n) {
             mem_copy(p, b->s, b->n);
         }
@@ -1016,7 +1020,7 @@ V float_repr(double f) {
     }
     int prec;
     for (prec = 1; prec <= 17; prec++) {
-        snprintf(buf, sizeof buf, "%.*e", prec - 1, f);
+        fmt_double(buf, sizeof buf, f, 'e', prec - 1, 0, 0);
         if (strtod(buf, NULL) == f) {
             break;
         }
@@ -1068,9 +1072,9 @@ V float_repr(double f) {
     return mk_str(b.s, b.n);
 }
 
-static int repr_depth;
 
 V repr_of(V v) {
+    stack_check();
     char buf[96];
     switch (v->kind) {
         case K_NONE: return mk_cstr("None");
@@ -1103,10 +1107,6 @@ V repr_of(V v) {
         }
         case K_ELLIPSIS: return mk_cstr("Ellipsis");
         case K_TUPLE: case K_LIST: {
-            if (repr_depth > 50) {
-                return mk_cstr("[...]");
-            }
-            repr_depth++;
             sbuf b = {0};
             sb_cstr(&b, v->kind == K_LIST ? "[" : "(");
             for (size_t i = 0; i < v->u.seq.n; i++) {
@@ -1119,7 +1119,6 @@ V repr_of(V v) {
                 sb_cstr(&b, ",");
             }
             sb_cstr(&b, v->kind == K_LIST ? "]" : ")");
-            repr_depth--;
             return mk_str(b.s, b.n);
         }
         case K_DICT: case K_SET: case K_FROZENSET: {
@@ -1244,6 +1243,7 @@ V repr_of(V v) {
 }
 
 V str_of(V v) {
+    stack_check();
     if (v->kind == K_STR) {
         return v;
     }

@@ -14,6 +14,7 @@
 
 #include "mpy.h"
 #include "opcodes.h"
+#include "platform.h"
 
 typedef struct Obj Obj;
 typedef Obj *V;
@@ -137,6 +138,7 @@ int64_t to_int64(V v);
 double to_double(V v);
 int is_int(V v);
 V int_add(V a, V b);
+V int_from_double(double x);        /* OverflowError for inf, ValueError for nan */
 V normalize_big(V b);
 size_t seq_items(V o, V **items);    /* tuple/list view */
 V list_append(V l, V v);
@@ -147,9 +149,14 @@ V method_of_builtin(V o, V name);
 V contains(V container, V item);
 
 /* exceptions: raise longjmps to the innermost VM handler */
-_Noreturn void raise(V exc);
-_Noreturn void raise_msg(V cls, const char *fmt, ...);
-_Noreturn void unsupported(const char *what);
+NORETURN void vm_raise(V exc);
+NORETURN void raise_msg(V cls, const char *fmt, ...);
+NORETURN void unsupported(const char *what);
+void stack_check(void);              /* RuntimeError when the C stack runs low */
+
+/* fmtfloat.c: printf-style %e %f %g (and upper case) of a double, by the VM */
+size_t fmt_double(char *buf, size_t cap, double x, char type, int prec, char sign, int alt);
+size_t fmt_double_spec(char *buf, size_t cap, double x, const char *spec, char type);   /* spec: flags width .prec */
 
 /* output */
 void out_str(V s);

@@ -1,11 +1,19 @@
-/* platform.h: the only OS services mpyref uses. Porting to a board means
- * rewriting platform.c: read a whole file, write bytes to the console, exit. */
+/* platform.h: the only OS services mpyref uses, implemented once per
+ * platform (platform/host, platform/mps2-an385; make PLATFORM=...): read a
+ * whole file, write bytes to the console, allocate, exit. */
 #ifndef MPYREF_PLATFORM_H
 #define MPYREF_PLATFORM_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+
+/* C99 has no _Noreturn: the GNU attribute where the compiler has it. */
+#if defined(__GNUC__)
+#define NORETURN __attribute__((noreturn))
+#else
+#define NORETURN
+#endif
 
 /* memcpy that accepts (NULL, 0): empty argument lists are common here */
 static inline void mem_copy(void *dst, const void *src, size_t n) {
@@ -14,13 +22,24 @@ static inline void mem_copy(void *dst, const void *src, size_t n) {
     }
 }
 
+/* C stack the VM may use before deep recursion becomes RuntimeError. */
+#ifndef PLAT_STACK_LIMIT
+#define PLAT_STACK_LIMIT ((uintptr_t)2 << 20)
+#endif
+
 /* Read a whole file into a fresh buffer. Returns 0 on success. */
 int plat_read_file(const char *path, uint8_t **data, size_t *len);
 int plat_file_exists(const char *path);
 void plat_write_out(const char *s, size_t n);
 void plat_write_err(const char *s, size_t n);
 void plat_flush(void);
-void *plat_alloc(size_t n);     /* never returns NULL: exits 70 when memory is out */
-_Noreturn void plat_exit(int code);
+/* The fixed heap gc.c manages (zeroed), the top of the C stack and the
+ * program's static data: the collector's roots are the stack below the
+ * top and the static data. */
+void plat_heap(uint8_t **base, size_t *size);
+void plat_image(uint8_t **base, size_t *size);   /* zeroed, for what start-up makes */
+const void *plat_stack_top(void);
+void plat_static_data(const void **lo, const void **hi);
+NORETURN void plat_exit(int code);
 
 #endif

@@ -22,6 +22,7 @@
  * readings are tried. The compiler also counts code it drops as dead (after
  * return, raise, break...), which the file no longer holds; such a function
  * declares more than its bytecode reaches and is reported. */
+#include "gc.h"
 #include "verify.h"
 
 #include <stdarg.h>
@@ -50,17 +51,27 @@ typedef struct {
     block blocks[MAX_BLOCKS];
 } state;
 
+/* What is kept per instruction: the state without its block array; the
+ * blocks live in a pool of block_cap entries per instruction, block_cap
+ * being what the prelude declares (n_exc_stack, at most the number of
+ * SETUP instructions). Memory is bounded by the function, not the file. */
+typedef struct {
+    int depth, reserve, n_blocks;
+} state_head;
+
 typedef struct {
     const mpy_module *m;
     const mpy_code *c;
     char *err;
     size_t errlen;
     int version;
-    size_t n_locals_min;
-    state *st;                    /* per byte offset */
-    unsigned char *starts;        /* 1 at each instruction start */
-    unsigned char *queued;        /* 1 while an offset waits in work */
-    size_t *work;
+    size_t n_insn;
+    uint32_t *offs;               /* offset of each instruction, ascending */
+    state_head *st;               /* per instruction */
+    block *pool;                  /* block_cap per instruction */
+    size_t block_cap;
+    unsigned char *queued;        /* 1 while an instruction waits in work */
+    uint32_t *work;
     size_t n_work;
     int max_depth, max_exc;
     int ambiguous_mode, saw_ambiguous;
@@ -78,9 +89,45 @@ static int report(vctx *v, size_t off, const char *fmt, ...) {
         name = "?";
         nlen = 1;
     }
-    snprintf(v->err, v->errlen, "%s: function '%.*s' (at file offset %zu): bytecode offset %zu: %s",
-        v->m->filename, (int)(nlen > 60 ? 60 : nlen), name, v->c->file_offset, off, msg);
+    snprintf(v->err, v->errlen, "%s: function '%.*s' (at file offset %lu): bytecode offset %lu: %s",
+        v->m->filename, (int)(nlen > 60 ? 60 : nlen), name, (unsigned long)(v->c->file_offset), (unsigned long)(off), msg);
     return EXIT_INVALID;
+}
+
+/* The index of the instruction starting at pc, or -1. */
+static long insn_at(const vctx *v, size_t pc) {
+    size_t lo = 0, hi = v->n_insn;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (v->offs[mid] < pc) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo < v->n_insn && v->offs[lo] == pc ? (long)lo : -1;
+}
+
+static int is_start(const vctx *v, size_t pc) {
+    return insn_at(v, pc) >= 0;
+}
+
+static void load_state(const vctx *v, size_t i, state *s) {
+    const state_head *h = &v->st[i];
+    s->depth = h->depth;
+    s->reserve = h->reserve;
+    s->n_blocks = h->n_blocks;
+    if (h->depth >= 0) {
+        mem_copy(s->blocks, &v->pool[i * v->block_cap], (size_t)h->n_blocks * sizeof(block));
+    }
+}
+
+static void store_state(vctx *v, size_t i, const state *s) {
+    state_head *h = &v->st[i];
+    h->depth = s->depth;
+    h->reserve = s->reserve;
+    h->n_blocks = s->n_blocks;
+    mem_copy(&v->pool[i * v->block_cap], s->blocks, (size_t)s->n_blocks * sizeof(block));
 }
 
 static int is_store(int op) {
@@ -102,7 +149,7 @@ static void decode_at(vctx *v, size_t pc, bc_insn *in) {
 static int finally_body_reserve(vctx *v, size_t pc, const bc_insn *in) {
     bc_insn h, next;
     size_t t = in->target;
-    if (t < v->c->len && v->starts[t]) {
+    if (t < v->c->len && is_start(v, t)) {
         decode_at(v, t, &h);
         if (h.op == MP_BC_LOAD_CONST_NONE && t + h.size < v->c->len) {
             bc_insn s;
@@ -178,8 +225,9 @@ static int flow_to(vctx *v, size_t from, size_t pc, const state *s0) {
     if (pc >= v->c->len) {
         return report(v, from, "control runs off the end of the bytecode");
     }
-    if (!v->starts[pc]) {
-        return report(v, from, "jump to offset %zu, which is not an instruction start", pc);
+    long i = insn_at(v, pc);
+    if (i < 0) {
+        return report(v, from, "jump to offset %lu, which is not an instruction start", (unsigned long)(pc));
     }
     if (s->depth < 0) {
         return report(v, from, "stack underflow");
@@ -187,7 +235,13 @@ static int flow_to(vctx *v, size_t from, size_t pc, const state *s0) {
     if (s->depth > MAX_DEPTH) {
         return report(v, from, "stack depth grows without bound");
     }
-    state *t = &v->st[pc];
+    if ((size_t)s->n_blocks > v->block_cap) {
+        return report(v, from, "n_exc_stack is %lu, the bytecode nests at least %d exception blocks",
+            (unsigned long)(v->c->n_exc_stack), s->n_blocks);
+    }
+    state told;
+    state *t = &told;
+    load_state(v, (size_t)i, t);
     if (t->depth < 0) {
         *t = *s;
     } else {
@@ -214,9 +268,10 @@ static int flow_to(vctx *v, size_t from, size_t pc, const state *s0) {
         }
         t->depth = depth;
     }
-    if (!v->queued[pc]) {
-        v->queued[pc] = 1;
-        v->work[v->n_work++] = pc;
+    store_state(v, (size_t)i, t);
+    if (!v->queued[i]) {
+        v->queued[i] = 1;
+        v->work[v->n_work++] = (uint32_t)i;
     }
     return 0;
 }
@@ -227,8 +282,10 @@ static void note_depth(vctx *v, int d) {
     }
 }
 
-static int step(vctx *v, size_t pc) {
-    state s = v->st[pc];
+static int step(vctx *v, size_t i) {
+    size_t pc = v->offs[i];
+    state s;
+    load_state(v, i, &s);
     bc_insn in;
     decode_at(v, pc, &in);
     size_t next = pc + in.size;
@@ -243,7 +300,7 @@ static int step(vctx *v, size_t pc) {
     }
     note_depth(v, s.depth + reserve_here);
 
-    long eff = mp_bc_stack_effect_v6(op, in.arg, in.extra);
+    int64_t eff = mp_bc_stack_effect_v6(op, in.arg, in.extra);
 #ifdef MP_BC_HAVE_v5
     if (v->version == 5) {
         eff = mp_bc_stack_effect_v5(op, in.arg, in.extra);
@@ -252,8 +309,8 @@ static int step(vctx *v, size_t pc) {
     state n = s;
     int r;
     if (s.depth < bc_stack_inputs(op, in.arg, in.extra)) {
-        return report(v, pc, "stack underflow: the instruction reads %ld values, the stack holds %d",
-            bc_stack_inputs(op, in.arg, in.extra), s.depth);
+        return report(v, pc, "stack underflow: the instruction reads %lld values, the stack holds %d",
+            (long long)(bc_stack_inputs(op, in.arg, in.extra)), s.depth);
     }
     switch (op) {
         case MP_BC_JUMP:
@@ -385,8 +442,8 @@ static int step(vctx *v, size_t pc) {
             break;
         case MP_BC_STORE_COMP:
             /* py/vm.c: the collection is arg >> 2 below the top; the value (and key) above it */
-            if ((long)(in.arg >> 2) >= s.depth || (in.arg >> 2) < ((in.arg & 3) == 1 ? 2 : 1)) {
-                return report(v, pc, "STORE_COMP collection %ld below the stack", in.arg >> 2);
+            if ((in.arg >> 2) >= s.depth || (in.arg >> 2) < ((in.arg & 3) == 1 ? 2 : 1)) {
+                return report(v, pc, "STORE_COMP collection %lld below the stack", (long long)(in.arg >> 2));
             }
             break;
         default:
@@ -429,30 +486,30 @@ static int check_operands(vctx *v, size_t pc, const bc_insn *in, size_t n_locals
     switch (in->kind) {
         case OPK_QSTR:
             if ((size_t)in->arg >= m->n_qstr) {
-                return report(v, pc, "qstr index %ld out of range (table has %zu)", in->arg, m->n_qstr);
+                return report(v, pc, "qstr index %lld out of range (table has %lu)", (long long)(in->arg), (unsigned long)(m->n_qstr));
             }
             break;
         case OPK_OBJ:
             if (v->version == 6 && (size_t)in->arg >= m->n_obj) {
-                return report(v, pc, "constant index %ld out of range (table has %zu)", in->arg, m->n_obj);
+                return report(v, pc, "constant index %lld out of range (table has %lu)", (long long)(in->arg), (unsigned long)(m->n_obj));
             }
             if (v->version == 5 && ((size_t)in->arg < n_args || (size_t)in->arg >= n_args + c->n_obj)) {
-                return report(v, pc, "constant index %ld not an object (objects are %zu..%zu)", in->arg, n_args,
-                    n_args + c->n_obj - 1);
+                return report(v, pc, "constant index %lld not an object (objects are %lu..%lu)", (long long)(in->arg), (unsigned long)(n_args),
+                    (unsigned long)(n_args + c->n_obj - 1));
             }
             break;
         case OPK_CHILD: {
             size_t base = v->version == 5 ? n_args + c->n_obj : 0;
             if ((size_t)in->arg < base || (size_t)in->arg - base >= c->n_children) {
-                return report(v, pc, "child index %ld out of range (function has %zu children)", in->arg,
-                    c->n_children);
+                return report(v, pc, "child index %lld out of range (function has %lu children)", (long long)(in->arg),
+                    (unsigned long)(c->n_children));
             }
             break;
         }
         case OPK_SINT: {
-            long lim = 1L << (m->small_int_bits - 1);
+            int64_t lim = (int64_t)1 << (m->small_int_bits - 1);
             if (in->arg < -lim || in->arg >= lim) {
-                return report(v, pc, "small int %ld does not fit in %d bits", in->arg, m->small_int_bits);
+                return report(v, pc, "small int %lld does not fit in %d bits", (long long)(in->arg), m->small_int_bits);
             }
             break;
         }
@@ -460,7 +517,7 @@ static int check_operands(vctx *v, size_t pc, const bc_insn *in, size_t n_locals
             break;
     }
     if (op == MP_BC_BUILD_SLICE && in->arg != 2 && in->arg != 3) {
-        return report(v, pc, "BUILD_SLICE of %ld items (expected 2 or 3)", in->arg);
+        return report(v, pc, "BUILD_SLICE of %lld items (expected 2 or 3)", (long long)(in->arg));
     }
     if (op == MP_BC_STORE_COMP && (in->arg & 3) == 3) {
         return report(v, pc, "STORE_COMP kind 3 (expected 0 list, 1 dict or 2 set)");
@@ -468,11 +525,11 @@ static int check_operands(vctx *v, size_t pc, const bc_insn *in, size_t n_locals
     size_t local = local_of(in);
     (void)op;
     if (local != (size_t)-1 && local >= n_locals) {
-        return report(v, pc, "local %zu out of range (n_state %zu leaves %zu locals)", local, c->n_state, n_locals);
+        return report(v, pc, "local %lu out of range (n_state %lu leaves %lu locals)", (unsigned long)(local), (unsigned long)(c->n_state), (unsigned long)(n_locals));
     }
     if (in->kind == OPK_JUMP_SIGNED || in->kind == OPK_JUMP_UNSIGNED) {
-        if (in->target >= c->len || !v->starts[in->target]) {
-            return report(v, pc, "jump target %zu is not an instruction start", in->target);
+        if (in->target >= c->len || !is_start(v, in->target)) {
+            return report(v, pc, "jump target %lu is not an instruction start", (unsigned long)(in->target));
         }
     }
     return 0;
@@ -480,7 +537,7 @@ static int check_operands(vctx *v, size_t pc, const bc_insn *in, size_t n_locals
 
 static int analyse(vctx *v) {
     const mpy_code *c = v->c;
-    for (size_t i = 0; i < c->len; i++) {
+    for (size_t i = 0; i < v->n_insn; i++) {
         v->st[i].depth = -1;
     }
     v->n_work = 0;
@@ -490,11 +547,126 @@ static int analyse(vctx *v) {
     memset(&s0, 0, sizeof s0);
     int r = flow_to(v, c->code_start, c->code_start, &s0);
     while (!r && v->n_work) {
-        size_t pc = v->work[--v->n_work];
-        v->queued[pc] = 0;
-        r = step(v, pc);
+        size_t i = v->work[--v->n_work];
+        v->queued[i] = 0;
+        r = step(v, i);
     }
     return r;
+}
+
+/* Stack and exception-block analysis of one function, then the checks
+ * that need its result. The declared n_state and n_exc_stack must cover
+ * what the bytecode reaches; they must equal it where no code can have
+ * been dropped (see dead_code_possible), as the compiler's count is then
+ * known exactly. */
+static int verify_flow(vctx *v, const mpy_code *c, size_t n_insn, size_t n_setup, int dead_code_possible) {
+    size_t n_args = c->n_pos_args + c->n_kwonly_args;
+    v->n_insn = n_insn;
+    v->block_cap = c->n_exc_stack < n_setup ? c->n_exc_stack : n_setup;
+    if (v->block_cap > MAX_BLOCKS) {
+        v->block_cap = MAX_BLOCKS;
+    }
+    v->offs = gc_alloc(n_insn * sizeof *v->offs);
+    v->st = gc_alloc(n_insn * sizeof *v->st);
+    v->pool = gc_alloc(n_insn * v->block_cap * sizeof *v->pool);
+    v->queued = gc_alloc(n_insn);
+    v->work = gc_alloc(n_insn * sizeof *v->work);
+    size_t k = 0;
+    for (size_t pc = c->code_start; pc < c->len; k++) {
+        bc_insn in;
+        decode_at(v, pc, &in);
+        v->offs[k] = (uint32_t)pc;
+        pc += in.size;
+    }
+    size_t locals_min = n_args + !!(c->scope_flags & MP_SCOPE_FLAG_VARARGS) + !!(c->scope_flags & MP_SCOPE_FLAG_VARKEYWORDS);
+    /* locals are numbered from 0: the highest one used fixes their count */
+    size_t used = locals_min;
+    for (size_t i = 0; i < c->n_cell; i++) {
+        if ((size_t)c->data[c->cell_start + i] + 1 > used) {
+            used = (size_t)c->data[c->cell_start + i] + 1;
+        }
+    }
+    for (size_t i = 0; i < n_insn; i++) {
+        bc_insn in;
+        decode_at(v, v->offs[i], &in);
+        size_t l = local_of(&in);
+        if (l != (size_t)-1 && l + 1 > used) {
+            used = l + 1;
+        }
+    }
+    /* stack analysis under each reading of ambiguous try blocks (see
+     * finally_body_reserve, finally_handler_reserve): keep one that
+     * explains n_state exactly, or else the smallest */
+    int r, need = -1, first = -1, need_exc = 0;
+    v->saw_ambiguous = 0;
+    for (int mode = 0; mode < 4; mode++) {
+        if (mode && (((mode & 1) && !v->saw_ambiguous) || ((mode & 2) && v->version < 6))) {
+            continue;
+        }
+        v->ambiguous_mode = mode;
+        if ((r = analyse(v))) {
+            return r;
+        }
+        if (first < 0) {
+            first = v->max_depth;
+            need_exc = v->max_exc;
+        }
+        if ((size_t)v->max_depth + used == c->n_state) {
+            need = v->max_depth;
+            break;
+        }
+        if (dead_code_possible && (need < 0 || v->max_depth < need)) {
+            need = v->max_depth;
+        }
+    }
+    if (need < 0) {
+        need = first;
+    }
+    if (dead_code_possible ? (size_t)need_exc > c->n_exc_stack : (size_t)need_exc != c->n_exc_stack) {
+        return report(v, 0, "n_exc_stack is %lu, the bytecode nests %d exception blocks", (unsigned long)(c->n_exc_stack), need_exc);
+    }
+    if (c->n_state < (size_t)need + locals_min) {
+        return report(v, 0, "n_state %lu too small: %lu argument slots + %d stack slots needed", (unsigned long)(c->n_state),
+            (unsigned long)(locals_min), need);
+    }
+    if (dead_code_possible ? c->n_state < (size_t)need + used : c->n_state != (size_t)need + used) {
+        return report(v, 0, "n_state is %lu, the bytecode reaches %lu (%lu locals + %d stack)", (unsigned long)(c->n_state),
+            (unsigned long)((size_t)need + used), (unsigned long)(used), need);
+    }
+    size_t n_locals = c->n_state - (size_t)need;
+    for (size_t i = 0; i < c->n_cell; i++) {
+        if (c->data[c->cell_start + i] >= n_locals) {
+            return report(v, 0, "cell %lu names local %d, only %lu locals", (unsigned long)(i), c->data[c->cell_start + i], (unsigned long)(n_locals));
+        }
+    }
+    for (size_t i = 0; i < n_insn; i++) {
+        bc_insn in;
+        size_t pc = v->offs[i];
+        decode_at(v, pc, &in);
+        if ((r = check_operands(v, pc, &in, n_locals))) {
+            return r;
+        }
+        if (in.op == MP_BC_UNWIND_JUMP && v->st[i].depth >= 0 && (in.extra & 0x7f) > v->st[i].n_blocks) {
+            return report(v, pc, "UNWIND_JUMP through more blocks than are open");
+        }
+    }
+    return 0;
+}
+
+/* Whether the compiler's count is known exactly: lambdas and
+ * comprehensions hold one expression, and module code cannot return, so
+ * neither can end in "return; <dropped code>" (a return of a user
+ * function can, and its bytes are the same as without the dropped code). */
+static int no_user_statements(const vctx *v, const mpy_code *c) {
+    static const char *const expression_scopes[] = {"<lambda>", "<listcomp>", "<dictcomp>", "<setcomp>", "<genexpr>"};
+    size_t n;
+    const char *name = mpy_qstr_text(v->m, c->name, &n);
+    for (size_t i = 0; i < sizeof expression_scopes / sizeof *expression_scopes; i++) {
+        if (strlen(expression_scopes[i]) == n && memcmp(name, expression_scopes[i], n) == 0) {
+            return 1;
+        }
+    }
+    return c == v->m->root;
 }
 
 static int verify_code(vctx *v, const mpy_code *c, int depth) {
@@ -502,15 +674,15 @@ static int verify_code(vctx *v, const mpy_code *c, int depth) {
     v->c = c;
     size_t n_args = c->n_pos_args + c->n_kwonly_args;
     if (c->n_def_pos_args > c->n_pos_args) {
-        return report(v, 0, "%zu default arguments for %zu positional ones", c->n_def_pos_args, c->n_pos_args);
+        return report(v, 0, "%lu default arguments for %lu positional ones", (unsigned long)(c->n_def_pos_args), (unsigned long)(c->n_pos_args));
     }
     if (v->version == 6) {
         if (c->name >= m->n_qstr) {
-            return report(v, 0, "name qstr %zu out of range (table has %zu)", c->name, m->n_qstr);
+            return report(v, 0, "name qstr %lu out of range (table has %lu)", (unsigned long)(c->name), (unsigned long)(m->n_qstr));
         }
         for (size_t i = 0; i < n_args; i++) {
             if (c->arg_names[i] >= m->n_qstr) {
-                return report(v, 0, "argument name qstr %zu out of range", c->arg_names[i]);
+                return report(v, 0, "argument name qstr %lu out of range", (unsigned long)(c->arg_names[i]));
             }
         }
     }
@@ -521,7 +693,7 @@ static int verify_code(vctx *v, const mpy_code *c, int depth) {
         uint8_t b = c->data[p];
         if (b & 0x80) {
             if (p + 2 > c->line_end) {
-                return report(v, 0, "line-number entry at prelude offset %zu runs past the info section", p);
+                return report(v, 0, "line-number entry at prelude offset %lu runs past the info section", (unsigned long)(p));
             }
             bc += b & 0xf;
             p += 2;
@@ -531,90 +703,40 @@ static int verify_code(vctx *v, const mpy_code *c, int depth) {
         }
     }
     if (bc > code_len) {
-        return report(v, 0, "line-number table covers %zu bytes, code has %zu", bc, code_len);
+        return report(v, 0, "line-number table covers %lu bytes, code has %lu", (unsigned long)(bc), (unsigned long)(code_len));
     }
     if (code_len == 0) {
         return report(v, c->code_start, "function has no bytecode");
     }
     /* tile the code with instructions */
-    v->st = plat_alloc(c->len * sizeof(state));
-    v->starts = plat_alloc(c->len + 1);
-    v->work = plat_alloc((c->len + 1) * sizeof(size_t));
-    v->queued = plat_alloc(c->len + 1);
+    size_t n_insn = 0, n_setup = 0;
+    int dead_code_possible = 0, last_op = -1;
     for (size_t pc = c->code_start; pc < c->len;) {
         bc_insn in;
         const char *why = bc_decode(v->version, c->data, pc, c->len, &in);
         if (why) {
             return report(v, pc, "%s (opcode 0x%02x)", why, c->data[pc]);
         }
-        v->starts[pc] = 1;
+        n_insn++;
+        n_setup += in.op == MP_BC_SETUP_EXCEPT || in.op == MP_BC_SETUP_FINALLY || in.op == MP_BC_SETUP_WITH;
+        /* py/emitbc.c: after return, raise or an unconditional jump the
+         * compiler suppresses code until the next label but still counts
+         * its stack and exception blocks */
+        dead_code_possible |= bc_is_terminal(in.op) && in.op != MP_BC_POP_EXCEPT_JUMP && pc + in.size < c->len;
+        last_op = in.op;
         pc += in.size;
     }
-    /* stack analysis, trying the second reading of ambiguous try blocks */
-    int r;
-    v->ambiguous_mode = 0;
-    v->saw_ambiguous = 0;
-    if ((r = analyse(v))) {
+    if (!no_user_statements(v, c) || last_op != MP_BC_RETURN_VALUE) {
+        dead_code_possible = 1;   /* a function may end in "return x; <dropped code>" */
+    }
+    int r = verify_flow(v, c, n_insn, n_setup, dead_code_possible);
+    gc_free(v->work);
+    gc_free(v->queued);
+    gc_free(v->pool);
+    gc_free(v->st);
+    gc_free(v->offs);
+    if (r) {
         return r;
-    }
-    int need = v->max_depth, need_exc = v->max_exc;
-    size_t locals_min = n_args + !!(c->scope_flags & MP_SCOPE_FLAG_VARARGS) + !!(c->scope_flags & MP_SCOPE_FLAG_VARKEYWORDS);
-    /* locals are numbered from 0: the highest one used fixes their count */
-    size_t used = locals_min;
-    for (size_t i = 0; i < c->n_cell; i++) {
-        if ((size_t)c->data[c->cell_start + i] + 1 > used) {
-            used = (size_t)c->data[c->cell_start + i] + 1;
-        }
-    }
-    for (size_t pc = c->code_start; pc < c->len;) {
-        bc_insn in;
-        bc_decode(v->version, c->data, pc, c->len, &in);
-        size_t l = local_of(&in);
-        if (l != (size_t)-1 && l + 1 > used) {
-            used = l + 1;
-        }
-        pc += in.size;
-    }
-    /* other readings (see finally_body_reserve, finally_handler_reserve): keep one that explains n_state */
-    for (int mode = 1; mode < 4 && (size_t)need + used != c->n_state; mode++) {
-        if (((mode & 1) && !v->saw_ambiguous) || ((mode & 2) && v->version < 6)) {
-            continue;
-        }
-        v->ambiguous_mode = mode;
-        if ((r = analyse(v))) {
-            return r;
-        }
-        if ((size_t)v->max_depth + used == c->n_state) {
-            need = v->max_depth;
-        }
-    }
-    if ((size_t)need_exc != c->n_exc_stack) {
-        return report(v, 0, "n_exc_stack is %zu, the bytecode nests %d exception blocks", c->n_exc_stack, need_exc);
-    }
-    if (c->n_state < (size_t)need + locals_min) {
-        return report(v, 0, "n_state %zu too small: %zu argument slots + %d stack slots needed", c->n_state,
-            locals_min, need);
-    }
-    if (c->n_state != (size_t)need + used) {
-        return report(v, 0, "n_state is %zu, the bytecode reaches %zu (%zu locals + %d stack)", c->n_state,
-            (size_t)need + used, used, need);
-    }
-    size_t n_locals = c->n_state - (size_t)need;
-    for (size_t i = 0; i < c->n_cell; i++) {
-        if (c->data[c->cell_start + i] >= n_locals) {
-            return report(v, 0, "cell %zu names local %d, only %zu locals", i, c->data[c->cell_start + i], n_locals);
-        }
-    }
-    for (size_t pc = c->code_start; pc < c->len;) {
-        bc_insn in;
-        bc_decode(v->version, c->data, pc, c->len, &in);
-        if ((r = check_operands(v, pc, &in, n_locals))) {
-            return r;
-        }
-        if (in.op == MP_BC_UNWIND_JUMP && v->st[pc].depth >= 0 && (in.extra & 0x7f) > v->st[pc].n_blocks) {
-            return report(v, pc, "UNWIND_JUMP through more blocks than are open");
-        }
-        pc += in.size;
     }
     for (size_t i = 0; i < c->n_children; i++) {
         if ((r = verify_code(v, c->children[i], depth + 1))) {

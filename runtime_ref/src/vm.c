@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gc.h"
 #include "bc.h"
 #include "obj.h"
 #include "platform.h"
@@ -45,6 +46,7 @@ struct Frame {
 typedef struct handler {
     jmp_buf jb;
     V exc;
+    int depth;           /* call_depth when it was set up: restored when it catches */
     struct handler *prev;
 } handler;
 
@@ -55,18 +57,42 @@ V vm_globals(void) {
     return current_frame ? current_frame->globals : mk_dict();
 }
 static int call_depth;
+static uintptr_t stack_base;   /* the C stack where the VM started (it grows down) */
+
+/* py/stackctrl.c mp_stack_check: deep recursion in C (nested containers
+ * compared or printed, Python calls) stops with RuntimeError before the
+ * C stack overflows. */
+void stack_check(void) {
+    char here;
+    if (stack_base && stack_base - (uintptr_t)&here > PLAT_STACK_LIMIT) {
+        raise_msg(E_RuntimeError, "maximum recursion depth exceeded");
+    }
+}
 static const char *main_dir;
 static V modules;           /* dict name -> module: the loaded .mpy files (sys.modules) */
 static V builtin_modules;   /* micropython, sys, math, ...: not in sys.modules, as in MicroPython */
 
-void raise(V exc) {
-    if (exc->kind == K_CLASS) {
+/* py/runtime.c mp_make_raise_obj: an exception class is instantiated, an
+ * exception instance raised as it is, anything else becomes a TypeError (a
+ * non-exception must never reach a handler: END_FINALLY reads an int there
+ * as an unwind count). */
+static V raise_obj(V exc) {
+    if (exc->kind == K_CLASS && is_subclass(exc, E_BaseException)) {
         exc = call0(exc);
     }
+    if (exc->kind != K_INST || !is_subclass(exc->cls, E_BaseException)) {
+        exc = mk_exc(E_TypeError, "exceptions must derive from BaseException");
+    }
+    return exc;
+}
+
+void vm_raise(V exc) {
+    exc = raise_obj(exc);
     if (!cur_handler) {
         unsupported("exception raised outside the VM");
     }
     cur_handler->exc = exc;
+    call_depth = cur_handler->depth;
     longjmp(cur_handler->jb, 1);
 }
 
@@ -76,7 +102,7 @@ void raise_msg(V cls, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    raise(mk_exc(cls, buf));
+    vm_raise(mk_exc(cls, buf));
 }
 
 static V qstr_v(const mpy_code *c, size_t q) {
@@ -165,20 +191,20 @@ static V name_of_arg(const mpy_code *c, size_t i) {
 
 static Frame *make_frame(V fun, int n, V *args, V kw) {
     const mpy_code *c = fun->u.func.code;
-    Frame *f = plat_alloc(sizeof *f);
+    Frame *f = gc_alloc(sizeof *f);
     f->fun = fun;
     f->code = c;
     f->globals = fun->u.func.globals;
-    f->state = plat_alloc((c->n_state + STATE_SLACK) * sizeof(V));
+    f->state = gc_alloc((c->n_state + STATE_SLACK) * sizeof(V));
     f->fastn = &f->state[c->n_state - 1];
     f->sp = f->state - 1;
-    f->exc = plat_alloc((c->n_exc_stack + 1) * sizeof(exc_block));
+    f->exc = gc_alloc((c->n_exc_stack + 1) * sizeof(exc_block));
     f->code_start = c->data + c->code_start;
     f->ip = f->code_start;
     size_t np = c->n_pos_args, nk = c->n_kwonly_args;
     int varargs = (c->scope_flags & MP_SCOPE_FLAG_VARARGS) != 0;
     int varkw = (c->scope_flags & MP_SCOPE_FLAG_VARKEYWORDS) != 0;
-    V *loc = plat_alloc((np + nk + 2) * sizeof(V));
+    V *loc = gc_alloc((np + nk + 2) * sizeof(V));
     size_t i;
     for (i = 0; i < (size_t)n && i < np; i++) {
         loc[i] = args[i];
@@ -186,7 +212,7 @@ static Frame *make_frame(V fun, int n, V *args, V kw) {
     V extra = NULL;
     if ((size_t)n > np) {
         if (!varargs) {
-            raise_msg(E_TypeError, "function takes %zu positional arguments but %d were given", np, n);
+            raise_msg(E_TypeError, "function takes %lu positional arguments but %d were given", (unsigned long)(np), n);
         }
         extra = mk_tuple((size_t)n - np, args + np);
     }
@@ -224,7 +250,7 @@ static Frame *make_frame(V fun, int n, V *args, V kw) {
             if (i >= np - nd) {
                 loc[i] = defs->u.seq.items[i - (np - nd)];
             } else {
-                raise_msg(E_TypeError, "function missing %zu required positional arguments", np - i);
+                raise_msg(E_TypeError, "function missing %lu required positional arguments", (unsigned long)(np - i));
             }
         }
     }
@@ -265,7 +291,7 @@ static V call_func(V fun, int n, V *args, V kw) {
     if (fun->u.func.n_cells) {
         /* py/objclosure.c: the closed-over cells come first, as positional arguments */
         size_t nc = fun->u.func.n_cells;
-        V *a = plat_alloc((nc + (size_t)n + 1) * sizeof(V));
+        V *a = gc_alloc((nc + (size_t)n + 1) * sizeof(V));
         mem_copy(a, fun->u.func.cells, nc * sizeof(V));
         mem_copy(a + nc, args, (size_t)n * sizeof(V));
         args = a;
@@ -278,7 +304,6 @@ static V call_func(V fun, int n, V *args, V kw) {
         return g;
     }
     if (++call_depth > 600) {
-        call_depth = 0;
         raise_msg(E_RuntimeError, "maximum recursion depth exceeded");
     }
     int status;
@@ -288,12 +313,13 @@ static V call_func(V fun, int n, V *args, V kw) {
 }
 
 V call(V fn, int n, V *args, V kw) {
+    stack_check();
     switch (fn->kind) {
         case K_FUNC:
             return call_func(fn, n, args, kw);
         case K_NATIVE:
             if (fn->u.native.self) {
-                V *a = plat_alloc(((size_t)n + 1) * sizeof(V));
+                V *a = gc_alloc(((size_t)n + 1) * sizeof(V));
                 a[0] = fn->u.native.self;
                 mem_copy(a + 1, args, (size_t)n * sizeof(V));
                 return fn->u.native.fn(n + 1, a, kw);
@@ -311,7 +337,7 @@ V call(V fn, int n, V *args, V kw) {
                 }
                 if (self != args[0]) {
                     /* an instance of a subclass of a builtin: the method works on its value */
-                    V *a = plat_alloc((size_t)n * sizeof(V));
+                    V *a = gc_alloc((size_t)n * sizeof(V));
                     mem_copy(a, args, (size_t)n * sizeof(V));
                     a[0] = self;
                     args = a;
@@ -319,7 +345,7 @@ V call(V fn, int n, V *args, V kw) {
             }
             return fn->u.native.fn(n, args, kw);
         case K_BOUND: {
-            V *a = plat_alloc(((size_t)n + 1) * sizeof(V));
+            V *a = gc_alloc(((size_t)n + 1) * sizeof(V));
             a[0] = fn->u.bound.self;
             mem_copy(a + 1, args, (size_t)n * sizeof(V));
             return call(fn->u.bound.fn, n + 1, a, kw);
@@ -327,7 +353,7 @@ V call(V fn, int n, V *args, V kw) {
         case K_CLASS: {
             V ctor = dict_get_str(fn->u.cls.dict, "__native_new__");
             if (ctor && !(n >= 0 && fn->u.cls.builtin_kind == -2)) {
-                V *a = plat_alloc(((size_t)n + 1) * sizeof(V));
+                V *a = gc_alloc(((size_t)n + 1) * sizeof(V));
                 a[0] = fn;
                 mem_copy(a + 1, args, (size_t)n * sizeof(V));
                 return ctor->u.native.fn(n + 1, a, kw);
@@ -335,7 +361,7 @@ V call(V fn, int n, V *args, V kw) {
             V user_new = lookup_class_attr(fn, mk_cstr("__new__"));
             if (user_new && user_new->kind != K_NATIVE) {
                 /* py/objtype.c: __new__ (static) makes the object; __init__ runs if it is an instance */
-                V *a = plat_alloc(((size_t)n + 1) * sizeof(V));
+                V *a = gc_alloc(((size_t)n + 1) * sizeof(V));
                 a[0] = fn;
                 mem_copy(a + 1, args, (size_t)n * sizeof(V));
                 V made = call(user_new->kind == K_STATICMETHOD ? user_new->u.wrap.fn : user_new, n + 1, a, kw);
@@ -364,7 +390,7 @@ V call(V fn, int n, V *args, V kw) {
             }
             V init = lookup_class_attr(fn, mk_cstr("__init__"));
             if (init && init->kind != K_NATIVE) {
-                V *a = plat_alloc(((size_t)n + 1) * sizeof(V));
+                V *a = gc_alloc(((size_t)n + 1) * sizeof(V));
                 a[0] = inst;
                 mem_copy(a + 1, args, (size_t)n * sizeof(V));
                 call(init, n + 1, a, kw);
@@ -373,7 +399,7 @@ V call(V fn, int n, V *args, V kw) {
                 for (size_t i = 0; i < m->u.seq.n && !nn; i++) {
                     nn = dict_get_str(m->u.seq.items[i]->u.cls.dict, "__native_new__");
                 }
-                V *a = plat_alloc(((size_t)n + 1) * sizeof(V));
+                V *a = gc_alloc(((size_t)n + 1) * sizeof(V));
                 a[0] = type_of(inst->u.inst.native_value);
                 mem_copy(a + 1, args, (size_t)n * sizeof(V));
                 inst->u.inst.native_value = nn->u.native.fn(n + 1, a, kw);
@@ -385,7 +411,7 @@ V call(V fn, int n, V *args, V kw) {
         case K_INST: {
             V f = lookup_class_attr(fn->cls, mk_cstr("__call__"));
             if (f) {
-                V *a = plat_alloc(((size_t)n + 1) * sizeof(V));
+                V *a = gc_alloc(((size_t)n + 1) * sizeof(V));
                 a[0] = fn;
                 mem_copy(a + 1, args, (size_t)n * sizeof(V));
                 return call(f, n + 1, a, kw);
@@ -415,13 +441,14 @@ V call2(V f, V a, V b) {
 V vm_call_catch_stop(V f, V self) {
     handler h;
     h.prev = cur_handler;
+    h.depth = call_depth;
     cur_handler = &h;
     if (setjmp(h.jb)) {
         cur_handler = h.prev;
         if (is_instance(h.exc, E_StopIteration)) {
             return NULL;
         }
-        raise(h.exc);
+        vm_raise(h.exc);
     }
     V r = call1(f, self);
     cur_handler = h.prev;
@@ -431,13 +458,14 @@ V vm_call_catch_stop(V f, V self) {
 V vm_subscr_catch_index(V o, V idx) {
     handler h;
     h.prev = cur_handler;
+    h.depth = call_depth;
     cur_handler = &h;
     if (setjmp(h.jb)) {
         cur_handler = h.prev;
         if (is_instance(h.exc, E_IndexError) || is_instance(h.exc, E_StopIteration)) {
             return NULL;
         }
-        raise(h.exc);
+        vm_raise(h.exc);
     }
     V r = subscr(o, idx);
     cur_handler = h.prev;
@@ -450,7 +478,7 @@ V gen_next(V gen, V send, V throw_exc, int *done) {
     if (gen->u.gen.done) {
         *done = 1;
         if (throw_exc) {
-            raise(throw_exc);
+            vm_raise(throw_exc);
         }
         return None;
     }
@@ -466,6 +494,7 @@ V gen_next(V gen, V send, V throw_exc, int *done) {
     gen->u.gen.running = 1;
     handler h;
     h.prev = cur_handler;
+    h.depth = call_depth;
     cur_handler = &h;
     if (setjmp(h.jb)) {
         cur_handler = h.prev;
@@ -474,7 +503,7 @@ V gen_next(V gen, V send, V throw_exc, int *done) {
         if (is_instance(h.exc, E_StopIteration)) {
             raise_msg(E_RuntimeError, "generator raised StopIteration");
         }
-        raise(h.exc);
+        vm_raise(h.exc);
     }
     int status;
     V r = run_frame(f, throw_exc, &status);
@@ -497,6 +526,7 @@ V vm_close_generator(V gen) {
     }
     handler h;
     h.prev = cur_handler;
+    h.depth = call_depth;
     cur_handler = &h;
     if (setjmp(h.jb)) {
         cur_handler = h.prev;
@@ -504,7 +534,7 @@ V vm_close_generator(V gen) {
         if (is_instance(h.exc, E_GeneratorExit) || is_instance(h.exc, E_StopIteration)) {
             return None;
         }
-        raise(h.exc);
+        vm_raise(h.exc);
     }
     int done;
     gen_next(gen, None, mk_exc(E_GeneratorExit, NULL), &done);
@@ -538,7 +568,7 @@ static V import_name(V name, V fromlist, V level) {
     if (!plat_file_exists(path)) {
         raise_msg(E_ImportError, "no module named '%.*s'", (int)name->u.str.len, name->u.str.s);
     }
-    char *modname = plat_alloc(name->u.str.len + 1);
+    char *modname = gc_alloc(name->u.str.len + 1);
     mem_copy(modname, name->u.str.s, name->u.str.len);
     return vm_run_module(path, modname);
 }
@@ -548,11 +578,11 @@ static V import_name(V name, V fromlist, V level) {
 /* Constant and child operands: v6 indexes the module's object table and the
  * function's children; v5 indexes one per-function table holding the
  * argument names, then the objects, then the children (mpy-v1.18 emitbc.c). */
-static size_t const_index(const mpy_code *c, long arg) {
+static size_t const_index(const mpy_code *c, int64_t arg) {
     return c->module->version == 5 ? c->obj_base + (size_t)arg - (c->n_pos_args + c->n_kwonly_args) : (size_t)arg;
 }
 
-static size_t child_index(const mpy_code *c, long arg) {
+static size_t child_index(const mpy_code *c, int64_t arg) {
     return c->module->version == 5 ? (size_t)arg - (c->n_pos_args + c->n_kwonly_args) - c->n_obj : (size_t)arg;
 }
 
@@ -639,6 +669,7 @@ V run_frame(Frame *f, V throw_exc, int *status) {
     V class_locals = f->fun->cls;   /* set for class bodies: their namespace; else names are globals */
     handler h;
     h.prev = cur_handler;
+    h.depth = call_depth;
     volatile int pending_throw = throw_exc != NULL;
     const uint8_t *insn_ip = ip;
     if (setjmp(h.jb)) {
@@ -668,7 +699,7 @@ V run_frame(Frame *f, V throw_exc, int *status) {
             cur_handler = h.prev;
             f->ip = ip;
             f->sp = sp;
-            raise(exc);
+            vm_raise(exc);
         }
         exc_block *b = &f->exc[f->exc_n - 1];
         ip = b->handler;
@@ -684,10 +715,7 @@ V run_frame(Frame *f, V throw_exc, int *status) {
         f->ip = ip;
         f->sp = sp;
         insn_ip = ip;
-        V exc = throw_exc;
-        if (exc->kind == K_CLASS) {
-            exc = call0(exc);
-        }
+        V exc = raise_obj(throw_exc);
         h.exc = exc;
         pending_throw = 1;
         if (*ip == MP_BC_YIELD_FROM && sp[-1]->kind == K_GEN) {
@@ -722,17 +750,17 @@ V run_frame(Frame *f, V throw_exc, int *status) {
             unsupported("internal: control reached a non-instruction (verifier gap)");
         }
         {
-            long depth = (long)(sp - f->state) + 1;
-            long grow = version == 5 ? mp_bc_stack_effect_v5(in.op, in.arg, in.extra)
+            int64_t depth = (int64_t)(sp - f->state) + 1;
+            int64_t grow = version == 5 ? mp_bc_stack_effect_v5(in.op, in.arg, in.extra)
                                      : mp_bc_stack_effect_v6(in.op, in.arg, in.extra);
-            if (depth < bc_stack_inputs(in.op, in.arg, in.extra) || depth + (grow > 0 ? grow : 0) + 3 > (long)c->n_state + STATE_SLACK
+            if (depth < bc_stack_inputs(in.op, in.arg, in.extra) || depth + (grow > 0 ? grow : 0) + 3 > (int64_t)c->n_state + STATE_SLACK
                 || f->exc_n < 0 || (size_t)f->exc_n > c->n_exc_stack) {
                 unsupported("internal: stack outside n_state (verifier gap)");
             }
         }
         const uint8_t *volatile next = ip + in.size;
         int op = in.op;
-        long arg = in.arg;
+        int64_t arg = in.arg;
         const uint8_t *target = data + in.target;
         ip = next;
         switch (op) {
@@ -969,7 +997,7 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                     PUSH(t);
                     goto unwind_jump;
                 } else {
-                    raise(t);
+                    vm_raise(t);
                 }
                 break;
             }
@@ -1007,7 +1035,7 @@ V run_frame(Frame *f, V throw_exc, int *status) {
             }
             case MP_BC_BUILD_SET: {
                 V s = mk_set(0);
-                for (long i = arg - 1; i >= 0; i--) {
+                for (int64_t i = arg - 1; i >= 0; i--) {
                     table_set(&s->u.map, sp[-i], True);
                 }
                 sp -= arg - 1;
@@ -1027,9 +1055,9 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                 break;
             }
             case MP_BC_STORE_COMP: {
-                long kind = arg & 3, idx = arg >> 2;
+                int64_t kind = arg & 3, idx = arg >> 2;
                 /* py/vm.c: the collection is idx below the top, before the pops */
-                if (idx < (kind == 1 ? 2 : 1) || idx >= (long)(sp - f->state) + 1) {
+                if (idx < (kind == 1 ? 2 : 1) || idx >= (int64_t)(sp - f->state) + 1) {
                     unsupported("internal: STORE_COMP outside the stack (verifier gap)");
                 }
                 if (kind == 1) {
@@ -1064,10 +1092,11 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                     n = seq_items(l, &items);
                 }
                 if (n != (size_t)arg) {
-                    raise_msg(E_ValueError, n < (size_t)arg ? "need more than %zu values to unpack"
-                                                           : "too many values to unpack (expected %ld)", n < (size_t)arg ? n : (size_t)arg);
+                    raise_msg(E_ValueError, n < (size_t)arg ? "need more than %lu values to unpack"
+                                                           : "too many values to unpack (expected %lu)",
+                        (unsigned long)(n < (size_t)arg ? n : (size_t)arg));
                 }
-                for (long i = arg - 1; i >= 0; i--) {
+                for (int64_t i = arg - 1; i >= 0; i--) {
                     PUSH(items[i]);
                 }
                 break;
@@ -1081,7 +1110,7 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                 }
                 size_t n = l->u.seq.n;
                 if (n < left + right) {
-                    raise_msg(E_ValueError, "need more than %zu values to unpack", n);
+                    raise_msg(E_ValueError, "need more than %lu values to unpack", (unsigned long)(n));
                 }
                 for (size_t i = 0; i < right; i++) {
                     PUSH(l->u.seq.items[n - 1 - i]);
@@ -1102,7 +1131,7 @@ V run_frame(Frame *f, V throw_exc, int *status) {
             case MP_BC_MAKE_CLOSURE:
             case MP_BC_MAKE_CLOSURE_DEFARGS: {
                 size_t nc = (size_t)in.extra;
-                V *cells = plat_alloc((nc + 1) * sizeof(V));
+                V *cells = gc_alloc((nc + 1) * sizeof(V));
                 sp -= nc;
                 mem_copy(cells, sp + 1, nc * sizeof(V));
                 V def = NULL, kwd = NULL;
@@ -1218,28 +1247,17 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                 /* py/vm.c: re-raise the innermost exception being handled */
                 for (int i = f->exc_n - 1; i >= 0; i--) {
                     if (f->exc[i].prev_exc) {
-                        raise(f->exc[i].prev_exc);
+                        vm_raise(f->exc[i].prev_exc);
                     }
                 }
                 raise_msg(E_RuntimeError, "no active exception to reraise");
             }
             case MP_BC_RAISE_OBJ: {
-                V e = POP();
-                if (e->kind == K_CLASS) {
-                    e = call0(e);
-                }
-                if (e->kind != K_INST || !is_subclass(e->cls, E_BaseException)) {
-                    raise_msg(E_TypeError, "exceptions must derive from BaseException");
-                }
-                raise(e);
+                vm_raise(POP());
             }
             case MP_BC_RAISE_FROM: {
                 sp--;
-                V e = POP();
-                if (e->kind == K_CLASS) {
-                    e = call0(e);
-                }
-                raise(e);
+                vm_raise(POP());
             }
             case MP_BC_YIELD_VALUE: {
                 cur_handler = h.prev;
@@ -1338,7 +1356,7 @@ V run_frame(Frame *f, V throw_exc, int *status) {
 /* ---- modules ---- */
 
 V vm_run_module(const char *path, const char *name) {
-    mpy_module *m = plat_alloc(sizeof *m);
+    mpy_module *m = gc_alloc(sizeof *m);
     int r = mpyref_open(path, m);
     if (r) {
         plat_exit(r);
@@ -1360,6 +1378,9 @@ V builtin_build_class(int n, V *args, V kw) {
         raise_msg(E_TypeError, "__build_class__ needs a body and a name");
     }
     V body = args[0], name = args[1];
+    if (body->kind != K_FUNC || name->kind != K_STR) {
+        raise_msg(E_TypeError, "__build_class__ needs a function and a str");
+    }
     V ns = mk_dict();
     V fn = obj_new(K_FUNC);
     *fn = *body;
@@ -1367,7 +1388,7 @@ V builtin_build_class(int n, V *args, V kw) {
     int status;
     Frame *f = make_frame(fn, (int)fn->u.func.n_cells, fn->u.func.cells, NULL);
     V cell = run_frame(f, NULL, &status);
-    char *cname = plat_alloc(name->u.str.len + 1);
+    char *cname = gc_alloc(name->u.str.len + 1);
     mem_copy(cname, name->u.str.s, name->u.str.len);
     V cls = mk_class(cname, mk_tuple((size_t)n - 2, args + 2), ns);
     /* py/modbuiltins.c: a class body that uses super() returns its __class__ cell */
@@ -1410,12 +1431,14 @@ static void print_traceback(V exc) {
 }
 
 int vm_run_main(const char *path) {
+    gc_image_begin();
     objects_init();
     modules = mk_dict();
     builtin_modules = mk_dict();
     extern void native_modules_init(V builtin_modules, V loaded);
     native_modules_init(builtin_modules, modules);
-    char *dir = plat_alloc(strlen(path) + 2);
+    gc_image_end();
+    char *dir = gc_alloc(strlen(path) + 2);
     strcpy(dir, path);
     char *slash = strrchr(dir, '/');
     if (slash) {
@@ -1424,8 +1447,11 @@ int vm_run_main(const char *path) {
         strcpy(dir, ".");
     }
     main_dir = dir;
+    char stack_here;
+    stack_base = (uintptr_t)&stack_here;
     handler h;
     h.prev = NULL;
+    h.depth = 0;
     cur_handler = &h;
     if (setjmp(h.jb)) {
         if (is_instance(h.exc, E_SystemExit)) {
@@ -1437,7 +1463,7 @@ int vm_run_main(const char *path) {
     }
     /* named like the file: the reference runs are "import NAME" on the real VM */
     const char *base = slash ? strrchr(path, '/') + 1 : path;
-    char *stem = plat_alloc(strlen(base) + 1);
+    char *stem = gc_alloc(strlen(base) + 1);
     strcpy(stem, base);
     char *dot = strrchr(stem, '.');
     if (dot) {
