@@ -169,12 +169,7 @@ class Compiler:
         # mp_emit_bc_start_pass: the code info names its function and arguments
         names = E.encode_uint(self.common.use_qstr(scope.simple_name))
         if recording and not native:
-            for i in range(scope.num_pos_args + scope.num_kwonly_args):
-                qst = "*"
-                for info in scope.id_info:
-                    if info.flags & S.FLAG_IS_PARAM and info.local_num == i:
-                        qst = info.qst
-                        break
+            for qst in scope.param_names():
                 names += E.encode_uint(self.common.use_qstr(qst))
         else:
             scope.stack_size = 0

@@ -154,12 +154,4 @@ def assemble_v5(emitter: EmitterV5, num_labels: int, source_lines: bool, names: 
 
 def arg_names(scope: S.Scope) -> list[str]:
     """The argument names at the head of the constant table (mp_emit_bc_start_pass)."""
-    names = []
-    for i in range(scope.num_pos_args + scope.num_kwonly_args):
-        qst = "*"
-        for info in scope.id_info:
-            if info.flags & S.FLAG_IS_PARAM and info.local_num == i:
-                qst = info.qst
-                break
-        names.append(qst)
-    return names
+    return scope.param_names()

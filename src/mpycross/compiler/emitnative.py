@@ -428,12 +428,7 @@ class NativeEmitter:
             a.write(prelude_size(self.n_info, self.n_cell))
             info_start = a.code_pos()
             a.write(encode_uint(self.common.use_qstr(scope.simple_name)))
-            for i in range(scope.num_pos_args + scope.num_kwonly_args):
-                qst = "*"
-                for info in scope.id_info:
-                    if info.flags & S.FLAG_IS_PARAM and info.local_num == i:
-                        qst = info.qst
-                        break
+            for qst in scope.param_names():
                 a.write(encode_uint(self.common.use_qstr(qst)))
             self.n_info = a.code_pos() - info_start
             cell_start = a.code_pos()

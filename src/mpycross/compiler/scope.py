@@ -100,6 +100,17 @@ class Scope:
         self.raw_code = None  # filled by the emit pass
 
     # py/scope.c: scope_find_or_add_id
+
+    def param_names(self) -> list[str]:
+        """The names of the positional and keyword-only parameters in order, "*" for a
+        slot no name fills (mp_emit_bc_start_pass: the code info and argument table)."""
+        names = ["*"] * (self.num_pos_args + self.num_kwonly_args)
+        for i in range(len(names)):
+            for info in self.id_info:
+                if info.flags & FLAG_IS_PARAM and info.local_num == i:
+                    names[i] = info.qst
+                    break
+        return names
     def find_or_add_id(self, qst: str, kind: int) -> IdInfo:
         found = self._by_name.get(qst)
         if found is not None:
