@@ -132,14 +132,14 @@ def run_install(opts: InstallOptions) -> int:
         for note in result.skipped:
             click.echo(f"note: {note}", err=True)
         unknown = [name for who, name in result.missing if who == "command line"]
-        places = (["the bundles"] if opts.bundles else []) + \
-            ["the download cache (--offline)" if opts.offline else "PyPI"]
+        places = (["in the bundles"] if opts.bundles else []) + \
+            ["in the download cache (--offline)" if opts.offline else "on PyPI"]
         pip_said = f" (pip: {pypi.last_error})" if pypi.last_error else ""
         if unknown:
-            raise BundleError(f"not found in {' or '.join(places)}: {', '.join(unknown)}{pip_said}")
+            raise BundleError(f"not found {' or '.join(places)}: {', '.join(unknown)}{pip_said}")
         needs = [f"{name} (needed by {who})" for who, name in result.missing if who != "command line"]
         if needs:
-            raise BundleError(f"missing dependencies: {'; '.join(needs)} (not found in {' or '.join(places)}; "
+            raise BundleError(f"missing dependencies: {'; '.join(needs)} (not found {' or '.join(places)}; "
                               f"add their sources or a --bundle, or pass --no-deps){pip_said}")
         files: dict[str, bytes] = {}
         for pkg in result.packages:
