@@ -111,13 +111,16 @@ def official_mpy(path: Path, release: str = "1.29") -> bytes | None:
 
 @functools.cache
 def our_mpy(path: Path) -> bytes | None:
-    try:
-        import mpycross
-    except ImportError:
-        return None
+    """Our compiler's output, or None where it refuses the program with a reported error.
+
+    Anything else it raises (a crash) fails the test that met it.
+    """
+    import mpycross
+    from mpycross.errors import MpyCrossError
+
     try:
         return mpycross.compile_source(path.read_bytes(), path.name, source_name=path.name)
-    except Exception:  # our compiler not ready for this program: nothing to compare
+    except MpyCrossError:  # refused (a construct not supported for this target): nothing to compare
         return None
 
 
@@ -255,7 +258,8 @@ def test_program_runs_like_micropython(mpyref, path):
 def test_agreement_is_at_least_90_percent(mpyref):
     results = [agrees(mpyref, p, official_mpy(p))[0] for p in PROGRAMS]
     rate = sum(results) / len(results)
-    assert len(results) >= 100
+    # our own programs, plus the golden ones where ../shared is present
+    assert len(results) >= (100 if (GOLDEN / "programs").is_dir() else 70)
     assert rate >= 0.90, f"{sum(results)}/{len(results)} programs agree ({rate:.1%})"
 
 
