@@ -41,6 +41,15 @@ class AsmBase:
 
     nlr_setjmp = False  # N_NLR_SETJMP: nlr_push is followed by a setjmp call
 
+    def fetch_parent_arg(self, arg_num: int) -> None:
+        """Make the caller's argument `arg_num` available in REG_PARENT_ARG_<arg_num + 1>:
+        already there where arguments come in registers (x86 reads them from the stack)."""
+
+    def mov_reg_parent_arg(self, reg: int, arg_num: int) -> None:
+        """reg = the caller's argument `arg_num`."""
+        self.mov_reg_reg(reg, (self.REG_PARENT_ARG_1, self.REG_PARENT_ARG_2, self.REG_PARENT_ARG_3,
+                               self.REG_PARENT_ARG_4)[arg_num])
+
     def __init__(self, max_num_labels: int = 0):
         self.pass_ = PASS_COMPUTE
         self.suppress = False

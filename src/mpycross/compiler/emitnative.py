@@ -335,6 +335,7 @@ class NativeEmitter:
             else:
                 self.stack_start = self.code_state_start
             a.entry(self.stack_start + self.n_state - num_locals_in_regs)
+            a.fetch_parent_arg(0)
             a.load_reg_reg_offset(a.REG_FUN_TABLE, a.REG_PARENT_ARG_1, OFFSETOF_OBJ_FUN_BC_CONTEXT)
             a.load_reg_reg_offset(self.reg_qstr_table, a.REG_FUN_TABLE, OFFSETOF_MODULE_CONTEXT_QSTR_TABLE)
             a.load_reg_reg_offset(a.REG_FUN_TABLE, a.REG_FUN_TABLE, OFFSETOF_MODULE_CONTEXT_OBJ_TABLE)
@@ -342,9 +343,9 @@ class NativeEmitter:
             if self.need_fun_obj():
                 a.mov_local_reg(self.local_idx_fun_obj(), a.REG_PARENT_ARG_1)
             # n_args in REG_ARG_1, n_kw in REG_ARG_2, args array in REG_LOCAL_LAST
-            a.mov_reg_reg(a.REG_ARG_1, a.REG_PARENT_ARG_2)
-            a.mov_reg_reg(a.REG_ARG_2, a.REG_PARENT_ARG_3)
-            a.mov_reg_reg(self.reg_local_last, a.REG_PARENT_ARG_4)
+            a.mov_reg_parent_arg(a.REG_ARG_1, 1)
+            a.mov_reg_parent_arg(a.REG_ARG_2, 2)
+            a.mov_reg_parent_arg(self.reg_local_last, 3)
             a.jump_if_reg_nonzero(a.REG_ARG_2, label_slot + 4, True)
             a.mov_reg_imm(a.REG_ARG_3, scope.num_pos_args)
             a.jump_if_reg_eq(a.REG_ARG_1, a.REG_ARG_3, label_slot + 5)
@@ -376,7 +377,8 @@ class NativeEmitter:
                 a.entry(self.code_state_start)
                 self.code_state_start = 0
                 self.stack_start = SIZEOF_CODE_STATE
-                a.mov_reg_reg(self.reg_generator_state, a.REG_PARENT_ARG_1)
+                a.mov_reg_parent_arg(self.reg_generator_state, 0)
+                a.fetch_parent_arg(1)
                 a.mov_local_reg(self.local_idx_throw_val(), a.REG_PARENT_ARG_2)
                 a.load_reg_reg_offset(a.REG_TEMP0, self.reg_generator_state, self.local_idx_fun_obj())
                 a.load_reg_reg_offset(a.REG_TEMP0, a.REG_TEMP0, OFFSETOF_OBJ_FUN_BC_CONTEXT)
@@ -386,6 +388,8 @@ class NativeEmitter:
             else:
                 self.stack_start = self.code_state_start + SIZEOF_CODE_STATE
                 a.entry(self.stack_start + self.n_state)
+                for arg_num in range(4):
+                    a.fetch_parent_arg(arg_num)
                 a.load_reg_reg_offset(a.REG_FUN_TABLE, a.REG_PARENT_ARG_1, OFFSETOF_OBJ_FUN_BC_CONTEXT)
                 a.load_reg_reg_offset(self.reg_qstr_table, a.REG_FUN_TABLE, OFFSETOF_MODULE_CONTEXT_QSTR_TABLE)
                 a.load_reg_reg_offset(a.REG_FUN_TABLE, a.REG_FUN_TABLE, OFFSETOF_MODULE_CONTEXT_OBJ_TABLE)

@@ -35,6 +35,10 @@ def _encoder(arch: str):
         from .asm_x64 import AsmX64
 
         return AsmX64()
+    if arch == "x86":
+        from .asm_x86 import AsmX86
+
+        return AsmX86()
     if arch in ("xtensa", "xtensawin"):
         from .asm_xtensa import AsmXtensa, AsmXtensaWin
 
@@ -44,7 +48,7 @@ def _encoder(arch: str):
     return AsmThumb(arch)
 
 
-ENCODERS = ("x64", *THUMB, "xtensa", "xtensawin")  # the architectures this compiler emits native code for
+ENCODERS = ("x86", "x64", *THUMB, "xtensa", "xtensawin")  # the architectures this compiler emits native code for
 
 
 class NativeUnsupported(MpyCrossError):
