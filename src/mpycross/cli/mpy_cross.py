@@ -31,7 +31,8 @@ ARCHES = (
 _TARGET_OPTIONS = {"--device": "device", "-c": "compat", "--compat": "compat",
                    "-b": "bytecode", "--bytecode": "bytecode"}
 
-# mpy-cross/main.c: parse_rv32_flags_string
+# mpy-cross/main.c: parse_rv32_flags_string (emitnative_target.ARCH_FLAGS, kept here so
+# that the command starts without importing the compiler)
 RV32_FLAGS = {"zba": 1, "zcmp": 2}
 
 # mpy-cross/main.c: default heap size on a 64-bit host (printed by usage only)
@@ -87,6 +88,7 @@ class Options:
         self.emit = "bytecode"
         self.arch: str | None = None
         self.arch_flags: str | None = None
+        self.arch_flags_value = 0  # -march-flags= as a number (0: none given or no -march)
         self.source_lines = True
         self.target: str | None = None
         self.device: str | None = None       # --device PATH (for --target auto)
@@ -137,20 +139,44 @@ def c_strtol(text: str) -> tuple[int, str]:
     return sign * int(s[start:i], base), s[i:]
 
 
-def _parse_arch_flags(flags: str) -> bool:
-    """mpy-cross/main.c: an integer (dec/hex/bin) or a comma list of rv32imc extensions."""
-    try:
-        value = int(flags, 0)
-        if value >= 0 and flags[:1] not in "+-":
-            return value & ~(RV32_FLAGS["zba"] | RV32_FLAGS["zcmp"]) == 0
-    except ValueError:
-        pass
-    collected = 0
-    for name in flags.split(","):
-        if name not in RV32_FLAGS:
-            return False
-        collected |= RV32_FLAGS[name]
-    return collected != 0
+def _parse_integer(text: str) -> int | None:
+    """mpy-cross/main.c parse_integer: a 0x/0o/0b prefix (mp_parse_num_base), then strtoul."""
+    base, skip = 10, 0
+    if len(text) > 1 and text[0] == "0" and text[1].lower() in "xob":
+        base, skip = {"x": 16, "o": 8, "b": 2}[text[1].lower()], 2
+    rest = text[skip:]
+    if not rest or rest[0] == "+":
+        return None
+    rest = rest.lstrip(" \t\n\r\f\v")
+    negative = rest[:1] == "-"
+    if rest[:1] in "+-":
+        rest = rest[1:]
+    if base == 16 and rest[:2].lower() == "0x":
+        rest = rest[2:]
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"[:base]
+    if not rest or any(ch not in digits for ch in rest.lower()):
+        return None
+    value = int(rest, base)
+    if value >= 1 << 64:
+        return None  # ERANGE
+    return (-value) & ((1 << 64) - 1) if negative else value
+
+
+def parse_arch_flags(flags: str) -> int | None:
+    """mpy-cross/main.c: an integer (dec/hex/bin) or a comma list of rv32imc extensions;
+    None when they are not rv32imc's."""
+    value = _parse_integer(flags)
+    if value is None:
+        value = 0
+        for name in flags.split(","):
+            if name not in RV32_FLAGS:
+                return None
+            value |= RV32_FLAGS[name]
+        if value == 0:
+            return None
+    if value & ~(RV32_FLAGS["zba"] | RV32_FLAGS["zcmp"]):
+        return None
+    return value
 
 
 def _implementation_option(opts: Options, value: str) -> None:
@@ -239,8 +265,10 @@ def parse_args(argv: list[str]) -> Options:
         a += 1
 
     if opts.arch_flags is not None and opts.arch is not None:
-        if opts.arch != "rv32imc" or not _parse_arch_flags(opts.arch_flags):
+        value = parse_arch_flags(opts.arch_flags) if opts.arch == "rv32imc" else None
+        if value is None:
             raise _fail("unrecognised arch flags")
+        opts.arch_flags_value = value
     if opts.emit != "bytecode" and opts.arch is None:
         raise _fail("arch not specified")
     if opts.input is None:
@@ -334,6 +362,8 @@ def _compile(opts: Options, source: bytes) -> bytes:
         kwargs["include_source_lines"] = False
     if opts.arch is not None:
         kwargs["march"] = opts.arch
+    if opts.arch_flags_value:
+        kwargs["march_flags"] = opts.arch_flags_value
     if opts.emit != "bytecode":
         kwargs["emit"] = opts.emit
     return compile_source(source, filename, **kwargs)

@@ -39,6 +39,7 @@ class AsmBase:
     def REG_PARENT_ARG_4(self):
         return self.REG_ARG_4
 
+    REG_ZERO = None  # a register that always reads 0 (RISC-V x0), if the architecture has one
     nlr_setjmp = False  # N_NLR_SETJMP: nlr_push is followed by a setjmp call
 
     def fetch_parent_arg(self, arg_num: int) -> None:

@@ -17,7 +17,7 @@ from mpycross.targets import DEFAULT_TARGET, Target, resolve_target
 
 from . import compat, floatcompat, fold, raw_qstr_ids
 from .codegen import Compiler, NotSupportedError, RawCode
-from .emitnative_target import EMIT_BY_NAME, NativeTarget
+from .emitnative_target import ARCH_FLAGS, EMIT_BY_NAME, NativeTarget
 
 # bytecode generations this compiler emits (formats/versions.toml `bytecode`)
 SUPPORTED_BYTECODE = ("v2", "v3", "v4", "v5", "v6")
@@ -150,7 +150,8 @@ def compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, opt
     `small_int_bits` (like -msmall-int-bits), `include_source_lines`
     (False like -X no-source-lines), `emit` ("bytecode", "native" or "viper",
     like -X emit=), `march` (like -march=: "x64", ...; native code is built for
-    the architectures in `emitnative_target.ENCODERS`) and `module` (an
+    the architectures in `emitnative_target.ENCODERS`), `march_flags` (like
+    -march-flags=, as a number: rv32imc's 1 = zba, 2 = zcmp) and `module` (an
     `astnodes.Module` to compile instead of parsing `source`).
     """
     return _run_deep(_compile_source, source, filename, target, opt, **options)
@@ -165,11 +166,15 @@ def _compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, op
     tgt = target_of(target)
     emit = options.pop("emit", None) or "bytecode"
     march = options.pop("march", None)
+    march_flags = int(options.pop("march_flags", 0) or 0)
     if emit not in EMIT_BY_NAME:
         raise UnsupportedOptionError(f"emit must be bytecode, native or viper, not {emit!r}")
     if emit != "bytecode" and march is None:
         raise UnsupportedOptionError("arch not specified")  # mpy-cross/main.c
-    native = NativeTarget(tgt, march, emit)
+    allowed_flags = sum(ARCH_FLAGS.get(march, {}).values())
+    if march_flags and (march_flags & ~allowed_flags or not tgt.has("native_emitter")):
+        raise UnsupportedOptionError("unrecognised arch flags")  # mpy-cross/main.c
+    native = NativeTarget(tgt, march, emit, march_flags)
     if emit != "bytecode":
         native.require_emitter(f"-X emit={emit}")
     source_name = options.pop("source_name", None)
@@ -187,6 +192,11 @@ def _compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, op
     has_native = any(rc.kind != "bytecode" for rc in _walk(root))
     header = dataclasses.replace(tgt.header(native.arch_number() if has_native else 0),
                                  small_int_bits=small_int_bits & 0xFF)  # a byte in the header
+    if march_flags:
+        from mpycross.mpy.model import FEATURE_ARCH_FLAGS
+
+        # persistentcode.c: the arch flags follow the header, with or without native code
+        header = dataclasses.replace(header, feature=header.feature | FEATURE_ARCH_FLAGS, arch_flags=march_flags)
     if tgt.mpy_version >= 6:
         mpy = MpyFile(header=header, qstr_table=qstrs, obj_table=[_model_obj(o, tgt) for o in objs],
                       root=_model_raw_code(root))

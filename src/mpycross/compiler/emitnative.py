@@ -279,6 +279,10 @@ class NativeEmitter:
         self.as_.load16_reg_reg_offset(reg, self.reg_qstr_table, self.common.use_qstr(qst))
 
     def mov_local_obj_null(self, local_num: int, reg_temp: int) -> None:
+        """ASM_MOV_LOCAL_MP_OBJ_NULL: a zero register is stored as it is, else reg_temp is cleared."""
+        if self.as_.REG_ZERO is not None:
+            self.as_.mov_local_reg(local_num, self.as_.REG_ZERO)
+            return
         self.as_.clr_reg(reg_temp)
         self.as_.mov_local_reg(local_num, reg_temp)
 
@@ -702,7 +706,8 @@ class NativeEmitter:
             a.jump_if_reg_zero(a.REG_RET, start_label, True)
         else:
             self.mov_local_obj_null(self.local_idx_exc_handler_unwind(), a.REG_TEMP0)
-            a.mov_local_reg(self.local_idx_exc_val(), a.REG_TEMP0)
+            # nlr.ret_val goes to mp_native_raise even without an exception: clear it
+            a.mov_local_reg(self.local_idx_exc_val(), a.REG_TEMP0 if a.REG_ZERO is None else a.REG_ZERO)
             a.mov_reg_pcrel(a.REG_LOCAL_1, start_label)
             self.label_assign(nlr_label)
             a.mov_reg_local_addr(a.REG_ARG_1, 0)

@@ -25,12 +25,15 @@ NATIVE_TABLE = frozenset({"x86", "x64", "armv6", "armv6m", "armv7m", "armv7em", 
 ASM_TABLE = frozenset({"armv6", "armv6m", "armv7m", "armv7em", "armv7emsp", "armv7emdp",
                        "xtensa", "xtensawin", "rv32imc"})
 
+# mpy-cross/main.c -march-flags=: the named flags each architecture accepts (py/asmrv32.h RV32_EXT_*)
+ARCH_FLAGS = {"rv32imc": {"zba": 1, "zcmp": 2}}
 
 THUMB = ("armv6m", "armv7m", "armv7em", "armv7emsp", "armv7emdp")
 
 
-def _encoder(arch: str):
-    """A new assembler for `arch` (one encoder module per architecture)."""
+def _encoder(arch: str, arch_flags: int, shared):
+    """A new assembler for `arch` (one encoder module per architecture); `shared` is what
+    the assembler keeps between the functions of one module."""
     if arch == "x64":
         from .asm_x64 import AsmX64
 
@@ -43,12 +46,16 @@ def _encoder(arch: str):
         from .asm_xtensa import AsmXtensa, AsmXtensaWin
 
         return AsmXtensa() if arch == "xtensa" else AsmXtensaWin()
+    if arch == "rv32imc":
+        from .asm_rv32 import AsmRV32, AssemblerState
+
+        return AsmRV32(arch_flags, shared.setdefault("rv32", AssemblerState()))
     from .asm_thumb import AsmThumb
 
     return AsmThumb(arch)
 
 
-ENCODERS = ("x86", "x64", *THUMB, "xtensa", "xtensawin")  # the architectures this compiler emits native code for
+ENCODERS = ("x86", "x64", *THUMB, "xtensa", "xtensawin", "rv32imc")  # the architectures this compiler emits native code for
 
 
 class NativeUnsupported(MpyCrossError):
@@ -72,8 +79,10 @@ def host_arch() -> str | None:
 class NativeTarget:
     """The native-code plan of one compile."""
 
-    def __init__(self, target, arch: str | None, default_emit: str = "bytecode"):
+    def __init__(self, target, arch: str | None, default_emit: str = "bytecode", arch_flags: int = 0):
         self.target = target
+        self.arch_flags = arch_flags  # -march-flags= (rv32imc: RV32_EXT_ZBA | RV32_EXT_ZCMP)
+        self.shared: dict = {}  # assembler state kept across the module's functions
         if arch == "host":
             arch = host_arch()
         if arch is None and target.has("native_emitters") and not target.has("native_arch_required"):
@@ -122,5 +131,6 @@ class NativeTarget:
 
         from .emitnative import assemble_native
 
-        data, prelude_offset, _ = assemble_native(recorder, lambda: _encoder(self.arch), FUN_TABLE, viper)
+        data, prelude_offset, _ = assemble_native(
+            recorder, lambda: _encoder(self.arch, self.arch_flags, self.shared), FUN_TABLE, viper)
         return data, prelude_offset
