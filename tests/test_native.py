@@ -1,9 +1,10 @@
-"""Native code: the `@micropython.*` decorators and the native emitter (x64, Thumb, Xtensa).
+"""Native code: the `@micropython.*` decorators and the native emitter (x64, x86, Thumb,
+Xtensa, RV32 with its -march-flags, the debug listing).
 
 Differential throughout: the decorator errors against every official binary
 the test extras install (1.9 .. 1.29), the machine code of the programs in
-tests/native/ against official 1.29 (x64, Thumb, Xtensa) byte
-for byte, random viper functions and all-native random programs, and what
+tests/native/ against official 1.29 (every architecture with an encoder) byte
+for byte (and the -march=debug text), random viper functions and all-native random programs, and what
 those programs print on the real unix VM when compiled by us and by the
 official compiler.
 """
@@ -71,21 +72,56 @@ def test_decorators_without_march_match_official(release, tmp_path):
             assert 'File "t.py", line ' in ours, f"{release} {name}: {ours}"
 
 
-# every architecture with an encoder; -X emit=native on x64 (the decorators elsewhere)
-BYTE_IDENTITY_CASES = [("x64", ()), ("x64", ("-X", "emit=native")), ("armv6m", ()), ("armv7m", ()),
-                       ("armv7emdp", ()), ("xtensa", ()), ("xtensawin", ())]
+# every architecture with an encoder: (the official's options, compile_source's); -X emit=native on
+# x64 and x86 (the decorators elsewhere), the RV32 extensions of -march-flags=
+BYTE_IDENTITY_CASES = [
+    (("-march=x64",), {"march": "x64"}),
+    (("-march=x64", "-X", "emit=native"), {"march": "x64", "emit": "native"}),
+    (("-march=x86",), {"march": "x86"}),
+    (("-march=x86", "-X", "emit=native"), {"march": "x86", "emit": "native"}),
+    (("-march=armv6m",), {"march": "armv6m"}),
+    (("-march=armv7m",), {"march": "armv7m"}),
+    (("-march=armv7emdp",), {"march": "armv7emdp"}),
+    (("-march=xtensa",), {"march": "xtensa"}),
+    (("-march=xtensawin",), {"march": "xtensawin"}),
+    (("-march=rv32imc",), {"march": "rv32imc"}),
+    (("-march=rv32imc", "-march-flags=zba"), {"march": "rv32imc", "march_flags": 1}),
+    (("-march=rv32imc", "-march-flags=zcmp"), {"march": "rv32imc", "march_flags": 2}),
+    (("-march=rv32imc", "-march-flags=zba,zcmp", "-X", "emit=native"),
+     {"march": "rv32imc", "march_flags": 3, "emit": "native"}),
+    (("-march=debug",), {"march": "debug"}),
+    (("-march=host",), {"march": "host"}),
+]
 
 
-@pytest.mark.parametrize("arch,flags", BYTE_IDENTITY_CASES, ids=lambda c: c if isinstance(c, str) else "-".join(c))
+def _case_id(case) -> str:
+    return "".join(case[0]).replace("-march=", "").replace("-march-flags=", "+").replace("-Xemit=", "-")
+
+
+@pytest.mark.parametrize("case", BYTE_IDENTITY_CASES, ids=_case_id)
 @pytest.mark.parametrize("program", NATIVE_PROGRAMS, ids=lambda p: p.stem)
-def test_native_byte_identical(program, arch, flags, tmp_path):
+def test_native_byte_identical(program, case, tmp_path):
+    flags, options = case
     shutil.copy(program, tmp_path / program.name)
-    proc = run_official([f"-march={arch}", *flags, "-o", "out.mpy", program.name], cwd=tmp_path)
+    proc = run_official([*flags, "-o", "out.mpy", program.name], cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr.decode()
     theirs = (tmp_path / "out.mpy").read_bytes()
-    ours = compile_source(program.read_bytes(), program.name, march=arch,
-                          **({"emit": "native"} if flags else {}))
+    listing: list[str] = []
+    ours = compile_source(program.read_bytes(), program.name, native_listing=listing.append, **options)
     assert ours == theirs
+    # -march=debug prints the emitter's calls to stdout; nothing else prints
+    assert "".join(listing) == proc.stdout.decode()
+
+
+def test_debug_listing_shows_the_emitter_calls():
+    """A fixed sample of the -march=debug text (what official 1.29 prints for this function)."""
+    listing: list[str] = []
+    compile_source(b"@micropython.viper\ndef f(p: ptr8) -> int:\n    return p[2]\n", "t.py",
+                   march="debug", native_listing=listing.append)
+    text = "".join(listing)
+    assert text.startswith("ENTRY(f, num_locals=")
+    assert "    mov_reg_imm(r_arg2, 2=0x2)\n    add(r_arg2, r_local1)\n    load8(r_ret, r_arg2)\n" in text
+    assert "    dead_code " in text and "label(label_0)\nEXIT(0)\n" in text
 
 
 @pytest.mark.parametrize("program", NATIVE_PROGRAMS, ids=lambda p: p.stem)
@@ -132,8 +168,8 @@ def _cli(args, cwd):
                           capture_output=True, env=env, timeout=60)
 
 
-@pytest.mark.parametrize("args", [["-march=armv6"], ["-march=rv32imc"], ["-march=x64", "--target", "micropython-1.22"],
-                                  ["-march=x86", "-X", "emit=native"]])
+@pytest.mark.parametrize("args", [["-march=armv6"], ["-march=x64", "--target", "micropython-1.22"],
+                                  ["-march=armv6", "-X", "emit=native"]])
 def test_native_code_not_built_yet_is_one_clear_line(args, tmp_path):
     (tmp_path / "t.py").write_bytes(DECORATED["native"])
     proc = _cli([*args, "t.py"], tmp_path)
@@ -141,6 +177,33 @@ def test_native_code_not_built_yet_is_one_clear_line(args, tmp_path):
     lines = proc.stderr.decode().splitlines()
     assert len(lines) == 1 and "is not supported yet" in lines[0] and "Traceback" not in lines[0], lines
     assert not (tmp_path / "t.mpy").exists()
+
+
+@pytest.mark.parametrize("args", [["-march=debug"], ["-march=debug", "-o", "-"], ["-march=rv32imc", "-march-flags=0b11"],
+                                  ["-march=rv32imc", "-march-flags=zcmp,zba"], ["-march=host"]])
+def test_cli_new_architectures_match_official(args, tmp_path):
+    """The command: its stdout (the debug listing, the .mpy for -o -) and the file it writes."""
+    program = NATIVE_PROGRAMS[-1]
+    shutil.copy(program, tmp_path / "p.py")
+    theirs = run_official([*args, "p.py"], cwd=tmp_path)
+    theirs_file = (tmp_path / "p.mpy").read_bytes() if (tmp_path / "p.mpy").exists() else None
+    (tmp_path / "p.mpy").unlink(missing_ok=True)
+    ours = _cli([*args, "p.py"], tmp_path)
+    assert (ours.returncode, ours.stdout, ours.stderr) == (theirs.returncode, theirs.stdout, theirs.stderr)
+    assert ((tmp_path / "p.mpy").read_bytes() if (tmp_path / "p.mpy").exists() else None) == theirs_file
+
+
+@pytest.mark.parametrize("flags", ["4", "zba,foo", "", ",zba", "+1", "-1", "zba,zba", "0o2", "0"])
+def test_march_flags_accepted_and_refused_as_official(flags, tmp_path):
+    (tmp_path / "p.py").write_bytes(b"x = 1\n")
+    for arch in ("rv32imc", "x64"):
+        args = [f"-march={arch}", f"-march-flags={flags}", "-o", "out.mpy", "p.py"]
+        theirs = run_official(args, cwd=tmp_path)
+        theirs_file = (tmp_path / "out.mpy").read_bytes() if theirs.returncode == 0 else None
+        (tmp_path / "out.mpy").unlink(missing_ok=True)
+        ours = _cli(args, tmp_path)
+        assert (ours.returncode, ours.stderr) == (theirs.returncode, theirs.stderr), (arch, flags)
+        assert ((tmp_path / "out.mpy").read_bytes() if ours.returncode == 0 else None) == theirs_file
 
 
 def test_cli_native_x64_matches_official(tmp_path):
@@ -193,36 +256,47 @@ def _agree(source: str, *flags: str, **kwargs) -> None:
         # the official aborts on some viper input (an assert in py/emitnative.c): no answer to match
         assume(proc.returncode >= 0 and b"Assertion" not in proc.stderr)
         theirs = (Path(tmp) / "t.mpy").read_bytes() if proc.returncode == 0 else proc.stderr.decode()
+    listing: list[str] = []
     try:
-        ours = compile_source(data, "t.py", **kwargs)
+        ours = compile_source(data, "t.py", native_listing=listing.append, **kwargs)
     except CompileError as err:
         ours = err.traceback_text()
     assert ours == theirs, source
+    assert "".join(listing) == proc.stdout.decode(), source  # the -march=debug text (else nothing)
 
 
 @_random(20)
 @given(programs(max_statements=25), st.sampled_from(["native", "viper"]),
-       st.sampled_from(["x64", "armv7m", "xtensawin"]))
+       st.sampled_from(["x64", "x86", "armv7m", "xtensawin", "rv32imc"]))
 def test_random_programs_all_native_agree_with_official(source, emit, arch):
     _agree(source, f"-march={arch}", "-X", f"emit={emit}", march=arch, emit=emit)
 
 
-@_random(60)
-@given(viper_functions(), st.sampled_from(["x64", "armv6m", "armv7m", "xtensa", "xtensawin"]))
+# (the official's -march options, compile_source's) for each architecture the random tests draw
+RANDOM_ARCHES = [(("-march=x64",), {"march": "x64"}), (("-march=x86",), {"march": "x86"}),
+                 (("-march=armv6m",), {"march": "armv6m"}), (("-march=armv7m",), {"march": "armv7m"}),
+                 (("-march=xtensa",), {"march": "xtensa"}), (("-march=xtensawin",), {"march": "xtensawin"}),
+                 (("-march=rv32imc",), {"march": "rv32imc"}),
+                 (("-march=rv32imc", "-march-flags=zba,zcmp"), {"march": "rv32imc", "march_flags": 3}),
+                 (("-march=debug",), {"march": "debug"})]
+
+
+@_random(80)
+@given(viper_functions(), st.sampled_from(RANDOM_ARCHES))
 def test_random_viper_functions_agree_with_official(source, arch):
-    _agree(source, f"-march={arch}", march=arch)
+    _agree(source, *arch[0], **arch[1])
 
 
 @pytest.mark.slow
 @_random(1000)
-@given(viper_functions(), st.sampled_from(["x64", "armv6m", "armv7m", "armv7emsp", "xtensa", "xtensawin"]))
+@given(viper_functions(), st.sampled_from(RANDOM_ARCHES + [(("-march=armv7emsp",), {"march": "armv7emsp"})]))
 def test_random_viper_functions_agree_with_official_long(source, arch):
-    _agree(source, f"-march={arch}", march=arch)
+    _agree(source, *arch[0], **arch[1])
 
 
 @pytest.mark.slow
 @_random(400)
 @given(programs(max_statements=40), st.sampled_from(["native", "viper"]),
-       st.sampled_from(["x64", "armv6m", "armv7m", "xtensa", "xtensawin"]))
+       st.sampled_from(["x64", "x86", "armv6m", "armv7m", "xtensa", "xtensawin", "rv32imc", "debug"]))
 def test_random_programs_all_native_agree_with_official_long(source, emit, arch):
     _agree(source, f"-march={arch}", "-X", f"emit={emit}", march=arch, emit=emit)

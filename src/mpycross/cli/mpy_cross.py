@@ -364,6 +364,8 @@ def _compile(opts: Options, source: bytes) -> bytes:
         kwargs["march"] = opts.arch
     if opts.arch_flags_value:
         kwargs["march_flags"] = opts.arch_flags_value
+    if opts.arch == "debug":
+        kwargs["native_listing"] = sys.stdout.write  # mpy-cross prints the listing as it compiles
     if opts.emit != "bytecode":
         kwargs["emit"] = opts.emit
     return compile_source(source, filename, **kwargs)

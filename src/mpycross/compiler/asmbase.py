@@ -42,6 +42,29 @@ class AsmBase:
     REG_ZERO = None  # a register that always reads 0 (RISC-V x0), if the architecture has one
     nlr_setjmp = False  # N_NLR_SETJMP: nlr_push is followed by a setjmp call
 
+    # element sizes (0: 8, 1: 16, 2: 32 bits) with an ASM_LOAD<n>/ASM_STORE<n>_REG_REG_OFFSET;
+    # for the others the emitter adds the offset to the base itself
+    load_offset_sizes = (0, 1, 2)
+    store_offset_sizes = (0, 1, 2)
+
+    def load_reg_reg(self, size: int, dest: int, base: int) -> None:
+        """ASM_LOAD{8,16,32}_REG_REG: dest = *base."""
+        (self.load8_reg_reg_offset, self.load16_reg_reg_offset, self.load32_reg_reg_offset)[size](dest, base, 0)
+
+    def store_reg_reg(self, size: int, src: int, base: int) -> None:
+        """ASM_STORE{8,16,32}_REG_REG: *base = src."""
+        (self.store8_reg_reg_offset, self.store16_reg_reg_offset, self.store32_reg_reg_offset)[size](src, base, 0)
+
+    def same_when_built(self, reg1: int, reg2: int) -> bool:
+        """What `#if REG_x != REG_y` in py/emitnative.c decides: whether two register
+        names are the same register when mpy-cross is built."""
+        return reg1 == reg2
+
+    def function_entry(self, num_locals: int, name: str) -> None:
+        """ASM_ENTRY: the prologue; `name` is the function's qualified name (only
+        -march=debug shows it)."""
+        self.entry(num_locals)
+
     def fetch_parent_arg(self, arg_num: int) -> None:
         """Make the caller's argument `arg_num` available in REG_PARENT_ARG_<arg_num + 1>:
         already there where arguments come in registers (x86 reads them from the stack)."""

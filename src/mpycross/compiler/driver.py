@@ -151,7 +151,9 @@ def compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, opt
     (False like -X no-source-lines), `emit` ("bytecode", "native" or "viper",
     like -X emit=), `march` (like -march=: "x64", ...; native code is built for
     the architectures in `emitnative_target.ENCODERS`), `march_flags` (like
-    -march-flags=, as a number: rv32imc's 1 = zba, 2 = zcmp) and `module` (an
+    -march-flags=, as a number: rv32imc's 1 = zba, 2 = zcmp), `native_listing` (a
+    callable given each line of the -march=debug text, which mpy-cross prints to
+    stdout) and `module` (an
     `astnodes.Module` to compile instead of parsing `source`).
     """
     return _run_deep(_compile_source, source, filename, target, opt, **options)
@@ -167,6 +169,7 @@ def _compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, op
     emit = options.pop("emit", None) or "bytecode"
     march = options.pop("march", None)
     march_flags = int(options.pop("march_flags", 0) or 0)
+    native_listing = options.pop("native_listing", None)
     if emit not in EMIT_BY_NAME:
         raise UnsupportedOptionError(f"emit must be bytecode, native or viper, not {emit!r}")
     if emit != "bytecode" and march is None:
@@ -174,7 +177,7 @@ def _compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, op
     allowed_flags = sum(ARCH_FLAGS.get(march, {}).values())
     if march_flags and (march_flags & ~allowed_flags or not tgt.has("native_emitter")):
         raise UnsupportedOptionError("unrecognised arch flags")  # mpy-cross/main.c
-    native = NativeTarget(tgt, march, emit, march_flags)
+    native = NativeTarget(tgt, march, emit, march_flags, native_listing)
     if emit != "bytecode":
         native.require_emitter(f"-X emit={emit}")
     source_name = options.pop("source_name", None)

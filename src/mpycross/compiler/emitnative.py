@@ -135,6 +135,16 @@ class _ExcEntry:
         self.is_active = True
 
 
+def qualified_name(scope: S.Scope) -> str:
+    """emitnative.c start_pass (N_DEBUG): the scope's name after its enclosing classes and
+    functions, "C.m.g"."""
+    names = [scope.simple_name]
+    while scope.parent is not None and scope.parent.simple_name != "<module>":
+        scope = scope.parent
+        names.append(scope.simple_name)
+    return ".".join(reversed(names))
+
+
 # ---- recording ---------------------------------------------------------------
 
 
@@ -324,6 +334,7 @@ class NativeEmitter:
                 self.code_state_start += 1
 
         fun_table_off = self.common.use_const_obj(self.fun_table)
+        name = qualified_name(scope)
 
         if self.do_viper_types:
             self.n_state = scope.num_locals + scope.stack_size
@@ -338,7 +349,7 @@ class NativeEmitter:
                 self.stack_start = self.code_state_start + 1  # function object
             else:
                 self.stack_start = self.code_state_start
-            a.entry(self.stack_start + self.n_state - num_locals_in_regs)
+            a.function_entry(self.stack_start + self.n_state - num_locals_in_regs, name)
             a.fetch_parent_arg(0)
             a.load_reg_reg_offset(a.REG_FUN_TABLE, a.REG_PARENT_ARG_1, OFFSETOF_OBJ_FUN_BC_CONTEXT)
             a.load_reg_reg_offset(self.reg_qstr_table, a.REG_FUN_TABLE, OFFSETOF_MODULE_CONTEXT_QSTR_TABLE)
@@ -378,7 +389,7 @@ class NativeEmitter:
             a.data(a.word_size, self.prelude_ptr_index)
             if self.is_generator():
                 a.data(a.word_size, self.start_offset)
-                a.entry(self.code_state_start)
+                a.function_entry(self.code_state_start, name)
                 self.code_state_start = 0
                 self.stack_start = SIZEOF_CODE_STATE
                 a.mov_reg_parent_arg(self.reg_generator_state, 0)
@@ -391,7 +402,7 @@ class NativeEmitter:
                 a.load_reg_reg_offset(a.REG_FUN_TABLE, a.REG_TEMP0, fun_table_off)
             else:
                 self.stack_start = self.code_state_start + SIZEOF_CODE_STATE
-                a.entry(self.stack_start + self.n_state)
+                a.function_entry(self.stack_start + self.n_state, name)
                 for arg_num in range(4):
                     a.fetch_parent_arg(arg_num)
                 a.load_reg_reg_offset(a.REG_FUN_TABLE, a.REG_PARENT_ARG_1, OFFSETOF_OBJ_FUN_BC_CONTEXT)
@@ -405,7 +416,7 @@ class NativeEmitter:
                 # the caller's args 2..4 go on to mp_setup_code_state (windowed ABIs: other registers)
                 for reg, parent in ((a.REG_ARG_2, a.REG_PARENT_ARG_2), (a.REG_ARG_3, a.REG_PARENT_ARG_3),
                                     (a.REG_ARG_4, a.REG_PARENT_ARG_4)):
-                    if reg != parent:
+                    if not a.same_when_built(reg, parent):
                         a.mov_reg_reg(reg, parent)
                 a.call_setup_code_state(F["SETUP_CODE_STATE"])
             self.global_exc_entry()
@@ -897,8 +908,16 @@ class NativeEmitter:
             ops = self._PTR_OPS.get(vtype_base)
             if ops is None:
                 self.viper_error(f"can't load from '{vtype_name(vtype_base)}'")
-            else:
+            elif ops[2] in a.load_offset_sizes:
                 getattr(a, ops[0])(a.REG_RET, reg_base, index_value)
+            else:
+                # no load with an offset (ASM_LOAD<n>_REG_REG_OFFSET): add it to the base first
+                if index_value != 0:
+                    self.need_reg_single(a.REG_ARG_2, 0)
+                    a.mov_reg_imm(a.REG_ARG_2, index_value << ops[2])
+                    a.add_reg_reg(a.REG_ARG_2, reg_base)
+                    reg_base = a.REG_ARG_2
+                a.load_reg_reg(ops[2], a.REG_RET, reg_base)
         else:
             vtype_index, reg_index = self.pre_pop_reg_flexible(a.REG_ARG_2, a.REG_ARG_1, a.REG_ARG_1)
             vtype_base = self.pre_pop_reg(a.REG_ARG_1)
@@ -914,7 +933,7 @@ class NativeEmitter:
                 # no register+register addressing: add the index once per byte of element
                 for _ in range(1 << ops[2]):
                     a.add_reg_reg(a.REG_ARG_1, reg_index)
-                getattr(a, ops[0])(a.REG_RET, a.REG_ARG_1, 0)
+                a.load_reg_reg(ops[2], a.REG_RET, a.REG_ARG_1)
         self.post_push_reg(VTYPE_INT, a.REG_RET)
 
     def _store_subscr(self) -> None:
@@ -945,8 +964,14 @@ class NativeEmitter:
             ops = self._PTR_OPS.get(vtype_base)
             if ops is None:
                 self.viper_error(f"can't store to '{vtype_name(vtype_base)}'")
-            else:
+            elif ops[2] in a.store_offset_sizes:
                 getattr(a, ops[1])(reg_value, reg_base, index_value)
+            else:
+                if index_value != 0:
+                    a.mov_reg_imm(a.REG_ARG_2, index_value << ops[2])
+                    a.add_reg_reg(a.REG_ARG_2, reg_base)
+                    reg_base = a.REG_ARG_2
+                a.store_reg_reg(ops[2], reg_value, reg_base)
         else:
             reg_value = a.REG_ARG_3
             vtype_index, reg_index = self.pre_pop_reg_flexible(a.REG_ARG_2, a.REG_ARG_1, reg_value)
@@ -967,7 +992,7 @@ class NativeEmitter:
             else:
                 for _ in range(1 << ops[2]):
                     a.add_reg_reg(a.REG_ARG_1, reg_index)
-                getattr(a, ops[1])(reg_value, a.REG_ARG_1, 0)
+                a.store_reg_reg(ops[2], reg_value, a.REG_ARG_1)
 
     def attr(self, qst: str, kind: int) -> None:
         a = self.as_
@@ -1250,7 +1275,7 @@ class NativeEmitter:
                 if a.not_reg is not None:
                     a.not_reg(a.REG_RET)
                 else:
-                    reg = a.REG_ARG_1 if a.REG_RET != a.REG_ARG_1 else a.REG_ARG_2
+                    reg = a.REG_ARG_1 if not a.same_when_built(a.REG_RET, a.REG_ARG_1) else a.REG_ARG_2
                     a.mov_reg_imm(reg, -1)
                     a.xor_reg_reg(a.REG_RET, reg)
                 self.post_push_reg(vtype, a.REG_RET)
@@ -1424,7 +1449,7 @@ class NativeEmitter:
             self.need_reg_all()
         self.load_reg_with_child(a.REG_ARG_1)
         a.call_ind(F["MAKE_FUNCTION_FROM_PROTO_FUN"])
-        if a.REG_ARG_1 != a.REG_RET:
+        if not a.same_when_built(a.REG_ARG_1, a.REG_RET):
             a.mov_reg_reg(a.REG_ARG_1, a.REG_RET)
         a.mov_reg_imm(a.REG_ARG_2, n_closed_over)
         self.get_stack_pointer_to_reg_for_pop(a.REG_ARG_3, n_closed_over)
@@ -1496,7 +1521,7 @@ class NativeEmitter:
                     self.viper_error(f"return expected '{vtype_name(return_vtype)}' but got '{vtype_name(vtype)}'")
             if return_vtype != VTYPE_PYOBJ:
                 self.call_with_imm_arg(F["CONVERT_NATIVE_TO_OBJ"], return_vtype, a.REG_ARG_2)
-                if a.REG_RET != a.REG_PARENT_RET:
+                if not a.same_when_built(a.REG_RET, a.REG_PARENT_RET):
                     a.mov_reg_reg(a.REG_PARENT_RET, a.REG_RET)
         else:
             self.pre_pop_reg(a.REG_PARENT_RET)

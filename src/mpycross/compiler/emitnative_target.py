@@ -50,12 +50,16 @@ def _encoder(arch: str, arch_flags: int, shared):
         from .asm_rv32 import AsmRV32, AssemblerState
 
         return AsmRV32(arch_flags, shared.setdefault("rv32", AssemblerState()))
+    if arch == "debug":
+        from .asm_debug import AsmDebug
+
+        return AsmDebug(shared.get("listing"))
     from .asm_thumb import AsmThumb
 
     return AsmThumb(arch)
 
 
-ENCODERS = ("x86", "x64", *THUMB, "xtensa", "xtensawin", "rv32imc")  # the architectures this compiler emits native code for
+ENCODERS = ("x86", "x64", *THUMB, "xtensa", "xtensawin", "rv32imc", "debug")  # the architectures this compiler emits native code for
 
 
 class NativeUnsupported(MpyCrossError):
@@ -79,10 +83,13 @@ def host_arch() -> str | None:
 class NativeTarget:
     """The native-code plan of one compile."""
 
-    def __init__(self, target, arch: str | None, default_emit: str = "bytecode", arch_flags: int = 0):
+    def __init__(self, target, arch: str | None, default_emit: str = "bytecode", arch_flags: int = 0,
+                 listing=None):
         self.target = target
         self.arch_flags = arch_flags  # -march-flags= (rv32imc: RV32_EXT_ZBA | RV32_EXT_ZCMP)
-        self.shared: dict = {}  # assembler state kept across the module's functions
+        # assembler state kept across the module's functions; "listing": where -march=debug
+        # writes its text (a callable taking each line, or None)
+        self.shared: dict = {"listing": listing}
         if arch == "host":
             arch = host_arch()
         if arch is None and target.has("native_emitters") and not target.has("native_arch_required"):

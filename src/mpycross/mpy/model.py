@@ -47,7 +47,7 @@ KINDS = ("bytecode", "native", "viper", "asm")  # py/emitglue.h MP_CODE_BYTECODE
 
 # py/persistentcode.h: enum MP_NATIVE_ARCH_*
 NATIVE_ARCHS = ("none", "x86", "x64", "armv6", "armv6m", "armv7m", "armv7em",
-                "armv7emsp", "armv7emdp", "xtensa", "xtensawin", "rv32imc", "rv64imc")
+                "armv7emsp", "armv7emdp", "xtensa", "xtensawin", "rv32imc", "rv64imc", "debug")
 
 # py/runtime0.h: scope flags the loader looks at for viper code
 SCOPE_FLAG_VIPERRELOC = 0x10
