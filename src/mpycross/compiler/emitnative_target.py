@@ -50,6 +50,10 @@ def _encoder(arch: str, arch_flags: int, shared):
         from .asm_rv32 import AsmRV32, AssemblerState
 
         return AsmRV32(arch_flags, shared.setdefault("rv32", AssemblerState()))
+    if arch == "armv6":
+        from .asm_arm import AsmArm
+
+        return AsmArm()
     if arch == "debug":
         from .asm_debug import AsmDebug
 
@@ -59,7 +63,7 @@ def _encoder(arch: str, arch_flags: int, shared):
     return AsmThumb(arch)
 
 
-ENCODERS = ("x86", "x64", *THUMB, "xtensa", "xtensawin", "rv32imc", "debug")  # the architectures this compiler emits native code for
+ENCODERS = ("x86", "x64", "armv6", *THUMB, "xtensa", "xtensawin", "rv32imc", "debug")  # the architectures this compiler emits native code for
 
 
 class NativeUnsupported(MpyCrossError):
