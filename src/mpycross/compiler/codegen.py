@@ -122,6 +122,12 @@ class Compiler:
         for s in self.scopes:
             s.compute_things()
         for s in self.scopes:
+            if s.emit_options in (NT.EMIT_NATIVE, NT.EMIT_VIPER) and not self.native.arch_accepts(s.emit_options):
+                # compile.c: -X emit= for an -march without a native emitter (rv64imc); the
+                # error names the last scope the scope pass made, at its line
+                last = self.scopes[-1]
+                raise CompileError("cannot emit native code for this architecture", self.source_name,
+                                   self._scope_line(last) or 1, scope=last.simple_name, kind="NotImplementedError")
             self._compile_scope(s, recording=True)
         return module_scope
 

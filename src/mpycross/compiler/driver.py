@@ -178,8 +178,8 @@ def _compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, op
     if march_flags and (march_flags & ~allowed_flags or not tgt.has("native_emitter")):
         raise UnsupportedOptionError("unrecognised arch flags")  # mpy-cross/main.c
     native = NativeTarget(tgt, march, emit, march_flags, native_listing)
-    if emit != "bytecode":
-        native.require_emitter(f"-X emit={emit}")
+    if emit != "bytecode" and native.arch_accepts(EMIT_BY_NAME[emit]):
+        native.require_emitter(f"-X emit={emit}")  # (rv64imc: the compile's own error)
     source_name = options.pop("source_name", None)
     small_int_bits = options.pop("small_int_bits", 31)
     module = options.pop("module", None)
