@@ -251,6 +251,11 @@ def parse_args(argv: list[str]) -> Options:
                 arch = arg[len("-march="):]
                 if arch not in ARCHES:
                     raise usage()
+                if arch == "host":
+                    from mpycross.compiler.emitnative_target import host_arch
+
+                    if host_arch() is None:
+                        raise _fail("unable to determine host architecture for -march=host")
                 opts.arch = arch
             elif arg.startswith("-march-flags="):
                 opts.arch_flags = arg[len("-march-flags="):]
