@@ -64,6 +64,10 @@ class AsmDebug(AsmBase):
     load_offset_sizes = (1,)  # only ASM_LOAD16_REG_REG_OFFSET (the qstr table is read with it)
     store_offset_sizes = ()
 
+    @classmethod
+    def for_compile(cls, arch: str, arch_flags: int, shared: dict) -> "AsmDebug":
+        return cls(shared.get("listing"))
+
     def __init__(self, listing=None):
         super().__init__()
         self.listing = listing

@@ -154,6 +154,10 @@ class AsmRV32(AsmBase):
     loads_reg_reg_reg = True
     byte_store_needs_low_reg = False
 
+    @classmethod
+    def for_compile(cls, arch: str, arch_flags: int, shared: dict) -> "AsmRV32":
+        return cls(arch_flags, shared.setdefault("rv32", AssemblerState()))
+
     def __init__(self, extensions: int = 0, state: AssemblerState | None = None):
         super().__init__()
         self.extensions = extensions

@@ -90,6 +90,10 @@ class AsmThumb(AsmBase):
     loads_reg_reg_reg = True  # asmthumb.h has ASM_LOAD8_REG_REG_REG and friends
     byte_store_needs_low_reg = False
 
+    @classmethod
+    def for_compile(cls, arch: str, arch_flags: int, shared: dict) -> "AsmThumb":
+        return cls(arch)
+
     def __init__(self, arch: str):
         super().__init__()
         self.arch = arch

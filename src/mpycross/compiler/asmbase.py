@@ -74,6 +74,12 @@ class AsmBase:
         self.mov_reg_reg(reg, (self.REG_PARENT_ARG_1, self.REG_PARENT_ARG_2, self.REG_PARENT_ARG_3,
                                self.REG_PARENT_ARG_4)[arg_num])
 
+    @classmethod
+    def for_compile(cls, arch: str, arch_flags: int, shared: dict) -> "AsmBase":
+        """The assembler of one function for `-march=arch` (`-march-flags=` value
+        `arch_flags`); `shared` holds what the module's functions share."""
+        return cls()
+
     def __init__(self, max_num_labels: int = 0):
         self.pass_ = PASS_COMPUTE
         self.suppress = False

@@ -31,39 +31,24 @@ ARCH_FLAGS = {"rv32imc": {"zba": 1, "zcmp": 2}}
 THUMB = ("armv6m", "armv7m", "armv7em", "armv7emsp", "armv7emdp")
 
 
-def _encoder(arch: str, arch_flags: int, shared):
-    """A new assembler for `arch` (one encoder module per architecture); `shared` is what
-    the assembler keeps between the functions of one module."""
-    if arch == "x64":
-        from .asm_x64 import AsmX64
-
-        return AsmX64()
-    if arch == "x86":
-        from .asm_x86 import AsmX86
-
-        return AsmX86()
-    if arch in ("xtensa", "xtensawin"):
-        from .asm_xtensa import AsmXtensa, AsmXtensaWin
-
-        return AsmXtensa() if arch == "xtensa" else AsmXtensaWin()
-    if arch == "rv32imc":
-        from .asm_rv32 import AsmRV32, AssemblerState
-
-        return AsmRV32(arch_flags, shared.setdefault("rv32", AssemblerState()))
-    if arch == "armv6":
-        from .asm_arm import AsmArm
-
-        return AsmArm()
-    if arch == "debug":
-        from .asm_debug import AsmDebug
-
-        return AsmDebug(shared.get("listing"))
-    from .asm_thumb import AsmThumb
-
-    return AsmThumb(arch)
+# -march -> (encoder module, class): one module per architecture, imported when first used
+ENCODER_CLASSES = {
+    "x86": ("asm_x86", "AsmX86"), "x64": ("asm_x64", "AsmX64"), "armv6": ("asm_arm", "AsmArm"),
+    **{arch: ("asm_thumb", "AsmThumb") for arch in THUMB},
+    "xtensa": ("asm_xtensa", "AsmXtensa"), "xtensawin": ("asm_xtensa", "AsmXtensaWin"),
+    "rv32imc": ("asm_rv32", "AsmRV32"), "debug": ("asm_debug", "AsmDebug"),
+}
+ENCODERS = tuple(ENCODER_CLASSES)  # the architectures this compiler emits native code for
 
 
-ENCODERS = ("x86", "x64", "armv6", *THUMB, "xtensa", "xtensawin", "rv32imc", "debug")  # the architectures this compiler emits native code for
+def _encoder(arch: str, arch_flags: int, shared: dict):
+    """A new assembler for `arch`; `shared` is what the assemblers keep between the
+    functions of one module (asmbase.AsmBase.for_compile)."""
+    import importlib
+
+    module, name = ENCODER_CLASSES[arch]
+    cls = getattr(importlib.import_module(f".{module}", __package__), name)
+    return cls.for_compile(arch, arch_flags, shared)
 
 
 class NativeUnsupported(MpyCrossError):
