@@ -32,6 +32,8 @@ class Board:
     builtin_modules_list: str | None = None
     absent_modules: frozenset[str] = frozenset()
     chips: tuple[str, ...] = ()
+    import_transient: int = 0
+    collects_when_full: bool = True
     sources: dict = field(default_factory=dict, compare=False, hash=False)
 
     def alloc(self, nbytes: int) -> int:
@@ -100,7 +102,10 @@ def _make(entry: dict) -> Board:
         qstr_hash_bytes=entry["qstr_hash_bytes"], known_qstr_lists=tuple(entry["known_qstrs"]),
         builtin_modules_list=entry.get("builtin_modules"),
         absent_modules=frozenset(_data().get("absent_modules", ())),
+        collects_when_full=entry.get("collects_when_full", True),
         chips=tuple(c.lower() for c in entry.get("chips", ())),
+        import_transient=entry.get("import_transient", _data().get("import_transient", {}).get(
+            str(entry["word_bytes"]), 0)),
         sources={k: v for k, v in entry.items() if k.endswith("_source")})
 
 

@@ -36,6 +36,7 @@ from mpycross.mpy.model import ComplexConst, MpyFile, RawCode
 from mpycross.mpy.opcodes import DecodeError, decode, opcode_table
 from mpycross.mpy.prelude import decode_prelude
 from mpycross.mpy.qstrs import encode_str
+from mpycross.mpy.writer import int_text
 
 # the parts RAM is reported in
 CATEGORIES = {
@@ -275,10 +276,24 @@ class _Estimator:
                 fp.qstrs_known += 1
         self.qstr_chars = chars
         for obj in self.mpy.obj_table:
+            self.peak_extra += self.number_text(obj)
             cost = self.const_obj(obj)
             fp.add("constants", cost)
             kind = type(obj).__name__.replace("FloatConst", "float").replace("ComplexConst", "complex")
             fp.constants[kind] = fp.constants.get(kind, 0) + cost
+
+    def number_text(self, obj) -> int:
+        """Garbage the loader leaves for a number constant: py/persistentcode.c load_obj
+        reads its text into a vstr (len + 1 bytes) that it parses and never frees."""
+        if isinstance(obj, tuple):
+            return sum(self.number_text(o) for o in obj)
+        if isinstance(obj, (int, float, complex)) and not isinstance(obj, bool):
+            if isinstance(obj, int):
+                text = int_text(obj)
+            else:
+                text = getattr(obj, "text", None) or repr(obj)
+            return self.board.alloc(len(text) + 1)
+        return 0
 
     def const_obj(self, obj) -> int:
         board = self.board
@@ -455,6 +470,8 @@ class _Estimator:
 
         def fail_to_handler() -> None:
             nonlocal skip_to
+            # the ImportError raised is garbage once handled
+            self.peak_extra += heap.import_error(self.board)
             skip_to, depth = tries[-1]
             del stack[depth:]
 
@@ -740,7 +757,8 @@ class _Estimator:
     def run(self, import_path: str | None, is_package: bool) -> Footprint:
         board, fp = self.board, self.fp
         self.is_package = is_package
-        self.peak_extra = 0
+        # the file the import opens: the firmware's file object, reader and path strings
+        self.peak_extra = board.import_transient if not self.name == "__main__" else 0
         self.load_tables()
         # module object, dict and the names py/builtinimport.c adds
         module_stores = {"__name__", "__file__"} | ({"__path__"} if is_package else set())

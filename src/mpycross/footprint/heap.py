@@ -148,6 +148,13 @@ def str_obj(board: Board, nbytes: int) -> int:
     return board.words(4) + board.alloc(nbytes + 1)
 
 
+def import_error(board: Board) -> int:
+    # py/objexcept.c: the ImportError of a failed import, its args tuple, its message
+    # ("no module named 'typing'", formatted into a vstr) and its traceback entries;
+    # measured on the WebAssembly port: 160 bytes, 40 words
+    return 40 * board.word_bytes
+
+
 def float_obj(board: Board) -> int:
     # py/objfloat.c: mp_obj_float_t = base + the value (object representation A)
     return board.alloc(board.word_bytes + board.float_bytes)
