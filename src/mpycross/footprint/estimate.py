@@ -367,6 +367,13 @@ class _Estimator:
             self.fp.add(part, n)
         self.fp.functions.extend(value.functions)
 
+    def drop(self, value: _Value) -> None:
+        """The value is dropped unstored: what it holds is garbage, which counts in the
+        peak until a collection (on a firmware that collects only between top-level
+        calls, until the program's call ends)."""
+        if not value.committed and self.sink is None:
+            self.peak_extra += sum(value.parts.values())
+
     def absolute(self, name: str, level: int) -> str:
         """The absolute name of `from <level dots><name> import ...` in this module."""
         if not level:
@@ -510,14 +517,15 @@ class _Estimator:
                 for value in pop_n(3):
                     self.commit(value)
             elif op == "POP_TOP":
-                pop()
+                self.drop(pop())
             elif op == "DUP_TOP":
                 stack.append(stack[-1] if stack else _Value())
             elif op in ("LOAD_CONST_SMALL_INT_MULTI", "LOAD_CONST_SMALL_INT"):
                 value = ins.multi_index - ins.info.excess if op.endswith("MULTI") else ins.arg
                 stack.append(_Value(const=value))
             elif op == "IMPORT_NAME":
-                _fromlist, level = pop(), pop()
+                fromlist, level = pop(), pop()
+                self.drop(fromlist)
                 name = self.absolute(self.qstr(ins.arg), level.const or 0)
                 stack.append(self.lookup(name))
                 if self.import_fails(name):
@@ -584,7 +592,10 @@ class _Estimator:
                     continue
                 kw_parts: dict[str, int] = {}
                 if op.endswith("_DEFARGS"):
-                    kw, _pos = pop(), pop()   # both are copied into the function, then dropped
+                    # py/objfun.c: the positional defaults are copied into the function and
+                    # their tuple dropped; the keyword-only defaults dict stays
+                    kw, pos = pop(), pop()
+                    self.drop(pos)
                     kw_parts = kw.parts
                 n_closed = (ins.extra & 0xFF) if op.startswith("MAKE_CLOSURE") else 0
                 pop_n(n_closed)
@@ -657,7 +668,8 @@ class _Estimator:
             elif ins.info is not None:
                 effect = _stack_effect(ins)
                 if effect < 0:
-                    pop_n(-effect)
+                    for value in pop_n(-effect):
+                        self.drop(value)
                 else:
                     # values of no cost; the walk keeps both arms of each branch, so its stack
                     # may grow past n_state, but not past one value per code byte more
