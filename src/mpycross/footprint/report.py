@@ -99,6 +99,11 @@ def advice(totals: dict) -> list[str]:
     for saving in totals.get("as_mpy", [])[:5]:
         lines.append(f"{saving['module']} as a .mpy: the peak drops to {human(saving['peak_as_mpy'])} "
                      f"(saves {human(saving['saves'])}; mpy-cross {saving['module'].replace('.', '/')}.py)")
+    every = totals.get("all_as_mpy")
+    if every:
+        lines.append(f"all {every['modules']} .py libraries as .mpy: the peak drops to "
+                     f"{human(every['peak_as_mpy'])} (saves {human(every['saves'])}; "
+                     "mpycross compile lib/, or install the .mpy bundle)")
     return lines
 
 
@@ -149,6 +154,18 @@ def _fits_label(text: str, w: float, h: float) -> bool:
     return w - 6 >= len(text) * _LABEL_PX and h >= 15
 
 
+def _tile_label(label: str, text: str, w: float, h: float) -> str | None:
+    """What a tile can show: name and size, the name, the name cut short with an
+    ellipsis (at least 4 characters of it), or nothing (the tooltip still names it)."""
+    for candidate in (text, label):
+        if _fits_label(candidate, w, h):
+            return candidate
+    room = int((w - 6) / _LABEL_PX) - 1
+    if h >= 15 and room >= 4:
+        return label[:room] + "\u2026"
+    return None
+
+
 def _verdict_html(board: Board, modules: list[Footprint], totals: dict, budget: dict) -> str:
     """The answer first: does it fit, how full the heap is, what to cut."""
     verdict = totals.get("verdict") or {"fits": totals["peak"] <= board.heap, "heap": board.heap,
@@ -192,18 +209,28 @@ def _verdict_html(board: Board, modules: list[Footprint], totals: dict, budget: 
 
 
 def _table_html(modules: list[Footprint], totals: dict) -> str:
-    heads = ["module", "input", "flash (B)", "RAM (B)", "peak (B)", "RAM (KiB)"]
-    heads += [f"{p} (B)" for p in CATEGORIES] + ["new qstrs"]
+    """One row per module and a total row; sizes in bytes. The parts of RAM (the
+    treemap's colours) are columns of class "part", which a narrow window hides."""
+    heads = [("module", ""), ("input", ""), ("flash, B", ""), ("RAM, B", ""), ("peak, B", "")]
+    heads += [(p.replace("_", " ") + ", B", "part") for p in CATEGORIES] + [("new qstrs", "")]
+    classes = [c for _, c in heads]
+
+    def row(cells, css=""):
+        tds = "".join(f'<td class="{c}">{v}</td>' if c else f"<td>{v}</td>" for v, c in zip(cells, classes))
+        return f'<tr class="{css}">{tds}</tr>' if css else f"<tr>{tds}</tr>"
+
     rows = []
     for m in sorted(modules, key=lambda m: (-m.ram, m.name)):
-        cells = [html.escape(m.name), m.kind, m.flash, m.ram, m.peak, f"{m.ram / 1024:.1f}"]
-        cells += [m.ram_parts[p] for p in CATEGORIES] + [len(m.new_qstrs)]
-        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    sums = ["total", "", totals["flash"], totals["ram"], totals["peak"], f"{totals['ram'] / 1024:.1f}"]
-    sums += [sum(m.ram_parts[p] for m in modules) for p in CATEGORIES] + [totals["new_qstrs"]]
-    rows.append('<tr class="total">' + "".join(f"<td>{c}</td>" for c in sums) + "</tr>")
-    return ('<div class="scroll"><table><thead><tr>' + "".join(f"<th>{h}</th>" for h in heads)
-            + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>")
+        rows.append(row([html.escape(m.name), m.kind, m.flash, m.ram, m.peak]
+                        + [m.ram_parts[p] for p in CATEGORIES] + [len(m.new_qstrs)]))
+    rows.append(row([f"total ({len(modules)} modules)", "", totals["flash"], totals["ram"], totals["peak"]]
+                    + [sum(m.ram_parts[p] for m in modules) for p in CATEGORIES] + [totals["new_qstrs"]],
+                    "total"))
+    head = "".join(f'<th class="{c}">{html.escape(h)}</th>' if c else f"<th>{html.escape(h)}</th>"
+                   for h, c in heads)
+    return ('<div class="scroll"><table><caption>Per module, in bytes (peak: while importing; '
+            'the total peak is the program\'s; a narrow window hides the parts of RAM)</caption>'
+            '<thead><tr>' + head + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>")
 
 
 def to_html(board: Board, modules: list[Footprint], totals: dict, budget: dict | None = None) -> str:
@@ -218,16 +245,15 @@ def to_html(board: Board, modules: list[Footprint], totals: dict, budget: dict |
         tip = html.escape(f"{fp.name}: {value} bytes")
         rects.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" '
                      f'fill="#fff" stroke="#222" stroke-width="2"><title>{tip}</title></rect>')
-        text = f"{label} {human(value)}"
-        band = 16 if _fits_label(text, w, h) or _fits_label(label, w, h) else 2
+        shown = _tile_label(label, f"{label} {human(value)}", w, h)
+        band = 16 if shown else 2
         parts = [(part, n, part) for part, n in fp.ram_parts.items()]
         for part, n, _, px, py, pw, ph in _squarify(parts, x + 2, y + band, w - 4, h - band - 2):
             cell_tip = html.escape(f"{fp.name}: {CATEGORIES[part]}: {n} bytes")
             rects.append(f'<rect class="cell" x="{px:.1f}" y="{py:.1f}" width="{pw:.1f}" '
                          f'height="{ph:.1f}" fill="{_COLOURS[part]}" stroke="#fff" '
                          f'data-tip="{cell_tip}"><title>{cell_tip}</title></rect>')
-        if band > 2:
-            shown = text if _fits_label(text, w, h) else label
+        if shown:
             rects.append(f'<text x="{x + 4:.1f}" y="{y + 12:.1f}" font-size="11">{html.escape(shown)}</text>')
     legend = "".join(f'<span><i style="background:{c}"></i>{html.escape(CATEGORIES[p])}</span>'
                      for p, c in _COLOURS.items())
@@ -236,7 +262,7 @@ def to_html(board: Board, modules: list[Footprint], totals: dict, budget: dict |
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>
-body {{ font-family: sans-serif; margin: 1em; color: #222; max-width: 1100px; }}
+body {{ font-family: sans-serif; margin: 1em; color: #222; max-width: 1200px; }}
 h1 {{ font-size: 1.4em; }}
 .verdict {{ border-left: 8px solid; padding: 0.4em 1em; margin-bottom: 1em; }}
 .verdict h2 {{ font-size: 1.15em; margin: 0.3em 0; }}
@@ -252,8 +278,11 @@ h1 {{ font-size: 1.4em; }}
 svg {{ width: 100%; height: auto; display: block; }}
 .scroll {{ overflow-x: auto; max-width: 100%; }}
 table {{ border-collapse: collapse; font-size: 13px; margin-top: 1em; }}
-td, th {{ border: 1px solid #ccc; padding: 2px 6px; text-align: right; white-space: nowrap; }}
-td:first-child, th:first-child {{ text-align: left; }}
+td, th {{ border: 1px solid #ccc; padding: 2px 5px; text-align: right; white-space: nowrap; }}
+th {{ white-space: normal; vertical-align: bottom; }}
+td:first-child, th:first-child {{ text-align: left; white-space: normal; overflow-wrap: anywhere; }}
+caption {{ text-align: left; font-size: 13px; padding-bottom: 0.3em; }}
+@media (max-width: 900px) {{ .part {{ display: none; }} }}
 tr.total td {{ font-weight: bold; border-top: 2px solid #222; }}
 #tip {{ min-height: 1.4em; font-size: 14px; }}
 rect.cell:hover {{ opacity: 0.75; }}
