@@ -423,3 +423,67 @@ def test_device_with_source_libraries(tmp_path):
     assert util["kind"] == "py" and util["path"].endswith("util.py")
     # a .py on the board is compiled there: the program's peak is at least its compile peak
     assert doc["total"]["peak"] >= util["source_load_peak"] > util["peak"]
+
+
+# -- what --device finds: the board from boot_out.txt, built-in vs missing imports ------
+
+def _drive(tmp_path, boot: str, code: str, libs: dict[str, str] | None = None) -> Path:
+    device = tmp_path / "CIRCUITPY"
+    (device / "lib").mkdir(parents=True)
+    (device / "boot_out.txt").write_text(boot)
+    (device / "code.py").write_text(code)
+    for name, source in (libs or {}).items():
+        (device / "lib" / name).write_text(source)
+    return device
+
+
+@pytest.mark.parametrize("boot, board, fs_block", [
+    ("Adafruit CircuitPython 9.2.1 on 2024-11-20; Adafruit Feather RP2040 with rp2040\n",
+     "circuitpython-rp2040", 512),
+    ("Adafruit CircuitPython 9.2.1 on 2024-11-20; Adafruit Trinket M0 with samd21e18\n", "samd21", 512),
+    ("Adafruit CircuitPython 9.2.1 on 2024-11-20; Adafruit Feather M4 Express with samd51j19\n",
+     "samd51", 512),
+    ("Adafruit CircuitPython 9.2.1 on 2024-11-20; Adafruit CLUE nRF52840 Express with nRF52840\n",
+     "nrf52840", 512),
+])
+def test_boot_out_picks_the_circuitpython_board_model(tmp_path, boot, board, fs_block):
+    # a 600-byte library: two FAT sectors on CircuitPython, one 4 KiB block on MicroPython rp2
+    device = _drive(tmp_path, boot, "import util\n", {"util.py": "X = 1\n" + "#" * 594 + "\n"})
+    doc = json.loads(run("--device", str(device), "--json").output)
+    assert doc["board"]["name"] == board and doc["board"]["fs_block"] == fs_block
+    util = next(m for m in doc["modules"] if m["name"] == "util")
+    assert util["flash"] == 1024
+    picked = get_board(board)
+    assert picked.firmware == "circuitpython" and "DigitalInOut" in picked.known_qstrs
+    # --board of the other firmware is overridden by what the drive says, with a note
+    result = CliRunner().invoke(cli, ["footprint", "--device", str(device), "--board", "rp2040", "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["board"]["name"] == board
+    assert f"costing with board {board} instead of rp2040" in result.stderr
+
+
+def test_micropython_rp2040_keeps_4k_blocks(tmp_path):
+    device = _drive(tmp_path, "MicroPython v1.24.1 on 2024-11-29; Raspberry Pi Pico with RP2040\n",
+                    "import util\n", {"util.py": "X = 1\n"})
+    doc = json.loads(run("--device", str(device), "--board", "rp2040", "--json").output)
+    assert doc["board"]["name"] == "rp2040" and doc["modules"][0]["flash"] == 4096
+
+
+def test_builtin_and_missing_imports_are_listed_apart(tmp_path):
+    code = ("import time\nimport board\nimport neopixel\nfrom adafruit_display_text import label\n"
+            "import util\n")
+    device = _drive(tmp_path, "Adafruit CircuitPython 9.2.1 on 2024-11-20; Adafruit Feather M4 Express "
+                    "with samd51j19\n", code, {"util.py": "import digitalio\nimport adafruit_ticks\n"})
+    doc = json.loads(run("--device", str(device), "--json").output)
+    # built into CircuitPython: not files, not costed, not a problem
+    assert doc["budget"]["builtin"] == ["board", "digitalio", "time"]
+    # libraries that are not on the drive: the import fails on the board
+    assert doc["budget"]["not_found"] == ["adafruit_display_text", "adafruit_ticks", "neopixel"]
+    assert [m["name"] for m in doc["modules"]] == ["util", "__main__"]
+    table = run("--device", str(device)).output
+    assert "built into the firmware (not costed): board, digitalio, time" in table
+    assert re.search(r"missing .*: adafruit_display_text, adafruit_ticks, neopixel", table)
+    page = tmp_path / "r.html"
+    run("--device", str(device), "--html", str(page))
+    text = page.read_text()
+    assert "Missing (not on the device, not built in; the import fails): adafruit_display_text" in text
+    assert "Built into the firmware (not costed): board, digitalio, time" in text
