@@ -89,14 +89,14 @@ class Target:
         py/persistentcode.c of mp-v1.9.3 .. mp-v1.18) plus the arch when there is native
         code; v6 is 0 for bytecode, else arch << 2 | sub-version (mp_raw_code_save).
         """
+        from mpycross.mpy.layout import layout
         from mpycross.mpy.model import Header
 
-        if self.mpy_version >= 6:
-            feature = (native_arch << 2 | self.mpy_sub_version) if native_arch else 0
-        else:
-            feature = 0x02 | (native_arch << 2 if self.mpy_version >= 4 else 0)
-        return Header(self.magic, self.mpy_version, feature, self.small_int_bits,
-                      qstr_window_size=32 if self.mpy_version in (4, 5) else None)
+        lay = layout(self.mpy_version)
+        flags = 0x02 if lay.feature_byte != "subver_arch" else 0
+        sub_version = self.mpy_sub_version if native_arch else 0
+        return Header(self.magic, self.mpy_version, lay.feature(flags, native_arch, sub_version),
+                      self.small_int_bits, qstr_window_size=32 if lay.header == "v5" else None)
 
     def has(self, feature: str) -> bool:
         """Whether this target has the named feature (formats/targets.toml)."""
