@@ -58,6 +58,12 @@ SCOPE_FLAG_VIPERBSS = 0x40
 # v6 header byte 2: arch flags var-uint follows (py/persistentcode.h MPY_FEATURE_ARCH_FLAGS)
 FEATURE_ARCH_FLAGS = 0x40
 
+# constant object types by number, for obj_types "numbers" (py/persistentcode.h MP_PERSISTENT_OBJ_*)
+OBJ_TYPE_NUMBERS = ("fun_table", "none", "false", "true", "ellipsis", "str", "bytes", "int",
+                    "float", "complex", "tuple")
+# and by letter, for obj_types "letters" (mp-v1.18/py/persistentcode.c save_obj)
+OBJ_TYPE_LETTERS = {"e": "ellipsis", "s": "str", "b": "bytes", "i": "int", "f": "float", "c": "complex"}
+
 
 class FloatConst(float):
     """A float constant with the exact text MicroPython stores for it."""

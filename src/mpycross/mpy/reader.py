@@ -17,9 +17,7 @@ from mpycross.mpy.prelude import decode_prelude
 from mpycross.mpy.qstrs import QstrWindow, decode_str, static_qstrs
 from mpycross.mpy.writer import int_text
 
-# py/persistentcode.h: MP_PERSISTENT_OBJ_* (objects of obj_types "numbers")
-V6_OBJ_TYPES = ("fun_table", "none", "false", "true", "ellipsis", "str", "bytes", "int",
-                "float", "complex", "tuple")
+V6_OBJ_TYPES = model.OBJ_TYPE_NUMBERS
 
 
 class FunTable:
@@ -264,6 +262,9 @@ def _check_prelude(s: _Stream, code: bytes, lay: Layout, start: int):
 
 # ---- v2 .. v5 ---------------------------------------------------------------
 
+_LETTERS = {ord(letter): kind for letter, kind in model.OBJ_TYPE_LETTERS.items()}
+
+
 class _OldReader:
     """Raw codes of .mpy v2..v5: qstrs inline, constant tables per raw code."""
 
@@ -306,17 +307,19 @@ class _OldReader:
         s = self.s
         start = s.pos
         t = s.byte("an object type")
-        if t == ord("e"):
+        kind = _LETTERS.get(t)
+        if kind is None:
+            raise s.error(f"unknown object type {t!r} (expected one of {' '.join(model.OBJ_TYPE_LETTERS)})",
+                          start)
+        if kind == "ellipsis":
             return Ellipsis
-        if t not in b"sbifc":
-            raise s.error(f"unknown object type {t!r} (expected one of e s b i f c)", start)
         n = s.uint("an object length")
         raw = s.take(n, "object data")
-        if t == ord("s"):
+        if kind == "str":
             return decode_str(raw)
-        if t == ord("b"):
+        if kind == "bytes":
             return raw
-        return _number(s, {ord("i"): "int", ord("f"): "float", ord("c"): "complex"}[t], raw, start)
+        return _number(s, kind, raw, start)
 
     def raw_code(self) -> RawCode:
         s = self.s

@@ -38,14 +38,14 @@ import functools
 import construct as c
 from construct import this
 
+from mpycross.mpy import model
 from mpycross.mpy.layout import Layout, layout, layouts, magics
+from mpycross.mpy.model import SCOPE_FLAG_VIPERBSS, SCOPE_FLAG_VIPERRELOC, SCOPE_FLAG_VIPERRODATA
 from mpycross.mpy.opcodes import opcode_table
 from mpycross.mpy.prelude import decode_prelude
 
-KIND_BYTECODE, KIND_NATIVE, KIND_VIPER, KIND_ASM = range(4)  # py/emitglue.h MP_CODE_*
-
-# py/runtime0.h scope flags the loader reads for viper code
-SCOPE_FLAG_VIPERRELOC, SCOPE_FLAG_VIPERRODATA, SCOPE_FLAG_VIPERBSS = 0x10, 0x20, 0x40
+KIND_BYTECODE, KIND_NATIVE, KIND_VIPER, KIND_ASM = (model.KINDS.index(k) for k in model.KINDS)
+_OBJ = {kind: number for number, kind in enumerate(model.OBJ_TYPE_NUMBERS)}
 
 
 class MpVarUint(c.Construct):
@@ -157,7 +157,7 @@ def header(lay: Layout) -> c.Struct:
     if lay.header == "v5":
         fields.append("qstr_window_size" / VarUint)
     elif lay.header == "v6":
-        fields.append("arch_flags" / c.If(this.feature & 0x40, VarUint))
+        fields.append("arch_flags" / c.If(this.feature & model.FEATURE_ARCH_FLAGS, VarUint))
     return c.Struct(*fields)
 
 
@@ -184,17 +184,19 @@ def obj(lay: Layout):
     """One stored constant object (obj_types)."""
     if lay.obj_types == "letters":
         # type letter e s b i f c; all but Ellipsis carry length + text
-        return c.Struct("type" / c.Byte,
-                        "data" / c.If(this.type != ord("e"), c.Prefixed(VarUint, c.GreedyBytes)))
-    # py/persistentcode.h MP_PERSISTENT_OBJ_*: 5 str, 6 bytes (NUL after), 7 int, 8 float,
-    # 9 complex, 10 tuple; 0-4 (fun_table, None, False, True, Ellipsis) are the type alone
+        ellipsis = ord(next(k for k, v in model.OBJ_TYPE_LETTERS.items() if v == "ellipsis"))
+        return c.Struct("type" / c.OneOf(c.Byte, [ord(k) for k in model.OBJ_TYPE_LETTERS]),
+                        "data" / c.If(this.type != ellipsis, c.Prefixed(VarUint, c.GreedyBytes)))
+    # py/persistentcode.h MP_PERSISTENT_OBJ_*: str and bytes have a NUL after the data, int,
+    # float and complex are text, a tuple holds objects; the others are the type alone
     text = c.Struct("text" / c.Prefixed(VarUint, c.GreedyBytes))
     with_nul = c.Struct("data" / c.Prefixed(VarUint, c.GreedyBytes), "nul" / c.Const(b"\x00"))
     this_obj = c.Struct(
         "type" / c.Byte,
         "body" / c.Switch(this.type, {
-            5: with_nul, 6: with_nul, 7: text, 8: text, 9: text,
-            10: c.Struct("items" / c.PrefixedArray(VarUint, c.LazyBound(lambda: this_obj))),
+            _OBJ["str"]: with_nul, _OBJ["bytes"]: with_nul,
+            _OBJ["int"]: text, _OBJ["float"]: text, _OBJ["complex"]: text,
+            _OBJ["tuple"]: c.Struct("items" / c.PrefixedArray(VarUint, c.LazyBound(lambda: this_obj))),
         }, default=c.Pass),
     )
     return this_obj

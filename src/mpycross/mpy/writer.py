@@ -107,7 +107,9 @@ def _write_global_tables(out: bytearray, mpy: MpyFile) -> None:
 
 # py/persistentcode.h MP_PERSISTENT_OBJ_*
 _OBJ_FUN_TABLE, _OBJ_NONE, _OBJ_FALSE, _OBJ_TRUE, _OBJ_ELLIPSIS, _OBJ_STR, _OBJ_BYTES, \
-    _OBJ_INT, _OBJ_FLOAT, _OBJ_COMPLEX, _OBJ_TUPLE = range(11)
+    _OBJ_INT, _OBJ_FLOAT, _OBJ_COMPLEX, _OBJ_TUPLE = (model.OBJ_TYPE_NUMBERS.index(k) for k in (
+        "fun_table", "none", "false", "true", "ellipsis", "str", "bytes", "int", "float", "complex", "tuple"))
+_LETTER = {kind: letter for letter, kind in model.OBJ_TYPE_LETTERS.items()}
 
 
 def _write_obj_v6(out: bytearray, o) -> None:
@@ -214,20 +216,20 @@ class _OldWriter:
     def obj(self, o) -> None:
         out = self.out
         if o is Ellipsis:
-            out.append(ord("e"))
+            out.append(ord(_LETTER["ellipsis"]))
         elif isinstance(o, (str, bytes)):
             b = encode_str(o) if isinstance(o, str) else o
-            out.append(ord("s") if isinstance(o, str) else ord("b"))
+            out.append(ord(_LETTER["str" if isinstance(o, str) else "bytes"]))
             out += encode_uint(len(b))
             out += b
         elif isinstance(o, bool) or o is None or isinstance(o, tuple):
             raise FormatError(f".mpy v{self.version} cannot store a {type(o).__name__} constant")
         elif isinstance(o, int):
-            _write_text(out, "i", int_text(o))
+            _write_text(out, _LETTER["int"], int_text(o))
         elif isinstance(o, float):
-            _write_text(out, "f", float_text(o))
+            _write_text(out, _LETTER["float"], float_text(o))
         elif isinstance(o, complex):
-            _write_text(out, "c", complex_text(o))
+            _write_text(out, _LETTER["complex"], complex_text(o))
         else:
             raise FormatError(f"cannot store a {type(o).__name__} constant in a .mpy file")
 
