@@ -189,3 +189,22 @@ def test_schema_rejects_what_the_reader_rejects():
             schema_for(bad).parse(bad)
         with pytest.raises(FormatError):
             read_mpy(bad)
+
+
+def test_what_the_reader_accepts_the_schema_parses():
+    """Mutated official and own files of every version (tests.support.mpy_fuzz): each one
+    read_mpy accepts, the schema parses too and builds what write_mpy writes (a
+    non-canonical var-uint both read, and both write back canonical)."""
+    from mpycross.errors import FormatError
+    from tests.support import mpy_fuzz
+
+    accepted = 0
+    for label, data in mpy_fuzz.cases(600, seed=5):
+        try:
+            mpy = read_mpy(data, label)
+        except FormatError:
+            continue
+        accepted += 1
+        s = schema_for(data)
+        assert s.build(s.parse(data)) == write_mpy(mpy), label
+    assert accepted >= 30
