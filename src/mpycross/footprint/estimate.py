@@ -165,7 +165,7 @@ def _entry(table: list, index: int, what: str):
 def _instructions(rc: RawCode):
     table = opcode_table("v6")
     code = rc.fun_data
-    prelude = decode_prelude(code, 0, "v5", 6)
+    prelude = decode_prelude(code, 0, "v5", "qstr_indices")
     ip = prelude.bytecode_offset
     while ip < len(code):
         ins = decode(table, code, ip)
@@ -202,9 +202,9 @@ def _parsed(expression: str) -> ast.Expression:
 def _prelude(rc: RawCode):
     """The prelude of bytecode, or of native code (after its machine code); None for viper/asm."""
     if rc.kind == "bytecode":
-        return decode_prelude(rc.fun_data, 0, "v5", 6)
+        return decode_prelude(rc.fun_data, 0, "v5", "qstr_indices")
     if rc.kind == "native" and rc.prelude_offset is not None:
-        return decode_prelude(rc.fun_data, rc.prelude_offset, "v5", 6)
+        return decode_prelude(rc.fun_data, rc.prelude_offset, "v5", "qstr_indices")
     return None
 
 

@@ -76,10 +76,12 @@ def _json_const(o):
 class _Context:
     def __init__(self, mpy: MpyFile):
         self.mpy = mpy
-        self.version = mpy.header.version
-        self.table = opcode_table({2: "v2", 3: "v3", 4: "v4", 5: "v5"}.get(self.version, "v6"))
-        self.layout = "v5" if self.version >= 5 else "v2"
-        self.cache_lookup = bool(mpy.header.flags & 1) and self.version <= 4
+        self.lay = mpy.header.layout
+        self.table = opcode_table(self.lay.bytecode)
+        self.cache_lookup = bool(mpy.header.flags & 1) and bool(self.table.cache_lookup)
+        # where names, qstr operands and constants live (formats/versions.toml)
+        self.qstr_indices = self.lay.code_qstrs == "table_indices"
+        self.global_consts = self.table.obj_operand == "index"
         self.counter = 0
 
     def error(self, rc: RawCode, message: str) -> FormatError:
@@ -106,7 +108,7 @@ def disassemble(mpy: MpyFile) -> dict:
         },
         "source_file": display_str(mpy.source_name) if mpy.source_name else mpy.source_name,
     }
-    if h.version >= 6:
+    if ctx.lay.const_table == "global":
         out["qstr_table"] = [display_str(q) for q in mpy.qstr_table]
         out["qstr_table_repr"] = [display_repr(q) for q in mpy.qstr_table]
         out["obj_table"] = [_json_const(o) for o in mpy.obj_table]
@@ -126,10 +128,10 @@ def module_instructions(mpy: MpyFile) -> list[dict]:
 
 def _prelude_dict(ctx: _Context, rc: RawCode, offset: int) -> tuple[dict, object]:
     try:
-        p = decode_prelude(rc.fun_data, offset, ctx.layout, ctx.version)
+        p = decode_prelude(rc.fun_data, offset, ctx.lay.prelude, ctx.lay.code_info)
     except DecodeError as e:
         raise ctx.error(rc, f"bad prelude: {e}") from None
-    if ctx.version >= 6:
+    if ctx.qstr_indices:
         name = ctx.qstr_at(p.simple_name_index)
         source = ctx.qstr_at(0)
         args = [ctx.qstr_at(i) for i in p.arg_name_indices]
@@ -142,7 +144,7 @@ def _prelude_dict(ctx: _Context, rc: RawCode, offset: int) -> tuple[dict, object
     # bytecode stream, so line-table offsets count from the start of that
     # list (py/emitbc.c of 1.9-1.11, mp_emit_bc_start_pass); shift them to
     # instruction offsets.
-    shift = len(p.cells) + 1 if ctx.version < 5 else 0
+    shift = len(p.cells) + 1 if ctx.lay.prelude == "v2" else 0
     lines = [{"bc": max(0, bc - shift) if bc else 0, "line": line}
              for bc, line in [(0, 1)] + decode_line_info(rc.fun_data, p.line_info_offset, p.line_info_end)]
     return {
@@ -181,7 +183,7 @@ def _raw_code(ctx: _Context, rc: RawCode) -> dict:
         if rc.relocations is not None:
             d["relocations_size"] = len(rc.relocations)
         d["code_hex"] = rc.fun_data.hex()
-    if ctx.version < 6:
+    if ctx.lay.const_table == "per_raw_code":
         d["consts"] = [_json_const(o) for o in rc.consts]
         d["consts_repr"] = [const_repr(o) for o in rc.consts]
     d["children"] = [_raw_code(ctx, child) for child in rc.children]
@@ -195,7 +197,7 @@ def _instructions(ctx: _Context, rc: RawCode, start: int) -> list[dict]:
     qstr_ops = iter(rc.qstrs[2:])
     n_args = len(rc.arg_names)
     while ip < len(code):
-        if ctx.version >= 6 and code[ip] == 0:
+        if code[ip] == ctx.table.end_opcode:
             break  # py/persistentcode.c: MP_BC_BASE_RESERVED ends the opcodes
         try:
             ins = decode(ctx.table, code, ip, ctx.cache_lookup)
@@ -218,18 +220,18 @@ def _instructions(ctx: _Context, rc: RawCode, start: int) -> list[dict]:
                 item["name"], item["arg"], item["op"] = info.name[:-6], k, op
                 text = f"{info.name[:-6]} {k} {_METHOD.get(op, op)}"
         elif info.operand == "qstr":
-            name = ctx.qstr_at(ins.arg) if ctx.version >= 6 else display_str(next(qstr_ops, "?"))
+            name = ctx.qstr_at(ins.arg) if ctx.qstr_indices else display_str(next(qstr_ops, "?"))
             item["arg"] = name
             quoted = info.name in ("LOAD_CONST_STRING", "IMPORT_NAME", "IMPORT_FROM")
             text = f"{info.name} '{name}'" if quoted else f"{info.name} {name}"
         elif info.operand == "obj":
-            idx = ins.arg if ctx.version >= 6 else ins.arg - n_args
-            table = ctx.mpy.obj_table if ctx.version >= 6 else rc.consts
+            idx = ins.arg if ctx.global_consts else ins.arg - n_args
+            table = ctx.mpy.obj_table if ctx.global_consts else rc.consts
             value = const_repr(table[idx]) if 0 <= idx < len(table) else f"<index {ins.arg} out of range>"
             item["arg"], item["const"] = ins.arg, value
             text = f"{info.name} {value}"
         elif info.operand == "child":
-            idx = ins.arg if ctx.version >= 6 else ins.arg - n_args - len(rc.consts)
+            idx = ins.arg if ctx.table.child_operand == "index" else ins.arg - n_args - len(rc.consts)
             item["arg"], item["child"] = ins.arg, idx
             text = f"{info.name} child {idx}"
             if info.extra:
