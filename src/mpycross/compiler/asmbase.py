@@ -82,7 +82,10 @@ class AsmBase:
         self.suppress = True
 
     def align(self, align: int) -> None:
-        self.code_offset = (self.code_offset + align - 1) & ~(align - 1)
+        """mp_asm_base_align: the skipped bytes are zeros (the code buffer starts zeroed)."""
+        pad = ((self.code_offset + align - 1) & ~(align - 1)) - self.code_offset
+        if pad > 0:
+            self.write(bytes(pad))
 
     def data(self, size: int, value: int) -> None:
         """mp_asm_base_data: a little-endian word of `size` bytes."""

@@ -45,6 +45,8 @@ def _encoder(arch: str):
 
 
 ENCODERS = ("x64", *THUMB, "xtensa", "xtensawin")  # the architectures this compiler emits native code for
+# the architectures whose inline assembler is built (emitinline_thumb, emitinline_xtensa)
+INLINE_ENCODERS = ("armv6", *THUMB)
 
 
 class NativeUnsupported(MpyCrossError):
@@ -106,6 +108,16 @@ class NativeTarget:
         if self.arch not in ENCODERS:
             raise NativeUnsupported(f"{what}: native code for {arch} is not supported yet; "
                                     f"supported: {', '.join('-march=' + a for a in ENCODERS)}")
+
+    def require_inline_asm(self, what: str) -> None:
+        """Raise NativeUnsupported unless this compiler assembles inline code for this release and arch."""
+        arch = f"-march={self.arch}" + (", the default of its mpy-cross" if self.arch_is_default else "")
+        if not self.target.has("native_emitter"):
+            raise NativeUnsupported(f"{what}: inline assembler for {self.target.display_name} ({arch}) "
+                                    "is not supported yet; supported: MicroPython 1.29")
+        if self.arch not in INLINE_ENCODERS:
+            raise NativeUnsupported(f"{what}: inline assembler for {arch} is not supported yet; "
+                                    f"supported: {', '.join('-march=' + a for a in INLINE_ENCODERS)}")
 
     def arch_number(self) -> int:
         from mpycross.mpy.model import NATIVE_ARCHS
