@@ -218,12 +218,19 @@ class Compiler:
         passes = [emitinline.PASS_SCOPE]
         if recording:
             passes = [emitinline.PASS_CODE_SIZE] * iset.code_size_passes + [emitinline.PASS_EMIT]
-        try:
-            for pass_ in passes:
+        for i, pass_ in enumerate(passes):
+            try:
                 asm.run(pass_)
-        except emitinline.InlineAsmError as err:
-            raise CompileError(err.message, self.source_name, err.line or self._scope_line(scope) or 1,
-                               scope=scope.simple_name) from None
+            except emitinline.InlineAsmError as err:
+                if err.kind != "SyntaxError":
+                    raise CompileError(err.message, self.source_name, None, kind=err.kind) from None
+                line = err.line
+                if pass_ == emitinline.PASS_CODE_SIZE and passes[i + 1] == emitinline.PASS_CODE_SIZE:
+                    # compile.c runs Xtensa's second code-size pass even after an error; that pass
+                    # stops at its first check and moves the error to the def line
+                    line = None
+                raise CompileError(err.message, self.source_name, line or self._scope_line(scope) or 1,
+                                   scope=scope.simple_name) from None
         if recording:
             scope.raw_code = RawCode(scope, iset.code(), [])
             scope.raw_code.kind = "asm"

@@ -17,7 +17,7 @@ error at the `def`.
 from __future__ import annotations
 
 from . import astnodes as A
-from .fold import ObjConstant
+from .emitnative import NativeNotImplemented
 
 # py/compile.c compile_scope_inline_asm: the return annotation's MP_NATIVE_TYPE_*
 RETURN_TYPES = {"object": 0, "bool": 1, "int": 2, "uint": 3}
@@ -29,10 +29,11 @@ PASS_SCOPE, PASS_CODE_SIZE, PASS_EMIT = 1, 3, 4
 class InlineAsmError(Exception):
     """An inline assembler error: the message, and the line compile.c reports (None: the def's)."""
 
-    def __init__(self, message: str, line: int | None):
+    def __init__(self, message: str, line: int | None, kind: str = "SyntaxError"):
         super().__init__(message)
         self.message = message
         self.line = line
+        self.kind = kind  # RuntimeError: an encoder's range check, printed without a traceback
 
 
 # ---- operands: what py/parse.c's node tests see in an argument ---------------------------
@@ -151,7 +152,10 @@ class InlineAsmCompiler:
                                 raise InlineAsmError("'data' requires integer arguments", stmt.line)
                             iset.asm.data(size, truncated(value) & ((1 << 64) - 1))
                 elif pass_ > PASS_SCOPE:
-                    iset.op(op, args)
+                    try:
+                        iset.op(op, args)
+                    except NativeNotImplemented as err:  # a native encoder's range check
+                        raise InlineAsmError(str(err), None, kind="RuntimeError") from None
                     if iset.error is not None:
                         error = iset.error
             if error is not None:

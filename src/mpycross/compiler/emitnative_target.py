@@ -46,7 +46,7 @@ def _encoder(arch: str):
 
 ENCODERS = ("x64", *THUMB, "xtensa", "xtensawin")  # the architectures this compiler emits native code for
 # the architectures whose inline assembler is built (emitinline_thumb, emitinline_xtensa)
-INLINE_ENCODERS = ("armv6", *THUMB)
+INLINE_ENCODERS = ("armv6", *THUMB, "xtensa", "xtensawin")
 
 
 class NativeUnsupported(MpyCrossError):
