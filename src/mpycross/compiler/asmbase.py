@@ -15,6 +15,10 @@ PASS_COMPUTE = 1
 PASS_EMIT = 2
 
 
+class LabelMoved(AssertionError):
+    """A label landed elsewhere in the emit pass than in the compute pass (mpy-cross asserts)."""
+
+
 class AsmBase:
     """Byte output, labels and dead-code suppression of one function."""
 
@@ -73,7 +77,7 @@ class AsmBase:
         if self.pass_ < PASS_EMIT:
             self.label_offsets[label] = self.code_offset
         elif self.label_offsets.get(label) != self.code_offset:
-            raise AssertionError(f"label {label} moved between passes")
+            raise LabelMoved(f"label {label} moved between passes")
 
     def label_dest(self, label: int) -> int | None:
         return self.label_offsets.get(label)

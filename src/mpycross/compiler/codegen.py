@@ -221,6 +221,8 @@ class Compiler:
         for i, pass_ in enumerate(passes):
             try:
                 asm.run(pass_)
+            except emitinline.InlineAsmMoved as err:
+                raise NotSupportedError(f'File "{self.source_name}", line {err.line}: {err.message}') from None
             except emitinline.InlineAsmError as err:
                 if err.kind != "SyntaxError":
                     raise CompileError(err.message, self.source_name, None, kind=err.kind) from None

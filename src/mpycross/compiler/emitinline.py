@@ -17,6 +17,7 @@ error at the `def`.
 from __future__ import annotations
 
 from . import astnodes as A
+from .asmbase import LabelMoved
 from .emitnative import NativeNotImplemented
 
 # py/compile.c compile_scope_inline_asm: the return annotation's MP_NATIVE_TYPE_*
@@ -34,6 +35,10 @@ class InlineAsmError(Exception):
         self.message = message
         self.line = line
         self.kind = kind  # RuntimeError: an encoder's range check, printed without a traceback
+
+
+class InlineAsmMoved(InlineAsmError):
+    """Code the official compiler aborts on (a failed assert): there is no answer to match."""
 
 
 # ---- operands: what py/parse.c's node tests see in an argument ---------------------------
@@ -134,8 +139,14 @@ class InlineAsmCompiler:
                         raise InlineAsmError("'label' requires 1 argument", stmt.line)
                     lab = next_label
                     next_label += 1
-                    if pass_ > PASS_SCOPE and not iset.label(lab, args[0].id):
-                        raise InlineAsmError("label redefined", stmt.line)
+                    try:
+                        if pass_ > PASS_SCOPE and not iset.label(lab, args[0].id):
+                            raise InlineAsmError("label redefined", stmt.line)
+                    except LabelMoved:
+                        # a branch to a label not yet placed took another size in the compute pass
+                        # (Xtensa: it was aimed at label 0); mpy-cross aborts on an assertion here
+                        raise InlineAsmMoved(f"label '{args[0].id}' moves between passes, where the "
+                                             "official mpy-cross aborts on an internal assertion", stmt.line) from None
                 elif op == "align":
                     if not (len(args) == 1 and is_small_int(args[0])):
                         raise InlineAsmError("'align' requires 1 argument", stmt.line)
@@ -165,6 +176,12 @@ class InlineAsmCompiler:
             raise InlineAsmError(error, None)
         if pass_ > PASS_SCOPE:
             iset.end_pass()
+            if pass_ == PASS_CODE_SIZE:
+                self.code_size = iset.asm.code_offset
+            elif iset.asm.code_offset != self.code_size:
+                raise InlineAsmMoved("the code changes size between passes (a branch to a label not yet "
+                                     "placed), where the official mpy-cross aborts on an internal assertion",
+                                     node.line)
         self.type_sig = type_sig
         return iset
 
