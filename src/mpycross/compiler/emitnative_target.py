@@ -112,12 +112,14 @@ class NativeTarget:
     def require_inline_asm(self, what: str) -> None:
         """Raise NativeUnsupported unless this compiler assembles inline code for this release and arch."""
         arch = f"-march={self.arch}" + (", the default of its mpy-cross" if self.arch_is_default else "")
-        if not self.target.has("native_emitter"):
-            raise NativeUnsupported(f"{what}: inline assembler for {self.target.display_name} ({arch}) "
-                                    "is not supported yet; supported: MicroPython 1.29")
         if self.arch not in INLINE_ENCODERS:
             raise NativeUnsupported(f"{what}: inline assembler for {arch} is not supported yet; "
                                     f"supported: {', '.join('-march=' + a for a in INLINE_ENCODERS)}")
+        feature, releases = (("inline_xtensa_emitter", "MicroPython 1.29") if self.arch.startswith("xtensa")
+                             else ("inline_thumb_emitter", "MicroPython 1.20 and later"))
+        if not self.target.has(feature):
+            raise NativeUnsupported(f"{what}: inline assembler for {self.target.display_name} ({arch}) "
+                                    f"is not supported yet; supported: {releases}")
 
     def arch_number(self) -> int:
         from mpycross.mpy.model import NATIVE_ARCHS
