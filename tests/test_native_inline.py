@@ -113,6 +113,15 @@ THUMB_ERRORS = [
     "def f(r0):\n    label(a)\n" + "    nop()\n" * 300 + "    beq(a)\n",
     "class A:\n    nop()\n",
     "async def f(r0):\n    nop()\n",
+    "def f(r0):\n    (nop())\n",
+    "def f(r0):\n    ldr(r0, [r1 for x in y])\n",
+    "def f(r0):\n    align(0)\n",
+    "def f(r0):\n    align(-4)\n",
+    "def f(r0):\n    align(1 << 30)\n",
+    "def f(r0):\n    align((1 << 30) - 1)\n",
+    "def f(r0):\n    data(1 << 30, 1)\n",
+    "def f(r0):\n    data(-1, 1)\n",
+    "def f(r0):\n    data(0, 1)\n    data(9, -1)\n    data(1, 1 << 100)\n",
 ]
 XTENSA_ERRORS = [
     "def f(a2, a4):\n    nop()\n",
@@ -161,10 +170,11 @@ def test_label_moving_between_passes_is_one_clear_error():
 THUMB_OPS = ["mov", "add", "sub", "cmp", "lsl", "lsr", "asr", "and_", "eor", "orr", "mul", "mvn", "neg",
              "ldr", "ldrb", "ldrh", "str", "strb", "strh", "b", "beq", "bne_w", "bgt_n", "bl", "bx", "push",
              "pop", "movw", "movt", "movwt", "clz", "rbit", "sdiv", "udiv", "it", "ite", "ldrex", "strex",
-             "vadd", "vmov", "vldr", "vsqrt", "nop", "wfi", "cpsid", "mrs", "foo"]
+             "vadd", "vmov", "vldr", "vsqrt", "nop", "wfi", "cpsid", "mrs", "foo", "data", "align", "label"]
 XTENSA_OPS = ["add", "add_n", "addi", "sub", "mov", "mov_n", "movi", "movi_n", "l32i", "l32i_n", "s32i",
               "s8i", "l16ui", "sll", "slli", "srai", "srli", "ssai", "j", "beqz", "bnez", "beq", "bbsi",
-              "addmi", "addi_n", "mull", "neg", "nop", "nop_n", "ret_n", "jx", "callx0", "foo"]
+              "addmi", "addi_n", "mull", "neg", "nop", "nop_n", "ret_n", "jx", "callx0", "foo", "data", "align",
+              "l32r", "call0", "bbci"]
 
 
 def _operand(regs: list[str]):

@@ -49,6 +49,7 @@ class AsmBase:
         self.pass_ = PASS_COMPUTE
         self.suppress = False
         self.code_offset = 0
+        self.peak_offset = 0
         self.code = bytearray()
         self.label_offsets: dict[int, int] = {}
 
@@ -60,6 +61,7 @@ class AsmBase:
         self.pass_ = pass_
         self.suppress = False
         self.code_offset = 0
+        self.peak_offset = 0  # the furthest offset before an align went back (inline align(0))
 
     def write(self, data: bytes) -> None:
         """mp_asm_base_get_cur_to_write_bytes: all output goes through here."""
@@ -68,6 +70,13 @@ class AsmBase:
         if self.pass_ == PASS_EMIT:
             self.code += data
         self.code_offset += len(data)
+
+    def skip(self, n: int) -> None:
+        """n zero bytes (a compute pass only counts them: they may be too many to make)."""
+        if self.pass_ == PASS_EMIT:
+            self.write(bytes(n))
+        elif not self.suppress:
+            self.code_offset += n
 
     def write_bytes(self, *values: int) -> None:
         self.write(bytes(v & 0xFF for v in values))
@@ -87,9 +96,15 @@ class AsmBase:
 
     def align(self, align: int) -> None:
         """mp_asm_base_align: the skipped bytes are zeros (the code buffer starts zeroed)."""
-        pad = ((self.code_offset + align - 1) & ~(align - 1)) - self.code_offset
-        if pad > 0:
-            self.write(bytes(pad))
+        # (size_t arithmetic: align(0) goes back to offset 0, which the next bytes overwrite)
+        new = ((self.code_offset + align - 1) & ~(align - 1)) & ((1 << 64) - 1)
+        if new >= self.code_offset:
+            self.skip(new - self.code_offset)
+        else:
+            self.peak_offset = max(self.peak_offset, self.code_offset)
+            self.code_offset = new
+            if self.pass_ == PASS_EMIT:
+                del self.code[new:]
 
     def data(self, size: int, value: int) -> None:
         """mp_asm_base_data: a little-endian word of `size` bytes."""

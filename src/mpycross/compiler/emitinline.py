@@ -19,12 +19,15 @@ from __future__ import annotations
 from . import astnodes as A
 from .asmbase import LabelMoved
 from .emitnative import NativeNotImplemented
+from .fold import ObjConstant
 
 # py/compile.c compile_scope_inline_asm: the return annotation's MP_NATIVE_TYPE_*
 RETURN_TYPES = {"object": 0, "bool": 1, "int": 2, "uint": 3}
 TYPE_INT = 2
 
 PASS_SCOPE, PASS_CODE_SIZE, PASS_EMIT = 1, 3, 4
+# more machine code than this is a MemoryError, as mpy-cross's allocation of it fails
+MAX_CODE = 1 << 26
 
 
 class InlineAsmError(Exception):
@@ -62,9 +65,11 @@ def arg_int(node) -> int | None:
     return None
 
 
-def is_small_int(node) -> bool:
-    """MP_PARSE_NODE_IS_SMALL_INT: an int the parser keeps as a leaf (not a big-int object)."""
-    return type(node) is A.Constant and type(node.value) is int
+def is_small_int(node, compiler) -> bool:
+    """MP_PARSE_NODE_IS_SMALL_INT: an int the parser keeps as a leaf, within the target's
+    small ints (-msmall-int-bits), not a big-int object."""
+    return (isinstance(node, A.Constant) and not isinstance(node, ObjConstant) and type(node.value) is int
+            and compiler.small_int_min <= node.value <= compiler.small_int_max)
 
 
 def truncated(value: int) -> int:
@@ -83,7 +88,7 @@ def _instruction(stmt):
     if type(stmt) is not A.Expr or getattr(stmt, "starts_list", False):
         return None
     call = stmt.value
-    if type(call) is not A.Call or type(call.func) is not A.Name or call.parens:
+    if type(call) is not A.Call or type(call.func) is not A.Name:
         return None
     return call.func.id, _call_args(call), call.trailer_line or stmt.line
 
@@ -148,20 +153,23 @@ class InlineAsmCompiler:
                         raise InlineAsmMoved(f"label '{args[0].id}' moves between passes, where the "
                                              "official mpy-cross aborts on an internal assertion", stmt.line) from None
                 elif op == "align":
-                    if not (len(args) == 1 and is_small_int(args[0])):
+                    if not (len(args) == 1 and is_small_int(args[0], self.compiler)):
                         raise InlineAsmError("'align' requires 1 argument", stmt.line)
                     if pass_ > PASS_SCOPE:
-                        iset.asm.align(args[0].value)
+                        iset.asm.align(args[0].value & 0xFFFFFFFF)  # an unsigned int in asmbase.c
                 elif op == "data":
-                    if not (len(args) >= 2 and is_small_int(args[0])):
+                    if not (len(args) >= 2 and is_small_int(args[0], self.compiler)):
                         raise InlineAsmError("'data' requires at least 2 arguments", stmt.line)
                     if pass_ > PASS_SCOPE:
-                        size = args[0].value
+                        size = args[0].value & 0xFFFFFFFF  # an unsigned int in asmbase.c
                         for a in args[1:]:
                             value = arg_int(a)
                             if value is None:
                                 raise InlineAsmError("'data' requires integer arguments", stmt.line)
-                            iset.asm.data(size, truncated(value) & ((1 << 64) - 1))
+                            if pass_ == PASS_CODE_SIZE:
+                                iset.asm.skip(size)
+                            else:
+                                iset.asm.data(size, truncated(value) & ((1 << 64) - 1))
                 elif pass_ > PASS_SCOPE:
                     try:
                         iset.op(op, args)
@@ -178,6 +186,12 @@ class InlineAsmCompiler:
             iset.end_pass()
             if pass_ == PASS_CODE_SIZE:
                 self.code_size = iset.asm.code_offset
+                if self.code_size > MAX_CODE:
+                    raise InlineAsmError(f"memory allocation failed, allocating {self.code_size} bytes",
+                                         None, kind="MemoryError")
+            elif iset.asm.peak_offset > self.code_size:
+                raise InlineAsmMoved("an align goes back over code that does not fit the size measured, "
+                                     "where the official mpy-cross aborts on an internal assertion", node.line)
             elif iset.asm.code_offset != self.code_size:
                 raise InlineAsmMoved("the code changes size between passes (a branch to a label not yet "
                                      "placed), where the official mpy-cross aborts on an internal assertion",

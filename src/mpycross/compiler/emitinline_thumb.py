@@ -141,6 +141,8 @@ class InlineThumb:
     def addr(self, op: str, node):
         if type(node) is A.List and len(node.elts) == 2:
             return node.elts
+        if type(node) is A.ListComp:
+            return node.elt, node  # a testlist_comp of two nodes: the item and its comp_for
         self._fail(f"'{op}' expects an address of the form [a, b]")
         return None
 
