@@ -8,6 +8,7 @@ instructions, labels) whose bytes or error must be the official's.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -186,6 +187,43 @@ def _operand(regs: list[str]):
     )
 
 
+# instructions with plausible operands (most random calls are errors otherwise)
+THUMB_TEMPLATES = ["add({lo}, {lo}, {lo})", "sub({lo}, {lo}, {i3})", "mov({lo}, {i8})", "mov({r}, {r})",
+                   "cmp({lo}, {i8})", "and_({lo}, {lo})", "mul({lo}, {lo})", "lsl({lo}, {lo}, {i5})",
+                   "ldr({lo}, [{lo}, {w5}])", "strb({lo}, [{lo}, {i5}])", "ldrh({lo}, [{lo}, {h5}])",
+                   "b({lab})", "bne({lab})", "bgt({lab})", "bl({lab})", "bx(lr)", "push({{{lo}, {lo}, lr}})",
+                   "pop({{{lo}, pc}})", "movw({r}, {i16})", "movt({r}, {i16})", "movwt({r}, {i32})",
+                   "sdiv({r}, {r}, {r})", "clz({r}, {r})", "it({cc})", "ite({cc})", "beq_w({lab})",
+                   "vadd({s}, {s}, {s})", "vmov({s}, {lo})", "vldr({s}, [{lo}, {w8}])", "nop()",
+                   "data(2, {i16})", "align(4)"]
+XTENSA_TEMPLATES = ["add({a}, {a}, {a})", "addi({a}, {a}, {s8})", "mov({a}, {a})", "movi({a}, {i32})",
+                    "movi_n({a}, {i6})", "l32i({a}, {a}, {w8})", "s8i({a}, {a}, {i8})", "slli({a}, {a}, {i5p})",
+                    "srai({a}, {a}, {i5})", "srli({a}, {a}, {i4})", "j({lab})", "bnez({a}, {lab})",
+                    "beq({a}, {a}, {lab})", "bbsi({a}, {i5}, {lab})", "l32i_n({a}, {a}, {w4})",
+                    "addi_n({a}, {a}, {i4})", "addmi({a}, {a}, {m256})", "mull({a}, {a}, {a})", "nop()",
+                    "ret_n()", "ssai({i5})", "data(1, {i8})", "align(4)"]
+
+
+def _fill(draw, template: str) -> str:
+    ints = {"i3": (0, 7), "i4": (0, 15), "i5": (0, 31), "i5p": (1, 31), "i6": (-32, 95), "i8": (0, 255),
+            "s8": (-128, 127), "i16": (0, 0xFFFF), "i32": (-(1 << 31), (1 << 32) - 1)}
+    scaled = {"w5": (0, 31, 4), "h5": (0, 31, 2), "w8": (0, 255, 4), "w4": (0, 15, 4), "m256": (-128, 127, 256)}
+    names = {"lo": [f"r{i}" for i in range(8)], "r": ["r0", "r3", "r7", "r8", "r12", "sp", "lr"],
+             "a": ["a0", "a2", "a3", "a4", "a7", "a15"], "s": [f"s{i}" for i in (0, 1, 7, 16, 31)],
+             "cc": ["eq", "ne", "cs", "lt", "gt", "le", "hi"], "lab": ["l0", "l1", "l2"]}
+
+    def value(match):
+        key = match.group(1)
+        if key in names:
+            return draw(st.sampled_from(names[key]))
+        if key in ints:
+            return str(draw(st.integers(*ints[key])))
+        low, high, step = scaled[key]
+        return str(draw(st.integers(low, high)) * step)
+
+    return re.sub(r"\{(\w+)\}", value, template).replace("{{", "{").replace("}}", "}")
+
+
 @st.composite
 def asm_functions(draw, decorator: str, ops: list[str], regs: list[str], params: list[str]):
     """One function: a few labels and random instructions (forward branches come before any label:
@@ -193,12 +231,18 @@ def asm_functions(draw, decorator: str, ops: list[str], regs: list[str], params:
     lines = []
     n = draw(st.integers(0, 4))
     for i in range(draw(st.integers(1, 12))):
-        if draw(st.integers(0, 5)) == 0:
+        if draw(st.integers(0, 7)) == 0:
             lines.append("label(l%d)" % len([s for s in lines if s.startswith("label")]))
+            continue
+        if draw(st.integers(0, 7)) > 0:
+            lines.append(_fill(draw, draw(st.sampled_from(THUMB_TEMPLATES if "thumb" in decorator
+                                                          else XTENSA_TEMPLATES))))
             continue
         op = draw(st.sampled_from(ops))
         args = draw(st.lists(_operand(regs), min_size=0, max_size=3))
         lines.append(f"{op}({', '.join(args)})")
+    placed = {s[6:-1] for s in lines if s.startswith("label(")}
+    lines += [f"label(l{i})" for i in range(3) if f"l{i}" not in placed and draw(st.booleans())]
     body = "".join(f"    {s}\n" for s in lines)
     return f"@micropython.{decorator}\ndef f({', '.join(params[:n])}):\n{body}"
 
