@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "gc.h"
+#include "lib.h"
 #include "obj.h"
 #include "platform.h"
 
@@ -22,13 +23,6 @@ static V text_arg(V v) {
         raise_msg(E_TypeError, "expected str or bytes, not '%s'", type_of(v)->u.cls.name);
     }
     return v;
-}
-/* a byte offset into a str as a code-point index */
-static int64_t char_index(V s, size_t byte) {
-    if (s->kind != K_STR) return (int64_t)byte;
-    int64_t c = 0;
-    for (size_t i = 0; i < byte; i++) c += ((unsigned char)s->u.str.s[i] & 0xc0) != 0x80;
-    return c;
 }
 #define ARGN(k) if (n < (k)) raise_msg(E_TypeError, "function takes %d arguments", (k))
 
@@ -590,10 +584,7 @@ static V m_insert(int n, V *a, V kw) {
 static V m_index(int n, V *a, V kw) {
     (void)kw; ARGN(2);
     V o = self_list(a[0]);
-    if (o->kind == K_STR || o->kind == K_BYTES || o->kind == K_BYTEARRAY) {
-        for (size_t i = 0; i + text_arg(a[1])->u.str.len <= o->u.str.len; i++) if (memcmp(o->u.str.s + i, a[1]->u.str.s, a[1]->u.str.len) == 0) return mk_int(char_index(o, i));
-        raise_msg(E_ValueError, "substring not found");
-    }
+    if (o->kind == K_STR || o->kind == K_BYTES || o->kind == K_BYTEARRAY) return lib_str_index(n, a, kw);
     for (size_t i = 0; i < o->u.seq.n; i++) if (equal(o->u.seq.items[i], a[1])) return mk_int((int64_t)i);
     raise_msg(E_ValueError, "object not in sequence");
 }
@@ -601,11 +592,7 @@ static V m_count(int n, V *a, V kw) {
     (void)kw; ARGN(2);
     V o = self_list(a[0]);
     int64_t c = 0;
-    if (o->kind == K_STR || o->kind == K_BYTES || o->kind == K_BYTEARRAY) {
-        size_t l = text_arg(a[1])->u.str.len;
-        for (size_t i = 0; i + l <= o->u.str.len;) { if (memcmp(o->u.str.s + i, a[1]->u.str.s, l) == 0) { c++; i += l ? l : 1; } else i++; }
-        return mk_int(c);
-    }
+    if (o->kind == K_STR || o->kind == K_BYTES || o->kind == K_BYTEARRAY) return lib_str_count(n, a, kw);
     for (size_t i = 0; i < o->u.seq.n; i++) c += equal(o->u.seq.items[i], a[1]);
     return mk_int(c);
 }
@@ -694,7 +681,7 @@ static V m_split(int n, V *a, V kw) {
         while (i < len) {
             while (i < len && is_ws(p[i])) i++;
             if (i >= len) break;
-            if (maxsplit == 0) { size_t e = len; while (e > i && is_ws(p[e - 1])) e--; list_append(l, mk_str(p + i, e - i)); break; }
+            if (maxsplit == 0) { V rest = mk_str(p + i, len - i); rest->kind = s->kind; rest->cls = s->cls; list_append(l, rest); break; }
             size_t j = i;
             while (j < len && !is_ws(p[j])) j++;
             V part = mk_str(p + i, j - i);
@@ -761,25 +748,6 @@ static V m_replace(int n, V *a, V kw) {
     r = str_concat(r, mk_str(s->u.str.s + start, s->u.str.len - start));
     r->kind = s->kind; r->cls = s->cls;
     return r;
-}
-static int affix(V s, V x, int end) {
-    if (x->kind == K_TUPLE) { for (size_t i = 0; i < x->u.seq.n; i++) if (affix(s, x->u.seq.items[i], end)) return 1; return 0; }
-    if (text_arg(x)->u.str.len > s->u.str.len) return 0;
-    return memcmp(s->u.str.s + (end ? s->u.str.len - x->u.str.len : 0), x->u.str.s, x->u.str.len) == 0;
-}
-static V m_startswith(int n, V *a, V kw) { (void)kw; ARGN(2); return mk_bool(affix(a[0], a[1], 0)); }
-static V m_endswith(int n, V *a, V kw) { (void)kw; ARGN(2); return mk_bool(affix(a[0], a[1], 1)); }
-static V m_find(int n, V *a, V kw) {
-    (void)kw; ARGN(2);
-    V s = a[0], x = text_arg(a[1]);
-    for (size_t i = 0; i + x->u.str.len <= s->u.str.len; i++) if (memcmp(s->u.str.s + i, x->u.str.s, x->u.str.len) == 0) return mk_int(char_index(s, i));
-    return mk_int(-1);
-}
-static V m_rfind(int n, V *a, V kw) {
-    (void)kw; ARGN(2);
-    V s = a[0], x = text_arg(a[1]);
-    for (size_t i = s->u.str.len + 1; i-- > 0;) if (i + x->u.str.len <= s->u.str.len && memcmp(s->u.str.s + i, x->u.str.s, x->u.str.len) == 0) return mk_int(char_index(s, i));
-    return mk_int(-1);
 }
 static V m_rsplit(int n, V *a, V kw) {
     (void)kw;
@@ -860,26 +828,6 @@ static V m_zfill(int n, V *a, V kw) {
     int neg = s->u.str.len && (s->u.str.s[0] == '-' || s->u.str.s[0] == '+');
     V body = pad(mk_str(s->u.str.s + neg, s->u.str.len - (size_t)neg), w - neg, '>', '0');
     return neg ? str_concat(mk_str(s->u.str.s, 1), body) : body;
-}
-static V m_partition(int n, V *a, V kw) {
-    (void)kw; ARGN(2);
-    V s = a[0], sep = text_arg(a[1]);
-    for (size_t i = 0; i + sep->u.str.len <= s->u.str.len; i++) if (memcmp(s->u.str.s + i, sep->u.str.s, sep->u.str.len) == 0) {
-        V t[3] = {mk_str(s->u.str.s, i), sep, mk_str(s->u.str.s + i + sep->u.str.len, s->u.str.len - i - sep->u.str.len)};
-        return mk_tuple(3, t);
-    }
-    V t[3] = {s, mk_cstr(""), mk_cstr("")};
-    return mk_tuple(3, t);
-}
-static V m_rpartition(int n, V *a, V kw) {
-    (void)kw; ARGN(2);
-    V s = a[0], sep = text_arg(a[1]);
-    for (size_t i = s->u.str.len + 1; i-- > 0;) if (i + sep->u.str.len <= s->u.str.len && memcmp(s->u.str.s + i, sep->u.str.s, sep->u.str.len) == 0) {
-        V t[3] = {mk_str(s->u.str.s, i), sep, mk_str(s->u.str.s + i + sep->u.str.len, s->u.str.len - i - sep->u.str.len)};
-        return mk_tuple(3, t);
-    }
-    V t[3] = {mk_cstr(""), mk_cstr(""), s};
-    return mk_tuple(3, t);
 }
 static V m_splitlines(int n, V *a, V kw) {
     (void)kw; (void)n;
@@ -1040,20 +988,20 @@ static const method_def methods[] = {
     {K_SET, "update", m_update}, {K_SET, "copy", m_copy}, {K_SET, "clear", m_clear},
     {K_STR, "join", m_join}, {K_STR, "split", m_split}, {K_STR, "strip", m_strip}, {K_STR, "lstrip", m_lstrip},
     {K_STR, "rstrip", m_rstrip}, {K_STR, "upper", m_upper}, {K_STR, "lower", m_lower}, {K_STR, "replace", m_replace},
-    {K_STR, "startswith", m_startswith}, {K_STR, "endswith", m_endswith}, {K_STR, "find", m_find},
+    {K_STR, "startswith", lib_str_startswith}, {K_STR, "endswith", lib_str_endswith}, {K_STR, "find", lib_str_find},
     {K_STR, "format", m_format}, {K_STR, "index", m_index}, {K_STR, "count", m_count}, {K_STR, "isdigit", m_isdigit},
     {K_STR, "encode", m_encode},
     {K_INT, "to_bytes", m_to_bytes}, {K_INT, "from_bytes", m_from_bytes}, {K_BIG, "to_bytes", m_to_bytes},
     {K_BYTES, "decode", m_decode}, {K_BYTES, "join", m_join}, {K_BYTES, "split", m_split},
     {K_BYTES, "fromhex", m_fromhex},
-    {K_BYTES, "find", m_find}, {K_BYTES, "rfind", m_rfind}, {K_BYTES, "upper", m_upper}, {K_BYTES, "lower", m_lower},
-    {K_BYTES, "replace", m_replace}, {K_BYTES, "strip", m_strip}, {K_BYTES, "startswith", m_startswith},
-    {K_BYTES, "endswith", m_endswith}, {K_BYTES, "count", m_count}, {K_BYTES, "hex", m_hex}, {K_BYTES, "index", m_index},
-    {K_STR, "rfind", m_rfind}, {K_STR, "rsplit", m_rsplit}, {K_STR, "isspace", m_isspace}, {K_STR, "isalpha", m_isalpha},
+    {K_BYTES, "find", lib_str_find}, {K_BYTES, "rfind", lib_str_rfind}, {K_BYTES, "upper", m_upper}, {K_BYTES, "lower", m_lower},
+    {K_BYTES, "replace", m_replace}, {K_BYTES, "strip", m_strip}, {K_BYTES, "startswith", lib_str_startswith},
+    {K_BYTES, "endswith", lib_str_endswith}, {K_BYTES, "count", m_count}, {K_BYTES, "hex", m_hex}, {K_BYTES, "index", m_index},
+    {K_STR, "rfind", lib_str_rfind}, {K_STR, "rsplit", m_rsplit}, {K_STR, "isspace", m_isspace}, {K_STR, "isalpha", m_isalpha},
     {K_STR, "isalnum", m_isalnum}, {K_STR, "isupper", m_isupper}, {K_STR, "islower", m_islower},
     {K_STR, "capitalize", m_capitalize}, {K_STR, "title", m_title}, {K_STR, "swapcase", m_swapcase},
     {K_STR, "center", m_center}, {K_STR, "ljust", m_ljust}, {K_STR, "rjust", m_rjust}, {K_STR, "zfill", m_zfill},
-    {K_STR, "partition", m_partition}, {K_STR, "rpartition", m_rpartition}, {K_STR, "splitlines", m_splitlines},
+    {K_STR, "partition", lib_str_partition}, {K_STR, "rpartition", lib_str_rpartition}, {K_STR, "splitlines", m_splitlines},
     {K_DICT, "popitem", m_popitem}, {K_DICT, "fromkeys", m_fromkeys},
     {K_SET, "union", m_union}, {K_SET, "intersection", m_intersection}, {K_SET, "difference", m_difference},
     {K_SET, "symmetric_difference", m_symdiff}, {K_SET, "issubset", m_issubset}, {K_SET, "issuperset", m_issuperset},
@@ -1063,6 +1011,11 @@ static const method_def methods[] = {
     {K_PROPERTY, "setter", m_prop_setter}, {K_PROPERTY, "getter", m_prop_getter}, {K_PROPERTY, "deleter", m_prop_deleter},
     {K_BYTEARRAY, "append", m_ba_append}, {K_BYTEARRAY, "extend", m_ba_extend}, {K_BYTEARRAY, "decode", m_decode},
     {K_BYTEARRAY, "hex", m_hex},
+    {K_STR, "rindex", lib_str_rindex}, {K_BYTES, "rindex", lib_str_rindex}, {K_BYTES, "rpartition", lib_str_rpartition},
+    {K_BYTES, "partition", lib_str_partition}, {K_BYTEARRAY, "find", lib_str_find}, {K_BYTEARRAY, "rfind", lib_str_rfind},
+    {K_BYTEARRAY, "index", lib_str_index}, {K_BYTEARRAY, "rindex", lib_str_rindex}, {K_BYTEARRAY, "count", lib_str_count},
+    {K_BYTEARRAY, "startswith", lib_str_startswith}, {K_BYTEARRAY, "endswith", lib_str_endswith},
+    {K_BYTEARRAY, "partition", lib_str_partition}, {K_BYTEARRAY, "rpartition", lib_str_rpartition},
     {K_GEN, "send", m_send}, {K_GEN, "throw", m_throw}, {K_GEN, "close", m_close},
     {-1, NULL, NULL},
 };
