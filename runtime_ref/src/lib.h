@@ -18,4 +18,35 @@ V lib_str_endswith(int n, V *a, V kw);
 V lib_str_partition(int n, V *a, V kw);
 V lib_str_rpartition(int n, V *a, V kw);
 
+/* array.c: the buffer protocol, array and memoryview */
+typedef struct {
+    char *p;          /* first byte */
+    size_t len;       /* bytes */
+    int typecode;     /* 'B' for bytes and bytearray */
+    int writable;
+} lib_buf;
+int lib_buffer(V o, lib_buf *b);
+size_t lib_buffer_items(V o);
+size_t lib_item_size(int typecode);    /* 0: no such typecode */
+V lib_item_get(int typecode, const char *p);
+void lib_item_set(int typecode, char *p, V v);
+V lib_array_new(int n, V *a, V kw);
+V lib_array_append(int n, V *a, V kw);
+V lib_array_extend(int n, V *a, V kw);
+V lib_array_repr(V a);
+V lib_memoryview_new(int n, V *a, V kw);
+V lib_buffer_subscr(V o, V idx);
+void lib_buffer_store(V o, V idx, V v);
+V lib_buffer_iter(V o);
+V lib_buffer_binary(int op, V a, V b);
+V lib_buffer_contains(V a, V item);
+void lib_array_module(V modules);
+
+/* natives.c, builtins.c helpers the library files share */
+V lib_new_module(V modules, const char *name);
+V lib_builtin_class(const char *name, int kind, native_fn ctor, V base);
+int64_t norm_index(int64_t i, size_t n, int clamp);
+size_t slice_indices(V s, size_t n, int64_t *start, int64_t *step);
+V mk_iter(V (*next)(V), V a, int64_t j);
+
 #endif

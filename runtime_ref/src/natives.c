@@ -55,7 +55,7 @@ static V b_len(int n, V *a, V kw) {
             return mk_int(c);
         }
         case K_BYTES: case K_BYTEARRAY: return mk_int((int64_t)o->u.str.len);
-        case K_MEMVIEW: return mk_int(o->u.iter.j);
+        case K_MEMVIEW: case K_ARRAY: return mk_int((int64_t)lib_buffer_items(o));
         case K_TUPLE: case K_LIST: return mk_int((int64_t)o->u.seq.n);
         case K_DICT: case K_SET: case K_FROZENSET: return mk_int((int64_t)o->u.map.live);
         case K_RANGE: {
@@ -161,6 +161,8 @@ static V new_bytes(int n, V *a, V kw) {
         char *b = gc_alloc(l + 1);
         return mk_bytes(b, l);
     }
+    lib_buf buf;
+    if (lib_buffer(x, &buf)) return mk_bytes(buf.p, buf.len);
     V l = to_list(x);
     char *b = gc_alloc(l->u.seq.n + 1);
     for (size_t i = 0; i < l->u.seq.n; i++) b[i] = (char)to_int64(l->u.seq.items[i]);
@@ -195,19 +197,6 @@ static V new_complex(int n, V *a, V kw) {
         if (i == 1) { re += r; im += m; } else { re -= m; im += r; }
     }
     return mk_complex(re, im);
-}
-static V new_memoryview(int n, V *a, V kw) {
-    (void)kw; ARGN(2);
-    V x = a[1];
-    V m = obj_new(K_MEMVIEW);
-    if (x->kind == K_MEMVIEW) {
-        m->u.iter = x->u.iter;
-        return m;
-    }
-    if (x->kind != K_BYTES && x->kind != K_BYTEARRAY) raise_msg(E_TypeError, "memoryview needs bytes or bytearray");
-    m->u.iter.a = x;
-    m->u.iter.j = (int64_t)x->u.str.len;
-    return m;
 }
 static V m_fromhex(int n, V *a, V kw) {
     (void)kw;
@@ -1016,6 +1005,7 @@ static const method_def methods[] = {
     {K_BYTEARRAY, "index", lib_str_index}, {K_BYTEARRAY, "rindex", lib_str_rindex}, {K_BYTEARRAY, "count", lib_str_count},
     {K_BYTEARRAY, "startswith", lib_str_startswith}, {K_BYTEARRAY, "endswith", lib_str_endswith},
     {K_BYTEARRAY, "partition", lib_str_partition}, {K_BYTEARRAY, "rpartition", lib_str_rpartition},
+    {K_ARRAY, "append", lib_array_append}, {K_ARRAY, "extend", lib_array_extend},
     {K_GEN, "send", m_send}, {K_GEN, "throw", m_throw}, {K_GEN, "close", m_close},
     {-1, NULL, NULL},
 };
@@ -1501,7 +1491,7 @@ static V f_unpack(int n, V *a, V kw) {
     return mk_tuple(out->u.seq.n, out->u.seq.items);
 }
 
-static V new_module(V modules, const char *name) {
+V lib_new_module(V modules, const char *name) {
     V m = obj_new(K_MODULE);
     m->u.module.name = name;
     m->u.module.dict = mk_dict();
@@ -1511,15 +1501,15 @@ static V new_module(V modules, const char *name) {
 }
 
 void native_modules_init(V modules, V loaded) {
-    V mp = new_module(modules, "micropython");
+    V mp = lib_new_module(modules, "micropython");
     dict_set_str(mp->u.module.dict, "const", mk_native("const", f_const));
-    V sys = new_module(modules, "sys");
+    V sys = lib_new_module(modules, "sys");
     dict_set_str(sys->u.module.dict, "exit", mk_native("exit", f_sys_exit));
     dict_set_str(sys->u.module.dict, "argv", mk_list(0, NULL));
     dict_set_str(sys->u.module.dict, "maxsize", mk_int(INT64_MAX));
     dict_set_str(sys->u.module.dict, "byteorder", mk_cstr("little"));
     dict_set_str(sys->u.module.dict, "modules", loaded);
-    V math = new_module(modules, "math");
+    V math = lib_new_module(modules, "math");
     struct { const char *name; native_fn fn; } mf[] = {
         {"sqrt", f_sqrt}, {"sin", f_sin}, {"cos", f_cos}, {"tan", f_tan}, {"exp", f_exp}, {"fabs", f_fabs},
         {"atan", f_atan}, {"log10", f_log10}, {"isnan", f_isnan}, {"isinf", f_isinf}, {"isfinite", f_isfinite},
@@ -1527,7 +1517,7 @@ void native_modules_init(V modules, V loaded) {
         {"atan2", f_atan2}, {"fmod", f_fmod}, {"copysign", f_copysign},
     };
     for (size_t i = 0; i < sizeof mf / sizeof mf[0]; i++) dict_set_str(math->u.module.dict, mf[i].name, mk_native(mf[i].name, mf[i].fn));
-    V coll = new_module(modules, "collections");
+    V coll = lib_new_module(modules, "collections");
     dict_set_str(coll->u.module.dict, "namedtuple", mk_native("namedtuple", f_namedtuple));
     V od = mk_class("OrderedDict", mk_tuple(1, &T_dict), NULL);
     od->u.cls.builtin_kind = K_DICT;
@@ -1540,7 +1530,7 @@ void native_modules_init(V modules, V loaded) {
     dict_set_str(dq->u.cls.dict, "popleft", mk_native("popleft", f_deque_popleft));
     dict_set_str(dq->u.cls.dict, "pop", mk_native("pop", f_deque_pop));
     dict_set_str(coll->u.module.dict, "deque", dq);
-    V st = new_module(modules, "struct");
+    V st = lib_new_module(modules, "struct");
     dict_set_str(st->u.module.dict, "pack", mk_native("pack", f_pack));
     dict_set_str(st->u.module.dict, "unpack", mk_native("unpack", f_unpack));
     dict_set_str(st->u.module.dict, "calcsize", mk_native("calcsize", f_calcsize));
@@ -1548,12 +1538,13 @@ void native_modules_init(V modules, V loaded) {
     dict_set_str(math->u.module.dict, "e", mk_float(2.718281828459045));
     dict_set_str(math->u.module.dict, "inf", mk_float(INFINITY));
     dict_set_str(math->u.module.dict, "nan", mk_float(NAN));
+    lib_array_module(modules);
 }
 
 /* ---- setup ---- */
 
 V T_ellipsis;
-static V builtin_class(const char *name, int kind, native_fn ctor, V base) {
+V lib_builtin_class(const char *name, int kind, native_fn ctor, V base) {
     V bases = base ? mk_tuple(1, &base) : mk_tuple(0, NULL);
     V c = mk_class(name, bases, NULL);
     c->u.cls.builtin_kind = kind;
@@ -1562,7 +1553,7 @@ static V builtin_class(const char *name, int kind, native_fn ctor, V base) {
 }
 
 static V exc_class(const char *name, V base) {
-    V c = builtin_class(name, K_INST, new_exception, base);
+    V c = lib_builtin_class(name, K_INST, new_exception, base);
     dict_set_str(builtins_dict, name, c);
     return c;
 }
@@ -1593,35 +1584,35 @@ void objects_init(void) {
     Ellipsis = obj_new(K_ELLIPSIS);
     NullV = obj_new(K_NULL);
     builtins_dict = mk_dict();
-    T_object = builtin_class("object", K_INST, new_object, NULL);
+    T_object = lib_builtin_class("object", K_INST, new_object, NULL);
     dict_set_str(T_object->u.cls.dict, "__init__", mk_native("__init__", object_init));
     dict_set_str(T_object->u.cls.dict, "__new__", mk_native("__new__", object_new));
-    T_type = builtin_class("type", K_CLASS, new_type, T_object);
-    T_int = builtin_class("int", K_INT, new_int, T_object);
-    T_bool = builtin_class("bool", K_BOOL, new_bool, T_int);
-    T_float = builtin_class("float", K_FLOAT, new_float, T_object);
-    T_str = builtin_class("str", K_STR, new_str, T_object);
-    T_bytes = builtin_class("bytes", K_BYTES, new_bytes, T_object);
-    T_bytearray = builtin_class("bytearray", K_BYTEARRAY, new_bytearray, T_object);
-    T_tuple = builtin_class("tuple", K_TUPLE, new_tuple, T_object);
-    T_list = builtin_class("list", K_LIST, new_list, T_object);
-    T_dict = builtin_class("dict", K_DICT, new_dict, T_object);
-    T_set = builtin_class("set", K_SET, new_set, T_object);
-    T_frozenset = builtin_class("frozenset", K_FROZENSET, new_frozenset, T_object);
-    T_slice = builtin_class("slice", K_SLICE, new_slice, T_object);
-    T_range = builtin_class("range", K_RANGE, new_range, T_object);
-    T_function = builtin_class("function", K_FUNC, NULL, T_object);
-    T_generator = builtin_class("generator", K_GEN, NULL, T_object);
-    T_NoneType = builtin_class("NoneType", K_NONE, NULL, T_object);
-    T_property = builtin_class("property", K_PROPERTY, new_property, T_object);
-    T_staticmethod = builtin_class("staticmethod", K_STATICMETHOD, new_staticmethod, T_object);
-    T_classmethod = builtin_class("classmethod", K_CLASSMETHOD, new_classmethod, T_object);
-    T_module = builtin_class("module", K_MODULE, NULL, T_object);
-    T_complex = builtin_class("complex", K_COMPLEX, new_complex, T_object);
-    T_memoryview = builtin_class("memoryview", K_MEMVIEW, new_memoryview, T_object);
+    T_type = lib_builtin_class("type", K_CLASS, new_type, T_object);
+    T_int = lib_builtin_class("int", K_INT, new_int, T_object);
+    T_bool = lib_builtin_class("bool", K_BOOL, new_bool, T_int);
+    T_float = lib_builtin_class("float", K_FLOAT, new_float, T_object);
+    T_str = lib_builtin_class("str", K_STR, new_str, T_object);
+    T_bytes = lib_builtin_class("bytes", K_BYTES, new_bytes, T_object);
+    T_bytearray = lib_builtin_class("bytearray", K_BYTEARRAY, new_bytearray, T_object);
+    T_tuple = lib_builtin_class("tuple", K_TUPLE, new_tuple, T_object);
+    T_list = lib_builtin_class("list", K_LIST, new_list, T_object);
+    T_dict = lib_builtin_class("dict", K_DICT, new_dict, T_object);
+    T_set = lib_builtin_class("set", K_SET, new_set, T_object);
+    T_frozenset = lib_builtin_class("frozenset", K_FROZENSET, new_frozenset, T_object);
+    T_slice = lib_builtin_class("slice", K_SLICE, new_slice, T_object);
+    T_range = lib_builtin_class("range", K_RANGE, new_range, T_object);
+    T_function = lib_builtin_class("function", K_FUNC, NULL, T_object);
+    T_generator = lib_builtin_class("generator", K_GEN, NULL, T_object);
+    T_NoneType = lib_builtin_class("NoneType", K_NONE, NULL, T_object);
+    T_property = lib_builtin_class("property", K_PROPERTY, new_property, T_object);
+    T_staticmethod = lib_builtin_class("staticmethod", K_STATICMETHOD, new_staticmethod, T_object);
+    T_classmethod = lib_builtin_class("classmethod", K_CLASSMETHOD, new_classmethod, T_object);
+    T_module = lib_builtin_class("module", K_MODULE, NULL, T_object);
+    T_complex = lib_builtin_class("complex", K_COMPLEX, new_complex, T_object);
+    T_memoryview = lib_builtin_class("memoryview", K_MEMVIEW, lib_memoryview_new, T_object);
     dict_set_str(builtins_dict, "memoryview", T_memoryview);
     dict_set_str(builtins_dict, "complex", T_complex);
-    T_ellipsis = builtin_class("", K_ELLIPSIS, NULL, T_object);   /* MicroPython's ellipsis type has an empty name */
+    T_ellipsis = lib_builtin_class("", K_ELLIPSIS, NULL, T_object);   /* MicroPython's ellipsis type has an empty name */
     V classes[] = {T_object, T_type, T_int, T_bool, T_float, T_str, T_bytes, T_bytearray, T_tuple, T_list, T_dict,
         T_set, T_frozenset, T_range, T_property, T_staticmethod, T_classmethod, T_slice};
     for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++) dict_set_str(builtins_dict, classes[i]->u.cls.name, classes[i]);

@@ -7,6 +7,7 @@
 
 #include "gc.h"
 #include "obj.h"
+#include "lib.h"
 #include "platform.h"
 
 V None, True, False, Ellipsis, NullV;
@@ -298,6 +299,7 @@ V type_of(V v) {
         case K_FLOAT: return T_float;
         case K_COMPLEX: return T_complex;
         case K_MEMVIEW: return T_memoryview;
+        case K_ARRAY: return T_array;
         case K_STR: return T_str;
         case K_BYTES: return T_bytes;
         case K_BYTEARRAY: return T_bytearray;
@@ -460,7 +462,8 @@ int truthy(V v) {
         case K_BIG: return 1;
         case K_FLOAT: return v->u.f != 0;
         case K_COMPLEX: return v->u.cplx.re != 0 || v->u.cplx.im != 0;
-        case K_STR: case K_BYTES: case K_BYTEARRAY: return v->u.str.len != 0;
+        case K_STR: case K_BYTES: case K_BYTEARRAY: case K_ARRAY: return v->u.str.len != 0;
+        case K_MEMVIEW: return v->u.iter.j != 0;
         case K_TUPLE: case K_LIST: return v->u.seq.n != 0;
         case K_DICT: case K_SET: case K_FROZENSET: return v->u.map.live != 0;
         case K_RANGE: {
@@ -741,6 +744,13 @@ V binary_op(int op, V a, V b) {
     }
     if (b->kind == K_INST && b->u.inst.native_value) {
         b = b->u.inst.native_value;
+    }
+    if (a->kind == K_BYTEARRAY || a->kind == K_ARRAY || a->kind == K_MEMVIEW
+        || (a->kind == K_BYTES && (b->kind == K_BYTEARRAY || b->kind == K_ARRAY || b->kind == K_MEMVIEW))) {
+        V r = lib_buffer_binary(op, a, b);
+        if (r) {
+            return r;
+        }
     }
     int plain = op;
     if (op >= MP_BINARY_OP_INPLACE_OR && op <= MP_BINARY_OP_INPLACE_POWER) {
@@ -1098,6 +1108,7 @@ V repr_of(V v) {
             return str_concat(str_concat(str_concat(str_concat(mk_cstr("("), re), sign), im), mk_cstr("j)"));
         }
         case K_STR: case K_BYTES: return str_repr(v);
+        case K_ARRAY: return lib_array_repr(v);
         case K_MEMVIEW:
             snprintf(buf, sizeof buf, "<memoryview>");
             return mk_cstr(buf);
