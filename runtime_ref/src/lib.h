@@ -42,6 +42,21 @@ V lib_buffer_binary(int op, V a, V b);
 V lib_buffer_contains(V a, V item);
 void lib_array_module(V modules);
 
+/* setmeth.c */
+V lib_set_union(int n, V *a, V kw);
+V lib_set_intersection(int n, V *a, V kw);
+V lib_set_difference(int n, V *a, V kw);
+V lib_set_symmetric_difference(int n, V *a, V kw);
+V lib_set_update(int n, V *a, V kw);
+V lib_set_intersection_update(int n, V *a, V kw);
+V lib_set_difference_update(int n, V *a, V kw);
+V lib_set_symmetric_difference_update(int n, V *a, V kw);
+V lib_set_copy(int n, V *a, V kw);
+V lib_set_issubset(int n, V *a, V kw);
+V lib_set_issuperset(int n, V *a, V kw);
+V lib_set_isdisjoint(int n, V *a, V kw);
+V lib_set_contains(int n, V *a, V kw);
+
 /* natives.c, builtins.c helpers the library files share */
 V lib_new_module(V modules, const char *name);
 V lib_builtin_class(const char *name, int kind, native_fn ctor, V base);

@@ -845,19 +845,6 @@ static V m_fromkeys(int n, V *a, V kw) {
     while ((x = iter_next(it))) table_set(&d->u.map, x, v);
     return d;
 }
-static V m_setop(int n, V *a, int op) {
-    ARGN(2);
-    V other = a[1];
-    if (other->kind != K_SET && other->kind != K_FROZENSET) { V b[2] = {T_set, other}; other = new_set(2, b, NULL); }
-    return binary_op(op, self_list(a[0]), other);
-}
-static V m_union(int n, V *a, V kw) { (void)kw; return m_setop(n, a, MP_BINARY_OP_OR); }
-static V m_intersection(int n, V *a, V kw) { (void)kw; return m_setop(n, a, MP_BINARY_OP_AND); }
-static V m_difference(int n, V *a, V kw) { (void)kw; return m_setop(n, a, MP_BINARY_OP_SUBTRACT); }
-static V m_symdiff(int n, V *a, V kw) { (void)kw; return m_setop(n, a, MP_BINARY_OP_XOR); }
-static V m_issubset(int n, V *a, V kw) { (void)kw; return m_setop(n, a, MP_BINARY_OP_LESS_EQUAL); }
-static V m_issuperset(int n, V *a, V kw) { (void)kw; return m_setop(n, a, MP_BINARY_OP_MORE_EQUAL); }
-static V m_isdisjoint(int n, V *a, V kw) { (void)kw; return mk_bool(!truthy(m_setop(n, a, MP_BINARY_OP_AND))); }
 static V m_prop_setter(int n, V *a, V kw) {
     (void)kw; ARGN(2);
     V p = obj_new(K_PROPERTY);
@@ -974,7 +961,7 @@ static const method_def methods[] = {
     {K_DICT, "pop", m_pop}, {K_DICT, "setdefault", m_setdefault}, {K_DICT, "update", m_update}, {K_DICT, "copy", m_copy},
     {K_DICT, "clear", m_clear},
     {K_SET, "add", m_add}, {K_SET, "remove", m_remove}, {K_SET, "discard", m_discard}, {K_SET, "pop", m_pop},
-    {K_SET, "update", m_update}, {K_SET, "copy", m_copy}, {K_SET, "clear", m_clear},
+     {K_SET, "clear", m_clear},
     {K_STR, "join", m_join}, {K_STR, "split", m_split}, {K_STR, "strip", m_strip}, {K_STR, "lstrip", m_lstrip},
     {K_STR, "rstrip", m_rstrip}, {K_STR, "upper", m_upper}, {K_STR, "lower", m_lower}, {K_STR, "replace", m_replace},
     {K_STR, "startswith", lib_str_startswith}, {K_STR, "endswith", lib_str_endswith}, {K_STR, "find", lib_str_find},
@@ -992,11 +979,18 @@ static const method_def methods[] = {
     {K_STR, "center", m_center}, {K_STR, "ljust", m_ljust}, {K_STR, "rjust", m_rjust}, {K_STR, "zfill", m_zfill},
     {K_STR, "partition", lib_str_partition}, {K_STR, "rpartition", lib_str_rpartition}, {K_STR, "splitlines", m_splitlines},
     {K_DICT, "popitem", m_popitem}, {K_DICT, "fromkeys", m_fromkeys},
-    {K_SET, "union", m_union}, {K_SET, "intersection", m_intersection}, {K_SET, "difference", m_difference},
-    {K_SET, "symmetric_difference", m_symdiff}, {K_SET, "issubset", m_issubset}, {K_SET, "issuperset", m_issuperset},
-    {K_SET, "isdisjoint", m_isdisjoint},
-    {K_FROZENSET, "union", m_union}, {K_FROZENSET, "intersection", m_intersection}, {K_FROZENSET, "difference", m_difference},
-    {K_FROZENSET, "issubset", m_issubset}, {K_FROZENSET, "issuperset", m_issuperset},
+    {K_SET, "union", lib_set_union}, {K_SET, "intersection", lib_set_intersection},
+    {K_SET, "difference", lib_set_difference}, {K_SET, "symmetric_difference", lib_set_symmetric_difference},
+    {K_SET, "issubset", lib_set_issubset}, {K_SET, "issuperset", lib_set_issuperset},
+    {K_SET, "isdisjoint", lib_set_isdisjoint}, {K_SET, "copy", lib_set_copy},
+    {K_SET, "__contains__", lib_set_contains}, {K_FROZENSET, "union", lib_set_union},
+    {K_FROZENSET, "intersection", lib_set_intersection}, {K_FROZENSET, "difference", lib_set_difference},
+    {K_FROZENSET, "symmetric_difference", lib_set_symmetric_difference}, {K_FROZENSET, "issubset", lib_set_issubset},
+    {K_FROZENSET, "issuperset", lib_set_issuperset}, {K_FROZENSET, "isdisjoint", lib_set_isdisjoint},
+    {K_FROZENSET, "copy", lib_set_copy}, {K_FROZENSET, "__contains__", lib_set_contains},
+    {K_SET, "update", lib_set_update}, {K_SET, "intersection_update", lib_set_intersection_update},
+    {K_SET, "difference_update", lib_set_difference_update},
+    {K_SET, "symmetric_difference_update", lib_set_symmetric_difference_update},
     {K_PROPERTY, "setter", m_prop_setter}, {K_PROPERTY, "getter", m_prop_getter}, {K_PROPERTY, "deleter", m_prop_deleter},
     {K_BYTEARRAY, "append", m_ba_append}, {K_BYTEARRAY, "extend", m_ba_extend}, {K_BYTEARRAY, "decode", m_decode},
     {K_BYTEARRAY, "hex", m_hex},
