@@ -420,6 +420,8 @@ V get_iter(V o) {
             return o;
         case K_MEMVIEW: case K_ARRAY:
             return lib_buffer_iter(o);
+        case K_STREAM:
+            return lib_stream_iter(o);
         case K_INST: {
             V f = lookup_class_attr(o->cls, mk_cstr("__iter__"));
             if (f) {

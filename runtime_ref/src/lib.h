@@ -57,6 +57,13 @@ V lib_set_issuperset(int n, V *a, V kw);
 V lib_set_isdisjoint(int n, V *a, V kw);
 V lib_set_contains(int n, V *a, V kw);
 
+/* io.c */
+V lib_stream_iter(V o);
+V lib_stream_repr(V s);
+V lib_stream_method(V name);
+void lib_print_to(V file, V piece);
+void lib_io_module(V modules);
+
 /* natives.c, builtins.c helpers the library files share */
 V lib_new_module(V modules, const char *name);
 V lib_builtin_class(const char *name, int kind, native_fn ctor, V base);

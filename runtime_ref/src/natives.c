@@ -29,13 +29,17 @@ static V text_arg(V v) {
 static V b_print(int n, V *a, V kw) {
     V sep = kw ? table_get(&kw->u.map, mk_cstr("sep")) : NULL;
     V end = kw ? table_get(&kw->u.map, mk_cstr("end")) : NULL;
+    V file = kw ? table_get(&kw->u.map, mk_cstr("file")) : NULL;
+    if (file == None) file = NULL;
     for (int i = 0; i < n; i++) {
         if (i) {
-            if (sep && sep != None) out_str(sep); else out_cstr(" ");
+            V s = sep && sep != None ? sep : mk_cstr(" ");
+            if (file) lib_print_to(file, s); else out_str(s);
         }
-        out_str(str_of(a[i]));
+        if (file) lib_print_to(file, str_of(a[i])); else out_str(str_of(a[i]));
     }
-    if (end && end != None) out_str(end); else out_cstr("\n");
+    V e = end && end != None ? end : mk_cstr("\n");
+    if (file) lib_print_to(file, e); else out_str(e);
     return None;
 }
 
@@ -1022,6 +1026,11 @@ V method_of_builtin(V o, V name) {
         }
         return NULL;
     }
+    if (kind == K_STREAM) {
+        V m = lib_stream_method(name);
+        if (m) m->u.native.self = o;
+        return m;
+    }
     for (const method_def *d = methods; d->name; d++) {
         if (d->kind == kind && strlen(d->name) == name->u.str.len && memcmp(d->name, name->u.str.s, name->u.str.len) == 0) {
             V m = mk_native(d->name, d->fn);
@@ -1489,6 +1498,7 @@ V lib_new_module(V modules, const char *name) {
     V m = obj_new(K_MODULE);
     m->u.module.name = name;
     m->u.module.dict = mk_dict();
+    m->u.module.builtin = 1;
     dict_set_str(m->u.module.dict, "__name__", mk_cstr(name));
     table_set(&modules->u.map, mk_cstr(name), m);
     return m;
@@ -1533,6 +1543,7 @@ void native_modules_init(V modules, V loaded) {
     dict_set_str(math->u.module.dict, "inf", mk_float(INFINITY));
     dict_set_str(math->u.module.dict, "nan", mk_float(NAN));
     lib_array_module(modules);
+    lib_io_module(modules);
 }
 
 /* ---- setup ---- */

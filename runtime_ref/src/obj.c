@@ -1109,6 +1109,7 @@ V repr_of(V v) {
         }
         case K_STR: case K_BYTES: return str_repr(v);
         case K_ARRAY: return lib_array_repr(v);
+        case K_STREAM: return lib_stream_repr(v);
         case K_MEMVIEW:
             snprintf(buf, sizeof buf, "<memoryview>");
             return mk_cstr(buf);
@@ -1453,7 +1454,7 @@ void set_attr(V o, V name, V v) {
         table_set(&o->u.cls.dict->u.map, name, v);
         return;
     }
-    if (o->kind == K_MODULE) {
+    if (o->kind == K_MODULE && !o->u.module.builtin) {
         table_set(&o->u.module.dict->u.map, name, v);
         return;
     }

@@ -22,7 +22,7 @@ typedef Obj *V;
 enum {
     K_NONE, K_BOOL, K_INT, K_BIG, K_FLOAT, K_STR, K_BYTES, K_TUPLE, K_LIST, K_DICT, K_SET, K_FROZENSET,
     K_SLICE, K_RANGE, K_FUNC, K_NATIVE, K_BOUND, K_CLASS, K_INST, K_GEN, K_CELL, K_ITER, K_PROPERTY,
-    K_STATICMETHOD, K_CLASSMETHOD, K_MODULE, K_ELLIPSIS, K_NULL, K_BYTEARRAY, K_SUPER, K_COMPLEX, K_MEMVIEW, K_ARRAY,
+    K_STATICMETHOD, K_CLASSMETHOD, K_MODULE, K_ELLIPSIS, K_NULL, K_BYTEARRAY, K_SUPER, K_COMPLEX, K_MEMVIEW, K_ARRAY, K_STREAM,
 };
 
 typedef V (*native_fn)(int n, V *args, V kw);   /* kw: dict or NULL */
@@ -66,7 +66,7 @@ struct Obj {
         struct { V (*next)(V self); V a, b; int64_t i, j; char typecode; } iter;   /* K_MEMVIEW: a base, i/j first item/count */
         struct { V fget, fset, fdel; } prop;
         struct { V fn; } wrap;
-        struct { const char *name; V dict; } module;
+        struct { const char *name; V dict; int builtin; } module;   /* builtin: attributes are fixed */
     } u;
 };
 
