@@ -64,6 +64,9 @@ V lib_stream_method(V name);
 void lib_print_to(V file, V piece);
 void lib_io_module(V modules);
 
+/* struct.c */
+void lib_struct_module(V modules);
+
 /* natives.c, builtins.c helpers the library files share */
 V lib_new_module(V modules, const char *name);
 V lib_builtin_class(const char *name, int kind, native_fn ctor, V base);

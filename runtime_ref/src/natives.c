@@ -1416,84 +1416,6 @@ static V f_deque_pop(int n, V *a, V kw) {
     return l->u.seq.items[--l->u.seq.n];
 }
 
-/* struct: pack, unpack, calcsize for the integer and float codes */
-static size_t struct_size(char c) {
-    switch (c) {
-        case 'b': case 'B': case 'x': case 'c': case '?': return 1;
-        case 'h': case 'H': return 2;
-        case 'i': case 'I': case 'l': case 'L': case 'f': return 4;
-        case 'q': case 'Q': case 'd': return 8;
-        default: raise_msg(E_ValueError, "bad typecode");
-    }
-}
-static int struct_prefix(V fmt, size_t *i) {
-    int little = 1;
-    if (fmt->u.str.len && strchr("<>!=@", fmt->u.str.s[0])) {
-        little = fmt->u.str.s[0] == '<' || fmt->u.str.s[0] == '=' || fmt->u.str.s[0] == '@';
-        *i = 1;
-    }
-    return little;
-}
-static V f_calcsize(int n, V *a, V kw) {
-    (void)kw; ARGN(1);
-    V fmt = text_arg(a[0]);
-    size_t i = 0, total = 0;
-    struct_prefix(fmt, &i);
-    for (; i < fmt->u.str.len; i++) {
-        size_t count = 0;
-        while (i < fmt->u.str.len && fmt->u.str.s[i] >= '0' && fmt->u.str.s[i] <= '9') count = count * 10 + (size_t)(fmt->u.str.s[i++] - '0');
-        if (i >= fmt->u.str.len) break;
-        total += (count ? count : 1) * struct_size(fmt->u.str.s[i]);
-    }
-    return mk_int((int64_t)total);
-}
-static V f_pack(int n, V *a, V kw) {
-    (void)kw; ARGN(1);
-    V fmt = text_arg(a[0]);
-    size_t i = 0, w = 0;
-    int little = struct_prefix(fmt, &i);
-    int64_t total = to_int64(f_calcsize(1, a, NULL));
-    char *out = gc_alloc((size_t)total + 1);
-    int ai = 1;
-    for (; i < fmt->u.str.len; i++) {
-        char c = fmt->u.str.s[i];
-        size_t sz = struct_size(c);
-        if (c == 'x') { w++; continue; }
-        if (ai >= n) raise_msg(E_ValueError, "not enough arguments");
-        V v = a[ai++];
-        uint64_t bits;
-        if (c == 'f') { float f = (float)to_double(v); uint32_t b32; mem_copy(&b32, &f, 4); bits = b32; }
-        else if (c == 'd') { double d = to_double(v); mem_copy(&bits, &d, 8); }
-        else bits = (uint64_t)to_int64(v);
-        for (size_t k = 0; k < sz; k++) out[w + (little ? k : sz - 1 - k)] = (char)(bits >> (8 * k));
-        w += sz;
-    }
-    return mk_bytes(out, w);
-}
-static V f_unpack(int n, V *a, V kw) {
-    (void)kw; ARGN(2);
-    V fmt = text_arg(a[0]), data = text_arg(a[1]);
-    size_t i = 0, r = 0;
-    int little = struct_prefix(fmt, &i);
-    if (to_int64(f_calcsize(1, a, NULL)) != (int64_t)data->u.str.len) raise_msg(E_ValueError, "buffer too small");
-    V out = mk_list(0, NULL);
-    for (; i < fmt->u.str.len; i++) {
-        char c = fmt->u.str.s[i];
-        size_t sz = struct_size(c);
-        uint64_t bits = 0;
-        for (size_t k = 0; k < sz; k++) bits |= (uint64_t)(uint8_t)data->u.str.s[r + (little ? k : sz - 1 - k)] << (8 * k);
-        r += sz;
-        if (c == 'x') continue;
-        if (c == 'f') { uint32_t b32 = (uint32_t)bits; float f; mem_copy(&f, &b32, 4); list_append(out, mk_float(f)); }
-        else if (c == 'd') { double d; mem_copy(&d, &bits, 8); list_append(out, mk_float(d)); }
-        else if (c >= 'a' && c <= 'z' && c != 'c') {
-            int64_t sv = sz == 8 ? (int64_t)bits : (int64_t)(bits ^ ((uint64_t)1 << (8 * sz - 1))) - ((int64_t)1 << (8 * sz - 1));
-            list_append(out, mk_int(sv));
-        } else list_append(out, mk_int((int64_t)bits));
-    }
-    return mk_tuple(out->u.seq.n, out->u.seq.items);
-}
-
 V lib_new_module(V modules, const char *name) {
     V m = obj_new(K_MODULE);
     m->u.module.name = name;
@@ -1534,16 +1456,13 @@ void native_modules_init(V modules, V loaded) {
     dict_set_str(dq->u.cls.dict, "popleft", mk_native("popleft", f_deque_popleft));
     dict_set_str(dq->u.cls.dict, "pop", mk_native("pop", f_deque_pop));
     dict_set_str(coll->u.module.dict, "deque", dq);
-    V st = lib_new_module(modules, "struct");
-    dict_set_str(st->u.module.dict, "pack", mk_native("pack", f_pack));
-    dict_set_str(st->u.module.dict, "unpack", mk_native("unpack", f_unpack));
-    dict_set_str(st->u.module.dict, "calcsize", mk_native("calcsize", f_calcsize));
     dict_set_str(math->u.module.dict, "pi", mk_float(3.141592653589793));
     dict_set_str(math->u.module.dict, "e", mk_float(2.718281828459045));
     dict_set_str(math->u.module.dict, "inf", mk_float(INFINITY));
     dict_set_str(math->u.module.dict, "nan", mk_float(NAN));
     lib_array_module(modules);
     lib_io_module(modules);
+    lib_struct_module(modules);
 }
 
 /* ---- setup ---- */
