@@ -64,6 +64,9 @@ V lib_stream_method(V name);
 void lib_print_to(V file, V piece);
 void lib_io_module(V modules);
 
+/* math.c */
+void lib_math_module(V modules);
+
 /* struct.c */
 void lib_struct_module(V modules);
 

@@ -1284,35 +1284,10 @@ V str_format_percent(V fmt, V args) {
     return out;
 }
 
-/* ---- builtin modules: micropython, sys, math ---- */
+/* ---- builtin modules: micropython, sys (math, array, io, struct: their own files) ---- */
 
 static V f_const(int n, V *a, V kw) { (void)kw; ARGN(1); return a[0]; }
 static V f_sys_exit(int n, V *a, V kw) { (void)kw; V e = mk_exc(E_SystemExit, NULL); e->u.inst.args = mk_tuple((size_t)n, a); vm_raise(e); }
-#define MATH1(name, expr) static V f_##name(int n, V *a, V kw) { (void)kw; ARGN(1); double x = to_double(a[0]); return expr; }
-MATH1(sqrt, (x < 0 ? (raise_msg(E_ValueError, "math domain error"), None) : mk_float(sqrt(x))))
-MATH1(sin, mk_float(sin(x)))
-MATH1(cos, mk_float(cos(x)))
-MATH1(tan, mk_float(tan(x)))
-MATH1(exp, mk_float(exp(x)))
-MATH1(fabs, mk_float(fabs(x)))
-MATH1(atan, mk_float(atan(x)))
-MATH1(log10, mk_float(log10(x)))
-MATH1(isnan, mk_bool(isnan(x)))
-MATH1(isinf, mk_bool(isinf(x)))
-MATH1(isfinite, mk_bool(isfinite(x)))
-static V f_floor(int n, V *a, V kw) { (void)kw; ARGN(1); if (is_int(a[0])) return a[0]; V b[2] = {T_int, mk_float(floor(to_double(a[0])))}; return new_int(2, b, NULL); }
-static V f_ceil(int n, V *a, V kw) { (void)kw; ARGN(1); if (is_int(a[0])) return a[0]; V b[2] = {T_int, mk_float(ceil(to_double(a[0])))}; return new_int(2, b, NULL); }
-static V f_trunc(int n, V *a, V kw) { (void)kw; ARGN(1); V b[2] = {T_int, a[0]}; return new_int(2, b, NULL); }
-static V f_log(int n, V *a, V kw) {
-    (void)kw; ARGN(1);
-    double x = to_double(a[0]);
-    if (x <= 0) raise_msg(E_ValueError, "math domain error");
-    return mk_float(n > 1 ? log(x) / log(to_double(a[1])) : log(x));
-}
-static V f_pow(int n, V *a, V kw) { (void)kw; ARGN(2); return mk_float(pow(to_double(a[0]), to_double(a[1]))); }
-static V f_atan2(int n, V *a, V kw) { (void)kw; ARGN(2); return mk_float(atan2(to_double(a[0]), to_double(a[1]))); }
-static V f_fmod(int n, V *a, V kw) { (void)kw; ARGN(2); return mk_float(fmod(to_double(a[0]), to_double(a[1]))); }
-static V f_copysign(int n, V *a, V kw) { (void)kw; ARGN(2); return mk_float(copysign(to_double(a[0]), to_double(a[1]))); }
 
 /* collections.namedtuple: a class whose instances hold a tuple; fields by name */
 static V namedtuple_new(int n, V *a, V kw) {
@@ -1435,14 +1410,7 @@ void native_modules_init(V modules, V loaded) {
     dict_set_str(sys->u.module.dict, "maxsize", mk_int(INT64_MAX));
     dict_set_str(sys->u.module.dict, "byteorder", mk_cstr("little"));
     dict_set_str(sys->u.module.dict, "modules", loaded);
-    V math = lib_new_module(modules, "math");
-    struct { const char *name; native_fn fn; } mf[] = {
-        {"sqrt", f_sqrt}, {"sin", f_sin}, {"cos", f_cos}, {"tan", f_tan}, {"exp", f_exp}, {"fabs", f_fabs},
-        {"atan", f_atan}, {"log10", f_log10}, {"isnan", f_isnan}, {"isinf", f_isinf}, {"isfinite", f_isfinite},
-        {"floor", f_floor}, {"ceil", f_ceil}, {"trunc", f_trunc}, {"log", f_log}, {"pow", f_pow},
-        {"atan2", f_atan2}, {"fmod", f_fmod}, {"copysign", f_copysign},
-    };
-    for (size_t i = 0; i < sizeof mf / sizeof mf[0]; i++) dict_set_str(math->u.module.dict, mf[i].name, mk_native(mf[i].name, mf[i].fn));
+    lib_math_module(modules);
     V coll = lib_new_module(modules, "collections");
     dict_set_str(coll->u.module.dict, "namedtuple", mk_native("namedtuple", f_namedtuple));
     V od = mk_class("OrderedDict", mk_tuple(1, &T_dict), NULL);
@@ -1456,10 +1424,6 @@ void native_modules_init(V modules, V loaded) {
     dict_set_str(dq->u.cls.dict, "popleft", mk_native("popleft", f_deque_popleft));
     dict_set_str(dq->u.cls.dict, "pop", mk_native("pop", f_deque_pop));
     dict_set_str(coll->u.module.dict, "deque", dq);
-    dict_set_str(math->u.module.dict, "pi", mk_float(3.141592653589793));
-    dict_set_str(math->u.module.dict, "e", mk_float(2.718281828459045));
-    dict_set_str(math->u.module.dict, "inf", mk_float(INFINITY));
-    dict_set_str(math->u.module.dict, "nan", mk_float(NAN));
     lib_array_module(modules);
     lib_io_module(modules);
     lib_struct_module(modules);
