@@ -8,17 +8,20 @@
  *
  *     u.iter.a  the content (a bytearray, never shared with the caller)
  *     u.iter.i  the position
- *     u.iter.j  STREAM_TEXT | STREAM_CLOSED */
+ *     u.iter.j  STREAM_TEXT | STREAM_CLOSED | STREAM_CONSOLE | fd << 8
+ *
+ * sys.stdin, sys.stdout and sys.stderr are console streams (TextIOWrapper,
+ * their .buffer a FileIO): writes go to the platform's console. */
 #include <stdio.h>
 #include <string.h>
 
 #include "gc.h"
 #include "lib.h"
 
-enum { STREAM_TEXT = 1, STREAM_CLOSED = 2 };
+enum { STREAM_TEXT = 1, STREAM_CLOSED = 2, STREAM_CONSOLE = 4 };
 enum { EINVAL_ = 22 };   /* errno values are MicroPython's (py/mperrno.h), the same on every platform */
 
-static V T_StringIO, T_BytesIO;
+static V T_StringIO, T_BytesIO, T_TextIOWrapper, T_FileIO;
 
 static V stream_self(V v) {
     if (v->kind == K_INST && v->u.inst.native_value) v = v->u.inst.native_value;
@@ -124,6 +127,18 @@ static V s_write(int n, V *a, V kw) {
     (void)kw;
     if (n < 2 || n > 4) raise_msg(E_TypeError, "function takes from 2 to 4 positional arguments");
     V s = open_self(a[0]);
+    if (s->u.iter.j & STREAM_CONSOLE) {
+        lib_buf cb;
+        const char *p = a[1]->u.str.s;
+        size_t len = a[1]->u.str.len;
+        if (a[1]->kind != K_STR) {
+            if (!lib_buffer(a[1], &cb)) raise_msg(E_TypeError, "object with buffer protocol required");
+            p = cb.p;
+            len = cb.len;
+        }
+        if ((s->u.iter.j >> 8) == 2) plat_write_err(p, len); else plat_write_out(p, len);
+        return mk_int((int64_t)len);
+    }
     const char *p;
     size_t len;
     lib_buf b;
@@ -196,8 +211,24 @@ V lib_stream_iter(V o) { return mk_iter(it_lines, o, 0); }
 
 V lib_stream_repr(V s) {
     char buf[64];
-    snprintf(buf, sizeof buf, "<io.%s %lx>", (s->u.iter.j & STREAM_TEXT) ? "StringIO" : "BytesIO", OBJ_ADDR(s));
+    if (s->u.iter.j & STREAM_CONSOLE) {
+        snprintf(buf, sizeof buf, "<io.%s %d>", s->cls->u.cls.name, (int)(s->u.iter.j >> 8));
+    } else {
+        snprintf(buf, sizeof buf, "<io.%s %lx>", s->cls->u.cls.name, OBJ_ADDR(s));
+    }
     return mk_cstr(buf);
+}
+
+/* sys.stdin (0), sys.stdout (1), sys.stderr (2) */
+V lib_console_stream(int fd) {
+    V s = obj_new(K_STREAM);
+    s->cls = T_TextIOWrapper;
+    s->u.iter.j = STREAM_TEXT | STREAM_CONSOLE | fd << 8;
+    V b = obj_new(K_STREAM);
+    b->cls = T_FileIO;
+    b->u.iter.j = STREAM_CONSOLE | fd << 8;
+    s->u.iter.b = b;
+    return s;
 }
 
 static const struct { const char *name; native_fn fn; } stream_methods[] = {
@@ -206,11 +237,14 @@ static const struct { const char *name; native_fn fn; } stream_methods[] = {
     {"__enter__", s_enter}, {"__exit__", s_exit},
 };
 
-V lib_stream_method(V name) {
+V lib_stream_method(V s, V name) {
+    if (s->u.iter.b && name->u.str.len == 6 && memcmp(name->u.str.s, "buffer", 6) == 0) return s->u.iter.b;
     for (size_t i = 0; i < sizeof stream_methods / sizeof stream_methods[0]; i++) {
         const char *m = stream_methods[i].name;
         if (strlen(m) == name->u.str.len && memcmp(m, name->u.str.s, name->u.str.len) == 0) {
-            return mk_native(m, stream_methods[i].fn);
+            V f = mk_native(m, stream_methods[i].fn);
+            f->u.native.self = s;
+            return f;
         }
     }
     return NULL;
@@ -229,4 +263,6 @@ void lib_io_module(V modules) {
     dict_set_str(m->u.module.dict, "StringIO", T_StringIO);
     dict_set_str(m->u.module.dict, "BytesIO", T_BytesIO);
     dict_set_str(m->u.module.dict, "IOBase", mk_class("IOBase", mk_tuple(1, &T_object), NULL));
+    T_TextIOWrapper = lib_builtin_class("TextIOWrapper", K_STREAM, NULL, T_object);
+    T_FileIO = lib_builtin_class("FileIO", K_STREAM, NULL, T_object);
 }

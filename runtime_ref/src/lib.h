@@ -60,9 +60,13 @@ V lib_set_contains(int n, V *a, V kw);
 /* io.c */
 V lib_stream_iter(V o);
 V lib_stream_repr(V s);
-V lib_stream_method(V name);
+V lib_stream_method(V s, V name);   /* a bound method or attribute, NULL if none */
+V lib_console_stream(int fd);
 void lib_print_to(V file, V piece);
 void lib_io_module(V modules);
+
+/* sysmod.c */
+void lib_sys_extend(V sys, V modules);
 
 /* math.c */
 void lib_math_module(V modules);

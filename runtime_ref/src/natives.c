@@ -1026,11 +1026,7 @@ V method_of_builtin(V o, V name) {
         }
         return NULL;
     }
-    if (kind == K_STREAM) {
-        V m = lib_stream_method(name);
-        if (m) m->u.native.self = o;
-        return m;
-    }
+    if (kind == K_STREAM) return lib_stream_method(o, name);
     for (const method_def *d = methods; d->name; d++) {
         if (d->kind == kind && strlen(d->name) == name->u.str.len && memcmp(d->name, name->u.str.s, name->u.str.len) == 0) {
             V m = mk_native(d->name, d->fn);
@@ -1407,8 +1403,6 @@ void native_modules_init(V modules, V loaded) {
     V sys = lib_new_module(modules, "sys");
     dict_set_str(sys->u.module.dict, "exit", mk_native("exit", f_sys_exit));
     dict_set_str(sys->u.module.dict, "argv", mk_list(0, NULL));
-    dict_set_str(sys->u.module.dict, "maxsize", mk_int(INT64_MAX));
-    dict_set_str(sys->u.module.dict, "byteorder", mk_cstr("little"));
     dict_set_str(sys->u.module.dict, "modules", loaded);
     lib_math_module(modules);
     V coll = lib_new_module(modules, "collections");
@@ -1427,6 +1421,7 @@ void native_modules_init(V modules, V loaded) {
     lib_array_module(modules);
     lib_io_module(modules);
     lib_struct_module(modules);
+    lib_sys_extend(sys, modules);
 }
 
 /* ---- setup ---- */
