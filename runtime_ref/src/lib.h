@@ -18,6 +18,27 @@ V lib_str_endswith(int n, V *a, V kw);
 V lib_str_partition(int n, V *a, V kw);
 V lib_str_rpartition(int n, V *a, V kw);
 
+/* strmeth.c */
+V lib_text_split(int n, V *a, V kw);
+V lib_text_rsplit(int n, V *a, V kw);
+V lib_text_strip(int n, V *a, V kw);
+V lib_text_lstrip(int n, V *a, V kw);
+V lib_text_rstrip(int n, V *a, V kw);
+V lib_text_replace(int n, V *a, V kw);
+V lib_text_center(int n, V *a, V kw);
+V lib_text_splitlines(int n, V *a, V kw);
+V lib_text_lower(int n, V *a, V kw);
+V lib_text_upper(int n, V *a, V kw);
+V lib_text_isspace(int n, V *a, V kw);
+V lib_text_isalpha(int n, V *a, V kw);
+V lib_text_isdigit(int n, V *a, V kw);
+V lib_text_isalnum(int n, V *a, V kw);
+V lib_text_isupper(int n, V *a, V kw);
+V lib_text_islower(int n, V *a, V kw);
+V lib_text_join(int n, V *a, V kw);
+V lib_bytes_hex(int n, V *a, V kw);
+V lib_seq_index(int n, V *a, V kw);
+
 /* array.c: the buffer protocol, array and memoryview */
 typedef struct {
     char *p;          /* first byte */

@@ -210,7 +210,7 @@ static V m_fromhex(int n, V *a, V kw) {
     char *b = gc_alloc(t->u.str.len / 2 + 1);
     size_t w = 0;
     for (size_t i = 0; i < t->u.str.len;) {
-        if (t->u.str.s[i] == ' ') { i++; continue; }
+        if (strchr(" \t\n\r\v\f", t->u.str.s[i]) && t->u.str.s[i]) { i++; continue; }
         int hi, lo;
         char c1 = t->u.str.s[i], c2 = i + 1 < t->u.str.len ? t->u.str.s[i + 1] : 'x';
         hi = c1 >= '0' && c1 <= '9' ? c1 - '0' : (c1 | 0x20) >= 'a' && (c1 | 0x20) <= 'f' ? (c1 | 0x20) - 'a' + 10 : -1;
@@ -574,13 +574,6 @@ static V m_insert(int n, V *a, V kw) {
     o->u.seq.items[i] = a[2];
     return None;
 }
-static V m_index(int n, V *a, V kw) {
-    (void)kw; ARGN(2);
-    V o = self_list(a[0]);
-    if (o->kind == K_STR || o->kind == K_BYTES || o->kind == K_BYTEARRAY) return lib_str_index(n, a, kw);
-    for (size_t i = 0; i < o->u.seq.n; i++) if (equal(o->u.seq.items[i], a[1])) return mk_int((int64_t)i);
-    raise_msg(E_ValueError, "object not in sequence");
-}
 static V m_count(int n, V *a, V kw) {
     (void)kw; ARGN(2);
     V o = self_list(a[0]);
@@ -651,17 +644,6 @@ static V m_add(int n, V *a, V kw) { (void)kw; ARGN(2); table_set(&self_list(a[0]
 static V m_discard(int n, V *a, V kw) { (void)kw; ARGN(2); table_del(&self_list(a[0])->u.map, a[1]); return None; }
 
 /* str methods */
-static V m_join(int n, V *a, V kw) {
-    (void)kw; ARGN(2);
-    V l = to_list(a[1]);
-    V r = a[0]->kind == K_STR ? mk_cstr("") : mk_bytes("", 0);
-    for (size_t i = 0; i < l->u.seq.n; i++) {
-        if (l->u.seq.items[i]->kind != a[0]->kind) raise_msg(E_TypeError, "join expects a list of str/bytes objects consistent with self object");
-        if (i) r = str_concat(r, a[0]);
-        r = str_concat(r, l->u.seq.items[i]);
-    }
-    return r;
-}
 static int is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 static V m_split(int n, V *a, V kw) {
     (void)kw;
@@ -695,139 +677,6 @@ static V m_split(int n, V *a, V kw) {
     }
     list_append(l, mk_str(p + start, len - start));
     if (s->kind == K_BYTES) for (size_t k = 0; k < l->u.seq.n; k++) { l->u.seq.items[k]->kind = K_BYTES; l->u.seq.items[k]->cls = T_bytes; }
-    return l;
-}
-static V strip_k(int n, V *a, int left, int right) {
-    V s = a[0];
-    const char *p = s->u.str.s;
-    size_t i = 0, e = s->u.str.len;
-    V chars = n > 1 && a[1] != None ? text_arg(a[1]) : NULL;
-#define STRIPPABLE(c) (chars ? memchr(chars->u.str.s, (c), chars->u.str.len) != NULL : is_ws(c))
-    if (left) while (i < e && STRIPPABLE(p[i])) i++;
-    if (right) while (e > i && STRIPPABLE(p[e - 1])) e--;
-    V r = mk_str(p + i, e - i);
-    r->kind = s->kind; r->cls = s->cls;
-    return r;
-}
-static V m_strip(int n, V *a, V kw) { (void)kw; return strip_k(n, a, 1, 1); }
-static V m_lstrip(int n, V *a, V kw) { (void)kw; return strip_k(n, a, 1, 0); }
-static V m_rstrip(int n, V *a, V kw) { (void)kw; return strip_k(n, a, 0, 1); }
-static V case_k(V s, int up) {
-    V r = mk_str(s->u.str.s, s->u.str.len);
-    r->kind = s->kind;
-    r->cls = s->cls;
-    for (size_t i = 0; i < r->u.str.len; i++) {
-        char c = r->u.str.s[i];
-        if (up && c >= 'a' && c <= 'z') r->u.str.s[i] = (char)(c - 32);
-        if (!up && c >= 'A' && c <= 'Z') r->u.str.s[i] = (char)(c + 32);
-    }
-    return r;
-}
-static V m_upper(int n, V *a, V kw) { (void)kw; (void)n; return case_k(a[0], 1); }
-static V m_lower(int n, V *a, V kw) { (void)kw; (void)n; return case_k(a[0], 0); }
-static V m_replace(int n, V *a, V kw) {
-    (void)kw; ARGN(3);
-    V s = a[0], old = text_arg(a[1]), new_ = text_arg(a[2]);
-    int64_t count = n > 3 ? to_int64(a[3]) : -1;
-    V r = mk_str("", 0);
-    size_t i = 0, start = 0;
-    if (old->u.str.len == 0) unsupported("replace of an empty string");
-    while (i + old->u.str.len <= s->u.str.len && count != 0) {
-        if (memcmp(s->u.str.s + i, old->u.str.s, old->u.str.len) == 0) {
-            r = str_concat(str_concat(r, mk_str(s->u.str.s + start, i - start)), new_);
-            i += old->u.str.len; start = i; count--;
-        } else i++;
-    }
-    r = str_concat(r, mk_str(s->u.str.s + start, s->u.str.len - start));
-    r->kind = s->kind; r->cls = s->cls;
-    return r;
-}
-static V m_rsplit(int n, V *a, V kw) {
-    (void)kw;
-    V s = a[0];
-    int64_t maxsplit = n > 2 ? to_int64(a[2]) : -1;
-    if (n < 2 || a[1] == None || maxsplit < 0) return m_split(n, a, kw);
-    text_arg(a[1]);
-    V sep = text_arg(a[1]), l = mk_list(0, NULL);
-    size_t end = s->u.str.len, i = s->u.str.len;
-    while (i >= sep->u.str.len && maxsplit != 0) {
-        size_t at = i - sep->u.str.len;
-        if (memcmp(s->u.str.s + at, sep->u.str.s, sep->u.str.len) == 0) { list_append(l, mk_str(s->u.str.s + i, end - i)); end = at; i = at; maxsplit--; }
-        else i--;
-    }
-    list_append(l, mk_str(s->u.str.s, end));
-    for (size_t k = 0; k < l->u.seq.n / 2; k++) { V t = l->u.seq.items[k]; l->u.seq.items[k] = l->u.seq.items[l->u.seq.n - 1 - k]; l->u.seq.items[l->u.seq.n - 1 - k] = t; }
-    return l;
-}
-static V pred(V s, int (*ok)(int)) {
-    if (!s->u.str.len) return False;
-    for (size_t i = 0; i < s->u.str.len; i++) if (!ok((unsigned char)s->u.str.s[i])) return False;
-    return True;
-}
-static int c_space(int c) { return is_ws((char)c); }
-static int c_alpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-static int c_alnum(int c) { return c_alpha(c) || (c >= '0' && c <= '9'); }
-static V m_isspace(int n, V *a, V kw) { (void)kw; (void)n; return pred(a[0], c_space); }
-static V m_isalpha(int n, V *a, V kw) { (void)kw; (void)n; return pred(a[0], c_alpha); }
-static V m_isalnum(int n, V *a, V kw) { (void)kw; (void)n; return pred(a[0], c_alnum); }
-static V m_isupper(int n, V *a, V kw) {
-    (void)kw; (void)n;
-    int any = 0;
-    for (size_t i = 0; i < a[0]->u.str.len; i++) { char c = a[0]->u.str.s[i]; if (c >= 'a' && c <= 'z') return False; any |= c >= 'A' && c <= 'Z'; }
-    return mk_bool(any);
-}
-static V m_islower(int n, V *a, V kw) {
-    (void)kw; (void)n;
-    int any = 0;
-    for (size_t i = 0; i < a[0]->u.str.len; i++) { char c = a[0]->u.str.s[i]; if (c >= 'A' && c <= 'Z') return False; any |= c >= 'a' && c <= 'z'; }
-    return mk_bool(any);
-}
-static V m_capitalize(int n, V *a, V kw) {
-    (void)n;
-    V r = case_k(a[0], 0);
-    if (r->u.str.len && r->u.str.s[0] >= 'a' && r->u.str.s[0] <= 'z') r->u.str.s[0] = (char)(r->u.str.s[0] - 32);
-    (void)kw;
-    return r;
-}
-static V m_title(int n, V *a, V kw) {
-    (void)n; (void)kw;
-    V r = mk_str(a[0]->u.str.s, a[0]->u.str.len);
-    int prev = 0;
-    for (size_t i = 0; i < r->u.str.len; i++) {
-        char c = r->u.str.s[i];
-        if (c_alpha((unsigned char)c)) { if (!prev && c >= 'a' && c <= 'z') r->u.str.s[i] = (char)(c - 32); else if (prev && c >= 'A' && c <= 'Z') r->u.str.s[i] = (char)(c + 32); prev = 1; }
-        else prev = 0;
-    }
-    return r;
-}
-static V m_swapcase(int n, V *a, V kw) {
-    (void)n; (void)kw;
-    V r = mk_str(a[0]->u.str.s, a[0]->u.str.len);
-    for (size_t i = 0; i < r->u.str.len; i++) { char c = r->u.str.s[i]; if (c >= 'a' && c <= 'z') r->u.str.s[i] = (char)(c - 32); else if (c >= 'A' && c <= 'Z') r->u.str.s[i] = (char)(c + 32); }
-    return r;
-}
-static V justify(int n, V *a, char align) {
-    ARGN(2);
-    char fill = n > 2 && text_arg(a[2])->u.str.len ? a[2]->u.str.s[0] : ' ';
-    return pad(a[0], (int)to_int64(a[1]), align, fill);
-}
-static V m_center(int n, V *a, V kw) { (void)kw; return justify(n, a, '^'); }
-static V m_ljust(int n, V *a, V kw) { (void)kw; return justify(n, a, '<'); }
-static V m_rjust(int n, V *a, V kw) { (void)kw; return justify(n, a, '>'); }
-static V m_zfill(int n, V *a, V kw) {
-    (void)kw; ARGN(2);
-    V s = a[0];
-    int w = (int)to_int64(a[1]);
-    int neg = s->u.str.len && (s->u.str.s[0] == '-' || s->u.str.s[0] == '+');
-    V body = pad(mk_str(s->u.str.s + neg, s->u.str.len - (size_t)neg), w - neg, '>', '0');
-    return neg ? str_concat(mk_str(s->u.str.s, 1), body) : body;
-}
-static V m_splitlines(int n, V *a, V kw) {
-    (void)kw; (void)n;
-    V s = a[0], l = mk_list(0, NULL);
-    size_t start = 0;
-    for (size_t i = 0; i < s->u.str.len; i++) if (s->u.str.s[i] == '\n') { list_append(l, mk_str(s->u.str.s + start, i - start)); start = i + 1; }
-    if (start < s->u.str.len) list_append(l, mk_str(s->u.str.s + start, s->u.str.len - start));
     return l;
 }
 static V m_popitem(int n, V *a, V kw) {
@@ -886,13 +735,6 @@ static V m_ba_extend(int n, V *a, V kw) {
     while ((x = iter_next(it))) { V b[2] = {a[0], x}; m_ba_append(2, b, NULL); }
     return None;
 }
-static V m_hex(int n, V *a, V kw) {
-    (void)kw; (void)n;
-    V s = a[0];
-    char *o = gc_alloc(s->u.str.len * 2 + 1);
-    for (size_t i = 0; i < s->u.str.len; i++) snprintf(o + 2 * i, 3, "%02x", (unsigned char)s->u.str.s[i]);
-    return mk_str(o, s->u.str.len * 2);
-}
 static V m_to_bytes(int n, V *a, V kw) {
     (void)kw; ARGN(3);
     int64_t want = to_int64(a[1]);
@@ -923,12 +765,6 @@ static V m_from_bytes(int n, V *a, V kw) {
     return r;
 }
 static V m_format(int n, V *a, V kw) { return str_format_method(a[0], n - 1, a + 1, kw); }
-static V m_isdigit(int n, V *a, V kw) {
-    (void)kw; (void)n;
-    if (!a[0]->u.str.len) return False;
-    for (size_t i = 0; i < a[0]->u.str.len; i++) if (a[0]->u.str.s[i] < '0' || a[0]->u.str.s[i] > '9') return False;
-    return True;
-}
 static V m_encode(int n, V *a, V kw) { (void)kw; (void)n; return mk_bytes(a[0]->u.str.s, a[0]->u.str.len); }
 static V m_decode(int n, V *a, V kw) { (void)kw; (void)n; return decoded(a[0]); }
 
@@ -958,32 +794,15 @@ static V m_close(int n, V *a, V kw) {
 typedef struct { int kind; const char *name; native_fn fn; } method_def;
 static const method_def methods[] = {
     {K_LIST, "append", m_append}, {K_LIST, "extend", m_extend}, {K_LIST, "pop", m_pop}, {K_LIST, "insert", m_insert},
-    {K_LIST, "index", m_index}, {K_LIST, "count", m_count}, {K_LIST, "remove", m_remove}, {K_LIST, "reverse", m_reverse},
-    {K_LIST, "sort", m_sort}, {K_LIST, "copy", m_copy}, {K_LIST, "clear", m_clear},
-    {K_TUPLE, "index", m_index}, {K_TUPLE, "count", m_count},
-    {K_DICT, "get", m_get}, {K_DICT, "keys", m_keys}, {K_DICT, "values", m_values}, {K_DICT, "items", m_items},
-    {K_DICT, "pop", m_pop}, {K_DICT, "setdefault", m_setdefault}, {K_DICT, "update", m_update}, {K_DICT, "copy", m_copy},
-    {K_DICT, "clear", m_clear},
-    {K_SET, "add", m_add}, {K_SET, "remove", m_remove}, {K_SET, "discard", m_discard}, {K_SET, "pop", m_pop},
-     {K_SET, "clear", m_clear},
-    {K_STR, "join", m_join}, {K_STR, "split", m_split}, {K_STR, "strip", m_strip}, {K_STR, "lstrip", m_lstrip},
-    {K_STR, "rstrip", m_rstrip}, {K_STR, "upper", m_upper}, {K_STR, "lower", m_lower}, {K_STR, "replace", m_replace},
-    {K_STR, "startswith", lib_str_startswith}, {K_STR, "endswith", lib_str_endswith}, {K_STR, "find", lib_str_find},
-    {K_STR, "format", m_format}, {K_STR, "index", m_index}, {K_STR, "count", m_count}, {K_STR, "isdigit", m_isdigit},
-    {K_STR, "encode", m_encode},
-    {K_INT, "to_bytes", m_to_bytes}, {K_INT, "from_bytes", m_from_bytes}, {K_BIG, "to_bytes", m_to_bytes},
-    {K_BYTES, "decode", m_decode}, {K_BYTES, "join", m_join}, {K_BYTES, "split", m_split},
-    {K_BYTES, "fromhex", m_fromhex},
-    {K_BYTES, "find", lib_str_find}, {K_BYTES, "rfind", lib_str_rfind}, {K_BYTES, "upper", m_upper}, {K_BYTES, "lower", m_lower},
-    {K_BYTES, "replace", m_replace}, {K_BYTES, "strip", m_strip}, {K_BYTES, "startswith", lib_str_startswith},
-    {K_BYTES, "endswith", lib_str_endswith}, {K_BYTES, "count", m_count}, {K_BYTES, "hex", m_hex}, {K_BYTES, "index", m_index},
-    {K_STR, "rfind", lib_str_rfind}, {K_STR, "rsplit", m_rsplit}, {K_STR, "isspace", m_isspace}, {K_STR, "isalpha", m_isalpha},
-    {K_STR, "isalnum", m_isalnum}, {K_STR, "isupper", m_isupper}, {K_STR, "islower", m_islower},
-    {K_STR, "capitalize", m_capitalize}, {K_STR, "title", m_title}, {K_STR, "swapcase", m_swapcase},
-    {K_STR, "center", m_center}, {K_STR, "ljust", m_ljust}, {K_STR, "rjust", m_rjust}, {K_STR, "zfill", m_zfill},
-    {K_STR, "partition", lib_str_partition}, {K_STR, "rpartition", lib_str_rpartition}, {K_STR, "splitlines", m_splitlines},
-    {K_DICT, "popitem", m_popitem}, {K_DICT, "fromkeys", m_fromkeys},
-    {K_SET, "union", lib_set_union}, {K_SET, "intersection", lib_set_intersection},
+    {K_LIST, "index", lib_seq_index}, {K_LIST, "count", m_count}, {K_LIST, "remove", m_remove},
+    {K_LIST, "reverse", m_reverse}, {K_LIST, "sort", m_sort}, {K_LIST, "copy", m_copy}, {K_LIST, "clear", m_clear},
+    {K_TUPLE, "index", lib_seq_index}, {K_TUPLE, "count", m_count}, {K_DICT, "get", m_get}, {K_DICT, "keys", m_keys},
+    {K_DICT, "values", m_values}, {K_DICT, "items", m_items}, {K_DICT, "pop", m_pop},
+    {K_DICT, "setdefault", m_setdefault}, {K_DICT, "update", m_update}, {K_DICT, "copy", m_copy},
+    {K_DICT, "clear", m_clear}, {K_SET, "add", m_add}, {K_SET, "remove", m_remove}, {K_SET, "discard", m_discard},
+    {K_SET, "pop", m_pop}, {K_SET, "clear", m_clear}, {K_INT, "to_bytes", m_to_bytes},
+    {K_INT, "from_bytes", m_from_bytes}, {K_BIG, "to_bytes", m_to_bytes}, {K_DICT, "popitem", m_popitem},
+    {K_DICT, "fromkeys", m_fromkeys}, {K_SET, "union", lib_set_union}, {K_SET, "intersection", lib_set_intersection},
     {K_SET, "difference", lib_set_difference}, {K_SET, "symmetric_difference", lib_set_symmetric_difference},
     {K_SET, "issubset", lib_set_issubset}, {K_SET, "issuperset", lib_set_issuperset},
     {K_SET, "isdisjoint", lib_set_isdisjoint}, {K_SET, "copy", lib_set_copy},
@@ -995,16 +814,45 @@ static const method_def methods[] = {
     {K_SET, "update", lib_set_update}, {K_SET, "intersection_update", lib_set_intersection_update},
     {K_SET, "difference_update", lib_set_difference_update},
     {K_SET, "symmetric_difference_update", lib_set_symmetric_difference_update},
-    {K_PROPERTY, "setter", m_prop_setter}, {K_PROPERTY, "getter", m_prop_getter}, {K_PROPERTY, "deleter", m_prop_deleter},
-    {K_BYTEARRAY, "append", m_ba_append}, {K_BYTEARRAY, "extend", m_ba_extend}, {K_BYTEARRAY, "decode", m_decode},
-    {K_BYTEARRAY, "hex", m_hex},
-    {K_STR, "rindex", lib_str_rindex}, {K_BYTES, "rindex", lib_str_rindex}, {K_BYTES, "rpartition", lib_str_rpartition},
-    {K_BYTES, "partition", lib_str_partition}, {K_BYTEARRAY, "find", lib_str_find}, {K_BYTEARRAY, "rfind", lib_str_rfind},
-    {K_BYTEARRAY, "index", lib_str_index}, {K_BYTEARRAY, "rindex", lib_str_rindex}, {K_BYTEARRAY, "count", lib_str_count},
-    {K_BYTEARRAY, "startswith", lib_str_startswith}, {K_BYTEARRAY, "endswith", lib_str_endswith},
+    {K_PROPERTY, "setter", m_prop_setter}, {K_PROPERTY, "getter", m_prop_getter},
+    {K_PROPERTY, "deleter", m_prop_deleter}, {K_ARRAY, "append", lib_array_append},
+    {K_ARRAY, "extend", lib_array_extend}, {K_GEN, "send", m_send}, {K_GEN, "throw", m_throw},
+    {K_GEN, "close", m_close}, {K_STR, "count", lib_str_count}, {K_STR, "endswith", lib_str_endswith},
+    {K_STR, "find", lib_str_find}, {K_STR, "format", m_format}, {K_STR, "index", lib_str_index},
+    {K_STR, "isalpha", lib_text_isalpha}, {K_STR, "isdigit", lib_text_isdigit}, {K_STR, "islower", lib_text_islower},
+    {K_STR, "isspace", lib_text_isspace}, {K_STR, "isupper", lib_text_isupper}, {K_STR, "join", lib_text_join},
+    {K_STR, "lower", lib_text_lower}, {K_STR, "lstrip", lib_text_lstrip}, {K_STR, "replace", lib_text_replace},
+    {K_STR, "rfind", lib_str_rfind}, {K_STR, "rindex", lib_str_rindex}, {K_STR, "rsplit", lib_text_rsplit},
+    {K_STR, "rstrip", lib_text_rstrip}, {K_STR, "split", lib_text_split}, {K_STR, "startswith", lib_str_startswith},
+    {K_STR, "strip", lib_text_strip}, {K_STR, "upper", lib_text_upper}, {K_STR, "center", lib_text_center},
+    {K_STR, "partition", lib_str_partition}, {K_STR, "rpartition", lib_str_rpartition},
+    {K_STR, "splitlines", lib_text_splitlines}, {K_STR, "encode", m_encode}, {K_BYTES, "count", lib_str_count},
+    {K_BYTES, "endswith", lib_str_endswith}, {K_BYTES, "find", lib_str_find}, {K_BYTES, "format", m_format},
+    {K_BYTES, "index", lib_str_index}, {K_BYTES, "isalpha", lib_text_isalpha}, {K_BYTES, "isdigit", lib_text_isdigit},
+    {K_BYTES, "islower", lib_text_islower}, {K_BYTES, "isspace", lib_text_isspace},
+    {K_BYTES, "isupper", lib_text_isupper}, {K_BYTES, "join", lib_text_join}, {K_BYTES, "lower", lib_text_lower},
+    {K_BYTES, "lstrip", lib_text_lstrip}, {K_BYTES, "replace", lib_text_replace}, {K_BYTES, "rfind", lib_str_rfind},
+    {K_BYTES, "rindex", lib_str_rindex}, {K_BYTES, "rsplit", lib_text_rsplit}, {K_BYTES, "rstrip", lib_text_rstrip},
+    {K_BYTES, "split", lib_text_split}, {K_BYTES, "startswith", lib_str_startswith},
+    {K_BYTES, "strip", lib_text_strip}, {K_BYTES, "upper", lib_text_upper}, {K_BYTES, "center", lib_text_center},
+    {K_BYTES, "partition", lib_str_partition}, {K_BYTES, "rpartition", lib_str_rpartition},
+    {K_BYTES, "splitlines", lib_text_splitlines}, {K_BYTES, "decode", m_decode}, {K_BYTES, "fromhex", m_fromhex},
+    {K_BYTES, "hex", lib_bytes_hex}, {K_BYTEARRAY, "count", lib_str_count},
+    {K_BYTEARRAY, "endswith", lib_str_endswith}, {K_BYTEARRAY, "find", lib_str_find},
+    {K_BYTEARRAY, "format", m_format}, {K_BYTEARRAY, "index", lib_str_index},
+    {K_BYTEARRAY, "isalpha", lib_text_isalpha}, {K_BYTEARRAY, "isdigit", lib_text_isdigit},
+    {K_BYTEARRAY, "islower", lib_text_islower}, {K_BYTEARRAY, "isspace", lib_text_isspace},
+    {K_BYTEARRAY, "isupper", lib_text_isupper}, {K_BYTEARRAY, "join", lib_text_join},
+    {K_BYTEARRAY, "lower", lib_text_lower}, {K_BYTEARRAY, "lstrip", lib_text_lstrip},
+    {K_BYTEARRAY, "replace", lib_text_replace}, {K_BYTEARRAY, "rfind", lib_str_rfind},
+    {K_BYTEARRAY, "rindex", lib_str_rindex}, {K_BYTEARRAY, "rsplit", lib_text_rsplit},
+    {K_BYTEARRAY, "rstrip", lib_text_rstrip}, {K_BYTEARRAY, "split", lib_text_split},
+    {K_BYTEARRAY, "startswith", lib_str_startswith}, {K_BYTEARRAY, "strip", lib_text_strip},
+    {K_BYTEARRAY, "upper", lib_text_upper}, {K_BYTEARRAY, "center", lib_text_center},
     {K_BYTEARRAY, "partition", lib_str_partition}, {K_BYTEARRAY, "rpartition", lib_str_rpartition},
-    {K_ARRAY, "append", lib_array_append}, {K_ARRAY, "extend", lib_array_extend},
-    {K_GEN, "send", m_send}, {K_GEN, "throw", m_throw}, {K_GEN, "close", m_close},
+    {K_BYTEARRAY, "splitlines", lib_text_splitlines}, {K_BYTEARRAY, "decode", m_decode},
+    {K_BYTEARRAY, "fromhex", m_fromhex}, {K_BYTEARRAY, "hex", lib_bytes_hex}, {K_BYTEARRAY, "append", m_ba_append},
+    {K_BYTEARRAY, "extend", m_ba_extend}, {K_MEMVIEW, "hex", lib_bytes_hex},
     {-1, NULL, NULL},
 };
 
