@@ -95,11 +95,16 @@ void lib_math_module(V modules);
 /* struct.c */
 void lib_struct_module(V modules);
 
+/* format.c (str_format_method and str_format_percent are in obj.h) */
+V lib_format_value(V v, const char *spec, size_t n);
+V lib_builtin_format(int n, V *a, V kw);
+
 /* natives.c, builtins.c helpers the library files share */
 V lib_new_module(V modules, const char *name);
 V lib_builtin_class(const char *name, int kind, native_fn ctor, V base);
 int64_t norm_index(int64_t i, size_t n, int clamp);
 size_t slice_indices(V s, size_t n, int64_t *start, int64_t *step);
 V mk_iter(V (*next)(V), V a, int64_t j);
+V lib_chr(int64_t c);
 
 #endif

@@ -15,7 +15,6 @@ V mk_iter(V (*next)(V), V a, int64_t j);
 V class_mro(V cls);
 
 V gen_next(V gen, V send, V throw_exc, int *done);
-static V pad(V s, int width, char align, char fill);
 
 /* An argument that must be str, bytes or bytearray (the natives read its text). */
 static V text_arg(V v) {
@@ -449,6 +448,10 @@ static V b_chr(int n, V *a, V kw) {
     if (c < 0x10000) { b[0] = (char)(0xe0 | c >> 12); b[1] = (char)(0x80 | ((c >> 6) & 0x3f)); b[2] = (char)(0x80 | (c & 0x3f)); return mk_str(b, 3); }
     b[0] = (char)(0xf0 | c >> 18); b[1] = (char)(0x80 | ((c >> 12) & 0x3f)); b[2] = (char)(0x80 | ((c >> 6) & 0x3f)); b[3] = (char)(0x80 | (c & 0x3f));
     return mk_str(b, 4);
+}
+V lib_chr(int64_t c) {
+    V v = mk_int(c);
+    return b_chr(1, &v, NULL);
 }
 static V prefixed(V x, int base, const char *pfx) {
     V t = int_text(x, base);
@@ -885,249 +888,6 @@ V method_of_builtin(V o, V name) {
     return NULL;
 }
 
-/* ---- formatting ---- */
-
-static V pad(V s, int width, char align, char fill) {
-    size_t len = s->u.str.len;
-    if (width <= 0 || (size_t)width <= len) return s;
-    size_t total = (size_t)width, padn = total - len;
-    char *b = gc_alloc(total + 1);
-    size_t left = align == '>' ? padn : align == '^' ? padn / 2 : 0;
-    memset(b, fill, total);
-    mem_copy(b + left, s->u.str.s, len);
-    return mk_str(b, total);
-}
-
-static V format_spec(V v, const char *spec, size_t n) {
-    char fill = ' ', align = 0, sign = 0, type = 0;
-    int width = -1, prec = -1, zero = 0, comma = 0;
-    size_t i = 0;
-    if (n >= 2 && (spec[1] == '<' || spec[1] == '>' || spec[1] == '^' || spec[1] == '=')) { fill = spec[0]; align = spec[1]; i = 2; }
-    else if (n >= 1 && (spec[0] == '<' || spec[0] == '>' || spec[0] == '^' || spec[0] == '=')) { align = spec[0]; i = 1; }
-    if (i < n && (spec[i] == '+' || spec[i] == '-' || spec[i] == ' ')) sign = spec[i++];
-    int alt = 0;
-    if (i < n && spec[i] == '#') { alt = 1; i++; }
-    if (i < n && spec[i] == '0') { zero = 1; i++; }
-    while (i < n && spec[i] >= '0' && spec[i] <= '9') width = (width < 0 ? 0 : width * 10) + spec[i++] - '0';
-    if (i < n && spec[i] == ',') { comma = 1; i++; }
-    if (i < n && spec[i] == '.') { prec = 0; i++; while (i < n && spec[i] >= '0' && spec[i] <= '9') prec = prec * 10 + spec[i++] - '0'; }
-    if (i < n) type = spec[i++];
-    if (i != n) unsupported("this format specification");
-    V s;
-    char buf[512];
-    if (type == 'f' || type == 'e' || type == 'g' || type == '%' || (type == 0 && v->kind == K_FLOAT && prec >= 0)) {
-        double d = to_double(v);
-        if (type == '%') d *= 100;
-        fmt_double(buf, sizeof buf, d, type == '%' ? 'f' : type == 0 ? 'g' : type, prec < 0 ? 6 : prec,
-            sign == '+' || sign == ' ' ? sign : 0, 0);
-        if (type == '%') strcat(buf, "%");
-        s = mk_cstr(buf);
-    } else if (type == 'd' || type == 'x' || type == 'X' || type == 'o' || type == 'b') {
-        s = int_text(v, type == 'd' ? 10 : type == 'o' ? 8 : type == 'b' ? 2 : 16);
-        if (type == 'X') for (size_t k = 0; k < s->u.str.len; k++) if (s->u.str.s[k] >= 'a') s->u.str.s[k] = (char)(s->u.str.s[k] - 32);
-        if (alt && type != 'd') {
-            const char *pfx = type == 'x' ? "0x" : type == 'X' ? "0X" : type == 'o' ? "0o" : "0b";
-            s = s->u.str.s[0] == '-' ? str_concat(str_concat(mk_cstr("-"), mk_cstr(pfx)), mk_str(s->u.str.s + 1, s->u.str.len - 1)) : str_concat(mk_cstr(pfx), s);
-        }
-        if (sign == '+' && s->u.str.s[0] != '-') s = str_concat(mk_cstr("+"), s);
-    } else if (type == 's' || type == 0) {
-        s = str_of(v);
-        if (prec >= 0 && (size_t)prec < s->u.str.len) s = mk_str(s->u.str.s, (size_t)prec);
-        if (type == 0 && (is_int(v) || v->kind == K_FLOAT) && sign == '+' && s->u.str.s[0] != '-') s = str_concat(mk_cstr("+"), s);
-    } else if (type == 'c') {
-        V a1[1] = {v};
-        extern V chr_of(V);
-        s = b_chr(1, a1, NULL);
-    } else {
-        unsupported("this format type");
-    }
-    int numeric = is_int(v) || v->kind == K_FLOAT;
-    if (comma && numeric) {
-        /* thousands separators in the integer part */
-        size_t st = (s->u.str.s[0] == '-' || s->u.str.s[0] == '+') ? 1 : 0, e = st;
-        while (e < s->u.str.len && s->u.str.s[e] >= '0' && s->u.str.s[e] <= '9') e++;
-        V r = mk_str(s->u.str.s, st);
-        for (size_t k = st; k < e; k++) {
-            r = str_concat(r, mk_str(s->u.str.s + k, 1));
-            if ((e - k - 1) % 3 == 0 && k + 1 < e) r = str_concat(r, mk_cstr(","));
-        }
-        s = str_concat(r, mk_str(s->u.str.s + e, s->u.str.len - e));
-    }
-    if (zero && !align) {
-        if (width > 0 && s->u.str.len < (size_t)width) {
-            int neg = s->u.str.s[0] == '-' || s->u.str.s[0] == '+';
-            V body = mk_str(s->u.str.s + neg, s->u.str.len - (size_t)neg);
-            body = pad(body, width - neg, '>', '0');
-            return neg ? str_concat(mk_str(s->u.str.s, 1), body) : body;
-        }
-        return s;
-    }
-    if (!align) align = numeric ? '>' : '<';
-    return pad(s, width, align, fill);
-}
-
-V str_format_method(V fmt, int n, V *args, V kw) {
-    const char *p = fmt->u.str.s;
-    size_t len = fmt->u.str.len, i = 0;
-    int auto_idx = 0;
-    V out = mk_cstr("");
-    size_t start = 0;
-    while (i < len) {
-        if (p[i] == '{' && i + 1 < len && p[i + 1] == '{') { out = str_concat(out, mk_str(p + start, i + 1 - start)); i += 2; start = i; continue; }
-        if (p[i] == '}' && i + 1 < len && p[i + 1] == '}') { out = str_concat(out, mk_str(p + start, i + 1 - start)); i += 2; start = i; continue; }
-        if (p[i] != '{') { i++; continue; }
-        out = str_concat(out, mk_str(p + start, i - start));
-        size_t j = i + 1;
-        int depth = 1;
-        while (j < len) {
-            if (p[j] == '{') depth++;
-            if (p[j] == '}' && --depth == 0) break;
-            j++;
-        }
-        if (j >= len) raise_msg(E_ValueError, "unmatched '{' in format");
-        const char *field = p + i + 1;
-        size_t flen = j - i - 1;
-        size_t colon = 0;
-        while (colon < flen && field[colon] != ':' && field[colon] != '!') colon++;
-        V v;
-        if (colon == 0) {
-            if (auto_idx >= n) raise_msg(E_IndexError, "tuple index out of range");
-            v = args[auto_idx++];
-        } else if (field[0] >= '0' && field[0] <= '9') {
-            int k = atoi(field);
-            if (k >= n) raise_msg(E_IndexError, "tuple index out of range");
-            v = args[k];
-        } else {
-            V key = mk_str(field, colon);
-            v = kw ? table_get(&kw->u.map, key) : NULL;
-            if (!v) { V e = mk_exc(E_KeyError, NULL); e->u.inst.args = mk_tuple(1, &key); vm_raise(e); }
-        }
-        size_t k = colon;
-        if (k < flen && field[k] == '!') {
-            if (k + 1 < flen && field[k + 1] == 'r') v = repr_of(v);
-            else if (k + 1 < flen && field[k + 1] == 's') v = str_of(v);
-            k += 2;
-        }
-        if (k < flen && field[k] == ':') {
-            /* nested fields in the spec ("{:>{}}") take the next arguments */
-            V spec = mk_str(field + k + 1, flen - k - 1);
-            if (memchr(spec->u.str.s, '{', spec->u.str.len)) {
-                V expanded = mk_cstr("");
-                size_t q = 0, st = 0;
-                while (q < spec->u.str.len) {
-                    if (spec->u.str.s[q] == '{') {
-                        size_t e = q + 1;
-                        while (e < spec->u.str.len && spec->u.str.s[e] != '}') e++;
-                        V arg;
-                        if (e == q + 1) {
-                            if (auto_idx >= n) raise_msg(E_IndexError, "tuple index out of range");
-                            arg = args[auto_idx++];
-                        } else {
-                            int num = atoi(spec->u.str.s + q + 1);
-                            if (num >= n) raise_msg(E_IndexError, "tuple index out of range");
-                            arg = args[num];
-                        }
-                        expanded = str_concat(str_concat(expanded, mk_str(spec->u.str.s + st, q - st)), str_of(arg));
-                        q = e + 1;
-                        st = q;
-                    } else {
-                        q++;
-                    }
-                }
-                spec = str_concat(expanded, mk_str(spec->u.str.s + st, spec->u.str.len - st));
-            }
-            out = str_concat(out, format_spec(v, spec->u.str.s, spec->u.str.len));
-        }
-        else out = str_concat(out, str_of(v));
-        i = j + 1;
-        start = i;
-    }
-    return str_concat(out, mk_str(p + start, len - start));
-}
-
-V str_format_percent(V fmt, V args) {
-    V *items;
-    size_t na = seq_items(args, &items);
-    V mapping = args->kind == K_DICT ? args : NULL;
-    int is_bytes = fmt->kind == K_BYTES;
-    if (args->kind != K_TUPLE) { items = &args; na = 1; }
-    size_t ai = 0;
-    const char *p = fmt->u.str.s;
-    size_t len = fmt->u.str.len;
-    V out = mk_cstr("");
-    size_t start = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (p[i] != '%') continue;
-        out = str_concat(out, mk_str(p + start, i - start));
-        size_t j = i + 1;
-        if (j < len && p[j] == '%') { out = str_concat(out, mk_cstr("%")); start = i = j; start++; continue; }
-        char spec[32];
-        size_t k = 0;
-        char align = 0;
-        V named = NULL;
-        if (j < len && p[j] == '(' && mapping) {
-            size_t e = j + 1;
-            while (e < len && p[e] != ')') e++;
-            V key = mk_str(p + j + 1, e - j - 1);
-            named = table_get(&mapping->u.map, key);
-            if (!named) { V ex = mk_exc(E_KeyError, NULL); ex->u.inst.args = mk_tuple(1, &key); vm_raise(ex); }
-            j = e + 1;
-        }
-        while (j < len && strchr("-+ 0#", p[j]) && k < 8) { if (p[j] == '-') align = '<'; spec[k++] = p[j++]; }
-        while (j < len && ((p[j] >= '0' && p[j] <= '9') || p[j] == '.') && k < 20) spec[k++] = p[j++];
-        if (j < len && p[j] == '*') unsupported("'*' width in % formatting");
-        if (j >= len) raise_msg(E_ValueError, "incomplete format");
-        char type = p[j];
-        if (!named && ai >= na) raise_msg(E_TypeError, "format string needs more arguments");
-        V v = named ? named : items[ai++];
-        V s;
-        char buf[512], f[48];
-        spec[k] = 0;
-        switch (type) {
-            case 'd': case 'i': case 'u': {
-                V t = int_text(is_int(v) ? v : int_from_double(to_double(v)), 10);
-                snprintf(f, sizeof f, "%%%ss", spec);
-                snprintf(buf, sizeof buf, f, t->u.str.s);
-                if (strchr(spec, '0') && !align) { /* zero padding for numbers */
-                    int w = atoi(spec + strspn(spec, "-+ 0#"));
-                    V z = format_spec(t, "", 0);
-                    char zs[16]; snprintf(zs, sizeof zs, "0%d", w); z = format_spec(t, zs, strlen(zs));
-                    s = z; break;
-                }
-                s = mk_cstr(buf);
-                break;
-            }
-            case 'x': case 'X': case 'o': {
-                V t = int_text(v, type == 'o' ? 8 : 16);
-                if (type == 'X') for (size_t q = 0; q < t->u.str.len; q++) if (t->u.str.s[q] >= 'a') t->u.str.s[q] = (char)(t->u.str.s[q] - 32);
-                char zs[40]; snprintf(zs, sizeof zs, "%s", spec);
-                s = format_spec(t, zs, strlen(zs));
-                break;
-            }
-            case 'f': case 'e': case 'g': case 'F': case 'E': case 'G':
-                fmt_double_spec(buf, sizeof buf, to_double(v), spec, type);
-                s = mk_cstr(buf);
-                break;
-            case 's': case 'r': case 'c': {
-                V t = type == 'r' ? repr_of(v) : type == 'c' ? (is_int(v) ? b_chr(1, &v, NULL) : v)
-                    : (is_bytes && (v->kind == K_BYTES || v->kind == K_BYTEARRAY)) ? mk_str(v->u.str.s, v->u.str.len) : str_of(v);
-                int w = atoi(spec + strspn(spec, "-+ 0#"));
-                s = pad(t, w, align ? '<' : '>', ' ');
-                break;
-            }
-            default:
-                unsupported("this % format");
-        }
-        out = str_concat(out, s);
-        i = j;
-        start = j + 1;
-    }
-    if (ai < na && args->kind == K_TUPLE) raise_msg(E_TypeError, "format string needs fewer arguments");
-    out = str_concat(out, mk_str(p + start, len - start));
-    if (is_bytes) { out->kind = K_BYTES; out->cls = T_bytes; }
-    return out;
-}
-
 /* ---- builtin modules: micropython, sys (math, array, io, struct: their own files) ---- */
 
 static V f_const(int n, V *a, V kw) { (void)kw; ARGN(1); return a[0]; }
@@ -1376,7 +1136,7 @@ void objects_init(void) {
     E_MemoryError = exc_class("MemoryError", E_Exception);
     E_EOFError = exc_class("EOFError", E_Exception);
     struct { const char *name; native_fn fn; } fns[] = {
-        {"print", b_print}, {"len", b_len}, {"isinstance", b_isinstance}, {"issubclass", b_issubclass},
+        {"print", b_print}, {"format", lib_builtin_format}, {"len", b_len}, {"isinstance", b_isinstance}, {"issubclass", b_issubclass},
         {"repr", b_repr}, {"abs", b_abs}, {"min", b_min}, {"max", b_max}, {"sum", b_sum}, {"sorted", b_sorted},
         {"reversed", b_reversed}, {"enumerate", b_enumerate}, {"zip", b_zip}, {"map", b_map}, {"filter", b_filter},
         {"any", b_any}, {"all", b_all}, {"iter", b_iter}, {"next", b_next}, {"hasattr", b_hasattr},
