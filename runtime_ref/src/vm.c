@@ -472,6 +472,24 @@ V vm_subscr_catch_index(V o, V idx) {
     return r;
 }
 
+/* getattr(o, name, default) and hasattr: an AttributeError (from __getattr__ too) means absent */
+V vm_getattr_catch(V o, V name) {
+    handler h;
+    h.prev = cur_handler;
+    h.depth = call_depth;
+    cur_handler = &h;
+    if (setjmp(h.jb)) {
+        cur_handler = h.prev;
+        if (is_instance(h.exc, E_AttributeError)) {
+            return NULL;
+        }
+        vm_raise(h.exc);
+    }
+    V r = get_attr(o, name);
+    cur_handler = h.prev;
+    return r;
+}
+
 /* ---- generators ---- */
 
 V gen_next(V gen, V send, V throw_exc, int *done) {
