@@ -106,5 +106,6 @@ int64_t norm_index(int64_t i, size_t n, int clamp);
 size_t slice_indices(V s, size_t n, int64_t *start, int64_t *step);
 V mk_iter(V (*next)(V), V a, int64_t j);
 V lib_chr(int64_t c);
+V vm_getattr_catch(V o, V name);      /* vm.c: NULL when getting the attribute raises AttributeError */
 
 #endif

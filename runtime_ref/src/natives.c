@@ -419,12 +419,17 @@ static V b_next(int n, V *a, V kw) {
     if (!x) { if (n > 1) return a[1]; vm_raise(mk_exc(E_StopIteration, NULL)); }
     return x;
 }
-static V b_hasattr(int n, V *a, V kw) { (void)kw; ARGN(2); return mk_bool(get_attr_maybe(a[0], a[1]) != NULL); }
+static V b_hasattr(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    if (a[1]->kind != K_STR) raise_msg(E_TypeError, "attribute name must be a string");
+    return mk_bool(vm_getattr_catch(a[0], a[1]) != NULL);
+}
 static V b_getattr(int n, V *a, V kw) {
     (void)kw; ARGN(2);
-    V r = get_attr_maybe(a[0], a[1]);
-    if (!r) { if (n > 2) return a[2]; return get_attr(a[0], a[1]); }
-    return r;
+    if (a[1]->kind != K_STR) raise_msg(E_TypeError, "attribute name must be a string");
+    if (n < 3) return get_attr(a[0], a[1]);
+    V r = vm_getattr_catch(a[0], a[1]);
+    return r ? r : a[2];
 }
 static V b_setattr(int n, V *a, V kw) { (void)kw; ARGN(3); set_attr(a[0], a[1], a[2]); return None; }
 static V b_ord(int n, V *a, V kw) {
