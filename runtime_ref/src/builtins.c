@@ -422,6 +422,8 @@ V get_iter(V o) {
             return lib_buffer_iter(o);
         case K_STREAM:
             return lib_stream_iter(o);
+        case K_DICTVIEW:
+            return lib_dict_view_iter(o);
         case K_INST: {
             V f = lookup_class_attr(o->cls, mk_cstr("__iter__"));
             if (f) {
@@ -470,6 +472,9 @@ V contains(V c, V x) {
     }
     if (c->kind == K_DICT || c->kind == K_SET || c->kind == K_FROZENSET) {
         return mk_bool(table_get(&c->u.map, x) != NULL);
+    }
+    if (c->kind == K_DICTVIEW) {
+        return lib_dict_view_contains(c, x);
     }
     if (c->kind == K_BYTEARRAY || c->kind == K_ARRAY || c->kind == K_MEMVIEW
         || (c->kind == K_BYTES && (x->kind == K_BYTEARRAY || x->kind == K_ARRAY || x->kind == K_MEMVIEW))) {

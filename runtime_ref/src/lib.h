@@ -99,6 +99,14 @@ void lib_struct_module(V modules);
 V lib_format_value(V v, const char *spec, size_t n);
 V lib_builtin_format(int n, V *a, V kw);
 
+/* dictview.c */
+V lib_dict_view(V d, int which);
+V lib_dict_view_iter(V v);
+size_t lib_dict_view_len(V v);
+V lib_dict_view_repr(V v);
+V lib_dict_view_contains(V v, V x);
+void lib_dict_view_init(void);
+
 /* natives.c, builtins.c helpers the library files share */
 V lib_new_module(V modules, const char *name);
 V lib_builtin_class(const char *name, int kind, native_fn ctor, V base);

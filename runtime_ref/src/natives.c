@@ -61,6 +61,7 @@ static V b_len(int n, V *a, V kw) {
         case K_MEMVIEW: case K_ARRAY: return mk_int((int64_t)lib_buffer_items(o));
         case K_TUPLE: case K_LIST: return mk_int((int64_t)o->u.seq.n);
         case K_DICT: case K_SET: case K_FROZENSET: return mk_int((int64_t)o->u.map.live);
+        case K_DICTVIEW: return mk_int((int64_t)lib_dict_view_len(o));
         case K_RANGE: {
             int64_t s = o->u.range.step, x = o->u.range.start, y = o->u.range.stop;
             return mk_int(s > 0 ? (y > x ? (y - x + s - 1) / s : 0) : (x > y ? (x - y - s - 1) / -s : 0));
@@ -497,7 +498,14 @@ static V b_callable(int n, V *a, V kw) {
     return mk_bool(k == K_FUNC || k == K_NATIVE || k == K_BOUND || k == K_CLASS || (k == K_INST && lookup_class_attr(a[0]->cls, mk_cstr("__call__"))));
 }
 static V b_id(int n, V *a, V kw) { (void)kw; ARGN(1); return mk_int((int64_t)OBJ_ADDR(a[0])); }
-static V b_hash(int n, V *a, V kw) { (void)kw; ARGN(1); return mk_int(hash_of(a[0])); }
+/* ints hash to themselves and integral floats to their int, as MicroPython's small ints */
+static V b_hash(int n, V *a, V kw) {
+    (void)kw; ARGN(1);
+    V x = a[0];
+    if (x->kind == K_INT || x->kind == K_BOOL) return mk_int(x->u.i);
+    if (x->kind == K_FLOAT && x->u.f == floor(x->u.f) && fabs(x->u.f) < 4e18) return mk_int((int64_t)x->u.f);
+    return mk_int(hash_of(x));
+}
 /* py/mpz.c mpz_pow3_inpl: square and multiply, reducing after each step
  * (so big arguments finish); a negative exponent or a modulus of +-1 gives 0. */
 static V int_pow_mod(V base, V exp, V mod) {
@@ -631,9 +639,9 @@ static V m_clear(int n, V *a, V kw) {
 }
 static V m_get(int n, V *a, V kw) { (void)kw; ARGN(2); V r = table_get(&self_list(a[0])->u.map, a[1]); return r ? r : n > 2 ? a[2] : None; }
 V it_seq(V it);
-static V m_keys(int n, V *a, V kw) { (void)kw; (void)n; return mk_iter(it_seq, self_list(a[0]), 0); }
-static V m_values(int n, V *a, V kw) { (void)kw; (void)n; return mk_iter(it_seq, self_list(a[0]), 1); }
-static V m_items(int n, V *a, V kw) { (void)kw; (void)n; return mk_iter(it_seq, self_list(a[0]), 2); }
+static V m_keys(int n, V *a, V kw) { (void)kw; (void)n; return lib_dict_view(self_list(a[0]), 0); }
+static V m_values(int n, V *a, V kw) { (void)kw; (void)n; return lib_dict_view(self_list(a[0]), 1); }
+static V m_items(int n, V *a, V kw) { (void)kw; (void)n; return lib_dict_view(self_list(a[0]), 2); }
 static V m_setdefault(int n, V *a, V kw) {
     (void)kw; ARGN(2);
     V d = self_list(a[0]);
@@ -1035,6 +1043,7 @@ void native_modules_init(V modules, V loaded) {
     lib_io_module(modules);
     lib_struct_module(modules);
     lib_sys_extend(sys, modules);
+    lib_dict_view_init();
 }
 
 /* ---- setup ---- */

@@ -466,6 +466,7 @@ int truthy(V v) {
         case K_MEMVIEW: return v->u.iter.j != 0;
         case K_TUPLE: case K_LIST: return v->u.seq.n != 0;
         case K_DICT: case K_SET: case K_FROZENSET: return v->u.map.live != 0;
+        case K_DICTVIEW: return lib_dict_view_len(v) != 0;
         case K_RANGE: {
             int64_t s = v->u.range.step;
             return s > 0 ? v->u.range.start < v->u.range.stop : v->u.range.start > v->u.range.stop;
@@ -529,12 +530,22 @@ uint32_t hash_of(V v) {
             }
             return h;
         }
-        case K_LIST: case K_DICT: case K_SET:
+        case K_DICTVIEW:
+            if (v->u.iter.j == 1) {
+                return (uint32_t)OBJ_ADDR(v);   /* a values view hashes by identity, keys and items views do not hash */
+            }
+            raise_msg(E_TypeError, "unhashable type: '%s'", type_of(v)->u.cls.name);
+        case K_LIST: case K_DICT: case K_SET: case K_BYTEARRAY: case K_ARRAY: case K_MEMVIEW:
             raise_msg(E_TypeError, "unhashable type: '%s'", type_of(v)->u.cls.name);
         case K_INST: {
             V r = try_special(v, "__hash__", 0, NULL);
-            if (r && r != None) {
-                return (uint32_t)to_int64(r);
+            if (r) {
+                if (!is_int(r)) raise_msg(E_TypeError, "__hash__() should return an int");
+                return int_hash(r);   /* a large value is truncated */
+            }
+            /* a class that defines __eq__ and not __hash__ is unhashable (py/objtype.c) */
+            if (lookup_class_attr(v->cls, mk_cstr("__eq__"))) {
+                raise_msg(E_TypeError, "unhashable type: '%s'", v->cls->u.cls.name);
             }
             if (v->u.inst.native_value) {
                 return hash_of(v->u.inst.native_value);
@@ -1110,6 +1121,7 @@ V repr_of(V v) {
         case K_STR: case K_BYTES: return str_repr(v);
         case K_ARRAY: return lib_array_repr(v);
         case K_STREAM: return lib_stream_repr(v);
+        case K_DICTVIEW: return lib_dict_view_repr(v);
         case K_MEMVIEW:
             snprintf(buf, sizeof buf, "<memoryview>");
             return mk_cstr(buf);
