@@ -441,7 +441,9 @@ class AsmXtensaWin(AsmXtensa):
     REG_TEMP0, REG_TEMP1, REG_TEMP2 = A10, A11, A12
     REG_LOCAL_1, REG_LOCAL_2, REG_LOCAL_3 = A4, A5, A6
     REG_FUN_TABLE = A7
-    REG_TEMP = A12  # ASM_XTENSA_REG_TEMPORARY_WIN
+    # asmxtensa.c picks ASM_XTENSA_REG_TEMPORARY_WIN (a12) only `#if N_XTENSAWIN`, which is
+    # defined in emitnxtensawin.c alone, so the official stores through a6 here as well
+    REG_TEMP = A6
     NLR_BUF_IDX_LOCAL_1 = 2 + 4  # emitnxtensawin.c: a4
     NLR_BUF_NUM_REGS = 17  # MICROPY_NLR_NUM_REGS_XTENSAWIN
     nlr_setjmp = True  # emitnxtensawin.c N_NLR_SETJMP
