@@ -89,7 +89,10 @@ def _strictly_equal(a, b) -> bool:
 class EmitCommon:
     """The module-wide qstr table and constant-object table, in first-use order."""
 
-    def __init__(self, source_file: str):
+    def __init__(self, source_file: str, raw_qstr_ids: dict | None = None):
+        """`raw_qstr_ids`: for .mpy v2-v4, the compiling build's qstr numbers (raw_qstr_ids.py)."""
+        self.source_file = source_file
+        self.raw_qstr_ids = raw_qstr_ids
         self.qstrs: dict[str, int] = {source_file: 0}
         # py/emitbc.c emit->suppress (from mp-v1.20.0): code after an unconditional jump,
         # return or raise is left out until the next label; before that, all is written
@@ -170,6 +173,9 @@ YIELD_VALUE, YIELD_FROM = range(2)
 
 class Emitter:
     """Records one scope's instructions (emit pass) or only registers names (scope pass)."""
+
+    # whether operands and code info hold the compiling build's qstr numbers (.mpy v2-v4)
+    build_qstr_numbers = False
 
     def __init__(self, common: EmitCommon, scope: S.Scope, recording: bool):
         self.common = common

@@ -36,6 +36,7 @@ class EmitterV4(EmitterV5):
     """Records one scope's instructions with v4 opcodes."""
 
     generation = "v4"
+    build_qstr_numbers = True
     # mpy-cross 1.11 has native emitters, which make compile.c and scope.c set
     # REFGLOBALS / HASCONSTS (the earlier mpy-cross builds have none)
     native_flags = True
