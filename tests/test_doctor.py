@@ -6,7 +6,6 @@ The verdicts on .mpy files must be the ones `mpycross inspect --target` gives
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from click.testing import CliRunner
 
 from mpycross.bundle.build import BundleTarget, build_bundle, write_outputs
 from mpycross.cli.toolchain import cli
-from tests.oracles import run_official
+from tests.oracles import compile_official
 from tests.test_bundle import libraries
 from tests.test_install import CP_LINE, MP_LINE, fake_drive
 
@@ -22,12 +21,9 @@ MP = [BundleTarget("micropython-1.29", "mp-1.29")]
 
 
 def official_file(source: str, release: str, extra: list[str] = ()) -> bytes:
-    with tempfile.TemporaryDirectory() as tmp:
-        src, out = Path(tmp) / "m.py", Path(tmp) / "m.mpy"
-        src.write_text(source)
-        done = run_official([*extra, "-o", str(out), str(src)], release)
-        assert done.returncode == 0, done.stderr
-        return out.read_bytes()
+    done = compile_official(source, release, args=list(extra), name="m.py")
+    assert done.mpy is not None, done.text
+    return done.mpy
 
 
 def doctor(*args):

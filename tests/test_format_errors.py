@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests import oracles
 from tests.oracles import official
 
 from mpycross.cli.toolchain import cli
@@ -186,12 +187,12 @@ def tools():
 
 
 def compile_official(tmp_path: Path, source: str, release: str = "1.29", name: str = "prog.py") -> bytes:
-    src = tmp_path / name
-    src.write_text(source)
-    out = tmp_path / (Path(name).stem + ".mpy")
-    proc = subprocess.run([str(official(release)), "-s", name, "-o", str(out), str(src)], capture_output=True)
-    assert proc.returncode == 0, proc.stderr
-    return out.read_bytes()
+    """The official output, also left in tmp_path beside its source (as NAME.mpy)."""
+    done = oracles.compile_official(source, release, args=["-s", name], name=name)
+    assert done.mpy is not None, done.text
+    (tmp_path / name).write_text(source)
+    (tmp_path / (Path(name).stem + ".mpy")).write_bytes(done.mpy)
+    return done.mpy
 
 
 def run_tools(tools, path: Path, commands=TOOLS) -> dict:

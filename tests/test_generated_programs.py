@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.oracles import run_official
+from tests.oracles import compile_official
 from tests.support.compile_diff import disassemble, error_facts
 from tests.support.program_strategies import compile_kwargs, long_functions, many_names, options, programs
 
@@ -44,18 +44,11 @@ atexit.register(shutil.rmtree, _TMP, True)
 
 
 def official_compile(source: str, args: list[str]) -> tuple[bytes | None, str]:
-    src = _TMP / "prog.py"
-    out = _TMP / "prog.mpy"
-    src.write_text(source, encoding="utf-8")
-    if out.exists():
-        out.unlink()
-    proc = run_official([*args, "-o", str(out), str(src)])
-    if proc.returncode != 0:
-        text = (proc.stderr + proc.stdout).decode("utf-8", "replace")
-        if proc.returncode < 0 or "Assertion" in text:
-            text = "CRASH " + text  # the official tool aborted: no message to match
-        return None, text
-    return out.read_bytes(), ""
+    done = compile_official(source, args=args, name=str(_TMP / "prog.py"))
+    if done.mpy is not None:
+        return done.mpy, ""
+    # the official tool aborted: no message to match
+    return None, ("CRASH " + done.text) if done.crashed else done.text
 
 
 def ours_compile(source: str, args: list[str]) -> tuple[bytes | None, str]:

@@ -24,7 +24,7 @@ from mpycross.compiler import astnodes as A
 from mpycross.compiler.parser import parse
 from mpycross.errors import CompileError
 from tests.corpus.fetch import corpus_files
-from tests.oracles import run_official
+from tests.oracles import compile_official, compile_official_file
 
 _IGNORED = {"line", "parens", "trailer_line", "is_elif", "parenthesized", "items_line", "invalid", "starts_list"}
 
@@ -154,24 +154,11 @@ def test_ast_matches_cpython_whole_corpus():
 
 def _official_verdict(path):
     """None if the official compiler accepts, else (kind, message, line, compiler error?)."""
-    import tempfile
-    from pathlib import Path
-
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "out.mpy"
-        proc = run_official(["-o", str(out), str(path)])
-    if proc.returncode == 0:
+    done = compile_official_file(path)
+    if done.mpy is not None:
         return None
-    lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-    last = lines[-1]
-    kind, _, message = last.partition(": ")
-    line = None
-    scoped = False
-    for text in lines:
-        if text.strip().startswith("File "):
-            line = int(text.split("line ")[1].split(",")[0])
-            scoped = ", in " in text  # compiler errors name the scope
-    return kind, message, line, scoped
+    kind, message, line, scope = done.error
+    return kind, message, line, scope is not None  # compiler errors name the scope
 
 
 def _check_acceptance(paths):
@@ -374,10 +361,9 @@ def _official_line_table(source: bytes, tmp_path):
     from mpycross.mpy.dis import disassemble
     from mpycross.mpy.reader import read_mpy
 
-    (tmp_path / "t.py").write_bytes(source)
-    proc = run_official(["-o", "t.mpy", "t.py"], cwd=tmp_path)
-    assert proc.returncode == 0, proc.stderr
-    listing = disassemble(read_mpy((tmp_path / "t.mpy").read_bytes()))
+    done = compile_official(source)
+    assert done.mpy is not None, done.text
+    listing = disassemble(read_mpy(done.mpy))
     return listing["raw_code"]["prelude"]["line_info"]
 
 
@@ -408,13 +394,10 @@ PARAMETER_CASES = [
 
 
 def _official_traceback(source: bytes, tmp_path):
-    (tmp_path / "t.py").write_bytes(source)
-    proc = run_official(["-o", "t.mpy", "t.py"], cwd=tmp_path)
-    assert proc.returncode == 1
-    where, error = proc.stderr.decode().splitlines()[-2:]
-    line = int(where.split(", line ")[1].split(",")[0])
-    scope = where.split(", in ")[1]
-    return error.partition(": ")[2], line, scope
+    done = compile_official(source)
+    assert done.returncode == 1, done.text
+    _, message, line, scope = done.error
+    return message, line, scope
 
 
 def _find_function(body):

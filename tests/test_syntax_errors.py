@@ -8,7 +8,6 @@ raise CompileError.
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from hypothesis import strategies as st
 
 from mpycross.compiler.parser import parse
 from mpycross.errors import CompileError
-from tests.oracles import run_official
+from tests.oracles import compile_official
 
 INVALID = Path(__file__).parent / "invalid"
 PARSE_CASES = sorted(INVALID.glob("parse_*.py"))
@@ -25,19 +24,8 @@ PARSE_CASES = sorted(INVALID.glob("parse_*.py"))
 
 def official_error(source: bytes, name: str = "t.py"):
     """(kind, message, line) the official 1.29 compiler prints, or None if it compiles."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / name
-        path.write_bytes(source)
-        proc = run_official(["-o", str(Path(tmp) / "out.mpy"), name], cwd=tmp)
-    if proc.returncode == 0:
-        return None
-    lines = proc.stderr.decode("utf-8", "surrogateescape").rstrip("\n").splitlines()
-    kind, _, message = lines[-1].partition(": ")
-    line = None
-    for text in lines[:-1]:
-        if text.strip().startswith("File "):
-            line = int(text.split(", line ")[1].split(",")[0])
-    return kind, message, line
+    error = compile_official(source, name=name).error
+    return None if error is None else error[:3]
 
 
 def our_error(source: bytes, name: str = "t.py"):
@@ -56,23 +44,20 @@ def test_there_are_enough_cases():
 @pytest.mark.parametrize("path", PARSE_CASES, ids=lambda p: p.stem)
 def test_parse_error_matches_official(path, tmp_path):
     source = path.read_bytes()
-    (tmp_path / "t.py").write_bytes(source)
-    proc = run_official(["-o", "t.mpy", "t.py"], cwd=tmp_path)
-    assert proc.returncode != 0, "the official compiler accepts this program"
+    done = compile_official(source)
+    assert done.mpy is None, "the official compiler accepts this program"
     with pytest.raises(CompileError) as info:
         parse(source, "t.py")
     # kind, message and line, in the very text mpy-cross prints
-    assert info.value.traceback_text() == proc.stderr.decode("utf-8", "surrogateescape")
+    assert info.value.traceback_text() == done.text
 
 
 def test_traceback_text_matches_official_output():
     source = b"x = 1\nif x\n"
-    with tempfile.TemporaryDirectory() as tmp:
-        Path(tmp, "bad.py").write_bytes(source)
-        proc = run_official(["bad.py"], cwd=tmp)
+    done = compile_official(source, name="bad.py")
     with pytest.raises(CompileError) as info:
         parse(source, "bad.py")
-    assert info.value.traceback_text() == proc.stderr.decode()
+    assert info.value.traceback_text() == done.text
 
 
 # ---- robustness: nothing but CompileError, whatever the input ------------------
@@ -119,20 +104,18 @@ def test_random_token_soup_raises_only_compile_error(tokens):
 @given(st.lists(st.sampled_from(_TOKENS), max_size=25))
 def test_random_token_soup_agrees_with_official(tokens):
     source = " ".join(tokens).encode()
-    with tempfile.TemporaryDirectory() as tmp:
-        Path(tmp, "t.py").write_bytes(source)
-        proc = run_official(["-o", "t.mpy", "t.py"], cwd=tmp)
-    if b", in " in proc.stderr:
+    done = compile_official(source)
+    if ", in " in done.text:
         # a compiler error (its traceback names a scope): the back end's; the
         # parser must have accepted the program
         assert our_error(source) is None
         return
-    if proc.returncode == 0:
+    if done.mpy is not None:
         assert our_error(source) is None
         return
     with pytest.raises(CompileError) as info:
         parse(source, "t.py")
-    assert info.value.traceback_text() == proc.stderr.decode("utf-8", "surrogateescape")
+    assert info.value.traceback_text() == done.text
 
 
 @pytest.mark.parametrize("depth", [10, 50, 200, 1000, 20000])
@@ -241,10 +224,9 @@ def test_programs_from_our_grammar_parse_in_micropython(tmp_path):
     for i in range(80):
         source = _random_program(rules, depth, rng)
         assert our_error(source) is None, source
-        (tmp_path / "t.py").write_bytes(source)
-        proc = run_official(["-o", "t.mpy", "t.py"], cwd=tmp_path)
+        done = compile_official(source)
         # a parser error has no ", in <scope>" in its traceback
-        assert proc.returncode == 0 or b", in " in proc.stderr, (source, proc.stderr)
+        assert done.mpy is not None or ", in " in done.text, (source, done.text)
 
 
 @pytest.mark.parametrize("make", [

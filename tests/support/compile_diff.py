@@ -12,18 +12,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tests.oracles import official
+from tests.oracles import compile_official_file
 
 
 def official_compile(path: Path, args: list[str]) -> tuple[bytes | None, str]:
-    """Official 1.29 output bytes (None on error) and its stderr text."""
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "out.mpy"
-        proc = subprocess.run([str(official("1.29")), *args, "-o", str(out), str(path)],
-                              capture_output=True)
-        if proc.returncode != 0:
-            return None, proc.stderr.decode("utf-8", "replace") + proc.stdout.decode("utf-8", "replace")
-        return out.read_bytes(), ""
+    """Official 1.29 output bytes (None on error) and its report."""
+    done = compile_official_file(path, args=args)
+    return done.mpy, ("" if done.mpy is not None else done.text)
 
 
 def option_kwargs(args: list[str]) -> dict:

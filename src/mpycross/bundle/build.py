@@ -34,7 +34,8 @@ from mpycross.bundle import BundleError
 from mpycross.bundle.cache import CompileCache
 from mpycross.bundle.library import HOST_ONLY, Library, normalize, requirement_name
 from mpycross.bundle.progress import Progress
-from mpycross.bundle.zipout import manifest_text, source_date_epoch, write_atomically, zip_bytes
+from mpycross.bundle.zipout import manifest_text, source_date_epoch, zip_bytes
+from mpycross.fileio import write_atomically
 
 
 @dataclass(frozen=True)

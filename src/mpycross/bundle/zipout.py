@@ -14,7 +14,6 @@ import io
 import os
 import time
 import zipfile
-from pathlib import Path
 
 ZIP_EPOCH = 315532800  # 1980-01-01T00:00:00Z: zip timestamps start there
 
@@ -51,8 +50,3 @@ def manifest_text(outputs: dict[str, bytes]) -> str:
     """`sha256sum` format: "<hex>  <name>" per output, sorted by name."""
     return "".join(f"{sha256(outputs[name])}  {name}\n" for name in sorted(outputs))
 
-
-def write_atomically(path: Path, data: bytes) -> None:
-    from mpycross.fileio import write_atomically as write
-
-    write(path, data)

@@ -103,6 +103,7 @@ def bundle_command(inputs, req_files, with_deps, pip_options, targets, majors, n
     from mpycross.bundle.cache import CompileCache
     from mpycross.bundle.library import discover, from_requirements
     from mpycross.bundle.progress import Progress, human_bytes, print_table
+    from mpycross.targets import DEFAULT_TARGET
 
     if not inputs and not req_files:
         raise click.UsageError("give at least one library folder, wheel, sdist or -r requirements file")
@@ -117,7 +118,7 @@ def bundle_command(inputs, req_files, with_deps, pip_options, targets, majors, n
             libraries += from_requirements(req, list(pip_options), with_deps, notes)
         for note in notes:
             click.echo(f"note: {note}", err=True)
-        chosen = bundle_targets(list(targets) or ([] if majors else ["micropython-1.29"]))
+        chosen = bundle_targets(list(targets) or ([] if majors else [DEFAULT_TARGET]))
         if majors:
             chosen += [t for t in major_targets() if t.label not in {c.label for c in chosen}]
         for t in chosen:

@@ -155,7 +155,7 @@ def compile_command(paths, out_dir, workers, opt, target, device, compat, byteco
             continue
         if r.job.output is None or _unchanged(r.job.output, r.data):
             continue
-        from mpycross.cli.mpy_cross import write_atomically
+        from mpycross.fileio import write_atomically
 
         try:
             os.makedirs(os.path.dirname(r.job.output) or ".", exist_ok=True)

@@ -24,8 +24,9 @@ def _resolve(board_name: str | None, target_name: str | None):
     """(board, compile target name) from --board and --target."""
     from mpycross.errors import TargetError
     from mpycross.footprint import get_board, get_target
+    from mpycross.targets import DEFAULT_TARGET
 
-    compile_target = "micropython-1.29"
+    compile_target = DEFAULT_TARGET
     board = None
     if target_name:
         try:

@@ -131,7 +131,7 @@ def freeze_command(device, write_file, pypi_names):
     for line in lines:
         click.echo(line)
     if write_file:
-        from mpycross.bundle.zipout import write_atomically
+        from mpycross.fileio import write_atomically
 
         write_atomically(Path("requirements.txt"), "".join(f"{line}\n" for line in lines).encode())
         click.echo("wrote requirements.txt", err=True)

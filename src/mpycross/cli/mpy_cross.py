@@ -288,13 +288,6 @@ def default_output_name(input_path: str) -> str:
     return input_path[:-2] + "mpy"
 
 
-def write_atomically(path: str, data: bytes) -> None:
-    """Write data to path so that no reader sees a partial file (mpycross.fileio)."""
-    from mpycross.fileio import write_atomically as write
-
-    write(path, data)
-
-
 def chosen_target(opts: Options):
     """The Target the options ask for (--target, --device, -c, -b), or None for the default."""
     from mpycross.errors import MpyCrossError
@@ -370,6 +363,8 @@ def run(argv: list[str]) -> int:
         sys.stdout.buffer.flush()
         return 0
     out = opts.output if opts.output is not None else default_output_name(opts.input)
+    from mpycross.fileio import write_atomically
+
     try:
         write_atomically(out, data)
     except OSError as err:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 
 from mpycross.errors import CompileError, FormatError, MpyCrossError
+from mpycross.targets import DEFAULT_TARGET
 from mpycross.footprint.boards import Board, all_boards, get_board, get_target, parse_size
 from mpycross.footprint.estimate import CATEGORIES, Footprint, estimate_mpy
 from mpycross.footprint.inputs import InputError, ModuleInput
@@ -35,7 +36,7 @@ def _compile(module: ModuleInput, compile_target: str) -> bytes:
         raise InputError(f"{module.display}: could not compile: {type(e).__name__}: {e}") from None
 
 
-def footprint_of(module: ModuleInput, board: Board, compile_target: str = "micropython-1.29",
+def footprint_of(module: ModuleInput, board: Board, compile_target: str = DEFAULT_TARGET,
                  interned: set[str] | None = None, classes: dict | None = None,
                  unavailable: frozenset[str] = frozenset()) -> Footprint:
     """The footprint of one input module; `.py` inputs are compiled first.
