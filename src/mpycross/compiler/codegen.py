@@ -152,12 +152,10 @@ class Compiler:
         self.num_dict_params = 0
         self.num_default_params = 0
 
-        # mp_emit_bc_start_pass: the code info names its function and arguments
-        names = E.encode_uint(self.common.use_qstr(scope.simple_name))
-        if recording and not native:
-            for qst in scope.param_names():
-                names += E.encode_uint(self.common.use_qstr(qst))
-        else:
+        if native:
+            # the bytecode emitter's scope pass registered the name first (keeps the qstr order)
+            self.common.use_qstr(scope.simple_name)
+        if native or not recording:
             scope.stack_size = 0
             scope.exc_stack_size = 0
 
@@ -185,13 +183,12 @@ class Compiler:
             except ViperTypeError as err:
                 raise CompileError(str(err), self.source_name, err.line or self._scope_line(scope) or 1,
                                    scope=scope.simple_name, kind="ViperTypeError") from None
-            scope.raw_code = RawCode(scope, data, [c for c in self.emit.children])
-            scope.raw_code.kind = "viper" if scope.emit_options == NT.EMIT_VIPER else "native"
-            scope.raw_code.prelude_offset = prelude_offset
+            kind = "viper" if scope.emit_options == NT.EMIT_VIPER else "native"
+            scope.raw_code = RawCode(scope, E.Assembled(data, tuple(self.emit.children)), kind, prelude_offset)
         elif recording:
             scope.stack_size = self.emit.max_stack
-            data = self.assembler(self.emit, self.next_label, self.source_lines, names, self.source_name)
-            scope.raw_code = RawCode(scope, data, [c for c in self.emit.children])
+            scope.raw_code = RawCode(scope, self.assembler(self.emit, self.next_label, self.source_lines,
+                                                           self.source_name))
 
     def _scope_line(self, scope: S.Scope) -> int:
         node = scope.node
@@ -1936,17 +1933,20 @@ def _dotted_parts(node):
 
 
 class RawCode:
-    """One compiled function: its prelude + bytecode and its children (in MAKE_FUNCTION order)."""
+    """One compiled function: its assembled code (emitbc.Assembled) and its kind."""
 
-    __slots__ = ("scope", "data", "children", "kind", "prelude_offset")
+    __slots__ = ("scope", "code", "kind", "prelude_offset")
 
-    def __init__(self, scope: S.Scope, data: bytes, children: list):
+    def __init__(self, scope: S.Scope, code: E.Assembled, kind: str = "bytecode", prelude_offset=None):
         self.scope = scope
-        self.data = data
-        self.children = children
-        self.kind = "bytecode"  # or "native", "viper" (py/emitglue.h MP_CODE_*)
-        self.prelude_offset = None  # native: where the prelude follows the machine code
+        self.code = code
+        self.kind = kind  # or "native", "viper" (py/emitglue.h MP_CODE_*)
+        self.prelude_offset = prelude_offset  # native: where the prelude follows the machine code
+
+    @property
+    def data(self) -> bytes:
+        return self.code.data
 
     @property
     def child_codes(self) -> list["RawCode"]:
-        return [child.raw_code for child in self.children]
+        return [child.raw_code for child in self.code.children]

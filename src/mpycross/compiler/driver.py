@@ -190,10 +190,10 @@ def _model_raw_code(rc: RawCode):
 def _model_raw_code_v5(rc: RawCode, source_file: str, plan: CompilePlan):
     from mpycross.mpy.model import RawCode as ModelRawCode
 
-    qstr_operands, consts, arg_names = rc.scope.v5_tables
-    return ModelRawCode(kind="bytecode", fun_data=bytes(rc.data),
-                        qstrs=[rc.scope.simple_name, source_file, *qstr_operands],
-                        arg_names=arg_names, consts=[_model_obj(o, plan) for o in consts],
+    code = rc.code
+    return ModelRawCode(kind="bytecode", fun_data=bytes(code.data),
+                        qstrs=[rc.scope.simple_name, source_file, *code.qstr_operands],
+                        arg_names=list(code.arg_names), consts=[_model_obj(o, plan) for o in code.consts],
                         children=[_model_raw_code_v5(c, source_file, plan) for c in rc.child_codes])
 
 
