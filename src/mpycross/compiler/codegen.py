@@ -72,7 +72,7 @@ class Compiler:
         the compiling build's qstr numbers (raw_qstr_ids.py)."""
         self.filename = filename
         # the native code plan (emitnative_target.NativeTarget): the -march chosen, or the
-        # release's default; None when the release's mpy-cross has no native emitter
+        # release's default, and the decorators the release knows
         self.native = plan.native
         self.source_lines = plan.source_lines
         # the firmware compiled for (mpycross.targets.Target); passes ask target.has(feature)
@@ -83,11 +83,9 @@ class Compiler:
         self.small_int_min, self.small_int_max = plan.small_int_range
         self.is_const_true = plan.fold.truth.is_true
         self.is_const_false = plan.fold.truth.is_false
-        self.common = E.EmitCommon(source_name, build_qstr_ids)
+        self.common = E.EmitCommon(source_name, plan.dead_code_suppression, build_qstr_ids)
         # the emitter of the target's bytecode generation (.mpy v5 has its own operand layout)
         self.emitter_class, self.assembler = plan.emitter_class, plan.assembler
-        if not self.target.has("dead_code_suppression"):
-            self.common.dead_code_suppression = False
         self.scopes: list[S.Scope] = []
         self.node_scope: dict[int, S.Scope] = {}
         self._keep: list = []  # nodes whose id() keys node_scope
@@ -116,8 +114,7 @@ class Compiler:
         # compile.c scope_new_and_link: a new scope inherits the current emitter unless
         # a decorator chose one; the module takes -X emit=
         if emit_options is None:
-            emit_options = parent.emit_options if parent is not None else (
-                self.native.default_emit if self.native is not None else NT.EMIT_BYTECODE)
+            emit_options = parent.emit_options if parent is not None else self.native.default_emit
         s.emit_options = emit_options
         self.scopes.append(s)
         self.node_scope[id(node)] = s
@@ -1175,7 +1172,7 @@ class Compiler:
         native = self.native
         if attr == "bytecode":
             return NT.EMIT_BYTECODE
-        chosen = native.decorator_emitter(attr) if native is not None else None
+        chosen = native.decorator_emitter(attr)
         if chosen is None:
             self.error("invalid micropython decorator", A.Name(attr))
         if not native.arch_accepts(chosen):

@@ -90,14 +90,14 @@ def _strictly_equal(a, b) -> bool:
 class EmitCommon:
     """The module-wide qstr table and constant-object table, in first-use order."""
 
-    def __init__(self, source_file: str, raw_qstr_ids: dict | None = None):
-        """`raw_qstr_ids`: for .mpy v2-v4, the compiling build's qstr numbers (raw_qstr_ids.py)."""
+    def __init__(self, source_file: str, dead_code_suppression: bool, raw_qstr_ids: dict | None = None):
+        """`dead_code_suppression`: py/emitbc.c emit->suppress (from mp-v1.20.0): code after an
+        unconditional jump, return or raise is left out until the next label; before that, all is
+        written. `raw_qstr_ids`: for .mpy v2-v4, the compiling build's qstr numbers (raw_qstr_ids.py)."""
         self.source_file = source_file
         self.raw_qstr_ids = raw_qstr_ids
         self.qstrs: dict[str, int] = {source_file: 0}
-        # py/emitbc.c emit->suppress (from mp-v1.20.0): code after an unconditional jump,
-        # return or raise is left out until the next label; before that, all is written
-        self.dead_code_suppression = True
+        self.dead_code_suppression = dead_code_suppression
         self.objs: list = []
         self._obj_index: dict = {}
 

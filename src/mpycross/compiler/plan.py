@@ -117,6 +117,8 @@ class CompilePlan:
     # compile.c compares argument counts with (size_t)small_int_bits - 1: no limit for bits <= 0
     arg_count_bits: int
     native: NativeTarget
+    # py/emitbc.c emit->suppress (from 1.20): no code after a jump, return or raise until a label
+    dead_code_suppression: bool
     emitter_class: type
     assembler: Callable
     # .mpy v2-v4 store the compiling build's own qstr numbers (raw_qstr_ids.py)
@@ -176,6 +178,7 @@ def plan_for(target=DEFAULT_TARGET, *, optimize: int = 0, small_int_bits: int = 
         small_int_range=(-(1 << (host_bits - 1)), (1 << (host_bits - 1)) - 1),
         arg_count_bits=small_int_bits if small_int_bits > 0 else 1 << 64,
         native=native,
+        dead_code_suppression=tgt.has("dead_code_suppression"),
         emitter_class=emitter_class,
         assembler=getattr(module, assembler_name),
         build_qstr_numbers=emitter_class.build_qstr_numbers,
