@@ -1,9 +1,11 @@
 """The one place that chains the compiler passes.
 
-source -> `parser.parse` (AST) -> `fold.fold_module` (folded AST) ->
-`codegen.Compiler` (scopes, instructions, raw code) -> `mpy.model` ->
-`mpy.write_mpy` (bytes). Each call builds its own state, so compiles may
-run in parallel threads.
+target + options -> `plan.plan_for` (the CompilePlan), then
+source -> `parser.parse` (AST; for v2-v4 also the tokens, numbered by
+`raw_qstr_ids`) -> `fold.fold_module` (folded AST) -> `codegen.Compiler`
+(scopes, instructions, raw code) -> `mpy.model` -> `mpy.write_mpy` (bytes).
+Each phase gets the parts of the plan it needs; each call builds its own
+state, so compiles may run in parallel threads.
 """
 
 from __future__ import annotations

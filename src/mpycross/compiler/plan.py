@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import importlib
 from dataclasses import dataclass
 from typing import Callable
 
@@ -142,7 +143,7 @@ def plan_for(target=DEFAULT_TARGET, *, optimize: int = 0, small_int_bits: int = 
     if native is None:
         native = NativeTarget(tgt, None)
     module_name, emitter_name, assembler_name = _EMITTERS[tgt.bytecode]
-    module = __import__(f"{__package__}.{module_name}", fromlist=[emitter_name])
+    module = importlib.import_module(f".{module_name}", __package__)
     emitter_class = getattr(module, emitter_name)
 
     # parse.c shifts by small_int_bits - 1, which x86-64 takes mod 64 (-msmall-int-bits=0 or 99)
