@@ -162,8 +162,9 @@ class InlineAsmCompiler:
                         raise InlineAsmError("'data' requires at least 2 arguments", stmt.line)
                     if pass_ > PASS_SCOPE:
                         size = args[0].value & 0xFFFFFFFF  # an unsigned int in asmbase.c
+                        big_ints = self.compiler.has("inline_data_big_ints")
                         for a in args[1:]:
-                            value = arg_int(a)
+                            value = arg_int(a) if big_ints or is_small_int(a, self.compiler) else None
                             if value is None:
                                 raise InlineAsmError("'data' requires integer arguments", stmt.line)
                             if pass_ == PASS_CODE_SIZE:
