@@ -169,6 +169,9 @@ def _compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, op
         raise UnsupportedOptionError(f"emit must be bytecode, native or viper, not {emit!r}")
     if emit != "bytecode" and march is None:
         raise UnsupportedOptionError("arch not specified")  # mpy-cross/main.c
+    if march == "armv6m" and not tgt.has("march_armv6m"):
+        raise UnsupportedOptionError(f"-march=armv6m: {tgt.display_name}'s mpy-cross has no such architecture "
+                                     "(armv6m is from 1.19)")
     native = NativeTarget(tgt, march, emit)
     if emit != "bytecode":
         native.require_emitter(f"-X emit={emit}")
@@ -219,6 +222,10 @@ def _model_raw_code(rc: RawCode):
 def _model_raw_code_v5(rc: RawCode, source_file: str, target: Target):
     from mpycross.mpy.model import RawCode as ModelRawCode
 
+    if rc.kind == "asm":
+        # v5 persistentcode.c: machine code, scope flags, argument count and type; no tables
+        return ModelRawCode(kind="asm", fun_data=bytes(rc.data), scope_flags=0, n_pos_args=rc.n_pos_args,
+                            type_sig=rc.type_sig)
     qstr_operands, consts, arg_names = rc.scope.v5_tables
     return ModelRawCode(kind="bytecode", fun_data=bytes(rc.data),
                         qstrs=[rc.scope.simple_name, source_file, *qstr_operands],
