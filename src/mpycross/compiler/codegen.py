@@ -84,7 +84,7 @@ class Compiler:
         self.small_int_min, self.small_int_max = plan.small_int_range
         self.is_const_true = plan.fold.truth.is_true
         self.is_const_false = plan.fold.truth.is_false
-        self.common = E.EmitCommon(source_name, plan.dead_code_suppression, build_qstr_ids)
+        self.common = E.EmitCommon(source_name, plan.dead_code_suppression, plan.cache_lookup_bc, build_qstr_ids)
         # the emitter of the target's bytecode generation (.mpy v5 has its own operand layout)
         self.emitter_class, self.assembler = plan.emitter_class, plan.assembler
         self.scopes: list[S.Scope] = []
@@ -193,7 +193,7 @@ class Compiler:
 
     def _compile_inline_asm(self, scope: S.Scope, recording: bool) -> None:
         """compile.c compile_scope_inline_asm: the scope pass checks, the others assemble."""
-        iset = emitinline.instruction_set(self.native.arch)
+        iset = emitinline.instruction_set(self.native.arch, self.has)
         asm = emitinline.InlineAsmCompiler(self, scope, iset)
         passes = [emitinline.PASS_SCOPE]
         if recording:

@@ -90,14 +90,18 @@ def _strictly_equal(a, b) -> bool:
 class EmitCommon:
     """The module-wide qstr table and constant-object table, in first-use order."""
 
-    def __init__(self, source_file: str, dead_code_suppression: bool, raw_qstr_ids: dict | None = None):
+    def __init__(self, source_file: str, dead_code_suppression: bool, cache_lookup_bc: bool,
+                 raw_qstr_ids: dict | None = None):
         """`dead_code_suppression`: py/emitbc.c emit->suppress (from mp-v1.20.0): code after an
         unconditional jump, return or raise is left out until the next label; before that, all is
-        written. `raw_qstr_ids`: for .mpy v2-v4, the compiling build's qstr numbers (raw_qstr_ids.py)."""
+        written. `cache_lookup_bc`: mpy-cross -mcache-lookup-bc (1.9 - 1.17), a map-lookup cache
+        byte after the qstr of LOAD_NAME, LOAD_GLOBAL, LOAD_ATTR and STORE_ATTR.
+        `raw_qstr_ids`: for .mpy v2-v4, the compiling build's qstr numbers (raw_qstr_ids.py)."""
         self.source_file = source_file
         self.raw_qstr_ids = raw_qstr_ids
         self.qstrs: dict[str, int] = {source_file: 0}
         self.dead_code_suppression = dead_code_suppression
+        self.cache_lookup_bc = cache_lookup_bc
         self.objs: list = []
         self._obj_index: dict = {}
 
@@ -324,6 +328,12 @@ class Emitter:
 
     def load_global(self, qst: str, kind: int) -> None:
         self._qstr(1, self.ops["LOAD_NAME"] + kind, qst)
+        self._cache_byte()
+
+    def _cache_byte(self) -> None:
+        """py/emitbc.c MICROPY_OPT_CACHE_MAP_LOOKUP_IN_BYTECODE_DYNAMIC: a zero byte for the cache."""
+        if self.common.cache_lookup_bc and self.recording:
+            self.code.append((I_CODE, b"\x00"))
 
     def load_method(self, qst: str, is_super: bool) -> None:
         if is_super:
@@ -351,6 +361,7 @@ class Emitter:
                 self.load_null()
                 self.rot_two()
             self._qstr(-2, self.ops["STORE_ATTR"], qst)
+        self._cache_byte()
 
     def store_local(self, qst: str, local_num: int, kind: int) -> None:
         if kind == IDOP_LOCAL_FAST and local_num <= 15:

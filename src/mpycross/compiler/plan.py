@@ -120,6 +120,8 @@ class CompilePlan:
     native: NativeTarget
     # py/emitbc.c emit->suppress (from 1.20): no code after a jump, return or raise until a label
     dead_code_suppression: bool
+    # mpy-cross -mcache-lookup-bc (1.9 - 1.17): cache bytes in the bytecode, header flag bit 0
+    cache_lookup_bc: bool
     emitter_class: type
     assembler: Callable
     # .mpy v2-v4 store the compiling build's own qstr numbers (raw_qstr_ids.py)
@@ -133,7 +135,8 @@ class CompilePlan:
 
 
 def plan_for(target=DEFAULT_TARGET, *, optimize: int = 0, small_int_bits: int = 31,
-             include_source_lines: bool = True, native: NativeTarget | None = None) -> CompilePlan:
+             include_source_lines: bool = True, native: NativeTarget | None = None,
+             cache_lookup_bc: bool = False) -> CompilePlan:
     """The plan of a compile for `target` (a Target or a name) with these options.
 
     `native`: the native-code choice (-march, -X emit); default: none chosen."""
@@ -180,6 +183,7 @@ def plan_for(target=DEFAULT_TARGET, *, optimize: int = 0, small_int_bits: int = 
         arg_count_bits=small_int_bits if small_int_bits > 0 else 1 << 64,
         native=native,
         dead_code_suppression=tgt.has("dead_code_suppression"),
+        cache_lookup_bc=cache_lookup_bc,
         emitter_class=emitter_class,
         assembler=getattr(module, assembler_name),
         build_qstr_numbers=emitter_class.build_qstr_numbers,
