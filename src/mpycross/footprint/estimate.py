@@ -41,6 +41,7 @@ from mpycross.mpy.writer import int_text
 # the parts RAM is reported in
 CATEGORIES = {
     "bytecode": "bytecode and prelude copied into the heap",
+    "native": "machine code of native, viper and asm functions (on boards that load it into the heap)",
     "raw_code": "raw-code structs and child tables",
     "functions": "function, closure and property objects",
     "classes": "type objects, class dicts and cells",
@@ -66,10 +67,11 @@ class FunctionCost:
     bytecode: int = 0
     raw_code: int = 0
     object: int = 0
+    native: int = 0
 
     @property
     def total(self) -> int:
-        return self.bytecode + self.raw_code + self.object
+        return self.bytecode + self.raw_code + self.object + self.native
 
 
 @dataclass
@@ -90,6 +92,8 @@ class Footprint:
     unmodeled: list[str] = field(default_factory=list)   # module-level effects not costed
     source_load_peak: int | None = None                 # RAM to import the .py instead
     constants: dict[str, int] = field(default_factory=dict)   # the "constants" part by kind
+    native_code: int = 0        # machine code bytes of the file's native/viper/asm functions
+    native_outside_heap: int = 0  # of those, what the board keeps in executable memory outside the heap
 
     @property
     def ram(self) -> int:
@@ -167,7 +171,7 @@ def _entry(table: list, index: int, what: str):
 def _instructions(rc: RawCode):
     table = opcode_table("v6")
     code = rc.fun_data
-    prelude = decode_prelude(code, 0, "v5", 6)
+    prelude = decode_prelude(code, 0, "v5", "qstr_indices")
     ip = prelude.bytecode_offset
     while ip < len(code):
         ins = decode(table, code, ip)
@@ -204,9 +208,9 @@ def _parsed(expression: str) -> ast.Expression:
 def _prelude(rc: RawCode):
     """The prelude of bytecode, or of native code (after its machine code); None for viper/asm."""
     if rc.kind == "bytecode":
-        return decode_prelude(rc.fun_data, 0, "v5", 6)
+        return decode_prelude(rc.fun_data, 0, "v5", "qstr_indices")
     if rc.kind == "native" and rc.prelude_offset is not None:
-        return decode_prelude(rc.fun_data, rc.prelude_offset, "v5", 6)
+        return decode_prelude(rc.fun_data, rc.prelude_offset, "v5", "qstr_indices")
     return None
 
 
@@ -325,23 +329,35 @@ class _Estimator:
 
     # -- what stays of a function ----------------------------------------------
 
-    def kept_code(self, rc: RawCode) -> tuple[int, int]:
-        """(bytecode, raw-code) bytes a live function object keeps reachable."""
+    def kept_code(self, rc: RawCode) -> tuple[int, int, int]:
+        """(bytecode, raw-code, native) bytes a live function object keeps reachable."""
         board = self.board
-        code = board.alloc(len(rc.fun_data))
+        code = native = 0
+        if rc.kind == "bytecode":
+            code = board.alloc(len(rc.fun_data))
+        else:
+            native = self.native_heap(rc)
         raw = heap.children_table(board, len(rc.children)) if rc.children else 0
         for child in rc.children:
             raw += heap.raw_code(board)
-            c_code, c_raw = self.kept_code(child)
+            c_code, c_raw, c_native = self.kept_code(child)
             code += c_code
             raw += c_raw
-        return code, raw
+            native += c_native
+        return code, raw, native
+
+    def native_heap(self, rc: RawCode) -> int:
+        """GC heap a loaded native function's machine code (+ prelude) keeps: py/persistentcode.c
+        loads it with MP_PLAT_ALLOC_EXEC, the GC heap unless the port says otherwise."""
+        if self.board.native_code == "heap":
+            return self.board.alloc(len(rc.fun_data))
+        return 0
 
     def transient_code(self, rc: RawCode) -> int:
         """Heap a body that runs once (module, class body) holds while loading."""
         board = self.board
-        return (heap.raw_code(board) + board.alloc(len(rc.fun_data))
-                + (heap.children_table(board, len(rc.children)) if rc.children else 0))
+        code = board.alloc(len(rc.fun_data)) if rc.kind == "bytecode" else self.native_heap(rc)
+        return heap.raw_code(board) + code + (heap.children_table(board, len(rc.children)) if rc.children else 0)
 
     def make_function(self, rc: RawCode, ins, kw_defaults: bool, qualname: str) -> _Value:
         board = self.board
@@ -351,14 +367,15 @@ class _Estimator:
             # py/objfun.c mp_obj_new_fun_bc: positional defaults are copied into the
             # object, plus one slot for the keyword-only defaults dict
             n_extra = prelude.n_def_pos_args + (1 if kw_defaults else 0)
-        code, raw = self.kept_code(rc)
-        obj = heap.fun_bc(board, n_extra)
+        code, raw, native = self.kept_code(rc)
+        # py/emitglue.c: asm code gets an mp_obj_fun_asm_t, native and viper an mp_obj_fun_bc_t
+        obj = heap.fun_asm(board) if rc.kind == "asm" else heap.fun_bc(board, n_extra)
         if ins.name.startswith("MAKE_CLOSURE"):
             obj += heap.closure(board, ins.extra & 0xFF)
         # the raw code struct itself is only reachable from the defining body
         self.peak_extra += heap.raw_code(board)
-        value = _Value({"bytecode": code, "raw_code": raw, "functions": obj})
-        value.functions.append(FunctionCost(qualname, code, raw, obj))
+        value = _Value({"bytecode": code, "raw_code": raw, "functions": obj, "native": native})
+        value.functions.append(FunctionCost(qualname, code, raw, obj, native))
         return value
 
     def commit(self, value: _Value) -> None:
@@ -795,6 +812,24 @@ class _Estimator:
         klass = ClassInfo(name, methods, list(bases or []), self)
         return _Value({"classes": cost}, klass=klass)
 
+    def cost_native_code(self) -> None:
+        """The file's machine code: where the board keeps it, and whether it loads at all."""
+        board, fp = self.board, self.fp
+        native = [rc for rc in self.mpy.root.walk() if rc.kind != "bytecode"]
+        if not native:
+            return
+        fp.native_code = sum(len(rc.fun_data) for rc in native)
+        arch = self.mpy.header.arch_name
+        if board.native_code == "none" or (board.native_arch and arch != board.native_arch):
+            runs = f"runs {board.native_arch} code" if board.native_code != "none" else "loads no native code"
+            fp.unmodeled.append(f"native code for {arch}: {board.name} {runs}, the import fails "
+                                "(ValueError); recompile without native decorators or for its -march")
+        elif board.native_code in ("exec", "staged"):
+            fp.native_outside_heap = sum(len(rc.fun_data) for rc in native)
+            if board.native_code == "staged":
+                # loaded into the GC heap, copied out, and left as garbage until a collection
+                self.peak_extra += sum(board.alloc(len(rc.fun_data)) for rc in native)
+
     def run(self, import_path: str | None, is_package: bool) -> Footprint:
         board, fp = self.board, self.fp
         self.is_package = is_package
@@ -832,6 +867,7 @@ class _Estimator:
             else:
                 fp.add("module", heap.dict_slot_average(board))
         self.peak_extra += self.transient_code(self.mpy.root)
+        self.cost_native_code()
         body = self.run_body(self.mpy.root, "<module>", module_stores)
         module_stores |= body.stores
         # what `from <this module> import *` copies, for later modules of the program

@@ -91,6 +91,11 @@ def fun_bc(board: Board, n_extra_args: int) -> int:
     return board.words(4 + n_extra_args)
 
 
+def fun_asm(board: Board) -> int:
+    # py/objfun.h: mp_obj_fun_asm_t = base, n_args, fun_data, type_sig
+    return board.words(4)
+
+
 def closure(board: Board, n_closed: int) -> int:
     # py/objclosure.c: mp_obj_closure_t = base, fun, n_closed, closed[]
     return board.words(3 + n_closed)

@@ -21,7 +21,7 @@ def human(n: float) -> str:
 def board_json(board: Board) -> dict:
     return {"name": board.name, "description": board.description, "word_bytes": board.word_bytes,
             "gc_block": board.gc_block, "heap": board.heap, "fs_block": board.fs_block,
-            "sources": board.sources}
+            "native_code": board.native_code, "native_arch": board.native_arch, "sources": board.sources}
 
 
 def module_json(fp: Footprint) -> dict:
@@ -33,7 +33,8 @@ def module_json(fp: Footprint) -> dict:
         "qstrs": {"total": fp.qstrs_total, "known": fp.qstrs_known, "new": len(fp.new_qstrs)},
         "new_qstrs": list(fp.new_qstrs),
         "source_load_peak": fp.source_load_peak,
-        "functions": [{"name": f.name, "bytecode": f.bytecode, "raw_code": f.raw_code,
+        "native_code": fp.native_code, "native_outside_heap": fp.native_outside_heap,
+        "functions": [{"name": f.name, "bytecode": f.bytecode, "raw_code": f.raw_code, "native": f.native,
                        "object": f.object, "total": f.total} for f in fp.functions],
         "unmodeled": list(fp.unmodeled),
     }
@@ -58,12 +59,12 @@ def print_table(console, board: Board, modules: list[Footprint], totals: dict, b
         parts = fp.ram_parts
         objects = parts["functions"] + parts["classes"] + parts["constants"] + parts["data"] + parts["module"]
         rows.append(([escape(fp.name) + (" (.py)" if fp.kind == "py" else ""), str(fp.flash), str(fp.ram),
-                      str(fp.peak), str(parts["bytecode"] + parts["raw_code"]), str(objects),
+                      str(fp.peak), str(parts["bytecode"] + parts["raw_code"] + parts["native"]), str(objects),
                       f"{len(fp.new_qstrs)}/{fp.qstrs_total}",
                       str(fp.source_load_peak) if fp.source_load_peak else "-"], None))
         if verbose:
             for f in sorted(fp.functions, key=lambda f: (-f.total, f.name)):
-                rows.append(([f"  {escape(f.name)}()", "", str(f.total), "", str(f.bytecode + f.raw_code),
+                rows.append(([f"  {escape(f.name)}()", "", str(f.total), "", str(f.bytecode + f.raw_code + f.native),
                               str(f.object), "", ""], "dim"))
     if len(modules) > 1:
         rows.append((["total", str(totals["flash"]), str(totals["ram"]), str(totals["peak"]),
@@ -82,7 +83,11 @@ def print_table(console, board: Board, modules: list[Footprint], totals: dict, b
     used = totals["peak"] / board.heap * 100 if board.heap else 0
     console.print(f"program peak {human(totals['peak'])} of the {human(board.heap)} heap ({used:.0f}%); "
                   "RAM = kept after import, peak = while importing the .mpy, .py load = while "
-                  "compiling the source on the board, code = bytecode + raw code, qstrs = new/used")
+                  "compiling the source on the board, code = bytecode + raw code + machine code in the heap, "
+                  "qstrs = new/used")
+    outside = sum(m.native_outside_heap for m in modules)
+    if outside:
+        console.print(f"native machine code outside the heap ({board.native_code} memory): {human(outside)}")
     for line in advice(totals):
         console.print(line)
     if verbose:
@@ -145,7 +150,7 @@ def _squarify(items: list[tuple[str, float, object]], x: float, y: float, w: flo
 
 
 # Okabe-Ito's colour-blind-safe palette (and a grey), one colour a part
-_COLOURS = {"bytecode": "#0072b2", "raw_code": "#56b4e9", "functions": "#e69f00", "classes": "#f0e442",
+_COLOURS = {"bytecode": "#0072b2", "raw_code": "#56b4e9", "native": "#999933", "functions": "#e69f00", "classes": "#f0e442",
             "qstrs": "#009e73", "constants": "#cc79a7", "module": "#d55e00", "data": "#8c8c8c"}
 _LABEL_PX = 6.6      # width of one character of the 11px label font, roughly
 
