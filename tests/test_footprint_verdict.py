@@ -147,13 +147,12 @@ def _program(root: Path, program, board) -> Program:
             base, path = library_file(root, module, name)
             source = cache_dir() / "src" / base.name / path.relative_to(base).with_suffix(".py")
             touched.update(stub_names(dataclasses.replace(module, name=name, py=source), deps))
-    files["/code.py"] = _code_py(program)
     # every name the steps bind exists before the ballast, so that no dict grows later
     setup = f"""import gc, sys
 sys.path[:0] = ["/stubs", "/lib"]
 failed = None
 ballast = None
-free = 0
+free = n = 0
 def heap_free():
     # the port's mem_free() adds the 128 MiB it could still ask malloc for
     # (ports/webassembly/main.c gc_get_max_new_split), which the fixed heap cannot have
