@@ -213,7 +213,7 @@ class Compiler:
 
     def _compile_inline_asm(self, scope: S.Scope, recording: bool) -> None:
         """compile.c compile_scope_inline_asm: the scope pass checks, the others assemble."""
-        iset = emitinline.instruction_set(self.native.arch)
+        iset = emitinline.instruction_set(self.native.arch, self.has)
         asm = emitinline.InlineAsmCompiler(self, scope, iset)
         passes = [emitinline.PASS_SCOPE]
         if recording:
