@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from mpycross.errors import CompileError
 from mpycross.mpy.writer import ONE_BYTE as _ONE_BYTE
 from mpycross.mpy.writer import encode_uint
-from mpycross.resources import data_dir, load_toml
+from mpycross.mpy.opcodes import opcode_table
 
 from . import scope as S
 
@@ -29,19 +29,20 @@ from . import scope as S
 
 @functools.cache
 def load_opcodes(generation: str) -> dict:
-    """Opcode numbers by upstream name, operator numbers and the signed jumps of a bytecode
-    generation (formats/bytecode/<generation>.toml)."""
-    table = load_toml(data_dir("formats") / "bytecode" / f"{generation}.toml")
-    ops = {entry["name"]: entry["code"] for entry in table["opcode"]}
-    for entry in table["opcode"]:
-        if "excess" in entry:
-            ops["SMALL_INT_EXCESS"] = entry["excess"]
-            ops["SMALL_INT_COUNT"] = entry["count"]
-    ops["unary"] = {name: i for i, name in enumerate(table["unary_ops"]["names"])}
-    ops["binary"] = {name: i for i, name in enumerate(table["binary_ops"]["names"])}
-    ops["iter_buf_nslots"] = table["iter_buf_nslots"]
+    """The emitter's view of a bytecode generation's opcode table (mpy.opcodes.opcode_table,
+    the one loader of formats/bytecode/<generation>.toml): opcode numbers by upstream name,
+    operator numbers and the signed jumps."""
+    table = opcode_table(generation)
+    ops = {info.name: info.code for info in table.by_name.values()}
+    for info in table.by_name.values():
+        if info.excess:
+            ops["SMALL_INT_EXCESS"] = info.excess
+            ops["SMALL_INT_COUNT"] = info.count
+    ops["unary"] = {name: i for i, name in enumerate(table.unary_ops)}
+    ops["binary"] = {name: i for i, name in enumerate(table.binary_ops)}
+    ops["iter_buf_nslots"] = table.iter_buf_nslots
     # JUMP_IF_x_OR_POP are signed before v6
-    ops["signed_jumps"] = frozenset(e["code"] for e in table["opcode"] if e.get("operand") == "jump_signed")
+    ops["signed_jumps"] = frozenset(i.code for i in table.by_name.values() if i.operand == "jump_signed")
     return ops
 
 
