@@ -19,12 +19,11 @@ each reduction the LALR parser makes is recorded while parsing the programs.
 from __future__ import annotations
 
 import functools
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.oracles import official
+from tests.oracles import compile_official_file
 
 PROGRAMS_DIR = Path(__file__).resolve().parent / "programs"
 PROGRAMS = sorted(p.stem for p in PROGRAMS_DIR.glob("*.py"))
@@ -57,10 +56,9 @@ def opcodes_in(mpy: bytes) -> set[int]:
 
 
 def official_mpy(name: str) -> bytes:
-    proc = subprocess.run([str(official("1.29")), "-o", "-", f"{name}.py"], cwd=PROGRAMS_DIR,
-                          capture_output=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr.decode(errors="replace")
-    return proc.stdout
+    done = compile_official_file(f"{name}.py", cwd=PROGRAMS_DIR)
+    assert done.mpy is not None, done.text
+    return done.mpy
 
 
 def our_mpy(name: str) -> bytes:
