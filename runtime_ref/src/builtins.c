@@ -157,7 +157,18 @@ V subscr(V o, V idx) {
                 V r = obj_new(K_RANGE);
                 r->u.range.start = o->u.range.start + start * o->u.range.step;
                 r->u.range.step = o->u.range.step * step;
-                r->u.range.stop = r->u.range.start + (int64_t)cnt * r->u.range.step;
+                /* the stop as the slice gives it (CPython's and MicroPython's range repr), clamped */
+                int64_t len = (int64_t)n, hi;
+                if (idx->u.slice.stop == None) {
+                    hi = step > 0 ? len : -1;
+                } else {
+                    hi = to_int64(idx->u.slice.stop);
+                    if (hi < 0) hi += len;
+                    if (step > 0) hi = hi < 0 ? 0 : hi > len ? len : hi;
+                    else hi = hi < -1 ? -1 : hi > len - 1 ? len - 1 : hi;
+                }
+                (void)cnt;
+                r->u.range.stop = o->u.range.start + hi * o->u.range.step;
                 return r;
             }
             if (o->kind == K_STR || o->kind == K_BYTES || o->kind == K_BYTEARRAY) {

@@ -23,6 +23,7 @@ static V text_arg(V v) {
     }
     return v;
 }
+static V self_list_d(V s) { return s->kind == K_INST && s->u.inst.native_value ? s->u.inst.native_value : s; }
 #define ARGN(k) if (n < (k)) raise_msg(E_TypeError, "function takes %d arguments", (k))
 
 static V b_print(int n, V *a, V kw) {
@@ -41,6 +42,11 @@ static V b_print(int n, V *a, V kw) {
     if (file) lib_print_to(file, e); else out_str(e);
     return None;
 }
+
+/* dict.__getitem__, __setitem__, __delitem__ */
+static V m_dict_getitem(int n, V *a, V kw) { (void)kw; ARGN(2); return subscr(self_list_d(a[0]), a[1]); }
+static V m_dict_setitem(int n, V *a, V kw) { (void)kw; ARGN(3); store_subscr(self_list_d(a[0]), a[1], a[2]); return None; }
+static V m_dict_delitem(int n, V *a, V kw) { (void)kw; ARGN(2); del_subscr(self_list_d(a[0]), a[1]); return None; }
 
 static V b_len(int n, V *a, V kw) {
     (void)kw;
@@ -92,6 +98,15 @@ static V new_int(int n, V *a, V kw) {
     V x = a[1];
     if (x->kind == K_FLOAT) {
         return int_from_double(x->u.f);
+    }
+    if (n > 2) {
+        int64_t base = to_int64(a[2]);
+        if (base != 0 && (base < 2 || base > 36)) raise_msg(E_ValueError, "int() arg 2 must be >= 2 and <= 36");
+    }
+    if (x->kind == K_BYTEARRAY || x->kind == K_MEMVIEW || x->kind == K_ARRAY) {
+        lib_buf b;
+        lib_buffer(x, &b);
+        x = mk_bytes(b.p, b.len);
     }
     if (x->kind == K_STR || x->kind == K_BYTES) {
         int ok;
@@ -476,6 +491,7 @@ static V b_divmod(int n, V *a, V kw) {
 static V b_round(int n, V *a, V kw) {
     (void)kw; ARGN(1);
     if (is_int(a[0])) {
+        if (a[0]->kind == K_BOOL) a[0] = mk_int(a[0]->u.i);
         if (n < 2 || a[1] == None || to_int64(a[1]) >= 0) return a[0];
         /* round half to even at 10^-ndigits */
         V m = binary_op(MP_BINARY_OP_POWER, mk_int(10), mk_int(-to_int64(a[1])));
@@ -514,8 +530,8 @@ static V int_pow_mod(V base, V exp, V mod) {
     if (equal(mod, zero)) raise_msg(E_ValueError, "divide by zero");
     if (compare_lt(exp, zero) || equal(mod, one) || equal(mod, mk_int(-1))) return zero;
     V r = one;
+    if (equal(base, zero)) return zero;   /* before the exponent: pow(0, 0, 5) is 0 on the 1.29 VM */
     if (equal(exp, zero)) return r;   /* 1, whatever the sign of mod (as the 1.29 VM answers) */
-    if (equal(base, zero)) return zero;
     V x = base;
     for (V e = exp; !equal(e, zero);) {
         if (truthy(binary_op(MP_BINARY_OP_AND, e, one))) r = binary_op(MP_BINARY_OP_MODULO, binary_op(MP_BINARY_OP_MULTIPLY, r, x), mod);
@@ -527,7 +543,7 @@ static V int_pow_mod(V base, V exp, V mod) {
 }
 static V b_pow(int n, V *a, V kw) {
     (void)kw; ARGN(2);
-    if (n == 3) return int_pow_mod(a[0], a[1], a[2]);
+    if (n == 3 && a[2] != None) return int_pow_mod(a[0], a[1], a[2]);
     return binary_op(MP_BINARY_OP_POWER, a[0], a[1]);
 }
 V vm_globals(void);
@@ -831,7 +847,8 @@ static const method_def methods[] = {
     {K_SET, "difference_update", lib_set_difference_update},
     {K_SET, "symmetric_difference_update", lib_set_symmetric_difference_update},
     {K_PROPERTY, "setter", m_prop_setter}, {K_PROPERTY, "getter", m_prop_getter},
-    {K_PROPERTY, "deleter", m_prop_deleter}, {K_ARRAY, "append", lib_array_append},
+    {K_PROPERTY, "deleter", m_prop_deleter}, {K_DICT, "__getitem__", m_dict_getitem},
+    {K_DICT, "__setitem__", m_dict_setitem}, {K_DICT, "__delitem__", m_dict_delitem}, {K_ARRAY, "append", lib_array_append},
     {K_ARRAY, "extend", lib_array_extend}, {K_GEN, "send", m_send}, {K_GEN, "throw", m_throw},
     {K_GEN, "close", m_close}, {K_STR, "count", lib_str_count}, {K_STR, "endswith", lib_str_endswith},
     {K_STR, "find", lib_str_find}, {K_STR, "format", m_format}, {K_STR, "index", lib_str_index},
@@ -1149,6 +1166,8 @@ void objects_init(void) {
     E_OSError = exc_class("OSError", E_Exception);
     E_MemoryError = exc_class("MemoryError", E_Exception);
     E_EOFError = exc_class("EOFError", E_Exception);
+    V syntax = exc_class("SyntaxError", E_Exception);
+    exc_class("IndentationError", syntax);
     struct { const char *name; native_fn fn; } fns[] = {
         {"print", b_print}, {"format", lib_builtin_format}, {"len", b_len}, {"isinstance", b_isinstance}, {"issubclass", b_issubclass},
         {"repr", b_repr}, {"abs", b_abs}, {"min", b_min}, {"max", b_max}, {"sum", b_sum}, {"sorted", b_sorted},

@@ -1343,6 +1343,12 @@ V get_attr_maybe(V o, V name) {
         if (is_subclass(o->cls, E_BaseException) && name->u.str.len == 4 && memcmp(name->u.str.s, "args", 4) == 0) {
             return o->u.inst.args;
         }
+        if (is_subclass(o->cls, E_OSError) && name->u.str.len == 5 && memcmp(name->u.str.s, "errno", 5) == 0) {
+            return o->u.inst.args->u.seq.n ? o->u.inst.args->u.seq.items[0] : None;
+        }
+        if (is_subclass(o->cls, E_OSError) && name->u.str.len == 8 && memcmp(name->u.str.s, "strerror", 8) == 0) {
+            return o->u.inst.args->u.seq.n > 1 ? o->u.inst.args->u.seq.items[1] : None;
+        }
         if (is_subclass(o->cls, E_StopIteration) && name->u.str.len == 5 && memcmp(name->u.str.s, "value", 5) == 0) {
             return o->u.inst.args->u.seq.n ? o->u.inst.args->u.seq.items[0] : None;
         }
