@@ -107,6 +107,10 @@ V lib_dict_view_repr(V v);
 V lib_dict_view_contains(V v, V x);
 void lib_dict_view_init(void);
 
+/* intbytes.c */
+V lib_int_to_bytes(int n, V *a, V kw);
+V lib_int_from_bytes(int n, V *a, V kw);
+
 /* natives.c, builtins.c helpers the library files share */
 V lib_new_module(V modules, const char *name);
 V lib_builtin_class(const char *name, int kind, native_fn ctor, V base);

@@ -767,35 +767,6 @@ static V m_ba_extend(int n, V *a, V kw) {
     while ((x = iter_next(it))) { V b[2] = {a[0], x}; m_ba_append(2, b, NULL); }
     return None;
 }
-static V m_to_bytes(int n, V *a, V kw) {
-    (void)kw; ARGN(3);
-    int64_t want = to_int64(a[1]);
-    if (want < 0) raise_msg(E_ValueError, "negative length");
-    if (a[2]->kind != K_STR) raise_msg(E_TypeError, "byteorder must be a str");
-    size_t len = (size_t)want;
-    int big_endian = a[2]->u.str.len == 3 && memcmp(a[2]->u.str.s, "big", 3) == 0;
-    char *b = gc_alloc(len + 1);
-    V v = a[0];
-    for (size_t i = 0; i < len; i++) {
-        int64_t byte = to_int64(binary_op(MP_BINARY_OP_AND, v, mk_int(255)));
-        b[big_endian ? len - 1 - i : i] = (char)byte;
-        v = binary_op(MP_BINARY_OP_RSHIFT, v, mk_int(8));
-    }
-    return mk_bytes(b, len);
-}
-static V m_from_bytes(int n, V *a, V kw) {
-    (void)kw;
-    int skip = a[0]->kind == K_CLASS;
-    if (n - skip < 2) raise_msg(E_TypeError, "from_bytes needs bytes and byteorder");
-    V by = text_arg(a[skip]), order = text_arg(a[skip + 1]);
-    int big_endian = order->u.str.len == 3 && memcmp(order->u.str.s, "big", 3) == 0;
-    V r = mk_int(0);
-    for (size_t i = 0; i < by->u.str.len; i++) {
-        size_t k = big_endian ? i : by->u.str.len - 1 - i;
-        r = binary_op(MP_BINARY_OP_ADD, binary_op(MP_BINARY_OP_MULTIPLY, r, mk_int(256)), mk_int((uint8_t)by->u.str.s[k]));
-    }
-    return r;
-}
 static V m_format(int n, V *a, V kw) { return str_format_method(a[0], n - 1, a + 1, kw); }
 static V m_encode(int n, V *a, V kw) { (void)kw; (void)n; return mk_bytes(a[0]->u.str.s, a[0]->u.str.len); }
 static V m_decode(int n, V *a, V kw) { (void)kw; (void)n; return decoded(a[0]); }
@@ -832,8 +803,8 @@ static const method_def methods[] = {
     {K_DICT, "values", m_values}, {K_DICT, "items", m_items}, {K_DICT, "pop", m_pop},
     {K_DICT, "setdefault", m_setdefault}, {K_DICT, "update", m_update}, {K_DICT, "copy", m_copy},
     {K_DICT, "clear", m_clear}, {K_SET, "add", m_add}, {K_SET, "remove", m_remove}, {K_SET, "discard", m_discard},
-    {K_SET, "pop", m_pop}, {K_SET, "clear", m_clear}, {K_INT, "to_bytes", m_to_bytes},
-    {K_INT, "from_bytes", m_from_bytes}, {K_BIG, "to_bytes", m_to_bytes}, {K_DICT, "popitem", m_popitem},
+    {K_SET, "pop", m_pop}, {K_SET, "clear", m_clear}, {K_INT, "to_bytes", lib_int_to_bytes},
+    {K_INT, "from_bytes", lib_int_from_bytes}, {K_BIG, "to_bytes", lib_int_to_bytes}, {K_DICT, "popitem", m_popitem},
     {K_DICT, "fromkeys", m_fromkeys}, {K_SET, "union", lib_set_union}, {K_SET, "intersection", lib_set_intersection},
     {K_SET, "difference", lib_set_difference}, {K_SET, "symmetric_difference", lib_set_symmetric_difference},
     {K_SET, "issubset", lib_set_issubset}, {K_SET, "issuperset", lib_set_issuperset},
@@ -899,7 +870,7 @@ V method_of_builtin(V o, V name) {
         for (const method_def *d = methods; d->name; d++) {
             if (o->u.cls.builtin_kind == d->kind && strlen(d->name) == name->u.str.len && memcmp(d->name, name->u.str.s, name->u.str.len) == 0) {
                 V m = mk_native(d->name, d->fn);
-                if (d->fn != m_fromkeys && d->fn != m_from_bytes && d->fn != m_fromhex) {
+                if (d->fn != m_fromkeys && d->fn != lib_int_from_bytes && d->fn != m_fromhex) {
                     m->u.native.self_kind = d->kind + 1;   /* called through the class: check what self is */
                 }
                 return m;
