@@ -111,6 +111,9 @@ void lib_dict_view_init(void);
 V lib_int_to_bytes(int n, V *a, V kw);
 V lib_int_from_bytes(int n, V *a, V kw);
 
+/* deque.c */
+V lib_deque_class(void);
+
 /* natives.c, builtins.c helpers the library files share */
 V lib_new_module(V modules, const char *name);
 V lib_builtin_class(const char *name, int kind, native_fn ctor, V base);

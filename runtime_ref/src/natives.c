@@ -947,55 +947,6 @@ static V f_namedtuple(int n, V *a, V kw) {
     return cls;
 }
 
-/* collections.deque: instances hold a list; maxlen drops from the left */
-static V deque_new(int n, V *a, V kw) {
-    (void)kw;
-    V o = obj_new(K_INST);
-    o->cls = a[0];
-    o->u.inst.dict = mk_dict();
-    o->u.inst.native_value = n > 1 ? to_list(a[1]) : mk_list(0, NULL);
-    dict_set_str(o->u.inst.dict, "maxlen", n > 2 ? a[2] : None);
-    return o;
-}
-static V deque_list(V self) {
-    if (self->kind != K_INST || !self->u.inst.native_value || self->u.inst.native_value->kind != K_LIST) raise_msg(E_TypeError, "expected a deque");
-    return self->u.inst.native_value;
-}
-static void deque_trim(V self, int from_left) {
-    V l = deque_list(self), maxlen = dict_get_str(self->u.inst.dict, "maxlen");
-    if (!maxlen || maxlen == None) return;
-    int64_t m = to_int64(maxlen);
-    while ((int64_t)l->u.seq.n > m && l->u.seq.n > 0) {
-        if (from_left) memmove(l->u.seq.items, l->u.seq.items + 1, (l->u.seq.n - 1) * sizeof(V));
-        l->u.seq.n--;
-    }
-}
-static V f_deque_append(int n, V *a, V kw) { (void)kw; ARGN(2); list_append(deque_list(a[0]), a[1]); deque_trim(a[0], 1); return None; }
-static V f_deque_appendleft(int n, V *a, V kw) {
-    (void)kw; ARGN(2);
-    V l = deque_list(a[0]);
-    list_append(l, None);
-    memmove(l->u.seq.items + 1, l->u.seq.items, (l->u.seq.n - 1) * sizeof(V));
-    l->u.seq.items[0] = a[1];
-    deque_trim(a[0], 0);
-    return None;
-}
-static V f_deque_popleft(int n, V *a, V kw) {
-    (void)kw; ARGN(1);
-    V l = deque_list(a[0]);
-    if (l->u.seq.n == 0) raise_msg(E_IndexError, "empty");
-    V r = l->u.seq.items[0];
-    memmove(l->u.seq.items, l->u.seq.items + 1, (l->u.seq.n - 1) * sizeof(V));
-    l->u.seq.n--;
-    return r;
-}
-static V f_deque_pop(int n, V *a, V kw) {
-    (void)kw; ARGN(1);
-    V l = deque_list(a[0]);
-    if (l->u.seq.n == 0) raise_msg(E_IndexError, "empty");
-    return l->u.seq.items[--l->u.seq.n];
-}
-
 V lib_new_module(V modules, const char *name) {
     V m = obj_new(K_MODULE);
     m->u.module.name = name;
@@ -1020,12 +971,7 @@ void native_modules_init(V modules, V loaded) {
     od->u.cls.builtin_kind = K_DICT;
     dict_set_str(od->u.cls.dict, "__native_new__", mk_native("OrderedDict", new_dict));
     dict_set_str(coll->u.module.dict, "OrderedDict", od);
-    V dq = mk_class("deque", NULL, NULL);
-    dict_set_str(dq->u.cls.dict, "__native_new__", mk_native("deque", deque_new));
-    dict_set_str(dq->u.cls.dict, "append", mk_native("append", f_deque_append));
-    dict_set_str(dq->u.cls.dict, "appendleft", mk_native("appendleft", f_deque_appendleft));
-    dict_set_str(dq->u.cls.dict, "popleft", mk_native("popleft", f_deque_popleft));
-    dict_set_str(dq->u.cls.dict, "pop", mk_native("pop", f_deque_pop));
+    V dq = lib_deque_class();
     dict_set_str(coll->u.module.dict, "deque", dq);
     lib_array_module(modules);
     lib_io_module(modules);
