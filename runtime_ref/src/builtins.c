@@ -310,6 +310,9 @@ void del_subscr(V o, V idx) {
         call2(f, o, idx);
         return;
     }
+    if (o->kind == K_INST && o->u.inst.native_value) {
+        o = o->u.inst.native_value;
+    }
     if (o->kind == K_DICT) {
         if (!table_del(&o->u.map, idx)) {
             V e = mk_exc(E_KeyError, NULL);

@@ -947,6 +947,30 @@ static V f_namedtuple(int n, V *a, V kw) {
     return cls;
 }
 
+/* OrderedDict: prints as OrderedDict({...}); two of them are equal only in the same order */
+static V od_repr(int n, V *a, V kw) {
+    (void)kw; ARGN(1);
+    V self = a[0];
+    return str_concat(str_concat(mk_cstr(type_of(self)->u.cls.name), mk_cstr("(")),
+                      str_concat(repr_of(self_list_d(self)), mk_cstr(")")));
+}
+static V od_eq(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    V x = self_list_d(a[0]), y = self_list_d(a[1]);
+    if (x->kind != K_DICT || y->kind != K_DICT) return False;
+    if (!equal(x, y)) return False;
+    if (a[1]->kind != K_INST || !is_instance(a[1], type_of(a[0]))) return True;
+    size_t i = 0, j = 0;
+    for (;;) {
+        while (i < x->u.map.n && !x->u.map.e[i].key) i++;
+        while (j < y->u.map.n && !y->u.map.e[j].key) j++;
+        if (i >= x->u.map.n || j >= y->u.map.n) return mk_bool(i >= x->u.map.n && j >= y->u.map.n);
+        if (!equal(x->u.map.e[i].key, y->u.map.e[j].key)) return False;
+        i++;
+        j++;
+    }
+}
+
 V lib_new_module(V modules, const char *name) {
     V m = obj_new(K_MODULE);
     m->u.module.name = name;
@@ -969,7 +993,9 @@ void native_modules_init(V modules, V loaded) {
     dict_set_str(coll->u.module.dict, "namedtuple", mk_native("namedtuple", f_namedtuple));
     V od = mk_class("OrderedDict", mk_tuple(1, &T_dict), NULL);
     od->u.cls.builtin_kind = K_DICT;
-    dict_set_str(od->u.cls.dict, "__native_new__", mk_native("OrderedDict", new_dict));
+    /* no constructor of its own: instances are made as of a dict subclass, so they keep their type */
+    dict_set_str(od->u.cls.dict, "__repr__", mk_native("__repr__", od_repr));
+    dict_set_str(od->u.cls.dict, "__eq__", mk_native("__eq__", od_eq));
     dict_set_str(coll->u.module.dict, "OrderedDict", od);
     V dq = lib_deque_class();
     dict_set_str(coll->u.module.dict, "deque", dq);

@@ -1286,7 +1286,8 @@ V str_of(V v) {
             }
             return repr_of(a);
         }
-        if (v->u.inst.native_value && !lookup_class_attr(v->cls, mk_cstr("_fields"))) {
+        if (v->u.inst.native_value && !lookup_class_attr(v->cls, mk_cstr("_fields"))
+            && !lookup_class_attr(v->cls, mk_cstr("__repr__"))) {
             return str_of(v->u.inst.native_value);
         }
     }
