@@ -83,7 +83,8 @@ static V to_list(V o) {
 }
 
 static V new_range(int n, V *a, V kw) {
-    (void)kw;
+    if (kw && kw->u.map.live) raise_msg(E_TypeError, "function doesn't take keyword arguments");
+    if (n < 2 || n > 4) raise_msg(E_TypeError, "function takes from 1 to 3 positional arguments");
     V r = obj_new(K_RANGE);
     r->u.range.step = 1;
     if (n == 2) { r->u.range.stop = to_int64(a[1]); }
@@ -164,6 +165,7 @@ static V decoded(V b) {
 static V new_str(int n, V *a, V kw) {
     (void)kw;
     if (n == 1) return mk_cstr("");
+    if (n > 4) raise_msg(E_TypeError, "function takes at most 3 arguments");
     if (n >= 3 && (a[1]->kind == K_BYTES || a[1]->kind == K_BYTEARRAY)) return decoded(a[1]);
     return str_of(a[1]);
 }
@@ -171,8 +173,13 @@ static V new_str(int n, V *a, V kw) {
 static V new_bytes(int n, V *a, V kw) {
     (void)kw;
     if (n == 1) return mk_bytes("", 0);
+    if (n > 4) raise_msg(E_TypeError, "function takes at most 3 arguments");
     V x = a[1];
-    if (x->kind == K_STR) return mk_bytes(x->u.str.s, x->u.str.len);
+    if (x->kind == K_STR) {
+        if (n == 2) raise_msg(E_TypeError, "string argument without an encoding");
+        return mk_bytes(x->u.str.s, x->u.str.len);
+    }
+    if (n > 2) raise_msg(E_TypeError, "wrong number of arguments");
     if (is_int(x)) {
         int64_t want = to_int64(x);
         if (want < 0) raise_msg(E_ValueError, "negative count");
@@ -184,7 +191,11 @@ static V new_bytes(int n, V *a, V kw) {
     if (lib_buffer(x, &buf)) return mk_bytes(buf.p, buf.len);
     V l = to_list(x);
     char *b = gc_alloc(l->u.seq.n + 1);
-    for (size_t i = 0; i < l->u.seq.n; i++) b[i] = (char)to_int64(l->u.seq.items[i]);
+    for (size_t i = 0; i < l->u.seq.n; i++) {
+        int64_t byte = to_int64(l->u.seq.items[i]);
+        if (byte < 0 || byte > 255) raise_msg(E_ValueError, "bytes value out of range");
+        b[i] = (char)byte;
+    }
     return mk_bytes(b, l->u.seq.n);
 }
 
@@ -301,6 +312,8 @@ static V new_exception(int n, V *a, V kw) {
 static V b_isinstance(int n, V *a, V kw) { (void)kw; ARGN(2); return mk_bool(is_instance(a[0], a[1])); }
 static V b_issubclass(int n, V *a, V kw) {
     (void)kw; ARGN(2);
+    if (a[0]->kind != K_CLASS) raise_msg(E_TypeError, "issubclass() arg 1 must be a class");
+    if (a[1]->kind != K_CLASS && a[1]->kind != K_TUPLE) raise_msg(E_TypeError, "issubclass() arg 2 must be a class or a tuple of classes");
     if (a[1]->kind == K_TUPLE) { for (size_t i = 0; i < a[1]->u.seq.n; i++) if (is_subclass(a[0], a[1]->u.seq.items[i])) return True; return False; }
     return mk_bool(is_subclass(a[0], a[1]));
 }
@@ -355,6 +368,7 @@ static void sort_list(V l, V key, int reverse) {
 }
 static V b_sorted(int n, V *a, V kw) {
     ARGN(1);
+    if (n > 1) raise_msg(E_TypeError, "function takes 1 positional argument");
     V l = to_list(a[0]);
     V key = kw ? table_get(&kw->u.map, mk_cstr("key")) : NULL;
     V rev = kw ? table_get(&kw->u.map, mk_cstr("reverse")) : NULL;
@@ -447,7 +461,15 @@ static V b_getattr(int n, V *a, V kw) {
     V r = vm_getattr_catch(a[0], a[1]);
     return r ? r : a[2];
 }
-static V b_setattr(int n, V *a, V kw) { (void)kw; ARGN(3); set_attr(a[0], a[1], a[2]); return None; }
+static V b_setattr(int n, V *a, V kw) {
+    (void)kw; ARGN(3);
+    if (a[1]->kind != K_STR) raise_msg(E_TypeError, "attribute name must be a string");
+    if (a[0]->kind == K_CLASS && a[0]->u.cls.builtin_kind > 0) {   /* builtin classes are fixed */
+        raise_msg(E_AttributeError, "type object '%s' has no attribute '%.*s'", a[0]->u.cls.name, (int)a[1]->u.str.len, a[1]->u.str.s);
+    }
+    set_attr(a[0], a[1], a[2]);
+    return None;
+}
 static V b_ord(int n, V *a, V kw) {
     (void)kw; ARGN(1);
     const unsigned char *s = (const unsigned char *)text_arg(a[0])->u.str.s;
