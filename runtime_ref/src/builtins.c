@@ -494,6 +494,9 @@ V contains(V c, V x) {
         || (c->kind == K_BYTES && (x->kind == K_BYTEARRAY || x->kind == K_ARRAY || x->kind == K_MEMVIEW))) {
         return lib_buffer_contains(c, x);
     }
+    if (c->kind == K_STR && x->kind != K_STR) {
+        raise_msg(E_TypeError, "'in <string>' requires string as left operand, not %s", type_of(x)->u.cls.name);
+    }
     if ((c->kind == K_STR || c->kind == K_BYTES) && x->kind == c->kind) {
         if (x->u.str.len == 0) {
             return True;

@@ -512,6 +512,7 @@ static V b_divmod(int n, V *a, V kw) {
 }
 static V b_round(int n, V *a, V kw) {
     (void)kw; ARGN(1);
+    if (n > 2) raise_msg(E_TypeError, "function takes 1 or 2 positional arguments");
     if (is_int(a[0])) {
         if (a[0]->kind == K_BOOL) a[0] = mk_int(a[0]->u.i);
         if (n < 2 || a[1] == None || to_int64(a[1]) >= 0) return a[0];
@@ -584,7 +585,11 @@ static V b_unsupported(int n, V *a, V kw) { (void)n; (void)a; (void)kw; unsuppor
 
 static V self_list(V s) { return s->kind == K_INST ? s->u.inst.native_value : s; }
 
-static V m_append(int n, V *a, V kw) { (void)kw; ARGN(2); return list_append(self_list(a[0]), a[1]); }
+static V m_append(int n, V *a, V kw) {
+    (void)kw;
+    if (n != 2) raise_msg(E_TypeError, "function takes 2 positional arguments");
+    return list_append(self_list(a[0]), a[1]);
+}
 static V m_extend(int n, V *a, V kw) {
     (void)kw; ARGN(2);
     V l = self_list(a[0]);
@@ -654,9 +659,10 @@ static V m_reverse(int n, V *a, V kw) {
     return None;
 }
 static V m_sort(int n, V *a, V kw) {
-    (void)n;
+    if (n != 1) raise_msg(E_TypeError, "function takes 1 positional argument");
     V key = kw ? table_get(&kw->u.map, mk_cstr("key")) : NULL;
     V rev = kw ? table_get(&kw->u.map, mk_cstr("reverse")) : NULL;
+    if (kw && kw->u.map.live > (size_t)(key != NULL) + (rev != NULL)) raise_msg(E_TypeError, "unexpected keyword argument");
     sort_list(self_list(a[0]), key, rev && truthy(rev));
     return None;
 }
@@ -885,6 +891,12 @@ static const method_def methods[] = {
 /* the keys/values/items views are iterators built lazily */
 
 
+/* the methods of builtin types that take keyword arguments; the others refuse them */
+static int takes_keywords(native_fn fn) {
+    return fn == m_sort || fn == m_update || fn == m_format || fn == lib_text_splitlines || fn == lib_int_to_bytes
+        || fn == lib_int_from_bytes || fn == m_fromkeys;
+}
+
 V method_of_builtin(V o, V name) {
     int kind = o->kind;
     if (kind == K_CLASS) {
@@ -892,6 +904,7 @@ V method_of_builtin(V o, V name) {
         for (const method_def *d = methods; d->name; d++) {
             if (o->u.cls.builtin_kind == d->kind && strlen(d->name) == name->u.str.len && memcmp(d->name, name->u.str.s, name->u.str.len) == 0) {
                 V m = mk_native(d->name, d->fn);
+                m->u.native.no_kw = !takes_keywords(d->fn);
                 if (d->fn != m_fromkeys && d->fn != lib_int_from_bytes && d->fn != m_fromhex) {
                     m->u.native.self_kind = d->kind + 1;   /* called through the class: check what self is */
                 }
@@ -905,6 +918,7 @@ V method_of_builtin(V o, V name) {
         if (d->kind == kind && strlen(d->name) == name->u.str.len && memcmp(d->name, name->u.str.s, name->u.str.len) == 0) {
             V m = mk_native(d->name, d->fn);
             m->u.native.self = o;
+            m->u.native.no_kw = !takes_keywords(d->fn);
             return m;
         }
     }
