@@ -1,5 +1,5 @@
-/* format.c: str.format (and f-strings, which compile to it), format() and
- * the % operator of str and bytes, with the rules py/objstr.c and
+/* format.c: str.format (and f-strings, which compile to it) and the %
+ * operator of str and bytes, with the rules py/objstr.c and
  * py/mpprint.c follow:
  *
  *     format spec  [[fill]align][sign][#][0][width][,|_][.precision][type]
@@ -551,12 +551,4 @@ V str_format_percent(V fmt, V args) {
         r->cls = T_bytes;
     }
     return r;
-}
-
-V lib_builtin_format(int n, V *a, V kw) {
-    (void)kw;
-    if (n < 1 || n > 2) raise_msg(E_TypeError, "function takes 1 or 2 positional arguments");
-    if (n == 1) return lib_format_value(a[0], "", 0);
-    if (a[1]->kind != K_STR) raise_msg(E_TypeError, "format() argument 2 must be str");
-    return lib_format_value(a[0], a[1]->u.str.s, a[1]->u.str.len);
 }

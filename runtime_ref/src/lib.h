@@ -97,7 +97,6 @@ void lib_struct_module(V modules);
 
 /* format.c (str_format_method and str_format_percent are in obj.h) */
 V lib_format_value(V v, const char *spec, size_t n);
-V lib_builtin_format(int n, V *a, V kw);
 
 /* dictview.c */
 V lib_dict_view(V d, int which);

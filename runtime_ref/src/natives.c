@@ -257,6 +257,9 @@ static V new_tuple(int n, V *a, V kw) {
     return mk_tuple(l->u.seq.n, l->u.seq.items);
 }
 static V dict_update(V d, V src, V kw) {
+    if (src && src->kind == K_INST && src->u.inst.native_value && src->u.inst.native_value->kind == K_DICT) {
+        src = src->u.inst.native_value;   /* an OrderedDict or other dict subclass */
+    }
     if (src) {
         if (src->kind == K_DICT) {
             for (size_t i = 0; i < src->u.map.n; i++)
@@ -894,7 +897,7 @@ static const method_def methods[] = {
 /* the methods of builtin types that take keyword arguments; the others refuse them */
 static int takes_keywords(native_fn fn) {
     return fn == m_sort || fn == m_update || fn == m_format || fn == lib_text_splitlines || fn == lib_int_to_bytes
-        || fn == lib_int_from_bytes || fn == m_fromkeys;
+        || fn == m_fromkeys;   /* from_bytes takes no signed= on the 1.29 VM */
 }
 
 V method_of_builtin(V o, V name) {
@@ -1148,7 +1151,7 @@ void objects_init(void) {
     V syntax = exc_class("SyntaxError", E_Exception);
     exc_class("IndentationError", syntax);
     struct { const char *name; native_fn fn; } fns[] = {
-        {"print", b_print}, {"format", lib_builtin_format}, {"len", b_len}, {"isinstance", b_isinstance}, {"issubclass", b_issubclass},
+        {"print", b_print}, {"len", b_len}, {"isinstance", b_isinstance}, {"issubclass", b_issubclass},
         {"repr", b_repr}, {"abs", b_abs}, {"min", b_min}, {"max", b_max}, {"sum", b_sum}, {"sorted", b_sorted},
         {"reversed", b_reversed}, {"enumerate", b_enumerate}, {"zip", b_zip}, {"map", b_map}, {"filter", b_filter},
         {"any", b_any}, {"all", b_all}, {"iter", b_iter}, {"next", b_next}, {"hasattr", b_hasattr},
