@@ -107,7 +107,7 @@ static void parse_spec(const char *s, size_t n, spec_t *sp) {
 /* body padded to the width; '=' puts the fill between the sign/prefix (head) and the rest */
 static V padded(const char *head, size_t hn, const char *body, size_t bn, spec_t *sp, char dflt) {
     char align = sp->align ? sp->align : dflt;
-    size_t have = chars_of(head, hn) + chars_of(body, bn);
+    size_t have = hn + bn;   /* py/mpprint.c pads to a width in bytes, also for non-ASCII text */
     size_t padn = sp->width > (int64_t)have ? (size_t)sp->width - have : 0;
     size_t left = align == '>' ? padn : align == '^' ? padn / 2 : 0, right = align == '=' ? 0 : padn - left;
     text t = {0};
@@ -385,7 +385,7 @@ static V percent_int(V v, char type, int left, int zero, int alt, char sign, int
 }
 
 static V padded_plain(V s, int left, int64_t width) {
-    size_t have = chars_of(s->u.str.s, s->u.str.len), padn = width > (int64_t)have ? (size_t)width - have : 0;
+    size_t have = s->u.str.len, padn = width > (int64_t)have ? (size_t)width - have : 0;   /* bytes, as above */
     text t = {0};
     if (!left) put_rep(&t, " ", 1, padn);
     put(&t, s->u.str.s, s->u.str.len);
