@@ -293,7 +293,27 @@ static V new_object(int n, V *a, V kw) {
     o->u.inst.dict = mk_dict();
     return o;
 }
-static V new_type(int n, V *a, V kw) { (void)kw; if (n == 2) return type_of(a[1]); unsupported("type() with 3 arguments"); }
+/* type(x), or type(name, bases, dict): a class made as a class statement makes it */
+static V new_type(int n, V *a, V kw) {
+    (void)kw;
+    if (n == 2) return type_of(a[1]);
+    if (n == 1) return T_object;   /* a subclass instance's placeholder, made again with the arguments */
+    if (n != 4) raise_msg(E_TypeError, "type() takes 1 or 3 arguments");
+    V name = a[1], bases = a[2], ns = self_list_d(a[3]);
+    if (name->kind != K_STR || bases->kind != K_TUPLE || ns->kind != K_DICT) {
+        raise_msg(E_TypeError, "type() needs a str, a tuple of classes and a dict");
+    }
+    for (size_t i = 0; i < bases->u.seq.n; i++) {
+        if (bases->u.seq.items[i]->kind != K_CLASS) raise_msg(E_TypeError, "bases must be classes");
+    }
+    char *cname = gc_alloc(name->u.str.len + 1);
+    mem_copy(cname, name->u.str.s, name->u.str.len);
+    V dict = mk_dict();
+    for (size_t i = 0; i < ns->u.map.n; i++) {
+        if (ns->u.map.e[i].key) table_set(&dict->u.map, ns->u.map.e[i].key, ns->u.map.e[i].value);
+    }
+    return mk_class(cname, mk_tuple(bases->u.seq.n, bases->u.seq.items), dict);
+}
 static V wrap_kind(int kind, V f) { V w = obj_new(kind); w->u.wrap.fn = f; return w; }
 static V new_staticmethod(int n, V *a, V kw) { (void)kw; ARGN(2); return wrap_kind(K_STATICMETHOD, a[1]); }
 static V new_classmethod(int n, V *a, V kw) { (void)kw; ARGN(2); return wrap_kind(K_CLASSMETHOD, a[1]); }

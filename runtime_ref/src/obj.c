@@ -1429,6 +1429,9 @@ V get_attr_maybe(V o, V name) {
         }
         return NULL;
     }
+    if (o->kind == K_BOUND && name->u.str.len == 8 && memcmp(name->u.str.s, "__name__", 8) == 0) {
+        return get_attr_maybe(o->u.bound.fn, name);
+    }
     if (o->kind == K_FUNC && name->u.str.len == 8 && memcmp(name->u.str.s, "__name__", 8) == 0) {
         size_t n;
         const char *s = mpy_qstr_text(o->u.func.code->module, o->u.func.code->name, &n);

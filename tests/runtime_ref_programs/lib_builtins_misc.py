@@ -55,3 +55,9 @@ try:
     1 in "abc"
 except TypeError:
     print("TypeError")
+T = type("T", (object,), {"x": 1, "f": lambda self: 2})
+print(T().x, T().f(), T.__name__, isinstance(T(), object))
+class N:
+    def meth(self):
+        pass
+print(N.meth.__name__, N().meth.__name__)
