@@ -845,6 +845,32 @@ static V m_close(int n, V *a, V kw) {
     return vm_close_generator(a[0]);
 }
 
+/* slice.indices(length): (start, stop, step) clamped as CPython's and MicroPython's */
+static V m_slice_indices(int n, V *a, V kw) {
+    (void)kw;
+    if (n != 2) raise_msg(E_TypeError, "function takes 2 positional arguments");
+    V sl = a[0];
+    int64_t len = to_int64(a[1]), step = sl->u.slice.step == None ? 1 : to_int64(sl->u.slice.step);
+    if (len < 0) raise_msg(E_ValueError, "length should not be negative");
+    if (step == 0) raise_msg(E_ValueError, "slice step cannot be zero");
+    int64_t bound[2];
+    V ends[2] = {sl->u.slice.start, sl->u.slice.stop};
+    for (int k = 0; k < 2; k++) {
+        int64_t v;
+        if (ends[k] == None) {
+            v = (step > 0) == (k == 0) ? (step > 0 ? 0 : len - 1) : (step > 0 ? len : -1);
+        } else {
+            v = to_int64(ends[k]);
+            if (v < 0) v += len;
+            if (step > 0) v = v < 0 ? 0 : v > len ? len : v;
+            else v = v < -1 ? -1 : v > len - 1 ? len - 1 : v;
+        }
+        bound[k] = v;
+    }
+    V t[3] = {mk_int(bound[0]), mk_int(bound[1]), mk_int(step)};
+    return mk_tuple(3, t);
+}
+
 typedef struct { int kind; const char *name; native_fn fn; } method_def;
 static const method_def methods[] = {
     {K_LIST, "append", m_append}, {K_LIST, "extend", m_extend}, {K_LIST, "pop", m_pop}, {K_LIST, "insert", m_insert},
@@ -908,6 +934,7 @@ static const method_def methods[] = {
     {K_BYTEARRAY, "splitlines", lib_text_splitlines}, {K_BYTEARRAY, "decode", m_decode},
     {K_BYTEARRAY, "fromhex", m_fromhex}, {K_BYTEARRAY, "hex", lib_bytes_hex}, {K_BYTEARRAY, "append", m_ba_append},
     {K_BYTEARRAY, "extend", m_ba_extend}, {K_MEMVIEW, "hex", lib_bytes_hex},
+    {K_SLICE, "indices", m_slice_indices},
     {-1, NULL, NULL},
 };
 
@@ -937,6 +964,9 @@ V method_of_builtin(V o, V name) {
         return NULL;
     }
     if (kind == K_STREAM) return lib_stream_method(o, name);
+    if (kind == K_RANGE && name->u.str.len == 5 && memcmp(name->u.str.s, "start", 5) == 0) return mk_int(o->u.range.start);
+    if (kind == K_RANGE && name->u.str.len == 4 && memcmp(name->u.str.s, "stop", 4) == 0) return mk_int(o->u.range.stop);
+    if (kind == K_RANGE && name->u.str.len == 4 && memcmp(name->u.str.s, "step", 4) == 0) return mk_int(o->u.range.step);
     for (const method_def *d = methods; d->name; d++) {
         if (d->kind == kind && strlen(d->name) == name->u.str.len && memcmp(d->name, name->u.str.s, name->u.str.len) == 0) {
             V m = mk_native(d->name, d->fn);

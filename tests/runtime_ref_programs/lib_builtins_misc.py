@@ -61,3 +61,8 @@ class N:
     def meth(self):
         pass
 print(N.meth.__name__, N().meth.__name__)
+print(slice(None).indices(5) if False else (lambda s: s)(range(1, 9, 2)).start, range(1, 9, 2).stop, range(1, 9, 2).step)
+class Sl:
+    def __getitem__(self, idx):
+        return idx
+print(Sl()[2:7:2].indices(10), Sl()[::-1].indices(4), Sl()[:].indices(0))
