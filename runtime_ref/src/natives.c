@@ -858,7 +858,7 @@ static V m_slice_indices(int n, V *a, V kw) {
     for (int k = 0; k < 2; k++) {
         int64_t v;
         if (ends[k] == None) {
-            v = (step > 0) == (k == 0) ? (step > 0 ? 0 : len - 1) : (step > 0 ? len : -1);
+            v = k == 0 ? (step > 0 ? 0 : len - 1) : (step > 0 ? len : -1);
         } else {
             v = to_int64(ends[k]);
             if (v < 0) v += len;
