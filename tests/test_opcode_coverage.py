@@ -127,8 +127,10 @@ def grammar_rules(sources) -> tuple[set[str], set[str]]:
     import copy
 
     from mpycross.compiler import parser
+    from mpycross.compiler.plan import default_syntax
 
-    tables = parser.get_parser()
+    syntax = default_syntax()
+    tables = parser.get_parser(syntax)
     used: set[str] = set()
 
     def recording(size, origin, callback):
@@ -144,7 +146,7 @@ def grammar_rules(sources) -> tuple[set[str], set[str]]:
     spy.unit_chains = {}
     every = {origin for _, origin, _ in tables.reductions}
     for source in sources:
-        spy.run(parser.Lexer(source))
+        spy.run(parser.Lexer(source, syntax))
     return every, used
 
 
