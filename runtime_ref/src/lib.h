@@ -113,6 +113,10 @@ V lib_int_from_bytes(int n, V *a, V kw);
 /* deque.c */
 V lib_deque_class(void);
 
+/* errno.c */
+const char *lib_errno_name(V code);   /* NULL for a code the module does not name */
+void lib_errno_module(V modules);
+
 /* natives.c, builtins.c helpers the library files share */
 V lib_new_module(V modules, const char *name);
 V lib_builtin_class(const char *name, int kind, native_fn ctor, V base);

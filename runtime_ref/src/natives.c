@@ -1093,6 +1093,7 @@ void native_modules_init(V modules, V loaded) {
     lib_struct_module(modules);
     lib_sys_extend(sys, modules);
     lib_dict_view_init();
+    lib_errno_module(modules);
 }
 
 /* ---- setup ---- */

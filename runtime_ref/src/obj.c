@@ -1281,6 +1281,13 @@ V str_of(V v) {
             if (a->u.seq.n == 0) {
                 return mk_cstr("");
             }
+            const char *code = is_subclass(v->cls, E_OSError) && a->u.seq.n <= 2 ? lib_errno_name(a->u.seq.items[0]) : NULL;
+            if (code) {
+                char head[48];
+                snprintf(head, sizeof head, "[Errno %d] %s", (int)a->u.seq.items[0]->u.i, code);
+                V r = mk_cstr(head);
+                return a->u.seq.n == 2 ? str_concat(str_concat(r, mk_cstr(": ")), str_of(a->u.seq.items[1])) : r;
+            }
             if (a->u.seq.n == 1) {
                 return str_of(a->u.seq.items[0]);
             }

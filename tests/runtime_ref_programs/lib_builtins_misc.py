@@ -66,3 +66,5 @@ class Sl:
     def __getitem__(self, idx):
         return idx
 print(Sl()[2:7:2].indices(10), Sl()[::-1].indices(4), Sl()[:].indices(0))
+import errno
+print(errno.EINVAL, errno.errorcode[errno.EIO], str(OSError(errno.EIO)), str(OSError(errno.ENOENT, "gone")), str(OSError(9999)))
