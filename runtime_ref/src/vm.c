@@ -318,6 +318,9 @@ V call(V fn, int n, V *args, V kw) {
         case K_FUNC:
             return call_func(fn, n, args, kw);
         case K_NATIVE:
+            if (fn->u.native.no_kw && kw && kw->u.map.live) {
+                raise_msg(E_TypeError, "function doesn't take keyword arguments");
+            }
             if (fn->u.native.self) {
                 V *a = gc_alloc(((size_t)n + 1) * sizeof(V));
                 a[0] = fn->u.native.self;
