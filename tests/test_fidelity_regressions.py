@@ -61,6 +61,32 @@ CASES = [
     ("fold-beyond-2-20-bits", "1.29", [], b"x = (1 << 1048577) >> 1048570\n"),
     ("const-beyond-2-20-bits", "1.29", [], b"X = const(2 ** 600000 >> 599990)\ny = X\n"),
     ("fold-just-inside-heap", "1.29", [], b"x = (1 << 8312500) >> (8312500 - 3)\n"),
+    # a parenthesised *x is an expression, not a star argument (f-strings wrap each field in ())
+    ("fstring-star-field", "1.29", [], b"f'{*a}'\n"),
+    ("parenthesised-star-argument", "1.29", [], b"print((*a))\n"),
+    ("parenthesised-star-in-range", "1.29", [], b"for i in range((*a)): pass\n"),
+    ("parenthesised-star-argument-1.18", "1.18", [], b"print((*a))\n"),
+    # parameters after **kw or a second *: rejected in the function's own scope
+    ("param-after-dbl-star", "1.29", [], b"def f(**a,b):pass\n"),
+    ("second-star-param", "1.29", [], b"def f(*a,*b):pass\n"),
+    ("lambda-param-after-dbl-star", "1.29", [], b"lambda **a, b: 1\n"),
+    ("bare-star-then-star", "1.29", [], b"def f(*,*b):pass\n"),
+    ("reused-name-before-param-after-dbl-star", "1.29", [], b"def f(a, a, **b, c):pass\n"),
+    ("param-after-dbl-star-own-line", "1.29", [], b"def f(**a,\n b=1):pass\n"),
+    ("param-after-dbl-star-1.9.3", "1.9.3", [], b"def f(**a,b):pass\n"),
+    ("second-star-param-1.12", "1.12", [], b"lambda *a, *b: 1\n"),
+    # a number inside constant tuples nested deeper than the official's C stack allows
+    ("const-tuple-nested-709", "1.29", [], b"x = " + b"(" * 709 + b"1" + b",)" * 709 + b"\n"),
+    ("const-tuple-nested-710", "1.29", [], b"x = " + b"(" * 710 + b"1" + b",)" * 710 + b"\n"),
+    ("const-tuple-nested-710-str-leaf", "1.29", [], b"x = " + b"(" * 710 + b"'a'" + b",)" * 710 + b"\n"),
+    ("const-tuple-nested-828-1.22", "1.22", [], b"x = " + b"(" * 828 + b"1.5" + b",)" * 828 + b"\n"),
+    ("const-tuple-nested-829-1.22", "1.22", [], b"x = " + b"(" * 829 + b"1.5" + b",)" * 829 + b"\n"),
+    # a bare `x := v` argument is positional and is not order-checked (compile.c PN_argument)
+    ("walrus-argument-after-keyword", "1.29", [], b"f(a=1, d:=5)\n"),
+    ("walrus-argument-after-dbl-star", "1.29", [], b"f(**a, d:=5)\n"),
+    ("walrus-between-keywords", "1.29", [], b"f(x, d:=5, a=1, e:=6)\n"),
+    ("parenthesised-walrus-after-keyword", "1.29", [], b"f(a=1, (d:=5))\n"),
+    ("walrus-argument-after-keyword-1.18", "1.18", [], b"f(*a, b=2, d:=5, **k)\n"),
 ]
 
 

@@ -392,6 +392,13 @@ class StarredKeyword(keyword):
 
 
 @dataclass(frozen=True, slots=True)
+class NamedExprKeyword(keyword):
+    """A bare `x := v` argument written after a keyword or `**x`, kept among the keywords in
+    source order (`arg` None, `value` the NamedExpr): py/compile.c pushes it in place and
+    counts it positional (compile_trailer_paren_helper, PN_argument with argument_3)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Call(Node):
     func: Node
     trailer_line: int = field(default=0, kw_only=True)  # line of the "(" token

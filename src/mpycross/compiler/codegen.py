@@ -739,10 +739,8 @@ class Compiler:
     @staticmethod
     def _is_argument_node(arg, call) -> bool:
         """Whether the parser would make this argument an `argument`/star node."""
-        if type(arg) is A.Starred:
-            return True
-        if type(arg) is A.NamedExpr:
-            return True
+        if type(arg) in (A.Starred, A.NamedExpr):
+            return not arg.parens
         # a lone generator expression argument without its own parentheses
         return type(arg) is A.GeneratorExp and len(call.args) == 1 and not getattr(arg, "parenthesized", False)
 
@@ -1278,6 +1276,9 @@ class Compiler:
             self._scope_param(a, S.FLAG_IS_PARAM)
         if args.kwarg is not None:
             self._scope_param(args.kwarg, S.FLAG_IS_PARAM | S.FLAG_IS_DBL_STAR_PARAM, dbl=True)
+        if args.invalid is not None:
+            # a parameter after **kw or a second *: dropped by the parser, reported here
+            self.error(args.invalid.message, args.invalid)
 
     def _scope_param(self, a: A.arg, flag: int, star: bool = False, dbl: bool = False) -> None:
         scope = self.scope
@@ -1776,7 +1777,7 @@ class Compiler:
         star_flags = 0
         star_args = 0
         for i, arg in enumerate(args):
-            if type(arg) is A.Starred:
+            if type(arg) is A.Starred and not arg.parens:
                 if star_flags & 2:
                     self.error("* arg after **", arg)
                 if n_keyword:
@@ -1814,6 +1815,10 @@ class Compiler:
                 self.compile_node(kw.value.value)
                 n_positional += 1
                 continue
+            if type(kw) is A.NamedExprKeyword:
+                self.namedexpr_helper(kw.value.target, kw.value.value)
+                n_positional += 1
+                continue
             if kw.arg is None:
                 star_flags |= 2
                 emit.load_null()
@@ -1839,7 +1844,7 @@ class Compiler:
         star_flags = 0
         star_node = dblstar_node = None
         for arg in args:
-            if type(arg) is A.Starred:
+            if type(arg) is A.Starred and not arg.parens:
                 if star_flags & 1:
                     self.error("can't have multiple *x", arg)
                 star_flags |= 1
@@ -1856,6 +1861,10 @@ class Compiler:
                     self.compile_node(arg)
                 n_positional += 1
         for kw in keywords:
+            if type(kw) is A.NamedExprKeyword:
+                self.namedexpr_helper(kw.value.target, kw.value.value)
+                n_positional += 1
+                continue
             if kw.arg is None:
                 if star_flags & 2:
                     self.error("can't have multiple **x", kw.value)

@@ -609,6 +609,12 @@ class TreeToAst:
                         return A.Invalid("* arg after kwarg", line=item.line, node=item)
                     keywords.append(A.StarredKeyword(None, item, line=item.line))
                     continue
+            elif isinstance(item, A.NamedExpr) and not item.parens:
+                # compile.c: a bare `x := v` is an `argument` node, counted as
+                # positional without the order checks of a plain argument
+                if have_kw:
+                    keywords.append(A.NamedExprKeyword(None, item, line=item.line))
+                    continue
             else:
                 # parse.c drops redundant parentheses, so the item's own line
                 # counts; a name is a leaf (no line: compile.c then takes the
