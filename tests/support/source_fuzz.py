@@ -277,21 +277,42 @@ def judge(case: Case, release: str) -> tuple[str, str]:
 
 def run(release: str, seed: int, count: int, keep: Path | None = None, progress=None) -> Tally:
     """Compile `count` cases both ways; `keep` (a folder) receives each disagreeing source."""
-    tally = Tally(release)
-    for n, case in enumerate(cases(release, seed, count)):
-        result, why = judge(case, release)
-        tally.cases += 1
-        tally.counts[result] += 1
-        if why:
-            tally.causes[why] += 1
-            tally.examples.setdefault(why, case)
-            if keep is not None:
-                keep.mkdir(parents=True, exist_ok=True)
-                (keep / f"{release}-{seed}-{n}.py").write_bytes(case.source)
-                (keep / f"{release}-{seed}-{n}.args").write_text(" ".join(case.args) + "\n" + why + "\n")
-        if progress is not None and (n + 1) % 250 == 0:
-            progress(tally.report())
-    return tally
+    return run_many({release: count}, seed, keep, progress)[release]
+
+
+def run_many(counts: dict[str, int], seed: int, keep: Path | None = None, progress=None) -> dict[str, Tally]:
+    """Several releases at once, their cases interleaved in proportion to their counts, so a
+    run stopped early has sampled every release."""
+    tallies = {release: Tally(release) for release in counts}
+    queues = {release: iter(enumerate(cases(release, seed, n))) for release, n in counts.items()}
+    total, done = sum(counts.values()), 0
+    while queues:
+        for release in list(queues):
+            share = max(1, round(counts[release] * len(counts) / max(counts.values())))
+            for _ in range(share):
+                step = next(queues[release], None)
+                if step is None:
+                    del queues[release]
+                    break
+                n, case = step
+                _judge_into(tallies[release], n, case, seed, keep)
+                done += 1
+                if progress is not None and done % 250 == 0:
+                    progress(f"{done}/{total}\n" + "\n".join(t.report() for t in tallies.values()))
+    return tallies
+
+
+def _judge_into(tally: Tally, n: int, case: Case, seed: int, keep: Path | None) -> None:
+    result, why = judge(case, tally.release)
+    tally.cases += 1
+    tally.counts[result] += 1
+    if why:
+        tally.causes[why] += 1
+        tally.examples.setdefault(why, case)
+        if keep is not None:
+            keep.mkdir(parents=True, exist_ok=True)
+            (keep / f"{tally.release}-{seed}-{n}.py").write_bytes(case.source)
+            (keep / f"{tally.release}-{seed}-{n}.args").write_text(" ".join(case.args) + "\n" + why + "\n")
 
 
 def main(argv: list[str]) -> int:
@@ -300,14 +321,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", type=Path, help="folder for the sources that disagree")
     args = parser.parse_args(argv)
-    bad = 0
+    counts = {}
     for spec in args.runs:
         release, _, count = spec.partition(":")
-        start = time.monotonic()
-        tally = run(release, args.seed, int(count or 100), args.keep,
-                    progress=lambda msg: print(msg, file=sys.stderr, flush=True))
-        print(tally.report() + f"\n  ({time.monotonic() - start:.0f} s)", flush=True)
-        bad += tally.counts[differential.DISAGREE]
+        counts[release] = int(count or 100)
+    start = time.monotonic()
+    tallies = run_many(counts, args.seed, args.keep, progress=lambda msg: print(msg, file=sys.stderr, flush=True))
+    for tally in tallies.values():
+        print(tally.report(), flush=True)
+    print(f"({time.monotonic() - start:.0f} s)")
+    bad = sum(t.counts[differential.DISAGREE] for t in tallies.values())
     return 1 if bad else 0
 
 
