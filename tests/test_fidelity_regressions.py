@@ -87,6 +87,13 @@ CASES = [
     ("walrus-between-keywords", "1.29", [], b"f(x, d:=5, a=1, e:=6)\n"),
     ("parenthesised-walrus-after-keyword", "1.29", [], b"f(a=1, (d:=5))\n"),
     ("walrus-argument-after-keyword-1.18", "1.18", [], b"f(*a, b=2, d:=5, **k)\n"),
+    # a decorator's dotted name is no atom: no const() substitution, no math.pi fold
+    ("decorator-named-like-const", "1.29", [],
+     b"directions = const(0)\nclass A:\n  @directions.setter\n  def f(self): pass\n"),
+    ("decorator-private-const-call", "1.29", [],
+     b"from micropython import const\n_D = const(5)\n@_D\ndef f(): pass\n@_D.x.y(_D)\ndef g(): pass\n"),
+    ("decorator-math-pi", "1.29", [], b"import math\nX=const(2)\n@math.pi\ndef f(): pass\n@X.y(X, math.pi)\nclass A: pass\n"),
+    ("decorator-named-like-const-1.12", "1.12", [], b"X = const(1)\n@X.y\ndef f(): pass\n"),
 ]
 
 
