@@ -94,6 +94,12 @@ CASES = [
      b"from micropython import const\n_D = const(5)\n@_D\ndef f(): pass\n@_D.x.y(_D)\ndef g(): pass\n"),
     ("decorator-math-pi", "1.29", [], b"import math\nX=const(2)\n@math.pi\ndef f(): pass\n@X.y(X, math.pi)\nclass A: pass\n"),
     ("decorator-named-like-const-1.12", "1.12", [], b"X = const(1)\n@X.y\ndef f(): pass\n"),
+    # a NEWLINE token before the first statement (after a line continuation) starts the module node
+    ("continuation-blank-lines-then-name", "1.29", [], b"\\\n\n\nA"),
+    ("continuation-blank-lines-then-if", "1.29", [], b"\\\n\n\n\nif 1:\n  pass"),
+    ("continuation-blank-lines-then-private-const", "1.29", [], b"\\\n\n\n_X=const(1)\n"),
+    ("continuation-blank-lines-then-name-1.12", "1.12", [], b"\\\n\n\nA"),
+    ("continuation-then-blank-only", "1.29", [], b"\\\n\n"),
 ]
 
 

@@ -60,6 +60,9 @@ class Node:
 @dataclass(frozen=True, slots=True)
 class Module(Node):
     body: tuple = ()
+    # line of a NEWLINE token before the first statement (0: none); py/parse.c keeps it in
+    # file_input, so the module's node starts there (after a line continuation, line 2 on)
+    newline_line: int = field(default=0, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -220,6 +220,9 @@ class Compiler:
         node = scope.node
         kind = scope.kind
         if kind == S.MODULE:
+            if node.newline_line and node.body:
+                # the NEWLINE and a statement make file_input a struct node, whose line is set
+                self.emit.set_source_line(node.newline_line)
             self.compile_body(node.body, module=True)
             self.emit.load_const_tok(None)
             self.emit.return_value()

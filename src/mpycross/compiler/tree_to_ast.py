@@ -195,7 +195,8 @@ class TreeToAst:
             elif not isinstance(c, Token):
                 body.append(c)
         # line 0: no token before END (parser.parse gives the END line its due)
-        return A.Module(tuple(body), line=first_line(ch[0]) if ch else 0)
+        newline = ch[0].line if ch and isinstance(ch[0], Token) and ch[0].type == "NEWLINE" else 0
+        return A.Module(tuple(body), line=first_line(ch[0]) if ch else 0, newline_line=newline)
 
     def simple_stmt(self, ch):
         stmts = _nodes(ch)
