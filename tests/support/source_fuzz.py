@@ -180,11 +180,11 @@ def bignum(rnd: random.Random) -> bytes:
 
 # ---------------------------------------------------------------- cases and verdicts
 
-def cases(release: str, seed: int, count: int) -> list[Case]:
+def cases(release: str, seed: int, count: int):
+    """The cases of one release, drawn as they are needed (the same ones for the same seed)."""
     rnd = random.Random(f"{release}/{seed}")
     files = corpus_files()
     options = _OPTIONS.get(release, _COMMON_OPTIONS)
-    out = []
     for _ in range(count):
         kind = rnd.choice(KINDS if files else ("generated", "bignum"))
         if kind in ("token", "line"):
@@ -195,8 +195,7 @@ def cases(release: str, seed: int, count: int) -> list[Case]:
             source, origin = generated(rnd)
         else:
             source, origin = bignum(rnd), "bignum"
-        out.append(Case(kind, source, tuple(rnd.choice(options)), origin))
-    return out
+        yield Case(kind, source, tuple(rnd.choice(options)), origin)
 
 
 class _OurTimeout(Exception):
