@@ -100,6 +100,11 @@ CASES = [
     ("continuation-blank-lines-then-private-const", "1.29", [], b"\\\n\n\n_X=const(1)\n"),
     ("continuation-blank-lines-then-name-1.12", "1.12", [], b"\\\n\n\nA"),
     ("continuation-then-blank-only", "1.29", [], b"\\\n\n"),
+    # 1.19: a const() name of False/True is an object node, which has no truth value yet
+    ("const-false-condition-1.19", "1.19", [], b"from micropython import const\n_D = const(False)\nif _D:\n    print(1)\n"),
+    ("const-true-conditions-1.19", "1.19", [],
+     b"_D = const(True)\nif not _D:\n    print(1)\nx = 1 if _D else 2\nwhile not _D: pass\n"),
+    ("const-false-condition-1.20", "1.20", [], b"_D = const(False)\nwhile _D:\n    print(1)\n"),
 ]
 
 

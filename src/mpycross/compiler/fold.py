@@ -191,6 +191,9 @@ def _has_const_truth(node) -> bool:
     small = SMALL_INT_TRUTH_ONLY.get()
     if small is None:
         return True
+    if type(node) is ObjConstant:
+        # mp-v1.19/py/parse.c: a const() name of False is an object node, not the False token
+        return False
     v = const_value(node)
     return v is True or v is False or (type(v) is int and small[0] <= v <= small[1])
 
