@@ -105,6 +105,14 @@ CASES = [
     ("const-true-conditions-1.19", "1.19", [],
      b"_D = const(True)\nif not _D:\n    print(1)\nx = 1 if _D else 2\nwhile not _D: pass\n"),
     ("const-false-condition-1.20", "1.20", [], b"_D = const(False)\nwhile _D:\n    print(1)\n"),
+    # 1.10 - 1.18: a class-body name that is also an enclosing function's local becomes a cell
+    ("class-name-closes-over-local-1.18", "1.18", [], b"def f():\n    x = 1\n    class A:\n        x = 2\n"),
+    ("class-name-closes-over-local-1.12", "1.12", [],
+     b"def f():\n    x = 1\n    class A:\n        x = 2\n        def g(self): return x\n    return x\n"),
+    ("class-def-import-close-over-local-1.11", "1.11", [],
+     b"def f():\n    for x in y: pass\n    class A:\n        def x(self): pass\n        import x\n"),
+    ("class-name-not-closed-1.9.3", "1.9.3", [], b"def f():\n    x = 1\n    class A:\n        x = 2\n"),
+    ("class-name-not-closed-1.19", "1.19", [], b"def f():\n    x = 1\n    class A:\n        x = 2\n"),
 ]
 
 

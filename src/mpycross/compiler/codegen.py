@@ -365,15 +365,21 @@ class Compiler:
         else:
             self._id_op(qst, "load")
 
+    @property
+    def mark_assigned(self) -> bool:
+        """Whether a name assigned in a class body is kept from being closed over: always
+        before the close-over pass existed (1.10) and again from 1.19."""
+        return not self.has("implicit_close_over") or self.has("class_assigned_not_closed")
+
     def compile_store_id(self, qst: str) -> None:
         if not self.recording:
-            self.scope.id_for_modification(qst)
+            self.scope.id_for_modification(qst, self.mark_assigned)
         else:
             self._id_op(qst, "store")
 
     def compile_delete_id(self, qst: str) -> None:
         if not self.recording:
-            self.scope.id_for_modification(qst)
+            self.scope.id_for_modification(qst, self.mark_assigned)
         else:
             self._id_op(qst, "delete")
 
@@ -1557,7 +1563,7 @@ class Compiler:
                 self.scope = scope
             return
         if not self.recording and S.is_comp_like(scope.kind):
-            parent_info = scope.parent.id_for_modification(name)
+            parent_info = scope.parent.id_for_modification(name, self.mark_assigned)
             if parent_info.kind == S.GLOBAL_EXPLICIT:
                 scope.find_or_add_id(name, S.GLOBAL_EXPLICIT)
             else:

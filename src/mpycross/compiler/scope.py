@@ -134,12 +134,15 @@ class Scope:
         self.find_or_add_id(qst, GLOBAL_IMPLICIT)
 
     # py/emitcommon.c: mp_emit_common_get_id_for_modification
-    def id_for_modification(self, qst: str) -> IdInfo:
+    def id_for_modification(self, qst: str, mark_assigned: bool = True) -> IdInfo:
+        """`mark_assigned` False: before 1.19 a name assigned in a class body (or the module)
+        stays an implicit global, so an enclosing function's local of that name is closed
+        over (mp-v1.18/py/emitcommon.c; commit 590de399f0 changed it)."""
         info = self.find_or_add_id(qst, GLOBAL_IMPLICIT)
         if info.kind == GLOBAL_IMPLICIT:
             if is_func_like(self.kind):
                 info.kind = LOCAL
-            else:
+            elif mark_assigned:
                 # assigned here, so it must not be closed over
                 info.kind = GLOBAL_IMPLICIT_ASSIGNED
         return info
