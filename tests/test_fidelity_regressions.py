@@ -113,6 +113,13 @@ CASES = [
      b"def f():\n    for x in y: pass\n    class A:\n        def x(self): pass\n        import x\n"),
     ("class-name-not-closed-1.9.3", "1.9.3", [], b"def f():\n    x = 1\n    class A:\n        x = 2\n"),
     ("class-name-not-closed-1.19", "1.19", [], b"def f():\n    x = 1\n    class A:\n        x = 2\n"),
+    # before 1.19 any int the host's 63 bits hold is a small-int node, so it is a constant condition
+    ("host-small-int-condition-1.12", "1.12", [], b"if 0x7fffffff:\n    pass\nwhile 2**40: pass\n"),
+    ("host-small-int-condition-edges-1.18", "1.18", [],
+     b"if 4611686018427387903: pass\nif 4611686018427387904: pass\nif -4611686018427387904: pass\n"),
+    # before 1.24 a small-int shift by 64 or more is done in mpz: 0 << 64 is a big-int object
+    ("zero-shifted-by-64-1.22", "1.22", [], b"print(((0 << 64) ** -1))\nx = 0 << 64\ny = 0 << 63\n"),
+    ("zero-shifted-by-64-const-1.18", "1.18", [], b"X = const(0 << 64)\nx = X + 1\n"),
 ]
 
 

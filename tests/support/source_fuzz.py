@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import json
 import os
 import random
 import re
@@ -311,7 +312,7 @@ def _judge_into(tally: Tally, n: int, case: Case, seed: int, keep: Path | None) 
         if keep is not None:
             keep.mkdir(parents=True, exist_ok=True)
             (keep / f"{tally.release}-{seed}-{n}.py").write_bytes(case.source)
-            (keep / f"{tally.release}-{seed}-{n}.args").write_text(" ".join(case.args) + "\n" + why + "\n")
+            (keep / f"{tally.release}-{seed}-{n}.args").write_text(json.dumps(list(case.args)) + "\n" + why + "\n")
 
 
 def main(argv: list[str]) -> int:

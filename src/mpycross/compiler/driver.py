@@ -69,6 +69,9 @@ def compile_to_raw_code(source, filename: str = "<stdin>", opt: int = 0, source_
             floatcompat.LITERAL_PARSER.reset(token)
     sign_bit = (small_int_bits - 1) & 63  # the C shift count, as x86-64 takes it (see codegen)
     small_range = (-(1 << sign_bit), (1 << sign_bit) - 1)
+    if not tgt.has("int_object_by_target_bits"):
+        # before 1.19 the parser makes a small-int node of any int the host's 63 bits hold
+        small_range = (-(1 << 62), (1 << 62) - 1)
     truth = fold.SMALL_INT_TRUTH_ONLY.set(None if tgt.has("const_truth_fold") else small_range)
     try:
         module = fold.fold_module(module, filename, optimize=opt, source_name=name, target=tgt)

@@ -640,7 +640,9 @@ class Folder:
                     raise
                 if value is None:
                     break
-                if not self.bigint_normalised and type(value) is int and (_is_mpz(prev) or _is_mpz(r.value)):
+                # py/runtime.c: a small-int shift by a word's width or more (0 << 64) is done in mpz
+                if not self.bigint_normalised and type(value) is int and (
+                        _is_mpz(prev) or _is_mpz(r.value) or (n.op == "LShift" and r.value >= 64)):
                     value = BigInt(value)
             else:
                 return FoldedConstant(value, line=_first_line(first))
