@@ -229,7 +229,12 @@ class Compiler:
         elif kind == S.FUNCTION:
             if not self.recording:
                 self.have_star = False
-                self._scope_params(node.args)
+                try:
+                    self._scope_params(node.args)
+                except _Error as err:
+                    if err.line is None:
+                        err.line = _line_after_error(node.body)
+                    raise
                 if scope.emit_options == NT.EMIT_VIPER:
                     scope.scope_flags |= self.viper_type_annotation(node.returns) << SCOPE_FLAG_VIPERRET_POS
             self.compile_body(node.body)
@@ -1941,6 +1946,22 @@ def _first_list_line(stmts) -> int | None:
     if len(stmts) == 1:
         return _later_list_line(stmts[0], None)
     return _later_list_line(stmts[0], None) or _stmt_line(stmts[0]) or None
+
+
+def _line_after_error(stmts) -> int | None:
+    """The line compile.c gives an error that had none when it goes on compiling `stmts`: the
+    first statement list of several (compile_generic_all_nodes) to finish a statement takes
+    that statement's line; compound statements' bodies are compiled first (None: the scope's)."""
+    if not stmts:
+        return None
+    first = stmts[0]
+    inner = _line_after_error(first.body) if type(first) in _BODY_FIRST else None
+    if inner is not None:
+        return inner
+    return (_stmt_line(first) or None) if len(stmts) > 1 else None
+
+
+_BODY_FIRST = (A.If, A.While, A.For, A.AsyncFor, A.With, A.AsyncWith, A.Try)
 
 
 def _stmt_line(stmt) -> int:
