@@ -120,6 +120,21 @@ CASES = [
     # before 1.24 a small-int shift by 64 or more is done in mpz: 0 << 64 is a big-int object
     ("zero-shifted-by-64-1.22", "1.22", [], b"print(((0 << 64) ** -1))\nx = 0 << 64\ny = 0 << 63\n"),
     ("zero-shifted-by-64-const-1.18", "1.18", [], b"X = const(0 << 64)\nx = X + 1\n"),
+    # error lines: a line-less parameter error takes the first finished statement of a list
+    ("argument-name-reused-multiline-def", "1.29", ["-O3"],
+     b"def __init__(\n    self,\n    self,\n    x: int = 2,\n) -> None:\n    self.x = x\n    y = 1\n"),
+    ("argument-name-reused-nested-suite", "1.29", [],
+     b"def f(a, a):\n    if x:\n        y = 1\n        z = 2\n    w = 3\n"),
+    ("argument-name-reused-single-statement", "1.29", [], b"def f(a, a):\n    x = 1\n"),
+    ("param-after-dbl-star-body-list-1.12", "1.12", [], b"def f(**a, b):\n    for i in x:\n        pass\n        w = 3\n"),
+    # a non-default parameter after a default one: a bare name has no line
+    ("non-default-after-default-in-class", "1.29", [], b"class A:\n    def f(self, a=1, b):\n        pass\n"),
+    ("non-default-after-default-in-class-body-list", "1.29", [],
+     b"class A:\n    x = 1\n    def f(self, a=1,\n          b): pass\n"),
+    ("non-default-after-default-annotated", "1.18", [], b"class A:\n    x = 1\n    def f(self, a=1,\n          b: int): pass\n"),
+    # before 1.19 "can't have multiple **x" is reported on the second ** argument
+    ("multiple-dbl-star-line-1.18", "1.18", [], b"f(**a,\n  **b)\n"),
+    ("multiple-dbl-star-line-in-function-1.12", "1.12", [], b"def f():\n    return g(**a,\n      **b)\n"),
 ]
 
 

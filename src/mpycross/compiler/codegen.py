@@ -320,6 +320,8 @@ class Compiler:
             return False
         if t is FoldedConstant:
             return False  # has no line in the parse tree
+        if t is A.arg:
+            return node.annotation is not None  # a bare parameter name is a leaf
         if t is A.Constant:
             v = node.value
             if v is None or v is True or v is False or v is Ellipsis or type(v) is str:
@@ -1881,7 +1883,7 @@ class Compiler:
                 continue
             if kw.arg is None:
                 if star_flags & 2:
-                    self.error("can't have multiple **x", kw.value)
+                    self.error("can't have multiple **x", kw)  # the arglist_dbl_star node: its "**" line
                 star_flags |= 2
                 dblstar_node = kw
             else:
@@ -1968,6 +1970,8 @@ def _stmt_line(stmt) -> int:
     """The line of a statement's parse node (a decorated definition starts at its '@')."""
     if type(stmt) in (A.FunctionDef, A.AsyncFunctionDef, A.ClassDef) and stmt.decorator_list:
         return stmt.decorator_list[0].line
+    if type(stmt) is A.Invalid and stmt.start:
+        return stmt.start  # the statement it replaces starts there
     return stmt.line
 
 
