@@ -135,6 +135,11 @@ CASES = [
     # before 1.19 "can't have multiple **x" is reported on the second ** argument
     ("multiple-dbl-star-line-1.18", "1.18", [], b"f(**a,\n  **b)\n"),
     ("multiple-dbl-star-line-in-function-1.12", "1.12", [], b"def f():\n    return g(**a,\n      **b)\n"),
+    # a reused parameter name with a default, or a *x / **x one, is a struct node: its own line
+    ("argument-name-reused-kwonly-default", "1.29", [], b"def f(a,\n *, b=1,\n b=2,\n c=3):\n  x=1\n  y=2\n"),
+    ("argument-name-reused-default-1.22", "1.22", ["-O1"], b"def f(a=1,\n a=2):\n  x=1\n  y=2\n"),
+    ("argument-name-reused-star-1.12", "1.12", [], b"def f(a,\n *a):\n  x=1\n  y=2\n"),
+    ("argument-name-reused-dbl-star", "1.29", [], b"def f(a,\n **a):\n  x=1\n  y=2\n"),
 ]
 
 

@@ -1282,21 +1282,24 @@ class Compiler:
 
     def _scope_params(self, args: A.arguments) -> None:
         """compile_scope_func_lambda_param for each parameter, in source order."""
-        for a in args.args:
-            self._scope_param(a, S.FLAG_IS_PARAM)
+        first_default = len(args.args) - len(args.defaults)
+        for i, a in enumerate(args.args):
+            self._scope_param(a, S.FLAG_IS_PARAM, struct=i >= first_default)
         if args.vararg is not None:
             self._scope_param(args.vararg, S.FLAG_IS_PARAM | S.FLAG_IS_STAR_PARAM, star=True)
         elif args.kwonlyargs:
             self.have_star = True  # bare '*'
-        for a in args.kwonlyargs:
-            self._scope_param(a, S.FLAG_IS_PARAM)
+        for a, default in zip(args.kwonlyargs, args.kw_defaults):
+            self._scope_param(a, S.FLAG_IS_PARAM, struct=default is not None)
         if args.kwarg is not None:
             self._scope_param(args.kwarg, S.FLAG_IS_PARAM | S.FLAG_IS_DBL_STAR_PARAM, dbl=True)
         if args.invalid is not None:
             # a parameter after **kw or a second *: dropped by the parser, reported here
             self.error(args.invalid.message, args.invalid)
 
-    def _scope_param(self, a: A.arg, flag: int, star: bool = False, dbl: bool = False) -> None:
+    def _scope_param(self, a: A.arg, flag: int, star: bool = False, dbl: bool = False,
+                     struct: bool = False) -> None:
+        """`struct`: the parameter has a default, so its parse node has a line even unannotated."""
         scope = self.scope
         if scope.scope_flags & S.SCOPE_FLAG_VARKEYWORDS:
             self.error("invalid syntax", a)
@@ -1311,7 +1314,9 @@ class Compiler:
             scope.num_pos_args += 1
         info = scope.find_or_add_id(a.arg, S.UNDECIDED)
         if info.kind != S.UNDECIDED:
-            self.error("argument name reused", a if (a.annotation is not None) else None)
+            # a struct parse node (annotated, defaulted, *x, **x) has the line; a bare name none
+            is_struct = a.annotation is not None or struct or star or dbl
+            self.error("argument name reused", A.Invalid("", line=a.line) if is_struct else None)
         info.kind = S.LOCAL
         info.flags = flag
         if scope.emit_options == NT.EMIT_VIPER and scope.kind == S.FUNCTION:
