@@ -140,6 +140,9 @@ CASES = [
     ("argument-name-reused-default-1.22", "1.22", ["-O1"], b"def f(a=1,\n a=2):\n  x=1\n  y=2\n"),
     ("argument-name-reused-star-1.12", "1.12", [], b"def f(a,\n *a):\n  x=1\n  y=2\n"),
     ("argument-name-reused-dbl-star", "1.29", [], b"def f(a,\n **a):\n  x=1\n  y=2\n"),
+    # a jump certainly out of range is "bytecode overflow" at once, not after thousands of passes
+    ("ifexp-chain-overflow", "1.29", [], b"x = " + b"x if y else " * 6000 + b"z\n"),
+    ("ifexp-chain-just-fits", "1.29", [], b"x = " + b"x if y else " * 1700 + b"z\n"),
 ]
 
 
