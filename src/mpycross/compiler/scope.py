@@ -105,12 +105,14 @@ class Scope:
         """The names of the positional and keyword-only parameters in order, "*" for a
         slot no name fills (mp_emit_bc_start_pass: the code info and argument table)."""
         names = ["*"] * (self.num_pos_args + self.num_kwonly_args)
-        for i in range(len(names)):
-            for info in self.id_info:
-                if info.flags & FLAG_IS_PARAM and info.local_num == i:
-                    names[i] = info.qst
-                    break
+        filled = [False] * len(names)
+        for info in self.id_info:  # the first parameter holding each local number names it
+            i = info.local_num
+            if info.flags & FLAG_IS_PARAM and 0 <= i < len(names) and not filled[i]:
+                names[i] = info.qst
+                filled[i] = True
         return names
+
     def find_or_add_id(self, qst: str, kind: int) -> IdInfo:
         found = self._by_name.get(qst)
         if found is not None:
