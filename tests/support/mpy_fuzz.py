@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent
-COMMANDS = (("dis",), ("dis", "--json"), ("inspect",), ("inspect", "--json"), ("footprint",))
+COMMANDS = (("dis",), ("dis", "--json"), ("dis", "--fields"), ("inspect",), ("inspect", "--json"), ("footprint",))
 CPU_SECONDS = 10
 MEMORY_BYTES = 500 * 1024 * 1024
 MAX_ERROR_LINE = 200            # characters, beyond the file's path

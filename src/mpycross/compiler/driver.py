@@ -41,7 +41,7 @@ def target_of(target) -> Target:
 
 def compile_to_raw_code(source, filename: str = "<stdin>", opt: int = 0, source_name: str | None = None,
                         small_int_bits: int = 31, target=None, module=None, include_source_lines: bool = True,
-                        native=None):
+                        native=None, cache_lookup_bc: bool = False):
     """Compile source to (root RawCode, qstr table, constant-object table).
 
     `module`: an already parsed `astnodes.Module` to compile instead of `source`;
@@ -77,6 +77,7 @@ def compile_to_raw_code(source, filename: str = "<stdin>", opt: int = 0, source_
         module = fold.fold_module(module, filename, optimize=opt, source_name=name, target=tgt)
         compiler = Compiler(filename, name, optimize=opt, small_int_bits=small_int_bits, target=tgt,
                             include_source_lines=include_source_lines, native=native)
+        compiler.common.cache_lookup_bc = cache_lookup_bc
         if tgt.mpy_version <= 4:
             # v2-v4 files hold the build's own qstr numbers (raw_qstr_ids.py)
             if text is None:
@@ -154,7 +155,8 @@ def compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, opt
     (False like -X no-source-lines), `emit` ("bytecode", "native" or "viper",
     like -X emit=), `march` (like -march=: "x64", ...; native code is built for
     the architectures in `emitnative_target.ENCODERS`) and `module` (an
-    `astnodes.Module` to compile instead of parsing `source`).
+    `astnodes.Module` to compile instead of parsing `source`) and `cache_lookup_bc`
+    (like -mcache-lookup-bc of 1.9 - 1.17).
     """
     return _run_deep(_compile_source, source, filename, target, opt, **options)
 
@@ -172,6 +174,9 @@ def _compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, op
         raise UnsupportedOptionError(f"emit must be bytecode, native or viper, not {emit!r}")
     if emit != "bytecode" and march is None:
         raise UnsupportedOptionError("arch not specified")  # mpy-cross/main.c
+    if march == "armv6m" and not tgt.has("march_armv6m"):
+        raise UnsupportedOptionError(f"-march=armv6m: {tgt.display_name}'s mpy-cross has no such architecture "
+                                     "(armv6m is from 1.19)")
     native = NativeTarget(tgt, march, emit)
     if emit != "bytecode":
         native.require_emitter(f"-X emit={emit}")
@@ -179,18 +184,25 @@ def _compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, op
     small_int_bits = options.pop("small_int_bits", 31)
     module = options.pop("module", None)
     include_source_lines = bool(options.pop("include_source_lines", True))
+    cache_lookup_bc = bool(options.pop("cache_lookup_bc", False))
+    if cache_lookup_bc and (tgt.has("cache_lookup_bc_removed") or tgt.mpy_version >= 6):
+        raise UnsupportedOptionError(f"-mcache-lookup-bc: {tgt.display_name}'s mpy-cross has no such option "
+                                     "(1.9 - 1.17 have it)")
     if options:
         raise UnsupportedOptionError(f"unknown compile option(s): {', '.join(sorted(options))}")
     if not 0 <= opt <= 3:
         raise UnsupportedOptionError(f"optimisation level must be 0..3, not {opt}")
     root, qstrs, objs = compile_to_raw_code(source, filename, opt=opt, source_name=source_name,
                                             small_int_bits=small_int_bits, target=tgt, module=module,
-                                            include_source_lines=include_source_lines, native=native)
+                                            include_source_lines=include_source_lines, native=native,
+                                            cache_lookup_bc=cache_lookup_bc)
     _check_save_depth(objs, tgt, filename)
     # persistentcode.c: the header names the architecture only when native code was emitted
     has_native = any(rc.kind != "bytecode" for rc in _walk(root))
     header = dataclasses.replace(tgt.header(native.arch_number() if has_native else 0),
                                  small_int_bits=small_int_bits & 0xFF)  # a byte in the header
+    if cache_lookup_bc:
+        header = dataclasses.replace(header, feature=header.feature | 1)  # MPY_FEATURE_FLAGS bit 0
     if tgt.mpy_version >= 6:
         mpy = MpyFile(header=header, qstr_table=qstrs, obj_table=[_model_obj(o, tgt) for o in objs],
                       root=_model_raw_code(root))
@@ -231,6 +243,8 @@ def _model_raw_code(rc: RawCode):
         native = {"prelude_offset": rc.prelude_offset}
     elif rc.kind == "viper":
         native = {"scope_flags": 0}  # persistentcode.c: viper code never has signature flags
+    elif rc.kind == "asm":
+        native = {"scope_flags": 0, "n_pos_args": rc.n_pos_args, "type_sig": rc.type_sig}
     return ModelRawCode(kind=rc.kind, fun_data=bytes(rc.data),
                         children=[_model_raw_code(c) for c in rc.child_codes], **native)
 
@@ -238,6 +252,10 @@ def _model_raw_code(rc: RawCode):
 def _model_raw_code_v5(rc: RawCode, source_file: str, target: Target):
     from mpycross.mpy.model import RawCode as ModelRawCode
 
+    if rc.kind == "asm":
+        # v5 persistentcode.c: machine code, scope flags, argument count and type; no tables
+        return ModelRawCode(kind="asm", fun_data=bytes(rc.data), scope_flags=0, n_pos_args=rc.n_pos_args,
+                            type_sig=rc.type_sig)
     qstr_operands, consts, arg_names = rc.scope.v5_tables
     return ModelRawCode(kind="bytecode", fun_data=bytes(rc.data),
                         qstrs=[rc.scope.simple_name, source_file, *qstr_operands],

@@ -94,6 +94,9 @@ class EmitCommon:
         # py/emitbc.c emit->suppress (from mp-v1.20.0): code after an unconditional jump,
         # return or raise is left out until the next label; before that, all is written
         self.dead_code_suppression = True
+        # mpy-cross -mcache-lookup-bc (1.9 - 1.17): a map-lookup cache byte after the qstr of
+        # LOAD_NAME, LOAD_GLOBAL, LOAD_ATTR and STORE_ATTR
+        self.cache_lookup_bc = False
         self.objs: list = []
         self._obj_index: dict = {}
 
@@ -294,6 +297,12 @@ class Emitter:
 
     def load_global(self, qst: str, kind: int) -> None:
         self._qstr(1, self.ops["LOAD_NAME"] + kind, qst)
+        self._cache_byte()
+
+    def _cache_byte(self) -> None:
+        """py/emitbc.c MICROPY_OPT_CACHE_MAP_LOOKUP_IN_BYTECODE_DYNAMIC: a zero byte for the cache."""
+        if self.common.cache_lookup_bc and self.recording:
+            self.code.append((I_CODE, b"\x00"))
 
     def load_method(self, qst: str, is_super: bool) -> None:
         if is_super:
@@ -321,6 +330,7 @@ class Emitter:
                 self.load_null()
                 self.rot_two()
             self._qstr(-2, self.ops["STORE_ATTR"], qst)
+        self._cache_byte()
 
     def store_local(self, qst: str, local_num: int, kind: int) -> None:
         if kind == IDOP_LOCAL_FAST and local_num <= 15:
