@@ -25,7 +25,7 @@ from . import emitinline
 from . import emitnative_target as NT
 from . import scope as S
 from .emitnative import SCOPE_FLAG_VIPERRET_POS, NativeNotImplemented, NativeRecorder, ViperTypeError, native_type_from_qstr
-from .fold import ConstPass, ConstTuple, FoldedConstant, ObjConstant, first_line
+from .fold import ConstPass, FoldedConstant, first_line
 
 INVALID_LABEL = 0xFFFF
 
@@ -230,13 +230,21 @@ class Compiler:
         node = scope.node
         kind = scope.kind
         if kind == S.MODULE:
+            if node.newline_line and node.body:
+                # the NEWLINE and a statement make file_input a struct node, whose line is set
+                self.emit.set_source_line(node.newline_line)
             self.compile_body(node.body, module=True)
             self.emit.load_const_tok(None)
             self.emit.return_value()
         elif kind == S.FUNCTION:
             if not self.recording:
                 self.have_star = False
-                self._scope_params(node.args)
+                try:
+                    self._scope_params(node.args)
+                except _Error as err:
+                    if err.line is None:
+                        err.line = _line_after_error(node.body)
+                    raise
                 if scope.emit_options == NT.EMIT_VIPER:
                     scope.scope_flags |= self.viper_type_annotation(node.returns) << SCOPE_FLAG_VIPERRET_POS
             self.compile_body(node.body)
@@ -322,6 +330,8 @@ class Compiler:
             return False
         if t is FoldedConstant:
             return False  # has no line in the parse tree
+        if t is A.arg:
+            return node.annotation is not None  # a bare parameter name is a leaf
         if t is A.Constant:
             v = node.value
             if v is None or v is True or v is False or v is Ellipsis or type(v) is str:
@@ -372,15 +382,21 @@ class Compiler:
         else:
             self._id_op(qst, "load")
 
+    @property
+    def mark_assigned(self) -> bool:
+        """Whether a name assigned in a class body is kept from being closed over: always
+        before the close-over pass existed (1.10) and again from 1.19."""
+        return not self.has("implicit_close_over") or self.has("class_assigned_not_closed")
+
     def compile_store_id(self, qst: str) -> None:
         if not self.recording:
-            self.scope.id_for_modification(qst)
+            self.scope.id_for_modification(qst, self.mark_assigned)
         else:
             self._id_op(qst, "store")
 
     def compile_delete_id(self, qst: str) -> None:
         if not self.recording:
-            self.scope.id_for_modification(qst)
+            self.scope.id_for_modification(qst, self.mark_assigned)
         else:
             self._id_op(qst, "delete")
 
@@ -749,10 +765,8 @@ class Compiler:
     @staticmethod
     def _is_argument_node(arg, call) -> bool:
         """Whether the parser would make this argument an `argument`/star node."""
-        if type(arg) is A.Starred:
-            return True
-        if type(arg) is A.NamedExpr:
-            return True
+        if type(arg) in (A.Starred, A.NamedExpr):
+            return not arg.parens
         # a lone generator expression argument without its own parentheses
         return type(arg) is A.GeneratorExp and len(call.args) == 1 and not getattr(arg, "parenthesized", False)
 
@@ -1279,18 +1293,24 @@ class Compiler:
 
     def _scope_params(self, args: A.arguments) -> None:
         """compile_scope_func_lambda_param for each parameter, in source order."""
-        for a in args.args:
-            self._scope_param(a, S.FLAG_IS_PARAM)
+        first_default = len(args.args) - len(args.defaults)
+        for i, a in enumerate(args.args):
+            self._scope_param(a, S.FLAG_IS_PARAM, struct=i >= first_default)
         if args.vararg is not None:
             self._scope_param(args.vararg, S.FLAG_IS_PARAM | S.FLAG_IS_STAR_PARAM, star=True)
         elif args.kwonlyargs:
             self.have_star = True  # bare '*'
-        for a in args.kwonlyargs:
-            self._scope_param(a, S.FLAG_IS_PARAM)
+        for a, default in zip(args.kwonlyargs, args.kw_defaults):
+            self._scope_param(a, S.FLAG_IS_PARAM, struct=default is not None)
         if args.kwarg is not None:
             self._scope_param(args.kwarg, S.FLAG_IS_PARAM | S.FLAG_IS_DBL_STAR_PARAM, dbl=True)
+        if args.invalid is not None:
+            # a parameter after **kw or a second *: dropped by the parser, reported here
+            self.error(args.invalid.message, args.invalid)
 
-    def _scope_param(self, a: A.arg, flag: int, star: bool = False, dbl: bool = False) -> None:
+    def _scope_param(self, a: A.arg, flag: int, star: bool = False, dbl: bool = False,
+                     struct: bool = False) -> None:
+        """`struct`: the parameter has a default, so its parse node has a line even unannotated."""
         scope = self.scope
         if scope.scope_flags & S.SCOPE_FLAG_VARKEYWORDS:
             self.error("invalid syntax", a)
@@ -1305,7 +1325,9 @@ class Compiler:
             scope.num_pos_args += 1
         info = scope.find_or_add_id(a.arg, S.UNDECIDED)
         if info.kind != S.UNDECIDED:
-            self.error("argument name reused", a if (a.annotation is not None) else None)
+            # a struct parse node (annotated, defaulted, *x, **x) has the line; a bare name none
+            is_struct = a.annotation is not None or struct or star or dbl
+            self.error("argument name reused", A.Invalid("", line=a.line) if is_struct else None)
         info.kind = S.LOCAL
         info.flags = flag
         if scope.emit_options == NT.EMIT_VIPER and scope.kind == S.FUNCTION:
@@ -1564,7 +1586,7 @@ class Compiler:
                 self.scope = scope
             return
         if not self.recording and S.is_comp_like(scope.kind):
-            parent_info = scope.parent.id_for_modification(name)
+            parent_info = scope.parent.id_for_modification(name, self.mark_assigned)
             if parent_info.kind == S.GLOBAL_EXPLICIT:
                 scope.find_or_add_id(name, S.GLOBAL_EXPLICIT)
             else:
@@ -1787,7 +1809,7 @@ class Compiler:
         star_flags = 0
         star_args = 0
         for i, arg in enumerate(args):
-            if type(arg) is A.Starred:
+            if type(arg) is A.Starred and not arg.parens:
                 if star_flags & 2:
                     self.error("* arg after **", arg)
                 if n_keyword:
@@ -1825,6 +1847,10 @@ class Compiler:
                 self.compile_node(kw.value.value)
                 n_positional += 1
                 continue
+            if type(kw) is A.NamedExprKeyword:
+                self.namedexpr_helper(kw.value.target, kw.value.value)
+                n_positional += 1
+                continue
             if kw.arg is None:
                 star_flags |= 2
                 emit.load_null()
@@ -1850,7 +1876,7 @@ class Compiler:
         star_flags = 0
         star_node = dblstar_node = None
         for arg in args:
-            if type(arg) is A.Starred:
+            if type(arg) is A.Starred and not arg.parens:
                 if star_flags & 1:
                     self.error("can't have multiple *x", arg)
                 star_flags |= 1
@@ -1867,9 +1893,13 @@ class Compiler:
                     self.compile_node(arg)
                 n_positional += 1
         for kw in keywords:
+            if type(kw) is A.NamedExprKeyword:
+                self.namedexpr_helper(kw.value.target, kw.value.value)
+                n_positional += 1
+                continue
             if kw.arg is None:
                 if star_flags & 2:
-                    self.error("can't have multiple **x", kw.value)
+                    self.error("can't have multiple **x", kw)  # the arglist_dbl_star node: its "**" line
                 star_flags |= 2
                 dblstar_node = kw
             else:
@@ -1936,10 +1966,28 @@ def _first_list_line(stmts) -> int | None:
     return _later_list_line(stmts[0], None) or _stmt_line(stmts[0]) or None
 
 
+def _line_after_error(stmts) -> int | None:
+    """The line compile.c gives an error that had none when it goes on compiling `stmts`: the
+    first statement list of several (compile_generic_all_nodes) to finish a statement takes
+    that statement's line; compound statements' bodies are compiled first (None: the scope's)."""
+    if not stmts:
+        return None
+    first = stmts[0]
+    inner = _line_after_error(first.body) if type(first) in _BODY_FIRST else None
+    if inner is not None:
+        return inner
+    return (_stmt_line(first) or None) if len(stmts) > 1 else None
+
+
+_BODY_FIRST = (A.If, A.While, A.For, A.AsyncFor, A.With, A.AsyncWith, A.Try)
+
+
 def _stmt_line(stmt) -> int:
     """The line of a statement's parse node (a decorated definition starts at its '@')."""
     if type(stmt) in (A.FunctionDef, A.AsyncFunctionDef, A.ClassDef) and stmt.decorator_list:
         return stmt.decorator_list[0].line
+    if type(stmt) is A.Invalid and stmt.start:
+        return stmt.start  # the statement it replaces starts there
     return stmt.line
 
 

@@ -166,6 +166,7 @@ def _compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, op
     plan = plan_for(tgt, optimize=opt, small_int_bits=small_int_bits,
                     include_source_lines=include_source_lines, native=native, cache_lookup_bc=cache_lookup_bc)
     root, qstrs, objs = compile_to_raw_code(source, filename, plan, source_name=source_name, module=module)
+    _check_save_depth(objs, tgt, filename)
     # persistentcode.c: the header names the architecture only when native code was emitted
     has_native = any(rc.kind != "bytecode" for rc in _walk(root))
     header = dataclasses.replace(tgt.header(native.arch_number() if has_native else 0),
@@ -179,6 +180,23 @@ def _compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, op
         # v2-v5: no module tables; each raw code carries its qstrs and constants (emitbc_v5)
         mpy = MpyFile(header=header, root=_model_raw_code_v5(root, source_name or filename, plan))
     return write_mpy(mpy)
+
+
+def _check_save_depth(objs, target: Target, filename: str) -> None:
+    """Refuse, as the official mpy-cross's C stack does, a number nested in too many constant
+    tuples (formats/targets.toml [limits] const_tuple_number_depth)."""
+    limit = target.limit("const_tuple_number_depth")
+    if limit is None:
+        return
+    pending = [(o, 0) for o in objs if type(o) is tuple]
+    while pending:
+        obj, depth = pending.pop()
+        depth += 1
+        for item in obj:
+            if type(item) is tuple:
+                pending.append((item, depth))
+            elif depth > limit and isinstance(item, (int, float, complex)) and type(item) is not bool:
+                raise CompileError("maximum recursion depth exceeded", filename, None, kind="RuntimeError")
 
 
 def _walk(rc: RawCode):

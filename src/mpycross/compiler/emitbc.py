@@ -651,6 +651,41 @@ def _compact(code: list, source_lines: bool) -> list:
     return out
 
 
+def _certain_overflow(code: list) -> bool:
+    """Whether some jump is out of the 3-byte range even with every jump at its smallest.
+
+    Jumps only shrink the code, so distances with every jump 2 bytes are lower bounds
+    of the final ones: a jump out of range there is out of range in the final pass."""
+    def layout(labels):
+        offset, dead = 0, False
+        for entry in code:
+            kind = entry[0]
+            if kind == I_CODE:
+                if not dead:
+                    offset += len(entry[1])
+            elif kind == I_JUMP:
+                if dead:
+                    continue
+                _, _, label, signed, extra = entry
+                if labels is not None:
+                    rel = labels[label] - offset - 3  # as a 3-byte jump
+                    if (signed and not -0x4000 <= rel <= 0x3FFF) or (not signed and rel > 0x7FFF):
+                        return None
+                offset += 2 + (extra is not None)
+            elif kind == I_LABEL:
+                dead = False
+                floor[entry[1]] = offset
+            elif kind == I_DEAD:
+                dead = True
+        return offset
+
+    floor: dict = {}
+    size = layout(None)
+    if size <= 0x3FFF:
+        return False  # no distance can reach the range's end
+    return layout(dict(floor)) is None
+
+
 def assemble(emitter: Emitter, num_labels: int, source_lines: bool, filename: str) -> Assembled:
     """Lay out one scope's code: prelude, code info, cells and bytecode.
 
@@ -731,6 +766,9 @@ def assemble(emitter: Emitter, num_labels: int, source_lines: bool, filename: st
             return out, lines, overflow
         return offset, lines
 
+    if _certain_overflow(code):
+        # the passes below would only end in this error, after as many passes as jumps
+        raise BytecodeOverflow("bytecode overflow", filename, None, kind="RuntimeError")
     if not any(entry[0] == I_JUMP for entry in code):
         # only jumps change size from pass to pass: without them the first
         # pass already has the final layout (and the final line info)

@@ -201,6 +201,9 @@ class ConstTruth:
         small = self.small_int_range
         if small is None:
             return True
+        if type(node) is ObjConstant:
+            # mp-v1.19/py/parse.c: a const() name of False is an object node, not the False token
+            return False
         v = const_value(node)
         return v is True or v is False or (type(v) is int and small[0] <= v <= small[1])
 
@@ -493,8 +496,28 @@ class Folder:
     def visit_Module(self, node):
         return _replace(node, {"body": self.body(node.body)})
 
+    def decorators(self, decos: tuple) -> tuple:
+        """A decorator's dotted name is no atom, so py/parse.c substitutes no const() value and
+        folds no `math.pi` in it (push_result_token: RULE_atom only); its call arguments fold."""
+        out = []
+        for deco in decos:
+            call = deco if type(deco) is A.Call else None
+            dotted = call.func if call is not None else deco
+            node = dotted
+            while type(node) is A.Attribute:
+                self.note_name(node.attr)
+                node = node.value
+            if type(node) is not A.Name:
+                out.append(self.visit(deco))
+                continue
+            self.note_name(node.id)
+            if call is not None:
+                deco = _replace(call, {"args": self.field(call.args), "keywords": self.field(call.keywords)})
+            out.append(deco)
+        return tuple(out)
+
     def visit_FunctionDef(self, node):
-        decos = self.field(node.decorator_list)
+        decos = self.decorators(node.decorator_list)
         self.note_name(node.name)
         args = self.visit(node.args)
         returns = self.field(node.returns)
@@ -504,7 +527,7 @@ class Folder:
     visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_ClassDef(self, node):
-        decos = self.field(node.decorator_list)
+        decos = self.decorators(node.decorator_list)
         self.note_name(node.name)
         bases = self.field(node.bases)
         keywords = self.field(node.keywords)
@@ -626,7 +649,9 @@ class Folder:
                     raise
                 if value is None:
                     break
-                if not self.bigint_normalised and type(value) is int and (_is_mpz(prev) or _is_mpz(r.value)):
+                # py/runtime.c: a small-int shift by a word's width or more (0 << 64) is done in mpz
+                if not self.bigint_normalised and type(value) is int and (
+                        _is_mpz(prev) or _is_mpz(r.value) or (n.op == "LShift" and r.value >= 64)):
                     value = BigInt(value)
             else:
                 return FoldedConstant(value, line=first_line(first))

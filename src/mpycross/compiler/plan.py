@@ -153,7 +153,11 @@ def plan_for(target=DEFAULT_TARGET, *, optimize: int = 0, small_int_bits: int = 
     sign_bit = (small_int_bits - 1) & 63
     # a parse-time small int must also be one on the (64-bit) host: 63-bit signed at most
     host_bits = min(sign_bit + 1, 63)
-    truth = ConstTruth(None if tgt.has("const_truth_fold") else (-(1 << sign_bit), (1 << sign_bit) - 1))
+    small_range = (-(1 << sign_bit), (1 << sign_bit) - 1)
+    if not tgt.has("int_object_by_target_bits"):
+        # before 1.19 the parser makes a small-int node of any int the host's 63 bits hold
+        small_range = (-(1 << 62), (1 << 62) - 1)
+    truth = ConstTruth(None if tgt.has("const_truth_fold") else small_range)
     fold = FoldRules(
         optimize=optimize,
         float_folding=tgt.has("const_float_folding"),

@@ -204,7 +204,8 @@ class TreeToAst:
             elif not isinstance(c, Token):
                 body.append(c)
         # line 0: no token before END (parser.parse gives the END line its due)
-        return A.Module(tuple(body), line=first_line(ch[0]) if ch else 0)
+        newline = ch[0].line if ch and isinstance(ch[0], Token) and ch[0].type == "NEWLINE" else 0
+        return A.Module(tuple(body), line=first_line(ch[0]) if ch else 0, newline_line=newline)
 
     def simple_stmt(self, ch):
         stmts = _nodes(ch)
@@ -617,6 +618,12 @@ class TreeToAst:
                     if self.reject_star_after_kwarg:
                         return A.Invalid("* arg after kwarg", line=item.line, node=item)
                     keywords.append(A.StarredKeyword(None, item, line=item.line))
+                    continue
+            elif isinstance(item, A.NamedExpr) and not item.parens:
+                # compile.c: a bare `x := v` is an `argument` node, counted as
+                # positional without the order checks of a plain argument
+                if have_kw:
+                    keywords.append(A.NamedExprKeyword(None, item, line=item.line))
                     continue
             else:
                 # parse.c drops redundant parentheses, so the item's own line
