@@ -105,10 +105,22 @@ void raise_msg(V cls, const char *fmt, ...) {
     vm_raise(mk_exc(cls, buf));
 }
 
+/* The str of a qstr: made once per module and shared, as MicroPython
+ * interns qstrs (names are looked up on every LOAD_ATTR, LOAD_GLOBAL...). */
 static V qstr_v(const mpy_code *c, size_t q) {
+    mpy_module *m = c->module;
     size_t n;
-    const char *s = mpy_qstr_text(c->module, q, &n);
-    return mk_str(s, n);
+    const char *s = mpy_qstr_text(m, q, &n);
+    if (q >= m->n_qstr) {
+        return mk_str(s, n);
+    }
+    if (!m->qstr_objs) {
+        m->qstr_objs = gc_alloc(m->n_qstr * sizeof *m->qstr_objs);
+    }
+    if (!m->qstr_objs[q]) {
+        m->qstr_objs[q] = mk_str(s, n);
+    }
+    return m->qstr_objs[q];
 }
 
 static size_t line_of(const mpy_code *c, size_t bc) {
@@ -159,8 +171,8 @@ static V load_const(const mpy_module *m, mpy_obj *o) {
             break;
         }
         case MPY_OBJ_TUPLE: {
-            v = mk_tuple(o->n_items, NULL);
-            for (size_t i = 0; i < o->n_items; i++) {
+            v = mk_tuple(o->len, NULL);
+            for (size_t i = 0; i < o->len; i++) {
                 v->u.seq.items[i] = load_const(m, &o->items[i]);
             }
             break;
@@ -277,6 +289,7 @@ static Frame *make_frame(V fun, int n, V *args, V kw) {
     if (varkw) {
         f->fastn[-(long)(np + nk + varargs)] = kwd;
     }
+    gc_free(loc);   /* copied into the frame */
     /* cells for captured locals */
     for (size_t k = 0; k < c->n_cell; k++) {
         size_t l = c->data[c->cell_start + k];
@@ -287,17 +300,12 @@ static Frame *make_frame(V fun, int n, V *args, V kw) {
     return f;
 }
 
-static V call_func(V fun, int n, V *args, V kw) {
-    if (fun->u.func.n_cells) {
-        /* py/objclosure.c: the closed-over cells come first, as positional arguments */
-        size_t nc = fun->u.func.n_cells;
-        V *a = gc_alloc((nc + (size_t)n + 1) * sizeof(V));
-        mem_copy(a, fun->u.func.cells, nc * sizeof(V));
-        mem_copy(a + nc, args, (size_t)n * sizeof(V));
-        args = a;
-        n += (int)nc;
-    }
-    Frame *f = make_frame(fun, n, args, kw);
+/* A generator keeps its frame. A call runs it and gives its memory back:
+ * nothing refers to a finished frame (cells and closures are objects of
+ * their own, current_frame is restored), so a loop of calls reuses the
+ * same blocks instead of leaving garbage for the collector. A frame left
+ * by an exception is left to the collector. */
+static V start_frame(V fun, Frame *f) {
     if (fun->u.func.code->scope_flags & MP_SCOPE_FLAG_GENERATOR) {
         V g = obj_new(K_GEN);
         g->u.gen.frame = f;
@@ -306,10 +314,29 @@ static V call_func(V fun, int n, V *args, V kw) {
     if (++call_depth > 600) {
         raise_msg(E_RuntimeError, "maximum recursion depth exceeded");
     }
+    Frame *caller = current_frame;
     int status;
     V r = run_frame(f, NULL, &status);
     call_depth--;
+    current_frame = caller;
+    gc_free(f->exc);
+    gc_free(f->state);
+    gc_free(f);
     return r;
+}
+
+static V call_func(V fun, int n, V *args, V kw) {
+    if (fun->u.func.n_cells) {
+        /* py/objclosure.c: the closed-over cells come first, as positional arguments */
+        size_t nc = fun->u.func.n_cells;
+        V *a = gc_alloc((nc + (size_t)n + 1) * sizeof(V));
+        mem_copy(a, fun->u.func.cells, nc * sizeof(V));
+        mem_copy(a + nc, args, (size_t)n * sizeof(V));
+        Frame *f = make_frame(fun, n + (int)nc, a, kw);
+        gc_free(a);   /* make_frame copied the arguments */
+        return start_frame(fun, f);
+    }
+    return start_frame(fun, make_frame(fun, n, args, kw));
 }
 
 V call(V fn, int n, V *args, V kw) {
@@ -348,7 +375,11 @@ V call(V fn, int n, V *args, V kw) {
             V *a = gc_alloc(((size_t)n + 1) * sizeof(V));
             a[0] = fn->u.bound.self;
             mem_copy(a + 1, args, (size_t)n * sizeof(V));
-            return call(fn->u.bound.fn, n + 1, a, kw);
+            V r = call(fn->u.bound.fn, n + 1, a, kw);
+            if (fn->u.bound.fn->kind == K_FUNC) {
+                gc_free(a);   /* a Python function copied its arguments; a native may keep them */
+            }
+            return r;
         }
         case K_CLASS: {
             V ctor = dict_get_str(fn->u.cls.dict, "__native_new__");
@@ -375,8 +406,17 @@ V call(V fn, int n, V *args, V kw) {
             V inst = obj_new(K_INST);
             inst->cls = fn;
             inst->u.inst.dict = mk_dict();
-            inst->u.inst.args = mk_tuple((size_t)n, args);
-            inst->u.inst.traceback = mk_list(0, NULL);
+            if (is_subclass(fn, E_BaseException)) {
+                inst->u.inst.args = mk_tuple((size_t)n, args);
+                inst->u.inst.traceback = mk_list(0, NULL);
+            } else {
+                /* only exceptions read their args and traceback: one shared empty tuple */
+                static V no_args;
+                if (!no_args) {
+                    no_args = mk_tuple(0, NULL);
+                }
+                inst->u.inst.args = no_args;
+            }
             /* a builtin base (int, list, ...) gives the instance a native value */
             V m = class_mro(fn);
             for (size_t i = 0; i < m->u.seq.n; i++) {
@@ -579,7 +619,7 @@ static V import_name(V name, V fromlist, V level) {
  * function's children; v5 indexes one per-function table holding the
  * argument names, then the objects, then the children (mpy-v1.18 emitbc.c). */
 static size_t const_index(const mpy_code *c, int64_t arg) {
-    return c->module->version == 5 ? c->obj_base + (size_t)arg - (c->n_pos_args + c->n_kwonly_args) : (size_t)arg;
+    return c->module->version == 5 ? (size_t)arg - (c->n_pos_args + c->n_kwonly_args) : (size_t)arg;
 }
 
 static size_t child_index(const mpy_code *c, int64_t arg) {
@@ -769,7 +809,7 @@ V run_frame(Frame *f, V throw_exc, int *status) {
             case MP_BC_LOAD_CONST_TRUE: PUSH(True); break;
             case MP_BC_LOAD_CONST_SMALL_INT: PUSH(mk_int(arg)); break;
             case MP_BC_LOAD_CONST_STRING: PUSH(qstr_v(c, (size_t)arg)); break;
-            case MP_BC_LOAD_CONST_OBJ: PUSH(load_const(m, &m->objs[const_index(c, arg)])); break;
+            case MP_BC_LOAD_CONST_OBJ: PUSH(load_const(m, &c->objs[const_index(c, arg)])); break;
             case MP_BC_LOAD_NULL: PUSH(NullV); break;
             case MP_BC_LOAD_FAST_N:
                 if (!fastn[-arg]) {
