@@ -148,3 +148,52 @@ def test_native_and_circuitpython_files(tmp_path):
         for path in sorted(golden.glob("*.mpy"))[:20]:
             listing = disassemble(read_mpy(path.read_bytes(), str(path)))
             assert listing["header"]["magic"] == "C" and listing["header"]["version"] == 5
+
+
+@pytest.mark.parametrize("release,arch,program", [
+    ("1.29", "x64", "native_basics"), ("1.29", "armv7m", "viper_basics"), ("1.29", "xtensawin", "native_flow"),
+    ("1.12", "x64", "native_basics"), ("1.19", "armv6m", "viper_basics"), ("1.29", "armv7emdp", "inline/thumb_vfp"),
+    ("1.29", "xtensa", "inline/xtensa_all")])
+def test_native_sections(tmp_path, release, arch, program):
+    """Each native function: its architecture, machine code and prelude sizes adding up to the
+    code, the prelude a native loader reads; the file's native summary totals them."""
+    data = compile_file(tmp_path, release, HERE / "native" / f"{program}.py", f"-march={arch}")
+    assert data is not None
+    mpy = read_mpy(data)
+    listing = disassemble(mpy)
+    native = [rc for rc in walk(listing) if rc["kind"] != "bytecode"]
+    assert native
+    for rc in native:
+        assert rc["arch"] == arch
+        assert rc["machine_code_size"] + rc["native_prelude_size"] == rc["size"]
+        if rc["kind"] == "native":
+            assert rc["native_prelude_size"] > 0 and rc["prelude"]["simple_name"]
+        if rc["kind"] == "asm":
+            assert rc["return_type"] in ("object", "bool", "int", "uint") and "n_pos_args" in rc
+    summary = listing["native_summary"]
+    assert summary["arch"] == arch
+    assert summary["machine_code_size"] == sum(rc["machine_code_size"] for rc in native)
+    assert sum(summary["functions"].values()) == len(native)
+    text = format_text(listing)
+    assert f"native code: arch {arch}" in text
+    assert f"{arch} machine code {native[0]['machine_code_size']} bytes" in text
+    if release == "1.12" or (release == "1.19" and mpy.header.version == 5):
+        # v5 native code links qstrs into the machine code
+        links = [link for rc in native for link in rc.get("qstr_links", ())]
+        assert links and all(link["kind_name"] for link in links)
+        assert "qstr link at" in text
+
+
+def test_relocations_decode_as_the_loader_reads_them():
+    """py/persistentcode.c mp_native_relocate (the relocations of mpy_ld's natmod files)."""
+    from mpycross.mpy.dis import decode_relocations
+
+    # 3 words of text from word 2 get the text base; rodata word 2 gets mp_fun_table[0];
+    # the next word gets the bss base; then mp_fun_table itself
+    data = bytes([0x03, 0x04, 0x03, 0x0F, 0x05, 0x08, 0x0C, 0xFF])
+    assert decode_relocations(data) == [
+        {"section": "text", "word": 2, "count": 3, "adds": "text"},
+        {"section": "rodata", "word": 2, "count": 1, "adds": "mp_fun_table[0]"},
+        {"section": "rodata", "word": 3, "count": 1, "adds": "bss"},
+        {"section": "rodata", "word": 4, "count": 1, "adds": "mp_fun_table"},
+    ]

@@ -377,12 +377,13 @@ def test_native_and_viper_functions(tmp_path):
     src.write_text("import micropython\n@micropython.native\ndef f(a, b=2):\n    return a + b\n"
                    "@micropython.viper\ndef g(x: int) -> int:\n    return x + 1\n")
     mpy = tmp_path / "nat.mpy"
-    subprocess.run([str(official("1.29")), "-march=armv7emsp", "-o", str(mpy), str(src)], check=True)
+    subprocess.run([str(official("1.29")), "-march=armv6m", "-o", str(mpy), str(src)], check=True)
     doc = json.loads(run(str(mpy), "--board", "rp2040", "--json").output)
     functions = {f["name"]: f for f in doc["modules"][0]["functions"]}
     assert set(functions) == {"f", "g"}
-    # the native code itself is kept, like bytecode; f keeps one default
-    assert functions["g"]["bytecode"] > 0 and functions["f"]["object"] == 32
+    # rp2 keeps the machine code in the heap, as it keeps bytecode; f keeps one default
+    assert functions["g"]["native"] > 0 and functions["g"]["bytecode"] == 0
+    assert functions["f"]["object"] == 32
 
 
 def test_compile_target_picks_a_board_and_compiles(lib, tmp_path):
@@ -423,3 +424,131 @@ def test_device_with_source_libraries(tmp_path):
     assert util["kind"] == "py" and util["path"].endswith("util.py")
     # a .py on the board is compiled there: the program's peak is at least its compile peak
     assert doc["total"]["peak"] >= util["source_load_peak"] > util["peak"]
+
+
+# -- what --device finds: the board from boot_out.txt, built-in vs missing imports ------
+
+def _drive(tmp_path, boot: str, code: str, libs: dict[str, str] | None = None) -> Path:
+    device = tmp_path / "CIRCUITPY"
+    (device / "lib").mkdir(parents=True)
+    (device / "boot_out.txt").write_text(boot)
+    (device / "code.py").write_text(code)
+    for name, source in (libs or {}).items():
+        (device / "lib" / name).write_text(source)
+    return device
+
+
+@pytest.mark.parametrize("boot, board, fs_block", [
+    ("Adafruit CircuitPython 9.2.1 on 2024-11-20; Adafruit Feather RP2040 with rp2040\n",
+     "circuitpython-rp2040", 512),
+    ("Adafruit CircuitPython 9.2.1 on 2024-11-20; Adafruit Trinket M0 with samd21e18\n", "samd21", 512),
+    ("Adafruit CircuitPython 9.2.1 on 2024-11-20; Adafruit Feather M4 Express with samd51j19\n",
+     "samd51", 512),
+    ("Adafruit CircuitPython 9.2.1 on 2024-11-20; Adafruit CLUE nRF52840 Express with nRF52840\n",
+     "nrf52840", 512),
+])
+def test_boot_out_picks_the_circuitpython_board_model(tmp_path, boot, board, fs_block):
+    # a 600-byte library: two FAT sectors on CircuitPython, one 4 KiB block on MicroPython rp2
+    device = _drive(tmp_path, boot, "import util\n", {"util.py": "X = 1\n" + "#" * 594 + "\n"})
+    doc = json.loads(run("--device", str(device), "--json").output)
+    assert doc["board"]["name"] == board and doc["board"]["fs_block"] == fs_block
+    util = next(m for m in doc["modules"] if m["name"] == "util")
+    assert util["flash"] == 1024
+    picked = get_board(board)
+    assert picked.firmware == "circuitpython" and "DigitalInOut" in picked.known_qstrs
+    # --board of the other firmware is overridden by what the drive says, with a note
+    result = CliRunner().invoke(cli, ["footprint", "--device", str(device), "--board", "rp2040", "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["board"]["name"] == board
+    assert f"costing with board {board} instead of rp2040" in result.stderr
+
+
+def test_micropython_rp2040_keeps_4k_blocks(tmp_path):
+    device = _drive(tmp_path, "MicroPython v1.24.1 on 2024-11-29; Raspberry Pi Pico with RP2040\n",
+                    "import util\n", {"util.py": "X = 1\n"})
+    doc = json.loads(run("--device", str(device), "--board", "rp2040", "--json").output)
+    assert doc["board"]["name"] == "rp2040" and doc["modules"][0]["flash"] == 4096
+
+
+def test_builtin_and_missing_imports_are_listed_apart(tmp_path):
+    code = ("import time\nimport board\nimport neopixel\nfrom adafruit_display_text import label\n"
+            "import util\n")
+    device = _drive(tmp_path, "Adafruit CircuitPython 9.2.1 on 2024-11-20; Adafruit Feather M4 Express "
+                    "with samd51j19\n", code, {"util.py": "import digitalio\nimport adafruit_ticks\n"})
+    doc = json.loads(run("--device", str(device), "--json").output)
+    # built into CircuitPython: not files, not costed, not a problem
+    assert doc["budget"]["builtin"] == ["board", "digitalio", "time"]
+    # libraries that are not on the drive: the import fails on the board
+    assert doc["budget"]["not_found"] == ["adafruit_display_text", "adafruit_ticks", "neopixel"]
+    assert [m["name"] for m in doc["modules"]] == ["util", "__main__"]
+    table = run("--device", str(device)).output
+    assert "built into the firmware (not costed): board, digitalio, time" in table
+    assert re.search(r"missing .*: adafruit_display_text, adafruit_ticks, neopixel", table)
+    page = tmp_path / "r.html"
+    run("--device", str(device), "--html", str(page))
+    text = page.read_text()
+    assert "Missing (not on the device, not built in; the import fails): adafruit_display_text" in text
+    assert "Built into the firmware (not costed): board, digitalio, time" in text
+
+
+# -- native code -------------------------------------------------------------------------------
+
+NATIVE_PROGRAM = ("import micropython\n"
+                  "@micropython.native\ndef add(a, b):\n    return a + b\n"
+                  "@micropython.viper\ndef mul(a: int, b: int) -> int:\n    return a * b\n"
+                  "@micropython.native\ndef gen(n):\n    for i in range(n):\n        yield i\n"
+                  "def plain(x):\n    return x\n")
+
+
+def _native_mpy(tmp_path: Path, arch: str, module: str = "fp_native") -> Path:
+    src = tmp_path / f"{module}.py"
+    src.write_text(NATIVE_PROGRAM)
+    out = tmp_path / f"{module}.mpy"
+    subprocess.run([str(official("1.29")), f"-march={arch}", "-o", str(out), str(src)], check=True)
+    src.unlink()
+    return out
+
+
+def test_native_code_on_unix_matches_the_vm(tmp_path):
+    """unix maps native code outside the GC heap (mp_unix_alloc_exec): the function objects,
+    raw code and tables count, the machine code does not, as gc.mem_alloc() shows."""
+    mpy_path = _native_mpy(tmp_path, "x64")
+    measured = _vm_import(tmp_path, "fp_native")
+    mpy = read_mpy(mpy_path.read_bytes())
+    fp = estimate_mpy(mpy, get_board("unix"), "fp_native", str(mpy_path), interned=measured["interned"],
+                      qstr_pool=measured["pool"], loaded_modules=measured["loaded_modules"])
+    allowance = 32 + (heap.QSTR_CHUNK_INIT if fp.new_qstrs else 0)
+    assert abs(fp.ram - measured["growth"]) <= allowance, (fp.ram, measured["growth"], fp.ram_parts)
+    assert fp.ram_parts["native"] == 0
+    native = [rc for rc in mpy.root.walk() if rc.kind != "bytecode"]
+    assert fp.native_code == fp.native_outside_heap == sum(len(rc.fun_data) for rc in native) > 0
+
+
+def test_native_code_lives_where_each_board_keeps_it(tmp_path):
+    """rp2 loads machine code into the GC heap (kept as RAM), the esp32 port copies it out of the
+    heap (only the loader's peak holds it), stock CircuitPython refuses it (a noted failure)."""
+    armv6m = read_mpy(_native_mpy(tmp_path, "armv6m").read_bytes())
+    code = [rc for rc in armv6m.root.walk() if rc.kind != "bytecode"]
+    rp2 = estimate_mpy(armv6m, get_board("rp2040"), "fp_native")
+    assert rp2.ram_parts["native"] == sum(get_board("rp2040").alloc(len(rc.fun_data)) for rc in code)
+    assert not any("import fails" in n for n in rp2.unmodeled)
+    samd = estimate_mpy(armv6m, get_board("samd21"), "fp_native")
+    assert samd.ram_parts["native"] == 0 and any("import fails" in n for n in samd.unmodeled)
+    wrong = estimate_mpy(armv6m, get_board("esp32-s3"), "fp_native")
+    assert any("runs xtensawin code" in n for n in wrong.unmodeled)
+
+    win = read_mpy(_native_mpy(tmp_path, "xtensawin", "fp_native_win").read_bytes())
+    esp = estimate_mpy(win, get_board("esp32-s3"), "fp_native")
+    staged = sum(get_board("esp32-s3").alloc(len(rc.fun_data)) for rc in win.root.walk() if rc.kind != "bytecode")
+    assert esp.ram_parts["native"] == 0 and esp.native_outside_heap > 0
+    assert esp.peak - esp.ram >= staged
+
+
+def test_footprint_json_reports_native_code(tmp_path):
+    path = _native_mpy(tmp_path, "armv6m")
+    result = run(str(path), "--board", "rp2040", "--json", "-v")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert doc["board"]["native_code"] == "heap" and doc["board"]["native_arch"] == "armv6m"
+    module = doc["modules"][0]
+    assert module["parts"]["native"] > 0 and module["native_code"] > 0
+    assert any(f["native"] > 0 for f in module["functions"])

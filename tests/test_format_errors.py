@@ -261,7 +261,7 @@ def _with_operand(data: bytes, opcode: str, value: int) -> bytes:
     mpy = read_mpy(data)
     code = mpy.root.fun_data
     table = opcode_table("v6")
-    ip = decode_prelude(code, 0, "v5", 6).bytecode_offset
+    ip = decode_prelude(code, 0, "v5", "qstr_indices").bytecode_offset
     while True:
         ins = decode(table, code, ip)
         if ins.info.name == opcode:

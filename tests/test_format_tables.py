@@ -70,3 +70,31 @@ def test_v6_is_shared_by_every_v6_release():
         if other.exists():
             strip = lambda t: re.sub(r"/\*.*?\*/", "", t, flags=re.S)  # noqa: E731 - licence header differs
             assert strip(other.read_text()).split("#ifndef", 1)[1] == strip(ref.read_text()).split("#ifndef", 1)[1], rel
+
+
+def test_every_versions_toml_key_is_read():
+    """formats/versions.toml holds only what the code reads: the layout keys
+    (mpy.layout), name / mpy_version / sub_version / bytecode (targets.py)."""
+    from mpycross.mpy import layout as layout_module
+
+    data = load_toml(data_dir("formats") / "versions.toml")
+    assert set(data) == {"native_archs", "magic", "version"}
+    read = {"name", "mpy_version", "sub_version"} | set(layout_module._LAYOUT_KEYS)
+    for entry in data["version"]:
+        assert set(entry) == read, entry["name"]
+    assert sorted(layout_module.layouts()) == [2, 3, 4, 5, 6]
+    assert layout_module.magics() == {"micropython": "M", "circuitpython": "C"}
+
+
+@pytest.mark.parametrize("version", [2, 3, 4, 5, 6])
+def test_feature_byte_fields_round_trip(version):
+    from mpycross.mpy.layout import layout
+
+    lay = layout(version)
+    for feature in range(256):
+        if lay.feature_byte == "subver_arch" and feature & 0x40:
+            continue  # the arch-flags bit, not part of the arch number
+        if lay.feature_byte == "flags" and feature > 3:
+            continue
+        rebuilt = lay.feature(lay.flags(feature), lay.arch(feature), lay.sub_version(feature))
+        assert rebuilt == feature, (version, feature)

@@ -48,7 +48,7 @@ def opcodes_in(mpy: bytes) -> set[int]:
         if rc.kind != "bytecode":
             continue
         code = rc.fun_data
-        ip = decode_prelude(code, 0, "v5", 6).bytecode_offset
+        ip = decode_prelude(code, 0, "v5", "qstr_indices").bytecode_offset
         while ip < len(code):
             ins = decode(table, code, ip)
             found.add(ins.opcode)

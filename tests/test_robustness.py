@@ -398,7 +398,7 @@ def test_stack_size_wraps_quick():
     data = compile_source(source, "big.py")
     from mpycross.mpy.prelude import decode_prelude
 
-    prelude = decode_prelude(read_mpy(data).root.fun_data, 0, "v6", 6, header_only=True)
+    prelude = decode_prelude(read_mpy(data).root.fun_data, 0, "v5", "qstr_indices", header_only=True)
     assert prelude.n_state == 65537 & 0xFFFF  # no locals at module level
 
 

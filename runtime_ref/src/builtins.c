@@ -6,6 +6,7 @@
 
 #include "gc.h"
 #include "obj.h"
+#include "lib.h"
 #include "platform.h"
 
 V float_repr(double f);
@@ -23,7 +24,7 @@ V E_BaseException, E_Exception, E_StopIteration, E_GeneratorExit, E_KeyboardInte
     E_StopAsyncIteration, E_EOFError;
 V builtins_dict;
 
-static int64_t norm_index(int64_t i, size_t n, int clamp) {
+int64_t norm_index(int64_t i, size_t n, int clamp) {
     if (i < 0) {
         i += (int64_t)n;
     }
@@ -39,7 +40,7 @@ static int64_t norm_index(int64_t i, size_t n, int clamp) {
 }
 
 /* slice indices (Python semantics) into start, count, step */
-static size_t slice_indices(V s, size_t n, int64_t *start, int64_t *step) {
+size_t slice_indices(V s, size_t n, int64_t *start, int64_t *step) {
     int64_t st = s->u.slice.step == None ? 1 : to_int64(s->u.slice.step);
     if (st == 0) {
         raise_msg(E_ValueError, "slice step cannot be zero");
@@ -119,32 +120,10 @@ static V str_subscr(V o, V idx) {
     return mk_str(o->u.str.s + off[i], off[i + 1] - off[i]);
 }
 
-/* memoryview: a window (u.iter: a = bytes/bytearray, i = start, j = length) */
-static V memview_subscr(V o, V idx) {
-    V base = o->u.iter.a;
-    if (idx->kind == K_SLICE) {
-        int64_t start, step;
-        size_t cnt = slice_indices(idx, (size_t)o->u.iter.j, &start, &step);
-        if (step != 1) {
-            unsupported("memoryview slices with a step");
-        }
-        V m = obj_new(K_MEMVIEW);
-        m->u.iter.a = base;
-        m->u.iter.i = o->u.iter.i + start;
-        m->u.iter.j = (int64_t)cnt;
-        return m;
-    }
-    int64_t i = norm_index(to_int64(idx), (size_t)o->u.iter.j, 0);
-    if (i < 0 || i >= o->u.iter.j || o->u.iter.i + i >= (int64_t)base->u.str.len) {
-        raise_msg(E_IndexError, "index out of range");
-    }
-    return mk_int((uint8_t)base->u.str.s[o->u.iter.i + i]);
-}
-
 V subscr(V o, V idx) {
     V f = special(o, "__getitem__");
-    if (o->kind == K_MEMVIEW) {
-        return memview_subscr(o, idx);
+    if (o->kind == K_MEMVIEW || o->kind == K_ARRAY) {
+        return lib_buffer_subscr(o, idx);
     }
     if (f) {
         return call2(f, o, idx);
@@ -269,16 +248,8 @@ void store_subscr(V o, V idx, V v) {
         o->u.seq.items[i] = v;
         return;
     }
-    if (o->kind == K_MEMVIEW && idx->kind != K_SLICE) {
-        V base = o->u.iter.a;
-        int64_t i = norm_index(to_int64(idx), (size_t)o->u.iter.j, 0);
-        if (base->kind != K_BYTEARRAY) {
-            raise_msg(E_TypeError, "memoryview of bytes is read-only");
-        }
-        if (i < 0 || i >= o->u.iter.j || o->u.iter.i + i >= (int64_t)base->u.str.len) {
-            raise_msg(E_IndexError, "index out of range");
-        }
-        base->u.str.s[o->u.iter.i + i] = (char)to_int64(v);
+    if (o->kind == K_MEMVIEW || o->kind == K_ARRAY) {
+        lib_buffer_store(o, idx, v);
         return;
     }
     if (o->kind == K_BYTEARRAY && idx->kind == K_SLICE) {
@@ -288,7 +259,10 @@ void store_subscr(V o, V idx, V v) {
             unsupported("extended slice assignment");
         }
         V src = v;
-        if (v->kind != K_BYTES && v->kind != K_BYTEARRAY) {
+        lib_buf buf;
+        if (lib_buffer(v, &buf)) {
+            src = mk_bytes(buf.p, buf.len);
+        } else {
             V l = mk_list(0, NULL), it = get_iter(v), x;
             while ((x = iter_next(it))) {
                 list_append(l, x);
@@ -444,17 +418,12 @@ V get_iter(V o) {
             return mk_iter(it_range, o, 0);
         case K_ITER: case K_GEN:
             return o;
-        case K_MEMVIEW: {
-            V base = o->u.iter.a;
-            size_t start = (size_t)o->u.iter.i, len = (size_t)o->u.iter.j;
-            if (start > base->u.str.len) {
-                start = base->u.str.len;
-            }
-            if (len > base->u.str.len - start) {
-                len = base->u.str.len - start;
-            }
-            return mk_iter(it_seq, mk_bytes(base->u.str.s + start, len), 0);
-        }
+        case K_MEMVIEW: case K_ARRAY:
+            return lib_buffer_iter(o);
+        case K_STREAM:
+            return lib_stream_iter(o);
+        case K_DICTVIEW:
+            return lib_dict_view_iter(o);
         case K_INST: {
             V f = lookup_class_attr(o->cls, mk_cstr("__iter__"));
             if (f) {
@@ -503,6 +472,13 @@ V contains(V c, V x) {
     }
     if (c->kind == K_DICT || c->kind == K_SET || c->kind == K_FROZENSET) {
         return mk_bool(table_get(&c->u.map, x) != NULL);
+    }
+    if (c->kind == K_DICTVIEW) {
+        return lib_dict_view_contains(c, x);
+    }
+    if (c->kind == K_BYTEARRAY || c->kind == K_ARRAY || c->kind == K_MEMVIEW
+        || (c->kind == K_BYTES && (x->kind == K_BYTEARRAY || x->kind == K_ARRAY || x->kind == K_MEMVIEW))) {
+        return lib_buffer_contains(c, x);
     }
     if ((c->kind == K_STR || c->kind == K_BYTES) && x->kind == c->kind) {
         if (x->u.str.len == 0) {

@@ -204,6 +204,17 @@ double to_double(V v) {
         }
         return v->u.big.neg ? -r : r;
     }
+    if (v->kind == K_INST) {
+        /* py/obj.c mp_obj_get_float_maybe: a class's __float__ */
+        V f = lookup_class_attr(v->cls, mk_cstr("__float__"));
+        if (f) {
+            V r = call1(f, v);
+            if (r->kind != K_FLOAT) {
+                raise_msg(E_TypeError, "__float__ returned non-float (type %s)", type_of(r)->u.cls.name);
+            }
+            return r->u.f;
+        }
+    }
     raise_msg(E_TypeError, "can't convert %s to float", type_of(v)->u.cls.name);
 }
 

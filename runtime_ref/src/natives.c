@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "gc.h"
+#include "lib.h"
 #include "obj.h"
 #include "platform.h"
 
@@ -14,7 +15,6 @@ V mk_iter(V (*next)(V), V a, int64_t j);
 V class_mro(V cls);
 
 V gen_next(V gen, V send, V throw_exc, int *done);
-static V pad(V s, int width, char align, char fill);
 
 /* An argument that must be str, bytes or bytearray (the natives read its text). */
 static V text_arg(V v) {
@@ -23,25 +23,22 @@ static V text_arg(V v) {
     }
     return v;
 }
-/* a byte offset into a str as a code-point index */
-static int64_t char_index(V s, size_t byte) {
-    if (s->kind != K_STR) return (int64_t)byte;
-    int64_t c = 0;
-    for (size_t i = 0; i < byte; i++) c += ((unsigned char)s->u.str.s[i] & 0xc0) != 0x80;
-    return c;
-}
 #define ARGN(k) if (n < (k)) raise_msg(E_TypeError, "function takes %d arguments", (k))
 
 static V b_print(int n, V *a, V kw) {
     V sep = kw ? table_get(&kw->u.map, mk_cstr("sep")) : NULL;
     V end = kw ? table_get(&kw->u.map, mk_cstr("end")) : NULL;
+    V file = kw ? table_get(&kw->u.map, mk_cstr("file")) : NULL;
+    if (file == None) file = NULL;
     for (int i = 0; i < n; i++) {
         if (i) {
-            if (sep && sep != None) out_str(sep); else out_cstr(" ");
+            V s = sep && sep != None ? sep : mk_cstr(" ");
+            if (file) lib_print_to(file, s); else out_str(s);
         }
-        out_str(str_of(a[i]));
+        if (file) lib_print_to(file, str_of(a[i])); else out_str(str_of(a[i]));
     }
-    if (end && end != None) out_str(end); else out_cstr("\n");
+    V e = end && end != None ? end : mk_cstr("\n");
+    if (file) lib_print_to(file, e); else out_str(e);
     return None;
 }
 
@@ -61,9 +58,10 @@ static V b_len(int n, V *a, V kw) {
             return mk_int(c);
         }
         case K_BYTES: case K_BYTEARRAY: return mk_int((int64_t)o->u.str.len);
-        case K_MEMVIEW: return mk_int(o->u.iter.j);
+        case K_MEMVIEW: case K_ARRAY: return mk_int((int64_t)lib_buffer_items(o));
         case K_TUPLE: case K_LIST: return mk_int((int64_t)o->u.seq.n);
         case K_DICT: case K_SET: case K_FROZENSET: return mk_int((int64_t)o->u.map.live);
+        case K_DICTVIEW: return mk_int((int64_t)lib_dict_view_len(o));
         case K_RANGE: {
             int64_t s = o->u.range.step, x = o->u.range.start, y = o->u.range.stop;
             return mk_int(s > 0 ? (y > x ? (y - x + s - 1) / s : 0) : (x > y ? (x - y - s - 1) / -s : 0));
@@ -167,6 +165,8 @@ static V new_bytes(int n, V *a, V kw) {
         char *b = gc_alloc(l + 1);
         return mk_bytes(b, l);
     }
+    lib_buf buf;
+    if (lib_buffer(x, &buf)) return mk_bytes(buf.p, buf.len);
     V l = to_list(x);
     char *b = gc_alloc(l->u.seq.n + 1);
     for (size_t i = 0; i < l->u.seq.n; i++) b[i] = (char)to_int64(l->u.seq.items[i]);
@@ -202,19 +202,6 @@ static V new_complex(int n, V *a, V kw) {
     }
     return mk_complex(re, im);
 }
-static V new_memoryview(int n, V *a, V kw) {
-    (void)kw; ARGN(2);
-    V x = a[1];
-    V m = obj_new(K_MEMVIEW);
-    if (x->kind == K_MEMVIEW) {
-        m->u.iter = x->u.iter;
-        return m;
-    }
-    if (x->kind != K_BYTES && x->kind != K_BYTEARRAY) raise_msg(E_TypeError, "memoryview needs bytes or bytearray");
-    m->u.iter.a = x;
-    m->u.iter.j = (int64_t)x->u.str.len;
-    return m;
-}
 static V m_fromhex(int n, V *a, V kw) {
     (void)kw;
     int skip = n > 0 && a[0]->kind == K_CLASS;
@@ -223,7 +210,7 @@ static V m_fromhex(int n, V *a, V kw) {
     char *b = gc_alloc(t->u.str.len / 2 + 1);
     size_t w = 0;
     for (size_t i = 0; i < t->u.str.len;) {
-        if (t->u.str.s[i] == ' ') { i++; continue; }
+        if (strchr(" \t\n\r\v\f", t->u.str.s[i]) && t->u.str.s[i]) { i++; continue; }
         int hi, lo;
         char c1 = t->u.str.s[i], c2 = i + 1 < t->u.str.len ? t->u.str.s[i + 1] : 'x';
         hi = c1 >= '0' && c1 <= '9' ? c1 - '0' : (c1 | 0x20) >= 'a' && (c1 | 0x20) <= 'f' ? (c1 | 0x20) - 'a' + 10 : -1;
@@ -433,12 +420,17 @@ static V b_next(int n, V *a, V kw) {
     if (!x) { if (n > 1) return a[1]; vm_raise(mk_exc(E_StopIteration, NULL)); }
     return x;
 }
-static V b_hasattr(int n, V *a, V kw) { (void)kw; ARGN(2); return mk_bool(get_attr_maybe(a[0], a[1]) != NULL); }
+static V b_hasattr(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    if (a[1]->kind != K_STR) raise_msg(E_TypeError, "attribute name must be a string");
+    return mk_bool(vm_getattr_catch(a[0], a[1]) != NULL);
+}
 static V b_getattr(int n, V *a, V kw) {
     (void)kw; ARGN(2);
-    V r = get_attr_maybe(a[0], a[1]);
-    if (!r) { if (n > 2) return a[2]; return get_attr(a[0], a[1]); }
-    return r;
+    if (a[1]->kind != K_STR) raise_msg(E_TypeError, "attribute name must be a string");
+    if (n < 3) return get_attr(a[0], a[1]);
+    V r = vm_getattr_catch(a[0], a[1]);
+    return r ? r : a[2];
 }
 static V b_setattr(int n, V *a, V kw) { (void)kw; ARGN(3); set_attr(a[0], a[1], a[2]); return None; }
 static V b_ord(int n, V *a, V kw) {
@@ -462,6 +454,10 @@ static V b_chr(int n, V *a, V kw) {
     if (c < 0x10000) { b[0] = (char)(0xe0 | c >> 12); b[1] = (char)(0x80 | ((c >> 6) & 0x3f)); b[2] = (char)(0x80 | (c & 0x3f)); return mk_str(b, 3); }
     b[0] = (char)(0xf0 | c >> 18); b[1] = (char)(0x80 | ((c >> 12) & 0x3f)); b[2] = (char)(0x80 | ((c >> 6) & 0x3f)); b[3] = (char)(0x80 | (c & 0x3f));
     return mk_str(b, 4);
+}
+V lib_chr(int64_t c) {
+    V v = mk_int(c);
+    return b_chr(1, &v, NULL);
 }
 static V prefixed(V x, int base, const char *pfx) {
     V t = int_text(x, base);
@@ -502,7 +498,14 @@ static V b_callable(int n, V *a, V kw) {
     return mk_bool(k == K_FUNC || k == K_NATIVE || k == K_BOUND || k == K_CLASS || (k == K_INST && lookup_class_attr(a[0]->cls, mk_cstr("__call__"))));
 }
 static V b_id(int n, V *a, V kw) { (void)kw; ARGN(1); return mk_int((int64_t)OBJ_ADDR(a[0])); }
-static V b_hash(int n, V *a, V kw) { (void)kw; ARGN(1); return mk_int(hash_of(a[0])); }
+/* ints hash to themselves and integral floats to their int, as MicroPython's small ints */
+static V b_hash(int n, V *a, V kw) {
+    (void)kw; ARGN(1);
+    V x = a[0];
+    if (x->kind == K_INT || x->kind == K_BOOL) return mk_int(x->u.i);
+    if (x->kind == K_FLOAT && x->u.f == floor(x->u.f) && fabs(x->u.f) < 4e18) return mk_int((int64_t)x->u.f);
+    return mk_int(hash_of(x));
+}
 /* py/mpz.c mpz_pow3_inpl: square and multiply, reducing after each step
  * (so big arguments finish); a negative exponent or a modulus of +-1 gives 0. */
 static V int_pow_mod(V base, V exp, V mod) {
@@ -587,25 +590,11 @@ static V m_insert(int n, V *a, V kw) {
     o->u.seq.items[i] = a[2];
     return None;
 }
-static V m_index(int n, V *a, V kw) {
-    (void)kw; ARGN(2);
-    V o = self_list(a[0]);
-    if (o->kind == K_STR || o->kind == K_BYTES || o->kind == K_BYTEARRAY) {
-        for (size_t i = 0; i + text_arg(a[1])->u.str.len <= o->u.str.len; i++) if (memcmp(o->u.str.s + i, a[1]->u.str.s, a[1]->u.str.len) == 0) return mk_int(char_index(o, i));
-        raise_msg(E_ValueError, "substring not found");
-    }
-    for (size_t i = 0; i < o->u.seq.n; i++) if (equal(o->u.seq.items[i], a[1])) return mk_int((int64_t)i);
-    raise_msg(E_ValueError, "object not in sequence");
-}
 static V m_count(int n, V *a, V kw) {
     (void)kw; ARGN(2);
     V o = self_list(a[0]);
     int64_t c = 0;
-    if (o->kind == K_STR || o->kind == K_BYTES || o->kind == K_BYTEARRAY) {
-        size_t l = text_arg(a[1])->u.str.len;
-        for (size_t i = 0; i + l <= o->u.str.len;) { if (memcmp(o->u.str.s + i, a[1]->u.str.s, l) == 0) { c++; i += l ? l : 1; } else i++; }
-        return mk_int(c);
-    }
+    if (o->kind == K_STR || o->kind == K_BYTES || o->kind == K_BYTEARRAY) return lib_str_count(n, a, kw);
     for (size_t i = 0; i < o->u.seq.n; i++) c += equal(o->u.seq.items[i], a[1]);
     return mk_int(c);
 }
@@ -650,9 +639,9 @@ static V m_clear(int n, V *a, V kw) {
 }
 static V m_get(int n, V *a, V kw) { (void)kw; ARGN(2); V r = table_get(&self_list(a[0])->u.map, a[1]); return r ? r : n > 2 ? a[2] : None; }
 V it_seq(V it);
-static V m_keys(int n, V *a, V kw) { (void)kw; (void)n; return mk_iter(it_seq, self_list(a[0]), 0); }
-static V m_values(int n, V *a, V kw) { (void)kw; (void)n; return mk_iter(it_seq, self_list(a[0]), 1); }
-static V m_items(int n, V *a, V kw) { (void)kw; (void)n; return mk_iter(it_seq, self_list(a[0]), 2); }
+static V m_keys(int n, V *a, V kw) { (void)kw; (void)n; return lib_dict_view(self_list(a[0]), 0); }
+static V m_values(int n, V *a, V kw) { (void)kw; (void)n; return lib_dict_view(self_list(a[0]), 1); }
+static V m_items(int n, V *a, V kw) { (void)kw; (void)n; return lib_dict_view(self_list(a[0]), 2); }
 static V m_setdefault(int n, V *a, V kw) {
     (void)kw; ARGN(2);
     V d = self_list(a[0]);
@@ -671,17 +660,6 @@ static V m_add(int n, V *a, V kw) { (void)kw; ARGN(2); table_set(&self_list(a[0]
 static V m_discard(int n, V *a, V kw) { (void)kw; ARGN(2); table_del(&self_list(a[0])->u.map, a[1]); return None; }
 
 /* str methods */
-static V m_join(int n, V *a, V kw) {
-    (void)kw; ARGN(2);
-    V l = to_list(a[1]);
-    V r = a[0]->kind == K_STR ? mk_cstr("") : mk_bytes("", 0);
-    for (size_t i = 0; i < l->u.seq.n; i++) {
-        if (l->u.seq.items[i]->kind != a[0]->kind) raise_msg(E_TypeError, "join expects a list of str/bytes objects consistent with self object");
-        if (i) r = str_concat(r, a[0]);
-        r = str_concat(r, l->u.seq.items[i]);
-    }
-    return r;
-}
 static int is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 static V m_split(int n, V *a, V kw) {
     (void)kw;
@@ -694,7 +672,7 @@ static V m_split(int n, V *a, V kw) {
         while (i < len) {
             while (i < len && is_ws(p[i])) i++;
             if (i >= len) break;
-            if (maxsplit == 0) { size_t e = len; while (e > i && is_ws(p[e - 1])) e--; list_append(l, mk_str(p + i, e - i)); break; }
+            if (maxsplit == 0) { V rest = mk_str(p + i, len - i); rest->kind = s->kind; rest->cls = s->cls; list_append(l, rest); break; }
             size_t j = i;
             while (j < len && !is_ws(p[j])) j++;
             V part = mk_str(p + i, j - i);
@@ -717,178 +695,6 @@ static V m_split(int n, V *a, V kw) {
     if (s->kind == K_BYTES) for (size_t k = 0; k < l->u.seq.n; k++) { l->u.seq.items[k]->kind = K_BYTES; l->u.seq.items[k]->cls = T_bytes; }
     return l;
 }
-static V strip_k(int n, V *a, int left, int right) {
-    V s = a[0];
-    const char *p = s->u.str.s;
-    size_t i = 0, e = s->u.str.len;
-    V chars = n > 1 && a[1] != None ? text_arg(a[1]) : NULL;
-#define STRIPPABLE(c) (chars ? memchr(chars->u.str.s, (c), chars->u.str.len) != NULL : is_ws(c))
-    if (left) while (i < e && STRIPPABLE(p[i])) i++;
-    if (right) while (e > i && STRIPPABLE(p[e - 1])) e--;
-    V r = mk_str(p + i, e - i);
-    r->kind = s->kind; r->cls = s->cls;
-    return r;
-}
-static V m_strip(int n, V *a, V kw) { (void)kw; return strip_k(n, a, 1, 1); }
-static V m_lstrip(int n, V *a, V kw) { (void)kw; return strip_k(n, a, 1, 0); }
-static V m_rstrip(int n, V *a, V kw) { (void)kw; return strip_k(n, a, 0, 1); }
-static V case_k(V s, int up) {
-    V r = mk_str(s->u.str.s, s->u.str.len);
-    r->kind = s->kind;
-    r->cls = s->cls;
-    for (size_t i = 0; i < r->u.str.len; i++) {
-        char c = r->u.str.s[i];
-        if (up && c >= 'a' && c <= 'z') r->u.str.s[i] = (char)(c - 32);
-        if (!up && c >= 'A' && c <= 'Z') r->u.str.s[i] = (char)(c + 32);
-    }
-    return r;
-}
-static V m_upper(int n, V *a, V kw) { (void)kw; (void)n; return case_k(a[0], 1); }
-static V m_lower(int n, V *a, V kw) { (void)kw; (void)n; return case_k(a[0], 0); }
-static V m_replace(int n, V *a, V kw) {
-    (void)kw; ARGN(3);
-    V s = a[0], old = text_arg(a[1]), new_ = text_arg(a[2]);
-    int64_t count = n > 3 ? to_int64(a[3]) : -1;
-    V r = mk_str("", 0);
-    size_t i = 0, start = 0;
-    if (old->u.str.len == 0) unsupported("replace of an empty string");
-    while (i + old->u.str.len <= s->u.str.len && count != 0) {
-        if (memcmp(s->u.str.s + i, old->u.str.s, old->u.str.len) == 0) {
-            r = str_concat(str_concat(r, mk_str(s->u.str.s + start, i - start)), new_);
-            i += old->u.str.len; start = i; count--;
-        } else i++;
-    }
-    r = str_concat(r, mk_str(s->u.str.s + start, s->u.str.len - start));
-    r->kind = s->kind; r->cls = s->cls;
-    return r;
-}
-static int affix(V s, V x, int end) {
-    if (x->kind == K_TUPLE) { for (size_t i = 0; i < x->u.seq.n; i++) if (affix(s, x->u.seq.items[i], end)) return 1; return 0; }
-    if (text_arg(x)->u.str.len > s->u.str.len) return 0;
-    return memcmp(s->u.str.s + (end ? s->u.str.len - x->u.str.len : 0), x->u.str.s, x->u.str.len) == 0;
-}
-static V m_startswith(int n, V *a, V kw) { (void)kw; ARGN(2); return mk_bool(affix(a[0], a[1], 0)); }
-static V m_endswith(int n, V *a, V kw) { (void)kw; ARGN(2); return mk_bool(affix(a[0], a[1], 1)); }
-static V m_find(int n, V *a, V kw) {
-    (void)kw; ARGN(2);
-    V s = a[0], x = text_arg(a[1]);
-    for (size_t i = 0; i + x->u.str.len <= s->u.str.len; i++) if (memcmp(s->u.str.s + i, x->u.str.s, x->u.str.len) == 0) return mk_int(char_index(s, i));
-    return mk_int(-1);
-}
-static V m_rfind(int n, V *a, V kw) {
-    (void)kw; ARGN(2);
-    V s = a[0], x = text_arg(a[1]);
-    for (size_t i = s->u.str.len + 1; i-- > 0;) if (i + x->u.str.len <= s->u.str.len && memcmp(s->u.str.s + i, x->u.str.s, x->u.str.len) == 0) return mk_int(char_index(s, i));
-    return mk_int(-1);
-}
-static V m_rsplit(int n, V *a, V kw) {
-    (void)kw;
-    V s = a[0];
-    int64_t maxsplit = n > 2 ? to_int64(a[2]) : -1;
-    if (n < 2 || a[1] == None || maxsplit < 0) return m_split(n, a, kw);
-    text_arg(a[1]);
-    V sep = text_arg(a[1]), l = mk_list(0, NULL);
-    size_t end = s->u.str.len, i = s->u.str.len;
-    while (i >= sep->u.str.len && maxsplit != 0) {
-        size_t at = i - sep->u.str.len;
-        if (memcmp(s->u.str.s + at, sep->u.str.s, sep->u.str.len) == 0) { list_append(l, mk_str(s->u.str.s + i, end - i)); end = at; i = at; maxsplit--; }
-        else i--;
-    }
-    list_append(l, mk_str(s->u.str.s, end));
-    for (size_t k = 0; k < l->u.seq.n / 2; k++) { V t = l->u.seq.items[k]; l->u.seq.items[k] = l->u.seq.items[l->u.seq.n - 1 - k]; l->u.seq.items[l->u.seq.n - 1 - k] = t; }
-    return l;
-}
-static V pred(V s, int (*ok)(int)) {
-    if (!s->u.str.len) return False;
-    for (size_t i = 0; i < s->u.str.len; i++) if (!ok((unsigned char)s->u.str.s[i])) return False;
-    return True;
-}
-static int c_space(int c) { return is_ws((char)c); }
-static int c_alpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-static int c_alnum(int c) { return c_alpha(c) || (c >= '0' && c <= '9'); }
-static V m_isspace(int n, V *a, V kw) { (void)kw; (void)n; return pred(a[0], c_space); }
-static V m_isalpha(int n, V *a, V kw) { (void)kw; (void)n; return pred(a[0], c_alpha); }
-static V m_isalnum(int n, V *a, V kw) { (void)kw; (void)n; return pred(a[0], c_alnum); }
-static V m_isupper(int n, V *a, V kw) {
-    (void)kw; (void)n;
-    int any = 0;
-    for (size_t i = 0; i < a[0]->u.str.len; i++) { char c = a[0]->u.str.s[i]; if (c >= 'a' && c <= 'z') return False; any |= c >= 'A' && c <= 'Z'; }
-    return mk_bool(any);
-}
-static V m_islower(int n, V *a, V kw) {
-    (void)kw; (void)n;
-    int any = 0;
-    for (size_t i = 0; i < a[0]->u.str.len; i++) { char c = a[0]->u.str.s[i]; if (c >= 'A' && c <= 'Z') return False; any |= c >= 'a' && c <= 'z'; }
-    return mk_bool(any);
-}
-static V m_capitalize(int n, V *a, V kw) {
-    (void)n;
-    V r = case_k(a[0], 0);
-    if (r->u.str.len && r->u.str.s[0] >= 'a' && r->u.str.s[0] <= 'z') r->u.str.s[0] = (char)(r->u.str.s[0] - 32);
-    (void)kw;
-    return r;
-}
-static V m_title(int n, V *a, V kw) {
-    (void)n; (void)kw;
-    V r = mk_str(a[0]->u.str.s, a[0]->u.str.len);
-    int prev = 0;
-    for (size_t i = 0; i < r->u.str.len; i++) {
-        char c = r->u.str.s[i];
-        if (c_alpha((unsigned char)c)) { if (!prev && c >= 'a' && c <= 'z') r->u.str.s[i] = (char)(c - 32); else if (prev && c >= 'A' && c <= 'Z') r->u.str.s[i] = (char)(c + 32); prev = 1; }
-        else prev = 0;
-    }
-    return r;
-}
-static V m_swapcase(int n, V *a, V kw) {
-    (void)n; (void)kw;
-    V r = mk_str(a[0]->u.str.s, a[0]->u.str.len);
-    for (size_t i = 0; i < r->u.str.len; i++) { char c = r->u.str.s[i]; if (c >= 'a' && c <= 'z') r->u.str.s[i] = (char)(c - 32); else if (c >= 'A' && c <= 'Z') r->u.str.s[i] = (char)(c + 32); }
-    return r;
-}
-static V justify(int n, V *a, char align) {
-    ARGN(2);
-    char fill = n > 2 && text_arg(a[2])->u.str.len ? a[2]->u.str.s[0] : ' ';
-    return pad(a[0], (int)to_int64(a[1]), align, fill);
-}
-static V m_center(int n, V *a, V kw) { (void)kw; return justify(n, a, '^'); }
-static V m_ljust(int n, V *a, V kw) { (void)kw; return justify(n, a, '<'); }
-static V m_rjust(int n, V *a, V kw) { (void)kw; return justify(n, a, '>'); }
-static V m_zfill(int n, V *a, V kw) {
-    (void)kw; ARGN(2);
-    V s = a[0];
-    int w = (int)to_int64(a[1]);
-    int neg = s->u.str.len && (s->u.str.s[0] == '-' || s->u.str.s[0] == '+');
-    V body = pad(mk_str(s->u.str.s + neg, s->u.str.len - (size_t)neg), w - neg, '>', '0');
-    return neg ? str_concat(mk_str(s->u.str.s, 1), body) : body;
-}
-static V m_partition(int n, V *a, V kw) {
-    (void)kw; ARGN(2);
-    V s = a[0], sep = text_arg(a[1]);
-    for (size_t i = 0; i + sep->u.str.len <= s->u.str.len; i++) if (memcmp(s->u.str.s + i, sep->u.str.s, sep->u.str.len) == 0) {
-        V t[3] = {mk_str(s->u.str.s, i), sep, mk_str(s->u.str.s + i + sep->u.str.len, s->u.str.len - i - sep->u.str.len)};
-        return mk_tuple(3, t);
-    }
-    V t[3] = {s, mk_cstr(""), mk_cstr("")};
-    return mk_tuple(3, t);
-}
-static V m_rpartition(int n, V *a, V kw) {
-    (void)kw; ARGN(2);
-    V s = a[0], sep = text_arg(a[1]);
-    for (size_t i = s->u.str.len + 1; i-- > 0;) if (i + sep->u.str.len <= s->u.str.len && memcmp(s->u.str.s + i, sep->u.str.s, sep->u.str.len) == 0) {
-        V t[3] = {mk_str(s->u.str.s, i), sep, mk_str(s->u.str.s + i + sep->u.str.len, s->u.str.len - i - sep->u.str.len)};
-        return mk_tuple(3, t);
-    }
-    V t[3] = {mk_cstr(""), mk_cstr(""), s};
-    return mk_tuple(3, t);
-}
-static V m_splitlines(int n, V *a, V kw) {
-    (void)kw; (void)n;
-    V s = a[0], l = mk_list(0, NULL);
-    size_t start = 0;
-    for (size_t i = 0; i < s->u.str.len; i++) if (s->u.str.s[i] == '\n') { list_append(l, mk_str(s->u.str.s + start, i - start)); start = i + 1; }
-    if (start < s->u.str.len) list_append(l, mk_str(s->u.str.s + start, s->u.str.len - start));
-    return l;
-}
 static V m_popitem(int n, V *a, V kw) {
     (void)kw; (void)n;
     V d = self_list(a[0]);
@@ -908,19 +714,6 @@ static V m_fromkeys(int n, V *a, V kw) {
     while ((x = iter_next(it))) table_set(&d->u.map, x, v);
     return d;
 }
-static V m_setop(int n, V *a, int op) {
-    ARGN(2);
-    V other = a[1];
-    if (other->kind != K_SET && other->kind != K_FROZENSET) { V b[2] = {T_set, other}; other = new_set(2, b, NULL); }
-    return binary_op(op, self_list(a[0]), other);
-}
-static V m_union(int n, V *a, V kw) { (void)kw; return m_setop(n, a, MP_BINARY_OP_OR); }
-static V m_intersection(int n, V *a, V kw) { (void)kw; return m_setop(n, a, MP_BINARY_OP_AND); }
-static V m_difference(int n, V *a, V kw) { (void)kw; return m_setop(n, a, MP_BINARY_OP_SUBTRACT); }
-static V m_symdiff(int n, V *a, V kw) { (void)kw; return m_setop(n, a, MP_BINARY_OP_XOR); }
-static V m_issubset(int n, V *a, V kw) { (void)kw; return m_setop(n, a, MP_BINARY_OP_LESS_EQUAL); }
-static V m_issuperset(int n, V *a, V kw) { (void)kw; return m_setop(n, a, MP_BINARY_OP_MORE_EQUAL); }
-static V m_isdisjoint(int n, V *a, V kw) { (void)kw; return mk_bool(!truthy(m_setop(n, a, MP_BINARY_OP_AND))); }
 static V m_prop_setter(int n, V *a, V kw) {
     (void)kw; ARGN(2);
     V p = obj_new(K_PROPERTY);
@@ -958,13 +751,6 @@ static V m_ba_extend(int n, V *a, V kw) {
     while ((x = iter_next(it))) { V b[2] = {a[0], x}; m_ba_append(2, b, NULL); }
     return None;
 }
-static V m_hex(int n, V *a, V kw) {
-    (void)kw; (void)n;
-    V s = a[0];
-    char *o = gc_alloc(s->u.str.len * 2 + 1);
-    for (size_t i = 0; i < s->u.str.len; i++) snprintf(o + 2 * i, 3, "%02x", (unsigned char)s->u.str.s[i]);
-    return mk_str(o, s->u.str.len * 2);
-}
 static V m_to_bytes(int n, V *a, V kw) {
     (void)kw; ARGN(3);
     int64_t want = to_int64(a[1]);
@@ -995,12 +781,6 @@ static V m_from_bytes(int n, V *a, V kw) {
     return r;
 }
 static V m_format(int n, V *a, V kw) { return str_format_method(a[0], n - 1, a + 1, kw); }
-static V m_isdigit(int n, V *a, V kw) {
-    (void)kw; (void)n;
-    if (!a[0]->u.str.len) return False;
-    for (size_t i = 0; i < a[0]->u.str.len; i++) if (a[0]->u.str.s[i] < '0' || a[0]->u.str.s[i] > '9') return False;
-    return True;
-}
 static V m_encode(int n, V *a, V kw) { (void)kw; (void)n; return mk_bytes(a[0]->u.str.s, a[0]->u.str.len); }
 static V m_decode(int n, V *a, V kw) { (void)kw; (void)n; return decoded(a[0]); }
 
@@ -1030,40 +810,65 @@ static V m_close(int n, V *a, V kw) {
 typedef struct { int kind; const char *name; native_fn fn; } method_def;
 static const method_def methods[] = {
     {K_LIST, "append", m_append}, {K_LIST, "extend", m_extend}, {K_LIST, "pop", m_pop}, {K_LIST, "insert", m_insert},
-    {K_LIST, "index", m_index}, {K_LIST, "count", m_count}, {K_LIST, "remove", m_remove}, {K_LIST, "reverse", m_reverse},
-    {K_LIST, "sort", m_sort}, {K_LIST, "copy", m_copy}, {K_LIST, "clear", m_clear},
-    {K_TUPLE, "index", m_index}, {K_TUPLE, "count", m_count},
-    {K_DICT, "get", m_get}, {K_DICT, "keys", m_keys}, {K_DICT, "values", m_values}, {K_DICT, "items", m_items},
-    {K_DICT, "pop", m_pop}, {K_DICT, "setdefault", m_setdefault}, {K_DICT, "update", m_update}, {K_DICT, "copy", m_copy},
-    {K_DICT, "clear", m_clear},
-    {K_SET, "add", m_add}, {K_SET, "remove", m_remove}, {K_SET, "discard", m_discard}, {K_SET, "pop", m_pop},
-    {K_SET, "update", m_update}, {K_SET, "copy", m_copy}, {K_SET, "clear", m_clear},
-    {K_STR, "join", m_join}, {K_STR, "split", m_split}, {K_STR, "strip", m_strip}, {K_STR, "lstrip", m_lstrip},
-    {K_STR, "rstrip", m_rstrip}, {K_STR, "upper", m_upper}, {K_STR, "lower", m_lower}, {K_STR, "replace", m_replace},
-    {K_STR, "startswith", m_startswith}, {K_STR, "endswith", m_endswith}, {K_STR, "find", m_find},
-    {K_STR, "format", m_format}, {K_STR, "index", m_index}, {K_STR, "count", m_count}, {K_STR, "isdigit", m_isdigit},
-    {K_STR, "encode", m_encode},
-    {K_INT, "to_bytes", m_to_bytes}, {K_INT, "from_bytes", m_from_bytes}, {K_BIG, "to_bytes", m_to_bytes},
-    {K_BYTES, "decode", m_decode}, {K_BYTES, "join", m_join}, {K_BYTES, "split", m_split},
-    {K_BYTES, "fromhex", m_fromhex},
-    {K_BYTES, "find", m_find}, {K_BYTES, "rfind", m_rfind}, {K_BYTES, "upper", m_upper}, {K_BYTES, "lower", m_lower},
-    {K_BYTES, "replace", m_replace}, {K_BYTES, "strip", m_strip}, {K_BYTES, "startswith", m_startswith},
-    {K_BYTES, "endswith", m_endswith}, {K_BYTES, "count", m_count}, {K_BYTES, "hex", m_hex}, {K_BYTES, "index", m_index},
-    {K_STR, "rfind", m_rfind}, {K_STR, "rsplit", m_rsplit}, {K_STR, "isspace", m_isspace}, {K_STR, "isalpha", m_isalpha},
-    {K_STR, "isalnum", m_isalnum}, {K_STR, "isupper", m_isupper}, {K_STR, "islower", m_islower},
-    {K_STR, "capitalize", m_capitalize}, {K_STR, "title", m_title}, {K_STR, "swapcase", m_swapcase},
-    {K_STR, "center", m_center}, {K_STR, "ljust", m_ljust}, {K_STR, "rjust", m_rjust}, {K_STR, "zfill", m_zfill},
-    {K_STR, "partition", m_partition}, {K_STR, "rpartition", m_rpartition}, {K_STR, "splitlines", m_splitlines},
-    {K_DICT, "popitem", m_popitem}, {K_DICT, "fromkeys", m_fromkeys},
-    {K_SET, "union", m_union}, {K_SET, "intersection", m_intersection}, {K_SET, "difference", m_difference},
-    {K_SET, "symmetric_difference", m_symdiff}, {K_SET, "issubset", m_issubset}, {K_SET, "issuperset", m_issuperset},
-    {K_SET, "isdisjoint", m_isdisjoint},
-    {K_FROZENSET, "union", m_union}, {K_FROZENSET, "intersection", m_intersection}, {K_FROZENSET, "difference", m_difference},
-    {K_FROZENSET, "issubset", m_issubset}, {K_FROZENSET, "issuperset", m_issuperset},
-    {K_PROPERTY, "setter", m_prop_setter}, {K_PROPERTY, "getter", m_prop_getter}, {K_PROPERTY, "deleter", m_prop_deleter},
-    {K_BYTEARRAY, "append", m_ba_append}, {K_BYTEARRAY, "extend", m_ba_extend}, {K_BYTEARRAY, "decode", m_decode},
-    {K_BYTEARRAY, "hex", m_hex},
-    {K_GEN, "send", m_send}, {K_GEN, "throw", m_throw}, {K_GEN, "close", m_close},
+    {K_LIST, "index", lib_seq_index}, {K_LIST, "count", m_count}, {K_LIST, "remove", m_remove},
+    {K_LIST, "reverse", m_reverse}, {K_LIST, "sort", m_sort}, {K_LIST, "copy", m_copy}, {K_LIST, "clear", m_clear},
+    {K_TUPLE, "index", lib_seq_index}, {K_TUPLE, "count", m_count}, {K_DICT, "get", m_get}, {K_DICT, "keys", m_keys},
+    {K_DICT, "values", m_values}, {K_DICT, "items", m_items}, {K_DICT, "pop", m_pop},
+    {K_DICT, "setdefault", m_setdefault}, {K_DICT, "update", m_update}, {K_DICT, "copy", m_copy},
+    {K_DICT, "clear", m_clear}, {K_SET, "add", m_add}, {K_SET, "remove", m_remove}, {K_SET, "discard", m_discard},
+    {K_SET, "pop", m_pop}, {K_SET, "clear", m_clear}, {K_INT, "to_bytes", m_to_bytes},
+    {K_INT, "from_bytes", m_from_bytes}, {K_BIG, "to_bytes", m_to_bytes}, {K_DICT, "popitem", m_popitem},
+    {K_DICT, "fromkeys", m_fromkeys}, {K_SET, "union", lib_set_union}, {K_SET, "intersection", lib_set_intersection},
+    {K_SET, "difference", lib_set_difference}, {K_SET, "symmetric_difference", lib_set_symmetric_difference},
+    {K_SET, "issubset", lib_set_issubset}, {K_SET, "issuperset", lib_set_issuperset},
+    {K_SET, "isdisjoint", lib_set_isdisjoint}, {K_SET, "copy", lib_set_copy},
+    {K_SET, "__contains__", lib_set_contains}, {K_FROZENSET, "union", lib_set_union},
+    {K_FROZENSET, "intersection", lib_set_intersection}, {K_FROZENSET, "difference", lib_set_difference},
+    {K_FROZENSET, "symmetric_difference", lib_set_symmetric_difference}, {K_FROZENSET, "issubset", lib_set_issubset},
+    {K_FROZENSET, "issuperset", lib_set_issuperset}, {K_FROZENSET, "isdisjoint", lib_set_isdisjoint},
+    {K_FROZENSET, "copy", lib_set_copy}, {K_FROZENSET, "__contains__", lib_set_contains},
+    {K_SET, "update", lib_set_update}, {K_SET, "intersection_update", lib_set_intersection_update},
+    {K_SET, "difference_update", lib_set_difference_update},
+    {K_SET, "symmetric_difference_update", lib_set_symmetric_difference_update},
+    {K_PROPERTY, "setter", m_prop_setter}, {K_PROPERTY, "getter", m_prop_getter},
+    {K_PROPERTY, "deleter", m_prop_deleter}, {K_ARRAY, "append", lib_array_append},
+    {K_ARRAY, "extend", lib_array_extend}, {K_GEN, "send", m_send}, {K_GEN, "throw", m_throw},
+    {K_GEN, "close", m_close}, {K_STR, "count", lib_str_count}, {K_STR, "endswith", lib_str_endswith},
+    {K_STR, "find", lib_str_find}, {K_STR, "format", m_format}, {K_STR, "index", lib_str_index},
+    {K_STR, "isalpha", lib_text_isalpha}, {K_STR, "isdigit", lib_text_isdigit}, {K_STR, "islower", lib_text_islower},
+    {K_STR, "isspace", lib_text_isspace}, {K_STR, "isupper", lib_text_isupper}, {K_STR, "join", lib_text_join},
+    {K_STR, "lower", lib_text_lower}, {K_STR, "lstrip", lib_text_lstrip}, {K_STR, "replace", lib_text_replace},
+    {K_STR, "rfind", lib_str_rfind}, {K_STR, "rindex", lib_str_rindex}, {K_STR, "rsplit", lib_text_rsplit},
+    {K_STR, "rstrip", lib_text_rstrip}, {K_STR, "split", lib_text_split}, {K_STR, "startswith", lib_str_startswith},
+    {K_STR, "strip", lib_text_strip}, {K_STR, "upper", lib_text_upper}, {K_STR, "center", lib_text_center},
+    {K_STR, "partition", lib_str_partition}, {K_STR, "rpartition", lib_str_rpartition},
+    {K_STR, "splitlines", lib_text_splitlines}, {K_STR, "encode", m_encode}, {K_BYTES, "count", lib_str_count},
+    {K_BYTES, "endswith", lib_str_endswith}, {K_BYTES, "find", lib_str_find}, {K_BYTES, "format", m_format},
+    {K_BYTES, "index", lib_str_index}, {K_BYTES, "isalpha", lib_text_isalpha}, {K_BYTES, "isdigit", lib_text_isdigit},
+    {K_BYTES, "islower", lib_text_islower}, {K_BYTES, "isspace", lib_text_isspace},
+    {K_BYTES, "isupper", lib_text_isupper}, {K_BYTES, "join", lib_text_join}, {K_BYTES, "lower", lib_text_lower},
+    {K_BYTES, "lstrip", lib_text_lstrip}, {K_BYTES, "replace", lib_text_replace}, {K_BYTES, "rfind", lib_str_rfind},
+    {K_BYTES, "rindex", lib_str_rindex}, {K_BYTES, "rsplit", lib_text_rsplit}, {K_BYTES, "rstrip", lib_text_rstrip},
+    {K_BYTES, "split", lib_text_split}, {K_BYTES, "startswith", lib_str_startswith},
+    {K_BYTES, "strip", lib_text_strip}, {K_BYTES, "upper", lib_text_upper}, {K_BYTES, "center", lib_text_center},
+    {K_BYTES, "partition", lib_str_partition}, {K_BYTES, "rpartition", lib_str_rpartition},
+    {K_BYTES, "splitlines", lib_text_splitlines}, {K_BYTES, "decode", m_decode}, {K_BYTES, "fromhex", m_fromhex},
+    {K_BYTES, "hex", lib_bytes_hex}, {K_BYTEARRAY, "count", lib_str_count},
+    {K_BYTEARRAY, "endswith", lib_str_endswith}, {K_BYTEARRAY, "find", lib_str_find},
+    {K_BYTEARRAY, "format", m_format}, {K_BYTEARRAY, "index", lib_str_index},
+    {K_BYTEARRAY, "isalpha", lib_text_isalpha}, {K_BYTEARRAY, "isdigit", lib_text_isdigit},
+    {K_BYTEARRAY, "islower", lib_text_islower}, {K_BYTEARRAY, "isspace", lib_text_isspace},
+    {K_BYTEARRAY, "isupper", lib_text_isupper}, {K_BYTEARRAY, "join", lib_text_join},
+    {K_BYTEARRAY, "lower", lib_text_lower}, {K_BYTEARRAY, "lstrip", lib_text_lstrip},
+    {K_BYTEARRAY, "replace", lib_text_replace}, {K_BYTEARRAY, "rfind", lib_str_rfind},
+    {K_BYTEARRAY, "rindex", lib_str_rindex}, {K_BYTEARRAY, "rsplit", lib_text_rsplit},
+    {K_BYTEARRAY, "rstrip", lib_text_rstrip}, {K_BYTEARRAY, "split", lib_text_split},
+    {K_BYTEARRAY, "startswith", lib_str_startswith}, {K_BYTEARRAY, "strip", lib_text_strip},
+    {K_BYTEARRAY, "upper", lib_text_upper}, {K_BYTEARRAY, "center", lib_text_center},
+    {K_BYTEARRAY, "partition", lib_str_partition}, {K_BYTEARRAY, "rpartition", lib_str_rpartition},
+    {K_BYTEARRAY, "splitlines", lib_text_splitlines}, {K_BYTEARRAY, "decode", m_decode},
+    {K_BYTEARRAY, "fromhex", m_fromhex}, {K_BYTEARRAY, "hex", lib_bytes_hex}, {K_BYTEARRAY, "append", m_ba_append},
+    {K_BYTEARRAY, "extend", m_ba_extend}, {K_MEMVIEW, "hex", lib_bytes_hex},
     {-1, NULL, NULL},
 };
 
@@ -1085,6 +890,7 @@ V method_of_builtin(V o, V name) {
         }
         return NULL;
     }
+    if (kind == K_STREAM) return lib_stream_method(o, name);
     for (const method_def *d = methods; d->name; d++) {
         if (d->kind == kind && strlen(d->name) == name->u.str.len && memcmp(d->name, name->u.str.s, name->u.str.len) == 0) {
             V m = mk_native(d->name, d->fn);
@@ -1095,278 +901,10 @@ V method_of_builtin(V o, V name) {
     return NULL;
 }
 
-/* ---- formatting ---- */
-
-static V pad(V s, int width, char align, char fill) {
-    size_t len = s->u.str.len;
-    if (width <= 0 || (size_t)width <= len) return s;
-    size_t total = (size_t)width, padn = total - len;
-    char *b = gc_alloc(total + 1);
-    size_t left = align == '>' ? padn : align == '^' ? padn / 2 : 0;
-    memset(b, fill, total);
-    mem_copy(b + left, s->u.str.s, len);
-    return mk_str(b, total);
-}
-
-static V format_spec(V v, const char *spec, size_t n) {
-    char fill = ' ', align = 0, sign = 0, type = 0;
-    int width = -1, prec = -1, zero = 0, comma = 0;
-    size_t i = 0;
-    if (n >= 2 && (spec[1] == '<' || spec[1] == '>' || spec[1] == '^' || spec[1] == '=')) { fill = spec[0]; align = spec[1]; i = 2; }
-    else if (n >= 1 && (spec[0] == '<' || spec[0] == '>' || spec[0] == '^' || spec[0] == '=')) { align = spec[0]; i = 1; }
-    if (i < n && (spec[i] == '+' || spec[i] == '-' || spec[i] == ' ')) sign = spec[i++];
-    int alt = 0;
-    if (i < n && spec[i] == '#') { alt = 1; i++; }
-    if (i < n && spec[i] == '0') { zero = 1; i++; }
-    while (i < n && spec[i] >= '0' && spec[i] <= '9') width = (width < 0 ? 0 : width * 10) + spec[i++] - '0';
-    if (i < n && spec[i] == ',') { comma = 1; i++; }
-    if (i < n && spec[i] == '.') { prec = 0; i++; while (i < n && spec[i] >= '0' && spec[i] <= '9') prec = prec * 10 + spec[i++] - '0'; }
-    if (i < n) type = spec[i++];
-    if (i != n) unsupported("this format specification");
-    V s;
-    char buf[512];
-    if (type == 'f' || type == 'e' || type == 'g' || type == '%' || (type == 0 && v->kind == K_FLOAT && prec >= 0)) {
-        double d = to_double(v);
-        if (type == '%') d *= 100;
-        fmt_double(buf, sizeof buf, d, type == '%' ? 'f' : type == 0 ? 'g' : type, prec < 0 ? 6 : prec,
-            sign == '+' || sign == ' ' ? sign : 0, 0);
-        if (type == '%') strcat(buf, "%");
-        s = mk_cstr(buf);
-    } else if (type == 'd' || type == 'x' || type == 'X' || type == 'o' || type == 'b') {
-        s = int_text(v, type == 'd' ? 10 : type == 'o' ? 8 : type == 'b' ? 2 : 16);
-        if (type == 'X') for (size_t k = 0; k < s->u.str.len; k++) if (s->u.str.s[k] >= 'a') s->u.str.s[k] = (char)(s->u.str.s[k] - 32);
-        if (alt && type != 'd') {
-            const char *pfx = type == 'x' ? "0x" : type == 'X' ? "0X" : type == 'o' ? "0o" : "0b";
-            s = s->u.str.s[0] == '-' ? str_concat(str_concat(mk_cstr("-"), mk_cstr(pfx)), mk_str(s->u.str.s + 1, s->u.str.len - 1)) : str_concat(mk_cstr(pfx), s);
-        }
-        if (sign == '+' && s->u.str.s[0] != '-') s = str_concat(mk_cstr("+"), s);
-    } else if (type == 's' || type == 0) {
-        s = str_of(v);
-        if (prec >= 0 && (size_t)prec < s->u.str.len) s = mk_str(s->u.str.s, (size_t)prec);
-        if (type == 0 && (is_int(v) || v->kind == K_FLOAT) && sign == '+' && s->u.str.s[0] != '-') s = str_concat(mk_cstr("+"), s);
-    } else if (type == 'c') {
-        V a1[1] = {v};
-        extern V chr_of(V);
-        s = b_chr(1, a1, NULL);
-    } else {
-        unsupported("this format type");
-    }
-    int numeric = is_int(v) || v->kind == K_FLOAT;
-    if (comma && numeric) {
-        /* thousands separators in the integer part */
-        size_t st = (s->u.str.s[0] == '-' || s->u.str.s[0] == '+') ? 1 : 0, e = st;
-        while (e < s->u.str.len && s->u.str.s[e] >= '0' && s->u.str.s[e] <= '9') e++;
-        V r = mk_str(s->u.str.s, st);
-        for (size_t k = st; k < e; k++) {
-            r = str_concat(r, mk_str(s->u.str.s + k, 1));
-            if ((e - k - 1) % 3 == 0 && k + 1 < e) r = str_concat(r, mk_cstr(","));
-        }
-        s = str_concat(r, mk_str(s->u.str.s + e, s->u.str.len - e));
-    }
-    if (zero && !align) {
-        if (width > 0 && s->u.str.len < (size_t)width) {
-            int neg = s->u.str.s[0] == '-' || s->u.str.s[0] == '+';
-            V body = mk_str(s->u.str.s + neg, s->u.str.len - (size_t)neg);
-            body = pad(body, width - neg, '>', '0');
-            return neg ? str_concat(mk_str(s->u.str.s, 1), body) : body;
-        }
-        return s;
-    }
-    if (!align) align = numeric ? '>' : '<';
-    return pad(s, width, align, fill);
-}
-
-V str_format_method(V fmt, int n, V *args, V kw) {
-    const char *p = fmt->u.str.s;
-    size_t len = fmt->u.str.len, i = 0;
-    int auto_idx = 0;
-    V out = mk_cstr("");
-    size_t start = 0;
-    while (i < len) {
-        if (p[i] == '{' && i + 1 < len && p[i + 1] == '{') { out = str_concat(out, mk_str(p + start, i + 1 - start)); i += 2; start = i; continue; }
-        if (p[i] == '}' && i + 1 < len && p[i + 1] == '}') { out = str_concat(out, mk_str(p + start, i + 1 - start)); i += 2; start = i; continue; }
-        if (p[i] != '{') { i++; continue; }
-        out = str_concat(out, mk_str(p + start, i - start));
-        size_t j = i + 1;
-        int depth = 1;
-        while (j < len) {
-            if (p[j] == '{') depth++;
-            if (p[j] == '}' && --depth == 0) break;
-            j++;
-        }
-        if (j >= len) raise_msg(E_ValueError, "unmatched '{' in format");
-        const char *field = p + i + 1;
-        size_t flen = j - i - 1;
-        size_t colon = 0;
-        while (colon < flen && field[colon] != ':' && field[colon] != '!') colon++;
-        V v;
-        if (colon == 0) {
-            if (auto_idx >= n) raise_msg(E_IndexError, "tuple index out of range");
-            v = args[auto_idx++];
-        } else if (field[0] >= '0' && field[0] <= '9') {
-            int k = atoi(field);
-            if (k >= n) raise_msg(E_IndexError, "tuple index out of range");
-            v = args[k];
-        } else {
-            V key = mk_str(field, colon);
-            v = kw ? table_get(&kw->u.map, key) : NULL;
-            if (!v) { V e = mk_exc(E_KeyError, NULL); e->u.inst.args = mk_tuple(1, &key); vm_raise(e); }
-        }
-        size_t k = colon;
-        if (k < flen && field[k] == '!') {
-            if (k + 1 < flen && field[k + 1] == 'r') v = repr_of(v);
-            else if (k + 1 < flen && field[k + 1] == 's') v = str_of(v);
-            k += 2;
-        }
-        if (k < flen && field[k] == ':') {
-            /* nested fields in the spec ("{:>{}}") take the next arguments */
-            V spec = mk_str(field + k + 1, flen - k - 1);
-            if (memchr(spec->u.str.s, '{', spec->u.str.len)) {
-                V expanded = mk_cstr("");
-                size_t q = 0, st = 0;
-                while (q < spec->u.str.len) {
-                    if (spec->u.str.s[q] == '{') {
-                        size_t e = q + 1;
-                        while (e < spec->u.str.len && spec->u.str.s[e] != '}') e++;
-                        V arg;
-                        if (e == q + 1) {
-                            if (auto_idx >= n) raise_msg(E_IndexError, "tuple index out of range");
-                            arg = args[auto_idx++];
-                        } else {
-                            int num = atoi(spec->u.str.s + q + 1);
-                            if (num >= n) raise_msg(E_IndexError, "tuple index out of range");
-                            arg = args[num];
-                        }
-                        expanded = str_concat(str_concat(expanded, mk_str(spec->u.str.s + st, q - st)), str_of(arg));
-                        q = e + 1;
-                        st = q;
-                    } else {
-                        q++;
-                    }
-                }
-                spec = str_concat(expanded, mk_str(spec->u.str.s + st, spec->u.str.len - st));
-            }
-            out = str_concat(out, format_spec(v, spec->u.str.s, spec->u.str.len));
-        }
-        else out = str_concat(out, str_of(v));
-        i = j + 1;
-        start = i;
-    }
-    return str_concat(out, mk_str(p + start, len - start));
-}
-
-V str_format_percent(V fmt, V args) {
-    V *items;
-    size_t na = seq_items(args, &items);
-    V mapping = args->kind == K_DICT ? args : NULL;
-    int is_bytes = fmt->kind == K_BYTES;
-    if (args->kind != K_TUPLE) { items = &args; na = 1; }
-    size_t ai = 0;
-    const char *p = fmt->u.str.s;
-    size_t len = fmt->u.str.len;
-    V out = mk_cstr("");
-    size_t start = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (p[i] != '%') continue;
-        out = str_concat(out, mk_str(p + start, i - start));
-        size_t j = i + 1;
-        if (j < len && p[j] == '%') { out = str_concat(out, mk_cstr("%")); start = i = j; start++; continue; }
-        char spec[32];
-        size_t k = 0;
-        char align = 0;
-        V named = NULL;
-        if (j < len && p[j] == '(' && mapping) {
-            size_t e = j + 1;
-            while (e < len && p[e] != ')') e++;
-            V key = mk_str(p + j + 1, e - j - 1);
-            named = table_get(&mapping->u.map, key);
-            if (!named) { V ex = mk_exc(E_KeyError, NULL); ex->u.inst.args = mk_tuple(1, &key); vm_raise(ex); }
-            j = e + 1;
-        }
-        while (j < len && strchr("-+ 0#", p[j]) && k < 8) { if (p[j] == '-') align = '<'; spec[k++] = p[j++]; }
-        while (j < len && ((p[j] >= '0' && p[j] <= '9') || p[j] == '.') && k < 20) spec[k++] = p[j++];
-        if (j < len && p[j] == '*') unsupported("'*' width in % formatting");
-        if (j >= len) raise_msg(E_ValueError, "incomplete format");
-        char type = p[j];
-        if (!named && ai >= na) raise_msg(E_TypeError, "format string needs more arguments");
-        V v = named ? named : items[ai++];
-        V s;
-        char buf[512], f[48];
-        spec[k] = 0;
-        switch (type) {
-            case 'd': case 'i': case 'u': {
-                V t = int_text(is_int(v) ? v : int_from_double(to_double(v)), 10);
-                snprintf(f, sizeof f, "%%%ss", spec);
-                snprintf(buf, sizeof buf, f, t->u.str.s);
-                if (strchr(spec, '0') && !align) { /* zero padding for numbers */
-                    int w = atoi(spec + strspn(spec, "-+ 0#"));
-                    V z = format_spec(t, "", 0);
-                    char zs[16]; snprintf(zs, sizeof zs, "0%d", w); z = format_spec(t, zs, strlen(zs));
-                    s = z; break;
-                }
-                s = mk_cstr(buf);
-                break;
-            }
-            case 'x': case 'X': case 'o': {
-                V t = int_text(v, type == 'o' ? 8 : 16);
-                if (type == 'X') for (size_t q = 0; q < t->u.str.len; q++) if (t->u.str.s[q] >= 'a') t->u.str.s[q] = (char)(t->u.str.s[q] - 32);
-                char zs[40]; snprintf(zs, sizeof zs, "%s", spec);
-                s = format_spec(t, zs, strlen(zs));
-                break;
-            }
-            case 'f': case 'e': case 'g': case 'F': case 'E': case 'G':
-                fmt_double_spec(buf, sizeof buf, to_double(v), spec, type);
-                s = mk_cstr(buf);
-                break;
-            case 's': case 'r': case 'c': {
-                V t = type == 'r' ? repr_of(v) : type == 'c' ? (is_int(v) ? b_chr(1, &v, NULL) : v)
-                    : (is_bytes && (v->kind == K_BYTES || v->kind == K_BYTEARRAY)) ? mk_str(v->u.str.s, v->u.str.len) : str_of(v);
-                int w = atoi(spec + strspn(spec, "-+ 0#"));
-                s = pad(t, w, align ? '<' : '>', ' ');
-                break;
-            }
-            default:
-                unsupported("this % format");
-        }
-        out = str_concat(out, s);
-        i = j;
-        start = j + 1;
-    }
-    if (ai < na && args->kind == K_TUPLE) raise_msg(E_TypeError, "format string needs fewer arguments");
-    out = str_concat(out, mk_str(p + start, len - start));
-    if (is_bytes) { out->kind = K_BYTES; out->cls = T_bytes; }
-    return out;
-}
-
-/* ---- builtin modules: micropython, sys, math ---- */
+/* ---- builtin modules: micropython, sys (math, array, io, struct: their own files) ---- */
 
 static V f_const(int n, V *a, V kw) { (void)kw; ARGN(1); return a[0]; }
 static V f_sys_exit(int n, V *a, V kw) { (void)kw; V e = mk_exc(E_SystemExit, NULL); e->u.inst.args = mk_tuple((size_t)n, a); vm_raise(e); }
-#define MATH1(name, expr) static V f_##name(int n, V *a, V kw) { (void)kw; ARGN(1); double x = to_double(a[0]); return expr; }
-MATH1(sqrt, (x < 0 ? (raise_msg(E_ValueError, "math domain error"), None) : mk_float(sqrt(x))))
-MATH1(sin, mk_float(sin(x)))
-MATH1(cos, mk_float(cos(x)))
-MATH1(tan, mk_float(tan(x)))
-MATH1(exp, mk_float(exp(x)))
-MATH1(fabs, mk_float(fabs(x)))
-MATH1(atan, mk_float(atan(x)))
-MATH1(log10, mk_float(log10(x)))
-MATH1(isnan, mk_bool(isnan(x)))
-MATH1(isinf, mk_bool(isinf(x)))
-MATH1(isfinite, mk_bool(isfinite(x)))
-static V f_floor(int n, V *a, V kw) { (void)kw; ARGN(1); if (is_int(a[0])) return a[0]; V b[2] = {T_int, mk_float(floor(to_double(a[0])))}; return new_int(2, b, NULL); }
-static V f_ceil(int n, V *a, V kw) { (void)kw; ARGN(1); if (is_int(a[0])) return a[0]; V b[2] = {T_int, mk_float(ceil(to_double(a[0])))}; return new_int(2, b, NULL); }
-static V f_trunc(int n, V *a, V kw) { (void)kw; ARGN(1); V b[2] = {T_int, a[0]}; return new_int(2, b, NULL); }
-static V f_log(int n, V *a, V kw) {
-    (void)kw; ARGN(1);
-    double x = to_double(a[0]);
-    if (x <= 0) raise_msg(E_ValueError, "math domain error");
-    return mk_float(n > 1 ? log(x) / log(to_double(a[1])) : log(x));
-}
-static V f_pow(int n, V *a, V kw) { (void)kw; ARGN(2); return mk_float(pow(to_double(a[0]), to_double(a[1]))); }
-static V f_atan2(int n, V *a, V kw) { (void)kw; ARGN(2); return mk_float(atan2(to_double(a[0]), to_double(a[1]))); }
-static V f_fmod(int n, V *a, V kw) { (void)kw; ARGN(2); return mk_float(fmod(to_double(a[0]), to_double(a[1]))); }
-static V f_copysign(int n, V *a, V kw) { (void)kw; ARGN(2); return mk_float(copysign(to_double(a[0]), to_double(a[1]))); }
 
 /* collections.namedtuple: a class whose instances hold a tuple; fields by name */
 static V namedtuple_new(int n, V *a, V kw) {
@@ -1470,111 +1008,25 @@ static V f_deque_pop(int n, V *a, V kw) {
     return l->u.seq.items[--l->u.seq.n];
 }
 
-/* struct: pack, unpack, calcsize for the integer and float codes */
-static size_t struct_size(char c) {
-    switch (c) {
-        case 'b': case 'B': case 'x': case 'c': case '?': return 1;
-        case 'h': case 'H': return 2;
-        case 'i': case 'I': case 'l': case 'L': case 'f': return 4;
-        case 'q': case 'Q': case 'd': return 8;
-        default: raise_msg(E_ValueError, "bad typecode");
-    }
-}
-static int struct_prefix(V fmt, size_t *i) {
-    int little = 1;
-    if (fmt->u.str.len && strchr("<>!=@", fmt->u.str.s[0])) {
-        little = fmt->u.str.s[0] == '<' || fmt->u.str.s[0] == '=' || fmt->u.str.s[0] == '@';
-        *i = 1;
-    }
-    return little;
-}
-static V f_calcsize(int n, V *a, V kw) {
-    (void)kw; ARGN(1);
-    V fmt = text_arg(a[0]);
-    size_t i = 0, total = 0;
-    struct_prefix(fmt, &i);
-    for (; i < fmt->u.str.len; i++) {
-        size_t count = 0;
-        while (i < fmt->u.str.len && fmt->u.str.s[i] >= '0' && fmt->u.str.s[i] <= '9') count = count * 10 + (size_t)(fmt->u.str.s[i++] - '0');
-        if (i >= fmt->u.str.len) break;
-        total += (count ? count : 1) * struct_size(fmt->u.str.s[i]);
-    }
-    return mk_int((int64_t)total);
-}
-static V f_pack(int n, V *a, V kw) {
-    (void)kw; ARGN(1);
-    V fmt = text_arg(a[0]);
-    size_t i = 0, w = 0;
-    int little = struct_prefix(fmt, &i);
-    int64_t total = to_int64(f_calcsize(1, a, NULL));
-    char *out = gc_alloc((size_t)total + 1);
-    int ai = 1;
-    for (; i < fmt->u.str.len; i++) {
-        char c = fmt->u.str.s[i];
-        size_t sz = struct_size(c);
-        if (c == 'x') { w++; continue; }
-        if (ai >= n) raise_msg(E_ValueError, "not enough arguments");
-        V v = a[ai++];
-        uint64_t bits;
-        if (c == 'f') { float f = (float)to_double(v); uint32_t b32; mem_copy(&b32, &f, 4); bits = b32; }
-        else if (c == 'd') { double d = to_double(v); mem_copy(&bits, &d, 8); }
-        else bits = (uint64_t)to_int64(v);
-        for (size_t k = 0; k < sz; k++) out[w + (little ? k : sz - 1 - k)] = (char)(bits >> (8 * k));
-        w += sz;
-    }
-    return mk_bytes(out, w);
-}
-static V f_unpack(int n, V *a, V kw) {
-    (void)kw; ARGN(2);
-    V fmt = text_arg(a[0]), data = text_arg(a[1]);
-    size_t i = 0, r = 0;
-    int little = struct_prefix(fmt, &i);
-    if (to_int64(f_calcsize(1, a, NULL)) != (int64_t)data->u.str.len) raise_msg(E_ValueError, "buffer too small");
-    V out = mk_list(0, NULL);
-    for (; i < fmt->u.str.len; i++) {
-        char c = fmt->u.str.s[i];
-        size_t sz = struct_size(c);
-        uint64_t bits = 0;
-        for (size_t k = 0; k < sz; k++) bits |= (uint64_t)(uint8_t)data->u.str.s[r + (little ? k : sz - 1 - k)] << (8 * k);
-        r += sz;
-        if (c == 'x') continue;
-        if (c == 'f') { uint32_t b32 = (uint32_t)bits; float f; mem_copy(&f, &b32, 4); list_append(out, mk_float(f)); }
-        else if (c == 'd') { double d; mem_copy(&d, &bits, 8); list_append(out, mk_float(d)); }
-        else if (c >= 'a' && c <= 'z' && c != 'c') {
-            int64_t sv = sz == 8 ? (int64_t)bits : (int64_t)(bits ^ ((uint64_t)1 << (8 * sz - 1))) - ((int64_t)1 << (8 * sz - 1));
-            list_append(out, mk_int(sv));
-        } else list_append(out, mk_int((int64_t)bits));
-    }
-    return mk_tuple(out->u.seq.n, out->u.seq.items);
-}
-
-static V new_module(V modules, const char *name) {
+V lib_new_module(V modules, const char *name) {
     V m = obj_new(K_MODULE);
     m->u.module.name = name;
     m->u.module.dict = mk_dict();
+    m->u.module.builtin = 1;
     dict_set_str(m->u.module.dict, "__name__", mk_cstr(name));
     table_set(&modules->u.map, mk_cstr(name), m);
     return m;
 }
 
 void native_modules_init(V modules, V loaded) {
-    V mp = new_module(modules, "micropython");
+    V mp = lib_new_module(modules, "micropython");
     dict_set_str(mp->u.module.dict, "const", mk_native("const", f_const));
-    V sys = new_module(modules, "sys");
+    V sys = lib_new_module(modules, "sys");
     dict_set_str(sys->u.module.dict, "exit", mk_native("exit", f_sys_exit));
     dict_set_str(sys->u.module.dict, "argv", mk_list(0, NULL));
-    dict_set_str(sys->u.module.dict, "maxsize", mk_int(INT64_MAX));
-    dict_set_str(sys->u.module.dict, "byteorder", mk_cstr("little"));
     dict_set_str(sys->u.module.dict, "modules", loaded);
-    V math = new_module(modules, "math");
-    struct { const char *name; native_fn fn; } mf[] = {
-        {"sqrt", f_sqrt}, {"sin", f_sin}, {"cos", f_cos}, {"tan", f_tan}, {"exp", f_exp}, {"fabs", f_fabs},
-        {"atan", f_atan}, {"log10", f_log10}, {"isnan", f_isnan}, {"isinf", f_isinf}, {"isfinite", f_isfinite},
-        {"floor", f_floor}, {"ceil", f_ceil}, {"trunc", f_trunc}, {"log", f_log}, {"pow", f_pow},
-        {"atan2", f_atan2}, {"fmod", f_fmod}, {"copysign", f_copysign},
-    };
-    for (size_t i = 0; i < sizeof mf / sizeof mf[0]; i++) dict_set_str(math->u.module.dict, mf[i].name, mk_native(mf[i].name, mf[i].fn));
-    V coll = new_module(modules, "collections");
+    lib_math_module(modules);
+    V coll = lib_new_module(modules, "collections");
     dict_set_str(coll->u.module.dict, "namedtuple", mk_native("namedtuple", f_namedtuple));
     V od = mk_class("OrderedDict", mk_tuple(1, &T_dict), NULL);
     od->u.cls.builtin_kind = K_DICT;
@@ -1587,20 +1039,17 @@ void native_modules_init(V modules, V loaded) {
     dict_set_str(dq->u.cls.dict, "popleft", mk_native("popleft", f_deque_popleft));
     dict_set_str(dq->u.cls.dict, "pop", mk_native("pop", f_deque_pop));
     dict_set_str(coll->u.module.dict, "deque", dq);
-    V st = new_module(modules, "struct");
-    dict_set_str(st->u.module.dict, "pack", mk_native("pack", f_pack));
-    dict_set_str(st->u.module.dict, "unpack", mk_native("unpack", f_unpack));
-    dict_set_str(st->u.module.dict, "calcsize", mk_native("calcsize", f_calcsize));
-    dict_set_str(math->u.module.dict, "pi", mk_float(3.141592653589793));
-    dict_set_str(math->u.module.dict, "e", mk_float(2.718281828459045));
-    dict_set_str(math->u.module.dict, "inf", mk_float(INFINITY));
-    dict_set_str(math->u.module.dict, "nan", mk_float(NAN));
+    lib_array_module(modules);
+    lib_io_module(modules);
+    lib_struct_module(modules);
+    lib_sys_extend(sys, modules);
+    lib_dict_view_init();
 }
 
 /* ---- setup ---- */
 
 V T_ellipsis;
-static V builtin_class(const char *name, int kind, native_fn ctor, V base) {
+V lib_builtin_class(const char *name, int kind, native_fn ctor, V base) {
     V bases = base ? mk_tuple(1, &base) : mk_tuple(0, NULL);
     V c = mk_class(name, bases, NULL);
     c->u.cls.builtin_kind = kind;
@@ -1609,7 +1058,7 @@ static V builtin_class(const char *name, int kind, native_fn ctor, V base) {
 }
 
 static V exc_class(const char *name, V base) {
-    V c = builtin_class(name, K_INST, new_exception, base);
+    V c = lib_builtin_class(name, K_INST, new_exception, base);
     dict_set_str(builtins_dict, name, c);
     return c;
 }
@@ -1640,35 +1089,35 @@ void objects_init(void) {
     Ellipsis = obj_new(K_ELLIPSIS);
     NullV = obj_new(K_NULL);
     builtins_dict = mk_dict();
-    T_object = builtin_class("object", K_INST, new_object, NULL);
+    T_object = lib_builtin_class("object", K_INST, new_object, NULL);
     dict_set_str(T_object->u.cls.dict, "__init__", mk_native("__init__", object_init));
     dict_set_str(T_object->u.cls.dict, "__new__", mk_native("__new__", object_new));
-    T_type = builtin_class("type", K_CLASS, new_type, T_object);
-    T_int = builtin_class("int", K_INT, new_int, T_object);
-    T_bool = builtin_class("bool", K_BOOL, new_bool, T_int);
-    T_float = builtin_class("float", K_FLOAT, new_float, T_object);
-    T_str = builtin_class("str", K_STR, new_str, T_object);
-    T_bytes = builtin_class("bytes", K_BYTES, new_bytes, T_object);
-    T_bytearray = builtin_class("bytearray", K_BYTEARRAY, new_bytearray, T_object);
-    T_tuple = builtin_class("tuple", K_TUPLE, new_tuple, T_object);
-    T_list = builtin_class("list", K_LIST, new_list, T_object);
-    T_dict = builtin_class("dict", K_DICT, new_dict, T_object);
-    T_set = builtin_class("set", K_SET, new_set, T_object);
-    T_frozenset = builtin_class("frozenset", K_FROZENSET, new_frozenset, T_object);
-    T_slice = builtin_class("slice", K_SLICE, new_slice, T_object);
-    T_range = builtin_class("range", K_RANGE, new_range, T_object);
-    T_function = builtin_class("function", K_FUNC, NULL, T_object);
-    T_generator = builtin_class("generator", K_GEN, NULL, T_object);
-    T_NoneType = builtin_class("NoneType", K_NONE, NULL, T_object);
-    T_property = builtin_class("property", K_PROPERTY, new_property, T_object);
-    T_staticmethod = builtin_class("staticmethod", K_STATICMETHOD, new_staticmethod, T_object);
-    T_classmethod = builtin_class("classmethod", K_CLASSMETHOD, new_classmethod, T_object);
-    T_module = builtin_class("module", K_MODULE, NULL, T_object);
-    T_complex = builtin_class("complex", K_COMPLEX, new_complex, T_object);
-    T_memoryview = builtin_class("memoryview", K_MEMVIEW, new_memoryview, T_object);
+    T_type = lib_builtin_class("type", K_CLASS, new_type, T_object);
+    T_int = lib_builtin_class("int", K_INT, new_int, T_object);
+    T_bool = lib_builtin_class("bool", K_BOOL, new_bool, T_int);
+    T_float = lib_builtin_class("float", K_FLOAT, new_float, T_object);
+    T_str = lib_builtin_class("str", K_STR, new_str, T_object);
+    T_bytes = lib_builtin_class("bytes", K_BYTES, new_bytes, T_object);
+    T_bytearray = lib_builtin_class("bytearray", K_BYTEARRAY, new_bytearray, T_object);
+    T_tuple = lib_builtin_class("tuple", K_TUPLE, new_tuple, T_object);
+    T_list = lib_builtin_class("list", K_LIST, new_list, T_object);
+    T_dict = lib_builtin_class("dict", K_DICT, new_dict, T_object);
+    T_set = lib_builtin_class("set", K_SET, new_set, T_object);
+    T_frozenset = lib_builtin_class("frozenset", K_FROZENSET, new_frozenset, T_object);
+    T_slice = lib_builtin_class("slice", K_SLICE, new_slice, T_object);
+    T_range = lib_builtin_class("range", K_RANGE, new_range, T_object);
+    T_function = lib_builtin_class("function", K_FUNC, NULL, T_object);
+    T_generator = lib_builtin_class("generator", K_GEN, NULL, T_object);
+    T_NoneType = lib_builtin_class("NoneType", K_NONE, NULL, T_object);
+    T_property = lib_builtin_class("property", K_PROPERTY, new_property, T_object);
+    T_staticmethod = lib_builtin_class("staticmethod", K_STATICMETHOD, new_staticmethod, T_object);
+    T_classmethod = lib_builtin_class("classmethod", K_CLASSMETHOD, new_classmethod, T_object);
+    T_module = lib_builtin_class("module", K_MODULE, NULL, T_object);
+    T_complex = lib_builtin_class("complex", K_COMPLEX, new_complex, T_object);
+    T_memoryview = lib_builtin_class("memoryview", K_MEMVIEW, lib_memoryview_new, T_object);
     dict_set_str(builtins_dict, "memoryview", T_memoryview);
     dict_set_str(builtins_dict, "complex", T_complex);
-    T_ellipsis = builtin_class("", K_ELLIPSIS, NULL, T_object);   /* MicroPython's ellipsis type has an empty name */
+    T_ellipsis = lib_builtin_class("", K_ELLIPSIS, NULL, T_object);   /* MicroPython's ellipsis type has an empty name */
     V classes[] = {T_object, T_type, T_int, T_bool, T_float, T_str, T_bytes, T_bytearray, T_tuple, T_list, T_dict,
         T_set, T_frozenset, T_range, T_property, T_staticmethod, T_classmethod, T_slice};
     for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++) dict_set_str(builtins_dict, classes[i]->u.cls.name, classes[i]);
@@ -1701,7 +1150,7 @@ void objects_init(void) {
     E_MemoryError = exc_class("MemoryError", E_Exception);
     E_EOFError = exc_class("EOFError", E_Exception);
     struct { const char *name; native_fn fn; } fns[] = {
-        {"print", b_print}, {"len", b_len}, {"isinstance", b_isinstance}, {"issubclass", b_issubclass},
+        {"print", b_print}, {"format", lib_builtin_format}, {"len", b_len}, {"isinstance", b_isinstance}, {"issubclass", b_issubclass},
         {"repr", b_repr}, {"abs", b_abs}, {"min", b_min}, {"max", b_max}, {"sum", b_sum}, {"sorted", b_sorted},
         {"reversed", b_reversed}, {"enumerate", b_enumerate}, {"zip", b_zip}, {"map", b_map}, {"filter", b_filter},
         {"any", b_any}, {"all", b_all}, {"iter", b_iter}, {"next", b_next}, {"hasattr", b_hasattr},

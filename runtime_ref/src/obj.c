@@ -7,6 +7,7 @@
 
 #include "gc.h"
 #include "obj.h"
+#include "lib.h"
 #include "platform.h"
 
 V None, True, False, Ellipsis, NullV;
@@ -298,6 +299,7 @@ V type_of(V v) {
         case K_FLOAT: return T_float;
         case K_COMPLEX: return T_complex;
         case K_MEMVIEW: return T_memoryview;
+        case K_ARRAY: return T_array;
         case K_STR: return T_str;
         case K_BYTES: return T_bytes;
         case K_BYTEARRAY: return T_bytearray;
@@ -460,9 +462,11 @@ int truthy(V v) {
         case K_BIG: return 1;
         case K_FLOAT: return v->u.f != 0;
         case K_COMPLEX: return v->u.cplx.re != 0 || v->u.cplx.im != 0;
-        case K_STR: case K_BYTES: case K_BYTEARRAY: return v->u.str.len != 0;
+        case K_STR: case K_BYTES: case K_BYTEARRAY: case K_ARRAY: return v->u.str.len != 0;
+        case K_MEMVIEW: return v->u.iter.j != 0;
         case K_TUPLE: case K_LIST: return v->u.seq.n != 0;
         case K_DICT: case K_SET: case K_FROZENSET: return v->u.map.live != 0;
+        case K_DICTVIEW: return lib_dict_view_len(v) != 0;
         case K_RANGE: {
             int64_t s = v->u.range.step;
             return s > 0 ? v->u.range.start < v->u.range.stop : v->u.range.start > v->u.range.stop;
@@ -526,12 +530,22 @@ uint32_t hash_of(V v) {
             }
             return h;
         }
-        case K_LIST: case K_DICT: case K_SET:
+        case K_DICTVIEW:
+            if (v->u.iter.j == 1) {
+                return (uint32_t)OBJ_ADDR(v);   /* a values view hashes by identity, keys and items views do not hash */
+            }
+            raise_msg(E_TypeError, "unhashable type: '%s'", type_of(v)->u.cls.name);
+        case K_LIST: case K_DICT: case K_SET: case K_BYTEARRAY: case K_ARRAY: case K_MEMVIEW:
             raise_msg(E_TypeError, "unhashable type: '%s'", type_of(v)->u.cls.name);
         case K_INST: {
             V r = try_special(v, "__hash__", 0, NULL);
-            if (r && r != None) {
-                return (uint32_t)to_int64(r);
+            if (r) {
+                if (!is_int(r)) raise_msg(E_TypeError, "__hash__() should return an int");
+                return int_hash(r);   /* a large value is truncated */
+            }
+            /* a class that defines __eq__ and not __hash__ is unhashable (py/objtype.c) */
+            if (lookup_class_attr(v->cls, mk_cstr("__eq__"))) {
+                raise_msg(E_TypeError, "unhashable type: '%s'", v->cls->u.cls.name);
             }
             if (v->u.inst.native_value) {
                 return hash_of(v->u.inst.native_value);
@@ -741,6 +755,13 @@ V binary_op(int op, V a, V b) {
     }
     if (b->kind == K_INST && b->u.inst.native_value) {
         b = b->u.inst.native_value;
+    }
+    if (a->kind == K_BYTEARRAY || a->kind == K_ARRAY || a->kind == K_MEMVIEW
+        || (a->kind == K_BYTES && (b->kind == K_BYTEARRAY || b->kind == K_ARRAY || b->kind == K_MEMVIEW))) {
+        V r = lib_buffer_binary(op, a, b);
+        if (r) {
+            return r;
+        }
     }
     int plain = op;
     if (op >= MP_BINARY_OP_INPLACE_OR && op <= MP_BINARY_OP_INPLACE_POWER) {
@@ -1098,6 +1119,9 @@ V repr_of(V v) {
             return str_concat(str_concat(str_concat(str_concat(mk_cstr("("), re), sign), im), mk_cstr("j)"));
         }
         case K_STR: case K_BYTES: return str_repr(v);
+        case K_ARRAY: return lib_array_repr(v);
+        case K_STREAM: return lib_stream_repr(v);
+        case K_DICTVIEW: return lib_dict_view_repr(v);
         case K_MEMVIEW:
             snprintf(buf, sizeof buf, "<memoryview>");
             return mk_cstr(buf);
@@ -1442,7 +1466,7 @@ void set_attr(V o, V name, V v) {
         table_set(&o->u.cls.dict->u.map, name, v);
         return;
     }
-    if (o->kind == K_MODULE) {
+    if (o->kind == K_MODULE && !o->u.module.builtin) {
         table_set(&o->u.module.dict->u.map, name, v);
         return;
     }

@@ -22,7 +22,7 @@ typedef Obj *V;
 enum {
     K_NONE, K_BOOL, K_INT, K_BIG, K_FLOAT, K_STR, K_BYTES, K_TUPLE, K_LIST, K_DICT, K_SET, K_FROZENSET,
     K_SLICE, K_RANGE, K_FUNC, K_NATIVE, K_BOUND, K_CLASS, K_INST, K_GEN, K_CELL, K_ITER, K_PROPERTY,
-    K_STATICMETHOD, K_CLASSMETHOD, K_MODULE, K_ELLIPSIS, K_NULL, K_BYTEARRAY, K_SUPER, K_COMPLEX, K_MEMVIEW,
+    K_STATICMETHOD, K_CLASSMETHOD, K_MODULE, K_ELLIPSIS, K_NULL, K_BYTEARRAY, K_SUPER, K_COMPLEX, K_MEMVIEW, K_ARRAY, K_STREAM, K_DICTVIEW,
 };
 
 typedef V (*native_fn)(int n, V *args, V kw);   /* kw: dict or NULL */
@@ -51,7 +51,7 @@ struct Obj {
         double f;
         struct { double re, im; } cplx;   /* K_COMPLEX */
         struct { uint32_t *d; int n; int neg; } big;   /* magnitude, base 2^32, little-endian */
-        struct { char *s; size_t len; uint32_t hash; } str;  /* K_STR, K_BYTES */
+        struct { char *s; size_t len; uint32_t hash; char typecode; } str;  /* K_STR, K_BYTES; K_ARRAY: len in bytes */
         struct { V *items; size_t n, cap; } seq;     /* tuple, list, bytearray uses str */
         table map;               /* dict, set (values unused) */
         struct { V start, stop, step; } slice;
@@ -63,10 +63,10 @@ struct Obj {
         struct { V dict; V args; V traceback; V native_value; } inst;   /* native_value: builtin base's value */
         struct { Frame *frame; int running, done; } gen;
         struct { V value; } cell;
-        struct { V (*next)(V self); V a, b; int64_t i, j; } iter;
+        struct { V (*next)(V self); V a, b; int64_t i, j; char typecode; } iter;   /* K_MEMVIEW: a base, i/j first item/count */
         struct { V fget, fset, fdel; } prop;
         struct { V fn; } wrap;
-        struct { const char *name; V dict; } module;
+        struct { const char *name; V dict; int builtin; } module;   /* builtin: attributes are fixed */
     } u;
 };
 
@@ -74,7 +74,7 @@ struct Obj {
 extern V None, True, False, Ellipsis, NullV;
 extern V T_object, T_type, T_int, T_bool, T_float, T_str, T_bytes, T_tuple, T_list, T_dict, T_set,
     T_frozenset, T_slice, T_range, T_function, T_generator, T_NoneType, T_bytearray, T_property,
-    T_staticmethod, T_classmethod, T_module, T_complex, T_memoryview;
+    T_staticmethod, T_classmethod, T_module, T_complex, T_memoryview, T_array;
 extern V E_BaseException, E_Exception, E_StopIteration, E_GeneratorExit, E_KeyboardInterrupt, E_SystemExit,
     E_ArithmeticError, E_ZeroDivisionError, E_OverflowError, E_LookupError, E_IndexError, E_KeyError,
     E_TypeError, E_ValueError, E_NameError, E_AttributeError, E_RuntimeError, E_NotImplementedError,

@@ -512,6 +512,24 @@ V vm_subscr_catch_index(V o, V idx) {
     return r;
 }
 
+/* getattr(o, name, default) and hasattr: an AttributeError (from __getattr__ too) means absent */
+V vm_getattr_catch(V o, V name) {
+    handler h;
+    h.prev = cur_handler;
+    h.depth = call_depth;
+    cur_handler = &h;
+    if (setjmp(h.jb)) {
+        cur_handler = h.prev;
+        if (is_instance(h.exc, E_AttributeError)) {
+            return NULL;
+        }
+        vm_raise(h.exc);
+    }
+    V r = get_attr(o, name);
+    cur_handler = h.prev;
+    return r;
+}
+
 /* ---- generators ---- */
 
 V gen_next(V gen, V send, V throw_exc, int *done) {
@@ -606,7 +624,17 @@ static V import_name(V name, V fromlist, V level) {
         }
     }
     if (!plat_file_exists(path)) {
-        raise_msg(E_ImportError, "no module named '%.*s'", (int)name->u.str.len, name->u.str.s);
+        /* a dotted name fails at its first missing package, as MicroPython imports packages first */
+        size_t shown = name->u.str.len;
+        const char *dot = memchr(name->u.str.s, '.', name->u.str.len);
+        if (dot) {
+            char pkg[1024];
+            snprintf(pkg, sizeof pkg, "%s/%.*s/__init__.mpy", main_dir, (int)(dot - name->u.str.s), name->u.str.s);
+            if (!plat_file_exists(pkg)) {
+                shown = (size_t)(dot - name->u.str.s);
+            }
+        }
+        raise_msg(E_ImportError, "no module named '%.*s'", (int)shown, name->u.str.s);
     }
     char *modname = gc_alloc(name->u.str.len + 1);
     mem_copy(modname, name->u.str.s, name->u.str.len);
@@ -724,7 +752,9 @@ V run_frame(Frame *f, V throw_exc, int *status) {
         insn_ip = f->ip;
     handle_exception_with_ip:;
         /* traceback: file, line, function */
-        if (exc->kind == K_INST && exc->u.inst.traceback && !pending_throw) {
+        /* not for a re-raise (py/vm.c: END_FINALLY, RAISE_LAST keep the original entry) */
+        if (exc->kind == K_INST && exc->u.inst.traceback && !pending_throw && *insn_ip != MP_BC_END_FINALLY
+            && *insn_ip != MP_BC_RAISE_LAST) {
             V tb = mk_tuple(3, NULL);
             tb->u.seq.items[0] = qstr_v(c, m->source_file);
             tb->u.seq.items[1] = mk_int((int64_t)line_of(c, (size_t)(insn_ip - f->code_start)));

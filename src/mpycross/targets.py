@@ -89,14 +89,14 @@ class Target:
         py/persistentcode.c of mp-v1.9.3 .. mp-v1.18) plus the arch when there is native
         code; v6 is 0 for bytecode, else arch << 2 | sub-version (mp_raw_code_save).
         """
+        from mpycross.mpy.layout import layout
         from mpycross.mpy.model import Header
 
-        if self.mpy_version >= 6:
-            feature = (native_arch << 2 | self.mpy_sub_version) if native_arch else 0
-        else:
-            feature = 0x02 | (native_arch << 2 if self.mpy_version >= 4 else 0)
-        return Header(self.magic, self.mpy_version, feature, self.small_int_bits,
-                      qstr_window_size=32 if self.mpy_version in (4, 5) else None)
+        lay = layout(self.mpy_version)
+        flags = 0x02 if lay.feature_byte != "subver_arch" else 0
+        sub_version = self.mpy_sub_version if native_arch else 0
+        return Header(self.magic, self.mpy_version, lay.feature(flags, native_arch, sub_version),
+                      self.small_int_bits, qstr_window_size=32 if lay.header == "v5" else None)
 
     def has(self, feature: str) -> bool:
         """Whether this target has the named feature (formats/targets.toml)."""
@@ -119,7 +119,11 @@ class Target:
         if version != self.mpy_version:
             return (f"{self.display_name} cannot load this: it is .mpy version {version}, "
                     f"{self.display_name} loads version {self.mpy_version}")
-        if version >= 6 and arch != 0 and sub_version != self.mpy_sub_version:
+        # only a header whose feature byte holds a sub-version (v6) records one
+        from mpycross.mpy.layout import layout
+
+        lay = layout(version)
+        if lay and lay.feature_byte == "subver_arch" and arch != 0 and sub_version != self.mpy_sub_version:
             return (f"{self.display_name} cannot load this: its native code is for .mpy "
                     f"6.{sub_version}, {self.display_name} loads native code of 6.{self.mpy_sub_version}")
         return None
@@ -346,13 +350,17 @@ def target_for_sys_mpy(value: int) -> Target:
     The oldest MicroPython release writing that version is chosen: its output loads
     on every firmware that reports this number.
     """
+    from mpycross.mpy.layout import layout
+
     version = value & 0xFF
-    sub = (value >> 8) & 3 if version >= 6 else 0
+    lay = layout(version)
+    has_sub = lay is not None and lay.feature_byte == "subver_arch"
+    sub = lay.sub_version(value >> 8) if has_sub else 0
     mp = [t for t in all_targets() if t.family == "micropython"
           and t.mpy_version == version and t.mpy_sub_version == sub]
     if not mp:
         raise TargetError(f"sys.implementation._mpy {value} means .mpy v{version}"
-                          + (f".{sub}" if version >= 6 else "") + ", which no known release writes")
+                          + (f".{sub}" if has_sub else "") + ", which no known release writes")
     return min(mp, key=lambda t: _vkey(t.release))
 
 

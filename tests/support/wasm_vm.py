@@ -7,7 +7,10 @@ by tests/support/wasm_vm.mjs. `run_jobs` runs a batch of jobs in one node
 process, each in a fresh VM: files to write, then Python steps run one top-level
 call each (the port collects garbage only when one returns, if asked to:
 after a `gc.collect()` step the heap is clean). With `fixed_heap`
-the heap cannot grow past `heapsize`, so a MemoryError is a real one.
+the heap cannot grow past `heapsize`, so a MemoryError is a real one. A VM
+that stops answering (out of heap while reporting an exception, the port
+loops for ever) is ended after `job_timeout` seconds: its error reads
+"Hang: ...".
 """
 
 from __future__ import annotations
@@ -60,14 +63,14 @@ class Job:
 @dataclass
 class Result:
     outputs: list[str]
-    error: str | None      # "Type: message" of an exception that left a step
+    error: str | None      # "Type: message" of an exception that left a step; "Hang: ..." when it never returned
 
 
-def run_jobs(jobs: list[Job], timeout: float = 600) -> list[Result]:
+def run_jobs(jobs: list[Job], timeout: float = 600, job_timeout: float = 20) -> list[Result]:
     """Run each job in a fresh VM, all in one node process."""
     payload = [{"heapsize": j.heapsize, "steps": j.steps, "fixed_heap": j.fixed_heap,
                 "files": {p: base64.b64encode(d).decode() for p, d in j.files.items()}} for j in jobs]
-    done = subprocess.run(["node", str(DRIVER), str(package_dir())], input=json.dumps(payload),
+    done = subprocess.run(["node", str(DRIVER), str(package_dir()), str(int(job_timeout * 1000))], input=json.dumps(payload),
                           capture_output=True, text=True, timeout=timeout)
     if done.returncode != 0:
         raise RuntimeError(f"the WebAssembly VM driver failed: {done.stderr.strip()[-500:]}")

@@ -15,6 +15,10 @@ PASS_COMPUTE = 1
 PASS_EMIT = 2
 
 
+class LabelMoved(AssertionError):
+    """A label landed elsewhere in the emit pass than in the compute pass (mpy-cross asserts)."""
+
+
 class AsmBase:
     """Byte output, labels and dead-code suppression of one function."""
 
@@ -45,6 +49,7 @@ class AsmBase:
         self.pass_ = PASS_COMPUTE
         self.suppress = False
         self.code_offset = 0
+        self.peak_offset = 0
         self.code = bytearray()
         self.label_offsets: dict[int, int] = {}
 
@@ -56,6 +61,7 @@ class AsmBase:
         self.pass_ = pass_
         self.suppress = False
         self.code_offset = 0
+        self.peak_offset = 0  # the furthest offset before an align went back (inline align(0))
 
     def write(self, data: bytes) -> None:
         """mp_asm_base_get_cur_to_write_bytes: all output goes through here."""
@@ -65,6 +71,13 @@ class AsmBase:
             self.code += data
         self.code_offset += len(data)
 
+    def skip(self, n: int) -> None:
+        """n zero bytes (a compute pass only counts them: they may be too many to make)."""
+        if self.pass_ == PASS_EMIT:
+            self.write(bytes(n))
+        elif not self.suppress:
+            self.code_offset += n
+
     def write_bytes(self, *values: int) -> None:
         self.write(bytes(v & 0xFF for v in values))
 
@@ -73,7 +86,7 @@ class AsmBase:
         if self.pass_ < PASS_EMIT:
             self.label_offsets[label] = self.code_offset
         elif self.label_offsets.get(label) != self.code_offset:
-            raise AssertionError(f"label {label} moved between passes")
+            raise LabelMoved(f"label {label} moved between passes")
 
     def label_dest(self, label: int) -> int | None:
         return self.label_offsets.get(label)
@@ -82,7 +95,16 @@ class AsmBase:
         self.suppress = True
 
     def align(self, align: int) -> None:
-        self.code_offset = (self.code_offset + align - 1) & ~(align - 1)
+        """mp_asm_base_align: the skipped bytes are zeros (the code buffer starts zeroed)."""
+        # (size_t arithmetic: align(0) goes back to offset 0, which the next bytes overwrite)
+        new = ((self.code_offset + align - 1) & ~(align - 1)) & ((1 << 64) - 1)
+        if new >= self.code_offset:
+            self.skip(new - self.code_offset)
+        else:
+            self.peak_offset = max(self.peak_offset, self.code_offset)
+            self.code_offset = new
+            if self.pass_ == PASS_EMIT:
+                del self.code[new:]
 
     def data(self, size: int, value: int) -> None:
         """mp_asm_base_data: a little-endian word of `size` bytes."""

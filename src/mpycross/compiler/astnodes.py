@@ -253,6 +253,9 @@ class Nonlocal(Node):
 @dataclass(frozen=True, slots=True)
 class Expr(Node):
     value: Node
+    # first item of an `a; b` list: not an instruction to the inline assembler (compile.c sees
+    # the list node)
+    starts_list: bool = field(default=False, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from mpycross.errors import CompileError, MpyCrossError
 
 from . import astnodes as A
 from . import emitbc as E
+from . import emitinline
 from . import emitnative_target as NT
 from . import scope as S
 from .emitnative import SCOPE_FLAG_VIPERRET_POS, NativeNotImplemented, NativeRecorder, ViperTypeError, native_type_from_qstr
@@ -148,6 +149,9 @@ class Compiler:
     def _compile_scope(self, scope: S.Scope, recording: bool) -> None:
         self.scope = scope
         self.recording = recording
+        if scope.emit_options == NT.EMIT_ASM:
+            self._compile_inline_asm(scope, recording)
+            return
         native = recording and scope.emit_options in (NT.EMIT_NATIVE, NT.EMIT_VIPER)
         if native:
             # compile.c runs the scope pass of every scope with the bytecode emitter; the
@@ -206,6 +210,34 @@ class Compiler:
             scope.stack_size = self.emit.max_stack
             data = self.assembler(self.emit, self.next_label, self.source_lines, names, self.source_name)
             scope.raw_code = RawCode(scope, data, [c for c in self.emit.children])
+
+    def _compile_inline_asm(self, scope: S.Scope, recording: bool) -> None:
+        """compile.c compile_scope_inline_asm: the scope pass checks, the others assemble."""
+        iset = emitinline.instruction_set(self.native.arch)
+        asm = emitinline.InlineAsmCompiler(self, scope, iset)
+        passes = [emitinline.PASS_SCOPE]
+        if recording:
+            passes = [emitinline.PASS_CODE_SIZE] * iset.code_size_passes + [emitinline.PASS_EMIT]
+        for i, pass_ in enumerate(passes):
+            try:
+                asm.run(pass_)
+            except emitinline.InlineAsmMoved as err:
+                raise NotSupportedError(f'File "{self.source_name}", line {err.line}: {err.message}') from None
+            except emitinline.InlineAsmError as err:
+                if err.kind != "SyntaxError":
+                    raise CompileError(err.message, self.source_name, None, kind=err.kind) from None
+                line = err.line
+                if pass_ == emitinline.PASS_CODE_SIZE and passes[i + 1] == emitinline.PASS_CODE_SIZE:
+                    # compile.c runs Xtensa's second code-size pass even after an error; that pass
+                    # stops at its first check and moves the error to the def line
+                    line = None
+                raise CompileError(err.message, self.source_name, line or self._scope_line(scope) or 1,
+                                   scope=scope.simple_name) from None
+        if recording:
+            scope.raw_code = RawCode(scope, iset.code(), [])
+            scope.raw_code.kind = "asm"
+            scope.raw_code.n_pos_args = iset.n_params
+            scope.raw_code.type_sig = asm.type_sig
 
     def _scope_line(self, scope: S.Scope) -> int:
         node = scope.node
@@ -1198,10 +1230,11 @@ class Compiler:
         if not native.arch_accepts(chosen):
             self.error("invalid arch", A.Name(attr))
         where = f'File "{self.source_name}", line {line}: @micropython.{attr}'
-        if chosen == NT.EMIT_ASM:
-            raise NotSupportedError(f"{where}: the inline assembler is not supported yet")
         try:
-            native.require_emitter(where)
+            if chosen == NT.EMIT_ASM:
+                native.require_inline_asm(where)
+            else:
+                native.require_emitter(where)
         except NT.NativeUnsupported as err:
             raise NotSupportedError(str(err)) from None
         return chosen
@@ -1952,7 +1985,7 @@ def _dotted_parts(node):
 class RawCode:
     """One compiled function: its prelude + bytecode and its children (in MAKE_FUNCTION order)."""
 
-    __slots__ = ("scope", "data", "children", "kind", "prelude_offset")
+    __slots__ = ("scope", "data", "children", "kind", "prelude_offset", "n_pos_args", "type_sig")
 
     def __init__(self, scope: S.Scope, data: bytes, children: list):
         self.scope = scope
@@ -1960,6 +1993,8 @@ class RawCode:
         self.children = children
         self.kind = "bytecode"  # or "native", "viper" (py/emitglue.h MP_CODE_*)
         self.prelude_offset = None  # native: where the prelude follows the machine code
+        self.n_pos_args = 0  # asm: the argument count and return type (MP_NATIVE_TYPE_*)
+        self.type_sig = 0
 
     @property
     def child_codes(self) -> list["RawCode"]:

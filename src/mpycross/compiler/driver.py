@@ -210,6 +210,8 @@ def _model_raw_code(rc: RawCode):
         native = {"prelude_offset": rc.prelude_offset}
     elif rc.kind == "viper":
         native = {"scope_flags": 0}  # persistentcode.c: viper code never has signature flags
+    elif rc.kind == "asm":
+        native = {"scope_flags": 0, "n_pos_args": rc.n_pos_args, "type_sig": rc.type_sig}
     return ModelRawCode(kind=rc.kind, fun_data=bytes(rc.data),
                         children=[_model_raw_code(c) for c in rc.child_codes], **native)
 

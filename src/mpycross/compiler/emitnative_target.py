@@ -45,6 +45,8 @@ def _encoder(arch: str):
 
 
 ENCODERS = ("x64", *THUMB, "xtensa", "xtensawin")  # the architectures this compiler emits native code for
+# the architectures whose inline assembler is built (emitinline_thumb, emitinline_xtensa)
+INLINE_ENCODERS = ("armv6", *THUMB, "xtensa", "xtensawin")
 
 
 class NativeUnsupported(MpyCrossError):
@@ -106,6 +108,18 @@ class NativeTarget:
         if self.arch not in ENCODERS:
             raise NativeUnsupported(f"{what}: native code for {arch} is not supported yet; "
                                     f"supported: {', '.join('-march=' + a for a in ENCODERS)}")
+
+    def require_inline_asm(self, what: str) -> None:
+        """Raise NativeUnsupported unless this compiler assembles inline code for this release and arch."""
+        arch = f"-march={self.arch}" + (", the default of its mpy-cross" if self.arch_is_default else "")
+        if self.arch not in INLINE_ENCODERS:
+            raise NativeUnsupported(f"{what}: inline assembler for {arch} is not supported yet; "
+                                    f"supported: {', '.join('-march=' + a for a in INLINE_ENCODERS)}")
+        feature, releases = (("inline_xtensa_emitter", "MicroPython 1.29") if self.arch.startswith("xtensa")
+                             else ("inline_thumb_emitter", "MicroPython 1.20 and later"))
+        if not self.target.has(feature):
+            raise NativeUnsupported(f"{what}: inline assembler for {self.target.display_name} ({arch}) "
+                                    f"is not supported yet; supported: {releases}")
 
     def arch_number(self) -> int:
         from mpycross.mpy.model import NATIVE_ARCHS

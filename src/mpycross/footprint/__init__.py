@@ -70,11 +70,13 @@ def footprint_of(module: ModuleInput, board: Board, compile_target: str = DEFAUL
     return fp
 
 
-def _peak(modules: list[Footprint], as_mpy: str | None = None) -> int:
-    # the RAM of every module stays while the next one loads; the garbage of one
-    # import is collected before the next (the GC runs when the heap is full)
+def _peak(modules: list[Footprint], as_mpy: frozenset[str] = frozenset(), collects: bool = True) -> int:
+    # the RAM of every module stays while the next one loads; on a board the garbage
+    # of one import is collected before the next (the GC runs when the heap is full);
+    # a firmware that collects only between top-level calls keeps all of it
     ram = sum(m.ram for m in modules)
-    return ram + max(((m.peak if m.name == as_mpy else m.load_peak) - m.ram for m in modules), default=0)
+    extras = [(m.peak if m.name in as_mpy else m.load_peak) - m.ram for m in modules]
+    return ram + (max(extras, default=0) if collects else sum(extras))
 
 
 def program_footprint(modules: list[Footprint], board: Board | None = None) -> dict:
@@ -86,15 +88,22 @@ def program_footprint(modules: list[Footprint], board: Board | None = None) -> d
     (never for code.py/main.py: the firmware runs those from source only).
     """
     totals = {"ram": sum(m.ram for m in modules), "flash": sum(m.flash for m in modules),
-              "peak": _peak(modules), "new_qstrs": sum(len(m.new_qstrs) for m in modules)}
+              "peak": _peak(modules, collects=board is None or board.collects_when_full), "new_qstrs": sum(len(m.new_qstrs) for m in modules)}
     if board is not None:
         totals["verdict"] = {"fits": totals["peak"] <= board.heap, "heap": board.heap,
                              "percent": round(100 * totals["peak"] / board.heap, 1) if board.heap else None}
         savings = []
-        for m in modules:
-            if m.kind == "py" and m.name != "__main__" and m.source_load_peak is not None:
-                peak = _peak(modules, as_mpy=m.name)
-                if peak < totals["peak"]:
-                    savings.append({"module": m.name, "peak_as_mpy": peak, "saves": totals["peak"] - peak})
+        libraries = [m.name for m in modules
+                     if m.kind == "py" and m.name != "__main__" and m.source_load_peak is not None]
+        for name in libraries:
+            peak = _peak(modules, as_mpy=frozenset([name]), collects=board.collects_when_full)
+            if peak < totals["peak"]:
+                savings.append({"module": name, "peak_as_mpy": peak, "saves": totals["peak"] - peak})
         totals["as_mpy"] = sorted(savings, key=lambda s: -s["saves"])
+        if len(libraries) > 1:
+            # one library alone often saves nothing when another .py compiles almost as big
+            peak = _peak(modules, as_mpy=frozenset(libraries), collects=board.collects_when_full)
+            if peak < totals["peak"]:
+                totals["all_as_mpy"] = {"modules": len(libraries), "peak_as_mpy": peak,
+                                        "saves": totals["peak"] - peak}
     return totals

@@ -32,6 +32,13 @@ class Board:
     builtin_modules_list: str | None = None
     absent_modules: frozenset[str] = frozenset()
     chips: tuple[str, ...] = ()
+    import_transient: int = 0
+    collects_when_full: bool = True
+    # where the machine code of native/viper/asm functions lives once loaded: "heap" (the GC
+    # heap), "exec" (executable memory outside it), "staged" (loaded into the GC heap, then
+    # copied out) or "none" (the firmware refuses native code); native_arch: the -march it runs
+    native_code: str = "none"
+    native_arch: str | None = None
     sources: dict = field(default_factory=dict, compare=False, hash=False)
 
     def alloc(self, nbytes: int) -> int:
@@ -100,7 +107,11 @@ def _make(entry: dict) -> Board:
         qstr_hash_bytes=entry["qstr_hash_bytes"], known_qstr_lists=tuple(entry["known_qstrs"]),
         builtin_modules_list=entry.get("builtin_modules"),
         absent_modules=frozenset(_data().get("absent_modules", ())),
+        collects_when_full=entry.get("collects_when_full", True),
         chips=tuple(c.lower() for c in entry.get("chips", ())),
+        import_transient=entry.get("import_transient", _data().get("import_transient", {}).get(
+            str(entry["word_bytes"]), 0)),
+        native_code=entry.get("native_code", "none"), native_arch=entry.get("native_arch"),
         sources={k: v for k, v in entry.items() if k.endswith("_source")})
 
 

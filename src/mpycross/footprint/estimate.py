@@ -36,10 +36,12 @@ from mpycross.mpy.model import ComplexConst, MpyFile, RawCode
 from mpycross.mpy.opcodes import DecodeError, decode, opcode_table
 from mpycross.mpy.prelude import decode_prelude
 from mpycross.mpy.qstrs import encode_str
+from mpycross.mpy.writer import int_text
 
 # the parts RAM is reported in
 CATEGORIES = {
     "bytecode": "bytecode and prelude copied into the heap",
+    "native": "machine code of native, viper and asm functions (on boards that load it into the heap)",
     "raw_code": "raw-code structs and child tables",
     "functions": "function, closure and property objects",
     "classes": "type objects, class dicts and cells",
@@ -63,10 +65,11 @@ class FunctionCost:
     bytecode: int = 0
     raw_code: int = 0
     object: int = 0
+    native: int = 0
 
     @property
     def total(self) -> int:
-        return self.bytecode + self.raw_code + self.object
+        return self.bytecode + self.raw_code + self.object + self.native
 
 
 @dataclass
@@ -87,6 +90,8 @@ class Footprint:
     unmodeled: list[str] = field(default_factory=list)   # module-level effects not costed
     source_load_peak: int | None = None                 # RAM to import the .py instead
     constants: dict[str, int] = field(default_factory=dict)   # the "constants" part by kind
+    native_code: int = 0        # machine code bytes of the file's native/viper/asm functions
+    native_outside_heap: int = 0  # of those, what the board keeps in executable memory outside the heap
 
     @property
     def ram(self) -> int:
@@ -164,7 +169,7 @@ def _entry(table: list, index: int, what: str):
 def _instructions(rc: RawCode):
     table = opcode_table("v6")
     code = rc.fun_data
-    prelude = decode_prelude(code, 0, "v5", 6)
+    prelude = decode_prelude(code, 0, "v5", "qstr_indices")
     ip = prelude.bytecode_offset
     while ip < len(code):
         ins = decode(table, code, ip)
@@ -201,9 +206,9 @@ def _parsed(expression: str) -> ast.Expression:
 def _prelude(rc: RawCode):
     """The prelude of bytecode, or of native code (after its machine code); None for viper/asm."""
     if rc.kind == "bytecode":
-        return decode_prelude(rc.fun_data, 0, "v5", 6)
+        return decode_prelude(rc.fun_data, 0, "v5", "qstr_indices")
     if rc.kind == "native" and rc.prelude_offset is not None:
-        return decode_prelude(rc.fun_data, rc.prelude_offset, "v5", 6)
+        return decode_prelude(rc.fun_data, rc.prelude_offset, "v5", "qstr_indices")
     return None
 
 
@@ -275,10 +280,24 @@ class _Estimator:
                 fp.qstrs_known += 1
         self.qstr_chars = chars
         for obj in self.mpy.obj_table:
+            self.peak_extra += self.number_text(obj)
             cost = self.const_obj(obj)
             fp.add("constants", cost)
             kind = type(obj).__name__.replace("FloatConst", "float").replace("ComplexConst", "complex")
             fp.constants[kind] = fp.constants.get(kind, 0) + cost
+
+    def number_text(self, obj) -> int:
+        """Garbage the loader leaves for a number constant: py/persistentcode.c load_obj
+        reads its text into a vstr (len + 1 bytes) that it parses and never frees."""
+        if isinstance(obj, tuple):
+            return sum(self.number_text(o) for o in obj)
+        if isinstance(obj, (int, float, complex)) and not isinstance(obj, bool):
+            if isinstance(obj, int):
+                text = int_text(obj)
+            else:
+                text = getattr(obj, "text", None) or repr(obj)
+            return self.board.alloc(len(text) + 1)
+        return 0
 
     def const_obj(self, obj) -> int:
         board = self.board
@@ -304,23 +323,35 @@ class _Estimator:
 
     # -- what stays of a function ----------------------------------------------
 
-    def kept_code(self, rc: RawCode) -> tuple[int, int]:
-        """(bytecode, raw-code) bytes a live function object keeps reachable."""
+    def kept_code(self, rc: RawCode) -> tuple[int, int, int]:
+        """(bytecode, raw-code, native) bytes a live function object keeps reachable."""
         board = self.board
-        code = board.alloc(len(rc.fun_data))
+        code = native = 0
+        if rc.kind == "bytecode":
+            code = board.alloc(len(rc.fun_data))
+        else:
+            native = self.native_heap(rc)
         raw = heap.children_table(board, len(rc.children)) if rc.children else 0
         for child in rc.children:
             raw += heap.raw_code(board)
-            c_code, c_raw = self.kept_code(child)
+            c_code, c_raw, c_native = self.kept_code(child)
             code += c_code
             raw += c_raw
-        return code, raw
+            native += c_native
+        return code, raw, native
+
+    def native_heap(self, rc: RawCode) -> int:
+        """GC heap a loaded native function's machine code (+ prelude) keeps: py/persistentcode.c
+        loads it with MP_PLAT_ALLOC_EXEC, the GC heap unless the port says otherwise."""
+        if self.board.native_code == "heap":
+            return self.board.alloc(len(rc.fun_data))
+        return 0
 
     def transient_code(self, rc: RawCode) -> int:
         """Heap a body that runs once (module, class body) holds while loading."""
         board = self.board
-        return (heap.raw_code(board) + board.alloc(len(rc.fun_data))
-                + (heap.children_table(board, len(rc.children)) if rc.children else 0))
+        code = board.alloc(len(rc.fun_data)) if rc.kind == "bytecode" else self.native_heap(rc)
+        return heap.raw_code(board) + code + (heap.children_table(board, len(rc.children)) if rc.children else 0)
 
     def make_function(self, rc: RawCode, ins, kw_defaults: bool, qualname: str) -> _Value:
         board = self.board
@@ -330,14 +361,15 @@ class _Estimator:
             # py/objfun.c mp_obj_new_fun_bc: positional defaults are copied into the
             # object, plus one slot for the keyword-only defaults dict
             n_extra = prelude.n_def_pos_args + (1 if kw_defaults else 0)
-        code, raw = self.kept_code(rc)
-        obj = heap.fun_bc(board, n_extra)
+        code, raw, native = self.kept_code(rc)
+        # py/emitglue.c: asm code gets an mp_obj_fun_asm_t, native and viper an mp_obj_fun_bc_t
+        obj = heap.fun_asm(board) if rc.kind == "asm" else heap.fun_bc(board, n_extra)
         if ins.name.startswith("MAKE_CLOSURE"):
             obj += heap.closure(board, ins.extra & 0xFF)
         # the raw code struct itself is only reachable from the defining body
         self.peak_extra += heap.raw_code(board)
-        value = _Value({"bytecode": code, "raw_code": raw, "functions": obj})
-        value.functions.append(FunctionCost(qualname, code, raw, obj))
+        value = _Value({"bytecode": code, "raw_code": raw, "functions": obj, "native": native})
+        value.functions.append(FunctionCost(qualname, code, raw, obj, native))
         return value
 
     def commit(self, value: _Value) -> None:
@@ -351,6 +383,13 @@ class _Estimator:
         for part, n in value.parts.items():
             self.fp.add(part, n)
         self.fp.functions.extend(value.functions)
+
+    def drop(self, value: _Value) -> None:
+        """The value is dropped unstored: what it holds is garbage, which counts in the
+        peak until a collection (on a firmware that collects only between top-level
+        calls, until the program's call ends)."""
+        if not value.committed and self.sink is None:
+            self.peak_extra += sum(value.parts.values())
 
     def absolute(self, name: str, level: int) -> str:
         """The absolute name of `from <level dots><name> import ...` in this module."""
@@ -455,6 +494,8 @@ class _Estimator:
 
         def fail_to_handler() -> None:
             nonlocal skip_to
+            # the ImportError raised is garbage once handled
+            self.peak_extra += heap.import_error(self.board)
             skip_to, depth = tries[-1]
             del stack[depth:]
 
@@ -493,14 +534,15 @@ class _Estimator:
                 for value in pop_n(3):
                     self.commit(value)
             elif op == "POP_TOP":
-                pop()
+                self.drop(pop())
             elif op == "DUP_TOP":
                 stack.append(stack[-1] if stack else _Value())
             elif op in ("LOAD_CONST_SMALL_INT_MULTI", "LOAD_CONST_SMALL_INT"):
                 value = ins.multi_index - ins.info.excess if op.endswith("MULTI") else ins.arg
                 stack.append(_Value(const=value))
             elif op == "IMPORT_NAME":
-                _fromlist, level = pop(), pop()
+                fromlist, level = pop(), pop()
+                self.drop(fromlist)
                 name = self.absolute(self.qstr(ins.arg), level.const or 0)
                 stack.append(self.lookup(name))
                 if self.import_fails(name):
@@ -567,7 +609,10 @@ class _Estimator:
                     continue
                 kw_parts: dict[str, int] = {}
                 if op.endswith("_DEFARGS"):
-                    kw, _pos = pop(), pop()   # both are copied into the function, then dropped
+                    # py/objfun.c: the positional defaults are copied into the function and
+                    # their tuple dropped; the keyword-only defaults dict stays
+                    kw, pos = pop(), pop()
+                    self.drop(pos)
                     kw_parts = kw.parts
                 n_closed = (ins.extra & 0xFF) if op.startswith("MAKE_CLOSURE") else 0
                 pop_n(n_closed)
@@ -640,7 +685,8 @@ class _Estimator:
             elif ins.info is not None:
                 effect = _stack_effect(ins)
                 if effect < 0:
-                    pop_n(-effect)
+                    for value in pop_n(-effect):
+                        self.drop(value)
                 else:
                     # values of no cost; the walk keeps both arms of each branch, so its stack
                     # may grow past n_state, but not past one value per code byte more
@@ -737,10 +783,29 @@ class _Estimator:
         klass = ClassInfo(name, methods, list(bases or []), self)
         return _Value({"classes": cost}, klass=klass)
 
+    def cost_native_code(self) -> None:
+        """The file's machine code: where the board keeps it, and whether it loads at all."""
+        board, fp = self.board, self.fp
+        native = [rc for rc in self.mpy.root.walk() if rc.kind != "bytecode"]
+        if not native:
+            return
+        fp.native_code = sum(len(rc.fun_data) for rc in native)
+        arch = self.mpy.header.arch_name
+        if board.native_code == "none" or (board.native_arch and arch != board.native_arch):
+            runs = f"runs {board.native_arch} code" if board.native_code != "none" else "loads no native code"
+            fp.unmodeled.append(f"native code for {arch}: {board.name} {runs}, the import fails "
+                                "(ValueError); recompile without native decorators or for its -march")
+        elif board.native_code in ("exec", "staged"):
+            fp.native_outside_heap = sum(len(rc.fun_data) for rc in native)
+            if board.native_code == "staged":
+                # loaded into the GC heap, copied out, and left as garbage until a collection
+                self.peak_extra += sum(board.alloc(len(rc.fun_data)) for rc in native)
+
     def run(self, import_path: str | None, is_package: bool) -> Footprint:
         board, fp = self.board, self.fp
         self.is_package = is_package
-        self.peak_extra = 0
+        # the file the import opens: the firmware's file object, reader and path strings
+        self.peak_extra = board.import_transient if not self.name == "__main__" else 0
         self.load_tables()
         # module object, dict and the names py/builtinimport.c adds
         module_stores = {"__name__", "__file__"} | ({"__path__"} if is_package else set())
@@ -773,6 +838,7 @@ class _Estimator:
             else:
                 fp.add("module", heap.dict_slot_average(board))
         self.peak_extra += self.transient_code(self.mpy.root)
+        self.cost_native_code()
         body = self.run_body(self.mpy.root, "<module>", module_stores)
         module_stores |= body.stores
         # what `from <this module> import *` copies, for later modules of the program

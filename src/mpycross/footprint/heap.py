@@ -91,6 +91,11 @@ def fun_bc(board: Board, n_extra_args: int) -> int:
     return board.words(4 + n_extra_args)
 
 
+def fun_asm(board: Board) -> int:
+    # py/objfun.h: mp_obj_fun_asm_t = base, n_args, fun_data, type_sig
+    return board.words(4)
+
+
 def closure(board: Board, n_closed: int) -> int:
     # py/objclosure.c: mp_obj_closure_t = base, fun, n_closed, closed[]
     return board.words(3 + n_closed)
@@ -146,6 +151,13 @@ def str_obj(board: Board, nbytes: int) -> int:
     # py/objstr.h: mp_obj_str_t = base, hash, len, data; data holds len + 1 bytes
     # (py/objstr.c mp_obj_new_str_type_from_vstr)
     return board.words(4) + board.alloc(nbytes + 1)
+
+
+def import_error(board: Board) -> int:
+    # py/objexcept.c: the ImportError of a failed import, its args tuple, its message
+    # ("no module named 'typing'", formatted into a vstr) and its traceback entries;
+    # measured on the WebAssembly port: 160 bytes, 40 words
+    return 40 * board.word_bytes
 
 
 def float_obj(board: Board) -> int:

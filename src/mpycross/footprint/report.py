@@ -21,7 +21,7 @@ def human(n: float) -> str:
 def board_json(board: Board) -> dict:
     return {"name": board.name, "description": board.description, "word_bytes": board.word_bytes,
             "gc_block": board.gc_block, "heap": board.heap, "fs_block": board.fs_block,
-            "sources": board.sources}
+            "native_code": board.native_code, "native_arch": board.native_arch, "sources": board.sources}
 
 
 def module_json(fp: Footprint) -> dict:
@@ -33,7 +33,8 @@ def module_json(fp: Footprint) -> dict:
         "qstrs": {"total": fp.qstrs_total, "known": fp.qstrs_known, "new": len(fp.new_qstrs)},
         "new_qstrs": list(fp.new_qstrs),
         "source_load_peak": fp.source_load_peak,
-        "functions": [{"name": f.name, "bytecode": f.bytecode, "raw_code": f.raw_code,
+        "native_code": fp.native_code, "native_outside_heap": fp.native_outside_heap,
+        "functions": [{"name": f.name, "bytecode": f.bytecode, "raw_code": f.raw_code, "native": f.native,
                        "object": f.object, "total": f.total} for f in fp.functions],
         "unmodeled": list(fp.unmodeled),
     }
@@ -58,12 +59,12 @@ def print_table(console, board: Board, modules: list[Footprint], totals: dict, b
         parts = fp.ram_parts
         objects = parts["functions"] + parts["classes"] + parts["constants"] + parts["data"] + parts["module"]
         rows.append(([escape(fp.name) + (" (.py)" if fp.kind == "py" else ""), str(fp.flash), str(fp.ram),
-                      str(fp.peak), str(parts["bytecode"] + parts["raw_code"]), str(objects),
+                      str(fp.peak), str(parts["bytecode"] + parts["raw_code"] + parts["native"]), str(objects),
                       f"{len(fp.new_qstrs)}/{fp.qstrs_total}",
                       str(fp.source_load_peak) if fp.source_load_peak else "-"], None))
         if verbose:
             for f in sorted(fp.functions, key=lambda f: (-f.total, f.name)):
-                rows.append(([f"  {escape(f.name)}()", "", str(f.total), "", str(f.bytecode + f.raw_code),
+                rows.append(([f"  {escape(f.name)}()", "", str(f.total), "", str(f.bytecode + f.raw_code + f.native),
                               str(f.object), "", ""], "dim"))
     if len(modules) > 1:
         rows.append((["total", str(totals["flash"]), str(totals["ram"]), str(totals["peak"]),
@@ -82,7 +83,11 @@ def print_table(console, board: Board, modules: list[Footprint], totals: dict, b
     used = totals["peak"] / board.heap * 100 if board.heap else 0
     console.print(f"program peak {human(totals['peak'])} of the {human(board.heap)} heap ({used:.0f}%); "
                   "RAM = kept after import, peak = while importing the .mpy, .py load = while "
-                  "compiling the source on the board, code = bytecode + raw code, qstrs = new/used")
+                  "compiling the source on the board, code = bytecode + raw code + machine code in the heap, "
+                  "qstrs = new/used")
+    outside = sum(m.native_outside_heap for m in modules)
+    if outside:
+        console.print(f"native machine code outside the heap ({board.native_code} memory): {human(outside)}")
     for line in advice(totals):
         console.print(line)
     if verbose:
@@ -99,6 +104,11 @@ def advice(totals: dict) -> list[str]:
     for saving in totals.get("as_mpy", [])[:5]:
         lines.append(f"{saving['module']} as a .mpy: the peak drops to {human(saving['peak_as_mpy'])} "
                      f"(saves {human(saving['saves'])}; mpy-cross {saving['module'].replace('.', '/')}.py)")
+    every = totals.get("all_as_mpy")
+    if every:
+        lines.append(f"all {every['modules']} .py libraries as .mpy: the peak drops to "
+                     f"{human(every['peak_as_mpy'])} (saves {human(every['saves'])}; "
+                     "mpycross compile lib/, or install the .mpy bundle)")
     return lines
 
 
@@ -140,13 +150,25 @@ def _squarify(items: list[tuple[str, float, object]], x: float, y: float, w: flo
 
 
 # Okabe-Ito's colour-blind-safe palette (and a grey), one colour a part
-_COLOURS = {"bytecode": "#0072b2", "raw_code": "#56b4e9", "functions": "#e69f00", "classes": "#f0e442",
+_COLOURS = {"bytecode": "#0072b2", "raw_code": "#56b4e9", "native": "#999933", "functions": "#e69f00", "classes": "#f0e442",
             "qstrs": "#009e73", "constants": "#cc79a7", "module": "#d55e00", "data": "#8c8c8c"}
 _LABEL_PX = 6.6      # width of one character of the 11px label font, roughly
 
 
 def _fits_label(text: str, w: float, h: float) -> bool:
     return w - 6 >= len(text) * _LABEL_PX and h >= 15
+
+
+def _tile_label(label: str, text: str, w: float, h: float) -> str | None:
+    """What a tile can show: name and size, the name, the name cut short with an
+    ellipsis (at least 4 characters of it), or nothing (the tooltip still names it)."""
+    for candidate in (text, label):
+        if _fits_label(candidate, w, h):
+            return candidate
+    room = int((w - 6) / _LABEL_PX) - 1
+    if h >= 15 and room >= 4:
+        return label[:room] + "\u2026"
+    return None
 
 
 def _verdict_html(board: Board, modules: list[Footprint], totals: dict, budget: dict) -> str:
@@ -192,18 +214,28 @@ def _verdict_html(board: Board, modules: list[Footprint], totals: dict, budget: 
 
 
 def _table_html(modules: list[Footprint], totals: dict) -> str:
-    heads = ["module", "input", "flash (B)", "RAM (B)", "peak (B)", "RAM (KiB)"]
-    heads += [f"{p} (B)" for p in CATEGORIES] + ["new qstrs"]
+    """One row per module and a total row; sizes in bytes. The parts of RAM (the
+    treemap's colours) are columns of class "part", which a narrow window hides."""
+    heads = [("module", ""), ("input", ""), ("flash, B", ""), ("RAM, B", ""), ("peak, B", "")]
+    heads += [(p.replace("_", " ") + ", B", "part") for p in CATEGORIES] + [("new qstrs", "")]
+    classes = [c for _, c in heads]
+
+    def row(cells, css=""):
+        tds = "".join(f'<td class="{c}">{v}</td>' if c else f"<td>{v}</td>" for v, c in zip(cells, classes))
+        return f'<tr class="{css}">{tds}</tr>' if css else f"<tr>{tds}</tr>"
+
     rows = []
     for m in sorted(modules, key=lambda m: (-m.ram, m.name)):
-        cells = [html.escape(m.name), m.kind, m.flash, m.ram, m.peak, f"{m.ram / 1024:.1f}"]
-        cells += [m.ram_parts[p] for p in CATEGORIES] + [len(m.new_qstrs)]
-        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    sums = ["total", "", totals["flash"], totals["ram"], totals["peak"], f"{totals['ram'] / 1024:.1f}"]
-    sums += [sum(m.ram_parts[p] for m in modules) for p in CATEGORIES] + [totals["new_qstrs"]]
-    rows.append('<tr class="total">' + "".join(f"<td>{c}</td>" for c in sums) + "</tr>")
-    return ('<div class="scroll"><table><thead><tr>' + "".join(f"<th>{h}</th>" for h in heads)
-            + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>")
+        rows.append(row([html.escape(m.name), m.kind, m.flash, m.ram, m.peak]
+                        + [m.ram_parts[p] for p in CATEGORIES] + [len(m.new_qstrs)]))
+    rows.append(row([f"total ({len(modules)} modules)", "", totals["flash"], totals["ram"], totals["peak"]]
+                    + [sum(m.ram_parts[p] for m in modules) for p in CATEGORIES] + [totals["new_qstrs"]],
+                    "total"))
+    head = "".join(f'<th class="{c}">{html.escape(h)}</th>' if c else f"<th>{html.escape(h)}</th>"
+                   for h, c in heads)
+    return ('<div class="scroll"><table><caption>Per module, in bytes (peak: while importing; '
+            'the total peak is the program\'s; a narrow window hides the parts of RAM)</caption>'
+            '<thead><tr>' + head + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>")
 
 
 def to_html(board: Board, modules: list[Footprint], totals: dict, budget: dict | None = None) -> str:
@@ -218,16 +250,15 @@ def to_html(board: Board, modules: list[Footprint], totals: dict, budget: dict |
         tip = html.escape(f"{fp.name}: {value} bytes")
         rects.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" '
                      f'fill="#fff" stroke="#222" stroke-width="2"><title>{tip}</title></rect>')
-        text = f"{label} {human(value)}"
-        band = 16 if _fits_label(text, w, h) or _fits_label(label, w, h) else 2
+        shown = _tile_label(label, f"{label} {human(value)}", w, h)
+        band = 16 if shown else 2
         parts = [(part, n, part) for part, n in fp.ram_parts.items()]
         for part, n, _, px, py, pw, ph in _squarify(parts, x + 2, y + band, w - 4, h - band - 2):
             cell_tip = html.escape(f"{fp.name}: {CATEGORIES[part]}: {n} bytes")
             rects.append(f'<rect class="cell" x="{px:.1f}" y="{py:.1f}" width="{pw:.1f}" '
                          f'height="{ph:.1f}" fill="{_COLOURS[part]}" stroke="#fff" '
                          f'data-tip="{cell_tip}"><title>{cell_tip}</title></rect>')
-        if band > 2:
-            shown = text if _fits_label(text, w, h) else label
+        if shown:
             rects.append(f'<text x="{x + 4:.1f}" y="{y + 12:.1f}" font-size="11">{html.escape(shown)}</text>')
     legend = "".join(f'<span><i style="background:{c}"></i>{html.escape(CATEGORIES[p])}</span>'
                      for p, c in _COLOURS.items())
@@ -236,7 +267,7 @@ def to_html(board: Board, modules: list[Footprint], totals: dict, budget: dict |
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>
-body {{ font-family: sans-serif; margin: 1em; color: #222; max-width: 1100px; }}
+body {{ font-family: sans-serif; margin: 1em; color: #222; max-width: 1200px; }}
 h1 {{ font-size: 1.4em; }}
 .verdict {{ border-left: 8px solid; padding: 0.4em 1em; margin-bottom: 1em; }}
 .verdict h2 {{ font-size: 1.15em; margin: 0.3em 0; }}
@@ -252,8 +283,11 @@ h1 {{ font-size: 1.4em; }}
 svg {{ width: 100%; height: auto; display: block; }}
 .scroll {{ overflow-x: auto; max-width: 100%; }}
 table {{ border-collapse: collapse; font-size: 13px; margin-top: 1em; }}
-td, th {{ border: 1px solid #ccc; padding: 2px 6px; text-align: right; white-space: nowrap; }}
-td:first-child, th:first-child {{ text-align: left; }}
+td, th {{ border: 1px solid #ccc; padding: 2px 5px; text-align: right; white-space: nowrap; }}
+th {{ white-space: normal; vertical-align: bottom; }}
+td:first-child, th:first-child {{ text-align: left; white-space: normal; overflow-wrap: anywhere; }}
+caption {{ text-align: left; font-size: 13px; padding-bottom: 0.3em; }}
+@media (max-width: 900px) {{ .part {{ display: none; }} }}
 tr.total td {{ font-weight: bold; border-top: 2px solid #222; }}
 #tip {{ min-height: 1.4em; font-size: 14px; }}
 rect.cell:hover {{ opacity: 0.75; }}

@@ -76,10 +76,12 @@ def _json_const(o):
 class _Context:
     def __init__(self, mpy: MpyFile):
         self.mpy = mpy
-        self.version = mpy.header.version
-        self.table = opcode_table({2: "v2", 3: "v3", 4: "v4", 5: "v5"}.get(self.version, "v6"))
-        self.layout = "v5" if self.version >= 5 else "v2"
-        self.cache_lookup = bool(mpy.header.flags & 1) and self.version <= 4
+        self.lay = mpy.header.layout
+        self.table = opcode_table(self.lay.bytecode)
+        self.cache_lookup = bool(mpy.header.flags & 1) and bool(self.table.cache_lookup)
+        # where names, qstr operands and constants live (formats/versions.toml)
+        self.qstr_indices = self.lay.code_qstrs == "table_indices"
+        self.global_consts = self.table.obj_operand == "index"
         self.counter = 0
 
     def error(self, rc: RawCode, message: str) -> FormatError:
@@ -106,13 +108,27 @@ def disassemble(mpy: MpyFile) -> dict:
         },
         "source_file": display_str(mpy.source_name) if mpy.source_name else mpy.source_name,
     }
-    if h.version >= 6:
+    if ctx.lay.const_table == "global":
         out["qstr_table"] = [display_str(q) for q in mpy.qstr_table]
         out["qstr_table_repr"] = [display_repr(q) for q in mpy.qstr_table]
         out["obj_table"] = [_json_const(o) for o in mpy.obj_table]
         out["obj_table_repr"] = [const_repr(o) for o in mpy.obj_table]
     out["raw_code"] = _raw_code(ctx, mpy.root)
+    native = [d for d in _walk(out["raw_code"]) if d["kind"] != "bytecode"]
+    if native:
+        kinds = {}
+        for d in native:
+            kinds[d["kind"]] = kinds.get(d["kind"], 0) + 1
+        out["native_summary"] = {"arch": h.arch_name, "functions": kinds,
+                                 "machine_code_size": sum(d["machine_code_size"] for d in native),
+                                 "native_prelude_size": sum(d["native_prelude_size"] for d in native)}
     return out
+
+
+def _walk(d: dict):
+    yield d
+    for child in d["children"]:
+        yield from _walk(child)
 
 
 def module_instructions(mpy: MpyFile) -> list[dict]:
@@ -126,10 +142,10 @@ def module_instructions(mpy: MpyFile) -> list[dict]:
 
 def _prelude_dict(ctx: _Context, rc: RawCode, offset: int) -> tuple[dict, object]:
     try:
-        p = decode_prelude(rc.fun_data, offset, ctx.layout, ctx.version)
+        p = decode_prelude(rc.fun_data, offset, ctx.lay.prelude, ctx.lay.code_info)
     except DecodeError as e:
         raise ctx.error(rc, f"bad prelude: {e}") from None
-    if ctx.version >= 6:
+    if ctx.qstr_indices:
         name = ctx.qstr_at(p.simple_name_index)
         source = ctx.qstr_at(0)
         args = [ctx.qstr_at(i) for i in p.arg_name_indices]
@@ -142,7 +158,7 @@ def _prelude_dict(ctx: _Context, rc: RawCode, offset: int) -> tuple[dict, object
     # bytecode stream, so line-table offsets count from the start of that
     # list (py/emitbc.c of 1.9-1.11, mp_emit_bc_start_pass); shift them to
     # instruction offsets.
-    shift = len(p.cells) + 1 if ctx.version < 5 else 0
+    shift = len(p.cells) + 1 if ctx.lay.prelude == "v2" else 0
     lines = [{"bc": max(0, bc - shift) if bc else 0, "line": line}
              for bc, line in [(0, 1)] + decode_line_info(rc.fun_data, p.line_info_offset, p.line_info_end)]
     return {
@@ -171,21 +187,81 @@ def _raw_code(ctx: _Context, rc: RawCode) -> dict:
             d["scope_flags"] = rc.scope_flags
         if rc.kind == "asm":
             d["n_pos_args"], d["type_sig"] = rc.n_pos_args, rc.type_sig
+        d.update(_native_section(ctx, rc))
         if rc.qstr_links:
-            d["qstr_links"] = [{"offset": off >> 2, "kind": off & 3, "qstr": display_str(q)}
-                               for off, q in rc.qstr_links]
+            d["qstr_links"] = [{"offset": off >> 2, "kind": off & 3, "kind_name": QSTR_LINK_KINDS[off & 3],
+                                "qstr": display_str(q)} for off, q in rc.qstr_links]
         if rc.rodata is not None:
             d["rodata_size"] = len(rc.rodata)
         if rc.bss_size is not None:
             d["bss_size"] = rc.bss_size
         if rc.relocations is not None:
             d["relocations_size"] = len(rc.relocations)
+            d["relocations"] = decode_relocations(rc.relocations)
         d["code_hex"] = rc.fun_data.hex()
-    if ctx.version < 6:
+    if ctx.lay.const_table == "per_raw_code":
         d["consts"] = [_json_const(o) for o in rc.consts]
         d["consts_repr"] = [const_repr(o) for o in rc.consts]
     d["children"] = [_raw_code(ctx, child) for child in rc.children]
     return d
+
+
+# py/persistentcode.c (v5) qstr links: how the loader writes the qstr into the code at `offset`
+QSTR_LINK_KINDS = ("16-bit qstr", "arch qstr", "arch qstr object", "qstr object")
+# py/emitglue.h MP_NATIVE_TYPE_*: an asm function's return type
+ASM_TYPES = ("object", "bool", "int", "uint")
+
+
+def _native_section(ctx: _Context, rc: RawCode) -> dict:
+    """What a loader needs to place native code: the architecture and how the bytes split."""
+    code_size = rc.prelude_offset if rc.kind == "native" and rc.prelude_offset is not None else len(rc.fun_data)
+    d = {"arch": ctx.mpy.header.arch_name, "machine_code_size": code_size,
+         "native_prelude_size": len(rc.fun_data) - code_size}
+    if rc.kind == "asm" and rc.type_sig is not None:
+        d["return_type"] = ASM_TYPES[rc.type_sig & 3]
+    return d
+
+
+def decode_relocations(data: bytes) -> list[dict]:
+    """py/persistentcode.c mp_native_relocate, as data: where each adjustment goes and what is added.
+
+    op bit 0: a new address follows (even: a word of text, odd: of rodata); op >> 1 is
+    0-5 (text, rodata, bss base; odd: a count follows), 6 (mp_fun_table) or 7+ (an entry of it).
+    """
+    out = []
+    i = 0
+    where = None
+
+    def uint():
+        nonlocal i
+        value = 0
+        while True:
+            b = data[i]
+            i += 1
+            value = (value << 7) | (b & 0x7F)
+            if not b & 0x80:
+                return value
+
+    while i < len(data) and data[i] != 0xFF:
+        op = data[i]
+        i += 1
+        if op & 1:
+            addr = uint()
+            where = ("rodata" if addr & 1 else "text", addr >> 1)
+        op >>= 1
+        count = 1
+        if op <= 5:
+            if op & 1:
+                count = uint()
+            dest = ("text", "rodata", "bss")[min(op >> 1, 2)]
+        elif op == 6:
+            dest = "mp_fun_table"
+        else:
+            dest = f"mp_fun_table[{op - 7}]"
+        section, word = where if where is not None else ("text", 0)
+        out.append({"section": section, "word": word, "count": count, "adds": dest})
+        where = (section, word + count)
+    return out
 
 
 def _instructions(ctx: _Context, rc: RawCode, start: int) -> list[dict]:
@@ -195,7 +271,7 @@ def _instructions(ctx: _Context, rc: RawCode, start: int) -> list[dict]:
     qstr_ops = iter(rc.qstrs[2:])
     n_args = len(rc.arg_names)
     while ip < len(code):
-        if ctx.version >= 6 and code[ip] == 0:
+        if code[ip] == ctx.table.end_opcode:
             break  # py/persistentcode.c: MP_BC_BASE_RESERVED ends the opcodes
         try:
             ins = decode(ctx.table, code, ip, ctx.cache_lookup)
@@ -218,18 +294,18 @@ def _instructions(ctx: _Context, rc: RawCode, start: int) -> list[dict]:
                 item["name"], item["arg"], item["op"] = info.name[:-6], k, op
                 text = f"{info.name[:-6]} {k} {_METHOD.get(op, op)}"
         elif info.operand == "qstr":
-            name = ctx.qstr_at(ins.arg) if ctx.version >= 6 else display_str(next(qstr_ops, "?"))
+            name = ctx.qstr_at(ins.arg) if ctx.qstr_indices else display_str(next(qstr_ops, "?"))
             item["arg"] = name
             quoted = info.name in ("LOAD_CONST_STRING", "IMPORT_NAME", "IMPORT_FROM")
             text = f"{info.name} '{name}'" if quoted else f"{info.name} {name}"
         elif info.operand == "obj":
-            idx = ins.arg if ctx.version >= 6 else ins.arg - n_args
-            table = ctx.mpy.obj_table if ctx.version >= 6 else rc.consts
+            idx = ins.arg if ctx.global_consts else ins.arg - n_args
+            table = ctx.mpy.obj_table if ctx.global_consts else rc.consts
             value = const_repr(table[idx]) if 0 <= idx < len(table) else f"<index {ins.arg} out of range>"
             item["arg"], item["const"] = ins.arg, value
             text = f"{info.name} {value}"
         elif info.operand == "child":
-            idx = ins.arg if ctx.version >= 6 else ins.arg - n_args - len(rc.consts)
+            idx = ins.arg if ctx.table.child_operand == "index" else ins.arg - n_args - len(rc.consts)
             item["arg"], item["child"] = ins.arg, idx
             text = f"{info.name} child {idx}"
             if info.extra:
@@ -269,6 +345,11 @@ def format_text(listing: dict) -> str:
         lines += [f"  {i}: {r}" for i, r in enumerate(listing["qstr_table_repr"])]
         lines.append(f"constant table ({len(listing['obj_table_repr'])}):")
         lines += [f"  {i}: {r}" for i, r in enumerate(listing["obj_table_repr"])]
+    summary = listing.get("native_summary")
+    if summary:
+        kinds = ", ".join(f"{k} {n}" for k, n in summary["functions"].items())
+        lines.append(f"native code: arch {summary['arch']}, functions: {kinds}; machine code "
+                     f"{summary['machine_code_size']} bytes, native preludes {summary['native_prelude_size']} bytes")
     _format_rc(listing["raw_code"], lines)
     return "\n".join(lines) + "\n"
 
@@ -277,6 +358,10 @@ def _format_rc(d: dict, lines: list[str]) -> None:
     lines.append("")
     p = d.get("prelude")
     title = f"raw code {d['index']}: {d['kind']}, {d['size']} bytes"
+    if d["kind"] != "bytecode":
+        title += f", {d['arch']} machine code {d['machine_code_size']} bytes"
+        if d["native_prelude_size"]:
+            title += f" + prelude {d['native_prelude_size']} bytes at {d['machine_code_size']}"
     if p:
         title += f", file {p['source_file']}, code block '{p['simple_name']}'"
     lines.append(title)
@@ -295,14 +380,16 @@ def _format_rc(d: dict, lines: list[str]) -> None:
         lines.append(f"{ins['offset']:02d} {ins['text']}")
     if d["kind"] != "bytecode":
         extra = []
-        for key in ("prelude_offset", "scope_flags", "n_pos_args", "type_sig", "rodata_size",
-                    "bss_size", "relocations_size"):
+        for key in ("scope_flags", "n_pos_args", "return_type", "rodata_size", "bss_size", "relocations_size"):
             if key in d and d[key] is not None:
                 extra.append(f"{key} {d[key]}")
         if extra:
             lines.append("(" + ", ".join(extra) + ")")
         for link in d.get("qstr_links", ()):
-            lines.append(f"qstr link at {link['offset']} (kind {link['kind']}): {link['qstr']}")
+            lines.append(f"qstr link at {link['offset']} ({link['kind_name']}): {link['qstr']}")
+        for r in d.get("relocations", ()):
+            times = f" x{r['count']}" if r["count"] != 1 else ""
+            lines.append(f"relocation: {r['section']} word {r['word']}{times} += {r['adds']}")
         code = d["code_hex"]
         for i in range(0, len(code), 64):
             lines.append(f"  {i // 2:04x}: {code[i:i + 64]}")

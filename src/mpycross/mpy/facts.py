@@ -24,7 +24,7 @@ def inspect_file(path: str) -> dict:
     who = loaders(h.magic, h.version, h.sub_version, h.arch)
     return {
         "path": path, "magic": h.magic, "version": h.version,
-        "sub_version": h.sub_version if h.version >= 6 and h.arch else None,
+        "sub_version": h.sub_version if h.layout.feature_byte == "subver_arch" and h.arch else None,
         "version_name": h.version_name, "arch": h.arch_name, "small_int_bits": h.small_int_bits,
         "source_file": None if source is None else display_str(source),
         "_source_repr": repr(None) if source is None else display_repr(source),

@@ -39,15 +39,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from mpycross.mpy.layout import Layout, layout, magics, native_archs
+
 # header byte 0 (py/persistentcode.c; CircuitPython writes 'C')
-MAGIC_MICROPYTHON = "M"
-MAGIC_CIRCUITPYTHON = "C"
+MAGIC_MICROPYTHON = magics()["micropython"]
+MAGIC_CIRCUITPYTHON = magics()["circuitpython"]
 
 KINDS = ("bytecode", "native", "viper", "asm")  # py/emitglue.h MP_CODE_BYTECODE + 0..3
 
-# py/persistentcode.h: enum MP_NATIVE_ARCH_*
-NATIVE_ARCHS = ("none", "x86", "x64", "armv6", "armv6m", "armv7m", "armv7em",
-                "armv7emsp", "armv7emdp", "xtensa", "xtensawin", "rv32imc", "rv64imc")
+# py/persistentcode.h: enum MP_NATIVE_ARCH_* (formats/versions.toml native_archs)
+NATIVE_ARCHS = native_archs()
 
 # py/runtime0.h: scope flags the loader looks at for viper code
 SCOPE_FLAG_VIPERRELOC = 0x10
@@ -56,6 +57,12 @@ SCOPE_FLAG_VIPERBSS = 0x40
 
 # v6 header byte 2: arch flags var-uint follows (py/persistentcode.h MPY_FEATURE_ARCH_FLAGS)
 FEATURE_ARCH_FLAGS = 0x40
+
+# constant object types by number, for obj_types "numbers" (py/persistentcode.h MP_PERSISTENT_OBJ_*)
+OBJ_TYPE_NUMBERS = ("fun_table", "none", "false", "true", "ellipsis", "str", "bytes", "int",
+                    "float", "complex", "tuple")
+# and by letter, for obj_types "letters" (mp-v1.18/py/persistentcode.c save_obj)
+OBJ_TYPE_LETTERS = {"e": "ellipsis", "s": "str", "b": "bytes", "i": "int", "f": "float", "c": "complex"}
 
 
 class FloatConst(float):
@@ -106,22 +113,26 @@ class Header:
     arch_flags: int | None = None         # v6: var-uint when feature & 0x40
 
     @property
+    def layout(self) -> Layout | None:
+        """The file layout of this version (None for a version we do not know)."""
+        return layout(self.version)
+
+    @property
     def sub_version(self) -> int:
         # py/persistentcode.h: MPY_FEATURE_DECODE_SUB_VERSION (v6 only)
-        return self.feature & 3 if self.version >= 6 else 0
+        lay = self.layout
+        return lay.sub_version(self.feature) if lay else 0
 
     @property
     def flags(self) -> int:
         # v2..v5: bit 0 cache-map-lookup-in-bytecode, bit 1 unicode
-        return self.feature & 3 if self.version < 6 else 0
+        lay = self.layout
+        return lay.flags(self.feature) if lay else 0
 
     @property
     def arch(self) -> int:
-        if self.version < 4:
-            return 0
-        if self.version >= 6:
-            return (self.feature >> 2) & 0x2F  # MPY_FEATURE_DECODE_ARCH
-        return self.feature >> 2
+        lay = self.layout
+        return lay.arch(self.feature) if lay else 0
 
     @property
     def arch_name(self) -> str:
@@ -131,7 +142,8 @@ class Header:
     def version_name(self) -> str:
         """"6.3" for v6 with native code, "6" for bytecode-only v6 (whose header does
         not record the sub-version: py/persistentcode.c mp_raw_code_save), "5" before v6."""
-        if self.version >= 6 and self.arch != 0:
+        lay = self.layout
+        if lay and lay.feature_byte == "subver_arch" and self.arch != 0:
             return f"{self.version}.{self.sub_version}"
         return str(self.version)
 
@@ -181,7 +193,8 @@ class MpyFile:
     @property
     def source_name(self) -> str | None:
         """The source file name the compiler embedded."""
-        if self.header.version >= 6:
+        lay = self.header.layout
+        if lay and lay.code_qstrs == "table_indices":
             return self.qstr_table[0] if self.qstr_table else None
         if self.root.kind in ("bytecode", "native") and len(self.root.qstrs) >= 2:
             return self.root.qstrs[1]

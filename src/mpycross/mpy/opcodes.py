@@ -32,6 +32,8 @@ class OpcodeTable:
     jump_encoding: str       # "fixed16" or "v6"
     qstr_operand: str        # "inline16" or "index"
     obj_operand: str         # "const_table" or "index"
+    child_operand: str       # "const_table" or "index"
+    end_opcode: int | None   # an opcode that ends the code (v6 MP_BC_BASE_RESERVED), else None
     slots: tuple[OpInfo | None, ...]
     by_name: dict
     cache_lookup: frozenset = frozenset()
@@ -53,7 +55,7 @@ def opcode_table(generation: str) -> OpcodeTable:
         for k in range(info.count):
             slots[info.code + k] = info
     return OpcodeTable(generation, data["jump_encoding"], data["qstr_operand"], data["obj_operand"],
-                       tuple(slots), by_name, frozenset(data.get("cache_lookup_opcodes", ())))
+                       data["child_operand"], data.get("end_opcode"), tuple(slots), by_name, frozenset(data.get("cache_lookup_opcodes", ())))
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Decode (and encode) the bytecode prelude: the function's signature, its
 code-info section (name, argument names, line table) and closure cells.
 
-Two layouts (formats/versions.toml `prelude`):
+Two layouts (formats/versions.toml `prelude`), two code-info starts (`code_info`):
 
 "v2" (.mpy v2, v3, v4; py/bc.h of mp-v1.9 .. mp-v1.11, persistentcode.c extract_prelude):
 
@@ -67,8 +67,9 @@ def _byte(code: bytes, ip: int, what: str) -> int:
     return code[ip]
 
 
-def decode_prelude(code: bytes, ip: int, layout: str, version: int, header_only: bool = False) -> Prelude:
-    """Decode the prelude at `ip`; `header_only` stops after the v5 signature and size."""
+def decode_prelude(code: bytes, ip: int, layout: str, code_info: str, header_only: bool = False) -> Prelude:
+    """Decode the prelude at `ip`. `layout` and `code_info` are versions.toml's
+    `prelude` and `code_info`; `header_only` stops after the v5 signature and size."""
     p = Prelude()
     if layout == "v2":
         p.n_state, ip = decode_uint(code, ip)
@@ -132,7 +133,7 @@ def decode_prelude(code: bytes, ip: int, layout: str, version: int, header_only:
     info_end = ip + i
     if info_end + c > len(code):
         raise DecodeError("code info and cells run past the end", ip)
-    if version >= 6:
+    if code_info == "qstr_indices":
         p.simple_name_index, q = decode_uint(code, ip)
         for _ in range(p.n_pos_args + p.n_kwonly_args):
             idx, q = decode_uint(code, q)

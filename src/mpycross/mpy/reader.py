@@ -10,18 +10,14 @@ from __future__ import annotations
 from mpycross.deep import MAX_NESTING, deep_stack
 from mpycross.errors import FormatError
 from mpycross.mpy import model
+from mpycross.mpy.layout import Layout, layout, layouts
 from mpycross.mpy.model import ComplexConst, FloatConst, Header, MpyFile, RawCode
 from mpycross.mpy.opcodes import DecodeError, decode, opcode_table
 from mpycross.mpy.prelude import decode_prelude
 from mpycross.mpy.qstrs import QstrWindow, decode_str, static_qstrs
 from mpycross.mpy.writer import int_text
 
-SUPPORTED_VERSIONS = (2, 3, 4, 5, 6)
-GENERATION = {2: "v2", 3: "v3", 4: "v4", 5: "v5", 6: "v6"}
-
-# py/persistentcode.h: MP_PERSISTENT_OBJ_* (v6 object types)
-V6_OBJ_TYPES = ("fun_table", "none", "false", "true", "ellipsis", "str", "bytes", "int",
-                "float", "complex", "tuple")
+V6_OBJ_TYPES = model.OBJ_TYPE_NUMBERS
 
 
 class FunTable:
@@ -95,21 +91,24 @@ def read_mpy(data: bytes, filename: str | None = None) -> MpyFile:
     if magic not in (ord("M"), ord("C")):
         raise s.error(f"not a .mpy file: expected 'M' or 'C', found byte 0x{magic:02x}", 0)
     version = s.byte("the .mpy version")
-    if version not in SUPPORTED_VERSIONS:
-        raise s.error(f"unsupported .mpy version {version} (expected 2 to 6)", 1)
+    lay = layout(version)
+    if lay is None:
+        known = sorted(layouts())
+        raise s.error(f"unsupported .mpy version {version} (expected {known[0]} to {known[-1]})", 1)
     feature = s.byte("the feature byte")
     small_int_bits = s.byte("the small-int bits")
     header = Header(chr(magic), version, feature, small_int_bits)
     try:
-        if version >= 6:
-            mpy = _read_v6(s, header)
+        if lay.header == "v5":
+            header.qstr_window_size = s.uint("the qstr window size")
+            if not 1 <= header.qstr_window_size <= 1024:
+                raise s.error(f"qstr window size {header.qstr_window_size} out of range", 4)
+        elif lay.header == "v6" and feature & model.FEATURE_ARCH_FLAGS:
+            header.arch_flags = s.uint("the arch flags")
+        if lay.const_table == "global":
+            mpy = _read_global_tables(s, header, lay)
         else:
-            if version >= 4:
-                header.qstr_window_size = s.uint("the qstr window size")
-                if not 1 <= header.qstr_window_size <= 1024:
-                    raise s.error(f"qstr window size {header.qstr_window_size} out of range", 4)
-            reader = _OldReader(s, header)
-            mpy = MpyFile(header, reader.raw_code())
+            mpy = MpyFile(header, _OldReader(s, header, lay).raw_code())
     except DecodeError as e:  # pragma: no cover - converted where raised
         raise s.error(str(e)) from None
     if s.pos != len(data):
@@ -119,7 +118,7 @@ def read_mpy(data: bytes, filename: str | None = None) -> MpyFile:
     return mpy
 
 
-# ---- v6 ---------------------------------------------------------------------
+# ---- module-level tables (v6) ---------------------------------------------------------------------
 
 def _read_qstr_v6(s: _Stream) -> str:
     start = s.pos
@@ -191,16 +190,14 @@ def _excerpt(raw: bytes, limit: int = 40) -> str:
     return f"{raw[:limit]!r}... ({len(raw)} bytes)"
 
 
-def _read_v6(s: _Stream, header: Header) -> MpyFile:
-    if header.feature & model.FEATURE_ARCH_FLAGS:
-        header.arch_flags = s.uint("the arch flags")
+def _read_global_tables(s: _Stream, header: Header, lay: Layout) -> MpyFile:
     n_qstr = s.uint("the qstr count")
     n_obj = s.uint("the object count")
     if n_qstr > len(s.data) or n_obj > len(s.data):
         raise s.error(f"table sizes {n_qstr}/{n_obj} larger than the file")
     qstr_table = [_read_qstr_v6(s) for _ in range(n_qstr)]
     obj_table = [_read_obj_v6(s) for _ in range(n_obj)]
-    root = _read_raw_code_v6(s, 0)
+    root = _read_raw_code_v6(s, lay, 0)
     return MpyFile(header, root, qstr_table, obj_table)
 
 
@@ -218,7 +215,7 @@ def _read_relocations(s: _Stream) -> bytes:
             s.uint("a relocation count")
 
 
-def _read_raw_code_v6(s: _Stream, depth: int) -> RawCode:
+def _read_raw_code_v6(s: _Stream, lay: Layout, depth: int) -> RawCode:
     if depth >= MAX_NESTING:
         raise s.error(f"functions nested more than {MAX_NESTING} deep")
     start = s.pos
@@ -227,7 +224,7 @@ def _read_raw_code_v6(s: _Stream, depth: int) -> RawCode:
     has_children = kind_len & 4
     rc.fun_data = s.take(kind_len >> 3, f"{rc.kind} code")
     if rc.kind == "bytecode":
-        _check_prelude(s, rc.fun_data, "v5", 6, start)
+        _check_prelude(s, rc.fun_data, lay, start)
     elif rc.kind == "native":
         rc.prelude_offset = s.uint("the native prelude offset")
         if rc.prelude_offset > len(rc.fun_data):
@@ -247,15 +244,15 @@ def _read_raw_code_v6(s: _Stream, depth: int) -> RawCode:
         n = s.uint("the child count")
         if n > len(s.data):
             raise s.error(f"child count {n} larger than the file")
-        rc.children = [_read_raw_code_v6(s, depth + 1) for _ in range(n)]
+        rc.children = [_read_raw_code_v6(s, lay, depth + 1) for _ in range(n)]
     if rc.kind != "bytecode" and (rc.scope_flags or 0) & model.SCOPE_FLAG_VIPERRELOC:
         rc.relocations = _read_relocations(s)
     return rc
 
 
-def _check_prelude(s: _Stream, code: bytes, layout: str, version: int, start: int):
+def _check_prelude(s: _Stream, code: bytes, lay: Layout, start: int):
     try:
-        p = decode_prelude(code, 0, layout, version)
+        p = decode_prelude(code, 0, lay.prelude, lay.code_info)
     except DecodeError as e:
         raise s.error(f"bad bytecode prelude: {e}", start) from None
     if p.bytecode_offset > len(code):
@@ -265,22 +262,26 @@ def _check_prelude(s: _Stream, code: bytes, layout: str, version: int, start: in
 
 # ---- v2 .. v5 ---------------------------------------------------------------
 
+_LETTERS = {ord(letter): kind for letter, kind in model.OBJ_TYPE_LETTERS.items()}
+
+
 class _OldReader:
     """Raw codes of .mpy v2..v5: qstrs inline, constant tables per raw code."""
 
-    def __init__(self, s: _Stream, header: Header):
+    def __init__(self, s: _Stream, header: Header, lay: Layout):
         self.s = s
         self.header = header
-        self.version = header.version
-        self.table = opcode_table(GENERATION[header.version])
-        self.cache_lookup = bool(header.flags & 1) and header.version <= 4
-        self.window = QstrWindow(header.qstr_window_size) if header.version >= 4 else None
+        self.lay = lay
+        self.table = opcode_table(lay.bytecode)
+        # header flag bit 0: a cache byte follows some opcodes (only tables that list them)
+        self.cache_lookup = bool(header.flags & 1) and bool(self.table.cache_lookup)
+        self.window = QstrWindow(header.qstr_window_size) if lay.qstr_encoding == "window" else None
         self.depth = 0
 
     def qstr(self) -> str:
         s = self.s
         start = s.pos
-        if self.version <= 3:
+        if self.lay.qstr_encoding == "inline_len":
             # mp-v1.9.3/py/persistentcode.c load_qstr: length, then the text
             n = s.uint("a qstr length")
             return decode_str(s.take(n, "qstr text"))
@@ -306,17 +307,19 @@ class _OldReader:
         s = self.s
         start = s.pos
         t = s.byte("an object type")
-        if t == ord("e"):
+        kind = _LETTERS.get(t)
+        if kind is None:
+            raise s.error(f"unknown object type {t!r} (expected one of {' '.join(model.OBJ_TYPE_LETTERS)})",
+                          start)
+        if kind == "ellipsis":
             return Ellipsis
-        if t not in b"sbifc":
-            raise s.error(f"unknown object type {t!r} (expected one of e s b i f c)", start)
         n = s.uint("an object length")
         raw = s.take(n, "object data")
-        if t == ord("s"):
+        if kind == "str":
             return decode_str(raw)
-        if t == ord("b"):
+        if kind == "bytes":
             return raw
-        return _number(s, {ord("i"): "int", ord("f"): "float", ord("c"): "complex"}[t], raw, start)
+        return _number(s, kind, raw, start)
 
     def raw_code(self) -> RawCode:
         s = self.s
@@ -324,7 +327,7 @@ class _OldReader:
         if self.depth > MAX_NESTING:
             raise s.error(f"functions nested more than {MAX_NESTING} deep")
         start = s.pos
-        if self.version <= 3:
+        if self.lay.raw_code_head == "len":
             rc = self._bytecode_v3()
             rc.file_offset = start
         else:
@@ -341,30 +344,27 @@ class _OldReader:
             if n_obj > len(s.data) or n_raw_code > len(s.data):
                 raise s.error("constant table larger than the file")
             rc.arg_names = [self.qstr() for _ in range(self._n_args(rc))]
-            if rc.kind != "bytecode" and self.version >= 5:
+            if rc.kind != "bytecode" and "viper_data" in self.lay.native:
                 if (rc.scope_flags or 0) & model.SCOPE_FLAG_VIPERRODATA:
                     rc.rodata = s.take(s.uint("the rodata size"), "rodata")
                 if (rc.scope_flags or 0) & model.SCOPE_FLAG_VIPERBSS:
                     rc.bss_size = s.uint("the bss size")
             rc.consts = [self.obj() for _ in range(n_obj)]
             rc.children = [self.raw_code() for _ in range(n_raw_code)]
-        if rc.kind != "bytecode" and self.version >= 5 and (rc.scope_flags or 0) & model.SCOPE_FLAG_VIPERRELOC:
+        if rc.kind != "bytecode" and "viper_data" in self.lay.native and \
+                (rc.scope_flags or 0) & model.SCOPE_FLAG_VIPERRELOC:
             rc.relocations = _read_relocations(s)
         self.depth -= 1
         return rc
 
     def _n_args(self, rc: RawCode) -> int:
         if rc.kind == "bytecode":
-            p = decode_prelude(rc.fun_data, 0, self._layout, self.version)
+            p = decode_prelude(rc.fun_data, 0, self.lay.prelude, self.lay.code_info)
         elif rc.kind == "native":
-            p = decode_prelude(rc.fun_data, rc.prelude_offset, self._layout, self.version)
+            p = decode_prelude(rc.fun_data, rc.prelude_offset, self.lay.prelude, self.lay.code_info)
         else:
             return 0
         return p.n_pos_args + p.n_kwonly_args
-
-    @property
-    def _layout(self) -> str:
-        return "v5" if self.version >= 5 else "v2"
 
     def _walk_qstr_operands(self, code: bytes, ip: int, start: int) -> list[int]:
         """Offsets of the 2-byte qstr slots in memory-form bytecode."""
@@ -386,7 +386,7 @@ class _OldReader:
         start = s.pos
         n = s.uint("the bytecode length")
         rc = RawCode(kind="bytecode", fun_data=s.take(n, "bytecode"))
-        p = _check_prelude(s, rc.fun_data, "v2", self.version, start)
+        p = _check_prelude(s, rc.fun_data, self.lay, start)
         n_ops = len(self._walk_qstr_operands(rc.fun_data, p.bytecode_offset, start))
         rc.qstrs = [self.qstr() for _ in range(2 + n_ops)]
         return rc
@@ -395,7 +395,7 @@ class _OldReader:
         s = self.s
         mem = bytearray()
         names = []
-        if self.version == 4:
+        if self.lay.prelude == "v2":
             # mp-v1.11 load_prelude: the whole prelude as in memory, name slots included
             mem += s.uint_raw("n_state")
             mem += s.uint_raw("n_exc_stack")
@@ -418,7 +418,7 @@ class _OldReader:
             mem += s.uint_raw("the prelude signature")
             mem += s.uint_raw("the prelude size")
             try:
-                p = decode_prelude(bytes(mem), 0, "v5", 5, header_only=True)
+                p = decode_prelude(bytes(mem), 0, "v5", self.lay.code_info, header_only=True)
             except DecodeError as e:
                 raise s.error(f"bad bytecode prelude: {e}", start) from None
             if p.n_info < 4:
@@ -451,14 +451,14 @@ class _OldReader:
         if len(mem) != n:
             raise s.error("the last instruction runs past the end of the raw code")
         rc.fun_data = bytes(mem)
-        if self.version == 4:
+        if self.lay.code_qstrs == "inline_names_last":
             names = [self.qstr(), self.qstr()]
         rc.qstrs = names + operands
 
     def _native_v45(self, rc: RawCode, n: int, start: int) -> None:
         s = self.s
         rc.fun_data = s.take(n, f"{rc.kind} code")
-        if rc.kind in ("native", "viper"):
+        if rc.kind in ("native", "viper") and "qstr_links" in self.lay.native:
             count = s.uint("the qstr link count")
             if count > len(s.data):
                 raise s.error("qstr link count larger than the file")
@@ -468,7 +468,7 @@ class _OldReader:
             if rc.prelude_offset > len(rc.fun_data):
                 raise s.error("native prelude offset past the end of the code", start)
             try:
-                decode_prelude(rc.fun_data, rc.prelude_offset, self._layout, self.version)
+                decode_prelude(rc.fun_data, rc.prelude_offset, self.lay.prelude, self.lay.code_info)
             except DecodeError as e:
                 raise s.error(f"bad native prelude: {e}", start) from None
             rc.qstrs = [self.qstr(), self.qstr()]

@@ -12,12 +12,11 @@ from __future__ import annotations
 from mpycross.deep import deep_stack, model_is_deep
 from mpycross.errors import FormatError
 from mpycross.mpy import model
+from mpycross.mpy.layout import Layout, layout
 from mpycross.mpy.model import ComplexConst, FloatConst, MpyFile, RawCode
 from mpycross.mpy.opcodes import decode, opcode_table
 from mpycross.mpy.prelude import decode_prelude
 from mpycross.mpy.qstrs import QstrWindow, encode_str, static_qstr_numbers
-
-GENERATION = {2: "v2", 3: "v3", 4: "v4", 5: "v5", 6: "v6"}
 
 ONE_BYTE = [bytes((i,)) for i in range(256)]  # bytes((i,)) made once
 
@@ -70,24 +69,24 @@ def complex_text(value: complex) -> str:
 def write_mpy(mpy: MpyFile) -> bytes:
     """Encode `mpy`; raise FormatError when the model cannot be written."""
     h = mpy.header
-    out = bytearray((ord(h.magic), h.version, h.feature, h.small_int_bits))
-    if h.version >= 6:
-        _write_v6(out, mpy)
-    elif 2 <= h.version <= 5:
-        if h.version >= 4:
-            out += encode_uint(h.qstr_window_size if h.qstr_window_size is not None else 32)
-        _OldWriter(out, h).raw_code(mpy.root)
-    else:
+    lay = layout(h.version)
+    if lay is None:
         raise FormatError(f"cannot write .mpy version {h.version}")
+    out = bytearray((ord(h.magic), h.version, h.feature, h.small_int_bits))
+    if lay.header == "v5":
+        out += encode_uint(h.qstr_window_size if h.qstr_window_size is not None else 32)
+    elif lay.header == "v6" and h.feature & model.FEATURE_ARCH_FLAGS:
+        out += encode_uint(h.arch_flags or 0)
+    if lay.const_table == "global":
+        _write_global_tables(out, mpy)
+    else:
+        _OldWriter(out, h, lay).raw_code(mpy.root)
     return bytes(out)
 
 
-# ---- v6 ---------------------------------------------------------------------
+# ---- module-level tables (v6) -------------------------------------------------
 
-def _write_v6(out: bytearray, mpy: MpyFile) -> None:
-    h = mpy.header
-    if h.feature & model.FEATURE_ARCH_FLAGS:
-        out += encode_uint(h.arch_flags or 0)
+def _write_global_tables(out: bytearray, mpy: MpyFile) -> None:
     out += encode_uint(len(mpy.qstr_table))
     out += encode_uint(len(mpy.obj_table))
     static = static_qstr_numbers()
@@ -108,7 +107,9 @@ def _write_v6(out: bytearray, mpy: MpyFile) -> None:
 
 # py/persistentcode.h MP_PERSISTENT_OBJ_*
 _OBJ_FUN_TABLE, _OBJ_NONE, _OBJ_FALSE, _OBJ_TRUE, _OBJ_ELLIPSIS, _OBJ_STR, _OBJ_BYTES, \
-    _OBJ_INT, _OBJ_FLOAT, _OBJ_COMPLEX, _OBJ_TUPLE = range(11)
+    _OBJ_INT, _OBJ_FLOAT, _OBJ_COMPLEX, _OBJ_TUPLE = (model.OBJ_TYPE_NUMBERS.index(k) for k in (
+        "fun_table", "none", "false", "true", "ellipsis", "str", "bytes", "int", "float", "complex", "tuple"))
+_LETTER = {kind: letter for letter, kind in model.OBJ_TYPE_LETTERS.items()}
 
 
 def _write_obj_v6(out: bytearray, o) -> None:
@@ -182,19 +183,21 @@ def _write_raw_code_v6(out: bytearray, rc: RawCode) -> None:
 # ---- v2 .. v5 ---------------------------------------------------------------
 
 class _OldWriter:
-    def __init__(self, out: bytearray, header: model.Header):
+    def __init__(self, out: bytearray, header: model.Header, lay: Layout):
         self.out = out
         self.version = header.version
-        self.table = opcode_table(GENERATION[header.version])
-        self.cache_lookup = bool(header.flags & 1) and header.version <= 4
+        self.lay = lay
+        self.table = opcode_table(lay.bytecode)
+        # header flag bit 0: a cache byte follows some opcodes (only tables that list them)
+        self.cache_lookup = bool(header.flags & 1) and bool(self.table.cache_lookup)
         size = header.qstr_window_size if header.qstr_window_size is not None else 32
-        self.window = QstrWindow(size) if header.version >= 4 else None
+        self.window = QstrWindow(size) if lay.qstr_encoding == "window" else None
         self.static = static_qstr_numbers()
 
     def qstr(self, name: str) -> None:
         out = self.out
         b = encode_str(name)
-        if self.version <= 3:
+        if self.lay.qstr_encoding == "inline_len":
             out += encode_uint(len(b))
             out += b
             return
@@ -213,20 +216,20 @@ class _OldWriter:
     def obj(self, o) -> None:
         out = self.out
         if o is Ellipsis:
-            out.append(ord("e"))
+            out.append(ord(_LETTER["ellipsis"]))
         elif isinstance(o, (str, bytes)):
             b = encode_str(o) if isinstance(o, str) else o
-            out.append(ord("s") if isinstance(o, str) else ord("b"))
+            out.append(ord(_LETTER["str" if isinstance(o, str) else "bytes"]))
             out += encode_uint(len(b))
             out += b
         elif isinstance(o, bool) or o is None or isinstance(o, tuple):
             raise FormatError(f".mpy v{self.version} cannot store a {type(o).__name__} constant")
         elif isinstance(o, int):
-            _write_text(out, "i", int_text(o))
+            _write_text(out, _LETTER["int"], int_text(o))
         elif isinstance(o, float):
-            _write_text(out, "f", float_text(o))
+            _write_text(out, _LETTER["float"], float_text(o))
         elif isinstance(o, complex):
-            _write_text(out, "c", complex_text(o))
+            _write_text(out, _LETTER["complex"], complex_text(o))
         else:
             raise FormatError(f"cannot store a {type(o).__name__} constant in a .mpy file")
 
@@ -241,8 +244,10 @@ class _OldWriter:
 
     def raw_code(self, rc: RawCode) -> None:
         out = self.out
-        layout = "v5" if self.version >= 5 else "v2"
-        if self.version <= 3:
+        lay = self.lay
+        if lay.raw_code_head == "len":
+            if rc.kind != "bytecode":
+                raise FormatError(f".mpy v{self.version} cannot store {rc.kind} code")
             # mp-v1.9.3/py/persistentcode.c save_raw_code
             out += encode_uint(len(rc.fun_data))
             out += rc.fun_data
@@ -252,10 +257,10 @@ class _OldWriter:
             kind = model.KINDS.index(rc.kind)
             out += encode_uint(len(rc.fun_data) << 2 | kind)
             if rc.kind == "bytecode":
-                self._bytecode_v45(rc, layout)
+                self._bytecode_v45(rc)
             else:
                 out += rc.fun_data
-                if rc.kind in ("native", "viper"):
+                if rc.kind in ("native", "viper") and "qstr_links" in lay.native:
                     out += encode_uint(len(rc.qstr_links))
                     for off, name in rc.qstr_links:
                         out += encode_uint(off)
@@ -275,7 +280,7 @@ class _OldWriter:
             for q in rc.arg_names:
                 self.qstr(q)
             flags = rc.scope_flags or 0
-            if rc.kind != "bytecode" and self.version >= 5:
+            if rc.kind != "bytecode" and "viper_data" in lay.native:
                 if flags & model.SCOPE_FLAG_VIPERRODATA:
                     out += encode_uint(len(rc.rodata or b""))
                     out += rc.rodata or b""
@@ -285,18 +290,20 @@ class _OldWriter:
                 self.obj(o)
             for child in rc.children:
                 self.raw_code(child)
-        if rc.kind != "bytecode" and self.version >= 5 and (rc.scope_flags or 0) & model.SCOPE_FLAG_VIPERRELOC:
+        if rc.kind != "bytecode" and "viper_data" in lay.native and \
+                (rc.scope_flags or 0) & model.SCOPE_FLAG_VIPERRELOC:
             out += rc.relocations or b"\xff"
 
-    def _bytecode_v45(self, rc: RawCode, layout: str) -> None:
+    def _bytecode_v45(self, rc: RawCode) -> None:
         out = self.out
         code = rc.fun_data
-        p = decode_prelude(code, 0, layout, self.version)
+        p = decode_prelude(code, 0, self.lay.prelude, self.lay.code_info)
         names, operands = rc.qstrs[:2], rc.qstrs[2:]
         slots = self._qstr_slots(code, p.bytecode_offset)
         if len(slots) != len(operands):
             raise FormatError(f"raw code has {len(slots)} qstr operands but {len(operands)} qstrs")
-        if self.version == 4:
+        names_last = self.lay.code_qstrs == "inline_names_last"
+        if names_last:
             # mp-v1.11: the prelude as in memory, then the bytecode, then the two names
             pos = p.bytecode_offset
             out += code[:pos]
@@ -311,6 +318,6 @@ class _OldWriter:
             self.qstr(q)
             pos = slot + 2
         out += code[pos:]
-        if self.version == 4:
+        if names_last:
             for q in names:
                 self.qstr(q)
