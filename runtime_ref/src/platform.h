@@ -11,8 +11,10 @@
 /* C99 has no _Noreturn: the GNU attribute where the compiler has it. */
 #if defined(__GNUC__)
 #define NORETURN __attribute__((noreturn))
+#define NOINLINE __attribute__((noinline))
 #else
 #define NORETURN
+#define NOINLINE
 #endif
 
 /* memcpy that accepts (NULL, 0): empty argument lists are common here */

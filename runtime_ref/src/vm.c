@@ -146,9 +146,15 @@ static size_t line_of(const mpy_code *c, size_t bc) {
     return line;
 }
 
+/* Heap room a traceback entry may need: its tuple, the line's int and the
+ * list's growth. */
+#define TRACEBACK_ENTRY_BYTES 512
+
 /* ---- constants ---- */
 
-static V load_const(const mpy_module *m, mpy_obj *o) {
+/* Not inlined either: it recurses into tuples and its buffers would cost
+ * every Python call C stack. */
+NOINLINE static V load_const(const mpy_module *m, mpy_obj *o) {
     if (o->cache) {
         return o->cache;
     }
@@ -607,7 +613,9 @@ V vm_close_generator(V gen) {
 
 V vm_run_module(const char *path, const char *name);
 
-static V import_name(V name, V fromlist, V level) {
+/* Not inlined: its path buffer would otherwise sit in every run_frame's
+ * stack frame, i.e. in the C stack of every Python call. */
+NOINLINE static V import_name(V name, V fromlist, V level) {
     (void)fromlist;
     if (to_int64(level) != 0) {
         raise_msg(E_ImportError, "can't perform relative import");   /* as MicroPython, from a main module */
@@ -753,8 +761,11 @@ V run_frame(Frame *f, V throw_exc, int *status) {
     handle_exception_with_ip:;
         /* traceback: file, line, function */
         /* not for a re-raise (py/vm.c: END_FINALLY, RAISE_LAST keep the original entry) */
+        /* py/objexcept.c mp_obj_exception_add_traceback: when memory is short
+         * the entry is dropped, not the program (deep recursion unwinding in
+         * a small heap) */
         if (exc->kind == K_INST && exc->u.inst.traceback && !pending_throw && *insn_ip != MP_BC_END_FINALLY
-            && *insn_ip != MP_BC_RAISE_LAST) {
+            && *insn_ip != MP_BC_RAISE_LAST && gc_room(TRACEBACK_ENTRY_BYTES)) {
             V tb = mk_tuple(3, NULL);
             tb->u.seq.items[0] = qstr_v(c, m->source_file);
             tb->u.seq.items[1] = mk_int((int64_t)line_of(c, (size_t)(insn_ip - f->code_start)));
