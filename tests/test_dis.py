@@ -150,6 +150,41 @@ def test_native_and_circuitpython_files(tmp_path):
             assert listing["header"]["magic"] == "C" and listing["header"]["version"] == 5
 
 
+@pytest.mark.parametrize("release", RELEASES)
+def test_cli_fields_in_file_order(tmp_path, release):
+    """`dis --fields` prints the schema's parse: each version's own fields, names as text."""
+    data = compile_text(tmp_path, release, "x = 'abc'\ndef f(a, b):\n    return a + b + 1.5\n")
+    path = tmp_path / "p.mpy"
+    path.write_bytes(data)
+    out = CliRunner().invoke(cli, ["dis", "--fields", str(path)])
+    assert out.exit_code == 0, out.output
+    text = out.output
+    version = data[1]
+    assert f"header: magic='M' version={version} " in text
+    assert ("qstr_window_size=32" in text) == (version in (4, 5))
+    assert ("\n  n_qstr: " in text and "\n  objs: " in text) == (version == 6)  # module tables
+    assert "'prog.py'" in text and "'abc'" in text and "'1.5'" in text
+    if version in (4, 5):
+        assert "instructions:" in text and "arg_names: 2 entries" in text
+    # every field sits below the one it belongs to, in file order
+    assert text.index("header:") < text.index("root:")
+
+
+def test_cli_fields_refuses_what_it_cannot_show(tmp_path):
+    bad = tmp_path / "bad.mpy"
+    bad.write_bytes(b"M\x06\x00\x1f\x05")
+    out = CliRunner().invoke(cli, ["dis", "--fields", str(bad)])
+    assert out.exit_code == 1
+    assert out.output.strip().splitlines() == [f"{bad} at offset 5: file ends early: expected the object count"]
+    deep = tmp_path / "deep.py"
+    deep.write_text("".join("    " * i + f"def f{i}():\n" for i in range(120)) + "    " * 120 + "pass\n")
+    data = compile_file(tmp_path, "1.29", deep)
+    (tmp_path / "deep.mpy").write_bytes(data)
+    out = CliRunner().invoke(cli, ["dis", "--fields", str(tmp_path / "deep.mpy")])
+    assert out.exit_code == 1
+    assert "nest more than 100 deep" in out.output and "Traceback" not in out.output
+
+
 @pytest.mark.parametrize("release,arch,program", [
     ("1.29", "x64", "native_basics"), ("1.29", "armv7m", "viper_basics"), ("1.29", "xtensawin", "native_flow"),
     ("1.12", "x64", "native_basics"), ("1.19", "armv6m", "viper_basics"), ("1.29", "armv7emdp", "inline/thumb_vfp"),

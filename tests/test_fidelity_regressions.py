@@ -61,6 +61,88 @@ CASES = [
     ("fold-beyond-2-20-bits", "1.29", [], b"x = (1 << 1048577) >> 1048570\n"),
     ("const-beyond-2-20-bits", "1.29", [], b"X = const(2 ** 600000 >> 599990)\ny = X\n"),
     ("fold-just-inside-heap", "1.29", [], b"x = (1 << 8312500) >> (8312500 - 3)\n"),
+    # a parenthesised *x is an expression, not a star argument (f-strings wrap each field in ())
+    ("fstring-star-field", "1.29", [], b"f'{*a}'\n"),
+    ("parenthesised-star-argument", "1.29", [], b"print((*a))\n"),
+    ("parenthesised-star-in-range", "1.29", [], b"for i in range((*a)): pass\n"),
+    ("parenthesised-star-argument-1.18", "1.18", [], b"print((*a))\n"),
+    # parameters after **kw or a second *: rejected in the function's own scope
+    ("param-after-dbl-star", "1.29", [], b"def f(**a,b):pass\n"),
+    ("second-star-param", "1.29", [], b"def f(*a,*b):pass\n"),
+    ("lambda-param-after-dbl-star", "1.29", [], b"lambda **a, b: 1\n"),
+    ("bare-star-then-star", "1.29", [], b"def f(*,*b):pass\n"),
+    ("reused-name-before-param-after-dbl-star", "1.29", [], b"def f(a, a, **b, c):pass\n"),
+    ("param-after-dbl-star-own-line", "1.29", [], b"def f(**a,\n b=1):pass\n"),
+    ("param-after-dbl-star-1.9.3", "1.9.3", [], b"def f(**a,b):pass\n"),
+    ("second-star-param-1.12", "1.12", [], b"lambda *a, *b: 1\n"),
+    # a number inside constant tuples nested deeper than the official's C stack allows
+    ("const-tuple-nested-709", "1.29", [], b"x = " + b"(" * 709 + b"1" + b",)" * 709 + b"\n"),
+    ("const-tuple-nested-710", "1.29", [], b"x = " + b"(" * 710 + b"1" + b",)" * 710 + b"\n"),
+    ("const-tuple-nested-710-str-leaf", "1.29", [], b"x = " + b"(" * 710 + b"'a'" + b",)" * 710 + b"\n"),
+    ("const-tuple-nested-828-1.22", "1.22", [], b"x = " + b"(" * 828 + b"1.5" + b",)" * 828 + b"\n"),
+    ("const-tuple-nested-829-1.22", "1.22", [], b"x = " + b"(" * 829 + b"1.5" + b",)" * 829 + b"\n"),
+    # a bare `x := v` argument is positional and is not order-checked (compile.c PN_argument)
+    ("walrus-argument-after-keyword", "1.29", [], b"f(a=1, d:=5)\n"),
+    ("walrus-argument-after-dbl-star", "1.29", [], b"f(**a, d:=5)\n"),
+    ("walrus-between-keywords", "1.29", [], b"f(x, d:=5, a=1, e:=6)\n"),
+    ("parenthesised-walrus-after-keyword", "1.29", [], b"f(a=1, (d:=5))\n"),
+    ("walrus-argument-after-keyword-1.18", "1.18", [], b"f(*a, b=2, d:=5, **k)\n"),
+    # a decorator's dotted name is no atom: no const() substitution, no math.pi fold
+    ("decorator-named-like-const", "1.29", [],
+     b"directions = const(0)\nclass A:\n  @directions.setter\n  def f(self): pass\n"),
+    ("decorator-private-const-call", "1.29", [],
+     b"from micropython import const\n_D = const(5)\n@_D\ndef f(): pass\n@_D.x.y(_D)\ndef g(): pass\n"),
+    ("decorator-math-pi", "1.29", [], b"import math\nX=const(2)\n@math.pi\ndef f(): pass\n@X.y(X, math.pi)\nclass A: pass\n"),
+    ("decorator-named-like-const-1.12", "1.12", [], b"X = const(1)\n@X.y\ndef f(): pass\n"),
+    # a NEWLINE token before the first statement (after a line continuation) starts the module node
+    ("continuation-blank-lines-then-name", "1.29", [], b"\\\n\n\nA"),
+    ("continuation-blank-lines-then-if", "1.29", [], b"\\\n\n\n\nif 1:\n  pass"),
+    ("continuation-blank-lines-then-private-const", "1.29", [], b"\\\n\n\n_X=const(1)\n"),
+    ("continuation-blank-lines-then-name-1.12", "1.12", [], b"\\\n\n\nA"),
+    ("continuation-then-blank-only", "1.29", [], b"\\\n\n"),
+    # 1.19: a const() name of False/True is an object node, which has no truth value yet
+    ("const-false-condition-1.19", "1.19", [], b"from micropython import const\n_D = const(False)\nif _D:\n    print(1)\n"),
+    ("const-true-conditions-1.19", "1.19", [],
+     b"_D = const(True)\nif not _D:\n    print(1)\nx = 1 if _D else 2\nwhile not _D: pass\n"),
+    ("const-false-condition-1.20", "1.20", [], b"_D = const(False)\nwhile _D:\n    print(1)\n"),
+    # 1.10 - 1.18: a class-body name that is also an enclosing function's local becomes a cell
+    ("class-name-closes-over-local-1.18", "1.18", [], b"def f():\n    x = 1\n    class A:\n        x = 2\n"),
+    ("class-name-closes-over-local-1.12", "1.12", [],
+     b"def f():\n    x = 1\n    class A:\n        x = 2\n        def g(self): return x\n    return x\n"),
+    ("class-def-import-close-over-local-1.11", "1.11", [],
+     b"def f():\n    for x in y: pass\n    class A:\n        def x(self): pass\n        import x\n"),
+    ("class-name-not-closed-1.9.3", "1.9.3", [], b"def f():\n    x = 1\n    class A:\n        x = 2\n"),
+    ("class-name-not-closed-1.19", "1.19", [], b"def f():\n    x = 1\n    class A:\n        x = 2\n"),
+    # before 1.19 any int the host's 63 bits hold is a small-int node, so it is a constant condition
+    ("host-small-int-condition-1.12", "1.12", [], b"if 0x7fffffff:\n    pass\nwhile 2**40: pass\n"),
+    ("host-small-int-condition-edges-1.18", "1.18", [],
+     b"if 4611686018427387903: pass\nif 4611686018427387904: pass\nif -4611686018427387904: pass\n"),
+    # before 1.24 a small-int shift by 64 or more is done in mpz: 0 << 64 is a big-int object
+    ("zero-shifted-by-64-1.22", "1.22", [], b"print(((0 << 64) ** -1))\nx = 0 << 64\ny = 0 << 63\n"),
+    ("zero-shifted-by-64-const-1.18", "1.18", [], b"X = const(0 << 64)\nx = X + 1\n"),
+    # error lines: a line-less parameter error takes the first finished statement of a list
+    ("argument-name-reused-multiline-def", "1.29", ["-O3"],
+     b"def __init__(\n    self,\n    self,\n    x: int = 2,\n) -> None:\n    self.x = x\n    y = 1\n"),
+    ("argument-name-reused-nested-suite", "1.29", [],
+     b"def f(a, a):\n    if x:\n        y = 1\n        z = 2\n    w = 3\n"),
+    ("argument-name-reused-single-statement", "1.29", [], b"def f(a, a):\n    x = 1\n"),
+    ("param-after-dbl-star-body-list-1.12", "1.12", [], b"def f(**a, b):\n    for i in x:\n        pass\n        w = 3\n"),
+    # a non-default parameter after a default one: a bare name has no line
+    ("non-default-after-default-in-class", "1.29", [], b"class A:\n    def f(self, a=1, b):\n        pass\n"),
+    ("non-default-after-default-in-class-body-list", "1.29", [],
+     b"class A:\n    x = 1\n    def f(self, a=1,\n          b): pass\n"),
+    ("non-default-after-default-annotated", "1.18", [], b"class A:\n    x = 1\n    def f(self, a=1,\n          b: int): pass\n"),
+    # before 1.19 "can't have multiple **x" is reported on the second ** argument
+    ("multiple-dbl-star-line-1.18", "1.18", [], b"f(**a,\n  **b)\n"),
+    ("multiple-dbl-star-line-in-function-1.12", "1.12", [], b"def f():\n    return g(**a,\n      **b)\n"),
+    # a reused parameter name with a default, or a *x / **x one, is a struct node: its own line
+    ("argument-name-reused-kwonly-default", "1.29", [], b"def f(a,\n *, b=1,\n b=2,\n c=3):\n  x=1\n  y=2\n"),
+    ("argument-name-reused-default-1.22", "1.22", ["-O1"], b"def f(a=1,\n a=2):\n  x=1\n  y=2\n"),
+    ("argument-name-reused-star-1.12", "1.12", [], b"def f(a,\n *a):\n  x=1\n  y=2\n"),
+    ("argument-name-reused-dbl-star", "1.29", [], b"def f(a,\n **a):\n  x=1\n  y=2\n"),
+    # a jump certainly out of range is "bytecode overflow" at once, not after thousands of passes
+    ("ifexp-chain-overflow", "1.29", [], b"x = " + b"x if y else " * 6000 + b"z\n"),
+    ("ifexp-chain-just-fits", "1.29", [], b"x = " + b"x if y else " * 1700 + b"z\n"),
 ]
 
 
@@ -72,3 +154,40 @@ def test_agrees_with_official(release, args, source):
         pytest.skip(f"official mpy-cross {release} unavailable: {err}")
     assert result in (SAME_BYTES, SAME_ERROR), detail
     assert result != DISAGREE
+
+
+def _params(n: int) -> bytes:
+    return ("def f(" + ", ".join(f"a{i}" for i in range(n)) + "): pass\n").encode()
+
+
+# Inputs the official compiles or refuses within seconds: ours must too (each took minutes,
+# growing with the square of the input, before its fix).
+def _seconds(source: bytes) -> float:
+    import time
+
+    from mpycross.compiler.driver import compile_source
+    from mpycross.errors import CompileError
+
+    start = time.monotonic()
+    try:
+        compile_source(source, "t.py")
+    except CompileError as err:
+        assert err.message == "bytecode overflow"
+    return time.monotonic() - start
+
+
+def test_def_with_many_params_is_fast():
+    # scope.py param_names was quadratic: 24 s for 20,000 parameters
+    assert _seconds(_params(20000)) < 10.0
+
+
+def test_ifexp_chain_overflow_grows_linearly():
+    # one emit pass per jump to shrink, before "bytecode overflow": 4x the terms took 10x the time
+    small = _seconds(b"x = " + b"x if y else " * 2500 + b"z\n")
+    big = _seconds(b"x = " + b"x if y else " * 10000 + b"z\n")
+    assert big < 7 * max(small, 0.05)
+
+
+def test_many_params_agree_with_official():
+    result, detail = verdict(_params(3000), "1.29", [])
+    assert result == SAME_BYTES, detail

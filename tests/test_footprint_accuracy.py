@@ -44,8 +44,9 @@ MEDIAN_LIMIT, P90_LIMIT = 0.05, 0.15
 # On the 32-bit VM, after its dependencies, a small module's growth hinges on whether its
 # names still fit the qstr text chunk (py/qstr.c: 128 bytes, grown in place when the next
 # blocks are free) the dependencies left: +-100 bytes the VM's counters do not show, and
-# a large share of a 400-byte module. That setup meets the median, not yet the p90.
-P90_LIMITS = {("wasm", "after deps"): 0.25}
+# a large share of a 400-byte module. Over every module that setup meets the 15% p90
+# (11.7%); the default run's sample of ~37 is too small to hold it (16.9%).
+SAMPLE_P90_LIMITS = {("wasm", "after deps"): 0.20}
 VMS = {"unix": "unix", "wasm": "wasm32"}
 SETUPS = ("after deps", "alone")
 
@@ -126,7 +127,7 @@ def distribution(rows: list[tuple]) -> dict:
             "within10": sum(e <= 0.10 for e in errors)}
 
 
-def _check(rows: dict, minimum: int) -> None:
+def _check(rows: dict, minimum: int, p90_limits: dict) -> None:
     failures = []
     for (vm, setup), found in rows.items():
         d = distribution(found)
@@ -138,20 +139,20 @@ def _check(rows: dict, minimum: int) -> None:
         print(summary)
         for error, name, est, meas, notes, _ in sorted(found, key=lambda r: -abs(r[0]))[:3]:
             print(f"    {error:+.1%} {name}: estimate {est}, measured {meas}; not costed: {notes}")
-        if d["n"] < minimum or d["median"] > MEDIAN_LIMIT or d["p90"] > P90_LIMITS.get((vm, setup), P90_LIMIT):
+        if d["n"] < minimum or d["median"] > MEDIAN_LIMIT or d["p90"] > p90_limits.get((vm, setup), P90_LIMIT):
             failures.append(summary)
     assert not failures, failures
 
 
 def test_model_matches_both_vms_on_a_sample(corpus_mpy):
     root, modules = corpus_mpy
-    _check(_rows(root, modules[::SAMPLE_EVERY]), minimum=30)
+    _check(_rows(root, modules[::SAMPLE_EVERY]), minimum=30, p90_limits=SAMPLE_P90_LIMITS)
 
 
 @pytest.mark.slow
 def test_model_matches_both_vms_on_every_module(corpus_mpy):
     root, modules = corpus_mpy
-    _check(_rows(root, modules), minimum=150)
+    _check(_rows(root, modules), minimum=150, p90_limits={})
 
 
 CODE_PY = '''import adafruit_logging as logging

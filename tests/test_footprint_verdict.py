@@ -45,11 +45,11 @@ SLOW_PROGRAMS, SLOW_FACTORS = 60, (0.8, 0.9, 1.1, 1.25)
 # the VM's heap: room for the stubs, the largest program and the ballast
 HEAPSIZE = 1 << 20
 AGREEMENT, MARGIN = 0.95, 0.10
-# The full run does not meet those yet (docs/footprint.md): the model misses part of the
-# garbage an import leaves (module-body temporaries, the import machinery's path strings),
-# which this port keeps until the program's call ends; small programs are hit most. The
-# slow test holds the level reached, so that it cannot slip back unnoticed.
-SLOW_AGREEMENT, SLOW_WRONG_FITS = 0.90, 0.05
+# The full run does not meet those yet (docs/footprint.md): small programs need a few hundred
+# bytes more free heap than they allocate (the free heap includes the holes the stubs left,
+# and an allocation needs one run of free blocks), and one library calls code at import to
+# build a 16 KiB table. The slow test holds the level reached, so that it cannot slip back.
+SLOW_AGREEMENT, SLOW_WRONG_FITS = 0.92, 0.03
 
 
 @pytest.fixture(scope="module")
@@ -147,13 +147,12 @@ def _program(root: Path, program, board) -> Program:
             base, path = library_file(root, module, name)
             source = cache_dir() / "src" / base.name / path.relative_to(base).with_suffix(".py")
             touched.update(stub_names(dataclasses.replace(module, name=name, py=source), deps))
-    files["/code.py"] = _code_py(program)
     # every name the steps bind exists before the ballast, so that no dict grows later
     setup = f"""import gc, sys
 sys.path[:0] = ["/stubs", "/lib"]
 failed = None
 ballast = None
-free = 0
+free = n = 0
 def heap_free():
     # the port's mem_free() adds the 128 MiB it could still ask malloc for
     # (ports/webassembly/main.c gc_get_max_new_split), which the fixed heap cannot have

@@ -6,7 +6,6 @@ schema builds back the same bytes the writer writes.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -20,8 +19,15 @@ from mpycross.mpy.schema import RawVarUint, VarUint, schema, schema_for
 from mpycross.mpy.writer import encode_uint
 from tests.oracles import GOLDEN_DIR as GOLDEN_ROOT
 from tests.oracles import GOLDEN_MISSING
-from tests.test_format_roundtrip import (ASM_ARCHS, FORMAT_PROGRAMS, HERE, NATIVE_ARCHS, PROGRAMS,
-                                         RELEASES, compile_official)
+from tests.test_format_roundtrip import (
+    ASM_ARCHS,
+    FORMAT_PROGRAMS,
+    HERE,
+    NATIVE_ARCHS,
+    PROGRAMS,
+    RELEASES,
+    compile_official,
+)
 
 GOLDEN = GOLDEN_ROOT / "out"
 # (value, MicroPython encoding): py/persistentcode.c mp_print_uint, high group first

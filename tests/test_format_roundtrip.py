@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.oracles import official, official_binaries
+from tests.oracles import compile_official_file, official, official_binaries
 
 from mpycross.mpy import read_mpy, write_mpy
 from tests.oracles import GOLDEN_DIR as GOLDEN_ROOT
@@ -60,12 +60,12 @@ def compile_official(request, tmp_path_factory):
             return out.read_bytes()
         if rejected.exists():
             return None
-        proc = subprocess.run([str(official(release)), *options, "-s", source.name, "-o", str(out),
-                               str(source)], capture_output=True)
-        if proc.returncode != 0 or not out.exists():
-            rejected.write_text(proc.stderr.decode(errors="replace"))
+        done = compile_official_file(source, release=release, args=[*options, "-s", source.name])
+        if done.mpy is None:
+            rejected.write_text(done.text)
             return None
-        return out.read_bytes()
+        out.write_bytes(done.mpy)
+        return done.mpy
 
     return run
 

@@ -12,7 +12,8 @@ import random
 
 import pytest
 
-from mpycross.compiler import compat, lexer
+from mpycross.compiler import lexer
+from mpycross.compiler.plan import Syntax, default_syntax
 from mpycross.targets import resolve_target
 
 PIECES = ["'", '"', "'''", '"""', "\\", "\\n", "\\\n", "\n", "{", "}", "{{", "}}", "{x}", "{x!r}", "{x:>{w}}",
@@ -31,9 +32,9 @@ def random_source(rng: random.Random) -> bytes:
     return "".join(parts).encode("utf-8", "surrogateescape")
 
 
-def tokens(source: bytes):
+def tokens(source: bytes, syntax):
     out = []
-    lx = lexer.Lexer(source)
+    lx = lexer.Lexer(source, syntax)
     try:
         for tok in lx.tokens():
             out.append((tok.type, tok.value, tok.line, tok.column))
@@ -46,16 +47,13 @@ def tokens(source: bytes):
 
 @pytest.mark.parametrize("target", ["micropython-1.29", "micropython-1.22.0", "micropython-1.12"])
 def test_run_at_a_time_matches_char_by_char(target, monkeypatch):
-    token = compat.TARGET.set(resolve_target(target))
-    try:
-        rng = random.Random(target)
-        sources = [random_source(rng) for _ in range(1500)]
-        sources.append(b'"""doc\nstring\n\n"""\nx = 1\n' + b"'a\\'b' f'{a}}}{{' rb'\\q\xff'\n")
-        fast = [tokens(s) for s in sources]
-        monkeypatch.setattr(lexer, "_plain_run", lambda *args: None)
-        slow = [tokens(s) for s in sources]
-    finally:
-        compat.TARGET.reset(token)
+    syntax = Syntax.of(resolve_target(target))
+    rng = random.Random(target)
+    sources = [random_source(rng) for _ in range(1500)]
+    sources.append(b'"""doc\nstring\n\n"""\nx = 1\n' + b"'a\\'b' f'{a}}}{{' rb'\\q\xff'\n")
+    fast = [tokens(s, syntax) for s in sources]
+    monkeypatch.setattr(lexer, "_plain_run", lambda *args: None)
+    slow = [tokens(s, syntax) for s in sources]
     for source, a, b in zip(sources, fast, slow):
         assert a == b, source
 
@@ -65,7 +63,7 @@ def test_column_with_and_without_tabs():
     rng = random.Random(5)
     for _ in range(2000):
         line = "".join(rng.choice([" ", "\t", "x", "é"]) for _ in range(rng.randint(0, 20))).encode()
-        lx = lexer.Lexer(b"a\n" + line + b"\n")
+        lx = lexer.Lexer(b"a\n" + line + b"\n", default_syntax())
         lx.line_start = 2
         lx.pos = 2 + rng.randint(0, len(line))
         expected = 1

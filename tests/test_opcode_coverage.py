@@ -19,12 +19,11 @@ each reduction the LALR parser makes is recorded while parsing the programs.
 from __future__ import annotations
 
 import functools
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.oracles import official
+from tests.oracles import compile_official_file
 
 PROGRAMS_DIR = Path(__file__).resolve().parent / "programs"
 PROGRAMS = sorted(p.stem for p in PROGRAMS_DIR.glob("*.py"))
@@ -57,10 +56,9 @@ def opcodes_in(mpy: bytes) -> set[int]:
 
 
 def official_mpy(name: str) -> bytes:
-    proc = subprocess.run([str(official("1.29")), "-o", "-", f"{name}.py"], cwd=PROGRAMS_DIR,
-                          capture_output=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr.decode(errors="replace")
-    return proc.stdout
+    done = compile_official_file(f"{name}.py", cwd=PROGRAMS_DIR)
+    assert done.mpy is not None, done.text
+    return done.mpy
 
 
 def our_mpy(name: str) -> bytes:
@@ -127,8 +125,10 @@ def grammar_rules(sources) -> tuple[set[str], set[str]]:
     import copy
 
     from mpycross.compiler import parser
+    from mpycross.compiler.plan import default_syntax
 
-    tables = parser.get_parser()
+    syntax = default_syntax()
+    tables = parser.get_parser(syntax)
     used: set[str] = set()
 
     def recording(size, origin, callback):
@@ -144,7 +144,7 @@ def grammar_rules(sources) -> tuple[set[str], set[str]]:
     spy.unit_chains = {}
     every = {origin for _, origin, _ in tables.reductions}
     for source in sources:
-        spy.run(parser.Lexer(source))
+        spy.run(parser.Lexer(source, syntax))
     return every, used
 
 

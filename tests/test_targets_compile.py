@@ -16,8 +16,6 @@ from __future__ import annotations
 import hashlib
 import os
 import random
-import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -25,6 +23,7 @@ import pytest
 from mpycross.compiler.driver import SUPPORTED_BYTECODE, NotSupportedError, compile_source
 from mpycross.errors import CompileError
 from mpycross.targets import all_targets
+from tests.oracles import compile_official_file
 
 HERE = Path(__file__).parent
 FULL = os.environ.get("MPYCROSS_FULL") == "1"
@@ -97,17 +96,11 @@ def generated_program(seed: int) -> str:
 
 
 def _official(release: str, rel_path: str, cwd: Path, args: list[str]) -> tuple[bytes | None, str]:
-    binary = _oracle(release)
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "out.mpy"  # older releases cannot write to stdout ("-o -")
-        proc = subprocess.run([str(binary), *args, "-o", str(out), rel_path], cwd=cwd, capture_output=True,
-                              timeout=120)
-        if proc.returncode < 0:
-            # killed by a signal: e.g. 1.11 aborts on an assertion for names over 255 bytes
-            pytest.skip(f"the official {release} crashes on this input: {proc.stderr.decode(errors='replace')}")
-        if proc.returncode != 0:
-            return None, proc.stderr.decode("utf-8", "replace")
-        return out.read_bytes(), ""
+    done = compile_official_file(rel_path, cwd=cwd, args=args, binary=_oracle(release))
+    if done.returncode < 0:
+        # killed by a signal: e.g. 1.11 aborts on an assertion for names over 255 bytes
+        pytest.skip(f"the official {release} crashes on this input: {done.text}")
+    return done.mpy, ("" if done.mpy is not None else done.text)
 
 
 def _ours(target, source: bytes, rel_path: str, args: list[str]) -> tuple[bytes | None, str]:

@@ -347,21 +347,6 @@ V lib_buffer_binary(int op, V a, V b) {
             if (ak == K_ARRAY) return array_of(x.typecode, s, x.len + ylen);
             return bytes_like(ak, s, x.len + ylen);
         }
-        case MP_BINARY_OP_MULTIPLY: {
-            if (ak != K_BYTEARRAY && ak != K_ARRAY) return NULL;
-            if (!is_int(b)) return NULL;
-            int64_t k = to_int64(b);
-            if (k < 0) k = 0;
-            size_t len = x.len * (size_t)k;
-            char *s = gc_alloc(len + 1);
-            for (int64_t i = 0; i < k; i++) mem_copy(s + (size_t)i * x.len, x.p, x.len);
-            if (op != plain) {
-                a->u.str.s = s;
-                a->u.str.len = len;
-                return a;
-            }
-            return ak == K_ARRAY ? array_of(x.typecode, s, len) : bytes_like(ak, s, len);
-        }
         case MP_BINARY_OP_EQUAL: case MP_BINARY_OP_NOT_EQUAL: case MP_BINARY_OP_LESS: case MP_BINARY_OP_LESS_EQUAL:
         case MP_BINARY_OP_MORE: case MP_BINARY_OP_MORE_EQUAL: {
             int eqop = plain == MP_BINARY_OP_EQUAL || plain == MP_BINARY_OP_NOT_EQUAL;

@@ -157,7 +157,18 @@ V subscr(V o, V idx) {
                 V r = obj_new(K_RANGE);
                 r->u.range.start = o->u.range.start + start * o->u.range.step;
                 r->u.range.step = o->u.range.step * step;
-                r->u.range.stop = r->u.range.start + (int64_t)cnt * r->u.range.step;
+                /* the stop as the slice gives it (CPython's and MicroPython's range repr), clamped */
+                int64_t len = (int64_t)n, hi;
+                if (idx->u.slice.stop == None) {
+                    hi = step > 0 ? len : -1;
+                } else {
+                    hi = to_int64(idx->u.slice.stop);
+                    if (hi < 0) hi += len;
+                    if (step > 0) hi = hi < 0 ? 0 : hi > len ? len : hi;
+                    else hi = hi < -1 ? -1 : hi > len - 1 ? len - 1 : hi;
+                }
+                (void)cnt;
+                r->u.range.stop = o->u.range.start + hi * o->u.range.step;
                 return r;
             }
             if (o->kind == K_STR || o->kind == K_BYTES || o->kind == K_BYTEARRAY) {
@@ -298,6 +309,9 @@ void del_subscr(V o, V idx) {
     if (f) {
         call2(f, o, idx);
         return;
+    }
+    if (o->kind == K_INST && o->u.inst.native_value) {
+        o = o->u.inst.native_value;
     }
     if (o->kind == K_DICT) {
         if (!table_del(&o->u.map, idx)) {
@@ -479,6 +493,9 @@ V contains(V c, V x) {
     if (c->kind == K_BYTEARRAY || c->kind == K_ARRAY || c->kind == K_MEMVIEW
         || (c->kind == K_BYTES && (x->kind == K_BYTEARRAY || x->kind == K_ARRAY || x->kind == K_MEMVIEW))) {
         return lib_buffer_contains(c, x);
+    }
+    if (c->kind == K_STR && x->kind != K_STR) {
+        raise_msg(E_TypeError, "'in <string>' requires string as left operand, not %s", type_of(x)->u.cls.name);
     }
     if ((c->kind == K_STR || c->kind == K_BYTES) && x->kind == c->kind) {
         if (x->u.str.len == 0) {

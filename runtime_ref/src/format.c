@@ -1,5 +1,5 @@
-/* format.c: str.format (and f-strings, which compile to it), format() and
- * the % operator of str and bytes, with the rules py/objstr.c and
+/* format.c: str.format (and f-strings, which compile to it) and the %
+ * operator of str and bytes, with the rules py/objstr.c and
  * py/mpprint.c follow:
  *
  *     format spec  [[fill]align][sign][#][0][width][,|_][.precision][type]
@@ -107,7 +107,7 @@ static void parse_spec(const char *s, size_t n, spec_t *sp) {
 /* body padded to the width; '=' puts the fill between the sign/prefix (head) and the rest */
 static V padded(const char *head, size_t hn, const char *body, size_t bn, spec_t *sp, char dflt) {
     char align = sp->align ? sp->align : dflt;
-    size_t have = chars_of(head, hn) + chars_of(body, bn);
+    size_t have = hn + bn;   /* py/mpprint.c pads to a width in bytes, also for non-ASCII text */
     size_t padn = sp->width > (int64_t)have ? (size_t)sp->width - have : 0;
     size_t left = align == '>' ? padn : align == '^' ? padn / 2 : 0, right = align == '=' ? 0 : padn - left;
     text t = {0};
@@ -385,7 +385,7 @@ static V percent_int(V v, char type, int left, int zero, int alt, char sign, int
 }
 
 static V padded_plain(V s, int left, int64_t width) {
-    size_t have = chars_of(s->u.str.s, s->u.str.len), padn = width > (int64_t)have ? (size_t)width - have : 0;
+    size_t have = s->u.str.len, padn = width > (int64_t)have ? (size_t)width - have : 0;   /* bytes, as above */
     text t = {0};
     if (!left) put_rep(&t, " ", 1, padn);
     put(&t, s->u.str.s, s->u.str.len);
@@ -551,12 +551,4 @@ V str_format_percent(V fmt, V args) {
         r->cls = T_bytes;
     }
     return r;
-}
-
-V lib_builtin_format(int n, V *a, V kw) {
-    (void)kw;
-    if (n < 1 || n > 2) raise_msg(E_TypeError, "function takes 1 or 2 positional arguments");
-    if (n == 1) return lib_format_value(a[0], "", 0);
-    if (a[1]->kind != K_STR) raise_msg(E_TypeError, "format() argument 2 must be str");
-    return lib_format_value(a[0], a[1]->u.str.s, a[1]->u.str.len);
 }

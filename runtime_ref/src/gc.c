@@ -281,6 +281,21 @@ void *gc_alloc(size_t n) {
     return p;
 }
 
+int gc_room(size_t n) {
+    if (making_image) {
+        return 1;
+    }
+    size_t need = (n + BLOCK - 1) / BLOCK + REDZONE_BLOCKS;
+    if (need > n_blocks) {
+        return 0;
+    }
+    if (find_free(need) != (size_t)-1) {
+        return 1;
+    }
+    gc_collect();
+    return find_free(need) != (size_t)-1;
+}
+
 void gc_free(void *p) {
     if (!p) {
         return;

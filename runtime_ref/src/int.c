@@ -532,6 +532,13 @@ V int_from_text(const char *s, size_t n, int base, int *ok) {
             base = c == 'x' ? 16 : c == 'o' ? 8 : c == 'b' ? 2 : 10;
             if (base != 10) {
                 i += 2;
+            } else {
+                /* base 0: a decimal literal has no leading zero unless it is all zeros */
+                for (size_t k = i; k < n; k++) {
+                    if (s[k] != '0' && s[k] != '_') {
+                        return NULL;
+                    }
+                }
             }
         }
     } else if (i + 1 < n && s[i] == '0') {

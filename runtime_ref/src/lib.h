@@ -97,7 +97,6 @@ void lib_struct_module(V modules);
 
 /* format.c (str_format_method and str_format_percent are in obj.h) */
 V lib_format_value(V v, const char *spec, size_t n);
-V lib_builtin_format(int n, V *a, V kw);
 
 /* dictview.c */
 V lib_dict_view(V d, int which);
@@ -106,6 +105,17 @@ size_t lib_dict_view_len(V v);
 V lib_dict_view_repr(V v);
 V lib_dict_view_contains(V v, V x);
 void lib_dict_view_init(void);
+
+/* intbytes.c */
+V lib_int_to_bytes(int n, V *a, V kw);
+V lib_int_from_bytes(int n, V *a, V kw);
+
+/* deque.c */
+V lib_deque_class(void);
+
+/* errno.c */
+const char *lib_errno_name(V code);   /* NULL for a code the module does not name */
+void lib_errno_module(V modules);
 
 /* natives.c, builtins.c helpers the library files share */
 V lib_new_module(V modules, const char *name);

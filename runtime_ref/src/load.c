@@ -84,17 +84,20 @@ static size_t read_uint(loader *ld) {
     return v;
 }
 
-/* Room for one more item in a growing table: doubles the capacity (from
- * `first`) into a fresh arena block when it is full. */
+/* Room for one more item in a growing table (v5 tables, whose sizes are
+ * not in the header): grows the capacity by half (from `first`) into a
+ * fresh block and frees the old one; half, not double, because old and
+ * new must fit in a small heap together. */
 static void *grow_table(void *items, size_t n, size_t *cap, size_t elem, size_t first) {
     if (n < *cap) {
         return items;
     }
-    size_t new_cap = *cap ? *cap * 2 : first;
+    size_t new_cap = *cap ? *cap + *cap / 2 + 1 : first;
     void *bigger = gc_alloc(new_cap * elem);
     if (n) {
         mem_copy(bigger, items, n * elem);
     }
+    gc_free(items);   /* the table is only reached through the module */
     *cap = new_cap;
     return bigger;
 }
@@ -164,11 +167,6 @@ static int valid_float_text(const char *s, size_t n, int complex) {
     return 1;
 }
 
-static void add_obj(loader *ld, const mpy_obj *o) {
-    mpy_module *m = ld->m;
-    m->objs = grow_table(m->objs, m->n_obj, &m->cap_obj, sizeof *m->objs, 32);
-    m->objs[m->n_obj++] = *o;
-}
 
 static void load_obj_v6(loader *ld, mpy_obj *o, int depth) {
     size_t at = ld->pos;
@@ -195,12 +193,12 @@ static void load_obj_v6(loader *ld, mpy_obj *o, int depth) {
             if (depth >= MAX_DEPTH) {
                 fail(ld, EXIT_INVALID, "tuple constants nested too deeply");
             }
-            o->n_items = read_uint(ld);
-            if (o->n_items > ld->len - ld->pos) {
-                fail(ld, EXIT_INVALID, "tuple of %lu items cannot fit in the file", (unsigned long)(o->n_items));
+            o->len = read_uint(ld);
+            if (o->len > ld->len - ld->pos) {
+                fail(ld, EXIT_INVALID, "tuple of %lu items cannot fit in the file", (unsigned long)(o->len));
             }
-            o->items = gc_alloc((o->n_items ? o->n_items : 1) * sizeof *o->items);
-            for (size_t i = 0; i < o->n_items; i++) {
+            o->items = gc_alloc((o->len ? o->len : 1) * sizeof *o->items);
+            for (size_t i = 0; i < o->len; i++) {
                 load_obj_v6(ld, &o->items[i], depth + 1);
             }
             return;
@@ -298,6 +296,7 @@ static mpy_code *load_raw_code_v6(loader *ld, int depth) {
         fail(ld, EXIT_INVALID, "raw code nested too deeply");
     }
     mpy_code *c = gc_alloc(sizeof *c);
+    c->objs = ld->m->objs;
     c->module = ld->m;
     size_t at = ld->pos;
     size_t kind_len = read_uint(ld);
@@ -338,6 +337,11 @@ static void load_v6(loader *ld) {
     if (n_qstr == 0) {
         fail(ld, EXIT_INVALID, "qstr table is empty (entry 0 must be the source file name)");
     }
+    /* the header gives both counts: tables of exactly that size (doubling
+     * would need up to twice the room, too much in a small heap) */
+    m->qstrs = gc_alloc(n_qstr * sizeof *m->qstrs);
+    m->cap_qstr = n_qstr;
+    m->objs = gc_alloc((n_obj ? n_obj : 1) * sizeof *m->objs);
     for (size_t i = 0; i < n_qstr; i++) {
         size_t v = read_uint(ld);
         if (v & 1) {
@@ -348,9 +352,7 @@ static void load_v6(loader *ld) {
         }
     }
     for (size_t i = 0; i < n_obj; i++) {
-        mpy_obj o;
-        load_obj_v6(ld, &o, 0);
-        add_obj(ld, &o);
+        load_obj_v6(ld, &m->objs[m->n_obj++], 0);
     }
     m->source_file = 0;
     m->root = load_raw_code_v6(ld, 0);
@@ -457,7 +459,7 @@ static mpy_code *load_raw_code_v5(loader *ld, int depth) {
     if (cap > 4 * (ld->len - ld->pos) + 16) {
         fail(ld, EXIT_INVALID, "function length %lu cannot fit in the file", (unsigned long)(cap));
     }
-    uint8_t *out = gc_alloc(cap + 1);
+    uint8_t *out = plat_file_alloc(cap + 1);   /* the file, in its in-memory layout */
     size_t w = 0;
     c->file_offset = ld->pos;
     /* prelude: signature and size var-uints as they are, then the two names */
@@ -507,12 +509,10 @@ static mpy_code *load_raw_code_v5(loader *ld, int depth) {
     for (size_t i = 0; i < c->n_pos_args + c->n_kwonly_args; i++) {
         c->arg_names[i] = load_qstr_v5(ld);
     }
-    c->obj_base = ld->m->n_obj;
     c->n_obj = n_obj;
+    c->objs = gc_alloc((n_obj ? n_obj : 1) * sizeof *c->objs);
     for (size_t i = 0; i < n_obj; i++) {
-        mpy_obj o;
-        load_obj_v5(ld, &o);
-        add_obj(ld, &o);
+        load_obj_v5(ld, &c->objs[i]);
     }
     c->n_children = n_raw;
     c->children = gc_alloc((n_raw + 1) * sizeof(mpy_code *));

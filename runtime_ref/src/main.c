@@ -87,10 +87,12 @@ int main(int argc, char **argv) {
     if (strcmp(argv[1], "verify") == 0) {
         for (int i = 2; i < argc; i++) {
             mpy_module m;
+            size_t mark = plat_file_mark();
             int r = mpyref_open(argv[i], &m);
             if (r) {
                 plat_exit(r);
             }
+            plat_file_release(mark);
         }
         plat_exit(0);
     }

@@ -39,9 +39,8 @@ typedef struct {
 typedef struct mpy_obj {
     int kind;                 /* MPY_OBJ_* */
     const char *data;         /* text of str/bytes/int/float/complex */
-    size_t len;
+    size_t len;               /* of the text; a tuple's number of items */
     struct mpy_obj *items;    /* tuple */
-    size_t n_items;
     void *cache;              /* the runtime's object, made on first use */
 } mpy_obj;
 
@@ -63,8 +62,10 @@ typedef struct mpy_code {
     size_t code_start;        /* first bytecode instruction */
     struct mpy_code **children;
     size_t n_children;
-    /* v5: constant table = arg names, n_obj objects (module objs from obj_base), children */
-    size_t obj_base, n_obj;
+    /* v5: constant table = arg names, n_obj objects (a table of its own,
+     * sized from the function's header), children; v6: the module's table */
+    mpy_obj *objs;
+    size_t n_obj;
 } mpy_code;
 
 typedef struct mpy_module {
@@ -76,9 +77,10 @@ typedef struct mpy_module {
     mpy_str *qstrs;
     size_t n_qstr, cap_qstr;
     mpy_obj *objs;
-    size_t n_obj, cap_obj;
+    size_t n_obj;
     mpy_code *root;
     size_t source_file;       /* qstr index of the source file name */
+    void **qstr_objs;         /* the runtime's str object of each qstr, made on first use */
 } mpy_module;
 
 /* Parse a whole file. On failure returns EXIT_INVALID or EXIT_UNSUPPORTED

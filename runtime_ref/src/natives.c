@@ -23,6 +23,7 @@ static V text_arg(V v) {
     }
     return v;
 }
+static V self_list_d(V s) { return s->kind == K_INST && s->u.inst.native_value ? s->u.inst.native_value : s; }
 #define ARGN(k) if (n < (k)) raise_msg(E_TypeError, "function takes %d arguments", (k))
 
 static V b_print(int n, V *a, V kw) {
@@ -41,6 +42,11 @@ static V b_print(int n, V *a, V kw) {
     if (file) lib_print_to(file, e); else out_str(e);
     return None;
 }
+
+/* dict.__getitem__, __setitem__, __delitem__ */
+static V m_dict_getitem(int n, V *a, V kw) { (void)kw; ARGN(2); return subscr(self_list_d(a[0]), a[1]); }
+static V m_dict_setitem(int n, V *a, V kw) { (void)kw; ARGN(3); store_subscr(self_list_d(a[0]), a[1], a[2]); return None; }
+static V m_dict_delitem(int n, V *a, V kw) { (void)kw; ARGN(2); del_subscr(self_list_d(a[0]), a[1]); return None; }
 
 static V b_len(int n, V *a, V kw) {
     (void)kw;
@@ -77,7 +83,8 @@ static V to_list(V o) {
 }
 
 static V new_range(int n, V *a, V kw) {
-    (void)kw;
+    if (kw && kw->u.map.live) raise_msg(E_TypeError, "function doesn't take keyword arguments");
+    if (n < 2 || n > 4) raise_msg(E_TypeError, "function takes from 1 to 3 positional arguments");
     V r = obj_new(K_RANGE);
     r->u.range.step = 1;
     if (n == 2) { r->u.range.stop = to_int64(a[1]); }
@@ -92,6 +99,15 @@ static V new_int(int n, V *a, V kw) {
     V x = a[1];
     if (x->kind == K_FLOAT) {
         return int_from_double(x->u.f);
+    }
+    if (n > 2) {
+        int64_t base = to_int64(a[2]);
+        if (base != 0 && (base < 2 || base > 36)) raise_msg(E_ValueError, "int() arg 2 must be >= 2 and <= 36");
+    }
+    if (x->kind == K_BYTEARRAY || x->kind == K_MEMVIEW || x->kind == K_ARRAY) {
+        lib_buf b;
+        lib_buffer(x, &b);
+        x = mk_bytes(b.p, b.len);
     }
     if (x->kind == K_STR || x->kind == K_BYTES) {
         int ok;
@@ -149,6 +165,7 @@ static V decoded(V b) {
 static V new_str(int n, V *a, V kw) {
     (void)kw;
     if (n == 1) return mk_cstr("");
+    if (n > 4) raise_msg(E_TypeError, "function takes at most 3 arguments");
     if (n >= 3 && (a[1]->kind == K_BYTES || a[1]->kind == K_BYTEARRAY)) return decoded(a[1]);
     return str_of(a[1]);
 }
@@ -156,8 +173,13 @@ static V new_str(int n, V *a, V kw) {
 static V new_bytes(int n, V *a, V kw) {
     (void)kw;
     if (n == 1) return mk_bytes("", 0);
+    if (n > 4) raise_msg(E_TypeError, "function takes at most 3 arguments");
     V x = a[1];
-    if (x->kind == K_STR) return mk_bytes(x->u.str.s, x->u.str.len);
+    if (x->kind == K_STR) {
+        if (n == 2) raise_msg(E_TypeError, "string argument without an encoding");
+        return mk_bytes(x->u.str.s, x->u.str.len);
+    }
+    if (n > 2) raise_msg(E_TypeError, "wrong number of arguments");
     if (is_int(x)) {
         int64_t want = to_int64(x);
         if (want < 0) raise_msg(E_ValueError, "negative count");
@@ -169,7 +191,11 @@ static V new_bytes(int n, V *a, V kw) {
     if (lib_buffer(x, &buf)) return mk_bytes(buf.p, buf.len);
     V l = to_list(x);
     char *b = gc_alloc(l->u.seq.n + 1);
-    for (size_t i = 0; i < l->u.seq.n; i++) b[i] = (char)to_int64(l->u.seq.items[i]);
+    for (size_t i = 0; i < l->u.seq.n; i++) {
+        int64_t byte = to_int64(l->u.seq.items[i]);
+        if (byte < 0 || byte > 255) raise_msg(E_ValueError, "bytes value out of range");
+        b[i] = (char)byte;
+    }
     return mk_bytes(b, l->u.seq.n);
 }
 
@@ -231,6 +257,9 @@ static V new_tuple(int n, V *a, V kw) {
     return mk_tuple(l->u.seq.n, l->u.seq.items);
 }
 static V dict_update(V d, V src, V kw) {
+    if (src && src->kind == K_INST && src->u.inst.native_value && src->u.inst.native_value->kind == K_DICT) {
+        src = src->u.inst.native_value;   /* an OrderedDict or other dict subclass */
+    }
     if (src) {
         if (src->kind == K_DICT) {
             for (size_t i = 0; i < src->u.map.n; i++)
@@ -264,7 +293,27 @@ static V new_object(int n, V *a, V kw) {
     o->u.inst.dict = mk_dict();
     return o;
 }
-static V new_type(int n, V *a, V kw) { (void)kw; if (n == 2) return type_of(a[1]); unsupported("type() with 3 arguments"); }
+/* type(x), or type(name, bases, dict): a class made as a class statement makes it */
+static V new_type(int n, V *a, V kw) {
+    (void)kw;
+    if (n == 2) return type_of(a[1]);
+    if (n == 1) return T_object;   /* a subclass instance's placeholder, made again with the arguments */
+    if (n != 4) raise_msg(E_TypeError, "type() takes 1 or 3 arguments");
+    V name = a[1], bases = a[2], ns = self_list_d(a[3]);
+    if (name->kind != K_STR || bases->kind != K_TUPLE || ns->kind != K_DICT) {
+        raise_msg(E_TypeError, "type() needs a str, a tuple of classes and a dict");
+    }
+    for (size_t i = 0; i < bases->u.seq.n; i++) {
+        if (bases->u.seq.items[i]->kind != K_CLASS) raise_msg(E_TypeError, "bases must be classes");
+    }
+    char *cname = gc_alloc(name->u.str.len + 1);
+    mem_copy(cname, name->u.str.s, name->u.str.len);
+    V dict = mk_dict();
+    for (size_t i = 0; i < ns->u.map.n; i++) {
+        if (ns->u.map.e[i].key) table_set(&dict->u.map, ns->u.map.e[i].key, ns->u.map.e[i].value);
+    }
+    return mk_class(cname, mk_tuple(bases->u.seq.n, bases->u.seq.items), dict);
+}
 static V wrap_kind(int kind, V f) { V w = obj_new(kind); w->u.wrap.fn = f; return w; }
 static V new_staticmethod(int n, V *a, V kw) { (void)kw; ARGN(2); return wrap_kind(K_STATICMETHOD, a[1]); }
 static V new_classmethod(int n, V *a, V kw) { (void)kw; ARGN(2); return wrap_kind(K_CLASSMETHOD, a[1]); }
@@ -286,6 +335,8 @@ static V new_exception(int n, V *a, V kw) {
 static V b_isinstance(int n, V *a, V kw) { (void)kw; ARGN(2); return mk_bool(is_instance(a[0], a[1])); }
 static V b_issubclass(int n, V *a, V kw) {
     (void)kw; ARGN(2);
+    if (a[0]->kind != K_CLASS) raise_msg(E_TypeError, "issubclass() arg 1 must be a class");
+    if (a[1]->kind != K_CLASS && a[1]->kind != K_TUPLE) raise_msg(E_TypeError, "issubclass() arg 2 must be a class or a tuple of classes");
     if (a[1]->kind == K_TUPLE) { for (size_t i = 0; i < a[1]->u.seq.n; i++) if (is_subclass(a[0], a[1]->u.seq.items[i])) return True; return False; }
     return mk_bool(is_subclass(a[0], a[1]));
 }
@@ -340,6 +391,7 @@ static void sort_list(V l, V key, int reverse) {
 }
 static V b_sorted(int n, V *a, V kw) {
     ARGN(1);
+    if (n > 1) raise_msg(E_TypeError, "function takes 1 positional argument");
     V l = to_list(a[0]);
     V key = kw ? table_get(&kw->u.map, mk_cstr("key")) : NULL;
     V rev = kw ? table_get(&kw->u.map, mk_cstr("reverse")) : NULL;
@@ -432,7 +484,15 @@ static V b_getattr(int n, V *a, V kw) {
     V r = vm_getattr_catch(a[0], a[1]);
     return r ? r : a[2];
 }
-static V b_setattr(int n, V *a, V kw) { (void)kw; ARGN(3); set_attr(a[0], a[1], a[2]); return None; }
+static V b_setattr(int n, V *a, V kw) {
+    (void)kw; ARGN(3);
+    if (a[1]->kind != K_STR) raise_msg(E_TypeError, "attribute name must be a string");
+    if (a[0]->kind == K_CLASS && a[0]->u.cls.builtin_kind > 0) {   /* builtin classes are fixed */
+        raise_msg(E_AttributeError, "type object '%s' has no attribute '%.*s'", a[0]->u.cls.name, (int)a[1]->u.str.len, a[1]->u.str.s);
+    }
+    set_attr(a[0], a[1], a[2]);
+    return None;
+}
 static V b_ord(int n, V *a, V kw) {
     (void)kw; ARGN(1);
     const unsigned char *s = (const unsigned char *)text_arg(a[0])->u.str.s;
@@ -475,7 +535,9 @@ static V b_divmod(int n, V *a, V kw) {
 }
 static V b_round(int n, V *a, V kw) {
     (void)kw; ARGN(1);
+    if (n > 2) raise_msg(E_TypeError, "function takes 1 or 2 positional arguments");
     if (is_int(a[0])) {
+        if (a[0]->kind == K_BOOL) a[0] = mk_int(a[0]->u.i);
         if (n < 2 || a[1] == None || to_int64(a[1]) >= 0) return a[0];
         /* round half to even at 10^-ndigits */
         V m = binary_op(MP_BINARY_OP_POWER, mk_int(10), mk_int(-to_int64(a[1])));
@@ -514,8 +576,8 @@ static V int_pow_mod(V base, V exp, V mod) {
     if (equal(mod, zero)) raise_msg(E_ValueError, "divide by zero");
     if (compare_lt(exp, zero) || equal(mod, one) || equal(mod, mk_int(-1))) return zero;
     V r = one;
+    if (equal(base, zero)) return zero;   /* before the exponent: pow(0, 0, 5) is 0 on the 1.29 VM */
     if (equal(exp, zero)) return r;   /* 1, whatever the sign of mod (as the 1.29 VM answers) */
-    if (equal(base, zero)) return zero;
     V x = base;
     for (V e = exp; !equal(e, zero);) {
         if (truthy(binary_op(MP_BINARY_OP_AND, e, one))) r = binary_op(MP_BINARY_OP_MODULO, binary_op(MP_BINARY_OP_MULTIPLY, r, x), mod);
@@ -527,7 +589,7 @@ static V int_pow_mod(V base, V exp, V mod) {
 }
 static V b_pow(int n, V *a, V kw) {
     (void)kw; ARGN(2);
-    if (n == 3) return int_pow_mod(a[0], a[1], a[2]);
+    if (n == 3 && a[2] != None) return int_pow_mod(a[0], a[1], a[2]);
     return binary_op(MP_BINARY_OP_POWER, a[0], a[1]);
 }
 V vm_globals(void);
@@ -546,7 +608,11 @@ static V b_unsupported(int n, V *a, V kw) { (void)n; (void)a; (void)kw; unsuppor
 
 static V self_list(V s) { return s->kind == K_INST ? s->u.inst.native_value : s; }
 
-static V m_append(int n, V *a, V kw) { (void)kw; ARGN(2); return list_append(self_list(a[0]), a[1]); }
+static V m_append(int n, V *a, V kw) {
+    (void)kw;
+    if (n != 2) raise_msg(E_TypeError, "function takes 2 positional arguments");
+    return list_append(self_list(a[0]), a[1]);
+}
 static V m_extend(int n, V *a, V kw) {
     (void)kw; ARGN(2);
     V l = self_list(a[0]);
@@ -616,9 +682,10 @@ static V m_reverse(int n, V *a, V kw) {
     return None;
 }
 static V m_sort(int n, V *a, V kw) {
-    (void)n;
+    if (n != 1) raise_msg(E_TypeError, "function takes 1 positional argument");
     V key = kw ? table_get(&kw->u.map, mk_cstr("key")) : NULL;
     V rev = kw ? table_get(&kw->u.map, mk_cstr("reverse")) : NULL;
+    if (kw && kw->u.map.live > (size_t)(key != NULL) + (rev != NULL)) raise_msg(E_TypeError, "unexpected keyword argument");
     sort_list(self_list(a[0]), key, rev && truthy(rev));
     return None;
 }
@@ -751,35 +818,6 @@ static V m_ba_extend(int n, V *a, V kw) {
     while ((x = iter_next(it))) { V b[2] = {a[0], x}; m_ba_append(2, b, NULL); }
     return None;
 }
-static V m_to_bytes(int n, V *a, V kw) {
-    (void)kw; ARGN(3);
-    int64_t want = to_int64(a[1]);
-    if (want < 0) raise_msg(E_ValueError, "negative length");
-    if (a[2]->kind != K_STR) raise_msg(E_TypeError, "byteorder must be a str");
-    size_t len = (size_t)want;
-    int big_endian = a[2]->u.str.len == 3 && memcmp(a[2]->u.str.s, "big", 3) == 0;
-    char *b = gc_alloc(len + 1);
-    V v = a[0];
-    for (size_t i = 0; i < len; i++) {
-        int64_t byte = to_int64(binary_op(MP_BINARY_OP_AND, v, mk_int(255)));
-        b[big_endian ? len - 1 - i : i] = (char)byte;
-        v = binary_op(MP_BINARY_OP_RSHIFT, v, mk_int(8));
-    }
-    return mk_bytes(b, len);
-}
-static V m_from_bytes(int n, V *a, V kw) {
-    (void)kw;
-    int skip = a[0]->kind == K_CLASS;
-    if (n - skip < 2) raise_msg(E_TypeError, "from_bytes needs bytes and byteorder");
-    V by = text_arg(a[skip]), order = text_arg(a[skip + 1]);
-    int big_endian = order->u.str.len == 3 && memcmp(order->u.str.s, "big", 3) == 0;
-    V r = mk_int(0);
-    for (size_t i = 0; i < by->u.str.len; i++) {
-        size_t k = big_endian ? i : by->u.str.len - 1 - i;
-        r = binary_op(MP_BINARY_OP_ADD, binary_op(MP_BINARY_OP_MULTIPLY, r, mk_int(256)), mk_int((uint8_t)by->u.str.s[k]));
-    }
-    return r;
-}
 static V m_format(int n, V *a, V kw) { return str_format_method(a[0], n - 1, a + 1, kw); }
 static V m_encode(int n, V *a, V kw) { (void)kw; (void)n; return mk_bytes(a[0]->u.str.s, a[0]->u.str.len); }
 static V m_decode(int n, V *a, V kw) { (void)kw; (void)n; return decoded(a[0]); }
@@ -807,6 +845,32 @@ static V m_close(int n, V *a, V kw) {
     return vm_close_generator(a[0]);
 }
 
+/* slice.indices(length): (start, stop, step) clamped as CPython's and MicroPython's */
+static V m_slice_indices(int n, V *a, V kw) {
+    (void)kw;
+    if (n != 2) raise_msg(E_TypeError, "function takes 2 positional arguments");
+    V sl = a[0];
+    int64_t len = to_int64(a[1]), step = sl->u.slice.step == None ? 1 : to_int64(sl->u.slice.step);
+    if (len < 0) raise_msg(E_ValueError, "length should not be negative");
+    if (step == 0) raise_msg(E_ValueError, "slice step cannot be zero");
+    int64_t bound[2];
+    V ends[2] = {sl->u.slice.start, sl->u.slice.stop};
+    for (int k = 0; k < 2; k++) {
+        int64_t v;
+        if (ends[k] == None) {
+            v = k == 0 ? (step > 0 ? 0 : len - 1) : (step > 0 ? len : -1);
+        } else {
+            v = to_int64(ends[k]);
+            if (v < 0) v += len;
+            if (step > 0) v = v < 0 ? 0 : v > len ? len : v;
+            else v = v < -1 ? -1 : v > len - 1 ? len - 1 : v;
+        }
+        bound[k] = v;
+    }
+    V t[3] = {mk_int(bound[0]), mk_int(bound[1]), mk_int(step)};
+    return mk_tuple(3, t);
+}
+
 typedef struct { int kind; const char *name; native_fn fn; } method_def;
 static const method_def methods[] = {
     {K_LIST, "append", m_append}, {K_LIST, "extend", m_extend}, {K_LIST, "pop", m_pop}, {K_LIST, "insert", m_insert},
@@ -816,8 +880,8 @@ static const method_def methods[] = {
     {K_DICT, "values", m_values}, {K_DICT, "items", m_items}, {K_DICT, "pop", m_pop},
     {K_DICT, "setdefault", m_setdefault}, {K_DICT, "update", m_update}, {K_DICT, "copy", m_copy},
     {K_DICT, "clear", m_clear}, {K_SET, "add", m_add}, {K_SET, "remove", m_remove}, {K_SET, "discard", m_discard},
-    {K_SET, "pop", m_pop}, {K_SET, "clear", m_clear}, {K_INT, "to_bytes", m_to_bytes},
-    {K_INT, "from_bytes", m_from_bytes}, {K_BIG, "to_bytes", m_to_bytes}, {K_DICT, "popitem", m_popitem},
+    {K_SET, "pop", m_pop}, {K_SET, "clear", m_clear}, {K_INT, "to_bytes", lib_int_to_bytes},
+    {K_INT, "from_bytes", lib_int_from_bytes}, {K_BIG, "to_bytes", lib_int_to_bytes}, {K_DICT, "popitem", m_popitem},
     {K_DICT, "fromkeys", m_fromkeys}, {K_SET, "union", lib_set_union}, {K_SET, "intersection", lib_set_intersection},
     {K_SET, "difference", lib_set_difference}, {K_SET, "symmetric_difference", lib_set_symmetric_difference},
     {K_SET, "issubset", lib_set_issubset}, {K_SET, "issuperset", lib_set_issuperset},
@@ -831,7 +895,8 @@ static const method_def methods[] = {
     {K_SET, "difference_update", lib_set_difference_update},
     {K_SET, "symmetric_difference_update", lib_set_symmetric_difference_update},
     {K_PROPERTY, "setter", m_prop_setter}, {K_PROPERTY, "getter", m_prop_getter},
-    {K_PROPERTY, "deleter", m_prop_deleter}, {K_ARRAY, "append", lib_array_append},
+    {K_PROPERTY, "deleter", m_prop_deleter}, {K_DICT, "__getitem__", m_dict_getitem},
+    {K_DICT, "__setitem__", m_dict_setitem}, {K_DICT, "__delitem__", m_dict_delitem}, {K_ARRAY, "append", lib_array_append},
     {K_ARRAY, "extend", lib_array_extend}, {K_GEN, "send", m_send}, {K_GEN, "throw", m_throw},
     {K_GEN, "close", m_close}, {K_STR, "count", lib_str_count}, {K_STR, "endswith", lib_str_endswith},
     {K_STR, "find", lib_str_find}, {K_STR, "format", m_format}, {K_STR, "index", lib_str_index},
@@ -869,11 +934,18 @@ static const method_def methods[] = {
     {K_BYTEARRAY, "splitlines", lib_text_splitlines}, {K_BYTEARRAY, "decode", m_decode},
     {K_BYTEARRAY, "fromhex", m_fromhex}, {K_BYTEARRAY, "hex", lib_bytes_hex}, {K_BYTEARRAY, "append", m_ba_append},
     {K_BYTEARRAY, "extend", m_ba_extend}, {K_MEMVIEW, "hex", lib_bytes_hex},
+    {K_SLICE, "indices", m_slice_indices},
     {-1, NULL, NULL},
 };
 
 /* the keys/values/items views are iterators built lazily */
 
+
+/* the methods of builtin types that take keyword arguments; the others refuse them */
+static int takes_keywords(native_fn fn) {
+    return fn == m_sort || fn == m_update || fn == m_format || fn == lib_text_splitlines || fn == lib_int_to_bytes
+        || fn == m_fromkeys;   /* from_bytes takes no signed= on the 1.29 VM */
+}
 
 V method_of_builtin(V o, V name) {
     int kind = o->kind;
@@ -882,7 +954,8 @@ V method_of_builtin(V o, V name) {
         for (const method_def *d = methods; d->name; d++) {
             if (o->u.cls.builtin_kind == d->kind && strlen(d->name) == name->u.str.len && memcmp(d->name, name->u.str.s, name->u.str.len) == 0) {
                 V m = mk_native(d->name, d->fn);
-                if (d->fn != m_fromkeys && d->fn != m_from_bytes && d->fn != m_fromhex) {
+                m->u.native.no_kw = !takes_keywords(d->fn);
+                if (d->fn != m_fromkeys && d->fn != lib_int_from_bytes && d->fn != m_fromhex) {
                     m->u.native.self_kind = d->kind + 1;   /* called through the class: check what self is */
                 }
                 return m;
@@ -891,10 +964,14 @@ V method_of_builtin(V o, V name) {
         return NULL;
     }
     if (kind == K_STREAM) return lib_stream_method(o, name);
+    if (kind == K_RANGE && name->u.str.len == 5 && memcmp(name->u.str.s, "start", 5) == 0) return mk_int(o->u.range.start);
+    if (kind == K_RANGE && name->u.str.len == 4 && memcmp(name->u.str.s, "stop", 4) == 0) return mk_int(o->u.range.stop);
+    if (kind == K_RANGE && name->u.str.len == 4 && memcmp(name->u.str.s, "step", 4) == 0) return mk_int(o->u.range.step);
     for (const method_def *d = methods; d->name; d++) {
         if (d->kind == kind && strlen(d->name) == name->u.str.len && memcmp(d->name, name->u.str.s, name->u.str.len) == 0) {
             V m = mk_native(d->name, d->fn);
             m->u.native.self = o;
+            m->u.native.no_kw = !takes_keywords(d->fn);
             return m;
         }
     }
@@ -959,53 +1036,28 @@ static V f_namedtuple(int n, V *a, V kw) {
     return cls;
 }
 
-/* collections.deque: instances hold a list; maxlen drops from the left */
-static V deque_new(int n, V *a, V kw) {
-    (void)kw;
-    V o = obj_new(K_INST);
-    o->cls = a[0];
-    o->u.inst.dict = mk_dict();
-    o->u.inst.native_value = n > 1 ? to_list(a[1]) : mk_list(0, NULL);
-    dict_set_str(o->u.inst.dict, "maxlen", n > 2 ? a[2] : None);
-    return o;
+/* OrderedDict: prints as OrderedDict({...}); two of them are equal only in the same order */
+static V od_repr(int n, V *a, V kw) {
+    (void)kw; ARGN(1);
+    V self = a[0];
+    return str_concat(str_concat(mk_cstr(type_of(self)->u.cls.name), mk_cstr("(")),
+                      str_concat(repr_of(self_list_d(self)), mk_cstr(")")));
 }
-static V deque_list(V self) {
-    if (self->kind != K_INST || !self->u.inst.native_value || self->u.inst.native_value->kind != K_LIST) raise_msg(E_TypeError, "expected a deque");
-    return self->u.inst.native_value;
-}
-static void deque_trim(V self, int from_left) {
-    V l = deque_list(self), maxlen = dict_get_str(self->u.inst.dict, "maxlen");
-    if (!maxlen || maxlen == None) return;
-    int64_t m = to_int64(maxlen);
-    while ((int64_t)l->u.seq.n > m && l->u.seq.n > 0) {
-        if (from_left) memmove(l->u.seq.items, l->u.seq.items + 1, (l->u.seq.n - 1) * sizeof(V));
-        l->u.seq.n--;
-    }
-}
-static V f_deque_append(int n, V *a, V kw) { (void)kw; ARGN(2); list_append(deque_list(a[0]), a[1]); deque_trim(a[0], 1); return None; }
-static V f_deque_appendleft(int n, V *a, V kw) {
+static V od_eq(int n, V *a, V kw) {
     (void)kw; ARGN(2);
-    V l = deque_list(a[0]);
-    list_append(l, None);
-    memmove(l->u.seq.items + 1, l->u.seq.items, (l->u.seq.n - 1) * sizeof(V));
-    l->u.seq.items[0] = a[1];
-    deque_trim(a[0], 0);
-    return None;
-}
-static V f_deque_popleft(int n, V *a, V kw) {
-    (void)kw; ARGN(1);
-    V l = deque_list(a[0]);
-    if (l->u.seq.n == 0) raise_msg(E_IndexError, "empty");
-    V r = l->u.seq.items[0];
-    memmove(l->u.seq.items, l->u.seq.items + 1, (l->u.seq.n - 1) * sizeof(V));
-    l->u.seq.n--;
-    return r;
-}
-static V f_deque_pop(int n, V *a, V kw) {
-    (void)kw; ARGN(1);
-    V l = deque_list(a[0]);
-    if (l->u.seq.n == 0) raise_msg(E_IndexError, "empty");
-    return l->u.seq.items[--l->u.seq.n];
+    V x = self_list_d(a[0]), y = self_list_d(a[1]);
+    if (x->kind != K_DICT || y->kind != K_DICT) return False;
+    if (!equal(x, y)) return False;
+    if (a[1]->kind != K_INST || !is_instance(a[1], type_of(a[0]))) return True;
+    size_t i = 0, j = 0;
+    for (;;) {
+        while (i < x->u.map.n && !x->u.map.e[i].key) i++;
+        while (j < y->u.map.n && !y->u.map.e[j].key) j++;
+        if (i >= x->u.map.n || j >= y->u.map.n) return mk_bool(i >= x->u.map.n && j >= y->u.map.n);
+        if (!equal(x->u.map.e[i].key, y->u.map.e[j].key)) return False;
+        i++;
+        j++;
+    }
 }
 
 V lib_new_module(V modules, const char *name) {
@@ -1030,20 +1082,18 @@ void native_modules_init(V modules, V loaded) {
     dict_set_str(coll->u.module.dict, "namedtuple", mk_native("namedtuple", f_namedtuple));
     V od = mk_class("OrderedDict", mk_tuple(1, &T_dict), NULL);
     od->u.cls.builtin_kind = K_DICT;
-    dict_set_str(od->u.cls.dict, "__native_new__", mk_native("OrderedDict", new_dict));
+    /* no constructor of its own: instances are made as of a dict subclass, so they keep their type */
+    dict_set_str(od->u.cls.dict, "__repr__", mk_native("__repr__", od_repr));
+    dict_set_str(od->u.cls.dict, "__eq__", mk_native("__eq__", od_eq));
     dict_set_str(coll->u.module.dict, "OrderedDict", od);
-    V dq = mk_class("deque", NULL, NULL);
-    dict_set_str(dq->u.cls.dict, "__native_new__", mk_native("deque", deque_new));
-    dict_set_str(dq->u.cls.dict, "append", mk_native("append", f_deque_append));
-    dict_set_str(dq->u.cls.dict, "appendleft", mk_native("appendleft", f_deque_appendleft));
-    dict_set_str(dq->u.cls.dict, "popleft", mk_native("popleft", f_deque_popleft));
-    dict_set_str(dq->u.cls.dict, "pop", mk_native("pop", f_deque_pop));
+    V dq = lib_deque_class();
     dict_set_str(coll->u.module.dict, "deque", dq);
     lib_array_module(modules);
     lib_io_module(modules);
     lib_struct_module(modules);
     lib_sys_extend(sys, modules);
     lib_dict_view_init();
+    lib_errno_module(modules);
 }
 
 /* ---- setup ---- */
@@ -1149,8 +1199,10 @@ void objects_init(void) {
     E_OSError = exc_class("OSError", E_Exception);
     E_MemoryError = exc_class("MemoryError", E_Exception);
     E_EOFError = exc_class("EOFError", E_Exception);
+    V syntax = exc_class("SyntaxError", E_Exception);
+    exc_class("IndentationError", syntax);
     struct { const char *name; native_fn fn; } fns[] = {
-        {"print", b_print}, {"format", lib_builtin_format}, {"len", b_len}, {"isinstance", b_isinstance}, {"issubclass", b_issubclass},
+        {"print", b_print}, {"len", b_len}, {"isinstance", b_isinstance}, {"issubclass", b_issubclass},
         {"repr", b_repr}, {"abs", b_abs}, {"min", b_min}, {"max", b_max}, {"sum", b_sum}, {"sorted", b_sorted},
         {"reversed", b_reversed}, {"enumerate", b_enumerate}, {"zip", b_zip}, {"map", b_map}, {"filter", b_filter},
         {"any", b_any}, {"all", b_all}, {"iter", b_iter}, {"next", b_next}, {"hasattr", b_hasattr},

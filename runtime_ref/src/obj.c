@@ -1281,12 +1281,20 @@ V str_of(V v) {
             if (a->u.seq.n == 0) {
                 return mk_cstr("");
             }
+            const char *code = is_subclass(v->cls, E_OSError) && a->u.seq.n <= 2 ? lib_errno_name(a->u.seq.items[0]) : NULL;
+            if (code) {
+                char head[48];
+                snprintf(head, sizeof head, "[Errno %d] %s", (int)a->u.seq.items[0]->u.i, code);
+                V r = mk_cstr(head);
+                return a->u.seq.n == 2 ? str_concat(str_concat(r, mk_cstr(": ")), str_of(a->u.seq.items[1])) : r;
+            }
             if (a->u.seq.n == 1) {
                 return str_of(a->u.seq.items[0]);
             }
             return repr_of(a);
         }
-        if (v->u.inst.native_value && !lookup_class_attr(v->cls, mk_cstr("_fields"))) {
+        if (v->u.inst.native_value && !lookup_class_attr(v->cls, mk_cstr("_fields"))
+            && !lookup_class_attr(v->cls, mk_cstr("__repr__"))) {
             return str_of(v->u.inst.native_value);
         }
     }
@@ -1342,6 +1350,12 @@ V get_attr_maybe(V o, V name) {
         }
         if (is_subclass(o->cls, E_BaseException) && name->u.str.len == 4 && memcmp(name->u.str.s, "args", 4) == 0) {
             return o->u.inst.args;
+        }
+        if (is_subclass(o->cls, E_OSError) && name->u.str.len == 5 && memcmp(name->u.str.s, "errno", 5) == 0) {
+            return o->u.inst.args->u.seq.n ? o->u.inst.args->u.seq.items[0] : None;
+        }
+        if (is_subclass(o->cls, E_OSError) && name->u.str.len == 8 && memcmp(name->u.str.s, "strerror", 8) == 0) {
+            return o->u.inst.args->u.seq.n > 1 ? o->u.inst.args->u.seq.items[1] : None;
         }
         if (is_subclass(o->cls, E_StopIteration) && name->u.str.len == 5 && memcmp(name->u.str.s, "value", 5) == 0) {
             return o->u.inst.args->u.seq.n ? o->u.inst.args->u.seq.items[0] : None;
@@ -1421,6 +1435,9 @@ V get_attr_maybe(V o, V name) {
             }
         }
         return NULL;
+    }
+    if (o->kind == K_BOUND && name->u.str.len == 8 && memcmp(name->u.str.s, "__name__", 8) == 0) {
+        return get_attr_maybe(o->u.bound.fn, name);
     }
     if (o->kind == K_FUNC && name->u.str.len == 8 && memcmp(name->u.str.s, "__name__", 8) == 0) {
         size_t n;

@@ -57,7 +57,7 @@ struct Obj {
         struct { V start, stop, step; } slice;
         struct { int64_t start, stop, step; } range;
         struct { const mpy_code *code; V globals; V defaults; V kwdefaults; V *cells; size_t n_cells; } func;
-        struct { const char *name; native_fn fn; V self; int self_kind; } native;   /* self_kind: unbound method's type, or 0 */
+        struct { const char *name; native_fn fn; V self; int self_kind; int no_kw; } native;   /* self_kind: unbound method's type, or 0; no_kw: keywords are a TypeError */
         struct { V self, fn; } bound;
         struct { const char *name; V bases; V dict; int builtin_kind; V mro; } cls;
         struct { V dict; V args; V traceback; V native_value; } inst;   /* native_value: builtin base's value */

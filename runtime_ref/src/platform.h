@@ -11,8 +11,10 @@
 /* C99 has no _Noreturn: the GNU attribute where the compiler has it. */
 #if defined(__GNUC__)
 #define NORETURN __attribute__((noreturn))
+#define NOINLINE __attribute__((noinline))
 #else
 #define NORETURN
+#define NOINLINE
 #endif
 
 /* memcpy that accepts (NULL, 0): empty argument lists are common here */
@@ -27,8 +29,16 @@ static inline void mem_copy(void *dst, const void *src, size_t n) {
 #define PLAT_STACK_LIMIT ((uintptr_t)2 << 20)
 #endif
 
-/* Read a whole file into a fresh buffer. Returns 0 on success. */
+/* Read a whole file into memory of the platform's choosing (the heap on
+ * the host, a file region beside it on a board). Returns 0 on success. */
 int plat_read_file(const char *path, uint8_t **data, size_t *len);
+/* Memory for file contents (what plat_read_file returns, the v5 loader's
+ * rewrite of a file): heap on the host, a region beside it on a board.
+ * Everything allocated after a mark is given back by plat_file_release,
+ * once nothing refers to it (verify is done with the file). */
+void *plat_file_alloc(size_t n);
+size_t plat_file_mark(void);
+void plat_file_release(size_t mark);
 int plat_file_exists(const char *path);
 void plat_write_out(const char *s, size_t n);
 void plat_write_err(const char *s, size_t n);

@@ -1,8 +1,9 @@
 /* setmeth.c: the named methods of set and frozenset (union, intersection,
  * difference and symmetric_difference with their _update forms, update,
  * copy, issubset, issuperset, isdisjoint, __contains__). The methods take
- * any iterables, several where py/objset.c takes several; the results of a
- * frozenset's methods are frozensets. */
+ * any iterables, several where py/objset.c takes several (difference,
+ * difference_update, update); the results of a frozenset's methods are
+ * frozensets. */
 #include "lib.h"
 
 static V set_self(V v) {
@@ -68,9 +69,16 @@ static void apply(int what, V dst, V other) {
     }
 }
 
-static V combined(int n, V *a, int what) {
+/* py/objset.c: difference, difference_update and update take any number of
+ * iterables, the other operations exactly one */
+static void arity(int n, int what) {
     if (n < 1) raise_msg(E_TypeError, "function takes at least 1 argument");
-    if (what == SYMDIFF && n != 2) raise_msg(E_TypeError, "function takes 2 positional arguments");
+    if (what != DIFFERENCE && what != UNION && n != 2) raise_msg(E_TypeError, "function takes 2 positional arguments");
+}
+
+static V combined(int n, V *a, int what) {
+    if (what == UNION && n != 2) raise_msg(E_TypeError, "function takes 2 positional arguments");
+    arity(n, what);
     V s = set_self(a[0]);
     V r = copy_of(s, s->kind == K_FROZENSET);
     for (int i = 1; i < n; i++) apply(what, r, a[i]);
@@ -78,8 +86,7 @@ static V combined(int n, V *a, int what) {
 }
 
 static V updated(int n, V *a, int what) {
-    if (n < 1) raise_msg(E_TypeError, "function takes at least 1 argument");
-    if (what == SYMDIFF && n != 2) raise_msg(E_TypeError, "function takes 2 positional arguments");
+    arity(n, what);
     V s = set_self(a[0]);
     if (s->kind == K_FROZENSET) raise_msg(E_AttributeError, "'frozenset' object has no attribute 'update'");
     for (int i = 1; i < n; i++) apply(what, s, a[i]);

@@ -1,19 +1,12 @@
 /* sysmod.c: what the `sys` module tells about the VM: implementation (an
  * attribute tuple: name, version, _mpy), version and version_info (the
  * Python language level MicroPython reports), platform, path, maxsize and
- * byteorder of the platform the VM was built for, intern, and the console
+ * byteorder of the platform the VM was built for, and the console
  * streams stdin, stdout and stderr. */
 #include <stdint.h>
 #include <string.h>
 
 #include "lib.h"
-
-static V f_intern(int n, V *a, V kw) {
-    (void)kw;
-    if (n != 1) raise_msg(E_TypeError, "function takes 1 positional argument");
-    if (a[0]->kind != K_STR) raise_msg(E_TypeError, "can't convert '%s' object to str implicitly", type_of(a[0])->u.cls.name);
-    return a[0];
-}
 
 static V ints(int a, int b, int c) {
     V t[3] = {mk_int(a), mk_int(b), mk_int(c)};
@@ -29,7 +22,6 @@ void lib_sys_extend(V sys, V modules) {
     dict_set_str(d, "version", mk_cstr("3.4.0; mpyref"));
     dict_set_str(d, "version_info", ints(3, 4, 0));
     dict_set_str(d, "path", mk_list(0, NULL));
-    dict_set_str(d, "intern", mk_native("intern", f_intern));
     dict_set_str(d, "stdin", lib_console_stream(0));
     dict_set_str(d, "stdout", lib_console_stream(1));
     dict_set_str(d, "stderr", lib_console_stream(2));

@@ -51,10 +51,15 @@ typedef struct {
     block blocks[MAX_BLOCKS];
 } state;
 
-/* What is kept per instruction: the state without its block array; the
- * blocks live in a pool of block_cap entries per instruction, block_cap
- * being what the prelude declares (n_exc_stack, at most the number of
- * SETUP instructions). Memory is bounded by the function, not the file. */
+/* State is kept only at join points (the entry and every jump or handler
+ * target): between two join points control only falls through, so the
+ * interpretation carries the state along in one local. A join point keeps
+ * the state without its block array; the blocks live in a pool of
+ * block_cap entries per join point, block_cap being what the prelude
+ * declares (n_exc_stack, at most the number of SETUP instructions).
+ * Beside that, one bit per code byte marks instruction starts and one
+ * marks join points. All of it is given back after each function, so
+ * memory is bounded by the largest function, not the file. */
 typedef struct {
     int depth, reserve, n_blocks;
 } state_head;
@@ -65,14 +70,19 @@ typedef struct {
     char *err;
     size_t errlen;
     int version;
-    size_t n_insn;
-    uint32_t *offs;               /* offset of each instruction, ascending */
-    state_head *st;               /* per instruction */
-    block *pool;                  /* block_cap per instruction */
+    uint8_t *starts;              /* bit per code byte: an instruction starts here */
+    uint8_t *joins;               /* bit per code byte: a join point starts here */
+    size_t n_join;
+    uint32_t *offs;               /* offset of each join point, ascending */
+    state_head *st;               /* per join point */
+    block *pool;                  /* block_cap per join point */
     size_t block_cap;
-    unsigned char *queued;        /* 1 while an instruction waits in work */
+    unsigned char *queued;        /* 1 while a join point waits in work */
     uint32_t *work;
     size_t n_work;
+    int has_next;                 /* the step fell through to a non-join instruction: */
+    size_t next_pc;               /* its offset and state */
+    state next;
     int max_depth, max_exc;
     int ambiguous_mode, saw_ambiguous;
 } vctx;
@@ -94,9 +104,17 @@ static int report(vctx *v, size_t off, const char *fmt, ...) {
     return EXIT_INVALID;
 }
 
-/* The index of the instruction starting at pc, or -1. */
-static long insn_at(const vctx *v, size_t pc) {
-    size_t lo = 0, hi = v->n_insn;
+static int bit(const uint8_t *bits, size_t i) {
+    return (bits[i >> 3] >> (i & 7)) & 1;
+}
+
+static void set_bit(uint8_t *bits, size_t i) {
+    bits[i >> 3] |= (uint8_t)(1u << (i & 7));
+}
+
+/* The index of the join point at pc, or -1. */
+static long join_at(const vctx *v, size_t pc) {
+    size_t lo = 0, hi = v->n_join;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         if (v->offs[mid] < pc) {
@@ -105,11 +123,11 @@ static long insn_at(const vctx *v, size_t pc) {
             hi = mid;
         }
     }
-    return lo < v->n_insn && v->offs[lo] == pc ? (long)lo : -1;
+    return lo < v->n_join && v->offs[lo] == pc ? (long)lo : -1;
 }
 
 static int is_start(const vctx *v, size_t pc) {
-    return insn_at(v, pc) >= 0;
+    return pc >= v->c->code_start && pc < v->c->len && bit(v->starts, pc - v->c->code_start);
 }
 
 static void load_state(const vctx *v, size_t i, state *s) {
@@ -225,8 +243,7 @@ static int flow_to(vctx *v, size_t from, size_t pc, const state *s0) {
     if (pc >= v->c->len) {
         return report(v, from, "control runs off the end of the bytecode");
     }
-    long i = insn_at(v, pc);
-    if (i < 0) {
+    if (!is_start(v, pc)) {
         return report(v, from, "jump to offset %lu, which is not an instruction start", (unsigned long)(pc));
     }
     if (s->depth < 0) {
@@ -238,6 +255,14 @@ static int flow_to(vctx *v, size_t from, size_t pc, const state *s0) {
     if ((size_t)s->n_blocks > v->block_cap) {
         return report(v, from, "n_exc_stack is %lu, the bytecode nests at least %d exception blocks",
             (unsigned long)(v->c->n_exc_stack), s->n_blocks);
+    }
+    long i = bit(v->joins, pc - v->c->code_start) ? join_at(v, pc) : -1;
+    if (i < 0) {
+        /* only falling through reaches it: carry the state on */
+        v->has_next = 1;
+        v->next_pc = pc;
+        v->next = *s;
+        return 0;
     }
     state told;
     state *t = &told;
@@ -282,10 +307,8 @@ static void note_depth(vctx *v, int d) {
     }
 }
 
-static int step(vctx *v, size_t i) {
-    size_t pc = v->offs[i];
-    state s;
-    load_state(v, i, &s);
+static int step(vctx *v, size_t pc, const state *s0) {
+    state s = *s0;
     bc_insn in;
     decode_at(v, pc, &in);
     size_t next = pc + in.size;
@@ -537,7 +560,7 @@ static int check_operands(vctx *v, size_t pc, const bc_insn *in, size_t n_locals
 
 static int analyse(vctx *v) {
     const mpy_code *c = v->c;
-    for (size_t i = 0; i < v->n_insn; i++) {
+    for (size_t i = 0; i < v->n_join; i++) {
         v->st[i].depth = -1;
     }
     v->n_work = 0;
@@ -549,7 +572,18 @@ static int analyse(vctx *v) {
     while (!r && v->n_work) {
         size_t i = v->work[--v->n_work];
         v->queued[i] = 0;
-        r = step(v, i);
+        state s;
+        load_state(v, i, &s);
+        size_t pc = v->offs[i];
+        /* run from the join point until control leaves for other join points */
+        for (;;) {
+            v->has_next = 0;
+            if ((r = step(v, pc, &s)) || !v->has_next) {
+                break;
+            }
+            pc = v->next_pc;
+            s = v->next;
+        }
     }
     return r;
 }
@@ -559,24 +593,39 @@ static int analyse(vctx *v) {
  * what the bytecode reaches; they must equal it where no code can have
  * been dropped (see dead_code_possible), as the compiler's count is then
  * known exactly. */
-static int verify_flow(vctx *v, const mpy_code *c, size_t n_insn, size_t n_setup, int dead_code_possible) {
+static int verify_flow(vctx *v, const mpy_code *c, size_t n_setup, int dead_code_possible) {
     size_t n_args = c->n_pos_args + c->n_kwonly_args;
-    v->n_insn = n_insn;
     v->block_cap = c->n_exc_stack < n_setup ? c->n_exc_stack : n_setup;
     if (v->block_cap > MAX_BLOCKS) {
         v->block_cap = MAX_BLOCKS;
     }
-    v->offs = gc_alloc(n_insn * sizeof *v->offs);
-    v->st = gc_alloc(n_insn * sizeof *v->st);
-    v->pool = gc_alloc(n_insn * v->block_cap * sizeof *v->pool);
-    v->queued = gc_alloc(n_insn);
-    v->work = gc_alloc(n_insn * sizeof *v->work);
-    size_t k = 0;
-    for (size_t pc = c->code_start; pc < c->len; k++) {
+    /* instruction starts and join points: the entry and every jump target */
+    size_t code_len = c->len - c->code_start;
+    v->starts = gc_alloc((code_len + 7) / 8);
+    v->joins = gc_alloc((code_len + 7) / 8);
+    set_bit(v->joins, 0);
+    for (size_t pc = c->code_start; pc < c->len;) {
         bc_insn in;
         decode_at(v, pc, &in);
-        v->offs[k] = (uint32_t)pc;
+        set_bit(v->starts, pc - c->code_start);
+        if ((in.kind == OPK_JUMP_SIGNED || in.kind == OPK_JUMP_UNSIGNED) && in.target >= c->code_start && in.target < c->len) {
+            set_bit(v->joins, in.target - c->code_start);
+        }
         pc += in.size;
+    }
+    v->n_join = 0;
+    for (size_t i = 0; i < code_len; i++) {
+        v->n_join += bit(v->joins, i);
+    }
+    v->offs = gc_alloc(v->n_join * sizeof *v->offs);
+    v->st = gc_alloc(v->n_join * sizeof *v->st);
+    v->pool = gc_alloc(v->n_join * v->block_cap * sizeof *v->pool);
+    v->queued = gc_alloc(v->n_join);
+    v->work = gc_alloc(v->n_join * sizeof *v->work);
+    for (size_t i = 0, k = 0; i < code_len; i++) {
+        if (bit(v->joins, i)) {
+            v->offs[k++] = (uint32_t)(c->code_start + i);
+        }
     }
     size_t locals_min = n_args + !!(c->scope_flags & MP_SCOPE_FLAG_VARARGS) + !!(c->scope_flags & MP_SCOPE_FLAG_VARKEYWORDS);
     /* locals are numbered from 0: the highest one used fixes their count */
@@ -586,13 +635,14 @@ static int verify_flow(vctx *v, const mpy_code *c, size_t n_insn, size_t n_setup
             used = (size_t)c->data[c->cell_start + i] + 1;
         }
     }
-    for (size_t i = 0; i < n_insn; i++) {
+    for (size_t pc = c->code_start; pc < c->len;) {
         bc_insn in;
-        decode_at(v, v->offs[i], &in);
+        decode_at(v, pc, &in);
         size_t l = local_of(&in);
         if (l != (size_t)-1 && l + 1 > used) {
             used = l + 1;
         }
+        pc += in.size;
     }
     /* stack analysis under each reading of ambiguous try blocks (see
      * finally_body_reserve, finally_handler_reserve): keep one that
@@ -639,16 +689,13 @@ static int verify_flow(vctx *v, const mpy_code *c, size_t n_insn, size_t n_setup
             return report(v, 0, "cell %lu names local %d, only %lu locals", (unsigned long)(i), c->data[c->cell_start + i], (unsigned long)(n_locals));
         }
     }
-    for (size_t i = 0; i < n_insn; i++) {
+    for (size_t pc = c->code_start; pc < c->len;) {
         bc_insn in;
-        size_t pc = v->offs[i];
         decode_at(v, pc, &in);
         if ((r = check_operands(v, pc, &in, n_locals))) {
             return r;
         }
-        if (in.op == MP_BC_UNWIND_JUMP && v->st[i].depth >= 0 && (in.extra & 0x7f) > v->st[i].n_blocks) {
-            return report(v, pc, "UNWIND_JUMP through more blocks than are open");
-        }
+        pc += in.size;
     }
     return 0;
 }
@@ -709,7 +756,7 @@ static int verify_code(vctx *v, const mpy_code *c, int depth) {
         return report(v, c->code_start, "function has no bytecode");
     }
     /* tile the code with instructions */
-    size_t n_insn = 0, n_setup = 0;
+    size_t n_setup = 0;
     int dead_code_possible = 0, last_op = -1;
     for (size_t pc = c->code_start; pc < c->len;) {
         bc_insn in;
@@ -717,7 +764,6 @@ static int verify_code(vctx *v, const mpy_code *c, int depth) {
         if (why) {
             return report(v, pc, "%s (opcode 0x%02x)", why, c->data[pc]);
         }
-        n_insn++;
         n_setup += in.op == MP_BC_SETUP_EXCEPT || in.op == MP_BC_SETUP_FINALLY || in.op == MP_BC_SETUP_WITH;
         /* py/emitbc.c: after return, raise or an unconditional jump the
          * compiler suppresses code until the next label but still counts
@@ -729,12 +775,14 @@ static int verify_code(vctx *v, const mpy_code *c, int depth) {
     if (!no_user_statements(v, c) || last_op != MP_BC_RETURN_VALUE) {
         dead_code_possible = 1;   /* a function may end in "return x; <dropped code>" */
     }
-    int r = verify_flow(v, c, n_insn, n_setup, dead_code_possible);
+    int r = verify_flow(v, c, n_setup, dead_code_possible);
     gc_free(v->work);
     gc_free(v->queued);
     gc_free(v->pool);
     gc_free(v->st);
     gc_free(v->offs);
+    gc_free(v->joins);
+    gc_free(v->starts);
     if (r) {
         return r;
     }

@@ -105,10 +105,22 @@ void raise_msg(V cls, const char *fmt, ...) {
     vm_raise(mk_exc(cls, buf));
 }
 
+/* The str of a qstr: made once per module and shared, as MicroPython
+ * interns qstrs (names are looked up on every LOAD_ATTR, LOAD_GLOBAL...). */
 static V qstr_v(const mpy_code *c, size_t q) {
+    mpy_module *m = c->module;
     size_t n;
-    const char *s = mpy_qstr_text(c->module, q, &n);
-    return mk_str(s, n);
+    const char *s = mpy_qstr_text(m, q, &n);
+    if (q >= m->n_qstr) {
+        return mk_str(s, n);
+    }
+    if (!m->qstr_objs) {
+        m->qstr_objs = gc_alloc(m->n_qstr * sizeof *m->qstr_objs);
+    }
+    if (!m->qstr_objs[q]) {
+        m->qstr_objs[q] = mk_str(s, n);
+    }
+    return m->qstr_objs[q];
 }
 
 static size_t line_of(const mpy_code *c, size_t bc) {
@@ -134,9 +146,15 @@ static size_t line_of(const mpy_code *c, size_t bc) {
     return line;
 }
 
+/* Heap room a traceback entry may need: its tuple, the line's int and the
+ * list's growth. */
+#define TRACEBACK_ENTRY_BYTES 512
+
 /* ---- constants ---- */
 
-static V load_const(const mpy_module *m, mpy_obj *o) {
+/* Not inlined either: it recurses into tuples and its buffers would cost
+ * every Python call C stack. */
+NOINLINE static V load_const(const mpy_module *m, mpy_obj *o) {
     if (o->cache) {
         return o->cache;
     }
@@ -159,8 +177,8 @@ static V load_const(const mpy_module *m, mpy_obj *o) {
             break;
         }
         case MPY_OBJ_TUPLE: {
-            v = mk_tuple(o->n_items, NULL);
-            for (size_t i = 0; i < o->n_items; i++) {
+            v = mk_tuple(o->len, NULL);
+            for (size_t i = 0; i < o->len; i++) {
                 v->u.seq.items[i] = load_const(m, &o->items[i]);
             }
             break;
@@ -277,6 +295,7 @@ static Frame *make_frame(V fun, int n, V *args, V kw) {
     if (varkw) {
         f->fastn[-(long)(np + nk + varargs)] = kwd;
     }
+    gc_free(loc);   /* copied into the frame */
     /* cells for captured locals */
     for (size_t k = 0; k < c->n_cell; k++) {
         size_t l = c->data[c->cell_start + k];
@@ -287,17 +306,12 @@ static Frame *make_frame(V fun, int n, V *args, V kw) {
     return f;
 }
 
-static V call_func(V fun, int n, V *args, V kw) {
-    if (fun->u.func.n_cells) {
-        /* py/objclosure.c: the closed-over cells come first, as positional arguments */
-        size_t nc = fun->u.func.n_cells;
-        V *a = gc_alloc((nc + (size_t)n + 1) * sizeof(V));
-        mem_copy(a, fun->u.func.cells, nc * sizeof(V));
-        mem_copy(a + nc, args, (size_t)n * sizeof(V));
-        args = a;
-        n += (int)nc;
-    }
-    Frame *f = make_frame(fun, n, args, kw);
+/* A generator keeps its frame. A call runs it and gives its memory back:
+ * nothing refers to a finished frame (cells and closures are objects of
+ * their own, current_frame is restored), so a loop of calls reuses the
+ * same blocks instead of leaving garbage for the collector. A frame left
+ * by an exception is left to the collector. */
+static V start_frame(V fun, Frame *f) {
     if (fun->u.func.code->scope_flags & MP_SCOPE_FLAG_GENERATOR) {
         V g = obj_new(K_GEN);
         g->u.gen.frame = f;
@@ -306,10 +320,29 @@ static V call_func(V fun, int n, V *args, V kw) {
     if (++call_depth > 600) {
         raise_msg(E_RuntimeError, "maximum recursion depth exceeded");
     }
+    Frame *caller = current_frame;
     int status;
     V r = run_frame(f, NULL, &status);
     call_depth--;
+    current_frame = caller;
+    gc_free(f->exc);
+    gc_free(f->state);
+    gc_free(f);
     return r;
+}
+
+static V call_func(V fun, int n, V *args, V kw) {
+    if (fun->u.func.n_cells) {
+        /* py/objclosure.c: the closed-over cells come first, as positional arguments */
+        size_t nc = fun->u.func.n_cells;
+        V *a = gc_alloc((nc + (size_t)n + 1) * sizeof(V));
+        mem_copy(a, fun->u.func.cells, nc * sizeof(V));
+        mem_copy(a + nc, args, (size_t)n * sizeof(V));
+        Frame *f = make_frame(fun, n + (int)nc, a, kw);
+        gc_free(a);   /* make_frame copied the arguments */
+        return start_frame(fun, f);
+    }
+    return start_frame(fun, make_frame(fun, n, args, kw));
 }
 
 V call(V fn, int n, V *args, V kw) {
@@ -318,6 +351,9 @@ V call(V fn, int n, V *args, V kw) {
         case K_FUNC:
             return call_func(fn, n, args, kw);
         case K_NATIVE:
+            if (fn->u.native.no_kw && kw && kw->u.map.live) {
+                raise_msg(E_TypeError, "function doesn't take keyword arguments");
+            }
             if (fn->u.native.self) {
                 V *a = gc_alloc(((size_t)n + 1) * sizeof(V));
                 a[0] = fn->u.native.self;
@@ -348,7 +384,11 @@ V call(V fn, int n, V *args, V kw) {
             V *a = gc_alloc(((size_t)n + 1) * sizeof(V));
             a[0] = fn->u.bound.self;
             mem_copy(a + 1, args, (size_t)n * sizeof(V));
-            return call(fn->u.bound.fn, n + 1, a, kw);
+            V r = call(fn->u.bound.fn, n + 1, a, kw);
+            if (fn->u.bound.fn->kind == K_FUNC) {
+                gc_free(a);   /* a Python function copied its arguments; a native may keep them */
+            }
+            return r;
         }
         case K_CLASS: {
             V ctor = dict_get_str(fn->u.cls.dict, "__native_new__");
@@ -375,8 +415,17 @@ V call(V fn, int n, V *args, V kw) {
             V inst = obj_new(K_INST);
             inst->cls = fn;
             inst->u.inst.dict = mk_dict();
-            inst->u.inst.args = mk_tuple((size_t)n, args);
-            inst->u.inst.traceback = mk_list(0, NULL);
+            if (is_subclass(fn, E_BaseException)) {
+                inst->u.inst.args = mk_tuple((size_t)n, args);
+                inst->u.inst.traceback = mk_list(0, NULL);
+            } else {
+                /* only exceptions read their args and traceback: one shared empty tuple */
+                static V no_args;
+                if (!no_args) {
+                    no_args = mk_tuple(0, NULL);
+                }
+                inst->u.inst.args = no_args;
+            }
             /* a builtin base (int, list, ...) gives the instance a native value */
             V m = class_mro(fn);
             for (size_t i = 0; i < m->u.seq.n; i++) {
@@ -567,7 +616,9 @@ V vm_close_generator(V gen) {
 
 V vm_run_module(const char *path, const char *name);
 
-static V import_name(V name, V fromlist, V level) {
+/* Not inlined: its path buffer would otherwise sit in every run_frame's
+ * stack frame, i.e. in the C stack of every Python call. */
+NOINLINE static V import_name(V name, V fromlist, V level) {
     (void)fromlist;
     if (to_int64(level) != 0) {
         raise_msg(E_ImportError, "can't perform relative import");   /* as MicroPython, from a main module */
@@ -607,7 +658,7 @@ static V import_name(V name, V fromlist, V level) {
  * function's children; v5 indexes one per-function table holding the
  * argument names, then the objects, then the children (mpy-v1.18 emitbc.c). */
 static size_t const_index(const mpy_code *c, int64_t arg) {
-    return c->module->version == 5 ? c->obj_base + (size_t)arg - (c->n_pos_args + c->n_kwonly_args) : (size_t)arg;
+    return c->module->version == 5 ? (size_t)arg - (c->n_pos_args + c->n_kwonly_args) : (size_t)arg;
 }
 
 static size_t child_index(const mpy_code *c, int64_t arg) {
@@ -713,8 +764,11 @@ V run_frame(Frame *f, V throw_exc, int *status) {
     handle_exception_with_ip:;
         /* traceback: file, line, function */
         /* not for a re-raise (py/vm.c: END_FINALLY, RAISE_LAST keep the original entry) */
+        /* py/objexcept.c mp_obj_exception_add_traceback: when memory is short
+         * the entry is dropped, not the program (deep recursion unwinding in
+         * a small heap) */
         if (exc->kind == K_INST && exc->u.inst.traceback && !pending_throw && *insn_ip != MP_BC_END_FINALLY
-            && *insn_ip != MP_BC_RAISE_LAST) {
+            && *insn_ip != MP_BC_RAISE_LAST && gc_room(TRACEBACK_ENTRY_BYTES)) {
             V tb = mk_tuple(3, NULL);
             tb->u.seq.items[0] = qstr_v(c, m->source_file);
             tb->u.seq.items[1] = mk_int((int64_t)line_of(c, (size_t)(insn_ip - f->code_start)));
@@ -799,7 +853,7 @@ V run_frame(Frame *f, V throw_exc, int *status) {
             case MP_BC_LOAD_CONST_TRUE: PUSH(True); break;
             case MP_BC_LOAD_CONST_SMALL_INT: PUSH(mk_int(arg)); break;
             case MP_BC_LOAD_CONST_STRING: PUSH(qstr_v(c, (size_t)arg)); break;
-            case MP_BC_LOAD_CONST_OBJ: PUSH(load_const(m, &m->objs[const_index(c, arg)])); break;
+            case MP_BC_LOAD_CONST_OBJ: PUSH(load_const(m, &c->objs[const_index(c, arg)])); break;
             case MP_BC_LOAD_NULL: PUSH(NullV); break;
             case MP_BC_LOAD_FAST_N:
                 if (!fastn[-arg]) {

@@ -1,13 +1,16 @@
 """Run test programs on the real MicroPython VM and on mpyref; report agreement.
 
     python compare.py MPYREF PROGRAM.py...
+    python compare.py --board PROGRAM.py...
 
 Each program is compiled by the official 1.29 mpy-cross, then imported by
-the MicroPython VM and run by mpyref; stdout and the exit status (0 or not)
-are compared. Prints one line per program and a summary. The real VM runs
-`-c "import NAME"`, so its tracebacks start with a frame for that command
-line (`File "<stdin>", line 1`); mpyref runs the file itself, so that one
-line is left out of the real VM's output before comparing.
+the MicroPython VM and run by mpyref (with --board: by mpyref on the
+emulated Cortex-M3, through tools/board-run, in its 64 KiB heap); stdout and
+the exit status (0 or not) are compared. Prints one line per program and a
+summary. The real VM runs `-c "import NAME"`, so its tracebacks start with a
+frame for that command line (`File "<stdin>", line 1`); mpyref runs the file
+itself, so that one line is left out of the real VM's output before
+comparing.
 """
 
 from __future__ import annotations
@@ -21,10 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tests.oracles import micropython_vm, official  # noqa: E402
 
 
+BOARD_RUN = Path(__file__).resolve().parent / "board-run"
 HARNESS_FRAME = b'  File "<stdin>", line 1, in <module>\n'
 
 
-def run_pair(mpyref: str, src: Path) -> tuple[bool, str]:
+def run_pair(mpyref: list[str], src: Path) -> tuple[bool, str]:
     with tempfile.TemporaryDirectory() as tmp:
         name = src.stem
         mpy = Path(tmp) / f"{name}.mpy"
@@ -33,7 +37,7 @@ def run_pair(mpyref: str, src: Path) -> tuple[bool, str]:
             return False, "official compiler rejects it"
         ref = subprocess.run([str(micropython_vm()), "-c", f"import {name}"], cwd=tmp, capture_output=True, timeout=60)
         ref.stdout = ref.stdout.replace(HARNESS_FRAME, b"")
-        got = subprocess.run([mpyref, "run", str(mpy)], cwd=tmp, capture_output=True, timeout=60)
+        got = subprocess.run([*mpyref, "run", str(mpy)], cwd=tmp, capture_output=True, timeout=300)
         if got.returncode == 70:
             return False, got.stderr.decode(errors="replace").strip().splitlines()[-1]
         if got.returncode in (65, 66) or got.returncode < 0 or got.returncode > 1:
@@ -51,7 +55,9 @@ def run_pair(mpyref: str, src: Path) -> tuple[bool, str]:
 
 
 def main() -> None:
-    mpyref = sys.argv[1]
+    if len(sys.argv) < 3:
+        sys.exit("usage: compare.py MPYREF PROGRAM.py... | compare.py --board PROGRAM.py...")
+    mpyref = [sys.executable, str(BOARD_RUN)] if sys.argv[1] == "--board" else [str(Path(sys.argv[1]).resolve())]
     ok = 0
     files = [Path(p) for p in sys.argv[2:]]
     for src in files:

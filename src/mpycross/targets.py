@@ -61,6 +61,8 @@ class Target:
     full_release: str = ""        # CircuitPython: the patch release checked ("9.2.9")
     # compiled-in qstrs of later releases this one's mpy-cross lacks ([later_qstrs])
     absent_qstrs: frozenset = frozenset()
+    # per-release numbers of formats/targets.toml [limits] that apply to this target
+    limits: dict = field(default_factory=dict, repr=False, compare=False, hash=False)
 
     @property
     def mpy_version_name(self) -> str:
@@ -103,6 +105,12 @@ class Target:
         if feature not in _data()["all_features"]:
             raise KeyError(f"unknown feature {feature!r}")
         return feature in self.features
+
+    def limit(self, name: str) -> int | None:
+        """The target's value of a formats/targets.toml [limits] entry (None: no limit)."""
+        if name not in _data()["limit_names"]:
+            raise KeyError(f"unknown limit {name!r}")
+        return self.limits.get(name)
 
     def loads(self, magic: str, version: int, sub_version: int, arch: int,
               small_int_bits: int | None = None) -> str | None:
@@ -148,6 +156,16 @@ def _data() -> dict:
     def absent(base: str) -> frozenset:
         return frozenset(q for q, since in later_qstrs.items() if _vkey(base) < _vkey(since))
 
+    limit_table = targets.get("limits", {})
+
+    def limits(base: str) -> dict:
+        out = {}
+        for name, by_release in limit_table.items():
+            applying = [r for r in by_release if _vkey(base) >= _vkey(r)]
+            if applying:
+                out[name] = by_release[max(applying, key=_vkey)]
+        return out
+
     for entry in targets["micropython"]:
         rel = entry["release"]
         v = versions[entry["mpy"]]
@@ -157,7 +175,8 @@ def _data() -> dict:
             aliases += [f"micropython-{short}", f"mp-{short}", short]
         out.append(Target(f"micropython-{rel}", "micropython", rel, rel, v["mpy_version"],
                           v["sub_version"], "M", bits, v["bytecode"], v,
-                          frozenset(base_features(rel)), tuple(aliases), absent_qstrs=absent(rel)))
+                          frozenset(base_features(rel)), tuple(aliases), absent_qstrs=absent(rel),
+                          limits=limits(rel)))
     mp_by_release = {t.release: t for t in out}
     for entry in targets["circuitpython"]:
         rel, full, base = entry["release"], entry["full"], entry["base"]
@@ -169,8 +188,9 @@ def _data() -> dict:
         out.append(Target(f"circuitpython-{rel}", "circuitpython", rel, base, base_t.mpy_version,
                           base_t.mpy_sub_version, "C", bits, base_t.bytecode, base_t.format,
                           frozenset(base_features(base)) | frozenset(entry["features"]),
-                          aliases, full, absent(base)))
+                          aliases, full, absent(base), limits(base)))
     return {"targets": out, "all_features": frozenset(all_features), "features": features,
+            "limit_names": frozenset(limit_table),
             "dialect_features": dialect, "older_circuitpython": targets["older_circuitpython"]}
 
 

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent
-COMMANDS = (("dis",), ("dis", "--json"), ("inspect",), ("inspect", "--json"), ("footprint",))
+COMMANDS = (("dis",), ("dis", "--json"), ("dis", "--fields"), ("inspect",), ("inspect", "--json"), ("footprint",))
 CPU_SECONDS = 10
 MEMORY_BYTES = 500 * 1024 * 1024
 MAX_ERROR_LINE = 200            # characters, beyond the file's path
@@ -91,7 +91,7 @@ class Outcome:
 # -- seeds --------------------------------------------------------------------
 
 def _official_seeds(tmp: Path) -> list[tuple[str, bytes]]:
-    from tests.oracles import official_binaries
+    from tests.oracles import compile_official_file, official_binaries
 
     binaries = official_binaries()
     seeds = []
@@ -100,11 +100,9 @@ def _official_seeds(tmp: Path) -> list[tuple[str, bytes]]:
     for release, source, options in jobs:
         if release not in binaries:
             continue
-        out = tmp / "seed.mpy"
-        proc = subprocess.run([str(binaries[release]), *options, "-s", source.name, "-o", str(out),
-                               str(source)], capture_output=True)
-        if proc.returncode == 0:   # older releases refuse newer syntax
-            seeds.append((f"official-{release}-{source.stem}", out.read_bytes()))
+        done = compile_official_file(source, args=[*options, "-s", source.name], binary=binaries[release])
+        if done.mpy is not None:   # older releases refuse newer syntax
+            seeds.append((f"official-{release}-{source.stem}", done.mpy))
     return seeds
 
 

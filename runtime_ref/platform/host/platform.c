@@ -42,6 +42,20 @@ int plat_read_file(const char *path, uint8_t **data, size_t *len) {
     return 0;
 }
 
+/* On the host file contents are ordinary heap memory: the collector
+ * takes them back when no module refers to them. */
+void *plat_file_alloc(size_t n) {
+    return gc_alloc(n);
+}
+
+size_t plat_file_mark(void) {
+    return 0;
+}
+
+void plat_file_release(size_t mark) {
+    (void)mark;
+}
+
 int plat_file_exists(const char *path) {
     FILE *f = fopen(path, "rb");
     if (f == NULL) {

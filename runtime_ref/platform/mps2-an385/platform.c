@@ -38,6 +38,40 @@ void plat_static_data(const void **lo, const void **hi) {
     *hi = &_bss_end;
 }
 
+/* Files live in a region of their own, as a board maps the .mpy files of
+ * its filesystem (romfs) into memory and runs the bytecode in place: the
+ * heap holds the VM's working memory, not the files' bytes (nor the v5
+ * loader's rewrite of them, which is the file in its in-memory layout). */
+#ifndef FILE_REGION_SIZE
+#define FILE_REGION_SIZE (512 * 1024)
+#endif
+/* a section of its own, outside the static data the collector scans:
+ * file bytes hold no heap pointers */
+static uint8_t file_region[FILE_REGION_SIZE] __attribute__((aligned(8), section(".files")));
+static size_t file_used;
+
+void *plat_file_alloc(size_t n) {
+    size_t size = (n + 7) & ~(size_t)7;
+    if (size < n || size > sizeof file_region - file_used) {
+        plat_write_err("unsupported: out of memory (file region)\n", 41);
+        plat_exit(70);
+    }
+    void *p = &file_region[file_used];
+    file_used += size;
+    memset(p, 0, size);
+    return p;
+}
+
+size_t plat_file_mark(void) {
+    return file_used;
+}
+
+void plat_file_release(size_t mark) {
+    if (mark <= file_used) {
+        file_used = mark;
+    }
+}
+
 int plat_read_file(const char *path, uint8_t **data, size_t *len) {
     int fd = semihost_open(path);
     if (fd < 0) {
@@ -48,10 +82,12 @@ int plat_read_file(const char *path, uint8_t **data, size_t *len) {
         semihost_close(fd);
         return -1;
     }
-    uint8_t *buf = gc_alloc((size_t)n);
+    size_t mark = file_used;
+    uint8_t *buf = plat_file_alloc((size_t)n);
     long got = semihost_read(fd, buf, (size_t)n);
     semihost_close(fd);
     if (got != n) {
+        file_used = mark;
         return -1;
     }
     *data = buf;

@@ -24,13 +24,15 @@ def _nesting(raw_code: dict) -> int:
 @click.command("dis")
 @click.argument("path", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--json", "as_json", is_flag=True, help="Print the disassembly as JSON.")
-def dis_command(path: str, as_json: bool):
+@click.option("--fields", "as_fields", is_flag=True,
+              help="Print the file's fields as stored, in file order (the .mpy schema's parse).")
+def dis_command(path: str, as_json: bool, as_fields: bool):
     """Show the header, qstr and constant tables, and every function's prelude,
     argument names, line table and instructions."""
     from mpycross.deep import call_deep
     from mpycross.errors import FormatError
     from mpycross.mpy import read_mpy
-    from mpycross.mpy.dis import disassemble, format_text
+    from mpycross.mpy.dis import disassemble, format_fields, format_text
 
     try:
         if path == "-":
@@ -43,7 +45,11 @@ def dis_command(path: str, as_json: bool):
         click.echo(f"{path}: cannot read: {e.strerror or e}", err=True)
         sys.exit(1)
     try:
-        listing = disassemble(read_mpy(data, name))
+        mpy = read_mpy(data, name)
+        if as_fields:
+            click.echo(format_fields(mpy, data), nl=False)
+            return
+        listing = disassemble(mpy)
     except FormatError as e:
         click.echo(str(e), err=True)
         sys.exit(1)

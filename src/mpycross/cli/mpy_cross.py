@@ -85,6 +85,7 @@ class Options:
         self.opt = 0
         self.small_int_bits = 31
         self.small_int_bits_given = False
+        self.cache_lookup_bc = False
         self.emit = "bytecode"
         self.arch: str | None = None
         self.arch_flags: str | None = None
@@ -247,6 +248,9 @@ def parse_args(argv: list[str]) -> Options:
                     raise usage()
                 opts.small_int_bits = value
                 opts.small_int_bits_given = True
+            elif arg in ("-mcache-lookup-bc", "-mno-cache-lookup-bc"):
+                # mpy-cross 1.9 - 1.17 (compile_source refuses it for other targets)
+                opts.cache_lookup_bc = arg == "-mcache-lookup-bc"
             elif arg.startswith("-march="):
                 arch = arg[len("-march="):]
                 if arch not in ARCHES:
@@ -356,6 +360,8 @@ def _compile(opts: Options, source: bytes) -> bytes:
         kwargs["source_name"] = opts.source_name
     if opts.small_int_bits_given:
         kwargs["small_int_bits"] = opts.small_int_bits
+    if opts.cache_lookup_bc:
+        kwargs["cache_lookup_bc"] = True
     if not opts.source_lines:
         kwargs["include_source_lines"] = False
     if opts.arch is not None:

@@ -60,6 +60,9 @@ class Node:
 @dataclass(frozen=True, slots=True)
 class Module(Node):
     body: tuple = ()
+    # line of a NEWLINE token before the first statement (0: none); py/parse.c keeps it in
+    # file_input, so the module's node starts there (after a line continuation, line 2 on)
+    newline_line: int = field(default=0, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -392,6 +395,13 @@ class StarredKeyword(keyword):
     """A `*x` written after a keyword argument, kept among the keywords in source order
     (`arg` None, `value` the Starred). Made only for targets that compile it in place
     (1.19 - 1.28, mp-v1.28.0/py/compile.c compile_trailer_paren_helper); 1.29 rejects it."""
+
+
+@dataclass(frozen=True, slots=True)
+class NamedExprKeyword(keyword):
+    """A bare `x := v` argument written after a keyword or `**x`, kept among the keywords in
+    source order (`arg` None, `value` the NamedExpr): py/compile.c pushes it in place and
+    counts it positional (compile_trailer_paren_helper, PN_argument with argument_3)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from . import emitinline
 from . import emitnative_target as NT
 from . import scope as S
 from .emitnative import SCOPE_FLAG_VIPERRET_POS, NativeNotImplemented, NativeRecorder, ViperTypeError, native_type_from_qstr
-from .fold import ConstPass, ConstTuple, FoldedConstant, ObjConstant, _first_line as first_line, is_const_false, is_const_true
+from .fold import ConstPass, FoldedConstant, first_line
 
 INVALID_LABEL = 0xFFFF
 
@@ -68,41 +68,25 @@ class _ViperError(Exception):
 
 
 class Compiler:
-    def __init__(self, filename: str, source_name: str, optimize: int = 0, small_int_bits: int = 31,
-                 target=None, include_source_lines: bool = True, native=None):
+    def __init__(self, filename: str, source_name: str, plan, build_qstr_ids: dict | None = None):
+        """`plan`: the compile plan (plan.CompilePlan); `build_qstr_ids`: for .mpy v2-v4,
+        the compiling build's qstr numbers (raw_qstr_ids.py)."""
         self.filename = filename
         # the native code plan (emitnative_target.NativeTarget): the -march chosen, or the
-        # release's default; None when the release's mpy-cross has no native emitter
-        self.native = native
-        # py/emitbc.c mp_emit_bc_set_source_line: no line table at -O3 or with -X no-source-lines
-        self.source_lines = optimize < 3 and include_source_lines
+        # release's default, and the decorators the release knows
+        self.native = plan.native
+        self.source_lines = plan.source_lines
         # the firmware compiled for (mpycross.targets.Target); passes ask target.has(feature)
-        self.target = target
+        self.target = plan.target
         self.source_name = source_name
-        self.optimize = optimize
-        # compile.c compares arg counts with (size_t)small_int_bits - 1: no limit for bits <= 0
-        self.small_int_bits = small_int_bits if small_int_bits > 0 else 1 << 64
-        # a parse-time small int must also be one on the (64-bit) host: 63-bit signed at most;
-        # parse.c shifts by small_int_bits - 1, which x86-64 takes mod 64 (-msmall-int-bits=0 or 99)
-        host_bits = min(((small_int_bits - 1) & 63) + 1, 63)
-        self.small_int_min = -(1 << (host_bits - 1))
-        self.small_int_max = (1 << (host_bits - 1)) - 1
-        self.common = E.EmitCommon(source_name)
+        self.optimize = plan.optimize
+        self.small_int_bits = plan.arg_count_bits
+        self.small_int_min, self.small_int_max = plan.small_int_range
+        self.is_const_true = plan.fold.truth.is_true
+        self.is_const_false = plan.fold.truth.is_false
+        self.common = E.EmitCommon(source_name, plan.dead_code_suppression, plan.cache_lookup_bc, build_qstr_ids)
         # the emitter of the target's bytecode generation (.mpy v5 has its own operand layout)
-        if target is not None and target.bytecode == "v5":
-            from . import emitbc_v5
-
-            self.emitter_class, self.assembler = emitbc_v5.EmitterV5, emitbc_v5.assemble_v5
-        elif target is not None and target.bytecode in ("v2", "v3", "v4"):
-            from . import emitbc_v4
-
-            self.emitter_class = {"v2": emitbc_v4.EmitterV2, "v3": emitbc_v4.EmitterV3,
-                                  "v4": emitbc_v4.EmitterV4}[target.bytecode]
-            self.assembler = emitbc_v4.assemble_v4
-        else:
-            self.emitter_class, self.assembler = E.Emitter, E.assemble
-        if target is not None and not target.has("dead_code_suppression"):
-            self.common.dead_code_suppression = False
+        self.emitter_class, self.assembler = plan.emitter_class, plan.assembler
         self.scopes: list[S.Scope] = []
         self.node_scope: dict[int, S.Scope] = {}
         self._keep: list = []  # nodes whose id() keys node_scope
@@ -137,8 +121,7 @@ class Compiler:
         # compile.c scope_new_and_link: a new scope inherits the current emitter unless
         # a decorator chose one; the module takes -X emit=
         if emit_options is None:
-            emit_options = parent.emit_options if parent is not None else (
-                self.native.default_emit if self.native is not None else NT.EMIT_BYTECODE)
+            emit_options = parent.emit_options if parent is not None else self.native.default_emit
         s.emit_options = emit_options
         self.scopes.append(s)
         self.node_scope[id(node)] = s
@@ -176,12 +159,10 @@ class Compiler:
         self.num_dict_params = 0
         self.num_default_params = 0
 
-        # mp_emit_bc_start_pass: the code info names its function and arguments
-        names = E.encode_uint(self.common.use_qstr(scope.simple_name))
-        if recording and not native:
-            for qst in scope.param_names():
-                names += E.encode_uint(self.common.use_qstr(qst))
-        else:
+        if native:
+            # the bytecode emitter's scope pass registered the name first (keeps the qstr order)
+            self.common.use_qstr(scope.simple_name)
+        if native or not recording:
             scope.stack_size = 0
             scope.exc_stack_size = 0
 
@@ -209,17 +190,16 @@ class Compiler:
             except ViperTypeError as err:
                 raise CompileError(str(err), self.source_name, err.line or self._scope_line(scope) or 1,
                                    scope=scope.simple_name, kind="ViperTypeError") from None
-            scope.raw_code = RawCode(scope, data, [c for c in self.emit.children])
-            scope.raw_code.kind = "viper" if scope.emit_options == NT.EMIT_VIPER else "native"
-            scope.raw_code.prelude_offset = prelude_offset
+            kind = "viper" if scope.emit_options == NT.EMIT_VIPER else "native"
+            scope.raw_code = RawCode(scope, E.Assembled(data, tuple(self.emit.children)), kind, prelude_offset)
         elif recording:
             scope.stack_size = self.emit.max_stack
-            data = self.assembler(self.emit, self.next_label, self.source_lines, names, self.source_name)
-            scope.raw_code = RawCode(scope, data, [c for c in self.emit.children])
+            scope.raw_code = RawCode(scope, self.assembler(self.emit, self.next_label, self.source_lines,
+                                                           self.source_name))
 
     def _compile_inline_asm(self, scope: S.Scope, recording: bool) -> None:
         """compile.c compile_scope_inline_asm: the scope pass checks, the others assemble."""
-        iset = emitinline.instruction_set(self.native.arch)
+        iset = emitinline.instruction_set(self.native.arch, self.has)
         asm = emitinline.InlineAsmCompiler(self, scope, iset)
         passes = [emitinline.PASS_SCOPE]
         if recording:
@@ -240,10 +220,8 @@ class Compiler:
                 raise CompileError(err.message, self.source_name, line or self._scope_line(scope) or 1,
                                    scope=scope.simple_name) from None
         if recording:
-            scope.raw_code = RawCode(scope, iset.code(), [])
-            scope.raw_code.kind = "asm"
-            scope.raw_code.n_pos_args = iset.n_params
-            scope.raw_code.type_sig = asm.type_sig
+            scope.raw_code = RawCode(scope, E.Assembled(iset.code(), ()), "asm",
+                                     n_pos_args=iset.n_params, type_sig=asm.type_sig)
 
     def _scope_line(self, scope: S.Scope) -> int:
         node = scope.node
@@ -258,13 +236,21 @@ class Compiler:
         node = scope.node
         kind = scope.kind
         if kind == S.MODULE:
+            if node.newline_line and node.body:
+                # the NEWLINE and a statement make file_input a struct node, whose line is set
+                self.emit.set_source_line(node.newline_line)
             self.compile_body(node.body, module=True)
             self.emit.load_const_tok(None)
             self.emit.return_value()
         elif kind == S.FUNCTION:
             if not self.recording:
                 self.have_star = False
-                self._scope_params(node.args)
+                try:
+                    self._scope_params(node.args)
+                except _Error as err:
+                    if err.line is None:
+                        err.line = _line_after_error(node.body)
+                    raise
                 if scope.emit_options == NT.EMIT_VIPER:
                     scope.scope_flags |= self.viper_type_annotation(node.returns) << SCOPE_FLAG_VIPERRET_POS
             self.compile_body(node.body)
@@ -350,6 +336,8 @@ class Compiler:
             return False
         if t is FoldedConstant:
             return False  # has no line in the parse tree
+        if t is A.arg:
+            return node.annotation is not None  # a bare parameter name is a leaf
         if t is A.Constant:
             v = node.value
             if v is None or v is True or v is False or v is Ellipsis or type(v) is str:
@@ -400,15 +388,21 @@ class Compiler:
         else:
             self._id_op(qst, "load")
 
+    @property
+    def mark_assigned(self) -> bool:
+        """Whether a name assigned in a class body is kept from being closed over: always
+        before the close-over pass existed (1.10) and again from 1.19."""
+        return not self.has("implicit_close_over") or self.has("class_assigned_not_closed")
+
     def compile_store_id(self, qst: str) -> None:
         if not self.recording:
-            self.scope.id_for_modification(qst)
+            self.scope.id_for_modification(qst, self.mark_assigned)
         else:
             self._id_op(qst, "store")
 
     def compile_delete_id(self, qst: str) -> None:
         if not self.recording:
-            self.scope.id_for_modification(qst)
+            self.scope.id_for_modification(qst, self.mark_assigned)
         else:
             self._id_op(qst, "delete")
 
@@ -681,22 +675,22 @@ class Compiler:
             clauses.append(orelse[0])
             orelse = orelse[0].orelse
         first = clauses[0]
-        if not is_const_false(first.test):
+        if not self.is_const_false(first.test):
             l_fail = self.label()
             self.c_if_cond(first.test, False, l_fail)
             self.compile_body(first.body)
-            if is_const_true(first.test):
+            if self.is_const_true(first.test):
                 emit.label_assign(l_end)
                 return
             if (len(clauses) > 1 or orelse) and not self.after_return():
                 emit.jump(l_end)
             emit.label_assign(l_fail)
         for clause in clauses[1:]:
-            if not is_const_false(clause.test):
+            if not self.is_const_false(clause.test):
                 l_fail = self.label()
                 self.c_if_cond(clause.test, False, l_fail)
                 self.compile_body(clause.body)
-                if is_const_true(clause.test):
+                if self.is_const_true(clause.test):
                     emit.label_assign(l_end)
                     return
                 if not self.after_return():
@@ -707,12 +701,12 @@ class Compiler:
         emit.label_assign(l_end)
 
     def has(self, feature: str) -> bool:
-        """Whether the target has a release feature (formats/targets.toml); no target: the newest."""
-        return self.target is None or self.target.has(feature)
+        """Whether the target has a release feature (formats/targets.toml)."""
+        return self.target.has(feature)
 
     def dialect(self, feature: str) -> bool:
-        """Whether the target has a CircuitPython dialect feature (no target: no)."""
-        return self.target is not None and self.target.has(feature)
+        """Whether the target has a CircuitPython dialect feature."""
+        return self.target.has(feature)
 
     def after_return(self) -> bool:
         """Before 1.20 (no dead-code suppression) the compiler itself leaves out a jump or
@@ -735,9 +729,9 @@ class Compiler:
     def stmt_While(self, node) -> None:
         emit = self.emit
         saved, break_label, continue_label = self._start_loop()
-        if not is_const_false(node.test):
+        if not self.is_const_false(node.test):
             top_label = self.label()
-            if not is_const_true(node.test):
+            if not self.is_const_true(node.test):
                 emit.jump(continue_label)
             emit.label_assign(top_label)
             self.compile_body(node.body)
@@ -777,10 +771,8 @@ class Compiler:
     @staticmethod
     def _is_argument_node(arg, call) -> bool:
         """Whether the parser would make this argument an `argument`/star node."""
-        if type(arg) is A.Starred:
-            return True
-        if type(arg) is A.NamedExpr:
-            return True
+        if type(arg) in (A.Starred, A.NamedExpr):
+            return not arg.parens
         # a lone generator expression argument without its own parentheses
         return type(arg) is A.GeneratorExp and len(call.args) == 1 and not getattr(arg, "parenthesized", False)
 
@@ -972,7 +964,7 @@ class Compiler:
     def async_def_flags(self) -> int:
         """Scope flags of an `async def`: a generator; CircuitPython marks it async too
         (cp-9.2.9/py/compile.c compile_async_stmt, compile_decorated)."""
-        if self.target is not None and self.target.has("circuitpython_async_scope_flag"):
+        if self.target.has("circuitpython_async_scope_flag"):
             return S.SCOPE_FLAG_GENERATOR | S.SCOPE_FLAG_ASYNC
         return S.SCOPE_FLAG_GENERATOR
 
@@ -1230,7 +1222,7 @@ class Compiler:
         native = self.native
         if attr == "bytecode":
             return NT.EMIT_BYTECODE
-        chosen = native.decorator_emitter(attr) if native is not None else None
+        chosen = native.decorator_emitter(attr)
         if chosen is None:
             self.error("invalid micropython decorator", A.Name(attr))
         if not native.arch_accepts(chosen):
@@ -1307,18 +1299,24 @@ class Compiler:
 
     def _scope_params(self, args: A.arguments) -> None:
         """compile_scope_func_lambda_param for each parameter, in source order."""
-        for a in args.args:
-            self._scope_param(a, S.FLAG_IS_PARAM)
+        first_default = len(args.args) - len(args.defaults)
+        for i, a in enumerate(args.args):
+            self._scope_param(a, S.FLAG_IS_PARAM, struct=i >= first_default)
         if args.vararg is not None:
             self._scope_param(args.vararg, S.FLAG_IS_PARAM | S.FLAG_IS_STAR_PARAM, star=True)
         elif args.kwonlyargs:
             self.have_star = True  # bare '*'
-        for a in args.kwonlyargs:
-            self._scope_param(a, S.FLAG_IS_PARAM)
+        for a, default in zip(args.kwonlyargs, args.kw_defaults):
+            self._scope_param(a, S.FLAG_IS_PARAM, struct=default is not None)
         if args.kwarg is not None:
             self._scope_param(args.kwarg, S.FLAG_IS_PARAM | S.FLAG_IS_DBL_STAR_PARAM, dbl=True)
+        if args.invalid is not None:
+            # a parameter after **kw or a second *: dropped by the parser, reported here
+            self.error(args.invalid.message, args.invalid)
 
-    def _scope_param(self, a: A.arg, flag: int, star: bool = False, dbl: bool = False) -> None:
+    def _scope_param(self, a: A.arg, flag: int, star: bool = False, dbl: bool = False,
+                     struct: bool = False) -> None:
+        """`struct`: the parameter has a default, so its parse node has a line even unannotated."""
         scope = self.scope
         if scope.scope_flags & S.SCOPE_FLAG_VARKEYWORDS:
             self.error("invalid syntax", a)
@@ -1333,7 +1331,9 @@ class Compiler:
             scope.num_pos_args += 1
         info = scope.find_or_add_id(a.arg, S.UNDECIDED)
         if info.kind != S.UNDECIDED:
-            self.error("argument name reused", a if (a.annotation is not None) else None)
+            # a struct parse node (annotated, defaulted, *x, **x) has the line; a bare name none
+            is_struct = a.annotation is not None or struct or star or dbl
+            self.error("argument name reused", A.Invalid("", line=a.line) if is_struct else None)
         info.kind = S.LOCAL
         info.flags = flag
         if scope.emit_options == NT.EMIT_VIPER and scope.kind == S.FUNCTION:
@@ -1441,11 +1441,11 @@ class Compiler:
 
     def c_if_cond(self, node, jump_if: bool, label: int) -> None:
         emit = self.emit
-        if is_const_false(node):
+        if self.is_const_false(node):
             if not jump_if:
                 emit.jump(label)
             return
-        if is_const_true(node):
+        if self.is_const_true(node):
             if jump_if:
                 emit.jump(label)
             return
@@ -1592,7 +1592,7 @@ class Compiler:
                 self.scope = scope
             return
         if not self.recording and S.is_comp_like(scope.kind):
-            parent_info = scope.parent.id_for_modification(name)
+            parent_info = scope.parent.id_for_modification(name, self.mark_assigned)
             if parent_info.kind == S.GLOBAL_EXPLICIT:
                 scope.find_or_add_id(name, S.GLOBAL_EXPLICIT)
             else:
@@ -1695,7 +1695,7 @@ class Compiler:
         if self.scope.kind not in (S.FUNCTION, S.LAMBDA):
             self.error("'await' outside function", node)
         self.compile_node(node.value)
-        if self.target is not None and self.target.has("circuitpython_await"):
+        if self.target.has("circuitpython_await"):
             # cp-9.2.9/py/compile.c compile_atom_expr_await: x.__await__() then yield from
             self.emit.load_method("__await__", False)
             self.emit.call_method(0, 0, 0)
@@ -1815,7 +1815,7 @@ class Compiler:
         star_flags = 0
         star_args = 0
         for i, arg in enumerate(args):
-            if type(arg) is A.Starred:
+            if type(arg) is A.Starred and not arg.parens:
                 if star_flags & 2:
                     self.error("* arg after **", arg)
                 if n_keyword:
@@ -1853,6 +1853,10 @@ class Compiler:
                 self.compile_node(kw.value.value)
                 n_positional += 1
                 continue
+            if type(kw) is A.NamedExprKeyword:
+                self.namedexpr_helper(kw.value.target, kw.value.value)
+                n_positional += 1
+                continue
             if kw.arg is None:
                 star_flags |= 2
                 emit.load_null()
@@ -1878,7 +1882,7 @@ class Compiler:
         star_flags = 0
         star_node = dblstar_node = None
         for arg in args:
-            if type(arg) is A.Starred:
+            if type(arg) is A.Starred and not arg.parens:
                 if star_flags & 1:
                     self.error("can't have multiple *x", arg)
                 star_flags |= 1
@@ -1895,9 +1899,13 @@ class Compiler:
                     self.compile_node(arg)
                 n_positional += 1
         for kw in keywords:
+            if type(kw) is A.NamedExprKeyword:
+                self.namedexpr_helper(kw.value.target, kw.value.value)
+                n_positional += 1
+                continue
             if kw.arg is None:
                 if star_flags & 2:
-                    self.error("can't have multiple **x", kw.value)
+                    self.error("can't have multiple **x", kw)  # the arglist_dbl_star node: its "**" line
                 star_flags |= 2
                 dblstar_node = kw
             else:
@@ -1964,10 +1972,28 @@ def _first_list_line(stmts) -> int | None:
     return _later_list_line(stmts[0], None) or _stmt_line(stmts[0]) or None
 
 
+def _line_after_error(stmts) -> int | None:
+    """The line compile.c gives an error that had none when it goes on compiling `stmts`: the
+    first statement list of several (compile_generic_all_nodes) to finish a statement takes
+    that statement's line; compound statements' bodies are compiled first (None: the scope's)."""
+    if not stmts:
+        return None
+    first = stmts[0]
+    inner = _line_after_error(first.body) if type(first) in _BODY_FIRST else None
+    if inner is not None:
+        return inner
+    return (_stmt_line(first) or None) if len(stmts) > 1 else None
+
+
+_BODY_FIRST = (A.If, A.While, A.For, A.AsyncFor, A.With, A.AsyncWith, A.Try)
+
+
 def _stmt_line(stmt) -> int:
     """The line of a statement's parse node (a decorated definition starts at its '@')."""
     if type(stmt) in (A.FunctionDef, A.AsyncFunctionDef, A.ClassDef) and stmt.decorator_list:
         return stmt.decorator_list[0].line
+    if type(stmt) is A.Invalid and stmt.start:
+        return stmt.start  # the statement it replaces starts there
     return stmt.line
 
 
@@ -1989,19 +2015,23 @@ def _dotted_parts(node):
 
 
 class RawCode:
-    """One compiled function: its prelude + bytecode and its children (in MAKE_FUNCTION order)."""
+    """One compiled function: its assembled code (emitbc.Assembled) and its kind."""
 
-    __slots__ = ("scope", "data", "children", "kind", "prelude_offset", "n_pos_args", "type_sig")
+    __slots__ = ("scope", "code", "kind", "prelude_offset", "n_pos_args", "type_sig")
 
-    def __init__(self, scope: S.Scope, data: bytes, children: list):
+    def __init__(self, scope: S.Scope, code: E.Assembled, kind: str = "bytecode", prelude_offset=None,
+                 n_pos_args: int = 0, type_sig: int = 0):
         self.scope = scope
-        self.data = data
-        self.children = children
-        self.kind = "bytecode"  # or "native", "viper" (py/emitglue.h MP_CODE_*)
-        self.prelude_offset = None  # native: where the prelude follows the machine code
-        self.n_pos_args = 0  # asm: the argument count and return type (MP_NATIVE_TYPE_*)
-        self.type_sig = 0
+        self.code = code
+        self.kind = kind  # or "native", "viper", "asm" (py/emitglue.h MP_CODE_*)
+        self.prelude_offset = prelude_offset  # native: where the prelude follows the machine code
+        self.n_pos_args = n_pos_args  # asm: the argument count and return type (MP_NATIVE_TYPE_*)
+        self.type_sig = type_sig
+
+    @property
+    def data(self) -> bytes:
+        return self.code.data
 
     @property
     def child_codes(self) -> list["RawCode"]:
-        return [child.raw_code for child in self.children]
+        return [child.raw_code for child in self.code.children]

@@ -1,9 +1,11 @@
 """The one place that chains the compiler passes.
 
-source -> `parser.parse` (AST) -> `fold.fold_module` (folded AST) ->
-`codegen.Compiler` (scopes, instructions, raw code) -> `mpy.model` ->
-`mpy.write_mpy` (bytes). Each call builds its own state, so compiles may
-run in parallel threads.
+target + options -> `plan.plan_for` (the CompilePlan), then
+source -> `parser.parse` (AST; for v2-v4 also the tokens, numbered by
+`raw_qstr_ids`) -> `fold.fold_module` (folded AST) -> `codegen.Compiler`
+(scopes, instructions, raw code) -> `mpy.model` -> `mpy.write_mpy` (bytes).
+Each phase gets the parts of the plan it needs; each call builds its own
+state, so compiles may run in parallel threads.
 """
 
 from __future__ import annotations
@@ -15,12 +17,10 @@ import threading
 from mpycross.errors import CompileError, MpyCrossError, TargetError
 from mpycross.targets import DEFAULT_TARGET, Target, resolve_target
 
-from . import compat, floatcompat, fold, raw_qstr_ids
+from . import fold, raw_qstr_ids
 from .codegen import Compiler, NotSupportedError, RawCode
 from .emitnative_target import ARCH_FLAGS, EMIT_BY_NAME, NativeTarget
-
-# bytecode generations this compiler emits (formats/versions.toml `bytecode`)
-SUPPORTED_BYTECODE = ("v2", "v3", "v4", "v5", "v6")
+from .plan import SUPPORTED_BYTECODE, CompilePlan, plan_for
 
 
 class UnsupportedOptionError(MpyCrossError):
@@ -39,56 +39,31 @@ def target_of(target) -> Target:
     return tgt
 
 
-def compile_to_raw_code(source, filename: str = "<stdin>", opt: int = 0, source_name: str | None = None,
-                        small_int_bits: int = 31, target=None, module=None, include_source_lines: bool = True,
-                        native=None):
-    """Compile source to (root RawCode, qstr table, constant-object table).
+def compile_to_raw_code(source, filename: str, plan: CompilePlan, source_name: str | None = None, module=None):
+    """Compile source to (root RawCode, qstr table, constant-object table) as `plan` says.
 
-    `module`: an already parsed `astnodes.Module` to compile instead of `source`;
-    `native`: the native-code plan (emitnative_target.NativeTarget), default: none chosen."""
-    tgt = target_of(target)
-    if native is None:
-        native = NativeTarget(tgt, None)
+    `module`: an already parsed `astnodes.Module` to compile instead of `source`."""
     from .parser import parse
 
-    if isinstance(source, bytes):
-        text = source
-    else:
-        text = source
     name = source_name if source_name is not None else filename
+    # .mpy v2-v4 hold the build's own qstr numbers, given in the order its lexer meets names
+    tokens = [] if plan.build_qstr_numbers else None
     if module is None:
-        token = floatcompat.LITERAL_PARSER.set(floatcompat.parser_for(tgt))
-        current = compat.TARGET.set(tgt)
         try:
-            try:
-                module = parse(text, filename)
-            except CompileError as error:
-                raise fold.check_completed(error, opt, name, tgt) from None
-        finally:
-            compat.TARGET.reset(current)
-            floatcompat.LITERAL_PARSER.reset(token)
-    sign_bit = (small_int_bits - 1) & 63  # the C shift count, as x86-64 takes it (see codegen)
-    small_range = (-(1 << sign_bit), (1 << sign_bit) - 1)
-    truth = fold.SMALL_INT_TRUTH_ONLY.set(None if tgt.has("const_truth_fold") else small_range)
-    try:
-        module = fold.fold_module(module, filename, optimize=opt, source_name=name, target=tgt)
-        compiler = Compiler(filename, name, optimize=opt, small_int_bits=small_int_bits, target=tgt,
-                            include_source_lines=include_source_lines, native=native)
-        if tgt.mpy_version <= 4:
-            # v2-v4 files hold the build's own qstr numbers (raw_qstr_ids.py)
-            if text is None:
-                raise UnsupportedOptionError(f"compiling a parsed module for {tgt.display_name} needs its source")
-            token = compat.TARGET.set(tgt)
-            try:
-                compiler.common.raw_qstr_ids = raw_qstr_ids.qstr_ids(tgt.release, _to_bytes(text), filename, name)
-            finally:
-                compat.TARGET.reset(token)
-            compiler.common.source_file = name
-        module_scope = compiler.compile(module)
-    finally:
-        fold.SMALL_INT_TRUTH_ONLY.reset(truth)
-    qstrs = list(compiler.common.qstrs)
-    return module_scope.raw_code, qstrs, list(compiler.common.objs)
+            module = parse(source, filename, plan.syntax, tokens)
+        except CompileError as error:
+            raise fold.check_completed(error, plan.fold, name) from None
+    elif tokens is not None:
+        if source is None:
+            raise UnsupportedOptionError(f"compiling a parsed module for {plan.target.display_name} needs its source")
+        from .lexer import Lexer
+
+        tokens = list(Lexer(_to_bytes(source), plan.syntax).tokens())
+    module = fold.fold_module(module, filename, plan.fold, name)
+    ids = None if tokens is None else raw_qstr_ids.qstr_ids(plan.target.release, tokens, filename, name)
+    compiler = Compiler(filename, name, plan, ids)
+    module_scope = compiler.compile(module)
+    return module_scope.raw_code, list(compiler.common.qstrs), list(compiler.common.objs)
 
 
 # Deeply nested source (thousands of levels of brackets, blocks or operators) recurses
@@ -153,8 +128,9 @@ def compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, opt
     the architectures in `emitnative_target.ENCODERS`), `march_flags` (like
     -march-flags=, as a number: rv32imc's 1 = zba, 2 = zcmp), `native_listing` (a
     callable given each line of the -march=debug text, which mpy-cross prints to
-    stdout) and `module` (an
-    `astnodes.Module` to compile instead of parsing `source`).
+    stdout), `module` (an
+    `astnodes.Module` to compile instead of parsing `source`) and `cache_lookup_bc`
+    (like -mcache-lookup-bc of 1.9 - 1.17).
     """
     return _run_deep(_compile_source, source, filename, target, opt, **options)
 
@@ -174,6 +150,9 @@ def _compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, op
         raise UnsupportedOptionError(f"emit must be bytecode, native or viper, not {emit!r}")
     if emit != "bytecode" and march is None:
         raise UnsupportedOptionError("arch not specified")  # mpy-cross/main.c
+    if march == "armv6m" and not tgt.has("march_armv6m"):
+        raise UnsupportedOptionError(f"-march=armv6m: {tgt.display_name}'s mpy-cross has no such architecture "
+                                     "(armv6m is from 1.19)")
     allowed_flags = sum(ARCH_FLAGS.get(march, {}).values())
     if march_flags and (march_flags & ~allowed_flags or not tgt.has("native_emitter")):
         raise UnsupportedOptionError("unrecognised arch flags")  # mpy-cross/main.c
@@ -184,29 +163,53 @@ def _compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, op
     small_int_bits = options.pop("small_int_bits", 31)
     module = options.pop("module", None)
     include_source_lines = bool(options.pop("include_source_lines", True))
+    cache_lookup_bc = bool(options.pop("cache_lookup_bc", False))
+    if cache_lookup_bc and tgt.has("cache_lookup_bc_removed"):
+        raise UnsupportedOptionError(f"-mcache-lookup-bc: {tgt.display_name}'s mpy-cross has no such option "
+                                     "(1.9 - 1.17 have it)")
     if options:
         raise UnsupportedOptionError(f"unknown compile option(s): {', '.join(sorted(options))}")
     if not 0 <= opt <= 3:
         raise UnsupportedOptionError(f"optimisation level must be 0..3, not {opt}")
-    root, qstrs, objs = compile_to_raw_code(source, filename, opt=opt, source_name=source_name,
-                                            small_int_bits=small_int_bits, target=tgt, module=module,
-                                            include_source_lines=include_source_lines, native=native)
+    plan = plan_for(tgt, optimize=opt, small_int_bits=small_int_bits,
+                    include_source_lines=include_source_lines, native=native, cache_lookup_bc=cache_lookup_bc)
+    root, qstrs, objs = compile_to_raw_code(source, filename, plan, source_name=source_name, module=module)
+    _check_save_depth(objs, tgt, filename)
     # persistentcode.c: the header names the architecture only when native code was emitted
     has_native = any(rc.kind != "bytecode" for rc in _walk(root))
     header = dataclasses.replace(tgt.header(native.arch_number() if has_native else 0),
                                  small_int_bits=small_int_bits & 0xFF)  # a byte in the header
+    if plan.cache_lookup_bc:
+        header = dataclasses.replace(header, feature=header.feature | 1)  # MPY_FEATURE_FLAGS bit 0
     if march_flags:
         from mpycross.mpy.model import FEATURE_ARCH_FLAGS
 
         # persistentcode.c: the arch flags follow the header, with or without native code
         header = dataclasses.replace(header, feature=header.feature | FEATURE_ARCH_FLAGS, arch_flags=march_flags)
-    if tgt.mpy_version >= 6:
-        mpy = MpyFile(header=header, qstr_table=qstrs, obj_table=[_model_obj(o, tgt) for o in objs],
+    if plan.module_tables:
+        mpy = MpyFile(header=header, qstr_table=qstrs, obj_table=[_model_obj(o, plan) for o in objs],
                       root=_model_raw_code(root))
     else:
-        # v5: no module tables; each raw code carries its qstrs and constants (emitbc_v5)
-        mpy = MpyFile(header=header, root=_model_raw_code_v5(root, source_name or filename, tgt))
+        # v2-v5: no module tables; each raw code carries its qstrs and constants (emitbc_v5)
+        mpy = MpyFile(header=header, root=_model_raw_code_v5(root, source_name or filename, plan))
     return write_mpy(mpy)
+
+
+def _check_save_depth(objs, target: Target, filename: str) -> None:
+    """Refuse, as the official mpy-cross's C stack does, a number nested in too many constant
+    tuples (formats/targets.toml [limits] const_tuple_number_depth)."""
+    limit = target.limit("const_tuple_number_depth")
+    if limit is None:
+        return
+    pending = [(o, 0) for o in objs if type(o) is tuple]
+    while pending:
+        obj, depth = pending.pop()
+        depth += 1
+        for item in obj:
+            if type(item) is tuple:
+                pending.append((item, depth))
+            elif depth > limit and isinstance(item, (int, float, complex)) and type(item) is not bool:
+                raise CompileError("maximum recursion depth exceeded", filename, None, kind="RuntimeError")
 
 
 def _walk(rc: RawCode):
@@ -229,35 +232,30 @@ def _model_raw_code(rc: RawCode):
                         children=[_model_raw_code(c) for c in rc.child_codes], **native)
 
 
-def _model_raw_code_v5(rc: RawCode, source_file: str, target: Target):
+def _model_raw_code_v5(rc: RawCode, source_file: str, plan: CompilePlan):
     from mpycross.mpy.model import RawCode as ModelRawCode
 
-    qstr_operands, consts, arg_names = rc.scope.v5_tables
-    return ModelRawCode(kind="bytecode", fun_data=bytes(rc.data),
-                        qstrs=[rc.scope.simple_name, source_file, *qstr_operands],
-                        arg_names=arg_names, consts=[_model_obj(o, target) for o in consts],
-                        children=[_model_raw_code_v5(c, source_file, target) for c in rc.child_codes])
+    if rc.kind == "asm":
+        # v5 persistentcode.c: machine code, scope flags, argument count and type; no tables
+        return ModelRawCode(kind="asm", fun_data=bytes(rc.data), scope_flags=0, n_pos_args=rc.n_pos_args,
+                            type_sig=rc.type_sig)
+    code = rc.code
+    return ModelRawCode(kind="bytecode", fun_data=bytes(code.data),
+                        qstrs=[rc.scope.simple_name, source_file, *code.qstr_operands],
+                        arg_names=list(code.arg_names), consts=[_model_obj(o, plan) for o in code.consts],
+                        children=[_model_raw_code_v5(c, source_file, plan) for c in rc.child_codes])
 
 
-def _model_obj(obj, target: Target):
+def _model_obj(obj, plan: CompilePlan):
     """Constant objects as the model wants them (floats with the target's text)."""
     from mpycross.mpy.model import ComplexConst, FloatConst
 
-    if floatcompat.uses_current_text(target):
-        from .floatrepr import complex_repr, float_repr
-    else:
-        def float_repr(value):
-            return floatcompat.float_repr(value, target)
-
-        def complex_repr(value):
-            return floatcompat.complex_repr(value, target)
-
     if type(obj) is float:
-        return FloatConst(float_repr(obj))
+        return FloatConst(plan.float_repr(obj))
     if type(obj) is complex:
-        return ComplexConst(complex_repr(obj))
+        return ComplexConst(plan.complex_repr(obj))
     if type(obj) is tuple:
-        return tuple(_model_obj(o, target) for o in obj)
+        return tuple(_model_obj(o, plan) for o in obj)
     if isinstance(obj, int) and type(obj) not in (int, bool):
         return int(obj)  # fold.BigInt
     return obj

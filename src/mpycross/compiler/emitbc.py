@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import functools
 import math
+from dataclasses import dataclass
 
 from mpycross.errors import CompileError
 from mpycross.mpy.writer import ONE_BYTE as _ONE_BYTE
 from mpycross.mpy.writer import encode_uint
-from mpycross.resources import data_dir, load_toml
+from mpycross.mpy.opcodes import opcode_table
 
 from . import scope as S
 
@@ -28,19 +29,20 @@ from . import scope as S
 
 @functools.cache
 def load_opcodes(generation: str) -> dict:
-    """Opcode numbers by upstream name, operator numbers and the signed jumps of a bytecode
-    generation (formats/bytecode/<generation>.toml)."""
-    table = load_toml(data_dir("formats") / "bytecode" / f"{generation}.toml")
-    ops = {entry["name"]: entry["code"] for entry in table["opcode"]}
-    for entry in table["opcode"]:
-        if "excess" in entry:
-            ops["SMALL_INT_EXCESS"] = entry["excess"]
-            ops["SMALL_INT_COUNT"] = entry["count"]
-    ops["unary"] = {name: i for i, name in enumerate(table["unary_ops"]["names"])}
-    ops["binary"] = {name: i for i, name in enumerate(table["binary_ops"]["names"])}
-    ops["iter_buf_nslots"] = table["iter_buf_nslots"]
+    """The emitter's view of a bytecode generation's opcode table (mpy.opcodes.opcode_table,
+    the one loader of formats/bytecode/<generation>.toml): opcode numbers by upstream name,
+    operator numbers and the signed jumps."""
+    table = opcode_table(generation)
+    ops = {info.name: info.code for info in table.by_name.values()}
+    for info in table.by_name.values():
+        if info.excess:
+            ops["SMALL_INT_EXCESS"] = info.excess
+            ops["SMALL_INT_COUNT"] = info.count
+    ops["unary"] = {name: i for i, name in enumerate(table.unary_ops)}
+    ops["binary"] = {name: i for i, name in enumerate(table.binary_ops)}
+    ops["iter_buf_nslots"] = table.iter_buf_nslots
     # JUMP_IF_x_OR_POP are signed before v6
-    ops["signed_jumps"] = frozenset(e["code"] for e in table["opcode"] if e.get("operand") == "jump_signed")
+    ops["signed_jumps"] = frozenset(i.code for i in table.by_name.values() if i.operand == "jump_signed")
     return ops
 
 
@@ -89,11 +91,18 @@ def _strictly_equal(a, b) -> bool:
 class EmitCommon:
     """The module-wide qstr table and constant-object table, in first-use order."""
 
-    def __init__(self, source_file: str):
+    def __init__(self, source_file: str, dead_code_suppression: bool, cache_lookup_bc: bool,
+                 raw_qstr_ids: dict | None = None):
+        """`dead_code_suppression`: py/emitbc.c emit->suppress (from mp-v1.20.0): code after an
+        unconditional jump, return or raise is left out until the next label; before that, all is
+        written. `cache_lookup_bc`: mpy-cross -mcache-lookup-bc (1.9 - 1.17), a map-lookup cache
+        byte after the qstr of LOAD_NAME, LOAD_GLOBAL, LOAD_ATTR and STORE_ATTR.
+        `raw_qstr_ids`: for .mpy v2-v4, the compiling build's qstr numbers (raw_qstr_ids.py)."""
+        self.source_file = source_file
+        self.raw_qstr_ids = raw_qstr_ids
         self.qstrs: dict[str, int] = {source_file: 0}
-        # py/emitbc.c emit->suppress (from mp-v1.20.0): code after an unconditional jump,
-        # return or raise is left out until the next label; before that, all is written
-        self.dead_code_suppression = True
+        self.dead_code_suppression = dead_code_suppression
+        self.cache_lookup_bc = cache_lookup_bc
         self.objs: list = []
         self._obj_index: dict = {}
 
@@ -168,8 +177,29 @@ IMPORT_NAME, IMPORT_FROM, IMPORT_STAR = range(3)
 YIELD_VALUE, YIELD_FROM = range(2)
 
 
+@dataclass(frozen=True, slots=True)
+class Assembled:
+    """One scope laid out by its assembler: the bytes, and what the .mpy writer needs besides.
+
+    v6 files keep qstrs and constants in module-wide tables (EmitCommon); v2-v5
+    files keep them with each function, so the v2-v5 assemblers fill the rest."""
+
+    data: bytes
+    children: tuple           # the child scopes, in MAKE_FUNCTION order
+    qstr_operands: tuple = ()  # v2-v5: the qstr operands of the bytecode, in order
+    consts: tuple = ()         # v2-v5: the function's constant objects, in emission order
+    arg_names: tuple = ()      # v2-v5: the argument names that head its constant table
+
+
 class Emitter:
-    """Records one scope's instructions (emit pass) or only registers names (scope pass)."""
+    """Records one scope's instructions (emit pass) or only registers names (scope pass).
+
+    Made at the start of each pass, it registers the names of the code info
+    first, as mp_emit_bc_start_pass does: the scope's name, and in the emit pass
+    its argument names (`code_info_names`, their v6 encoding)."""
+
+    # whether operands and code info hold the compiling build's qstr numbers (.mpy v2-v4)
+    build_qstr_numbers = False
 
     def __init__(self, common: EmitCommon, scope: S.Scope, recording: bool):
         self.common = common
@@ -183,6 +213,11 @@ class Emitter:
         self.children: list = []
         # mp-v1.19.1/py/emitbc.c: whether the last thing emitted was RETURN_VALUE
         self.last_emit_was_return_value = False
+        names = encode_uint(common.use_qstr(scope.simple_name))
+        if recording:
+            for qst in scope.param_names():
+                names += encode_uint(common.use_qstr(qst))
+        self.code_info_names = names
 
     # -- helpers --
     def _stack(self, delta: int) -> None:
@@ -294,6 +329,12 @@ class Emitter:
 
     def load_global(self, qst: str, kind: int) -> None:
         self._qstr(1, self.ops["LOAD_NAME"] + kind, qst)
+        self._cache_byte()
+
+    def _cache_byte(self) -> None:
+        """py/emitbc.c MICROPY_OPT_CACHE_MAP_LOOKUP_IN_BYTECODE_DYNAMIC: a zero byte for the cache."""
+        if self.common.cache_lookup_bc and self.recording:
+            self.code.append((I_CODE, b"\x00"))
 
     def load_method(self, qst: str, is_super: bool) -> None:
         if is_super:
@@ -321,6 +362,7 @@ class Emitter:
                 self.load_null()
                 self.rot_two()
             self._qstr(-2, self.ops["STORE_ATTR"], qst)
+        self._cache_byte()
 
     def store_local(self, qst: str, local_num: int, kind: int) -> None:
         if kind == IDOP_LOCAL_FAST and local_num <= 15:
@@ -609,16 +651,52 @@ def _compact(code: list, source_lines: bool) -> list:
     return out
 
 
-def assemble(emitter: Emitter, num_labels: int, source_lines: bool, names: bytes, filename: str) -> bytes:
+def _certain_overflow(code: list) -> bool:
+    """Whether some jump is out of the 3-byte range even with every jump at its smallest.
+
+    Jumps only shrink the code, so distances with every jump 2 bytes are lower bounds
+    of the final ones: a jump out of range there is out of range in the final pass."""
+    def layout(labels):
+        offset, dead = 0, False
+        for entry in code:
+            kind = entry[0]
+            if kind == I_CODE:
+                if not dead:
+                    offset += len(entry[1])
+            elif kind == I_JUMP:
+                if dead:
+                    continue
+                _, _, label, signed, extra = entry
+                if labels is not None:
+                    rel = labels[label] - offset - 3  # as a 3-byte jump
+                    if (signed and not -0x4000 <= rel <= 0x3FFF) or (not signed and rel > 0x7FFF):
+                        return None
+                offset += 2 + (extra is not None)
+            elif kind == I_LABEL:
+                dead = False
+                floor[entry[1]] = offset
+            elif kind == I_DEAD:
+                dead = True
+        return offset
+
+    floor: dict = {}
+    size = layout(None)
+    if size <= 0x3FFF:
+        return False  # no distance can reach the range's end
+    return layout(dict(floor)) is None
+
+
+def assemble(emitter: Emitter, num_labels: int, source_lines: bool, filename: str) -> Assembled:
     """Lay out one scope's code: prelude, code info, cells and bytecode.
 
-    `names` is the encoded simple name and argument names of the code info.
     Reproduces the reference's pass sequence (py/compile.c mp_compile_to_raw_code,
     py/emitbc.c): one stack-size pass where every jump takes 3 bytes, one
     code-size pass, then emit passes until the sizes stop changing. A forward
     jump is sized with the label positions of the previous pass.
     """
     scope = emitter.scope
+    names = emitter.code_info_names
+    children = tuple(emitter.children)
     code = _compact(emitter.code, source_lines)
     labels = [0] * max(num_labels, 1)
     n_state = scope.num_locals + scope.stack_size
@@ -688,12 +766,15 @@ def assemble(emitter: Emitter, num_labels: int, source_lines: bool, names: bytes
             return out, lines, overflow
         return offset, lines
 
+    if _certain_overflow(code):
+        # the passes below would only end in this error, after as many passes as jumps
+        raise BytecodeOverflow("bytecode overflow", filename, None, kind="RuntimeError")
     if not any(entry[0] == I_JUMP for entry in code):
         # only jumps change size from pass to pass: without them the first
         # pass already has the final layout (and the final line info)
         out, lines, _ = run(False, True)
         n_info = len(names) + len(lines)
-        return sig + _prelude_size(n_info, n_cell) + names + bytes(lines) + cells + bytes(out)
+        return Assembled(sig + _prelude_size(n_info, n_cell) + names + bytes(lines) + cells + bytes(out), children)
     # MP_PASS_STACK_SIZE: all jumps are 3 bytes; no prelude size yet
     _, lines = run(True, False)
     n_info_prev = len(names) + len(lines)
@@ -714,4 +795,4 @@ def assemble(emitter: Emitter, num_labels: int, source_lines: bool, names: bytes
             break
         size, info_size = len(out), new_info_size
         n_info_prev = n_info
-    return sig + _prelude_size(n_info_prev, n_cell) + names + bytes(lines) + cells + bytes(out)
+    return Assembled(sig + _prelude_size(n_info_prev, n_cell) + names + bytes(lines) + cells + bytes(out), children)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from . import emitbc as E
 from . import scope as S
-from .emitbc_v5 import EmitterV5, arg_names, layout_code, load_opcodes
+from .emitbc_v5 import EmitterV5, layout_code, load_opcodes, tables_of
 
 # mp-v1.11/py/runtime0.h MP_SCOPE_FLAG_*
 _V4_FLAGS = ((S.SCOPE_FLAG_VARARGS, 0x01), (S.SCOPE_FLAG_VARKEYWORDS, 0x02),
@@ -36,6 +36,7 @@ class EmitterV4(EmitterV5):
     """Records one scope's instructions with v4 opcodes."""
 
     generation = "v4"
+    build_qstr_numbers = True
     # mpy-cross 1.11 has native emitters, which make compile.c and scope.c set
     # REFGLOBALS / HASCONSTS (the earlier mpy-cross builds have none)
     native_flags = True
@@ -84,7 +85,7 @@ def _scope_flags(emitter: EmitterV4) -> int:
     return flags
 
 
-def assemble_v4(emitter: EmitterV4, num_labels: int, source_lines: bool, names: bytes, filename: str) -> bytes:
+def assemble_v4(emitter: EmitterV4, num_labels: int, source_lines: bool, filename: str) -> E.Assembled:
     """Lay out one scope in the v4 memory form (see the module docstring)."""
     scope = emitter.scope
     code = emitter.code
@@ -107,8 +108,7 @@ def assemble_v4(emitter: EmitterV4, num_labels: int, source_lines: bool, names: 
     size = 2 + len(rest)  # measured with two bytes reserved for the size itself
     size_field = E.encode_uint(size)
     padding = bytes(max(0, 2 - len(size_field)))
-    scope.v5_tables = (list(emitter.qstr_operands), list(emitter.consts), arg_names(scope))
-    return head + size_field + rest + padding + bytes(out)
+    return tables_of(emitter, head + size_field + rest + padding + bytes(out))
 
 
 class EmitterV3(EmitterV4):

@@ -129,10 +129,10 @@ def layout_code(code: list, num_labels: int, child_base: int, source_lines: bool
     return out, lines
 
 
-def assemble_v5(emitter: EmitterV5, num_labels: int, source_lines: bool, names: bytes, filename: str) -> bytes:
+def assemble_v5(emitter: EmitterV5, num_labels: int, source_lines: bool, filename: str) -> E.Assembled:
     """Lay out one scope (prelude, code info, cells, bytecode) in the v5 memory form.
 
-    `names` (the v6 code-info names) is not used: v5 has two qstr slots instead.
+    The code info has two qstr slots instead of v6's names (the .mpy writer fills them).
     """
     scope = emitter.scope
     code = emitter.code
@@ -146,10 +146,15 @@ def assemble_v5(emitter: EmitterV5, num_labels: int, source_lines: bool, names: 
         n_state = 1
     cells = E.cell_locals(scope, filename)
     n_info = 4 + len(lines) + 1
-    # what the .mpy writer needs besides the bytes (driver.py builds the v5 model from it)
-    scope.v5_tables = (list(emitter.qstr_operands), list(emitter.consts), arg_names(scope))
-    return (E._prelude_sig(n_state, scope.exc_stack_size, scope) + E._prelude_size(n_info, len(cells))
+    data = (E._prelude_sig(n_state, scope.exc_stack_size, scope) + E._prelude_size(n_info, len(cells))
             + b"\0\0\0\0" + bytes(lines) + b"\0" + cells + bytes(out))
+    return tables_of(emitter, data)
+
+
+def tables_of(emitter: EmitterV5, data: bytes) -> E.Assembled:
+    """The laid-out scope with its own qstrs, constants and argument names (v2-v5)."""
+    return E.Assembled(data, tuple(emitter.children), tuple(emitter.qstr_operands), tuple(emitter.consts),
+                       tuple(arg_names(emitter.scope)))
 
 
 def arg_names(scope: S.Scope) -> list[str]:

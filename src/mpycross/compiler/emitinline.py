@@ -68,8 +68,11 @@ def arg_int(node) -> int | None:
 def is_small_int(node, compiler) -> bool:
     """MP_PARSE_NODE_IS_SMALL_INT: an int the parser keeps as a leaf, within the target's
     small ints (-msmall-int-bits), not a big-int object."""
-    return (isinstance(node, A.Constant) and not isinstance(node, ObjConstant) and type(node.value) is int
-            and compiler.small_int_min <= node.value <= compiler.small_int_max)
+    if not (isinstance(node, A.Constant) and not isinstance(node, ObjConstant) and type(node.value) is int):
+        return False
+    if not compiler.has("int_object_by_target_bits"):
+        return -(1 << 62) <= node.value < (1 << 62)  # before 1.19: the host's small ints
+    return compiler.small_int_min <= node.value <= compiler.small_int_max
 
 
 def truncated(value: int) -> int:
@@ -162,8 +165,9 @@ class InlineAsmCompiler:
                         raise InlineAsmError("'data' requires at least 2 arguments", stmt.line)
                     if pass_ > PASS_SCOPE:
                         size = args[0].value & 0xFFFFFFFF  # an unsigned int in asmbase.c
+                        big_ints = self.compiler.has("inline_data_big_ints")
                         for a in args[1:]:
-                            value = arg_int(a)
+                            value = arg_int(a) if big_ints or is_small_int(a, self.compiler) else None
                             if value is None:
                                 raise InlineAsmError("'data' requires integer arguments", stmt.line)
                             if pass_ == PASS_CODE_SIZE:
@@ -215,12 +219,13 @@ def _param_nodes(args: A.arguments) -> list:
     return nodes
 
 
-def instruction_set(arch: str):
-    """The inline assembler `-march=arch` selects (compile.c emit_asm_table)."""
+def instruction_set(arch: str, has):
+    """The inline assembler `-march=arch` selects (compile.c emit_asm_table); `has` tells the
+    release's features (formats/targets.toml)."""
     if arch in ("xtensa", "xtensawin"):
         from .emitinline_xtensa import InlineXtensa
 
         return InlineXtensa(arch)
     from .emitinline_thumb import InlineThumb
 
-    return InlineThumb(arch)
+    return InlineThumb(arch, has)

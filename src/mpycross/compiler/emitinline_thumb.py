@@ -47,11 +47,18 @@ class InlineThumb:
 
     code_size_passes = 1
 
-    def __init__(self, arch: str):
+    def __init__(self, arch: str, has=lambda feature: True):
         self.arch = arch
         self.asm = T.AsmThumb(arch)
-        self.armv7m = self.asm.armv7m
-        self.allow_float = arch in ("armv7emsp", "armv7emdp")
+        if has("inline_thumb_arch_selects"):
+            self.armv7m = self.asm.armv7m
+            self.allow_float = arch in ("armv7emsp", "armv7emdp")
+        else:
+            # mpy-cross before 1.19 is built with MICROPY_EMIT_INLINE_THUMB_ARMV7M and _FLOAT:
+            # every Thumb -march takes the Thumb-2 and VFP instructions
+            self.armv7m = self.allow_float = True
+        # 1.19: push {..., lr} and pop {..., pc} of low registers have a 16-bit form
+        self.narrow_lr_pc = has("inline_push_lr_narrow")
         self.labels: dict[str, int] = {}
         self.error: str | None = None
         self.n_params = 0
@@ -261,7 +268,14 @@ class InlineThumb:
         elif op in ("push", "pop"):
             regs = self.reglist(op, arg)
             push = op == "push"
-            if regs & (0xBF00 if push else 0x7F00) == 0:
+            if not self.narrow_lr_pc:
+                if regs & 0xFF00 == 0:
+                    a.op16((0xB400 if push else 0xBC00) | regs)
+                elif not v7:
+                    return False
+                else:
+                    a.op32(0xE92D if push else 0xE8BD, regs)
+            elif regs & (0xBF00 if push else 0x7F00) == 0:
                 extra = 1 << (14 if push else 15)  # lr / pc have a 16-bit form
                 base = 0xB400 if push else 0xBC00
                 a.op16(base | regs if not regs & extra else (base | 0x100) | (regs & 0xFF))

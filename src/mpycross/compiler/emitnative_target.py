@@ -127,7 +127,7 @@ class NativeTarget:
             raise NativeUnsupported(f"{what}: inline assembler for {arch} is not supported yet; "
                                     f"supported: {', '.join('-march=' + a for a in INLINE_ENCODERS)}")
         feature, releases = (("inline_xtensa_emitter", "MicroPython 1.29") if self.arch.startswith("xtensa")
-                             else ("inline_thumb_emitter", "MicroPython 1.20 and later"))
+                             else ("inline_thumb_emitter", "MicroPython 1.12 and later"))
         if not self.target.has(feature):
             raise NativeUnsupported(f"{what}: inline assembler for {self.target.display_name} ({arch}) "
                                     f"is not supported yet; supported: {releases}")

@@ -33,14 +33,9 @@ Which variant a target uses comes from its features (formats/targets.toml):
 
 from __future__ import annotations
 
-import contextvars
 import math
 import operator
 import struct
-
-# The float literal parser in force (None: the current one, parsenum.py).
-# The driver sets it around `parser.parse` for targets with older float parsing.
-LITERAL_PARSER: contextvars.ContextVar = contextvars.ContextVar("mpycross_float_literal_parser", default=None)
 
 _INTG, _FRAC, _EXP = range(3)
 _DEC_VAL_MAX = 1e200                 # py/parsenum.c (double): DEC_VAL_MAX
@@ -73,7 +68,7 @@ def _div(a: float, b: float) -> float:
 
 def variant_for(target) -> str | None:
     """The literal parser variant of a target, None for the current one."""
-    if target is None or target.has("float_long_double"):
+    if target.has("float_long_double"):
         return None
     if target.has("float_parse_int_mantissa"):
         return "mantissa"
@@ -84,14 +79,6 @@ def variant_for(target) -> str | None:
     if target.has("float_parse_exp_extra"):
         return "accumulate_mul"
     return "frac"
-
-
-def parser_for(target):
-    """A `text -> (value, end index) | None` function for the target, or None for the current one."""
-    variant = variant_for(target)
-    if variant is None:
-        return None
-    return lambda text: parse_float(text, variant)
 
 
 def parse_float(text: bytes, variant: str):
@@ -576,9 +563,9 @@ def format_g_cp82(f: float, prec: int = _PRECISION, buf_size: int = _BUF_SIZE) -
 
 
 def _formatter(target):
-    if target is not None and target.has("circuitpython_float_repr"):
+    if target.has("circuitpython_float_repr"):
         return format_g_cp82
-    return format_g_pow if target is None or target.has("float_format_pow") else format_g_table
+    return format_g_pow if target.has("float_format_pow") else format_g_table
 
 
 def float_repr(value: float, target) -> str:
@@ -600,4 +587,4 @@ def complex_repr(value: complex, target) -> str:
 
 def uses_current_text(target) -> bool:
     """Whether the target prints floats as floatrepr.py does (1.26 and later)."""
-    return target is None or target.has("float_long_double")
+    return target.has("float_long_double")

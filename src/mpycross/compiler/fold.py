@@ -24,7 +24,6 @@ the parser gives them (`make_node_const_object_optimised(parser, 0, ...)`).
 
 from __future__ import annotations
 
-import contextvars
 import functools
 import math
 import operator
@@ -177,30 +176,42 @@ def _truth(value) -> bool:
     return bool(value)
 
 
-# Before 1.20 only True/False and small ints count as constant truth values
-# (mp-v1.19.1/py/parse.c mp_parse_node_is_const_false/true): then this holds the
-# target's small-int range; None means any constant counts (parse_node_is_const_bool).
-# Set by the driver for the duration of one compile.
-SMALL_INT_TRUTH_ONLY: contextvars.ContextVar = contextvars.ContextVar("mpycross_small_int_truth_only",
-                                                                     default=None)
+class ConstTruth:
+    """Which constants py/parse.c takes as known true or false (`if`, `while`, `not`, `and`, `or`).
 
+    Before 1.20 only True/False and small ints count (mp-v1.19.1/py/parse.c
+    mp_parse_node_is_const_false/true): `small_int_range` is then the target's
+    small-int range; None means every constant counts (parse_node_is_const_bool).
+    """
 
-def _has_const_truth(node) -> bool:
-    if not is_const(node):
-        return False
-    small = SMALL_INT_TRUTH_ONLY.get()
-    if small is None:
-        return True
-    v = const_value(node)
-    return v is True or v is False or (type(v) is int and small[0] <= v <= small[1])
+    __slots__ = ("small_int_range",)
 
+    def __init__(self, small_int_range: tuple[int, int] | None):
+        self.small_int_range = small_int_range
 
-def is_const_true(node) -> bool:
-    return _has_const_truth(node) and _truth(const_value(node))
+    def __eq__(self, other) -> bool:
+        return type(other) is ConstTruth and other.small_int_range == self.small_int_range
 
+    def __hash__(self) -> int:
+        return hash(self.small_int_range)
 
-def is_const_false(node) -> bool:
-    return _has_const_truth(node) and not _truth(const_value(node))
+    def _counts(self, node) -> bool:
+        if not is_const(node):
+            return False
+        small = self.small_int_range
+        if small is None:
+            return True
+        if type(node) is ObjConstant:
+            # mp-v1.19/py/parse.c: a const() name of False is an object node, not the False token
+            return False
+        v = const_value(node)
+        return v is True or v is False or (type(v) is int and small[0] <= v <= small[1])
+
+    def is_true(self, node) -> bool:
+        return self._counts(node) and _truth(const_value(node))
+
+    def is_false(self, node) -> bool:
+        return self._counts(node) and not _truth(const_value(node))
 
 
 def mpz_as_float(v: int) -> float:
@@ -353,25 +364,26 @@ def _binary(op: str, a, b, float_folding: bool = True, errors_caught: bool = Tru
 
 
 class Folder:
-    def __init__(self, filename: str, optimize: int, source_name: str, target=None):
+    def __init__(self, filename: str, rules, source_name: str):
+        """`rules`: the target's folding rules (plan.FoldRules)."""
         self.filename = filename
-        self.optimize = optimize
-        # py/parse.c mp_parse_node_get_number_maybe: floats fold only with MICROPY_COMP_CONST_FLOAT
-        self.float_folding = target is None or target.has("const_float_folding")
-        self.fold_errors_caught = target is None or target.has("fold_errors_caught")
-        self.bigint_normalised = target is None or target.has("bigint_result_normalised")
-        self.annotated_const = target is None or target.has("annotated_const")
-        # py/parse.c MICROPY_COMP_CONST_TUPLE and const() of any constant: both from 1.19
-        self.const_tuples = target is None or target.has("const_tuples")
-        self.pow_folding = target is None or target.has("int_pow_fold")
-        self.const_objects = target is None or target.has("const_objects")
-        self.bytes_objects = target is None or target.has("bytes_const_objects")
+        self.optimize = rules.optimize
+        self.float_folding = rules.float_folding
+        self.fold_errors_caught = rules.fold_errors_caught
+        self.bigint_normalised = rules.bigint_normalised
+        self.annotated_const = rules.annotated_const
+        self.const_tuples = rules.const_tuples
+        self.pow_folding = rules.pow_folding
+        self.const_objects = rules.const_objects
+        self.bytes_objects = rules.bytes_objects
+        truth = rules.truth
+        self.is_const_true = truth.is_true
+        self.is_const_false = truth.is_false
         self.consts: dict = {}
         # False: only the errors py/parse.c raises (check_completed)
         self.compile_checks = True
-        self.interned = set(_builtin_qstrs())
-        if target is not None:
-            self.interned -= target.absent_qstrs  # an older mpy-cross lacks some (targets.toml)
+        # an older mpy-cross lacks some compiled-in qstrs (targets.toml [later_qstrs])
+        self.interned = set(_builtin_qstrs()) - rules.absent_qstrs
         self.interned.add(filename)
         self.interned.add(source_name)
 
@@ -484,8 +496,28 @@ class Folder:
     def visit_Module(self, node):
         return _replace(node, {"body": self.body(node.body)})
 
+    def decorators(self, decos: tuple) -> tuple:
+        """A decorator's dotted name is no atom, so py/parse.c substitutes no const() value and
+        folds no `math.pi` in it (push_result_token: RULE_atom only); its call arguments fold."""
+        out = []
+        for deco in decos:
+            call = deco if type(deco) is A.Call else None
+            dotted = call.func if call is not None else deco
+            node = dotted
+            while type(node) is A.Attribute:
+                self.note_name(node.attr)
+                node = node.value
+            if type(node) is not A.Name:
+                out.append(self.visit(deco))
+                continue
+            self.note_name(node.id)
+            if call is not None:
+                deco = _replace(call, {"args": self.field(call.args), "keywords": self.field(call.keywords)})
+            out.append(deco)
+        return tuple(out)
+
     def visit_FunctionDef(self, node):
-        decos = self.field(node.decorator_list)
+        decos = self.decorators(node.decorator_list)
         self.note_name(node.name)
         args = self.visit(node.args)
         returns = self.field(node.returns)
@@ -495,7 +527,7 @@ class Folder:
     visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_ClassDef(self, node):
-        decos = self.field(node.decorator_list)
+        decos = self.decorators(node.decorator_list)
         self.note_name(node.name)
         bases = self.field(node.bases)
         keywords = self.field(node.keywords)
@@ -617,10 +649,12 @@ class Folder:
                     raise
                 if value is None:
                     break
-                if not self.bigint_normalised and type(value) is int and (_is_mpz(prev) or _is_mpz(r.value)):
+                # py/runtime.c: a small-int shift by a word's width or more (0 << 64) is done in mpz
+                if not self.bigint_normalised and type(value) is int and (
+                        _is_mpz(prev) or _is_mpz(r.value) or (n.op == "LShift" and r.value >= 64)):
                     value = BigInt(value)
             else:
-                return FoldedConstant(value, line=_first_line(first))
+                return FoldedConstant(value, line=first_line(first))
         result = first
         for n, r in zip(spine, rights):
             if result is not n.left or r is not n.right:
@@ -631,9 +665,9 @@ class Folder:
     def visit_UnaryOp(self, node, chain=False):
         operand = self.visit(node.operand)
         if node.op == "Not":
-            if is_const_false(operand):
+            if self.is_const_false(operand):
                 return FoldedConstant(True, line=node.line)
-            if is_const_true(operand):
+            if self.is_const_true(operand):
                 return FoldedConstant(False, line=node.line)
         elif self.is_number(operand):
             v = operand.value
@@ -661,16 +695,16 @@ class Folder:
                 kept.append(v)
                 break
             if node.op == "Or":
-                if is_const_true(v):
+                if self.is_const_true(v):
                     kept.append(v)
                     break
-                if not is_const_false(v):
+                if not self.is_const_false(v):
                     kept.append(v)
             else:
-                if is_const_false(v):
+                if self.is_const_false(v):
                     kept.append(v)
                     break
-                if not is_const_true(v):
+                if not self.is_const_true(v):
                     kept.append(v)
         if len(kept) == 1:
             return kept[0]
@@ -697,14 +731,14 @@ class Folder:
             # py/parse.c build_tuple: the line is that of the rule holding the items
             # (the parser works it out: Tuple.items_line)
             return ConstTuple(tuple(const_value(e) for e in elts), line=node.items_line,
-                              first_line=_first_line(node))
+                              first_line=first_line(node))
         return node if elts is node.elts else _replace(node, {"elts": elts})
 
 
 _VISITORS: dict = {}
 
 
-def _first_line(node) -> int:
+def first_line(node) -> int:
     """Line of the first token of an expression (its outermost '(' if any)."""
     if node.parens:
         return node.parens[0]
@@ -736,19 +770,18 @@ def _replace(node, changes: dict):
     return type(node)(**values)
 
 
-def fold_module(module: A.Module, filename: str, optimize: int = 0, source_name: str | None = None,
-                target=None):
+def fold_module(module: A.Module, filename: str, rules, source_name: str | None = None):
     """Return the module as MicroPython's parser would hand it to the compiler.
-    `target` (a mpycross.targets.Target,
-    None for the newest) decides the target-dependent folding rules."""
-    folder = Folder(filename, optimize, source_name or filename, target)
+    `rules` (plan.FoldRules) are the target's folding rules and optimisation level."""
+    folder = Folder(filename, rules, source_name or filename)
     return folder.visit(module)
 
 
-def check_completed(error, optimize: int = 0, source_name: str | None = None, target=None):
+def check_completed(error, rules, source_name: str | None = None):
     """The error to report for a failed parse: the first const() error among the
-    statements it completed (`parser.ParseError.completed`), else `error` itself."""
-    folder = Folder(error.filename, optimize, source_name or error.filename, target)
+    statements it completed (`parser.ParseError.completed`), else `error` itself.
+    `rules`: as for fold_module."""
+    folder = Folder(error.filename, rules, source_name or error.filename)
     folder.compile_checks = False
     try:
         folder.body(getattr(error, "completed", ()))

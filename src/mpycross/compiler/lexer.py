@@ -29,7 +29,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .compat import has as target_has
 
 # Keywords, in lexer.c's table order.  `__debug__` reads as True (optimisation
 # level 0, as mpy-cross runs by default).
@@ -151,9 +150,12 @@ def _plain_run(quote: int, is_fstring: bool, one_quote: bool):
 
 
 class Lexer:
-    """Produces MicroPython tokens one at a time (`next_token`)."""
+    """Produces MicroPython tokens one at a time (`next_token`).
 
-    def __init__(self, source: bytes):
+    `syntax` (plan.Syntax) says what the target's lexer accepts."""
+
+    def __init__(self, source: bytes, syntax):
+        self.syntax = syntax
         self.src = normalise_source(source)
         self.pos = 0
         self.line = 1
@@ -254,7 +256,7 @@ class Lexer:
             return Token("INDENT", None, line, column)
         if had_newline:
             self._skip_whitespace(False)
-            if not target_has("newline_token_position"):
+            if not self.syntax.newline_token_position:
                 # before 1.22 a NEWLINE is where the next line's text starts, not where
                 # the line ends (commit c85db05244), which moves some error lines down
                 line = self.line
@@ -271,7 +273,7 @@ class Lexer:
                     self.emit_dent -= 1
                 if num_spaces != self.indent_levels[-1]:
                     # (the error's wording changed in 1.10)
-                    kind = "DEDENT_MISMATCH" if target_has("msg_unindent_short") else "DEDENT_MISMATCH_OLD"
+                    kind = "DEDENT_MISMATCH" if self.syntax.msg_unindent_short else "DEDENT_MISMATCH_OLD"
             return Token(kind, None, line, column)
 
         pos = self.pos
@@ -326,7 +328,7 @@ class Lexer:
                     kind = "FLOAT_OR_IMAG"
                 out.append(c)
                 p += 1
-            elif c == 0x5F and target_has("numeric_underscores"):  # '_' is dropped wherever it appears
+            elif c == 0x5F and self.syntax.numeric_underscores:  # '_' is dropped wherever it appears
                 p += 1
             else:
                 break
@@ -338,7 +340,7 @@ class Lexer:
         c = src[self.pos]
         for text, kind in _OPS_BY_FIRST.get(c, ()):
             if src.startswith(text, self.pos):
-                if text == b":=" and not target_has("assignment_expression"):
+                if text == b":=" and not self.syntax.assignment_expression:
                     continue  # before 1.13 there is no ':=' token: ':' then '='
 
                 self.pos += len(text)
@@ -362,13 +364,13 @@ class Lexer:
         c1 = self._ch(1)
         if c0 in (0x72, 0x75, 0x62, 0x66, 0x74) and c1 in _QUOTES:  # r u b f t
             # before 1.17 (f) and 1.28 (t) the prefix is a name followed by a string
-            return not ((c0 == 0x66 and not target_has("fstrings")) or (c0 == 0x74 and not target_has("tstrings")))
+            return not ((c0 == 0x66 and not self.syntax.fstrings) or (c0 == 0x74 and not self.syntax.tstrings))
         if self._ch(2) in _QUOTES:
             pair = bytes((c0 & 0xFF, c1 & 0xFF)) if c0 >= 0 and c1 >= 0 else b""
             if pair in (b"rf", b"fr"):
-                return target_has("fstrings")
+                return self.syntax.fstrings
             if pair in (b"rt", b"tr"):
-                return target_has("tstrings")
+                return self.syntax.tstrings
             return pair in (b"rb", b"br")
         return False
 
@@ -416,7 +418,7 @@ class Lexer:
                 if c1 == 0x72:
                     is_raw = True
                     n_char = 2
-            if is_fstring and is_raw and not target_has("raw_fstrings"):
+            if is_fstring and is_raw and not self.syntax.raw_fstrings:
                 # before 1.24: an invalid token at once (mp-v1.23.0/py/lexer.c MP_TOKEN_FSTRING_RAW)
                 return Token("FSTRING_RAW", None, line, column)
             if kind is None:
@@ -440,11 +442,11 @@ class Lexer:
             if problem is None:
                 kind = "NAME"
         if fstring_args and self.inject_end is not None and self.pos < self.inject_end \
-                and not had_tstring and not target_has("fstring_nested"):
+                and not had_tstring and not self.syntax.fstring_nested:
             # before 1.28 an f-string met while injecting another's arguments adds its own
             # arguments to the end of the buffer being injected, with no closing ")"; 1.24 -
             # 1.27 do not start a new ".format(" then either (mp-v1.27.0/py/lexer.c)
-            if target_has("fstring_concat_adjacent") and fstring_args.startswith(b".format("):
+            if self.syntax.fstring_concat_adjacent and fstring_args.startswith(b".format("):
                 del fstring_args[:len(b".format(")]
             end = self.inject_end
             self.src = self.src[:end] + bytes(fstring_args) + self.src[end:]
@@ -481,7 +483,7 @@ class Lexer:
             num_quotes = 3
         else:
             num_quotes = 1
-        if is_fstring and (not fstring_args or not target_has("fstring_concat_adjacent")):
+        if is_fstring and (not fstring_args or not self.syntax.fstring_concat_adjacent):
             # before 1.24 every f-string literal starts its own ".format(", so two adjacent
             # ones make invalid syntax (mp-v1.23.0/py/lexer.c parse_string_literal)
             fstring_args += b".format("
@@ -535,7 +537,7 @@ class Lexer:
                             value.append(0x7B)
                         self._advance()
                         nxt = self._ch()
-                        if (not is_tstring and not target_has("fstring_brace_escape_fix")
+                        if (not is_tstring and not self.syntax.fstring_brace_escape_fix
                                 and (nxt == quote or (nxt == 0x0A and num_quotes == 1))):
                             # before 1.28 the character after "{{" skips the end-of-literal
                             # checks: a quote or newline there is text (mp-v1.27.0/py/lexer.c)
@@ -629,19 +631,19 @@ class Lexer:
         """
         problem = None
         # each argument is wrapped in () from 1.20 (before: f"{a, b}" gave .format(a, b))
-        parens = target_has("fstring_arg_parens")
+        parens = self.syntax.fstring_arg_parens
         if parens:
             fstring_args.append(0x28)
         start = len(fstring_args)
         level = 0
         # brackets only shield ':' and '}' from 1.18 (1.17 stops at the first of them)
-        nesting = target_has("fstring_nested_brackets")
+        nesting = self.syntax.fstring_nested_brackets
         while self.pos < len(self.src):
             c = self.src[self.pos]
             if (level == 0 or not nesting) and (
                 c in (0x3A, 0x7D)
                 or (c == 0x21 and self._ch(1) in (0x72, 0x73) and self._ch(2) in (0x3A, 0x7D)
-                    and target_has("fstring_conversions"))
+                    and self.syntax.fstring_conversions)
             ):
                 break
             if c in (0x5B, 0x7B):
@@ -659,7 +661,7 @@ class Lexer:
         if is_tstring:
             while len(fstring_args) > 0 and fstring_args[-1] in _SPACE:
                 del fstring_args[-1]
-        if len(fstring_args) == start and target_has("fstring_empty_rejected"):
+        if len(fstring_args) == start and self.syntax.fstring_empty_rejected:
             # from 1.28; before, f"{}" passes `()` (1.20 - 1.27) or nothing (a syntax error)
             problem = "MALFORMED_FSTRING"
         fstring_args += b")," if parens else b","

@@ -17,8 +17,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from .compat import has as target_has
-from .floatcompat import LITERAL_PARSER, scan_decimal
+from .floatcompat import scan_decimal
 
 # ---- integers (mp_parse_num_integer with base 0) -----------------------------
 
@@ -48,8 +47,10 @@ def quoted(data: bytes) -> str:
     return "".join(out)
 
 
-def parse_integer(text: bytes) -> int:
-    """Value of an INTEGER token; ValueError with MicroPython's message if malformed."""
+def parse_integer(text: bytes, reject_leading_zero: bool) -> int:
+    """Value of an INTEGER token; ValueError with MicroPython's message if malformed.
+
+    `reject_leading_zero`: "017" is an error (from 1.25), else decimal 17."""
     n = len(text)
     i = 0
     # py/parsenumbase.c: 0x 0o 0b prefixes; a leading 0 without one means "base 1"
@@ -64,7 +65,7 @@ def parse_integer(text: bytes) -> int:
             base, i = 2, 2
         else:
             # before 1.25 a leading zero just meant decimal ("017" is 17)
-            base = 1 if target_has("reject_leading_zero_int") else 10
+            base = 1 if reject_leading_zero else 10
     else:
         base = 10
     start = i
@@ -166,7 +167,7 @@ def _to_double(value) -> float:
         return float("inf")
 
 
-def _float_internal(text: bytes):
+def read_float(text: bytes):
     """parsenum.c mp_parse_float_internal: (value, index after the number) or None."""
     # the digit loop is the one of 1.25 (floatcompat.py); only the scaling differs
     scanned = scan_decimal(text, "mantissa")
@@ -176,11 +177,12 @@ def _float_internal(text: bytes):
     return _to_double(_decimal_exp(mantissa, exp_val)), i
 
 
-def parse_decimal(text: bytes):
-    """Value of a FLOAT_OR_IMAG token (float or complex); ValueError if malformed."""
-    # an older target's float parsing (floatcompat.py), set by the driver while it parses
-    older = LITERAL_PARSER.get()
-    parsed = _float_internal(text) if older is None else older(text)
+def parse_decimal(text: bytes, read) -> float | complex:
+    """Value of a FLOAT_OR_IMAG token (float or complex); ValueError if malformed.
+
+    `read`: the target's float reader (`plan.Syntax.read_float`: this module's
+    `read_float`, or an older release's from floatcompat.py)."""
+    parsed = read(text)
     if parsed is None:
         raise ValueError("invalid syntax for number")
     value, i = parsed

@@ -72,11 +72,11 @@ def _statements_in(values, out: list) -> list:
     return out
 
 
-def parse_number(kind: str, text: bytes, line: int):
+def parse_number(kind: str, text: bytes, line: int, syntax):
     try:
         if kind == "INTEGER":
-            return parse_integer(text)
-        return parse_decimal(text)
+            return parse_integer(text, syntax.reject_leading_zero_int)
+        return parse_decimal(text, syntax.read_float)
     except ValueError as exc:
         raise _ParseAbort("SyntaxError", str(exc), line) from None
 
@@ -146,6 +146,7 @@ class _Tables:
         reductions = self.reductions
         unit_chains = self.unit_chains
         end = self.end
+        syntax = lexer.syntax
         state_stack = [self.start]
         value_stack = []
         if stacks is not None:
@@ -163,7 +164,7 @@ class _Tables:
                 if action >= 0:  # shift
                     if kind == "INTEGER" or kind == "FLOAT_OR_IMAG":
                         # parse.c push_result_token: converted when taken
-                        tok.value = parse_number(kind, tok.value, tok.line)
+                        tok.value = parse_number(kind, tok.value, tok.line, syntax)
                     elif kind == "NAME" and len(tok.value) >= 64:
                         _check_name_length(tok.value)
                     state_stack.append(action)
@@ -199,17 +200,20 @@ class _Tables:
 
 
 _lock = _thread.allocate_lock()
-_tables: _Tables | None = None
+_tables: dict[tuple, _Tables] = {}
 
 
-def get_parser() -> _Tables:
-    """The shared LALR tables (loaded once per process, from the cache when possible)."""
-    global _tables
-    if _tables is None:
+def get_parser(syntax) -> _Tables:
+    """The LALR tables with the callbacks of the target's grammar rules (`plan.Syntax`);
+    loaded once per process, from the cache when possible."""
+    key = tuple(getattr(syntax, name) for name in TreeToAst.GRAMMAR_RULES)
+    tables = _tables.get(key)
+    if tables is None:
         with _lock:
-            if _tables is None:
-                _tables = _Tables(load_tables(), TreeToAst())
-    return _tables
+            tables = _tables.get(key)
+            if tables is None:
+                tables = _tables[key] = _Tables(load_tables(), TreeToAst(syntax))
+    return tables
 
 
 _ERROR_MESSAGES = {
@@ -232,10 +236,19 @@ def _to_bytes(source: str | bytes) -> bytes:
     return bytes(source)
 
 
-def parse(source: str | bytes, filename: str = "<stdin>") -> astnodes.Module:
-    """Parse MicroPython source into an AST, or raise CompileError as MicroPython would."""
-    tables = get_parser()
-    lexer = Lexer(_to_bytes(source))
+def parse(source: str | bytes, filename: str = "<stdin>", syntax=None, tokens: list | None = None
+          ) -> astnodes.Module:
+    """Parse MicroPython source into an AST, or raise CompileError as MicroPython would.
+
+    `syntax`: what the target accepts (`plan.Syntax`; default: the default target's);
+    `tokens`: a list that receives every token read, in order (the one lexing pass
+    also numbers qstrs for .mpy v2-v4, raw_qstr_ids.py)."""
+    if syntax is None:
+        syntax = default_syntax()
+    tables = get_parser(syntax)
+    lexer = Lexer(_to_bytes(source), syntax)
+    if tokens is not None:
+        lexer = _Recording(lexer, tokens)
     stacks: list = []
     try:
         module = tables.run(lexer, stacks)
@@ -252,6 +265,31 @@ def parse(source: str | bytes, filename: str = "<stdin>") -> astnodes.Module:
     except (_ParseAbort, LexerAbort) as exc:
         error = CompileError(exc.message, filename, exc.line, kind=exc.kind)
     raise ParseError(error, tables.completed_statements(*stacks)) from None
+
+
+class _Recording:
+    """A lexer that also keeps every token it hands out."""
+
+    def __init__(self, lexer: Lexer, tokens: list):
+        self.syntax = lexer.syntax
+        self._lexer = lexer
+        self._tokens = tokens
+
+    @property
+    def line(self) -> int:
+        return self._lexer.line
+
+    def next_token(self):
+        tok = self._lexer.next_token()
+        self._tokens.append(tok)
+        return tok
+
+
+def default_syntax():
+    """The default target's syntax (plan.default_syntax)."""
+    from .plan import default_syntax as default
+
+    return default()
 
 
 class ParseError(CompileError):

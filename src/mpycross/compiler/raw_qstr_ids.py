@@ -32,10 +32,10 @@ def has_table(release: str) -> bool:
     return (data_dir("formats") / "qstr" / f"raw_ids_{release}.toml").is_file()
 
 
-def qstr_ids(release: str, source: bytes, filename: str, source_name: str) -> dict:
-    """Name -> qstr number for every qstr the build creates for this source."""
-    from . import lexer
+def qstr_ids(release: str, tokens: list, filename: str, source_name: str) -> dict:
+    """Name -> qstr number for every qstr the build creates for a source.
 
+    `tokens`: the source's tokens, from the lexing pass of the parse (`parser.parse`)."""
     table = _table(release)
     ids = dict(table["static"])
     known = set(ids) | set(table["static_other"])
@@ -51,7 +51,6 @@ def qstr_ids(release: str, source: bytes, filename: str, source_name: str) -> di
     intern(filename)
     intern(source_name)
     dotted: list[str] = []
-    tokens = list(lexer.Lexer(lexer.normalise_source(source)).tokens())
     for tok in tokens:
         if tok.type == "NAME":
             intern(tok.value)

@@ -105,12 +105,14 @@ class Scope:
         """The names of the positional and keyword-only parameters in order, "*" for a
         slot no name fills (mp_emit_bc_start_pass: the code info and argument table)."""
         names = ["*"] * (self.num_pos_args + self.num_kwonly_args)
-        for i in range(len(names)):
-            for info in self.id_info:
-                if info.flags & FLAG_IS_PARAM and info.local_num == i:
-                    names[i] = info.qst
-                    break
+        filled = [False] * len(names)
+        for info in self.id_info:  # the first parameter holding each local number names it
+            i = info.local_num
+            if info.flags & FLAG_IS_PARAM and 0 <= i < len(names) and not filled[i]:
+                names[i] = info.qst
+                filled[i] = True
         return names
+
     def find_or_add_id(self, qst: str, kind: int) -> IdInfo:
         found = self._by_name.get(qst)
         if found is not None:
@@ -134,12 +136,15 @@ class Scope:
         self.find_or_add_id(qst, GLOBAL_IMPLICIT)
 
     # py/emitcommon.c: mp_emit_common_get_id_for_modification
-    def id_for_modification(self, qst: str) -> IdInfo:
+    def id_for_modification(self, qst: str, mark_assigned: bool = True) -> IdInfo:
+        """`mark_assigned` False: before 1.19 a name assigned in a class body (or the module)
+        stays an implicit global, so an enclosing function's local of that name is closed
+        over (mp-v1.18/py/emitcommon.c; commit 590de399f0 changed it)."""
         info = self.find_or_add_id(qst, GLOBAL_IMPLICIT)
         if info.kind == GLOBAL_IMPLICIT:
             if is_func_like(self.kind):
                 info.kind = LOCAL
-            else:
+            elif mark_assigned:
                 # assigned here, so it must not be closed over
                 info.kind = GLOBAL_IMPLICIT_ASSIGNED
         return info

@@ -9,13 +9,13 @@ the enclosing rule consumes.
 
 Lines follow `astnodes`: an expression's `line` is its first token's line,
 redundant parentheses are recorded in `parens`, trailers carry
-`trailer_line`.  The methods are pure, so one instance serves every thread.
+`trailer_line`.  The methods are pure, so one instance serves every thread
+that parses with the same grammar rules (the `plan.Syntax` it is built with).
 """
 
 from __future__ import annotations
 
 from . import astnodes as A
-from .compat import has as target_has
 from .lexer import LexerAbort, Token
 from .nodeclass import replace
 
@@ -183,7 +183,16 @@ _CONSTS = {"ELLIPSIS": ..., "KW_NONE": None, "KW_TRUE": True, "KW_FALSE": False}
 
 
 class TreeToAst:
-    """One method per grammar rule / alias (see grammar/micropython.lark)."""
+    """One method per grammar rule / alias (see grammar/micropython.lark).
+
+    `syntax` (plan.Syntax): which of the rules that differ between releases
+    the target has (GRAMMAR_RULES)."""
+
+    GRAMMAR_RULES = ("variable_annotations", "matmul_operator", "multiple_star_args", "reject_star_after_kwarg")
+
+    def __init__(self, syntax):
+        for name in self.GRAMMAR_RULES:
+            setattr(self, name, getattr(syntax, name))
 
     # ---- module and statements ---------------------------------------------
 
@@ -195,7 +204,8 @@ class TreeToAst:
             elif not isinstance(c, Token):
                 body.append(c)
         # line 0: no token before END (parser.parse gives the END line its due)
-        return A.Module(tuple(body), line=first_line(ch[0]) if ch else 0)
+        newline = ch[0].line if ch and isinstance(ch[0], Token) and ch[0].type == "NEWLINE" else 0
+        return A.Module(tuple(body), line=first_line(ch[0]) if ch else 0, newline_line=newline)
 
     def simple_stmt(self, ch):
         stmts = _nodes(ch)
@@ -223,7 +233,7 @@ class TreeToAst:
 
     def expr_stmt_annassign(self, ch):
         target, (annotation, value) = ch
-        if not target_has("variable_annotations"):
+        if not self.variable_annotations:
             # before 1.13 the grammar has no annotated assignment: the parser stops at ':'
             raise LexerAbort("SyntaxError", "invalid syntax", first_line(target))
         simple = 1 if isinstance(target, A.Name) and not target.parens else 0
@@ -237,7 +247,7 @@ class TreeToAst:
         return A.AugAssign(set_ctx(target, "Store"), op, value, line=first_line(target))
 
     def augassign(self, ch):
-        if ch[0].type == "DEL_AT_EQUAL" and not target_has("matmul_operator"):
+        if ch[0].type == "DEL_AT_EQUAL" and not self.matmul_operator:
             raise LexerAbort("SyntaxError", "invalid syntax", ch[0].line)  # no '@=' before 1.12
         return _AUG_OPS[ch[0].type]
 
@@ -541,7 +551,7 @@ class TreeToAst:
         left = ch[0]
         line = first_line(left)
         for i in range(1, len(ch), 2):
-            if ch[i].type == "OP_AT" and not target_has("matmul_operator"):
+            if ch[i].type == "OP_AT" and not self.matmul_operator:
                 raise LexerAbort("SyntaxError", "invalid syntax", ch[i].line)  # no '@' operator before 1.12
             left = A.BinOp(left, _BIN_OPS[ch[i].type], ch[i + 1], line=line)
         return left
@@ -602,12 +612,18 @@ class TreeToAst:
             if isinstance(item, A.Starred) and not item.parens:
                 # before 1.19 a *x may follow keywords and **x: it is pushed last anyway
                 # (mp-v1.18/py/compile.c compile_trailer_paren_helper)
-                if have_dbl and target_has("multiple_star_args"):
+                if have_dbl and self.multiple_star_args:
                     return A.Invalid("* arg after **", line=item.line, node=item)
-                if have_kw and target_has("multiple_star_args"):
-                    if target_has("reject_star_after_kwarg"):
+                if have_kw and self.multiple_star_args:
+                    if self.reject_star_after_kwarg:
                         return A.Invalid("* arg after kwarg", line=item.line, node=item)
                     keywords.append(A.StarredKeyword(None, item, line=item.line))
+                    continue
+            elif isinstance(item, A.NamedExpr) and not item.parens:
+                # compile.c: a bare `x := v` is an `argument` node, counted as
+                # positional without the order checks of a plain argument
+                if have_kw:
+                    keywords.append(A.NamedExprKeyword(None, item, line=item.line))
                     continue
             else:
                 # parse.c drops redundant parentheses, so the item's own line

@@ -34,6 +34,7 @@ class Board:
     chips: tuple[str, ...] = ()
     import_transient: int = 0
     collects_when_full: bool = True
+    frozen_imports: dict = field(default_factory=dict, compare=False, hash=False)
     # where the machine code of native/viper/asm functions lives once loaded: "heap" (the GC
     # heap), "exec" (executable memory outside it), "staged" (loaded into the GC heap, then
     # copied out) or "none" (the firmware refuses native code); native_arch: the -march it runs
@@ -108,6 +109,7 @@ def _make(entry: dict) -> Board:
         builtin_modules_list=entry.get("builtin_modules"),
         absent_modules=frozenset(_data().get("absent_modules", ())),
         collects_when_full=entry.get("collects_when_full", True),
+        frozen_imports=dict(entry.get("frozen_imports", {})),
         chips=tuple(c.lower() for c in entry.get("chips", ())),
         import_transient=entry.get("import_transient", _data().get("import_transient", {}).get(
             str(entry["word_bytes"]), 0)),

@@ -51,6 +51,8 @@ CATEGORIES = {
     "data": "containers built by module and class bodies",
 }
 
+# the key, in the program's shared `classes`, of the frozen modules it has imported so far
+FROZEN_IMPORTED = "<frozen modules imported>"
 WRAPPERS = {"property": heap.property_obj, "staticmethod": heap.static_class_method,
             "classmethod": heap.static_class_method}
 MAKERS = ("MAKE_FUNCTION", "MAKE_FUNCTION_DEFARGS", "MAKE_CLOSURE", "MAKE_CLOSURE_DEFARGS")
@@ -234,6 +236,10 @@ class _Estimator:
         self.pool = pool
         # "module.Class" -> ClassInfo of the program so far (shared between modules)
         self.classes = classes if classes is not None else {}
+        # frozen modules the program has imported so far: shared like the classes when the
+        # module is one of a program (`interned` given), else its own
+        self.frozen_imported: set[str] = (self.classes.setdefault(FROZEN_IMPORTED, set())
+                                          if interned is not None else set())
         self.module_bound: dict[str, _Value] = {}
         self.loaded_modules = loaded_modules   # entries of sys.modules before, when known
         self.sink: _Value | None = None    # where commits go while costing an __init__
@@ -445,6 +451,17 @@ class _Estimator:
         klass.instance = cost
         return cost
 
+    def import_frozen(self, module: str) -> None:
+        """The first import in a program of a module the firmware has frozen (Python code
+        in ROM): its module, functions and classes are made on the heap, as a library's."""
+        top = module.split(".")[0]
+        frozen = self.board.frozen_imports.get(top)
+        if frozen is not None and top not in self.frozen_imported:
+            self.frozen_imported.add(top)
+            for imported in frozen.get("imports", ()):
+                self.import_frozen(imported)
+            self.fp.add("module", frozen["heap"])
+
     def import_fails(self, module: str, name: str | None = None) -> bool:
         """Does `import module` (or `from module import name`) fail on the board?"""
         board = self.board
@@ -501,10 +518,13 @@ class _Estimator:
 
         prelude = _prelude(rc)
         stack_limit = min(prelude.n_state if prelude else 0, 1 << 16) + len(rc.fun_data)
+        branch_end = 0     # the furthest forward jump seen: before it, code may not run
         for ins in _instructions(rc):
             self.where = (rc, ins.offset)
             while tries and ins.offset >= tries[-1][0]:
                 tries.pop()
+            if ins.info is not None and ins.info.operand.startswith("jump") and ins.arg > ins.offset:
+                branch_end = max(branch_end, ins.arg)
             if skip_to is not None:
                 if ins.offset < skip_to:
                     continue
@@ -544,19 +564,28 @@ class _Estimator:
                 fromlist, level = pop(), pop()
                 self.drop(fromlist)
                 name = self.absolute(self.qstr(ins.arg), level.const or 0)
+                self.import_frozen(name)
                 stack.append(self.lookup(name))
                 if self.import_fails(name):
-                    if not tries:
+                    if tries:
+                        fail_to_handler()
+                    elif ins.offset >= branch_end:
                         return self.stop_body(body, f"import {name}")
-                    fail_to_handler()
+                    else:
+                        self.fp.unmodeled.append(f"import {name} fails on {self.board.name} in a branch "
+                                                 "(both arms costed, as for any branch)")
             elif op == "IMPORT_FROM":
                 module = stack[-1].module if stack else None
                 attr = self.qstr(ins.arg)
                 stack.append(self.lookup(f"{module}.{attr}") if module else _Value())
                 if module and self.import_fails(module, attr):
-                    if not tries:
+                    if tries:
+                        fail_to_handler()
+                    elif ins.offset >= branch_end:
                         return self.stop_body(body, f"from {module} import {attr}")
-                    fail_to_handler()
+                    else:
+                        self.fp.unmodeled.append(f"from {module} import {attr} fails on {self.board.name} "
+                                                 "in a branch (both arms costed, as for any branch)")
             elif op == "IMPORT_STAR":
                 module = pop().module
                 names = self.classes.get(f"{module}.*") if module else None

@@ -397,3 +397,56 @@ def _format_rc(d: dict, lines: list[str]) -> None:
         lines.append(f"children: {len(d['children'])}")
     for child in d["children"]:
         _format_rc(child, lines)
+
+
+def format_fields(mpy: MpyFile, data: bytes) -> str:
+    """The file's fields as stored, in file order (what `mpycross dis --fields` prints):
+    the Construct schema's parse of `data` (mpycross.mpy.schema), which `mpy` (its
+    read_mpy) has already checked. Fields a version or kind does not have are left
+    out; bytes show as hex; a record of plain values fits on one line."""
+    import construct
+
+    from mpycross.deep import SHALLOW_NESTING, model_is_deep
+    from mpycross.mpy.schema import schema_for
+
+    if model_is_deep(mpy):
+        raise FormatError(f"functions or tuple constants nest more than {SHALLOW_NESTING} deep: "
+                          f"--fields shows shallower files only", None, mpy.filename)
+    try:
+        parsed = schema_for(data).parse(data)
+    except construct.ConstructError as e:  # read_mpy accepted it: a disagreement to report
+        raise FormatError(f"the schema cannot parse this file: {str(e).splitlines()[0]}",
+                          None, mpy.filename) from None
+    lines = [f"mpy file: {mpy.filename or '<bytes>'} ({len(data)} bytes), fields in file order"]
+    _fields(lines, "file", parsed, 0)
+    return "\n".join(lines) + "\n"
+
+
+def _field_text(value) -> str:
+    if isinstance(value, bytes):
+        if value and all(0x20 <= b < 0x7F for b in value):
+            return repr(value.decode("ascii"))   # names and numbers as text
+        return f"{value.hex() or '-'} ({len(value)} byte{'' if len(value) == 1 else 's'})"
+    return str(value)
+
+
+def _is_plain(value) -> bool:
+    return not isinstance(value, (dict, list))
+
+
+def _fields(lines: list[str], name: str, value, indent: int) -> None:
+    pad = "  " * indent
+    if isinstance(value, dict):   # a Construct Container
+        items = [(k, v) for k, v in value.items() if not k.startswith("_") and v is not None]
+        if all(_is_plain(v) for _, v in items):
+            lines.append(f"{pad}{name}: " + " ".join(f"{k}={_field_text(v)}" for k, v in items))
+            return
+        lines.append(f"{pad}{name}:")
+        for k, v in items:
+            _fields(lines, k, v, indent + 1)
+    elif isinstance(value, list):
+        lines.append(f"{pad}{name}: {len(value)} entries")
+        for i, v in enumerate(value):
+            _fields(lines, f"[{i}]", v, indent + 1)
+    else:
+        lines.append(f"{pad}{name}: {_field_text(value)}")

@@ -37,6 +37,9 @@ class OpcodeTable:
     slots: tuple[OpInfo | None, ...]
     by_name: dict
     cache_lookup: frozenset = frozenset()
+    unary_ops: tuple[str, ...] = ()   # operator names in py/runtime0.h order
+    binary_ops: tuple[str, ...] = ()
+    iter_buf_nslots: int = 0          # stack slots a for-loop's iterator takes
 
     def __getitem__(self, name: str) -> OpInfo:
         return self.by_name[name]
@@ -55,7 +58,9 @@ def opcode_table(generation: str) -> OpcodeTable:
         for k in range(info.count):
             slots[info.code + k] = info
     return OpcodeTable(generation, data["jump_encoding"], data["qstr_operand"], data["obj_operand"],
-                       data["child_operand"], data.get("end_opcode"), tuple(slots), by_name, frozenset(data.get("cache_lookup_opcodes", ())))
+                       data["child_operand"], data.get("end_opcode"), tuple(slots), by_name,
+                       frozenset(data.get("cache_lookup_opcodes", ())), tuple(data["unary_ops"]["names"]),
+                       tuple(data["binary_ops"]["names"]), data["iter_buf_nslots"])
 
 
 @dataclass

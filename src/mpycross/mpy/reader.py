@@ -18,6 +18,7 @@ from mpycross.mpy.qstrs import QstrWindow, decode_str, static_qstrs
 from mpycross.mpy.writer import int_text
 
 V6_OBJ_TYPES = model.OBJ_TYPE_NUMBERS
+_MAGICS = {ord(model.MAGIC_MICROPYTHON), ord(model.MAGIC_CIRCUITPYTHON)}
 
 
 class FunTable:
@@ -88,7 +89,7 @@ def read_mpy(data: bytes, filename: str | None = None) -> MpyFile:
     if not data:
         raise s.error("empty file: expected a .mpy header ('M' or 'C')", 0)
     magic = s.byte("the magic byte")
-    if magic not in (ord("M"), ord("C")):
+    if magic not in _MAGICS:
         raise s.error(f"not a .mpy file: expected 'M' or 'C', found byte 0x{magic:02x}", 0)
     version = s.byte("the .mpy version")
     lay = layout(version)
@@ -118,7 +119,7 @@ def read_mpy(data: bytes, filename: str | None = None) -> MpyFile:
     return mpy
 
 
-# ---- module-level tables (v6) ---------------------------------------------------------------------
+# ---- module-level tables (v6) ------------------------------------------------
 
 def _read_qstr_v6(s: _Stream) -> str:
     start = s.pos

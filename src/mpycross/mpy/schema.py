@@ -40,7 +40,11 @@ from construct import this
 
 from mpycross.mpy import model
 from mpycross.mpy.layout import Layout, layout, layouts, magics
-from mpycross.mpy.model import SCOPE_FLAG_VIPERBSS, SCOPE_FLAG_VIPERRELOC, SCOPE_FLAG_VIPERRODATA
+from mpycross.mpy.model import (
+    SCOPE_FLAG_VIPERBSS,
+    SCOPE_FLAG_VIPERRELOC,
+    SCOPE_FLAG_VIPERRODATA,
+)
 from mpycross.mpy.opcodes import opcode_table
 from mpycross.mpy.prelude import decode_prelude
 

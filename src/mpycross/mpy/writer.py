@@ -84,7 +84,7 @@ def write_mpy(mpy: MpyFile) -> bytes:
     return bytes(out)
 
 
-# ---- module-level tables (v6) -------------------------------------------------
+# ---- module-level tables (v6) ------------------------------------------------
 
 def _write_global_tables(out: bytearray, mpy: MpyFile) -> None:
     out += encode_uint(len(mpy.qstr_table))
