@@ -22,11 +22,15 @@ import sys
 # official tool does ("mpy-cross emitting mpy v6.3").
 DEFAULT_MPY_VERSION = "6.3"
 
-# mpy-cross/main.c: the architectures -march= accepts.
-ARCHES = (
-    "x86", "x64", "armv6", "armv6m", "armv7m", "armv7em", "armv7emsp",
-    "armv7emdp", "xtensa", "xtensawin", "rv32imc", "rv64imc", "host", "debug",
-)
+
+def march_names() -> frozenset:
+    """mpy-cross/main.c: the names -march= accepts, every architecture a .mpy header can
+    name (formats/versions.toml native_archs) and "host"."""
+    from mpycross.mpy.layout import native_archs
+
+    return frozenset(native_archs()[1:]) | {"host"}
+
+
 # options that choose the target besides --target, and the Options field each sets
 _TARGET_OPTIONS = {"--device": "device", "-c": "compat", "--compat": "compat",
                    "-b": "bytecode", "--bytecode": "bytecode"}
@@ -253,7 +257,7 @@ def parse_args(argv: list[str]) -> Options:
                 opts.cache_lookup_bc = arg == "-mcache-lookup-bc"
             elif arg.startswith("-march="):
                 arch = arg[len("-march="):]
-                if arch not in ARCHES:
+                if arch not in march_names():
                     raise usage()
                 if arch == "host":
                     from mpycross.compiler.emitnative_target import host_arch
