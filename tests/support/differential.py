@@ -15,11 +15,10 @@ out is its own verdict ("official crash", "official timeout"), not ours.
 from __future__ import annotations
 
 import subprocess
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from tests.support.compile_diff import option_kwargs
+from tests.oracles import compile_official
 
 SAME_BYTES = "same bytes"
 SAME_ERROR = "same error"
@@ -45,19 +44,13 @@ def official_outcome(source: bytes, release: str, args: list[str], timeout: floa
     """The official compiler's outcome, or OFFICIAL_CRASH / OFFICIAL_TIMEOUT."""
     from tests.support.more_oracles import oracle
 
-    binary = oracle(release)
-    with tempfile.TemporaryDirectory() as tmp:
-        Path(tmp, "t.py").write_bytes(source)
-        try:
-            proc = subprocess.run([str(binary), *args, "-o", "out.mpy", "t.py"], cwd=tmp, capture_output=True,
-                                  timeout=timeout)
-        except subprocess.TimeoutExpired:
-            return OFFICIAL_TIMEOUT
-        if proc.returncode < 0:
-            return OFFICIAL_CRASH
-        if proc.returncode != 0:
-            return Outcome(None, (proc.stderr + proc.stdout).decode("utf-8", "surrogateescape"))
-        return Outcome(Path(tmp, "out.mpy").read_bytes())
+    try:
+        done = compile_official(source, args=args, binary=oracle(release), timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return OFFICIAL_TIMEOUT
+    if done.returncode < 0:
+        return OFFICIAL_CRASH
+    return Outcome(done.mpy, "" if done.mpy is not None else done.text)
 
 
 def our_outcome(source: bytes, release: str, args: list[str]) -> Outcome:
