@@ -10,8 +10,6 @@ a release is decided inside the emitter.
 
 from __future__ import annotations
 
-import platform
-
 from mpycross.errors import MpyCrossError
 
 # py/emitglue.h / mpy-cross: MP_EMIT_OPT_*
@@ -61,6 +59,8 @@ class NativeUnsupported(MpyCrossError):
 
 def host_arch() -> str | None:
     """mpy-cross/main.c -march=host: the architecture of the machine compiling."""
+    import platform  # only -march=host asks; importing it costs ~1.5 ms of every start
+
     machine = platform.machine().lower()
     if machine in ("x86_64", "amd64"):
         return "x64"

@@ -13,7 +13,10 @@ each long double operation and to 53 bits when converting to double.
 from __future__ import annotations
 
 import math
-from fractions import Fraction
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # fractions is imported where a float needs it, not at start-up
+    from fractions import Fraction
 
 _LD_BITS = 64  # x87 extended precision significand
 _MANTISSA_MAX = 0x1999999999999998  # py/parsenum.c: (~(uint64)0 - 9) / 10 for a 64-bit mantissa
@@ -21,6 +24,8 @@ _MANTISSA_MAX = 0x1999999999999998  # py/parsenum.c: (~(uint64)0 - 9) / 10 for a
 
 def _round_bits(x: Fraction, bits: int, min_exp: int | None = None) -> Fraction:
     """Round x to `bits` significant bits, half to even (and to 2**min_exp granularity)."""
+    from fractions import Fraction  # only float constants need it; keeps start-up short
+
     if x == 0:
         return x
     neg = x < 0
@@ -63,6 +68,8 @@ def _to_double(x: Fraction) -> float:
 
 def decimal_exp(num: Fraction, dec_exp: int) -> Fraction:
     """py/parsenum.c mp_decimal_exp (EXACT): num * 10**dec_exp by repeated squaring in long double."""
+    from fractions import Fraction
+
     if dec_exp == 0 or num == 0:
         return num
     neg = dec_exp < 0
@@ -84,6 +91,8 @@ def decimal_exp(num: Fraction, dec_exp: int) -> Fraction:
 
 def parse_float_text(text: str) -> float:
     """py/parsenum.c mp_parse_float_internal on the digits of a literal (no sign, no 'j')."""
+    from fractions import Fraction
+
     mantissa = 0
     exp_val = 0
     exp_extra = 0
@@ -205,6 +214,8 @@ def _format_mantissa(mantissa: int, cap: int, num_digits: int, max_exp_zeros: in
 
 def format_g_repr(f: float, sign: str = "") -> str:
     """py/formatfloat.c mp_format_float(f, 'g', prec=MP_FLOAT_REPR_PREC, sign)."""
+    from fractions import Fraction
+
     if math.copysign(1.0, f) < 0 and not math.isnan(f):
         f = -f
         sign = "-"

@@ -15,9 +15,11 @@ rounded `float()`, so it is reproduced here with exact fractions rounded to a
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from .floatcompat import scan_decimal
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # fractions is imported where a float needs it, not at start-up
+    from fractions import Fraction
 
 # ---- integers (mp_parse_num_integer with base 0) -----------------------------
 
@@ -108,11 +110,13 @@ _INF = _Inf()
 # x87 extended precision: 64-bit significand, exponents 2**-16382 .. 2**16383
 _LD_BITS = 64
 _LD_MIN_EXP = -16382
-_LD_MAX = Fraction((1 << 64) - 1) * Fraction(2) ** (16383 - 63)
+_LD_MAX = ((1 << 64) - 1) << (16383 - 63)  # an int: compares exactly with a Fraction
 
 
 def _round_long_double(x: Fraction):
     """Round a positive fraction to the nearest x87 long double (ties to even)."""
+    from fractions import Fraction  # only float literals need it; keeps start-up short
+
     if x == 0:
         return x
     num, den = x.numerator, x.denominator
@@ -140,6 +144,8 @@ def _round_long_double(x: Fraction):
 
 def _decimal_exp(mantissa: int, dec_exp: int):
     """parsenum.c mp_decimal_exp, EXACT variant: mantissa * 10**dec_exp in long double."""
+    from fractions import Fraction
+
     if dec_exp == 0 or mantissa == 0:
         return Fraction(mantissa)
     negative = dec_exp < 0
