@@ -6,9 +6,9 @@ the sixty classes of `astnodes` that was half of `mpy-cross foo.py`'s start-up.
 `frozen_dataclass` makes classes with the same behaviour -- the same
 `__init__` signature (keyword-only fields after `*`), repr, `==`, hash,
 `__match_args__`, `__slots__`, frozen attributes, pickling -- compiling only
-`__init__`.  `dataclasses.fields()`, `replace()` and `asdict()` still work:
-the `Field` objects are made by `dataclasses` itself the first time
-something asks for them.  The compiler uses the faster `replace` below and
+`__init__`, and that on the class's first use.  `dataclasses.fields()`,
+`replace()` and `asdict()` still work: the `Field` objects are made by
+`dataclasses` itself the first time something asks for them.  The compiler uses the faster `replace` below and
 `cls._field_names`.
 
 Only what the node classes use is supported (field defaults and
@@ -177,8 +177,26 @@ def _make(cls):
 
     new.__setattr__ = __setattr__
     new.__delattr__ = __delattr__
-    new.__init__ = _init_function(new, positional, keyword, specs)
+    new.__init__ = _LazyInit(new, positional, keyword, specs)
     return new
+
+
+class _LazyInit:
+    """`__init__` compiled on first use: a compile needs a handful of the node classes,
+    and compiling all sixty `__init__`s was most of this module's import time."""
+
+    __slots__ = ("cls", "positional", "keyword", "specs")
+
+    def __init__(self, cls, positional: list, keyword: list, specs: dict):
+        self.cls = cls
+        self.positional = positional
+        self.keyword = keyword
+        self.specs = specs
+
+    def __get__(self, obj, owner=None):
+        init = _init_function(self.cls, self.positional, self.keyword, self.specs)
+        type.__setattr__(self.cls, "__init__", init)  # replaces this descriptor
+        return init if obj is None else init.__get__(obj, owner)
 
 
 def _init_function(cls, positional: list, keyword: list, specs: dict):
