@@ -21,10 +21,8 @@ from mpycross.errors import CompileError, MpyCrossError
 
 from . import astnodes as A
 from . import emitbc as E
-from . import emitinline
 from . import emitnative_target as NT
 from . import scope as S
-from .emitnative import SCOPE_FLAG_VIPERRET_POS, NativeNotImplemented, NativeRecorder, ViperTypeError, native_type_from_qstr
 from .fold import ConstPass, FoldedConstant, first_line
 
 INVALID_LABEL = 0xFFFF
@@ -145,9 +143,12 @@ class Compiler:
         if native:
             # compile.c runs the scope pass of every scope with the bytecode emitter; the
             # native emitter replays this pass's calls (emitnative.assemble_native)
+            from .emitnative import NativeRecorder  # imported on demand: bytecode never needs it
+
             self.emit = NativeRecorder(self.common, scope, lambda: self.next_label)
         else:
             self.emit = self.emitter_class(self.common, scope, recording)
+        self.emit_is_native_recorder = native
         self.next_label = 0
         if scope.emit_options != NT.EMIT_BYTECODE:
             self.next_label = 6  # compile.c reserve_labels_for_native: the emitter's own labels
@@ -183,6 +184,8 @@ class Compiler:
             raise CompileError(err.message, self.source_name, line or 1, scope=scope.simple_name) from None
 
         if native:
+            from .emitnative import NativeNotImplemented, ViperTypeError
+
             try:
                 data, prelude_offset = self.native.assemble(self.emit, scope.emit_options == NT.EMIT_VIPER)
             except NativeNotImplemented as err:
@@ -199,6 +202,8 @@ class Compiler:
 
     def _compile_inline_asm(self, scope: S.Scope, recording: bool) -> None:
         """compile.c compile_scope_inline_asm: the scope pass checks, the others assemble."""
+        from . import emitinline  # imported on demand: only @micropython.asm_* functions need it
+
         iset = emitinline.instruction_set(self.native.arch, self.has)
         asm = emitinline.InlineAsmCompiler(self, scope, iset)
         passes = [emitinline.PASS_SCOPE]
@@ -252,6 +257,8 @@ class Compiler:
                         err.line = _line_after_error(node.body)
                     raise
                 if scope.emit_options == NT.EMIT_VIPER:
+                    from .emitnative import SCOPE_FLAG_VIPERRET_POS
+
                     scope.scope_flags |= self.viper_type_annotation(node.returns) << SCOPE_FLAG_VIPERRET_POS
             self.compile_body(node.body)
             if not self.after_return():
@@ -413,7 +420,7 @@ class Compiler:
         several = len(stmts) > 1
         # a native scope's viper errors are found when its calls are replayed; the marks let
         # the replay stop the block where compile.c stops it, and name the statement's line
-        marks = several and type(self.emit) is NativeRecorder
+        marks = several and self.emit_is_native_recorder
         if marks:
             self.emit.block_begin()
         for i, stmt in enumerate(stmts):
@@ -1345,6 +1352,8 @@ class Compiler:
             return 0  # object
         if type(annotation) is not A.Name:
             self.error("annotation must be an identifier", annotation)
+        from .emitnative import native_type_from_qstr
+
         native_type = native_type_from_qstr(annotation.id)
         if native_type is None:
             # compile.c sets comp->compile_error directly: a later one replaces it, the
