@@ -46,6 +46,8 @@ def _vkey(release: str) -> tuple[int, ...]:
 
 @dataclass(frozen=True)
 class Target:
+    """One compiler to match: a release of a family and the .mpy format and features it has."""
+
     name: str                     # "micropython-1.20.0", "circuitpython-9.2"
     family: str                   # "micropython" or "circuitpython"
     release: str                  # "1.20.0", "9.2"

@@ -22,6 +22,8 @@ _LAYOUT_KEYS = ("bytecode", "header", "feature_byte", "prelude", "code_info", "a
 
 @dataclass(frozen=True)
 class Layout:
+    """How one .mpy version lays out its header, prelude and tables (formats/versions.toml)."""
+
     mpy_version: int
     bytecode: str          # opcode table generation (formats/bytecode/<bytecode>.toml)
     header: str            # "v2", "v5" (+ qstr window size), "v6" (+ optional arch flags)

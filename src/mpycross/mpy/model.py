@@ -183,6 +183,8 @@ class RawCode:
 
 @dataclass
 class MpyFile:
+    """A whole .mpy file: header, module raw code and (v6) the module-wide tables."""
+
     header: Header
     root: RawCode
     qstr_table: list[str] = field(default_factory=list)   # v6

@@ -16,6 +16,8 @@ from mpycross.resources import data_dir, load_toml
 
 @dataclass(frozen=True)
 class OpInfo:
+    """One opcode (or a range of them) as the opcode table describes it."""
+
     name: str            # upstream name without MP_BC_
     code: int            # first opcode of the range
     operand: str         # see formats/README.md
@@ -28,6 +30,8 @@ class OpInfo:
 
 @dataclass(frozen=True)
 class OpcodeTable:
+    """The opcodes of one bytecode generation and how their operands are encoded."""
+
     generation: str
     jump_encoding: str       # "fixed16" or "v6"
     qstr_operand: str        # "inline16" or "index"
@@ -65,6 +69,8 @@ def opcode_table(generation: str) -> OpcodeTable:
 
 @dataclass
 class Instr:
+    """One decoded instruction."""
+
     offset: int
     size: int
     opcode: int

@@ -44,6 +44,8 @@ from mpycross.mpy.opcodes import DecodeError, decode_uint
 
 @dataclass
 class Prelude:
+    """A decoded bytecode prelude: the sizes and signature of a function."""
+
     n_state: int = 0
     n_exc_stack: int = 0
     scope_flags: int = 0
