@@ -1,0 +1,51 @@
+"""Start-up: `mpy-cross hello.py` imports only what a plain bytecode compile needs.
+
+Each module below costs one or more milliseconds of every start and is only
+needed by float literals, native code, inline assembler or reading `.mpy`
+files; a fresh interpreter compiles a program without them, and the same
+program with a float and a viper function pulls them in (so the check is
+not vacuous). The output must be the same bytes either way.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+DEFERRED = ["fractions", "decimal", "platform", "mpycross.compiler.emitnative",
+            "mpycross.compiler.emitinline", "mpycross.mpy.reader"]
+
+# runs the command-line tool in a fresh interpreter, then reports which DEFERRED modules it loaded
+PROBE = """
+import json, runpy, sys
+sys.argv = ["mpy-cross", *sys.argv[3:], sys.argv[1], "-o", sys.argv[2]]
+try:
+    runpy.run_module("mpycross.cli.mpy_cross", run_name="__main__")
+except SystemExit as exit:
+    assert not exit.code, exit.code
+print(json.dumps([name for name in %r if name in sys.modules]))
+""" % (DEFERRED,)
+
+
+def _loaded(tmp_path, source: bytes, *flags: str) -> tuple[list, bytes]:
+    src = tmp_path / "prog.py"
+    src.write_bytes(source)
+    out = tmp_path / "prog.mpy"
+    run = subprocess.run([sys.executable, "-c", PROBE, str(src), str(out), *flags],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout.splitlines()[-1]), out.read_bytes()
+
+
+def test_bytecode_compile_skips_deferred_modules(tmp_path):
+    loaded, data = _loaded(tmp_path, b'def greet(n):\n    return "hi " + n\nprint(greet("there"))\n')
+    assert loaded == []
+    assert data.startswith(b"M\x06")
+
+
+def test_floats_and_viper_still_load_them(tmp_path):
+    loaded, data = _loaded(tmp_path, b"x = 1.5\n@micropython.viper\ndef f(a: int) -> int:\n    return a\n",
+                           "-march=x64")
+    assert {"fractions", "mpycross.compiler.emitnative"} <= set(loaded)
+    assert data.startswith(b"M\x06")
