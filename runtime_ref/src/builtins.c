@@ -408,6 +408,12 @@ static V it_user(V it) {
     return vm_call_catch_stop(f, o);
 }
 
+/* the instance behind an iterator made from its __iter__, else NULL
+ * (yield from talks to it directly: send, throw, close) */
+V iter_user_object(V it) {
+    return it->kind == K_ITER && it->u.iter.next == it_user ? it->u.iter.a : NULL;
+}
+
 static V it_getitem(V it) {
     extern V vm_subscr_catch_index(V o, V idx);
     return vm_subscr_catch_index(it->u.iter.a, mk_int(it->u.iter.i++));

@@ -541,12 +541,14 @@ V vm_getattr_catch(V o, V name) {
 
 /* ---- generators ---- */
 
+/* py/objgenerator.c: close() throws one constant GeneratorExit, which never
+ * collects traceback entries (made in the start-up image, so never freed) */
+static V close_exit;
+
+
 V gen_next(V gen, V send, V throw_exc, int *done) {
     if (gen->u.gen.done) {
-        *done = 1;
-        if (throw_exc) {
-            vm_raise(throw_exc);
-        }
+        *done = 1;   /* py/objgenerator.c: a finished generator just returns None, even to a throw */
         return None;
     }
     if (gen->u.gen.running) {
@@ -585,6 +587,56 @@ V gen_next(V gen, V send, V throw_exc, int *done) {
     return r;
 }
 
+static int exc_matches(V v, V cls) {
+    return v->kind == K_CLASS ? is_subclass(v, cls) : is_instance(v, cls);
+}
+
+/* py/runtime.c mp_resume: one step of `yield from sub`, sending a value or
+ * throwing one in (throw as given: a class, an instance, or anything).
+ * Returns 1 with the value to yield, 0 with the result when sub is done;
+ * an exception raised by sub propagates. */
+static int resume_sub(V sub, V send, V throw_exc, V *out) {
+    int done;
+    if (sub->kind == K_GEN) {
+        *out = gen_next(sub, throw_exc ? None : send, throw_exc, &done);
+        return !done;
+    }
+    V inst = iter_user_object(sub);
+    if (inst) {
+        sub = inst;
+    }
+    V m;
+    if (!throw_exc) {
+        if (send == None && sub->kind != K_INST) {
+            *out = iter_next(sub);
+            if (!*out) {
+                *out = None;
+                return 0;
+            }
+            return 1;
+        }
+        if (send == None && (m = get_attr_maybe(sub, mk_cstr("__next__")))) {
+            *out = call0(m);
+            return 1;
+        }
+        *out = call1(get_attr(sub, mk_cstr("send")), send);
+        return 1;
+    }
+    if (is_instance(throw_exc, E_GeneratorExit)) {
+        if ((m = get_attr_maybe(sub, mk_cstr("close")))) {
+            *out = call0(m);
+            return 0;
+        }
+    } else if ((m = get_attr_maybe(sub, mk_cstr("throw")))) {
+        *out = call1(m, throw_exc);
+        return 1;
+    }
+    if (exc_matches(throw_exc, E_StopIteration)) {
+        raise_msg(E_RuntimeError, "generator raised StopIteration");
+    }
+    vm_raise(throw_exc);
+}
+
 /* generator.close(): throw GeneratorExit in; it must not yield again */
 V vm_close_generator(V gen) {
     if (gen->u.gen.done || gen->u.gen.frame->sp < gen->u.gen.frame->state) {
@@ -604,7 +656,7 @@ V vm_close_generator(V gen) {
         vm_raise(h.exc);
     }
     int done;
-    gen_next(gen, None, mk_exc(E_GeneratorExit, NULL), &done);
+    gen_next(gen, None, close_exit, &done);
     cur_handler = h.prev;
     if (!done) {
         raise_msg(E_RuntimeError, "generator ignored GeneratorExit");
@@ -767,7 +819,7 @@ V run_frame(Frame *f, V throw_exc, int *status) {
         /* py/objexcept.c mp_obj_exception_add_traceback: when memory is short
          * the entry is dropped, not the program (deep recursion unwinding in
          * a small heap) */
-        if (exc->kind == K_INST && exc->u.inst.traceback && !pending_throw && *insn_ip != MP_BC_END_FINALLY
+        if (exc->kind == K_INST && exc->u.inst.traceback && exc != close_exit && *insn_ip != MP_BC_END_FINALLY
             && *insn_ip != MP_BC_RAISE_LAST && gc_room(TRACEBACK_ENTRY_BYTES)) {
             V tb = mk_tuple(3, NULL);
             tb->u.seq.items[0] = qstr_v(c, m->source_file);
@@ -776,6 +828,16 @@ V run_frame(Frame *f, V throw_exc, int *status) {
             list_append(exc->u.inst.traceback, tb);
         }
         pending_throw = 0;
+        if (*insn_ip == MP_BC_YIELD_FROM && is_instance(exc, E_StopIteration)) {
+            /* py/vm.c: StopIteration out of the sub-iterator is the value of the yield from */
+            ip = insn_ip + 1;
+            sp = f->sp - 1;
+            V args = exc->u.inst.args;
+            *sp = args && args->u.seq.n ? args->u.seq.items[0] : None;
+            f->ip = ip;
+            f->sp = sp;
+            goto resumed;
+        }
         while (f->exc_n > 0 && f->exc[f->exc_n - 1].handler <= insn_ip) {
             f->exc_n--;
         }
@@ -795,23 +857,16 @@ V run_frame(Frame *f, V throw_exc, int *status) {
     }
     cur_handler = &h;
     if (pending_throw) {
-        h.exc = throw_exc;
         f->ip = ip;
         f->sp = sp;
         insn_ip = ip;
-        V exc = raise_obj(throw_exc);
-        h.exc = exc;
-        pending_throw = 1;
-        if (*ip == MP_BC_YIELD_FROM && sp[-1]->kind == K_GEN) {
-            /* py/vm.c: an exception thrown into a frame paused in yield from goes to the sub-generator */
+        if (*ip == MP_BC_YIELD_FROM) {
+            /* py/vm.c: an exception thrown into a frame paused in yield from goes,
+             * as it was given, to the sub-iterator */
             pending_throw = 0;
             sp--;
-            int done;
-            V x = gen_next(TOP(), None, exc, &done);
-            if (done) {
-                TOP() = x;
-                ip += 1;
-            } else {
+            V x;
+            if (resume_sub(TOP(), NULL, throw_exc, &x)) {
                 PUSH(x);
                 cur_handler = h.prev;
                 f->sp = sp;
@@ -819,10 +874,20 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                 *status = 1;
                 return x;
             }
-        } else {
-            goto handle_exception;
+            TOP() = x;
+            ip += 1;
+            /* a GeneratorExit swallowed downstream is raised here all the same */
+            if (!exc_matches(throw_exc, E_GeneratorExit)) {
+                goto resumed;
+            }
+            pending_throw = 1;
+            f->ip = ip;
+            f->sp = sp;
         }
+        h.exc = raise_obj(throw_exc);
+        goto handle_exception;
     }
+resumed:
     for (;;) {
         current_frame = f;
         f->ip = ip;
@@ -1352,32 +1417,13 @@ V run_frame(Frame *f, V throw_exc, int *status) {
             }
             case MP_BC_YIELD_FROM: {
                 V send = POP();
-                V sub = TOP();
-                if (sub->kind != K_GEN) {
-                    if (send != None) {
-                        unsupported("send() into a non-generator in yield from");
-                    }
-                    V x = iter_next(sub);
-                    if (!x) {
-                        TOP() = None;
-                        break;
-                    }
-                    PUSH(x);
-                    ip = f->ip;   /* py/vm.c: resume at this YIELD_FROM, with the sent value on top */
-                    cur_handler = h.prev;
-                    f->sp = sp;
-                    f->ip = ip;
-                    *status = 1;
-                    return x;
-                }
-                int done;
-                V x = gen_next(sub, send, NULL, &done);
-                if (done) {
+                V x;
+                if (!resume_sub(TOP(), send, NULL, &x)) {
                     TOP() = x;
                     break;
                 }
                 PUSH(x);
-                ip = f->ip;
+                ip = f->ip;   /* py/vm.c: resume at this YIELD_FROM, with the sent value on top */
                 cur_handler = h.prev;
                 f->sp = sp;
                 f->ip = ip;
@@ -1521,6 +1567,7 @@ int vm_run_main(const char *path) {
     builtin_modules = mk_dict();
     extern void native_modules_init(V builtin_modules, V loaded);
     native_modules_init(builtin_modules, modules);
+    close_exit = mk_exc(E_GeneratorExit, NULL);
     gc_image_end();
     char *dir = gc_alloc(strlen(path) + 2);
     strcpy(dir, path);
