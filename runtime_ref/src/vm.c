@@ -751,6 +751,35 @@ static V load_name(Frame *f, V name, int global_only, V locals) {
     raise_msg(E_NameError, "name '%.*s' isn't defined", (int)name->u.str.len, name->u.str.s);
 }
 
+/* one keyword argument of a call: py/bc.c refuses a second value for a name
+ * (f(**a, **b) with a key in both), and names are strings */
+static void kw_put(V kw, V k, V v) {
+    if (k->kind != K_STR) {
+        raise_msg(E_TypeError, "keywords must be strings");
+    }
+    if (table_get(&kw->u.map, k)) {
+        raise_msg(E_TypeError, "function got multiple values for argument '%.*s'", (int)k->u.str.len, k->u.str.s);
+    }
+    table_set(&kw->u.map, k, v);
+}
+
+/* the keywords of a ** argument: a dict's items, else (py/runtime.c) what
+ * keys() lists, each looked up with [] */
+static void kw_spread(V kw, V mapping) {
+    if (mapping->kind == K_DICT) {
+        for (size_t i = 0; i < mapping->u.map.n; i++) {
+            if (mapping->u.map.e[i].key) {
+                kw_put(kw, mapping->u.map.e[i].key, mapping->u.map.e[i].value);
+            }
+        }
+        return;
+    }
+    V it = get_iter(call0(get_attr(mapping, mk_cstr("keys")))), k;
+    while ((k = iter_next(it))) {
+        kw_put(kw, k, subscr(mapping, k));
+    }
+}
+
 static V call_from_stack(V fn, V self, size_t n_pos, size_t n_kw, V *args, V star, V dstar) {
     V pos = mk_list(0, NULL);
     if (self) {
@@ -772,17 +801,10 @@ static V call_from_stack(V fn, V self, size_t n_pos, size_t n_kw, V *args, V sta
     if (n_kw || (dstar && dstar != None)) {
         kw = mk_dict();
         for (size_t i = 0; i < n_kw; i++) {
-            table_set(&kw->u.map, args[n_pos + 2 * i], args[n_pos + 2 * i + 1]);
+            kw_put(kw, args[n_pos + 2 * i], args[n_pos + 2 * i + 1]);
         }
         if (dstar && dstar != None) {
-            if (dstar->kind != K_DICT) {
-                unsupported("** of a non-dict mapping");
-            }
-            for (size_t i = 0; i < dstar->u.map.n; i++) {
-                if (dstar->u.map.e[i].key) {
-                    table_set(&kw->u.map, dstar->u.map.e[i].key, dstar->u.map.e[i].value);
-                }
-            }
+            kw_spread(kw, dstar);
         }
     }
     return call(fn, (int)pos->u.seq.n, pos->u.seq.items, kw);
@@ -929,7 +951,7 @@ resumed:
             case MP_BC_LOAD_DEREF: {
                 V cell = need_cell(fastn[-arg]);
                 if (!cell->u.cell.value) {
-                    raise_msg(E_NameError, "free variable referenced before assignment");
+                    raise_msg(E_NameError, "local variable referenced before assignment");   /* py/vm.c load_check */
                 }
                 PUSH(cell->u.cell.value);
                 break;
@@ -1017,7 +1039,14 @@ resumed:
                 }
                 fastn[-arg] = NULL;
                 break;
-            case MP_BC_DELETE_DEREF: need_cell(fastn[-arg])->u.cell.value = NULL; break;
+            case MP_BC_DELETE_DEREF: {
+                V cell = need_cell(fastn[-arg]);
+                if (!cell->u.cell.value) {
+                    raise_msg(E_NameError, "local variable referenced before assignment");
+                }
+                cell->u.cell.value = NULL;
+                break;
+            }
             case MP_BC_DELETE_NAME:
             case MP_BC_DELETE_GLOBAL: {
                 V name = qstr_v(c, (size_t)arg);
@@ -1343,16 +1372,9 @@ resumed:
                             kw = mk_dict();
                         }
                         if (k == NullV) {
-                            if (v->kind != K_DICT) {
-                                unsupported("** of a non-dict mapping");
-                            }
-                            for (size_t j = 0; j < v->u.map.n; j++) {
-                                if (v->u.map.e[j].key) {
-                                    table_set(&kw->u.map, v->u.map.e[j].key, v->u.map.e[j].value);
-                                }
-                            }
+                            kw_spread(kw, v);
                         } else {
-                            table_set(&kw->u.map, k, v);
+                            kw_put(kw, k, v);
                         }
                     }
                     sp -= meth ? 1 : 0;
