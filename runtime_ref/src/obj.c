@@ -1470,6 +1470,13 @@ void set_attr(V o, V name, V v) {
             call2(f->u.prop.fset, o, v);
             return;
         }
+        /* py/objtype.c (MICROPY_PY_DESCRIPTORS): a class attribute with __set__ */
+        V set = f && f->kind == K_INST ? lookup_class_attr(f->cls, mk_cstr("__set__")) : NULL;
+        if (set) {
+            V a[3] = {f, o, v};
+            call(set, 3, a, NULL);
+            return;
+        }
         V sa = lookup_class_attr(o->cls, mk_cstr("__setattr__"));
         if (sa) {
             V a[3] = {o, name, v};
@@ -1496,6 +1503,11 @@ void del_attr(V o, V name) {
         V f = lookup_class_attr(o->cls, name);
         if (f && f->kind == K_PROPERTY && f->u.prop.fdel && f->u.prop.fdel != None) {
             call1(f->u.prop.fdel, o);
+            return;
+        }
+        V del = f && f->kind == K_INST ? lookup_class_attr(f->cls, mk_cstr("__delete__")) : NULL;
+        if (del) {
+            call2(del, f, o);
             return;
         }
     }

@@ -1554,6 +1554,29 @@ V builtin_build_class(int n, V *args, V kw) {
             }
         }
     }
+    /* py/objtype.c mp_obj_new_type: the class attributes with __set_name__ are
+     * listed first (the calls may change the namespace), a plain-function
+     * __new__ becomes a staticmethod, then each __set_name__(cls, name) runs */
+    V setname = mk_list(0, NULL);
+    for (size_t i = 0; i < ns->u.map.n; i++) {
+        V k = ns->u.map.e[i].key, v = ns->u.map.e[i].value;
+        V m = k && v->kind == K_INST ? lookup_class_attr(v->cls, mk_cstr("__set_name__")) : NULL;
+        if (m) {
+            list_append(setname, m);
+            list_append(setname, v);
+            list_append(setname, k);
+        }
+    }
+    V new_fn = dict_get_str(ns, "__new__");
+    if (new_fn && new_fn->kind == K_FUNC) {
+        V w = obj_new(K_STATICMETHOD);
+        w->u.wrap.fn = new_fn;
+        dict_set_str(ns, "__new__", w);
+    }
+    for (size_t i = 0; i + 2 < setname->u.seq.n; i += 3) {
+        V a[3] = {setname->u.seq.items[i + 1], cls, setname->u.seq.items[i + 2]};
+        call(setname->u.seq.items[i], 3, a, NULL);
+    }
     return cls;
 }
 
