@@ -740,12 +740,13 @@ V binary_op(int op, V a, V b) {
             }
         }
     }
-    if (b->kind == K_INST && binop_reflected[op]) {
+    {
+        /* an in-place operator falls back on the reflected plain one too (x |= B() tries B.__ror__) */
         int plain = op;
         if (op >= MP_BINARY_OP_INPLACE_OR && op <= MP_BINARY_OP_INPLACE_POWER) {
             plain = op + MP_BINARY_OP_OR - MP_BINARY_OP_INPLACE_OR;
         }
-        V r = try_special(b, binop_reflected[plain], 1, &a);
+        V r = b->kind == K_INST && binop_reflected[plain] ? try_special(b, binop_reflected[plain], 1, &a) : NULL;
         if (r) {
             return r;
         }
@@ -1130,6 +1131,7 @@ V repr_of(V v) {
             return str_concat(str_concat(mk_cstr("bytearray("), str_repr(b)), mk_cstr(")"));
         }
         case K_ELLIPSIS: return mk_cstr("Ellipsis");
+        case K_NULL: return mk_cstr("NotImplemented");   /* the only K_NULL a program can reach */
         case K_TUPLE: case K_LIST: {
             sbuf b = {0};
             sb_cstr(&b, v->kind == K_LIST ? "[" : "(");
@@ -1390,7 +1392,11 @@ V get_attr_maybe(V o, V name) {
             return mk_cstr(o->u.cls.name);
         }
         if (name->u.str.len == 9 && memcmp(name->u.str.s, "__bases__", 9) == 0) {
-            return o->u.cls.bases;
+            /* py/objtype.c type_attr: every class but object has at least object as a base */
+            if (o == T_object || o->u.cls.bases->u.seq.n) {
+                return o->u.cls.bases;
+            }
+            return mk_tuple(1, &T_object);
         }
         return method_of_builtin(o, name);
     }
