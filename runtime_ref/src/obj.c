@@ -537,6 +537,8 @@ uint32_t hash_of(V v) {
             raise_msg(E_TypeError, "unhashable type: '%s'", type_of(v)->u.cls.name);
         case K_LIST: case K_DICT: case K_SET: case K_BYTEARRAY: case K_ARRAY: case K_MEMVIEW:
             raise_msg(E_TypeError, "unhashable type: '%s'", type_of(v)->u.cls.name);
+        case K_BOUND:   /* equal bound methods hash alike */
+            return (uint32_t)OBJ_ADDR(v->u.bound.self) ^ (uint32_t)OBJ_ADDR(v->u.bound.fn) * 31u;
         case K_INST: {
             V r = try_special(v, "__hash__", 0, NULL);
             if (r) {
@@ -715,6 +717,11 @@ V binary_op(int op, V a, V b) {
     }
     if (op == MP_BINARY_OP_IN) {
         return contains(b, a);
+    }
+    if ((op == MP_BINARY_OP_EQUAL || op == MP_BINARY_OP_NOT_EQUAL) && a->kind == K_BOUND) {
+        /* py/objboundmeth.c: bound methods are equal when self and function are the same */
+        int same = b->kind == K_BOUND && a->u.bound.self == b->u.bound.self && a->u.bound.fn == b->u.bound.fn;
+        return mk_bool(op == MP_BINARY_OP_EQUAL ? same : !same);
     }
     if (op == MP_BINARY_OP_EXCEPTION_MATCH) {
         V t = a->kind == K_CLASS ? a : type_of(a);
