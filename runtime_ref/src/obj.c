@@ -439,6 +439,10 @@ static V try_special(V v, const char *name, int n, V *args) {
     if (f->kind == K_STATICMETHOD) {
         return call(f->u.wrap.fn, n, args, NULL);
     }
+    if (f->kind == K_CLASSMETHOD) {
+        a[0] = v->kind == K_INST ? v->cls : type_of(v);
+        return call(f->u.wrap.fn, n + 1, a, NULL);
+    }
     return call(f, n + 1, a, NULL);
 }
 

@@ -1,6 +1,7 @@
 # The class model: __set_name__ and descriptors' __set__/__delete__,
 # __new__ static without the decorator, __bases__, NotImplemented,
-# reflected operators for in-place ones, bound-method equality and hash.
+# reflected operators for in-place ones, bound-method equality and hash,
+# static and class methods as special methods.
 
 
 class Field:
@@ -85,3 +86,28 @@ except TypeError:
 t = Tagged("g")
 m1, m2 = t.__neg__, t.__neg__
 print(m1 == m2, m1 != m2, m1 == Tagged("g").__neg__, m1 == None, hash(m1) == hash(m2))
+
+
+class Table:
+    @staticmethod
+    def __getitem__(key):
+        return "static get " + str(key)
+
+    @classmethod
+    def __setitem__(cls, key, value):
+        print("class set", cls.__name__, key, value)
+
+    @staticmethod
+    def __delitem__(key):
+        print("static del", key)
+
+    @classmethod
+    def __add__(cls, other):
+        return cls.__name__ + " + " + str(other)
+
+
+tb = Table()
+print(tb[1])
+tb[2] = 3
+del tb[4]
+print(tb + 5)
