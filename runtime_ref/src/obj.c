@@ -761,6 +761,11 @@ V binary_op(int op, V a, V b) {
         if (r) {
             return r;
         }
+        /* x != B() without B.__ne__: not B.__eq__(x), as for the left operand */
+        r = op == MP_BINARY_OP_NOT_EQUAL && b->kind == K_INST ? try_special(b, "__eq__", 1, &a) : NULL;
+        if (r) {
+            return mk_bool(!truthy(r));
+        }
     }
     if (a->kind == K_INST && a->u.inst.native_value) {
         a = a->u.inst.native_value;

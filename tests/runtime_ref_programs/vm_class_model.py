@@ -111,3 +111,12 @@ print(tb[1])
 tb[2] = 3
 del tb[4]
 print(tb + 5)
+
+
+class Eq:
+    def __eq__(self, other):
+        print("Eq.__eq__", other)
+        return 7
+
+
+print(None != Eq(), 0 == Eq(), Eq() != 1)
