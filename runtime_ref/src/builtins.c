@@ -83,6 +83,24 @@ static V special(V o, const char *name) {
     return f;
 }
 
+/* call a special method found by special(): a staticmethod gets no self, a
+ * classmethod the class (py/objtype.c treats them as any other attribute) */
+static V call_special(V f, V o, int n, V *rest) {
+    V a[3];
+    a[0] = o;
+    for (int i = 0; i < n && i < 2; i++) {
+        a[i + 1] = rest[i];
+    }
+    if (f->kind == K_STATICMETHOD) {
+        return call(f->u.wrap.fn, n, a + 1, NULL);
+    }
+    if (f->kind == K_CLASSMETHOD) {
+        a[0] = o->cls;
+        return call(f->u.wrap.fn, n + 1, a, NULL);
+    }
+    return call(f, n + 1, a, NULL);
+}
+
 /* byte offsets of each code point of a UTF-8 str, plus the end */
 static size_t *utf8_offsets(V s, size_t *count) {
     size_t *off = gc_alloc((s->u.str.len + 2) * sizeof(size_t));
@@ -126,7 +144,7 @@ V subscr(V o, V idx) {
         return lib_buffer_subscr(o, idx);
     }
     if (f) {
-        return call2(f, o, idx);
+        return call_special(f, o, 1, &idx);
     }
     if (o->kind == K_INST && o->u.inst.native_value) {
         o = o->u.inst.native_value;
@@ -211,8 +229,8 @@ V subscr(V o, V idx) {
 void store_subscr(V o, V idx, V v) {
     V f = special(o, "__setitem__");
     if (f) {
-        V a[3] = {o, idx, v};
-        call(f, 3, a, NULL);
+        V a[2] = {idx, v};
+        call_special(f, o, 2, a);
         return;
     }
     if (o->kind == K_INST && o->u.inst.native_value) {
@@ -307,7 +325,7 @@ void store_subscr(V o, V idx, V v) {
 void del_subscr(V o, V idx) {
     V f = special(o, "__delitem__");
     if (f) {
-        call2(f, o, idx);
+        call_special(f, o, 1, &idx);
         return;
     }
     if (o->kind == K_INST && o->u.inst.native_value) {
@@ -406,6 +424,12 @@ static V it_user(V it) {
     }
     extern V vm_call_catch_stop(V f, V self);
     return vm_call_catch_stop(f, o);
+}
+
+/* the instance behind an iterator made from its __iter__, else NULL
+ * (yield from talks to it directly: send, throw, close) */
+V iter_user_object(V it) {
+    return it->kind == K_ITER && it->u.iter.next == it_user ? it->u.iter.a : NULL;
 }
 
 static V it_getitem(V it) {

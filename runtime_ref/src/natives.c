@@ -833,10 +833,10 @@ static V m_send(int n, V *a, V kw) {
 static V m_throw(int n, V *a, V kw) {
     (void)kw; ARGN(2);
     int done;
-    V exc = a[1];
-    if (exc->kind == K_CLASS) exc = call(exc, n > 2 ? 1 : 0, a + 2, NULL);
+    /* py/objgenerator.c: throw(type, value) throws value unless it is None; the rest goes in as given */
+    V exc = n > 2 && a[2] != None ? a[2] : a[1];
     V r = gen_next(a[0], None, exc, &done);
-    if (done) vm_raise(mk_exc(E_StopIteration, NULL));
+    if (done) { V e = mk_exc(E_StopIteration, NULL); if (r != None) e->u.inst.args = mk_tuple(1, &r); vm_raise(e); }
     return r;
 }
 static V m_close(int n, V *a, V kw) {

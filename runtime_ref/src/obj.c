@@ -439,6 +439,10 @@ static V try_special(V v, const char *name, int n, V *args) {
     if (f->kind == K_STATICMETHOD) {
         return call(f->u.wrap.fn, n, args, NULL);
     }
+    if (f->kind == K_CLASSMETHOD) {
+        a[0] = v->kind == K_INST ? v->cls : type_of(v);
+        return call(f->u.wrap.fn, n + 1, a, NULL);
+    }
     return call(f, n + 1, a, NULL);
 }
 
@@ -537,6 +541,8 @@ uint32_t hash_of(V v) {
             raise_msg(E_TypeError, "unhashable type: '%s'", type_of(v)->u.cls.name);
         case K_LIST: case K_DICT: case K_SET: case K_BYTEARRAY: case K_ARRAY: case K_MEMVIEW:
             raise_msg(E_TypeError, "unhashable type: '%s'", type_of(v)->u.cls.name);
+        case K_BOUND:   /* equal bound methods hash alike */
+            return (uint32_t)OBJ_ADDR(v->u.bound.self) ^ (uint32_t)OBJ_ADDR(v->u.bound.fn) * 31u;
         case K_INST: {
             V r = try_special(v, "__hash__", 0, NULL);
             if (r) {
@@ -716,6 +722,11 @@ V binary_op(int op, V a, V b) {
     if (op == MP_BINARY_OP_IN) {
         return contains(b, a);
     }
+    if ((op == MP_BINARY_OP_EQUAL || op == MP_BINARY_OP_NOT_EQUAL) && a->kind == K_BOUND) {
+        /* py/objboundmeth.c: bound methods are equal when self and function are the same */
+        int same = b->kind == K_BOUND && a->u.bound.self == b->u.bound.self && a->u.bound.fn == b->u.bound.fn;
+        return mk_bool(op == MP_BINARY_OP_EQUAL ? same : !same);
+    }
     if (op == MP_BINARY_OP_EXCEPTION_MATCH) {
         V t = a->kind == K_CLASS ? a : type_of(a);
         return mk_bool(is_subclass(t, b) || (b->kind == K_TUPLE && is_instance(a, b)));
@@ -740,14 +751,20 @@ V binary_op(int op, V a, V b) {
             }
         }
     }
-    if (b->kind == K_INST && binop_reflected[op]) {
+    {
+        /* an in-place operator falls back on the reflected plain one too (x |= B() tries B.__ror__) */
         int plain = op;
         if (op >= MP_BINARY_OP_INPLACE_OR && op <= MP_BINARY_OP_INPLACE_POWER) {
             plain = op + MP_BINARY_OP_OR - MP_BINARY_OP_INPLACE_OR;
         }
-        V r = try_special(b, binop_reflected[plain], 1, &a);
+        V r = b->kind == K_INST && binop_reflected[plain] ? try_special(b, binop_reflected[plain], 1, &a) : NULL;
         if (r) {
             return r;
+        }
+        /* x != B() without B.__ne__: not B.__eq__(x), as for the left operand */
+        r = op == MP_BINARY_OP_NOT_EQUAL && b->kind == K_INST ? try_special(b, "__eq__", 1, &a) : NULL;
+        if (r) {
+            return mk_bool(!truthy(r));
         }
     }
     if (a->kind == K_INST && a->u.inst.native_value) {
@@ -1130,6 +1147,7 @@ V repr_of(V v) {
             return str_concat(str_concat(mk_cstr("bytearray("), str_repr(b)), mk_cstr(")"));
         }
         case K_ELLIPSIS: return mk_cstr("Ellipsis");
+        case K_NULL: return mk_cstr("NotImplemented");   /* the only K_NULL a program can reach */
         case K_TUPLE: case K_LIST: {
             sbuf b = {0};
             sb_cstr(&b, v->kind == K_LIST ? "[" : "(");
@@ -1390,7 +1408,11 @@ V get_attr_maybe(V o, V name) {
             return mk_cstr(o->u.cls.name);
         }
         if (name->u.str.len == 9 && memcmp(name->u.str.s, "__bases__", 9) == 0) {
-            return o->u.cls.bases;
+            /* py/objtype.c type_attr: every class but object has at least object as a base */
+            if (o == T_object || o->u.cls.bases->u.seq.n) {
+                return o->u.cls.bases;
+            }
+            return mk_tuple(1, &T_object);
         }
         return method_of_builtin(o, name);
     }
@@ -1470,6 +1492,13 @@ void set_attr(V o, V name, V v) {
             call2(f->u.prop.fset, o, v);
             return;
         }
+        /* py/objtype.c (MICROPY_PY_DESCRIPTORS): a class attribute with __set__ */
+        V set = f && f->kind == K_INST ? lookup_class_attr(f->cls, mk_cstr("__set__")) : NULL;
+        if (set) {
+            V a[3] = {f, o, v};
+            call(set, 3, a, NULL);
+            return;
+        }
         V sa = lookup_class_attr(o->cls, mk_cstr("__setattr__"));
         if (sa) {
             V a[3] = {o, name, v};
@@ -1496,6 +1525,11 @@ void del_attr(V o, V name) {
         V f = lookup_class_attr(o->cls, name);
         if (f && f->kind == K_PROPERTY && f->u.prop.fdel && f->u.prop.fdel != None) {
             call1(f->u.prop.fdel, o);
+            return;
+        }
+        V del = f && f->kind == K_INST ? lookup_class_attr(f->cls, mk_cstr("__delete__")) : NULL;
+        if (del) {
+            call2(del, f, o);
             return;
         }
     }

@@ -130,6 +130,7 @@ void store_subscr(V o, V idx, V v);
 void del_subscr(V o, V idx);
 V get_iter(V o);
 V iter_next(V it);                   /* NULL when exhausted */
+V iter_user_object(V it);
 V call(V f, int n, V *args, V kw);
 V call0(V f);
 V call1(V f, V a);

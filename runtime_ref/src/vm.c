@@ -541,12 +541,14 @@ V vm_getattr_catch(V o, V name) {
 
 /* ---- generators ---- */
 
+/* py/objgenerator.c: close() throws one constant GeneratorExit, which never
+ * collects traceback entries (made in the start-up image, so never freed) */
+static V close_exit;
+
+
 V gen_next(V gen, V send, V throw_exc, int *done) {
     if (gen->u.gen.done) {
-        *done = 1;
-        if (throw_exc) {
-            vm_raise(throw_exc);
-        }
+        *done = 1;   /* py/objgenerator.c: a finished generator just returns None, even to a throw */
         return None;
     }
     if (gen->u.gen.running) {
@@ -585,6 +587,56 @@ V gen_next(V gen, V send, V throw_exc, int *done) {
     return r;
 }
 
+static int exc_matches(V v, V cls) {
+    return v->kind == K_CLASS ? is_subclass(v, cls) : is_instance(v, cls);
+}
+
+/* py/runtime.c mp_resume: one step of `yield from sub`, sending a value or
+ * throwing one in (throw as given: a class, an instance, or anything).
+ * Returns 1 with the value to yield, 0 with the result when sub is done;
+ * an exception raised by sub propagates. */
+static int resume_sub(V sub, V send, V throw_exc, V *out) {
+    int done;
+    if (sub->kind == K_GEN) {
+        *out = gen_next(sub, throw_exc ? None : send, throw_exc, &done);
+        return !done;
+    }
+    V inst = iter_user_object(sub);
+    if (inst) {
+        sub = inst;
+    }
+    V m;
+    if (!throw_exc) {
+        if (send == None && sub->kind != K_INST) {
+            *out = iter_next(sub);
+            if (!*out) {
+                *out = None;
+                return 0;
+            }
+            return 1;
+        }
+        if (send == None && (m = get_attr_maybe(sub, mk_cstr("__next__")))) {
+            *out = call0(m);
+            return 1;
+        }
+        *out = call1(get_attr(sub, mk_cstr("send")), send);
+        return 1;
+    }
+    if (is_instance(throw_exc, E_GeneratorExit)) {
+        if ((m = get_attr_maybe(sub, mk_cstr("close")))) {
+            *out = call0(m);
+            return 0;
+        }
+    } else if ((m = get_attr_maybe(sub, mk_cstr("throw")))) {
+        *out = call1(m, throw_exc);
+        return 1;
+    }
+    if (exc_matches(throw_exc, E_StopIteration)) {
+        raise_msg(E_RuntimeError, "generator raised StopIteration");
+    }
+    vm_raise(throw_exc);
+}
+
 /* generator.close(): throw GeneratorExit in; it must not yield again */
 V vm_close_generator(V gen) {
     if (gen->u.gen.done || gen->u.gen.frame->sp < gen->u.gen.frame->state) {
@@ -604,7 +656,7 @@ V vm_close_generator(V gen) {
         vm_raise(h.exc);
     }
     int done;
-    gen_next(gen, None, mk_exc(E_GeneratorExit, NULL), &done);
+    gen_next(gen, None, close_exit, &done);
     cur_handler = h.prev;
     if (!done) {
         raise_msg(E_RuntimeError, "generator ignored GeneratorExit");
@@ -699,6 +751,35 @@ static V load_name(Frame *f, V name, int global_only, V locals) {
     raise_msg(E_NameError, "name '%.*s' isn't defined", (int)name->u.str.len, name->u.str.s);
 }
 
+/* one keyword argument of a call: py/bc.c refuses a second value for a name
+ * (f(**a, **b) with a key in both), and names are strings */
+static void kw_put(V kw, V k, V v) {
+    if (k->kind != K_STR) {
+        raise_msg(E_TypeError, "keywords must be strings");
+    }
+    if (table_get(&kw->u.map, k)) {
+        raise_msg(E_TypeError, "function got multiple values for argument '%.*s'", (int)k->u.str.len, k->u.str.s);
+    }
+    table_set(&kw->u.map, k, v);
+}
+
+/* the keywords of a ** argument: a dict's items, else (py/runtime.c) what
+ * keys() lists, each looked up with [] */
+static void kw_spread(V kw, V mapping) {
+    if (mapping->kind == K_DICT) {
+        for (size_t i = 0; i < mapping->u.map.n; i++) {
+            if (mapping->u.map.e[i].key) {
+                kw_put(kw, mapping->u.map.e[i].key, mapping->u.map.e[i].value);
+            }
+        }
+        return;
+    }
+    V it = get_iter(call0(get_attr(mapping, mk_cstr("keys")))), k;
+    while ((k = iter_next(it))) {
+        kw_put(kw, k, subscr(mapping, k));
+    }
+}
+
 static V call_from_stack(V fn, V self, size_t n_pos, size_t n_kw, V *args, V star, V dstar) {
     V pos = mk_list(0, NULL);
     if (self) {
@@ -720,17 +801,10 @@ static V call_from_stack(V fn, V self, size_t n_pos, size_t n_kw, V *args, V sta
     if (n_kw || (dstar && dstar != None)) {
         kw = mk_dict();
         for (size_t i = 0; i < n_kw; i++) {
-            table_set(&kw->u.map, args[n_pos + 2 * i], args[n_pos + 2 * i + 1]);
+            kw_put(kw, args[n_pos + 2 * i], args[n_pos + 2 * i + 1]);
         }
         if (dstar && dstar != None) {
-            if (dstar->kind != K_DICT) {
-                unsupported("** of a non-dict mapping");
-            }
-            for (size_t i = 0; i < dstar->u.map.n; i++) {
-                if (dstar->u.map.e[i].key) {
-                    table_set(&kw->u.map, dstar->u.map.e[i].key, dstar->u.map.e[i].value);
-                }
-            }
+            kw_spread(kw, dstar);
         }
     }
     return call(fn, (int)pos->u.seq.n, pos->u.seq.items, kw);
@@ -767,7 +841,7 @@ V run_frame(Frame *f, V throw_exc, int *status) {
         /* py/objexcept.c mp_obj_exception_add_traceback: when memory is short
          * the entry is dropped, not the program (deep recursion unwinding in
          * a small heap) */
-        if (exc->kind == K_INST && exc->u.inst.traceback && !pending_throw && *insn_ip != MP_BC_END_FINALLY
+        if (exc->kind == K_INST && exc->u.inst.traceback && exc != close_exit && *insn_ip != MP_BC_END_FINALLY
             && *insn_ip != MP_BC_RAISE_LAST && gc_room(TRACEBACK_ENTRY_BYTES)) {
             V tb = mk_tuple(3, NULL);
             tb->u.seq.items[0] = qstr_v(c, m->source_file);
@@ -776,6 +850,16 @@ V run_frame(Frame *f, V throw_exc, int *status) {
             list_append(exc->u.inst.traceback, tb);
         }
         pending_throw = 0;
+        if (*insn_ip == MP_BC_YIELD_FROM && is_instance(exc, E_StopIteration)) {
+            /* py/vm.c: StopIteration out of the sub-iterator is the value of the yield from */
+            ip = insn_ip + 1;
+            sp = f->sp - 1;
+            V args = exc->u.inst.args;
+            *sp = args && args->u.seq.n ? args->u.seq.items[0] : None;
+            f->ip = ip;
+            f->sp = sp;
+            goto resumed;
+        }
         while (f->exc_n > 0 && f->exc[f->exc_n - 1].handler <= insn_ip) {
             f->exc_n--;
         }
@@ -795,23 +879,16 @@ V run_frame(Frame *f, V throw_exc, int *status) {
     }
     cur_handler = &h;
     if (pending_throw) {
-        h.exc = throw_exc;
         f->ip = ip;
         f->sp = sp;
         insn_ip = ip;
-        V exc = raise_obj(throw_exc);
-        h.exc = exc;
-        pending_throw = 1;
-        if (*ip == MP_BC_YIELD_FROM && sp[-1]->kind == K_GEN) {
-            /* py/vm.c: an exception thrown into a frame paused in yield from goes to the sub-generator */
+        if (*ip == MP_BC_YIELD_FROM) {
+            /* py/vm.c: an exception thrown into a frame paused in yield from goes,
+             * as it was given, to the sub-iterator */
             pending_throw = 0;
             sp--;
-            int done;
-            V x = gen_next(TOP(), None, exc, &done);
-            if (done) {
-                TOP() = x;
-                ip += 1;
-            } else {
+            V x;
+            if (resume_sub(TOP(), NULL, throw_exc, &x)) {
                 PUSH(x);
                 cur_handler = h.prev;
                 f->sp = sp;
@@ -819,10 +896,20 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                 *status = 1;
                 return x;
             }
-        } else {
-            goto handle_exception;
+            TOP() = x;
+            ip += 1;
+            /* a GeneratorExit swallowed downstream is raised here all the same */
+            if (!exc_matches(throw_exc, E_GeneratorExit)) {
+                goto resumed;
+            }
+            pending_throw = 1;
+            f->ip = ip;
+            f->sp = sp;
         }
+        h.exc = raise_obj(throw_exc);
+        goto handle_exception;
     }
+resumed:
     for (;;) {
         current_frame = f;
         f->ip = ip;
@@ -864,7 +951,7 @@ V run_frame(Frame *f, V throw_exc, int *status) {
             case MP_BC_LOAD_DEREF: {
                 V cell = need_cell(fastn[-arg]);
                 if (!cell->u.cell.value) {
-                    raise_msg(E_NameError, "free variable referenced before assignment");
+                    raise_msg(E_NameError, "local variable referenced before assignment");   /* py/vm.c load_check */
                 }
                 PUSH(cell->u.cell.value);
                 break;
@@ -952,7 +1039,14 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                 }
                 fastn[-arg] = NULL;
                 break;
-            case MP_BC_DELETE_DEREF: need_cell(fastn[-arg])->u.cell.value = NULL; break;
+            case MP_BC_DELETE_DEREF: {
+                V cell = need_cell(fastn[-arg]);
+                if (!cell->u.cell.value) {
+                    raise_msg(E_NameError, "local variable referenced before assignment");
+                }
+                cell->u.cell.value = NULL;
+                break;
+            }
             case MP_BC_DELETE_NAME:
             case MP_BC_DELETE_GLOBAL: {
                 V name = qstr_v(c, (size_t)arg);
@@ -1278,16 +1372,9 @@ V run_frame(Frame *f, V throw_exc, int *status) {
                             kw = mk_dict();
                         }
                         if (k == NullV) {
-                            if (v->kind != K_DICT) {
-                                unsupported("** of a non-dict mapping");
-                            }
-                            for (size_t j = 0; j < v->u.map.n; j++) {
-                                if (v->u.map.e[j].key) {
-                                    table_set(&kw->u.map, v->u.map.e[j].key, v->u.map.e[j].value);
-                                }
-                            }
+                            kw_spread(kw, v);
                         } else {
-                            table_set(&kw->u.map, k, v);
+                            kw_put(kw, k, v);
                         }
                     }
                     sp -= meth ? 1 : 0;
@@ -1352,32 +1439,13 @@ V run_frame(Frame *f, V throw_exc, int *status) {
             }
             case MP_BC_YIELD_FROM: {
                 V send = POP();
-                V sub = TOP();
-                if (sub->kind != K_GEN) {
-                    if (send != None) {
-                        unsupported("send() into a non-generator in yield from");
-                    }
-                    V x = iter_next(sub);
-                    if (!x) {
-                        TOP() = None;
-                        break;
-                    }
-                    PUSH(x);
-                    ip = f->ip;   /* py/vm.c: resume at this YIELD_FROM, with the sent value on top */
-                    cur_handler = h.prev;
-                    f->sp = sp;
-                    f->ip = ip;
-                    *status = 1;
-                    return x;
-                }
-                int done;
-                V x = gen_next(sub, send, NULL, &done);
-                if (done) {
+                V x;
+                if (!resume_sub(TOP(), send, NULL, &x)) {
                     TOP() = x;
                     break;
                 }
                 PUSH(x);
-                ip = f->ip;
+                ip = f->ip;   /* py/vm.c: resume at this YIELD_FROM, with the sent value on top */
                 cur_handler = h.prev;
                 f->sp = sp;
                 f->ip = ip;
@@ -1486,6 +1554,29 @@ V builtin_build_class(int n, V *args, V kw) {
             }
         }
     }
+    /* py/objtype.c mp_obj_new_type: the class attributes with __set_name__ are
+     * listed first (the calls may change the namespace), a plain-function
+     * __new__ becomes a staticmethod, then each __set_name__(cls, name) runs */
+    V setname = mk_list(0, NULL);
+    for (size_t i = 0; i < ns->u.map.n; i++) {
+        V k = ns->u.map.e[i].key, v = ns->u.map.e[i].value;
+        V m = k && v->kind == K_INST ? lookup_class_attr(v->cls, mk_cstr("__set_name__")) : NULL;
+        if (m) {
+            list_append(setname, m);
+            list_append(setname, v);
+            list_append(setname, k);
+        }
+    }
+    V new_fn = dict_get_str(ns, "__new__");
+    if (new_fn && new_fn->kind == K_FUNC) {
+        V w = obj_new(K_STATICMETHOD);
+        w->u.wrap.fn = new_fn;
+        dict_set_str(ns, "__new__", w);
+    }
+    for (size_t i = 0; i + 2 < setname->u.seq.n; i += 3) {
+        V a[3] = {setname->u.seq.items[i + 1], cls, setname->u.seq.items[i + 2]};
+        call(setname->u.seq.items[i], 3, a, NULL);
+    }
     return cls;
 }
 
@@ -1521,6 +1612,7 @@ int vm_run_main(const char *path) {
     builtin_modules = mk_dict();
     extern void native_modules_init(V builtin_modules, V loaded);
     native_modules_init(builtin_modules, modules);
+    close_exit = mk_exc(E_GeneratorExit, NULL);
     gc_image_end();
     char *dir = gc_alloc(strlen(path) + 2);
     strcpy(dir, path);
