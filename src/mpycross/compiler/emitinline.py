@@ -96,6 +96,37 @@ def _instruction(stmt):
     return call.func.id, _call_args(call), call.trailer_line or stmt.line
 
 
+class InlineAssembler:
+    """What the inline assemblers share: parameter registers, labels, the machine code, and
+    the first operand error of an instruction (py/emitinline*.c keep these alike)."""
+
+    isa_name = ""               # as the parameter error names it ("Thumb", "Xtensa")
+    param_regs: tuple = ()      # the registers the (up to 4) parameters must be, in order
+
+    def code(self) -> bytes:
+        return bytes(self.asm.code)
+
+    def count_params(self, params: list) -> str | None:
+        if len(params) > 4:
+            return f"can only have up to 4 parameters to {self.isa_name} assembly"
+        for name, reg in zip(params, self.param_regs):
+            if name != reg:
+                return f"parameters must be registers in sequence {self.param_regs[0]} to {self.param_regs[-1]}"
+        self.n_params = len(params)
+        return None
+
+    def label(self, num: int, name: str) -> bool:
+        if self.pass_ == PASS_CODE_SIZE and name in self.labels:
+            return False
+        self.labels[name] = num
+        self.asm.label_assign(num)
+        return True
+
+    def _fail(self, message: str) -> int:
+        self.error = message
+        return 0
+
+
 class InlineAsmCompiler:
     """compile_scope_inline_asm for one scope, run once per pass."""
 

@@ -12,7 +12,7 @@ error slot, the last error an instruction raises is the one reported.
 from __future__ import annotations
 
 from . import asm_thumb as T
-from .emitinline import PASS_CODE_SIZE, PASS_EMIT, arg_id, arg_int, arg_str, truncated
+from .emitinline import PASS_CODE_SIZE, PASS_EMIT, InlineAssembler, arg_id, arg_int, arg_str, truncated
 from . import astnodes as A
 
 REG_NAMES = {**{f"r{i}": i for i in range(16)}, "sl": 10, "fp": 11, "sp": 13, "lr": 14, "pc": 15}
@@ -42,8 +42,11 @@ def _fits_signed(bits: int, x: int) -> bool:
     return -(1 << (bits - 1)) <= x < (1 << (bits - 1))
 
 
-class InlineThumb:
+class InlineThumb(InlineAssembler):
     """One Thumb inline-assembler function, pass by pass."""
+
+    isa_name = "Thumb"
+    param_regs = ("r0", "r1", "r2", "r3")
 
     code_size_passes = 1
 
@@ -81,30 +84,7 @@ class InlineThumb:
     def end_pass(self) -> None:
         self.asm.exit()
 
-    def code(self) -> bytes:
-        return bytes(self.asm.code)
-
-    def count_params(self, params: list) -> str | None:
-        if len(params) > 4:
-            return "can only have up to 4 parameters to Thumb assembly"
-        for i, name in enumerate(params):
-            if name != f"r{i}":
-                return "parameters must be registers in sequence r0 to r3"
-        self.n_params = len(params)
-        return None
-
-    def label(self, num: int, name: str) -> bool:
-        if self.pass_ == PASS_CODE_SIZE and name in self.labels:
-            return False
-        self.labels[name] = num
-        self.asm.label_assign(num)
-        return True
-
     # ---- operands ----------------------------------------------------------------------
-
-    def _fail(self, message: str) -> int:
-        self.error = message
-        return 0
 
     def reg(self, op: str, node, max_reg: int) -> int:
         reg = REG_NAMES.get(arg_str(node))

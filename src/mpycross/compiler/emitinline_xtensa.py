@@ -10,7 +10,7 @@ are written out below. Encoded with `asm_xtensa` (`AsmXtensa`, or `AsmXtensaWin`
 from __future__ import annotations
 
 from . import asm_xtensa as X
-from .emitinline import PASS_CODE_SIZE, PASS_EMIT, InlineAsmError, arg_id, arg_int, truncated
+from .emitinline import PASS_CODE_SIZE, PASS_EMIT, InlineAsmError, InlineAssembler, arg_id, arg_int, truncated
 
 REGISTERS = {f"a{i}": i for i in range(16)}
 # the index is the branch condition (BRANCH_OPCODE_NAMES)
@@ -73,8 +73,11 @@ def _s32(x: int) -> int:
     return x - (1 << 32) if x & 0x80000000 else x
 
 
-class InlineXtensa:
+class InlineXtensa(InlineAssembler):
     """One Xtensa inline-assembler function, pass by pass."""
+
+    isa_name = "Xtensa"
+    param_regs = ("a2", "a3", "a4", "a5")
 
     # compile.c: a second code-size pass sizes the literal table before the code
     code_size_passes = 2
@@ -98,30 +101,7 @@ class InlineXtensa:
         self.asm.exit()
         self.asm.end_pass()
 
-    def code(self) -> bytes:
-        return bytes(self.asm.code)
-
-    def count_params(self, params: list) -> str | None:
-        if len(params) > 4:
-            return "can only have up to 4 parameters to Xtensa assembly"
-        for i, name in enumerate(params):
-            if name != f"a{i + 2}":
-                return "parameters must be registers in sequence a2 to a5"
-        self.n_params = len(params)
-        return None
-
-    def label(self, num: int, name: str) -> bool:
-        if self.pass_ == PASS_CODE_SIZE and name in self.labels:
-            return False
-        self.labels[name] = num
-        self.asm.label_assign(num)
-        return True
-
     # ---- operands ----------------------------------------------------------------------
-
-    def _fail(self, message: str) -> int:
-        self.error = message
-        return 0
 
     def reg(self, op: str, node) -> int:
         reg = REGISTERS.get(arg_id(node) or "")
