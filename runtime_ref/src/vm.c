@@ -486,57 +486,37 @@ V call2(V f, V a, V b) {
     return call(f, 2, x, NULL);
 }
 
-/* call f(self); StopIteration ends iteration (returns NULL) */
-V vm_call_catch_stop(V f, V self) {
+/* fn(a, b), where an exception of class `absent` (or `absent2`, if not NULL) means "no value":
+   NULL is returned; anything else propagates */
+static V call_catching(V (*fn)(V, V), V a, V b, V absent, V absent2) {
     handler h;
     h.prev = cur_handler;
     h.depth = call_depth;
     cur_handler = &h;
     if (setjmp(h.jb)) {
         cur_handler = h.prev;
-        if (is_instance(h.exc, E_StopIteration)) {
+        if (is_instance(h.exc, absent) || (absent2 != NULL && is_instance(h.exc, absent2))) {
             return NULL;
         }
         vm_raise(h.exc);
     }
-    V r = call1(f, self);
+    V r = fn(a, b);
     cur_handler = h.prev;
     return r;
 }
 
+/* call f(self); StopIteration ends iteration (returns NULL) */
+V vm_call_catch_stop(V f, V self) {
+    return call_catching(call1, f, self, E_StopIteration, NULL);
+}
+
 V vm_subscr_catch_index(V o, V idx) {
-    handler h;
-    h.prev = cur_handler;
-    h.depth = call_depth;
-    cur_handler = &h;
-    if (setjmp(h.jb)) {
-        cur_handler = h.prev;
-        if (is_instance(h.exc, E_IndexError) || is_instance(h.exc, E_StopIteration)) {
-            return NULL;
-        }
-        vm_raise(h.exc);
-    }
-    V r = subscr(o, idx);
-    cur_handler = h.prev;
-    return r;
+    return call_catching(subscr, o, idx, E_IndexError, E_StopIteration);
 }
 
 /* getattr(o, name, default) and hasattr: an AttributeError (from __getattr__ too) means absent */
 V vm_getattr_catch(V o, V name) {
-    handler h;
-    h.prev = cur_handler;
-    h.depth = call_depth;
-    cur_handler = &h;
-    if (setjmp(h.jb)) {
-        cur_handler = h.prev;
-        if (is_instance(h.exc, E_AttributeError)) {
-            return NULL;
-        }
-        vm_raise(h.exc);
-    }
-    V r = get_attr(o, name);
-    cur_handler = h.prev;
-    return r;
+    return call_catching(get_attr, o, name, E_AttributeError, NULL);
 }
 
 /* ---- generators ---- */
