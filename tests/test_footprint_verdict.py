@@ -164,9 +164,11 @@ for m, attr in {sorted(touched)!r}:
 """
     results = _estimate(root, program, board)
     # code.py itself is the step (compiled from the text as a board compiles its file), in
-    # a try that notes the MemoryError: an uncaught one can leave the VM unable to report it
+    # a try that notes the MemoryError: an uncaught one can leave the VM unable to report it.
+    # The step prints the outcome itself: a later step would need heap to compile, and its
+    # MemoryError is not the program's
     body = "".join(f"    {line}\n" for line in _code_py(program).decode().splitlines())
-    run = f"try:\n{body}except MemoryError:\n    failed = 'code.py'\n"
+    run = f"try:\n{body}except MemoryError:\n    failed = 'code.py'\nprint(free, failed)\n"
     return Program("+".join(m.name for m, _ in program), files, setup, [run], results,
                    program_footprint(results, board)["peak"])
 
@@ -183,7 +185,7 @@ def _runs(programs: list[Program], frees: list[int | None], strict: bool = True)
             # the ballast object's own header and block rounding take 32 bytes
             f"n = heap_free() - {free} - 32\nballast = bytearray(n) if n > 0 else None", "gc.collect()"]
         jobs.append(Job(HEAPSIZE, [p.setup, "gc.collect()", *ballast, "free = heap_free()", "gc.collect()",
-                                   *p.run, "print(free, failed)"], p.files, fixed_heap=True))
+                                   *p.run], p.files, fixed_heap=True))
     out = []
     for p, result in zip(programs, run_jobs(jobs)):
         if result.error is None:
