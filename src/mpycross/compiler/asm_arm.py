@@ -84,6 +84,7 @@ class AsmArm(AsmBase):
     NLR_BUF_IDX_LOCAL_1 = 3  # emitnarm.c: r4
     NLR_BUF_NUM_REGS = 16  # mpy-cross/main.c: MICROPY_NLR_NUM_REGS_ARM_THUMB_FP
     loads_reg_reg_reg = True
+    stores_indexed_before_offsets = True
     byte_store_needs_low_reg = False
 
     def __init__(self):

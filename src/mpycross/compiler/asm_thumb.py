@@ -462,6 +462,10 @@ class AsmThumb(AsmBase):
     def store32_reg_reg_offset(self, src: int, base: int, offset: int) -> None:
         self._ldr_str(False, src, base, offset, 2)
 
+    def short_imm_index_access(self, load: bool, size: int, reg: int, base: int, index: int) -> bool:
+        self._ldr_str(load, reg, base, index, size)  # asm_thumb_{ldr,str}{b,h,}_rlo_rlo_i5
+        return True
+
     def load_reg_reg_reg(self, size: int, dest: int, base: int, index: int) -> None:
         """ASM_LOAD{8,16,32}_REG_REG_REG: dest = base[index] (size 0, 1, 2)."""
         if size == 0:
