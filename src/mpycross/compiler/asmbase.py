@@ -55,6 +55,11 @@ class AsmBase:
     # an immediate index (py/emitnative.c's `#if N_ARM` branches of that time)
     stores_indexed_before_offsets = False
 
+    rules = None  # the release's emitnative.RULES (None: all, as 1.29), set by emitnative_target
+
+    def has_rule(self, name: str) -> bool:
+        return self.rules is None or name in self.rules
+
     def short_imm_index_access(self, load: bool, size: int, reg: int, base: int, index: int) -> bool:
         """Releases before viper_offset_load_store: a load or store at a small immediate
         index (1..31 elements) in one instruction, where the architecture had one (Thumb's

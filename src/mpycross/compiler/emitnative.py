@@ -34,6 +34,10 @@ RULES = (
     "native_finally_keeps_exc",     # the async-with fix: a finally entry keeps TOS on the stack
     "viper_offset_load_store",      # viper loads/stores with offset and register-indexed forms
     "native_clr_reg",               # ASM_CLR_REG per architecture (before: xor with itself)
+    "arm_ldrh_offset_fixed",        # py/asmarm.c: ldrh rd, [rn, #off] without write-back, larger offsets
+    "arm_large_stack_frame",        # py/asmarm.c: stack frames past 255 bytes through a register
+    "thumb1_long_jumps",            # py/asmthumb.c: Thumb-1 jumps beyond b.n's range (before: 2 bytes, or "native method too big")
+    "thumb_bcc_wide_fixed",         # py/asmthumb.c: the T3 conditional branch's offset bits corrected
 )
 ALL_RULES = frozenset(RULES)
 

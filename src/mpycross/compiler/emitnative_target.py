@@ -41,9 +41,8 @@ ENCODERS = tuple(ENCODER_CLASSES)  # the architectures this compiler emits nativ
 # -march -> the targets.toml feature naming the releases whose native code for it is emitted
 # (measured byte-identical to the official compilers; the others are refused)
 ARCH_EMITTER_FEATURE = {
-    "x86": "native_emitter", "x64": "native_emitter",
-    **{arch: "native_emitter" for arch in THUMB if arch != "armv6m"},
-    "armv6m": "native_emitter_armv6m", "armv6": "native_emitter_arm",
+    "x86": "native_emitter", "x64": "native_emitter", "armv6": "native_emitter",
+    **{arch: "native_emitter" for arch in THUMB},
     "xtensa": "native_emitter_xtensa", "xtensawin": "native_emitter_xtensa",
     "rv32imc": "native_emitter_rv32", "debug": "native_emitter_debug",
 }
@@ -56,7 +55,9 @@ def _encoder(arch: str, arch_flags: int, shared: dict):
 
     module, name = ENCODER_CLASSES[arch]
     cls = getattr(importlib.import_module(f".{module}", __package__), name)
-    return cls.for_compile(arch, arch_flags, shared)
+    asm = cls.for_compile(arch, arch_flags, shared)
+    asm.rules = shared.get("rules")
+    return asm
 
 
 # the architectures whose inline assembler is built (emitinline_thumb, emitinline_xtensa)
