@@ -62,4 +62,4 @@ def handlers(x):
 
 print(unary(5))
 print(list(gen(3)))
-print(handlers)
+print(callable(handlers), callable(ptr_indexed))
