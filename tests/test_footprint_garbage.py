@@ -112,3 +112,26 @@ def test_sequence_builtins_cost_what_the_port_allocates():
         print(f"{line}: RAM {est[0]} (port {real[0]}), peak {est[1]} (port {real[1]})")
         # the mapped function's one-character results are qstrs the model does not see
         assert abs(est[0] - real[0]) <= 32 and abs(est[1] - real[1]) <= 64 + 0.05 * real[1], line
+
+
+def test_import_garbage_matches_the_port():
+    """What a file import drops (`import_transient` in boards.toml, plus the module body's
+    code): four empty modules imported in one call, the growth of gc.mem_alloc() before
+    the collection less after it, per import."""
+    from tests.support.wasm_vm import Job, run_jobs
+
+    board = get_board("wasm32")
+    data = _mpy("")
+    names = ["ma", "mb", "mc", "md"]
+    run = ("a0 = gc.mem_alloc()\n" + "".join(f"import {n}\n" for n in names)
+           + "a1 = gc.mem_alloc()\n")
+    steps = ["import gc, sys\nsys.path.insert(0, '/lib')\na0 = a1 = a2 = 0", "gc.collect()", run,
+             "gc.collect()", "a2 = gc.mem_alloc()", "print(a1 - a2)"]
+    try:
+        done = run_jobs([Job(1 << 20, steps, {f"/lib/{n}.mpy": data for n in names}, fixed_heap=True)])[0]
+    except LookupError as e:
+        pytest.skip(str(e))
+    garbage = int(done.outputs[-1]) / len(names)
+    fp = estimate_mpy(read_mpy(data), board, "ma", "/lib/ma.mpy")
+    print(f"garbage per import: {garbage} (model {fp.peak_extra})")
+    assert abs(fp.peak_extra - garbage) <= board.gc_block
