@@ -297,7 +297,6 @@ static V new_object(int n, V *a, V kw) {
 static V new_type(int n, V *a, V kw) {
     (void)kw;
     if (n == 2) return type_of(a[1]);
-    if (n == 1) return T_object;   /* a subclass instance's placeholder, made again with the arguments */
     if (n != 4) raise_msg(E_TypeError, "type() takes 1 or 3 arguments");
     V name = a[1], bases = a[2], ns = self_list_d(a[3]);
     if (name->kind != K_STR || bases->kind != K_TUPLE || ns->kind != K_DICT) {
@@ -419,8 +418,9 @@ static V b_reversed(int n, V *a, V kw) {
 }
 static V it_enumerate(V it) { V x = iter_next(it->u.iter.a); if (!x) return NULL; V p[2] = {mk_int(it->u.iter.i++), x}; return mk_tuple(2, p); }
 static V b_enumerate(int n, V *a, V kw) {
-    ARGN(1);
-    V it = mk_iter(it_enumerate, get_iter(a[0]), 0);
+    V src = n > 0 ? a[0] : kw ? table_get(&kw->u.map, mk_cstr("iterable")) : NULL;
+    if (!src) raise_msg(E_TypeError, "function takes 1 arguments");
+    V it = mk_iter(it_enumerate, get_iter(src), 0);
     V st = n > 1 ? a[1] : kw ? table_get(&kw->u.map, mk_cstr("start")) : NULL;
     if (st) it->u.iter.i = to_int64(st);
     return it;
@@ -823,6 +823,13 @@ static V m_encode(int n, V *a, V kw) { (void)kw; (void)n; return mk_bytes(a[0]->
 static V m_decode(int n, V *a, V kw) { (void)kw; (void)n; return decoded(a[0]); }
 
 /* generator methods */
+/* py/runtime.c: any object with an iternext slot has __next__ as the builtin next() */
+static V m_next(int n, V *a, V kw) {
+    (void)kw; ARGN(1);
+    V r = iter_next(a[0]);
+    if (!r) vm_raise(mk_exc(E_StopIteration, NULL));
+    return r;
+}
 static V m_send(int n, V *a, V kw) {
     (void)kw; ARGN(2);
     int done;
@@ -897,7 +904,7 @@ static const method_def methods[] = {
     {K_PROPERTY, "setter", m_prop_setter}, {K_PROPERTY, "getter", m_prop_getter},
     {K_PROPERTY, "deleter", m_prop_deleter}, {K_DICT, "__getitem__", m_dict_getitem},
     {K_DICT, "__setitem__", m_dict_setitem}, {K_DICT, "__delitem__", m_dict_delitem}, {K_ARRAY, "append", lib_array_append},
-    {K_ARRAY, "extend", lib_array_extend}, {K_GEN, "send", m_send}, {K_GEN, "throw", m_throw},
+    {K_ARRAY, "extend", lib_array_extend}, {K_GEN, "send", m_send}, {K_GEN, "__next__", m_next}, {K_ITER, "__next__", m_next}, {K_GEN, "throw", m_throw},
     {K_GEN, "close", m_close}, {K_STR, "count", lib_str_count}, {K_STR, "endswith", lib_str_endswith},
     {K_STR, "find", lib_str_find}, {K_STR, "format", m_format}, {K_STR, "index", lib_str_index},
     {K_STR, "isalpha", lib_text_isalpha}, {K_STR, "isdigit", lib_text_isdigit}, {K_STR, "islower", lib_text_islower},

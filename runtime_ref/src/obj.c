@@ -539,7 +539,7 @@ uint32_t hash_of(V v) {
                 return (uint32_t)OBJ_ADDR(v);   /* a values view hashes by identity, keys and items views do not hash */
             }
             raise_msg(E_TypeError, "unhashable type: '%s'", type_of(v)->u.cls.name);
-        case K_LIST: case K_DICT: case K_SET: case K_BYTEARRAY: case K_ARRAY: case K_MEMVIEW:
+        case K_LIST: case K_DICT: case K_SET: case K_BYTEARRAY: case K_ARRAY: case K_MEMVIEW: case K_SLICE:
             raise_msg(E_TypeError, "unhashable type: '%s'", type_of(v)->u.cls.name);
         case K_BOUND:   /* equal bound methods hash alike */
             return (uint32_t)OBJ_ADDR(v->u.bound.self) ^ (uint32_t)OBJ_ADDR(v->u.bound.fn) * 31u;
@@ -728,12 +728,28 @@ V binary_op(int op, V a, V b) {
         return mk_bool(op == MP_BINARY_OP_EQUAL ? same : !same);
     }
     if (op == MP_BINARY_OP_EXCEPTION_MATCH) {
+        /* py/runtime.c: the right side is an exception class or a tuple of them, else a TypeError */
         V t = a->kind == K_CLASS ? a : type_of(a);
-        return mk_bool(is_subclass(t, b) || (b->kind == K_TUPLE && is_instance(a, b)));
+        size_t n = b->kind == K_TUPLE ? b->u.seq.n : 1;
+        for (size_t i = 0; i < n; i++) {
+            V c = b->kind == K_TUPLE ? b->u.seq.items[i] : b;
+            if (c->kind != K_CLASS || !is_subclass(c, E_BaseException)) {
+                raise_msg(E_TypeError, "unsupported types for BINARY_OP_EXCEPTION_MATCH: '%s', '%s'",
+                    type_of(a)->u.cls.name, type_of(c)->u.cls.name);
+            }
+            if (is_subclass(t, c)) {
+                return mk_bool(1);
+            }
+        }
+        return mk_bool(0);
     }
     /* user-defined operators first */
+    /* py/objtype.c: without MICROPY_PY_ALL_INPLACE_SPECIAL_METHODS (the unix port's
+     * setting) only += and -= have in-place methods; the others use the plain one */
+    int inplace_method = op < MP_BINARY_OP_INPLACE_OR || op > MP_BINARY_OP_INPLACE_POWER
+        || op == MP_BINARY_OP_INPLACE_ADD || op == MP_BINARY_OP_INPLACE_SUBTRACT;
     if (a->kind == K_INST && binop_dunder[op]) {
-        V r = try_special(a, binop_dunder[op], 1, &b);
+        V r = inplace_method ? try_special(a, binop_dunder[op], 1, &b) : NULL;
         if (r && r->kind != K_NULL) {
             return r;
         }
@@ -832,10 +848,8 @@ V binary_op(int op, V a, V b) {
                     eq = table_get(&b->u.map, a->u.map.e[i].key) != NULL;
                 }
             }
-        } else if (a->kind == K_RANGE && b->kind == K_RANGE) {
-            eq = a->u.range.start == b->u.range.start && a->u.range.stop == b->u.range.stop
-                && a->u.range.step == b->u.range.step;
         } else {
+            /* ranges too: without MICROPY_PY_BUILTINS_RANGE_BINOP they compare by identity */
             eq = a == b;
         }
         return mk_bool(plain == MP_BINARY_OP_EQUAL ? eq : !eq);
@@ -1341,6 +1355,9 @@ V get_attr_maybe(V o, V name) {
         V f = lookup_class_attr(o->cls, name);
         if (f) {
             if (f->kind == K_PROPERTY) {
+                if (f->u.prop.fget == None) {
+                    raise_msg(E_AttributeError, "unreadable attribute");
+                }
                 return call1(f->u.prop.fget, o);
             }
             if (f->kind == K_INST) {
@@ -1523,7 +1540,10 @@ void set_attr(V o, V name, V v) {
 void del_attr(V o, V name) {
     if (o->kind == K_INST) {
         V f = lookup_class_attr(o->cls, name);
-        if (f && f->kind == K_PROPERTY && f->u.prop.fdel && f->u.prop.fdel != None) {
+        if (f && f->kind == K_PROPERTY) {
+            if (!f->u.prop.fdel || f->u.prop.fdel == None) {
+                raise_msg(E_AttributeError, "can't delete attribute");
+            }
             call1(f->u.prop.fdel, o);
             return;
         }

@@ -431,7 +431,7 @@ V call(V fn, int n, V *args, V kw) {
             for (size_t i = 0; i < m->u.seq.n; i++) {
                 V b = m->u.seq.items[i];
                 V nn = dict_get_str(b->u.cls.dict, "__native_new__");
-                if (nn && b != T_object && !is_subclass(b, E_BaseException)) {
+                if (nn && b != T_object && b != T_type && !is_subclass(b, E_BaseException)) {
                     V a0[1] = {b};
                     inst->u.inst.native_value = nn->u.native.fn(1, a0, NULL);
                     break;
