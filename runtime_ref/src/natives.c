@@ -11,6 +11,7 @@
 V int_text(V v, int base);
 V float_repr(double f);
 V builtin_build_class(int n, V *args, V kw);
+V builtin_import(int n, V *args, V kw);
 V mk_iter(V (*next)(V), V a, int64_t j);
 V class_mro(V cls);
 
@@ -1015,6 +1016,11 @@ static V namedtuple_new(int n, V *a, V kw) {
     o->u.inst.native_value = t;
     return o;
 }
+/* py/objnamedtuple.c: a namedtuple's own instances have no attribute dict */
+int lib_is_namedtuple_instance(V o) {
+    V nn = o->kind == K_INST ? dict_get_str(o->cls->u.cls.dict, "__native_new__") : NULL;
+    return nn && nn->kind == K_NATIVE && nn->u.native.fn == namedtuple_new;
+}
 static V f_namedtuple(int n, V *a, V kw) {
     (void)kw; ARGN(2);
     V name = text_arg(a[0]), spec = a[1];
@@ -1078,6 +1084,10 @@ V lib_new_module(V modules, const char *name) {
 }
 
 void native_modules_init(V modules, V loaded) {
+    /* MICROPY_CAN_OVERRIDE_BUILTINS: the builtins module is the builtins dict, and storing into it overrides */
+    V bm = lib_new_module(modules, "builtins");
+    bm->u.module.dict = builtins_dict;
+    bm->u.module.builtin = 0;
     V mp = lib_new_module(modules, "micropython");
     dict_set_str(mp->u.module.dict, "const", mk_native("const", f_const));
     V sys = lib_new_module(modules, "sys");
@@ -1216,7 +1226,7 @@ void objects_init(void) {
         {"getattr", b_getattr}, {"setattr", b_setattr}, {"ord", b_ord}, {"chr", b_chr}, {"hex", b_hex},
         {"oct", b_oct}, {"bin", b_bin}, {"divmod", b_divmod}, {"round", b_round}, {"callable", b_callable},
         {"id", b_id}, {"hash", b_hash}, {"pow", b_pow}, {"globals", b_globals}, {"locals", b_unsupported},
-        {"__build_class__", builtin_build_class}, {"input", b_unsupported}, {"open", b_unsupported},
+        {"__build_class__", builtin_build_class}, {"__import__", builtin_import}, {"input", b_unsupported}, {"open", b_unsupported},
         {"exec", b_unsupported}, {"eval", b_unsupported}, {"compile", b_unsupported}, {"dir", b_unsupported},
         {"vars", b_unsupported}, {"delattr", b_unsupported}, {"super", b_super},
     };

@@ -1500,6 +1500,9 @@ V get_attr(V o, V name) {
 }
 
 void set_attr(V o, V name, V v) {
+    if (lib_is_namedtuple_instance(o)) {
+        raise_msg(E_AttributeError, "can't set attribute");
+    }
     if (o->kind == K_INST) {
         V f = lookup_class_attr(o->cls, name);
         if (f && f->kind == K_PROPERTY) {
@@ -1557,6 +1560,9 @@ void del_attr(V o, V name) {
         return;
     }
     if (o->kind == K_CLASS && table_del(&o->u.cls.dict->u.map, name)) {
+        return;
+    }
+    if (o->kind == K_MODULE && !o->u.module.builtin && table_del(&o->u.module.dict->u.map, name)) {
         return;
     }
     raise_msg(E_AttributeError, "no attribute '%.*s'", (int)name->u.str.len, name->u.str.s);

@@ -17,6 +17,7 @@
 V class_mro(V cls);
 V mk_iter(V (*next)(V), V a, int64_t j);
 V builtin_build_class(int n, V *args, V kw);
+V builtin_import(int n, V *args, V kw);
 
 typedef struct {
     const uint8_t *handler;
@@ -345,6 +346,13 @@ static V call_func(V fun, int n, V *args, V kw) {
     return start_frame(fun, make_frame(fun, n, args, kw));
 }
 
+/* py/objtype.c: __init__ must return None */
+static void init_result(V r) {
+    if (r != None) {
+        raise_msg(E_TypeError, "__init__() should return None, not '%s'", type_of(r)->u.cls.name);
+    }
+}
+
 V call(V fn, int n, V *args, V kw) {
     stack_check();
     switch (fn->kind) {
@@ -408,7 +416,7 @@ V call(V fn, int n, V *args, V kw) {
                 V init = lookup_class_attr(fn, mk_cstr("__init__"));
                 if (made->kind == K_INST && is_instance(made, fn) && init && init->kind != K_NATIVE) {
                     a[0] = made;
-                    call(init, n + 1, a, kw);
+                    init_result(call(init, n + 1, a, kw));
                 }
                 return made;
             }
@@ -442,7 +450,7 @@ V call(V fn, int n, V *args, V kw) {
                 V *a = gc_alloc(((size_t)n + 1) * sizeof(V));
                 a[0] = inst;
                 mem_copy(a + 1, args, (size_t)n * sizeof(V));
-                call(init, n + 1, a, kw);
+                init_result(call(init, n + 1, a, kw));
             } else if (inst->u.inst.native_value && n > 0) {
                 V nn = NULL;
                 for (size_t i = 0; i < m->u.seq.n && !nn; i++) {
@@ -682,6 +690,15 @@ NOINLINE static V import_name(V name, V fromlist, V level) {
     char *modname = gc_alloc(name->u.str.len + 1);
     mem_copy(modname, name->u.str.s, name->u.str.len);
     return vm_run_module(path, modname);
+}
+
+/* __import__(name, globals=None, locals=None, fromlist=(), level=0) */
+V builtin_import(int n, V *a, V kw) {
+    (void)kw;
+    if (n < 1 || a[0]->kind != K_STR) {
+        raise_msg(E_TypeError, "__import__ needs a module name");
+    }
+    return import_name(a[0], n > 3 ? a[3] : None, n > 4 ? a[4] : mk_int(0));
 }
 
 /* ---- the interpreter ---- */
@@ -1434,7 +1451,14 @@ resumed:
             }
             case MP_BC_IMPORT_NAME: {
                 V fromlist = POP();
-                TOP() = import_name(qstr_v(c, (size_t)arg), fromlist, TOP());
+                V imp = dict_get_str(builtins_dict, "__import__");
+                if (imp && !(imp->kind == K_NATIVE && imp->u.native.fn == builtin_import)) {
+                    /* py/runtime.c mp_import_name: an overriding __import__ gets None for globals and locals */
+                    V a[5] = {qstr_v(c, (size_t)arg), None, None, fromlist, TOP()};
+                    TOP() = call(imp, 5, a, NULL);
+                } else {
+                    TOP() = import_name(qstr_v(c, (size_t)arg), fromlist, TOP());
+                }
                 break;
             }
             case MP_BC_IMPORT_FROM: {
@@ -1625,6 +1649,12 @@ int vm_run_main(const char *path) {
     if (dot) {
         *dot = 0;
     }
+    /* the importing program, as on the real VM: `import __main__` finds it */
+    V main_mod = obj_new(K_MODULE);
+    main_mod->u.module.name = "__main__";
+    main_mod->u.module.dict = mk_dict();
+    dict_set_str(main_mod->u.module.dict, "__name__", mk_cstr("__main__"));
+    table_set(&modules->u.map, mk_cstr("__main__"), main_mod);
     vm_run_module(path, stem);
     return 0;
 }
