@@ -622,11 +622,17 @@ static V m_extend(int n, V *a, V kw) {
     while ((x = iter_next(it))) list_append(l, x);
     return None;
 }
+/* py/objdict.c mp_ensure_not_fixed: a fixed dict refuses every change before looking at its arguments */
+static V not_fixed(V d) {
+    if ((d->kind == K_DICT || d->kind == K_SET) && d->u.map.fixed) raise_msg(E_TypeError, "can't modify a fixed dict");
+    return d;
+}
 static V m_pop(int n, V *a, V kw) {
     (void)kw;
     V o = self_list(a[0]);
     if (o->kind == K_DICT) {
         ARGN(2);
+        not_fixed(o);
         V r = table_get(&o->u.map, a[1]);
         if (!r) { if (n > 2) return a[2]; V e = mk_exc(E_KeyError, NULL); e->u.inst.args = mk_tuple(1, &a[1]); vm_raise(e); }
         table_del(&o->u.map, a[1]);
@@ -702,7 +708,8 @@ static V m_copy(int n, V *a, V kw) {
 static V m_clear(int n, V *a, V kw) {
     (void)kw; (void)n;
     V o = self_list(a[0]);
-    if (o->kind == K_LIST) o->u.seq.n = 0; else memset(&o->u.map, 0, sizeof o->u.map);
+    if (o->kind == K_LIST) o->u.seq.n = 0;
+    else memset(&not_fixed(o)->u.map, 0, sizeof o->u.map);
     return None;
 }
 static V m_get(int n, V *a, V kw) { (void)kw; ARGN(2); V r = table_get(&self_list(a[0])->u.map, a[1]); return r ? r : n > 2 ? a[2] : None; }
@@ -712,7 +719,7 @@ static V m_values(int n, V *a, V kw) { (void)kw; (void)n; return lib_dict_view(s
 static V m_items(int n, V *a, V kw) { (void)kw; (void)n; return lib_dict_view(self_list(a[0]), 2); }
 static V m_setdefault(int n, V *a, V kw) {
     (void)kw; ARGN(2);
-    V d = self_list(a[0]);
+    V d = not_fixed(self_list(a[0]));
     V r = table_get(&d->u.map, a[1]);
     if (r) return r;
     table_set(&d->u.map, a[1], n > 2 ? a[2] : None);
@@ -765,7 +772,7 @@ static V m_split(int n, V *a, V kw) {
 }
 static V m_popitem(int n, V *a, V kw) {
     (void)kw; (void)n;
-    V d = self_list(a[0]);
+    V d = not_fixed(self_list(a[0]));
     for (size_t i = d->u.map.n; i-- > 0;) if (d->u.map.e[i].key) {
         V kv[2] = {d->u.map.e[i].key, d->u.map.e[i].value};
         table_del(&d->u.map, kv[0]);
@@ -953,6 +960,19 @@ static const method_def methods[] = {
 static int takes_keywords(native_fn fn) {
     return fn == m_sort || fn == m_update || fn == m_format || fn == lib_text_splitlines || fn == lib_int_to_bytes
         || fn == m_fromkeys;   /* from_bytes takes no signed= on the 1.29 VM */
+}
+
+/* C.__dict__: a user class's own dict; a builtin class's is a new dict that
+ * also holds its methods from the table (py/objtype.c type_attr) */
+V lib_class_dict(V cls) {
+    if (cls->u.cls.builtin_kind <= 0) return cls->u.cls.dict;
+    V d = mk_dict();
+    table *t = &cls->u.cls.dict->u.map;
+    for (size_t i = 0; i < t->n; i++) if (t->e[i].key) table_set(&d->u.map, t->e[i].key, t->e[i].value);
+    for (const method_def *m = methods; m->name; m++) {
+        if (m->kind == cls->u.cls.builtin_kind) table_set(&d->u.map, mk_cstr(m->name), method_of_builtin(cls, mk_cstr(m->name)));
+    }
+    return d;
 }
 
 V method_of_builtin(V o, V name) {

@@ -229,7 +229,14 @@ V table_get(table *t, V key) {
     return i < 0 ? NULL : t->e[i].value;
 }
 
+static void table_check_not_fixed(const table *t) {
+    if (t->fixed) {
+        raise_msg(E_TypeError, "can't modify a fixed dict");   /* py/objdict.c mp_ensure_not_fixed */
+    }
+}
+
 void table_set(table *t, V key, V value) {
+    table_check_not_fixed(t);
     uint32_t h = hash_of(key);
     long i = table_find(t, key, h);
     if (i >= 0) {
@@ -270,6 +277,7 @@ void table_set(table *t, V key, V value) {
 }
 
 int table_del(table *t, V key) {
+    table_check_not_fixed(t);
     long i = table_find(t, key, hash_of(key));
     if (i < 0) {
         return 0;
@@ -1343,6 +1351,11 @@ void out_cstr(const char *s) {
 
 /* ---- attributes ---- */
 
+static int name_is(V name, const char *s) {
+    size_t n = strlen(s);
+    return name->u.str.len == n && memcmp(name->u.str.s, s, n) == 0;
+}
+
 V get_attr_maybe(V o, V name) {
     if (name->u.str.len == 9 && memcmp(name->u.str.s, "__class__", 9) == 0) {
         return type_of(o);
@@ -1351,6 +1364,9 @@ V get_attr_maybe(V o, V name) {
         V r = table_get(&o->u.inst.dict->u.map, name);
         if (r) {
             return r;
+        }
+        if (name_is(name, "__dict__")) {
+            return o->u.inst.dict;
         }
         V f = lookup_class_attr(o->cls, name);
         if (f) {
@@ -1424,6 +1440,9 @@ V get_attr_maybe(V o, V name) {
         if (name->u.str.len == 8 && memcmp(name->u.str.s, "__name__", 8) == 0) {
             return mk_cstr(o->u.cls.name);
         }
+        if (name_is(name, "__dict__")) {
+            return lib_class_dict(o);
+        }
         if (name->u.str.len == 9 && memcmp(name->u.str.s, "__bases__", 9) == 0) {
             /* py/objtype.c type_attr: every class but object has at least object as a base */
             if (o == T_object || o->u.cls.bases->u.seq.n) {
@@ -1434,7 +1453,11 @@ V get_attr_maybe(V o, V name) {
         return method_of_builtin(o, name);
     }
     if (o->kind == K_MODULE) {
-        return table_get(&o->u.module.dict->u.map, name);
+        V r = table_get(&o->u.module.dict->u.map, name);
+        return r || !name_is(name, "__dict__") ? r : o->u.module.dict;
+    }
+    if (o->kind == K_FUNC && name_is(name, "__globals__")) {
+        return o->u.func.globals;
     }
     if (o->kind == K_COMPLEX && name->u.str.len == 4 && memcmp(name->u.str.s, "real", 4) == 0) {
         return mk_float(o->u.cplx.re);

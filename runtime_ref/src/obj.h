@@ -38,6 +38,7 @@ typedef struct {
     size_t live;
     int32_t *index;      /* open addressing over e; -1 empty */
     size_t icap;
+    int fixed;           /* a module's fixed table (errno.errorcode): every change is a TypeError */
 } table;
 
 typedef struct Frame Frame;

@@ -451,7 +451,7 @@ V call(V fn, int n, V *args, V kw) {
                 a[0] = inst;
                 mem_copy(a + 1, args, (size_t)n * sizeof(V));
                 init_result(call(init, n + 1, a, kw));
-            } else if (inst->u.inst.native_value && n > 0) {
+            } else if (inst->u.inst.native_value && (n > 0 || kw)) {
                 V nn = NULL;
                 for (size_t i = 0; i < m->u.seq.n && !nn; i++) {
                     nn = dict_get_str(m->u.seq.items[i]->u.cls.dict, "__native_new__");
@@ -1471,11 +1471,26 @@ resumed:
                 break;
             }
             case MP_BC_IMPORT_STAR: {
+                /* py/runtime.c mp_import_all: the names in __all__, else the public names of __dict__,
+                 * so a class or an instance in sys.modules works as a module */
                 V mod = POP();
-                if (mod->kind != K_MODULE) {
-                    raise_msg(E_TypeError, "import * from a non-module");
+                V all = get_attr_maybe(mod, mk_cstr("__all__"));
+                if (all) {
+                    V names = get_iter(all), name;
+                    while ((name = iter_next(names))) {
+                        if (name->kind != K_STR) {
+                            raise_msg(E_TypeError, "__all__ must hold str");
+                        }
+                        table_set(&f->globals->u.map, name, get_attr(mod, name));
+                    }
+                    break;
                 }
-                table *t = &mod->u.module.dict->u.map;
+                V d = mod->kind == K_MODULE ? mod->u.module.dict : mod->kind == K_CLASS ? mod->u.cls.dict
+                    : mod->kind == K_INST ? mod->u.inst.dict : NULL;
+                if (!d) {
+                    raise_msg(E_AttributeError, "'%s' object has no attribute '__dict__'", type_of(mod)->u.cls.name);
+                }
+                table *t = &d->u.map;
                 for (size_t i = 0; i < t->n; i++) {
                     if (t->e[i].key && t->e[i].key->u.str.s[0] != '_') {
                         table_set(&f->globals->u.map, t->e[i].key, t->e[i].value);
