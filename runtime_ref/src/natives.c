@@ -1069,6 +1069,19 @@ static V f_namedtuple(int n, V *a, V kw) {
     return cls;
 }
 
+static V T_OrderedDict;
+
+/* An instance of OrderedDict (or a subclass) got its dict: an ordered one */
+void lib_native_value_made(V inst) {
+    V d = inst->u.inst.native_value;
+    if (T_OrderedDict && d && d->kind == K_DICT && is_subclass(inst->cls, T_OrderedDict) && !d->u.map.ordered) {
+        V keep = mk_dict();
+        keep->u.map.ordered = 1;
+        for (size_t i = 0; i < d->u.map.n; i++) if (d->u.map.e[i].key) table_set(&keep->u.map, d->u.map.e[i].key, d->u.map.e[i].value);
+        inst->u.inst.native_value = keep;
+    }
+}
+
 /* OrderedDict: prints as OrderedDict({...}); two of them are equal only in the same order */
 static V od_repr(int n, V *a, V kw) {
     (void)kw; ARGN(1);
@@ -1118,6 +1131,7 @@ void native_modules_init(V modules, V loaded) {
     V coll = lib_new_module(modules, "collections");
     dict_set_str(coll->u.module.dict, "namedtuple", mk_native("namedtuple", f_namedtuple));
     V od = mk_class("OrderedDict", mk_tuple(1, &T_dict), NULL);
+    T_OrderedDict = od;
     od->u.cls.builtin_kind = K_DICT;
     /* no constructor of its own: instances are made as of a dict subclass, so they keep their type */
     dict_set_str(od->u.cls.dict, "__repr__", mk_native("__repr__", od_repr));

@@ -209,6 +209,12 @@ static void table_reindex(table *t, size_t icap) {
     }
 }
 
+/* py/map.c: an ordered map (OrderedDict) is searched in order by equality and
+ * never hashes its keys, so it takes unhashable ones: one hash for all */
+static uint32_t key_hash(const table *t, V key) {
+    return t->ordered ? 0 : hash_of(key);
+}
+
 static long table_find(table *t, V key, uint32_t h) {
     if (t->icap == 0) {
         return -1;
@@ -225,7 +231,10 @@ static long table_find(table *t, V key, uint32_t h) {
 }
 
 V table_get(table *t, V key) {
-    long i = table_find(t, key, hash_of(key));
+    if (t->icap == 0) {
+        return NULL;   /* py/map.c: an empty map finds nothing without hashing the key */
+    }
+    long i = table_find(t, key, key_hash(t, key));
     return i < 0 ? NULL : t->e[i].value;
 }
 
@@ -237,7 +246,7 @@ static void table_check_not_fixed(const table *t) {
 
 void table_set(table *t, V key, V value) {
     table_check_not_fixed(t);
-    uint32_t h = hash_of(key);
+    uint32_t h = key_hash(t, key);
     long i = table_find(t, key, h);
     if (i >= 0) {
         t->e[i].value = value;
@@ -278,7 +287,10 @@ void table_set(table *t, V key, V value) {
 
 int table_del(table *t, V key) {
     table_check_not_fixed(t);
-    long i = table_find(t, key, hash_of(key));
+    if (t->icap == 0) {
+        return 0;
+    }
+    long i = table_find(t, key, key_hash(t, key));
     if (i < 0) {
         return 0;
     }

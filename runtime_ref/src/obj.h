@@ -39,6 +39,7 @@ typedef struct {
     int32_t *index;      /* open addressing over e; -1 empty */
     size_t icap;
     int fixed;           /* a module's fixed table (errno.errorcode): every change is a TypeError */
+    int ordered;         /* an OrderedDict's: keys are not hashed */
 } table;
 
 typedef struct Frame Frame;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "gc.h"
+#include "lib.h"
 #include "bc.h"
 #include "obj.h"
 #include "platform.h"
@@ -442,6 +443,7 @@ V call(V fn, int n, V *args, V kw) {
                 if (nn && b != T_object && b != T_type && !is_subclass(b, E_BaseException)) {
                     V a0[1] = {b};
                     inst->u.inst.native_value = nn->u.native.fn(1, a0, NULL);
+                    lib_native_value_made(inst);
                     break;
                 }
             }
@@ -460,6 +462,7 @@ V call(V fn, int n, V *args, V kw) {
                 a[0] = type_of(inst->u.inst.native_value);
                 mem_copy(a + 1, args, (size_t)n * sizeof(V));
                 inst->u.inst.native_value = nn->u.native.fn(n + 1, a, kw);
+                lib_native_value_made(inst);
             }
             return inst;
         }
