@@ -494,6 +494,49 @@ static V b_setattr(int n, V *a, V kw) {
     set_attr(a[0], a[1], a[2]);
     return None;
 }
+static V b_delattr(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    if (a[1]->kind != K_STR) raise_msg(E_TypeError, "attribute name must be a string");
+    del_attr(a[0], a[1]);
+    return None;
+}
+static void dir_add(V names, V d) {
+    table *t = &d->u.map;
+    for (size_t i = 0; i < t->n; i++) {
+        V k = t->e[i].key;
+        if (!k || k->kind != K_STR) continue;
+        size_t j = 0;
+        while (j < names->u.seq.n && !equal(names->u.seq.items[j], k)) j++;
+        if (j == names->u.seq.n) list_append(names, k);
+    }
+}
+static void dir_class(V names, V cls) {
+    V mro = class_mro(cls);
+    for (size_t i = 0; i < mro->u.seq.n; i++) dir_add(names, lib_class_dict(mro->u.seq.items[i]));
+}
+V vm_locals(void);
+/* dir([obj]): the local names, or the names obj's attributes come from
+ * (its own dict, then its class and bases); a class's __dir__ decides for its instances */
+static V b_dir(int n, V *a, V kw) {
+    (void)kw;
+    V names = mk_list(0, NULL);
+    if (n == 0) { dir_add(names, vm_locals()); return names; }
+    V o = a[0];
+    if (o->kind == K_INST) {
+        V hook = lookup_class_attr(o->cls, mk_cstr("__dir__"));
+        if (hook) return call1(hook, o);
+        dir_add(names, o->u.inst.dict);
+        dir_class(names, o->cls);
+    } else if (o->kind == K_MODULE) {
+        dir_add(names, o->u.module.dict);
+    } else if (o->kind == K_CLASS) {
+        dir_class(names, o);
+    } else {
+        dir_class(names, type_of(o));
+    }
+    return names;
+}
+static V b_locals(int n, V *a, V kw) { (void)n; (void)a; (void)kw; return vm_locals(); }
 static V b_ord(int n, V *a, V kw) {
     (void)kw; ARGN(1);
     const unsigned char *s = (const unsigned char *)text_arg(a[0])->u.str.s;
@@ -1182,6 +1225,18 @@ static V object_new(int n, V *a, V kw) {
 }
 
 static V object_init(int n, V *a, V kw) { (void)n; (void)a; (void)kw; return None; }
+static V object_setattr(int n, V *a, V kw) {
+    (void)kw; ARGN(3);
+    if (a[1]->kind != K_STR) raise_msg(E_TypeError, "attribute name must be a str");
+    set_attr_plain(a[0], a[1], a[2]);
+    return None;
+}
+static V object_delattr(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    if (a[1]->kind != K_STR) raise_msg(E_TypeError, "attribute name must be a str");
+    del_attr_plain(a[0], a[1]);
+    return None;
+}
 
 void objects_init(void) {
     None = obj_new(K_NONE);
@@ -1192,6 +1247,8 @@ void objects_init(void) {
     builtins_dict = mk_dict();
     T_object = lib_builtin_class("object", K_INST, new_object, NULL);
     dict_set_str(T_object->u.cls.dict, "__init__", mk_native("__init__", object_init));
+    dict_set_str(T_object->u.cls.dict, "__setattr__", mk_native("__setattr__", object_setattr));
+    dict_set_str(T_object->u.cls.dict, "__delattr__", mk_native("__delattr__", object_delattr));
     dict_set_str(T_object->u.cls.dict, "__new__", mk_native("__new__", object_new));
     T_type = lib_builtin_class("type", K_CLASS, new_type, T_object);
     T_int = lib_builtin_class("int", K_INT, new_int, T_object);
@@ -1259,10 +1316,10 @@ void objects_init(void) {
         {"any", b_any}, {"all", b_all}, {"iter", b_iter}, {"next", b_next}, {"hasattr", b_hasattr},
         {"getattr", b_getattr}, {"setattr", b_setattr}, {"ord", b_ord}, {"chr", b_chr}, {"hex", b_hex},
         {"oct", b_oct}, {"bin", b_bin}, {"divmod", b_divmod}, {"round", b_round}, {"callable", b_callable},
-        {"id", b_id}, {"hash", b_hash}, {"pow", b_pow}, {"globals", b_globals}, {"locals", b_unsupported},
+        {"id", b_id}, {"hash", b_hash}, {"pow", b_pow}, {"globals", b_globals}, {"locals", b_locals},
         {"__build_class__", builtin_build_class}, {"__import__", builtin_import}, {"input", b_unsupported}, {"open", b_unsupported},
-        {"exec", b_unsupported}, {"eval", b_unsupported}, {"compile", b_unsupported}, {"dir", b_unsupported},
-        {"vars", b_unsupported}, {"delattr", b_unsupported}, {"super", b_super},
+        {"exec", b_unsupported}, {"eval", b_unsupported}, {"compile", b_unsupported}, {"dir", b_dir},
+        {"vars", b_unsupported}, {"delattr", b_delattr}, {"super", b_super},
     };
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) dict_set_str(builtins_dict, fns[i].name, mk_native(fns[i].name, fns[i].fn));
     dict_set_str(builtins_dict, "NotImplemented", NullV);

@@ -1534,7 +1534,33 @@ V get_attr(V o, V name) {
     return r;
 }
 
+/* py/objtype.c (MICROPY_PY_DELATTR_SETATTR): a class's own __setattr__ or
+ * __delattr__, not object's, takes every store or delete */
+static V user_attr_hook(V o, const char *hook) {
+    V f = o->kind == K_INST ? lookup_class_attr(o->cls, mk_cstr(hook)) : NULL;
+    return f && f->kind != K_NATIVE ? f : NULL;
+}
+
 void set_attr(V o, V name, V v) {
+    V hook = user_attr_hook(o, "__setattr__");
+    if (hook) {
+        V a[3] = {o, name, v};
+        call(hook, 3, a, NULL);
+        return;
+    }
+    set_attr_plain(o, name, v);
+}
+
+void del_attr(V o, V name) {
+    V hook = user_attr_hook(o, "__delattr__");
+    if (hook) {
+        call2(hook, o, name);
+        return;
+    }
+    del_attr_plain(o, name);
+}
+
+void set_attr_plain(V o, V name, V v) {
     if (lib_is_namedtuple_instance(o)) {
         raise_msg(E_AttributeError, "can't set attribute");
     }
@@ -1554,12 +1580,6 @@ void set_attr(V o, V name, V v) {
             call(set, 3, a, NULL);
             return;
         }
-        V sa = lookup_class_attr(o->cls, mk_cstr("__setattr__"));
-        if (sa) {
-            V a[3] = {o, name, v};
-            call(sa, 3, a, NULL);
-            return;
-        }
         table_set(&o->u.inst.dict->u.map, name, v);
         return;
     }
@@ -1575,7 +1595,7 @@ void set_attr(V o, V name, V v) {
         name->u.str.s);
 }
 
-void del_attr(V o, V name) {
+void del_attr_plain(V o, V name) {
     if (o->kind == K_INST) {
         V f = lookup_class_attr(o->cls, name);
         if (f && f->kind == K_PROPERTY) {

@@ -127,6 +127,8 @@ V get_attr_maybe(V o, V name);       /* NULL if absent */
 V lookup_class_attr(V cls, V name);  /* through the MRO, NULL if absent */
 void set_attr(V o, V name, V v);
 void del_attr(V o, V name);
+void set_attr_plain(V o, V name, V v);   /* object.__setattr__: no user hook */
+void del_attr_plain(V o, V name);
 V subscr(V o, V idx);
 void store_subscr(V o, V idx, V v);
 void del_subscr(V o, V idx);

@@ -58,6 +58,10 @@ static Frame *current_frame;
 V vm_globals(void) {
     return current_frame ? current_frame->globals : mk_dict();
 }
+/* py/runtime.c mp_locals_get: a class body's namespace, else the module's globals */
+V vm_locals(void) {
+    return current_frame && current_frame->fun->cls ? current_frame->fun->cls : vm_globals();
+}
 static int call_depth;
 static uintptr_t stack_base;   /* the C stack where the VM started (it grows down) */
 
