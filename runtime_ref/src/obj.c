@@ -680,7 +680,7 @@ static V float_binary(int op, double x, double y) {
             return mk_float(op == MP_BINARY_OP_MODULO ? r : q);
         }
         case MP_BINARY_OP_POWER:
-            if (x == 0 && y < 0) {
+            if (x == 0 && y < 0 && !isinf(y)) {
                 raise_msg(E_ZeroDivisionError, "0.0 to a negative power");
             }
             return mk_float(pow(x, y));
