@@ -10,6 +10,7 @@ V lib_text_self(V v);
 int lib_is_namedtuple_instance(V o);
 V lib_class_dict(V cls);
 void lib_native_value_made(V inst);
+int lib_parse_number(const char *s, size_t len, int allow_imag, double *re, double *im, int *is_complex);
 size_t lib_text_offset(V s, V index, size_t dflt);
 V lib_str_find(int n, V *a, V kw);
 V lib_str_rfind(int n, V *a, V kw);

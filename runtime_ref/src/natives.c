@@ -129,16 +129,13 @@ static V new_float(int n, V *a, V kw) {
     (void)kw;
     if (n == 1) return mk_float(0);
     V x = a[1];
-    if (x->kind == K_STR) {
-        char buf[128];
-        size_t l = x->u.str.len < 120 ? x->u.str.len : 120;
-        mem_copy(buf, x->u.str.s, l);
-        buf[l] = 0;
-        char *end;
-        double d = strtod(buf, &end);
-        while (*end == ' ' || *end == '\n') end++;
-        if (end == buf || *end) raise_msg(E_ValueError, "could not convert string to float");
-        return mk_float(d);
+    if (x->kind == K_STR || x->kind == K_BYTES || x->kind == K_BYTEARRAY) {   /* text or a buffer */
+        double re, im;
+        int is_complex;
+        if (!lib_parse_number(x->u.str.s, x->u.str.len, 0, &re, &im, &is_complex)) {
+            raise_msg(E_ValueError, "invalid syntax for number");
+        }
+        return mk_float(re);
     }
     return mk_float(to_double(x));
 }
@@ -222,7 +219,16 @@ static V new_complex(int n, V *a, V kw) {
     double re = 0, im = 0;
     for (int i = 1; i < n && i < 3; i++) {
         V x = a[i];
-        if (x->kind == K_STR) unsupported("complex() from a string");
+        if (x->kind == K_STR) {
+            double r, m;
+            int is_complex;
+            if (i > 1) raise_msg(E_TypeError, "complex() can't take second arg if first is a string");
+            if (!lib_parse_number(x->u.str.s, x->u.str.len, 1, &r, &m, &is_complex)) {
+                raise_msg(E_ValueError, "invalid syntax for number");
+            }
+            re += r; im += m;
+            continue;
+        }
         double r = x->kind == K_COMPLEX ? x->u.cplx.re : to_double(x);
         double m = x->kind == K_COMPLEX ? x->u.cplx.im : 0;
         if (i == 1) { re += r; im += m; } else { re -= m; im += r; }
