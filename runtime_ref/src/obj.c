@@ -683,6 +683,9 @@ static V float_binary(int op, double x, double y) {
             if (x == 0 && y < 0 && !isinf(y)) {
                 raise_msg(E_ZeroDivisionError, "0.0 to a negative power");
             }
+            if (x < 0 && y != floor(y) && !isnan(y)) {
+                return complex_binary(MP_BINARY_OP_POWER, x, 0, y, 0);   /* py/objfloat.c: a complex result */
+            }
             return mk_float(pow(x, y));
         case MP_BINARY_OP_LESS: return mk_bool(x < y);
         case MP_BINARY_OP_MORE: return mk_bool(x > y);
