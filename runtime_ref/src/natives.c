@@ -229,6 +229,12 @@ static V new_complex(int n, V *a, V kw) {
             re += r; im += m;
             continue;
         }
+        if (x->kind == K_INST && !x->u.inst.native_value) {
+            /* py/objcomplex.c: __complex__ must give a complex; else __float__ */
+            V c = try_special(x, "__complex__", 0, NULL);
+            if (c && c->kind != K_COMPLEX) raise_msg(E_TypeError, "__complex__ returned non-complex");
+            if (c) x = c;
+        }
         double r = x->kind == K_COMPLEX ? x->u.cplx.re : to_double(x);
         double m = x->kind == K_COMPLEX ? x->u.cplx.im : 0;
         if (i == 1) { re += r; im += m; } else { re -= m; im += r; }

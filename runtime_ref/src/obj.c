@@ -446,7 +446,7 @@ static V bind(V f, V self) {
 }
 
 /* call a dunder method on a user instance if it has one; NULL otherwise */
-static V try_special(V v, const char *name, int n, V *args) {
+V try_special(V v, const char *name, int n, V *args) {
     V f = lookup_special(v, name);
     if (!f) {
         return NULL;
