@@ -312,3 +312,7 @@ void gc_free(void *p) {
         rover = b;
     }
 }
+
+size_t gc_used_bytes(void) {
+    return used_blocks * BLOCK;
+}

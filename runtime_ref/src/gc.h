@@ -9,6 +9,7 @@ void gc_init(void);             /* once, before the first allocation */
 void *gc_alloc(size_t n);       /* zeroed; never NULL: exits 70 when the heap is full of live data */
 void gc_free(void *p);          /* give back early what is known dead (optional) */
 void gc_collect(void);
+size_t gc_used_bytes(void);     /* the heap in use now (live and not yet collected) */
 int gc_room(size_t n);          /* whether n bytes can be allocated now (collects if need be) */
 /* Between these, allocations go to the start-up image (never collected). */
 void gc_image_begin(void);

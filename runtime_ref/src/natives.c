@@ -1200,6 +1200,7 @@ void native_modules_init(V modules, V loaded) {
     lib_sys_extend(sys, modules);
     lib_dict_view_init();
     lib_errno_module(modules);
+    lib_gc_module(modules);
 }
 
 /* ---- setup ---- */
