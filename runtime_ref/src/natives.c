@@ -120,7 +120,11 @@ static V new_int(int n, V *a, V kw) {
     if (is_int(x)) return x->kind == K_INST ? x->u.inst.native_value : x;
     if (x->kind == K_INST) {
         V f = lookup_class_attr(x->cls, mk_cstr("__int__"));
-        if (f) return call1(f, x);
+        if (f) {
+            V r = call1(f, x);
+            if (!is_int(r)) raise_msg(E_TypeError, "__int__ returned non-int (type %s)", type_of(r)->u.cls.name);
+            return r;
+        }
     }
     raise_msg(E_TypeError, "can't convert %s to int", type_of(x)->u.cls.name);
 }
@@ -654,7 +658,14 @@ V vm_super_args(V *cls, V *self);
 static V b_super(int n, V *a, V kw) {
     (void)kw;
     V s = obj_new(K_SUPER);
-    if (n == 2) { s->u.bound.fn = a[0]; s->u.bound.self = a[1]; }
+    if (n == 2) {
+        /* py/objtype.c super_make_new: a type, and an instance or a subclass of it */
+        if (a[0]->kind != K_CLASS) raise_msg(E_TypeError, "first argument to super() must be type");
+        if (!is_instance(a[1], a[0]) && !(a[1]->kind == K_CLASS && is_subclass(a[1], a[0]))) {
+            raise_msg(E_TypeError, "super(type, obj): obj must be an instance or subtype of type");
+        }
+        s->u.bound.fn = a[0]; s->u.bound.self = a[1];
+    }
     else unsupported("super() without arguments outside a method call");
     return s;
 }
