@@ -1270,6 +1270,9 @@ V repr_of(V v) {
         case K_MODULE:
             snprintf(buf, sizeof buf, "<module '%.60s'>", v->u.module.name);
             return mk_cstr(buf);
+        case K_SUPER:   /* py/objtype.c super_print */
+            return str_concat(str_concat(str_concat(mk_cstr("<super: "), repr_of(v->u.bound.fn)),
+                str_concat(mk_cstr(", "), repr_of(v->u.bound.self))), mk_cstr(">"));
         case K_INST: {
             V r = try_special(v, "__repr__", 0, NULL);
             if (r) {
