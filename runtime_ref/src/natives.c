@@ -1078,11 +1078,13 @@ static V f_const(int n, V *a, V kw) { (void)kw; ARGN(1); return a[0]; }
 static V f_sys_exit(int n, V *a, V kw) { (void)kw; V e = mk_exc(E_SystemExit, NULL); e->u.inst.args = mk_tuple((size_t)n, a); vm_raise(e); }
 
 /* collections.namedtuple: a class whose instances hold a tuple; fields by name */
+extern int vm_making_placeholder;
 static V namedtuple_new(int n, V *a, V kw) {
     V cls = a[0];
     V fields = dict_get_str(cls->u.cls.dict, "_fields");
     size_t nf = fields->u.seq.n;
-    V t = mk_tuple(nf, NULL);
+    V t = mk_tuple(vm_making_placeholder ? 0 : nf, NULL);
+    if (vm_making_placeholder) nf = 0;   /* a subclass instance's: made again with the arguments */
     if ((size_t)n - 1 > nf) raise_msg(E_TypeError, "too many arguments for %s", cls->u.cls.name);
     for (int i = 1; i < n; i++) t->u.seq.items[i - 1] = a[i];
     if (kw) {
@@ -1248,7 +1250,11 @@ static V object_new(int n, V *a, V kw) {
     return o;
 }
 
-static V object_init(int n, V *a, V kw) { (void)n; (void)a; (void)kw; return None; }
+void vm_native_base_init(V inst, int n, V *args, V kw);
+static V object_init(int n, V *a, V kw) {
+    if (n > 0) vm_native_base_init(a[0], n - 1, a + 1, kw);
+    return None;
+}
 static V object_setattr(int n, V *a, V kw) {
     (void)kw; ARGN(3);
     if (a[1]->kind != K_STR) raise_msg(E_TypeError, "attribute name must be a str");

@@ -62,7 +62,7 @@ struct Obj {
         struct { const char *name; native_fn fn; V self; int self_kind; int no_kw; } native;   /* self_kind: unbound method's type, or 0; no_kw: keywords are a TypeError */
         struct { V self, fn; } bound;
         struct { const char *name; V bases; V dict; int builtin_kind; V mro; } cls;
-        struct { V dict; V args; V traceback; V native_value; } inst;   /* native_value: builtin base's value */
+        struct { V dict; V args; V traceback; V native_value; int native_ready; } inst;   /* native_value: builtin base's value; ready: made with the call's arguments */
         struct { Frame *frame; int running, done; } gen;
         struct { V value; } cell;
         struct { V (*next)(V self); V a, b; int64_t i, j; char typecode; } iter;   /* K_MEMVIEW: a base, i/j first item/count */

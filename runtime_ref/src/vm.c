@@ -351,6 +351,40 @@ static V call_func(V fun, int n, V *args, V kw) {
     return start_frame(fun, make_frame(fun, n, args, kw));
 }
 
+int vm_making_placeholder;
+
+/* py/objtype.c mp_obj_instance_make_new: the native base's constructor gets
+ * the call's arguments when the Python __init__ did not call it through
+ * super().__init__(); a placeholder (no arguments) stands in until then */
+static void native_base_make(V inst, int n, V *args, V kw, int placeholder) {
+    V m = class_mro(inst->cls);
+    for (size_t i = 0; i < m->u.seq.n; i++) {
+        V b = m->u.seq.items[i];
+        V nn = dict_get_str(b->u.cls.dict, "__native_new__");
+        if (nn && b != T_object && b != T_type && !is_subclass(b, E_BaseException)) {
+            V *a = gc_alloc(((size_t)n + 1) * sizeof(V));
+            a[0] = b;
+            mem_copy(a + 1, args, (size_t)n * sizeof(V));
+            vm_making_placeholder = placeholder;
+            V made = nn->u.native.fn(n + 1, a, kw);
+            vm_making_placeholder = 0;
+            /* a namedtuple's constructor makes an instance: keep its tuple */
+            inst->u.inst.native_value = made->kind == K_INST && made->u.inst.native_value ? made->u.inst.native_value : made;
+            inst->u.inst.native_ready = !placeholder;
+            lib_native_value_made(inst);
+            return;
+        }
+    }
+}
+
+/* object.__init__ reached through super().__init__(...) of a native subclass:
+ * it makes the native value again, even when it was made already */
+void vm_native_base_init(V inst, int n, V *args, V kw) {
+    if (inst->kind == K_INST && inst->u.inst.native_value) {
+        native_base_make(inst, n, args, kw, 0);
+    }
+}
+
 /* py/objtype.c: __init__ must return None */
 static void init_result(V r) {
     if (r != None) {
@@ -439,34 +473,18 @@ V call(V fn, int n, V *args, V kw) {
                 }
                 inst->u.inst.args = no_args;
             }
-            /* a builtin base (int, list, ...) gives the instance a native value */
-            V m = class_mro(fn);
-            for (size_t i = 0; i < m->u.seq.n; i++) {
-                V b = m->u.seq.items[i];
-                V nn = dict_get_str(b->u.cls.dict, "__native_new__");
-                if (nn && b != T_object && b != T_type && !is_subclass(b, E_BaseException)) {
-                    V a0[1] = {b};
-                    inst->u.inst.native_value = nn->u.native.fn(1, a0, NULL);
-                    lib_native_value_made(inst);
-                    break;
-                }
-            }
+            /* a builtin base (int, list, ...) gives the instance a native value: an
+             * empty one first, made again with the arguments unless __init__ did it */
+            native_base_make(inst, 0, NULL, NULL, 1);
             V init = lookup_class_attr(fn, mk_cstr("__init__"));
             if (init && init->kind != K_NATIVE) {
                 V *a = gc_alloc(((size_t)n + 1) * sizeof(V));
                 a[0] = inst;
                 mem_copy(a + 1, args, (size_t)n * sizeof(V));
                 init_result(call(init, n + 1, a, kw));
-            } else if (inst->u.inst.native_value && (n > 0 || kw)) {
-                V nn = NULL;
-                for (size_t i = 0; i < m->u.seq.n && !nn; i++) {
-                    nn = dict_get_str(m->u.seq.items[i]->u.cls.dict, "__native_new__");
-                }
-                V *a = gc_alloc(((size_t)n + 1) * sizeof(V));
-                a[0] = type_of(inst->u.inst.native_value);
-                mem_copy(a + 1, args, (size_t)n * sizeof(V));
-                inst->u.inst.native_value = nn->u.native.fn(n + 1, a, kw);
-                lib_native_value_made(inst);
+            }
+            if (inst->u.inst.native_value && !inst->u.inst.native_ready && (n > 0 || kw)) {
+                native_base_make(inst, n, args, kw, 0);
             }
             return inst;
         }
@@ -1573,10 +1591,29 @@ V builtin_build_class(int n, V *args, V kw) {
     if (cell->kind == K_CELL) {
         cell->u.cell.value = cls;
     }
-    if (n > 2) {
-        for (int i = 2; i < n; i++) {
-            if (args[i]->kind != K_CLASS) {
-                raise_msg(E_TypeError, "bases must be classes");
+    /* py/objtype.c mp_obj_new_type: the bases are classes that can be subclassed,
+     * with at most one native base among them */
+    V native = NULL;
+    for (int i = 2; i < n; i++) {
+        V b = args[i];
+        if (b->kind != K_CLASS) {
+            raise_msg(E_TypeError, "bases must be classes");
+        }
+        if (b->u.cls.builtin_kind > 0 && b != T_object && !dict_get_str(b->u.cls.dict, "__native_new__")
+            && !is_subclass(b, E_BaseException)) {
+            raise_msg(E_TypeError, "type '%s' isn't an acceptable base type", b->u.cls.name);
+        }
+        V m = class_mro(b);
+        for (size_t j = 0; j < m->u.seq.n; j++) {
+            V c = m->u.seq.items[j];
+            if (c->u.cls.builtin_kind > 0 && c != T_object) {
+                if (native && native != c && !is_subclass(native, c) && !is_subclass(c, native)) {
+                    raise_msg(E_TypeError, "multiple bases have instance lay-out conflict");
+                }
+                if (!native || is_subclass(c, native)) {
+                    native = c;
+                }
+                break;
             }
         }
     }
