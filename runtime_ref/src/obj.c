@@ -686,6 +686,9 @@ static V float_binary(int op, double x, double y) {
             if (x < 0 && y != floor(y) && !isnan(y)) {
                 return complex_binary(MP_BINARY_OP_POWER, x, 0, y, 0);   /* py/objfloat.c: a complex result */
             }
+            if (isnan(y) && x != 1.0) {
+                return mk_float(y);   /* C99 F.9.4.4, which newlib's pow(-1, nan) does not follow */
+            }
             return mk_float(pow(x, y));
         case MP_BINARY_OP_LESS: return mk_bool(x < y);
         case MP_BINARY_OP_MORE: return mk_bool(x > y);
