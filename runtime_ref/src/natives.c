@@ -1241,7 +1241,8 @@ static V exc_init(int n, V *a, V kw) {
 
 static V object_new(int n, V *a, V kw) {
     (void)kw; ARGN(1);
-    if (a[0]->kind != K_CLASS) raise_msg(E_TypeError, "object.__new__(X): X is not a type");
+    /* py/objobject.c object___new__: only classes made by Python code */
+    if (a[0]->kind != K_CLASS || a[0]->u.cls.builtin_kind > 0) raise_msg(E_TypeError, "arg must be user-type");
     V o = obj_new(K_INST);
     o->cls = a[0];
     o->u.inst.dict = mk_dict();

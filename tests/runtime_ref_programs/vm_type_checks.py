@@ -1,6 +1,6 @@
 # Where the VM must raise: except with a non-exception class, slices as
 # keys, errno's fixed errorcode dict, __init__ returning a value, type()
-# and super() arguments, __int__ and __complex__ results, bases that cannot
+# and super() arguments, object.__new__ of a builtin class, __int__ and __complex__ results, bases that cannot
 # be subclassed; and what MicroPython does instead of CPython: in-place
 # operators other than += and -= use the plain method, ranges compare by
 # identity, an empty dict finds a slice without hashing it, an
@@ -45,6 +45,8 @@ check("type()", lambda: type())
 check("type bases", lambda: type("A", (1,), {}))
 check("super(1, 1)", lambda: super(1, 1))
 check("super(str, int)", lambda: super(str, int))
+check("object.__new__(int)", lambda: object.__new__(int))
+check("object.__new__(1)", lambda: object.__new__(1))
 
 
 class BadInt:
