@@ -904,6 +904,14 @@ static V m_next(int n, V *a, V kw) {
     if (!r) vm_raise(mk_exc(E_StopIteration, NULL));
     return r;
 }
+/* generator.pend_throw(exc): exc is thrown in at the next resume; the one pending before is returned */
+static V m_pend_throw(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    if (a[0]->u.gen.running) raise_msg(E_ValueError, "generator already executing");
+    V prev = a[0]->u.gen.pending ? a[0]->u.gen.pending : None;
+    a[0]->u.gen.pending = a[1];
+    return prev;
+}
 static V m_send(int n, V *a, V kw) {
     (void)kw; ARGN(2);
     int done;
@@ -978,7 +986,7 @@ static const method_def methods[] = {
     {K_PROPERTY, "setter", m_prop_setter}, {K_PROPERTY, "getter", m_prop_getter},
     {K_PROPERTY, "deleter", m_prop_deleter}, {K_DICT, "__getitem__", m_dict_getitem},
     {K_DICT, "__setitem__", m_dict_setitem}, {K_DICT, "__delitem__", m_dict_delitem}, {K_ARRAY, "append", lib_array_append},
-    {K_ARRAY, "extend", lib_array_extend}, {K_GEN, "send", m_send}, {K_GEN, "__next__", m_next}, {K_ITER, "__next__", m_next}, {K_GEN, "throw", m_throw},
+    {K_ARRAY, "extend", lib_array_extend}, {K_GEN, "send", m_send}, {K_GEN, "pend_throw", m_pend_throw}, {K_GEN, "__next__", m_next}, {K_ITER, "__next__", m_next}, {K_GEN, "throw", m_throw},
     {K_GEN, "close", m_close}, {K_STR, "count", lib_str_count}, {K_STR, "endswith", lib_str_endswith},
     {K_STR, "find", lib_str_find}, {K_STR, "format", m_format}, {K_STR, "index", lib_str_index},
     {K_STR, "isalpha", lib_text_isalpha}, {K_STR, "isdigit", lib_text_isdigit}, {K_STR, "islower", lib_text_islower},

@@ -63,7 +63,7 @@ struct Obj {
         struct { V self, fn; } bound;
         struct { const char *name; V bases; V dict; int builtin_kind; V mro; } cls;
         struct { V dict; V args; V traceback; V native_value; int native_ready; } inst;   /* native_value: builtin base's value; ready: made with the call's arguments */
-        struct { Frame *frame; int running, done; } gen;
+        struct { Frame *frame; int running, done; V pending; } gen;   /* pending: pend_throw()'s value, thrown at the next resume */
         struct { V value; } cell;
         struct { V (*next)(V self); V a, b; int64_t i, j; char typecode; } iter;   /* K_MEMVIEW: a base, i/j first item/count */
         struct { V fget, fset, fdel; } prop;

@@ -559,7 +559,17 @@ V vm_getattr_catch(V o, V name) {
 static V close_exit;
 
 
+static V gen_resume(V gen, V send, V throw_exc, int *done);
+
 V gen_next(V gen, V send, V throw_exc, int *done) {
+    if (!throw_exc && gen->u.gen.pending && gen->u.gen.pending != None && !gen->u.gen.done && !gen->u.gen.running) {
+        throw_exc = gen->u.gen.pending;   /* py/objgenerator.c: pend_throw's exception comes in at the resume */
+        gen->u.gen.pending = None;
+    }
+    return gen_resume(gen, send, throw_exc, done);
+}
+
+static V gen_resume(V gen, V send, V throw_exc, int *done) {
     if (gen->u.gen.done) {
         *done = 1;   /* py/objgenerator.c: a finished generator just returns None, even to a throw */
         return None;
