@@ -121,6 +121,7 @@ V lib_deque_class(void);
 const char *lib_errno_name(V code);   /* NULL for a code the module does not name */
 void lib_errno_module(V modules);
 void lib_gc_module(V modules);
+void lib_cmath_module(V modules);
 
 /* natives.c, builtins.c helpers the library files share */
 V lib_new_module(V modules, const char *name);

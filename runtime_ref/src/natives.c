@@ -1222,6 +1222,7 @@ void native_modules_init(V modules, V loaded) {
     lib_dict_view_init();
     lib_errno_module(modules);
     lib_gc_module(modules);
+    lib_cmath_module(modules);
 }
 
 /* ---- setup ---- */
