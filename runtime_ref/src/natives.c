@@ -169,6 +169,8 @@ static V new_str(int n, V *a, V kw) {
     if (n == 1) return mk_cstr("");
     if (n > 4) raise_msg(E_TypeError, "function takes at most 3 arguments");
     if (n >= 3 && (a[1]->kind == K_BYTES || a[1]->kind == K_BYTEARRAY)) return decoded(a[1]);
+    lib_buf b;
+    if (n >= 3 && lib_buffer(a[1], &b)) return decoded(mk_bytes(b.p, b.len));   /* array, memoryview: a copy */
     return str_of(a[1]);
 }
 
