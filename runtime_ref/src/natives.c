@@ -1294,6 +1294,10 @@ void objects_init(void) {
     dict_set_str(T_object->u.cls.dict, "__new__", mk_native("__new__", object_new));
     T_type = lib_builtin_class("type", K_CLASS, new_type, T_object);
     T_int = lib_builtin_class("int", K_INT, new_int, T_object);
+    /* the cached small ints live in the start-up image, not the heap, as
+     * MicroPython's small ints take no heap (300 of them would be a fifth
+     * of a 64 KiB heap) */
+    for (int64_t i = -20; i < 280; i++) mk_int(i);
     T_bool = lib_builtin_class("bool", K_BOOL, new_bool, T_int);
     T_float = lib_builtin_class("float", K_FLOAT, new_float, T_object);
     T_str = lib_builtin_class("str", K_STR, new_str, T_object);
