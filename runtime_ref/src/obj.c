@@ -704,6 +704,12 @@ static V repeat_seq(V s, int64_t n) {
     if (n < 0) {
         n = 0;
     }
+    size_t item = s->kind == K_STR || s->kind == K_BYTES ? 1 : sizeof(V);
+    size_t len0 = s->kind == K_STR || s->kind == K_BYTES ? s->u.str.len : s->u.seq.n;
+    if (len0 && (uint64_t)n > (uint64_t)(gc_info.heap_bytes / item / len0)) {
+        /* more than the whole heap: MemoryError at once, as MicroPython's one allocation fails */
+        raise_msg(E_MemoryError, "memory allocation failed");
+    }
     if (s->kind == K_STR || s->kind == K_BYTES) {
         size_t len = s->u.str.len * (size_t)n;
         char *buf = gc_alloc(len + 1);

@@ -92,6 +92,21 @@ static V raise_obj(V exc) {
     return exc;
 }
 
+/* py/gc.c m_malloc_fail: a heap that cannot meet an allocation raises the
+ * one MemoryError made at start-up (making one would need the heap) */
+static V memory_error;
+
+static void raise_memory_error(size_t bytes) {
+    (void)bytes;
+    if (!cur_handler) {
+        return;   /* outside the VM: the allocator stops the run */
+    }
+    memory_error->u.inst.traceback->u.seq.n = 0;
+    cur_handler->exc = memory_error;
+    call_depth = cur_handler->depth;
+    longjmp(cur_handler->jb, 1);
+}
+
 void vm_raise(V exc) {
     exc = raise_obj(exc);
     if (!cur_handler) {
@@ -1686,6 +1701,7 @@ int vm_run_main(const char *path) {
     extern void native_modules_init(V builtin_modules, V loaded);
     native_modules_init(builtin_modules, modules);
     close_exit = mk_exc(E_GeneratorExit, NULL);
+    memory_error = mk_exc(E_MemoryError, NULL);
     gc_image_end();
     char *dir = gc_alloc(strlen(path) + 2);
     strcpy(dir, path);
@@ -1702,7 +1718,9 @@ int vm_run_main(const char *path) {
     h.prev = NULL;
     h.depth = 0;
     cur_handler = &h;
+    gc_full_hook = raise_memory_error;
     if (setjmp(h.jb)) {
+        gc_full_hook = NULL;   /* what is left is printing: no handler to raise to */
         if (is_instance(h.exc, E_SystemExit)) {
             V a = h.exc->u.inst.args;
             return a->u.seq.n && is_int(a->u.seq.items[0]) ? (int)to_int64(a->u.seq.items[0]) : 0;

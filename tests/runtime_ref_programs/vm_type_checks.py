@@ -4,7 +4,7 @@
 # be subclassed; and what MicroPython does instead of CPython: in-place
 # operators other than += and -= use the plain method, ranges compare by
 # identity, an empty dict finds a slice without hashing it, an
-# OrderedDict takes unhashable keys.
+# OrderedDict takes unhashable keys; MemoryError for more than the heap.
 import errno
 from collections import OrderedDict
 
@@ -97,3 +97,7 @@ check("shift", lambda: (1 << 70) << -1)
 print(0 ** (1 << 70), 1 ** (1 << 70), (-1) ** ((1 << 70) + 1))
 print(list(enumerate(iterable="ab", start=3)))
 print(iter(range(3)).__next__(), (x for x in "q").__next__())
+try:
+    [0] * (1 << 40)
+except MemoryError:
+    print("MemoryError")
