@@ -138,6 +138,15 @@ static V str_subscr(V o, V idx) {
     return mk_str(o->u.str.s + off[i], off[i + 1] - off[i]);
 }
 
+/* The number of items of a range, in unsigned arithmetic so that
+ * range(maxsize, 0, -1) does not overflow */
+uint64_t range_length(V r) {
+    int64_t s = r->u.range.step, x = r->u.range.start, y = r->u.range.stop;
+    uint64_t span = s > 0 ? (y > x ? (uint64_t)y - (uint64_t)x : 0) : (x > y ? (uint64_t)x - (uint64_t)y : 0);
+    uint64_t step = s > 0 ? (uint64_t)s : (uint64_t)0 - (uint64_t)s;
+    return span ? (span - 1) / step + 1 : 0;
+}
+
 V subscr(V o, V idx) {
     V f = special(o, "__getitem__");
     if (o->kind == K_MEMVIEW || o->kind == K_ARRAY) {
@@ -165,8 +174,7 @@ V subscr(V o, V idx) {
         || o->kind == K_RANGE) {
         size_t n = o->kind == K_RANGE ? 0 : (o->kind == K_TUPLE || o->kind == K_LIST) ? o->u.seq.n : o->u.str.len;
         if (o->kind == K_RANGE) {
-            int64_t s = o->u.range.step, a = o->u.range.start, b = o->u.range.stop;
-            n = s > 0 ? (b > a ? (size_t)((b - a + s - 1) / s) : 0) : (a > b ? (size_t)((a - b - s - 1) / -s) : 0);
+            n = (size_t)range_length(o);
         }
         if (idx->kind == K_SLICE) {
             int64_t start, step;

@@ -70,8 +70,9 @@ static V b_len(int n, V *a, V kw) {
         case K_DICT: case K_SET: case K_FROZENSET: return mk_int((int64_t)o->u.map.live);
         case K_DICTVIEW: return mk_int((int64_t)lib_dict_view_len(o));
         case K_RANGE: {
-            int64_t s = o->u.range.step, x = o->u.range.start, y = o->u.range.stop;
-            return mk_int(s > 0 ? (y > x ? (y - x + s - 1) / s : 0) : (x > y ? (x - y - s - 1) / -s : 0));
+            uint64_t count = range_length(o);
+            if (count > (uint64_t)INT64_MAX) raise_msg(E_OverflowError, "overflow converting long int to machine word");
+            return mk_int((int64_t)count);
         }
         default: raise_msg(E_TypeError, "object of type '%s' has no len()", type_of(o)->u.cls.name);
     }

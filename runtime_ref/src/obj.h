@@ -127,7 +127,8 @@ V get_attr_maybe(V o, V name);       /* NULL if absent */
 V lookup_class_attr(V cls, V name);  /* through the MRO, NULL if absent */
 void set_attr(V o, V name, V v);
 void del_attr(V o, V name);
-V try_special(V v, const char *name, int n, V *args);   /* a user instance's dunder, or NULL */
+V try_special(V v, const char *name, int n, V *args);
+uint64_t range_length(V r);   /* a user instance's dunder, or NULL */
 void set_attr_plain(V o, V name, V v);   /* object.__setattr__: no user hook */
 void del_attr_plain(V o, V name);
 V subscr(V o, V idx);

@@ -4,7 +4,8 @@
 # be subclassed; and what MicroPython does instead of CPython: in-place
 # operators other than += and -= use the plain method, ranges compare by
 # identity, an empty dict finds a slice without hashing it, an
-# OrderedDict takes unhashable keys; MemoryError for more than the heap.
+# OrderedDict takes unhashable keys; MemoryError for more than the heap;
+# the length of range(maxsize, 0, -1).
 import errno
 from collections import OrderedDict
 
@@ -101,3 +102,5 @@ try:
     [0] * (1 << 40)
 except MemoryError:
     print("MemoryError")
+big = range(9223372036854775807, 0, -1)
+print(len(big), big[0], big[-1])
