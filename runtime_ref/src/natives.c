@@ -331,7 +331,9 @@ static V new_type(int n, V *a, V kw) {
     for (size_t i = 0; i < ns->u.map.n; i++) {
         if (ns->u.map.e[i].key) table_set(&dict->u.map, ns->u.map.e[i].key, ns->u.map.e[i].value);
     }
-    return mk_class(cname, mk_tuple(bases->u.seq.n, bases->u.seq.items), dict);
+    V cls = mk_class(cname, mk_tuple(bases->u.seq.n, bases->u.seq.items), dict);
+    cls->u.cls.from_python = 1;
+    return cls;
 }
 static V wrap_kind(int kind, V f) { V w = obj_new(kind); w->u.wrap.fn = f; return w; }
 static V new_staticmethod(int n, V *a, V kw) { (void)kw; ARGN(2); return wrap_kind(K_STATICMETHOD, a[1]); }

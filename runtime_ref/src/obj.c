@@ -1383,6 +1383,21 @@ static int name_is(V name, const char *s) {
     return name->u.str.len == n && memcmp(name->u.str.s, s, n) == 0;
 }
 
+/* A native found as a class attribute is a method (it binds) when the VM
+ * defined it in a class of its own (OrderedDict.__repr__, deque.append,
+ * object.__setattr__), not when Python code stored a builtin function in a
+ * class (`f = abs`). */
+static int natives_bind(V cls, V name) {
+    V m = class_mro(cls);
+    for (size_t i = 0; i < m->u.seq.n; i++) {
+        V c = m->u.seq.items[i];
+        if (table_get(&c->u.cls.dict->u.map, name)) {
+            return !c->u.cls.from_python;
+        }
+    }
+    return 0;
+}
+
 V get_attr_maybe(V o, V name) {
     if (name->u.str.len == 9 && memcmp(name->u.str.s, "__class__", 9) == 0) {
         return type_of(o);
@@ -1418,7 +1433,10 @@ V get_attr_maybe(V o, V name) {
             if (f->kind == K_CLASSMETHOD) {
                 return bind(f->u.wrap.fn, o->cls);
             }
-            return bind(f, o);
+            if (f->kind == K_FUNC || (f->kind == K_NATIVE && natives_bind(o->cls, name))) {
+                return bind(f, o);
+            }
+            return f;   /* py/objtype.c: a class, an instance, a bound method or a builtin function stored in a class stays as it is */
         }
         if (o->u.inst.native_value) {
             V m = method_of_builtin(o->u.inst.native_value, name);

@@ -61,7 +61,7 @@ struct Obj {
         struct { const mpy_code *code; V globals; V defaults; V kwdefaults; V *cells; size_t n_cells; } func;
         struct { const char *name; native_fn fn; V self; int self_kind; int no_kw; } native;   /* self_kind: unbound method's type, or 0; no_kw: keywords are a TypeError */
         struct { V self, fn; } bound;
-        struct { const char *name; V bases; V dict; int builtin_kind; V mro; } cls;
+        struct { const char *name; V bases; V dict; int builtin_kind; V mro; int from_python; } cls;   /* from_python: made by a class statement or type() */
         struct { V dict; V args; V traceback; V native_value; int native_ready; } inst;   /* native_value: builtin base's value; ready: made with the call's arguments */
         struct { Frame *frame; int running, done; V pending; } gen;   /* pending: pend_throw()'s value, thrown at the next resume */
         struct { V value; } cell;

@@ -1612,6 +1612,7 @@ V builtin_build_class(int n, V *args, V kw) {
     char *cname = gc_alloc(name->u.str.len + 1);
     mem_copy(cname, name->u.str.s, name->u.str.len);
     V cls = mk_class(cname, mk_tuple((size_t)n - 2, args + 2), ns);
+    cls->u.cls.from_python = 1;
     /* py/modbuiltins.c: a class body that uses super() returns its __class__ cell */
     if (cell->kind == K_CELL) {
         cell->u.cell.value = cls;

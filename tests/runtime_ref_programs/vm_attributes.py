@@ -2,7 +2,7 @@
 # classes, instances and modules, __globals__, __setattr__/__delattr__ and
 # object's, the builtins module overriding builtins, `import __main__`,
 # `import *` from a class or an instance, properties without getter or
-# deleter, fixed namedtuple attributes, the gc module.
+# deleter, fixed namedtuple attributes, the gc module; what binds self.
 import builtins
 import gc
 import sys
@@ -150,3 +150,30 @@ gc.threshold(1)
 print(gc.threshold())
 gc.threshold(-1)
 print(gc.threshold())
+
+
+# what binds self when read through an instance: functions (closures and
+# generator functions too), not classes, instances, bound methods or
+# builtin functions stored in the class
+def make_closure():
+    def closure(self, y):
+        return "closure", y
+
+    return closure
+
+
+class Callable:
+    def __call__(self, arg):
+        return "called", arg
+
+
+class Holder:
+    method = make_closure()
+    builtin = abs
+    kind = Point
+    callable_instance = Callable()
+    bound = Callable().__call__
+
+
+h = Holder()
+print(h.method(1), h.builtin(-2), type(h.kind()).__name__, h.callable_instance(3), h.bound(4))
