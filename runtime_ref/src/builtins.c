@@ -170,6 +170,21 @@ V subscr(V o, V idx) {
         }
         return r;
     }
+    if (o->kind == K_RANGE && idx->kind != K_SLICE) {
+        /* in 64 bits whatever size_t is: range(maxsize, 0, -1)[-1] on a 32-bit board */
+        if (!is_int(idx)) {
+            raise_msg(E_TypeError, "indices must be integers");
+        }
+        uint64_t len = range_length(o);
+        int64_t n64 = len > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)len, i = to_int64(idx);
+        if (i < 0) {
+            i += n64;
+        }
+        if (i < 0 || i >= n64) {
+            raise_msg(E_IndexError, "range index out of range");
+        }
+        return mk_int((int64_t)((uint64_t)o->u.range.start + (uint64_t)i * (uint64_t)o->u.range.step));
+    }
     if (o->kind == K_TUPLE || o->kind == K_LIST || o->kind == K_STR || o->kind == K_BYTES || o->kind == K_BYTEARRAY
         || o->kind == K_RANGE) {
         size_t n = o->kind == K_RANGE ? 0 : (o->kind == K_TUPLE || o->kind == K_LIST) ? o->u.seq.n : o->u.str.len;
