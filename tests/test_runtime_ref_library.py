@@ -17,18 +17,23 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_runtime_ref import RUNTIME, micropython_run, mpyref, official_mpy, run_mpyref  # noqa: F401
+from tests.test_runtime_ref import (  # noqa: F401
+    ASAN_ENV, RUNTIME, micropython_run, mpyref, mpyref_asan, official_mpy, run_mpyref)
 
 PROGRAMS = sorted((Path(__file__).parent / "runtime_ref_programs").glob("*.py"))
 
 
 @pytest.mark.parametrize("path", PROGRAMS, ids=lambda p: p.stem)
-def test_library_program_prints_what_micropython_prints(mpyref, path):
+def test_library_program_prints_what_micropython_prints(mpyref, mpyref_asan, path):
+    """The same output as the real VM, from the plain build and from the ASan/UBSan one with no report."""
     ref = micropython_run(path)
-    got = run_mpyref(mpyref, official_mpy(path), path.stem)
     assert ref.returncode == 0, ref.stdout.decode(errors="replace")[-500:]
-    assert (got.returncode, got.stdout.decode(errors="replace")) == (0, ref.stdout.decode(errors="replace")), \
-        got.stderr.decode(errors="replace")
+    for exe, env in ((mpyref, None), (mpyref_asan, ASAN_ENV)):
+        got = run_mpyref(exe, official_mpy(path), path.stem, env=env)
+        err = got.stderr.decode(errors="replace")
+        assert "Sanitizer" not in err and "runtime error" not in err, err[-2000:]
+        assert (got.returncode, got.stdout.decode(errors="replace")) == (0, ref.stdout.decode(errors="replace")), \
+            err[-500:]
 
 
 def _board_tools() -> str | None:

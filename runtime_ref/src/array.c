@@ -100,11 +100,18 @@ int lib_buffer(V o, lib_buf *b) {
     }
 }
 
+/* An array's buffer: 16 bytes, doubled until it holds len + 1; grow() relies on it */
+static size_t array_room(size_t len) {
+    size_t cap = 16;
+    while (cap < len + 1) cap *= 2;
+    return cap;
+}
+
 static V array_of(int tc, const char *p, size_t bytes) {
     V a = obj_new(K_ARRAY);
     a->cls = T_array;
     a->u.str.typecode = (char)tc;
-    a->u.str.s = gc_alloc(bytes + 1);
+    a->u.str.s = gc_alloc(array_room(bytes));
     mem_copy(a->u.str.s, p, bytes);
     a->u.str.len = bytes;
     return a;
@@ -112,8 +119,7 @@ static V array_of(int tc, const char *p, size_t bytes) {
 
 /* room for `more` bytes at the end (capacity grows by doubling) */
 static char *grow(V a, size_t more) {
-    size_t len = a->u.str.len, cap = 16;
-    while (cap < len + 1) cap *= 2;
+    size_t len = a->u.str.len, cap = array_room(len);
     if (len + more + 1 > cap) {
         while (cap < len + more + 1) cap *= 2;
         char *s = gc_alloc(cap);
@@ -264,7 +270,7 @@ void lib_buffer_store(V o, V idx, V v) {
         }
         /* an array's length may change */
         size_t tail = b.len - ((size_t)start + cnt) * sz, len = ((size_t)start + m) * sz + tail;
-        char *s = gc_alloc(len + 1);
+        char *s = gc_alloc(array_room(len));
         mem_copy(s, b.p, (size_t)start * sz);
         mem_copy(s + (size_t)start * sz, copy, m * sz);
         mem_copy(s + ((size_t)start + m) * sz, b.p + ((size_t)start + cnt) * sz, tail);

@@ -138,6 +138,15 @@ static V str_subscr(V o, V idx) {
     return mk_str(o->u.str.s + off[i], off[i + 1] - off[i]);
 }
 
+/* The number of items of a range, in unsigned arithmetic so that
+ * range(maxsize, 0, -1) does not overflow */
+uint64_t range_length(V r) {
+    int64_t s = r->u.range.step, x = r->u.range.start, y = r->u.range.stop;
+    uint64_t span = s > 0 ? (y > x ? (uint64_t)y - (uint64_t)x : 0) : (x > y ? (uint64_t)x - (uint64_t)y : 0);
+    uint64_t step = s > 0 ? (uint64_t)s : (uint64_t)0 - (uint64_t)s;
+    return span ? (span - 1) / step + 1 : 0;
+}
+
 V subscr(V o, V idx) {
     V f = special(o, "__getitem__");
     if (o->kind == K_MEMVIEW || o->kind == K_ARRAY) {
@@ -161,12 +170,26 @@ V subscr(V o, V idx) {
         }
         return r;
     }
+    if (o->kind == K_RANGE && idx->kind != K_SLICE) {
+        /* in 64 bits whatever size_t is: range(maxsize, 0, -1)[-1] on a 32-bit board */
+        if (!is_int(idx)) {
+            raise_msg(E_TypeError, "indices must be integers");
+        }
+        uint64_t len = range_length(o);
+        int64_t n64 = len > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)len, i = to_int64(idx);
+        if (i < 0) {
+            i += n64;
+        }
+        if (i < 0 || i >= n64) {
+            raise_msg(E_IndexError, "range index out of range");
+        }
+        return mk_int((int64_t)((uint64_t)o->u.range.start + (uint64_t)i * (uint64_t)o->u.range.step));
+    }
     if (o->kind == K_TUPLE || o->kind == K_LIST || o->kind == K_STR || o->kind == K_BYTES || o->kind == K_BYTEARRAY
         || o->kind == K_RANGE) {
         size_t n = o->kind == K_RANGE ? 0 : (o->kind == K_TUPLE || o->kind == K_LIST) ? o->u.seq.n : o->u.str.len;
         if (o->kind == K_RANGE) {
-            int64_t s = o->u.range.step, a = o->u.range.start, b = o->u.range.stop;
-            n = s > 0 ? (b > a ? (size_t)((b - a + s - 1) / s) : 0) : (a > b ? (size_t)((a - b - s - 1) / -s) : 0);
+            n = (size_t)range_length(o);
         }
         if (idx->kind == K_SLICE) {
             int64_t start, step;

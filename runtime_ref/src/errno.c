@@ -25,5 +25,6 @@ void lib_errno_module(V modules) {
         dict_set_str(m->u.module.dict, codes[i].name, mk_int(codes[i].code));
         table_set(&table->u.map, mk_int(codes[i].code), mk_cstr(codes[i].name));
     }
+    table->u.map.fixed = 1;
     dict_set_str(m->u.module.dict, "errorcode", table);
 }

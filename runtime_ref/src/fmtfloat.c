@@ -173,6 +173,15 @@ size_t fmt_double(char *buf, size_t cap, double x, char type, int prec, char sig
     if (prec > 300) {
         prec = 300;
     }
+    if ((type == 'f' || type == 'F') && x != 0 && fabs(x) >= 10) {
+        /* py/formatfloat.c: %f of a value whose digits do not fit the 33-byte buffer
+         * of mp_print_float becomes %g with one more digit (8.888e32 "%.2f" is 8.89e+32) */
+        int e = (int)floor(log10(fabs(x)));
+        if (e + prec + 2 > 33) {
+            type = upper ? 'G' : 'g';
+            prec++;
+        }
+    }
     switch (type) {
         case 'e': case 'E': format_e(&o, x, prec, alt, upper); break;
         case 'f': case 'F': format_f(&o, x, prec, alt); break;

@@ -226,6 +226,8 @@ void gc_collect(void) {
 
 /* ---- allocation ---- */
 
+void (*gc_full_hook)(size_t bytes);
+
 static size_t find_free(size_t need) {
     size_t run = 0;
     for (size_t pass = 0; pass < 2; pass++) {
@@ -256,6 +258,9 @@ void *gc_alloc(size_t n) {
     if (b == (size_t)-1 && need <= n_blocks) {
         gc_collect();
         b = find_free(need);
+    }
+    if (b == (size_t)-1 && gc_full_hook) {
+        gc_full_hook(n);
     }
     if (b == (size_t)-1) {
 #ifdef GC_DEBUG
@@ -311,4 +316,8 @@ void gc_free(void *p) {
     if (b < rover) {
         rover = b;
     }
+}
+
+size_t gc_used_bytes(void) {
+    return used_blocks * BLOCK;
 }

@@ -270,9 +270,15 @@ V int_from_double(double x) {
 static V int_pow(V a, V b) {
     big e = big_of(b);
     if (e.neg) {
-        return mk_float(pow(to_double(a), to_double(b)));
+        /* py/objint.c: a negative exponent makes it a float power (0 ** -1 is a ZeroDivisionError) */
+        return binary_op(MP_BINARY_OP_POWER, mk_float(to_double(a)), mk_float(to_double(b)));
     }
     V result = mk_int(1), x = a;
+    if (b->kind == K_BIG && a->kind == K_INT && a->u.i >= -1 && a->u.i <= 1) {
+        /* an exponent beyond a machine word: only 0, 1 and -1 have a result that fits in memory */
+        int odd = (int)(e.d[0] & 1);
+        return mk_int(a->u.i == -1 ? (odd ? -1 : 1) : a->u.i);
+    }
     int64_t n = to_int64(b);
     while (n > 0) {
         if (n & 1) {
@@ -399,7 +405,7 @@ V int_binary(int op, V a, V b) {
                 return mk_int(y >= 63 ? (x < 0 ? -1 : 0) : x >> y);
             case MP_BINARY_OP_POWER:
                 if (y < 0) {
-                    return mk_float(pow((double)x, (double)y));
+                    return binary_op(MP_BINARY_OP_POWER, mk_float((double)x), mk_float((double)y));
                 }
                 return int_pow(a, b);
             case MP_BINARY_OP_TRUE_DIVIDE:
@@ -425,9 +431,20 @@ V int_binary(int op, V a, V b) {
         case MP_BINARY_OP_FLOOR_DIVIDE: return int_divmod(a, b, 0);
         case MP_BINARY_OP_MODULO: return int_divmod(a, b, 1);
         case MP_BINARY_OP_POWER: return int_pow(a, b);
-        case MP_BINARY_OP_TRUE_DIVIDE: return mk_float(to_double(a) / to_double(b));
-        case MP_BINARY_OP_LSHIFT: return binary_op(MP_BINARY_OP_MULTIPLY, a, int_pow(mk_int(2), b));
-        case MP_BINARY_OP_RSHIFT: return int_divmod(a, int_pow(mk_int(2), b), 0);
+        case MP_BINARY_OP_TRUE_DIVIDE:
+            if (y.n == 0) {
+                raise_msg(E_ZeroDivisionError, "divide by zero");
+            }
+            return mk_float(to_double(a) / to_double(b));
+        case MP_BINARY_OP_LSHIFT:
+        case MP_BINARY_OP_RSHIFT:
+            if (y.neg) {
+                raise_msg(E_ValueError, "negative shift count");
+            }
+            if (op == MP_BINARY_OP_LSHIFT) {
+                return binary_op(MP_BINARY_OP_MULTIPLY, a, int_pow(mk_int(2), b));
+            }
+            return int_divmod(a, int_pow(mk_int(2), b), 0);
         case MP_BINARY_OP_LESS: case MP_BINARY_OP_MORE: case MP_BINARY_OP_LESS_EQUAL:
         case MP_BINARY_OP_MORE_EQUAL: case MP_BINARY_OP_EQUAL: case MP_BINARY_OP_NOT_EQUAL: {
             int c;

@@ -7,6 +7,10 @@
 
 /* strsearch.c */
 V lib_text_self(V v);
+int lib_is_namedtuple_instance(V o);
+V lib_class_dict(V cls);
+void lib_native_value_made(V inst);
+int lib_parse_number(const char *s, size_t len, int allow_imag, double *re, double *im, int *is_complex);
 size_t lib_text_offset(V s, V index, size_t dflt);
 V lib_str_find(int n, V *a, V kw);
 V lib_str_rfind(int n, V *a, V kw);
@@ -116,6 +120,8 @@ V lib_deque_class(void);
 /* errno.c */
 const char *lib_errno_name(V code);   /* NULL for a code the module does not name */
 void lib_errno_module(V modules);
+void lib_gc_module(V modules);
+void lib_cmath_module(V modules);
 
 /* natives.c, builtins.c helpers the library files share */
 V lib_new_module(V modules, const char *name);

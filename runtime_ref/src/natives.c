@@ -11,6 +11,7 @@
 V int_text(V v, int base);
 V float_repr(double f);
 V builtin_build_class(int n, V *args, V kw);
+V builtin_import(int n, V *args, V kw);
 V mk_iter(V (*next)(V), V a, int64_t j);
 V class_mro(V cls);
 
@@ -69,8 +70,9 @@ static V b_len(int n, V *a, V kw) {
         case K_DICT: case K_SET: case K_FROZENSET: return mk_int((int64_t)o->u.map.live);
         case K_DICTVIEW: return mk_int((int64_t)lib_dict_view_len(o));
         case K_RANGE: {
-            int64_t s = o->u.range.step, x = o->u.range.start, y = o->u.range.stop;
-            return mk_int(s > 0 ? (y > x ? (y - x + s - 1) / s : 0) : (x > y ? (x - y - s - 1) / -s : 0));
+            uint64_t count = range_length(o);
+            if (count > (uint64_t)INT64_MAX) raise_msg(E_OverflowError, "overflow converting long int to machine word");
+            return mk_int((int64_t)count);
         }
         default: raise_msg(E_TypeError, "object of type '%s' has no len()", type_of(o)->u.cls.name);
     }
@@ -119,7 +121,11 @@ static V new_int(int n, V *a, V kw) {
     if (is_int(x)) return x->kind == K_INST ? x->u.inst.native_value : x;
     if (x->kind == K_INST) {
         V f = lookup_class_attr(x->cls, mk_cstr("__int__"));
-        if (f) return call1(f, x);
+        if (f) {
+            V r = call1(f, x);
+            if (!is_int(r)) raise_msg(E_TypeError, "__int__ returned non-int (type %s)", type_of(r)->u.cls.name);
+            return r;
+        }
     }
     raise_msg(E_TypeError, "can't convert %s to int", type_of(x)->u.cls.name);
 }
@@ -128,16 +134,13 @@ static V new_float(int n, V *a, V kw) {
     (void)kw;
     if (n == 1) return mk_float(0);
     V x = a[1];
-    if (x->kind == K_STR) {
-        char buf[128];
-        size_t l = x->u.str.len < 120 ? x->u.str.len : 120;
-        mem_copy(buf, x->u.str.s, l);
-        buf[l] = 0;
-        char *end;
-        double d = strtod(buf, &end);
-        while (*end == ' ' || *end == '\n') end++;
-        if (end == buf || *end) raise_msg(E_ValueError, "could not convert string to float");
-        return mk_float(d);
+    if (x->kind == K_STR || x->kind == K_BYTES || x->kind == K_BYTEARRAY) {   /* text or a buffer */
+        double re, im;
+        int is_complex;
+        if (!lib_parse_number(x->u.str.s, x->u.str.len, 0, &re, &im, &is_complex)) {
+            raise_msg(E_ValueError, "invalid syntax for number");
+        }
+        return mk_float(re);
     }
     return mk_float(to_double(x));
 }
@@ -167,6 +170,8 @@ static V new_str(int n, V *a, V kw) {
     if (n == 1) return mk_cstr("");
     if (n > 4) raise_msg(E_TypeError, "function takes at most 3 arguments");
     if (n >= 3 && (a[1]->kind == K_BYTES || a[1]->kind == K_BYTEARRAY)) return decoded(a[1]);
+    lib_buf b;
+    if (n >= 3 && lib_buffer(a[1], &b)) return decoded(mk_bytes(b.p, b.len));   /* array, memoryview: a copy */
     return str_of(a[1]);
 }
 
@@ -221,7 +226,22 @@ static V new_complex(int n, V *a, V kw) {
     double re = 0, im = 0;
     for (int i = 1; i < n && i < 3; i++) {
         V x = a[i];
-        if (x->kind == K_STR) unsupported("complex() from a string");
+        if (x->kind == K_STR) {
+            double r, m;
+            int is_complex;
+            if (i > 1) raise_msg(E_TypeError, "complex() can't take second arg if first is a string");
+            if (!lib_parse_number(x->u.str.s, x->u.str.len, 1, &r, &m, &is_complex)) {
+                raise_msg(E_ValueError, "invalid syntax for number");
+            }
+            re += r; im += m;
+            continue;
+        }
+        if (x->kind == K_INST && !x->u.inst.native_value) {
+            /* py/objcomplex.c: __complex__ must give a complex; else __float__ */
+            V c = try_special(x, "__complex__", 0, NULL);
+            if (c && c->kind != K_COMPLEX) raise_msg(E_TypeError, "__complex__ returned non-complex");
+            if (c) x = c;
+        }
         double r = x->kind == K_COMPLEX ? x->u.cplx.re : to_double(x);
         double m = x->kind == K_COMPLEX ? x->u.cplx.im : 0;
         if (i == 1) { re += r; im += m; } else { re -= m; im += r; }
@@ -297,7 +317,6 @@ static V new_object(int n, V *a, V kw) {
 static V new_type(int n, V *a, V kw) {
     (void)kw;
     if (n == 2) return type_of(a[1]);
-    if (n == 1) return T_object;   /* a subclass instance's placeholder, made again with the arguments */
     if (n != 4) raise_msg(E_TypeError, "type() takes 1 or 3 arguments");
     V name = a[1], bases = a[2], ns = self_list_d(a[3]);
     if (name->kind != K_STR || bases->kind != K_TUPLE || ns->kind != K_DICT) {
@@ -312,7 +331,9 @@ static V new_type(int n, V *a, V kw) {
     for (size_t i = 0; i < ns->u.map.n; i++) {
         if (ns->u.map.e[i].key) table_set(&dict->u.map, ns->u.map.e[i].key, ns->u.map.e[i].value);
     }
-    return mk_class(cname, mk_tuple(bases->u.seq.n, bases->u.seq.items), dict);
+    V cls = mk_class(cname, mk_tuple(bases->u.seq.n, bases->u.seq.items), dict);
+    cls->u.cls.from_python = 1;
+    return cls;
 }
 static V wrap_kind(int kind, V f) { V w = obj_new(kind); w->u.wrap.fn = f; return w; }
 static V new_staticmethod(int n, V *a, V kw) { (void)kw; ARGN(2); return wrap_kind(K_STATICMETHOD, a[1]); }
@@ -419,8 +440,9 @@ static V b_reversed(int n, V *a, V kw) {
 }
 static V it_enumerate(V it) { V x = iter_next(it->u.iter.a); if (!x) return NULL; V p[2] = {mk_int(it->u.iter.i++), x}; return mk_tuple(2, p); }
 static V b_enumerate(int n, V *a, V kw) {
-    ARGN(1);
-    V it = mk_iter(it_enumerate, get_iter(a[0]), 0);
+    V src = n > 0 ? a[0] : kw ? table_get(&kw->u.map, mk_cstr("iterable")) : NULL;
+    if (!src) raise_msg(E_TypeError, "function takes 1 arguments");
+    V it = mk_iter(it_enumerate, get_iter(src), 0);
     V st = n > 1 ? a[1] : kw ? table_get(&kw->u.map, mk_cstr("start")) : NULL;
     if (st) it->u.iter.i = to_int64(st);
     return it;
@@ -493,6 +515,49 @@ static V b_setattr(int n, V *a, V kw) {
     set_attr(a[0], a[1], a[2]);
     return None;
 }
+static V b_delattr(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    if (a[1]->kind != K_STR) raise_msg(E_TypeError, "attribute name must be a string");
+    del_attr(a[0], a[1]);
+    return None;
+}
+static void dir_add(V names, V d) {
+    table *t = &d->u.map;
+    for (size_t i = 0; i < t->n; i++) {
+        V k = t->e[i].key;
+        if (!k || k->kind != K_STR) continue;
+        size_t j = 0;
+        while (j < names->u.seq.n && !equal(names->u.seq.items[j], k)) j++;
+        if (j == names->u.seq.n) list_append(names, k);
+    }
+}
+static void dir_class(V names, V cls) {
+    V mro = class_mro(cls);
+    for (size_t i = 0; i < mro->u.seq.n; i++) dir_add(names, lib_class_dict(mro->u.seq.items[i]));
+}
+V vm_locals(void);
+/* dir([obj]): the local names, or the names obj's attributes come from
+ * (its own dict, then its class and bases); a class's __dir__ decides for its instances */
+static V b_dir(int n, V *a, V kw) {
+    (void)kw;
+    V names = mk_list(0, NULL);
+    if (n == 0) { dir_add(names, vm_locals()); return names; }
+    V o = a[0];
+    if (o->kind == K_INST) {
+        V hook = lookup_class_attr(o->cls, mk_cstr("__dir__"));
+        if (hook) return call1(hook, o);
+        dir_add(names, o->u.inst.dict);
+        dir_class(names, o->cls);
+    } else if (o->kind == K_MODULE) {
+        dir_add(names, o->u.module.dict);
+    } else if (o->kind == K_CLASS) {
+        dir_class(names, o);
+    } else {
+        dir_class(names, type_of(o));
+    }
+    return names;
+}
+static V b_locals(int n, V *a, V kw) { (void)n; (void)a; (void)kw; return vm_locals(); }
 static V b_ord(int n, V *a, V kw) {
     (void)kw; ARGN(1);
     const unsigned char *s = (const unsigned char *)text_arg(a[0])->u.str.s;
@@ -598,7 +663,14 @@ V vm_super_args(V *cls, V *self);
 static V b_super(int n, V *a, V kw) {
     (void)kw;
     V s = obj_new(K_SUPER);
-    if (n == 2) { s->u.bound.fn = a[0]; s->u.bound.self = a[1]; }
+    if (n == 2) {
+        /* py/objtype.c super_make_new: a type, and an instance or a subclass of it */
+        if (a[0]->kind != K_CLASS) raise_msg(E_TypeError, "first argument to super() must be type");
+        if (!is_instance(a[1], a[0]) && !(a[1]->kind == K_CLASS && is_subclass(a[1], a[0]))) {
+            raise_msg(E_TypeError, "super(type, obj): obj must be an instance or subtype of type");
+        }
+        s->u.bound.fn = a[0]; s->u.bound.self = a[1];
+    }
     else unsupported("super() without arguments outside a method call");
     return s;
 }
@@ -621,11 +693,17 @@ static V m_extend(int n, V *a, V kw) {
     while ((x = iter_next(it))) list_append(l, x);
     return None;
 }
+/* py/objdict.c mp_ensure_not_fixed: a fixed dict refuses every change before looking at its arguments */
+static V not_fixed(V d) {
+    if ((d->kind == K_DICT || d->kind == K_SET) && d->u.map.fixed) raise_msg(E_TypeError, "can't modify a fixed dict");
+    return d;
+}
 static V m_pop(int n, V *a, V kw) {
     (void)kw;
     V o = self_list(a[0]);
     if (o->kind == K_DICT) {
         ARGN(2);
+        not_fixed(o);
         V r = table_get(&o->u.map, a[1]);
         if (!r) { if (n > 2) return a[2]; V e = mk_exc(E_KeyError, NULL); e->u.inst.args = mk_tuple(1, &a[1]); vm_raise(e); }
         table_del(&o->u.map, a[1]);
@@ -701,7 +779,8 @@ static V m_copy(int n, V *a, V kw) {
 static V m_clear(int n, V *a, V kw) {
     (void)kw; (void)n;
     V o = self_list(a[0]);
-    if (o->kind == K_LIST) o->u.seq.n = 0; else memset(&o->u.map, 0, sizeof o->u.map);
+    if (o->kind == K_LIST) o->u.seq.n = 0;
+    else memset(&not_fixed(o)->u.map, 0, sizeof o->u.map);
     return None;
 }
 static V m_get(int n, V *a, V kw) { (void)kw; ARGN(2); V r = table_get(&self_list(a[0])->u.map, a[1]); return r ? r : n > 2 ? a[2] : None; }
@@ -711,7 +790,7 @@ static V m_values(int n, V *a, V kw) { (void)kw; (void)n; return lib_dict_view(s
 static V m_items(int n, V *a, V kw) { (void)kw; (void)n; return lib_dict_view(self_list(a[0]), 2); }
 static V m_setdefault(int n, V *a, V kw) {
     (void)kw; ARGN(2);
-    V d = self_list(a[0]);
+    V d = not_fixed(self_list(a[0]));
     V r = table_get(&d->u.map, a[1]);
     if (r) return r;
     table_set(&d->u.map, a[1], n > 2 ? a[2] : None);
@@ -764,7 +843,7 @@ static V m_split(int n, V *a, V kw) {
 }
 static V m_popitem(int n, V *a, V kw) {
     (void)kw; (void)n;
-    V d = self_list(a[0]);
+    V d = not_fixed(self_list(a[0]));
     for (size_t i = d->u.map.n; i-- > 0;) if (d->u.map.e[i].key) {
         V kv[2] = {d->u.map.e[i].key, d->u.map.e[i].value};
         table_del(&d->u.map, kv[0]);
@@ -823,6 +902,21 @@ static V m_encode(int n, V *a, V kw) { (void)kw; (void)n; return mk_bytes(a[0]->
 static V m_decode(int n, V *a, V kw) { (void)kw; (void)n; return decoded(a[0]); }
 
 /* generator methods */
+/* py/runtime.c: any object with an iternext slot has __next__ as the builtin next() */
+static V m_next(int n, V *a, V kw) {
+    (void)kw; ARGN(1);
+    V r = iter_next(a[0]);
+    if (!r) vm_raise(mk_exc(E_StopIteration, NULL));
+    return r;
+}
+/* generator.pend_throw(exc): exc is thrown in at the next resume; the one pending before is returned */
+static V m_pend_throw(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    if (a[0]->u.gen.running) raise_msg(E_ValueError, "generator already executing");
+    V prev = a[0]->u.gen.pending ? a[0]->u.gen.pending : None;
+    a[0]->u.gen.pending = a[1];
+    return prev;
+}
 static V m_send(int n, V *a, V kw) {
     (void)kw; ARGN(2);
     int done;
@@ -897,7 +991,7 @@ static const method_def methods[] = {
     {K_PROPERTY, "setter", m_prop_setter}, {K_PROPERTY, "getter", m_prop_getter},
     {K_PROPERTY, "deleter", m_prop_deleter}, {K_DICT, "__getitem__", m_dict_getitem},
     {K_DICT, "__setitem__", m_dict_setitem}, {K_DICT, "__delitem__", m_dict_delitem}, {K_ARRAY, "append", lib_array_append},
-    {K_ARRAY, "extend", lib_array_extend}, {K_GEN, "send", m_send}, {K_GEN, "throw", m_throw},
+    {K_ARRAY, "extend", lib_array_extend}, {K_GEN, "send", m_send}, {K_GEN, "pend_throw", m_pend_throw}, {K_GEN, "__next__", m_next}, {K_ITER, "__next__", m_next}, {K_GEN, "throw", m_throw},
     {K_GEN, "close", m_close}, {K_STR, "count", lib_str_count}, {K_STR, "endswith", lib_str_endswith},
     {K_STR, "find", lib_str_find}, {K_STR, "format", m_format}, {K_STR, "index", lib_str_index},
     {K_STR, "isalpha", lib_text_isalpha}, {K_STR, "isdigit", lib_text_isdigit}, {K_STR, "islower", lib_text_islower},
@@ -947,6 +1041,19 @@ static int takes_keywords(native_fn fn) {
         || fn == m_fromkeys;   /* from_bytes takes no signed= on the 1.29 VM */
 }
 
+/* C.__dict__: a user class's own dict; a builtin class's is a new dict that
+ * also holds its methods from the table (py/objtype.c type_attr) */
+V lib_class_dict(V cls) {
+    if (cls->u.cls.builtin_kind <= 0) return cls->u.cls.dict;
+    V d = mk_dict();
+    table *t = &cls->u.cls.dict->u.map;
+    for (size_t i = 0; i < t->n; i++) if (t->e[i].key) table_set(&d->u.map, t->e[i].key, t->e[i].value);
+    for (const method_def *m = methods; m->name; m++) {
+        if (m->kind == cls->u.cls.builtin_kind) table_set(&d->u.map, mk_cstr(m->name), method_of_builtin(cls, mk_cstr(m->name)));
+    }
+    return d;
+}
+
 V method_of_builtin(V o, V name) {
     int kind = o->kind;
     if (kind == K_CLASS) {
@@ -984,11 +1091,13 @@ static V f_const(int n, V *a, V kw) { (void)kw; ARGN(1); return a[0]; }
 static V f_sys_exit(int n, V *a, V kw) { (void)kw; V e = mk_exc(E_SystemExit, NULL); e->u.inst.args = mk_tuple((size_t)n, a); vm_raise(e); }
 
 /* collections.namedtuple: a class whose instances hold a tuple; fields by name */
+extern int vm_making_placeholder;
 static V namedtuple_new(int n, V *a, V kw) {
     V cls = a[0];
     V fields = dict_get_str(cls->u.cls.dict, "_fields");
     size_t nf = fields->u.seq.n;
-    V t = mk_tuple(nf, NULL);
+    V t = mk_tuple(vm_making_placeholder ? 0 : nf, NULL);
+    if (vm_making_placeholder) nf = 0;   /* a subclass instance's: made again with the arguments */
     if ((size_t)n - 1 > nf) raise_msg(E_TypeError, "too many arguments for %s", cls->u.cls.name);
     for (int i = 1; i < n; i++) t->u.seq.items[i - 1] = a[i];
     if (kw) {
@@ -1007,6 +1116,11 @@ static V namedtuple_new(int n, V *a, V kw) {
     o->u.inst.dict = mk_dict();
     o->u.inst.native_value = t;
     return o;
+}
+/* py/objnamedtuple.c: a namedtuple's own instances have no attribute dict */
+int lib_is_namedtuple_instance(V o) {
+    V nn = o->kind == K_INST ? dict_get_str(o->cls->u.cls.dict, "__native_new__") : NULL;
+    return nn && nn->kind == K_NATIVE && nn->u.native.fn == namedtuple_new;
 }
 static V f_namedtuple(int n, V *a, V kw) {
     (void)kw; ARGN(2);
@@ -1034,6 +1148,19 @@ static V f_namedtuple(int n, V *a, V kw) {
     dict_set_str(cls->u.cls.dict, "_fields", fields);
     dict_set_str(cls->u.cls.dict, "__native_new__", mk_native(cname, namedtuple_new));
     return cls;
+}
+
+static V T_OrderedDict;
+
+/* An instance of OrderedDict (or a subclass) got its dict: an ordered one */
+void lib_native_value_made(V inst) {
+    V d = inst->u.inst.native_value;
+    if (T_OrderedDict && d && d->kind == K_DICT && is_subclass(inst->cls, T_OrderedDict) && !d->u.map.ordered) {
+        V keep = mk_dict();
+        keep->u.map.ordered = 1;
+        for (size_t i = 0; i < d->u.map.n; i++) if (d->u.map.e[i].key) table_set(&keep->u.map, d->u.map.e[i].key, d->u.map.e[i].value);
+        inst->u.inst.native_value = keep;
+    }
 }
 
 /* OrderedDict: prints as OrderedDict({...}); two of them are equal only in the same order */
@@ -1071,6 +1198,10 @@ V lib_new_module(V modules, const char *name) {
 }
 
 void native_modules_init(V modules, V loaded) {
+    /* MICROPY_CAN_OVERRIDE_BUILTINS: the builtins module is the builtins dict, and storing into it overrides */
+    V bm = lib_new_module(modules, "builtins");
+    bm->u.module.dict = builtins_dict;
+    bm->u.module.builtin = 0;
     V mp = lib_new_module(modules, "micropython");
     dict_set_str(mp->u.module.dict, "const", mk_native("const", f_const));
     V sys = lib_new_module(modules, "sys");
@@ -1081,6 +1212,7 @@ void native_modules_init(V modules, V loaded) {
     V coll = lib_new_module(modules, "collections");
     dict_set_str(coll->u.module.dict, "namedtuple", mk_native("namedtuple", f_namedtuple));
     V od = mk_class("OrderedDict", mk_tuple(1, &T_dict), NULL);
+    T_OrderedDict = od;
     od->u.cls.builtin_kind = K_DICT;
     /* no constructor of its own: instances are made as of a dict subclass, so they keep their type */
     dict_set_str(od->u.cls.dict, "__repr__", mk_native("__repr__", od_repr));
@@ -1094,6 +1226,8 @@ void native_modules_init(V modules, V loaded) {
     lib_sys_extend(sys, modules);
     lib_dict_view_init();
     lib_errno_module(modules);
+    lib_gc_module(modules);
+    lib_cmath_module(modules);
 }
 
 /* ---- setup ---- */
@@ -1121,7 +1255,8 @@ static V exc_init(int n, V *a, V kw) {
 
 static V object_new(int n, V *a, V kw) {
     (void)kw; ARGN(1);
-    if (a[0]->kind != K_CLASS) raise_msg(E_TypeError, "object.__new__(X): X is not a type");
+    /* py/objobject.c object___new__: only classes made by Python code */
+    if (a[0]->kind != K_CLASS || a[0]->u.cls.builtin_kind > 0) raise_msg(E_TypeError, "arg must be user-type");
     V o = obj_new(K_INST);
     o->cls = a[0];
     o->u.inst.dict = mk_dict();
@@ -1130,7 +1265,23 @@ static V object_new(int n, V *a, V kw) {
     return o;
 }
 
-static V object_init(int n, V *a, V kw) { (void)n; (void)a; (void)kw; return None; }
+void vm_native_base_init(V inst, int n, V *args, V kw);
+static V object_init(int n, V *a, V kw) {
+    if (n > 0) vm_native_base_init(a[0], n - 1, a + 1, kw);
+    return None;
+}
+static V object_setattr(int n, V *a, V kw) {
+    (void)kw; ARGN(3);
+    if (a[1]->kind != K_STR) raise_msg(E_TypeError, "attribute name must be a str");
+    set_attr_plain(a[0], a[1], a[2]);
+    return None;
+}
+static V object_delattr(int n, V *a, V kw) {
+    (void)kw; ARGN(2);
+    if (a[1]->kind != K_STR) raise_msg(E_TypeError, "attribute name must be a str");
+    del_attr_plain(a[0], a[1]);
+    return None;
+}
 
 void objects_init(void) {
     None = obj_new(K_NONE);
@@ -1141,9 +1292,15 @@ void objects_init(void) {
     builtins_dict = mk_dict();
     T_object = lib_builtin_class("object", K_INST, new_object, NULL);
     dict_set_str(T_object->u.cls.dict, "__init__", mk_native("__init__", object_init));
+    dict_set_str(T_object->u.cls.dict, "__setattr__", mk_native("__setattr__", object_setattr));
+    dict_set_str(T_object->u.cls.dict, "__delattr__", mk_native("__delattr__", object_delattr));
     dict_set_str(T_object->u.cls.dict, "__new__", mk_native("__new__", object_new));
     T_type = lib_builtin_class("type", K_CLASS, new_type, T_object);
     T_int = lib_builtin_class("int", K_INT, new_int, T_object);
+    /* the cached small ints live in the start-up image, not the heap, as
+     * MicroPython's small ints take no heap (300 of them would be a fifth
+     * of a 64 KiB heap) */
+    for (int64_t i = -20; i < 280; i++) mk_int(i);
     T_bool = lib_builtin_class("bool", K_BOOL, new_bool, T_int);
     T_float = lib_builtin_class("float", K_FLOAT, new_float, T_object);
     T_str = lib_builtin_class("str", K_STR, new_str, T_object);
@@ -1208,10 +1365,10 @@ void objects_init(void) {
         {"any", b_any}, {"all", b_all}, {"iter", b_iter}, {"next", b_next}, {"hasattr", b_hasattr},
         {"getattr", b_getattr}, {"setattr", b_setattr}, {"ord", b_ord}, {"chr", b_chr}, {"hex", b_hex},
         {"oct", b_oct}, {"bin", b_bin}, {"divmod", b_divmod}, {"round", b_round}, {"callable", b_callable},
-        {"id", b_id}, {"hash", b_hash}, {"pow", b_pow}, {"globals", b_globals}, {"locals", b_unsupported},
-        {"__build_class__", builtin_build_class}, {"input", b_unsupported}, {"open", b_unsupported},
-        {"exec", b_unsupported}, {"eval", b_unsupported}, {"compile", b_unsupported}, {"dir", b_unsupported},
-        {"vars", b_unsupported}, {"delattr", b_unsupported}, {"super", b_super},
+        {"id", b_id}, {"hash", b_hash}, {"pow", b_pow}, {"globals", b_globals}, {"locals", b_locals},
+        {"__build_class__", builtin_build_class}, {"__import__", builtin_import}, {"input", b_unsupported}, {"open", b_unsupported},
+        {"exec", b_unsupported}, {"eval", b_unsupported}, {"compile", b_unsupported}, {"dir", b_dir},
+        {"vars", b_unsupported}, {"delattr", b_delattr}, {"super", b_super},
     };
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) dict_set_str(builtins_dict, fns[i].name, mk_native(fns[i].name, fns[i].fn));
     dict_set_str(builtins_dict, "NotImplemented", NullV);

@@ -209,6 +209,12 @@ static void table_reindex(table *t, size_t icap) {
     }
 }
 
+/* py/map.c: an ordered map (OrderedDict) is searched in order by equality and
+ * never hashes its keys, so it takes unhashable ones: one hash for all */
+static uint32_t key_hash(const table *t, V key) {
+    return t->ordered ? 0 : hash_of(key);
+}
+
 static long table_find(table *t, V key, uint32_t h) {
     if (t->icap == 0) {
         return -1;
@@ -225,12 +231,22 @@ static long table_find(table *t, V key, uint32_t h) {
 }
 
 V table_get(table *t, V key) {
-    long i = table_find(t, key, hash_of(key));
+    if (t->icap == 0) {
+        return NULL;   /* py/map.c: an empty map finds nothing without hashing the key */
+    }
+    long i = table_find(t, key, key_hash(t, key));
     return i < 0 ? NULL : t->e[i].value;
 }
 
+static void table_check_not_fixed(const table *t) {
+    if (t->fixed) {
+        raise_msg(E_TypeError, "can't modify a fixed dict");   /* py/objdict.c mp_ensure_not_fixed */
+    }
+}
+
 void table_set(table *t, V key, V value) {
-    uint32_t h = hash_of(key);
+    table_check_not_fixed(t);
+    uint32_t h = key_hash(t, key);
     long i = table_find(t, key, h);
     if (i >= 0) {
         t->e[i].value = value;
@@ -270,7 +286,11 @@ void table_set(table *t, V key, V value) {
 }
 
 int table_del(table *t, V key) {
-    long i = table_find(t, key, hash_of(key));
+    table_check_not_fixed(t);
+    if (t->icap == 0) {
+        return 0;
+    }
+    long i = table_find(t, key, key_hash(t, key));
     if (i < 0) {
         return 0;
     }
@@ -426,7 +446,7 @@ static V bind(V f, V self) {
 }
 
 /* call a dunder method on a user instance if it has one; NULL otherwise */
-static V try_special(V v, const char *name, int n, V *args) {
+V try_special(V v, const char *name, int n, V *args) {
     V f = lookup_special(v, name);
     if (!f) {
         return NULL;
@@ -539,7 +559,7 @@ uint32_t hash_of(V v) {
                 return (uint32_t)OBJ_ADDR(v);   /* a values view hashes by identity, keys and items views do not hash */
             }
             raise_msg(E_TypeError, "unhashable type: '%s'", type_of(v)->u.cls.name);
-        case K_LIST: case K_DICT: case K_SET: case K_BYTEARRAY: case K_ARRAY: case K_MEMVIEW:
+        case K_LIST: case K_DICT: case K_SET: case K_BYTEARRAY: case K_ARRAY: case K_MEMVIEW: case K_SLICE:
             raise_msg(E_TypeError, "unhashable type: '%s'", type_of(v)->u.cls.name);
         case K_BOUND:   /* equal bound methods hash alike */
             return (uint32_t)OBJ_ADDR(v->u.bound.self) ^ (uint32_t)OBJ_ADDR(v->u.bound.fn) * 31u;
@@ -660,8 +680,14 @@ static V float_binary(int op, double x, double y) {
             return mk_float(op == MP_BINARY_OP_MODULO ? r : q);
         }
         case MP_BINARY_OP_POWER:
-            if (x == 0 && y < 0) {
+            if (x == 0 && y < 0 && !isinf(y)) {
                 raise_msg(E_ZeroDivisionError, "0.0 to a negative power");
+            }
+            if (x < 0 && y != floor(y) && !isnan(y)) {
+                return complex_binary(MP_BINARY_OP_POWER, x, 0, y, 0);   /* py/objfloat.c: a complex result */
+            }
+            if (isnan(y) && x != 1.0) {
+                return mk_float(y);   /* C99 F.9.4.4, which newlib's pow(-1, nan) does not follow */
             }
             return mk_float(pow(x, y));
         case MP_BINARY_OP_LESS: return mk_bool(x < y);
@@ -677,6 +703,12 @@ static V float_binary(int op, double x, double y) {
 static V repeat_seq(V s, int64_t n) {
     if (n < 0) {
         n = 0;
+    }
+    size_t item = s->kind == K_STR || s->kind == K_BYTES ? 1 : sizeof(V);
+    size_t len0 = s->kind == K_STR || s->kind == K_BYTES ? s->u.str.len : s->u.seq.n;
+    if (len0 && (uint64_t)n > (uint64_t)(gc_info.heap_bytes / item / len0)) {
+        /* more than the whole heap: MemoryError at once, as MicroPython's one allocation fails */
+        raise_msg(E_MemoryError, "memory allocation failed");
     }
     if (s->kind == K_STR || s->kind == K_BYTES) {
         size_t len = s->u.str.len * (size_t)n;
@@ -728,12 +760,28 @@ V binary_op(int op, V a, V b) {
         return mk_bool(op == MP_BINARY_OP_EQUAL ? same : !same);
     }
     if (op == MP_BINARY_OP_EXCEPTION_MATCH) {
+        /* py/runtime.c: the right side is an exception class or a tuple of them, else a TypeError */
         V t = a->kind == K_CLASS ? a : type_of(a);
-        return mk_bool(is_subclass(t, b) || (b->kind == K_TUPLE && is_instance(a, b)));
+        size_t n = b->kind == K_TUPLE ? b->u.seq.n : 1;
+        for (size_t i = 0; i < n; i++) {
+            V c = b->kind == K_TUPLE ? b->u.seq.items[i] : b;
+            if (c->kind != K_CLASS || !is_subclass(c, E_BaseException)) {
+                raise_msg(E_TypeError, "unsupported types for BINARY_OP_EXCEPTION_MATCH: '%s', '%s'",
+                    type_of(a)->u.cls.name, type_of(c)->u.cls.name);
+            }
+            if (is_subclass(t, c)) {
+                return mk_bool(1);
+            }
+        }
+        return mk_bool(0);
     }
     /* user-defined operators first */
+    /* py/objtype.c: without MICROPY_PY_ALL_INPLACE_SPECIAL_METHODS (the unix port's
+     * setting) only += and -= have in-place methods; the others use the plain one */
+    int inplace_method = op < MP_BINARY_OP_INPLACE_OR || op > MP_BINARY_OP_INPLACE_POWER
+        || op == MP_BINARY_OP_INPLACE_ADD || op == MP_BINARY_OP_INPLACE_SUBTRACT;
     if (a->kind == K_INST && binop_dunder[op]) {
-        V r = try_special(a, binop_dunder[op], 1, &b);
+        V r = inplace_method ? try_special(a, binop_dunder[op], 1, &b) : NULL;
         if (r && r->kind != K_NULL) {
             return r;
         }
@@ -832,10 +880,8 @@ V binary_op(int op, V a, V b) {
                     eq = table_get(&b->u.map, a->u.map.e[i].key) != NULL;
                 }
             }
-        } else if (a->kind == K_RANGE && b->kind == K_RANGE) {
-            eq = a->u.range.start == b->u.range.start && a->u.range.stop == b->u.range.stop
-                && a->u.range.step == b->u.range.step;
         } else {
+            /* ranges too: without MICROPY_PY_BUILTINS_RANGE_BINOP they compare by identity */
             eq = a == b;
         }
         return mk_bool(plain == MP_BINARY_OP_EQUAL ? eq : !eq);
@@ -1233,6 +1279,9 @@ V repr_of(V v) {
         case K_MODULE:
             snprintf(buf, sizeof buf, "<module '%.60s'>", v->u.module.name);
             return mk_cstr(buf);
+        case K_SUPER:   /* py/objtype.c super_print */
+            return str_concat(str_concat(str_concat(mk_cstr("<super: "), repr_of(v->u.bound.fn)),
+                str_concat(mk_cstr(", "), repr_of(v->u.bound.self))), mk_cstr(">"));
         case K_INST: {
             V r = try_special(v, "__repr__", 0, NULL);
             if (r) {
@@ -1329,6 +1378,26 @@ void out_cstr(const char *s) {
 
 /* ---- attributes ---- */
 
+static int name_is(V name, const char *s) {
+    size_t n = strlen(s);
+    return name->u.str.len == n && memcmp(name->u.str.s, s, n) == 0;
+}
+
+/* A native found as a class attribute is a method (it binds) when the VM
+ * defined it in a class of its own (OrderedDict.__repr__, deque.append,
+ * object.__setattr__), not when Python code stored a builtin function in a
+ * class (`f = abs`). */
+static int natives_bind(V cls, V name) {
+    V m = class_mro(cls);
+    for (size_t i = 0; i < m->u.seq.n; i++) {
+        V c = m->u.seq.items[i];
+        if (table_get(&c->u.cls.dict->u.map, name)) {
+            return !c->u.cls.from_python;
+        }
+    }
+    return 0;
+}
+
 V get_attr_maybe(V o, V name) {
     if (name->u.str.len == 9 && memcmp(name->u.str.s, "__class__", 9) == 0) {
         return type_of(o);
@@ -1338,9 +1407,15 @@ V get_attr_maybe(V o, V name) {
         if (r) {
             return r;
         }
+        if (name_is(name, "__dict__")) {
+            return o->u.inst.dict;
+        }
         V f = lookup_class_attr(o->cls, name);
         if (f) {
             if (f->kind == K_PROPERTY) {
+                if (f->u.prop.fget == None) {
+                    raise_msg(E_AttributeError, "unreadable attribute");
+                }
                 return call1(f->u.prop.fget, o);
             }
             if (f->kind == K_INST) {
@@ -1358,7 +1433,10 @@ V get_attr_maybe(V o, V name) {
             if (f->kind == K_CLASSMETHOD) {
                 return bind(f->u.wrap.fn, o->cls);
             }
-            return bind(f, o);
+            if (f->kind == K_FUNC || (f->kind == K_NATIVE && natives_bind(o->cls, name))) {
+                return bind(f, o);
+            }
+            return f;   /* py/objtype.c: a class, an instance, a bound method or a builtin function stored in a class stays as it is */
         }
         if (o->u.inst.native_value) {
             V m = method_of_builtin(o->u.inst.native_value, name);
@@ -1407,6 +1485,9 @@ V get_attr_maybe(V o, V name) {
         if (name->u.str.len == 8 && memcmp(name->u.str.s, "__name__", 8) == 0) {
             return mk_cstr(o->u.cls.name);
         }
+        if (name_is(name, "__dict__")) {
+            return lib_class_dict(o);
+        }
         if (name->u.str.len == 9 && memcmp(name->u.str.s, "__bases__", 9) == 0) {
             /* py/objtype.c type_attr: every class but object has at least object as a base */
             if (o == T_object || o->u.cls.bases->u.seq.n) {
@@ -1417,7 +1498,11 @@ V get_attr_maybe(V o, V name) {
         return method_of_builtin(o, name);
     }
     if (o->kind == K_MODULE) {
-        return table_get(&o->u.module.dict->u.map, name);
+        V r = table_get(&o->u.module.dict->u.map, name);
+        return r || !name_is(name, "__dict__") ? r : o->u.module.dict;
+    }
+    if (o->kind == K_FUNC && name_is(name, "__globals__")) {
+        return o->u.func.globals;
     }
     if (o->kind == K_COMPLEX && name->u.str.len == 4 && memcmp(name->u.str.s, "real", 4) == 0) {
         return mk_float(o->u.cplx.re);
@@ -1482,7 +1567,36 @@ V get_attr(V o, V name) {
     return r;
 }
 
+/* py/objtype.c (MICROPY_PY_DELATTR_SETATTR): a class's own __setattr__ or
+ * __delattr__, not object's, takes every store or delete */
+static V user_attr_hook(V o, const char *hook) {
+    V f = o->kind == K_INST ? lookup_class_attr(o->cls, mk_cstr(hook)) : NULL;
+    return f && f->kind != K_NATIVE ? f : NULL;
+}
+
 void set_attr(V o, V name, V v) {
+    V hook = user_attr_hook(o, "__setattr__");
+    if (hook) {
+        V a[3] = {o, name, v};
+        call(hook, 3, a, NULL);
+        return;
+    }
+    set_attr_plain(o, name, v);
+}
+
+void del_attr(V o, V name) {
+    V hook = user_attr_hook(o, "__delattr__");
+    if (hook) {
+        call2(hook, o, name);
+        return;
+    }
+    del_attr_plain(o, name);
+}
+
+void set_attr_plain(V o, V name, V v) {
+    if (lib_is_namedtuple_instance(o)) {
+        raise_msg(E_AttributeError, "can't set attribute");
+    }
     if (o->kind == K_INST) {
         V f = lookup_class_attr(o->cls, name);
         if (f && f->kind == K_PROPERTY) {
@@ -1497,12 +1611,6 @@ void set_attr(V o, V name, V v) {
         if (set) {
             V a[3] = {f, o, v};
             call(set, 3, a, NULL);
-            return;
-        }
-        V sa = lookup_class_attr(o->cls, mk_cstr("__setattr__"));
-        if (sa) {
-            V a[3] = {o, name, v};
-            call(sa, 3, a, NULL);
             return;
         }
         table_set(&o->u.inst.dict->u.map, name, v);
@@ -1520,10 +1628,13 @@ void set_attr(V o, V name, V v) {
         name->u.str.s);
 }
 
-void del_attr(V o, V name) {
+void del_attr_plain(V o, V name) {
     if (o->kind == K_INST) {
         V f = lookup_class_attr(o->cls, name);
-        if (f && f->kind == K_PROPERTY && f->u.prop.fdel && f->u.prop.fdel != None) {
+        if (f && f->kind == K_PROPERTY) {
+            if (!f->u.prop.fdel || f->u.prop.fdel == None) {
+                raise_msg(E_AttributeError, "can't delete attribute");
+            }
             call1(f->u.prop.fdel, o);
             return;
         }
@@ -1537,6 +1648,9 @@ void del_attr(V o, V name) {
         return;
     }
     if (o->kind == K_CLASS && table_del(&o->u.cls.dict->u.map, name)) {
+        return;
+    }
+    if (o->kind == K_MODULE && !o->u.module.builtin && table_del(&o->u.module.dict->u.map, name)) {
         return;
     }
     raise_msg(E_AttributeError, "no attribute '%.*s'", (int)name->u.str.len, name->u.str.s);

@@ -38,6 +38,8 @@ typedef struct {
     size_t live;
     int32_t *index;      /* open addressing over e; -1 empty */
     size_t icap;
+    int fixed;           /* a module's fixed table (errno.errorcode): every change is a TypeError */
+    int ordered;         /* an OrderedDict's: keys are not hashed */
 } table;
 
 typedef struct Frame Frame;
@@ -59,9 +61,9 @@ struct Obj {
         struct { const mpy_code *code; V globals; V defaults; V kwdefaults; V *cells; size_t n_cells; } func;
         struct { const char *name; native_fn fn; V self; int self_kind; int no_kw; } native;   /* self_kind: unbound method's type, or 0; no_kw: keywords are a TypeError */
         struct { V self, fn; } bound;
-        struct { const char *name; V bases; V dict; int builtin_kind; V mro; } cls;
-        struct { V dict; V args; V traceback; V native_value; } inst;   /* native_value: builtin base's value */
-        struct { Frame *frame; int running, done; } gen;
+        struct { const char *name; V bases; V dict; int builtin_kind; V mro; int from_python; } cls;   /* from_python: made by a class statement or type() */
+        struct { V dict; V args; V traceback; V native_value; int native_ready; } inst;   /* native_value: builtin base's value; ready: made with the call's arguments */
+        struct { Frame *frame; int running, done; V pending; } gen;   /* pending: pend_throw()'s value, thrown at the next resume */
         struct { V value; } cell;
         struct { V (*next)(V self); V a, b; int64_t i, j; char typecode; } iter;   /* K_MEMVIEW: a base, i/j first item/count */
         struct { V fget, fset, fdel; } prop;
@@ -125,6 +127,10 @@ V get_attr_maybe(V o, V name);       /* NULL if absent */
 V lookup_class_attr(V cls, V name);  /* through the MRO, NULL if absent */
 void set_attr(V o, V name, V v);
 void del_attr(V o, V name);
+V try_special(V v, const char *name, int n, V *args);
+uint64_t range_length(V r);   /* a user instance's dunder, or NULL */
+void set_attr_plain(V o, V name, V v);   /* object.__setattr__: no user hook */
+void del_attr_plain(V o, V name);
 V subscr(V o, V idx);
 void store_subscr(V o, V idx, V v);
 void del_subscr(V o, V idx);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "gc.h"
+#include "lib.h"
 #include "bc.h"
 #include "obj.h"
 #include "platform.h"
@@ -17,6 +18,7 @@
 V class_mro(V cls);
 V mk_iter(V (*next)(V), V a, int64_t j);
 V builtin_build_class(int n, V *args, V kw);
+V builtin_import(int n, V *args, V kw);
 
 typedef struct {
     const uint8_t *handler;
@@ -56,6 +58,10 @@ static Frame *current_frame;
 V vm_globals(void) {
     return current_frame ? current_frame->globals : mk_dict();
 }
+/* py/runtime.c mp_locals_get: a class body's namespace, else the module's globals */
+V vm_locals(void) {
+    return current_frame && current_frame->fun->cls ? current_frame->fun->cls : vm_globals();
+}
 static int call_depth;
 static uintptr_t stack_base;   /* the C stack where the VM started (it grows down) */
 
@@ -84,6 +90,21 @@ static V raise_obj(V exc) {
         exc = mk_exc(E_TypeError, "exceptions must derive from BaseException");
     }
     return exc;
+}
+
+/* py/gc.c m_malloc_fail: a heap that cannot meet an allocation raises the
+ * one MemoryError made at start-up (making one would need the heap) */
+static V memory_error;
+
+static void raise_memory_error(size_t bytes) {
+    (void)bytes;
+    if (!cur_handler) {
+        return;   /* outside the VM: the allocator stops the run */
+    }
+    memory_error->u.inst.traceback->u.seq.n = 0;
+    cur_handler->exc = memory_error;
+    call_depth = cur_handler->depth;
+    longjmp(cur_handler->jb, 1);
 }
 
 void vm_raise(V exc) {
@@ -345,6 +366,47 @@ static V call_func(V fun, int n, V *args, V kw) {
     return start_frame(fun, make_frame(fun, n, args, kw));
 }
 
+int vm_making_placeholder;
+
+/* py/objtype.c mp_obj_instance_make_new: the native base's constructor gets
+ * the call's arguments when the Python __init__ did not call it through
+ * super().__init__(); a placeholder (no arguments) stands in until then */
+static void native_base_make(V inst, int n, V *args, V kw, int placeholder) {
+    V m = class_mro(inst->cls);
+    for (size_t i = 0; i < m->u.seq.n; i++) {
+        V b = m->u.seq.items[i];
+        V nn = dict_get_str(b->u.cls.dict, "__native_new__");
+        if (nn && b != T_object && b != T_type && !is_subclass(b, E_BaseException)) {
+            V *a = gc_alloc(((size_t)n + 1) * sizeof(V));
+            a[0] = b;
+            mem_copy(a + 1, args, (size_t)n * sizeof(V));
+            vm_making_placeholder = placeholder;
+            V made = nn->u.native.fn(n + 1, a, kw);
+            vm_making_placeholder = 0;
+            /* a namedtuple's constructor makes an instance: keep its tuple */
+            inst->u.inst.native_value = made->kind == K_INST && made->u.inst.native_value ? made->u.inst.native_value : made;
+            inst->u.inst.native_ready = !placeholder;
+            lib_native_value_made(inst);
+            return;
+        }
+    }
+}
+
+/* object.__init__ reached through super().__init__(...) of a native subclass:
+ * it makes the native value again, even when it was made already */
+void vm_native_base_init(V inst, int n, V *args, V kw) {
+    if (inst->kind == K_INST && inst->u.inst.native_value) {
+        native_base_make(inst, n, args, kw, 0);
+    }
+}
+
+/* py/objtype.c: __init__ must return None */
+static void init_result(V r) {
+    if (r != None) {
+        raise_msg(E_TypeError, "__init__() should return None, not '%s'", type_of(r)->u.cls.name);
+    }
+}
+
 V call(V fn, int n, V *args, V kw) {
     stack_check();
     switch (fn->kind) {
@@ -408,7 +470,7 @@ V call(V fn, int n, V *args, V kw) {
                 V init = lookup_class_attr(fn, mk_cstr("__init__"));
                 if (made->kind == K_INST && is_instance(made, fn) && init && init->kind != K_NATIVE) {
                     a[0] = made;
-                    call(init, n + 1, a, kw);
+                    init_result(call(init, n + 1, a, kw));
                 }
                 return made;
             }
@@ -426,32 +488,18 @@ V call(V fn, int n, V *args, V kw) {
                 }
                 inst->u.inst.args = no_args;
             }
-            /* a builtin base (int, list, ...) gives the instance a native value */
-            V m = class_mro(fn);
-            for (size_t i = 0; i < m->u.seq.n; i++) {
-                V b = m->u.seq.items[i];
-                V nn = dict_get_str(b->u.cls.dict, "__native_new__");
-                if (nn && b != T_object && !is_subclass(b, E_BaseException)) {
-                    V a0[1] = {b};
-                    inst->u.inst.native_value = nn->u.native.fn(1, a0, NULL);
-                    break;
-                }
-            }
+            /* a builtin base (int, list, ...) gives the instance a native value: an
+             * empty one first, made again with the arguments unless __init__ did it */
+            native_base_make(inst, 0, NULL, NULL, 1);
             V init = lookup_class_attr(fn, mk_cstr("__init__"));
             if (init && init->kind != K_NATIVE) {
                 V *a = gc_alloc(((size_t)n + 1) * sizeof(V));
                 a[0] = inst;
                 mem_copy(a + 1, args, (size_t)n * sizeof(V));
-                call(init, n + 1, a, kw);
-            } else if (inst->u.inst.native_value && n > 0) {
-                V nn = NULL;
-                for (size_t i = 0; i < m->u.seq.n && !nn; i++) {
-                    nn = dict_get_str(m->u.seq.items[i]->u.cls.dict, "__native_new__");
-                }
-                V *a = gc_alloc(((size_t)n + 1) * sizeof(V));
-                a[0] = type_of(inst->u.inst.native_value);
-                mem_copy(a + 1, args, (size_t)n * sizeof(V));
-                inst->u.inst.native_value = nn->u.native.fn(n + 1, a, kw);
+                init_result(call(init, n + 1, a, kw));
+            }
+            if (inst->u.inst.native_value && !inst->u.inst.native_ready && (n > 0 || kw)) {
+                native_base_make(inst, n, args, kw, 0);
             }
             return inst;
         }
@@ -526,7 +574,17 @@ V vm_getattr_catch(V o, V name) {
 static V close_exit;
 
 
+static V gen_resume(V gen, V send, V throw_exc, int *done);
+
 V gen_next(V gen, V send, V throw_exc, int *done) {
+    if (!throw_exc && gen->u.gen.pending && gen->u.gen.pending != None && !gen->u.gen.done && !gen->u.gen.running) {
+        throw_exc = gen->u.gen.pending;   /* py/objgenerator.c: pend_throw's exception comes in at the resume */
+        gen->u.gen.pending = None;
+    }
+    return gen_resume(gen, send, throw_exc, done);
+}
+
+static V gen_resume(V gen, V send, V throw_exc, int *done) {
     if (gen->u.gen.done) {
         *done = 1;   /* py/objgenerator.c: a finished generator just returns None, even to a throw */
         return None;
@@ -682,6 +740,15 @@ NOINLINE static V import_name(V name, V fromlist, V level) {
     char *modname = gc_alloc(name->u.str.len + 1);
     mem_copy(modname, name->u.str.s, name->u.str.len);
     return vm_run_module(path, modname);
+}
+
+/* __import__(name, globals=None, locals=None, fromlist=(), level=0) */
+V builtin_import(int n, V *a, V kw) {
+    (void)kw;
+    if (n < 1 || a[0]->kind != K_STR) {
+        raise_msg(E_TypeError, "__import__ needs a module name");
+    }
+    return import_name(a[0], n > 3 ? a[3] : None, n > 4 ? a[4] : mk_int(0));
 }
 
 /* ---- the interpreter ---- */
@@ -1434,7 +1501,14 @@ resumed:
             }
             case MP_BC_IMPORT_NAME: {
                 V fromlist = POP();
-                TOP() = import_name(qstr_v(c, (size_t)arg), fromlist, TOP());
+                V imp = dict_get_str(builtins_dict, "__import__");
+                if (imp && !(imp->kind == K_NATIVE && imp->u.native.fn == builtin_import)) {
+                    /* py/runtime.c mp_import_name: an overriding __import__ gets None for globals and locals */
+                    V a[5] = {qstr_v(c, (size_t)arg), None, None, fromlist, TOP()};
+                    TOP() = call(imp, 5, a, NULL);
+                } else {
+                    TOP() = import_name(qstr_v(c, (size_t)arg), fromlist, TOP());
+                }
                 break;
             }
             case MP_BC_IMPORT_FROM: {
@@ -1447,11 +1521,26 @@ resumed:
                 break;
             }
             case MP_BC_IMPORT_STAR: {
+                /* py/runtime.c mp_import_all: the names in __all__, else the public names of __dict__,
+                 * so a class or an instance in sys.modules works as a module */
                 V mod = POP();
-                if (mod->kind != K_MODULE) {
-                    raise_msg(E_TypeError, "import * from a non-module");
+                V all = get_attr_maybe(mod, mk_cstr("__all__"));
+                if (all) {
+                    V names = get_iter(all), name;
+                    while ((name = iter_next(names))) {
+                        if (name->kind != K_STR) {
+                            raise_msg(E_TypeError, "__all__ must hold str");
+                        }
+                        table_set(&f->globals->u.map, name, get_attr(mod, name));
+                    }
+                    break;
                 }
-                table *t = &mod->u.module.dict->u.map;
+                V d = mod->kind == K_MODULE ? mod->u.module.dict : mod->kind == K_CLASS ? mod->u.cls.dict
+                    : mod->kind == K_INST ? mod->u.inst.dict : NULL;
+                if (!d) {
+                    raise_msg(E_AttributeError, "'%s' object has no attribute '__dict__'", type_of(mod)->u.cls.name);
+                }
+                table *t = &d->u.map;
                 for (size_t i = 0; i < t->n; i++) {
                     if (t->e[i].key && t->e[i].key->u.str.s[0] != '_') {
                         table_set(&f->globals->u.map, t->e[i].key, t->e[i].value);
@@ -1523,14 +1612,34 @@ V builtin_build_class(int n, V *args, V kw) {
     char *cname = gc_alloc(name->u.str.len + 1);
     mem_copy(cname, name->u.str.s, name->u.str.len);
     V cls = mk_class(cname, mk_tuple((size_t)n - 2, args + 2), ns);
+    cls->u.cls.from_python = 1;
     /* py/modbuiltins.c: a class body that uses super() returns its __class__ cell */
     if (cell->kind == K_CELL) {
         cell->u.cell.value = cls;
     }
-    if (n > 2) {
-        for (int i = 2; i < n; i++) {
-            if (args[i]->kind != K_CLASS) {
-                raise_msg(E_TypeError, "bases must be classes");
+    /* py/objtype.c mp_obj_new_type: the bases are classes that can be subclassed,
+     * with at most one native base among them */
+    V native = NULL;
+    for (int i = 2; i < n; i++) {
+        V b = args[i];
+        if (b->kind != K_CLASS) {
+            raise_msg(E_TypeError, "bases must be classes");
+        }
+        if (b->u.cls.builtin_kind > 0 && b != T_object && !dict_get_str(b->u.cls.dict, "__native_new__")
+            && !is_subclass(b, E_BaseException)) {
+            raise_msg(E_TypeError, "type '%s' isn't an acceptable base type", b->u.cls.name);
+        }
+        V m = class_mro(b);
+        for (size_t j = 0; j < m->u.seq.n; j++) {
+            V c = m->u.seq.items[j];
+            if (c->u.cls.builtin_kind > 0 && c != T_object) {
+                if (native && native != c && !is_subclass(native, c) && !is_subclass(c, native)) {
+                    raise_msg(E_TypeError, "multiple bases have instance lay-out conflict");
+                }
+                if (!native || is_subclass(c, native)) {
+                    native = c;
+                }
+                break;
             }
         }
     }
@@ -1593,6 +1702,7 @@ int vm_run_main(const char *path) {
     extern void native_modules_init(V builtin_modules, V loaded);
     native_modules_init(builtin_modules, modules);
     close_exit = mk_exc(E_GeneratorExit, NULL);
+    memory_error = mk_exc(E_MemoryError, NULL);
     gc_image_end();
     char *dir = gc_alloc(strlen(path) + 2);
     strcpy(dir, path);
@@ -1609,7 +1719,9 @@ int vm_run_main(const char *path) {
     h.prev = NULL;
     h.depth = 0;
     cur_handler = &h;
+    gc_full_hook = raise_memory_error;
     if (setjmp(h.jb)) {
+        gc_full_hook = NULL;   /* what is left is printing: no handler to raise to */
         if (is_instance(h.exc, E_SystemExit)) {
             V a = h.exc->u.inst.args;
             return a->u.seq.n && is_int(a->u.seq.items[0]) ? (int)to_int64(a->u.seq.items[0]) : 0;
@@ -1625,6 +1737,12 @@ int vm_run_main(const char *path) {
     if (dot) {
         *dot = 0;
     }
+    /* the importing program, as on the real VM: `import __main__` finds it */
+    V main_mod = obj_new(K_MODULE);
+    main_mod->u.module.name = "__main__";
+    main_mod->u.module.dict = mk_dict();
+    dict_set_str(main_mod->u.module.dict, "__name__", mk_cstr("__main__"));
+    table_set(&modules->u.map, mk_cstr("__main__"), main_mod);
     vm_run_module(path, stem);
     return 0;
 }

@@ -29,3 +29,13 @@ try:
     bytearray(b"ab") * 2
 except TypeError:
     print("TypeError")
+
+# str(buffer, encoding) of an array or a memoryview decodes a copy
+src = array("B", b"caf\xc3\xa9")
+text = str(src, "utf-8")
+src[0] = ord("X")
+print(text, str(memoryview(src), "utf-8"))
+try:
+    str(memoryview(b"\xff"), "utf-8", "replace")
+except UnicodeError:
+    print("UnicodeError")

@@ -1,6 +1,6 @@
 # close() and throw() through `yield from`: into generators and into
 # iterator objects with their own throw()/close(), StopIteration as the
-# result of the delegation, throw() with a second argument.
+# result of the delegation, throw() with a second argument; generator.pend_throw.
 
 
 def inner():
@@ -103,3 +103,27 @@ try:
     g.throw(ValueError)
 except StopIteration:
     print("finished generator: StopIteration")
+
+
+# generator.pend_throw: thrown in at the next resume, at the start of an
+# unstarted generator; it returns what was pending; None cancels
+def counter():
+    i = 0
+    while True:
+        try:
+            yield i
+        except KeyError:
+            print("caught KeyError")
+        i += 1
+
+
+g = counter()
+print(next(g), repr(g.pend_throw(KeyError())), repr(g.pend_throw(KeyError())))
+print(next(g))
+print(repr(g.pend_throw(ValueError())), repr(g.pend_throw(None)), next(g))
+g = counter()
+g.pend_throw(OSError(5))
+try:
+    next(g)
+except OSError as e:
+    print("OSError", e.errno)
