@@ -201,54 +201,77 @@ def load_tables() -> dict:
     return data
 
 
+def _arrangement(include, append_none) -> tuple[list[str], int | None]:
+    """Source lines that build `out`, the list Lark's tree builder would hand the
+    rule's method, from the popped values `c`; and its length when fixed."""
+    if include is None:
+        return ["out = c"], None
+    items: list[str] = []
+    head = None  # a left-recursive helper list first: extended in place, as Lark does
+    fixed = True
+    for i, splice, add_none in include:
+        items += ["None"] * add_none
+        if splice:
+            fixed = False
+            if head is None and not items:
+                head = f"c[{i}]"
+                continue
+            items.append(f"*c[{i}]")
+        else:
+            items.append(f"c[{i}]")
+    items += ["None"] * append_none
+    if head is None:
+        return [f"out = [{', '.join(items)}]"], len(items) if fixed else None
+    lines = [f"out = {head}"]
+    if len(items) == 1 and not items[0].startswith("*"):
+        lines.append(f"out.append({items[0]})")
+    elif items:
+        lines.append(f"out += [{', '.join(items)}]")
+    return lines, None
+
+
+def _reduce_source(shape: tuple) -> str:
+    """A factory `make(build)` of the reduction callback for one shape of rule."""
+    include, append_none, expand1, has_method, pass_single = shape
+    lines, length = _arrangement(include, append_none)
+    body = []
+    if pass_single:
+        # one value and absent parts: the method would return that value itself
+        body += ["x = c[0]", "if x.__class__ is not Token:", "    return x"]
+    body += lines
+    if expand1:
+        if length is None:
+            body += ["if len(out) == 1:", "    return out[0]"]
+        elif length == 1:
+            body += ["return out[0]"]
+    body.append("return build(out)" if has_method else "return out")
+    code = "\n".join("        " + line for line in body)
+    return f"def make(build):\n    def reduce(c):\n{code}\n    return reduce\n"
+
+
+_factories: dict = {}
+
+
 def make_callback(size: int, how: tuple, transformer):
-    """Rebuild the reduction callback Lark would make (None: pass the child up)."""
+    """The reduction callback Lark's tree builder would make (None: pass the child up).
+
+    Each shape of rule (which values are spliced, where absent parts become
+    None, whether a single value passes through) gets its own small function,
+    compiled once per process, so a reduction runs no interpreted loop."""
     include, append_none, expand1, name = how
     if expand1 and size == 1 and include is None and append_none == 0:
         return None  # a `?rule` of one symbol: test -> or_test -> ... -> atom
     method = getattr(transformer, name, None)
-    if method is None:
-        # one of Lark's internal helper rules (for `*`, `+`): a plain list,
-        # spliced into the parent below
-        def method(children):
-            return children
+    # a method is absent for Lark's internal helper rules (for `*`, `+`): a
+    # plain list, spliced into the parent
+    pass_single = (not expand1 and size == 1 and include == ((0, False, 0),)
+                   and name in getattr(transformer, "PASS_SINGLE", ()))
+    shape = (include, append_none, expand1, method is not None, pass_single)
+    factory = _factories.get(shape)
+    if factory is None:
+        from .lexer import Token
 
-    if expand1:
-        inner = method
-
-        def method(children):
-            if len(children) == 1:
-                return children[0]
-            return inner(children)
-
-        if include is None and append_none == 0:
-            return method
-
-    if include is None:
-        return method
-
-    build = method
-
-    def filtered(children):
-        out = None
-        for i, splice, add_none in include:
-            if add_none:
-                if out is None:
-                    out = []
-                out += [None] * add_none
-            if splice:
-                if out is None:
-                    # a left-recursive helper list (x (op x)*) is extended in
-                    # place, as Lark does: copying it would be quadratic
-                    out = children[i]
-                else:
-                    out += children[i]
-            else:
-                if out is None:
-                    out = []
-                out.append(children[i])
-        if append_none:
-            out += [None] * append_none
-        return build(out)
-
-    return filtered
+        namespace = {"Token": Token}
+        exec(compile(_reduce_source(shape), f"<reduce {name}>", "exec"), namespace)
+        factory = _factories[shape] = namespace["make"]
+    return factory(method)
