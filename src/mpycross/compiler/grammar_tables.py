@@ -1,13 +1,13 @@
 """LALR tables for grammar/micropython.lark, built by Lark once and cached.
 
 Lark analyses the grammar (its own `cache=` file makes a rebuild quick); the
-tables are then flattened into plain dicts, tuples and strings and
-pickled into a second cache file, so that a normal run loads them without importing Lark at
+tables are then flattened into plain lists, dicts, tuples and strings and
+marshalled into a second cache file, so that a normal run loads them without importing Lark at
 all: `mpy-cross foo.py` starts in a few milliseconds.
 
 Flattened form:
 
-* `states[state][symbol]` is a next state (>= 0: shift a token, or the goto
+* `states[state][symbol]` (a list of dicts) is a next state (>= 0: shift a token, or the goto
   after a reduction) or `-1 - r` for reduction `r`;
 * `reductions[r]` is `(size, rule name, how)`: `how` says what Lark's tree
   builder would do with the `size` popped values (insert None for absent
@@ -25,7 +25,7 @@ from __future__ import annotations
 import _thread
 import importlib.util
 import os
-import pickle
+import marshal
 import re
 import sys
 import zlib
@@ -34,7 +34,7 @@ from pathlib import Path
 from ..resources import cache_dir, data_dir
 
 GRAMMAR_FILE = "micropython.lark"
-FORMAT = 1  # bump when the flattened layout changes
+FORMAT = 2  # bump when the flattened layout changes
 START = "file_input"
 
 
@@ -164,12 +164,18 @@ def build_tables(grammar: str, folder: Path | None) -> dict:
                     reductions.append((len(arg.expansion), str(arg.origin.name), _how(arg)))
                 row[symbol] = -1 - index[key]
         states[state] = row
+    if sorted(states) != list(range(len(states))):
+        raise ValueError("LALR states are not numbered 0..n-1")
+    shapes = _possible_shapes(reductions)
     return {
         "format": FORMAT,
         "start": int(table.start_states[START]),
         "end": int(table.end_states[START]),
-        "states": states,
+        "states": [states[i] for i in range(len(states))],
         "reductions": reductions,
+        # the reduction callbacks' factories, compiled once: marshal keeps code objects
+        "shapes": shapes,
+        "shape_code": compile(_factories_source(shapes), "<reductions>", "exec"),
     }
 
 
@@ -181,10 +187,10 @@ def load_tables() -> dict:
     grammar = grammar_text()
     folder = cache_dir()
     if folder is not None:
-        path = folder / f"tables-{cache_key(grammar)}.pickle"
+        path = folder / f"tables-{cache_key(grammar)}.marshal"
         try:
             with open(path, "rb") as f:
-                data = pickle.load(f)
+                data = marshal.loads(f.read())  # (load(f) reads byte by byte)
             if data.get("identity") == cache_identity(grammar):
                 return data
         except Exception:  # missing, unreadable or another grammar's: rebuild
@@ -195,7 +201,7 @@ def load_tables() -> dict:
         from mpycross.fileio import write_atomically
 
         try:
-            write_atomically(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+            write_atomically(path, marshal.dumps(data))
         except OSError:
             pass  # an unwritable cache only costs speed
     return data
@@ -230,7 +236,29 @@ def _arrangement(include, append_none) -> tuple[list[str], int | None]:
     return lines, None
 
 
-def _reduce_source(shape: tuple) -> str:
+def _shape(size: int, how: tuple, has_method: bool, pass_names) -> tuple | None:
+    """What the callback of a reduction depends on (None: no callback, the child passes up)."""
+    include, append_none, expand1, name = how
+    if expand1 and size == 1 and include is None and append_none == 0:
+        return None  # a `?rule` of one symbol: test -> or_test -> ... -> atom
+    pass_single = not expand1 and size == 1 and include == ((0, False, 0),) and name in pass_names
+    return (include, append_none, expand1, has_method, pass_single)
+
+
+def _possible_shapes(reductions) -> list:
+    """Every shape a transformer could give these reductions (with or without a method,
+    passing a single node through or not), in a fixed order."""
+    shapes = set()
+    for size, _, how in reductions:
+        for has_method in (False, True):
+            for pass_names in ((), (how[3],)):
+                shape = _shape(size, how, has_method, pass_names)
+                if shape is not None:
+                    shapes.add(shape)
+    return sorted(shapes, key=repr)
+
+
+def _reduce_source(shape: tuple, name: str = "make") -> str:
     """A factory `make(build)` of the reduction callback for one shape of rule."""
     include, append_none, expand1, has_method, pass_single = shape
     lines, length = _arrangement(include, append_none)
@@ -246,32 +274,42 @@ def _reduce_source(shape: tuple) -> str:
             body += ["return out[0]"]
     body.append("return build(out)" if has_method else "return out")
     code = "\n".join("        " + line for line in body)
-    return f"def make(build):\n    def reduce(c):\n{code}\n    return reduce\n"
+    return f"def {name}(build):\n    def reduce(c):\n{code}\n    return reduce\n"
 
 
-_factories: dict = {}
+def _factories_source(shapes: list) -> str:
+    return "".join(_reduce_source(shape, f"make_{i}") for i, shape in enumerate(shapes))
 
 
-def make_callback(size: int, how: tuple, transformer):
+def _namespace() -> dict:
+    from .lexer import Token
+
+    return {"Token": Token}
+
+
+def reduction_factories(data: dict) -> dict:
+    """shape -> factory of its callback, from the code compiled into the tables."""
+    namespace = _namespace()
+    exec(data["shape_code"], namespace)
+    return {tuple(shape): namespace[f"make_{i}"] for i, shape in enumerate(data["shapes"])}
+
+
+def make_callback(size: int, how: tuple, transformer, factories: dict):
     """The reduction callback Lark's tree builder would make (None: pass the child up).
 
     Each shape of rule (which values are spliced, where absent parts become
-    None, whether a single value passes through) gets its own small function,
-    compiled once per process, so a reduction runs no interpreted loop."""
-    include, append_none, expand1, name = how
-    if expand1 and size == 1 and include is None and append_none == 0:
-        return None  # a `?rule` of one symbol: test -> or_test -> ... -> atom
-    method = getattr(transformer, name, None)
-    # a method is absent for Lark's internal helper rules (for `*`, `+`): a
-    # plain list, spliced into the parent
-    pass_single = (not expand1 and size == 1 and include == ((0, False, 0),)
-                   and name in getattr(transformer, "PASS_SINGLE", ()))
-    shape = (include, append_none, expand1, method is not None, pass_single)
-    factory = _factories.get(shape)
+    None, whether a single value passes through: `transformer.PASS_SINGLE`)
+    has its own small function (`factories`, see reduction_factories; a shape
+    missing there is compiled here), so a reduction runs no interpreted loop.
+    A method is absent for Lark's internal helper rules (for `*`, `+`): their
+    value is the plain list, spliced into the parent."""
+    method = getattr(transformer, how[3], None)
+    shape = _shape(size, how, method is not None, getattr(transformer, "PASS_SINGLE", ()))
+    if shape is None:
+        return None
+    factory = factories.get(shape)
     if factory is None:
-        from .lexer import Token
-
-        namespace = {"Token": Token}
-        exec(compile(_reduce_source(shape), f"<reduce {name}>", "exec"), namespace)
-        factory = _factories[shape] = namespace["make"]
+        namespace = _namespace()
+        exec(compile(_reduce_source(shape), f"<reduce {how[3]}>", "exec"), namespace)
+        factory = factories[shape] = namespace["make"]
     return factory(method)

@@ -28,7 +28,7 @@ import _thread
 
 from ..errors import CompileError
 from . import astnodes
-from .grammar_tables import load_tables, make_callback
+from .grammar_tables import load_tables, make_callback, reduction_factories
 from .lexer import Lexer, LexerAbort
 from .parsenum import parse_decimal, parse_integer
 from .tree_to_ast import TreeToAst
@@ -94,8 +94,10 @@ class _Tables:
         self.start = data["start"]
         self.end = data["end"]
         self.states = data["states"]
+        factories = reduction_factories(data)
         self.reductions = [
-            (size, origin, make_callback(size, how, transformer)) for size, origin, how in data["reductions"]
+            (size, origin, make_callback(size, how, transformer, factories))
+            for size, origin, how in data["reductions"]
         ]
         # (state below, rule, lookahead) -> state after all the unit reductions
         # that follow; filled as met (deterministic, so sharing is safe)
