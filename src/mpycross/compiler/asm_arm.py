@@ -84,6 +84,7 @@ class AsmArm(AsmBase):
     NLR_BUF_IDX_LOCAL_1 = 3  # emitnarm.c: r4
     NLR_BUF_NUM_REGS = 16  # mpy-cross/main.c: MICROPY_NLR_NUM_REGS_ARM_THUMB_FP
     loads_reg_reg_reg = True
+    stores_indexed_before_offsets = True
     byte_store_needs_low_reg = False
 
     def __init__(self):
@@ -110,7 +111,8 @@ class AsmArm(AsmBase):
     def _adjust_sp(self, op_imm: int, op_reg: int) -> None:
         if self.stack_adjust <= 0:
             return
-        if self.stack_adjust < 0x100:
+        if self.stack_adjust < 0x100 or not self.has_rule("arm_large_stack_frame"):
+            # (before large frames: the 8-bit immediate, whatever the frame's size)
             self.emit_al(_op_dp_imm(op_imm, SP, SP, self.stack_adjust))
         else:
             self.mov_reg_imm(REG_TEMP, self.stack_adjust)
@@ -282,7 +284,18 @@ class AsmArm(AsmBase):
     def load8_reg_reg_offset(self, rd, rn, byte_offset):
         self._word_or_byte(0x5D00000, 0x7D00000, rd, rn, byte_offset)
 
+    def load_reg_reg(self, size: int, dest: int, base: int) -> None:
+        if size == 1 and not self.has_rule("arm_ldrh_offset_fixed"):
+            self.emit_al(0x1D000B0 | (base << 16) | (dest << 12))  # ASM_LOAD16_REG_REG: ldrh rd, [rn]
+            return
+        super().load_reg_reg(size, dest, base)
+
     def load16_reg_reg_offset(self, rd, rn, halfword_offset):
+        if not self.has_rule("arm_ldrh_offset_fixed"):
+            # before the fix: the pre-indexed, write-back form, and only the offset's low 8 bits
+            off = 2 * halfword_offset
+            self.emit_al(0x1F000B0 | (rn << 16) | (rd << 12) | ((off & 0xF0) << 4) | (off & 0xF))
+            return
         self._halfword(0x1D000B0, 0x19000B0, rd, rn, 2 * halfword_offset)
 
     def store_reg_reg_offset(self, rd, rm, word_offset):

@@ -330,6 +330,17 @@ class AsmThumb(AsmBase):
         if self.armv7m:
             self.op32(0xF000 | ((rel >> 12) & 0x07FF), 0xB800 | ((rel >> 1) & 0x07FF))
             return
+        if not self.has_rule("thumb1_long_jumps"):
+            # Thumb-1 before long jumps: one halfword, and a known destination out of b.n's range fails
+            if _fit_signed(12, rel):
+                self.op16(_op_b_n(rel))
+            else:
+                self.op16(OP_NOP)
+                if dest is not None:
+                    from .emitnative import NativeNotImplemented
+
+                    raise NativeNotImplemented("native method too big")
+            return
         # Thumb-1: the same size whatever rel is
         need_align = self.code_offset & 2
         if _fit_signed(12, rel):
@@ -354,8 +365,13 @@ class AsmThumb(AsmBase):
             self.op16(_op_bcc_n(cond, rel))
             return
         if self.armv7m:
-            self.op32(0xF000 | (cond << 6) | ((rel >> 10) & 0x0400) | ((rel >> 12) & 0x003F),
-                      0x8000 | ((rel >> 5) & 0x2000) | ((rel >> 8) & 0x0800) | ((rel >> 1) & 0x07FF))
+            if self.has_rule("thumb_bcc_wide_fixed"):
+                self.op32(0xF000 | (cond << 6) | ((rel >> 10) & 0x0400) | ((rel >> 12) & 0x003F),
+                          0x8000 | ((rel >> 5) & 0x2000) | ((rel >> 8) & 0x0800) | ((rel >> 1) & 0x07FF))
+            else:
+                # the T3 encoding as written before the fix: imm6 and J1 taken from the wrong bits
+                self.op32(0xF000 | (cond << 6) | ((rel >> 10) & 0x0400) | ((rel >> 14) & 0x003F),
+                          0x8000 | (rel & 0x2000) | ((rel >> 1) & 0x0FFF))
             return
         # Thumb-1: branch on the opposite condition over a long unconditional branch
         start = self.code_offset
@@ -461,6 +477,10 @@ class AsmThumb(AsmBase):
 
     def store32_reg_reg_offset(self, src: int, base: int, offset: int) -> None:
         self._ldr_str(False, src, base, offset, 2)
+
+    def short_imm_index_access(self, load: bool, size: int, reg: int, base: int, index: int) -> bool:
+        self._ldr_str(load, reg, base, index, size)  # asm_thumb_{ldr,str}{b,h,}_rlo_rlo_i5
+        return True
 
     def load_reg_reg_reg(self, size: int, dest: int, base: int, index: int) -> None:
         """ASM_LOAD{8,16,32}_REG_REG_REG: dest = base[index] (size 0, 1, 2)."""

