@@ -479,6 +479,21 @@ def test_compile_jobs_deterministic(tree, tmp_path):
 
 
 @pytest.mark.compiler
+def test_compile_many_keeps_order_when_workers_take_big_files_first():
+    from mpycross.batch import Job, compile_many
+
+    pairs = []
+    for i in range(40):
+        body = b"x = 1\n" * ((i * 37) % 50) + (b"def f(:\n" if i == 13 else b"") + b"y = %d\n" % i
+        pairs.append((Job(f"m{i}.py", f"m{i}.py", None), body))
+    serial = compile_many(pairs, "micropython-1.29", 0, 1)
+    parallel = compile_many(pairs, "micropython-1.29", 0, 2)
+    assert [r.job for r in parallel] == [job for job, _ in pairs]
+    assert [(r.data, r.error) for r in parallel] == [(r.data, r.error) for r in serial]
+    assert serial[13].error["kind"] == "SyntaxError" and all(r.data for i, r in enumerate(serial) if i != 13)
+
+
+@pytest.mark.compiler
 @pytest.mark.parametrize("opt", [0, 2])
 def test_compile_matches_mpy_cross(tree, tmp_path, opt):
     """A folder member's .mpy equals `mpy-cross -s <path inside folder>` of the same file."""

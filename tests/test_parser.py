@@ -334,6 +334,66 @@ def test_tables_build_without_any_writable_cache_folder(monkeypatch, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def _lark_tree_builder_children(children, how):
+    """What Lark's parse-tree builder hands a rule's callback (the generic loop the
+    compiled reduction callbacks replace)."""
+    include, append_none, _, _ = how
+    if include is None:
+        return children
+    out = None
+    for i, splice, add_none in include:
+        if add_none:
+            out = (out or []) + [None] * add_none
+        if splice:
+            out = children[i] if out is None else out + children[i]
+        else:
+            out = (out or []) + [children[i]]
+    return out + [None] * append_none
+
+
+def test_compiled_reduction_callbacks_match_the_generic_tree_builder():
+    from mpycross.compiler import grammar_tables
+    from mpycross.compiler.lexer import Token
+
+    data = grammar_tables.load_tables()
+    factories = grammar_tables.reduction_factories(data)
+    assert len(factories) == len(data["shapes"]) > 40
+
+    class Recorder:
+        PASS_SINGLE = frozenset(how[3] for _, _, how in data["reductions"])
+
+        def __getattr__(self, name):
+            return lambda children: ("called", name, children)
+
+    node = object()
+    token = Token("NAME", "x", 1)
+    checked = 0
+    for size, _, how in data["reductions"]:
+        for transformer in (Recorder(), object()):
+            callback = grammar_tables.make_callback(size, how, transformer, factories)
+            for first in (node, token):
+                children = [first] + [[f"h{i}", i] if how[0] and (i, True, 0) in how[0] else f"v{i}"
+                                      for i in range(1, size)]
+                if how[0] and how[0][0][1]:
+                    children[0] = ["head"]  # a spliced helper list first
+                expected = _lark_tree_builder_children([list(c) if isinstance(c, list) else c for c in children], how)
+                if callback is None:
+                    assert size == 1 and how[2]
+                    continue
+                got = callback(list(children))
+                if how[2] and len(expected) == 1:
+                    assert got == expected[0]
+                elif isinstance(transformer, Recorder):
+                    if got is children[0] and first is node and size == 1:
+                        assert expected[0] is node and set(expected[1:]) <= {None}  # passed through
+                    else:
+                        assert got == ("called", how[3], expected)
+                else:
+                    assert got == expected
+                checked += 1
+    assert checked > 500
+
+
 def test_a_file_in_place_of_the_cache_folder_falls_back(tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")

@@ -72,18 +72,31 @@ def read_source(job: Job) -> bytes | Result:
 def compile_many(pairs: list[tuple[Job, bytes]], target: str, opt: int, workers: int) -> list[Result]:
     """Compile (job, source) pairs; results in the same order whatever the number of workers.
 
-    The workers are started once for the run and given chunks of files.
+    The workers are started once for the run and given chunks of files,
+    the biggest files first so that no worker is left with a long one at the end.
     """
     workers = min(workers, len(pairs) // FILES_PER_WORKER)
     if workers <= 1:
         return [compile_job(job, source, target, opt) for job, source in pairs]
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # Several chunks per worker balance uneven file sizes; order is kept by map().
-    size = max(1, len(pairs) // (workers * 4))
-    chunks = [(pairs[i:i + size], target, opt) for i in range(0, len(pairs), size)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return [r for chunk in pool.map(_compile_chunk, chunks) for r in chunk]
+    context = None
+    if "fork" in multiprocessing.get_all_start_methods():
+        # forked workers inherit the compiler already imported, with its tables
+        # and the target's data loaded: warm it here, once, instead of in each
+        context = multiprocessing.get_context("fork")
+        compile_job(Job("", "<warm-up>", None), b"", target, opt)
+    order = sorted(range(len(pairs)), key=lambda i: -len(pairs[i][1]))
+    size = max(1, len(pairs) // (workers * 8))
+    chunks = [order[i:i + size] for i in range(0, len(order), size)]
+    results: list = [None] * len(pairs)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        done = pool.map(_compile_chunk, [([pairs[i] for i in chunk], target, opt) for chunk in chunks])
+        for chunk, chunk_results in zip(chunks, done):
+            for i, result in zip(chunk, chunk_results):
+                results[i] = result
+    return results
 
 
 def run_jobs(jobs: list[Job], target: str, opt: int, workers: int, cache=None) -> list[Result]:

@@ -54,7 +54,7 @@ def cache_dir() -> Path | None:
                 folder.mkdir(mode=0o700, exist_ok=True)
             except OSError:
                 continue
-            # the caches hold pickled tables: in a shared temp folder, use only
+            # the caches hold parser tables (and Lark's pickled cache): in a shared temp folder, use only
             # a folder this user owns and nobody else can write to
             if not _private(folder):
                 continue

@@ -40,8 +40,9 @@ FAMILIES = {"micropython": "micropython", "mp": "micropython", "circuitpython": 
 MAGIC = {"micropython": "M", "circuitpython": "C"}
 
 
+@functools.cache  # a few dozen distinct releases, compared thousands of times while the table loads
 def _vkey(release: str) -> tuple[int, ...]:
-    return tuple(int(x) for x in release.split("."))
+    return tuple(map(int, release.split(".")))
 
 
 @dataclass(frozen=True)
@@ -151,12 +152,14 @@ def _data() -> dict:
     out: list[Target] = []
 
     def base_features(base: str) -> set[str]:
-        return {f for f, since in features.items() if _vkey(base) >= _vkey(since)}
+        key = _vkey(base)
+        return {f for f, since in features.items() if key >= _vkey(since)}
 
     later_qstrs = targets.get("later_qstrs", {})
 
     def absent(base: str) -> frozenset:
-        return frozenset(q for q, since in later_qstrs.items() if _vkey(base) < _vkey(since))
+        key = _vkey(base)
+        return frozenset(q for q, since in later_qstrs.items() if key < _vkey(since))
 
     limit_table = targets.get("limits", {})
 

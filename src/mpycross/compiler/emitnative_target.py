@@ -104,11 +104,17 @@ class NativeTarget:
             self.arch_is_default = False
         self.arch = arch
         self.default_emit = EMIT_BY_NAME[default_emit]
-        from .emitnative import RULES
 
-        # what the release's py/emitnative.c does differently (emitnative.RULES, as targets.toml features)
-        self.rules = frozenset(rule for rule in RULES if target.has(rule))
-        self.shared["rules"] = self.rules
+    @property
+    def rules(self) -> frozenset:
+        """What the release's py/emitnative.c does differently (emitnative.RULES, as targets.toml
+        features); read when native code is emitted, so a bytecode compile never imports emitnative."""
+        rules = self.shared.get("rules")
+        if rules is None:
+            from .emitnative import RULES
+
+            rules = self.shared["rules"] = frozenset(rule for rule in RULES if self.target.has(rule))
+        return rules
 
     def decorator_emitter(self, attr: str) -> int | None:
         """The emitter `@micropython.<attr>` selects in this release, None if unknown."""

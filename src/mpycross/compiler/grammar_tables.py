@@ -1,13 +1,13 @@
 """LALR tables for grammar/micropython.lark, built by Lark once and cached.
 
 Lark analyses the grammar (its own `cache=` file makes a rebuild quick); the
-tables are then flattened into plain dicts, tuples and strings and
-pickled into a second cache file, so that a normal run loads them without importing Lark at
+tables are then flattened into plain lists, dicts, tuples and strings and
+marshalled into a second cache file, so that a normal run loads them without importing Lark at
 all: `mpy-cross foo.py` starts in a few milliseconds.
 
 Flattened form:
 
-* `states[state][symbol]` is a next state (>= 0: shift a token, or the goto
+* `states[state][symbol]` (a list of dicts) is a next state (>= 0: shift a token, or the goto
   after a reduction) or `-1 - r` for reduction `r`;
 * `reductions[r]` is `(size, rule name, how)`: `how` says what Lark's tree
   builder would do with the `size` popped values (insert None for absent
@@ -25,7 +25,7 @@ from __future__ import annotations
 import _thread
 import importlib.util
 import os
-import pickle
+import marshal
 import re
 import sys
 import zlib
@@ -34,7 +34,7 @@ from pathlib import Path
 from ..resources import cache_dir, data_dir
 
 GRAMMAR_FILE = "micropython.lark"
-FORMAT = 1  # bump when the flattened layout changes
+FORMAT = 2  # bump when the flattened layout changes
 START = "file_input"
 
 
@@ -164,12 +164,18 @@ def build_tables(grammar: str, folder: Path | None) -> dict:
                     reductions.append((len(arg.expansion), str(arg.origin.name), _how(arg)))
                 row[symbol] = -1 - index[key]
         states[state] = row
+    if sorted(states) != list(range(len(states))):
+        raise ValueError("LALR states are not numbered 0..n-1")
+    shapes = _possible_shapes(reductions)
     return {
         "format": FORMAT,
         "start": int(table.start_states[START]),
         "end": int(table.end_states[START]),
-        "states": states,
+        "states": [states[i] for i in range(len(states))],
         "reductions": reductions,
+        # the reduction callbacks' factories, compiled once: marshal keeps code objects
+        "shapes": shapes,
+        "shape_code": compile(_factories_source(shapes), "<reductions>", "exec"),
     }
 
 
@@ -181,10 +187,10 @@ def load_tables() -> dict:
     grammar = grammar_text()
     folder = cache_dir()
     if folder is not None:
-        path = folder / f"tables-{cache_key(grammar)}.pickle"
+        path = folder / f"tables-{cache_key(grammar)}.marshal"
         try:
             with open(path, "rb") as f:
-                data = pickle.load(f)
+                data = marshal.loads(f.read())  # (load(f) reads byte by byte)
             if data.get("identity") == cache_identity(grammar):
                 return data
         except Exception:  # missing, unreadable or another grammar's: rebuild
@@ -195,60 +201,115 @@ def load_tables() -> dict:
         from mpycross.fileio import write_atomically
 
         try:
-            write_atomically(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+            write_atomically(path, marshal.dumps(data))
         except OSError:
             pass  # an unwritable cache only costs speed
     return data
 
 
-def make_callback(size: int, how: tuple, transformer):
-    """Rebuild the reduction callback Lark would make (None: pass the child up)."""
+def _arrangement(include, append_none) -> tuple[list[str], int | None]:
+    """Source lines that build `out`, the list Lark's tree builder would hand the
+    rule's method, from the popped values `c`; and its length when fixed."""
+    if include is None:
+        return ["out = c"], None
+    items: list[str] = []
+    head = None  # a left-recursive helper list first: extended in place, as Lark does
+    fixed = True
+    for i, splice, add_none in include:
+        items += ["None"] * add_none
+        if splice:
+            fixed = False
+            if head is None and not items:
+                head = f"c[{i}]"
+                continue
+            items.append(f"*c[{i}]")
+        else:
+            items.append(f"c[{i}]")
+    items += ["None"] * append_none
+    if head is None:
+        return [f"out = [{', '.join(items)}]"], len(items) if fixed else None
+    lines = [f"out = {head}"]
+    if len(items) == 1 and not items[0].startswith("*"):
+        lines.append(f"out.append({items[0]})")
+    elif items:
+        lines.append(f"out += [{', '.join(items)}]")
+    return lines, None
+
+
+def _shape(size: int, how: tuple, has_method: bool, pass_names) -> tuple | None:
+    """What the callback of a reduction depends on (None: no callback, the child passes up)."""
     include, append_none, expand1, name = how
     if expand1 and size == 1 and include is None and append_none == 0:
         return None  # a `?rule` of one symbol: test -> or_test -> ... -> atom
-    method = getattr(transformer, name, None)
-    if method is None:
-        # one of Lark's internal helper rules (for `*`, `+`): a plain list,
-        # spliced into the parent below
-        def method(children):
-            return children
+    pass_single = not expand1 and size == 1 and include == ((0, False, 0),) and name in pass_names
+    return (include, append_none, expand1, has_method, pass_single)
 
+
+def _possible_shapes(reductions) -> list:
+    """Every shape a transformer could give these reductions (with or without a method,
+    passing a single node through or not), in a fixed order."""
+    shapes = set()
+    for size, _, how in reductions:
+        for has_method in (False, True):
+            for pass_names in ((), (how[3],)):
+                shape = _shape(size, how, has_method, pass_names)
+                if shape is not None:
+                    shapes.add(shape)
+    return sorted(shapes, key=repr)
+
+
+def _reduce_source(shape: tuple, name: str = "make") -> str:
+    """A factory `make(build)` of the reduction callback for one shape of rule."""
+    include, append_none, expand1, has_method, pass_single = shape
+    lines, length = _arrangement(include, append_none)
+    body = []
+    if pass_single:
+        # one value and absent parts: the method would return that value itself
+        body += ["x = c[0]", "if x.__class__ is not Token:", "    return x"]
+    body += lines
     if expand1:
-        inner = method
+        if length is None:
+            body += ["if len(out) == 1:", "    return out[0]"]
+        elif length == 1:
+            body += ["return out[0]"]
+    body.append("return build(out)" if has_method else "return out")
+    code = "\n".join("        " + line for line in body)
+    return f"def {name}(build):\n    def reduce(c):\n{code}\n    return reduce\n"
 
-        def method(children):
-            if len(children) == 1:
-                return children[0]
-            return inner(children)
 
-        if include is None and append_none == 0:
-            return method
+def _factories_source(shapes: list) -> str:
+    return "".join(_reduce_source(shape, f"make_{i}") for i, shape in enumerate(shapes))
 
-    if include is None:
-        return method
 
-    build = method
+def _namespace() -> dict:
+    from .lexer import Token
 
-    def filtered(children):
-        out = None
-        for i, splice, add_none in include:
-            if add_none:
-                if out is None:
-                    out = []
-                out += [None] * add_none
-            if splice:
-                if out is None:
-                    # a left-recursive helper list (x (op x)*) is extended in
-                    # place, as Lark does: copying it would be quadratic
-                    out = children[i]
-                else:
-                    out += children[i]
-            else:
-                if out is None:
-                    out = []
-                out.append(children[i])
-        if append_none:
-            out += [None] * append_none
-        return build(out)
+    return {"Token": Token}
 
-    return filtered
+
+def reduction_factories(data: dict) -> dict:
+    """shape -> factory of its callback, from the code compiled into the tables."""
+    namespace = _namespace()
+    exec(data["shape_code"], namespace)
+    return {tuple(shape): namespace[f"make_{i}"] for i, shape in enumerate(data["shapes"])}
+
+
+def make_callback(size: int, how: tuple, transformer, factories: dict):
+    """The reduction callback Lark's tree builder would make (None: pass the child up).
+
+    Each shape of rule (which values are spliced, where absent parts become
+    None, whether a single value passes through: `transformer.PASS_SINGLE`)
+    has its own small function (`factories`, see reduction_factories; a shape
+    missing there is compiled here), so a reduction runs no interpreted loop.
+    A method is absent for Lark's internal helper rules (for `*`, `+`): their
+    value is the plain list, spliced into the parent."""
+    method = getattr(transformer, how[3], None)
+    shape = _shape(size, how, method is not None, getattr(transformer, "PASS_SINGLE", ()))
+    if shape is None:
+        return None
+    factory = factories.get(shape)
+    if factory is None:
+        namespace = _namespace()
+        exec(compile(_reduce_source(shape), f"<reduce {how[3]}>", "exec"), namespace)
+        factory = factories[shape] = namespace["make"]
+    return factory(method)

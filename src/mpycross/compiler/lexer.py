@@ -232,6 +232,8 @@ class Lexer:
             self.first = False
             if tok.column != 1 and tok.type != "NEWLINE":
                 tok.type = "INDENT"
+            # later tokens need no check: `lexer.next_token` is then the plain reader
+            self.next_token = self._next_token
         return tok
 
     def _next_token(self) -> Token:
@@ -358,10 +360,17 @@ class Lexer:
 
     def _is_string_start(self) -> bool:
         """lexer.c is_string_or_bytes (with f-strings and t-strings)."""
-        c0 = self._ch()
+        src = self.src
+        pos = self.pos
+        n = len(src)
+        if pos >= n:
+            return False
+        c0 = src[pos]
         if c0 in _QUOTES:
             return True
-        c1 = self._ch(1)
+        c1 = src[pos + 1] if pos + 1 < n else -1
+        if c1 not in _QUOTES and (pos + 2 >= n or src[pos + 2] not in _QUOTES):
+            return False  # the common case: a name such as `return`
         if c0 in (0x72, 0x75, 0x62, 0x66, 0x74) and c1 in _QUOTES:  # r u b f t
             # before 1.17 (f) and 1.28 (t) the prefix is a name followed by a string
             return not ((c0 == 0x66 and not self.syntax.fstrings) or (c0 == 0x74 and not self.syntax.tstrings))

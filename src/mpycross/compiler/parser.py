@@ -28,7 +28,7 @@ import _thread
 
 from ..errors import CompileError
 from . import astnodes
-from .grammar_tables import load_tables, make_callback
+from .grammar_tables import load_tables, make_callback, reduction_factories
 from .lexer import Lexer, LexerAbort
 from .parsenum import parse_decimal, parse_integer
 from .tree_to_ast import TreeToAst
@@ -87,15 +87,22 @@ def _check_name_length(name: str) -> None:
         raise _ParseAbort("RuntimeError", "name too long", None)
 
 
+# tokens checked as the parser takes them (number values, name lengths)
+_CHECKED_WHEN_TAKEN = frozenset({"NAME", "INTEGER", "FLOAT_OR_IMAG"})
+
+
 class _Tables:
     """The flattened LALR tables (see grammar_tables) with their callbacks bound."""
 
     def __init__(self, data: dict, transformer):
         self.start = data["start"]
         self.end = data["end"]
-        self.states = data["states"]
+        # the lexer's END is Lark's $END
+        self.states = [row if "$END" not in row else {**row, "END": row["$END"]} for row in data["states"]]
+        factories = reduction_factories(data)
         self.reductions = [
-            (size, origin, make_callback(size, how, transformer)) for size, origin, how in data["reductions"]
+            (size, origin, make_callback(size, how, transformer, factories))
+            for size, origin, how in data["reductions"]
         ]
         # (state below, rule, lookahead) -> state after all the unit reductions
         # that follow; filled as met (deterministic, so sharing is safe)
@@ -151,22 +158,21 @@ class _Tables:
         value_stack = []
         if stacks is not None:
             stacks[:] = [state_stack, value_stack]
-        next_token = lexer.next_token
+        tok = lexer.next_token()
+        next_token = lexer.next_token  # (a lexer's plain reader once the first token is out)
         while True:
-            tok = next_token()
             kind = tok.type
-            if kind == "END":
-                kind = "$END"
             while True:
                 action = states[state_stack[-1]].get(kind)
                 if action is None:
                     raise _Unexpected(tok)
                 if action >= 0:  # shift
-                    if kind == "INTEGER" or kind == "FLOAT_OR_IMAG":
-                        # parse.c push_result_token: converted when taken
-                        tok.value = parse_number(kind, tok.value, tok.line, syntax)
-                    elif kind == "NAME" and len(tok.value) >= 64:
-                        _check_name_length(tok.value)
+                    if kind in _CHECKED_WHEN_TAKEN:
+                        if kind == "NAME":
+                            if len(tok.value) >= 64:
+                                _check_name_length(tok.value)
+                        else:  # parse.c push_result_token: a number is converted when taken
+                            tok.value = parse_number(kind, tok.value, tok.line, syntax)
                     state_stack.append(action)
                     value_stack.append(tok)
                     break
@@ -195,8 +201,9 @@ class _Tables:
                 if goto is None:
                     goto = unit_chains[key] = self._unit_chain(*key)
                 state_stack.append(goto)
-                if goto == end and kind == "$END":
+                if goto == end and kind == "END":
                     return value_stack[-1]
+            tok = next_token()
 
 
 _lock = _thread.allocate_lock()

@@ -189,6 +189,9 @@ class TreeToAst:
     the target has (GRAMMAR_RULES)."""
 
     GRAMMAR_RULES = ("variable_annotations", "matmul_operator", "multiple_star_args", "reject_star_after_kwarg")
+    # rules whose method, given one node followed by absent parts (None), returns
+    # that node: the parser skips the call (grammar_tables.make_callback)
+    PASS_SINGLE = frozenset({"testlist_star_expr", "testlist", "exprlist", "subscriptlist", "argument"})
 
     def __init__(self, syntax):
         for name in self.GRAMMAR_RULES:
