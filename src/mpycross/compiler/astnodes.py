@@ -263,7 +263,8 @@ class Expr(Node):
 
 @dataclass(frozen=True, slots=True)
 class Pass(Node):
-    pass
+    # first item of an `a; b` list (or `pass;`): not a pass_stmt to the inline assembler
+    starts_list: bool = field(default=False, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)

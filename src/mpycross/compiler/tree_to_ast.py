@@ -211,7 +211,7 @@ class TreeToAst:
         stmts = _nodes(ch)
         # py/parse.c: with a ';' (several statements, or one and a trailing ';') the line is a
         # simple_stmt_2 list node; only an assignment can lose its own line (a private const)
-        if type(stmts[0]) in (A.Assign, A.AnnAssign, A.Expr) and any(
+        if type(stmts[0]) in (A.Assign, A.AnnAssign, A.Expr, A.Pass) and any(
                 isinstance(c, Token) and c.type == "DEL_SEMICOLON" for c in ch):
             stmts[0] = replace(stmts[0], starts_list=True)
         return stmts
