@@ -120,6 +120,29 @@ def type_cj(op, f3, imm):
             | (imm & 0x400) >> 2 | (imm & 0x80) >> 1 | (imm & 0x40) << 1 | (imm & 0x20) >> 3 | (imm & 0x10) << 7)
 
 
+def type_j(op, rd, imm):
+    return ((op & 0x7F) | (rd & 0x1F) << 7 | (imm & 0xFF000) | (imm & 0x800) << 9 | (imm & 0x7FE) << 20
+            | (imm & 0x100000) << 11)
+
+
+def type_csri(op, f3, rd, csr, imm):
+    return (op & 0x7F) | (rd & 0x1F) << 7 | (f3 & 7) << 12 | (csr & 0xFFF) << 20 | (imm & 0x1F) << 15
+
+
+def type_ca(op, f6, f2, rd, rs):
+    # py/asmrv32.h keeps only 2 bits of each 3-bit register field (rd', rs2'): so do we
+    return (op & 3) | (f6 & 0x3F) << 10 | (f2 & 3) << 5 | (rd & 3) << 7 | (rs & 3) << 2
+
+
+def _sreg_field(reg: int) -> int:
+    """The 3-bit s-register number of cm.mva01s / cm.mvsa01 (s0, s1, then s2..s7)."""
+    return (reg - S0 if S0 <= reg <= S1 else reg - S2 + 2) & 7
+
+
+def type_cmmv(op, f6, f2, r1s, r2s):
+    return (op & 3) | (f6 & 0x3F) << 10 | (f2 & 3) << 5 | _sreg_field(r1s) << 7 | _sreg_field(r2s) << 2
+
+
 def type_cmpp(op, f6, f2, rlist, imm):
     return (op & 3) | (f6 & 0x3F) << 10 | (f2 & 3) << 8 | (rlist & 0xF) << 4 | (imm & 3) << 2
 

@@ -204,7 +204,7 @@ class Compiler:
         """compile.c compile_scope_inline_asm: the scope pass checks, the others assemble."""
         from . import emitinline  # imported on demand: only @micropython.asm_* functions need it
 
-        iset = emitinline.instruction_set(self.native.arch, self.has)
+        iset = emitinline.instruction_set(self.native.arch, self.has, self.native.arch_flags)
         asm = emitinline.InlineAsmCompiler(self, scope, iset)
         passes = [emitinline.PASS_SCOPE]
         if recording:
