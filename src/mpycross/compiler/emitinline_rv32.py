@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from . import asm_rv32 as V
 from . import astnodes as A
-from .emitinline import PASS_CODE_SIZE, PASS_EMIT, InlineAssembler, arg_id, arg_int, truncated
+from .emitinline import PASS_CODE_SIZE, PASS_EMIT, InlineAsmError, InlineAssembler, arg_id, arg_int, truncated
 
 _ABI_NAMES = ("zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5",
               "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6")
@@ -292,12 +292,15 @@ class InlineRV32(InlineAssembler):
             name = arg_id(node)
             if name is None:
                 raise OperandError(f"opcode '{op}' argument {index + 1}: expecting label")
-            if name not in self.labels:
-                if self.pass_ == PASS_EMIT:
-                    raise OperandError(f"opcode '{op}' argument {index + 1}: undefined label '{name}'")
-                # the compute pass of a forward branch: its size does not depend on the distance
-                return 0
-            displacement = (self.asm.label_dest(self.labels[name]) - self.asm.code_offset) & _M64
+            if name in self.labels:
+                dest = self.asm.label_dest(self.labels[name])
+            elif self.pass_ == PASS_EMIT:
+                raise OperandError(f"opcode '{op}' argument {index + 1}: undefined label '{name}'")
+            else:
+                # the compute pass reads a label not placed yet from the slot past the label
+                # table, which holds 0: a forward branch is checked as if aimed at offset 0
+                dest = 0
+            displacement = (dest - self.asm.code_offset) & _M64
             if not _fits(kind, mask, displacement):
                 raise OperandError(f"opcode '{op}' argument {index + 1}: out of range")
             return displacement
@@ -331,7 +334,7 @@ class InlineRV32(InlineAssembler):
 
     def _register_list(self, node) -> int | None:
         """extract_register_list: {ra}, {ra, s0}, {ra, s0-s1} .. {ra, s0-s11} (not s0-s10)."""
-        if type(node) is not A.Set or not 1 <= len(node.elts) <= 2:
+        if type(node) is not A.Set or node.trailing_comma or not 1 <= len(node.elts) <= 2:
             return None
         if REGISTERS.get(arg_id(node.elts[0]) or "") != V.RA:
             return None
@@ -395,7 +398,8 @@ class InlineRV32(InlineAssembler):
         if rlist is None or adjustment is None:
             return False
         if not -(1 << 63) <= adjustment < (1 << 63):
-            raise OverflowError("overflow converting long int to machine word")
+            # mp_obj_get_int raises it through the compiler, printed without a traceback
+            raise InlineAsmError("overflow converting long int to machine word", None, kind="OverflowError")
         magnitude = abs(_s32(adjustment))
         if magnitude & ~0x30 or (op == "cm_push" and adjustment > 0) or (op != "cm_push" and adjustment < 0):
             return False
@@ -417,7 +421,8 @@ def _offset_parts(node):
     if type(node) is A.Call:
         inner = node.func
         args = list(node.args) + list(node.keywords)
-        base = args[0] if len(args) == 1 and type(args[0]) not in (A.Starred, A.keyword) else node
+        plain = len(args) == 1 and not node.trailing_comma and type(args[0]) not in (A.Starred, A.keyword)
+        base = args[0] if plain else node
     elif type(node) is A.Subscript:
         inner, base = node.value, node.slice
     elif type(node) is A.Attribute:
