@@ -29,6 +29,7 @@ from .asmbase import PASS_COMPUTE, PASS_EMIT
 # behaviour from the release that has it; without it, the older behaviour)
 RULES = (
     "viper_unary_ops",              # -x and ~x on viper ints (before: "unary op %q not implemented")
+    "native_prelude_index_word",    # every native function's code opens with its prelude's child-table index
     "viper_unary_op_keeps_source",  # -x / ~x computed in REG_RET, the source register left alone
     "native_throw_val_slot",        # a generator's thrown value in its own slot, not nlr.ret_val
     "native_finally_keeps_exc",     # the async-with fix: a finally entry keeps TOS on the stack
@@ -81,7 +82,9 @@ _BINARY_OPS = (
 )
 BINARY_OP = {name: i for i, name in enumerate(_BINARY_OPS)}
 UNARY_OP = {"POSITIVE": 0, "NEGATIVE": 1, "INVERT": 2, "NOT": 3}
-UNARY_OP_METHOD = {"POSITIVE": "__pos__", "NEGATIVE": "__neg__", "INVERT": "__invert__", "NOT": "<not>"}
+# py/objtype.c mp_unary_op_method_name as mpy-cross is built (no MICROPY_PY_ALL_SPECIAL_METHODS:
+# +x, -x, ~x have no name, so the old viper error reads "unary op  not implemented")
+UNARY_OP_METHOD = {"POSITIVE": "", "NEGATIVE": "", "INVERT": "", "NOT": "<not>"}
 
 # py/obj.h: MP_OBJ_ITER_BUF_NSLOTS; py/runtime0.h MP_VM_RETURN_*
 ITER_BUF_NSLOTS = 4
@@ -424,8 +427,10 @@ class NativeEmitter:
             self.global_exc_entry()
         else:
             self.n_state = scope.num_locals + scope.stack_size
-            # first word: the index in the child table of the prelude pointer
-            a.data(a.word_size, self.prelude_ptr_index)
+            # first word: the index in the child table of the prelude pointer (before 1.23 only
+            # a generator's; a function sets code_state.ip from the child table itself)
+            if self.is_generator() or "native_prelude_index_word" in self.rules:
+                a.data(a.word_size, self.prelude_ptr_index)
             if self.is_generator():
                 a.data(a.word_size, self.start_offset)
                 a.function_entry(self.code_state_start, name)
@@ -449,6 +454,12 @@ class NativeEmitter:
                 a.load_reg_reg_offset(a.REG_FUN_TABLE, a.REG_FUN_TABLE, OFFSETOF_MODULE_CONTEXT_OBJ_TABLE)
                 a.load_reg_reg_offset(a.REG_FUN_TABLE, a.REG_FUN_TABLE, fun_table_off)
                 a.mov_local_reg(self.local_idx_fun_obj(), a.REG_PARENT_ARG_1)
+                if "native_prelude_index_word" not in self.rules:
+                    # code_state.ip: the prelude pointer, child_table itself or child_table[index]
+                    a.load_reg_reg_offset(a.REG_PARENT_ARG_1, a.REG_PARENT_ARG_1, OFFSETOF_OBJ_FUN_BC_CHILD_TABLE)
+                    if self.prelude_ptr_index != 0:
+                        a.load_reg_reg_offset(a.REG_PARENT_ARG_1, a.REG_PARENT_ARG_1, self.prelude_ptr_index)
+                    self.mov_state_reg(self.code_state_start + OFFSETOF_CODE_STATE_IP, a.REG_PARENT_ARG_1)
                 # n_state is a uint16_t: a word store works on little-endian targets
                 self.mov_state_imm_via(self.code_state_start + OFFSETOF_CODE_STATE_N_STATE, self.n_state, a.REG_ARG_1)
                 a.mov_reg_local_addr(a.REG_ARG_1, self.code_state_start)
