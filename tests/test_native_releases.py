@@ -1,5 +1,5 @@
 """Native code for releases before 1.29: byte for byte against the official compiler of
-each release the test extras install (1.23 today), for every architecture whose emitter
+each release the test extras install (1.20, 1.22, 1.23), for every architecture whose emitter
 rules (formats/targets.toml, read by compiler/emitnative.py and the assemblers) are
 verified, and refusal in one line for the releases and architectures that are not.
 """
@@ -19,7 +19,10 @@ HERE = Path(__file__).resolve().parent
 NATIVE_PROGRAMS = sorted((HERE / "native").glob("*.py"))
 
 # release -> the -march values whose native code this compiler emits for it
-VERIFIED = {"1.23": ["x64", "x86", "armv6", "armv6m", "armv7m", "armv7em", "armv7emsp", "armv7emdp"]}
+ARM_X86 = ["x64", "x86", "armv6", "armv6m", "armv7m", "armv7em", "armv7emsp", "armv7emdp"]
+VERIFIED = {"1.23": ARM_X86, "1.22": ARM_X86, "1.20": ARM_X86}
+# and with -X emit=native (1.23: the architectures whose code differs most)
+EMIT_NATIVE = {"1.23": ("x64", "armv6m", "armv7m"), "1.22": ("x64",), "1.20": ("armv6",)}
 
 
 def _need(release: str) -> None:
@@ -36,7 +39,7 @@ def _official(release: str, program: Path, flags: list[str], tmp_path: Path):
 
 
 CASES = [(release, arch, emit) for release, arches in VERIFIED.items() for arch in arches
-         for emit in ([None, "native"] if arch in ("x64", "armv6m", "armv7m") else [None])]
+         for emit in ([None, "native"] if arch in EMIT_NATIVE[release] else [None])]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: "-".join(x for x in c if x))
@@ -84,7 +87,7 @@ def test_thumb1_far_jump_is_the_official_error_before_long_jumps(tmp_path):
 
 
 @pytest.mark.parametrize("target, arch", [("micropython-1.23", "xtensa"), ("micropython-1.23", "xtensawin"),
-                                          ("micropython-1.22", "x64"), ("micropython-1.19", "armv7m"),
+                                          ("micropython-1.22", "xtensa"), ("micropython-1.19", "armv7m"),
                                           ("circuitpython-9.2", "x64")])
 def test_unverified_release_or_arch_is_refused(target, arch):
     with pytest.raises(MpyCrossError) as info:
@@ -125,6 +128,21 @@ def _agree_release(release: str, source: str, arch: str) -> None:
 def test_random_viper_functions_agree_with_official_1_23(source, arch):
     _need("1.23")
     _agree_release("1.23", source, arch)
+
+
+@_random(20)
+@given(viper_functions(), st.sampled_from(["1.20", "1.22"]), st.sampled_from(ARM_X86))
+def test_random_viper_functions_agree_with_official_1_20_and_1_22(source, release, arch):
+    _need(release)
+    _agree_release(release, source, arch)
+
+
+@pytest.mark.slow
+@_random(600)
+@given(viper_functions(), st.sampled_from(["1.20", "1.22"]), st.sampled_from(ARM_X86))
+def test_random_viper_functions_agree_with_official_1_20_and_1_22_long(source, release, arch):
+    _need(release)
+    _agree_release(release, source, arch)
 
 
 @pytest.mark.slow
