@@ -54,6 +54,7 @@ class AsmBase:
     # releases before viper_offset_load_store: ARM stored through str(b|h) [base, index] even for
     # an immediate index (py/emitnative.c's `#if N_ARM` branches of that time)
     stores_indexed_before_offsets = False
+    indexed_sizes_before_offsets = ()  # element sizes with load/store_reg_reg_reg before viper_offset_load_store
 
     rules = None  # the release's emitnative.RULES (None: all, as 1.29), set by emitnative_target
 

@@ -39,12 +39,26 @@ RULES = (
     "arm_large_stack_frame",        # py/asmarm.c: stack frames past 255 bytes through a register
     "thumb1_long_jumps",            # py/asmthumb.c: Thumb-1 jumps beyond b.n's range (before: 2 bytes, or "native method too big")
     "thumb_bcc_wide_fixed",         # py/asmthumb.c: the T3 conditional branch's offset bits corrected
+    "xtensa_movi_n",                # py/asmxtensa.c: tiny immediates (-32..95) by movi.n
+    "xtensa_const_table_if_used",   # py/asmxtensa.c: the jump over the literal table only if it has entries
+    "xtensa_long_branches",         # py/asmxtensa.c: forward and far branches as an inverted branch + j
+    "xtensa_load_store_offsets",    # py/asmxtensa.c: loads/stores at any offset, of every size
+    "xtensa_viper_addx_index",      # py/emitnative.c: viper ptr16/ptr32[reg] by addx2/addx4
 )
 ALL_RULES = frozenset(RULES)
 
 
 class NativeNotImplemented(Exception):
-    """What py/emitnative.c refuses with mp_raise_NotImplementedError (no line, no traceback)."""
+    """What py/emitnative.c refuses with mp_raise_NotImplementedError (no line, no traceback), or
+    an encoder with another exception (`kind`)."""
+
+    def __init__(self, message: str, kind: str = "NotImplementedError"):
+        super().__init__(message)
+        self.kind = kind
+
+
+class NativeRefused(Exception):
+    """Code the official compiler writes wrongly (after printing an error): refused in one line."""
 
 
 class ViperTypeError(Exception):
@@ -83,8 +97,9 @@ _BINARY_OPS = (
 BINARY_OP = {name: i for i, name in enumerate(_BINARY_OPS)}
 UNARY_OP = {"POSITIVE": 0, "NEGATIVE": 1, "INVERT": 2, "NOT": 3}
 # py/objtype.c mp_unary_op_method_name as mpy-cross is built (no MICROPY_PY_ALL_SPECIAL_METHODS:
-# +x, -x, ~x have no name, so the old viper error reads "unary op  not implemented")
-UNARY_OP_METHOD = {"POSITIVE": "", "NEGATIVE": "", "INVERT": "", "NOT": "<not>"}
+# +x, -x, ~x have no name, and `not` is past the table's end, where a 0 follows), so the old
+# viper error reads "unary op  not implemented"
+UNARY_OP_METHOD = {"POSITIVE": "", "NEGATIVE": "", "INVERT": "", "NOT": ""}
 
 # py/obj.h: MP_OBJ_ITER_BUF_NSLOTS; py/runtime0.h MP_VM_RETURN_*
 ITER_BUF_NSLOTS = 4
@@ -987,7 +1002,7 @@ class NativeEmitter:
             ops = self._PTR_OPS.get(vtype_base)
             if ops is None:
                 self.viper_error(f"can't load from '{vtype_name(vtype_base)}'")
-            elif offsets and a.loads_reg_reg_reg:
+            elif (a.loads_reg_reg_reg if offsets else ops[2] in a.indexed_sizes_before_offsets):
                 a.load_reg_reg_reg(ops[2], a.REG_RET, a.REG_ARG_1, reg_index)
             else:
                 # no register+register addressing: add the index once per byte of element
@@ -1055,7 +1070,8 @@ class NativeEmitter:
             ops = self._PTR_OPS.get(vtype_base)
             if ops is None:
                 self.viper_error(f"can't store to '{vtype_name(vtype_base)}'")
-            elif a.loads_reg_reg_reg if offsets else a.stores_indexed_before_offsets:
+            elif a.loads_reg_reg_reg if offsets else (a.stores_indexed_before_offsets
+                                                     or ops[2] in a.indexed_sizes_before_offsets):
                 a.store_reg_reg_reg(ops[2], reg_value, a.REG_ARG_1, reg_index)
             else:
                 for _ in range(1 << ops[2]):
