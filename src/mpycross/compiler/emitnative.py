@@ -28,6 +28,10 @@ from .asmbase import PASS_COMPUTE, PASS_EMIT
 # formats/targets.toml features that change what this emitter writes (each the py/emitnative.c
 # behaviour from the release that has it; without it, the older behaviour)
 RULES = (
+    "dead_code_suppression",        # code after a jump or raise suppressed (before: compile.c asks last_emit_was_return_value)
+    "native_locals_pyobj",          # a native (not viper) function's locals start as objects, not unbound
+    "viper_load_subscr_spills_index",  # ptr[imm] frees REG_ARG_2 before using it for the address
+    "viper_store_attr_converts",    # x.a = <viper int> converts the value (before: an assertion fails)
     "viper_unary_ops",              # -x and ~x on viper ints (before: "unary op %q not implemented")
     "native_prelude_index_word",    # every native function's code opens with its prelude's child-table index
     "viper_unary_op_keeps_source",  # -x / ~x computed in REG_RET, the source register left alone
@@ -195,8 +199,14 @@ class NativeRecorder:
         self.calls: list = []
         self.children: list = []
         self.max_stack = 0
+        # py/emitnative.c before 1.20: true after return_value until a call that starts with
+        # emit_native_pre or pops the stack (compile.c then leaves out a jump or the final return)
         self.last_emit_was_return_value = False
         self._label_slot = label_slot
+
+    # (and the compiler's own block/statement markers, which are no emitter calls)
+    _KEEPS_LAST_EMIT = frozenset({"set_source_line", "adjust_stack_size", "start_except_handler",
+                                  "end_except_handler", "unwind_jump", "block_begin", "block_end", "stmt_end"})
 
     def __getattr__(self, name: str):
         if name.startswith("_"):
@@ -206,6 +216,10 @@ class NativeRecorder:
             if name in ("make_function", "make_closure"):
                 self.children.append(args[0])
             self.calls.append((name, args, self._label_slot()))
+            if name == "return_value":
+                self.last_emit_was_return_value = True
+            elif name not in self._KEEPS_LAST_EMIT:
+                self.last_emit_was_return_value = False
 
         return record
 
@@ -371,7 +385,8 @@ class NativeEmitter:
         if scope.scope_flags & S.SCOPE_FLAG_VARKEYWORDS:
             num_args += 1
         n = max(scope.num_locals, len(self.local_vtype))
-        self.local_vtype = [VTYPE_PYOBJ] * num_args + [VTYPE_UNBOUND if self.do_viper_types else VTYPE_PYOBJ] * max(0, n - num_args)
+        unbound = self.do_viper_types or "native_locals_pyobj" not in self.rules
+        self.local_vtype = [VTYPE_PYOBJ] * num_args + [VTYPE_UNBOUND if unbound else VTYPE_PYOBJ] * max(0, n - num_args)
         if self.do_viper_types:
             for info in scope.id_info:
                 if info.flags & S.FLAG_IS_PARAM:
@@ -988,7 +1003,8 @@ class NativeEmitter:
             else:
                 # no load with an offset (ASM_LOAD<n>_REG_REG_OFFSET): add it to the base first
                 if index_value != 0:
-                    self.need_reg_single(a.REG_ARG_2, 0)
+                    if "viper_load_subscr_spills_index" in self.rules:
+                        self.need_reg_single(a.REG_ARG_2, 0)
                     a.mov_reg_imm(a.REG_ARG_2, index_value << ops[2])
                     a.add_reg_reg(a.REG_ARG_2, reg_base)
                     reg_base = a.REG_ARG_2
@@ -1086,6 +1102,9 @@ class NativeEmitter:
             self.post_push_reg(VTYPE_PYOBJ, a.REG_RET)
         elif kind == 1:
             vtype_val = self.peek_vtype(1)
+            if vtype_val != VTYPE_PYOBJ and "viper_store_attr_converts" not in self.rules:
+                raise NativeRefused("storing a viper value to an attribute, where the official mpy-cross "
+                                    "aborts on an internal assertion")
             if vtype_val == VTYPE_PYOBJ:
                 self.pre_pop_reg(a.REG_ARG_1)
                 self.pre_pop_reg(a.REG_ARG_3)
@@ -1180,7 +1199,8 @@ class NativeEmitter:
     def jump(self, label: int) -> None:
         self.need_stack_settled()
         self.as_.jump(label)
-        self.as_.suppress_code()
+        if "dead_code_suppression" in self.rules:
+            self.as_.suppress_code()
 
     def _jump_helper(self, cond: bool, label: int, pop: bool) -> None:
         a = self.as_
@@ -1645,7 +1665,8 @@ class NativeEmitter:
         if vtype != VTYPE_PYOBJ:
             self.viper_error("must raise an object")
         self.call(F["NATIVE_RAISE"])
-        self.as_.suppress_code()
+        if "dead_code_suppression" in self.rules:
+            self.as_.suppress_code()
 
     def yield_(self, kind: int) -> None:
         a = self.as_
