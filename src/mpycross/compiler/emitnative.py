@@ -545,6 +545,10 @@ class NativeEmitter:
             self.stack_info.append(_StackInfo())
 
     def adjust_stack(self, delta: int) -> None:
+        if self.stack_size + delta < 0:
+            # (async with in native code before 1.24's finally rules)
+            raise NativeRefused("native code whose value stack would go below empty, where the official "
+                                "mpy-cross aborts on an internal assertion")
         self.stack_size += delta
         if self.pass_ > 0 and self.stack_size > self.scope.stack_size:
             self.scope.stack_size = self.stack_size
