@@ -135,6 +135,9 @@ THUMB_ERRORS = [
     "def f(r0):\n    data(1 << 30, 1)\n",
     "def f(r0):\n    data(-1, 1)\n",
     "def f(r0):\n    data(0, 1)\n    data(9, -1)\n    data(1, 1 << 100)\n",
+    # `pass` opening a statement list is the list node to compile.c, not a pass statement
+    "def f(r0):\n    pass; nop()\n", "def f(r0):\n    pass;\n", "def f(r0): pass; nop()\n",
+    "def f(r0):\n    nop(); pass\n",
 ]
 XTENSA_ERRORS = [
     "def f(a2, a4):\n    nop()\n",
@@ -157,6 +160,7 @@ XTENSA_ERRORS = [
     "def f(a2):\n    label(x)\n    nop()\n    bbci(a2, 1, y)\n" + "    nop()\n" * 60 + "    label(y)\n",
     "def f(a2):\n    label(x)\n    label(x)\n",
     "def f(a2):\n    data(4, y)\n",
+    "def f(a2):\n    pass; nop()\n",
 ]
 
 

@@ -171,3 +171,22 @@ def test_random_viper_functions_agree_with_official_1_19_to_1_22_long(source, re
 def test_random_viper_functions_agree_with_official_1_23_long(source, arch):
     _need("1.23")
     _agree_release("1.23", source, arch)
+
+
+@pytest.mark.parametrize("release, arch, source", [
+    # before 1.20 a viper value stored to an attribute fails the emitter's assertion
+    ("1.19", "x64", "@micropython.viper\ndef f(x):\n    x.a = 1\n"),
+    # before 1.24 `async with` in native code takes the value stack below empty
+    ("1.23", "armv7m", "@micropython.native\nasync def f(x):\n    async with x:\n        pass\n"),
+])
+def test_where_the_official_aborts_ours_refuses_in_one_line(release, arch, source, tmp_path):
+    _need(release)
+    program = tmp_path / "t.py"
+    program.write_text(source)
+    work = tmp_path / "w"
+    work.mkdir()
+    proc, theirs = _official(release, program, [f"-march={arch}"], work)
+    assert theirs is None and b"Assertion" in proc.stderr
+    with pytest.raises(NotSupportedError, match="official mpy-cross aborts on an internal assertion") as info:
+        compile_source(source, "t.py", target=f"micropython-{release}", march=arch)
+    assert "\n" not in str(info.value)
