@@ -490,6 +490,26 @@ def test_builtin_and_missing_imports_are_listed_apart(tmp_path):
     assert "Built into the firmware (not costed): board, digitalio, time" in text
 
 
+@pytest.mark.parametrize("board, builtin, missing", [
+    # a SAMD21 build leaves out json, re and adafruit_bus_device (ports/atmel-samd/mpconfigport.mk)
+    ("--board=samd21", ["board", "time"], ["adafruit_bus_device", "json", "re", "wifi"]),
+    ("--board=samd51", ["adafruit_bus_device", "board", "json", "re", "time"], ["wifi"]),
+    # frozen Python on the MicroPython ports (ports/*/boards/manifest.py)
+    ("--board=rp2040", ["ds18x20", "rp2", "time"], ["esp32", "network"]),
+    ("--board=esp32-s3", ["esp32", "network", "time", "umqtt"], ["rp2"]),
+])
+def test_each_board_lists_its_own_builtins(tmp_path, board, builtin, missing):
+    imports = sorted(builtin + missing)
+    device = tmp_path / "drive"
+    device.mkdir()
+    (device / "code.py").write_text("".join(f"try:\n    import {m}\nexcept ImportError:\n    pass\n"
+                                            for m in imports).replace("import umqtt", "import umqtt.simple"))
+    doc = json.loads(run("--device", str(device), board, "--json").output)
+    listed = doc["budget"].get("builtin", [])
+    assert [m.split(".")[0] for m in listed] == builtin
+    assert doc["budget"].get("not_found", []) == missing
+
+
 # -- native code -------------------------------------------------------------------------------
 
 NATIVE_PROGRAM = ("import micropython\n"

@@ -35,6 +35,10 @@ class Board:
     import_transient: int = 0
     collects_when_full: bool = True
     frozen_imports: dict = field(default_factory=dict, compare=False, hash=False)
+    # frozen Python modules of the firmware whose heap is not measured (listed as built in)
+    frozen_modules: frozenset[str] = frozenset()
+    # modules of the firmware's common list that this board's builds lack (listed as missing)
+    absent_builtins: frozenset[str] = frozenset()
     # where the machine code of native/viper/asm functions lives once loaded: "heap" (the GC
     # heap), "exec" (executable memory outside it), "staged" (loaded into the GC heap, then
     # copied out) or "none" (the firmware refuses native code); native_arch: the -march it runs
@@ -76,6 +80,10 @@ class Board:
     def is_builtin_module(self, name: str) -> bool:
         """Is `name` (its top-level package) a module the firmware has built in?"""
         top = name.split(".")[0]
+        if top in self.frozen_modules or top in self.frozen_imports:
+            return True
+        if top in self.absent_builtins:
+            return False
         listed = self.builtin_modules or {}
         return (name in listed or top in listed
                 or top in _data().get("builtin_module_names", {}).get(self.firmware, ()))
@@ -110,6 +118,8 @@ def _make(entry: dict) -> Board:
         absent_modules=frozenset(_data().get("absent_modules", ())),
         collects_when_full=entry.get("collects_when_full", True),
         frozen_imports=dict(entry.get("frozen_imports", {})),
+        frozen_modules=frozenset(entry.get("frozen_modules", ())),
+        absent_builtins=frozenset(entry.get("absent_builtins", ())),
         chips=tuple(c.lower() for c in entry.get("chips", ())),
         import_transient=entry.get("import_transient", _data().get("import_transient", {}).get(
             str(entry["word_bytes"]), 0)),

@@ -132,6 +132,7 @@ class _Value:
     seq: tuple[str, int] | None = None  # a tuple or list of known length: (kind, len)
     nbytes: int | None = None          # a bytes constant's length
     text: str | None = None            # a str constant
+    iter_garbage: int = 0              # a map object: what iterating it drops
 
     def absorb(self, other: "_Value") -> None:
         for part, n in other.parts.items():
@@ -456,11 +457,16 @@ class _Estimator:
         in ROM): its module, functions and classes are made on the heap, as a library's."""
         top = module.split(".")[0]
         frozen = self.board.frozen_imports.get(top)
-        if frozen is not None and top not in self.frozen_imported:
+        # a program that brings its own module of that name (found first on the path, as
+        # /lib is in the tests) imports that one, costed as the program's
+        own = f"{top}.*" in self.classes or self.name == top or self.name.startswith(top + ".")
+        if frozen is not None and top not in self.frozen_imported and not own:
             self.frozen_imported.add(top)
             for imported in frozen.get("imports", ()):
                 self.import_frozen(imported)
             self.fp.add("module", frozen["heap"])
+            # what running its body dropped (binascii builds its tables at import)
+            self.peak_extra += frozen.get("garbage", 0)
 
     def import_fails(self, module: str, name: str | None = None) -> bool:
         """Does `import module` (or `from module import name`) fail on the board?"""
@@ -613,6 +619,8 @@ class _Estimator:
                     value = _Value(is_property=True, module="builtins.property_copy")
                 elif obj.module and not obj.module.startswith("builtins."):
                     value = self.lookup(f"{obj.module}.{attr}")
+                elif obj.text is not None and attr == "join":
+                    value = _Value(module="builtins.str.join")
                 else:
                     value = _Value()
                 if attr == "__init__":
@@ -773,6 +781,8 @@ class _Estimator:
                 return _Value({"data": board.words(4) + board.alloc(n)})
         if target.module == "builtins.const" and n_pos == 1:
             return args[0]
+        if target.module in ("builtins.map", "builtins.list", "builtins.tuple", "builtins.str.join"):
+            return self.sequence_call(target.module.rpartition(".")[2], args, n_pos, n_kw)
         if target.module == "collections.namedtuple" and n_pos == 2 and not n_kw:
             # py/objnamedtuple.c new_namedtuple_type: a type with the fields as qstrs; a
             # "a b c" string is split and each name interned
@@ -790,6 +800,55 @@ class _Estimator:
                 return None
             return _Value({"classes": heap.namedtuple_type(board, n)})
         return None
+
+    def sequence_call(self, kind: str, args: list[_Value], n_pos: int, n_kw: int) -> _Value | None:
+        """map(f, seq), list(x), tuple(x) and sep.join(x) over sequences of known length.
+
+        py/objmap.c map_iternext allocates the array of arguments for each call it makes
+        and never frees it; list and tuple of an iterator grow an array by doubling
+        (py/objlist.c; tuple frees its array once copied), as str.join does first with
+        anything but a list or tuple (py/objstr.c), and keeps that list until a collection.
+        What the mapped function makes is not costed (noted).
+        """
+        board = self.board
+        args = args[::-1]      # popped last first
+        if n_kw or n_pos < 1 or any(a.seq is None for a in args[1 if kind == "map" else 0:]):
+            return None
+        if kind == "map":
+            if n_pos < 2:
+                return None
+            n_iters = n_pos - 1
+            n = min(a.seq[1] for a in args[1:])
+            self.fp.unmodeled.append(f"map(...) over {n} items: what the function it calls makes")
+            value = _Value({"data": board.words(3 + n_iters)}, seq=("map", n),
+                           iter_garbage=n * board.words(n_iters))
+            for arg in args:
+                value.absorb(arg)
+            return value
+        if n_pos != 1:
+            return None
+        arg = args[0]
+        n = arg.seq[1]
+        if kind == "tuple" and arg.seq[0] == "tuple":
+            return arg        # py/objtuple.c returns a tuple as it is
+        # what iterating the argument drops, and the argument itself once consumed
+        self.peak_extra += arg.iter_garbage
+        self.drop(arg)
+        # appended one by one: the items array doubles from LIST_MIN_ALLOC
+        alloc = heap.LIST_MIN_ALLOC
+        while alloc < n:
+            alloc *= 2
+        grown = board.words(4) + board.words(alloc)
+        if kind == "list":
+            # py/objlist.c list_make_new appends even the items of a list or tuple
+            return _Value({"data": grown}, seq=("list", n))
+        if kind == "tuple":
+            # py/objtuple.c: the items are gathered in an array it frees once copied
+            return _Value({"data": heap.tuple_obj(board, n)}, seq=("tuple", n))
+        if arg.seq[0] not in ("list", "tuple"):
+            self.peak_extra += grown
+        # str.join: the items' text is not known; one byte each is the least it can be
+        return _Value({"data": heap.str_obj(board, n) if n else 0})
 
     def make_class(self, rc: RawCode, n_bases: int, module_stores: set[str],
                    bases: list[ClassInfo | None] | None = None) -> _Value:
