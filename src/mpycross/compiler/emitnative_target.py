@@ -107,11 +107,18 @@ class NativeTarget:
             self.arch_is_default = False
         self.arch = arch
         self.default_emit = EMIT_BY_NAME[default_emit]
-        from .emitnative import RULES
+        self._rules = None
 
-        # what the release's py/emitnative.c does differently (emitnative.RULES, as targets.toml features)
-        self.rules = frozenset(rule for rule in RULES if target.has(rule))
-        self.shared["rules"] = self.rules
+    @property
+    def rules(self) -> frozenset:
+        """What the release's py/emitnative.c does differently (emitnative.RULES, as targets.toml
+        features); worked out on first use, so a bytecode-only compile never imports the emitter."""
+        if self._rules is None:
+            from .emitnative import RULES
+
+            self._rules = frozenset(rule for rule in RULES if self.target.has(rule))
+            self.shared["rules"] = self._rules
+        return self._rules
 
     def decorator_emitter(self, attr: str) -> int | None:
         """The emitter `@micropython.<attr>` selects in this release, None if unknown."""
