@@ -190,3 +190,20 @@ def test_where_the_official_aborts_ours_refuses_in_one_line(release, arch, sourc
     with pytest.raises(NotSupportedError, match="official mpy-cross aborts on an internal assertion") as info:
         compile_source(source, "t.py", target=f"micropython-{release}", march=arch)
     assert "\n" not in str(info.value)
+
+
+def test_xtensa_constant_past_255_words_is_the_old_asm_overflow(tmp_path):
+    """Before 1.26 Xtensa loads a word at most 255 words from its base: the official's
+    `RuntimeError: asm overflow` (no traceback), for a constant table that long."""
+    _need("1.23")
+    source = "@micropython.native\ndef f():\n    return [" + ", ".join(f"{i}.5" for i in range(300)) + "]\n"
+    program = tmp_path / "t.py"
+    program.write_text(source)
+    work = tmp_path / "w"
+    work.mkdir()
+    proc, theirs = _official("1.23", program, ["-march=xtensa"], work)
+    assert theirs is None and proc.returncode == 1
+    with pytest.raises(CompileError) as info:
+        compile_source(source, "t.py", target="micropython-1.23", march="xtensa")
+    assert info.value.traceback_text() == proc.stderr.decode() == "RuntimeError: asm overflow\n"
+    assert compile_source(source, "t.py", target="micropython-1.29", march="xtensa")  # 1.26+: any offset
