@@ -207,3 +207,48 @@ def test_xtensa_constant_past_255_words_is_the_old_asm_overflow(tmp_path):
         compile_source(source, "t.py", target="micropython-1.23", march="xtensa")
     assert info.value.traceback_text() == proc.stderr.decode() == "RuntimeError: asm overflow\n"
     assert compile_source(source, "t.py", target="micropython-1.29", march="xtensa")  # 1.26+: any offset
+
+
+# ---- random whole programs, every function native or viper (-X emit=), against 1.19 - 1.23 ----
+
+from tests.support.program_strategies import programs  # noqa: E402
+
+OLDER = ["1.19", "1.20", "1.22", "1.23"]
+
+
+def _agree_program(release: str, source: str, emit: str, arch: str) -> None:
+    import tempfile
+
+    from hypothesis import assume
+
+    _need(release)
+    data = source.encode("utf-8", "surrogateescape")
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "t.py").write_bytes(data)
+        proc = run_official([f"-march={arch}", "-X", f"emit={emit}", "-o", "t.mpy", "t.py"], release=release, cwd=tmp)
+        assume(proc.returncode >= 0 and b"Assertion" not in proc.stderr)  # the official aborted
+        theirs = (Path(tmp) / "t.mpy").read_bytes() if proc.returncode == 0 else proc.stderr.decode()
+    try:
+        ours = compile_source(data, "t.py", target=f"micropython-{release}", march=arch, emit=emit)
+    except CompileError as err:
+        ours = err.traceback_text()
+    except NotSupportedError as err:
+        # only where the official prints an error and writes a truncated Xtensa branch
+        assert b"ERROR: xtensa" in proc.stdout and "ERROR: xtensa" in str(err), source
+        return
+    assert ours == theirs, source
+
+
+@_random(12)
+@given(programs(max_statements=25), st.sampled_from(OLDER), st.sampled_from(["native", "viper"]),
+       st.sampled_from(ALL_ARCHS))
+def test_random_programs_all_native_agree_with_older_officials(source, release, emit, arch):
+    _agree_program(release, source, emit, arch)
+
+
+@pytest.mark.slow
+@_random(400)
+@given(programs(max_statements=40), st.sampled_from(OLDER), st.sampled_from(["native", "viper"]),
+       st.sampled_from(ALL_ARCHS))
+def test_random_programs_all_native_agree_with_older_officials_long(source, release, emit, arch):
+    _agree_program(release, source, emit, arch)
