@@ -9,6 +9,8 @@ the C extension, 16-bit halfwords:
     S     imm[11:5] rs2:5 rs1:5 funct3:3 imm[4:0]  opcode    sb sh sw
     B     imm[12|10:5] rs2 rs1 funct3 imm[4:1|11]  opcode    beq bne
     U     imm[31:12]:20               rd:5         opcode    lui auipc
+    J     imm[20|10:1|11|19:12]:20    rd:5         opcode    jal (inline assembler)
+    CSR-I csr:12          uimm:5 funct3:3 rd:5     opcode    csrrwi csrrsi csrrci (inline assembler)
     CR    funct4:4 rd/rs1:5 rs2:5 op:2                       c.mv c.add c.jr c.jalr
     CI    funct3 imm[5] rd:5 imm[4:0] op                     c.li c.lui c.addi c.lwsp
     CSS   funct3 imm:6 rs2:5 op                              c.swsp
@@ -17,6 +19,8 @@ the C extension, 16-bit halfwords:
     CB    funct3 imm:3 rs1':3 imm:5 op                       c.bnez c.beqz
     CJ    funct3 imm:11 op                                   c.j
     CMPP  funct6 funct2 rlist:4 spimm:2 op                   cm.push cm.popret (Zcmp)
+    CA    funct6 rd':3 funct2 rs2':3 op                      c.and c.or c.xor c.sub (inline assembler)
+    CMMV  funct6 r1s':3 funct2 r2s':3 op                     cm.mva01s cm.mvsa01 (Zcmp, inline assembler)
 
 The compressed forms reach only x8..x15 (rd', rs1') for most operands.
 Calling convention: arguments in a0-a3, result in a0; s2-s4 hold the
