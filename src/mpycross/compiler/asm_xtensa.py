@@ -68,6 +68,7 @@ class AsmXtensa(AsmBase):
     loads_reg_reg_reg = True
     byte_store_needs_low_reg = False
     REG_TEMP = A6  # ASM_XTENSA_REG_TEMPORARY, for stores with a large offset
+    const_table_rule = "xtensa_const_table_if_used"
     num_regs_saved = NUM_REGS_SAVED  # stack words below the locals
 
     def __init__(self, arch: str = "xtensa"):
@@ -163,8 +164,9 @@ class AsmXtensa(AsmBase):
     # ---- entry and exit --------------------------------------------------------------
 
     def _const_table(self) -> None:
-        # (before 1.26 every function jumps over its literal table, even an empty one)
-        if self.num_const > 0 or not self.has_rule("xtensa_const_table_if_used"):
+        # (before 1.26, on xtensawin before 1.28, every function jumps over its literal table,
+        # even an empty one)
+        if self.num_const > 0 or not self.has_rule(self.const_table_rule):
             self.op_j(self.num_const * WORD_SIZE + 4 - 4)
             self.write(b"\x00")  # alignment byte
             self.const_table_offset = self.code_offset
@@ -496,6 +498,7 @@ class AsmXtensaWin(AsmXtensa):
     NLR_BUF_IDX_LOCAL_1 = 2 + 4  # emitnxtensawin.c: a4
     NLR_BUF_NUM_REGS = 17  # MICROPY_NLR_NUM_REGS_XTENSAWIN
     nlr_setjmp = True  # emitnxtensawin.c N_NLR_SETJMP
+    const_table_rule = "xtensawin_const_table_if_used"  # asm_xtensa_entry_win
     num_regs_saved = 1  # ASM_XTENSA_NUM_REGS_SAVED_WIN: a0
 
     def entry(self, num_locals: int) -> None:

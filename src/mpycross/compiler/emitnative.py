@@ -46,6 +46,7 @@ RULES = (
     "thumb_index_kept",             # py/asmthumb.c: ptr16/ptr32[reg] scale the index into REG_TEMP2 / push it
     "xtensa_movi_n",                # py/asmxtensa.c: tiny immediates (-32..95) by movi.n
     "xtensa_const_table_if_used",   # py/asmxtensa.c: the jump over the literal table only if it has entries
+    "xtensawin_const_table_if_used",  # ... and on xtensawin
     "xtensa_long_branches",         # py/asmxtensa.c: forward and far branches as an inverted branch + j
     "xtensa_load_store_offsets",    # py/asmxtensa.c: loads/stores at any offset, of every size
     "xtensa_viper_addx_index",      # py/emitnative.c: viper ptr16/ptr32[reg] by addx2/addx4
