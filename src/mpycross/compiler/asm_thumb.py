@@ -479,6 +479,8 @@ class AsmThumb(AsmBase):
         self._ldr_str(False, src, base, offset, 2)
 
     def short_imm_index_access(self, load: bool, size: int, reg: int, base: int, index: int) -> bool:
+        if not 0 < index < 32:
+            return False
         self._ldr_str(load, reg, base, index, size)  # asm_thumb_{ldr,str}{b,h,}_rlo_rlo_i5
         return True
 

@@ -326,6 +326,25 @@ class AsmXtensa(AsmBase):
             self.op_add_n(dest, base, dest)
             self.op_l32i_n(dest, dest, 0)
 
+    def short_imm_index_access(self, load: bool, size: int, reg: int, base: int, index: int) -> bool:
+        """1.25's emitnative.c: ptr[1..255] in one load or store (the offset's low 8 bits;
+        words through l32i/s32i_optimised). Its stores write REG_RET, not the value register."""
+        if not (self.has_rule("xtensa_viper_imm_offset") and 0 < index < 256):
+            return False
+        if not load:
+            reg = self.REG_RET
+        if size == 2:
+            (self._l32i_optimised if load else self._s32i_optimised)(reg, base, index)
+        else:
+            self.op24(_rri8(2, (0 if load else 4) | size, base, reg, index & 0xFF))  # l8ui l16ui s8i s16i
+        return True
+
+    def _s32i_optimised(self, src: int, base: int, word_offset: int) -> None:
+        if word_offset < 16:
+            self.op_s32i_n(src, base, word_offset)
+        else:
+            self.op_s32i(src, base, word_offset)
+
     @property
     def load_offset_sizes(self):
         # before 1.26 only ASM_LOAD16_REG_REG_OFFSET (a bare l16ui) and the word load exist

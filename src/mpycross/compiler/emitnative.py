@@ -50,6 +50,7 @@ RULES = (
     "xtensa_long_branches",         # py/asmxtensa.c: forward and far branches as an inverted branch + j
     "xtensa_load_store_offsets",    # py/asmxtensa.c: loads/stores at any offset, of every size
     "xtensa_viper_addx_index",      # py/emitnative.c: viper ptr16/ptr32[reg] by addx2/addx4
+    "xtensa_viper_imm_offset",      # py/emitnative.c: viper ptr[1..255] by one Xtensa load/store (1.25 only)
 )
 ALL_RULES = frozenset(RULES)
 
@@ -1001,7 +1002,7 @@ class NativeEmitter:
             ops = self._PTR_OPS.get(vtype_base)
             if ops is None:
                 self.viper_error(f"can't load from '{vtype_name(vtype_base)}'")
-            elif not offsets and 0 < index_value < 32 and a.short_imm_index_access(True, ops[2], a.REG_RET,
+            elif not offsets and a.short_imm_index_access(True, ops[2], a.REG_RET,
                                                                                   reg_base, index_value):
                 pass  # before the offset forms: Thumb's 5-bit scaled offset, if the index fits
             elif offsets and ops[2] in a.load_offset_sizes:
@@ -1062,7 +1063,7 @@ class NativeEmitter:
             ops = self._PTR_OPS.get(vtype_base)
             if ops is None:
                 self.viper_error(f"can't store to '{vtype_name(vtype_base)}'")
-            elif not offsets and 0 < index_value < 32 and a.short_imm_index_access(False, ops[2], reg_value,
+            elif not offsets and a.short_imm_index_access(False, ops[2], reg_value,
                                                                                   reg_base, index_value):
                 pass
             elif not offsets and index_value != 0 and ops[2] != 1 and a.stores_indexed_before_offsets:
