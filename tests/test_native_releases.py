@@ -252,3 +252,40 @@ def test_random_programs_all_native_agree_with_older_officials(source, release, 
        st.sampled_from(ALL_ARCHS))
 def test_random_programs_all_native_agree_with_older_officials_long(source, release, emit, arch):
     _agree_program(release, source, emit, arch)
+
+
+# ---- the releases between, from the oracle cache (tests/support/more_oracles.py) ----
+
+BETWEEN = [("1.21.0", ("x64", "armv6")), ("1.24.1", ("x64", "xtensa")),
+           ("1.25.0", ("armv7m", "xtensa", "xtensawin")),  # xtensa_viper_imm_offset
+           ("1.26.1", ("armv6m", "armv7m", "xtensawin")),  # thumb_index_kept, xtensawin_const_table_if_used
+           ("1.27.0", ("armv7emdp",)), ("1.28.0", ("armv7m", "xtensawin"))]
+
+
+@pytest.mark.parametrize("release, arches", BETWEEN, ids=[r for r, _ in BETWEEN])
+def test_releases_between_byte_identical(release, arches, tmp_path):
+    """The rules by their dates give each release's own code: the programs in tests/native/
+    against the officials 1.21 and 1.24 - 1.28 where the rules change."""
+    import subprocess
+
+    from tests.oracles import oracle_or_skip
+
+    binary = oracle_or_skip(release)
+    for program in NATIVE_PROGRAMS:
+        shutil.copy(program, tmp_path / program.name)
+        for arch in arches:
+            out = tmp_path / "out.mpy"
+            out.unlink(missing_ok=True)
+            proc = subprocess.run([str(binary), f"-march={arch}", "-o", out.name, program.name], cwd=tmp_path,
+                                  capture_output=True, timeout=60)
+            if b"ERROR: xtensa" in proc.stdout:  # the truncated-branch refusal, as above
+                with pytest.raises(NotSupportedError):
+                    compile_source(program.read_bytes(), program.name, target=f"micropython-{release}", march=arch)
+                continue
+            theirs = out.read_bytes() if proc.returncode == 0 else proc.stderr.decode()
+            try:
+                ours = compile_source(program.read_bytes(), program.name, target=f"micropython-{release}",
+                                      march=arch)
+            except CompileError as err:
+                ours = err.traceback_text()
+            assert ours == theirs, (program.name, arch)
