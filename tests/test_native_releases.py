@@ -259,7 +259,7 @@ def test_random_programs_all_native_agree_with_older_officials_long(source, rele
 BETWEEN = [("1.21.0", ("x64", "armv6")), ("1.24.1", ("x64", "xtensa")),
            ("1.25.0", ("armv7m", "xtensa", "xtensawin")),  # xtensa_viper_imm_offset
            ("1.26.1", ("armv6m", "armv7m", "xtensawin")),  # thumb_index_kept, xtensawin_const_table_if_used
-           ("1.27.0", ("armv7emdp",)), ("1.28.0", ("armv7m", "xtensawin"))]
+           ("1.27.0", ("armv7emdp", "debug")), ("1.28.0", ("armv7m", "xtensawin", "debug"))]
 
 
 @pytest.mark.parametrize("release, arches", BETWEEN, ids=[r for r, _ in BETWEEN])
@@ -283,9 +283,11 @@ def test_releases_between_byte_identical(release, arches, tmp_path):
                     compile_source(program.read_bytes(), program.name, target=f"micropython-{release}", march=arch)
                 continue
             theirs = out.read_bytes() if proc.returncode == 0 else proc.stderr.decode()
+            listing: list[str] = []
             try:
                 ours = compile_source(program.read_bytes(), program.name, target=f"micropython-{release}",
-                                      march=arch)
+                                      march=arch, native_listing=listing.append)
             except CompileError as err:
                 ours = err.traceback_text()
             assert ours == theirs, (program.name, arch)
+            assert "".join(listing) == proc.stdout.decode(), (program.name, arch)  # the -march=debug text
