@@ -35,6 +35,7 @@ from __future__ import annotations
 from .asmbase import AsmBase
 
 ZERO, RA, SP = 0, 1, 2
+T1, T2, T3 = 6, 7, 28
 S0, S1 = 8, 9
 A0, A1, A2, A3, A4, A5, A6, A7 = range(10, 18)
 S2, S3, S4 = 18, 19, 20
@@ -183,7 +184,12 @@ class AsmRV32(AsmBase):
 
     @classmethod
     def for_compile(cls, arch: str, arch_flags: int, shared: dict) -> "AsmRV32":
-        return cls(arch_flags, shared.setdefault("rv32", AssemblerState()))
+        asm = cls(arch_flags, shared.setdefault("rv32", AssemblerState()))
+        rules = shared.get("rules")
+        if rules is not None and "rv32_temps_in_c_window" not in rules:
+            # before 1.29 the temporaries are t1-t3, which no compressed form reaches
+            asm.REG_TEMP0, asm.REG_TEMP1, asm.REG_TEMP2 = T1, T2, T3
+        return asm
 
     def __init__(self, extensions: int = 0, state: AssemblerState | None = None):
         super().__init__()

@@ -43,6 +43,7 @@ RULES = (
     "arm_large_stack_frame",        # py/asmarm.c: stack frames past 255 bytes through a register
     "thumb1_long_jumps",            # py/asmthumb.c: Thumb-1 jumps beyond b.n's range (before: 2 bytes, or "native method too big")
     "thumb_bcc_wide_fixed",         # py/asmthumb.c: the T3 conditional branch's offset bits corrected
+    "rv32_temps_in_c_window",       # py/asmrv32.h: REG_TEMP0..2 are a4-a6 (before: t1-t3)
     "thumb_index_kept",             # py/asmthumb.c: ptr16/ptr32[reg] scale the index into REG_TEMP2 / push it
     "xtensa_movi_n",                # py/asmxtensa.c: tiny immediates (-32..95) by movi.n
     "xtensa_const_table_if_used",   # py/asmxtensa.c: the jump over the literal table only if it has entries
