@@ -1,4 +1,4 @@
-"""Inline assembler (`@micropython.asm_thumb`, `@micropython.asm_xtensa`) against official 1.29.
+"""Inline assembler (`@micropython.asm_thumb`, `asm_xtensa`, `asm_rv32`) against official 1.29.
 
 Differential throughout: the programs in tests/native/inline/ (every instruction of each
 instruction set) byte for byte for every architecture that assembles them, each error text,
@@ -30,21 +30,37 @@ THUMB_ARCHS = ("armv6", "armv6m", "armv7m", "armv7em", "armv7emsp", "armv7emdp")
 XTENSA_ARCHS = ("xtensa", "xtensawin")
 
 
-def _official(source: bytes, arch: str):
+RV32_FLAGS = {"": 0, "zba": 1, "zcmp": 2, "zba,zcmp": 3}  # -march-flags= and compile_source's number
+
+
+def _official(source: bytes, arch: str, flags: str = ""):
     """The official .mpy, or its error text."""
-    done = compile_official(source, args=[f"-march={arch}"])
+    done = compile_official(source, args=[f"-march={arch}"] + ([f"-march-flags={flags}"] if flags else []))
     return done.mpy if done.mpy is not None else done.text
 
 
-def _ours(source: bytes, arch: str):
+def _ours(source: bytes, arch: str, flags: str = ""):
     try:
-        return compile_source(source, "t.py", march=arch)
+        return compile_source(source, "t.py", march=arch, march_flags=RV32_FLAGS[flags])
     except CompileError as err:
         return err.traceback_text()
 
 
 CASES = [(p, a) for p in sorted(INLINE.glob("thumb*.py")) for a in THUMB_ARCHS]
 CASES += [(p, a) for p in sorted(INLINE.glob("xtensa*.py")) for a in XTENSA_ARCHS]
+
+
+@pytest.mark.parametrize("program", sorted(INLINE.glob("rv32*.py")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("flags", list(RV32_FLAGS))
+def test_inline_rv32_programs_byte_identical(program, flags):
+    """Every RV32 instruction form, with each -march-flags= value: the official's bytes (or,
+    without the extension, its 'invalid RV32 instruction' error)."""
+    source = program.read_bytes()
+    theirs = _official(source, "rv32imc", flags)
+    assert _ours(source, "rv32imc", flags) == theirs
+    if program.stem == "rv32_all" or flags == "zba,zcmp":
+        children = read_mpy(theirs).root.children
+        assert children and all(c.kind == "asm" for c in children)
 
 
 @pytest.mark.parametrize("program,arch", CASES, ids=lambda c: c.stem if isinstance(c, Path) else c)
@@ -119,6 +135,9 @@ THUMB_ERRORS = [
     "def f(r0):\n    data(1 << 30, 1)\n",
     "def f(r0):\n    data(-1, 1)\n",
     "def f(r0):\n    data(0, 1)\n    data(9, -1)\n    data(1, 1 << 100)\n",
+    # `pass` opening a statement list is the list node to compile.c, not a pass statement
+    "def f(r0):\n    pass; nop()\n", "def f(r0):\n    pass;\n", "def f(r0): pass; nop()\n",
+    "def f(r0):\n    nop(); pass\n",
 ]
 XTENSA_ERRORS = [
     "def f(a2, a4):\n    nop()\n",
@@ -141,7 +160,77 @@ XTENSA_ERRORS = [
     "def f(a2):\n    label(x)\n    nop()\n    bbci(a2, 1, y)\n" + "    nop()\n" * 60 + "    label(y)\n",
     "def f(a2):\n    label(x)\n    label(x)\n",
     "def f(a2):\n    data(4, y)\n",
+    "def f(a2):\n    pass; nop()\n",
 ]
+
+
+# RV32: operand kinds, ranges, masks and registers; offset(base) shapes; labels (a forward one is
+# checked from offset 0 in the code-size pass); Zcmp register lists and stack adjustments
+RV32_ERRORS = [
+    "def f(a1):\n    c_nop()\n", "def f(a0, a1, a2, a3, a4):\n    c_nop()\n", "def f(a0=1):\n    c_nop()\n",
+    "def f(a0):\n    foo(a0)\n", "def f(a0):\n    add(a0, a1)\n", "def f(a0):\n    add(a0, a1, 5)\n",
+    "def f(a0):\n    add(a0, 5, a1)\n", "def f(a0):\n    add(a0, a1, a99)\n", "def f(a0):\n    c_nop(1)\n",
+    "def f(a0):\n    addi(a0, a0, 2048)\n", "def f(a0):\n    addi(a0, a0, -2049)\n",
+    "def f(a0):\n    addi(a0, a0, (1 << 64) + 5)\n", "def f(a0):\n    addi(a0, a0, (1 << 32) + 5)\n",
+    "def f(a0):\n    addi(a0, a0, True)\n", "def f(a0):\n    addi(a0, a0, 1.5)\n",
+    "def f(a0):\n    slli(a0, a0, 32)\n", "def f(a0):\n    slli(a0, a0, -1)\n",
+    "def f(a0):\n    csrrw(a0, a1, 0x1000)\n", "def f(a0):\n    csrrw(a0, a1, -1)\n",
+    "def f(a0):\n    csrrci(a0, 0x300, 32)\n", "def f(a0):\n    lui(a0, 1 << 20)\n",
+    "def f(a0):\n    c_lui(a0, 0)\n", "def f(a0):\n    c_lui(a0, 32)\n", "def f(a0):\n    c_lui(sp, 1)\n",
+    "def f(a0):\n    c_lui(a0, -1)\n", "def f(a0):\n    c_addi(a0, 0)\n", "def f(a0):\n    c_addi(zero, 1)\n",
+    "def f(a0):\n    c_addi4spn(a0, 0)\n", "def f(a0):\n    c_addi4spn(a0, 2)\n",
+    "def f(a0):\n    c_addi4spn(t0, 4)\n", "def f(a0):\n    c_and(a0, t0)\n", "def f(a0):\n    c_li(a0, 32)\n",
+    "def f(a0):\n    c_mv(zero, a0)\n", "def f(a0):\n    c_jr(zero)\n", "def f(a0):\n    c_swsp(a0, 256)\n",
+    "def f(a0):\n    c_lwsp(zero, 4)\n", "def f(a0):\n    c_lwsp(a0, 2)\n", "def f(a0):\n    sh1add(a0, a1, a2)\n",
+    "def f(a0):\n    lw(a0, 4)\n", "def f(a0):\n    lw(a0, a1)\n", "def f(a0):\n    lw(a0, -4)\n",
+    "def f(a0):\n    lw(a0, ~4(a1))\n", "def f(a0):\n    lw(a0, --4(a1))\n", "def f(a0):\n    lw(a0, 2048(a1))\n",
+    "def f(a0):\n    lw(a0, -2049(a1))\n", "def f(a0):\n    lw(a0, 4(foo))\n", "def f(a0):\n    lw(a0, 4(a1, a2))\n",
+    "def f(a0):\n    lw(a0, 4(a1,))\n", "def f(a0):\n    lw(a0, 4())\n", "def f(a0):\n    lw(a0, 4(*a1))\n",
+    "def f(a0):\n    lw(a0, 4(a1=1))\n", "def f(a0):\n    lw(a0, 4(a1)(a2))\n", "def f(a0):\n    lw(a0, 4(a1).x)\n",
+    "def f(a0):\n    lw(a0, x(a1))\n", "def f(a0):\n    lw(a0, -x(a1))\n", "def f(a0):\n    lw(a0, 4[a1])\n",
+    "def f(a0):\n    lw(a0, 4 .a1)\n", "def f(a0):\n    lw(a0, 4[a1, a2])\n", "def f(a0):\n    lw(foo, 4(a1))\n",
+    "def f(a0):\n    lw(a0, 0x10000000000000004(a1))\n", "def f(a0):\n    c_lw(a0, 64(a1))\n",
+    "def f(a0):\n    c_lw(a0, -68(a1))\n", "def f(a0):\n    c_lw(a0, 3(a1))\n", "def f(a0):\n    c_sw(a0, 60(a7))\n",
+    "def f(a0):\n    beq(a0, a0, nowhere)\n", "def f(a0):\n    beq(a0, a0, 1)\n", "def f(a0):\n    jal(ra, 5)\n",
+    "def f(a0):\n    c_beqz(s0, x)\n    align(256)\n    label(x)\n",
+    "def f(a0):\n    label(x)\n    align(4096)\n    c_nop()\n    beq(a0, a0, x)\n",
+    "def f(a0):\n" + "    c_nop()\n" * 2048 + "    beq(a0, a0, x)\n    c_nop()\n    label(x)\n",
+    "def f(a0):\n" + "    c_nop()\n" * 2049 + "    beq(a0, a0, x)\n    c_nop()\n    label(x)\n",
+    "def f(a0):\n" + "    c_nop()\n" * 129 + "    c_bnez(a0, x)\n    label(x)\n",
+    "def f(a0):\n    label(x)\n    label(x)\n", "def f(a0):\n    pass; c_nop()\n",
+]
+RV32_ZCMP_ERRORS = [
+    "def f(a0):\n    cm_push({ra}, 16)\n", "def f(a0):\n    cm_push({ra}, -64)\n",
+    "def f(a0):\n    cm_push({ra}, -(1 << 32) - 16)\n", "def f(a0):\n    cm_push({ra}, (1 << 32) - 16)\n",
+    "def f(a0):\n    cm_push({ra}, 1 << 70)\n", "def f(a0):\n    cm_push({ra}, x)\n",
+    "def f(a0):\n    cm_push({ra, s0-s10}, -32)\n", "def f(a0):\n    cm_push({ra, s0-a0}, -32)\n",
+    "def f(a0):\n    cm_push({ra, s0-s0}, -32)\n", "def f(a0):\n    cm_push({ra, s1}, -32)\n",
+    "def f(a0):\n    cm_push({ra, s0, s1}, -32)\n", "def f(a0):\n    cm_push({ra,}, -32)\n",
+    "def f(a0):\n    cm_push({}, -32)\n", "def f(a0):\n    cm_push({ra: 1}, -32)\n",
+    "def f(a0):\n    cm_push({s0}, -32)\n", "def f(a0):\n    cm_push({ra, s0+s1}, -32)\n",
+    "def f(a0):\n    cm_push({ra, s0-s1-s2}, -32)\n", "def f(a0):\n    cm_push([ra], -32)\n",
+    "def f(a0):\n    cm_push({ra})\n", "def f(a0):\n    cm_pop({ra}, -16)\n", "def f(a0):\n    cm_push({ra, s0-s1}, -17)\n",
+    "def f(a0):\n    cm_mvsa01(s0, s0)\n", "def f(a0):\n    cm_mvsa01(s0, s8)\n", "def f(a0):\n    cm_mvsa01(a0, s1)\n",
+    "def f(a0):\n    cm_mvsa01(s0)\n", "def f(a0):\n    cm_foo(s0, s1)\n",
+]
+
+
+@pytest.mark.parametrize("flags,body", [("", b) for b in RV32_ERRORS] + [("zcmp", b) for b in RV32_ZCMP_ERRORS]
+                         + [("", b) for b in RV32_ZCMP_ERRORS[:2]])
+def test_inline_rv32_errors_match_official(flags, body):
+    """The same error text, line and scope, or the same bytes where the official accepts it (a Zcmp
+    operand error is always 'invalid RV32 instruction', as emitinlinerv32.c overwrites its own)."""
+    source = f"x = 1\n@micropython.asm_rv32\n{body}".encode()
+    assert _ours(source, "rv32imc", flags) == _official(source, "rv32imc", flags)
+
+
+@pytest.mark.parametrize("decorator,arch", [("asm_rv32", "armv7m"), ("asm_thumb", "rv32imc"), ("asm_rv32", "x64"),
+                                            ("asm_xtensa", "rv32imc")])
+def test_asm_decorators_take_the_architecture_s_assembler(decorator, arch):
+    """compile.c picks the inline assembler by -march, whatever the asm_* decorator's name."""
+    body = "nop()" if arch != "rv32imc" else "c_nop()"
+    source = f"@micropython.{decorator}\ndef f():\n    {body}\n".encode()
+    assert _ours(source, arch) == _official(source, arch)
 
 
 @pytest.mark.parametrize("arch,body", [("armv7emdp", b) for b in THUMB_ERRORS] + [("armv6m", b) for b in THUMB_ERRORS[20:30]]
@@ -199,14 +288,36 @@ XTENSA_TEMPLATES = ["add({a}, {a}, {a})", "addi({a}, {a}, {s8})", "mov({a}, {a})
                     "addi_n({a}, {a}, {i4})", "addmi({a}, {a}, {m256})", "mull({a}, {a}, {a})", "nop()",
                     "ret_n()", "ssai({i5})", "data(1, {i8})", "align(4)"]
 
+RV32_OPS = ["add", "addi", "sub", "and_", "andi", "slli", "srai", "lui", "auipc", "li", "mv", "la", "lw", "lbu", "sh",
+            "sw", "beq", "bne", "bltu", "jal", "jalr", "c_add", "c_addi", "c_li", "c_lui", "c_mv", "c_lw", "c_sw",
+            "c_lwsp", "c_swsp", "c_and", "c_srli", "c_andi", "c_beqz", "c_bnez", "c_j", "c_jal", "c_jr", "c_nop",
+            "c_addi4spn", "csrrw", "csrrsi", "mul", "divu", "sh1add", "sh3add", "cm_push", "cm_pop", "cm_popret",
+            "cm_mva01s", "foo", "data", "align", "label"]
+RV32_TEMPLATES = ["add({x}, {x}, {x})", "addi({x}, {x}, {s12})", "andi({x}, {x}, {s12})", "slli({x}, {x}, {i5})",
+                  "srai({x}, {x}, {i5})", "lui({x}, {i20})", "auipc({x}, {i20})", "li({x}, {i32})", "mv({x}, {x})",
+                  "la({x}, {lab})", "lw({x}, {s12}({x}))", "sb({x}, -{i8}({x}))", "lhu({x}, {s12}({x}))",
+                  "beq({x}, {x}, {lab})", "bgeu({x}, {x}, {lab})", "jal({x}, {lab})", "jalr({x}, {x}, {s12})",
+                  "c_add({x}, {x})", "c_addi({x}, {s6})", "c_li({x}, {s6})", "c_lui({x}, {i5})", "c_mv({x}, {x})",
+                  "c_lw({c}, {w5}({c}))", "c_sw({c}, {w5}({c}))", "c_lwsp({x}, {w6})", "c_swsp({x}, {w6})",
+                  "c_and({c}, {c})", "c_xor({c}, {c})", "c_srli({c}, {i5})", "c_srai({c}, {i5})", "c_andi({c}, {s6})",
+                  "c_slli({x}, {i5})", "c_beqz({c}, {lab})", "c_bnez({c}, {lab})", "c_j({lab})", "c_jal({lab})",
+                  "c_jr({x})", "c_jalr({x})", "c_nop()", "c_addi4spn({c}, {w8})", "csrrw({x}, {x}, {i12})",
+                  "csrrci({x}, {i12}, {i5})", "mulhu({x}, {x}, {x})", "rem({x}, {x}, {x})", "sh2add({x}, {x}, {x})",
+                  "cm_push({{ra, s0-{sreg}}}, -{adj})", "cm_popretz({{ra, s0-{sreg}}}, {adj})",
+                  "cm_mvsa01({sreg}, {sreg})", "ecall()", "data(2, {i16})", "align(4)"]
+
 
 def _fill(draw, template: str) -> str:
     ints = {"i3": (0, 7), "i4": (0, 15), "i5": (0, 31), "i5p": (1, 31), "i6": (-32, 95), "i8": (0, 255),
-            "s8": (-128, 127), "i16": (0, 0xFFFF), "i32": (-(1 << 31), (1 << 32) - 1)}
-    scaled = {"w5": (0, 31, 4), "h5": (0, 31, 2), "w8": (0, 255, 4), "w4": (0, 15, 4), "m256": (-128, 127, 256)}
+            "s8": (-128, 127), "i16": (0, 0xFFFF), "i32": (-(1 << 31), (1 << 32) - 1), "s6": (-33, 32),
+            "s12": (-2049, 2048), "i12": (0, 0x1000), "i20": (-1, 1 << 20)}
+    scaled = {"w5": (0, 31, 4), "h5": (0, 31, 2), "w8": (0, 255, 4), "w4": (0, 15, 4), "m256": (-128, 127, 256),
+              "w6": (-33, 64, 4), "adj": (0, 4, 16)}
     names = {"lo": [f"r{i}" for i in range(8)], "r": ["r0", "r3", "r7", "r8", "r12", "sp", "lr"],
              "a": ["a0", "a2", "a3", "a4", "a7", "a15"], "s": [f"s{i}" for i in (0, 1, 7, 16, 31)],
-             "cc": ["eq", "ne", "cs", "lt", "gt", "le", "hi"], "lab": ["l0", "l1", "l2"]}
+             "cc": ["eq", "ne", "cs", "lt", "gt", "le", "hi"], "lab": ["l0", "l1", "l2"],
+             "x": ["zero", "ra", "sp", "a0", "a1", "s0", "s1", "a5", "t6", "x31"], "c": ["s0", "s1", "a0", "a5", "a6"],
+             "sreg": ["s0", "s1", "s2", "s7", "s10", "s11", "a0"]}
 
     def value(match):
         key = match.group(1)
@@ -231,8 +342,8 @@ def asm_functions(draw, decorator: str, ops: list[str], regs: list[str], params:
             lines.append("label(l%d)" % len([s for s in lines if s.startswith("label")]))
             continue
         if draw(st.integers(0, 7)) > 0:
-            lines.append(_fill(draw, draw(st.sampled_from(THUMB_TEMPLATES if "thumb" in decorator
-                                                          else XTENSA_TEMPLATES))))
+            templates = {"asm_thumb": THUMB_TEMPLATES, "asm_xtensa": XTENSA_TEMPLATES, "asm_rv32": RV32_TEMPLATES}
+            lines.append(_fill(draw, draw(st.sampled_from(templates[decorator]))))
             continue
         op = draw(st.sampled_from(ops))
         args = draw(st.lists(_operand(regs), min_size=0, max_size=3))
@@ -248,11 +359,11 @@ def _random(examples: int):
                     phases=[Phase.explicit, Phase.generate], suppress_health_check=[HealthCheck.too_slow])
 
 
-def _agree(source: str, arch: str) -> None:
-    theirs = _official(source.encode(), arch)
+def _agree(source: str, arch: str, flags: str = "") -> None:
+    theirs = _official(source.encode(), arch, flags)
     assume(not (isinstance(theirs, str) and "Assertion" in theirs))  # the official aborted: no answer
     try:
-        ours = _ours(source.encode(), arch)
+        ours = _ours(source.encode(), arch, flags)
     except NotSupportedError:
         pytest.fail(f"we refused what the official compiled:\n{source}")
     assert ours == theirs, source
@@ -274,6 +385,22 @@ def test_random_thumb_agrees_with_official(source, arch):
        st.sampled_from(XTENSA_ARCHS))
 def test_random_xtensa_agrees_with_official(source, arch):
     _agree(source, arch)
+
+
+RV32_REGS = ["a0", "x10", "zero", "sp", "s0", "a5", "t6", "x32", "r0", "{ra}", "4(a1)", "-4(sp)", "{ra, s0-s3}"]
+
+
+@_random(40)
+@given(asm_functions("asm_rv32", RV32_OPS, RV32_REGS, ["a0", "a1", "a2", "a3"]), st.sampled_from(list(RV32_FLAGS)))
+def test_random_rv32_agrees_with_official(source, flags):
+    _agree(source, "rv32imc", flags)
+
+
+@pytest.mark.slow
+@_random(1500)
+@given(asm_functions("asm_rv32", RV32_OPS, RV32_REGS, ["a0", "a1", "a2", "a3"]), st.sampled_from(list(RV32_FLAGS)))
+def test_random_rv32_agrees_with_official_long(source, flags):
+    _agree(source, "rv32imc", flags)
 
 
 @pytest.mark.slow

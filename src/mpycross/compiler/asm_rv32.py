@@ -9,6 +9,8 @@ the C extension, 16-bit halfwords:
     S     imm[11:5] rs2:5 rs1:5 funct3:3 imm[4:0]  opcode    sb sh sw
     B     imm[12|10:5] rs2 rs1 funct3 imm[4:1|11]  opcode    beq bne
     U     imm[31:12]:20               rd:5         opcode    lui auipc
+    J     imm[20|10:1|11|19:12]:20    rd:5         opcode    jal (inline assembler)
+    CSR-I csr:12          uimm:5 funct3:3 rd:5     opcode    csrrwi csrrsi csrrci (inline assembler)
     CR    funct4:4 rd/rs1:5 rs2:5 op:2                       c.mv c.add c.jr c.jalr
     CI    funct3 imm[5] rd:5 imm[4:0] op                     c.li c.lui c.addi c.lwsp
     CSS   funct3 imm:6 rs2:5 op                              c.swsp
@@ -17,6 +19,8 @@ the C extension, 16-bit halfwords:
     CB    funct3 imm:3 rs1':3 imm:5 op                       c.bnez c.beqz
     CJ    funct3 imm:11 op                                   c.j
     CMPP  funct6 funct2 rlist:4 spimm:2 op                   cm.push cm.popret (Zcmp)
+    CA    funct6 rd':3 funct2 rs2':3 op                      c.and c.or c.xor c.sub (inline assembler)
+    CMMV  funct6 r1s':3 funct2 r2s':3 op                     cm.mva01s cm.mvsa01 (Zcmp, inline assembler)
 
 The compressed forms reach only x8..x15 (rd', rs1') for most operands.
 Calling convention: arguments in a0-a3, result in a0; s2-s4 hold the
@@ -31,6 +35,7 @@ from __future__ import annotations
 from .asmbase import AsmBase
 
 ZERO, RA, SP = 0, 1, 2
+T1, T2, T3 = 6, 7, 28
 S0, S1 = 8, 9
 A0, A1, A2, A3, A4, A5, A6, A7 = range(10, 18)
 S2, S3, S4 = 18, 19, 20
@@ -120,6 +125,29 @@ def type_cj(op, f3, imm):
             | (imm & 0x400) >> 2 | (imm & 0x80) >> 1 | (imm & 0x40) << 1 | (imm & 0x20) >> 3 | (imm & 0x10) << 7)
 
 
+def type_j(op, rd, imm):
+    return ((op & 0x7F) | (rd & 0x1F) << 7 | (imm & 0xFF000) | (imm & 0x800) << 9 | (imm & 0x7FE) << 20
+            | (imm & 0x100000) << 11)
+
+
+def type_csri(op, f3, rd, csr, imm):
+    return (op & 0x7F) | (rd & 0x1F) << 7 | (f3 & 7) << 12 | (csr & 0xFFF) << 20 | (imm & 0x1F) << 15
+
+
+def type_ca(op, f6, f2, rd, rs):
+    # py/asmrv32.h keeps only 2 bits of each 3-bit register field (rd', rs2'): so do we
+    return (op & 3) | (f6 & 0x3F) << 10 | (f2 & 3) << 5 | (rd & 3) << 7 | (rs & 3) << 2
+
+
+def _sreg_field(reg: int) -> int:
+    """The 3-bit s-register number of cm.mva01s / cm.mvsa01 (s0, s1, then s2..s7)."""
+    return (reg - S0 if S0 <= reg <= S1 else reg - S2 + 2) & 7
+
+
+def type_cmmv(op, f6, f2, r1s, r2s):
+    return (op & 3) | (f6 & 0x3F) << 10 | (f2 & 3) << 5 | _sreg_field(r1s) << 7 | _sreg_field(r2s) << 2
+
+
 def type_cmpp(op, f6, f2, rlist, imm):
     return (op & 3) | (f6 & 0x3F) << 10 | (f2 & 3) << 8 | (rlist & 0xF) << 4 | (imm & 3) << 2
 
@@ -156,7 +184,12 @@ class AsmRV32(AsmBase):
 
     @classmethod
     def for_compile(cls, arch: str, arch_flags: int, shared: dict) -> "AsmRV32":
-        return cls(arch_flags, shared.setdefault("rv32", AssemblerState()))
+        asm = cls(arch_flags, shared.setdefault("rv32", AssemblerState()))
+        rules = shared.get("rules")
+        if rules is not None and "rv32_temps_in_c_window" not in rules:
+            # before 1.29 the temporaries are t1-t3, which no compressed form reaches
+            asm.REG_TEMP0, asm.REG_TEMP1, asm.REG_TEMP2 = T1, T2, T3
+        return asm
 
     def __init__(self, extensions: int = 0, state: AssemblerState | None = None):
         super().__init__()

@@ -479,6 +479,8 @@ class AsmThumb(AsmBase):
         self._ldr_str(False, src, base, offset, 2)
 
     def short_imm_index_access(self, load: bool, size: int, reg: int, base: int, index: int) -> bool:
+        if not 0 < index < 32:
+            return False
         self._ldr_str(load, reg, base, index, size)  # asm_thumb_{ldr,str}{b,h,}_rlo_rlo_i5
         return True
 
@@ -487,18 +489,23 @@ class AsmThumb(AsmBase):
         if size == 0:
             self.format_7_8(F7_LDR | F7_BYTE, dest, base, index)
         else:
-            self.lsl_rlo_rlo_i5(self.REG_TEMP2, index, size)
-            self.format_7_8(F8_LDRH if size == 1 else F7_LDR, dest, base, self.REG_TEMP2)
+            # (before 1.28 the index register itself is scaled, and so clobbered)
+            scaled = self.REG_TEMP2 if self.has_rule("thumb_index_kept") else index
+            self.lsl_rlo_rlo_i5(scaled, index, size)
+            self.format_7_8(F8_LDRH if size == 1 else F7_LDR, dest, base, scaled)
 
     def store_reg_reg_reg(self, size: int, value: int, base: int, index: int) -> None:
         """ASM_STORE{8,16,32}_REG_REG_REG: base[index] = value (the index register is kept)."""
         if size == 0:
             self.format_7_8(F7_STR | F7_BYTE, value, base, index)
         else:
-            self.op16(0xB400 | (1 << index))  # push {index}
+            kept = self.has_rule("thumb_index_kept")
+            if kept:
+                self.op16(0xB400 | (1 << index))  # push {index}
             self.lsl_rlo_rlo_i5(index, index, size)
             self.format_7_8(F8_STRH if size == 1 else F7_STR, value, base, index)
-            self.op16(0xBC00 | (1 << index))  # pop {index}
+            if kept:
+                self.op16(0xBC00 | (1 << index))  # pop {index}
 
     def clr_reg(self, reg: int) -> None:
         self.mov_rlo_i8(reg, 0)

@@ -68,6 +68,7 @@ class AsmXtensa(AsmBase):
     loads_reg_reg_reg = True
     byte_store_needs_low_reg = False
     REG_TEMP = A6  # ASM_XTENSA_REG_TEMPORARY, for stores with a large offset
+    const_table_rule = "xtensa_const_table_if_used"
     num_regs_saved = NUM_REGS_SAVED  # stack words below the locals
 
     def __init__(self, arch: str = "xtensa"):
@@ -163,7 +164,9 @@ class AsmXtensa(AsmBase):
     # ---- entry and exit --------------------------------------------------------------
 
     def _const_table(self) -> None:
-        if self.num_const > 0:
+        # (before 1.26, on xtensawin before 1.28, every function jumps over its literal table,
+        # even an empty one)
+        if self.num_const > 0 or not self.has_rule(self.const_table_rule):
             self.op_j(self.num_const * WORD_SIZE + 4 - 4)
             self.write(b"\x00")  # alignment byte
             self.const_table_offset = self.code_offset
@@ -202,7 +205,21 @@ class AsmXtensa(AsmBase):
         rel = self._dest(label) - self.code_offset - 4
         return dest is not None and rel < 0, rel
 
+    def _short_branch(self, rel: int, bits: int, what: str) -> None:
+        """Before 1.26 a branch is only its short form; asmxtensa.c prints an error past its range
+        (and writes the truncated offset), which this compiler refuses to copy."""
+        if self.pass_ == PASS_EMIT and not _fits(bits, rel):
+            from .emitnative import NativeRefused
+
+            raise NativeRefused(f"a branch beyond the {bits}-bit range of xtensa {what}, where the "
+                                f"official mpy-cross prints 'ERROR: xtensa {what} out of range' and writes wrong code")
+
     def _bccz_label(self, cond: int, reg: int, label: int) -> None:
+        if not self.has_rule("xtensa_long_branches"):
+            rel = self._dest(label) - self.code_offset - 4
+            self._short_branch(rel, 12, "bccz")
+            self.op_bccz(cond, reg, rel)
+            return
         short, rel = self._backward(label)
         if short and _fits(12, rel):
             self.op_bccz(cond, reg, rel)
@@ -212,6 +229,11 @@ class AsmXtensa(AsmBase):
         self.op_j(rel - 3)
 
     def _bcc_label(self, cond: int, r1: int, r2: int, label: int) -> None:
+        if not self.has_rule("xtensa_long_branches"):
+            rel = self._dest(label) - self.code_offset - 4
+            self._short_branch(rel, 8, "bcc")
+            self.op_bcc(cond, r1, r2, rel)
+            return
         short, rel = self._backward(label)
         if short and _fits(8, rel):
             self.op_bcc(cond, r1, r2, rel)
@@ -224,7 +246,7 @@ class AsmXtensa(AsmBase):
         if self.pass_ == PASS_EMIT and not _fits(18, rel):
             from .emitnative import NativeNotImplemented
 
-            raise NativeNotImplemented(f"ERROR: xtensa {what} out of range")
+            raise NativeNotImplemented(f"ERROR: xtensa {what} out of range", kind="RuntimeError")
 
     def jump_if_reg_zero(self, reg: int, label: int, bool_test: bool) -> None:
         self._bccz_label(CCZ_EQ, reg, label)
@@ -252,7 +274,7 @@ class AsmXtensa(AsmBase):
     def mov_reg_imm(self, reg_dest: int, imm: int) -> None:
         i32 = imm & 0xFFFFFFFF
         s32 = i32 - (1 << 32) if i32 & 0x80000000 else i32
-        if -32 <= s32 <= 95:
+        if -32 <= s32 <= 95 and self.has_rule("xtensa_movi_n"):
             self.op_movi_n(reg_dest, s32)
         elif _fits(12, i32):
             self.op_movi(reg_dest, s32)
@@ -287,17 +309,63 @@ class AsmXtensa(AsmBase):
 
     # ---- loads, stores, calls -------------------------------------------------------
 
+    def _asm_overflow(self) -> None:
+        from .emitnative import NativeNotImplemented
+
+        raise NativeNotImplemented("asm overflow", kind="RuntimeError")
+
     def _l32i_optimised(self, dest: int, base: int, word_offset: int) -> None:
         if word_offset < 16:
             self.op_l32i_n(dest, base, word_offset)
         elif word_offset < 256:
             self.op_l32i(dest, base, word_offset)
+        elif not self.has_rule("xtensa_load_store_offsets"):
+            self._asm_overflow()
         else:
             self.mov_reg_imm(dest, word_offset * 4)
             self.op_add_n(dest, base, dest)
             self.op_l32i_n(dest, dest, 0)
 
+    def short_imm_index_access(self, load: bool, size: int, reg: int, base: int, index: int) -> bool:
+        """1.25's emitnative.c: ptr[1..255] in one load or store (the offset's low 8 bits;
+        words through l32i/s32i_optimised). Its stores write REG_RET, not the value register."""
+        if not (self.has_rule("xtensa_viper_imm_offset") and 0 < index < 256):
+            return False
+        if not load:
+            reg = self.REG_RET
+        if size == 2:
+            (self._l32i_optimised if load else self._s32i_optimised)(reg, base, index)
+        else:
+            self.op24(_rri8(2, (0 if load else 4) | size, base, reg, index & 0xFF))  # l8ui l16ui s8i s16i
+        return True
+
+    def _s32i_optimised(self, src: int, base: int, word_offset: int) -> None:
+        if word_offset < 16:
+            self.op_s32i_n(src, base, word_offset)
+        else:
+            self.op_s32i(src, base, word_offset)
+
+    @property
+    def load_offset_sizes(self):
+        # before 1.26 only ASM_LOAD16_REG_REG_OFFSET (a bare l16ui) and the word load exist
+        return (0, 1, 2) if self.has_rule("xtensa_load_store_offsets") else (1,)
+
+    @property
+    def store_offset_sizes(self):
+        return (0, 1, 2) if self.has_rule("xtensa_load_store_offsets") else ()
+
+    @property
+    def indexed_sizes_before_offsets(self):
+        # 1.25: viper's register-indexed 16/32-bit loads and stores by addx2/addx4
+        return (1, 2) if self.has_rule("xtensa_viper_addx_index") else ()
+
     def _load(self, dest: int, base: int, offset: int, size: int) -> None:
+        if not self.has_rule("xtensa_load_store_offsets"):
+            if size == 2:
+                self._l32i_optimised(dest, base, offset)
+            else:  # l16ui with the offset's low 8 bits
+                self.op24(_rri8(2, size, base, dest, offset & 0xFF))
+            return
         if size == 2 and 0 <= offset < 16:
             self.op_l32i_n(dest, base, offset)
         elif 0 <= offset < 256:
@@ -311,6 +379,8 @@ class AsmXtensa(AsmBase):
                 self.op24(_rri8(2, size, dest, dest, 0))
 
     def _store(self, src: int, base: int, offset: int, size: int) -> None:
+        if not self.has_rule("xtensa_load_store_offsets") and not 0 <= offset < 256:
+            self._asm_overflow()  # asm_xtensa_s32i_optimised
         if size == 2 and 0 <= offset < 16:
             self.op_s32i_n(src, base, offset)
         elif 0 <= offset < 256:
@@ -447,6 +517,7 @@ class AsmXtensaWin(AsmXtensa):
     NLR_BUF_IDX_LOCAL_1 = 2 + 4  # emitnxtensawin.c: a4
     NLR_BUF_NUM_REGS = 17  # MICROPY_NLR_NUM_REGS_XTENSAWIN
     nlr_setjmp = True  # emitnxtensawin.c N_NLR_SETJMP
+    const_table_rule = "xtensawin_const_table_if_used"  # asm_xtensa_entry_win
     num_regs_saved = 1  # ASM_XTENSA_NUM_REGS_SAVED_WIN: a0
 
     def entry(self, num_locals: int) -> None:

@@ -54,6 +54,7 @@ class AsmBase:
     # releases before viper_offset_load_store: ARM stored through str(b|h) [base, index] even for
     # an immediate index (py/emitnative.c's `#if N_ARM` branches of that time)
     stores_indexed_before_offsets = False
+    indexed_sizes_before_offsets = ()  # element sizes with load/store_reg_reg_reg before viper_offset_load_store
 
     rules = None  # the release's emitnative.RULES (None: all, as 1.29), set by emitnative_target
 
@@ -62,8 +63,9 @@ class AsmBase:
 
     def short_imm_index_access(self, load: bool, size: int, reg: int, base: int, index: int) -> bool:
         """Releases before viper_offset_load_store: a load or store at a small immediate
-        index (1..31 elements) in one instruction, where the architecture had one (Thumb's
-        5-bit scaled offsets); False where the index was added to the base instead."""
+        index in one instruction, where the architecture had one (Thumb's 5-bit scaled
+        offsets, 1..31 elements; Xtensa in 1.25, 1..255); False where the index was added to
+        the base instead."""
         return False
 
     def load_reg_reg(self, size: int, dest: int, base: int) -> None:

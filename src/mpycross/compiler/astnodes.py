@@ -263,7 +263,8 @@ class Expr(Node):
 
 @dataclass(frozen=True, slots=True)
 class Pass(Node):
-    pass
+    # first item of an `a; b` list (or `pass;`): not a pass_stmt to the inline assembler
+    starts_list: bool = field(default=False, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,6 +327,7 @@ class Dict(Node):
 @dataclass(frozen=True, slots=True)
 class Set(Node):
     elts: tuple
+    trailing_comma: bool = field(default=False, kw_only=True)  # `{a,}`: a list node to parse.c
 
 
 @dataclass(frozen=True, slots=True)
@@ -408,6 +410,8 @@ class NamedExprKeyword(keyword):
 class Call(Node):
     func: Node
     trailer_line: int = field(default=0, kw_only=True)  # line of the "(" token
+    # `f(a,)`: parse.c keeps a one-item arglist node (the inline assembler sees it)
+    trailing_comma: bool = field(default=False, kw_only=True)
     args: tuple = ()  # Starred for `*iterable`
     keywords: tuple = ()
 

@@ -184,12 +184,14 @@ class Compiler:
             raise CompileError(err.message, self.source_name, line or 1, scope=scope.simple_name) from None
 
         if native:
-            from .emitnative import NativeNotImplemented, ViperTypeError
+            from .emitnative import NativeNotImplemented, NativeRefused, ViperTypeError
 
             try:
                 data, prelude_offset = self.native.assemble(self.emit, scope.emit_options == NT.EMIT_VIPER)
             except NativeNotImplemented as err:
-                raise CompileError(str(err), self.source_name, None, kind="NotImplementedError") from None
+                raise CompileError(str(err), self.source_name, None, kind=err.kind) from None
+            except NativeRefused as err:
+                raise NotSupportedError(f'File "{self.source_name}", line {self._scope_line(scope)}: {err}') from None
             except ViperTypeError as err:
                 raise CompileError(str(err), self.source_name, err.line or self._scope_line(scope) or 1,
                                    scope=scope.simple_name, kind="ViperTypeError") from None
@@ -204,7 +206,7 @@ class Compiler:
         """compile.c compile_scope_inline_asm: the scope pass checks, the others assemble."""
         from . import emitinline  # imported on demand: only @micropython.asm_* functions need it
 
-        iset = emitinline.instruction_set(self.native.arch, self.has)
+        iset = emitinline.instruction_set(self.native.arch, self.has, self.native.arch_flags)
         asm = emitinline.InlineAsmCompiler(self, scope, iset)
         passes = [emitinline.PASS_SCOPE]
         if recording:

@@ -188,7 +188,7 @@ def _compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, op
         header = dataclasses.replace(header, feature=header.feature | FEATURE_ARCH_FLAGS, arch_flags=march_flags)
     if plan.module_tables:
         mpy = MpyFile(header=header, qstr_table=qstrs, obj_table=[_model_obj(o, plan) for o in objs],
-                      root=_model_raw_code(root))
+                      root=_model_raw_code(root, tgt.has("viper_scope_flags_zero")))
     else:
         # v2-v5: no module tables; each raw code carries its qstrs and constants (emitbc_v5)
         mpy = MpyFile(header=header, root=_model_raw_code_v5(root, source_name or filename, plan))
@@ -218,18 +218,23 @@ def _walk(rc: RawCode):
         yield from _walk(child)
 
 
-def _model_raw_code(rc: RawCode):
+def _model_raw_code(rc: RawCode, viper_flags_zero: bool = True):
     from mpycross.mpy.model import RawCode as ModelRawCode
+
+    from .scope import SCOPE_FLAG_ALL_SIG
 
     native = {}
     if rc.kind == "native":
         native = {"prelude_offset": rc.prelude_offset}
-    elif rc.kind == "viper":
-        native = {"scope_flags": 0}  # persistentcode.c: viper code never has signature flags
-    elif rc.kind == "asm":
-        native = {"scope_flags": 0, "n_pos_args": rc.n_pos_args, "type_sig": rc.type_sig}
+    elif rc.kind in ("viper", "asm"):
+        # persistentcode.c: the signature flags (1.23 writes 0: viper and asm code never uses them;
+        # before, `*args` / `**kw` of a viper function are in them)
+        flags = 0 if viper_flags_zero else rc.scope.scope_flags & SCOPE_FLAG_ALL_SIG
+        native = {"scope_flags": flags}
+        if rc.kind == "asm":
+            native.update(n_pos_args=rc.n_pos_args, type_sig=rc.type_sig)
     return ModelRawCode(kind=rc.kind, fun_data=bytes(rc.data),
-                        children=[_model_raw_code(c) for c in rc.child_codes], **native)
+                        children=[_model_raw_code(c, viper_flags_zero) for c in rc.child_codes], **native)
 
 
 def _model_raw_code_v5(rc: RawCode, source_file: str, plan: CompilePlan):

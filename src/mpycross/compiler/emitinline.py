@@ -1,12 +1,13 @@
-"""Inline assembler functions (`@micropython.asm_thumb`, `@micropython.asm_xtensa`), after
+"""Inline assembler functions (`@micropython.asm_thumb`, `asm_xtensa`, `asm_rv32`), after
 py/compile.c compile_scope_inline_asm.
 
 The body of such a function is a list of calls read as instructions: `label(name)`,
 `align(n)`, `data(size, v, ...)` are handled here; every other call goes to the
-architecture's instruction set (`emitinline_thumb`, `emitinline_xtensa`), which encodes it
-with the native encoders (`asm_thumb`, `asm_xtensa`). The passes are compile.c's: the scope
-pass checks only the shape of the statements; the code-size pass (twice on Xtensa, whose
-literal table needs the sizes) places the labels; the emit pass writes the bytes.
+architecture's instruction set (`emitinline_thumb`, `emitinline_xtensa`, `emitinline_rv32`),
+which encodes it with the native encoders (`asm_thumb`, `asm_xtensa`, `asm_rv32`). The passes
+are compile.c's: the scope pass checks only the shape of the statements; the code-size pass
+(twice on Xtensa, whose literal table needs the sizes) places the labels; the emit pass
+writes the bytes.
 
 Errors follow compile.c: a statement that is not an instruction, or a bad `label`, `align`,
 `data`, is reported at the statement; an instruction set's error (the last one the
@@ -250,9 +251,13 @@ def _param_nodes(args: A.arguments) -> list:
     return nodes
 
 
-def instruction_set(arch: str, has):
+def instruction_set(arch: str, has, arch_flags: int = 0):
     """The inline assembler `-march=arch` selects (compile.c emit_asm_table); `has` tells the
-    release's features (formats/targets.toml)."""
+    release's features (formats/targets.toml), `arch_flags` the `-march-flags=` extensions."""
+    if arch == "rv32imc":
+        from .emitinline_rv32 import InlineRV32
+
+        return InlineRV32(arch_flags)
     if arch in ("xtensa", "xtensawin"):
         from .emitinline_xtensa import InlineXtensa
 

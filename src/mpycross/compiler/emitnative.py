@@ -28,7 +28,12 @@ from .asmbase import PASS_COMPUTE, PASS_EMIT
 # formats/targets.toml features that change what this emitter writes (each the py/emitnative.c
 # behaviour from the release that has it; without it, the older behaviour)
 RULES = (
+    "dead_code_suppression",        # code after a jump or raise suppressed (before: compile.c asks last_emit_was_return_value)
+    "native_locals_pyobj",          # a native (not viper) function's locals start as objects, not unbound
+    "viper_load_subscr_spills_index",  # ptr[imm] frees REG_ARG_2 before using it for the address
+    "viper_store_attr_converts",    # x.a = <viper int> converts the value (before: an assertion fails)
     "viper_unary_ops",              # -x and ~x on viper ints (before: "unary op %q not implemented")
+    "native_prelude_index_word",    # every native function's code opens with its prelude's child-table index
     "viper_unary_op_keeps_source",  # -x / ~x computed in REG_RET, the source register left alone
     "native_throw_val_slot",        # a generator's thrown value in its own slot, not nlr.ret_val
     "native_finally_keeps_exc",     # the async-with fix: a finally entry keeps TOS on the stack
@@ -38,12 +43,30 @@ RULES = (
     "arm_large_stack_frame",        # py/asmarm.c: stack frames past 255 bytes through a register
     "thumb1_long_jumps",            # py/asmthumb.c: Thumb-1 jumps beyond b.n's range (before: 2 bytes, or "native method too big")
     "thumb_bcc_wide_fixed",         # py/asmthumb.c: the T3 conditional branch's offset bits corrected
+    "rv32_temps_in_c_window",       # py/asmrv32.h: REG_TEMP0..2 are a4-a6 (before: t1-t3)
+    "thumb_index_kept",             # py/asmthumb.c: ptr16/ptr32[reg] scale the index into REG_TEMP2 / push it
+    "xtensa_movi_n",                # py/asmxtensa.c: tiny immediates (-32..95) by movi.n
+    "xtensa_const_table_if_used",   # py/asmxtensa.c: the jump over the literal table only if it has entries
+    "xtensawin_const_table_if_used",  # ... and on xtensawin
+    "xtensa_long_branches",         # py/asmxtensa.c: forward and far branches as an inverted branch + j
+    "xtensa_load_store_offsets",    # py/asmxtensa.c: loads/stores at any offset, of every size
+    "xtensa_viper_addx_index",      # py/emitnative.c: viper ptr16/ptr32[reg] by addx2/addx4
+    "xtensa_viper_imm_offset",      # py/emitnative.c: viper ptr[1..255] by one Xtensa load/store (1.25 only)
 )
 ALL_RULES = frozenset(RULES)
 
 
 class NativeNotImplemented(Exception):
-    """What py/emitnative.c refuses with mp_raise_NotImplementedError (no line, no traceback)."""
+    """What py/emitnative.c refuses with mp_raise_NotImplementedError (no line, no traceback), or
+    an encoder with another exception (`kind`)."""
+
+    def __init__(self, message: str, kind: str = "NotImplementedError"):
+        super().__init__(message)
+        self.kind = kind
+
+
+class NativeRefused(Exception):
+    """Code the official compiler writes wrongly (after printing an error): refused in one line."""
 
 
 class ViperTypeError(Exception):
@@ -81,7 +104,10 @@ _BINARY_OPS = (
 )
 BINARY_OP = {name: i for i, name in enumerate(_BINARY_OPS)}
 UNARY_OP = {"POSITIVE": 0, "NEGATIVE": 1, "INVERT": 2, "NOT": 3}
-UNARY_OP_METHOD = {"POSITIVE": "__pos__", "NEGATIVE": "__neg__", "INVERT": "__invert__", "NOT": "<not>"}
+# py/objtype.c mp_unary_op_method_name as mpy-cross is built (no MICROPY_PY_ALL_SPECIAL_METHODS:
+# +x, -x, ~x have no name, and `not` is past the table's end, where a 0 follows), so the old
+# viper error reads "unary op  not implemented"
+UNARY_OP_METHOD = {"POSITIVE": "", "NEGATIVE": "", "INVERT": "", "NOT": ""}
 
 # py/obj.h: MP_OBJ_ITER_BUF_NSLOTS; py/runtime0.h MP_VM_RETURN_*
 ITER_BUF_NSLOTS = 4
@@ -177,8 +203,14 @@ class NativeRecorder:
         self.calls: list = []
         self.children: list = []
         self.max_stack = 0
+        # py/emitnative.c before 1.20: true after return_value until a call that starts with
+        # emit_native_pre or pops the stack (compile.c then leaves out a jump or the final return)
         self.last_emit_was_return_value = False
         self._label_slot = label_slot
+
+    # (and the compiler's own block/statement markers, which are no emitter calls)
+    _KEEPS_LAST_EMIT = frozenset({"set_source_line", "adjust_stack_size", "start_except_handler",
+                                  "end_except_handler", "unwind_jump", "block_begin", "block_end", "stmt_end"})
 
     def __getattr__(self, name: str):
         if name.startswith("_"):
@@ -188,6 +220,10 @@ class NativeRecorder:
             if name in ("make_function", "make_closure"):
                 self.children.append(args[0])
             self.calls.append((name, args, self._label_slot()))
+            if name == "return_value":
+                self.last_emit_was_return_value = True
+            elif name not in self._KEEPS_LAST_EMIT:
+                self.last_emit_was_return_value = False
 
         return record
 
@@ -353,7 +389,8 @@ class NativeEmitter:
         if scope.scope_flags & S.SCOPE_FLAG_VARKEYWORDS:
             num_args += 1
         n = max(scope.num_locals, len(self.local_vtype))
-        self.local_vtype = [VTYPE_PYOBJ] * num_args + [VTYPE_UNBOUND if self.do_viper_types else VTYPE_PYOBJ] * max(0, n - num_args)
+        unbound = self.do_viper_types or "native_locals_pyobj" not in self.rules
+        self.local_vtype = [VTYPE_PYOBJ] * num_args + [VTYPE_UNBOUND if unbound else VTYPE_PYOBJ] * max(0, n - num_args)
         if self.do_viper_types:
             for info in scope.id_info:
                 if info.flags & S.FLAG_IS_PARAM:
@@ -424,8 +461,10 @@ class NativeEmitter:
             self.global_exc_entry()
         else:
             self.n_state = scope.num_locals + scope.stack_size
-            # first word: the index in the child table of the prelude pointer
-            a.data(a.word_size, self.prelude_ptr_index)
+            # first word: the index in the child table of the prelude pointer (before 1.23 only
+            # a generator's; a function sets code_state.ip from the child table itself)
+            if self.is_generator() or "native_prelude_index_word" in self.rules:
+                a.data(a.word_size, self.prelude_ptr_index)
             if self.is_generator():
                 a.data(a.word_size, self.start_offset)
                 a.function_entry(self.code_state_start, name)
@@ -449,6 +488,12 @@ class NativeEmitter:
                 a.load_reg_reg_offset(a.REG_FUN_TABLE, a.REG_FUN_TABLE, OFFSETOF_MODULE_CONTEXT_OBJ_TABLE)
                 a.load_reg_reg_offset(a.REG_FUN_TABLE, a.REG_FUN_TABLE, fun_table_off)
                 a.mov_local_reg(self.local_idx_fun_obj(), a.REG_PARENT_ARG_1)
+                if "native_prelude_index_word" not in self.rules:
+                    # code_state.ip: the prelude pointer, child_table itself or child_table[index]
+                    a.load_reg_reg_offset(a.REG_PARENT_ARG_1, a.REG_PARENT_ARG_1, OFFSETOF_OBJ_FUN_BC_CHILD_TABLE)
+                    if self.prelude_ptr_index != 0:
+                        a.load_reg_reg_offset(a.REG_PARENT_ARG_1, a.REG_PARENT_ARG_1, self.prelude_ptr_index)
+                    self.mov_state_reg(self.code_state_start + OFFSETOF_CODE_STATE_IP, a.REG_PARENT_ARG_1)
                 # n_state is a uint16_t: a word store works on little-endian targets
                 self.mov_state_imm_via(self.code_state_start + OFFSETOF_CODE_STATE_N_STATE, self.n_state, a.REG_ARG_1)
                 a.mov_reg_local_addr(a.REG_ARG_1, self.code_state_start)
@@ -504,6 +549,10 @@ class NativeEmitter:
             self.stack_info.append(_StackInfo())
 
     def adjust_stack(self, delta: int) -> None:
+        if self.stack_size + delta < 0:
+            # (async with in native code before 1.24's finally rules)
+            raise NativeRefused("native code whose value stack would go below empty, where the official "
+                                "mpy-cross aborts on an internal assertion")
         self.stack_size += delta
         if self.pass_ > 0 and self.stack_size > self.scope.stack_size:
             self.scope.stack_size = self.stack_size
@@ -954,7 +1003,7 @@ class NativeEmitter:
             ops = self._PTR_OPS.get(vtype_base)
             if ops is None:
                 self.viper_error(f"can't load from '{vtype_name(vtype_base)}'")
-            elif not offsets and 0 < index_value < 32 and a.short_imm_index_access(True, ops[2], a.REG_RET,
+            elif not offsets and a.short_imm_index_access(True, ops[2], a.REG_RET,
                                                                                   reg_base, index_value):
                 pass  # before the offset forms: Thumb's 5-bit scaled offset, if the index fits
             elif offsets and ops[2] in a.load_offset_sizes:
@@ -962,7 +1011,8 @@ class NativeEmitter:
             else:
                 # no load with an offset (ASM_LOAD<n>_REG_REG_OFFSET): add it to the base first
                 if index_value != 0:
-                    self.need_reg_single(a.REG_ARG_2, 0)
+                    if "viper_load_subscr_spills_index" in self.rules:
+                        self.need_reg_single(a.REG_ARG_2, 0)
                     a.mov_reg_imm(a.REG_ARG_2, index_value << ops[2])
                     a.add_reg_reg(a.REG_ARG_2, reg_base)
                     reg_base = a.REG_ARG_2
@@ -976,7 +1026,7 @@ class NativeEmitter:
             ops = self._PTR_OPS.get(vtype_base)
             if ops is None:
                 self.viper_error(f"can't load from '{vtype_name(vtype_base)}'")
-            elif offsets and a.loads_reg_reg_reg:
+            elif (a.loads_reg_reg_reg if offsets else ops[2] in a.indexed_sizes_before_offsets):
                 a.load_reg_reg_reg(ops[2], a.REG_RET, a.REG_ARG_1, reg_index)
             else:
                 # no register+register addressing: add the index once per byte of element
@@ -1014,7 +1064,7 @@ class NativeEmitter:
             ops = self._PTR_OPS.get(vtype_base)
             if ops is None:
                 self.viper_error(f"can't store to '{vtype_name(vtype_base)}'")
-            elif not offsets and 0 < index_value < 32 and a.short_imm_index_access(False, ops[2], reg_value,
+            elif not offsets and a.short_imm_index_access(False, ops[2], reg_value,
                                                                                   reg_base, index_value):
                 pass
             elif not offsets and index_value != 0 and ops[2] != 1 and a.stores_indexed_before_offsets:
@@ -1044,7 +1094,8 @@ class NativeEmitter:
             ops = self._PTR_OPS.get(vtype_base)
             if ops is None:
                 self.viper_error(f"can't store to '{vtype_name(vtype_base)}'")
-            elif a.loads_reg_reg_reg if offsets else a.stores_indexed_before_offsets:
+            elif a.loads_reg_reg_reg if offsets else (a.stores_indexed_before_offsets
+                                                     or ops[2] in a.indexed_sizes_before_offsets):
                 a.store_reg_reg_reg(ops[2], reg_value, a.REG_ARG_1, reg_index)
             else:
                 for _ in range(1 << ops[2]):
@@ -1059,6 +1110,9 @@ class NativeEmitter:
             self.post_push_reg(VTYPE_PYOBJ, a.REG_RET)
         elif kind == 1:
             vtype_val = self.peek_vtype(1)
+            if vtype_val != VTYPE_PYOBJ and "viper_store_attr_converts" not in self.rules:
+                raise NativeRefused("storing a viper value to an attribute, where the official mpy-cross "
+                                    "aborts on an internal assertion")
             if vtype_val == VTYPE_PYOBJ:
                 self.pre_pop_reg(a.REG_ARG_1)
                 self.pre_pop_reg(a.REG_ARG_3)
@@ -1153,7 +1207,8 @@ class NativeEmitter:
     def jump(self, label: int) -> None:
         self.need_stack_settled()
         self.as_.jump(label)
-        self.as_.suppress_code()
+        if "dead_code_suppression" in self.rules:
+            self.as_.suppress_code()
 
     def _jump_helper(self, cond: bool, label: int, pop: bool) -> None:
         a = self.as_
@@ -1618,7 +1673,8 @@ class NativeEmitter:
         if vtype != VTYPE_PYOBJ:
             self.viper_error("must raise an object")
         self.call(F["NATIVE_RAISE"])
-        self.as_.suppress_code()
+        if "dead_code_suppression" in self.rules:
+            self.as_.suppress_code()
 
     def yield_(self, kind: int) -> None:
         a = self.as_

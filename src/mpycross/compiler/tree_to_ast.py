@@ -33,6 +33,14 @@ class _Seq:
         self.trailing = trailing
 
 
+class _Args(list):
+    """A call's arguments, and whether a comma ends them."""
+
+    def __init__(self, items, trailing):
+        super().__init__(items)
+        self.trailing = trailing
+
+
 class _Comp:
     """An element (or key/value) followed by `for ...` clauses."""
 
@@ -214,7 +222,7 @@ class TreeToAst:
         stmts = _nodes(ch)
         # py/parse.c: with a ';' (several statements, or one and a trailing ';') the line is a
         # simple_stmt_2 list node; only an assignment can lose its own line (a private const)
-        if type(stmts[0]) in (A.Assign, A.AnnAssign, A.Expr) and any(
+        if type(stmts[0]) in (A.Assign, A.AnnAssign, A.Expr, A.Pass) and any(
                 isinstance(c, Token) and c.type == "DEL_SEMICOLON" for c in ch):
             stmts[0] = replace(stmts[0], starts_list=True)
         return stmts
@@ -638,10 +646,11 @@ class TreeToAst:
                 if have_kw:
                     return A.Invalid("positional arg after keyword arg", line=eline, node=item)
             args.append(item)
-        return A.Call(func, tuple(args), tuple(keywords), line=line, trailer_line=trailer_line)
+        return A.Call(func, tuple(args), tuple(keywords), line=line, trailer_line=trailer_line,
+                      trailing_comma=getattr(items, "trailing", False))
 
     def arglist(self, ch):
-        return _nodes(ch)
+        return _Args(_nodes(ch), isinstance(ch[-1], Token))
 
     def arglist_star(self, ch):
         return A.Starred(ch[1], line=ch[0].line)
@@ -741,7 +750,7 @@ class TreeToAst:
                 return A.Invalid(msg, line=items[0].line, start=line)
         if is_dict:
             return A.Dict(tuple(kv.key for kv in items), tuple(kv.value for kv in items), line=line)
-        return A.Set(tuple(kv.key for kv in items), line=line)
+        return A.Set(tuple(kv.key for kv in items), line=line, trailing_comma=getattr(inner, "trailing", False))
 
     def testlist_comp(self, ch):
         return _Comp(ch[0], ch[1])
