@@ -60,8 +60,11 @@ def _encoder(arch: str, arch_flags: int, shared: dict):
     return asm
 
 
-# the architectures whose inline assembler is built (emitinline_thumb, emitinline_xtensa)
-INLINE_ENCODERS = ("armv6", *THUMB, "xtensa", "xtensawin")
+# the architectures whose inline assembler is built (emitinline_thumb, _xtensa, _rv32), with the
+# targets.toml feature of the releases it is built for
+INLINE_ENCODERS = ("armv6", *THUMB, "xtensa", "xtensawin", "rv32imc")
+INLINE_FEATURE = {"xtensa": "inline_xtensa_emitter", "xtensawin": "inline_xtensa_emitter",
+                  "rv32imc": "inline_rv32_emitter"}
 
 
 class NativeUnsupported(MpyCrossError):
@@ -155,11 +158,12 @@ class NativeTarget:
         if self.arch not in INLINE_ENCODERS:
             raise NativeUnsupported(f"{what}: inline assembler for {arch} is not supported yet; "
                                     f"supported: {', '.join('-march=' + a for a in INLINE_ENCODERS)}")
-        feature, releases = (("inline_xtensa_emitter", "MicroPython 1.29") if self.arch.startswith("xtensa")
-                             else ("inline_thumb_emitter", "MicroPython 1.12 and later"))
+        feature = INLINE_FEATURE.get(self.arch, "inline_thumb_emitter")
         if not self.target.has(feature):
+            from mpycross.targets import feature_names
+
             raise NativeUnsupported(f"{what}: inline assembler for {self.target.display_name} ({arch}) "
-                                    f"is not supported yet; supported: {releases}")
+                                    f"is not supported yet; supported: {feature_names()[feature]}")
 
     def arch_number(self) -> int:
         from mpycross.mpy.model import NATIVE_ARCHS
