@@ -140,6 +140,16 @@ CASES = [
     ("argument-name-reused-default-1.22", "1.22", ["-O1"], b"def f(a=1,\n a=2):\n  x=1\n  y=2\n"),
     ("argument-name-reused-star-1.12", "1.12", [], b"def f(a,\n *a):\n  x=1\n  y=2\n"),
     ("argument-name-reused-dbl-star", "1.29", [], b"def f(a,\n **a):\n  x=1\n  y=2\n"),
+    # a parenthesised `(x := v)` argument is an expression node that sets its line; a bare one does not
+    ("parenthesised-walrus-argument-line", "1.29", [], b"g(a,\n (b := x))\n"),
+    ("parenthesised-walrus-argument-line-O2", "1.29", ["-O2"], b"def f():\n  g(a,\n  (b := __debug__))\n"),
+    ("parenthesised-walrus-argument-line-1.18", "1.18", [], b"g(a,\n (b := x))\n"),
+    ("bare-walrus-argument-no-line", "1.29", [], b"g(a,\n b := x)\n"),
+    # before 1.10 compile.c's small-int test shifts a 32-bit int: -msmall-int-bits=63 tests 31 bits
+    ("small-int-bits-63-1.9.3", "1.9.3", ["-msmall-int-bits=63"],
+     b"X = const(-7)\nY = const(X << 40)\nprint(0x7fffffff, 0x3fffffff, -0x40000000, -0x40000001, 2**40)\n"),
+    ("small-int-bits-63-1.9", "1.9", ["-msmall-int-bits=63"], b"x = 0x7fffffff\ny = 0x3fffffff\n"),
+    ("small-int-bits-63-1.12", "1.12", ["-msmall-int-bits=63"], b"x = 0x7fffffff\ny = 2**62\n"),
     # a jump certainly out of range is "bytecode overflow" at once, not after thousands of passes
     ("ifexp-chain-overflow", "1.29", [], b"x = " + b"x if y else " * 6000 + b"z\n"),
     ("ifexp-chain-just-fits", "1.29", [], b"x = " + b"x if y else " * 1700 + b"z\n"),

@@ -1835,7 +1835,8 @@ class Compiler:
                 star_args |= 1 << i
                 self.compile_node(arg.value)
                 n_positional += 1
-            elif type(arg) is A.NamedExpr:
+            elif type(arg) is A.NamedExpr and not arg.parens:
+                # an `argument` node: no line of its own; `(x := v)` is an expression that sets one
                 self.namedexpr_helper(arg.target, arg.value)
                 n_positional += 1
             elif type(arg) is A.GeneratorExp and len(args) == 1 and not keywords \
@@ -1899,7 +1900,7 @@ class Compiler:
             else:
                 if star_flags and self.has("reject_pos_after_star_args"):
                     self.error("non-keyword arg after */**", arg)
-                if type(arg) is A.NamedExpr:
+                if type(arg) is A.NamedExpr and not arg.parens:
                     self.namedexpr_helper(arg.target, arg.value)
                 elif type(arg) is A.GeneratorExp and len(args) == 1 and not keywords \
                         and not getattr(arg, "parenthesized", False):
