@@ -32,6 +32,13 @@ CASES = [
     ("const-in-open-if", "1.29", [], b"if 1:\n  X = const(x)\nelse\n"),
     ("const-unfinished-ifexp", "1.29", [], b"X = const(x) if 1\n"),
     ("const-before-bad-number", "1.29", [], b"X = const(x)\ny = 0x\n"),
+    # statements completed inside an elif clause or an except handler count too
+    ("const-in-elif-then-open-else", "1.29", [], b"if z:\n    k = 1\nelif 1:\n    X = const(x)\nelse:"),
+    ("const-in-elif-then-open-else-1.12", "1.12", ["-msmall-int-bits=63"],
+     b"if x:\n    if z:\n        k = 1\n    elif 1:\n        X = const(-60 ** 19)\n    else:"),
+    ("const-in-except-then-open-else", "1.29", [], b"try:\n    pass\nexcept E:\n    X = const(x)\nelse:"),
+    ("const-in-except-as-then-bad-handler-1.18", "1.18", [],
+     b"try:\n    pass\nexcept E as e:\n    X = const(x)\nexcept:\n  1 +"),
     ("const-str-before-syntax-error-1.18", "1.18", [], b'X = const("a")\n1 +\n'),
     ("const-name-before-syntax-error-1.18", "1.18", [], b"X = const(x)\n1 +\n"),
     ("const-str-before-syntax-error-1.12", "1.12", [], b'X = const("a")\n1 +\n'),

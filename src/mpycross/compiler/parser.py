@@ -65,8 +65,10 @@ _STATEMENTS = (
 def _statements_in(values, out: list) -> list:
     """The statement nodes among the parser's values (lists of them included), in source order."""
     for value in values:
-        if isinstance(value, list):
+        if isinstance(value, (list, tuple)):  # tuple: an elif clause (line, test, body)
             _statements_in(value, out)
+        elif isinstance(value, astnodes.ExceptHandler):
+            _statements_in(value.body, out)
         elif isinstance(value, _STATEMENTS):
             out.append(value)
     return out
