@@ -157,6 +157,11 @@ CASES = [
      b"X = const(-7)\nY = const(X << 40)\nprint(0x7fffffff, 0x3fffffff, -0x40000000, -0x40000001, 2**40)\n"),
     ("small-int-bits-63-1.9", "1.9", ["-msmall-int-bits=63"], b"x = 0x7fffffff\ny = 0x3fffffff\n"),
     ("small-int-bits-63-1.12", "1.12", ["-msmall-int-bits=63"], b"x = 0x7fffffff\ny = 2**62\n"),
+    # before 1.12 '@' outside a decorator is invalid where it is met, even inside open brackets
+    ("matmul-in-open-bracket-1.9.3", "1.9.3", [], b"def f():\n    return a[ [0]\n@p"),
+    ("matmul-in-open-paren-1.11", "1.11", [], b"x = (1 @\n2"),
+    ("matmul-assign-1.9.3", "1.9.3", [], b"x @= (\n1"),
+    ("decorators-still-fine-1.11", "1.11", [], b"if 1:\n  @d\n  def g(): pass\n@e\nclass A: pass\n"),
     # a jump certainly out of range is "bytecode overflow" at once, not after thousands of passes
     ("ifexp-chain-overflow", "1.29", [], b"x = " + b"x if y else " * 6000 + b"z\n"),
     ("ifexp-chain-just-fits", "1.29", [], b"x = " + b"x if y else " * 1700 + b"z\n"),

@@ -52,6 +52,9 @@ class _Unexpected(Exception):
         self.token = token
 
 
+# the tokens a decorator's '@' follows
+_STATEMENT_START = (None, "NEWLINE", "INDENT", "DEDENT")
+
 # statement nodes: what a failed parse has completed before its error
 _STATEMENTS = (
     astnodes.FunctionDef, astnodes.AsyncFunctionDef, astnodes.ClassDef, astnodes.Return, astnodes.Delete,
@@ -154,7 +157,10 @@ class _Tables:
         if stacks is not None:
             stacks[:] = [state_stack, value_stack]
         next_token = lexer.next_token
+        matmul = syntax.matmul_operator
+        kind = None
         while True:
+            prev_kind = kind
             tok = next_token()
             kind = tok.type
             if kind == "END":
@@ -169,6 +175,9 @@ class _Tables:
                         tok.value = parse_number(kind, tok.value, tok.line, syntax)
                     elif kind == "NAME" and len(tok.value) >= 64:
                         _check_name_length(tok.value)
+                    elif (kind == "OP_AT" or kind == "DEL_AT_EQUAL") and not matmul \
+                            and (kind == "DEL_AT_EQUAL" or prev_kind not in _STATEMENT_START):
+                        raise _Unexpected(tok)  # before 1.12 '@' is a decorator's only, rejected where it is met
                     state_stack.append(action)
                     value_stack.append(tok)
                     break
