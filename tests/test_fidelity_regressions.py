@@ -119,6 +119,10 @@ CASES = [
     ("class-def-import-close-over-local-1.11", "1.11", [],
      b"def f():\n    for x in y: pass\n    class A:\n        def x(self): pass\n        import x\n"),
     ("class-name-not-closed-1.9.3", "1.9.3", [], b"def f():\n    x = 1\n    class A:\n        x = 2\n"),
+    # before 1.10 a name is closed over when first loaded: a later assignment stores to the cell
+    ("class-load-then-assign-closes-over-1.9.3", "1.9.3", ["-O2"], b"def g(x):\n    class C:\n        y = x\n        x = 2\n"),
+    ("function-load-then-assign-closes-over-1.9", "1.9", [],
+     b"def f():\n    x = 1\n    def g():\n        print(x)\n        x = 2\n    return g\n"),
     ("class-name-not-closed-1.19", "1.19", [], b"def f():\n    x = 1\n    class A:\n        x = 2\n"),
     # before 1.19 any int the host's 63 bits hold is a small-int node, so it is a constant condition
     ("host-small-int-condition-1.12", "1.12", [], b"if 0x7fffffff:\n    pass\nwhile 2**40: pass\n"),

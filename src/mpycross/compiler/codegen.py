@@ -17,6 +17,8 @@ The AST nodes that correspond to parse-tree structs set the source line, as
 
 from __future__ import annotations
 
+import functools
+
 from mpycross.errors import CompileError, MpyCrossError
 
 from . import astnodes as A
@@ -391,9 +393,13 @@ class Compiler:
 
     def compile_load_id(self, qst: str) -> None:
         if not self.recording:
-            self.scope.id_for_load(qst)
+            self.scope.id_for_load(qst, self.close_over_at_load)
         else:
             self._id_op(qst, "load")
+
+    @functools.cached_property
+    def close_over_at_load(self) -> bool:
+        return not self.has("implicit_close_over")
 
     @property
     def mark_assigned(self) -> bool:
