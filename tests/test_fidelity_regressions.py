@@ -55,6 +55,24 @@ CASES = [
     ("shift-count-overflow-1.18", "1.18", [], b"x = 1 << 2**63\n"),
     ("shift-count-overflow-1.12", "1.12", [], b"x = 5 >> 2**64\n"),
     ("shift-count-overflow-before-syntax-error-1.22", "1.22", [], b"x = 1 << 2**63\n1 +\n"),
+    # x86-64 builds hold mpz digits in 32 bits (py/mpz.h): the failing shift's size counts 4-byte digits
+    ("shift-past-heap-size-1.22", "1.22", ["-O3"], b"x = 0b10000000000000 << 2147483648\n"),
+    ("shift-past-heap-size-odd-count-1.12", "1.12", [], b"x = 1 << 2147483649\n"),
+    ("shift-past-heap-size-big-lhs-1.18", "1.18", [], b"x = 2**40 << 2147483648\n"),
+    # before 1.26 a power runs until an allocation fails (py/mpz.c mpz_pow_inpl, first-fit heap)
+    ("power-past-heap-square-1.22", "1.22", [], b"x = (1 << 5000000) ** 2\n"),
+    ("power-past-heap-clone-1.18", "1.18", [], b"x = (1 << 5000000) ** 3\n"),
+    ("power-past-heap-1.22", "1.22", [], b"x = (1 << 4000000) ** 3\n"),
+    ("power-fits-1.22", "1.22", [], b"x = 3 ** 100\ny = 7 ** 1000\n"),
+    # a big-int constant whose decimal text the official's heap cannot hold when writing the .mpy
+    ("bigint-text-past-heap", "1.29", [], b"x = 1 << 5000000\n"),
+    ("bigint-text-past-heap-negative", "1.29", [], b"x = -(1 << 5000000)\n"),
+    ("bigint-text-past-heap-1.22", "1.22", [], b"x = 1 << 5000000\n"),
+    ("bigint-text-past-heap-in-function-1.18", "1.18", [], b"def f(): return 1 << 5000000\n"),
+    ("bigint-text-past-heap-1.12", "1.12", [], b"x = (1 << 6000000) ** 2\ndef f(): return 1 << 5000000\n"),
+    # before 1.24 a big-int zero stays a big int, and py/mpz.c gives 0 for 0 ** 0
+    ("bigint-zero-power-zero-1.22", "1.22", [], b"print(((10**30 & 10**309) ** 0))\n"),
+    ("bigint-zero-power-zero-1.18", "1.18", [], b"x = (2**70 & 1) ** 0\n"),
     # an int beyond float range meeting a float: inf, nan and 0.0 fold
     ("bigint-times-float-inf", "1.29", [], b"x = 10**309 * 1.0\n"),
     ("bigint-floordiv-float-nan", "1.29", [], b"x = 10**309 // 1.5\n"),
