@@ -32,6 +32,13 @@ CASES = [
     ("const-in-open-if", "1.29", [], b"if 1:\n  X = const(x)\nelse\n"),
     ("const-unfinished-ifexp", "1.29", [], b"X = const(x) if 1\n"),
     ("const-before-bad-number", "1.29", [], b"X = const(x)\ny = 0x\n"),
+    # statements completed inside an elif clause or an except handler count too
+    ("const-in-elif-then-open-else", "1.29", [], b"if z:\n    k = 1\nelif 1:\n    X = const(x)\nelse:"),
+    ("const-in-elif-then-open-else-1.12", "1.12", ["-msmall-int-bits=63"],
+     b"if x:\n    if z:\n        k = 1\n    elif 1:\n        X = const(-60 ** 19)\n    else:"),
+    ("const-in-except-then-open-else", "1.29", [], b"try:\n    pass\nexcept E:\n    X = const(x)\nelse:"),
+    ("const-in-except-as-then-bad-handler-1.18", "1.18", [],
+     b"try:\n    pass\nexcept E as e:\n    X = const(x)\nexcept:\n  1 +"),
     ("const-str-before-syntax-error-1.18", "1.18", [], b'X = const("a")\n1 +\n'),
     ("const-name-before-syntax-error-1.18", "1.18", [], b"X = const(x)\n1 +\n"),
     ("const-str-before-syntax-error-1.12", "1.12", [], b'X = const("a")\n1 +\n'),
@@ -48,6 +55,24 @@ CASES = [
     ("shift-count-overflow-1.18", "1.18", [], b"x = 1 << 2**63\n"),
     ("shift-count-overflow-1.12", "1.12", [], b"x = 5 >> 2**64\n"),
     ("shift-count-overflow-before-syntax-error-1.22", "1.22", [], b"x = 1 << 2**63\n1 +\n"),
+    # x86-64 builds hold mpz digits in 32 bits (py/mpz.h): the failing shift's size counts 4-byte digits
+    ("shift-past-heap-size-1.22", "1.22", ["-O3"], b"x = 0b10000000000000 << 2147483648\n"),
+    ("shift-past-heap-size-odd-count-1.12", "1.12", [], b"x = 1 << 2147483649\n"),
+    ("shift-past-heap-size-big-lhs-1.18", "1.18", [], b"x = 2**40 << 2147483648\n"),
+    # before 1.26 a power runs until an allocation fails (py/mpz.c mpz_pow_inpl, first-fit heap)
+    ("power-past-heap-square-1.22", "1.22", [], b"x = (1 << 5000000) ** 2\n"),
+    ("power-past-heap-clone-1.18", "1.18", [], b"x = (1 << 5000000) ** 3\n"),
+    ("power-past-heap-1.22", "1.22", [], b"x = (1 << 4000000) ** 3\n"),
+    ("power-fits-1.22", "1.22", [], b"x = 3 ** 100\ny = 7 ** 1000\n"),
+    # a big-int constant whose decimal text the official's heap cannot hold when writing the .mpy
+    ("bigint-text-past-heap", "1.29", [], b"x = 1 << 5000000\n"),
+    ("bigint-text-past-heap-negative", "1.29", [], b"x = -(1 << 5000000)\n"),
+    ("bigint-text-past-heap-1.22", "1.22", [], b"x = 1 << 5000000\n"),
+    ("bigint-text-past-heap-in-function-1.18", "1.18", [], b"def f(): return 1 << 5000000\n"),
+    ("bigint-text-past-heap-1.12", "1.12", [], b"x = (1 << 6000000) ** 2\ndef f(): return 1 << 5000000\n"),
+    # before 1.24 a big-int zero stays a big int, and py/mpz.c gives 0 for 0 ** 0
+    ("bigint-zero-power-zero-1.22", "1.22", [], b"print(((10**30 & 10**309) ** 0))\n"),
+    ("bigint-zero-power-zero-1.18", "1.18", [], b"x = (2**70 & 1) ** 0\n"),
     # an int beyond float range meeting a float: inf, nan and 0.0 fold
     ("bigint-times-float-inf", "1.29", [], b"x = 10**309 * 1.0\n"),
     ("bigint-floordiv-float-nan", "1.29", [], b"x = 10**309 // 1.5\n"),
@@ -112,6 +137,10 @@ CASES = [
     ("class-def-import-close-over-local-1.11", "1.11", [],
      b"def f():\n    for x in y: pass\n    class A:\n        def x(self): pass\n        import x\n"),
     ("class-name-not-closed-1.9.3", "1.9.3", [], b"def f():\n    x = 1\n    class A:\n        x = 2\n"),
+    # before 1.10 a name is closed over when first loaded: a later assignment stores to the cell
+    ("class-load-then-assign-closes-over-1.9.3", "1.9.3", ["-O2"], b"def g(x):\n    class C:\n        y = x\n        x = 2\n"),
+    ("function-load-then-assign-closes-over-1.9", "1.9", [],
+     b"def f():\n    x = 1\n    def g():\n        print(x)\n        x = 2\n    return g\n"),
     ("class-name-not-closed-1.19", "1.19", [], b"def f():\n    x = 1\n    class A:\n        x = 2\n"),
     # before 1.19 any int the host's 63 bits hold is a small-int node, so it is a constant condition
     ("host-small-int-condition-1.12", "1.12", [], b"if 0x7fffffff:\n    pass\nwhile 2**40: pass\n"),
@@ -140,6 +169,21 @@ CASES = [
     ("argument-name-reused-default-1.22", "1.22", ["-O1"], b"def f(a=1,\n a=2):\n  x=1\n  y=2\n"),
     ("argument-name-reused-star-1.12", "1.12", [], b"def f(a,\n *a):\n  x=1\n  y=2\n"),
     ("argument-name-reused-dbl-star", "1.29", [], b"def f(a,\n **a):\n  x=1\n  y=2\n"),
+    # a parenthesised `(x := v)` argument is an expression node that sets its line; a bare one does not
+    ("parenthesised-walrus-argument-line", "1.29", [], b"g(a,\n (b := x))\n"),
+    ("parenthesised-walrus-argument-line-O2", "1.29", ["-O2"], b"def f():\n  g(a,\n  (b := __debug__))\n"),
+    ("parenthesised-walrus-argument-line-1.18", "1.18", [], b"g(a,\n (b := x))\n"),
+    ("bare-walrus-argument-no-line", "1.29", [], b"g(a,\n b := x)\n"),
+    # before 1.10 compile.c's small-int test shifts a 32-bit int: -msmall-int-bits=63 tests 31 bits
+    ("small-int-bits-63-1.9.3", "1.9.3", ["-msmall-int-bits=63"],
+     b"X = const(-7)\nY = const(X << 40)\nprint(0x7fffffff, 0x3fffffff, -0x40000000, -0x40000001, 2**40)\n"),
+    ("small-int-bits-63-1.9", "1.9", ["-msmall-int-bits=63"], b"x = 0x7fffffff\ny = 0x3fffffff\n"),
+    ("small-int-bits-63-1.12", "1.12", ["-msmall-int-bits=63"], b"x = 0x7fffffff\ny = 2**62\n"),
+    # before 1.12 '@' outside a decorator is invalid where it is met, even inside open brackets
+    ("matmul-in-open-bracket-1.9.3", "1.9.3", [], b"def f():\n    return a[ [0]\n@p"),
+    ("matmul-in-open-paren-1.11", "1.11", [], b"x = (1 @\n2"),
+    ("matmul-assign-1.9.3", "1.9.3", [], b"x @= (\n1"),
+    ("decorators-still-fine-1.11", "1.11", [], b"if 1:\n  @d\n  def g(): pass\n@e\nclass A: pass\n"),
     # a jump certainly out of range is "bytecode overflow" at once, not after thousands of passes
     ("ifexp-chain-overflow", "1.29", [], b"x = " + b"x if y else " * 6000 + b"z\n"),
     ("ifexp-chain-just-fits", "1.29", [], b"x = " + b"x if y else " * 1700 + b"z\n"),

@@ -48,6 +48,31 @@ def test_a_disagreement_is_reported():
     assert source_fuzz.cause(official, ours) == "official rejects: SyntaxError: invalid syntax"
 
 
+def test_heap_limit_is_counted_apart(monkeypatch):
+    # the official out of its heap where ours compiles: its own verdict, not agreement, not hidden
+    official = differential.Outcome(None, "MemoryError: memory allocation failed, allocating 870824 bytes\n")
+    ours = differential.Outcome(b"M\x06\x00\x1f")
+    assert source_fuzz.heap_limit(official, ours)
+    assert not source_fuzz.heap_limit(differential.Outcome(None, "SyntaxError: invalid syntax\n"), ours)
+    assert not source_fuzz.heap_limit(official, differential.Outcome(None, "MemoryError: other\n"))
+    monkeypatch.setattr(differential, "official_outcome", lambda *a: official)
+    monkeypatch.setattr(source_fuzz, "our_outcome", lambda *a: ours)
+    case = source_fuzz.Case("bignum", b"x = 1\n", (), "bignum")
+    assert source_fuzz.judge(case, "1.22") == (source_fuzz.HEAP_LIMIT, "")
+    tally = source_fuzz.Tally("1.22")
+    source_fuzz._judge_into(tally, 0, case, 1, None)
+    assert tally.counts[source_fuzz.HEAP_LIMIT] == 1 and "1 documented heap limit" in tally.report()
+    assert tally.counts[differential.SAME_BYTES] == 0
+
+
+def test_official_timeout_is_not_ours(monkeypatch):
+    # both slow: the official's timeout is the verdict, not a disagreement blamed on ours
+    monkeypatch.setattr(differential, "official_outcome", lambda *a: differential.OFFICIAL_TIMEOUT)
+    monkeypatch.setattr(source_fuzz, "our_outcome", lambda *a: "ours timeout")
+    case = source_fuzz.Case("bignum", b"x = 1\n", (), "bignum")
+    assert source_fuzz.judge(case, "1.29") == (differential.OFFICIAL_TIMEOUT, "")
+
+
 @pytest.mark.parametrize("release", list(SAMPLE))
 def test_sample_agrees_with_official(release):
     _available(release)

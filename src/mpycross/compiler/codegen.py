@@ -17,6 +17,8 @@ The AST nodes that correspond to parse-tree structs set the source line, as
 
 from __future__ import annotations
 
+import functools
+
 from mpycross.errors import CompileError, MpyCrossError
 
 from . import astnodes as A
@@ -393,9 +395,13 @@ class Compiler:
 
     def compile_load_id(self, qst: str) -> None:
         if not self.recording:
-            self.scope.id_for_load(qst)
+            self.scope.id_for_load(qst, self.close_over_at_load)
         else:
             self._id_op(qst, "load")
+
+    @functools.cached_property
+    def close_over_at_load(self) -> bool:
+        return not self.has("implicit_close_over")
 
     @property
     def mark_assigned(self) -> bool:
@@ -1837,7 +1843,8 @@ class Compiler:
                 star_args |= 1 << i
                 self.compile_node(arg.value)
                 n_positional += 1
-            elif type(arg) is A.NamedExpr:
+            elif type(arg) is A.NamedExpr and not arg.parens:
+                # an `argument` node: no line of its own; `(x := v)` is an expression that sets one
                 self.namedexpr_helper(arg.target, arg.value)
                 n_positional += 1
             elif type(arg) is A.GeneratorExp and len(args) == 1 and not keywords \
@@ -1901,7 +1908,7 @@ class Compiler:
             else:
                 if star_flags and self.has("reject_pos_after_star_args"):
                     self.error("non-keyword arg after */**", arg)
-                if type(arg) is A.NamedExpr:
+                if type(arg) is A.NamedExpr and not arg.parens:
                     self.namedexpr_helper(arg.target, arg.value)
                 elif type(arg) is A.GeneratorExp and len(args) == 1 and not keywords \
                         and not getattr(arg, "parenthesized", False):

@@ -17,7 +17,7 @@ import threading
 from mpycross.errors import CompileError, MpyCrossError, TargetError
 from mpycross.targets import DEFAULT_TARGET, Target, resolve_target
 
-from . import fold, raw_qstr_ids
+from . import fold, mpzheap, raw_qstr_ids
 from .codegen import Compiler, NotSupportedError, RawCode
 from .emitnative_target import ARCH_FLAGS, EMIT_BY_NAME, NativeTarget
 from .plan import SUPPORTED_BYTECODE, CompilePlan, plan_for
@@ -175,6 +175,10 @@ def _compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, op
                     include_source_lines=include_source_lines, native=native, cache_lookup_bc=cache_lookup_bc)
     root, qstrs, objs = compile_to_raw_code(source, filename, plan, source_name=source_name, module=module)
     _check_save_depth(objs, tgt, filename)
+    consts = objs if plan.module_tables else [o for rc in _walk(root) if rc.kind != "asm" for o in rc.code.consts]
+    text = mpzheap.text_failing_alloc(consts)
+    if text is not None:  # the official's heap cannot hold a big int's decimal text
+        raise CompileError(f"memory allocation failed, allocating {text} bytes", filename, None, kind="MemoryError")
     # persistentcode.c: the header names the architecture only when native code was emitted
     has_native = any(rc.kind != "bytecode" for rc in _walk(root))
     header = dataclasses.replace(tgt.header(native.arch_number() if has_native else 0),

@@ -32,6 +32,7 @@ from mpycross.errors import CompileError
 from mpycross.resources import data_dir, load_toml
 
 from . import astnodes as A
+from . import mpzheap
 from .nodeclass import field, frozen_dataclass as dataclass
 
 # py/mpconfig.h: MICROPY_ALLOC_PARSE_INTERN_STRING_LEN
@@ -350,10 +351,17 @@ def _binary(op: str, a, b, float_folding: bool = True, errors_caught: bool = Tru
         if b > 0 and not errors_caught:  # py/objint_mpz.c mp_obj_int_get_checked
             raise ParseTimeError("overflow converting long int to machine word", line=None, kind="OverflowError")
         return None  # ValueError, or OverflowError converting the count to a machine word
-    if not _heap_fits(op, a, b):
+    if op == "Pow" and type(a) is BigInt and a == 0:
+        return BigInt(0)  # py/mpz.c mpz_pow_inpl: a zero big-int to any power is 0 (even ** 0)
+    if not errors_caught and op == "Pow" and b > 0 and abs(a) > 1 and a.bit_length() * b >= 63:
+        # before 1.26 the fold runs until the heap is exhausted, and that stops the compile
+        size = mpzheap.pow_failing_alloc(a, b)
+        if size is not None:
+            raise ParseTimeError(f"memory allocation failed, allocating {size} bytes", line=None,
+                                 kind="MemoryError")
+    elif not _heap_fits(op, a, b):
         if not errors_caught and op == "LShift" and b < 1 << 62:
-            # mpz_shl_inpl: mpz_need_dig(dest, lhs->len + (rhs + 15) / 16), 2-byte digits
-            size = 2 * ((a.bit_length() + 15) // 16 + (b + 15) // 16)
+            size = mpzheap.shl_failing_alloc(a, b)
             raise ParseTimeError(f"memory allocation failed, allocating {size} bytes", line=None,
                                  kind="MemoryError")
         return None

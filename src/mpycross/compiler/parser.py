@@ -52,6 +52,9 @@ class _Unexpected(Exception):
         self.token = token
 
 
+# the tokens a decorator's '@' follows
+_STATEMENT_START = (None, "NEWLINE", "INDENT", "DEDENT")
+
 # statement nodes: what a failed parse has completed before its error
 _STATEMENTS = (
     astnodes.FunctionDef, astnodes.AsyncFunctionDef, astnodes.ClassDef, astnodes.Return, astnodes.Delete,
@@ -65,8 +68,10 @@ _STATEMENTS = (
 def _statements_in(values, out: list) -> list:
     """The statement nodes among the parser's values (lists of them included), in source order."""
     for value in values:
-        if isinstance(value, list):
+        if isinstance(value, (list, tuple)):  # tuple: an elif clause (line, test, body)
             _statements_in(value, out)
+        elif isinstance(value, astnodes.ExceptHandler):
+            _statements_in(value.body, out)
         elif isinstance(value, _STATEMENTS):
             out.append(value)
     return out
@@ -158,21 +163,41 @@ class _Tables:
         value_stack = []
         if stacks is not None:
             stacks[:] = [state_stack, value_stack]
+<<<<<<< HEAD
         tok = lexer.next_token()
         next_token = lexer.next_token  # (a lexer's plain reader once the first token is out)
         while True:
+=======
+        next_token = lexer.next_token
+        matmul = syntax.matmul_operator
+        kind = None
+        while True:
+            prev_kind = kind
+            tok = next_token()
+>>>>>>> fuzz12
             kind = tok.type
             while True:
                 action = states[state_stack[-1]].get(kind)
                 if action is None:
                     raise _Unexpected(tok)
                 if action >= 0:  # shift
+<<<<<<< HEAD
                     if kind in _CHECKED_WHEN_TAKEN:
                         if kind == "NAME":
                             if len(tok.value) >= 64:
                                 _check_name_length(tok.value)
                         else:  # parse.c push_result_token: a number is converted when taken
                             tok.value = parse_number(kind, tok.value, tok.line, syntax)
+=======
+                    if kind == "INTEGER" or kind == "FLOAT_OR_IMAG":
+                        # parse.c push_result_token: converted when taken
+                        tok.value = parse_number(kind, tok.value, tok.line, syntax)
+                    elif kind == "NAME" and len(tok.value) >= 64:
+                        _check_name_length(tok.value)
+                    elif (kind == "OP_AT" or kind == "DEL_AT_EQUAL") and not matmul \
+                            and (kind == "DEL_AT_EQUAL" or prev_kind not in _STATEMENT_START):
+                        raise _Unexpected(tok)  # before 1.12 '@' is a decorator's only, rejected where it is met
+>>>>>>> fuzz12
                     state_stack.append(action)
                     value_stack.append(tok)
                     break

@@ -152,8 +152,9 @@ def plan_for(target=DEFAULT_TARGET, *, optimize: int = 0, small_int_bits: int = 
     module = importlib.import_module(f".{module_name}", __package__)
     emitter_class = getattr(module, emitter_name)
 
-    # parse.c shifts by small_int_bits - 1, which x86-64 takes mod 64 (-msmall-int-bits=0 or 99)
-    sign_bit = (small_int_bits - 1) & 63
+    # parse.c shifts by small_int_bits - 1, which x86-64 takes mod 64 (-msmall-int-bits=0 or 99);
+    # before 1.10 compile.c shifts a 32-bit int, mod 32 (-msmall-int-bits=63 tests 31 bits)
+    sign_bit = (small_int_bits - 1) & (63 if tgt.has("small_int_mask_64bit") else 31)
     # a parse-time small int must also be one on the (64-bit) host: 63-bit signed at most
     host_bits = min(sign_bit + 1, 63)
     small_range = (-(1 << sign_bit), (1 << sign_bit) - 1)

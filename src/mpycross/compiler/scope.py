@@ -132,7 +132,12 @@ class Scope:
         return scope.find(qst)
 
     # py/emitcommon.c: mp_emit_common_get_id_for_load
-    def id_for_load(self, qst: str) -> None:
+    def id_for_load(self, qst: str, close_over_now: bool = False) -> None:
+        """`close_over_now`: before 1.10 a name is closed over when first loaded (py/scope.c
+        scope_find_local_and_close_over), so a later assignment in this scope stores to the cell."""
+        if close_over_now and qst not in self._by_name:
+            self.check_to_close_over(self.find_or_add_id(qst, GLOBAL_IMPLICIT))
+            return
         self.find_or_add_id(qst, GLOBAL_IMPLICIT)
 
     # py/emitcommon.c: mp_emit_common_get_id_for_modification

@@ -196,7 +196,7 @@ class TreeToAst:
     `syntax` (plan.Syntax): which of the rules that differ between releases
     the target has (GRAMMAR_RULES)."""
 
-    GRAMMAR_RULES = ("variable_annotations", "matmul_operator", "multiple_star_args", "reject_star_after_kwarg")
+    GRAMMAR_RULES = ("variable_annotations", "multiple_star_args", "reject_star_after_kwarg")
     # rules whose method, given one node followed by absent parts (None), returns
     # that node: the parser skips the call (grammar_tables.make_callback)
     PASS_SINGLE = frozenset({"testlist_star_expr", "testlist", "exprlist", "subscriptlist", "argument"})
@@ -258,8 +258,6 @@ class TreeToAst:
         return A.AugAssign(set_ctx(target, "Store"), op, value, line=first_line(target))
 
     def augassign(self, ch):
-        if ch[0].type == "DEL_AT_EQUAL" and not self.matmul_operator:
-            raise LexerAbort("SyntaxError", "invalid syntax", ch[0].line)  # no '@=' before 1.12
         return _AUG_OPS[ch[0].type]
 
     def expr_stmt_assign(self, ch):
@@ -562,8 +560,6 @@ class TreeToAst:
         left = ch[0]
         line = first_line(left)
         for i in range(1, len(ch), 2):
-            if ch[i].type == "OP_AT" and not self.matmul_operator:
-                raise LexerAbort("SyntaxError", "invalid syntax", ch[i].line)  # no '@' operator before 1.12
             left = A.BinOp(left, _BIN_OPS[ch[i].type], ch[i + 1], line=line)
         return left
 
