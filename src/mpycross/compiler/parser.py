@@ -94,6 +94,7 @@ def _check_name_length(name: str) -> None:
 
 # tokens checked as the parser takes them (number values, name lengths)
 _CHECKED_WHEN_TAKEN = frozenset({"NAME", "INTEGER", "FLOAT_OR_IMAG"})
+_MATMUL_TOKENS = frozenset({"OP_AT", "DEL_AT_EQUAL"})
 
 
 class _Tables:
@@ -163,41 +164,27 @@ class _Tables:
         value_stack = []
         if stacks is not None:
             stacks[:] = [state_stack, value_stack]
-<<<<<<< HEAD
+        # before 1.12 '@' is a decorator's only: other uses are rejected where they are met
+        checked = _CHECKED_WHEN_TAKEN if syntax.matmul_operator else _CHECKED_WHEN_TAKEN | _MATMUL_TOKENS
         tok = lexer.next_token()
         next_token = lexer.next_token  # (a lexer's plain reader once the first token is out)
+        prev_kind = None
         while True:
-=======
-        next_token = lexer.next_token
-        matmul = syntax.matmul_operator
-        kind = None
-        while True:
-            prev_kind = kind
-            tok = next_token()
->>>>>>> fuzz12
             kind = tok.type
             while True:
                 action = states[state_stack[-1]].get(kind)
                 if action is None:
                     raise _Unexpected(tok)
                 if action >= 0:  # shift
-<<<<<<< HEAD
-                    if kind in _CHECKED_WHEN_TAKEN:
+                    if kind in checked:
                         if kind == "NAME":
                             if len(tok.value) >= 64:
                                 _check_name_length(tok.value)
+                        elif kind in _MATMUL_TOKENS:
+                            if kind == "DEL_AT_EQUAL" or prev_kind not in _STATEMENT_START:
+                                raise _Unexpected(tok)
                         else:  # parse.c push_result_token: a number is converted when taken
                             tok.value = parse_number(kind, tok.value, tok.line, syntax)
-=======
-                    if kind == "INTEGER" or kind == "FLOAT_OR_IMAG":
-                        # parse.c push_result_token: converted when taken
-                        tok.value = parse_number(kind, tok.value, tok.line, syntax)
-                    elif kind == "NAME" and len(tok.value) >= 64:
-                        _check_name_length(tok.value)
-                    elif (kind == "OP_AT" or kind == "DEL_AT_EQUAL") and not matmul \
-                            and (kind == "DEL_AT_EQUAL" or prev_kind not in _STATEMENT_START):
-                        raise _Unexpected(tok)  # before 1.12 '@' is a decorator's only, rejected where it is met
->>>>>>> fuzz12
                     state_stack.append(action)
                     value_stack.append(tok)
                     break
@@ -228,6 +215,7 @@ class _Tables:
                 state_stack.append(goto)
                 if goto == end and kind == "END":
                     return value_stack[-1]
+            prev_kind = kind
             tok = next_token()
 
 
