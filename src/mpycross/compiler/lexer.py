@@ -29,6 +29,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .mpzheap import HEAP_BLOCKS
+
+# py/gc.c allocates in blocks of this many bytes
+HEAP_BLOCK = 32
 
 # Keywords, in lexer.c's table order.  `__debug__` reads as True (optimisation
 # level 0, as mpy-cross runs by default).
@@ -98,6 +102,8 @@ TAB_SIZE = 8
 # Fast paths (same character classes as above)
 _NAME_RE = re.compile(rb"[A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*")
 _BLANKS_RE = re.compile(rb"[ \t\v\f\r]*")
+# the characters an f-string field's text is scanned for: brackets, ':', '!', newline
+_FIELD_SPECIAL_RE = re.compile(rb"[\[\]{}:!\n]")
 _STRING_PREFIX_START = frozenset(b"'\"rubft")
 _WS_START = frozenset(b" \t\v\f\r\n#\\")
 
@@ -160,6 +166,8 @@ class Lexer:
         self.pos = 0
         self.line = 1
         self.line_start = 0  # index in src of the first char of the current line
+        # columns of the current line's text that was cut from src (see _inject)
+        self.column_base = 0
         self.indent_levels = [0]
         self.emit_dent = 0
         self.nested_bracket_level = 0
@@ -167,6 +175,8 @@ class Lexer:
         # end (in src) of the f-string arguments being injected, None when not injecting;
         # only used to reproduce the nesting of releases before 1.28 (see _string)
         self.inject_end: int | None = None
+        # length of the official's injection buffer: what it injected since it last emptied
+        self.inject_held = 0
 
     # ---- character helpers -------------------------------------------------
 
@@ -178,13 +188,14 @@ class Lexer:
         if self.src[self.pos] == 0x0A:
             self.line += 1
             self.line_start = self.pos + 1
+            self.column_base = 0
         self.pos += 1
 
     def _column(self) -> int:
         """1-based column of the current char, tabs to multiples of 8 (lexer.c next_char)."""
         if self.src.find(b"\t", self.line_start, self.pos) < 0:
-            return self.pos - self.line_start + 1  # no tab: one column per byte
-        col = 1
+            return self.column_base + self.pos - self.line_start + 1  # no tab: one column per byte
+        col = self.column_base + 1
         for c in self.src[self.line_start:self.pos]:
             if c == 0x09:
                 col = ((col - 1 + TAB_SIZE) // TAB_SIZE) * TAB_SIZE + 1
@@ -457,9 +468,7 @@ class Lexer:
             # 1.27 do not start a new ".format(" then either (mp-v1.27.0/py/lexer.c)
             if self.syntax.fstring_concat_adjacent and fstring_args.startswith(b".format("):
                 del fstring_args[:len(b".format(")]
-            end = self.inject_end
-            self.src = self.src[:end] + bytes(fstring_args) + self.src[end:]
-            self.inject_end = end + len(fstring_args)
+            self._inject(self.inject_end, bytes(fstring_args))
         elif fstring_args:
             # switch into injecting `.format(args)` into the character stream
             fstring_args += b")"
@@ -468,8 +477,7 @@ class Lexer:
                 # lexer.c saves the EOF look-ahead behind the injected text, and next_char's
                 # end-of-file rule puts a newline after the ")"
                 fstring_args += b"\n"
-            self.src = self.src[:self.pos] + bytes(fstring_args) + self.src[self.pos:]
-            self.inject_end = self.pos + len(fstring_args)
+            self._inject(self.pos, bytes(fstring_args))
         data = bytes(value)
         if problem is not None:
             return Token(problem, None, line, column)
@@ -478,6 +486,41 @@ class Lexer:
         if kind == "STRING":
             return Token("STRING", data.decode("utf-8", "surrogateescape"), line, column)
         return Token("BYTES", data, line, column)
+
+    def _inject(self, at: int, text: bytes) -> None:
+        """Insert `text` at `at` (>= pos) of the character stream, to be read next.
+
+        The text already read is cut off, so nested f-strings (each injecting
+        its arguments while the outer ones' are read) copy only what is still
+        ahead, not the whole input each time."""
+        cut = self.pos
+        if self.inject_end is not None and cut < self.inject_end:
+            self.inject_held += len(text)  # lexer.c adds to the buffer being read
+        else:
+            self.inject_held = 3 + len(text)  # (with the 3 look-ahead chars saved)
+        self._check_inject_fits(len(text))
+        if self.line_start < cut:
+            # the current line's text before the cut still counts for columns
+            self.column_base = self._column() - 1
+            self.line_start = cut
+        src = self.src
+        self.src = src[cut:at] + text + src[at:]
+        self.pos = 0
+        self.line_start -= cut
+        self.inject_end = at - cut + len(text)
+
+    def _check_inject_fits(self, args_len: int) -> None:
+        """MemoryError where the official's injection buffer cannot fit its heap.
+
+        lexer.c keeps the injected text it has read until all of it is read, so
+        f-strings nested in f-strings grow one buffer by each level's arguments
+        (the text of every deeper level). Growing it asks for
+        ROUND_ALLOC(len + 16) bytes (py/vstr.c) while the arguments' own buffer
+        is held; past the whole heap that fails whatever else the heap holds.
+        The official fails sooner, where its heap is fragmented (docs/targets.md)."""
+        request = (self.inject_held + 16) // 8 * 8 + 8
+        if -(-request // HEAP_BLOCK) + -(-args_len // HEAP_BLOCK) > HEAP_BLOCKS:
+            raise LexerAbort("MemoryError", f"memory allocation failed, allocating {request} bytes", None)
 
     def _string_literal(self, value: bytearray, fstring_args: bytearray, kind: str,
                         is_raw: bool, is_fstring: bool, is_tstring: bool) -> str | None:
@@ -519,6 +562,7 @@ class Lexer:
                     if newlines:
                         self.line += newlines
                         self.line_start = src.rfind(b"\n", start, end) + 1
+                        self.column_base = 0
                     self.pos = end
                     n_closing = 0
                     continue
@@ -647,20 +691,36 @@ class Lexer:
         level = 0
         # brackets only shield ':' and '}' from 1.18 (1.17 stops at the first of them)
         nesting = self.syntax.fstring_nested_brackets
-        while self.pos < len(self.src):
-            c = self.src[self.pos]
+        src = self.src
+        end = len(src)
+        conversions = self.syntax.fstring_conversions
+        special = _FIELD_SPECIAL_RE.search
+        pos = self.pos
+        # the text between the characters that matter is copied at once
+        while pos < end:
+            m = special(src, pos)
+            if m is None:
+                pos = end
+                break
+            pos = m.start()
+            c = src[pos]
             if (level == 0 or not nesting) and (
                 c in (0x3A, 0x7D)
-                or (c == 0x21 and self._ch(1) in (0x72, 0x73) and self._ch(2) in (0x3A, 0x7D)
-                    and self.syntax.fstring_conversions)
+                or (c == 0x21 and conversions and pos + 2 < end and src[pos + 1] in (0x72, 0x73)
+                    and src[pos + 2] in (0x3A, 0x7D))
             ):
                 break
             if c in (0x5B, 0x7B):
                 level += 1
             elif c in (0x5D, 0x7D):
                 level -= 1
-            fstring_args.append(c)
-            self._advance()
+            elif c == 0x0A:
+                self.line += 1
+                self.line_start = pos + 1
+                self.column_base = 0
+            pos += 1
+        fstring_args += src[self.pos:pos]
+        self.pos = pos
         was_debug = False
         if fstring_args[-1] == 0x3D:  # '='
             # f'{a=}' -> 'a={}'.format(a)
