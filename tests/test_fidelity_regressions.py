@@ -189,6 +189,9 @@ CASES = [
     ("ifexp-chain-just-fits", "1.29", [], b"x = " + b"x if y else " * 1700 + b"z\n"),
     # the deepest nest of f-strings 1.29 compiles (654 runs out of heap)
     ("fstring-nested-653", "1.29", [], b"x = " + b"f'{" * 653 + b"x" + b"}'" * 653 + b"\n"),
+    # a list or tuple display whose items outgrow the parser's result stack: "MemoryError: "
+    ("list-display-past-result-stack", "1.29", [], b"x = [" + b"1," * 259840 + b"]\n"),
+    ("tuple-display-past-result-stack-1.9", "1.9", [], b"(" + b"1," * 259840 + b")\n"),
 ]
 
 
