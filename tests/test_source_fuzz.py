@@ -55,6 +55,9 @@ def test_heap_limit_is_counted_apart(monkeypatch):
     assert source_fuzz.heap_limit(official, ours)
     assert not source_fuzz.heap_limit(differential.Outcome(None, "SyntaxError: invalid syntax\n"), ours)
     assert not source_fuzz.heap_limit(official, differential.Outcome(None, "MemoryError: other\n"))
+    # both out of heap, ours at another allocation (the nested f-strings' bound)
+    assert source_fuzz.heap_limit(official, differential.Outcome(
+        None, "MemoryError: memory allocation failed, allocating 2072424 bytes\n"))
     monkeypatch.setattr(differential, "official_outcome", lambda *a: official)
     monkeypatch.setattr(source_fuzz, "our_outcome", lambda *a: ours)
     case = source_fuzz.Case("bignum", b"x = 1\n", (), "bignum")
