@@ -165,6 +165,9 @@ CASES = [
     ("argument-name-reused-list-trailing-comma", "1.29", [], b"def f(a, a):\n  [\n(x,),\n]\n"),
     ("argument-name-reused-list-second-item-1.12", "1.12", [], b"def f(a, a):\n  [(x, y), (z,), 1]\n"),
     ("argument-name-reused-power-base", "1.29", [], b"def f(a, a):\n  g(x) ** 2\n"),
+    # the function's body goes on past its first statement's first block (else, handlers)
+    ("argument-name-reused-else-list", "1.29", [], b"def f(a, a):\n  if a:\n    b\n  else:\n    c; d\n  y\n"),
+    ("argument-name-reused-while-false", "1.29", [], b"def f(a, a):\n  while 0:\n    [\n(a,), 1]\n  y; z\n"),
     ("walrus-on-const-in-power-base", "1.29", [], b"X = const(1)\ny = (\n(X := 2)) ** 2\n"),
     # after a line-less error compile_if_stmt goes on with the later elif/else clauses, but
     # leaves out one whose test is a constant false and stops after a constant true

@@ -2035,15 +2035,7 @@ class LineAfterError:
 
     def after_params(self, stmts) -> int | None:
         """The line for a parameter error: compiling goes on with the function's body."""
-        if not stmts:
-            return None
-        first = stmts[0]
-        inner = self.stmt_expr_line(first)
-        if inner is None and type(first) in _BODY_FIRST:
-            inner = self.after_params(first.body)
-        if inner is not None:
-            return inner
-        return (_stmt_line(first) or None) if len(stmts) > 1 else None
+        return self.first_list_line(stmts) if stmts else None
 
     def stmt_expr_line(self, stmt) -> int | None:
         """A node-list check met while compiling a simple statement's expressions."""
@@ -2094,9 +2086,6 @@ class LineAfterError:
 
     def _checked(self, node) -> int | None:
         return (getattr(node, "line", 0) or None) if self.is_struct(node) else None
-
-
-_BODY_FIRST = (A.If, A.While, A.For, A.AsyncFor, A.With, A.AsyncWith, A.Try)
 
 
 def _stmt_line(stmt) -> int:
