@@ -104,6 +104,21 @@ class InlineAssembler:
     isa_name = ""               # as the parameter error names it ("Thumb", "Xtensa")
     param_regs: tuple = ()      # the registers the (up to 4) parameters must be, in order
 
+    def __init__(self, asm):
+        self.asm = asm  # the architecture's encoder (asm_thumb, asm_xtensa, asm_rv32)
+        self.labels: dict[str, int] = {}
+        self.error: str | None = None
+        self.n_params = 0
+        self.pass_ = 0
+
+    def start_pass(self, pass_: int) -> None:
+        """A new pass: labels are collected afresh when sizes are worked out, and the
+        encoder only measures until the code is emitted."""
+        self.pass_ = pass_
+        if pass_ == PASS_CODE_SIZE:
+            self.labels = {}
+        self.asm.start_pass(2 if pass_ == PASS_EMIT else 1)
+
     def code(self) -> bytes:
         return bytes(self.asm.code)
 

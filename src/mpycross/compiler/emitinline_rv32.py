@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from . import asm_rv32 as V
 from . import astnodes as A
-from .emitinline import PASS_CODE_SIZE, PASS_EMIT, InlineAsmError, InlineAssembler, arg_id, arg_int, truncated
+from .emitinline import PASS_EMIT, InlineAsmError, InlineAssembler, arg_id, arg_int, truncated
 
 _ABI_NAMES = ("zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5",
               "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6")
@@ -239,18 +239,8 @@ class InlineRV32(InlineAssembler):
     code_size_passes = 1
 
     def __init__(self, arch_flags: int = 0):
+        super().__init__(V.AsmRV32(arch_flags))
         self.extensions = arch_flags
-        self.asm = V.AsmRV32(arch_flags)
-        self.labels: dict[str, int] = {}
-        self.error: str | None = None
-        self.n_params = 0
-        self.pass_ = 0
-
-    def start_pass(self, pass_: int) -> None:
-        self.pass_ = pass_
-        if pass_ == PASS_CODE_SIZE:
-            self.labels = {}
-        self.asm.start_pass(2 if pass_ == PASS_EMIT else 1)
 
     def end_pass(self) -> None:
         self.asm.c_jr(V.RA)

@@ -12,7 +12,7 @@ error slot, the last error an instruction raises is the one reported.
 from __future__ import annotations
 
 from . import asm_thumb as T
-from .emitinline import PASS_CODE_SIZE, PASS_EMIT, InlineAssembler, arg_id, arg_int, arg_str, truncated
+from .emitinline import PASS_EMIT, InlineAssembler, arg_id, arg_int, arg_str, truncated
 from . import astnodes as A
 
 REG_NAMES = {**{f"r{i}": i for i in range(16)}, "sl": 10, "fp": 11, "sp": 13, "lr": 14, "pc": 15}
@@ -51,8 +51,8 @@ class InlineThumb(InlineAssembler):
     code_size_passes = 1
 
     def __init__(self, arch: str, has=lambda feature: True):
+        super().__init__(T.AsmThumb(arch))
         self.arch = arch
-        self.asm = T.AsmThumb(arch)
         if has("inline_thumb_arch_selects"):
             self.armv7m = self.asm.armv7m
             self.allow_float = arch in ("armv7emsp", "armv7emdp")
@@ -62,18 +62,11 @@ class InlineThumb(InlineAssembler):
             self.armv7m = self.allow_float = True
         # 1.19: push {..., lr} and pop {..., pc} of low registers have a 16-bit form
         self.narrow_lr_pc = has("inline_push_lr_narrow")
-        self.labels: dict[str, int] = {}
-        self.error: str | None = None
-        self.n_params = 0
-        self.pass_ = 0
 
     # ---- the pass protocol (emit_inline_asm_method_table_t) -----------------------------
 
     def start_pass(self, pass_: int) -> None:
-        self.pass_ = pass_
-        if pass_ == PASS_CODE_SIZE:
-            self.labels = {}
-        self.asm.start_pass(2 if pass_ == PASS_EMIT else 1)
+        super().start_pass(pass_)
         if self.arch == "armv6":
             # asm_thumb_entry: called from ARM state, switch to Thumb for the function
             for hi, lo in ((0x4010, 0xE92D), (0xE009, 0xE28F), (0xFF3E, 0xE12F), (0x4010, 0xE8BD),

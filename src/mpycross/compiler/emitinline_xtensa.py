@@ -10,7 +10,7 @@ are written out below. Encoded with `asm_xtensa` (`AsmXtensa`, or `AsmXtensaWin`
 from __future__ import annotations
 
 from . import asm_xtensa as X
-from .emitinline import PASS_CODE_SIZE, PASS_EMIT, InlineAsmError, InlineAssembler, arg_id, arg_int, truncated
+from .emitinline import PASS_EMIT, InlineAsmError, InlineAssembler, arg_id, arg_int, truncated
 
 REGISTERS = {f"a{i}": i for i in range(16)}
 # the index is the branch condition (BRANCH_OPCODE_NAMES)
@@ -83,18 +83,11 @@ class InlineXtensa(InlineAssembler):
     code_size_passes = 2
 
     def __init__(self, arch: str):
+        super().__init__(X.AsmXtensaWin() if arch == "xtensawin" else X.AsmXtensa())
         self.arch = arch
-        self.asm = X.AsmXtensaWin() if arch == "xtensawin" else X.AsmXtensa()
-        self.labels: dict[str, int] = {}
-        self.error: str | None = None
-        self.n_params = 0
-        self.pass_ = 0
 
     def start_pass(self, pass_: int) -> None:
-        self.pass_ = pass_
-        if pass_ == PASS_CODE_SIZE:
-            self.labels = {}
-        self.asm.start_pass(2 if pass_ == PASS_EMIT else 1)
+        super().start_pass(pass_)
         self.asm.entry(0)
 
     def end_pass(self) -> None:
