@@ -156,6 +156,29 @@ CASES = [
      b"def f(a, a):\n    if x:\n        y = 1\n        z = 2\n    w = 3\n"),
     ("argument-name-reused-single-statement", "1.29", [], b"def f(a, a):\n    x = 1\n"),
     ("param-after-dbl-star-body-list-1.12", "1.12", [], b"def f(**a, b):\n    for i in x:\n        pass\n        w = 3\n"),
+    # a list display's items and `**`'s operands are node lists too: after a line-less error
+    # the first struct item finished takes the line (from 1.18 the first item, before the second)
+    ("argument-name-reused-list-of-tuples", "1.29", ["-O2", "-s", "\u00e9t\u00e9.py"],
+     b"class Line(Polygon):\n    def __init__(\n        self,\n        self,\n    ) -> None:\n"
+     b"        super().__init__([(x0, y0), (x1, y1)], outline=color)\n"),
+    ("argument-name-reused-list-first-item", "1.29", [], b"def f(a, a):\n  [(x, y), 1]\n"),
+    ("argument-name-reused-list-trailing-comma", "1.29", [], b"def f(a, a):\n  [\n(x,),\n]\n"),
+    ("argument-name-reused-list-second-item-1.12", "1.12", [], b"def f(a, a):\n  [(x, y), (z,), 1]\n"),
+    ("argument-name-reused-power-base", "1.29", [], b"def f(a, a):\n  g(x) ** 2\n"),
+    # the function's body goes on past its first statement's first block (else, handlers)
+    ("argument-name-reused-else-list", "1.29", [], b"def f(a, a):\n  if a:\n    b\n  else:\n    c; d\n  y\n"),
+    ("argument-name-reused-while-false", "1.29", [], b"def f(a, a):\n  while 0:\n    [\n(a,), 1]\n  y; z\n"),
+    ("walrus-on-const-in-power-base", "1.29", [], b"X = const(1)\ny = (\n(X := 2)) ** 2\n"),
+    # after a line-less error compile_if_stmt goes on with the later elif/else clauses, but
+    # leaves out one whose test is a constant false and stops after a constant true
+    ("const-reassigned-then-elif-true", "1.29", [],
+     b"from micropython import const\nX = const(1)\nif c:\n    X = 2\nelif 1:\n    a\nelse:\n    b; c\n"),
+    ("const-reassigned-in-elif", "1.29", [],
+     b"from micropython import const\nX = const(1)\nif c:\n    pass\nelif d:\n    X = 2\nelif e:\n"
+     b"    pass\nelse:\n    y; z\n"),
+    ("const-reassigned-after-false-if", "1.22", [],
+     b"from micropython import const\nX = const(1)\nfor a in b:\n    if 0:\n        a\n    elif c:\n"
+     b"        X = 2\n    elif 0:\n        y; z\n    else:\n        w; v\n"),
     # a non-default parameter after a default one: a bare name has no line
     ("non-default-after-default-in-class", "1.29", [], b"class A:\n    def f(self, a=1, b):\n        pass\n"),
     ("non-default-after-default-in-class-body-list", "1.29", [],

@@ -453,6 +453,7 @@ class Name(Node):
 class List(Node):
     elts: tuple
     ctx: str = "Load"
+    trailing_comma: bool = field(default=False, kw_only=True)  # "[a,]": a node list even of one item
 
 
 @dataclass(frozen=True, slots=True)

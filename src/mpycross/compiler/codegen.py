@@ -84,6 +84,8 @@ class Compiler:
         self.small_int_min, self.small_int_max = plan.small_int_range
         self.is_const_true = plan.fold.truth.is_true
         self.is_const_false = plan.fold.truth.is_false
+        self.line_after_error = LineAfterError(self.is_const_true, self.is_const_false,
+                                               self.has("list_items_line_check"), self.is_struct)
         self.common = E.EmitCommon(source_name, plan.dead_code_suppression, plan.cache_lookup_bc, build_qstr_ids)
         # the emitter of the target's bytecode generation (.mpy v5 has its own operand layout)
         self.emitter_class, self.assembler = plan.emitter_class, plan.assembler
@@ -258,7 +260,7 @@ class Compiler:
                     self._scope_params(node.args)
                 except _Error as err:
                     if err.line is None:
-                        err.line = _line_after_error(node.body)
+                        err.line = self.line_after_error.after_params(node.body)
                     raise
                 if scope.emit_options == NT.EMIT_VIPER:
                     from .emitnative import SCOPE_FLAG_VIPERRET_POS
@@ -474,7 +476,7 @@ class Compiler:
             if err.line is None:
                 # py/compile.c goes on compiling after a line-less error: the first
                 # compile_generic_all_nodes check in what is left of this statement names the line
-                err.line = _later_list_line(node, getattr(err, "inside", None))
+                err.line = self.line_after_error.later_list_line(node, getattr(err, "inside", None))
                 err.inside = node
             raise
 
@@ -1532,8 +1534,12 @@ class Compiler:
         self.emit.load_const_obj(node.value)
 
     def expr_BinOp(self, node) -> None:
-        self.compile_node(node.left)
-        self.compile_node(node.right)
+        if node.op == "Pow":  # compile_power: compile_generic_all_nodes over the operands
+            self.compile_checked(node.left)
+            self.compile_checked(node.right)
+        else:
+            self.compile_node(node.left)
+            self.compile_node(node.right)
         self.emit.binary_op(_BINARY[node.op])
 
     def expr_UnaryOp(self, node) -> None:
@@ -1632,17 +1638,28 @@ class Compiler:
 
     def expr_List(self, node) -> None:
         elts = node.elts
+        # the items compile_generic_all_nodes goes over (LineAfterError.expr_line)
+        n_list = len(elts) + node.trailing_comma
+        if self.line_after_error.all_list_items:
+            first_checked = 0 if n_list >= 2 else len(elts)
+        else:
+            first_checked = 1 if n_list >= 3 else len(elts)
         for i, e in enumerate(elts):
-            if len(elts) > 1:
-                try:
-                    self.compile_node(e)
-                except _Error as err:
-                    if err.line is None and self.is_struct(e) and e.line:
-                        err.line = e.line
-                    raise
+            if i >= first_checked:
+                self.compile_checked(e)
             else:
                 self.compile_node(e)
         self.emit.build(len(elts), E.BUILD_LIST)
+
+    def compile_checked(self, node) -> None:
+        """compile_node for a child of compile_generic_all_nodes: a line-less error in it
+        takes the child's line when the child is a struct."""
+        try:
+            self.compile_node(node)
+        except _Error as err:
+            if err.line is None and self.is_struct(node) and node.line:
+                err.line = node.line
+            raise
 
     def expr_Set(self, node) -> None:
         for e in node.elts:
@@ -1957,53 +1974,118 @@ _OLDER_MESSAGES = {
 _STMT: dict = {}
 
 
-def _bodies(node) -> list:
-    """A compound statement's statement lists in py/compile.c's compile order."""
-    t = type(node)
-    if t in (A.If, A.For, A.AsyncFor, A.While):
-        return [node.body, node.orelse]
-    if t is A.Try:
-        return [node.body, *[h.body for h in node.handlers], node.orelse, node.finalbody]
-    if t in (A.With, A.AsyncWith):
-        return [node.body]
-    return []  # a def/class body is its own scope, compiled later
+class LineAfterError:
+    """Where py/compile.c puts an error that had no line: it goes on compiling after it, and the
+    first compile_generic_all_nodes to finish a child while the error is pending takes that
+    child's line (a struct's; a leaf has none, and the rest of that node list is skipped).
+    Those node lists are statement lists of several, list displays (from 1.18 all items, before
+    the items after the first, when there are two or more of them) and the two operands of `**`."""
 
+    def __init__(self, is_const_true, is_const_false, all_list_items: bool, is_struct):
+        self.is_const_true = is_const_true
+        self.is_const_false = is_const_false
+        self.all_list_items = all_list_items
+        self.is_struct = is_struct
 
-def _later_list_line(node, after) -> int | None:
-    """The line compile_error_set_line takes once a line-less error has happened in `node`:
-    compiling goes on through node's bodies after the one holding `after` (all of them when
-    None) until a statement list (compile_generic_all_nodes) finishes its first statement."""
-    bodies = _bodies(node)
-    start = 0
-    if after is not None:
-        start = next((i + 1 for i, body in enumerate(bodies) if any(s is after for s in body)), len(bodies))
-    for body in bodies[start:]:
-        line = _first_list_line(body) if body else None
-        if line:
-            return line
-    return None
+    def bodies(self, node) -> list:
+        """A compound statement's statement lists in py/compile.c's compile order, its `elif`
+        clauses flattened: one whose test is a constant false is left out, a true one ends them."""
+        t = type(node)
+        if t is A.If:
+            bodies = []
+            while True:  # the `elif` clauses are compiled by the one compile_if_stmt
+                if not self.is_const_false(node.test):
+                    bodies.append(node.body)
+                    if self.is_const_true(node.test):
+                        return bodies
+                orelse = node.orelse
+                if not (len(orelse) == 1 and type(orelse[0]) is A.If and orelse[0].is_elif):
+                    return [*bodies, orelse]
+                node = orelse[0]
+        if t is A.While:
+            return [node.orelse] if self.is_const_false(node.test) else [node.body, node.orelse]
+        if t in (A.For, A.AsyncFor):
+            return [node.body, node.orelse]
+        if t is A.Try:
+            return [node.body, *[h.body for h in node.handlers], node.orelse, node.finalbody]
+        if t in (A.With, A.AsyncWith):
+            return [node.body]
+        return []  # a def/class body is its own scope, compiled later
 
-
-def _first_list_line(stmts) -> int | None:
-    if len(stmts) == 1:
-        return _later_list_line(stmts[0], None)
-    return _later_list_line(stmts[0], None) or _stmt_line(stmts[0]) or None
-
-
-def _line_after_error(stmts) -> int | None:
-    """The line compile.c gives an error that had none when it goes on compiling `stmts`: the
-    first statement list of several (compile_generic_all_nodes) to finish a statement takes
-    that statement's line; compound statements' bodies are compiled first (None: the scope's)."""
-    if not stmts:
+    def later_list_line(self, node, after) -> int | None:
+        """The line taken once a line-less error has happened in `node`: compiling goes on
+        through node's bodies after the one holding `after` (all of them when None)."""
+        bodies = self.bodies(node)
+        start = 0
+        if after is not None:
+            start = next((i + 1 for i, body in enumerate(bodies) if any(s is after for s in body)),
+                         len(bodies))
+        for body in bodies[start:]:
+            line = self.first_list_line(body) if body else None
+            if line:
+                return line
         return None
-    first = stmts[0]
-    inner = _line_after_error(first.body) if type(first) in _BODY_FIRST else None
-    if inner is not None:
-        return inner
-    return (_stmt_line(first) or None) if len(stmts) > 1 else None
 
+    def first_list_line(self, stmts) -> int | None:
+        first = stmts[0]
+        line = self.stmt_expr_line(first) or self.later_list_line(first, None)
+        if line or len(stmts) == 1:
+            return line
+        return _stmt_line(first) or None
 
-_BODY_FIRST = (A.If, A.While, A.For, A.AsyncFor, A.With, A.AsyncWith, A.Try)
+    def after_params(self, stmts) -> int | None:
+        """The line for a parameter error: compiling goes on with the function's body."""
+        return self.first_list_line(stmts) if stmts else None
+
+    def stmt_expr_line(self, stmt) -> int | None:
+        """A node-list check met while compiling a simple statement's expressions."""
+        t = type(stmt)
+        if t is A.Expr or t is A.Return:
+            return self.expr_line(stmt.value)
+        if t is A.Assign or t is A.AugAssign or t is A.AnnAssign:
+            return self.expr_line(stmt.value)  # compiled before the target
+        return None
+
+    def expr_line(self, node) -> int | None:
+        """The first node-list check in compiling expression `node` (None: none met)."""
+        t = type(node)
+        if t is A.List:
+            elts = node.elts
+            if not elts:
+                return None
+            # a node list: all the items (one only with a trailing comma); before 1.18 the
+            # items after the first (PN_testlist_comp_3c: three or more, or two and a comma)
+            n_list = len(elts) + node.trailing_comma
+            line = self.expr_line(elts[0])
+            if line or self.all_list_items:
+                return line or (self._checked(elts[0]) if n_list >= 2 else None)
+            if len(elts) < 2:
+                return None
+            return self.expr_line(elts[1]) or (self._checked(elts[1]) if n_list >= 3 else None)
+        if t is A.BinOp and node.op == "Pow":
+            return self.expr_line(node.left) or self._checked(node.left)
+        if t is A.Call:
+            parts = [node.func, *node.args, *[k.value for k in node.keywords]]
+        elif t is A.Attribute or t is A.Starred:
+            parts = [node.value]
+        elif t is A.Subscript:
+            parts = [node.value, node.slice]
+        elif t is A.BinOp:
+            parts = [node.left, node.right]
+        elif t is A.UnaryOp:
+            parts = [node.operand]
+        elif t is A.Tuple:
+            parts = node.elts
+        else:
+            return None  # a leaf, or a node whose compile order is not modelled here
+        for part in parts:
+            line = self.expr_line(part)
+            if line:
+                return line
+        return None
+
+    def _checked(self, node) -> int | None:
+        return (getattr(node, "line", 0) or None) if self.is_struct(node) else None
 
 
 def _stmt_line(stmt) -> int:

@@ -731,7 +731,7 @@ class TreeToAst:
             return A.List((), line=lbr.line)
         if isinstance(inner, _Comp):
             return A.ListComp(inner.elt, tuple(inner.generators), line=lbr.line)
-        return A.List(tuple(inner.items), line=lbr.line)
+        return A.List(tuple(inner.items), line=lbr.line, trailing_comma=inner.trailing)
 
     def atom_brace(self, ch):
         lbr, inner, _ = ch
