@@ -138,6 +138,17 @@ class InlineAssembler:
         self.asm.label_assign(num)
         return True
 
+    def label_num(self, op: str, node) -> int:
+        """The number of the label `node` names (Thumb and Xtensa operands); 0 until it is placed."""
+        name = arg_id(node)
+        if name is None:
+            return self._fail(f"'{op}' expects a label")
+        if name in self.labels:
+            return self.labels[name]
+        if self.pass_ == PASS_EMIT:  # only the last pass needs every label
+            self._fail(f"label '{name}' not defined")
+        return 0
+
     def _fail(self, message: str) -> int:
         self.error = message
         return 0

@@ -126,16 +126,6 @@ class InlineThumb(InlineAssembler):
         self._fail(f"'{op}' expects an address of the form [a, b]")
         return None
 
-    def label_num(self, op: str, node) -> int:
-        name = arg_id(node)
-        if name is None:
-            return self._fail(f"'{op}' expects a label")
-        if name in self.labels:
-            return self.labels[name]
-        if self.pass_ == PASS_EMIT:  # only the last pass needs every label
-            self._fail(f"label '{name}' not defined")
-        return 0
-
     def _rel(self, label: int) -> int:
         dest = self.asm.label_dest(label)
         return (-1 if dest is None else dest) - self.asm.code_offset - 4  # the PC reads 4 ahead

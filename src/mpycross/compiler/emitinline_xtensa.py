@@ -109,16 +109,6 @@ class InlineXtensa(InlineAssembler):
             return self._fail(f"'{op}' integer {_s32(i)} isn't within range {low}..{high}")
         return i
 
-    def label_num(self, op: str, node) -> int:
-        name = arg_id(node)
-        if name is None:
-            return self._fail(f"'{op}' expects a label")
-        if name in self.labels:
-            return self.labels[name]
-        if self.pass_ == PASS_EMIT:  # only the last pass needs every label
-            self._fail(f"label '{name}' not defined")
-        return 0
-
     def _dest(self, label: int) -> int:
         dest = self.asm.label_dest(label)
         return 0xFFFFFFFF if dest is None else dest
