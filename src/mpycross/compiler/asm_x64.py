@@ -55,7 +55,42 @@ def _imm32(x: int) -> bytes:
     return (x & 0xFFFFFFFF).to_bytes(4, "little")
 
 
-class AsmX64(AsmBase):
+class X86FamilyAlu:
+    """The ALU instructions asmx64.c and asmx86.c encode alike (opcode, and the ModRM
+    digit for one-operand forms), over each one's register-register form `_generic_rr`."""
+
+    def not_reg(self, reg: int) -> None:
+        self._generic_rr(reg, 2, 0xF7)
+
+    def neg_reg(self, reg: int) -> None:
+        self._generic_rr(reg, 3, 0xF7)
+
+    def lsl_reg(self, reg: int) -> None:
+        self._generic_rr(reg, 4, 0xD3)  # shl, count in cl
+
+    def lsr_reg(self, reg: int) -> None:
+        self._generic_rr(reg, 5, 0xD3)  # shr, count in cl
+
+    def asr_reg(self, reg: int) -> None:
+        self._generic_rr(reg, 7, 0xD3)  # sar, count in cl
+
+    def or_reg_reg(self, dest: int, src: int) -> None:
+        self._generic_rr(dest, src, 0x09)
+
+    def xor_reg_reg(self, dest: int, src: int) -> None:
+        self._generic_rr(dest, src, 0x31)
+
+    def and_reg_reg(self, dest: int, src: int) -> None:
+        self._generic_rr(dest, src, 0x21)
+
+    def add_reg_reg(self, dest: int, src: int) -> None:
+        self._generic_rr(dest, src, 0x01)
+
+    def sub_reg_reg(self, dest: int, src: int) -> None:
+        self._generic_rr(dest, src, 0x29)
+
+
+class AsmX64(X86FamilyAlu, AsmBase):
     """x86-64 machine code for one function."""
 
     word_size = WORD_SIZE
@@ -98,6 +133,8 @@ class AsmX64(AsmBase):
     def _generic_r64_r64(self, dest: int, src: int, op: int) -> None:
         self.write_bytes(_REX | _REX_W | _rex_r(src) | _rex_b(dest), op,
                          ((src & 7) << 3) | _MODRM_REG | (dest & 7))
+
+    _generic_rr = _generic_r64_r64
 
     def push_r64(self, reg: int) -> None:
         if reg < 8:
@@ -295,36 +332,6 @@ class AsmX64(AsmBase):
             self.mov_r64_r64(reg, RSP)
         else:
             self.lea_disp_to_r64(RSP, offset, reg)
-
-    def not_reg(self, reg: int) -> None:
-        self._generic_r64_r64(reg, 2, 0xF7)
-
-    def neg_reg(self, reg: int) -> None:
-        self._generic_r64_r64(reg, 3, 0xF7)
-
-    def lsl_reg(self, reg: int) -> None:
-        self._generic_r64_r64(reg, 4, 0xD3)  # shl r64, cl
-
-    def lsr_reg(self, reg: int) -> None:
-        self._generic_r64_r64(reg, 5, 0xD3)  # shr r64, cl
-
-    def asr_reg(self, reg: int) -> None:
-        self._generic_r64_r64(reg, 7, 0xD3)  # sar r64, cl
-
-    def or_reg_reg(self, dest: int, src: int) -> None:
-        self._generic_r64_r64(dest, src, 0x09)
-
-    def xor_reg_reg(self, dest: int, src: int) -> None:
-        self._generic_r64_r64(dest, src, 0x31)
-
-    def and_reg_reg(self, dest: int, src: int) -> None:
-        self._generic_r64_r64(dest, src, 0x21)
-
-    def add_reg_reg(self, dest: int, src: int) -> None:
-        self._generic_r64_r64(dest, src, 0x01)
-
-    def sub_reg_reg(self, dest: int, src: int) -> None:
-        self._generic_r64_r64(dest, src, 0x29)
 
     def mul_reg_reg(self, dest: int, src: int) -> None:
         self.mul_r64_r64(dest, src)

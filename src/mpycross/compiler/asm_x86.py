@@ -22,7 +22,7 @@ ebx, esi, edi hold the emitter's locals, ebp `mp_fun_table`; locals live at
 from __future__ import annotations
 
 from .asm_x64 import (CC_JA, CC_JAE, CC_JB, CC_JBE, CC_JE, CC_JG, CC_JGE, CC_JL, CC_JLE, CC_JNE, CC_JNZ,
-                      CC_JZ, _signed_fit8, _imm32)
+                      CC_JZ, X86FamilyAlu, _imm32, _signed_fit8)
 from .asmbase import AsmBase
 
 EAX, ECX, EDX, EBX, ESP, EBP, ESI, EDI = range(8)
@@ -49,7 +49,7 @@ FUN_N_ARGS = (
 )
 
 
-class AsmX86(AsmBase):
+class AsmX86(X86FamilyAlu, AsmBase):
     """32-bit x86 machine code for one function."""
 
     word_size = WORD_SIZE
@@ -89,6 +89,8 @@ class AsmX86(AsmBase):
 
     def _generic_r32_r32(self, dest: int, src: int, op: int) -> None:
         self.write_bytes(op, (src << 3) | _MODRM_REG | dest)
+
+    _generic_rr = _generic_r32_r32
 
     def push_r32(self, reg: int) -> None:
         self.write_bytes(0x50 | reg)
@@ -239,36 +241,6 @@ class AsmX86(AsmBase):
         else:
             self.write_bytes(0x8D)  # lea
             self._r32_disp(reg, ESP, offset)
-
-    def not_reg(self, reg: int) -> None:
-        self._generic_r32_r32(reg, 2, 0xF7)
-
-    def neg_reg(self, reg: int) -> None:
-        self._generic_r32_r32(reg, 3, 0xF7)
-
-    def lsl_reg(self, reg: int) -> None:
-        self._generic_r32_r32(reg, 4, 0xD3)  # shl r32, cl
-
-    def lsr_reg(self, reg: int) -> None:
-        self._generic_r32_r32(reg, 5, 0xD3)  # shr r32, cl
-
-    def asr_reg(self, reg: int) -> None:
-        self._generic_r32_r32(reg, 7, 0xD3)  # sar r32, cl
-
-    def or_reg_reg(self, dest: int, src: int) -> None:
-        self._generic_r32_r32(dest, src, 0x09)
-
-    def xor_reg_reg(self, dest: int, src: int) -> None:
-        self._generic_r32_r32(dest, src, 0x31)
-
-    def and_reg_reg(self, dest: int, src: int) -> None:
-        self._generic_r32_r32(dest, src, 0x21)
-
-    def add_reg_reg(self, dest: int, src: int) -> None:
-        self._generic_r32_r32(dest, src, 0x01)
-
-    def sub_reg_reg(self, dest: int, src: int) -> None:
-        self._generic_r32_r32(dest, src, 0x29)
 
     def mul_reg_reg(self, dest: int, src: int) -> None:
         self.write_bytes(0x0F, 0xAF, (dest << 3) | _MODRM_REG | src)  # imul r32, r/m32
