@@ -1,4 +1,4 @@
-"""nodeclass.frozen_dataclass against the real `dataclasses.dataclass(frozen=True, slots=True)`.
+"""mpycross.records.frozen_dataclass against the real `dataclasses.dataclass(frozen=True, slots=True)`.
 
 Every class of `astnodes` and `fold` is built a second time from the same source with
 the standard decorator; both versions must agree on everything a caller can
@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from mpycross.compiler import astnodes, fold, nodeclass
+from mpycross import records as nodeclass
+from mpycross.compiler import astnodes, fold
 
-IMPORT = "from .nodeclass import field, frozen_dataclass as dataclass"
+IMPORT = "from mpycross.records import field, frozen_dataclass as dataclass"
 
 
 def _with_standard_dataclasses(module: types.ModuleType) -> types.ModuleType:
@@ -98,7 +99,9 @@ def test_same_instance_behaviour(key):
 
 def test_unsupported_options_are_errors():
     with pytest.raises(TypeError):
-        nodeclass.field(default_factory=list)
+        nodeclass.field(init=False)
+    with pytest.raises(ValueError):
+        nodeclass.field(default=1, default_factory=list)
     with pytest.raises(TypeError):
         nodeclass.frozen_dataclass(frozen=False)
     with pytest.raises(ValueError):

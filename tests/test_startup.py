@@ -13,7 +13,8 @@ import json
 import subprocess
 import sys
 
-DEFERRED = ["fractions", "decimal", "platform", "mpycross.compiler.emitnative",
+# (dataclasses brings inspect, ast, dis and tokenize: mpycross.records makes the classes instead)
+DEFERRED = ["fractions", "decimal", "platform", "dataclasses", "inspect", "mpycross.compiler.emitnative",
             "mpycross.compiler.emitinline", "mpycross.mpy.reader"]
 
 # runs the command-line tool in a fresh interpreter, then reports which DEFERRED modules it loaded

@@ -27,7 +27,7 @@ from __future__ import annotations
 import functools
 import re
 import warnings
-from dataclasses import dataclass, field
+from mpycross.records import dataclass, field
 
 from mpycross.errors import TargetError, TargetWarning
 from mpycross.resources import data_dir, load_toml

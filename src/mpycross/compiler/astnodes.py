@@ -40,8 +40,8 @@ node, as in compile.c).
 
 from __future__ import annotations
 
-# dataclasses' own decorator is slow to apply to sixty classes; nodeclass makes the same classes
-from .nodeclass import field, frozen_dataclass as dataclass
+# dataclasses' own decorator is slow to apply to sixty classes; mpycross.records makes the same classes
+from mpycross.records import field, frozen_dataclass as dataclass
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # the annotations are never evaluated; importing typing costs 2 ms per start

@@ -10,11 +10,11 @@ state, so compiles may run in parallel threads.
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 import threading
 
 from mpycross.errors import CompileError, MpyCrossError, TargetError
+from mpycross.records import replace
 from mpycross.targets import DEFAULT_TARGET, Target, resolve_target
 
 from . import fold, mpzheap, raw_qstr_ids
@@ -181,15 +181,15 @@ def _compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, op
         raise CompileError(f"memory allocation failed, allocating {text} bytes", filename, None, kind="MemoryError")
     # persistentcode.c: the header names the architecture only when native code was emitted
     has_native = any(rc.kind != "bytecode" for rc in _walk(root))
-    header = dataclasses.replace(tgt.header(native.arch_number() if has_native else 0),
+    header = replace(tgt.header(native.arch_number() if has_native else 0),
                                  small_int_bits=small_int_bits & 0xFF)  # a byte in the header
     if plan.cache_lookup_bc:
-        header = dataclasses.replace(header, feature=header.feature | 1)  # MPY_FEATURE_FLAGS bit 0
+        header = replace(header, feature=header.feature | 1)  # MPY_FEATURE_FLAGS bit 0
     if march_flags:
         from mpycross.mpy.model import FEATURE_ARCH_FLAGS
 
         # persistentcode.c: the arch flags follow the header, with or without native code
-        header = dataclasses.replace(header, feature=header.feature | FEATURE_ARCH_FLAGS, arch_flags=march_flags)
+        header = replace(header, feature=header.feature | FEATURE_ARCH_FLAGS, arch_flags=march_flags)
     if plan.module_tables:
         mpy = MpyFile(header=header, qstr_table=qstrs, obj_table=[_model_obj(o, plan) for o in objs],
                       root=_model_raw_code(root, tgt.has("viper_scope_flags_zero")))

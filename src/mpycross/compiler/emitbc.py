@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass
+from mpycross.records import dataclass
 
 from mpycross.errors import CompileError
 from mpycross.mpy.writer import ONE_BYTE as _ONE_BYTE

@@ -33,7 +33,7 @@ from mpycross.resources import data_dir, load_toml
 
 from . import astnodes as A
 from . import mpzheap
-from .nodeclass import field, frozen_dataclass as dataclass
+from mpycross.records import field, frozen_dataclass as dataclass
 
 # py/mpconfig.h: MICROPY_ALLOC_PARSE_INTERN_STRING_LEN
 INTERN_STRING_LEN = 10

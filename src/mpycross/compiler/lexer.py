@@ -27,7 +27,7 @@ parser reports them where MicroPython does.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from mpycross.records import dataclass
 
 from .mpzheap import HEAP_BLOCKS
 

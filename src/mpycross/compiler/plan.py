@@ -16,10 +16,9 @@ these objects, so a phase's signature shows everything that changes its result.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import importlib
-from dataclasses import dataclass
+from mpycross.records import dataclass, field
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only; importing typing costs ~2 ms of every start
@@ -63,12 +62,12 @@ class Syntax:
     reject_star_after_kwarg: bool
     # the float literal reader: `text -> (value, end index) | None` (parsenum / floatcompat)
     float_variant: str
-    read_float: Callable = dataclasses.field(compare=False, repr=False)
+    read_float: Callable = field(compare=False, repr=False)
 
     @staticmethod
     @functools.cache
     def of(target: Target) -> "Syntax":
-        flags = {f.name: target.has(f.name) for f in dataclasses.fields(Syntax) if f.type == "bool"}
+        flags = {name: target.has(name) for name, kind in Syntax._field_types.items() if kind == "bool"}
         variant = floatcompat.variant_for(target)
         reader = read_float if variant is None else functools.partial(floatcompat.parse_float, variant=variant)
         return Syntax(**flags, float_variant=variant or "current", read_float=reader)

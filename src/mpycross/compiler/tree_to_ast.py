@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from . import astnodes as A
 from .lexer import LexerAbort, Token
-from .nodeclass import replace
+from mpycross.records import replace
 
 
 # ---- helper values passed between rules ------------------------------------

@@ -11,7 +11,7 @@ differ only in which firmware loads their native code (targets.py).
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from mpycross.records import dataclass
 
 from mpycross.resources import data_dir, load_toml
 

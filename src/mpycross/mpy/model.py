@@ -37,7 +37,7 @@ Version-specific parts:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from mpycross.records import dataclass, field
 
 from mpycross.mpy.layout import Layout, layout, magics, native_archs
 

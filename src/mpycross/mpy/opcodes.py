@@ -9,7 +9,7 @@ var-uint index).
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from mpycross.records import dataclass
 
 from mpycross.resources import data_dir, load_toml
 

@@ -37,7 +37,7 @@ the end of the code-info section (py/showbc.c).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from mpycross.records import dataclass, field
 
 from mpycross.mpy.opcodes import DecodeError, decode_uint
 

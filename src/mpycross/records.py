@@ -1,4 +1,5 @@
-"""Frozen, slotted dataclasses made cheaply: the decorator of the AST node classes.
+"""Dataclasses made cheaply: the decorator of the AST node classes and of the records a
+compile reads (targets, plans, layouts, opcode tables, the `.mpy` model).
 
 `dataclasses.dataclass(frozen=True, slots=True)` compiles six methods per
 class with `exec` and builds an `inspect.signature` for each docstring; for
@@ -11,8 +12,10 @@ the sixty classes of `astnodes` that was half of `mpy-cross foo.py`'s start-up.
 `dataclasses` itself the first time something asks for them.  The compiler uses the faster `replace` below and
 `cls._field_names`.
 
-Only what the node classes use is supported (field defaults and
-`kw_only`); anything else is an error at import, never a silent difference.
+`dataclass(frozen=..., slots=...)` takes the two flags the project uses, and
+`field()` takes `default`, `default_factory`, `kw_only`, `compare`, `repr` and
+`hash`; anything else is an error at import, never a silent difference. A
+class that is not frozen is unhashable, as with `dataclasses`.
 """
 
 from __future__ import annotations
@@ -23,18 +26,25 @@ _MISSING = object()
 
 
 class _FieldSpec:
-    """What `field(...)` recorded: a default and whether it is keyword-only."""
+    """What `field(...)` recorded."""
 
-    __slots__ = ("default", "kw_only")
+    __slots__ = ("default", "default_factory", "kw_only", "compare", "repr", "hash")
 
-    def __init__(self, default, kw_only):
+    def __init__(self, default, kw_only, default_factory=_MISSING, compare=True, repr=True, hash=None):
         self.default = default
+        self.default_factory = default_factory
         self.kw_only = kw_only
+        self.compare = compare
+        self.repr = repr
+        self.hash = hash  # None: as compare (dataclasses keeps None)
 
 
-def field(*, default=_MISSING, kw_only: bool = False) -> _FieldSpec:
-    """`dataclasses.field` restricted to `default` and `kw_only`."""
-    return _FieldSpec(default, kw_only)
+def field(*, default=_MISSING, default_factory=_MISSING, kw_only: bool = False,
+          compare: bool = True, repr: bool = True, hash: bool | None = None) -> _FieldSpec:
+    """`dataclasses.field` restricted to these arguments."""
+    if default is not _MISSING and default_factory is not _MISSING:
+        raise ValueError("cannot specify both default and default_factory")
+    return _FieldSpec(default, kw_only, default_factory, compare, repr, hash)
 
 
 def replace(node, /, **changes):
@@ -49,20 +59,20 @@ def replace(node, /, **changes):
 
 
 def _repr(self) -> str:
-    values = type(self)._field_values(self)
-    inner = ", ".join(f"{name}={value!r}" for name, value in zip(type(self)._field_names, values))
+    names = type(self)._repr_names
+    inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in names)
     return f"{self.__class__.__qualname__}({inner})"
 
 
 def _eq(self, other):
     if other.__class__ is self.__class__:
-        getter = type(self)._field_values
+        getter = type(self)._compared_values
         return getter(self) == getter(other)
     return NotImplemented
 
 
 def _hash(self) -> int:
-    return hash(type(self)._field_values(self))
+    return hash(type(self)._hashed_values(self))
 
 
 def _getstate(self) -> list:
@@ -102,24 +112,32 @@ class _LazyDataclassInfo:
         ns = {"__annotations__": dict(cls._field_types)}
         for name, spec in cls._field_specs.items():
             kw = {} if spec.default is _MISSING else {"default": spec.default}
-            ns[name] = dataclasses.field(kw_only=spec.kw_only, **kw)
-        shadow = dataclasses.dataclass(frozen=True)(type(cls.__name__, (), ns))
+            if spec.default_factory is not _MISSING:
+                kw["default_factory"] = spec.default_factory
+            ns[name] = dataclasses.field(kw_only=spec.kw_only, compare=spec.compare, repr=spec.repr,
+                                         hash=spec.hash, **kw)
+        shadow = dataclasses.dataclass(frozen=cls._frozen)(type(cls.__name__, (), ns))
         # cache on the class itself (replaces this descriptor)
         type.__setattr__(cls, "__dataclass_fields__", shadow.__dataclass_fields__)
         type.__setattr__(cls, "__dataclass_params__", shadow.__dataclass_params__)
         return getattr(shadow, self.attr)
 
 
+def dataclass(cls=None, /, *, frozen: bool = False, slots: bool = False):
+    """`@dataclass(frozen=..., slots=...)`, cheaply (see the module docstring)."""
+    if cls is None:
+        return lambda cls: _make(cls, frozen, slots)
+    return _make(cls, frozen, slots)
+
+
 def frozen_dataclass(cls=None, /, *, frozen: bool = True, slots: bool = True):
-    """`@dataclass(frozen=True, slots=True)`, cheaply (see the module docstring)."""
+    """`@dataclass(frozen=True, slots=True)`, cheaply: the node classes' decorator."""
     if not (frozen and slots):
         raise TypeError("frozen_dataclass makes frozen, slotted classes only")
-    if cls is None:
-        return _make
-    return _make(cls)
+    return dataclass(cls, frozen=True, slots=True)
 
 
-def _make(cls):
+def _make(cls, frozen: bool, slots: bool):
     # fields: the bases' first, then this class's annotations in order; a
     # redefined field keeps its place (as in dataclasses)
     specs: dict[str, _FieldSpec] = {}
@@ -136,6 +154,8 @@ def _make(cls):
             raise TypeError(f"{cls.__name__}.{name}: ClassVar/InitVar fields are not supported")
         value = namespace.pop(name, _MISSING)
         spec = value if isinstance(value, _FieldSpec) else _FieldSpec(value, False)
+        if spec.default is not _MISSING and not slots:
+            namespace[name] = spec.default  # a class attribute, as dataclasses leaves it
         if isinstance(spec.default, (list, dict, set)):
             raise ValueError(f"mutable default {type(spec.default)} for field {name} is not allowed")
         specs[name] = spec
@@ -146,24 +166,33 @@ def _make(cls):
     keyword = [n for n in names if specs[n].kw_only]
     inherited = {s for base in cls.__mro__[1:] for s in base.__dict__.get("__slots__", ())}
 
-    for key in ("__dict__", "__weakref__"):
-        namespace.pop(key, None)
+    if slots:
+        for key in ("__dict__", "__weakref__"):
+            namespace.pop(key, None)
+        namespace["__slots__"] = tuple(n for n in names if n not in inherited)
+        namespace.update(__getstate__=_getstate, __setstate__=_setstate)
     namespace.update(
-        __slots__=tuple(n for n in names if n not in inherited),
         __match_args__=tuple(positional),
+        _frozen=frozen,
         _field_names=names,
         _field_specs=specs,
         _field_types=types,
         _field_values=staticmethod(_values_getter(names)),
+        _compared_values=staticmethod(_values_getter(tuple(n for n in names if specs[n].compare))),
+        _hashed_values=staticmethod(_values_getter(tuple(
+            n for n in names if (specs[n].compare if specs[n].hash is None else specs[n].hash)))),
+        _repr_names=tuple(n for n in names if specs[n].repr),
         __repr__=_repr,
         __eq__=_eq,
-        __hash__=_hash,
-        __getstate__=_getstate,
-        __setstate__=_setstate,
+        # as dataclasses: eq without frozen makes instances unhashable
+        __hash__=_hash if frozen else None,
         __dataclass_fields__=_LazyDataclassInfo("__dataclass_fields__"),
         __dataclass_params__=_LazyDataclassInfo("__dataclass_params__"),
     )
     new = type(cls)(cls.__name__, cls.__bases__, namespace)
+    new.__init__ = _LazyInit(new, positional, keyword, specs)
+    if not frozen:
+        return new
 
     def __setattr__(self, name, value):
         if type(self) is new or name in specs:
@@ -177,7 +206,6 @@ def _make(cls):
 
     new.__setattr__ = __setattr__
     new.__delattr__ = __delattr__
-    new.__init__ = _LazyInit(new, positional, keyword, specs)
     return new
 
 
@@ -200,13 +228,18 @@ class _LazyInit:
 
 
 def _init_function(cls, positional: list, keyword: list, specs: dict):
-    """Compile `__init__`: each field stored through its slot's setter (the class is frozen)."""
-    env = {}
+    """Compile `__init__`: each field stored through its slot's setter (frozen classes too),
+    or through object.__setattr__ for a class without slots."""
+    env = {"_FACTORY": _MISSING}
     params = ["self"]
     seen_default = False
     for name in positional:
         default = specs[name].default
-        if default is _MISSING:
+        if specs[name].default_factory is not _MISSING:
+            seen_default = True
+            env[f"_factory_{name}"] = specs[name].default_factory
+            params.append(f"{name}=_FACTORY")
+        elif default is _MISSING:
             if seen_default:
                 raise TypeError(f"non-default argument {name!r} follows default argument")
             params.append(name)
@@ -218,15 +251,27 @@ def _init_function(cls, positional: list, keyword: list, specs: dict):
         params.append("*")
         for name in keyword:
             default = specs[name].default
-            if default is _MISSING:
+            if specs[name].default_factory is not _MISSING:
+                env[f"_factory_{name}"] = specs[name].default_factory
+                params.append(f"{name}=_FACTORY")
+            elif default is _MISSING:
                 params.append(name)
             else:
                 env[f"_dflt_{name}"] = default
                 params.append(f"{name}=_dflt_{name}")
     body = []
+    slotted = "__slots__" in cls.__dict__
     for name in specs:  # stored in field order, as dataclasses does
-        env[f"_set_{name}"] = getattr(cls, name).__set__
-        body.append(f"    _set_{name}(self, {name})")
+        if slotted:
+            env[f"_set_{name}"] = getattr(cls, name).__set__
+            setter = f"_set_{name}(self, "
+        else:
+            env["_setattr"] = object.__setattr__
+            setter = f"_setattr(self, {name!r}, "
+        if specs[name].default_factory is not _MISSING:
+            body.append(f"    {setter}_factory_{name}() if {name} is _FACTORY else {name})")
+        else:
+            body.append(f"    {setter}{name})")
     text = f"def __init__({', '.join(params)}):\n" + ("\n".join(body) or "    pass") + "\n"
     local: dict = {}
     exec(text, env, local)
