@@ -95,6 +95,8 @@ def _check_name_length(name: str) -> None:
 # tokens checked as the parser takes them (number values, name lengths)
 _CHECKED_WHEN_TAKEN = frozenset({"NAME", "INTEGER", "FLOAT_OR_IMAG"})
 _MATMUL_TOKENS = frozenset({"OP_AT", "DEL_AT_EQUAL"})
+# before 1.13 the grammar has no annotated assignment: py/parse.c stops at its ':'
+_ANNOTATION_COLON = frozenset({"DEL_COLON"})
 
 
 class _Tables:
@@ -166,6 +168,8 @@ class _Tables:
             stacks[:] = [state_stack, value_stack]
         # before 1.12 '@' is a decorator's only: other uses are rejected where they are met
         checked = _CHECKED_WHEN_TAKEN if syntax.matmul_operator else _CHECKED_WHEN_TAKEN | _MATMUL_TOKENS
+        if not syntax.variable_annotations:
+            checked = checked | _ANNOTATION_COLON
         tok = lexer.next_token()
         next_token = lexer.next_token  # (a lexer's plain reader once the first token is out)
         prev_kind = None
@@ -182,6 +186,11 @@ class _Tables:
                                 _check_name_length(tok.value)
                         elif kind in _MATMUL_TOKENS:
                             if kind == "DEL_AT_EQUAL" or prev_kind not in _STATEMENT_START:
+                                raise _Unexpected(tok)
+                        elif kind == "DEL_COLON":
+                            # the state after an expression statement's targets is the
+                            # one that has a goto on `annassign`
+                            if "annassign" in states[state_stack[-1]]:
                                 raise _Unexpected(tok)
                         else:  # parse.c push_result_token: a number is converted when taken
                             tok.value = parse_number(kind, tok.value, tok.line, syntax)

@@ -202,7 +202,7 @@ class TreeToAst:
     `syntax` (plan.Syntax): which of the rules that differ between releases
     the target has (GRAMMAR_RULES)."""
 
-    GRAMMAR_RULES = ("variable_annotations", "multiple_star_args", "reject_star_after_kwarg")
+    GRAMMAR_RULES = ("multiple_star_args", "reject_star_after_kwarg")
     # rules whose method, given one node followed by absent parts (None), returns
     # that node: the parser skips the call (grammar_tables.make_callback)
     PASS_SINGLE = frozenset({"testlist_star_expr", "testlist", "exprlist", "subscriptlist", "argument"})
@@ -250,9 +250,6 @@ class TreeToAst:
 
     def expr_stmt_annassign(self, ch):
         target, (annotation, value) = ch
-        if not self.variable_annotations:
-            # before 1.13 the grammar has no annotated assignment: the parser stops at ':'
-            raise LexerAbort("SyntaxError", "invalid syntax", first_line(target))
         simple = 1 if isinstance(target, A.Name) and not target.parens else 0
         return A.AnnAssign(set_ctx(target, "Store"), annotation, value, simple, line=first_line(target))
 
