@@ -108,3 +108,62 @@ def test_unsupported_options_are_errors():
         @nodeclass.frozen_dataclass
         class Bad:
             items: list = []
+
+
+# ---- the other records of a compile (mutable or not, with or without slots) ----
+
+RECORD_IMPORTS = {"from mpycross.records import dataclass, field": "from dataclasses import dataclass, field",
+                  "from mpycross.records import dataclass": "from dataclasses import dataclass"}
+
+
+def _record_modules():
+    import importlib
+
+    names = ("mpycross.mpy.model", "mpycross.mpy.prelude", "mpycross.mpy.layout", "mpycross.mpy.opcodes",
+             "mpycross.targets", "mpycross.compiler.plan", "mpycross.compiler.lexer")
+    return [importlib.import_module(name) for name in names]
+
+
+def _standard_copy(module):
+    text = Path(module.__file__).read_text(encoding="utf-8")
+    found = [old for old in RECORD_IMPORTS if old + "\n" in text]
+    assert len(found) == 1, module.__name__
+    text = text.replace(found[0] + "\n", RECORD_IMPORTS[found[0]] + "\n")
+    copy_ = types.ModuleType("standard_" + module.__name__.rsplit(".", 1)[-1])
+    copy_.__package__ = module.__package__
+    sys.modules[copy_.__name__] = copy_
+    try:
+        exec(compile(text, copy_.__name__, "exec"), copy_.__dict__)
+    finally:
+        del sys.modules[copy_.__name__]
+    return copy_
+
+
+RECORDS = [(new, getattr(old, name)) for new, old in ((m, _standard_copy(m)) for m in _record_modules())
+           for name, c in vars(old).items() if isinstance(c, type) and dataclasses.is_dataclass(c)
+           and c.__module__ == old.__name__]
+
+
+def test_records_found():
+    assert {cls.__name__ for _, cls in RECORDS} >= {"RawCode", "MpyFile", "Header", "Prelude", "Target",
+                                                   "CompilePlan", "Syntax", "Layout", "OpInfo", "Token"}
+
+
+@pytest.mark.parametrize("module, old", RECORDS, ids=lambda v: getattr(v, "__name__", ""))
+def test_record_same_shape_and_behaviour(module, old):
+    new = getattr(module, old.__name__)
+    assert str(inspect.signature(old.__init__)) == str(inspect.signature(new.__init__))
+    assert _field_facts(old) == _field_facts(new)
+    assert old.__match_args__ == new.__match_args__
+    assert ("__slots__" in old.__dict__) == ("__slots__" in new.__dict__)
+    assert (old.__hash__ is None) == (new.__hash__ is None)
+    assert old.__dataclass_params__.frozen == new.__dataclass_params__.frozen
+    required = {p.name: 7 for p in inspect.signature(old.__init__).parameters.values()
+                if p.default is inspect.Parameter.empty and p.name != "self"}
+    a, b, c = old(**required), new(**required), new(**required)
+    assert repr(a).replace("standard_", "") == repr(b)
+    assert b == c and (b == 1) is False
+    for f in dataclasses.fields(old):
+        if f.default_factory is not dataclasses.MISSING:
+            assert getattr(b, f.name) == getattr(a, f.name)
+            assert getattr(b, f.name) is not getattr(c, f.name)  # a new value per instance

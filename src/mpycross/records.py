@@ -25,6 +25,18 @@ from operator import attrgetter
 _MISSING = object()
 
 
+class _FactoryDefault:
+    """The default of a `default_factory` parameter (shown as dataclasses shows it)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<factory>"
+
+
+_FACTORY = _FactoryDefault()
+
+
 class _FieldSpec:
     """What `field(...)` recorded."""
 
@@ -189,6 +201,9 @@ def _make(cls, frozen: bool, slots: bool):
         __dataclass_fields__=_LazyDataclassInfo("__dataclass_fields__"),
         __dataclass_params__=_LazyDataclassInfo("__dataclass_params__"),
     )
+    for method in ("__repr__", "__eq__"):  # a class's own method stays, as with dataclasses
+        if method in cls.__dict__:
+            namespace[method] = cls.__dict__[method]
     new = type(cls)(cls.__name__, cls.__bases__, namespace)
     new.__init__ = _LazyInit(new, positional, keyword, specs)
     if not frozen:
@@ -230,7 +245,7 @@ class _LazyInit:
 def _init_function(cls, positional: list, keyword: list, specs: dict):
     """Compile `__init__`: each field stored through its slot's setter (frozen classes too),
     or through object.__setattr__ for a class without slots."""
-    env = {"_FACTORY": _MISSING}
+    env = {"_FACTORY": _FACTORY}
     params = ["self"]
     seen_default = False
     for name in positional:
