@@ -167,3 +167,36 @@ def test_record_same_shape_and_behaviour(module, old):
         if f.default_factory is not dataclasses.MISSING:
             assert getattr(b, f.name) == getattr(a, f.name)
             assert getattr(b, f.name) is not getattr(c, f.name)  # a new value per instance
+
+
+def test_compiled_inits_are_kept_across_runs_and_a_bad_cache_is_ignored(tmp_path, monkeypatch):
+    """The __init__ code objects come back from the cache folder; garbage there is recompiled over."""
+    from mpycross import records
+
+    monkeypatch.setenv("MPYCROSS_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(records, "_codes", None)
+
+    def make():
+        @records.dataclass(frozen=True, slots=True)
+        class Point:
+            x: int
+            y: int = 2
+        return Point
+
+    point_class = make()
+    assert point_class(1) == point_class(1, 2)
+    saved = list(tmp_path.glob("records-*.marshal"))
+    assert len(saved) == 1
+    monkeypatch.setattr(records, "_codes", None)  # a new run: the code is read back, not compiled
+
+    def no_compiling(*args):
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(records, "compile", no_compiling, raising=False)
+    point = make()(5, y=7)
+    assert (point.x, point.y) == (5, 7)
+    monkeypatch.delattr(records, "compile")
+    for garbage in (b"not marshal", __import__("marshal").dumps({"def f(): pass": 3})):
+        saved[0].write_bytes(garbage)
+        monkeypatch.setattr(records, "_codes", None)
+        assert make()(3).y == 2

@@ -322,14 +322,15 @@ def test_tables_are_cached_and_a_warm_start_does_not_import_lark(tmp_path):
     env = {"MPYCROSS_CACHE_DIR": str(tmp_path / "cache")}
     assert _run_probe(env) == "True"  # first run builds the tables with Lark
     names = sorted(p.name.split("-")[0] for p in (tmp_path / "cache").iterdir())
-    assert names == ["lark", "tables", "toml"]  # the tables, and the default target's data (targets.toml)
+    # the tables, the default target's data (targets.toml) and the compiled record classes' __init__s
+    assert names == ["lark", "records", "tables", "toml"]
     assert _run_probe(env) == "False"  # later runs only read the cache
 
 
 def test_tables_build_without_any_writable_cache_folder(monkeypatch, tmp_path):
     from mpycross.compiler import grammar_tables
 
-    monkeypatch.setattr(grammar_tables, "cache_dir", lambda: None)
+    monkeypatch.setattr(grammar_tables, "cache_folder", lambda: None)
     built = grammar_tables.load_tables()
     assert built["reductions"] and built["states"][built["start"]]
     assert list(tmp_path.iterdir()) == []

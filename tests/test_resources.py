@@ -55,7 +55,7 @@ def test_dates_are_parsed_but_not_cached(tmp_path, cache):
 
 
 def test_no_cache_folder(tmp_path, monkeypatch):
-    monkeypatch.setattr(resources, "cache_dir", lambda: None)
+    monkeypatch.setattr(resources, "cache_folder", lambda: None)
     path = tmp_path / "data.toml"
     path.write_text('a = "b"\n')
     assert load_toml(path) == {"a": "b"}
@@ -70,7 +70,7 @@ def test_temp_fallback_refuses_a_folder_others_can_write(tmp_path, monkeypatch):
 
     monkeypatch.delenv("MPYCROSS_CACHE_DIR", raising=False)
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
-    monkeypatch.setattr(resources.Path, "home", staticmethod(lambda: tmp_path / "file-not-dir"))
+    monkeypatch.setenv("HOME", str(tmp_path / "file-not-dir"))
     (tmp_path / "file-not-dir").write_text("")  # the home cache cannot be made
     monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path))
     planted = tmp_path / f"mpycross-{os.getuid()}"

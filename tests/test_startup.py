@@ -19,10 +19,10 @@ DEFERRED = ["fractions", "decimal", "platform", "dataclasses", "inspect", "mpycr
 
 # runs the command-line tool in a fresh interpreter, then reports which DEFERRED modules it loaded
 PROBE = """
-import json, runpy, sys
-sys.argv = ["mpy-cross", *sys.argv[3:], sys.argv[1], "-o", sys.argv[2]]
+import json, sys
+from mpycross.cli.mpy_cross import main
 try:
-    runpy.run_module("mpycross.cli.mpy_cross", run_name="__main__")
+    main([*sys.argv[3:], sys.argv[1], "-o", sys.argv[2]])
 except SystemExit as exit:
     assert not exit.code, exit.code
 print(json.dumps([name for name in %r if name in sys.modules]))
@@ -50,3 +50,19 @@ def test_floats_and_viper_still_load_them(tmp_path):
                            "-march=x64")
     assert {"fractions", "mpycross.compiler.emitnative"} <= set(loaded)
     assert data.startswith(b"M\x06")
+
+
+def test_command_flushes_output_and_keeps_the_status(tmp_path):
+    """The console script ends with os._exit: what it printed still arrives, and its status."""
+    src = tmp_path / "prog.py"
+    src.write_bytes(b"print(1)\n")
+    whole = subprocess.run([sys.executable, "-m", "mpycross.cli.mpy_cross", "-o", "-", str(src)],
+                           capture_output=True, timeout=60)
+    assert whole.returncode == 0
+    assert whole.stdout.startswith(b"M\x06") and len(whole.stdout) > 20
+    bad = tmp_path / "bad.py"
+    bad.write_bytes(b"x = (\n")
+    failed = subprocess.run([sys.executable, "-m", "mpycross.cli.mpy_cross", str(bad)],
+                            capture_output=True, timeout=60)
+    assert failed.returncode == 1
+    assert failed.stderr.endswith(b"SyntaxError: invalid syntax\n")

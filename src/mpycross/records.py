@@ -20,6 +20,11 @@ class that is not frozen is unhashable, as with `dataclasses`.
 
 from __future__ import annotations
 
+import _thread
+import marshal
+import os
+import sys
+import zlib
 from operator import attrgetter
 
 _MISSING = object()
@@ -289,8 +294,55 @@ def _init_function(cls, positional: list, keyword: list, specs: dict):
             body.append(f"    {setter}{name})")
     text = f"def __init__({', '.join(params)}):\n" + ("\n".join(body) or "    pass") + "\n"
     local: dict = {}
-    exec(text, env, local)
+    exec(_compiled(text), env, local)
     init = local["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__annotations__ = {**{name: cls._field_types[name] for name in specs}, "return": None}
     return init
+
+
+# Compiling an `__init__`'s text costs more than the rest of a class's first use, and a
+# short run uses a few dozen classes: the code objects are kept across runs in the
+# cache folder, keyed by their text (and the exact Python, whose bytecode they are).
+_codes: dict | None = None
+_codes_lock = _thread.allocate_lock()
+_CODE_TYPE = type(_init_function.__code__)
+
+
+def _codes_file() -> str | None:
+    from mpycross.resources import cache_folder
+
+    folder = cache_folder()
+    if folder is None:
+        return None
+    python = zlib.crc32(f"{sys.version}\0{sys.implementation.cache_tag}\0{marshal.version}".encode())
+    return os.path.join(folder, f"records-{python:08x}.marshal")
+
+
+def _compiled(text: str):
+    """compile(text) for exec, from the cross-run cache when it has it."""
+    global _codes
+    with _codes_lock:
+        if _codes is None:
+            _codes = {}
+            path = _codes_file()
+            if path is not None:
+                try:
+                    with open(path, "rb") as f:
+                        loaded = marshal.loads(f.read())
+                    if type(loaded) is dict:
+                        _codes = {k: v for k, v in loaded.items() if type(k) is str and type(v) is _CODE_TYPE}
+                except (OSError, EOFError, ValueError, TypeError):
+                    pass  # missing or unreadable: compiled afresh and saved
+        code = _codes.get(text)
+        if code is None:
+            code = _codes[text] = compile(text, "<records>", "exec")
+            path = _codes_file()
+            if path is not None:
+                from mpycross.fileio import write_atomically
+
+                try:
+                    write_atomically(path, marshal.dumps(_codes))
+                except OSError:
+                    pass  # an unwritable cache only costs speed
+    return code

@@ -4,6 +4,9 @@ In a wheel they sit inside the package; in a source checkout (editable
 install, or tests run from the tree) they sit at the repository root.
 TOML data files are parsed once and kept, in a fast form, in the user's
 cache folder (`cache_dir`).
+
+The compiler's start-up path uses the string forms (`data_path`,
+`cache_folder`): pathlib and what it imports cost more than a small compile.
 """
 
 from __future__ import annotations
@@ -13,45 +16,67 @@ import marshal
 import os
 import sys
 import zlib
-from pathlib import Path
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = os.path.dirname(os.path.realpath(__file__))
 
 
 @functools.cache
-def data_dir(name: str) -> Path:
-    """Return the folder `name` ("grammar" or "formats")."""
-    for candidate in (_PACKAGE_DIR / name, _PACKAGE_DIR.parent.parent / name):
-        if candidate.is_dir():
+def _data_folder(name: str) -> str:
+    for candidate in (os.path.join(_PACKAGE_DIR, name), os.path.join(os.path.dirname(os.path.dirname(_PACKAGE_DIR)), name)):
+        if os.path.isdir(candidate):
             return candidate
     raise FileNotFoundError(f"mpycross data folder {name!r} is missing from the installation")
 
 
-def cache_dir() -> Path | None:
+def data_path(name: str, *parts: str) -> str:
+    """The path of a file in the data folder `name` ("grammar" or "formats")."""
+    return os.path.join(_data_folder(name), *parts)
+
+
+def data_dir(name: str):
+    """Return the folder `name` ("grammar" or "formats"), as a Path."""
+    from pathlib import Path
+
+    return Path(_data_folder(name))
+
+
+def cache_dir():
+    """A writable folder for caches as a Path (see cache_folder), or None."""
+    folder = cache_folder()
+    if folder is None:
+        return None
+    from pathlib import Path
+
+    return Path(folder)
+
+
+def cache_folder() -> str | None:
     """A writable folder for caches (never the package, which may be read-only), or None.
 
     $MPYCROSS_CACHE_DIR, else the user's cache folder, else the temp folder.
     """
-    candidates = []
+    candidates: list = []
     env = os.environ.get("MPYCROSS_CACHE_DIR")
     if env:
-        candidates.append(Path(env))
+        candidates.append(env)
     xdg = os.environ.get("XDG_CACHE_HOME")
     if xdg:
-        candidates.append(Path(xdg) / "mpycross")
+        candidates.append(os.path.join(xdg, "mpycross"))
     elif sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
-        candidates.append(Path(os.environ["LOCALAPPDATA"]) / "mpycross" / "Cache")
+        candidates.append(os.path.join(os.environ["LOCALAPPDATA"], "mpycross", "Cache"))
     else:
-        candidates.append(Path.home() / ".cache" / "mpycross")
+        candidates.append(os.path.join(os.path.expanduser("~"), ".cache", "mpycross"))
     candidates.append(None)  # the temp folder: only looked up if needed (tempfile is slow to import)
     for folder in candidates:
         if folder is None:
             import tempfile
 
             user = os.getuid() if hasattr(os, "getuid") else "user"
-            folder = Path(tempfile.gettempdir()) / f"mpycross-{user}"
+            folder = os.path.join(tempfile.gettempdir(), f"mpycross-{user}")
             try:
-                folder.mkdir(mode=0o700, exist_ok=True)
+                os.mkdir(folder, 0o700)
+            except FileExistsError:
+                pass
             except OSError:
                 continue
             # the caches hold parser tables (and Lark's pickled cache): in a shared temp folder, use only
@@ -59,7 +84,8 @@ def cache_dir() -> Path | None:
             if not _private(folder):
                 continue
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            if not os.path.isdir(folder):
+                os.makedirs(folder, exist_ok=True)
             if os.access(folder, os.W_OK):
                 return folder
         except OSError:
@@ -67,10 +93,10 @@ def cache_dir() -> Path | None:
     return None
 
 
-def _private(folder: Path) -> bool:
+def _private(folder: str) -> bool:
     if not hasattr(os, "getuid"):
         return True
-    st = folder.lstat()
+    st = os.lstat(folder)
     import stat
 
     return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o022
@@ -84,21 +110,22 @@ def _parse_toml(text: bytes) -> dict:
     return tomllib.loads(text.decode("utf-8"))
 
 
-def load_toml(path: Path) -> dict:
+def load_toml(path) -> dict:
     """Parse a TOML data file (tomllib on 3.11+, tomli before); a fresh dict each call.
 
     tomllib's import and parse cost more than the rest of `mpy-cross foo.py`'s
     start-up, so the parsed data is cached with marshal next to a copy of the
     file's bytes: the cache is used only while the file is unchanged.
     """
-    path = Path(path)
+    path = os.fspath(path)
     with open(path, "rb") as f:
         text = f.read()
-    folder = cache_dir()
+    folder = cache_folder()
     if folder is None:
         return _parse_toml(text)
     where = f"{os.path.abspath(path)}\0{sys.version_info[:2]}\0{marshal.version}".encode("utf-8", "surrogateescape")
-    cached = folder / "toml" / f"{path.stem}-{zlib.crc32(where):08x}.marshal"
+    stem = os.path.splitext(os.path.basename(path))[0]
+    cached = os.path.join(folder, "toml", f"{stem}-{zlib.crc32(where):08x}.marshal")
     try:
         with open(cached, "rb") as f:
             source, data = marshal.load(f)

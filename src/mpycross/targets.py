@@ -30,7 +30,7 @@ import warnings
 from mpycross.records import dataclass, field
 
 from mpycross.errors import TargetError, TargetWarning
-from mpycross.resources import data_dir, load_toml
+from mpycross.resources import data_path, load_toml
 
 # the target of every command and API call that names none
 DEFAULT_TARGET = "micropython-1.29"
@@ -142,9 +142,8 @@ class Target:
 
 @functools.cache
 def _data() -> dict:
-    fmt = data_dir("formats")
-    targets = load_toml(fmt / "targets.toml")
-    versions = {v["name"]: v for v in load_toml(fmt / "versions.toml")["version"]}
+    targets = load_toml(data_path("formats", "targets.toml"))
+    versions = {v["name"]: v for v in load_toml(data_path("formats", "versions.toml"))["version"]}
     features = targets["features"]
     dialect = targets.get("dialect_features", {})
     all_features = set(features) | set(dialect)

@@ -452,5 +452,24 @@ def main(argv: list[str] | None = None) -> int:
     sys.exit(status)
 
 
+def command() -> None:
+    """The `mpy-cross` console script: main(), then an immediate exit.
+
+    Everything is written and closed by then (outputs atomically), so the
+    interpreter's teardown (freeing every object of the compile, about a tenth
+    of a short run) is skipped: only the standard streams are flushed."""
+    try:
+        main()
+        status = 0
+    except SystemExit as stop:
+        status = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            status = status or 1
+    os._exit(status)
+
+
 if __name__ == "__main__":
-    main()
+    command()

@@ -29,7 +29,7 @@ import math
 import operator
 
 from mpycross.errors import CompileError
-from mpycross.resources import data_dir, load_toml
+from mpycross.resources import data_path, load_toml
 
 from . import astnodes as A
 from . import mpzheap
@@ -98,7 +98,7 @@ class ConstTuple(A.Constant):
 @functools.cache
 def _builtin_qstrs() -> frozenset:
     """Qstrs that exist before any source is read: a long string equal to one is interned."""
-    names = set(load_toml(data_dir("formats") / "qstr" / "static.toml")["static"])
+    names = set(load_toml(data_path("formats", "qstr", "static.toml"))["static"])
     names.update(_COMPILER_QSTRS)
     return frozenset(names)
 

@@ -23,15 +23,13 @@ all three in full, checked when it is loaded.
 from __future__ import annotations
 
 import _thread
-import importlib.util
 import os
 import marshal
 import re
 import sys
 import zlib
-from pathlib import Path
 
-from ..resources import cache_dir, data_dir
+from ..resources import cache_folder, data_path
 
 GRAMMAR_FILE = "micropython.lark"
 FORMAT = 2  # bump when the flattened layout changes
@@ -39,16 +37,20 @@ START = "file_input"
 
 
 def grammar_text() -> str:
-    return (data_dir("grammar") / GRAMMAR_FILE).read_text(encoding="utf-8")
+    with open(data_path("grammar", GRAMMAR_FILE), encoding="utf-8") as f:
+        return f.read()
 
 
 def lark_version() -> str:
     """Installed Lark version, read without importing Lark (fast)."""
-    spec = importlib.util.find_spec("lark")
+    from importlib.machinery import PathFinder  # (importlib.util costs more than the search)
+
+    spec = PathFinder.find_spec("lark")
     if spec is None or spec.origin is None:
         return "none"
     try:
-        text = Path(spec.origin).read_text(encoding="utf-8")
+        with open(spec.origin, encoding="utf-8") as f:
+            text = f.read()
     except OSError:
         return "unknown"
     m = re.search(r"__version__\s*(?::\s*str)?\s*=\s*['\"]([^'\"]+)", text)
@@ -92,28 +94,28 @@ def _placeholder_lexer():
     return MicroPythonTokens
 
 
-def _lark(grammar: str, folder: Path | None):
+def _lark(grammar: str, folder: str | None):
     from lark import Lark
 
     options = dict(parser="lalr", lexer=_placeholder_lexer(), start=START,
                    maybe_placeholders=True, keep_all_tokens=True)
     if folder is None:
         return Lark(grammar, **options)
-    path = folder / f"lark-{cache_key(grammar)}.cache"
-    if path.exists():
+    path = os.path.join(folder, f"lark-{cache_key(grammar)}.cache")
+    if os.path.exists(path):
         try:
-            return Lark(grammar, cache=str(path), **options)
+            return Lark(grammar, cache=path, **options)
         except Exception:  # unreadable cache: rebuild below
             pass
     # Lark writes its cache itself: give it a private name, then rename, so a
     # concurrent process never reads half a file.
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.{_thread.get_ident()}.tmp")
+    tmp = f"{path}.{os.getpid()}.{_thread.get_ident()}.tmp"
     try:
-        parser = Lark(grammar, cache=str(tmp), **options)
+        parser = Lark(grammar, cache=tmp, **options)
         os.replace(tmp, path)
     finally:
         try:
-            tmp.unlink()
+            os.unlink(tmp)
         except OSError:
             pass
     return parser
@@ -142,7 +144,7 @@ def _how(rule) -> tuple:
     return (tuple(include) if not trivial else None, append_none, expand1, name)
 
 
-def build_tables(grammar: str, folder: Path | None) -> dict:
+def build_tables(grammar: str, folder: str | None) -> dict:
     """Run Lark's LALR analysis and flatten the result."""
     from lark.parsers.lalr_analysis import Shift
 
@@ -185,9 +187,9 @@ def build_tables(grammar: str, folder: Path | None) -> dict:
 def load_tables() -> dict:
     """The flattened tables: from the cache file, else built (and cached)."""
     grammar = grammar_text()
-    folder = cache_dir()
+    folder = cache_folder()
     if folder is not None:
-        path = folder / f"tables-{cache_key(grammar)}.marshal"
+        path = os.path.join(folder, f"tables-{cache_key(grammar)}.marshal")
         try:
             with open(path, "rb") as f:
                 data = marshal.loads(f.read())  # (load(f) reads byte by byte)

@@ -17,19 +17,20 @@ info. Static qstrs have the numbers of the build's table
 from __future__ import annotations
 
 import functools
+import os
 
-from mpycross.resources import data_dir, load_toml
+from mpycross.resources import data_path, load_toml
 
 INTERN_STRING_LEN = 10
 
 
 @functools.cache
 def _table(release: str) -> dict:
-    return load_toml(data_dir("formats") / "qstr" / f"raw_ids_{release}.toml")
+    return load_toml(data_path("formats", "qstr", f"raw_ids_{release}.toml"))
 
 
 def has_table(release: str) -> bool:
-    return (data_dir("formats") / "qstr" / f"raw_ids_{release}.toml").is_file()
+    return os.path.isfile(data_path("formats", "qstr", f"raw_ids_{release}.toml"))
 
 
 def qstr_ids(release: str, tokens: list, filename: str, source_name: str) -> dict:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from mpycross.records import dataclass
 
-from mpycross.resources import data_dir, load_toml
+from mpycross.resources import data_path, load_toml
 
 # versions.toml keys that describe the file layout (formats/README.md)
 _LAYOUT_KEYS = ("bytecode", "header", "feature_byte", "prelude", "code_info", "arg_names",
@@ -69,7 +69,7 @@ class Layout:
 
 @functools.cache
 def _data() -> dict:
-    return load_toml(data_dir("formats") / "versions.toml")
+    return load_toml(data_path("formats", "versions.toml"))
 
 
 @functools.cache

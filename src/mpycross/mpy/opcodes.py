@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from mpycross.records import dataclass
 
-from mpycross.resources import data_dir, load_toml
+from mpycross.resources import data_path, load_toml
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class OpcodeTable:
 
 @functools.cache
 def opcode_table(generation: str) -> OpcodeTable:
-    data = load_toml(data_dir("formats") / "bytecode" / f"{generation}.toml")
+    data = load_toml(data_path("formats", "bytecode", f"{generation}.toml"))
     slots: list[OpInfo | None] = [None] * 256
     by_name = {}
     for entry in data["opcode"]:

@@ -7,13 +7,13 @@ from __future__ import annotations
 import functools
 import re
 
-from mpycross.resources import data_dir, load_toml
+from mpycross.resources import data_path, load_toml
 
 
 @functools.cache
 def static_qstrs() -> tuple[str, ...]:
     """Static qstrs; qstr number i + 1 is static_qstrs()[i] (formats/qstr/static.toml)."""
-    return tuple(load_toml(data_dir("formats") / "qstr" / "static.toml")["static"])
+    return tuple(load_toml(data_path("formats", "qstr", "static.toml"))["static"])
 
 
 @functools.cache
