@@ -12,7 +12,9 @@ line, so no input can exhaust the stack.
 
 from __future__ import annotations
 
+import _thread
 import functools
+import os
 import sys
 import threading
 
@@ -71,46 +73,90 @@ def model_is_deep(mpy, *_args) -> bool:
     return False
 
 
-def call_deep(function, *args, **kwargs):
-    """function(*args, **kwargs) on a thread with STACK_BYTES of stack.
+def call_deep(function, *args, stack_bytes: int = STACK_BYTES, recursion_limit: int = 0, **kwargs):
+    """function(*args, **kwargs) on a thread with `stack_bytes` of stack (the
+    compiler asks for more than the model walks' STACK_BYTES).
 
-    The recursion limit is raised while it runs (it is global to the
-    interpreter) and put back when the last deep call ends.
+    The threads are kept and reused, one call at a time each: a new thread's
+    stack is fresh memory, which costs more than a small compile. The recursion
+    limit is raised while a call runs (it is global to the interpreter) and put
+    back when the last deep call ends.
     """
     global _running, _saved_limit
-    outcome: dict = {}
-
-    def run():
-        _state.deep = True
-        try:
-            outcome["value"] = function(*args, **kwargs)
-        except BaseException as e:  # re-raised in the caller's thread
-            outcome["error"] = e
-
+    limit = max(recursion_limit, MAX_NESTING * FRAMES_PER_LEVEL + 1000)
     with _lock:
         if _running == 0:
             _saved_limit = sys.getrecursionlimit()
-            sys.setrecursionlimit(max(_saved_limit, MAX_NESTING * FRAMES_PER_LEVEL + 1000))
         _running += 1
-        old = threading.stack_size(STACK_BYTES)
-        try:
-            worker = threading.Thread(target=run, name="mpycross-deep", daemon=True)
-            worker.start()
-        except BaseException:
-            _running -= 1
-            if _running == 0:
-                sys.setrecursionlimit(_saved_limit)
-            raise
-        finally:
-            threading.stack_size(old)
+        if sys.getrecursionlimit() < limit:
+            sys.setrecursionlimit(limit)
+        idle = _idle.setdefault(stack_bytes, [])
+        worker = idle.pop() if idle else None
     try:
-        worker.join()
+        if worker is None:
+            worker = _DeepThread(stack_bytes)
+        ok, value = worker.run(function, args, kwargs)
+        with _lock:
+            idle.append(worker)  # (not when interrupted: the thread may still be busy)
     finally:
         with _lock:
             _running -= 1
             if _running == 0:
                 sys.setrecursionlimit(_saved_limit)
-    if "error" in outcome:
-        error = outcome["error"]
-        raise error.with_traceback(error.__traceback__)
-    return outcome["value"]
+    if not ok:
+        raise value.with_traceback(value.__traceback__)
+    return value
+
+
+# idle threads by stack size
+_idle: dict[int, list] = {}
+
+
+def _forget_threads() -> None:
+    """In a forked child: the parent's threads do not exist there."""
+    global _lock, _running
+    _idle.clear()
+    _lock = threading.Lock()
+    _running = 0
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_threads)
+
+
+class _DeepThread:
+    """A daemon thread with a big stack that runs the calls handed to it, one at a time."""
+
+    def __init__(self, stack_bytes: int):
+        self._job = None
+        self._outcome = None
+        self._ready = _thread.allocate_lock()
+        self._ready.acquire()
+        self._done = _thread.allocate_lock()
+        self._done.acquire()
+        old = threading.stack_size(stack_bytes)
+        try:
+            threading.Thread(target=self._serve, name="mpycross-deep", daemon=True).start()
+        finally:
+            threading.stack_size(old)
+
+    def run(self, function, args, kwargs) -> tuple:
+        """(True, result) or (False, exception) of function(*args, **kwargs) on this thread."""
+        self._job = (function, args, kwargs)
+        self._ready.release()
+        self._done.acquire()
+        outcome, self._outcome = self._outcome, None
+        return outcome
+
+    def _serve(self) -> None:
+        _state.deep = True
+        while True:
+            self._ready.acquire()
+            function, args, kwargs = self._job
+            self._job = None
+            try:
+                self._outcome = (True, function(*args, **kwargs))
+            except BaseException as e:  # re-raised in the caller's thread
+                self._outcome = (False, e)
+            del function, args, kwargs  # nothing of the call stays alive until the next one
+            self._done.release()

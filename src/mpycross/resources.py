@@ -128,7 +128,7 @@ def load_toml(path) -> dict:
     cached = os.path.join(folder, "toml", f"{stem}-{zlib.crc32(where):08x}.marshal")
     try:
         with open(cached, "rb") as f:
-            source, data = marshal.load(f)
+            source, data = marshal.loads(f.read())  # (marshal.load(f) reads in tiny pieces)
         if source == text:
             return data
     except (OSError, EOFError, ValueError, TypeError):

@@ -10,9 +10,6 @@ state, so compiles may run in parallel threads.
 
 from __future__ import annotations
 
-import sys
-import threading
-
 from mpycross.errors import CompileError, MpyCrossError, TargetError
 from mpycross.records import replace
 from mpycross.targets import DEFAULT_TARGET, Target, resolve_target
@@ -67,12 +64,11 @@ def compile_to_raw_code(source, filename: str, plan: CompilePlan, source_name: s
 
 
 # Deeply nested source (thousands of levels of brackets, blocks or operators) recurses
-# through the passes as deep as py/parse.c and py/compile.c do; compiles run in a thread
-# with a large stack and a raised recursion limit, so they fail only where mpy-cross does.
+# through the passes as deep as py/parse.c and py/compile.c do; compiles run on a
+# thread with a large stack and a raised recursion limit (mpycross.deep), so they fail
+# only where mpy-cross does.
 _DEEP_STACK_BYTES = 1 << 30  # reserved address space; pages are only used as touched
 _DEEP_RECURSION_LIMIT = 400_000
-_deep_lock = threading.Lock()
-_deep_users = [0, 0]  # compiles running, recursion limit to restore
 
 
 def _run_deep(fn, *args, **kwargs):
@@ -80,38 +76,14 @@ def _run_deep(fn, *args, **kwargs):
 
     A RecursionError (nesting deeper than even that) becomes a CompileError
     with MicroPython's text for a stack overflow."""
-    result: list = [None, None]
+    from mpycross.deep import call_deep
 
-    def work():
-        try:
-            result[0] = fn(*args, **kwargs)
-        except BaseException as err:  # handed to the caller's thread
-            result[1] = err
-
-    with _deep_lock:
-        if _deep_users[0] == 0:
-            _deep_users[1] = sys.getrecursionlimit()
-            sys.setrecursionlimit(max(_deep_users[1], _DEEP_RECURSION_LIMIT))
-        _deep_users[0] += 1
-        previous = threading.stack_size(_DEEP_STACK_BYTES)
-        try:
-            worker = threading.Thread(target=work, name="mpycross-compile")
-            worker.start()
-        finally:
-            threading.stack_size(previous)
     try:
-        worker.join()
-    finally:
-        with _deep_lock:
-            _deep_users[0] -= 1
-            if _deep_users[0] == 0:
-                sys.setrecursionlimit(_deep_users[1])
-    if isinstance(result[1], RecursionError):
+        return call_deep(fn, *args, stack_bytes=_DEEP_STACK_BYTES, recursion_limit=_DEEP_RECURSION_LIMIT,
+                         **kwargs)
+    except RecursionError:
         raise CompileError("maximum recursion depth exceeded", args[1] if len(args) > 1 else "<stdin>", None,
                            kind="RuntimeError") from None
-    if result[1] is not None:
-        raise result[1]
-    return result[0]
 
 
 def compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, opt: int = 0,
