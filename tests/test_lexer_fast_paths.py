@@ -70,3 +70,53 @@ def test_column_with_and_without_tabs():
         for c in lx.src[lx.line_start:lx.pos]:
             expected = ((expected - 1 + 8) // 8) * 8 + 1 if c == 0x09 else expected + 1
         assert lx._column() == expected, (line, lx.pos)
+
+
+# ---- the one-match path for common tokens (lexer._fast_matcher) ----------------------
+
+TOKEN_PIECES = ["x", "abc", "_a1", "é", "\xff", "rb", "f", "t", "u", "br", "if", "None", "__debug__", "lambda",
+                "0", "1", "007", "12", "1_000", "0x1F", "0b1", "1e5", "1.5", ".5", "1j", "1if", "5.",
+                "(", ")", "[", "]", "{", "}", ",", ";", ":", ":=", "=", "==", "!=", "!", "->", ".", "..", "...",
+                "*", "**", "**=", "//", "//=", "<<=", ">>", "@", "@=", "~", "%", "^", "|", "&", "+=", "-",
+                "'s'", '"d"', "'''t'''", "b'x'", "f'{a}'", "r'\\q'", "#c", "\\\n", "\n", "\n    ", "\n\t",
+                " ", "  ", "\t", "\x0c", "\x0b", "\r\n", "\x00", "$", "?", "`"]
+
+
+def random_token_source(rng: random.Random) -> bytes:
+    body = "".join(rng.choice(TOKEN_PIECES) + rng.choice(["", "", " ", "  "]) for _ in range(rng.randint(1, 40)))
+    return body.encode("utf-8", "surrogateescape")
+
+
+def _no_fast_path(monkeypatch):
+    never = __import__("re").compile(rb"(?!)").match
+    monkeypatch.setattr(lexer, "_fast_matcher", lambda walrus: never)
+
+
+@pytest.mark.parametrize("target", ["micropython-1.29", "micropython-1.22.0", "micropython-1.12", "micropython-1.9"])
+def test_one_match_tokens_match_the_general_way(target, monkeypatch):
+    """Names, brackets, operators and integers read in one match: the same tokens, values,
+    lines and columns as the general path, on random token soup (with and without `:=`)."""
+    syntax = Syntax.of(resolve_target(target))
+    rng = random.Random(f"fast-{target}")
+    sources = [random_token_source(rng) for _ in range(3000)]
+    fast = [tokens(s, syntax) for s in sources]
+    _no_fast_path(monkeypatch)
+    slow = [tokens(s, syntax) for s in sources]
+    for source, a, b in zip(sources, fast, slow):
+        assert a == b, source
+
+
+def test_one_match_tokens_on_real_code(monkeypatch):
+    """The corpus of real libraries lexes to the same tokens with and without the one-match path."""
+    from tests.test_compile_diff import CORPUS
+
+    if not CORPUS:
+        pytest.skip("the corpus is not downloaded (python -m tests.corpus.fetch)")
+    syntax = default_syntax()
+    sources = [p.read_bytes() for p in CORPUS[::3]]
+    fast = [tokens(s, syntax) for s in sources]
+    _no_fast_path(monkeypatch)
+    slow = [tokens(s, syntax) for s in sources]
+    assert sum(len(t) for t in fast) > 50_000
+    for path, a, b in zip(CORPUS[::3], fast, slow):
+        assert a == b, path

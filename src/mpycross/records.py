@@ -281,8 +281,13 @@ def _init_function(cls, positional: list, keyword: list, specs: dict):
                 params.append(f"{name}=_dflt_{name}")
     body = []
     slotted = "__slots__" in cls.__dict__
+    # a class that is not frozen takes plain stores (the fastest; a frozen class's
+    # __setattr__ refuses them), unless it has a __setattr__ of its own
+    plain = not cls._frozen and all("__setattr__" not in k.__dict__ for k in cls.__mro__[:-1])
     for name in specs:  # stored in field order, as dataclasses does
-        if slotted:
+        if plain:
+            setter = f"self.{name} = ("
+        elif slotted:
             env[f"_set_{name}"] = getattr(cls, name).__set__
             setter = f"_set_{name}(self, "
         else:

@@ -108,6 +108,30 @@ _STRING_PREFIX_START = frozenset(b"'\"rubft")
 _WS_START = frozenset(b" \t\v\f\r\n#\\")
 
 
+# The common tokens in one match (see Lexer._next_token): blanks, then a name that is not
+# a string's prefix, a bracket, an operator or a plain decimal integer; anything else
+# (newlines, comments, strings, other numbers, '!', an f-string's '{'...) goes the
+# general way. The lookaheads refuse a shorter match where the general way reads on.
+_FAST_NAME, _FAST_OPEN, _FAST_CLOSE, _FAST_OP, _FAST_INT = 1, 2, 3, 4, 5
+_BRACKETS = frozenset((b"(", b")", b"[", b"]", b"{", b"}"))
+_FAST_OPS = {text: (kind, text.decode()) for text, kind in OPERATORS if text not in _BRACKETS}
+_FAST_MATCHERS: dict = {}
+
+
+def _fast_matcher(walrus: bool):
+    """`match` of the one-token regex (with `:=` where the target has it)."""
+    found = _FAST_MATCHERS.get(walrus)
+    if found is None:
+        ops = [t for t, _ in OPERATORS if t not in _BRACKETS and (walrus or t != b":=")]
+        ops_re = b"|".join(re.escape(t) + (rb"(?![0-9])" if t == b"." else b"") for t in ops)
+        found = _FAST_MATCHERS[walrus] = re.compile(
+            rb"[ \t\v\f]*(?:"
+            rb"([A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*)(?![A-Za-z0-9_\x80-\xff'\"])"
+            rb"|([(\[{])|([)\]}])|(" + ops_re + rb")"
+            rb"|([0-9]+)(?![0-9A-Za-z_.]))").match
+    return found
+
+
 @dataclass(slots=True)
 class Token:
     """One token: MicroPython kind, value, line (and column, for tests)."""
@@ -177,6 +201,7 @@ class Lexer:
         self.inject_end: int | None = None
         # length of the official's injection buffer: what it injected since it last emptied
         self.inject_held = 0
+        self._fast = _fast_matcher(syntax.assignment_expression)
 
     # ---- character helpers -------------------------------------------------
 
@@ -250,6 +275,24 @@ class Lexer:
     def _next_token(self) -> Token:
         src = self.src
         pos = self.pos
+        if not self.emit_dent and not self.first:
+            m = self._fast(src, pos)
+            if m is not None:
+                self.pos = m.end()
+                group = m.lastindex
+                text = m.group(group)
+                if group == _FAST_NAME:
+                    kw = KEYWORDS_B.get(text)
+                    if kw is not None:
+                        return Token(kw, text.decode(), self.line, 0)
+                    return Token("NAME", text.decode("utf-8", "surrogateescape"), self.line, 0)
+                if group == _FAST_OP:
+                    kind, value = _FAST_OPS[text]
+                    return Token(kind, value, self.line, 0)
+                if group == _FAST_INT:
+                    return Token("INTEGER", text, self.line, 0)
+                self.nested_bracket_level += 1 if group == _FAST_OPEN else -1
+                return Token(_SINGLE_OPS[text[0]], text.decode(), self.line, 0)
         if pos < len(src) and src[pos] not in _WS_START:
             had_newline = False  # the common case: the next token follows at once
         elif pos + 1 < len(src) and src[pos] == 0x20 and src[pos + 1] not in _WS_START:

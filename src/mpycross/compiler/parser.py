@@ -112,6 +112,8 @@ class _Tables:
             (size, origin, make_callback(size, how, transformer, factories))
             for size, origin, how in data["reductions"]
         ]
+        # indexed by the action itself: a reduce action -1 - r is entry r of `reductions`
+        self.by_action = self.reductions[::-1]
         # (state below, rule, lookahead) -> state after all the unit reductions
         # that follow; filled as met (deterministic, so sharing is safe)
         self.unit_chains = {}
@@ -158,7 +160,7 @@ class _Tables:
         `stacks`: a list that receives the state and value stacks (left as they
         are when an error stops the parse)."""
         states = self.states
-        reductions = self.reductions
+        by_action = self.by_action
         unit_chains = self.unit_chains
         end = self.end
         syntax = lexer.syntax
@@ -173,10 +175,11 @@ class _Tables:
         tok = lexer.next_token()
         next_token = lexer.next_token  # (a lexer's plain reader once the first token is out)
         prev_kind = None
+        row = states[self.start]  # the actions of the state on top of state_stack
         while True:
             kind = tok.type
             while True:
-                action = states[state_stack[-1]].get(kind)
+                action = row.get(kind)
                 if action is None:
                     raise _Unexpected(tok)
                 if action >= 0:  # shift
@@ -190,14 +193,15 @@ class _Tables:
                         elif kind == "DEL_COLON":
                             # the state after an expression statement's targets is the
                             # one that has a goto on `annassign`
-                            if "annassign" in states[state_stack[-1]]:
+                            if "annassign" in row:
                                 raise _Unexpected(tok)
                         else:  # parse.c push_result_token: a number is converted when taken
                             tok.value = parse_number(kind, tok.value, tok.line, syntax)
                     state_stack.append(action)
                     value_stack.append(tok)
+                    row = states[action]
                     break
-                size, origin, callback = reductions[-1 - action]
+                size, origin, callback = by_action[action]
                 if callback is None:
                     # unit reduction (atom -> ... -> or_test -> test): keep the
                     # value; a whole chain of them is looked up at once
@@ -208,6 +212,7 @@ class _Tables:
                     if goto is None:
                         goto = unit_chains[key] = self._unit_chain(below, origin, kind)
                     state_stack.append(goto)
+                    row = states[goto]
                     continue
                 if size:
                     children = value_stack[-size:]
@@ -222,6 +227,7 @@ class _Tables:
                 if goto is None:
                     goto = unit_chains[key] = self._unit_chain(*key)
                 state_stack.append(goto)
+                row = states[goto]
                 if goto == end and kind == "END":
                     return value_stack[-1]
             prev_kind = kind
