@@ -39,11 +39,27 @@ class UsageProblem(Exception):
     pass
 
 
-def _walk(folder: str) -> list[str]:
-    found = []
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-        found.extend(os.path.join(root, name) for name in sorted(files) if name.endswith(".py"))
+def _walk(folder: str) -> list[tuple[str, str]]:
+    """(path, name relative to `folder` with "/") of every `.py` file under it, in a fixed order."""
+    found: list[tuple[str, str]] = []
+
+    def visit(path: str, prefix: str) -> None:
+        try:
+            entries = sorted(os.scandir(path), key=lambda e: e.name)
+        except OSError:
+            return
+        folders = []
+        for entry in entries:
+            if entry.is_dir():
+                # (as os.walk: a link to a folder is not followed)
+                if entry.name not in SKIP_DIRS and not entry.name.startswith(".") and not entry.is_symlink():
+                    folders.append(entry)
+            elif entry.name.endswith(".py"):
+                found.append((entry.path, prefix + entry.name))
+        for entry in folders:
+            visit(entry.path, f"{prefix}{entry.name}/")
+
+    visit(folder, "")
     return found
 
 
@@ -65,7 +81,7 @@ def plan(paths: list[str], out_dir: str | None, check: bool) -> tuple[list[Job],
         p = str(Path(given))
         is_file = not os.path.isdir(p)
         if not is_file:
-            members = [(f, os.path.relpath(f, p).replace(os.sep, "/")) for f in _walk(p)]
+            members = _walk(p)
         elif os.path.isfile(p):
             members = [(p, given.replace("\\", "/"))]
         else:
