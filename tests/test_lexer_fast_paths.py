@@ -72,7 +72,7 @@ def test_column_with_and_without_tabs():
         assert lx._column() == expected, (line, lx.pos)
 
 
-# ---- the one-match path for common tokens (lexer._fast_matcher) ----------------------
+# ---- the one-match paths for common tokens and indentation (lexer._fast_matcher) -----
 
 TOKEN_PIECES = ["x", "abc", "_a1", "é", "\xff", "rb", "f", "t", "u", "br", "if", "None", "__debug__", "lambda",
                 "0", "1", "007", "12", "1_000", "0x1F", "0b1", "1e5", "1.5", ".5", "1j", "1if", "5.",
@@ -89,7 +89,7 @@ def random_token_source(rng: random.Random) -> bytes:
 
 def _no_fast_path(monkeypatch):
     never = __import__("re").compile(rb"(?!)").match
-    monkeypatch.setattr(lexer, "_fast_matcher", lambda walrus: never)
+    monkeypatch.setattr(lexer, "_fast_matcher", lambda walrus: (never, never))
 
 
 @pytest.mark.parametrize("target", ["micropython-1.29", "micropython-1.22.0", "micropython-1.12", "micropython-1.9"])

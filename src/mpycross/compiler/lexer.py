@@ -118,8 +118,13 @@ _FAST_OPS = {text: (kind, text.decode()) for text, kind in OPERATORS if text not
 _FAST_MATCHERS: dict = {}
 
 
+# after a newline: the next line's indentation, when it is spaces and then its text
+_INDENT_MATCH = re.compile(rb" *(?=[^ \t\v\f\n#\\])").match
+
+
 def _fast_matcher(walrus: bool):
-    """`match` of the one-token regex (with `:=` where the target has it)."""
+    """`match` of the one-token regex (with `:=` where the target has it), and of
+    the indentation after a newline."""
     found = _FAST_MATCHERS.get(walrus)
     if found is None:
         ops = [t for t, _ in OPERATORS if t not in _BRACKETS and (walrus or t != b":=")]
@@ -128,7 +133,7 @@ def _fast_matcher(walrus: bool):
             rb"[ \t\v\f]*(?:"
             rb"([A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*)(?![A-Za-z0-9_\x80-\xff'\"])"
             rb"|([(\[{])|([)\]}])|(" + ops_re + rb")"
-            rb"|([0-9]+)(?![0-9A-Za-z_.]))").match
+            rb"|([0-9]+)(?![0-9A-Za-z_.]))").match, _INDENT_MATCH
     return found
 
 
@@ -201,7 +206,7 @@ class Lexer:
         self.inject_end: int | None = None
         # length of the official's injection buffer: what it injected since it last emptied
         self.inject_held = 0
-        self._fast = _fast_matcher(syntax.assignment_expression)
+        self._fast, self._fast_indent = _fast_matcher(syntax.assignment_expression)
 
     # ---- character helpers -------------------------------------------------
 
@@ -293,6 +298,20 @@ class Lexer:
                     return Token("INTEGER", text, self.line, 0)
                 self.nested_bracket_level += 1 if group == _FAST_OPEN else -1
                 return Token(_SINGLE_OPS[text[0]], text.decode(), self.line, 0)
+            if pos < len(src) and src[pos] == 0x0A and not self.nested_bracket_level:
+                # a line's end, and the next line starts with spaces and then its text
+                m = self._fast_indent(src, pos + 1)
+                if m is not None:
+                    line = self.line
+                    column = self._column()
+                    self.line = line + 1
+                    self.line_start = pos + 1
+                    self.column_base = 0
+                    self.pos = end = m.end()
+                    num_spaces = end - pos - 1
+                    if not self.syntax.newline_token_position:  # (see below)
+                        line, column = line + 1, num_spaces + 1
+                    return self._newline(line, column, num_spaces)
         if pos < len(src) and src[pos] not in _WS_START:
             had_newline = False  # the common case: the next token follows at once
         elif pos + 1 < len(src) and src[pos] == 0x20 and src[pos + 1] not in _WS_START:
@@ -317,20 +336,7 @@ class Lexer:
                 # the line ends (commit c85db05244), which moves some error lines down
                 line = self.line
                 column = self._column()
-            kind = "NEWLINE"
-            num_spaces = self._column() - 1
-            top = self.indent_levels[-1]
-            if num_spaces > top:
-                self.indent_levels.append(num_spaces)
-                self.emit_dent += 1
-            elif num_spaces < top:
-                while num_spaces < self.indent_levels[-1]:
-                    self.indent_levels.pop()
-                    self.emit_dent -= 1
-                if num_spaces != self.indent_levels[-1]:
-                    # (the error's wording changed in 1.10)
-                    kind = "DEDENT_MISMATCH" if self.syntax.msg_unindent_short else "DEDENT_MISMATCH_OLD"
-            return Token(kind, None, line, column)
+            return self._newline(line, column, self._column() - 1)
 
         pos = self.pos
         if pos >= len(src):
@@ -356,6 +362,23 @@ class Lexer:
         if c in _DIGIT or (c == 0x2E and self._ch(1) in _DIGIT):
             return self._number(line, column)
         return self._operator(line, column)
+
+    def _newline(self, line: int, column: int, num_spaces: int) -> Token:
+        """The NEWLINE token before a line indented by `num_spaces` columns (and the
+        INDENT / DEDENTs it makes pending)."""
+        kind = "NEWLINE"
+        top = self.indent_levels[-1]
+        if num_spaces > top:
+            self.indent_levels.append(num_spaces)
+            self.emit_dent += 1
+        elif num_spaces < top:
+            while num_spaces < self.indent_levels[-1]:
+                self.indent_levels.pop()
+                self.emit_dent -= 1
+            if num_spaces != self.indent_levels[-1]:
+                # (the error's wording changed in 1.10)
+                kind = "DEDENT_MISMATCH" if self.syntax.msg_unindent_short else "DEDENT_MISMATCH_OLD"
+        return Token(kind, None, line, column)
 
     def _number(self, line: int, column: int) -> Token:
         src = self.src
