@@ -139,6 +139,7 @@ def grammar_rules(sources) -> tuple[set[str], set[str]]:
 
     spy = copy.copy(tables)
     spy.reductions = [recording(*r) for r in tables.reductions]
+    spy.by_action = spy.reductions[::-1]  # (the parser looks reductions up by action)
     # the shared tables cache chains of unit reductions that skip their
     # callbacks; the spy starts with its own, empty cache so it sees them all
     spy.unit_chains = {}
