@@ -327,27 +327,17 @@ def _codes_file() -> str | None:
 def _compiled(text: str):
     """compile(text) for exec, from the cross-run cache when it has it."""
     global _codes
+    from mpycross.resources import read_cache_file, write_cache_file
+
     with _codes_lock:
+        path = _codes_file()
         if _codes is None:
-            _codes = {}
-            path = _codes_file()
-            if path is not None:
-                try:
-                    with open(path, "rb") as f:
-                        loaded = marshal.loads(f.read())
-                    if type(loaded) is dict:
-                        _codes = {k: v for k, v in loaded.items() if type(k) is str and type(v) is _CODE_TYPE}
-                except (OSError, EOFError, ValueError, TypeError):
-                    pass  # missing or unreadable: compiled afresh and saved
+            loaded = read_cache_file(path) if path is not None else None
+            _codes = {k: v for k, v in loaded.items() if type(k) is str and type(v) is _CODE_TYPE} \
+                if type(loaded) is dict else {}  # missing or unreadable: compiled afresh and saved
         code = _codes.get(text)
         if code is None:
             code = _codes[text] = compile(text, "<records>", "exec")
-            path = _codes_file()
             if path is not None:
-                from mpycross.fileio import write_atomically
-
-                try:
-                    write_atomically(path, marshal.dumps(_codes))
-                except OSError:
-                    pass  # an unwritable cache only costs speed
+                write_cache_file(path, _codes)
     return code

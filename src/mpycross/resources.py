@@ -110,6 +110,26 @@ def _parse_toml(text: bytes) -> dict:
     return tomllib.loads(text.decode("utf-8"))
 
 
+def read_cache_file(path: str):
+    """The value marshalled in a cache file, or None when it is missing or unreadable."""
+    try:
+        with open(path, "rb") as f:
+            return marshal.loads(f.read())  # (marshal.load(f) reads in tiny pieces)
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+
+
+def write_cache_file(path: str, value) -> None:
+    """Marshal `value` into a cache file, atomically; a value marshal cannot hold, or an
+    unwritable cache, only costs speed."""
+    from mpycross.fileio import write_atomically
+
+    try:
+        write_atomically(path, marshal.dumps(value))  # readers never see half a file
+    except (OSError, ValueError):
+        pass
+
+
 def load_toml(path) -> dict:
     """Parse a TOML data file (tomllib on 3.11+, tomli before); a fresh dict each call.
 
@@ -126,22 +146,9 @@ def load_toml(path) -> dict:
     where = f"{os.path.abspath(path)}\0{sys.version_info[:2]}\0{marshal.version}".encode("utf-8", "surrogateescape")
     stem = os.path.splitext(os.path.basename(path))[0]
     cached = os.path.join(folder, "toml", f"{stem}-{zlib.crc32(where):08x}.marshal")
-    try:
-        with open(cached, "rb") as f:
-            source, data = marshal.loads(f.read())  # (marshal.load(f) reads in tiny pieces)
-        if source == text:
-            return data
-    except (OSError, EOFError, ValueError, TypeError):
-        pass  # missing, unreadable or stale: parse the file
-    data = _parse_toml(text)
-    try:
-        blob = marshal.dumps((text, data))
-    except ValueError:  # a value marshal cannot hold (TOML dates): do not cache
-        return data
-    from mpycross.fileio import write_atomically
-
-    try:
-        write_atomically(cached, blob)  # readers never see half a file
-    except OSError:
-        pass  # an unwritable cache only costs speed
+    stored = read_cache_file(cached)
+    if type(stored) is tuple and len(stored) == 2 and stored[0] == text:
+        return stored[1]
+    data = _parse_toml(text)  # missing, unreadable or stale
+    write_cache_file(cached, (text, data))  # (TOML dates cannot be marshalled: not cached)
     return data

@@ -24,12 +24,11 @@ from __future__ import annotations
 
 import _thread
 import os
-import marshal
 import re
 import sys
 import zlib
 
-from ..resources import cache_folder, data_path
+from ..resources import cache_folder, data_path, read_cache_file, write_cache_file
 
 GRAMMAR_FILE = "micropython.lark"
 FORMAT = 2  # bump when the flattened layout changes
@@ -190,22 +189,13 @@ def load_tables() -> dict:
     folder = cache_folder()
     if folder is not None:
         path = os.path.join(folder, f"tables-{cache_key(grammar)}.marshal")
-        try:
-            with open(path, "rb") as f:
-                data = marshal.loads(f.read())  # (load(f) reads byte by byte)
-            if data.get("identity") == cache_identity(grammar):
-                return data
-        except Exception:  # missing, unreadable or another grammar's: rebuild
-            pass
-    data = build_tables(grammar, folder)
+        data = read_cache_file(path)
+        if type(data) is dict and data.get("identity") == cache_identity(grammar):
+            return data
+    data = build_tables(grammar, folder)  # missing, unreadable or another grammar's
     data["identity"] = cache_identity(grammar)
     if folder is not None:
-        from mpycross.fileio import write_atomically
-
-        try:
-            write_atomically(path, marshal.dumps(data))
-        except OSError:
-            pass  # an unwritable cache only costs speed
+        write_cache_file(path, data)
     return data
 
 

@@ -125,7 +125,7 @@ class _Tables:
             action = states[goto].get(kind)
             if action is None or action >= 0:
                 return goto
-            _, origin, callback = self.reductions[-1 - action]
+            _, origin, callback = self.by_action[action]
             if callback is not None:
                 return goto
             goto = states[below][origin]
@@ -144,7 +144,7 @@ class _Tables:
                 action = states[state_stack[-1]].get("NEWLINE")
                 if action is None or action >= 0:
                     break
-                size, origin, callback = self.reductions[-1 - action]
+                size, origin, callback = self.by_action[action]
                 children = value_stack[len(value_stack) - size:]
                 del state_stack[len(state_stack) - size:]
                 del value_stack[len(value_stack) - size:]
