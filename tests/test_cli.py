@@ -402,7 +402,7 @@ def test_bad_input_parity(work, name):
 # ---- mpycross compile ----
 
 def test_plan_mirrors_tree(tmp_path):
-    from mpycross.cli.cmd_compile import plan
+    from mpycross.cli.compile_tree import plan
 
     (tmp_path / "lib" / "pkg").mkdir(parents=True)
     (tmp_path / "lib" / "__pycache__").mkdir()
@@ -423,7 +423,7 @@ def test_plan_mirrors_tree(tmp_path):
 
 
 def test_plan_refuses_colliding_outputs(tmp_path):
-    from mpycross.cli.cmd_compile import UsageProblem, plan
+    from mpycross.cli.compile_tree import UsageProblem, plan
 
     for d in ("x", "y"):
         (tmp_path / d).mkdir()
