@@ -38,7 +38,7 @@ ZERO, RA, SP = 0, 1, 2
 T1, T2, T3 = 6, 7, 28
 S0, S1 = 8, 9
 A0, A1, A2, A3, A4, A5, A6, A7 = range(10, 18)
-S2, S3, S4 = 18, 19, 20
+S2, S3, S4, S5 = 18, 19, 20, 21
 
 EXT_ZBA, EXT_ZCMP = 1, 2  # py/asmrv32.h RV32_EXT_* (emitnative_target.ARCH_FLAGS: -march-flags=zba,zcmp)
 EXT_ALL = EXT_ZBA | EXT_ZCMP
@@ -65,6 +65,13 @@ def split_immediate(immediate: int) -> tuple[int, int]:
     if lower & 0x800:
         upper += 0x1000  # the rest is added as a negative number
     return upper, lower
+
+
+def fallback_popcount(mask: int) -> int:
+    """py/misc.h mp_popcount before 1.26 (the official mpy-cross builds use it): the byte counts
+    summed into every byte from the lowest up, without the final `>> 24`."""
+    counts = sum(bin((mask >> shift) & 0xFF).count("1") << shift for shift in (0, 8, 16, 24))
+    return (counts * 0x01010101) & _M32
 
 
 def _in_c_window(reg: int) -> bool:
@@ -189,6 +196,8 @@ class AsmRV32(AsmBase):
         if rules is not None and "rv32_temps_in_c_window" not in rules:
             # before 1.29 the temporaries are t1-t3, which no compressed form reaches
             asm.REG_TEMP0, asm.REG_TEMP1, asm.REG_TEMP2 = T1, T2, T3
+        if rules is not None and "rv32_locals_s2_s4" not in rules:
+            asm.REG_LOCAL_1, asm.REG_LOCAL_2, asm.REG_LOCAL_3 = S3, S4, S5  # before 1.28
         return asm
 
     def __init__(self, extensions: int = 0, state: AssemblerState | None = None):
@@ -273,6 +282,12 @@ class AsmRV32(AsmBase):
         else:
             self.word(type_u(0x37, rd, immediate))  # lui
 
+    def _split(self, immediate: int) -> tuple[int, int]:
+        upper, lower = split_immediate(immediate)
+        if lower & 0x800 and not self.has_rule("rv32_lower_half_unsigned"):
+            lower -= 0x1000  # 1.24: the rest as a negative number, so c.addi may take it
+        return upper, lower
+
     def _load_lower_immediate(self, rd: int, immediate: int) -> None:
         # only after a lui/auipc on rd (or rd cleared)
         if immediate == 0:
@@ -283,7 +298,7 @@ class AsmRV32(AsmBase):
             self.addi(rd, rd, immediate)
 
     def _load_full_immediate(self, rd: int, immediate: int) -> None:
-        upper, lower = split_immediate(immediate)
+        upper, lower = self._split(immediate)
         self._load_upper_immediate(rd, upper)
         self._load_lower_immediate(rd, lower)
 
@@ -320,6 +335,8 @@ class AsmRV32(AsmBase):
         self.locals_count = num_locals
         st.saved_registers_mask |= (1 << self.REG_FUN_TABLE) | (1 << self.REG_LOCAL_1) | \
             (1 << self.REG_LOCAL_2) | (1 << self.REG_LOCAL_3)
+        if not self.has_rule("rv32_s0_saved_if_used"):
+            st.saved_registers_mask |= 1 << INTERNAL_TEMPORARY  # 1.24: always saved
         mask = st.saved_registers_mask
         if self.extensions & EXT_ZCMP:
             rlist, length = self._zcmp_rlist(mask)
@@ -333,7 +350,7 @@ class AsmRV32(AsmBase):
             self._adjust_stack(-stack_size)
             self.stack_size = stack_size | chunks
         else:
-            count = bin(mask).count("1")
+            count = bin(mask).count("1") if self.has_rule("rv32_popcount_fixed") else fallback_popcount(mask)
             self.stack_size = (count + num_locals) * WORD_SIZE
             self._adjust_stack(-self.stack_size)
             offset = 0
