@@ -557,13 +557,35 @@ class AsmRV32(AsmBase):
         else:
             self.word(type_r(0x33, 0, 0, self.REG_TEMP2, base, index))  # add
 
+    def _indexed_address(self, base: int, index: int, size: int) -> int:
+        """The register holding base + index << size: REG_TEMP2 from 1.28; before, base itself
+        (the index scaled in place, by a 32-bit slli before 1.27)."""
+        if self.has_rule("rv32_index_kept"):
+            self._scaled_address(base, index, size)
+            return self.REG_TEMP2
+        if size > 0 and self.extensions & EXT_ZBA:
+            self.word(type_r(0x33, 1 << size, 0x10, base, index, base))  # sh1add / sh2add
+        else:
+            if size > 0 and self.has_rule("rv32_index_compressed"):
+                self.half(type_ci(2, 0, index, size))  # c.slli
+            elif size > 0:
+                self.word(type_i(0x13, 1, index, index, size))  # slli
+            self.c_add(base, index)
+        return base
+
     def load_reg_reg_reg(self, size: int, dest: int, base: int, index: int) -> None:
-        self._scaled_address(base, index, size)
-        self._load(dest, self.REG_TEMP2, 0, size)
+        address = self._indexed_address(base, index, size)
+        if self.has_rule("rv32_index_compressed"):
+            self._load(dest, address, 0, size)
+        else:
+            self.word(type_i(0x03, (0x0254 >> (size << 2)) & 0xF, dest, address, 0))  # 1.26: lbu/lhu/lw
 
     def store_reg_reg_reg(self, size: int, value: int, base: int, index: int) -> None:
-        self._scaled_address(base, index, size)
-        self._store(value, self.REG_TEMP2, 0, size)
+        address = self._indexed_address(base, index, size)
+        if self.has_rule("rv32_index_compressed"):
+            self._store(value, address, 0, size)
+        else:
+            self.word(type_s(0x23, size, address, value, 0))  # 1.26: sb/sh/sw
 
     # ---- arithmetic (py/asmrv32.h GENERIC_ASM_API) --------------------------------------
 
@@ -615,6 +637,15 @@ class AsmRV32(AsmBase):
             self._lt(lhs, rhs, dest, unsigned)
         elif op_idx == 1:  # >
             self._lt(rhs, lhs, dest, unsigned)
+        elif op_idx in (2, 3, 4) and not self.has_rule("rv32_compare_by_sub"):
+            # before 1.27: dest = 1, kept when equal (a branch over the rest)
+            a, b = (rhs, lhs) if op_idx == 4 else (lhs, rhs)
+            self.c_li(dest, 1)
+            self.beq(a, b, 6 if op_idx == 2 else 8)
+            if op_idx == 2:
+                self.c_li(dest, 0)
+            else:
+                self._lt(a, b, dest, unsigned)
         elif op_idx == 2:  # ==
             self.sub(dest, lhs, rhs)
             self.word(type_i(0x13, 3, dest, dest, 1))  # sltiu dest, dest, 1

@@ -48,6 +48,9 @@ RULES = (
     "rv32_s0_saved_if_used",        # py/asmrv32.c: s0 saved only when a call uses it (before: always)
     "rv32_lower_half_unsigned",     # py/asmrv32.c: an immediate's low 12 bits stay unsigned (before: c.addi if -32..-1)
     "rv32_popcount_fixed",          # py/misc.h: the saved-register count is a popcount (before: bytes summed)
+    "rv32_compare_by_sub",          # py/asmrv32.c: == and <= / >= without a branch (sub/sltiu, slt/xori)
+    "rv32_index_compressed",        # py/asmrv32.c: ptr[reg] scaled by c.slli, loaded/stored by the offset emitters
+    "rv32_index_kept",              # py/asmrv32.c: ptr[reg] addressed through REG_TEMP2, the index register kept
     "rv32_locals_s2_s4",            # py/asmrv32.h: REG_LOCAL_1..3 are s3, s2, s4 (before: s3, s4, s5)
     "thumb_index_kept",             # py/asmthumb.c: ptr16/ptr32[reg] scale the index into REG_TEMP2 / push it
     "xtensa_movi_n",                # py/asmxtensa.c: tiny immediates (-32..95) by movi.n
