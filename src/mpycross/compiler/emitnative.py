@@ -49,6 +49,7 @@ RULES = (
     "rv32_lower_half_unsigned",     # py/asmrv32.c: an immediate's low 12 bits stay unsigned (before: c.addi if -32..-1)
     "rv32_popcount_fixed",          # py/misc.h: the saved-register count is a popcount (before: bytes summed)
     "rv32_compare_by_sub",          # py/asmrv32.c: == and <= / >= without a branch (sub/sltiu, slt/xori)
+    "rv32_null_local_by_zero",      # py/emitnative.c: ASM_MOV_LOCAL_MP_OBJ_NULL stores RISC-V's x0
     "rv32_index_compressed",        # py/asmrv32.c: ptr[reg] scaled by c.slli, loaded/stored by the offset emitters
     "rv32_index_kept",              # py/asmrv32.c: ptr[reg] addressed through REG_TEMP2, the index register kept
     "rv32_locals_s2_s4",            # py/asmrv32.h: REG_LOCAL_1..3 are s3, s2, s4 (before: s3, s4, s5)
@@ -355,7 +356,7 @@ class NativeEmitter:
 
     def mov_local_obj_null(self, local_num: int, reg_temp: int) -> None:
         """ASM_MOV_LOCAL_MP_OBJ_NULL: a zero register is stored as it is, else reg_temp is cleared."""
-        if self.as_.REG_ZERO is not None and "native_clr_reg" in self.rules:
+        if self.as_.REG_ZERO is not None and "rv32_null_local_by_zero" in self.rules:
             self.as_.mov_local_reg(local_num, self.as_.REG_ZERO)
             return
         if "native_clr_reg" in self.rules:
