@@ -513,7 +513,7 @@ class AsmRV32(AsmBase):
 
     def _store(self, rd: int, rs: int, offset: int, size: int) -> None:
         scaled = offset << size
-        if scaled >= 0 and size == 2 and _in_c_window(rd) and _in_c_window(rs) and fit_unsigned(scaled, 6):
+        if scaled >= 0 and size == 2 and self.has_rule("rv32_store_compressed") and _in_c_window(rd) and _in_c_window(rs) and fit_unsigned(scaled, 6):
             self.c_sw(rd - 8, rs - 8, scaled)
         elif fit_signed(scaled, 12):
             self.word(type_s(0x23, size, rs, rd, scaled))
@@ -522,6 +522,19 @@ class AsmRV32(AsmBase):
             self._load_upper_immediate(self.REG_TEMP2, upper)
             self.c_add(self.REG_TEMP2, rs)
             self.word(type_s(0x23, size, self.REG_TEMP2, rd, lower))
+
+    indexed_sizes_before_offsets = (2,)  # emitnative.c before 1.26: ptr32[reg] by slli, c.add, lw / sw
+
+    def short_imm_index_access(self, load: bool, size: int, reg: int, base: int, index: int) -> bool:
+        """emitnative.c before 1.26: ptr[imm] as one lbu/lhu/lw or sb/sh/sw when the scaled
+        index fits the 12-bit offset."""
+        if index == 0 or not fit_signed(index, 12 - size):
+            return False
+        if load:
+            self.word(type_i(0x03, (0x0254 >> (size << 2)) & 0xF, reg, base, index << size))
+        else:
+            self.word(type_s(0x23, size, base, reg, index << size))
+        return True
 
     def load_reg_reg_offset(self, rd, rs, offset):
         self._load(rd, rs, offset, 2)
@@ -563,6 +576,11 @@ class AsmRV32(AsmBase):
         if self.has_rule("rv32_index_kept"):
             self._scaled_address(base, index, size)
             return self.REG_TEMP2
+        if not self.has_rule("viper_offset_load_store"):
+            # before 1.26 (ptr32 only: indexed_sizes_before_offsets) through REG_TEMP2
+            self.word(type_i(0x13, 1, self.REG_TEMP2, index, size))  # slli
+            self.c_add(base, self.REG_TEMP2)
+            return base
         if size > 0 and self.extensions & EXT_ZBA:
             self.word(type_r(0x33, 1 << size, 0x10, base, index, base))  # sh1add / sh2add
         else:

@@ -48,6 +48,7 @@ RULES = (
     "rv32_s0_saved_if_used",        # py/asmrv32.c: s0 saved only when a call uses it (before: always)
     "rv32_lower_half_unsigned",     # py/asmrv32.c: an immediate's low 12 bits stay unsigned (before: c.addi if -32..-1)
     "rv32_popcount_fixed",          # py/misc.h: the saved-register count is a popcount (before: bytes summed)
+    "rv32_store_compressed",        # py/asmrv32.c: a word store in reach of c.sw is one
     "rv32_compare_by_sub",          # py/asmrv32.c: == and <= / >= without a branch (sub/sltiu, slt/xori)
     "rv32_null_local_by_zero",      # py/emitnative.c: ASM_MOV_LOCAL_MP_OBJ_NULL stores RISC-V's x0
     "rv32_index_compressed",        # py/asmrv32.c: ptr[reg] scaled by c.slli, loaded/stored by the offset emitters
