@@ -25,6 +25,8 @@ ASM_TABLE = frozenset({"armv6", "armv6m", "armv7m", "armv7em", "armv7emsp", "arm
 
 # mpy-cross/main.c -march-flags=: the named flags each architecture accepts (py/asmrv32.h RV32_EXT_*)
 ARCH_FLAGS = {"rv32imc": {"zba": 1, "zcmp": 2}}
+# the targets.toml feature of the releases that accept a flag (the others: march_flags_option)
+ARCH_FLAG_FEATURE = {"zcmp": "march_flag_zcmp"}
 
 THUMB = ("armv6m", "armv7m", "armv7em", "armv7emsp", "armv7emdp")
 
