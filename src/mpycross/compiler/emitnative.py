@@ -44,6 +44,8 @@ RULES = (
     "thumb1_long_jumps",            # py/asmthumb.c: Thumb-1 jumps beyond b.n's range (before: 2 bytes, or "native method too big")
     "thumb_bcc_wide_fixed",         # py/asmthumb.c: the T3 conditional branch's offset bits corrected
     "rv32_temps_in_c_window",       # py/asmrv32.h: REG_TEMP0..2 are a4-a6 (before: t1-t3)
+    "debug_entry_name",             # py/emitndebug.c: ENTRY(<name>, num_locals=n)
+    "debug_empty_code_ok",          # py/asmbase.c: a function without data words (before: an assertion fails)
     "rv32_zero_register",           # py/emitnative.c: the handler's state cleared by storing RISC-V's x0
     "rv32_s0_saved_if_used",        # py/asmrv32.c: s0 saved only when a call uses it (before: always)
     "rv32_lower_half_unsigned",     # py/asmrv32.c: an immediate's low 12 bits stay unsigned (before: c.addi if -32..-1)

@@ -170,7 +170,9 @@ class NativeTarget:
     def arch_number(self) -> int:
         from mpycross.mpy.model import NATIVE_ARCHS
 
-        return NATIVE_ARCHS.index(self.arch) if self.arch in NATIVE_ARCHS else 0
+        # before 1.27 the enum has no MP_NATIVE_ARCH_RV64IMC: DEBUG, the last, is one lower
+        archs = [a for a in NATIVE_ARCHS if a != "rv64imc" or self.target.has("native_arch_rv64imc")]
+        return archs.index(self.arch) if self.arch in archs else 0
 
     def assemble(self, recorder, viper: bool):
         """Machine code (+ prelude) and prelude offset of a recorded native scope."""
