@@ -107,7 +107,7 @@ def test_thumb1_far_jump_is_the_official_error_before_long_jumps(tmp_path):
 
 
 @pytest.mark.parametrize("target, arch", [("micropython-1.18", "xtensa"), ("micropython-1.18", "x64"),
-                                          ("micropython-1.12", "armv7m"), ("micropython-1.27", "rv32imc"),
+                                          ("micropython-1.12", "armv7m"),
                                           ("circuitpython-9.2", "x64")])
 def test_unverified_release_or_arch_is_refused(target, arch):
     with pytest.raises(MpyCrossError) as info:
@@ -292,3 +292,114 @@ def test_releases_between_byte_identical(release, arches, tmp_path):
                 ours = err.traceback_text()
             assert ours == theirs, (program.name, arch)
             assert "".join(listing) == proc.stdout.decode(), (program.name, arch)  # the -march=debug text
+
+
+# ---- rv32imc and -march=debug for 1.24 - 1.27, from the oracle cache ----
+
+RV32_DEBUG_PROGRAMS = NATIVE_PROGRAMS + sorted((HERE / "native" / "viper_errors").glob("*.py"))
+RV32_DEBUG_CASES = [(release, arch, emit) for release in ("1.24.0", "1.25.0", "1.26.0", "1.27.0")
+                    for arch in ("rv32imc", "debug") for emit in (None, "native")]
+
+
+def _cached_official(binary: Path, program: Path, flags: list[str], tmp_path: Path):
+    import subprocess
+
+    shutil.copy(program, tmp_path / program.name)
+    out = tmp_path / "out.mpy"
+    out.unlink(missing_ok=True)
+    proc = subprocess.run([str(binary), *flags, "-o", out.name, program.name], cwd=tmp_path,
+                          capture_output=True, timeout=60)
+    return proc, (out.read_bytes() if proc.returncode == 0 and out.exists() else None)
+
+
+@pytest.mark.parametrize("case", RV32_DEBUG_CASES, ids=lambda c: "-".join(x for x in c if x))
+def test_rv32_and_debug_releases_byte_identical(case, tmp_path):
+    """rv32imc code and the -march=debug listing and .mpy of 1.24 - 1.27 (the rv32_* and debug_*
+    rules by their dates), for every program of tests/native/ and viper_errors/; where the
+    official aborts on an assertion (debug viper functions before 1.26) ours refuses in one line."""
+    from tests.oracles import oracle_or_skip
+
+    release, arch, emit = case
+    binary = oracle_or_skip(release)
+    flags = [f"-march={arch}"] + (["-X", f"emit={emit}"] if emit else [])
+    options = {"march": arch, **({"emit": emit} if emit else {})}
+    refused = 0
+    for program in RV32_DEBUG_PROGRAMS:
+        proc, theirs = _cached_official(binary, program, flags, tmp_path)
+        if b"Assertion" in proc.stderr:
+            assert arch == "debug" and release < "1.26", program.name
+            with pytest.raises(NotSupportedError, match="official mpy-cross aborts on an internal assertion"):
+                compile_source(program.read_bytes(), program.name, target=f"micropython-{release}", **options)
+            refused += 1
+            continue
+        listing: list[str] = []
+        try:
+            ours = compile_source(program.read_bytes(), program.name, target=f"micropython-{release}",
+                                  native_listing=listing.append, **options)
+        except CompileError as err:
+            ours = err.traceback_text()
+        assert ours == (theirs if theirs is not None else proc.stderr.decode()), (program.name, case)
+        assert "".join(listing) == proc.stdout.decode(), (program.name, case)
+    assert refused == (4 if arch == "debug" and release < "1.26" else 0)
+
+
+@pytest.mark.parametrize("old_release, new_release, arch, name", [
+    # rv32_zero_register, rv32_s0_saved_if_used, rv32_lower_half_unsigned
+    ("1.24.0", "1.25.0", "rv32imc", "native_rv32_rules"),
+    # rv32_popcount_fixed, rv32_store_compressed (and viper_offset_load_store)
+    ("1.25.0", "1.26.0", "rv32imc", "native_rv32_rules"),
+    # rv32_compare_by_sub, rv32_null_local_by_zero, rv32_index_compressed
+    ("1.26.0", "1.27.0", "rv32imc", "native_rv32_rules"),
+    # rv32_index_kept, rv32_locals_s2_s4, native_clr_reg
+    ("1.27.0", "1.28.0", "rv32imc", "native_rv32_rules"),
+    # debug_entry_name (the listing), and DEBUG's arch number in the header (1.26 -> 1.27)
+    ("1.25.0", "1.26.0", "debug", "native_basics"),
+    ("1.26.0", "1.27.0", "debug", "native_basics"),
+])
+def test_rv32_and_debug_rules_change_the_code_between_releases(old_release, new_release, arch, name, tmp_path):
+    """The officials of two neighbouring releases differ for the same program (machine code, or
+    the debug listing and header) and ours follows each."""
+    from tests.oracles import oracle_or_skip
+
+    program = HERE / "native" / f"{name}.py"
+    results = []
+    for release in (old_release, new_release):
+        proc, theirs = _cached_official(oracle_or_skip(release), program, [f"-march={arch}"], tmp_path)
+        listing: list[str] = []
+        ours = compile_source(program.read_bytes(), program.name, target=f"micropython-{release}", march=arch,
+                              native_listing=listing.append)
+        assert (ours, "".join(listing)) == (theirs, proc.stdout.decode()), release
+        results.append((theirs, proc.stdout))
+    assert results[0] != results[1]
+
+
+@pytest.mark.parametrize("release, flags, ok", [("1.27.0", "zba", True), ("1.27.0", "zcmp", False),
+                                                ("1.27.0", "3", False), ("1.28.0", "zcmp", True)])
+def test_march_flags_per_release(release, flags, ok, tmp_path):
+    """-march-flags=: 1.27 has Zba only (zcmp is 'unrecognised arch flags'), 1.28 both."""
+    import subprocess
+    import sys
+
+    from tests.oracles import oracle_or_skip
+
+    program = HERE / "native" / "native_rv32_rules.py"
+    proc, theirs = _cached_official(oracle_or_skip(release), program, ["-march=rv32imc", f"-march-flags={flags}"],
+                                    tmp_path)
+    assert (theirs is not None) == ok
+    out = tmp_path / "ours.mpy"
+    mine = subprocess.run([sys.executable, "-m", "mpycross.cli.mpy_cross", "--target", f"micropython-{release}",
+                           "-march=rv32imc", f"-march-flags={flags}", "-o", str(out), program.name],
+                          cwd=tmp_path, capture_output=True)
+    assert (mine.returncode, mine.stderr) == (proc.returncode, proc.stderr)
+    assert (out.read_bytes() if ok else out.exists()) == (theirs if ok else False)
+
+
+@pytest.mark.parametrize("target, arch, first", [("micropython-1.26", "rv64imc", "1.27"),
+                                                 ("micropython-1.23", "rv32imc", "1.24"),
+                                                 ("micropython-1.23", "debug", "1.24")])
+def test_march_unknown_to_the_release_is_refused(target, arch, first):
+    """An -march= value the release's mpy-cross does not know (it prints its usage text)."""
+    from mpycross.compiler.driver import UnsupportedOptionError
+
+    with pytest.raises(UnsupportedOptionError, match=f"no such architecture \\({arch} is from {first}\\)"):
+        compile_source(b"x = 1\n", "t.py", target=target, march=arch)

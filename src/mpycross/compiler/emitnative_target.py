@@ -25,6 +25,8 @@ ASM_TABLE = frozenset({"armv6", "armv6m", "armv7m", "armv7em", "armv7emsp", "arm
 
 # mpy-cross/main.c -march-flags=: the named flags each architecture accepts (py/asmrv32.h RV32_EXT_*)
 ARCH_FLAGS = {"rv32imc": {"zba": 1, "zcmp": 2}}
+# the targets.toml feature of the releases that accept a flag (the others: march_flags_option)
+ARCH_FLAG_FEATURE = {"zcmp": "march_flag_zcmp"}
 
 THUMB = ("armv6m", "armv7m", "armv7em", "armv7emsp", "armv7emdp")
 
@@ -168,7 +170,9 @@ class NativeTarget:
     def arch_number(self) -> int:
         from mpycross.mpy.model import NATIVE_ARCHS
 
-        return NATIVE_ARCHS.index(self.arch) if self.arch in NATIVE_ARCHS else 0
+        # before 1.27 the enum has no MP_NATIVE_ARCH_RV64IMC: DEBUG, the last, is one lower
+        archs = [a for a in NATIVE_ARCHS if a != "rv64imc" or self.target.has("native_arch_rv64imc")]
+        return archs.index(self.arch) if self.arch in archs else 0
 
     def assemble(self, recorder, viper: bool):
         """Machine code (+ prelude) and prelude offset of a recorded native scope."""
