@@ -2,7 +2,7 @@
 
 A v5 file keeps the compiling build's own qstr numbers inside native code: each
 string a native function loads is a `mov reg, imm` of the qstr object
-(MP_OBJ_NEW_QSTR: qst << 3 | 2 on x64), and the loader patches it through the
+(MP_OBJ_NEW_QSTR: qst << 3 | 2 on x64, << 2 before 1.13), and the loader patches it through the
 function's qstr link table. So the number of any text the build has as a qstr
 can be read back: compile `@micropython.native` functions that return a tuple
 of candidate strings with `-march=x64` and read the immediate at each link.
@@ -78,7 +78,13 @@ def _literal(text: str) -> str:
     return '"' + "".join(c if c.isprintable() and c not in '"\\' else f"\\x{ord(c):02x}" for c in text) + '"'
 
 
-def measure(binary: str, names: list[str]) -> tuple[int, dict[str, int]]:
+def qstr_obj_shift(git_dir: str, tag: str) -> int:
+    """py/obj.h MP_OBJ_NEW_QSTR of MICROPY_OBJ_REPR_A (the first one): qst << n | 2."""
+    src = subprocess.run(["git", "-C", git_dir, "show", f"{tag}:py/obj.h"], capture_output=True, text=True).stdout
+    return int(re.search(r"define MP_OBJ_NEW_QSTR\(qst\).*?<< (\d)\)", src).group(1))
+
+
+def measure(binary: str, names: list[str], shift: int) -> tuple[int, dict[str, int]]:
     source = []
     for i in range(0, len(names), BATCH):
         chunk = names[i:i + BATCH]
@@ -94,7 +100,7 @@ def measure(binary: str, names: list[str]) -> tuple[int, dict[str, int]]:
         for off, name in rc.qstr_links:
             at = off >> 2
             value = int.from_bytes(rc.fun_data[at:at + 4], "little")
-            numbers[name] = value >> 3 if off & 3 == 2 else value
+            numbers[name] = value >> shift if off & 3 == 2 else value
         if rc.kind == "native":
             # the prelude: signature and sizes (var-length, py/bc.h), then name and file
             at = rc.prelude_offset
@@ -121,7 +127,7 @@ def main(argv: list[str]) -> int:
     for release in releases:
         binary = str(oracle(release))
         names = candidates(git_dir, f"v{release}")
-        first_dynamic, numbers = measure(binary, names)
+        first_dynamic, numbers = measure(binary, names, qstr_obj_shift(git_dir, f"v{release}"))
         static = sorted(((n, q) for n, q in numbers.items() if q < first_dynamic), key=lambda item: item[1])
         lines = [
             f"# Qstr numbers of the MicroPython {release} mpy-cross build (.mpy v5).",
