@@ -320,6 +320,13 @@ class AsmX64(X86FamilyAlu, AsmBase):
     def mov_reg_imm(self, reg: int, imm: int) -> None:
         self.mov_i64_to_r64_optimised(imm, reg)
 
+    def mov_reg_imm_fix_u16(self, reg: int, imm: int) -> int:
+        """ASM_MOV_REG_IMM_FIX_U16 (.mpy v5 qstr links): a fixed-size mov; where the immediate is."""
+        return self.mov_i32_to_r64(imm, reg)
+
+    def mov_reg_imm_fix_word(self, reg: int, imm: int) -> int:
+        return self.mov_i32_to_r64(imm, reg)
+
     def mov_reg_local(self, reg: int, local_num: int) -> None:
         self.mov_mem64_to_r64(RSP, local_num * WORD_SIZE, reg)
 

@@ -61,6 +61,7 @@ class AsmX86(X86FamilyAlu, AsmBase):
     REG_FUN_TABLE = EBP
     REG_SHIFT_COUNT = ECX  # shifts take their count in cl
     NLR_BUF_IDX_LOCAL_1 = 5  # emitnx86.c: ebx
+    NLR_BUF_IDX_LOCAL_2, NLR_BUF_IDX_LOCAL_3 = 7, 6  # esi, edi
     NLR_BUF_NUM_REGS = 6  # MICROPY_NLR_NUM_REGS_X86
     loads_reg_reg_reg = False
     byte_store_needs_low_reg = True  # a byte store's source must be al..dl
