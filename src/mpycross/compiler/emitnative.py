@@ -1280,6 +1280,10 @@ class NativeEmitter:
     def store_global(self, qst: str, kind: int) -> None:
         a = self.as_
         if kind == 0:
+            if self.peek_vtype(0) != VTYPE_PYOBJ:
+                # emit_native_store_global asserts an object for STORE_NAME (every release)
+                raise NativeRefused("storing a viper value to a name at module or class level, where the "
+                                    "official mpy-cross aborts on an internal assertion")
             self.pre_pop_reg(a.REG_ARG_2)
         else:
             self._to_obj_arg(a.REG_ARG_2, a.REG_ARG_1, a.REG_ARG_2)
