@@ -57,6 +57,7 @@ RULES = (
     "native_qstr_table",            # qstrs loaded from REG_QSTR_TABLE (before: immediates + qstr links; 3 registers for locals)
     "native_exc_unwind_slot",       # the unwind pointer and return value in words after nlr_buf_t (before: nlr_buf_t's locals 2, 3)
     "native_star_args_one_slot",    # f(*a, **k): the stack holds the * and ** arguments as given (before: both, always)
+    "viper_load_subscr_keeps_ret",  # ptr[i] spills a stack entry held in REG_RET first
     "qstr_obj_shift_3",             # MP_OBJ_NEW_QSTR is qst << 3 | 2 (before: << 2), the qstr object immediates of v5
 )
 ALL_RULES = frozenset(RULES)
@@ -1120,7 +1121,8 @@ class NativeEmitter:
             index_value = top.data
             self.pre_pop_discard()
             vtype_base, reg_base = self.pre_pop_reg_flexible(a.REG_ARG_1, a.REG_ARG_2, a.REG_ARG_2)
-            self.need_reg_single(a.REG_RET, 0)
+            if "viper_load_subscr_keeps_ret" in self.rules:
+                self.need_reg_single(a.REG_RET, 0)
             ops = self._PTR_OPS.get(vtype_base)
             if ops is None:
                 self.viper_error(f"can't load from '{vtype_name(vtype_base)}'")
@@ -1141,7 +1143,8 @@ class NativeEmitter:
         else:
             vtype_index, reg_index = self.pre_pop_reg_flexible(a.REG_ARG_2, a.REG_ARG_1, a.REG_ARG_1)
             vtype_base = self.pre_pop_reg(a.REG_ARG_1)
-            self.need_reg_single(a.REG_RET, 0)
+            if "viper_load_subscr_keeps_ret" in self.rules:
+                self.need_reg_single(a.REG_RET, 0)
             if vtype_index not in (VTYPE_INT, VTYPE_UINT):
                 self.viper_error(f"can't load with '{vtype_name(vtype_index)}' index")
             ops = self._PTR_OPS.get(vtype_base)
