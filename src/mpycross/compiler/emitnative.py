@@ -58,6 +58,7 @@ RULES = (
     "native_exc_unwind_slot",       # the unwind pointer and return value in words after nlr_buf_t (before: nlr_buf_t's locals 2, 3)
     "native_star_args_one_slot",    # f(*a, **k): the stack holds the * and ** arguments as given (before: both, always)
     "viper_load_subscr_keeps_ret",  # ptr[i] spills a stack entry held in REG_RET first
+    "native_settle_keeps_ret",      # settling immediates goes through REG_TEMP1, not REG_TEMP0 (REG_RET)
     "qstr_obj_shift_3",             # MP_OBJ_NEW_QSTR is qst << 3 | 2 (before: << 2), the qstr object immediates of v5
 )
 ALL_RULES = frozenset(RULES)
@@ -698,9 +699,10 @@ class NativeEmitter:
             si = self.stack_info[i]
             if si.kind == STACK_IMM:
                 si.kind = STACK_VALUE
-                # REG_TEMP1, so that REG_TEMP0 (REG_RET) survives
-                si.vtype = self.load_reg_stack_imm(self.as_.REG_TEMP1, si, False)
-                self.mov_state_reg(self.stack_start + i, self.as_.REG_TEMP1)
+                # REG_TEMP1, so that REG_TEMP0 (REG_RET) survives (before the rule: through REG_TEMP0)
+                reg = self.as_.REG_TEMP1 if "native_settle_keeps_ret" in self.rules else self.as_.REG_TEMP0
+                si.vtype = self.load_reg_stack_imm(reg, si, False)
+                self.mov_state_reg(self.stack_start + i, reg)
 
     def access_stack(self, pos: int, reg_dest: int) -> int:
         self.need_reg_single(reg_dest, pos)
