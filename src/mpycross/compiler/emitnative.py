@@ -59,6 +59,8 @@ RULES = (
     "native_star_args_one_slot",    # f(*a, **k): the stack holds the * and ** arguments as given (before: both, always)
     "viper_load_subscr_keeps_ret",  # ptr[i] spills a stack entry held in REG_RET first
     "native_settle_keeps_ret",      # settling immediates goes through REG_TEMP1, not REG_TEMP0 (REG_RET)
+    "x64_high_src_regs",            # py/asmx64.c: movzx loads from a base in r8..r15 (before: an assertion)
+    "x64_narrow_store_low_reg",     # py/emitnative.c: x64 byte stores from the value in REG_ARG_3, as x86
     "qstr_obj_shift_3",             # MP_OBJ_NEW_QSTR is qst << 3 | 2 (before: << 2), the qstr object immediates of v5
 )
 ALL_RULES = frozenset(RULES)
