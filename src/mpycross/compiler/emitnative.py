@@ -61,6 +61,9 @@ RULES = (
     "native_settle_keeps_ret",      # settling immediates goes through REG_TEMP1, not REG_TEMP0 (REG_RET)
     "x64_high_src_regs",            # py/asmx64.c: movzx loads from a base in r8..r15 (before: an assertion)
     "x64_narrow_store_low_reg",     # py/emitnative.c: x64 byte stores from the value in REG_ARG_3, as x86
+    "viper_uint_binary_ops",        # py/emitnative.c: binary ops with uint operands (before: int with int only)
+    "native_pending_exc_null",      # py/emitnative.c: no pending exception is MP_OBJ_NULL (before: None)
+    "native_yield_unwind_innermost",  # py/emitnative.c: a yield resumes into the innermost active handler
     "qstr_obj_shift_3",             # MP_OBJ_NEW_QSTR is qst << 3 | 2 (before: << 2), the qstr object immediates of v5
 )
 ALL_RULES = frozenset(RULES)
@@ -1397,7 +1400,10 @@ class NativeEmitter:
                 prev_finally.unwind_label = UNWIND_LABEL_DO_FINAL_UNWIND
                 a.mov_reg_pcrel(a.REG_RET, label & ~MP_EMIT_BREAK_FROM_FOR)
                 a.mov_local_reg(self.local_idx_exc_handler_unwind(), a.REG_RET)
-                a.mov_reg_imm(a.REG_RET, 0)
+                if "native_pending_exc_null" in self.rules:
+                    a.mov_reg_imm(a.REG_RET, 0)
+                else:
+                    self.mov_reg_const(a.REG_RET, F["CONST_NONE_OBJ"])  # (before: None cancels it)
                 a.mov_local_reg(self.local_idx_exc_val(), a.REG_RET)
                 label = first_finally.label
         self.jump(label & ~MP_EMIT_BREAK_FROM_FOR)
@@ -1443,7 +1449,11 @@ class NativeEmitter:
         self.leave_exc_stack(True)
         self.adjust_stack_size(2)
         a.mov_reg_local(a.REG_ARG_1, self.local_idx_exc_val())
-        a.jump_if_reg_zero(a.REG_ARG_1, slot + 2, False)
+        if "native_pending_exc_null" in self.rules:
+            a.jump_if_reg_zero(a.REG_ARG_1, slot + 2, False)
+        else:
+            self.mov_reg_const(a.REG_ARG_2, F["CONST_NONE_OBJ"])
+            a.jump_if_reg_eq(a.REG_ARG_1, a.REG_ARG_2, slot + 2)
         a.load_reg_reg_offset(a.REG_ARG_2, a.REG_ARG_1, 0)
         self.post_push_reg(VTYPE_PYOBJ, a.REG_ARG_2)
         self.post_push_reg(VTYPE_PYOBJ, a.REG_ARG_1)
@@ -1455,7 +1465,7 @@ class NativeEmitter:
         self.call(F["OBJ_IS_TRUE"])
         a.jump_if_reg_zero(a.REG_RET, slot + 1, True)
         self.label_assign(slot)
-        self.mov_local_obj_null(self.local_idx_exc_val(), a.REG_TEMP0)
+        self.cancel_exception()
         self.label_assign(slot + 1)
         if "native_finally_keeps_exc" in self.rules:
             self.adjust_stack(1)
@@ -1500,9 +1510,18 @@ class NativeEmitter:
     def for_iter_end(self) -> None:
         self.adjust_stack(-ITER_BUF_NSLOTS)
 
+    def cancel_exception(self) -> None:
+        """The pending exception slot set to MP_OBJ_NULL (before native_pending_exc_null: None)."""
+        a = self.as_
+        if "native_pending_exc_null" in self.rules:
+            self.mov_local_obj_null(self.local_idx_exc_val(), a.REG_TEMP0)
+        else:
+            self.mov_reg_const(a.REG_TEMP0, F["CONST_NONE_OBJ"])
+            a.mov_local_reg(self.local_idx_exc_val(), a.REG_TEMP0)
+
     def pop_except_jump(self, label: int, within_exc_handler: bool) -> None:
         if within_exc_handler:
-            self.mov_local_obj_null(self.local_idx_exc_val(), self.as_.REG_TEMP0)
+            self.cancel_exception()
         else:
             self.leave_exc_stack(False)
         self.jump(label)
@@ -1561,7 +1580,8 @@ class NativeEmitter:
         a = self.as_
         vtype_lhs = self.peek_vtype(1)
         vtype_rhs = self.peek_vtype(0)
-        if vtype_lhs in (VTYPE_INT, VTYPE_UINT) and vtype_rhs in (VTYPE_INT, VTYPE_UINT):
+        ints = (VTYPE_INT, VTYPE_UINT) if "viper_uint_binary_ops" in self.rules else (VTYPE_INT,)
+        if vtype_lhs in ints and vtype_rhs in ints:
             self._binary_op_int(op_name)
         elif vtype_lhs == VTYPE_PYOBJ and vtype_rhs == VTYPE_PYOBJ:
             self.pre_pop_reg(a.REG_ARG_3)
@@ -1858,7 +1878,8 @@ class NativeEmitter:
             if e.is_active:
                 a.mov_reg_pcrel(a.REG_RET, e.label)
                 a.mov_local_reg(self.local_idx_exc_handler_pc(), a.REG_RET)
-                break
+                if "native_yield_unwind_innermost" in self.rules:
+                    break  # (before: the loop went on to the outermost active handler)
         self.adjust_stack_size(1)  # the sent value
         if kind == 0:
             a.mov_reg_local(a.REG_ARG_1, self.local_idx_throw_val())
