@@ -64,6 +64,7 @@ RULES = (
     "viper_uint_binary_ops",        # py/emitnative.c: binary ops with uint operands (before: int with int only)
     "native_pending_exc_null",      # py/emitnative.c: no pending exception is MP_OBJ_NULL (before: None)
     "native_yield_unwind_innermost",  # py/emitnative.c: a yield resumes into the innermost active handler
+    "x86_stack_aligned",            # py/asmx86.c: frames and calls keep the stack 16-byte aligned
     "qstr_obj_shift_3",             # MP_OBJ_NEW_QSTR is qst << 3 | 2 (before: << 2), the qstr object immediates of v5
 )
 ALL_RULES = frozenset(RULES)
