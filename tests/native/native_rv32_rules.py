@@ -89,3 +89,22 @@ def store_word(x, v: int):
     p = ptr32(x)
     p[1] = v + 1
     ptr32(x)[2] = p[3]
+
+
+class Cleanup:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        print("exit", exc)
+
+
+b8 = bytearray(6000)
+b16 = bytearray(4000)
+b32 = bytearray(4000)
+first()
+print(compare(3, 4), compare(-2, -2), compare_unsigned(5, 6))
+print(indexed(b8, b16, b32, 3), imm_index(b8, b16, memoryview(b32)[16:]), immediates(5))  # (r[-3] stays inside)
+print(handler(1), list(gen(4)), with_cleanup(Cleanup(), 9), many_locals(1, 2, 3, 4))
+store_word(b32, 41)
+print(list(ptr for ptr in b32[:16]))

@@ -106,7 +106,11 @@ class AsmX64(X86FamilyAlu, AsmBase):
     # mpy-cross/main.c: MAX(MICROPY_NLR_NUM_REGS_X64, MICROPY_NLR_NUM_REGS_X64_WIN)
     NLR_BUF_NUM_REGS = 10
     loads_reg_reg_reg = False  # no ASM_LOAD8_REG_REG_REG: the emitter adds the index itself
-    byte_store_needs_low_reg = True  # a byte store's source must be al..dl: the value goes in rdx
+    @property
+    def byte_store_needs_low_reg(self) -> bool:
+        """A byte store's source must be al..dl: the value goes in rdx (before the rule, only
+        x86 did so: x64 stored from whichever register held the value)."""
+        return self.has_rule("x64_narrow_store_low_reg")
 
     def __init__(self, max_num_labels: int = 0):
         super().__init__(max_num_labels)
@@ -174,7 +178,15 @@ class AsmX64(X86FamilyAlu, AsmBase):
         self.write_bytes(_REX | _REX_W | _rex_r(src) | _rex_b(dest), 0x89)
         self._r64_disp(src, dest, disp)
 
+    def _high_src_check(self, src: int) -> None:
+        if src >= 8 and not self.has_rule("x64_high_src_regs"):
+            from .emitnative import NativeRefused
+
+            raise NativeRefused("a narrow load from a base in r8..r15, where the official mpy-cross aborts on an "
+                                "internal assertion (py/asmx64.c: src_r64 < 8)")
+
     def _movzx(self, op2: int, src: int, disp: int, dest: int) -> None:
+        self._high_src_check(src)
         if src < 8 and dest < 8:
             self.write_bytes(0x0F, op2)
         else:
@@ -188,6 +200,7 @@ class AsmX64(X86FamilyAlu, AsmBase):
         self._movzx(0xB7, src, disp, dest)
 
     def mov_mem32_to_r64zx(self, src: int, disp: int, dest: int) -> None:
+        self._high_src_check(src)
         if src < 8 and dest < 8:
             self.write_bytes(0x8B)
         else:
@@ -319,6 +332,13 @@ class AsmX64(X86FamilyAlu, AsmBase):
 
     def mov_reg_imm(self, reg: int, imm: int) -> None:
         self.mov_i64_to_r64_optimised(imm, reg)
+
+    def mov_reg_imm_fix_u16(self, reg: int, imm: int) -> int:
+        """ASM_MOV_REG_IMM_FIX_U16 (.mpy v5 qstr links): a fixed-size mov; where the immediate is."""
+        return self.mov_i32_to_r64(imm, reg)
+
+    def mov_reg_imm_fix_word(self, reg: int, imm: int) -> int:
+        return self.mov_i32_to_r64(imm, reg)
 
     def mov_reg_local(self, reg: int, local_num: int) -> None:
         self.mov_mem64_to_r64(RSP, local_num * WORD_SIZE, reg)

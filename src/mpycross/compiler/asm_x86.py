@@ -61,6 +61,7 @@ class AsmX86(X86FamilyAlu, AsmBase):
     REG_FUN_TABLE = EBP
     REG_SHIFT_COUNT = ECX  # shifts take their count in cl
     NLR_BUF_IDX_LOCAL_1 = 5  # emitnx86.c: ebx
+    NLR_BUF_IDX_LOCAL_2, NLR_BUF_IDX_LOCAL_3 = 7, 6  # esi, edi
     NLR_BUF_NUM_REGS = 6  # MICROPY_NLR_NUM_REGS_X86
     loads_reg_reg_reg = False
     byte_store_needs_low_reg = True  # a byte store's source must be al..dl
@@ -151,7 +152,8 @@ class AsmX86(X86FamilyAlu, AsmBase):
     def entry(self, num_locals: int) -> None:
         for reg in (EBP, EBX, ESI, EDI):
             self.push_r32(reg)
-        num_locals |= 3  # with the 4 pushes and the return address: a 16-byte aligned stack
+        # with the 4 pushes and the return address: a 16-byte aligned stack (before the rule: odd only)
+        num_locals |= 3 if self.has_rule("x86_stack_aligned") else 1
         self.sub_r32_i32(ESP, num_locals * WORD_SIZE)
         self.num_locals = num_locals
 
@@ -187,6 +189,8 @@ class AsmX86(X86FamilyAlu, AsmBase):
     def call_ind(self, fun_id: int) -> None:
         n_args = FUN_N_ARGS[fun_id]
         align = ((n_args + 3) & ~3) - n_args  # keep the stack 16-byte aligned during the call
+        if not self.has_rule("x86_stack_aligned"):
+            align = 0
         if align:
             self.sub_r32_i32(ESP, align * WORD_SIZE)
         for reg in (self.REG_ARG_4, self.REG_ARG_3, self.REG_ARG_2, self.REG_ARG_1)[4 - n_args:]:
@@ -227,6 +231,12 @@ class AsmX86(X86FamilyAlu, AsmBase):
 
     def mov_reg_imm(self, reg: int, imm: int) -> None:
         self.mov_i32_to_r32(imm, reg)
+
+    def mov_reg_imm_fix_u16(self, reg: int, imm: int) -> int:
+        """ASM_MOV_REG_IMM_FIX_U16 / _WORD (.mpy v5 qstr links): where the immediate is."""
+        return self.mov_i32_to_r32(imm, reg)
+
+    mov_reg_imm_fix_word = mov_reg_imm_fix_u16
 
     def mov_reg_local(self, reg: int, local_num: int) -> None:
         self.mov_mem32_to_r32(ESP, local_num * WORD_SIZE, reg)

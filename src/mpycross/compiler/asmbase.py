@@ -43,6 +43,16 @@ class AsmBase:
     def REG_PARENT_ARG_4(self):
         return self.REG_ARG_4
 
+    # nlr_buf_t words of REG_LOCAL_2 / REG_LOCAL_3 (before native_exc_unwind_slot the emitter keeps
+    # the unwind pointer and the return value there); x86 has them the other way round
+    @property
+    def NLR_BUF_IDX_LOCAL_2(self):
+        return self.NLR_BUF_IDX_LOCAL_1 + 1
+
+    @property
+    def NLR_BUF_IDX_LOCAL_3(self):
+        return self.NLR_BUF_IDX_LOCAL_1 + 2
+
     REG_ZERO = None  # a register that always reads 0 (RISC-V x0), if the architecture has one
     nlr_setjmp = False  # N_NLR_SETJMP: nlr_push is followed by a setjmp call
 

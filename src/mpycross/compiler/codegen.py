@@ -191,7 +191,7 @@ class Compiler:
             from .emitnative import NativeNotImplemented, NativeRefused, ViperTypeError
 
             try:
-                data, prelude_offset = self.native.assemble(self.emit, scope.emit_options == NT.EMIT_VIPER)
+                data, prelude_offset, emitter = self.native.assemble(self.emit, scope.emit_options == NT.EMIT_VIPER)
             except NativeNotImplemented as err:
                 raise CompileError(str(err), self.source_name, None, kind=err.kind) from None
             except NativeRefused as err:
@@ -200,7 +200,15 @@ class Compiler:
                 raise CompileError(str(err), self.source_name, err.line or self._scope_line(scope) or 1,
                                    scope=scope.simple_name, kind="ViperTypeError") from None
             kind = "viper" if scope.emit_options == NT.EMIT_VIPER else "native"
-            scope.raw_code = RawCode(scope, E.Assembled(data, tuple(self.emit.children)), kind, prelude_offset)
+            if emitter.v5:
+                # v5: the function's own constant table (argument names of native code, objects)
+                # and the qstr links
+                code = E.Assembled(data, tuple(self.emit.children), consts=tuple(emitter.v5_objs),
+                                   arg_names=tuple(scope.param_names()) if kind == "native" else (),
+                                   qstr_links=tuple(emitter.qstr_links))
+            else:
+                code = E.Assembled(data, tuple(self.emit.children))
+            scope.raw_code = RawCode(scope, code, kind, prelude_offset)
         elif recording:
             scope.stack_size = self.emit.max_stack
             scope.raw_code = RawCode(scope, self.assembler(self.emit, self.next_label, self.source_lines,

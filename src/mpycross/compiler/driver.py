@@ -230,10 +230,22 @@ def _model_raw_code_v5(rc: RawCode, source_file: str, plan: CompilePlan):
         return ModelRawCode(kind="asm", fun_data=bytes(rc.data), scope_flags=0, n_pos_args=rc.n_pos_args,
                             type_sig=rc.type_sig)
     code = rc.code
+    children = [_model_raw_code_v5(c, source_file, plan) for c in rc.child_codes]
+    consts = [_model_obj(o, plan) for o in code.consts]
+    if rc.kind == "native":
+        # v5 persistentcode.c: machine code, qstr links, prelude offset and the prelude's qstrs
+        return ModelRawCode(kind="native", fun_data=bytes(code.data), prelude_offset=rc.prelude_offset,
+                            qstr_links=list(code.qstr_links), qstrs=[rc.scope.simple_name, source_file],
+                            arg_names=list(code.arg_names), consts=consts, children=children)
+    if rc.kind == "viper":
+        from .scope import SCOPE_FLAG_ALL_SIG
+
+        return ModelRawCode(kind="viper", fun_data=bytes(code.data), qstr_links=list(code.qstr_links),
+                            scope_flags=rc.scope.scope_flags & SCOPE_FLAG_ALL_SIG, consts=consts,
+                            children=children)
     return ModelRawCode(kind="bytecode", fun_data=bytes(code.data),
                         qstrs=[rc.scope.simple_name, source_file, *code.qstr_operands],
-                        arg_names=list(code.arg_names), consts=[_model_obj(o, plan) for o in code.consts],
-                        children=[_model_raw_code_v5(c, source_file, plan) for c in rc.child_codes])
+                        arg_names=list(code.arg_names), consts=consts, children=children)
 
 
 def _model_obj(obj, plan: CompilePlan):

@@ -189,6 +189,7 @@ class Assembled:
     qstr_operands: tuple = ()  # v2-v5: the qstr operands of the bytecode, in order
     consts: tuple = ()         # v2-v5: the function's constant objects, in emission order
     arg_names: tuple = ()      # v2-v5: the argument names that head its constant table
+    qstr_links: tuple = ()     # v5 native code: (offset << 2 | kind, qstr) patched in at load
 
 
 class Emitter:

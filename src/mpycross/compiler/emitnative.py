@@ -64,6 +64,20 @@ RULES = (
     "xtensa_load_store_offsets",    # py/asmxtensa.c: loads/stores at any offset, of every size
     "xtensa_viper_addx_index",      # py/emitnative.c: viper ptr16/ptr32[reg] by addx2/addx4
     "xtensa_viper_imm_offset",      # py/emitnative.c: viper ptr[1..255] by one Xtensa load/store (1.25 only)
+    # .mpy v6 (1.19): before them the v5 emitter of 1.12 - 1.18
+    "native_module_context",        # fun table, objects, children through fun_bc->context / child_table (before: per-function const tables)
+    "native_qstr_table",            # qstrs loaded from REG_QSTR_TABLE (before: immediates + qstr links; 3 registers for locals)
+    "native_exc_unwind_slot",       # the unwind pointer and return value in words after nlr_buf_t (before: nlr_buf_t's locals 2, 3)
+    "native_star_args_one_slot",    # f(*a, **k): the stack holds the * and ** arguments as given (before: both, always)
+    "viper_load_subscr_keeps_ret",  # ptr[i] spills a stack entry held in REG_RET first
+    "native_settle_keeps_ret",      # settling immediates goes through REG_TEMP1, not REG_TEMP0 (REG_RET)
+    "x64_high_src_regs",            # py/asmx64.c: movzx loads from a base in r8..r15 (before: an assertion)
+    "x64_narrow_store_low_reg",     # py/emitnative.c: x64 byte stores from the value in REG_ARG_3, as x86
+    "viper_uint_binary_ops",        # py/emitnative.c: binary ops with uint operands (before: int with int only)
+    "native_pending_exc_null",      # py/emitnative.c: no pending exception is MP_OBJ_NULL (before: None)
+    "native_yield_unwind_innermost",  # py/emitnative.c: a yield resumes into the innermost active handler
+    "x86_stack_aligned",            # py/asmx86.c: frames and calls keep the stack 16-byte aligned
+    "qstr_obj_shift_3",             # MP_OBJ_NEW_QSTR is qst << 3 | 2 (before: << 2), the qstr object immediates of v5
 )
 ALL_RULES = frozenset(RULES)
 
@@ -136,6 +150,10 @@ VTYPE_BUILTIN_CAST = 0x70 | NATIVE_TYPE_OBJ
 _VTYPE_NAMES = {VTYPE_PYOBJ: "object", VTYPE_BOOL: "bool", VTYPE_INT: "int", VTYPE_UINT: "uint",
                 VTYPE_PTR: "ptr", VTYPE_PTR8: "ptr8", VTYPE_PTR16: "ptr16", VTYPE_PTR32: "ptr32"}
 
+# py/objfun.h mp_obj_fun_bc_t before native_module_context: base, globals, bytecode, const_table
+OFFSETOF_OBJ_FUN_BC_GLOBALS_V5 = 1
+OFFSETOF_OBJ_FUN_BC_CONST_TABLE_V5 = 3
+
 # py/runtime0.h
 SCOPE_FLAG_REFGLOBALS = 0x10
 SCOPE_FLAG_HASCONSTS = 0x20
@@ -164,8 +182,6 @@ MP_EMIT_BREAK_FROM_FOR = 0x8000
 
 STACK_VALUE, STACK_REG, STACK_IMM = range(3)
 
-# MICROPY_PERSISTENT_CODE_SAVE: at most 2 registers hold locals; REG_LOCAL_3 holds the qstr table
-MAX_REGS_FOR_LOCAL_VARS = 2
 
 
 class _StackInfo:
@@ -271,10 +287,25 @@ class NativeEmitter:
         self.error: str | None = None
         a = asm
         self.sizeof_nlr_buf = 2 + a.NLR_BUF_NUM_REGS + 1  # +1: conservative, for MICROPY_ENABLE_PYSTACK
-        self.reg_local_table = (a.REG_LOCAL_1, a.REG_LOCAL_2)
+        # .mpy v5 (before native_module_context): each function has its own constant table,
+        # [argument names (native), mp_fun_table, one object per load, children]; qstrs are
+        # immediates of the build's numbers, patched at load through the qstr links
+        self.v5 = "native_module_context" not in self.rules
+        self.ct_cur_obj = 0
+        self.ct_num_obj = 0
+        self.prelude_offset_uses_u16 = False
+        self.v5_objs: list = []
+        self.qstr_links: list[tuple[int, str]] = []
+        if "native_qstr_table" in self.rules:
+            self.reg_local_table = (a.REG_LOCAL_1, a.REG_LOCAL_2)
+            self.reg_generator_state = a.REG_LOCAL_2
+            self.reg_qstr_table = a.REG_LOCAL_3
+        else:
+            self.reg_local_table = (a.REG_LOCAL_1, a.REG_LOCAL_2, a.REG_LOCAL_3)
+            self.reg_generator_state = a.REG_LOCAL_3
+            self.reg_qstr_table = None
+        self.max_regs_for_locals = len(self.reg_local_table)
         self.reg_local_last = self.reg_local_table[-1]
-        self.reg_generator_state = a.REG_LOCAL_2
-        self.reg_qstr_table = a.REG_LOCAL_3
 
     # -- predicates (emitnative.c macros) --
     def flags(self) -> int:
@@ -305,6 +336,8 @@ class NativeEmitter:
         return self.as_.NLR_BUF_IDX_LOCAL_1
 
     def local_idx_exc_handler_unwind(self) -> int:
+        if "native_exc_unwind_slot" not in self.rules:
+            return self.as_.NLR_BUF_IDX_LOCAL_2
         return self.sizeof_nlr_buf + 1
 
     def local_idx_throw_val(self) -> int:
@@ -313,6 +346,8 @@ class NativeEmitter:
         return self.sizeof_nlr_buf + 2
 
     def local_idx_ret_val(self) -> int:
+        if "native_exc_unwind_slot" not in self.rules:
+            return self.as_.NLR_BUF_IDX_LOCAL_3
         return self.sizeof_nlr_buf
 
     def local_idx_fun_obj(self) -> int:
@@ -354,8 +389,26 @@ class NativeEmitter:
         else:
             self.as_.mov_reg_local_addr(reg, local_num)
 
+    def qstr_number(self, qst: str) -> int:
+        """The compiling build's number of a qstr (.mpy v5 keeps it in the code)."""
+        self.common.use_qstr(qst)
+        return self.common.raw_qstr_ids[qst]
+
     def mov_reg_qstr(self, reg: int, qst: str) -> None:
-        self.as_.load16_reg_reg_offset(reg, self.reg_qstr_table, self.common.use_qstr(qst))
+        if self.reg_qstr_table is not None:
+            self.as_.load16_reg_reg_offset(reg, self.reg_qstr_table, self.common.use_qstr(qst))
+            return
+        # ASM_MOV_REG_IMM_FIX_U16 and a qstr link of kind 1 (a 16-bit qstr number)
+        loc = self.as_.mov_reg_imm_fix_u16(reg, self.qstr_number(qst))
+        if self.pass_ == 3:
+            self.qstr_links.append((loc << 2 | 1, qst))
+
+    def mov_reg_qstr_obj(self, reg: int, qst: str) -> None:
+        """ASM_MOV_REG_IMM_FIX_WORD of MP_OBJ_NEW_QSTR, a qstr link of kind 2 (v5)."""
+        shift = 3 if "qstr_obj_shift_3" in self.rules else 2
+        loc = self.as_.mov_reg_imm_fix_word(reg, self.qstr_number(qst) << shift | 2)
+        if self.pass_ == 3:
+            self.qstr_links.append((loc << 2 | 2, qst))
 
     def mov_local_obj_null(self, local_num: int, reg_temp: int) -> None:
         """ASM_MOV_LOCAL_MP_OBJ_NULL: a zero register is stored as it is, else reg_temp is cleared."""
@@ -401,6 +454,9 @@ class NativeEmitter:
         self.stack_size = 0
         self.label_slot = label_slot
         self.ct_cur_child = 0
+        self.ct_cur_obj = 0
+        self.v5_objs = []
+        self.qstr_links = []
         num_args = scope.num_pos_args + scope.num_kwonly_args
         if scope.scope_flags & S.SCOPE_FLAG_VARARGS:
             num_args += 1
@@ -421,21 +477,25 @@ class NativeEmitter:
 
         self.code_state_start = 0
         if self.need_global_exc_handler():
-            self.code_state_start = self.sizeof_nlr_buf + 1  # nlr_buf_t, return value
-            if self.need_throw_val() and "native_throw_val_slot" in self.rules:
-                self.code_state_start += 2
-            elif self.need_exc_handler_unwind():
-                self.code_state_start += 1
+            self.code_state_start = self.sizeof_nlr_buf
+            if "native_exc_unwind_slot" in self.rules:
+                self.code_state_start += 1  # the return value
+                if self.need_throw_val() and "native_throw_val_slot" in self.rules:
+                    self.code_state_start += 2
+                elif self.need_exc_handler_unwind():
+                    self.code_state_start += 1
 
-        fun_table_off = self.common.use_const_obj(self.fun_table)
+        # v5: mp_fun_table is the const table's entry after the argument names (viper: none)
+        fun_table_off = (0 if self.do_viper_types else scope.num_pos_args + scope.num_kwonly_args) if self.v5 \
+            else self.common.use_const_obj(self.fun_table)
         name = qualified_name(scope)
 
         if self.do_viper_types:
             self.n_state = scope.num_locals + scope.stack_size
             num_locals_in_regs = 0
             if self.can_use_regs_for_locals():
-                num_locals_in_regs = min(scope.num_locals, MAX_REGS_FOR_LOCAL_VARS)
-                if scope.num_pos_args >= MAX_REGS_FOR_LOCAL_VARS + 1:
+                num_locals_in_regs = min(scope.num_locals, self.max_regs_for_locals)
+                if scope.num_pos_args >= self.max_regs_for_locals + 1:
                     num_locals_in_regs -= 1  # REG_LOCAL_LAST holds the args array for a while
             if self.need_global_exc_handler():
                 self.stack_start = self.code_state_start + 2  # function object, old globals
@@ -445,10 +505,7 @@ class NativeEmitter:
                 self.stack_start = self.code_state_start
             a.function_entry(self.stack_start + self.n_state - num_locals_in_regs, name)
             a.fetch_parent_arg(0)
-            a.load_reg_reg_offset(a.REG_FUN_TABLE, a.REG_PARENT_ARG_1, OFFSETOF_OBJ_FUN_BC_CONTEXT)
-            a.load_reg_reg_offset(self.reg_qstr_table, a.REG_FUN_TABLE, OFFSETOF_MODULE_CONTEXT_QSTR_TABLE)
-            a.load_reg_reg_offset(a.REG_FUN_TABLE, a.REG_FUN_TABLE, OFFSETOF_MODULE_CONTEXT_OBJ_TABLE)
-            a.load_reg_reg_offset(a.REG_FUN_TABLE, a.REG_FUN_TABLE, fun_table_off)
+            self.load_fun_table(a.REG_PARENT_ARG_1, fun_table_off)
             if self.need_fun_obj():
                 a.mov_local_reg(self.local_idx_fun_obj(), a.REG_PARENT_ARG_1)
             # n_args in REG_ARG_1, n_kw in REG_ARG_2, args array in REG_LOCAL_LAST
@@ -469,19 +526,21 @@ class NativeEmitter:
                 if self.local_vtype[i] != VTYPE_PYOBJ:
                     self.call_with_imm_arg(F["CONVERT_OBJ_TO_NATIVE"], self.local_vtype[i], a.REG_ARG_2)
                     r = a.REG_RET
-                if (i < MAX_REGS_FOR_LOCAL_VARS and self.can_use_regs_for_locals()
-                        and (i != MAX_REGS_FOR_LOCAL_VARS - 1 or scope.num_pos_args == MAX_REGS_FOR_LOCAL_VARS)):
+                if (i < self.max_regs_for_locals and self.can_use_regs_for_locals()
+                        and (i != self.max_regs_for_locals - 1 or scope.num_pos_args == self.max_regs_for_locals)):
                     a.mov_reg_reg(self.reg_local_table[i], r)
                 else:
                     self.mov_state_reg(self.local_idx_local_var(i), r)
-            if scope.num_pos_args >= MAX_REGS_FOR_LOCAL_VARS + 1 and self.can_use_regs_for_locals():
-                a.mov_reg_local(self.reg_local_last, self.local_idx_local_var(MAX_REGS_FOR_LOCAL_VARS - 1))
+            if scope.num_pos_args >= self.max_regs_for_locals + 1 and self.can_use_regs_for_locals():
+                a.mov_reg_local(self.reg_local_last, self.local_idx_local_var(self.max_regs_for_locals - 1))
             self.global_exc_entry()
         else:
             self.n_state = scope.num_locals + scope.stack_size
             # first word: the index in the child table of the prelude pointer (before 1.23 only
             # a generator's; a function sets code_state.ip from the child table itself)
-            if self.is_generator() or "native_prelude_index_word" in self.rules:
+            if self.v5 and self.is_generator():
+                a.data(a.word_size, self.prelude_offset)  # (v5: the prelude's offset in the code)
+            elif self.is_generator() or "native_prelude_index_word" in self.rules:
                 a.data(a.word_size, self.prelude_ptr_index)
             if self.is_generator():
                 a.data(a.word_size, self.start_offset)
@@ -492,21 +551,31 @@ class NativeEmitter:
                 a.fetch_parent_arg(1)
                 a.mov_local_reg(self.local_idx_throw_val(), a.REG_PARENT_ARG_2)
                 a.load_reg_reg_offset(a.REG_TEMP0, self.reg_generator_state, self.local_idx_fun_obj())
-                a.load_reg_reg_offset(a.REG_TEMP0, a.REG_TEMP0, OFFSETOF_OBJ_FUN_BC_CONTEXT)
-                a.load_reg_reg_offset(self.reg_qstr_table, a.REG_TEMP0, OFFSETOF_MODULE_CONTEXT_QSTR_TABLE)
-                a.load_reg_reg_offset(a.REG_TEMP0, a.REG_TEMP0, OFFSETOF_MODULE_CONTEXT_OBJ_TABLE)
+                if self.v5:
+                    a.load_reg_reg_offset(a.REG_TEMP0, a.REG_TEMP0, OFFSETOF_OBJ_FUN_BC_CONST_TABLE_V5)
+                else:
+                    a.load_reg_reg_offset(a.REG_TEMP0, a.REG_TEMP0, OFFSETOF_OBJ_FUN_BC_CONTEXT)
+                    a.load_reg_reg_offset(self.reg_qstr_table, a.REG_TEMP0, OFFSETOF_MODULE_CONTEXT_QSTR_TABLE)
+                    a.load_reg_reg_offset(a.REG_TEMP0, a.REG_TEMP0, OFFSETOF_MODULE_CONTEXT_OBJ_TABLE)
                 a.load_reg_reg_offset(a.REG_FUN_TABLE, a.REG_TEMP0, fun_table_off)
             else:
                 self.stack_start = self.code_state_start + SIZEOF_CODE_STATE
                 a.function_entry(self.stack_start + self.n_state, name)
                 for arg_num in range(4):
                     a.fetch_parent_arg(arg_num)
-                a.load_reg_reg_offset(a.REG_FUN_TABLE, a.REG_PARENT_ARG_1, OFFSETOF_OBJ_FUN_BC_CONTEXT)
-                a.load_reg_reg_offset(self.reg_qstr_table, a.REG_FUN_TABLE, OFFSETOF_MODULE_CONTEXT_QSTR_TABLE)
-                a.load_reg_reg_offset(a.REG_FUN_TABLE, a.REG_FUN_TABLE, OFFSETOF_MODULE_CONTEXT_OBJ_TABLE)
-                a.load_reg_reg_offset(a.REG_FUN_TABLE, a.REG_FUN_TABLE, fun_table_off)
+                self.load_fun_table(a.REG_PARENT_ARG_1, fun_table_off)
                 a.mov_local_reg(self.local_idx_fun_obj(), a.REG_PARENT_ARG_1)
-                if "native_prelude_index_word" not in self.rules:
+                if self.v5:
+                    # code_state.ip: the prelude's offset as an immediate; its encoding is chosen in
+                    # the code-size pass (from the stack-size pass's offset), wide past 32767
+                    if pass_ == 2:
+                        self.prelude_offset_uses_u16 = self.prelude_offset < 32768
+                    if self.prelude_offset_uses_u16:
+                        a.mov_reg_imm_fix_u16(a.REG_PARENT_ARG_1, self.prelude_offset)
+                    else:
+                        a.mov_reg_imm_fix_word(a.REG_PARENT_ARG_1, self.prelude_offset)
+                    self.mov_state_reg(self.code_state_start + OFFSETOF_CODE_STATE_IP, a.REG_PARENT_ARG_1)
+                elif "native_prelude_index_word" not in self.rules:
                     # code_state.ip: the prelude pointer, child_table itself or child_table[index]
                     a.load_reg_reg_offset(a.REG_PARENT_ARG_1, a.REG_PARENT_ARG_1, OFFSETOF_OBJ_FUN_BC_CHILD_TABLE)
                     if self.prelude_ptr_index != 0:
@@ -523,11 +592,24 @@ class NativeEmitter:
                 a.call_setup_code_state(F["SETUP_CODE_STATE"])
             self.global_exc_entry()
             if self.can_use_regs_for_locals():
-                for i in range(min(MAX_REGS_FOR_LOCAL_VARS, scope.num_locals)):
+                for i in range(min(self.max_regs_for_locals, scope.num_locals)):
                     a.mov_reg_local(self.reg_local_table[i], self.local_idx_local_var(i))
             for info in scope.id_info:
                 if info.kind == S.CELL:
                     self.local_vtype[info.local_num] = VTYPE_PYOBJ
+
+    def load_fun_table(self, fun_obj_reg: int, fun_table_off: int) -> None:
+        """REG_FUN_TABLE = mp_fun_table, from the function object in fun_obj_reg."""
+        a = self.as_
+        if self.v5:
+            # through REG_LOCAL_3, which then holds the const table (a viper function's args after)
+            a.load_reg_reg_offset(a.REG_LOCAL_3, fun_obj_reg, OFFSETOF_OBJ_FUN_BC_CONST_TABLE_V5)
+            a.load_reg_reg_offset(a.REG_FUN_TABLE, a.REG_LOCAL_3, fun_table_off)
+            return
+        a.load_reg_reg_offset(a.REG_FUN_TABLE, fun_obj_reg, OFFSETOF_OBJ_FUN_BC_CONTEXT)
+        a.load_reg_reg_offset(self.reg_qstr_table, a.REG_FUN_TABLE, OFFSETOF_MODULE_CONTEXT_QSTR_TABLE)
+        a.load_reg_reg_offset(a.REG_FUN_TABLE, a.REG_FUN_TABLE, OFFSETOF_MODULE_CONTEXT_OBJ_TABLE)
+        a.load_reg_reg_offset(a.REG_FUN_TABLE, a.REG_FUN_TABLE, fun_table_off)
 
     def end_pass(self) -> None:
         a = self.as_
@@ -546,18 +628,26 @@ class NativeEmitter:
                 a.write(prelude_signature(max(self.n_state, 1), 0, scope))
             finally:
                 scope.scope_flags = saved
-            a.write(prelude_size(self.n_info, self.n_cell))
-            info_start = a.code_pos()
-            a.write(encode_uint(self.common.use_qstr(scope.simple_name)))
-            for qst in scope.param_names():
-                a.write(encode_uint(self.common.use_qstr(qst)))
-            self.n_info = a.code_pos() - info_start
+            if self.v5:
+                # the build's 16-bit numbers of the name and the source file (the argument names
+                # are in the const table)
+                a.write(prelude_size(4, self.n_cell))
+                a.data(2, self.qstr_number(scope.simple_name))
+                a.data(2, self.qstr_number(self.common.source_file))
+            else:
+                a.write(prelude_size(self.n_info, self.n_cell))
+                info_start = a.code_pos()
+                a.write(encode_uint(self.common.use_qstr(scope.simple_name)))
+                for qst in scope.param_names():
+                    a.write(encode_uint(self.common.use_qstr(qst)))
+                self.n_info = a.code_pos() - info_start
             cell_start = a.code_pos()
             for info in scope.id_info:
                 if info.kind == S.CELL:
                     a.data(1, info.local_num)
             self.n_cell = a.code_pos() - cell_start
         a.end_pass()
+        self.ct_num_obj = self.ct_cur_obj
         if self.stack_size != 0 or self.exc_stack:
             raise AssertionError("native emitter: stack not back to empty")
 
@@ -633,9 +723,10 @@ class NativeEmitter:
             si = self.stack_info[i]
             if si.kind == STACK_IMM:
                 si.kind = STACK_VALUE
-                # REG_TEMP1, so that REG_TEMP0 (REG_RET) survives
-                si.vtype = self.load_reg_stack_imm(self.as_.REG_TEMP1, si, False)
-                self.mov_state_reg(self.stack_start + i, self.as_.REG_TEMP1)
+                # REG_TEMP1, so that REG_TEMP0 (REG_RET) survives (before the rule: through REG_TEMP0)
+                reg = self.as_.REG_TEMP1 if "native_settle_keeps_ret" in self.rules else self.as_.REG_TEMP0
+                si.vtype = self.load_reg_stack_imm(reg, si, False)
+                self.mov_state_reg(self.stack_start + i, reg)
 
     def access_stack(self, pos: int, reg_dest: int) -> int:
         self.need_reg_single(reg_dest, pos)
@@ -766,6 +857,14 @@ class NativeEmitter:
     # -- constants and children --
     def load_reg_with_object(self, reg: int, obj) -> None:
         a = self.as_
+        if self.v5:
+            # a new slot per load, after mp_fun_table (and a native function's argument names)
+            table_off = 1 + self.ct_cur_obj
+            self.ct_cur_obj += 1
+            if self.pass_ == 3:
+                self.v5_objs.append(obj)
+            self.load_reg_with_v5_entry(reg, table_off)
+            return
         self.scope.scope_flags |= SCOPE_FLAG_HASCONSTS
         table_off = self.common.use_const_obj(obj)
         self.mov_reg_state(a.REG_TEMP0, self.local_idx_fun_obj())
@@ -773,10 +872,22 @@ class NativeEmitter:
         a.load_reg_reg_offset(a.REG_TEMP0, a.REG_TEMP0, OFFSETOF_MODULE_CONTEXT_OBJ_TABLE)
         a.load_reg_reg_offset(reg, a.REG_TEMP0, table_off)
 
+    def load_reg_with_v5_entry(self, reg: int, table_off: int) -> None:
+        a = self.as_
+        if not self.do_viper_types:
+            table_off += self.scope.num_pos_args + self.scope.num_kwonly_args
+        self.mov_reg_state(a.REG_TEMP0, self.local_idx_fun_obj())
+        a.load_reg_reg_offset(a.REG_TEMP0, a.REG_TEMP0, OFFSETOF_OBJ_FUN_BC_CONST_TABLE_V5)
+        a.load_reg_reg_offset(reg, a.REG_TEMP0, table_off)
+
     def load_reg_with_child(self, reg: int) -> None:
         a = self.as_
         table_off = self.ct_cur_child
         self.ct_cur_child += 1
+        if self.v5:
+            # the children follow the objects (counted in the previous pass)
+            self.load_reg_with_v5_entry(reg, 1 + self.ct_num_obj + table_off)
+            return
         self.mov_reg_state(a.REG_TEMP0, self.local_idx_fun_obj())
         a.load_reg_reg_offset(a.REG_TEMP0, a.REG_TEMP0, OFFSETOF_OBJ_FUN_BC_CHILD_TABLE)
         a.load_reg_reg_offset(reg, a.REG_TEMP0, table_off)
@@ -812,8 +923,11 @@ class NativeEmitter:
         if not gen:
             # set the function's globals; keep the old ones (NULL if unchanged)
             self.mov_reg_state(a.REG_ARG_1, self.local_idx_fun_obj())
-            a.load_reg_reg_offset(a.REG_ARG_1, a.REG_ARG_1, OFFSETOF_OBJ_FUN_BC_CONTEXT)
-            a.load_reg_reg_offset(a.REG_ARG_1, a.REG_ARG_1, OFFSETOF_MODULE_CONTEXT_GLOBALS)
+            if self.v5:
+                a.load_reg_reg_offset(a.REG_ARG_1, a.REG_ARG_1, OFFSETOF_OBJ_FUN_BC_GLOBALS_V5)
+            else:
+                a.load_reg_reg_offset(a.REG_ARG_1, a.REG_ARG_1, OFFSETOF_OBJ_FUN_BC_CONTEXT)
+                a.load_reg_reg_offset(a.REG_ARG_1, a.REG_ARG_1, OFFSETOF_MODULE_CONTEXT_GLOBALS)
             self.call(F["NATIVE_SWAP_GLOBALS"])
             self.mov_state_reg(self.local_idx_old_globals(), a.REG_RET)
         if self.scope.exc_stack_size == 0:
@@ -832,15 +946,26 @@ class NativeEmitter:
                 a.mov_local_reg(self.local_idx_exc_val(), a.REG_TEMP0 if self.reg_zero() is None else a.REG_ZERO)
             a.mov_reg_pcrel(a.REG_LOCAL_1, start_label)
             self.label_assign(nlr_label)
+            in_nlr_buf = "native_exc_unwind_slot" not in self.rules
+            if in_nlr_buf:
+                # the unwind pointer is nlr_buf_t's REG_LOCAL_2 word: kept in that register over nlr_push
+                a.mov_reg_local(a.REG_LOCAL_2, self.local_idx_exc_handler_unwind())
             a.mov_reg_local_addr(a.REG_ARG_1, 0)
             self.call(F["NLR_PUSH"])
             if a.nlr_setjmp:
                 a.mov_reg_local_addr(a.REG_ARG_1, 2)
                 self.call(F["SETJMP"])
+            if in_nlr_buf:
+                a.mov_local_reg(self.local_idx_exc_handler_unwind(), a.REG_LOCAL_2)
             a.jump_if_reg_nonzero(a.REG_RET, global_except_label, True)
             self.mov_local_cleared(self.local_idx_exc_handler_pc())
             a.jump_reg(a.REG_LOCAL_1)
             self.label_assign(global_except_label)
+            if a.nlr_setjmp and self.v5:
+                # longjmp may clobber REG_FUN_TABLE: reloaded (at the argument count, viper too)
+                self.mov_reg_state(a.REG_LOCAL_1, self.local_idx_fun_obj())
+                a.load_reg_reg_offset(a.REG_LOCAL_1, a.REG_LOCAL_1, OFFSETOF_OBJ_FUN_BC_CONST_TABLE_V5)
+                a.load_reg_reg_offset(a.REG_FUN_TABLE, a.REG_LOCAL_1, self.scope.num_pos_args + self.scope.num_kwonly_args)
             a.mov_reg_local(a.REG_LOCAL_1, self.local_idx_exc_handler_pc())
             a.jump_if_reg_nonzero(a.REG_LOCAL_1, nlr_label, False)
         if not gen:
@@ -912,11 +1037,16 @@ class NativeEmitter:
     def load_const_str(self, qst: str) -> None:
         a = self.as_
         self.need_reg_single(a.REG_TEMP0, 0)
-        self.load_reg_with_object(a.REG_TEMP0, qst)  # MP_OBJ_NEW_QSTR: a str in the table
+        if self.reg_qstr_table is None:
+            self.mov_reg_qstr_obj(a.REG_TEMP0, qst)  # the qstr object as an immediate
+        else:
+            self.load_reg_with_object(a.REG_TEMP0, qst)  # MP_OBJ_NEW_QSTR: a str in the table
         self.post_push_reg(VTYPE_PYOBJ, a.REG_TEMP0)
 
     def load_const_obj(self, obj) -> None:
         a = self.as_
+        if self.v5:
+            self.scope.scope_flags |= SCOPE_FLAG_HASCONSTS
         self.need_reg_single(a.REG_TEMP0, 0)
         self.load_reg_with_object(a.REG_TEMP0, obj)
         self.post_push_reg(VTYPE_PYOBJ, a.REG_TEMP0)
@@ -929,7 +1059,7 @@ class NativeEmitter:
         vtype = self.local_vtype[local_num]
         if vtype == VTYPE_UNBOUND:
             self.viper_error(f"local '{qst}' used before type known")
-        if local_num < MAX_REGS_FOR_LOCAL_VARS and self.can_use_regs_for_locals():
+        if local_num < self.max_regs_for_locals and self.can_use_regs_for_locals():
             self.post_push_reg(vtype, self.reg_local_table[local_num])
         else:
             self.need_reg_single(a.REG_TEMP0, 0)
@@ -1017,7 +1147,8 @@ class NativeEmitter:
             index_value = top.data
             self.pre_pop_discard()
             vtype_base, reg_base = self.pre_pop_reg_flexible(a.REG_ARG_1, a.REG_ARG_2, a.REG_ARG_2)
-            self.need_reg_single(a.REG_RET, 0)
+            if "viper_load_subscr_keeps_ret" in self.rules:
+                self.need_reg_single(a.REG_RET, 0)
             ops = self._PTR_OPS.get(vtype_base)
             if ops is None:
                 self.viper_error(f"can't load from '{vtype_name(vtype_base)}'")
@@ -1038,7 +1169,8 @@ class NativeEmitter:
         else:
             vtype_index, reg_index = self.pre_pop_reg_flexible(a.REG_ARG_2, a.REG_ARG_1, a.REG_ARG_1)
             vtype_base = self.pre_pop_reg(a.REG_ARG_1)
-            self.need_reg_single(a.REG_RET, 0)
+            if "viper_load_subscr_keeps_ret" in self.rules:
+                self.need_reg_single(a.REG_RET, 0)
             if vtype_index not in (VTYPE_INT, VTYPE_UINT):
                 self.viper_error(f"can't load with '{vtype_name(vtype_index)}' index")
             ops = self._PTR_OPS.get(vtype_base)
@@ -1148,7 +1280,7 @@ class NativeEmitter:
 
     def store_fast(self, qst: str, local_num: int) -> None:
         a = self.as_
-        if local_num < MAX_REGS_FOR_LOCAL_VARS and self.can_use_regs_for_locals():
+        if local_num < self.max_regs_for_locals and self.can_use_regs_for_locals():
             vtype = self.pre_pop_reg(self.reg_local_table[local_num])
         else:
             vtype = self.pre_pop_reg(a.REG_TEMP0)
@@ -1177,6 +1309,10 @@ class NativeEmitter:
     def store_global(self, qst: str, kind: int) -> None:
         a = self.as_
         if kind == 0:
+            if self.peek_vtype(0) != VTYPE_PYOBJ:
+                # emit_native_store_global asserts an object for STORE_NAME (every release)
+                raise NativeRefused("storing a viper value to a name at module or class level, where the "
+                                    "official mpy-cross aborts on an internal assertion")
             self.pre_pop_reg(a.REG_ARG_2)
         else:
             self._to_obj_arg(a.REG_ARG_2, a.REG_ARG_1, a.REG_ARG_2)
@@ -1283,7 +1419,10 @@ class NativeEmitter:
                 prev_finally.unwind_label = UNWIND_LABEL_DO_FINAL_UNWIND
                 a.mov_reg_pcrel(a.REG_RET, label & ~MP_EMIT_BREAK_FROM_FOR)
                 a.mov_local_reg(self.local_idx_exc_handler_unwind(), a.REG_RET)
-                a.mov_reg_imm(a.REG_RET, 0)
+                if "native_pending_exc_null" in self.rules:
+                    a.mov_reg_imm(a.REG_RET, 0)
+                else:
+                    self.mov_reg_const(a.REG_RET, F["CONST_NONE_OBJ"])  # (before: None cancels it)
                 a.mov_local_reg(self.local_idx_exc_val(), a.REG_RET)
                 label = first_finally.label
         self.jump(label & ~MP_EMIT_BREAK_FROM_FOR)
@@ -1329,7 +1468,11 @@ class NativeEmitter:
         self.leave_exc_stack(True)
         self.adjust_stack_size(2)
         a.mov_reg_local(a.REG_ARG_1, self.local_idx_exc_val())
-        a.jump_if_reg_zero(a.REG_ARG_1, slot + 2, False)
+        if "native_pending_exc_null" in self.rules:
+            a.jump_if_reg_zero(a.REG_ARG_1, slot + 2, False)
+        else:
+            self.mov_reg_const(a.REG_ARG_2, F["CONST_NONE_OBJ"])
+            a.jump_if_reg_eq(a.REG_ARG_1, a.REG_ARG_2, slot + 2)
         a.load_reg_reg_offset(a.REG_ARG_2, a.REG_ARG_1, 0)
         self.post_push_reg(VTYPE_PYOBJ, a.REG_ARG_2)
         self.post_push_reg(VTYPE_PYOBJ, a.REG_ARG_1)
@@ -1341,7 +1484,7 @@ class NativeEmitter:
         self.call(F["OBJ_IS_TRUE"])
         a.jump_if_reg_zero(a.REG_RET, slot + 1, True)
         self.label_assign(slot)
-        self.mov_local_obj_null(self.local_idx_exc_val(), a.REG_TEMP0)
+        self.cancel_exception()
         self.label_assign(slot + 1)
         if "native_finally_keeps_exc" in self.rules:
             self.adjust_stack(1)
@@ -1386,9 +1529,18 @@ class NativeEmitter:
     def for_iter_end(self) -> None:
         self.adjust_stack(-ITER_BUF_NSLOTS)
 
+    def cancel_exception(self) -> None:
+        """The pending exception slot set to MP_OBJ_NULL (before native_pending_exc_null: None)."""
+        a = self.as_
+        if "native_pending_exc_null" in self.rules:
+            self.mov_local_obj_null(self.local_idx_exc_val(), a.REG_TEMP0)
+        else:
+            self.mov_reg_const(a.REG_TEMP0, F["CONST_NONE_OBJ"])
+            a.mov_local_reg(self.local_idx_exc_val(), a.REG_TEMP0)
+
     def pop_except_jump(self, label: int, within_exc_handler: bool) -> None:
         if within_exc_handler:
-            self.mov_local_obj_null(self.local_idx_exc_val(), self.as_.REG_TEMP0)
+            self.cancel_exception()
         else:
             self.leave_exc_stack(False)
         self.jump(label)
@@ -1447,7 +1599,8 @@ class NativeEmitter:
         a = self.as_
         vtype_lhs = self.peek_vtype(1)
         vtype_rhs = self.peek_vtype(0)
-        if vtype_lhs in (VTYPE_INT, VTYPE_UINT) and vtype_rhs in (VTYPE_INT, VTYPE_UINT):
+        ints = (VTYPE_INT, VTYPE_UINT) if "viper_uint_binary_ops" in self.rules else (VTYPE_INT,)
+        if vtype_lhs in ints and vtype_rhs in ints:
             self._binary_op_int(op_name)
         elif vtype_lhs == VTYPE_PYOBJ and vtype_rhs == VTYPE_PYOBJ:
             self.pre_pop_reg(a.REG_ARG_3)
@@ -1578,6 +1731,20 @@ class NativeEmitter:
 
     def make_function(self, child, n_pos_defaults: int, n_kw_defaults: int) -> None:
         a = self.as_
+        if self.v5:
+            # mp_make_function_from_raw_code(rc, def_args, def_kw_args)
+            if n_pos_defaults == 0 and n_kw_defaults == 0:
+                self.need_reg_all()
+                a.mov_reg_imm(a.REG_ARG_2, 0)
+                a.mov_reg_imm(a.REG_ARG_3, 0)
+            else:
+                self.pre_pop_reg(a.REG_ARG_3)
+                self.pre_pop_reg(a.REG_ARG_2)
+                self.need_reg_all()
+            self.load_reg_with_child(a.REG_ARG_1)
+            a.call_ind(F["MAKE_FUNCTION_FROM_PROTO_FUN"])
+            self.post_push_reg(VTYPE_PYOBJ, a.REG_RET)
+            return
         self.mov_reg_state(a.REG_ARG_2, self.local_idx_fun_obj())
         a.load_reg_reg_offset(a.REG_ARG_2, a.REG_ARG_2, OFFSETOF_OBJ_FUN_BC_CONTEXT)
         if n_pos_defaults == 0 and n_kw_defaults == 0:
@@ -1592,6 +1759,18 @@ class NativeEmitter:
 
     def make_closure(self, child, n_closed_over: int, n_pos_defaults: int, n_kw_defaults: int) -> None:
         a = self.as_
+        if self.v5:
+            # mp_make_closure_from_raw_code(rc, n_closed_over | 0x100 with defaults, args), NEW_CLOSURE's slot
+            if n_pos_defaults == 0 and n_kw_defaults == 0:
+                self.get_stack_pointer_to_reg_for_pop(a.REG_ARG_3, n_closed_over)
+                a.mov_reg_imm(a.REG_ARG_2, n_closed_over)
+            else:
+                self.get_stack_pointer_to_reg_for_pop(a.REG_ARG_3, n_closed_over + 2)
+                a.mov_reg_imm(a.REG_ARG_2, 0x100 | n_closed_over)
+            self.load_reg_with_child(a.REG_ARG_1)
+            a.call_ind(F["NEW_CLOSURE"])
+            self.post_push_reg(VTYPE_PYOBJ, a.REG_RET)
+            return
         self.mov_reg_state(a.REG_ARG_2, self.local_idx_fun_obj())
         a.load_reg_reg_offset(a.REG_ARG_2, a.REG_ARG_2, OFFSETOF_OBJ_FUN_BC_CONTEXT)
         defaults = n_pos_defaults != 0 or n_kw_defaults != 0
@@ -1631,7 +1810,8 @@ class NativeEmitter:
             else:
                 raise NativeNotImplemented("casting")
         elif star_flags:
-            self.get_stack_pointer_to_reg_for_pop(a.REG_ARG_3, n_positional + 2 * n_keyword + 2)
+            extra = 2 if "native_star_args_one_slot" in self.rules else 3
+            self.get_stack_pointer_to_reg_for_pop(a.REG_ARG_3, n_positional + 2 * n_keyword + extra)
             self.call_with_2_imm_args(F["CALL_METHOD_N_KW_VAR"], 0, a.REG_ARG_1,
                                       n_positional | (n_keyword << 8), a.REG_ARG_2)
             self.post_push_reg(VTYPE_PYOBJ, a.REG_RET)
@@ -1645,7 +1825,8 @@ class NativeEmitter:
     def call_method(self, n_positional: int, n_keyword: int, star_flags: int) -> None:
         a = self.as_
         if star_flags:
-            self.get_stack_pointer_to_reg_for_pop(a.REG_ARG_3, n_positional + 2 * n_keyword + 3)
+            extra = 3 if "native_star_args_one_slot" in self.rules else 4
+            self.get_stack_pointer_to_reg_for_pop(a.REG_ARG_3, n_positional + 2 * n_keyword + extra)
             self.call_with_2_imm_args(F["CALL_METHOD_N_KW_VAR"], 1, a.REG_ARG_1,
                                       n_positional | (n_keyword << 8), a.REG_ARG_2)
         else:
@@ -1716,7 +1897,8 @@ class NativeEmitter:
             if e.is_active:
                 a.mov_reg_pcrel(a.REG_RET, e.label)
                 a.mov_local_reg(self.local_idx_exc_handler_pc(), a.REG_RET)
-                break
+                if "native_yield_unwind_innermost" in self.rules:
+                    break  # (before: the loop went on to the outermost active handler)
         self.adjust_stack_size(1)  # the sent value
         if kind == 0:
             a.mov_reg_local(a.REG_ARG_1, self.local_idx_throw_val())

@@ -43,7 +43,7 @@ ENCODERS = tuple(ENCODER_CLASSES)  # the architectures this compiler emits nativ
 # -march -> the targets.toml feature naming the releases whose native code for it is emitted
 # (measured byte-identical to the official compilers; the others are refused)
 ARCH_EMITTER_FEATURE = {
-    "x86": "native_emitter", "x64": "native_emitter", "armv6": "native_emitter",
+    "x86": "native_emitter_x86", "x64": "native_emitter_x64", "armv6": "native_emitter",
     **{arch: "native_emitter" for arch in THUMB},
     "xtensa": "native_emitter_xtensa", "xtensawin": "native_emitter_xtensa",
     "rv32imc": "native_emitter_rv32", "debug": "native_emitter_debug",
@@ -175,11 +175,12 @@ class NativeTarget:
         return archs.index(self.arch) if self.arch in archs else 0
 
     def assemble(self, recorder, viper: bool):
-        """Machine code (+ prelude) and prelude offset of a recorded native scope."""
+        """Machine code (+ prelude), prelude offset and the emitter (.mpy v5: its constant
+        objects and qstr links) of a recorded native scope."""
         from mpycross.mpy.reader import FUN_TABLE
 
         from .emitnative import assemble_native
 
-        data, prelude_offset, _ = assemble_native(
+        data, prelude_offset, emitter = assemble_native(
             recorder, lambda: _encoder(self.arch, self.arch_flags, self.shared), FUN_TABLE, viper, self.rules)
-        return data, prelude_offset
+        return data, prelude_offset, emitter

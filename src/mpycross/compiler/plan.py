@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # annotations only; importing typing costs ~2 ms of every sta
 
 from mpycross.targets import DEFAULT_TARGET, Target, resolve_target
 
-from . import floatcompat
+from . import floatcompat, raw_qstr_ids
 from .emitnative_target import NativeTarget
 from .fold import ConstTruth
 from .parsenum import read_float
@@ -193,7 +193,9 @@ def plan_for(target=DEFAULT_TARGET, *, optimize: int = 0, small_int_bits: int = 
         cache_lookup_bc=cache_lookup_bc,
         emitter_class=emitter_class,
         assembler=getattr(module, assembler_name),
-        build_qstr_numbers=emitter_class.build_qstr_numbers,
+        # (v5 keeps them in native code: measured for the releases with a raw_ids table)
+        build_qstr_numbers=emitter_class.build_qstr_numbers or (
+            tgt.mpy_version == 5 and tgt.family == "micropython" and raw_qstr_ids.has_table(tgt.release)),
         module_tables=tgt.format["const_table"] == "global",
         float_repr=float_repr,
         complex_repr=complex_repr,
