@@ -8,6 +8,7 @@ in both. A Result carries either the `.mpy` bytes or an error dict
 
 from __future__ import annotations
 
+from mpycross.fileio import read_bytes
 from mpycross.records import dataclass, field
 
 
@@ -64,8 +65,7 @@ def _compile_chunk(args):
 def read_source(job: Job) -> bytes | Result:
     """The file's bytes, or a Result carrying the error that reading it gave."""
     try:
-        with open(job.source, "rb") as f:
-            return f.read()
+        return read_bytes(job.source)
     except OSError as err:
         return Result(job, error={"file": job.source_name, "line": None, "kind": "OSError",
                                   "message": err.strerror or str(err)})

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import os
 import sys
+
+from mpycross.fileio import read_bytes
 
 CACHE_ENV = "MPYCROSS_CACHE_DIR"
 LAYOUT = b"mpycross-cache-1"
@@ -107,8 +108,7 @@ class CompileCache:
 
     def _read(self, path: str) -> bytes:
         try:
-            with open(path, "rb") as f:
-                return f.read()
+            return read_bytes(path)
         except OSError:
             return b""
 
@@ -132,6 +132,8 @@ class CompileCache:
         if not self.enabled:
             return None
         stored = self._read(self._path(key, ".err"))
+        import json
+
         try:
             error = json.loads(stored) if stored else None
         except ValueError:
@@ -140,6 +142,8 @@ class CompileCache:
 
     def put_error(self, key: str, error: dict) -> None:
         if self.enabled:
+            import json
+
             self._store(self._path(key, ".err"), json.dumps(error, sort_keys=True).encode())
 
     @staticmethod
@@ -182,19 +186,15 @@ class OutputIndex:
         import marshal
 
         try:
-            with open(self.path, "rb") as f:
-                stored = marshal.loads(f.read())
+            stored = marshal.loads(read_bytes(self.path))
         except (OSError, ValueError, EOFError, TypeError):
             return {}
-        if not isinstance(stored, dict):
-            return {}
-        return {path: entry for path, entry in stored.items() if isinstance(path, str) and isinstance(entry, tuple)
-                and len(entry) == 6 and isinstance(entry[0], str) and all(isinstance(x, int) for x in entry[1:])}
+        return stored if isinstance(stored, dict) else {}  # (entries of another shape never match: settled)
 
     def settled(self, output: str, key: str) -> bool:
         """Whether `output` still holds what the cache entry `key` holds, by its stat alone."""
         entry = self.before.get(output)
-        if entry is None or entry[0] != key:
+        if type(entry) is not tuple or len(entry) != 6 or entry[0] != key or type(entry[5]) is not int:
             return False
         try:
             st = os.stat(output)

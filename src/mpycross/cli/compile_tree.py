@@ -34,6 +34,7 @@ import time
 from operator import attrgetter
 
 from mpycross.batch import Job, format_error, run_jobs
+from mpycross.fileio import read_bytes
 from mpycross.records import dataclass
 
 SKIP_DIRS = {"__pycache__"}
@@ -203,6 +204,9 @@ def plan(paths: list[str], out_dir: str | None, check: bool) -> tuple[list[Job],
     for given in paths:
         p = _tidy(given)
         is_file = not os.path.isdir(p)
+        # the outputs' absolute names, to find two sources written to one file: the folder's once,
+        # then its members' clean relative names joined on (abspath per file was a third of this loop)
+        base = os.path.abspath(out_root if out_root is not None else p)
         if not is_file:
             members = _walk(p)
         elif os.path.isfile(p):
@@ -220,7 +224,8 @@ def plan(paths: list[str], out_dir: str | None, check: bool) -> tuple[list[Job],
                 inner = os.path.basename(name) if is_file else name
                 output = os.path.join(out_root, _with_mpy_suffix(inner))
             if output is not None:
-                key = os.path.normcase(os.path.abspath(output))
+                fast = not is_file and os.sep == "/"
+                key = os.path.normcase(os.path.join(base, _with_mpy_suffix(name)) if fast else os.path.abspath(output))
                 if key in targets:
                     if targets[key] == path:
                         continue  # the same file named twice
@@ -233,10 +238,7 @@ def plan(paths: list[str], out_dir: str | None, check: bool) -> tuple[list[Job],
 def _unchanged(path: str, data: bytes) -> bool:
     """Whether the file at `path` already holds exactly `data` (then it is not rewritten)."""
     try:
-        if os.path.getsize(path) != len(data):
-            return False
-        with open(path, "rb") as f:
-            return f.read() == data
+        return os.path.getsize(path) == len(data) and read_bytes(path) == data
     except OSError:
         return False
 
