@@ -89,3 +89,17 @@ def store_word(x, v: int):
     p = ptr32(x)
     p[1] = v + 1
     ptr32(x)[2] = p[3]
+
+
+class Context:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+buf = bytearray(12000)
+print(first(), compare(1, 2), compare(2, 2), compare_unsigned(3, 2), indexed(buf, buf, buf, 3),
+      imm_index(buf, buf, memoryview(buf)[16:]), immediates(5), handler(1), list(gen(1)),
+      with_cleanup(Context(), 1), many_locals(1, 2, 3, 4), store_word(buf, 5), buf[4:16])
