@@ -199,8 +199,12 @@ def test_x_emit_matches_official(work, emit):
 
 
 def test_native_emit_for_older_release_not_supported_yet(work):
-    a = ours(["-march=rv32imc", "-X", "emit=viper", "--target", "micropython-1.23", "hello.py"], work)
+    a = ours(["-march=x64", "-X", "emit=viper", "--target", "micropython-1.18", "hello.py"], work)
     assert a.returncode == 1 and b"not supported yet" in a.stderr and b"Traceback" not in a.stderr
+    assert not (work / "hello.mpy").exists()
+    # an architecture the release's mpy-cross does not have (rv32imc is from 1.24)
+    b = ours(["-march=rv32imc", "-X", "emit=viper", "--target", "micropython-1.23", "hello.py"], work)
+    assert b.returncode == 1 and b"no such architecture" in b.stderr and b.stderr.count(b"\n") == 1
     assert not (work / "hello.mpy").exists()
 
 
