@@ -204,6 +204,7 @@ def test_native_emit_not_supported_yet_or_unknown_to_the_release(work):
     assert not (work / "hello.mpy").exists()
     a = ours(["-march=rv32imc", "-X", "emit=viper", "--target", "micropython-1.23", "hello.py"], work)
     assert a.returncode == 1 and b"has no such architecture (rv32imc is from 1.24)" in a.stderr
+    assert a.stderr.count(b"\n") == 1
     assert not (work / "hello.mpy").exists()
 
 

@@ -465,3 +465,23 @@ def test_random_viper_functions_agree_with_v5_officials(source, release):
 @given(programs(max_statements=25), st.sampled_from(V5_RELEASES), st.sampled_from(["native", "viper"]))
 def test_random_programs_all_native_agree_with_v5_officials(source, release, emit):
     _agree_program(release, source, emit, "x64")
+
+
+@pytest.mark.parametrize("release", ["1.27.0", "1.28.0"])
+@pytest.mark.parametrize("source, emit", [("@micropython.viper\ndef f(x: int) -> int:\n    return x\n", None),
+                                          ("x = 1\n", "native")])
+def test_rv64imc_fails_as_the_official_does(release, source, emit, tmp_path):
+    """1.27 and 1.28 know -march=rv64imc but have no emitter for it: the official's error text."""
+    from tests.oracles import oracle_or_skip
+
+    program = tmp_path / "t.py"
+    program.write_text(source)
+    work = tmp_path / "w"
+    work.mkdir()
+    flags = ["-march=rv64imc"] + (["-X", f"emit={emit}"] if emit else [])
+    proc, theirs = _cached_official(oracle_or_skip(release), program, flags, work)
+    assert theirs is None and proc.returncode == 1
+    with pytest.raises(CompileError) as info:
+        compile_source(source, "t.py", target=f"micropython-{release}", march="rv64imc",
+                       **({"emit": emit} if emit else {}))
+    assert info.value.traceback_text() == proc.stderr.decode()

@@ -91,20 +91,15 @@ def store_word(x, v: int):
     ptr32(x)[2] = p[3]
 
 
-class Cleanup:
+class Context:
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        print("exit", exc)
+        return False
 
 
-b8 = bytearray(6000)
-b16 = bytearray(4000)
-b32 = bytearray(4000)
-first()
-print(compare(3, 4), compare(-2, -2), compare_unsigned(5, 6))
-print(indexed(b8, b16, b32, 3), imm_index(b8, b16, memoryview(b32)[16:]), immediates(5))  # (r[-3] stays inside)
-print(handler(1), list(gen(4)), with_cleanup(Cleanup(), 9), many_locals(1, 2, 3, 4))
-store_word(b32, 41)
-print(list(ptr for ptr in b32[:16]))
+buf = bytearray(12000)
+print(first(), compare(1, 2), compare(2, 2), compare_unsigned(3, 2), indexed(buf, buf, buf, 3),
+      imm_index(buf, buf, memoryview(buf)[16:]), immediates(5), handler(1), list(gen(1)),
+      with_cleanup(Context(), 1), many_locals(1, 2, 3, 4), store_word(buf, 5), buf[4:16])
