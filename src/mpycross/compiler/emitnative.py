@@ -65,6 +65,7 @@ RULES = (
     "native_pending_exc_null",      # py/emitnative.c: no pending exception is MP_OBJ_NULL (before: None)
     "native_yield_unwind_innermost",  # py/emitnative.c: a yield resumes into the innermost active handler
     "x86_stack_aligned",            # py/asmx86.c: frames and calls keep the stack 16-byte aligned
+    "native_prelude_offset_fixed",  # py/emitnative.c: code_state.ip by a fixed-size immediate
     "qstr_obj_shift_3",             # MP_OBJ_NEW_QSTR is qst << 3 | 2 (before: << 2), the qstr object immediates of v5
 )
 ALL_RULES = frozenset(RULES)
@@ -552,7 +553,10 @@ class NativeEmitter:
                     # the code-size pass (from the stack-size pass's offset), wide past 32767
                     if pass_ == 2:
                         self.prelude_offset_uses_u16 = self.prelude_offset < 32768
-                    if self.prelude_offset_uses_u16:
+                    if "native_prelude_offset_fixed" not in self.rules:
+                        # (before: ASM_MOV_REG_IMM, whose size follows the previous pass's offset)
+                        a.mov_reg_imm(a.REG_PARENT_ARG_1, self.prelude_offset)
+                    elif self.prelude_offset_uses_u16:
                         a.mov_reg_imm_fix_u16(a.REG_PARENT_ARG_1, self.prelude_offset)
                     else:
                         a.mov_reg_imm_fix_word(a.REG_PARENT_ARG_1, self.prelude_offset)
@@ -1981,6 +1985,10 @@ def assemble_native(recorder: NativeRecorder, new_asm, fun_table, do_viper_types
     scope.stack_size = 0
     asm = new_asm()
     emitter = NativeEmitter(recorder.common, scope, asm, do_viper_types, fun_table, rules)
+    # compile.c keeps one native emitter for the module: a scope's first pass starts with the
+    # previous native scope's prelude offset (sizes that depend on it follow)
+    emitter.prelude_offset = recorder.common.native_prelude_offset
+    emitter.prelude_offset_uses_u16 = recorder.common.native_prelude_offset_uses_u16
     calls = recorder.calls
     for pass_ in (1, 2, 3):  # MP_PASS_STACK_SIZE, MP_PASS_CODE_SIZE, MP_PASS_EMIT
         emitter.start_pass(pass_, 0)
@@ -2005,6 +2013,8 @@ def assemble_native(recorder: NativeRecorder, new_asm, fun_table, do_viper_types
         if emitter.error is not None:
             raise ViperTypeError(emitter.error, error_line)
         emitter.end_pass()
+    recorder.common.native_prelude_offset = emitter.prelude_offset
+    recorder.common.native_prelude_offset_uses_u16 = emitter.prelude_offset_uses_u16
     return bytes(asm.code), (None if do_viper_types else emitter.prelude_offset), emitter
 
 
