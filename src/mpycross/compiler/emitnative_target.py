@@ -42,7 +42,7 @@ ENCODERS = tuple(ENCODER_CLASSES)  # the architectures this compiler emits nativ
 # (measured byte-identical to the official compilers; the others are refused)
 ARCH_EMITTER_FEATURE = {
     "x86": "native_emitter_x86", "x64": "native_emitter_x64", "armv6": "native_emitter_arm",
-    **{arch: "native_emitter" for arch in THUMB},
+    **{arch: "native_emitter_thumb" for arch in THUMB},
     "xtensa": "native_emitter_xtensa", "xtensawin": "native_emitter_xtensa",
     "rv32imc": "native_emitter_rv32", "debug": "native_emitter_debug",
 }
