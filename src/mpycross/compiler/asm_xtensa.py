@@ -271,6 +271,12 @@ class AsmXtensa(AsmBase):
         self.cur_const += 1
         return loc
 
+    def mov_reg_imm_fix_u16(self, reg_dest: int, imm: int) -> int:
+        """ASM_MOV_REG_IMM_FIX_U16 / _WORD (.mpy v5 qstr links): a literal; where it is."""
+        return self.mov_reg_i32(reg_dest, imm & 0xFFFFFFFF)
+
+    mov_reg_imm_fix_word = mov_reg_imm_fix_u16
+
     def mov_reg_imm(self, reg_dest: int, imm: int) -> None:
         i32 = imm & 0xFFFFFFFF
         s32 = i32 - (1 << 32) if i32 & 0x80000000 else i32
@@ -517,6 +523,7 @@ class AsmXtensaWin(AsmXtensa):
     NLR_BUF_IDX_LOCAL_1 = 2 + 4  # emitnxtensawin.c: a4
     NLR_BUF_NUM_REGS = 17  # MICROPY_NLR_NUM_REGS_XTENSAWIN
     nlr_setjmp = True  # emitnxtensawin.c N_NLR_SETJMP
+    prelude_as_bytes_obj = True  # emitnxtensawin.c N_PRELUDE_AS_BYTES_OBJ
     const_table_rule = "xtensawin_const_table_if_used"  # asm_xtensa_entry_win
     num_regs_saved = 1  # ASM_XTENSA_NUM_REGS_SAVED_WIN: a0
 

@@ -43,7 +43,7 @@ ENCODERS = tuple(ENCODER_CLASSES)  # the architectures this compiler emits nativ
 ARCH_EMITTER_FEATURE = {
     "x86": "native_emitter_x86", "x64": "native_emitter_x64", "armv6": "native_emitter_arm",
     **{arch: "native_emitter_thumb" for arch in THUMB},
-    "xtensa": "native_emitter_xtensa", "xtensawin": "native_emitter_xtensa",
+    "xtensa": "native_emitter_xtensa_v5", "xtensawin": "native_emitter_xtensawin_v5",
     "rv32imc": "native_emitter_rv32", "debug": "native_emitter_debug",
 }
 
