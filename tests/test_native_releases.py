@@ -343,16 +343,17 @@ def test_releases_between_byte_identical(release, arches, tmp_path):
             assert "".join(listing) == proc.stdout.decode(), (program.name, arch)  # the -march=debug text
 
 
-# ---- random viper functions and all-native programs against the .mpy v5 officials (x64) ----
+# ---- random viper functions and all-native programs against the .mpy v5 officials ----
 
 @_random(30)
-@given(viper_functions(), st.sampled_from(V5_RELEASES))
-def test_random_viper_functions_agree_with_v5_officials(source, release):
+@given(viper_functions(), st.sampled_from(V5_RELEASES), st.sampled_from(V5_ARCHS))
+def test_random_viper_functions_agree_with_v5_officials(source, release, arch):
     _need(release)
-    _agree_release(release, source, "x64")
+    _agree_release(release, source, arch)
 
 
 @_random(16)
-@given(programs(max_statements=25), st.sampled_from(V5_RELEASES), st.sampled_from(["native", "viper"]))
-def test_random_programs_all_native_agree_with_v5_officials(source, release, emit):
-    _agree_program(release, source, emit, "x64")
+@given(programs(max_statements=25), st.sampled_from(V5_RELEASES), st.sampled_from(["native", "viper"]),
+       st.sampled_from(V5_ARCHS))
+def test_random_programs_all_native_agree_with_v5_officials(source, release, emit, arch):
+    _agree_program(release, source, emit, arch)

@@ -323,7 +323,7 @@ class AsmXtensa(AsmBase):
     def _l32i_optimised(self, dest: int, base: int, word_offset: int) -> None:
         if word_offset < 16:
             self.op_l32i_n(dest, base, word_offset)
-        elif word_offset < 256:
+        elif word_offset < 256 or not self.has_rule("xtensa_word_offsets_optimised"):
             self.op_l32i(dest, base, word_offset)
         elif not self.has_rule("xtensa_load_store_offsets"):
             self._asm_overflow()
@@ -444,6 +444,9 @@ class AsmXtensa(AsmBase):
         self.op24(_rrr(0, 2, 8, dest, dest, src))
 
     def load_reg_reg_offset(self, dest: int, base: int, word_offset: int) -> None:
+        if not self.has_rule("xtensa_word_offsets_optimised"):
+            self.op_l32i_n(dest, base, word_offset)  # (before: always l32i.n, the offset's low 4 bits)
+            return
         self._load(dest, base, word_offset, 2)
 
     def load8_reg_reg_offset(self, dest: int, base: int, offset: int) -> None:
@@ -456,6 +459,9 @@ class AsmXtensa(AsmBase):
         self._load(dest, base, offset, 2)
 
     def store_reg_reg_offset(self, src: int, base: int, word_offset: int) -> None:
+        if not self.has_rule("xtensa_word_offsets_optimised"):
+            self.op_s32i_n(src, base, word_offset)  # (before: always s32i.n, the offset's low 4 bits)
+            return
         self._store(src, base, word_offset, 2)
 
     def store8_reg_reg_offset(self, src: int, base: int, offset: int) -> None:
