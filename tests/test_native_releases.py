@@ -24,12 +24,12 @@ ARM_X86 = ["x64", "x86", "armv6", "armv6m", "armv7m", "armv7em", "armv7emsp", "a
 ALL_ARCHS = ARM_X86 + ["xtensa", "xtensawin"]
 # .mpy v5 (1.12 - 1.18): the v5 emitter (per-function const tables, qstr links, the build's qstr numbers)
 V5_RELEASES = ["1.18", "1.17", "1.16", "1.15", "1.14", "1.13", "1.12"]
-V5_ARCHS = ["x64", "x86"]
+V5_ARCHS = [arch for arch in ALL_ARCHS if arch != "armv6m"]  # (armv6m: from 1.19)
 VERIFIED = {"1.23": ALL_ARCHS, "1.22": ALL_ARCHS, "1.20": ALL_ARCHS, "1.19": ALL_ARCHS,
             **{release: V5_ARCHS for release in V5_RELEASES}}
 # and with -X emit=native (1.23: the architectures whose code differs most)
 EMIT_NATIVE = {"1.23": ("x64", "armv6m", "armv7m", "xtensawin"), "1.22": ("x64", "xtensa"), "1.20": ("armv6",),
-               "1.19": ("x64", "armv7m"), **{release: ("x64", "x86") for release in V5_RELEASES}}
+               "1.19": ("x64", "armv7m"), **{release: ("x64", "x86", "armv6", "armv7m", "xtensawin") for release in V5_RELEASES}}
 
 
 def _binary(release: str) -> Path:
@@ -73,8 +73,10 @@ def test_older_release_native_byte_identical(program, case, tmp_path):
     proc, theirs = _official(release, program, flags, tmp_path)
     options = {"march": arch, **({"emit": emit} if emit else {})}
     if b"Assertion" in proc.stderr:
-        # the official aborts (x64 before 1.16: a narrow load from r8..r15); ours refuses in one line
-        with pytest.raises(NotSupportedError, match="official mpy-cross aborts on an internal assertion") as info:
+        # the official aborts (x64 before 1.16: a narrow load from r8..r15; Xtensa before 1.14: a
+        # label that moves, where ours meets the branch out of range first); ours refuses in one line
+        with pytest.raises(NotSupportedError, match="official mpy-cross (aborts on an internal assertion|prints)") \
+                as info:
             compile_source(program.read_bytes(), program.name, target=f"micropython-{release}", **options)
         assert "\n" not in str(info.value)
         return
@@ -153,8 +155,7 @@ def test_thumb1_far_jump_is_the_official_error_before_long_jumps(tmp_path):
     assert info.value.traceback_text() == proc.stderr.decode()
 
 
-@pytest.mark.parametrize("target, arch", [("micropython-1.18", "xtensa"), ("micropython-1.11", "x64"),
-                                          ("micropython-1.12", "armv7m"),
+@pytest.mark.parametrize("target, arch", [("micropython-1.11", "x64"),
                                           ("circuitpython-9.2", "x64"), ("circuitpython-8.2", "x64")])
 def test_unverified_release_or_arch_is_refused(target, arch):
     with pytest.raises(MpyCrossError) as info:
@@ -452,19 +453,20 @@ def test_march_unknown_to_the_release_is_refused(target, arch, first):
         compile_source(b"x = 1\n", "t.py", target=target, march=arch)
 
 
-# ---- random viper functions and all-native programs against the .mpy v5 officials (x64) ----
+# ---- random viper functions and all-native programs against the .mpy v5 officials ----
 
 @_random(30)
-@given(viper_functions(), st.sampled_from(V5_RELEASES))
-def test_random_viper_functions_agree_with_v5_officials(source, release):
+@given(viper_functions(), st.sampled_from(V5_RELEASES), st.sampled_from(V5_ARCHS))
+def test_random_viper_functions_agree_with_v5_officials(source, release, arch):
     _need(release)
-    _agree_release(release, source, "x64")
+    _agree_release(release, source, arch)
 
 
 @_random(16)
-@given(programs(max_statements=25), st.sampled_from(V5_RELEASES), st.sampled_from(["native", "viper"]))
-def test_random_programs_all_native_agree_with_v5_officials(source, release, emit):
-    _agree_program(release, source, emit, "x64")
+@given(programs(max_statements=25), st.sampled_from(V5_RELEASES), st.sampled_from(["native", "viper"]),
+       st.sampled_from(V5_ARCHS))
+def test_random_programs_all_native_agree_with_v5_officials(source, release, emit, arch):
+    _agree_program(release, source, emit, arch)
 
 
 @pytest.mark.parametrize("release", ["1.27.0", "1.28.0"])

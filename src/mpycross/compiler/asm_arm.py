@@ -134,6 +134,12 @@ class AsmArm(AsmBase):
         self.emit(imm)
         return loc
 
+    def mov_reg_imm_fix_u16(self, rd: int, imm: int) -> int:
+        """ASM_MOV_REG_IMM_FIX_U16 / _WORD (.mpy v5 qstr links): the literal form, where the word is."""
+        return self.mov_reg_i32(rd, imm)
+
+    mov_reg_imm_fix_word = mov_reg_imm_fix_u16
+
     def mov_reg_imm(self, rd: int, imm: int) -> None:
         imm = _c_int(imm)
         if (imm & 0xFF) == imm:

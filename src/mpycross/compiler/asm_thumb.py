@@ -272,7 +272,10 @@ class AsmThumb(AsmBase):
     def mov_reg_pcrel(self, rlo_dest: int, label: int) -> None:
         rel = self._dest(label) - self.code_offset
         rel |= 1  # stay in Thumb state when jumping there
-        if self.armv7m:
+        if self.armv7m and not self.has_rule("thumb_pcrel_sxth"):
+            rel -= 4 + 4  # (before the rule: the 16-bit offset, not sign-extended)
+            self.mov_reg_i16(OP_MOVW, rlo_dest, rel & 0xFFFF)
+        elif self.armv7m:
             rel -= 6 + 4
             self.mov_reg_i16(OP_MOVW, rlo_dest, rel & 0xFFFF)
             self.sxth_rlo_rlo(rlo_dest, rlo_dest)
@@ -421,6 +424,15 @@ class AsmThumb(AsmBase):
     def mov_reg_imm(self, reg: int, imm: int) -> None:
         self.mov_reg_i32_optimised(reg, imm)
 
+    def mov_reg_imm_fix_u16(self, reg: int, imm: int) -> int:
+        """ASM_MOV_REG_IMM_FIX_U16 (.mpy v5 qstr links): movw (Thumb-2 mpy-cross builds); where it is."""
+        loc = self.code_offset
+        self.mov_reg_i16(OP_MOVW, reg, imm)
+        return loc
+
+    def mov_reg_imm_fix_word(self, reg: int, imm: int) -> int:
+        return self.mov_reg_i32(reg, imm)
+
     def not_reg(self, reg: int) -> None:
         self.format_4("mvn", reg, reg)
 
@@ -515,7 +527,13 @@ class AsmThumb(AsmBase):
         ccs = ((CC_CC, CC_HI, CC_EQ, CC_LS, CC_CS, CC_NE) if unsigned
                else (CC_LT, CC_GT, CC_EQ, CC_LE, CC_GE, CC_NE))
         self.format_4("cmp", lhs, rhs)
-        if self.armv7m:
+        if self.armv7m and not self.has_rule("viper_uint_binary_ops"):
+            # 1.12: ite of the opposite sense for <, <= and !=, the results swapped
+            cc, first = ((CC_GE, 0), (CC_GT, 1), (CC_EQ, 1), (CC_GT, 0), (CC_GE, 1), (CC_EQ, 0))[op_idx]
+            self.op16(OP_ITE[cc])
+            self.mov_rlo_i8(dest, first)
+            self.mov_rlo_i8(dest, first ^ 1)
+        elif self.armv7m:
             self.op16(OP_ITE[ccs[op_idx]])
             self.mov_rlo_i8(dest, 1)
             self.mov_rlo_i8(dest, 0)

@@ -271,6 +271,12 @@ class AsmXtensa(AsmBase):
         self.cur_const += 1
         return loc
 
+    def mov_reg_imm_fix_u16(self, reg_dest: int, imm: int) -> int:
+        """ASM_MOV_REG_IMM_FIX_U16 / _WORD (.mpy v5 qstr links): a literal; where it is."""
+        return self.mov_reg_i32(reg_dest, imm & 0xFFFFFFFF)
+
+    mov_reg_imm_fix_word = mov_reg_imm_fix_u16
+
     def mov_reg_imm(self, reg_dest: int, imm: int) -> None:
         i32 = imm & 0xFFFFFFFF
         s32 = i32 - (1 << 32) if i32 & 0x80000000 else i32
@@ -317,7 +323,7 @@ class AsmXtensa(AsmBase):
     def _l32i_optimised(self, dest: int, base: int, word_offset: int) -> None:
         if word_offset < 16:
             self.op_l32i_n(dest, base, word_offset)
-        elif word_offset < 256:
+        elif word_offset < 256 or not self.has_rule("xtensa_word_offsets_optimised"):
             self.op_l32i(dest, base, word_offset)
         elif not self.has_rule("xtensa_load_store_offsets"):
             self._asm_overflow()
@@ -438,6 +444,9 @@ class AsmXtensa(AsmBase):
         self.op24(_rrr(0, 2, 8, dest, dest, src))
 
     def load_reg_reg_offset(self, dest: int, base: int, word_offset: int) -> None:
+        if not self.has_rule("xtensa_word_offsets_optimised"):
+            self.op_l32i_n(dest, base, word_offset)  # (before: always l32i.n, the offset's low 4 bits)
+            return
         self._load(dest, base, word_offset, 2)
 
     def load8_reg_reg_offset(self, dest: int, base: int, offset: int) -> None:
@@ -450,6 +459,9 @@ class AsmXtensa(AsmBase):
         self._load(dest, base, offset, 2)
 
     def store_reg_reg_offset(self, src: int, base: int, word_offset: int) -> None:
+        if not self.has_rule("xtensa_word_offsets_optimised"):
+            self.op_s32i_n(src, base, word_offset)  # (before: always s32i.n, the offset's low 4 bits)
+            return
         self._store(src, base, word_offset, 2)
 
     def store8_reg_reg_offset(self, src: int, base: int, offset: int) -> None:
@@ -517,6 +529,7 @@ class AsmXtensaWin(AsmXtensa):
     NLR_BUF_IDX_LOCAL_1 = 2 + 4  # emitnxtensawin.c: a4
     NLR_BUF_NUM_REGS = 17  # MICROPY_NLR_NUM_REGS_XTENSAWIN
     nlr_setjmp = True  # emitnxtensawin.c N_NLR_SETJMP
+    prelude_as_bytes_obj = True  # emitnxtensawin.c N_PRELUDE_AS_BYTES_OBJ
     const_table_rule = "xtensawin_const_table_if_used"  # asm_xtensa_entry_win
     num_regs_saved = 1  # ASM_XTENSA_NUM_REGS_SAVED_WIN: a0
 

@@ -53,6 +53,10 @@ class AsmBase:
     def NLR_BUF_IDX_LOCAL_3(self):
         return self.NLR_BUF_IDX_LOCAL_1 + 2
 
+    # N_PRELUDE_AS_BYTES_OBJ (xtensawin): a v5 native function's prelude is also a bytes object in
+    # its const table, as code memory there cannot be read byte by byte
+    prelude_as_bytes_obj = False
+
     REG_ZERO = None  # a register that always reads 0 (RISC-V x0), if the architecture has one
     nlr_setjmp = False  # N_NLR_SETJMP: nlr_push is followed by a setjmp call
 

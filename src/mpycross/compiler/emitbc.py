@@ -105,6 +105,10 @@ class EmitCommon:
         self.cache_lookup_bc = cache_lookup_bc
         self.objs: list = []
         self._obj_index: dict = {}
+        # compile.c's one native emitter per module: what a native scope's first pass inherits
+        # from the previous one (emitnative.assemble_native)
+        self.native_prelude_offset = 0
+        self.native_prelude_offset_uses_u16 = False
 
     def use_qstr(self, qst: str) -> int:
         index = self.qstrs.get(qst)

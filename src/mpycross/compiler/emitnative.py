@@ -77,6 +77,9 @@ RULES = (
     "native_pending_exc_null",      # py/emitnative.c: no pending exception is MP_OBJ_NULL (before: None)
     "native_yield_unwind_innermost",  # py/emitnative.c: a yield resumes into the innermost active handler
     "x86_stack_aligned",            # py/asmx86.c: frames and calls keep the stack 16-byte aligned
+    "native_prelude_offset_fixed",  # py/emitnative.c: code_state.ip by a fixed-size immediate
+    "thumb_pcrel_sxth",             # py/asmthumb.c: a PC-relative address is sign-extended (sxth)
+    "xtensa_word_offsets_optimised",  # py/asmxtensa.c: word loads/stores at an offset by l32i/s32i past 15
     "qstr_obj_shift_3",             # MP_OBJ_NEW_QSTR is qst << 3 | 2 (before: << 2), the qstr object immediates of v5
 )
 ALL_RULES = frozenset(RULES)
@@ -153,6 +156,8 @@ _VTYPE_NAMES = {VTYPE_PYOBJ: "object", VTYPE_BOOL: "bool", VTYPE_INT: "int", VTY
 # py/objfun.h mp_obj_fun_bc_t before native_module_context: base, globals, bytecode, const_table
 OFFSETOF_OBJ_FUN_BC_GLOBALS_V5 = 1
 OFFSETOF_OBJ_FUN_BC_CONST_TABLE_V5 = 3
+OFFSETOF_OBJ_FUN_BC_BYTECODE_V5 = 2
+OFFSETOF_STR_DATA_V5 = 3  # py/objstr.h mp_obj_str_t: base, hash, len, data
 
 # py/runtime0.h
 SCOPE_FLAG_REFGLOBALS = 0x10
@@ -454,7 +459,9 @@ class NativeEmitter:
         self.stack_size = 0
         self.label_slot = label_slot
         self.ct_cur_child = 0
-        self.ct_cur_obj = 0
+        # (xtensawin: the first object slot is the prelude's bytes object)
+        self.prelude_as_obj = self.v5 and a.prelude_as_bytes_obj and not self.do_viper_types
+        self.ct_cur_obj = 1 if self.prelude_as_obj else 0
         self.v5_objs = []
         self.qstr_links = []
         num_args = scope.num_pos_args + scope.num_kwonly_args
@@ -539,7 +546,9 @@ class NativeEmitter:
             # first word: the index in the child table of the prelude pointer (before 1.23 only
             # a generator's; a function sets code_state.ip from the child table itself)
             if self.v5 and self.is_generator():
-                a.data(a.word_size, self.prelude_offset)  # (v5: the prelude's offset in the code)
+                # v5: the prelude's offset in the code (xtensawin: its bytes object's table index)
+                num_args = scope.num_pos_args + scope.num_kwonly_args
+                a.data(a.word_size, num_args + 1 if self.prelude_as_obj else self.prelude_offset)
             elif self.is_generator() or "native_prelude_index_word" in self.rules:
                 a.data(a.word_size, self.prelude_ptr_index)
             if self.is_generator():
@@ -565,12 +574,22 @@ class NativeEmitter:
                     a.fetch_parent_arg(arg_num)
                 self.load_fun_table(a.REG_PARENT_ARG_1, fun_table_off)
                 a.mov_local_reg(self.local_idx_fun_obj(), a.REG_PARENT_ARG_1)
-                if self.v5:
+                if self.prelude_as_obj:
+                    # code_state.ip = prelude bytes' data - fun_bc->bytecode (REG_LOCAL_3: the const table)
+                    a.load_reg_reg_offset(a.REG_LOCAL_3, a.REG_LOCAL_3, scope.num_pos_args + scope.num_kwonly_args + 1)
+                    a.load_reg_reg_offset(a.REG_LOCAL_3, a.REG_LOCAL_3, OFFSETOF_STR_DATA_V5)
+                    a.load_reg_reg_offset(a.REG_PARENT_ARG_1, a.REG_PARENT_ARG_1, OFFSETOF_OBJ_FUN_BC_BYTECODE_V5)
+                    a.sub_reg_reg(a.REG_LOCAL_3, a.REG_PARENT_ARG_1)
+                    self.mov_state_reg(self.code_state_start + OFFSETOF_CODE_STATE_IP, a.REG_LOCAL_3)
+                elif self.v5:
                     # code_state.ip: the prelude's offset as an immediate; its encoding is chosen in
                     # the code-size pass (from the stack-size pass's offset), wide past 32767
                     if pass_ == 2:
                         self.prelude_offset_uses_u16 = self.prelude_offset < 32768
-                    if self.prelude_offset_uses_u16:
+                    if "native_prelude_offset_fixed" not in self.rules:
+                        # (before: ASM_MOV_REG_IMM, whose size follows the previous pass's offset)
+                        a.mov_reg_imm(a.REG_PARENT_ARG_1, self.prelude_offset)
+                    elif self.prelude_offset_uses_u16:
                         a.mov_reg_imm_fix_u16(a.REG_PARENT_ARG_1, self.prelude_offset)
                     else:
                         a.mov_reg_imm_fix_word(a.REG_PARENT_ARG_1, self.prelude_offset)
@@ -646,6 +665,8 @@ class NativeEmitter:
                 if info.kind == S.CELL:
                     a.data(1, info.local_num)
             self.n_cell = a.code_pos() - cell_start
+            if self.prelude_as_obj and self.pass_ == 3:
+                self.v5_objs.insert(0, bytes(a.code[self.prelude_offset:a.code_pos()]))
         a.end_pass()
         self.ct_num_obj = self.ct_cur_obj
         if self.stack_size != 0 or self.exc_stack:
@@ -1999,6 +2020,10 @@ def assemble_native(recorder: NativeRecorder, new_asm, fun_table, do_viper_types
     scope.stack_size = 0
     asm = new_asm()
     emitter = NativeEmitter(recorder.common, scope, asm, do_viper_types, fun_table, rules)
+    # compile.c keeps one native emitter for the module: a scope's first pass starts with the
+    # previous native scope's prelude offset (sizes that depend on it follow)
+    emitter.prelude_offset = recorder.common.native_prelude_offset
+    emitter.prelude_offset_uses_u16 = recorder.common.native_prelude_offset_uses_u16
     calls = recorder.calls
     for pass_ in (1, 2, 3):  # MP_PASS_STACK_SIZE, MP_PASS_CODE_SIZE, MP_PASS_EMIT
         emitter.start_pass(pass_, 0)
@@ -2023,6 +2048,8 @@ def assemble_native(recorder: NativeRecorder, new_asm, fun_table, do_viper_types
         if emitter.error is not None:
             raise ViperTypeError(emitter.error, error_line)
         emitter.end_pass()
+    recorder.common.native_prelude_offset = emitter.prelude_offset
+    recorder.common.native_prelude_offset_uses_u16 = emitter.prelude_offset_uses_u16
     return bytes(asm.code), (None if do_viper_types else emitter.prelude_offset), emitter
 
 

@@ -43,9 +43,9 @@ ENCODERS = tuple(ENCODER_CLASSES)  # the architectures this compiler emits nativ
 # -march -> the targets.toml feature naming the releases whose native code for it is emitted
 # (measured byte-identical to the official compilers; the others are refused)
 ARCH_EMITTER_FEATURE = {
-    "x86": "native_emitter_x86", "x64": "native_emitter_x64", "armv6": "native_emitter",
-    **{arch: "native_emitter" for arch in THUMB},
-    "xtensa": "native_emitter_xtensa", "xtensawin": "native_emitter_xtensa",
+    "x86": "native_emitter_x86", "x64": "native_emitter_x64", "armv6": "native_emitter_arm",
+    **{arch: "native_emitter_thumb" for arch in THUMB},
+    "xtensa": "native_emitter_xtensa_v5", "xtensawin": "native_emitter_xtensawin_v5",
     "rv32imc": "native_emitter_rv32", "debug": "native_emitter_debug",
 }
 
