@@ -106,6 +106,9 @@ def test_older_release_native_byte_identical(program, case, tmp_path):
     ("1.16", "1.17", ("x64",), "native_flow"),  # native_settle_keeps_ret
     ("1.15", "1.16", ("x64",), "native_flow"),  # x64_narrow_store_low_reg (and 1.16's qstr numbers)
     ("1.12", "1.13", ("x64",), "native_flow"),  # native_pending_exc_null, qstr_obj_shift_3
+    # far generator state slots: 16-bit Thumb stores before 1.26, narrow Xtensa ones before 1.19
+    ("1.25.0", "1.26.0", ("armv7m",), "native_generator_state"),
+    ("1.18", "1.19", ("xtensa",), "native_generator_state"),
 ])
 def test_rules_change_the_code_between_releases(old_release, new_release, arches, name, tmp_path):
     """The release rules matter: the two officials' code for the same program differs, and ours
