@@ -360,3 +360,19 @@ def test_random_viper_functions_agree_with_v5_officials(source, release, arch):
        st.sampled_from(V5_ARCHS))
 def test_random_programs_all_native_agree_with_v5_officials(source, release, emit, arch):
     _agree_program(release, source, emit, arch)
+
+
+@pytest.mark.parametrize("arch", ["armv7em", "armv7emsp", "armv7emdp", "xtensawin"])
+def test_march_values_1_11_lacks(arch, tmp_path):
+    """mpy-cross 1.11 knows -march= x86, x64, armv6, armv7m and xtensa: for the others it prints its
+    usage and exits 1 (1.12 has them); ours says so in one line."""
+    from mpycross.compiler.driver import UnsupportedOptionError
+
+    program = HERE / "native" / "native_basics.py"
+    shutil.copy(program, tmp_path / program.name)
+    proc = run_official([f"-march={arch}", program.name], "1.11", tmp_path)
+    assert proc.returncode == 1 and b"usage:" in proc.stdout
+    with pytest.raises(UnsupportedOptionError, match="no such architecture") as info:
+        compile_source(program.read_bytes(), program.name, target="micropython-1.11", march=arch)
+    assert "\n" not in str(info.value)
+    assert compile_source(program.read_bytes(), program.name, target="micropython-1.12", march=arch)

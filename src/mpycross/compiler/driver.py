@@ -122,6 +122,9 @@ def _compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, op
         raise UnsupportedOptionError(f"emit must be bytecode, native or viper, not {emit!r}")
     if emit != "bytecode" and march is None:
         raise UnsupportedOptionError("arch not specified")  # mpy-cross/main.c
+    if march in ("armv7em", "armv7emsp", "armv7emdp", "xtensawin") and not tgt.has("march_armv7em_xtensawin"):
+        raise UnsupportedOptionError(f"-march={march}: {tgt.display_name}'s mpy-cross has no such architecture "
+                                     "(it is from 1.12)")
     if march == "armv6m" and not tgt.has("march_armv6m"):
         raise UnsupportedOptionError(f"-march=armv6m: {tgt.display_name}'s mpy-cross has no such architecture "
                                      "(armv6m is from 1.19)")
