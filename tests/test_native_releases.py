@@ -106,6 +106,9 @@ def test_older_release_native_byte_identical(program, case, tmp_path):
     ("1.16", "1.17", ("x64",), "native_flow"),  # native_settle_keeps_ret
     ("1.15", "1.16", ("x64",), "native_flow"),  # x64_narrow_store_low_reg (and 1.16's qstr numbers)
     ("1.12", "1.13", ("x64",), "native_flow"),  # native_pending_exc_null, qstr_obj_shift_3
+    # far generator state slots: 16-bit Thumb stores before 1.26, narrow Xtensa ones before 1.19
+    ("1.25.0", "1.26.0", ("armv7m",), "native_generator_state"),
+    ("1.18", "1.19", ("xtensa",), "native_generator_state"),
 ])
 def test_rules_change_the_code_between_releases(old_release, new_release, arches, name, tmp_path):
     """The release rules matter: the two officials' code for the same program differs, and ours
@@ -155,7 +158,8 @@ def test_thumb1_far_jump_is_the_official_error_before_long_jumps(tmp_path):
     assert info.value.traceback_text() == proc.stderr.decode()
 
 
-@pytest.mark.parametrize("target, arch", [("micropython-1.11", "x64"),
+@pytest.mark.parametrize("target, arch", [("micropython-1.11", "xtensa"), ("micropython-1.11", "x64"),
+                                          ("micropython-1.11", "armv7m"),
                                           ("circuitpython-9.2", "x64"), ("circuitpython-8.2", "x64")])
 def test_unverified_release_or_arch_is_refused(target, arch):
     with pytest.raises(MpyCrossError) as info:
@@ -487,3 +491,19 @@ def test_rv64imc_fails_as_the_official_does(release, source, emit, tmp_path):
         compile_source(source, "t.py", target=f"micropython-{release}", march="rv64imc",
                        **({"emit": emit} if emit else {}))
     assert info.value.traceback_text() == proc.stderr.decode()
+
+
+@pytest.mark.parametrize("arch", ["armv7em", "armv7emsp", "armv7emdp", "xtensawin"])
+def test_march_values_1_11_lacks(arch, tmp_path):
+    """mpy-cross 1.11 knows -march= x86, x64, armv6, armv7m and xtensa: for the others it prints its
+    usage and exits 1 (1.12 has them); ours says so in one line."""
+    from mpycross.compiler.driver import UnsupportedOptionError
+
+    program = HERE / "native" / "native_basics.py"
+    shutil.copy(program, tmp_path / program.name)
+    proc = run_official([f"-march={arch}", program.name], "1.11", tmp_path)
+    assert proc.returncode == 1 and b"usage:" in proc.stdout
+    with pytest.raises(UnsupportedOptionError, match="no such architecture") as info:
+        compile_source(program.read_bytes(), program.name, target="micropython-1.11", march=arch)
+    assert "\n" not in str(info.value)
+    assert compile_source(program.read_bytes(), program.name, target="micropython-1.12", march=arch)

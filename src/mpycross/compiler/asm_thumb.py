@@ -479,6 +479,10 @@ class AsmThumb(AsmBase):
         self._ldr_str(True, dest, base, offset, 2)
 
     def store_reg_reg_offset(self, src: int, base: int, word_offset: int) -> None:
+        if not self.has_rule("thumb_word_store_any_offset"):
+            # (before: always the 16-bit str with the offset's low 5 bits, registers unchecked)
+            self.op16((0x6000 | ((word_offset << 6) & 0x07C0) | (base << 3) | src) & 0xFFFF)
+            return
         self._ldr_str(False, src, base, word_offset, 2)
 
     def store8_reg_reg_offset(self, src: int, base: int, offset: int) -> None:

@@ -80,6 +80,7 @@ RULES = (
     "native_prelude_offset_fixed",  # py/emitnative.c: code_state.ip by a fixed-size immediate
     "thumb_pcrel_sxth",             # py/asmthumb.c: a PC-relative address is sign-extended (sxth)
     "xtensa_word_offsets_optimised",  # py/asmxtensa.c: word loads/stores at an offset by l32i/s32i past 15
+    "thumb_word_store_any_offset",  # py/asmthumb.h: ASM_STORE_REG_REG_OFFSET reaches any offset
     "qstr_obj_shift_3",             # MP_OBJ_NEW_QSTR is qst << 3 | 2 (before: << 2), the qstr object immediates of v5
 )
 ALL_RULES = frozenset(RULES)

@@ -1,7 +1,9 @@
-"""The qstr numbers an old mpy-cross build gives the names in a file (.mpy v4).
+"""The qstr numbers an old mpy-cross build gives the names in a file (.mpy v2 - v5).
 
 A v4 file keeps the compiling build's own qstr numbers in each function's code
-info. Static qstrs have the numbers of the build's table
+info; a v5 file in its native code (the prelude's name and source file, the
+immediates its qstr links patch; tools/measure_raw_qstr_ids.py measured the
+static tables of 1.12 - 1.18, and the dynamic numbering below holds for them). Static qstrs have the numbers of the build's table
 (formats/qstr/raw_ids_<release>.toml); every other qstr is numbered, from
 `first_dynamic` on, in the order the build creates it:
 
