@@ -283,7 +283,7 @@ def instruction_set(arch: str, has, arch_flags: int = 0):
     if arch == "rv32imc":
         from .emitinline_rv32 import InlineRV32
 
-        return InlineRV32(arch_flags)
+        return InlineRV32(arch_flags, has)
     if arch in ("xtensa", "xtensawin"):
         from .emitinline_xtensa import InlineXtensa
 
