@@ -487,3 +487,117 @@ def test_armv6m_is_not_an_architecture_before_1_19():
         assert proc.returncode == 1 and b"usage:" in proc.stdout
     with pytest.raises(UnsupportedOptionError, match="armv6m is from 1.19"):
         compile_source(source, "t.py", target="micropython-1.12", march="armv6m")
+
+
+# ---- the releases before 1.29, from the oracle cache (tests/support/more_oracles.py) ----
+
+def _release_official(release: str, source: bytes, arch: str, flags: str = ""):
+    """The .mpy of official `release` (the oracle cache), or its error text."""
+    import subprocess
+
+    from tests.oracles import oracle_or_skip
+
+    binary = oracle_or_skip(release)
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "t.py").write_bytes(source)
+        proc = subprocess.run([str(binary), f"-march={arch}", *([f"-march-flags={flags}"] if flags else []),
+                               "-o", "t.mpy", "t.py"], cwd=tmp, capture_output=True, timeout=60)
+        return (Path(tmp) / "t.mpy").read_bytes() if proc.returncode == 0 else (proc.stderr + proc.stdout).decode()
+
+
+def _release_ours(release: str, source: bytes, arch: str, flags: str = ""):
+    try:
+        return compile_source(source, "t.py", target=f"micropython-{release[:-2]}", march=arch,
+                              march_flags=RV32_FLAGS[flags])
+    except CompileError as err:
+        return err.traceback_text()
+
+
+# release -> the -march-flags= values its mpy-cross takes
+RV32_RELEASE_FLAGS = {"1.25.0": [""], "1.26.0": [""], "1.27.0": ["", "zba"], "1.28.0": list(RV32_FLAGS)}
+
+
+@pytest.mark.parametrize("release", list(RV32_RELEASE_FLAGS))
+def test_inline_rv32_older_releases_match_official(release):
+    """@micropython.asm_rv32 on 1.25 - 1.28: the programs of tests/native/inline/ with each flag
+    value the release takes, and every RV32 error program (inline_rv32_* rules: no Zba rows and
+    'unknown RV32 instruction' before 1.27, signed operands checked on 64 bits before 1.27, no
+    Zcmp instructions before 1.29)."""
+    for flags in RV32_RELEASE_FLAGS[release]:
+        for program in sorted(INLINE.glob("rv32*.py")):
+            source = program.read_bytes()
+            assert _release_ours(release, source, "rv32imc", flags) == \
+                _release_official(release, source, "rv32imc", flags), (program.name, flags)
+    flags = "zcmp" if "zcmp" in RV32_RELEASE_FLAGS[release] else ""
+    for body in RV32_ERRORS + RV32_ZCMP_ERRORS:
+        source = f"x = 1\n@micropython.asm_rv32\n{body}".encode()
+        assert _release_ours(release, source, "rv32imc", flags) == \
+            _release_official(release, source, "rv32imc", flags), body
+
+
+@pytest.mark.parametrize("release, body", [
+    ("1.26.0", "def f(a0):\n    sh1add(a0, a1, a2)\n"),  # 1.27: 'invalid RV32 instruction'
+    ("1.26.0", "def f(a0):\n    addi(a0, a0, (1 << 32) + 5)\n"),  # 1.27: addi a0, a0, 5
+    ("1.28.0", "def f(a0):\n    cm_push({ra}, -16)\n"),  # 1.29 (with zcmp): assembled
+])
+def test_inline_rv32_rules_change_between_releases(release, body):
+    """The official of the release and of the next one differ for the same function; ours
+    follows each."""
+    following = {"1.26.0": "1.27.0", "1.28.0": "1.29"}[release]
+    source = f"x = 1\n@micropython.asm_rv32\n{body}".encode()
+    flags = "zcmp" if release == "1.28.0" else ""
+    theirs = _release_official(release, source, "rv32imc", flags)
+    assert _release_ours(release, source, "rv32imc", flags) == theirs
+    if following == "1.29":
+        later, ours_later = _official(source, "rv32imc", flags), _ours(source, "rv32imc", flags)
+    else:
+        later = _release_official(following, source, "rv32imc", flags)
+        ours_later = _release_ours(following, source, "rv32imc", flags)
+    assert ours_later == later != theirs
+
+
+@pytest.mark.parametrize("release", ["1.26.0", "1.27.0", "1.28.0"])
+@pytest.mark.parametrize("arch", XTENSA_ARCHS)
+def test_inline_xtensa_older_releases_match_official(release, arch):
+    """@micropython.asm_xtensa on 1.26 - 1.28: xtensa_all.py and every Xtensa error program (with
+    -march=xtensawin before 1.28: 'invalid arch', emit_asm_table has no entry for it)."""
+    for body in [p.read_text() for p in sorted(INLINE.glob("xtensa*.py"))] + \
+            [f"x = 1\n@micropython.asm_xtensa\n{b}" for b in XTENSA_ERRORS]:
+        source = body.encode()
+        assert _release_ours(release, source, arch) == _release_official(release, source, arch), body[:80]
+
+
+@pytest.mark.parametrize("release, decorator, arch", [
+    ("1.24.0", "asm_thumb", "rv32imc"), ("1.24.0", "asm_xtensa", "xtensawin"),  # invalid arch
+    ("1.25.0", "asm_thumb", "rv32imc"),  # the RV32 assembler: unknown RV32 instruction 'nop'
+    ("1.26.0", "asm_xtensa", "debug"), ("1.27.0", "asm_xtensa", "xtensawin"),  # invalid arch
+    ("1.28.0", "asm_thumb", "xtensawin"),  # the Xtensa assembler
+])
+def test_inline_decorator_and_arch_per_release(release, decorator, arch):
+    """Which assembler compile.c's emit_asm_table gives each -march, per release."""
+    source = f"@micropython.{decorator}\ndef f():\n    nop()\n".encode()
+    assert _release_ours(release, source, arch) == _release_official(release, source, arch)
+
+
+@pytest.mark.parametrize("release", ["1.27.0", "1.28.0"])
+def test_inline_asm_with_debug_is_refused_where_the_official_crashes(release):
+    """From 1.27 compile.c reads its emit_asm_table past the end for -march=debug (13): the
+    official crashes; ours refuses in one line."""
+    import subprocess
+
+    from tests.oracles import oracle_or_skip
+
+    source = b"@micropython.asm_thumb\ndef f():\n    nop()\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "t.py").write_bytes(source)
+        proc = subprocess.run([str(oracle_or_skip(release)), "-march=debug", "t.py"], cwd=tmp, capture_output=True)
+    assert proc.returncode < 0
+    with pytest.raises(NotSupportedError, match="official mpy-cross crashes") as info:
+        compile_source(source, "t.py", target=f"micropython-{release[:-2]}", march="debug")
+    assert "\n" not in str(info.value)
+
+
+def test_inline_xtensa_before_1_26_is_refused():
+    with pytest.raises(NotSupportedError, match="inline assembler for MicroPython 1.25.*is not supported yet"):
+        compile_source(b"@micropython.asm_xtensa\ndef f(a2):\n    nop()\n", "t.py", target="micropython-1.25",
+                       march="xtensa")
