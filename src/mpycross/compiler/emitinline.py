@@ -287,7 +287,7 @@ def instruction_set(arch: str, has, arch_flags: int = 0):
     if arch in ("xtensa", "xtensawin"):
         from .emitinline_xtensa import InlineXtensa
 
-        return InlineXtensa(arch)
+        return InlineXtensa(arch, has)
     from .emitinline_thumb import InlineThumb
 
     return InlineThumb(arch, has)

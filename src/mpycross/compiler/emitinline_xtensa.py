@@ -68,6 +68,17 @@ OPCODES = {
 }
 
 
+# py/emitinlinextensa.c before 1.26 (1006ed69f0 added the rest of the LX3 opcodes): the
+# instructions by operand count; a 2-operand one reads its first register before the name
+OPCODES_BEFORE_LX3 = {
+    0: {"ret_n"},
+    1: {"callx0", "j", "jx"},
+    2: {"beqz", "bnez", "mov", "mov_n", "movi"},
+    3: {"and_", "or_", "xor", "add", "sub", "mull", "l8ui", "l16ui", "l32i", "s8i", "s16i", "s32i", "l16si",
+        "addi", "ball", "bany", "bbc", "bbs", "beq", "bge", "bgeu", "blt", "bnall", "bne", "bnone"},
+}
+
+
 def _s32(x: int) -> int:
     x &= 0xFFFFFFFF
     return x - (1 << 32) if x & 0x80000000 else x
@@ -82,9 +93,15 @@ class InlineXtensa(InlineAssembler):
     # compile.c: a second code-size pass sizes the literal table before the code
     code_size_passes = 2
 
-    def __init__(self, arch: str):
+    def __init__(self, arch: str, has=None):
         super().__init__(X.AsmXtensaWin() if arch == "xtensawin" else X.AsmXtensa())
         self.arch = arch
+        if has is not None:
+            from .emitnative import RULES
+
+            # the release's asmxtensa.c (literal-table jump, branch forms), as for native code
+            self.asm.rules = frozenset(rule for rule in RULES if has(rule))
+        self.lx3_opcodes = has is None or has("inline_xtensa_lx3_opcodes")
 
     def start_pass(self, pass_: int) -> None:
         super().start_pass(pass_)
@@ -126,6 +143,10 @@ class InlineXtensa(InlineAssembler):
     def _op(self, op: str, args: list) -> bool:
         a = self.asm
         n = len(args)
+        if not self.lx3_opcodes and op not in OPCODES_BEFORE_LX3.get(n, ()):
+            if n == 2:
+                self.reg(op, args[0])
+            return False
         row = OPCODES.get(op)
         if row is not None:
             return self._table_op(op, args, row)
