@@ -102,6 +102,7 @@ class InlineXtensa(InlineAssembler):
             # the release's asmxtensa.c (literal-table jump, branch forms), as for native code
             self.asm.rules = frozenset(rule for rule in RULES if has(rule))
         self.lx3_opcodes = has is None or has("inline_xtensa_lx3_opcodes")
+        self.opcode_table = has is None or has("inline_xtensa_opcode_table")
 
     def start_pass(self, pass_: int) -> None:
         super().start_pass(pass_)
@@ -226,6 +227,14 @@ class InlineXtensa(InlineAssembler):
         if len(args) != operands:
             return False
         opcode = ((r & 0x0F) << 12) | ((s & 0x0F) << 8) | ((t & 0x0F) << 4) | op0
+        registers_first = kind == RRI8 and not self.opcode_table
+        if registers_first:
+            # before 1.28 the loads, stores and addi read both registers, then the immediate (the
+            # last bad operand's error is the one reported)
+            regs = [self.reg(op, args[0]), self.reg(op, args[1])]
+            for field, pos in ((r, 12), (s, 8), (t, 4)):
+                if field >= R0:
+                    opcode |= regs[(field >> 4) - 1] << pos
         if kind == RRR:
             opcode |= (op2 << 20) | (op1 << 16)
         elif kind == RRI8:
@@ -237,7 +246,7 @@ class InlineXtensa(InlineAssembler):
             immediate = self.imm(op, args[2], low, high)
             opcode |= ((immediate >> shift) & 0xFF) << 16
         for field, pos in ((r, 12), (s, 8), (t, 4)):
-            if field >= R0:
+            if field >= R0 and not registers_first:
                 opcode |= self.reg(op, args[(field >> 4) - 1]) << pos
         if kind == RRRN:
             self.asm.op16(opcode & 0xFFFF)
