@@ -654,7 +654,8 @@ def test_random_rv32_agrees_with_older_officials(source, release_flags):
 @pytest.mark.slow
 @_random(800)
 @given(asm_functions("asm_xtensa", XTENSA_OPS, XTENSA_REGS, ["a2", "a3", "a4", "a5"]),
-       st.sampled_from(["1.24.0", "1.25.0", "1.26.0", "1.27.0", "1.28.0"]), st.sampled_from(XTENSA_ARCHS))
+       st.sampled_from(["1.19.0", "1.20.0", "1.22.0", "1.23.0", "1.24.0", "1.25.0", "1.26.0", "1.27.0", "1.28.0"]),
+       st.sampled_from(XTENSA_ARCHS))
 def test_random_xtensa_agrees_with_older_officials_long(source, release, arch):
     _agree_release(release, source, arch)
 
