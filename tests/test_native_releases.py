@@ -297,7 +297,7 @@ def test_releases_between_byte_identical(release, arches, tmp_path):
 # ---- rv32imc and -march=debug for 1.24 - 1.27, from the oracle cache ----
 
 RV32_DEBUG_PROGRAMS = NATIVE_PROGRAMS + sorted((HERE / "native" / "viper_errors").glob("*.py"))
-RV32_DEBUG_CASES = [(release, arch, emit) for release in ("1.24.0", "1.25.0", "1.26.0", "1.27.0")
+RV32_DEBUG_CASES = [(release, arch, emit) for release in ("1.24.0", "1.24.1", "1.25.0", "1.26.0", "1.26.1", "1.27.0")
                     for arch in ("rv32imc", "debug") for emit in (None, "native")]
 
 
