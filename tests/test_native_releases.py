@@ -349,7 +349,7 @@ def test_releases_between_byte_identical(release, arches, tmp_path):
 # ---- rv32imc and -march=debug for 1.24 - 1.27, from the oracle cache ----
 
 RV32_DEBUG_PROGRAMS = NATIVE_PROGRAMS + sorted((HERE / "native" / "viper_errors").glob("*.py"))
-RV32_DEBUG_CASES = [(release, arch, emit) for release in ("1.24.0", "1.25.0", "1.26.0", "1.27.0")
+RV32_DEBUG_CASES = [(release, arch, emit) for release in ("1.24.0", "1.24.1", "1.25.0", "1.26.0", "1.26.1", "1.27.0")
                     for arch in ("rv32imc", "debug") for emit in (None, "native")]
 
 
@@ -507,3 +507,62 @@ def test_march_values_1_11_lacks(arch, tmp_path):
         compile_source(program.read_bytes(), program.name, target="micropython-1.11", march=arch)
     assert "\n" not in str(info.value)
     assert compile_source(program.read_bytes(), program.name, target="micropython-1.12", march=arch)
+
+
+# ---- random viper functions and all-native programs, rv32imc and debug against 1.24 - 1.27 ----
+
+RV32_DEBUG_RELEASES = ["1.24.0", "1.25.0", "1.26.0", "1.27.0"]
+
+
+def _agree_cached(release: str, source: str, arch: str, emit: str | None = None) -> None:
+    import subprocess
+    import tempfile
+
+    from hypothesis import assume
+
+    from tests.oracles import oracle_or_skip
+
+    binary = oracle_or_skip(release)
+    data = source.encode("utf-8", "surrogateescape")
+    flags = [f"-march={arch}"] + (["-X", f"emit={emit}"] if emit else [])
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "t.py").write_bytes(data)
+        proc = subprocess.run([str(binary), *flags, "-o", "t.mpy", "t.py"], cwd=tmp, capture_output=True, timeout=60)
+        assume(proc.returncode >= 0 and b"Assertion" not in proc.stderr)  # the official aborted
+        theirs = (Path(tmp) / "t.mpy").read_bytes() if proc.returncode == 0 else proc.stderr.decode()
+    listing: list[str] = []
+    try:
+        ours = compile_source(data, "t.py", target=f"micropython-{release}", march=arch,
+                              native_listing=listing.append, **({"emit": emit} if emit else {}))
+    except CompileError as err:
+        ours = err.traceback_text()
+    assert ours == theirs, source
+    assert "".join(listing) == proc.stdout.decode(), source
+
+
+@_random(20)
+@given(viper_functions(), st.sampled_from(RV32_DEBUG_RELEASES), st.sampled_from(["rv32imc", "debug"]))
+def test_random_viper_functions_rv32_and_debug_agree_with_1_24_to_1_27(source, release, arch):
+    _agree_cached(release, source, arch)
+
+
+@_random(8)
+@given(programs(max_statements=25), st.sampled_from(RV32_DEBUG_RELEASES), st.sampled_from(["native", "viper"]),
+       st.sampled_from(["rv32imc", "debug"]))
+def test_random_programs_rv32_and_debug_agree_with_1_24_to_1_27(source, release, emit, arch):
+    _agree_cached(release, source, arch, emit)
+
+
+@pytest.mark.slow
+@_random(600)
+@given(viper_functions(), st.sampled_from(RV32_DEBUG_RELEASES), st.sampled_from(["rv32imc", "debug"]))
+def test_random_viper_functions_rv32_and_debug_agree_with_1_24_to_1_27_long(source, release, arch):
+    _agree_cached(release, source, arch)
+
+
+@pytest.mark.slow
+@_random(200)
+@given(programs(max_statements=40), st.sampled_from(RV32_DEBUG_RELEASES), st.sampled_from(["native", "viper"]),
+       st.sampled_from(["rv32imc", "debug"]))
+def test_random_programs_rv32_and_debug_agree_with_1_24_to_1_27_long(source, release, emit, arch):
+    _agree_cached(release, source, arch, emit)

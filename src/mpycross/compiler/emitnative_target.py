@@ -23,6 +23,10 @@ NATIVE_TABLE = frozenset({"x86", "x64", "armv6", "armv6m", "armv7m", "armv7em", 
 ASM_TABLE = frozenset({"armv6", "armv6m", "armv7m", "armv7em", "armv7emsp", "armv7emdp",
                        "xtensa", "xtensawin", "rv32imc"})
 
+# the targets.toml feature of the releases whose emit_asm_table has an entry for the -march (before:
+# NULL, "invalid arch")
+ASM_ARCH_FEATURE = {"rv32imc": "asm_rv32_decorator", "xtensawin": "inline_xtensawin"}
+
 # mpy-cross/main.c -march-flags=: the named flags each architecture accepts (py/asmrv32.h RV32_EXT_*)
 ARCH_FLAGS = {"rv32imc": {"zba": 1, "zcmp": 2}}
 # the targets.toml feature of the releases that accept a flag (the others: march_flags_option)
@@ -134,8 +138,15 @@ class NativeTarget:
         return None
 
     def arch_accepts(self, emit: int) -> bool:
-        table = ASM_TABLE if emit == EMIT_ASM else NATIVE_TABLE
-        return self.arch in table
+        if emit == EMIT_ASM:
+            feature = ASM_ARCH_FEATURE.get(self.arch)
+            return self.arch in ASM_TABLE and (feature is None or self.target.has(feature))
+        return self.arch in NATIVE_TABLE
+
+    def asm_table_overrun(self) -> bool:
+        """compile.c reads emit_asm_table past its end for -march=debug; from 1.27 (DEBUG is 13)
+        the official mpy-cross crashes there (1.24 - 1.26 happen to read NULL: "invalid arch")."""
+        return self.arch == "debug" and self.target.has("inline_asm_debug_crashes")
 
     def require_emitter(self, what: str) -> None:
         """Raise NativeUnsupported unless native code for this release and arch is built."""
