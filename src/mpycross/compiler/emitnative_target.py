@@ -23,6 +23,8 @@ NATIVE_TABLE = frozenset({"x86", "x64", "armv6", "armv6m", "armv7m", "armv7em", 
 ASM_TABLE = frozenset({"armv6", "armv6m", "armv7m", "armv7em", "armv7emsp", "armv7emdp",
                        "xtensa", "xtensawin", "rv32imc"})
 
+# the targets.toml feature of the releases whose emit_asm_table has an entry for the arch (before: "invalid arch")
+ASM_TABLE_FEATURE = {"xtensawin": "inline_asm_xtensawin"}
 # mpy-cross/main.c -march-flags=: the named flags each architecture accepts (py/asmrv32.h RV32_EXT_*)
 ARCH_FLAGS = {"rv32imc": {"zba": 1, "zcmp": 2}}
 # the targets.toml feature of the releases that accept a flag (the others: march_flags_option)
@@ -71,6 +73,13 @@ INLINE_FEATURE = {"xtensa": "inline_xtensa_emitter", "xtensawin": "inline_xtensa
 
 class NativeUnsupported(MpyCrossError):
     """Native code this compiler cannot emit yet (an architecture or a release)."""
+
+
+def circuitpython_native_releases() -> list[str]:
+    """The CircuitPython releases whose native code is this compiler's (feature circuitpython_native_code)."""
+    from mpycross.targets import all_targets
+
+    return [t.release for t in all_targets() if t.family == "circuitpython" and t.has("circuitpython_native_code")]
 
 
 def host_arch() -> str | None:
@@ -134,8 +143,10 @@ class NativeTarget:
         return None
 
     def arch_accepts(self, emit: int) -> bool:
-        table = ASM_TABLE if emit == EMIT_ASM else NATIVE_TABLE
-        return self.arch in table
+        if emit == EMIT_ASM:
+            feature = ASM_TABLE_FEATURE.get(self.arch)
+            return self.arch in ASM_TABLE and (feature is None or self.target.has(feature))
+        return self.arch in NATIVE_TABLE
 
     def require_emitter(self, what: str) -> None:
         """Raise NativeUnsupported unless native code for this release and arch is built."""
@@ -144,10 +155,11 @@ class NativeTarget:
             raise NativeUnsupported(f"{what}: native code for {arch} is not supported yet; "
                                     f"supported: {', '.join('-march=' + a for a in ENCODERS)}")
         feature = ARCH_EMITTER_FEATURE[self.arch]
-        if self.target.family != "micropython":
-            # no CircuitPython compiler's native code has been compared yet
+        if self.target.family != "micropython" and not self.target.has("circuitpython_native_code"):
+            # a CircuitPython release whose compiler's native code differs from ours, or is unmeasured
             raise NativeUnsupported(f"{what}: native code for {self.target.display_name} ({arch}) "
-                                    "is not supported yet; supported: MicroPython")
+                                    "is not supported yet; supported: MicroPython, CircuitPython "
+                                    f"{', '.join(circuitpython_native_releases())}")
         if not self.target.has(feature):
             from mpycross.targets import feature_names
 
@@ -160,6 +172,10 @@ class NativeTarget:
         if self.arch not in INLINE_ENCODERS:
             raise NativeUnsupported(f"{what}: inline assembler for {arch} is not supported yet; "
                                     f"supported: {', '.join('-march=' + a for a in INLINE_ENCODERS)}")
+        if self.target.family != "micropython" and not self.target.has("circuitpython_native_code"):
+            raise NativeUnsupported(f"{what}: inline assembler for {self.target.display_name} ({arch}) "
+                                    "is not supported yet; supported: MicroPython, CircuitPython "
+                                    f"{', '.join(circuitpython_native_releases())}")
         feature = INLINE_FEATURE.get(self.arch, "inline_thumb_emitter")
         if not self.target.has(feature):
             from mpycross.targets import feature_names
