@@ -18,13 +18,20 @@ import pytest
 
 from mpycross import compile_source
 from mpycross.compiler.codegen import NotSupportedError
-from mpycross.compiler.emitnative_target import ARCH_FLAGS
+from mpycross.cli.mpy_cross import parse_arch_flags, parse_arch_flags_zba_prefix
 from mpycross.errors import CompileError, MpyCrossError
 from mpycross.targets import resolve_target
 
 HERE = Path(__file__).resolve().parent
 NATIVE = HERE / "native"
 DATA = json.loads((NATIVE / "circuitpython_native.json").read_text())["releases"]
+
+
+def _flags(target, text: str) -> int | None:
+    """-march-flags=<text> as mpy-cross/main.c of the release reads it (the CLI's parsers)."""
+    if target.has("march_flags_option") and not target.has("march_flag_zcmp"):
+        return parse_arch_flags_zba_prefix(text)
+    return parse_arch_flags(text)
 
 
 def _compile(full: str, key: str) -> dict:
@@ -35,7 +42,9 @@ def _compile(full: str, key: str) -> dict:
     if march != "-":
         options["march"] = march
     if flags != "-":
-        options["march_flags"] = sum(ARCH_FLAGS[march][name] for name in flags.split(","))
+        options["march_flags"] = _flags(target, flags)
+        if options["march_flags"] is None:
+            return {"option": "unrecognised arch flags"}
     if emit != "-":
         options["emit"] = emit
     group, name = program.split("/")
@@ -69,7 +78,7 @@ def _base_refuses(full: str, key: str) -> bool:
     path = NATIVE / name if group == "native" else NATIVE / group / name
     options = {**({"march": march} if march != "-" else {}), **({"emit": emit} if emit != "-" else {})}
     if flags != "-":
-        options["march_flags"] = sum(ARCH_FLAGS[march][n] for n in flags.split(","))
+        options["march_flags"] = _flags(base, flags)
     try:
         compile_source(path.read_bytes(), path.name, target=base, native_listing=lambda line: None, **options)
     except NotSupportedError:

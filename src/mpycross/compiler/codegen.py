@@ -1250,9 +1250,12 @@ class Compiler:
         chosen = native.decorator_emitter(attr)
         if chosen is None:
             self.error("invalid micropython decorator", A.Name(attr))
+        where = f'File "{self.source_name}", line {line}: @micropython.{attr}'
+        if chosen == NT.EMIT_ASM and native.asm_table_overrun():
+            raise NotSupportedError(f"{where}: -march={native.arch} is past the end of the official "
+                                    "mpy-cross's inline assembler table, where it crashes")
         if not native.arch_accepts(chosen):
             self.error("invalid arch", A.Name(attr))
-        where = f'File "{self.source_name}", line {line}: @micropython.{attr}'
         try:
             if chosen == NT.EMIT_ASM:
                 native.require_inline_asm(where)

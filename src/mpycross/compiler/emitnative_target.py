@@ -148,6 +148,11 @@ class NativeTarget:
             return self.arch in ASM_TABLE and (feature is None or self.target.has(feature))
         return self.arch in NATIVE_TABLE
 
+    def asm_table_overrun(self) -> bool:
+        """compile.c reads emit_asm_table[arch] past its end for -march=debug (entry 13 of 12 from
+        1.27, feature inline_asm_debug_crashes): the official crashes, so ours refuses."""
+        return self.arch == "debug" and self.target.has("inline_asm_debug_crashes")
+
     def require_emitter(self, what: str) -> None:
         """Raise NativeUnsupported unless native code for this release and arch is built."""
         arch = f"-march={self.arch}" + (", the default of its mpy-cross" if self.arch_is_default else "")
