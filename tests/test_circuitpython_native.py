@@ -18,6 +18,7 @@ import pytest
 
 from mpycross import compile_source
 from mpycross.compiler.codegen import NotSupportedError
+from mpycross.compiler.emitnative_target import NativeUnsupported
 from mpycross.cli.mpy_cross import parse_arch_flags, parse_arch_flags_zba_prefix
 from mpycross.errors import CompileError, MpyCrossError
 from mpycross.targets import resolve_target
@@ -56,7 +57,7 @@ def _compile(full: str, key: str) -> dict:
         entry = {"sha256": hashlib.sha256(data).hexdigest()}
     except CompileError as err:
         entry = {"exit": 1, "stderr": err.traceback_text(crlf=target.has("crlf_traceback"))}
-    except NotSupportedError as err:
+    except (NotSupportedError, NativeUnsupported) as err:
         return {"refused": str(err)}
     except MpyCrossError as err:  # an option its mpy-cross does not know
         return {"option": str(err)}
@@ -81,7 +82,7 @@ def _base_refuses(full: str, key: str) -> bool:
         options["march_flags"] = _flags(base, flags)
     try:
         compile_source(path.read_bytes(), path.name, target=base, native_listing=lambda line: None, **options)
-    except NotSupportedError:
+    except (NotSupportedError, NativeUnsupported):
         return True
     except MpyCrossError:
         pass
