@@ -155,7 +155,7 @@ def test_thumb1_far_jump_is_the_official_error_before_long_jumps(tmp_path):
     assert info.value.traceback_text() == proc.stderr.decode()
 
 
-@pytest.mark.parametrize("target, arch", [("micropython-1.11", "x64"), ("circuitpython-8.2", "x64")])
+@pytest.mark.parametrize("target, arch", [("micropython-1.11", "x64")])
 def test_unverified_release_or_arch_is_refused(target, arch):
     with pytest.raises(MpyCrossError) as info:
         compile_source(b"@micropython.viper\ndef f(x: int) -> int:\n    return -x\n", "t.py", target=target,

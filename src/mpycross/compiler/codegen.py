@@ -1255,7 +1255,9 @@ class Compiler:
             raise NotSupportedError(f"{where}: -march={native.arch} is past the end of the official "
                                     "mpy-cross's inline assembler table, where it crashes")
         if not native.arch_accepts(chosen):
-            self.error("invalid arch", A.Name(attr))
+            # (CircuitPython 8's compile.c spells it out)
+            self.error("invalid architecture" if self.dialect("circuitpython_error_texts") else "invalid arch",
+                       A.Name(attr))
         try:
             if chosen == NT.EMIT_ASM:
                 native.require_inline_asm(where)
