@@ -121,3 +121,20 @@ def test_unverified_circuitpython_native_is_refused(full, march):
         if key.split("|")[0] == march and "sha256" in theirs and "native/" in key and key.split("|")[2] != "-":
             ours = _compile(full, key)
             assert "refused" in ours and "\n" not in ours["refused"], key
+
+
+def test_cli_writes_their_bytes(tmp_path):
+    """The command line, --target circuitpython-<full>: the file their compiler wrote."""
+    import shutil
+    import subprocess
+    import sys
+
+    key = "xtensawin|-|viper|native/viper_basics.py"
+    shutil.copy(NATIVE / "viper_basics.py", tmp_path / "viper_basics.py")
+    for full in DATA:
+        out = tmp_path / "out.mpy"
+        proc = subprocess.run([sys.executable, "-m", "mpycross.cli.mpy_cross", "--target", f"circuitpython-{full}",
+                               "-march=xtensawin", "-X", "emit=viper", "-o", out.name, "viper_basics.py"],
+                              cwd=tmp_path, capture_output=True)
+        assert proc.returncode == 0, proc.stderr
+        assert hashlib.sha256(out.read_bytes()).hexdigest() == DATA[full]["cases"][key]["sha256"], full
