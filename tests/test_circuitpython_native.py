@@ -4,8 +4,8 @@ Their compilers are not on PyPI: tests/native/circuitpython_native.json holds, f
 release, -march, -march-flags, -X emit and program of tests/native/ (with viper_errors/
 and inline/), the sha256 of their .mpy or their exit code and stderr text, recorded by
 tools/record_circuitpython_native.py from locally built binaries. A release with the
-feature `circuitpython_native_code` (formats/targets.toml) must give the same for every
-case; one without it must refuse native code in one line.
+feature `circuitpython_native_code` (formats/targets.toml; every one has it) must give the
+same for every case; one without it refuses native code in one line.
 """
 
 from __future__ import annotations
@@ -25,7 +25,26 @@ from mpycross.targets import resolve_target
 
 HERE = Path(__file__).resolve().parent
 NATIVE = HERE / "native"
-DATA = json.loads((NATIVE / "circuitpython_native.json").read_text())["releases"]
+
+
+def _load() -> dict:
+    """Release -> case key -> their result, in the recorder's form (its `expand`)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("record_circuitpython_native",
+                                                  HERE.parent / "tools" / "record_circuitpython_native.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    data = json.loads((NATIVE / "circuitpython_native.json").read_text())
+    releases = data["releases"]
+    global HASH_DIGITS
+    HASH_DIGITS = tool.HASH_DIGITS
+    return {full: {"cases": tool.expand(releases[r.get("same_as", full)], data["texts"])}
+            for full, r in releases.items()}
+
+
+HASH_DIGITS = 16
+DATA = _load()
 
 
 def _flags(target, text: str) -> int | None:
@@ -54,7 +73,7 @@ def _compile(full: str, key: str) -> dict:
     try:
         data = compile_source(path.read_bytes(), path.name, target=target, native_listing=listing.append,
                               **options)
-        entry = {"sha256": hashlib.sha256(data).hexdigest()}
+        entry = {"sha256": hashlib.sha256(data).hexdigest()[:HASH_DIGITS]}
     except CompileError as err:
         entry = {"exit": 1, "stderr": err.traceback_text(crlf=target.has("crlf_traceback"))}
     except (NotSupportedError, NativeUnsupported) as err:
@@ -63,7 +82,7 @@ def _compile(full: str, key: str) -> dict:
         return {"option": str(err)}
     stdout = "".join(listing)
     if stdout and march == "debug":
-        entry["stdout_sha256"] = hashlib.sha256(stdout.encode()).hexdigest()
+        entry["stdout_sha256"] = hashlib.sha256(stdout.encode()).hexdigest()[:HASH_DIGITS]
     elif stdout:
         entry["stdout"] = stdout
     return entry
@@ -99,28 +118,34 @@ def _agrees(theirs: dict, ours: dict, full: str = "", key: str = "") -> bool:
     return ours == theirs
 
 
-def _cases(verified: bool):
+def _cases():
     for full, entry in DATA.items():
-        target = resolve_target(f"circuitpython-{full}")
-        if target.has("circuitpython_native_code") == verified:
-            marches = sorted({key.split("|")[0] for key in entry["cases"]})
-            yield from ((full, march) for march in marches)
+        marches = sorted({key.split("|")[0] for key in entry["cases"]})
+        yield from ((full, march) for march in marches)
 
 
-@pytest.mark.parametrize("full, march", list(_cases(True)), ids=lambda x: x)
+@pytest.mark.parametrize("full, march", list(_cases()), ids=lambda x: x)
 def test_circuitpython_native_matches_their_compiler(full, march):
+    """Every recorded case of a release and -march (all -march-flags= and -X emit= values)."""
+    assert resolve_target(f"circuitpython-{full}").has("circuitpython_native_code")
     cases = {k: v for k, v in DATA[full]["cases"].items() if k.split("|")[0] == march}
     wrong = [key for key, theirs in cases.items() if not _agrees(theirs, _compile(full, key), full, key)]
     assert not wrong, wrong
 
 
-@pytest.mark.parametrize("full, march", list(_cases(False)), ids=lambda x: x)
-def test_unverified_circuitpython_native_is_refused(full, march):
-    """Where their compiler writes native code for a release not verified, ours refuses in one line."""
-    for key, theirs in DATA[full]["cases"].items():
-        if key.split("|")[0] == march and "sha256" in theirs and "native/" in key and key.split("|")[2] != "-":
-            ours = _compile(full, key)
-            assert "refused" in ours and "\n" not in ours["refused"], key
+@pytest.mark.parametrize("emit, program", [(None, "viper_basics.py"), ("native", "native_flow.py"),
+                                           (None, "inline/thumb_v7.py")])
+def test_without_the_feature_native_code_is_refused(emit, program):
+    """A CircuitPython target without `circuitpython_native_code` refuses native code and inline
+    assembly in one line (as every release did before it was measured)."""
+    import dataclasses
+
+    target = resolve_target("circuitpython-9.2")
+    target = dataclasses.replace(target, features=target.features - {"circuitpython_native_code"})
+    with pytest.raises((NotSupportedError, NativeUnsupported)) as info:
+        compile_source((NATIVE / program).read_bytes(), "t.py", target=target, march="armv7m",
+                       **({"emit": emit} if emit else {}))
+    assert "is not supported yet" in str(info.value) and "\n" not in str(info.value)
 
 
 def test_cli_writes_their_bytes(tmp_path):
@@ -137,4 +162,19 @@ def test_cli_writes_their_bytes(tmp_path):
                                "-march=xtensawin", "-X", "emit=viper", "-o", out.name, "viper_basics.py"],
                               cwd=tmp_path, capture_output=True)
         assert proc.returncode == 0, proc.stderr
-        assert hashlib.sha256(out.read_bytes()).hexdigest() == DATA[full]["cases"][key]["sha256"], full
+        assert hashlib.sha256(out.read_bytes()).hexdigest()[:HASH_DIGITS] == DATA[full]["cases"][key]["sha256"], full
+
+
+def test_build_feature_popcount_is_visible():
+    """10.0's rv32imc frames (build_features = ["rv32_popcount_fixed"]): their bytes are ours with
+    the rule and not without it (the base 1.25's official takes the fallback popcount)."""
+    import dataclasses
+
+    target = resolve_target("circuitpython-10.0.3")
+    assert target.has("rv32_popcount_fixed") and not resolve_target("micropython-1.25.0").has("rv32_popcount_fixed")
+    source = (NATIVE / "native_rv32_rules.py").read_bytes()
+    theirs = DATA["10.0.3"]["cases"]["rv32imc|-|-|native/native_rv32_rules.py"]["sha256"]
+    without = dataclasses.replace(target, features=target.features - {"rv32_popcount_fixed"})
+    for tgt, same in ((target, True), (without, False)):
+        ours = hashlib.sha256(compile_source(source, "native_rv32_rules.py", target=tgt, march="rv32imc")).hexdigest()
+        assert (ours[:HASH_DIGITS] == theirs) == same

@@ -15,6 +15,13 @@ program of tests/native/, tests/native/viper_errors/ and tests/native/inline/:
 "stdout" is left out when empty; the `-march=debug` listing is kept as "stdout_sha256".
 Only the outputs of their compiler on our own programs are recorded.
 
+The file keeps them compact (`expand` reads it back): hashes are the first 16 hex digits;
+texts are numbers into the file's "texts" list; per release "cases" maps
+"march|flags" -> "emit" -> "group/program" -> [kind, ...]: ["mpy", sha, stdout] (stdout:
+None, a text number, or the debug listing's hash), ["error", exit, stderr text, stdout
+text or None], ["aborted", exit]; a "march|flags" whose every case printed the usage text
+is listed in "usage" instead; a release whose cases are another's says "same_as": <that release>.
+
 Building the compilers (outside this repository; nothing of it is committed):
 
     M=<a fetched adafruit/circuitpython git dir>; T=8.2.10; D=/work/cpbuild/$T
@@ -99,6 +106,74 @@ def run_case(binary: Path, options: list[str], program: Path, work: Path) -> dic
     return entry
 
 
+HASH_DIGITS = 16
+
+
+def compact(recorded: dict, texts: list[str]) -> tuple[dict, list[str]]:
+    """Recorded cases (key -> entry) in the file's form, and the march|flags groups that only
+    printed the usage text; `texts` grows with each new text."""
+    def text(t: str | None):
+        if t is None:
+            return None
+        if t not in texts:
+            texts.append(t)
+        return texts.index(t)
+
+    groups: dict = {}
+    for key, entry in recorded.items():
+        march, flags, emit, program = key.split("|")
+        groups.setdefault(f"{march}|{flags}", {}).setdefault(emit, {})[program] = entry
+    cases, usage = {}, []
+    for group, by_emit in groups.items():
+        if all(e.get("usage") for progs in by_emit.values() for e in progs.values()):
+            usage.append(group)
+            continue
+        out = cases[group] = {}
+        for emit, progs in by_emit.items():
+            for program, e in progs.items():
+                if "sha256" in e:
+                    stdout = e["stdout_sha256"][:HASH_DIGITS] if "stdout_sha256" in e else text(e.get("stdout"))
+                    value = ["mpy", e["sha256"][:HASH_DIGITS], stdout]
+                elif e.get("aborted"):
+                    value = ["aborted", e["exit"]]
+                elif e.get("usage"):
+                    value = ["usage"]
+                else:
+                    value = ["error", e["exit"], text(e["stderr"]), text(e.get("stdout"))]
+                out.setdefault(emit, {})[program] = value
+    return cases, sorted(usage)
+
+
+def expand(release: dict, texts: list[str]) -> dict:
+    """A release's cases as the recorder made them (key -> entry; hashes shortened)."""
+    out = {}
+    for group in release["usage"]:
+        march, flags = group.split("|")
+        for key, _, _ in cases():
+            if key.startswith(f"{march}|{flags}|"):
+                out[key] = {"exit": 1, "usage": True}
+    for group, by_emit in release["cases"].items():
+        for emit, progs in by_emit.items():
+            for program, value in progs.items():
+                key = f"{group}|{emit}|{program}"
+                if value[0] == "mpy":
+                    entry = {"sha256": value[1]}
+                    if isinstance(value[2], str):
+                        entry["stdout_sha256"] = value[2]
+                    elif value[2] is not None:
+                        entry["stdout"] = texts[value[2]]
+                elif value[0] == "aborted":
+                    entry = {"exit": value[1], "aborted": True}
+                elif value[0] == "usage":
+                    entry = {"exit": 1, "usage": True}
+                else:
+                    entry = {"exit": value[1], "stderr": texts[value[2]]}
+                    if value[3] is not None:
+                        entry["stdout"] = texts[value[3]]
+                out[key] = entry
+    return out
+
+
 def find_binary(builds: Path, full: str) -> Path | None:
     for sub in ("mpy-cross/build/mpy-cross", "mpy-cross/mpy-cross"):
         if (builds / full / sub).is_file():
@@ -115,8 +190,11 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     fulls = [t.full_release for t in all_targets() if t.family == "circuitpython"]
     wanted = args.releases or fulls
-    data = json.loads(OUT.read_text()) if OUT.exists() else {}
-    data.setdefault("releases", {})
+    old = json.loads(OUT.read_text()) if OUT.exists() else {"releases": {}, "texts": []}
+    # every release's cases in the recorder's form, then compacted again with one text list
+    everything = {full: {"mpy_cross_version": r["mpy_cross_version"],
+                         "cases": expand(old["releases"][r.get("same_as", full)], old["texts"])}
+                  for full, r in old["releases"].items()}
     for full in wanted:
         binary = find_binary(args.builds, full)
         if binary is None:
@@ -127,10 +205,22 @@ def main(argv: list[str]) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             for key, options, program in cases():
                 recorded[key] = run_case(binary, options, program, Path(tmp))
-        data["releases"][full] = {"mpy_cross_version": version.split(" on ")[0], "cases": recorded}
+        everything[full] = {"mpy_cross_version": version.split(" on ")[0], "cases": recorded}
         print(f"{full}: {len(recorded)} cases", file=sys.stderr)
-    data["releases"] = {k: data["releases"][k] for k in fulls if k in data["releases"]}
-    OUT.write_text(json.dumps(data, indent=0, sort_keys=True) + "\n")
+    texts: list[str] = []
+    releases = {}
+    for full in fulls:
+        if full in everything:
+            compacted, usage = compact(everything[full]["cases"], texts)
+            entry = {"mpy_cross_version": everything[full]["mpy_cross_version"], "usage": usage,
+                     "cases": compacted}
+            for prev, prev_entry in releases.items():
+                if (prev_entry.get("usage"), prev_entry.get("cases")) == (usage, compacted):
+                    entry = {"mpy_cross_version": entry["mpy_cross_version"], "same_as": prev}
+                    break
+            releases[full] = entry
+    OUT.write_text(json.dumps({"releases": releases, "texts": texts}, separators=(",", ":"), sort_keys=True)
+                   .replace('},"', '},\n"') + "\n")
     return 0
 
 
