@@ -173,7 +173,7 @@ def _cli(args, cwd):
 
 
 @pytest.mark.parametrize("args", [["-march=x64", "--target", "micropython-1.11"],
-                                  ["-march=x64", "-X", "emit=native", "--target", "circuitpython-9.2"]])
+                                  ["-march=x64", "-X", "emit=native", "--target", "micropython-1.11"]])
 def test_native_code_not_built_yet_is_one_clear_line(args, tmp_path):
     (tmp_path / "t.py").write_bytes(DECORATED["native"])
     proc = _cli([*args, "t.py"], tmp_path)

@@ -159,8 +159,7 @@ def test_thumb1_far_jump_is_the_official_error_before_long_jumps(tmp_path):
 
 
 @pytest.mark.parametrize("target, arch", [("micropython-1.11", "xtensa"), ("micropython-1.11", "x64"),
-                                          ("micropython-1.11", "armv7m"),
-                                          ("circuitpython-9.2", "x64"), ("circuitpython-8.2", "x64")])
+                                          ("micropython-1.11", "armv7m")])
 def test_unverified_release_or_arch_is_refused(target, arch):
     with pytest.raises(MpyCrossError) as info:
         compile_source(b"@micropython.viper\ndef f(x: int) -> int:\n    return -x\n", "t.py", target=target,
@@ -230,6 +229,9 @@ def test_random_viper_functions_agree_with_official_1_23_long(source, arch):
     ("1.19", "x64", "@micropython.viper\ndef f(x):\n    x.a = 1\n"),
     # before 1.24 `async with` in native code takes the value stack below empty
     ("1.23", "armv7m", "@micropython.native\nasync def f(x):\n    async with x:\n        pass\n"),
+    # every release: a slice of viper ints (emitnative.c asserts each is an object)
+    ("1.23", "x64", "@micropython.viper\ndef f(b, i: int):\n    return b[i:2]\n"),
+    ("1.29", "armv6m", "@micropython.viper\ndef f(b):\n    return b[1:2:3]\n"),
 ])
 def test_where_the_official_aborts_ours_refuses_in_one_line(release, arch, source, tmp_path):
     _need(release)
@@ -426,9 +428,12 @@ def test_rv32_and_debug_rules_change_the_code_between_releases(old_release, new_
 
 
 @pytest.mark.parametrize("release, flags, ok", [("1.27.0", "zba", True), ("1.27.0", "zcmp", False),
-                                                ("1.27.0", "3", False), ("1.28.0", "zcmp", True)])
+                                                ("1.27.0", "3", False), ("1.28.0", "zcmp", True),
+                                                ("1.27.0", "zba,zcmp", True), ("1.27.0", "zbax", True),
+                                                ("1.28.0", "zbax", False), ("1.28.0", "zba,zcmp", True)])
 def test_march_flags_per_release(release, flags, ok, tmp_path):
-    """-march-flags=: 1.27 has Zba only (zcmp is 'unrecognised arch flags'), 1.28 both."""
+    """-march-flags=: 1.27 has Zba only (zcmp is 'unrecognised arch flags'; any text that starts
+    with "zba" is Zba), 1.28 both, as a comma list."""
     import subprocess
     import sys
 
@@ -566,3 +571,30 @@ def test_random_viper_functions_rv32_and_debug_agree_with_1_24_to_1_27_long(sour
        st.sampled_from(["rv32imc", "debug"]))
 def test_random_programs_rv32_and_debug_agree_with_1_24_to_1_27_long(source, release, emit, arch):
     _agree_cached(release, source, arch, emit)
+
+
+@pytest.mark.parametrize("release", ["1.24.0", "1.27.0", "1.28.0"])
+def test_asm_decorator_on_xtensawin_and_debug(release, tmp_path):
+    """emit_asm_table: no xtensawin entry before 1.28 ("invalid arch", inline_xtensawin); from
+    1.27 -march=debug reads past its end and the official crashes (inline_asm_debug_crashes):
+    ours refuses in one line."""
+    from tests.oracles import oracle_or_skip
+
+    binary = oracle_or_skip(release)
+    program = HERE / "native" / "inline" / "thumb_v6.py"
+    proc, theirs = _cached_official(binary, program, ["-march=xtensawin"], tmp_path)
+    if release < "1.28":
+        with pytest.raises(CompileError) as info:
+            compile_source(program.read_bytes(), program.name, target=f"micropython-{release}", march="xtensawin")
+        assert info.value.traceback_text() == proc.stderr.decode() and "invalid arch" in proc.stderr.decode()
+    else:  # (1.28 has the entry)
+        assert b"invalid arch" not in proc.stderr
+    proc, theirs = _cached_official(binary, program, ["-march=debug"], tmp_path)
+    if release >= "1.27":
+        assert proc.returncode < 0  # a crash
+        with pytest.raises(NotSupportedError, match="crashes"):
+            compile_source(program.read_bytes(), program.name, target=f"micropython-{release}", march="debug")
+    else:
+        with pytest.raises(CompileError) as info:
+            compile_source(program.read_bytes(), program.name, target=f"micropython-{release}", march="debug")
+        assert info.value.traceback_text() == proc.stderr.decode()

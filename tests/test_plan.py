@@ -39,9 +39,10 @@ def test_parse_depends_only_on_its_arguments():
 def test_the_plan_follows_the_target_data():
     new, v5, v4 = (plan_for(t) for t in (DEFAULT_TARGET, "micropython-1.18", "micropython-1.11"))
     assert (new.module_tables, v5.module_tables, v4.module_tables) == (True, False, False)
-    # (v5: in native code, for the MicroPython releases with a measured table; CircuitPython 8 has none)
+    # (v5: in native code, for the releases with a measured table: CircuitPython 8.2.10's too)
     assert (new.build_qstr_numbers, v5.build_qstr_numbers, v4.build_qstr_numbers) == (False, True, True)
-    assert plan_for("circuitpython-8.2").build_qstr_numbers is False
+    assert plan_for("circuitpython-8.2").build_qstr_numbers is True
+    assert plan_for("circuitpython-9.2").build_qstr_numbers is False
     assert new.syntax.fstrings and not v4.syntax.fstrings
     assert new.fold.truth.small_int_range is None
     # before 1.19 the parser's small ints are the host's 63-bit ones, whatever the target's size

@@ -19,9 +19,10 @@ and are dropped) and py/makeqstrdata.py's static_qstr_list, punctuation
 decoded.
 
 Usage: python tools/measure_raw_qstr_ids.py GIT_DIR 1.18 [1.17 ...]
+       python tools/measure_raw_qstr_ids.py --circuitpython CP_GIT_DIR 8.2.10 BINARY
        (GIT_DIR: a MicroPython git dir with the release tags; the official binaries
        come from tests/support/more_oracles.py)
-Writes formats/qstr/raw_ids_<release>.toml.
+Writes formats/qstr/raw_ids_<release>.toml (raw_ids_circuitpython-<release>.toml).
 """
 
 from __future__ import annotations
@@ -56,9 +57,9 @@ def _decode(name: str) -> str:
     return name
 
 
-def candidates(git_dir: str, tag: str) -> list[str]:
+def candidates(git_dir: str, tag: str, extra: tuple = ()) -> list[str]:
     out = subprocess.run(["git", "-C", git_dir, "grep", "-ohE", r"MP_QSTR_[A-Za-z0-9_]+", tag, "--",
-                          "py", "extmod", "shared", "lib", "mpy-cross", "ports/unix"],
+                          "py", "extmod", "shared", "lib", "mpy-cross", "ports/unix", *extra],
                          capture_output=True, text=True).stdout
     names = {line.split(":", 1)[-1][len("MP_QSTR_"):] for line in out.split()}
     found = set()
@@ -123,33 +124,46 @@ def _toml_str(text: str) -> str:
 def main(argv: list[str]) -> int:
     from tests.support.more_oracles import oracle
 
+    if argv and argv[0] == "--circuitpython":
+        # CircuitPython's mpy-cross, built locally (tools/record_circuitpython_native.py says how)
+        _, git_dir, release, binary = argv
+        names = candidates(git_dir, release, extra=("supervisor", "shared-bindings"))
+        first_dynamic, numbers = measure(binary, names, qstr_obj_shift(git_dir, release))
+        write(f"circuitpython-{release}", f"CircuitPython {release}", "a local build of its tag", release,
+              first_dynamic, numbers)
+        return 0
     git_dir, releases = argv[0], argv[1:]
     for release in releases:
         binary = str(oracle(release))
         names = candidates(git_dir, f"v{release}")
         first_dynamic, numbers = measure(binary, names, qstr_obj_shift(git_dir, f"v{release}"))
-        static = sorted(((n, q) for n, q in numbers.items() if q < first_dynamic), key=lambda item: item[1])
-        lines = [
-            f"# Qstr numbers of the MicroPython {release} mpy-cross build (.mpy v5).",
-            "#",
-            "# A v5 file keeps the compiling build's own qstr numbers in native code: the name and",
-            "# source file in each native prelude (16 bits each) and the immediates that the qstr",
-            "# links patch at load. Static qstrs have fixed numbers; the others are numbered from",
-            "# `first_dynamic` in the order the build creates them (src/mpycross/compiler/raw_qstr_ids.py).",
-            f"# Measured with the official {release} binary by tools/measure_raw_qstr_ids.py: each",
-            f"# candidate (the MP_QSTR_ names of tag v{release} and py/makeqstrdata.py's static_qstr_list)",
-            "# returned as a string from a native function, its number read back from the code.",
-            f'release = "{release}"',
-            f"first_dynamic = {first_dynamic}",
-            "static_other = []",
-            "",
-            "[static]",
-        ]
-        lines += [f"{_key(n)} = {q}" for n, q in static]
-        out = ROOT / "formats" / "qstr" / f"raw_ids_{release}.toml"
-        out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        print(f"{release}: {len(static)} static qstrs, first dynamic {first_dynamic} -> {out.name}")
+        write(release, f"MicroPython {release}", f"the official {release} binary", f"v{release}", first_dynamic,
+              numbers)
     return 0
+
+
+def write(release: str, title: str, binary: str, tag: str, first_dynamic: int, numbers: dict) -> None:
+    static = sorted(((n, q) for n, q in numbers.items() if q < first_dynamic), key=lambda item: item[1])
+    lines = [
+        f"# Qstr numbers of the {title} mpy-cross build (.mpy v5).",
+        "#",
+        "# A v5 file keeps the compiling build's own qstr numbers in native code: the name and",
+        "# source file in each native prelude (16 bits each) and the immediates that the qstr",
+        "# links patch at load. Static qstrs have fixed numbers; the others are numbered from",
+        "# `first_dynamic` in the order the build creates them (src/mpycross/compiler/raw_qstr_ids.py).",
+        f"# Measured with {binary} by tools/measure_raw_qstr_ids.py: each",
+        f"# candidate (the MP_QSTR_ names of tag {tag} and py/makeqstrdata.py's static_qstr_list)",
+        "# returned as a string from a native function, its number read back from the code.",
+        f'release = "{release}"',
+        f"first_dynamic = {first_dynamic}",
+        "static_other = []",
+        "",
+        "[static]",
+    ]
+    lines += [f"{_key(n)} = {q}" for n, q in static]
+    out = ROOT / "formats" / "qstr" / f"raw_ids_{release}.toml"
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"{release}: {len(static)} static qstrs, first dynamic {first_dynamic} -> {out.name}")
 
 
 if __name__ == "__main__":

@@ -188,10 +188,15 @@ def _data() -> dict:
         unknown = set(entry["features"]) - set(dialect)
         if unknown:
             raise ValueError(f"formats/targets.toml: unknown dialect features {sorted(unknown)}")
+        # [features] rules its build has although its base release does not (its mpy-cross is
+        # built differently from MicroPython's official one)
+        built = set(entry.get("build_features", ()))
+        if built - set(features):
+            raise ValueError(f"formats/targets.toml: unknown build features {sorted(built - set(features))}")
         aliases = (f"cp-{rel}", f"circuitpython-{full}", f"cp-{full}")
         out.append(Target(f"circuitpython-{rel}", "circuitpython", rel, base, base_t.mpy_version,
                           base_t.mpy_sub_version, "C", bits, base_t.bytecode, base_t.format,
-                          frozenset(base_features(base)) | frozenset(entry["features"]),
+                          frozenset(base_features(base)) | frozenset(entry["features"]) | frozenset(built),
                           aliases, full, absent(base), limits(base)))
     return {"targets": out, "all_features": frozenset(all_features), "features": features,
             "limit_names": frozenset(limit_table),

@@ -184,6 +184,15 @@ def parse_arch_flags(flags: str) -> int | None:
     return value
 
 
+def parse_arch_flags_zba_prefix(flags: str) -> int | None:
+    """1.27's mpy-cross/main.c: an integer with no bit but zba's, or any text that starts with
+    "zba" (strncmp: "zba,zcmp" is zba alone); None otherwise."""
+    value = _parse_integer(flags)
+    if value is not None:
+        return value if value & ~RV32_FLAGS["zba"] == 0 else None
+    return RV32_FLAGS["zba"] if flags.startswith("zba") else None
+
+
 def _implementation_option(opts: Options, value: str) -> None:
     """One `-X` option (mpy-cross/main.c: pre_process_options)."""
     if value in ("emit=bytecode", "emit=native", "emit=viper"):
@@ -278,7 +287,11 @@ def parse_args(argv: list[str]) -> Options:
         a += 1
 
     if opts.arch_flags is not None and opts.arch is not None:
-        value = parse_arch_flags(opts.arch_flags) if opts.arch == "rv32imc" else None
+        value = None
+        if opts.arch == "rv32imc":
+            value = parse_arch_flags(opts.arch_flags)
+            if value is None:
+                value = parse_arch_flags_zba_prefix(opts.arch_flags)  # (the target decides: _compile)
         if value is None:
             raise _fail("unrecognised arch flags")
         opts.arch_flags_value = value
@@ -360,9 +373,13 @@ def _compile(opts: Options, source: bytes) -> bytes:
         # a plain --target name is passed on as given; auto, mpy:N, -c and -b as the Target found
         plain = opts.target is not None and target.name == _resolved_name(opts.target)
         kwargs["target"] = opts.target if plain else target
-    if (opts.arch_flags_value & RV32_FLAGS["zcmp"] and target is not None and target.has("march_flags_option")
+    if (opts.arch_flags_value and target is not None and target.has("march_flags_option")
             and not target.has("march_flag_zcmp")):
-        raise _fail("unrecognised arch flags")  # 1.27's mpy-cross knows zba only
+        opts.arch_flags_value = parse_arch_flags_zba_prefix(opts.arch_flags) or 0
+        if not opts.arch_flags_value:
+            raise _fail("unrecognised arch flags")  # 1.27's mpy-cross knows zba only
+    elif opts.arch_flags_value and parse_arch_flags(opts.arch_flags) is None:
+        raise _fail("unrecognised arch flags")  # (1.28 and later: a comma list of names)
     if opts.source_name is not None:
         kwargs["source_name"] = opts.source_name
     if opts.small_int_bits_given:

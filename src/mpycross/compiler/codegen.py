@@ -1258,7 +1258,9 @@ class Compiler:
             raise NotSupportedError(f"{where}: an inline assembler for -march={native.arch}, where the official "
                                     "mpy-cross crashes (py/compile.c reads past its emit_asm_table)")
         if not native.arch_accepts(chosen):
-            self.error("invalid arch", A.Name(attr))
+            # (CircuitPython 8's compile.c spells it out)
+            self.error("invalid architecture" if self.dialect("circuitpython_error_texts") else "invalid arch",
+                       A.Name(attr))
         try:
             if chosen == NT.EMIT_ASM:
                 native.require_inline_asm(where)

@@ -57,7 +57,7 @@ def compile_to_raw_code(source, filename: str, plan: CompilePlan, source_name: s
 
         tokens = list(Lexer(_to_bytes(source), plan.syntax).tokens())
     module = fold.fold_module(module, filename, plan.fold, name)
-    ids = None if tokens is None else raw_qstr_ids.qstr_ids(plan.target.release, tokens, filename, name)
+    ids = None if tokens is None else raw_qstr_ids.qstr_ids(raw_qstr_ids.table_name(plan.target), tokens, filename, name)
     compiler = Compiler(filename, name, plan, ids)
     module_scope = compiler.compile(module)
     return module_scope.raw_code, list(compiler.common.qstrs), list(compiler.common.objs)

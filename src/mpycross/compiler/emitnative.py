@@ -1705,6 +1705,10 @@ class NativeEmitter:
 
     def _build_slice(self, n_args: int) -> None:
         a = self.as_
+        if any(self.peek_vtype(i) != VTYPE_PYOBJ for i in range(n_args)):
+            # (emitnative.c asserts each is an object: a viper int in `b[1:2]`)
+            raise NativeRefused("a slice of viper values, where the official mpy-cross aborts on an "
+                                "internal assertion")
         if n_args == 2:
             self.pre_pop_reg(a.REG_ARG_2)
             self.pre_pop_reg(a.REG_ARG_1)

@@ -77,6 +77,13 @@ class NativeUnsupported(MpyCrossError):
     """Native code this compiler cannot emit yet (an architecture or a release)."""
 
 
+def circuitpython_native_releases() -> list[str]:
+    """The CircuitPython releases whose native code is this compiler's (feature circuitpython_native_code)."""
+    from mpycross.targets import all_targets
+
+    return [t.release for t in all_targets() if t.family == "circuitpython" and t.has("circuitpython_native_code")]
+
+
 def host_arch() -> str | None:
     """mpy-cross/main.c -march=host: the architecture of the machine compiling."""
     import platform  # only -march=host asks; importing it costs ~1.5 ms of every start
@@ -155,10 +162,11 @@ class NativeTarget:
             raise NativeUnsupported(f"{what}: native code for {arch} is not supported yet; "
                                     f"supported: {', '.join('-march=' + a for a in ENCODERS)}")
         feature = ARCH_EMITTER_FEATURE[self.arch]
-        if self.target.family != "micropython":
-            # no CircuitPython compiler's native code has been compared yet
+        if self.target.family != "micropython" and not self.target.has("circuitpython_native_code"):
+            # a CircuitPython release whose compiler's native code differs from ours, or is unmeasured
             raise NativeUnsupported(f"{what}: native code for {self.target.display_name} ({arch}) "
-                                    "is not supported yet; supported: MicroPython")
+                                    "is not supported yet; supported: MicroPython, CircuitPython "
+                                    f"{', '.join(circuitpython_native_releases())}")
         if not self.target.has(feature):
             from mpycross.targets import feature_names
 
@@ -171,6 +179,10 @@ class NativeTarget:
         if self.arch not in INLINE_ENCODERS:
             raise NativeUnsupported(f"{what}: inline assembler for {arch} is not supported yet; "
                                     f"supported: {', '.join('-march=' + a for a in INLINE_ENCODERS)}")
+        if self.target.family != "micropython" and not self.target.has("circuitpython_native_code"):
+            raise NativeUnsupported(f"{what}: inline assembler for {self.target.display_name} ({arch}) "
+                                    "is not supported yet; supported: MicroPython, CircuitPython "
+                                    f"{', '.join(circuitpython_native_releases())}")
         feature = INLINE_FEATURE.get(self.arch, "inline_thumb_emitter")
         if not self.target.has(feature):
             from mpycross.targets import feature_names

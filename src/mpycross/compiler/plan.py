@@ -195,7 +195,7 @@ def plan_for(target=DEFAULT_TARGET, *, optimize: int = 0, small_int_bits: int = 
         assembler=getattr(module, assembler_name),
         # (v5 keeps them in native code: measured for the releases with a raw_ids table)
         build_qstr_numbers=emitter_class.build_qstr_numbers or (
-            tgt.mpy_version == 5 and tgt.family == "micropython" and raw_qstr_ids.has_table(tgt.release)),
+            tgt.mpy_version == 5 and raw_qstr_ids.has_table(raw_qstr_ids.table_name(tgt))),
         module_tables=tgt.format["const_table"] == "global",
         float_repr=float_repr,
         complex_repr=complex_repr,

@@ -26,6 +26,11 @@ from mpycross.resources import data_path, load_toml
 INTERN_STRING_LEN = 10
 
 
+def table_name(target) -> str:
+    """The table of a target's build: "1.18" (MicroPython), "circuitpython-8.2.10"."""
+    return target.release if target.family == "micropython" else f"{target.family}-{target.full_release}"
+
+
 @functools.cache
 def _table(release: str) -> dict:
     return load_toml(data_path("formats", "qstr", f"raw_ids_{release}.toml"))
