@@ -25,11 +25,14 @@ ALL_ARCHS = ARM_X86 + ["xtensa", "xtensawin"]
 # .mpy v5 (1.12 - 1.18): the v5 emitter (per-function const tables, qstr links, the build's qstr numbers)
 V5_RELEASES = ["1.18", "1.17", "1.16", "1.15", "1.14", "1.13", "1.12"]
 V5_ARCHS = [arch for arch in ALL_ARCHS if arch != "armv6m"]  # (armv6m: from 1.19)
+# .mpy v4 (1.11): its mpy-cross has these -march values only (and no -o)
+V4_ARCHS = ["x64", "x86", "armv6", "armv7m", "xtensa"]
 VERIFIED = {"1.23": ALL_ARCHS, "1.22": ALL_ARCHS, "1.20": ALL_ARCHS, "1.19": ALL_ARCHS,
-            **{release: V5_ARCHS for release in V5_RELEASES}}
+            **{release: V5_ARCHS for release in V5_RELEASES}, "1.11": V4_ARCHS}
 # and with -X emit=native (1.23: the architectures whose code differs most)
 EMIT_NATIVE = {"1.23": ("x64", "armv6m", "armv7m", "xtensawin"), "1.22": ("x64", "xtensa"), "1.20": ("armv6",),
-               "1.19": ("x64", "armv7m"), **{release: ("x64", "x86", "armv6", "armv7m", "xtensawin") for release in V5_RELEASES}}
+               "1.19": ("x64", "armv7m"), **{release: ("x64", "x86", "armv6", "armv7m", "xtensawin") for release in V5_RELEASES},
+               "1.11": ("x64", "armv7m")}
 
 
 def _binary(release: str) -> Path:
@@ -55,8 +58,10 @@ def run_official(args: list[str], release: str, cwd):
 def _official(release: str, program: Path, flags: list[str], tmp_path: Path):
     shutil.copy(program, tmp_path / program.name)
     out = tmp_path / "out.mpy"
+    if release == "1.11":  # (no -o: it writes beside the input)
+        out = tmp_path / (program.stem + ".mpy")
     out.unlink(missing_ok=True)
-    proc = run_official([*flags, "-o", out.name, program.name], release, tmp_path)
+    proc = run_official([*flags, *(["-o", out.name] if release != "1.11" else []), program.name], release, tmp_path)
     return proc, (out.read_bytes() if proc.returncode == 0 and out.exists() else None)
 
 
@@ -128,10 +133,11 @@ def test_rules_change_the_code_between_releases(old_release, new_release, arches
 VIPER_ERRORS = sorted((HERE / "native" / "viper_errors").glob("*.py"))
 
 
-@pytest.mark.parametrize("release", V5_RELEASES)
+@pytest.mark.parametrize("release", [*V5_RELEASES, "1.11"])
 def test_v5_viper_errors_match_official(release, tmp_path):
-    """The viper error programs under each .mpy v5 release's x64 (1.12 compiles some of them:
-    no uint binary ops yet, other errors first): the same text, or the same bytes."""
+    """The viper error programs under each .mpy v5 release's x64, and 1.11's (.mpy v4; 1.11 and
+    1.12 compile some of them: no uint binary ops yet, other errors first): the same text, or the
+    same bytes."""
     for program in VIPER_ERRORS:
         proc, theirs = _official(release, program, ["-march=x64"], tmp_path)
         try:
@@ -158,8 +164,8 @@ def test_thumb1_far_jump_is_the_official_error_before_long_jumps(tmp_path):
     assert info.value.traceback_text() == proc.stderr.decode()
 
 
-@pytest.mark.parametrize("target, arch", [("micropython-1.11", "xtensa"), ("micropython-1.11", "x64"),
-                                          ("micropython-1.11", "armv7m"), ("micropython-1.27", "rv32imc"),
+@pytest.mark.parametrize("target, arch", [("micropython-1.26", "debug"), ("circuitpython-8.2", "armv7m"),
+                                          ("micropython-1.27", "rv32imc"),
                                           ("circuitpython-9.2", "x64"), ("circuitpython-8.2", "x64")])
 def test_unverified_release_or_arch_is_refused(target, arch):
     with pytest.raises(MpyCrossError) as info:
