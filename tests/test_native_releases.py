@@ -114,6 +114,8 @@ def test_older_release_native_byte_identical(program, case, tmp_path):
     # far generator state slots: 16-bit Thumb stores before 1.26, narrow Xtensa ones before 1.19
     ("1.25.0", "1.26.0", ("armv7m",), "native_generator_state"),
     ("1.18", "1.19", ("xtensa",), "native_generator_state"),
+    # .mpy v4: 1.11's prelude, mp_fun_table order, operator numbers, nlr_buf_t size
+    ("1.11", "1.12", ("x64", "x86", "armv7m", "xtensa"), "native_basics"),
 ])
 def test_rules_change_the_code_between_releases(old_release, new_release, arches, name, tmp_path):
     """The release rules matter: the two officials' code for the same program differs, and ours
@@ -191,7 +193,7 @@ def _agree_release(release: str, source: str, arch: str) -> None:
     data = source.encode("utf-8", "surrogateescape")
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "t.py").write_bytes(data)
-        proc = run_official([f"-march={arch}", "-o", "t.mpy", "t.py"], release=release, cwd=tmp)
+        proc = run_official([f"-march={arch}", "t.py"], release=release, cwd=tmp)  # (writes t.mpy)
         assume(proc.returncode >= 0 and b"Assertion" not in proc.stderr)  # the official aborted
         theirs = (Path(tmp) / "t.mpy").read_bytes() if proc.returncode == 0 else proc.stderr.decode()
     try:
@@ -283,7 +285,7 @@ def _agree_program(release: str, source: str, emit: str, arch: str) -> None:
     data = source.encode("utf-8", "surrogateescape")
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "t.py").write_bytes(data)
-        proc = run_official([f"-march={arch}", "-X", f"emit={emit}", "-o", "t.mpy", "t.py"], release=release, cwd=tmp)
+        proc = run_official([f"-march={arch}", "-X", f"emit={emit}", "t.py"], release=release, cwd=tmp)
         assume(proc.returncode >= 0 and b"Assertion" not in proc.stderr)  # the official aborted
         theirs = (Path(tmp) / "t.mpy").read_bytes() if proc.returncode == 0 else proc.stderr.decode()
     try:
@@ -382,3 +384,16 @@ def test_march_values_1_11_lacks(arch, tmp_path):
         compile_source(program.read_bytes(), program.name, target="micropython-1.11", march=arch)
     assert "\n" not in str(info.value)
     assert compile_source(program.read_bytes(), program.name, target="micropython-1.12", march=arch)
+
+
+@_random(12)
+@given(programs(max_statements=25), st.sampled_from(["native", "viper"]), st.sampled_from(V4_ARCHS))
+def test_random_programs_all_native_agree_with_official_1_11(source, emit, arch):
+    _agree_program("1.11", source, emit, arch)
+
+
+@_random(12)
+@given(viper_functions(), st.sampled_from(V4_ARCHS))
+def test_random_viper_functions_agree_with_official_1_11(source, arch):
+    _need("1.11")
+    _agree_release("1.11", source, arch)

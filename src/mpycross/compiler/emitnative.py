@@ -1320,6 +1320,11 @@ class NativeEmitter:
 
     def store_fast(self, qst: str, local_num: int) -> None:
         a = self.as_
+        if local_num >= len(self.local_vtype):
+            # a name the scope pass did not number (seen with := in a comprehension before 1.20,
+            # in dead code); compile.c writes past its local_vtype array there
+            raise NativeRefused(f"local {qst!r} numbered past the scope's {len(self.local_vtype)} locals, "
+                                "which this compiler does not reproduce")
         if local_num < self.max_regs_for_locals and self.can_use_regs_for_locals():
             vtype = self.pre_pop_reg(self.reg_local_table[local_num])
         else:
