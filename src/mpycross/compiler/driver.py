@@ -234,9 +234,10 @@ def _model_raw_code_v5(rc: RawCode, source_file: str, plan: CompilePlan):
     if rc.kind == "viper":
         from .scope import SCOPE_FLAG_ALL_SIG
 
-        # v5: the signature flags; v4 (1.11): all of them in its numbering, as the 7-bit field of
-        # mp-v1.11/py/emitglue.h mp_raw_code_t keeps them (the viper return type's top bits are lost)
-        if plan.target.mpy_version == 4:
+        # v5: the signature flags; before viper_sig_flags_saved (1.11): all of them in its numbering,
+        # as the 7-bit field of mp-v1.11/py/emitglue.h mp_raw_code_t keeps them (the viper return
+        # type's top bit is lost)
+        if not plan.target.has("viper_sig_flags_saved"):
             from .emitnative import v4_scope_flags
 
             flags = v4_scope_flags(rc.scope.scope_flags) & 0x7F
