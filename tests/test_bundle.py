@@ -29,7 +29,7 @@ from mpycross.bundle.build import (BundleTarget, build_bundle, bundle_targets, c
                                    write_outputs)
 from mpycross.bundle.cache import CompileCache
 from mpycross.bundle.library import Library, discover, stamp_version
-from mpycross.cli.toolchain import cli
+from mpycross.cli.commands import cli
 from tests.oracles import compile_official, micropython_vm
 
 STUBS = Path(__file__).resolve().parent / "support" / "stubs"

@@ -28,7 +28,7 @@ from click.testing import CliRunner
 
 from mpycross.bundle.build import PUBLISHED_MAJORS, major_targets
 from mpycross.bundle.library import HOST_ONLY, discover, git_version
-from mpycross.cli.toolchain import cli
+from mpycross.cli.commands import cli
 from tests.test_bundle import dist_file
 
 SRC = Path(__file__).resolve().parent.parent / "src"

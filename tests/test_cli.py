@@ -198,9 +198,13 @@ def test_x_emit_matches_official(work, emit):
     assert (work / "ours.mpy").read_bytes() == (work / "theirs.mpy").read_bytes()
 
 
-def test_native_emit_for_older_release_not_supported_yet(work):
-    a = ours(["-march=rv32imc", "-X", "emit=viper", "--target", "micropython-1.23", "hello.py"], work)
+def test_native_emit_not_supported_yet_or_unknown_to_the_release(work):
+    a = ours(["-march=x64", "-X", "emit=viper", "--target", "circuitpython-9.2", "hello.py"], work)
     assert a.returncode == 1 and b"not supported yet" in a.stderr and b"Traceback" not in a.stderr
+    assert not (work / "hello.mpy").exists()
+    a = ours(["-march=rv32imc", "-X", "emit=viper", "--target", "micropython-1.23", "hello.py"], work)
+    assert a.returncode == 1 and b"has no such architecture (rv32imc is from 1.24)" in a.stderr
+    assert a.stderr.count(b"\n") == 1
     assert not (work / "hello.mpy").exists()
 
 
@@ -402,7 +406,7 @@ def test_bad_input_parity(work, name):
 # ---- mpycross compile ----
 
 def test_plan_mirrors_tree(tmp_path):
-    from mpycross.cli.cmd_compile import plan
+    from mpycross.cli.compile_tree import plan
 
     (tmp_path / "lib" / "pkg").mkdir(parents=True)
     (tmp_path / "lib" / "__pycache__").mkdir()
@@ -423,7 +427,7 @@ def test_plan_mirrors_tree(tmp_path):
 
 
 def test_plan_refuses_colliding_outputs(tmp_path):
-    from mpycross.cli.cmd_compile import UsageProblem, plan
+    from mpycross.cli.compile_tree import UsageProblem, plan
 
     for d in ("x", "y"):
         (tmp_path / d).mkdir()

@@ -107,3 +107,75 @@ def test_unchanged_outputs_are_not_rewritten(tree, tmp_path):
     _, report, _ = compile_tree(["-o", tmp_path / "a", tree], tmp_path, cache)
     assert report["written"] == 0
     assert next(iter(first)).stat().st_mtime_ns == 0
+
+
+# ---- the index of written outputs: an unchanged output is known by its stat alone ----
+
+def _run_in_process(args, capsys):
+    from mpycross.cli import compile_tree as tree_cmd
+
+    params = tree_cmd.parse_fast([*map(str, args), "--format", "json"])
+    status = tree_cmd.run(**params)
+    return status, json.loads(capsys.readouterr().out)
+
+
+@pytest.fixture
+def spy(monkeypatch, tmp_path):
+    """Counts the outputs read back to compare; the index's clock slack made 0 (no 2 s wait)."""
+    from mpycross.bundle.cache import OutputIndex
+    from mpycross.cli import compile_tree as tree_cmd
+
+    monkeypatch.setenv("MPYCROSS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(OutputIndex, "SLACK_NS", -1)
+    compared = []
+    real = tree_cmd._unchanged
+    monkeypatch.setattr(tree_cmd, "_unchanged", lambda path, data: compared.append(path) or real(path, data))
+    return compared
+
+
+def test_settled_outputs_are_neither_read_nor_rewritten(tree, tmp_path, spy, capsys):
+    out = tmp_path / "out"
+    _run_in_process(["-o", out, tree], capsys)
+    first = outputs(out)
+    spy.clear()
+    status, report = _run_in_process(["-o", out, tree], capsys)
+    assert status == 1 and report["written"] == 0 and report["from_cache"] == len(first) + 1
+    assert spy == [] and outputs(out) == first
+
+
+def test_a_tampered_output_is_rewritten_even_with_its_old_size_and_mtime(tree, tmp_path, spy, capsys):
+    out = tmp_path / "out"
+    _run_in_process(["-o", out, tree], capsys)
+    first = outputs(out)
+    victim = sorted(out.glob("*.mpy"))[0]
+    spy.clear()
+    st = os.stat(victim)
+    victim.write_bytes(bytes(len(first[victim.name])))   # same size, other bytes
+    os.utime(victim, ns=(st.st_atime_ns, st.st_mtime_ns))  # and the old mtime (the ctime moves)
+    status, report = _run_in_process(["-o", out, tree], capsys)
+    assert report["written"] == 1 and outputs(out) == first
+    assert [os.path.basename(p) for p in spy] == [victim.name]
+
+
+def test_an_output_just_written_is_compared_again(tree, tmp_path, spy, capsys, monkeypatch):
+    """Within the filesystem's time resolution a rewrite could keep the stat: no trust yet."""
+    from mpycross.bundle.cache import OutputIndex
+
+    monkeypatch.setattr(OutputIndex, "SLACK_NS", 3600 * 10**9)
+    out = tmp_path / "out"
+    _run_in_process(["-o", out, tree], capsys)
+    spy.clear()
+    _, report = _run_in_process(["-o", out, tree], capsys)
+    assert report["written"] == 0 and len(spy) == len(outputs(out))
+
+
+def test_a_damaged_index_is_ignored(tree, tmp_path, spy, capsys):
+    out = tmp_path / "out"
+    _run_in_process(["-o", out, tree], capsys)
+    first = outputs(out)
+    for index in (tmp_path / "cache" / "outputs").glob("*"):
+        index.write_bytes(b"\xff garbage")
+    victim = sorted(out.glob("*.mpy"))[0]
+    victim.write_bytes(b"x")
+    _, report = _run_in_process(["-o", out, tree], capsys)
+    assert report["written"] == 1 and outputs(out) == first

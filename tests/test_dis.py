@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from tests.oracles import official
 
-from mpycross.cli.toolchain import cli
+from mpycross.cli.commands import cli
 from mpycross.mpy import read_mpy
 from mpycross.mpy.dis import disassemble, format_text
 from tests.oracles import GOLDEN_DIR as GOLDEN_ROOT

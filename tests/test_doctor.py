@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from mpycross.bundle.build import BundleTarget, build_bundle, write_outputs
-from mpycross.cli.toolchain import cli
+from mpycross.cli.commands import cli
 from tests.oracles import compile_official
 from tests.test_bundle import libraries
 from tests.test_install import CP_LINE, MP_LINE, fake_drive

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from mpycross.cli.toolchain import cli
+from mpycross.cli.commands import cli
 from mpycross.footprint import all_boards, get_board, get_target, parse_size
 from mpycross.footprint import heap
 from mpycross.footprint.estimate import estimate_mpy

@@ -193,7 +193,7 @@ def test_whole_program_on_a_device_matches_the_vm(tmp_path):
     """
     from click.testing import CliRunner
 
-    from mpycross.cli.toolchain import cli
+    from mpycross.cli.commands import cli
     from tests.corpus.fetch import cache_dir
     from tests.oracles import micropython_vm, official
 

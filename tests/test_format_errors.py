@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from tests import oracles
 from tests.oracles import official
 
-from mpycross.cli.toolchain import cli
+from mpycross.cli.commands import cli
 from mpycross.errors import FormatError
 from mpycross.mpy import read_mpy, write_mpy
 from mpycross.mpy.dis import disassemble, format_text

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from tests.oracles import official
 
-from mpycross.cli.toolchain import cli
+from mpycross.cli.commands import cli
 from tests.oracles import GOLDEN_DIR as GOLDEN_ROOT
 from tests.oracles import GOLDEN_MISSING
 

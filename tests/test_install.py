@@ -21,7 +21,7 @@ from mpycross import compile_source
 from mpycross.bundle import BundleError, device
 from mpycross.bundle.build import BundleTarget, build_bundle, write_outputs
 from mpycross.bundle.device import TMP_PREFIX, parse_boot_line, plan_install
-from mpycross.cli.toolchain import cli
+from mpycross.cli.commands import cli
 from tests.test_bundle import import_on_vm, libraries, official_mpy
 
 MP_LINE = "MicroPython v1.29.0 on 2026-01-01; Generic board with RP2040\n"

@@ -25,7 +25,7 @@ from click.testing import CliRunner
 
 from mpycross.bundle.hostonly import HOST_ONLY, HOST_ONLY_MODULES
 from mpycross.bundle.manifest import installed, version_in_mpy
-from mpycross.cli.toolchain import cli
+from mpycross.cli.commands import cli
 from tests.test_bundle import dist_file
 
 DATA = Path(__file__).resolve().parent / "data"

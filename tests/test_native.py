@@ -172,7 +172,7 @@ def _cli(args, cwd):
 
 
 @pytest.mark.parametrize("args", [["-march=x64", "--target", "circuitpython-8.2"],
-                                  ["-march=rv32imc", "-X", "emit=native", "--target", "micropython-1.27"]])
+                                  ["-march=x64", "-X", "emit=native", "--target", "circuitpython-9.2"]])
 def test_native_code_not_built_yet_is_one_clear_line(args, tmp_path):
     (tmp_path / "t.py").write_bytes(DECORATED["native"])
     proc = _cli([*args, "t.py"], tmp_path)

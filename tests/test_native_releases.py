@@ -166,8 +166,7 @@ def test_thumb1_far_jump_is_the_official_error_before_long_jumps(tmp_path):
     assert info.value.traceback_text() == proc.stderr.decode()
 
 
-@pytest.mark.parametrize("target, arch", [("micropython-1.26", "debug"), ("circuitpython-8.2", "armv7m"),
-                                          ("micropython-1.27", "rv32imc"),
+@pytest.mark.parametrize("target, arch", [("circuitpython-9.2", "armv7m"), ("circuitpython-8.2", "armv7m"),
                                           ("circuitpython-9.2", "x64"), ("circuitpython-8.2", "x64")])
 def test_unverified_release_or_arch_is_refused(target, arch):
     with pytest.raises(MpyCrossError) as info:
@@ -354,6 +353,117 @@ def test_releases_between_byte_identical(release, arches, tmp_path):
             assert "".join(listing) == proc.stdout.decode(), (program.name, arch)  # the -march=debug text
 
 
+# ---- rv32imc and -march=debug for 1.24 - 1.27, from the oracle cache ----
+
+RV32_DEBUG_PROGRAMS = NATIVE_PROGRAMS + sorted((HERE / "native" / "viper_errors").glob("*.py"))
+RV32_DEBUG_CASES = [(release, arch, emit) for release in ("1.24.0", "1.24.1", "1.25.0", "1.26.0", "1.26.1", "1.27.0")
+                    for arch in ("rv32imc", "debug") for emit in (None, "native")]
+
+
+def _cached_official(binary: Path, program: Path, flags: list[str], tmp_path: Path):
+    import subprocess
+
+    shutil.copy(program, tmp_path / program.name)
+    out = tmp_path / "out.mpy"
+    out.unlink(missing_ok=True)
+    proc = subprocess.run([str(binary), *flags, "-o", out.name, program.name], cwd=tmp_path,
+                          capture_output=True, timeout=60)
+    return proc, (out.read_bytes() if proc.returncode == 0 and out.exists() else None)
+
+
+@pytest.mark.parametrize("case", RV32_DEBUG_CASES, ids=lambda c: "-".join(x for x in c if x))
+def test_rv32_and_debug_releases_byte_identical(case, tmp_path):
+    """rv32imc code and the -march=debug listing and .mpy of 1.24 - 1.27 (the rv32_* and debug_*
+    rules by their dates), for every program of tests/native/ and viper_errors/; where the
+    official aborts on an assertion (debug viper functions before 1.26) ours refuses in one line."""
+    from tests.oracles import oracle_or_skip
+
+    release, arch, emit = case
+    binary = oracle_or_skip(release)
+    flags = [f"-march={arch}"] + (["-X", f"emit={emit}"] if emit else [])
+    options = {"march": arch, **({"emit": emit} if emit else {})}
+    refused = 0
+    for program in RV32_DEBUG_PROGRAMS:
+        proc, theirs = _cached_official(binary, program, flags, tmp_path)
+        if b"Assertion" in proc.stderr:
+            assert arch == "debug" and release < "1.26", program.name
+            with pytest.raises(NotSupportedError, match="official mpy-cross aborts on an internal assertion"):
+                compile_source(program.read_bytes(), program.name, target=f"micropython-{release}", **options)
+            refused += 1
+            continue
+        listing: list[str] = []
+        try:
+            ours = compile_source(program.read_bytes(), program.name, target=f"micropython-{release}",
+                                  native_listing=listing.append, **options)
+        except CompileError as err:
+            ours = err.traceback_text()
+        assert ours == (theirs if theirs is not None else proc.stderr.decode()), (program.name, case)
+        assert "".join(listing) == proc.stdout.decode(), (program.name, case)
+    assert refused == (4 if arch == "debug" and release < "1.26" else 0)
+
+
+@pytest.mark.parametrize("old_release, new_release, arch, name", [
+    # rv32_zero_register, rv32_s0_saved_if_used, rv32_lower_half_unsigned
+    ("1.24.0", "1.25.0", "rv32imc", "native_rv32_rules"),
+    # rv32_popcount_fixed, rv32_store_compressed (and viper_offset_load_store)
+    ("1.25.0", "1.26.0", "rv32imc", "native_rv32_rules"),
+    # rv32_compare_by_sub, rv32_null_local_by_zero, rv32_index_compressed
+    ("1.26.0", "1.27.0", "rv32imc", "native_rv32_rules"),
+    # rv32_index_kept, rv32_locals_s2_s4, native_clr_reg
+    ("1.27.0", "1.28.0", "rv32imc", "native_rv32_rules"),
+    # debug_entry_name (the listing), and DEBUG's arch number in the header (1.26 -> 1.27)
+    ("1.25.0", "1.26.0", "debug", "native_basics"),
+    ("1.26.0", "1.27.0", "debug", "native_basics"),
+])
+def test_rv32_and_debug_rules_change_the_code_between_releases(old_release, new_release, arch, name, tmp_path):
+    """The officials of two neighbouring releases differ for the same program (machine code, or
+    the debug listing and header) and ours follows each."""
+    from tests.oracles import oracle_or_skip
+
+    program = HERE / "native" / f"{name}.py"
+    results = []
+    for release in (old_release, new_release):
+        proc, theirs = _cached_official(oracle_or_skip(release), program, [f"-march={arch}"], tmp_path)
+        listing: list[str] = []
+        ours = compile_source(program.read_bytes(), program.name, target=f"micropython-{release}", march=arch,
+                              native_listing=listing.append)
+        assert (ours, "".join(listing)) == (theirs, proc.stdout.decode()), release
+        results.append((theirs, proc.stdout))
+    assert results[0] != results[1]
+
+
+@pytest.mark.parametrize("release, flags, ok", [("1.27.0", "zba", True), ("1.27.0", "zcmp", False),
+                                                ("1.27.0", "3", False), ("1.28.0", "zcmp", True)])
+def test_march_flags_per_release(release, flags, ok, tmp_path):
+    """-march-flags=: 1.27 has Zba only (zcmp is 'unrecognised arch flags'), 1.28 both."""
+    import subprocess
+    import sys
+
+    from tests.oracles import oracle_or_skip
+
+    program = HERE / "native" / "native_rv32_rules.py"
+    proc, theirs = _cached_official(oracle_or_skip(release), program, ["-march=rv32imc", f"-march-flags={flags}"],
+                                    tmp_path)
+    assert (theirs is not None) == ok
+    out = tmp_path / "ours.mpy"
+    mine = subprocess.run([sys.executable, "-m", "mpycross.cli.mpy_cross", "--target", f"micropython-{release}",
+                           "-march=rv32imc", f"-march-flags={flags}", "-o", str(out), program.name],
+                          cwd=tmp_path, capture_output=True)
+    assert (mine.returncode, mine.stderr) == (proc.returncode, proc.stderr)
+    assert (out.read_bytes() if ok else out.exists()) == (theirs if ok else False)
+
+
+@pytest.mark.parametrize("target, arch, first", [("micropython-1.26", "rv64imc", "1.27"),
+                                                 ("micropython-1.23", "rv32imc", "1.24"),
+                                                 ("micropython-1.23", "debug", "1.24")])
+def test_march_unknown_to_the_release_is_refused(target, arch, first):
+    """An -march= value the release's mpy-cross does not know (it prints its usage text)."""
+    from mpycross.compiler.driver import UnsupportedOptionError
+
+    with pytest.raises(UnsupportedOptionError, match=f"no such architecture \\({arch} is from {first}\\)"):
+        compile_source(b"x = 1\n", "t.py", target=target, march=arch)
+
+
 # ---- random viper functions and all-native programs against the .mpy v5 officials ----
 
 @_random(30)
@@ -368,6 +478,26 @@ def test_random_viper_functions_agree_with_v5_officials(source, release, arch):
        st.sampled_from(V5_ARCHS))
 def test_random_programs_all_native_agree_with_v5_officials(source, release, emit, arch):
     _agree_program(release, source, emit, arch)
+
+
+@pytest.mark.parametrize("release", ["1.27.0", "1.28.0"])
+@pytest.mark.parametrize("source, emit", [("@micropython.viper\ndef f(x: int) -> int:\n    return x\n", None),
+                                          ("x = 1\n", "native")])
+def test_rv64imc_fails_as_the_official_does(release, source, emit, tmp_path):
+    """1.27 and 1.28 know -march=rv64imc but have no emitter for it: the official's error text."""
+    from tests.oracles import oracle_or_skip
+
+    program = tmp_path / "t.py"
+    program.write_text(source)
+    work = tmp_path / "w"
+    work.mkdir()
+    flags = ["-march=rv64imc"] + (["-X", f"emit={emit}"] if emit else [])
+    proc, theirs = _cached_official(oracle_or_skip(release), program, flags, work)
+    assert theirs is None and proc.returncode == 1
+    with pytest.raises(CompileError) as info:
+        compile_source(source, "t.py", target=f"micropython-{release}", march="rv64imc",
+                       **({"emit": emit} if emit else {}))
+    assert info.value.traceback_text() == proc.stderr.decode()
 
 
 @pytest.mark.parametrize("arch", ["armv7em", "armv7emsp", "armv7emdp", "xtensawin"])
@@ -397,3 +527,62 @@ def test_random_programs_all_native_agree_with_official_1_11(source, emit, arch)
 def test_random_viper_functions_agree_with_official_1_11(source, arch):
     _need("1.11")
     _agree_release("1.11", source, arch)
+
+
+# ---- random viper functions and all-native programs, rv32imc and debug against 1.24 - 1.27 ----
+
+RV32_DEBUG_RELEASES = ["1.24.0", "1.25.0", "1.26.0", "1.27.0"]
+
+
+def _agree_cached(release: str, source: str, arch: str, emit: str | None = None) -> None:
+    import subprocess
+    import tempfile
+
+    from hypothesis import assume
+
+    from tests.oracles import oracle_or_skip
+
+    binary = oracle_or_skip(release)
+    data = source.encode("utf-8", "surrogateescape")
+    flags = [f"-march={arch}"] + (["-X", f"emit={emit}"] if emit else [])
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "t.py").write_bytes(data)
+        proc = subprocess.run([str(binary), *flags, "-o", "t.mpy", "t.py"], cwd=tmp, capture_output=True, timeout=60)
+        assume(proc.returncode >= 0 and b"Assertion" not in proc.stderr)  # the official aborted
+        theirs = (Path(tmp) / "t.mpy").read_bytes() if proc.returncode == 0 else proc.stderr.decode()
+    listing: list[str] = []
+    try:
+        ours = compile_source(data, "t.py", target=f"micropython-{release}", march=arch,
+                              native_listing=listing.append, **({"emit": emit} if emit else {}))
+    except CompileError as err:
+        ours = err.traceback_text()
+    assert ours == theirs, source
+    assert "".join(listing) == proc.stdout.decode(), source
+
+
+@_random(20)
+@given(viper_functions(), st.sampled_from(RV32_DEBUG_RELEASES), st.sampled_from(["rv32imc", "debug"]))
+def test_random_viper_functions_rv32_and_debug_agree_with_1_24_to_1_27(source, release, arch):
+    _agree_cached(release, source, arch)
+
+
+@_random(8)
+@given(programs(max_statements=25), st.sampled_from(RV32_DEBUG_RELEASES), st.sampled_from(["native", "viper"]),
+       st.sampled_from(["rv32imc", "debug"]))
+def test_random_programs_rv32_and_debug_agree_with_1_24_to_1_27(source, release, emit, arch):
+    _agree_cached(release, source, arch, emit)
+
+
+@pytest.mark.slow
+@_random(600)
+@given(viper_functions(), st.sampled_from(RV32_DEBUG_RELEASES), st.sampled_from(["rv32imc", "debug"]))
+def test_random_viper_functions_rv32_and_debug_agree_with_1_24_to_1_27_long(source, release, arch):
+    _agree_cached(release, source, arch)
+
+
+@pytest.mark.slow
+@_random(200)
+@given(programs(max_statements=40), st.sampled_from(RV32_DEBUG_RELEASES), st.sampled_from(["native", "viper"]),
+       st.sampled_from(["rv32imc", "debug"]))
+def test_random_programs_rv32_and_debug_agree_with_1_24_to_1_27_long(source, release, emit, arch):
+    _agree_cached(release, source, arch, emit)

@@ -120,7 +120,8 @@ def _record_modules():
     import importlib
 
     names = ("mpycross.mpy.model", "mpycross.mpy.prelude", "mpycross.mpy.layout", "mpycross.mpy.opcodes",
-             "mpycross.targets", "mpycross.compiler.plan", "mpycross.compiler.lexer")
+             "mpycross.targets", "mpycross.compiler.plan", "mpycross.compiler.lexer", "mpycross.batch",
+             "mpycross.cli.compile_tree")
     return [importlib.import_module(name) for name in names]
 
 
@@ -146,7 +147,8 @@ RECORDS = [(new, getattr(old, name)) for new, old in ((m, _standard_copy(m)) for
 
 def test_records_found():
     assert {cls.__name__ for _, cls in RECORDS} >= {"RawCode", "MpyFile", "Header", "Prelude", "Target",
-                                                   "CompilePlan", "Syntax", "Layout", "OpInfo", "Token"}
+                                                   "CompilePlan", "Syntax", "Layout", "OpInfo", "Token", "Job", "Result",
+                                                   "Option"}
 
 
 @pytest.mark.parametrize("module, old", RECORDS, ids=lambda v: getattr(v, "__name__", ""))
@@ -163,6 +165,7 @@ def test_record_same_shape_and_behaviour(module, old):
     a, b, c = old(**required), new(**required), new(**required)
     assert repr(a).replace("standard_", "") == repr(b)
     assert b == c and (b == 1) is False
+    assert pickle.loads(pickle.dumps(b)) == b  # (the batch's jobs and results cross to worker processes)
     for f in dataclasses.fields(old):
         if f.default_factory is not dataclasses.MISSING:
             assert getattr(b, f.name) == getattr(a, f.name)

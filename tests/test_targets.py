@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from tests.oracles import official
 
-from mpycross.cli.toolchain import cli
+from mpycross.cli.commands import cli
 from mpycross.errors import TargetError
 from mpycross.mpy import read_mpy
 from mpycross.targets import all_targets, resolve_target

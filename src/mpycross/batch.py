@@ -8,7 +8,8 @@ in both. A Result carries either the `.mpy` bytes or an error dict
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from mpycross.fileio import read_bytes
+from mpycross.records import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,8 @@ class Result:
     data: bytes | None = None
     error: dict | None = field(default=None)  # {"file", "line", "kind", "message"}
     cached: bool = False                       # served by the compile cache
+    settled: bool = False                      # the output already holds these bytes (data not read)
+    key: str | None = None                     # the compile cache's key, when the cache is used
 
 
 # fewer files than this per worker: starting the worker processes costs more than it gains
@@ -62,8 +65,7 @@ def _compile_chunk(args):
 def read_source(job: Job) -> bytes | Result:
     """The file's bytes, or a Result carrying the error that reading it gave."""
     try:
-        with open(job.source, "rb") as f:
-            return f.read()
+        return read_bytes(job.source)
     except OSError as err:
         return Result(job, error={"file": job.source_name, "line": None, "kind": "OSError",
                                   "message": err.strerror or str(err)})
@@ -99,8 +101,13 @@ def compile_many(pairs: list[tuple[Job, bytes]], target: str, opt: int, workers:
     return results
 
 
-def run_jobs(jobs: list[Job], target: str, opt: int, workers: int, cache=None) -> list[Result]:
-    """Compile every job, serving unchanged files from `cache` (a CompileCache, or None)."""
+def run_jobs(jobs: list[Job], target: str, opt: int, workers: int, cache=None, settled=None) -> list[Result]:
+    """Compile every job, serving unchanged files from `cache` (a CompileCache, or None).
+
+    `settled(output, key)`: whether that output file is known to hold the
+    bytes of that cache key already (bundle.cache.OutputIndex); such a job is
+    neither compiled nor looked up.
+    """
     results: list[Result | None] = [None] * len(jobs)
     todo: list[tuple[int, Job, bytes, str | None]] = []
     for i, job in enumerate(jobs):
@@ -112,10 +119,13 @@ def run_jobs(jobs: list[Job], target: str, opt: int, workers: int, cache=None) -
             todo.append((i, job, source, None))
             continue
         key = cache.key(source, job.source_name, target, opt)
+        if settled is not None and job.output is not None and settled(job.output, key):
+            results[i] = Result(job, cached=True, settled=True, key=key)
+            continue
         data = cache.get(key)
         error = cache.get_error(key) if data is None else None
         if data is not None or error is not None:
-            results[i] = Result(job, data=data, error=error, cached=True)
+            results[i] = Result(job, data=data, error=error, cached=True, key=key)
         else:
             todo.append((i, job, source, key))
     compiled = compile_many([(job, source) for _, job, source, _ in todo], target, opt, workers)
@@ -125,6 +135,7 @@ def run_jobs(jobs: list[Job], target: str, opt: int, workers: int, cache=None) -
                 cache.put(key, result.data)
             elif result.error["kind"] not in _UNCACHED_KINDS:
                 cache.put_error(key, result.error)
+            result.key = key
         results[i] = result
     return results
 

@@ -183,9 +183,10 @@ def _make(cls, frozen: bool, slots: bool):
     keyword = [n for n in names if specs[n].kw_only]
     inherited = {s for base in cls.__mro__[1:] for s in base.__dict__.get("__slots__", ())}
 
+    # the new class gets its own: the old class's descriptors do not apply to its instances
+    for key in ("__dict__", "__weakref__"):
+        namespace.pop(key, None)
     if slots:
-        for key in ("__dict__", "__weakref__"):
-            namespace.pop(key, None)
         namespace["__slots__"] = tuple(n for n in names if n not in inherited)
         namespace.update(__getstate__=_getstate, __setstate__=_setstate)
     namespace.update(

@@ -298,7 +298,7 @@ def _serve() -> None:
     import mpycross.mpy.dis  # noqa: F401
     import rich.console  # noqa: F401
     import rich.table  # noqa: F401
-    from mpycross.cli.toolchain import cli
+    from mpycross.cli.commands import cli
     from mpycross.footprint import get_board
     from mpycross.mpy.qstrs import static_qstrs
 

@@ -14,60 +14,88 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import os
 import sys
-from pathlib import Path
+
+from mpycross.fileio import read_bytes
 
 CACHE_ENV = "MPYCROSS_CACHE_DIR"
 LAYOUT = b"mpycross-cache-1"
 
 
-def default_cache_dir() -> Path:
+def default_cache_folder() -> str:
     """$MPYCROSS_CACHE_DIR, else the platform's user cache folder + /mpycross."""
     if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
+        return os.environ[CACHE_ENV]
     if sys.platform == "win32":
         base = os.environ.get("LOCALAPPDATA") or os.path.expanduser("~/AppData/Local")
-        return Path(base) / "mpycross" / "Cache"
+        return os.path.join(base, "mpycross", "Cache")
     if sys.platform == "darwin":
-        return Path(os.path.expanduser("~/Library/Caches")) / "mpycross"
-    return Path(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")) / "mpycross"
+        return os.path.join(os.path.expanduser("~/Library/Caches"), "mpycross")
+    return os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "mpycross")
+
+
+def default_cache_dir():
+    """default_cache_folder() as a Path."""
+    from pathlib import Path
+
+    return Path(default_cache_folder())
+
+
+def _files(folder: str, suffix: str, recursive: bool) -> list[tuple[str, str]]:
+    """(name relative to `folder` with "/", path) of its files ending in `suffix`, sorted by name."""
+    found = []
+    for entry in os.scandir(folder):
+        if entry.is_dir():
+            if recursive:
+                found += [(f"{entry.name}/{name}", path) for name, path in _files(entry.path, suffix, True)]
+        elif entry.name.endswith(suffix):
+            found.append((entry.name, entry.path))
+    return sorted(found)
 
 
 @functools.cache
 def tool_fingerprint() -> str:
     """Version plus a digest of the files that decide the compiler's output."""
     import mpycross
-    from mpycross.resources import data_dir
+    from mpycross.resources import data_path
 
-    pkg = Path(mpycross.__file__).resolve().parent
+    pkg = os.path.dirname(os.path.abspath(mpycross.__file__))
     h = hashlib.sha256(mpycross.__version__.encode())
-    groups = [(pkg / "compiler", "*.py"), (pkg / "mpy", "*.py"), (data_dir("formats"), "**/*.toml"),
-              (data_dir("grammar"), "*")]
-    for folder, pattern in groups:
-        for f in sorted(folder.glob(pattern)):
-            if f.is_file():
-                h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
-    h.update((pkg / "targets.py").read_bytes())
+    groups = [(os.path.join(pkg, "compiler"), ".py", False), (os.path.join(pkg, "mpy"), ".py", False),
+              (data_path("formats"), ".toml", True), (data_path("grammar"), "", False)]
+    for folder, suffix, recursive in groups:
+        for name, path in _files(folder, suffix, recursive):
+            with open(path, "rb") as f:
+                h.update(name.encode() + b"\0" + f.read() + b"\0")
+    with open(os.path.join(pkg, "targets.py"), "rb") as f:
+        h.update(f.read())
     return h.hexdigest()
+
+
+@functools.cache
+def _key_start(target: str, opt: int):
+    """The hash of a key's first parts (layout, compiler, target, options), to be copied per file."""
+    h = hashlib.sha256(LAYOUT)
+    for part in (tool_fingerprint().encode(), target.encode(), str(opt).encode()):
+        h.update(len(part).to_bytes(4, "little") + part)
+    return h
 
 
 class CompileCache:
     """get/put compiled bytes by key; a disabled cache stores nothing."""
 
-    def __init__(self, root: Path | None = None, enabled: bool = True):
-        self.root = Path(root) if root is not None else default_cache_dir()
+    def __init__(self, root=None, enabled: bool = True):
+        self.root = os.fspath(root) if root is not None else default_cache_folder()
         self.enabled = enabled
         self.hits = 0
         self.misses = 0
 
     @staticmethod
     def key(source: bytes, source_name: str, target: str, opt: int) -> str:
-        h = hashlib.sha256(LAYOUT)
-        for part in (tool_fingerprint().encode(), target.encode(), str(opt).encode(),
-                     source_name.encode("utf-8", "surrogateescape")):
-            h.update(len(part).to_bytes(4, "little") + part)
+        h = _key_start(target, opt).copy()
+        name = source_name.encode("utf-8", "surrogateescape")
+        h.update(len(name).to_bytes(4, "little") + name)
         h.update(source)
         return h.hexdigest()
 
@@ -76,12 +104,11 @@ class CompileCache:
 
     @functools.cached_property
     def _mpy_dir(self) -> str:
-        return os.path.join(str(self.root), "mpy")
+        return os.path.join(self.root, "mpy")
 
     def _read(self, path: str) -> bytes:
         try:
-            with open(path, "rb") as f:
-                return f.read()
+            return read_bytes(path)
         except OSError:
             return b""
 
@@ -105,6 +132,8 @@ class CompileCache:
         if not self.enabled:
             return None
         stored = self._read(self._path(key, ".err"))
+        import json
+
         try:
             error = json.loads(stored) if stored else None
         except ValueError:
@@ -113,6 +142,8 @@ class CompileCache:
 
     def put_error(self, key: str, error: dict) -> None:
         if self.enabled:
+            import json
+
             self._store(self._path(key, ".err"), json.dumps(error, sort_keys=True).encode())
 
     @staticmethod
@@ -124,3 +155,71 @@ class CompileCache:
             write_atomically(path, content)
         except OSError:
             pass  # a read-only or full cache only costs speed
+
+
+class OutputIndex:
+    """Which output files an earlier `mpycross compile` left holding which cache entry's bytes.
+
+    One index per command line (working folder, the paths given, the output
+    folder), at `<cache dir>/outputs/<digest>.marshal`: output path -> (key,
+    size, mtime_ns, ctime_ns, inode, recorded_ns), the file's stat taken right
+    after it was written or found to hold the right bytes. A later run that
+    computes the same key and finds the same stat takes the file as settled
+    without reading it or the cache entry. As with git's index, an entry is
+    trusted only if the file's mtime was older than the moment of recording by
+    more than a filesystem's time resolution (a file rewritten within it could
+    keep its stat). Losing or damaging the index costs only speed; each run
+    writes it whole and atomically.
+    """
+
+    SLACK_NS = 2_000_000_000  # FAT (a CIRCUITPY drive) keeps mtimes to 2 s
+
+    def __init__(self, cache: CompileCache, paths: list[str], out_dir: str | None):
+        self.enabled = cache.enabled
+        command = repr((os.getcwd(), list(paths), None if out_dir is None else os.path.abspath(out_dir)))
+        digest = hashlib.sha256(command.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+        self.path = os.path.join(cache.root, "outputs", digest + ".marshal")
+        self.before = self._load() if self.enabled else {}
+        self.after: dict = {}
+
+    def _load(self) -> dict:
+        import marshal
+
+        try:
+            stored = marshal.loads(read_bytes(self.path))
+        except (OSError, ValueError, EOFError, TypeError):
+            return {}
+        return stored if isinstance(stored, dict) else {}  # (entries of another shape never match: settled)
+
+    def settled(self, output: str, key: str) -> bool:
+        """Whether `output` still holds what the cache entry `key` holds, by its stat alone."""
+        entry = self.before.get(output)
+        if type(entry) is not tuple or len(entry) != 6 or entry[0] != key or type(entry[5]) is not int:
+            return False
+        try:
+            st = os.stat(output)
+        except OSError:
+            return False
+        if (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) != entry[1:5] \
+                or st.st_mtime_ns + self.SLACK_NS > entry[5]:
+            return False
+        self.after[output] = entry
+        return True
+
+    def record(self, output: str, key: str | None) -> None:
+        """`output` now holds the bytes of cache entry `key` (written or checked just now)."""
+        import time
+
+        if not self.enabled or key is None:
+            return
+        try:
+            st = os.stat(output)
+        except OSError:
+            return
+        self.after[output] = (key, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, time.time_ns())
+
+    def save(self) -> None:
+        if self.enabled and self.after != self.before:
+            import marshal
+
+            CompileCache._store(self.path, marshal.dumps(self.after))

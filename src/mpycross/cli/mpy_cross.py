@@ -360,6 +360,9 @@ def _compile(opts: Options, source: bytes) -> bytes:
         # a plain --target name is passed on as given; auto, mpy:N, -c and -b as the Target found
         plain = opts.target is not None and target.name == _resolved_name(opts.target)
         kwargs["target"] = opts.target if plain else target
+    if (opts.arch_flags_value & RV32_FLAGS["zcmp"] and target is not None and target.has("march_flags_option")
+            and not target.has("march_flag_zcmp")):
+        raise _fail("unrecognised arch flags")  # 1.27's mpy-cross knows zba only
     if opts.source_name is not None:
         kwargs["source_name"] = opts.source_name
     if opts.small_int_bits_given:

@@ -1,56 +1,16 @@
-"""`mpycross`: the toolchain command, one click subcommand per module.
+"""`mpycross`: the toolchain command (the click group is in commands.py).
 
-Subcommands are imported only when invoked so that `mpycross --help` and
-every command start fast.
+`mpycross compile ...` with the usual options is run without importing click
+(compile_tree.parse_fast): a compile of an unchanged tree costs less than
+importing click. Everything else, and every usage error, goes to click.
 """
 
 from __future__ import annotations
 
-import importlib
 import sys
 
-import click
 
-from mpycross import __version__
-
-# subcommand name -> "module:attribute" of its click command
-SUBCOMMANDS = {
-    "bundle": "mpycross.cli.cmd_bundle:bundle_command",
-    "compile": "mpycross.cli.cmd_compile:compile_command",
-    "dis": "mpycross.cli.cmd_dis:dis_command",
-    "example": "mpycross.cli.cmd_libraries:example_command",
-    "freeze": "mpycross.cli.cmd_libraries:freeze_command",
-    "doctor": "mpycross.cli.cmd_doctor:doctor_command",
-    "footprint": "mpycross.cli.cmd_footprint:footprint_command",
-    "inspect": "mpycross.cli.cmd_inspect:inspect_command",
-    "install": "mpycross.cli.cmd_install:install_command",
-    "list": "mpycross.cli.cmd_libraries:list_command",
-    "show": "mpycross.cli.cmd_libraries:show_command",
-    "targets": "mpycross.cli.cmd_targets:targets_command",
-    "uninstall": "mpycross.cli.cmd_libraries:uninstall_command",
-    "update": "mpycross.cli.cmd_libraries:update_command",
-}
-
-
-class LazyGroup(click.Group):
-    def list_commands(self, ctx):
-        return sorted(SUBCOMMANDS)
-
-    def get_command(self, ctx, name):
-        spec = SUBCOMMANDS.get(name)
-        if spec is None:
-            return None
-        module_name, attr = spec.split(":")
-        return getattr(importlib.import_module(module_name), attr)
-
-
-@click.group(cls=LazyGroup)
-@click.version_option(__version__, prog_name="mpycross")
-def cli():
-    """A pure-Python toolchain for MicroPython and CircuitPython .mpy files."""
-
-
-def main():
+def main(argv: list[str] | None = None):
     from mpycross.cli import print_target_warnings
 
     print_target_warnings("mpycross")
@@ -60,4 +20,16 @@ def main():
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
-    cli(prog_name="mpycross")
+    args = sys.argv[1:] if argv is None else list(argv)
+    if args[:1] == ["compile"]:
+        from mpycross.cli import compile_tree
+
+        params = compile_tree.parse_fast(args[1:])
+        if params is not None:
+            try:
+                sys.exit(compile_tree.run(**params))
+            except compile_tree.UsageProblem:
+                pass  # nothing was done yet: click reports it in its words
+    from mpycross.cli.commands import cli
+
+    cli(args, prog_name="mpycross")

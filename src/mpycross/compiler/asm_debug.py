@@ -72,6 +72,16 @@ class AsmDebug(AsmBase):
         super().__init__()
         self.listing = listing
 
+    def start_pass(self, pass_: int) -> None:
+        if pass_ == PASS_EMIT and self.code_offset == 0 and not self.has_rule("debug_empty_code_ok"):
+            # before 1.26 py/asmbase.c asserts that the emit pass got a buffer: a function
+            # without data words (viper) has none, and the official mpy-cross aborts
+            from .emitnative import NativeRefused
+
+            raise NativeRefused("a -march=debug function with no data words, where the official mpy-cross "
+                                "aborts on an internal assertion")
+        super().start_pass(pass_)
+
     def same_when_built(self, reg1: int, reg2: int) -> bool:
         # emitndebug.c names its registers in an enum, which the preprocessor reads as 0
         return True
@@ -98,7 +108,10 @@ class AsmDebug(AsmBase):
     # ---- the generic interface, as text ------------------------------------------------
 
     def function_entry(self, num_locals: int, name: str) -> None:
-        self._print(f"ENTRY({name}, num_locals={num_locals})")
+        if self.has_rule("debug_entry_name"):
+            self._print(f"ENTRY({name}, num_locals={num_locals})")
+        else:
+            self._print(f"ENTRY(num_locals={num_locals})")
 
     def exit(self) -> None:
         self._print("EXIT(0)")

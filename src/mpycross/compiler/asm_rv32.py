@@ -38,7 +38,7 @@ ZERO, RA, SP = 0, 1, 2
 T1, T2, T3 = 6, 7, 28
 S0, S1 = 8, 9
 A0, A1, A2, A3, A4, A5, A6, A7 = range(10, 18)
-S2, S3, S4 = 18, 19, 20
+S2, S3, S4, S5 = 18, 19, 20, 21
 
 EXT_ZBA, EXT_ZCMP = 1, 2  # py/asmrv32.h RV32_EXT_* (emitnative_target.ARCH_FLAGS: -march-flags=zba,zcmp)
 EXT_ALL = EXT_ZBA | EXT_ZCMP
@@ -65,6 +65,13 @@ def split_immediate(immediate: int) -> tuple[int, int]:
     if lower & 0x800:
         upper += 0x1000  # the rest is added as a negative number
     return upper, lower
+
+
+def fallback_popcount(mask: int) -> int:
+    """py/misc.h mp_popcount before 1.26 (the official mpy-cross builds use it): the byte counts
+    summed into every byte from the lowest up, without the final `>> 24`."""
+    counts = sum(bin((mask >> shift) & 0xFF).count("1") << shift for shift in (0, 8, 16, 24))
+    return (counts * 0x01010101) & _M32
 
 
 def _in_c_window(reg: int) -> bool:
@@ -189,6 +196,8 @@ class AsmRV32(AsmBase):
         if rules is not None and "rv32_temps_in_c_window" not in rules:
             # before 1.29 the temporaries are t1-t3, which no compressed form reaches
             asm.REG_TEMP0, asm.REG_TEMP1, asm.REG_TEMP2 = T1, T2, T3
+        if rules is not None and "rv32_locals_s2_s4" not in rules:
+            asm.REG_LOCAL_1, asm.REG_LOCAL_2, asm.REG_LOCAL_3 = S3, S4, S5  # before 1.28
         return asm
 
     def __init__(self, extensions: int = 0, state: AssemblerState | None = None):
@@ -273,6 +282,12 @@ class AsmRV32(AsmBase):
         else:
             self.word(type_u(0x37, rd, immediate))  # lui
 
+    def _split(self, immediate: int) -> tuple[int, int]:
+        upper, lower = split_immediate(immediate)
+        if lower & 0x800 and not self.has_rule("rv32_lower_half_unsigned"):
+            lower -= 0x1000  # 1.24: the rest as a negative number, so c.addi may take it
+        return upper, lower
+
     def _load_lower_immediate(self, rd: int, immediate: int) -> None:
         # only after a lui/auipc on rd (or rd cleared)
         if immediate == 0:
@@ -283,7 +298,7 @@ class AsmRV32(AsmBase):
             self.addi(rd, rd, immediate)
 
     def _load_full_immediate(self, rd: int, immediate: int) -> None:
-        upper, lower = split_immediate(immediate)
+        upper, lower = self._split(immediate)
         self._load_upper_immediate(rd, upper)
         self._load_lower_immediate(rd, lower)
 
@@ -320,6 +335,8 @@ class AsmRV32(AsmBase):
         self.locals_count = num_locals
         st.saved_registers_mask |= (1 << self.REG_FUN_TABLE) | (1 << self.REG_LOCAL_1) | \
             (1 << self.REG_LOCAL_2) | (1 << self.REG_LOCAL_3)
+        if not self.has_rule("rv32_s0_saved_if_used"):
+            st.saved_registers_mask |= 1 << INTERNAL_TEMPORARY  # 1.24: always saved
         mask = st.saved_registers_mask
         if self.extensions & EXT_ZCMP:
             rlist, length = self._zcmp_rlist(mask)
@@ -333,7 +350,7 @@ class AsmRV32(AsmBase):
             self._adjust_stack(-stack_size)
             self.stack_size = stack_size | chunks
         else:
-            count = bin(mask).count("1")
+            count = bin(mask).count("1") if self.has_rule("rv32_popcount_fixed") else fallback_popcount(mask)
             self.stack_size = (count + num_locals) * WORD_SIZE
             self._adjust_stack(-self.stack_size)
             offset = 0
@@ -496,7 +513,7 @@ class AsmRV32(AsmBase):
 
     def _store(self, rd: int, rs: int, offset: int, size: int) -> None:
         scaled = offset << size
-        if scaled >= 0 and size == 2 and _in_c_window(rd) and _in_c_window(rs) and fit_unsigned(scaled, 6):
+        if scaled >= 0 and size == 2 and self.has_rule("rv32_store_compressed") and _in_c_window(rd) and _in_c_window(rs) and fit_unsigned(scaled, 6):
             self.c_sw(rd - 8, rs - 8, scaled)
         elif fit_signed(scaled, 12):
             self.word(type_s(0x23, size, rs, rd, scaled))
@@ -505,6 +522,19 @@ class AsmRV32(AsmBase):
             self._load_upper_immediate(self.REG_TEMP2, upper)
             self.c_add(self.REG_TEMP2, rs)
             self.word(type_s(0x23, size, self.REG_TEMP2, rd, lower))
+
+    indexed_sizes_before_offsets = (2,)  # emitnative.c before 1.26: ptr32[reg] by slli, c.add, lw / sw
+
+    def short_imm_index_access(self, load: bool, size: int, reg: int, base: int, index: int) -> bool:
+        """emitnative.c before 1.26: ptr[imm] as one lbu/lhu/lw or sb/sh/sw when the scaled
+        index fits the 12-bit offset."""
+        if index == 0 or not fit_signed(index, 12 - size):
+            return False
+        if load:
+            self.word(type_i(0x03, (0x0254 >> (size << 2)) & 0xF, reg, base, index << size))
+        else:
+            self.word(type_s(0x23, size, base, reg, index << size))
+        return True
 
     def load_reg_reg_offset(self, rd, rs, offset):
         self._load(rd, rs, offset, 2)
@@ -540,13 +570,40 @@ class AsmRV32(AsmBase):
         else:
             self.word(type_r(0x33, 0, 0, self.REG_TEMP2, base, index))  # add
 
+    def _indexed_address(self, base: int, index: int, size: int) -> int:
+        """The register holding base + index << size: REG_TEMP2 from 1.28; before, base itself
+        (the index scaled in place, by a 32-bit slli before 1.27)."""
+        if self.has_rule("rv32_index_kept"):
+            self._scaled_address(base, index, size)
+            return self.REG_TEMP2
+        if not self.has_rule("viper_offset_load_store"):
+            # before 1.26 (ptr32 only: indexed_sizes_before_offsets) through REG_TEMP2
+            self.word(type_i(0x13, 1, self.REG_TEMP2, index, size))  # slli
+            self.c_add(base, self.REG_TEMP2)
+            return base
+        if size > 0 and self.extensions & EXT_ZBA:
+            self.word(type_r(0x33, 1 << size, 0x10, base, index, base))  # sh1add / sh2add
+        else:
+            if size > 0 and self.has_rule("rv32_index_compressed"):
+                self.half(type_ci(2, 0, index, size))  # c.slli
+            elif size > 0:
+                self.word(type_i(0x13, 1, index, index, size))  # slli
+            self.c_add(base, index)
+        return base
+
     def load_reg_reg_reg(self, size: int, dest: int, base: int, index: int) -> None:
-        self._scaled_address(base, index, size)
-        self._load(dest, self.REG_TEMP2, 0, size)
+        address = self._indexed_address(base, index, size)
+        if self.has_rule("rv32_index_compressed"):
+            self._load(dest, address, 0, size)
+        else:
+            self.word(type_i(0x03, (0x0254 >> (size << 2)) & 0xF, dest, address, 0))  # 1.26: lbu/lhu/lw
 
     def store_reg_reg_reg(self, size: int, value: int, base: int, index: int) -> None:
-        self._scaled_address(base, index, size)
-        self._store(value, self.REG_TEMP2, 0, size)
+        address = self._indexed_address(base, index, size)
+        if self.has_rule("rv32_index_compressed"):
+            self._store(value, address, 0, size)
+        else:
+            self.word(type_s(0x23, size, address, value, 0))  # 1.26: sb/sh/sw
 
     # ---- arithmetic (py/asmrv32.h GENERIC_ASM_API) --------------------------------------
 
@@ -598,6 +655,15 @@ class AsmRV32(AsmBase):
             self._lt(lhs, rhs, dest, unsigned)
         elif op_idx == 1:  # >
             self._lt(rhs, lhs, dest, unsigned)
+        elif op_idx in (2, 3, 4) and not self.has_rule("rv32_compare_by_sub"):
+            # before 1.27: dest = 1, kept when equal (a branch over the rest)
+            a, b = (rhs, lhs) if op_idx == 4 else (lhs, rhs)
+            self.c_li(dest, 1)
+            self.beq(a, b, 6 if op_idx == 2 else 8)
+            if op_idx == 2:
+                self.c_li(dest, 0)
+            else:
+                self._lt(a, b, dest, unsigned)
         elif op_idx == 2:  # ==
             self.sub(dest, lhs, rhs)
             self.word(type_i(0x13, 3, dest, dest, 1))  # sltiu dest, dest, 1

@@ -289,7 +289,7 @@ class AsmThumb(AsmBase):
 
     def _add_reg_reg_offset(self, reg_dest: int, reg_base: int, offset: int, shift: int) -> None:
         """reg_dest = reg_base + offset << shift (low registers only)."""
-        if (offset << shift) < 256:
+        if ((offset << shift) & 0xFFFFFFFF) < 256:  # asmthumb.c compares it as a uint (a negative offset: no)
             if reg_dest != reg_base:
                 self.mov_reg_reg(reg_dest, reg_base)
             self.add_rlo_i8(reg_dest, offset << shift)

@@ -217,6 +217,7 @@ class Compiler:
     def _compile_inline_asm(self, scope: S.Scope, recording: bool) -> None:
         """compile.c compile_scope_inline_asm: the scope pass checks, the others assemble."""
         from . import emitinline  # imported on demand: only @micropython.asm_* functions need it
+        from .emitnative import NativeRefused
 
         iset = emitinline.instruction_set(self.native.arch, self.has, self.native.arch_flags)
         asm = emitinline.InlineAsmCompiler(self, scope, iset)
@@ -228,6 +229,8 @@ class Compiler:
                 asm.run(pass_)
             except emitinline.InlineAsmMoved as err:
                 raise NotSupportedError(f'File "{self.source_name}", line {err.line}: {err.message}') from None
+            except NativeRefused as err:  # (Xtensa before 1.26: a branch past its short form)
+                raise NotSupportedError(f'File "{self.source_name}", line {self._scope_line(scope)}: {err}') from None
             except emitinline.InlineAsmError as err:
                 if err.kind != "SyntaxError":
                     raise CompileError(err.message, self.source_name, None, kind=err.kind) from None
@@ -1250,9 +1253,12 @@ class Compiler:
         chosen = native.decorator_emitter(attr)
         if chosen is None:
             self.error("invalid micropython decorator", A.Name(attr))
+        where = f'File "{self.source_name}", line {line}: @micropython.{attr}'
+        if chosen == NT.EMIT_ASM and native.asm_table_overrun():
+            raise NotSupportedError(f"{where}: an inline assembler for -march={native.arch}, where the official "
+                                    "mpy-cross crashes (py/compile.c reads past its emit_asm_table)")
         if not native.arch_accepts(chosen):
             self.error("invalid arch", A.Name(attr))
-        where = f'File "{self.source_name}", line {line}: @micropython.{attr}'
         try:
             if chosen == NT.EMIT_ASM:
                 native.require_inline_asm(where)

@@ -16,7 +16,7 @@ from mpycross.targets import DEFAULT_TARGET, Target, resolve_target
 
 from . import fold, mpzheap, raw_qstr_ids
 from .codegen import Compiler, NotSupportedError, RawCode
-from .emitnative_target import ARCH_FLAGS, EMIT_BY_NAME, NativeTarget
+from .emitnative_target import ARCH_FLAG_FEATURE, ARCH_FLAGS, EMIT_BY_NAME, NativeTarget
 from .plan import SUPPORTED_BYTECODE, CompilePlan, plan_for
 
 
@@ -86,6 +86,14 @@ def _run_deep(fn, *args, **kwargs):
                            kind="RuntimeError") from None
 
 
+# -march values that not every release's mpy-cross knows (before: its usage text, exit 1), with the
+# targets.toml feature of the releases that do
+MARCH_FEATURE = {"armv6m": "march_armv6m", "rv32imc": "march_rv32imc", "debug": "march_debug",
+                 "rv64imc": "native_arch_rv64imc", "armv7em": "march_armv7em_xtensawin",
+                 "armv7emsp": "march_armv7em_xtensawin", "armv7emdp": "march_armv7em_xtensawin",
+                 "xtensawin": "march_armv7em_xtensawin"}
+
+
 def compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, opt: int = 0,
                    **options) -> bytes:
     """Compile Python source (str or bytes) to the bytes of a .mpy file for `target`.
@@ -122,13 +130,13 @@ def _compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, op
         raise UnsupportedOptionError(f"emit must be bytecode, native or viper, not {emit!r}")
     if emit != "bytecode" and march is None:
         raise UnsupportedOptionError("arch not specified")  # mpy-cross/main.c
-    if march in ("armv7em", "armv7emsp", "armv7emdp", "xtensawin") and not tgt.has("march_armv7em_xtensawin"):
+    if march in MARCH_FEATURE and not tgt.has(MARCH_FEATURE[march]):
+        from mpycross.targets import feature_names
+
         raise UnsupportedOptionError(f"-march={march}: {tgt.display_name}'s mpy-cross has no such architecture "
-                                     "(it is from 1.12)")
-    if march == "armv6m" and not tgt.has("march_armv6m"):
-        raise UnsupportedOptionError(f"-march=armv6m: {tgt.display_name}'s mpy-cross has no such architecture "
-                                     "(armv6m is from 1.19)")
-    allowed_flags = sum(ARCH_FLAGS.get(march, {}).values())
+                                     f"({march} is from {feature_names()[MARCH_FEATURE[march]].split()[1]})")
+    allowed_flags = sum(value for name, value in ARCH_FLAGS.get(march, {}).items()
+                        if tgt.has(ARCH_FLAG_FEATURE.get(name, "march_flags_option")))
     if march_flags and (march_flags & ~allowed_flags or not tgt.has("march_flags_option")):
         raise UnsupportedOptionError("unrecognised arch flags")  # mpy-cross/main.c
     native = NativeTarget(tgt, march, emit, march_flags, native_listing)

@@ -283,11 +283,11 @@ def instruction_set(arch: str, has, arch_flags: int = 0):
     if arch == "rv32imc":
         from .emitinline_rv32 import InlineRV32
 
-        return InlineRV32(arch_flags)
+        return InlineRV32(arch_flags, has)
     if arch in ("xtensa", "xtensawin"):
         from .emitinline_xtensa import InlineXtensa
 
-        return InlineXtensa(arch)
+        return InlineXtensa(arch, has)
     from .emitinline_thumb import InlineThumb
 
     return InlineThumb(arch, has)

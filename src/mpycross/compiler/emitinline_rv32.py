@@ -40,16 +40,18 @@ def _s64(x: int) -> int:
     return x - (1 << 64) if x >> 63 else x
 
 
-def in_signed_mask(mask: int, value: int) -> bool:
+def in_signed_mask(mask: int, value: int, wide: bool = False) -> bool:
     """is_in_signed_mask: the mask's bits, with its top bit as the sign (the masks are 32-bit,
-    so only the low 32 bits of the 64-bit value are looked at)."""
+    so only the low 32 bits of the 64-bit value are looked at; `wide`, before 1.27: the mask
+    is 64-bit, so the high 32 bits must be the sign too)."""
+    width = _M64 if wide else 0xFFFFFFFF
     leading_zeros = 32 - mask.bit_length()
     if leading_zeros == 0:
         return True
-    positive_mask = ~(mask & ~(1 << (31 - leading_zeros))) & 0xFFFFFFFF
+    positive_mask = ~(mask & ~(1 << (31 - leading_zeros))) & width
     if value & positive_mask == 0:
         return True
-    negative_mask = ~(mask >> 1) & 0xFFFFFFFF
+    negative_mask = ~(mask >> 1) & width
     trailing_zeros = (mask & -mask).bit_length() - 1
     if trailing_zeros > 0:
         trailing_mask = (1 << trailing_zeros) - 1
@@ -63,8 +65,8 @@ def in_unsigned_mask(mask: int, value: int) -> bool:
     return value & ~mask & _M64 == 0
 
 
-def _fits(kind: int, mask: int, value: int) -> bool:
-    return in_unsigned_mask(mask, value) if kind & U else in_signed_mask(mask, value)
+def _fits(kind: int, mask: int, value: int, wide: bool = False) -> bool:
+    return in_unsigned_mask(mask, value) if kind & U else in_signed_mask(mask, value & _M64, wide)
 
 
 def _word(build):
@@ -238,9 +240,14 @@ class InlineRV32(InlineAssembler):
 
     code_size_passes = 1
 
-    def __init__(self, arch_flags: int = 0):
+    def __init__(self, arch_flags: int = 0, has=None):
         super().__init__(V.AsmRV32(arch_flags))
         self.extensions = arch_flags
+        has = has or (lambda feature: True)
+        # the release's rules (formats/targets.toml inline_rv32_*)
+        self.zba_known = has("inline_rv32_zba_opcodes")
+        self.zcmp_known = has("inline_rv32_zcmp_opcodes")
+        self.wide_masks = not has("inline_rv32_signed_mask_32bit")
 
     def end_pass(self) -> None:
         self.asm.c_jr(V.RA)
@@ -273,7 +280,7 @@ class InlineRV32(InlineAssembler):
             if value is None:
                 raise OperandError(f"opcode '{op}' argument {index + 1}: expecting integer")
             immediate = ((truncated(value) & _M64) << shift) & _M64
-            if not _fits(kind, mask, immediate):
+            if not _fits(kind, mask, immediate, self.wide_masks):
                 raise OperandError(f"opcode '{op}' argument {index + 1}: out of range")
             if kind & Z and immediate == 0:
                 raise OperandError(f"opcode '{op}' argument {index + 1}: must not be zero")
@@ -291,7 +298,7 @@ class InlineRV32(InlineAssembler):
                 # table, which holds 0: a forward branch is checked as if aimed at offset 0
                 dest = 0
             displacement = (dest - self.asm.code_offset) & _M64
-            if not _fits(kind, mask, displacement):
+            if not _fits(kind, mask, displacement, self.wide_masks):
                 raise OperandError(f"opcode '{op}' argument {index + 1}: out of range")
             return displacement
         return 0
@@ -316,7 +323,7 @@ class InlineRV32(InlineAssembler):
             offset = -truncated(value) & _M64
             kind, shift, mask = specs[1]
             shifted = (offset << shift) & _M64
-            if not _fits(kind, mask, shifted) or (kind & Z and shifted == 0):
+            if not _fits(kind, mask, shifted, self.wide_masks) or (kind & Z and shifted == 0):
                 raise OperandError(f"opcode '{op}' argument 2: out of range")
         else:
             offset = self._operand(op, specs[1], offset_node, 1)
@@ -354,11 +361,14 @@ class InlineRV32(InlineAssembler):
 
     def _op(self, op: str, args: list) -> None:
         row = OPCODES.get(op)
-        if row is None and self.extensions & V.EXT_ZCMP and len(args) == 2 and self._zcmp(op, args):
+        if row is not None and row[3] and not self.zba_known:
+            row = None  # before 1.27 there are no Zba rows
+        if (row is None and self.zcmp_known and self.extensions & V.EXT_ZCMP and len(args) == 2
+                and self._zcmp(op, args)):
             return
         if row is None or (row[3] and not self.extensions & V.EXT_ZBA):
             # (a Zcmp instruction with a bad operand ends here too: its own message is overwritten)
-            raise OperandError(f"invalid RV32 instruction '{op}'")
+            raise OperandError(f"{'invalid' if self.zba_known else 'unknown'} RV32 instruction '{op}'")
         operands, specs, offset_base, _, encode = row
         if len(args) != operands:
             raise OperandError(f"opcode '{op}': expecting {operands} arguments")

@@ -68,6 +68,17 @@ OPCODES = {
 }
 
 
+# py/emitinlinextensa.c before 1.26 (1006ed69f0 added the rest of the LX3 opcodes): the
+# instructions by operand count; a 2-operand one reads its first register before the name
+OPCODES_BEFORE_LX3 = {
+    0: {"ret_n"},
+    1: {"callx0", "j", "jx"},
+    2: {"beqz", "bnez", "mov", "mov_n", "movi"},
+    3: {"and_", "or_", "xor", "add", "sub", "mull", "l8ui", "l16ui", "l32i", "s8i", "s16i", "s32i", "l16si",
+        "addi", "ball", "bany", "bbc", "bbs", "beq", "bge", "bgeu", "blt", "bnall", "bne", "bnone"},
+}
+
+
 def _s32(x: int) -> int:
     x &= 0xFFFFFFFF
     return x - (1 << 32) if x & 0x80000000 else x
@@ -82,9 +93,16 @@ class InlineXtensa(InlineAssembler):
     # compile.c: a second code-size pass sizes the literal table before the code
     code_size_passes = 2
 
-    def __init__(self, arch: str):
+    def __init__(self, arch: str, has=None):
         super().__init__(X.AsmXtensaWin() if arch == "xtensawin" else X.AsmXtensa())
         self.arch = arch
+        if has is not None:
+            from .emitnative import RULES
+
+            # the release's asmxtensa.c (literal-table jump, branch forms), as for native code
+            self.asm.rules = frozenset(rule for rule in RULES if has(rule))
+        self.lx3_opcodes = has is None or has("inline_xtensa_lx3_opcodes")
+        self.opcode_table = has is None or has("inline_xtensa_opcode_table")
 
     def start_pass(self, pass_: int) -> None:
         super().start_pass(pass_)
@@ -126,6 +144,10 @@ class InlineXtensa(InlineAssembler):
     def _op(self, op: str, args: list) -> bool:
         a = self.asm
         n = len(args)
+        if not self.lx3_opcodes and op not in OPCODES_BEFORE_LX3.get(n, ()):
+            if n == 2:
+                self.reg(op, args[0])
+            return False
         row = OPCODES.get(op)
         if row is not None:
             return self._table_op(op, args, row)
@@ -205,6 +227,14 @@ class InlineXtensa(InlineAssembler):
         if len(args) != operands:
             return False
         opcode = ((r & 0x0F) << 12) | ((s & 0x0F) << 8) | ((t & 0x0F) << 4) | op0
+        registers_first = kind == RRI8 and not self.opcode_table
+        if registers_first:
+            # before 1.28 the loads, stores and addi read both registers, then the immediate (the
+            # last bad operand's error is the one reported)
+            regs = [self.reg(op, args[0]), self.reg(op, args[1])]
+            for field, pos in ((r, 12), (s, 8), (t, 4)):
+                if field >= R0:
+                    opcode |= regs[(field >> 4) - 1] << pos
         if kind == RRR:
             opcode |= (op2 << 20) | (op1 << 16)
         elif kind == RRI8:
@@ -216,7 +246,7 @@ class InlineXtensa(InlineAssembler):
             immediate = self.imm(op, args[2], low, high)
             opcode |= ((immediate >> shift) & 0xFF) << 16
         for field, pos in ((r, 12), (s, 8), (t, 4)):
-            if field >= R0:
+            if field >= R0 and not registers_first:
                 opcode |= self.reg(op, args[(field >> 4) - 1]) << pos
         if kind == RRRN:
             self.asm.op16(opcode & 0xFFFF)

@@ -44,6 +44,18 @@ RULES = (
     "thumb1_long_jumps",            # py/asmthumb.c: Thumb-1 jumps beyond b.n's range (before: 2 bytes, or "native method too big")
     "thumb_bcc_wide_fixed",         # py/asmthumb.c: the T3 conditional branch's offset bits corrected
     "rv32_temps_in_c_window",       # py/asmrv32.h: REG_TEMP0..2 are a4-a6 (before: t1-t3)
+    "debug_entry_name",             # py/emitndebug.c: ENTRY(<name>, num_locals=n)
+    "debug_empty_code_ok",          # py/asmbase.c: a function without data words (before: an assertion fails)
+    "rv32_zero_register",           # py/emitnative.c: the handler's state cleared by storing RISC-V's x0
+    "rv32_s0_saved_if_used",        # py/asmrv32.c: s0 saved only when a call uses it (before: always)
+    "rv32_lower_half_unsigned",     # py/asmrv32.c: an immediate's low 12 bits stay unsigned (before: c.addi if -32..-1)
+    "rv32_popcount_fixed",          # py/misc.h: the saved-register count is a popcount (before: bytes summed)
+    "rv32_store_compressed",        # py/asmrv32.c: a word store in reach of c.sw is one
+    "rv32_compare_by_sub",          # py/asmrv32.c: == and <= / >= without a branch (sub/sltiu, slt/xori)
+    "rv32_null_local_by_zero",      # py/emitnative.c: ASM_MOV_LOCAL_MP_OBJ_NULL stores RISC-V's x0
+    "rv32_index_compressed",        # py/asmrv32.c: ptr[reg] scaled by c.slli, loaded/stored by the offset emitters
+    "rv32_index_kept",              # py/asmrv32.c: ptr[reg] addressed through REG_TEMP2, the index register kept
+    "rv32_locals_s2_s4",            # py/asmrv32.h: REG_LOCAL_1..3 are s3, s2, s4 (before: s3, s4, s5)
     "thumb_index_kept",             # py/asmthumb.c: ptr16/ptr32[reg] scale the index into REG_TEMP2 / push it
     "xtensa_movi_n",                # py/asmxtensa.c: tiny immediates (-32..95) by movi.n
     "xtensa_const_table_if_used",   # py/asmxtensa.c: the jump over the literal table only if it has entries
@@ -426,7 +438,7 @@ class NativeEmitter:
 
     def mov_local_obj_null(self, local_num: int, reg_temp: int) -> None:
         """ASM_MOV_LOCAL_MP_OBJ_NULL: a zero register is stored as it is, else reg_temp is cleared."""
-        if self.as_.REG_ZERO is not None:
+        if self.as_.REG_ZERO is not None and "rv32_null_local_by_zero" in self.rules:
             self.as_.mov_local_reg(local_num, self.as_.REG_ZERO)
             return
         if "native_clr_reg" in self.rules:
@@ -442,10 +454,16 @@ class NativeEmitter:
         else:
             self.as_.xor_reg_reg(reg, reg)
 
+    def reg_zero(self) -> int | None:
+        """The REG_ZERO of the handler's state reset (RISC-V's x0 from 1.25), else None."""
+        return self.as_.REG_ZERO if "rv32_zero_register" in self.rules else None
+
     def mov_local_cleared(self, local_num: int) -> None:
         """The global handler's state reset: REG_ZERO stored, or REG_TEMP0 cleared and stored."""
         if "native_clr_reg" in self.rules:
             self.mov_local_obj_null(local_num, self.as_.REG_TEMP0)
+        elif self.reg_zero() is not None:
+            self.as_.mov_local_reg(local_num, self.as_.REG_ZERO)
         else:
             self.clr_reg(self.as_.REG_TEMP0)
             self.as_.mov_local_reg(local_num, self.as_.REG_TEMP0)
@@ -983,7 +1001,7 @@ class NativeEmitter:
             self.mov_local_cleared(self.local_idx_exc_handler_unwind())
             if "native_finally_keeps_exc" in self.rules:
                 # nlr.ret_val goes to mp_native_raise even without an exception: clear it
-                a.mov_local_reg(self.local_idx_exc_val(), a.REG_TEMP0 if a.REG_ZERO is None else a.REG_ZERO)
+                a.mov_local_reg(self.local_idx_exc_val(), a.REG_TEMP0 if self.reg_zero() is None else a.REG_ZERO)
             a.mov_reg_pcrel(a.REG_LOCAL_1, start_label)
             self.label_assign(nlr_label)
             in_nlr_buf = "native_exc_unwind_slot" not in self.rules

@@ -23,8 +23,14 @@ NATIVE_TABLE = frozenset({"x86", "x64", "armv6", "armv6m", "armv7m", "armv7em", 
 ASM_TABLE = frozenset({"armv6", "armv6m", "armv7m", "armv7em", "armv7emsp", "armv7emdp",
                        "xtensa", "xtensawin", "rv32imc"})
 
+# the targets.toml feature of the releases whose emit_asm_table has an entry for the -march (before:
+# NULL, "invalid arch")
+ASM_ARCH_FEATURE = {"rv32imc": "asm_rv32_decorator", "xtensawin": "inline_xtensawin"}
+
 # mpy-cross/main.c -march-flags=: the named flags each architecture accepts (py/asmrv32.h RV32_EXT_*)
 ARCH_FLAGS = {"rv32imc": {"zba": 1, "zcmp": 2}}
+# the targets.toml feature of the releases that accept a flag (the others: march_flags_option)
+ARCH_FLAG_FEATURE = {"zcmp": "march_flag_zcmp"}
 
 THUMB = ("armv6m", "armv7m", "armv7em", "armv7emsp", "armv7emdp")
 
@@ -132,8 +138,15 @@ class NativeTarget:
         return None
 
     def arch_accepts(self, emit: int) -> bool:
-        table = ASM_TABLE if emit == EMIT_ASM else NATIVE_TABLE
-        return self.arch in table
+        if emit == EMIT_ASM:
+            feature = ASM_ARCH_FEATURE.get(self.arch)
+            return self.arch in ASM_TABLE and (feature is None or self.target.has(feature))
+        return self.arch in NATIVE_TABLE
+
+    def asm_table_overrun(self) -> bool:
+        """compile.c reads emit_asm_table past its end for -march=debug; from 1.27 (DEBUG is 13)
+        the official mpy-cross crashes there (1.24 - 1.26 happen to read NULL: "invalid arch")."""
+        return self.arch == "debug" and self.target.has("inline_asm_debug_crashes")
 
     def require_emitter(self, what: str) -> None:
         """Raise NativeUnsupported unless native code for this release and arch is built."""
@@ -168,7 +181,9 @@ class NativeTarget:
     def arch_number(self) -> int:
         from mpycross.mpy.model import NATIVE_ARCHS
 
-        return NATIVE_ARCHS.index(self.arch) if self.arch in NATIVE_ARCHS else 0
+        # before 1.27 the enum has no MP_NATIVE_ARCH_RV64IMC: DEBUG, the last, is one lower
+        archs = [a for a in NATIVE_ARCHS if a != "rv64imc" or self.target.has("native_arch_rv64imc")]
+        return archs.index(self.arch) if self.arch in archs else 0
 
     def assemble(self, recorder, viper: bool):
         """Machine code (+ prelude), prelude offset and the emitter (.mpy v5: its constant
