@@ -25,11 +25,14 @@ ALL_ARCHS = ARM_X86 + ["xtensa", "xtensawin"]
 # .mpy v5 (1.12 - 1.18): the v5 emitter (per-function const tables, qstr links, the build's qstr numbers)
 V5_RELEASES = ["1.18", "1.17", "1.16", "1.15", "1.14", "1.13", "1.12"]
 V5_ARCHS = [arch for arch in ALL_ARCHS if arch != "armv6m"]  # (armv6m: from 1.19)
+# .mpy v4 (1.11): its mpy-cross has these -march values only (and no -o)
+V4_ARCHS = ["x64", "x86", "armv6", "armv7m", "xtensa"]
 VERIFIED = {"1.23": ALL_ARCHS, "1.22": ALL_ARCHS, "1.20": ALL_ARCHS, "1.19": ALL_ARCHS,
-            **{release: V5_ARCHS for release in V5_RELEASES}}
+            **{release: V5_ARCHS for release in V5_RELEASES}, "1.11": V4_ARCHS}
 # and with -X emit=native (1.23: the architectures whose code differs most)
 EMIT_NATIVE = {"1.23": ("x64", "armv6m", "armv7m", "xtensawin"), "1.22": ("x64", "xtensa"), "1.20": ("armv6",),
-               "1.19": ("x64", "armv7m"), **{release: ("x64", "x86", "armv6", "armv7m", "xtensawin") for release in V5_RELEASES}}
+               "1.19": ("x64", "armv7m"), **{release: ("x64", "x86", "armv6", "armv7m", "xtensawin") for release in V5_RELEASES},
+               "1.11": ("x64", "armv7m")}
 
 
 def _binary(release: str) -> Path:
@@ -55,8 +58,10 @@ def run_official(args: list[str], release: str, cwd):
 def _official(release: str, program: Path, flags: list[str], tmp_path: Path):
     shutil.copy(program, tmp_path / program.name)
     out = tmp_path / "out.mpy"
+    if release == "1.11":  # (no -o: it writes beside the input)
+        out = tmp_path / (program.stem + ".mpy")
     out.unlink(missing_ok=True)
-    proc = run_official([*flags, "-o", out.name, program.name], release, tmp_path)
+    proc = run_official([*flags, *(["-o", out.name] if release != "1.11" else []), program.name], release, tmp_path)
     return proc, (out.read_bytes() if proc.returncode == 0 and out.exists() else None)
 
 
@@ -109,6 +114,8 @@ def test_older_release_native_byte_identical(program, case, tmp_path):
     # far generator state slots: 16-bit Thumb stores before 1.26, narrow Xtensa ones before 1.19
     ("1.25.0", "1.26.0", ("armv7m",), "native_generator_state"),
     ("1.18", "1.19", ("xtensa",), "native_generator_state"),
+    # .mpy v4: 1.11's prelude, mp_fun_table order, operator numbers, nlr_buf_t size
+    ("1.11", "1.12", ("x64", "x86", "armv7m", "xtensa"), "native_basics"),
 ])
 def test_rules_change_the_code_between_releases(old_release, new_release, arches, name, tmp_path):
     """The release rules matter: the two officials' code for the same program differs, and ours
@@ -128,10 +135,11 @@ def test_rules_change_the_code_between_releases(old_release, new_release, arches
 VIPER_ERRORS = sorted((HERE / "native" / "viper_errors").glob("*.py"))
 
 
-@pytest.mark.parametrize("release", V5_RELEASES)
+@pytest.mark.parametrize("release", [*V5_RELEASES, "1.11"])
 def test_v5_viper_errors_match_official(release, tmp_path):
-    """The viper error programs under each .mpy v5 release's x64 (1.12 compiles some of them:
-    no uint binary ops yet, other errors first): the same text, or the same bytes."""
+    """The viper error programs under each .mpy v5 release's x64, and 1.11's (.mpy v4; 1.11 and
+    1.12 compile some of them: no uint binary ops yet, other errors first): the same text, or the
+    same bytes."""
     for program in VIPER_ERRORS:
         proc, theirs = _official(release, program, ["-march=x64"], tmp_path)
         try:
@@ -158,12 +166,14 @@ def test_thumb1_far_jump_is_the_official_error_before_long_jumps(tmp_path):
     assert info.value.traceback_text() == proc.stderr.decode()
 
 
-@pytest.mark.parametrize("target, arch", [("micropython-1.11", "xtensa"), ("micropython-1.11", "x64"),
-                                          ("micropython-1.11", "armv7m")])
+@pytest.mark.parametrize("target, arch", [("micropython-1.18", "xtensa"), ("micropython-1.12", "xtensa"),
+                                          ("micropython-1.11", "armv7m"), ("circuitpython-8.2", "xtensa")])
 def test_unverified_release_or_arch_is_refused(target, arch):
+    """What is not built: the inline assemblers asm_xtensa before 1.19 and asm_thumb of 1.11."""
+    source = (b"@micropython.asm_thumb\ndef f(r0):\n    add(r0, r0, 1)\n" if arch == "armv7m" else
+              b"@micropython.asm_xtensa\ndef f(a2):\n    addi(a2, a2, 1)\n")
     with pytest.raises(MpyCrossError) as info:
-        compile_source(b"@micropython.viper\ndef f(x: int) -> int:\n    return -x\n", "t.py", target=target,
-                       march=arch)
+        compile_source(source, "t.py", target=target, march=arch)
     assert "is not supported yet" in str(info.value) and "\n" not in str(info.value)
 
 
@@ -184,7 +194,7 @@ def _agree_release(release: str, source: str, arch: str) -> None:
     data = source.encode("utf-8", "surrogateescape")
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "t.py").write_bytes(data)
-        proc = run_official([f"-march={arch}", "-o", "t.mpy", "t.py"], release=release, cwd=tmp)
+        proc = run_official([f"-march={arch}", "t.py"], release=release, cwd=tmp)  # (writes t.mpy)
         assume(proc.returncode >= 0 and b"Assertion" not in proc.stderr)  # the official aborted
         theirs = (Path(tmp) / "t.mpy").read_bytes() if proc.returncode == 0 else proc.stderr.decode()
     try:
@@ -279,7 +289,7 @@ def _agree_program(release: str, source: str, emit: str, arch: str) -> None:
     data = source.encode("utf-8", "surrogateescape")
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "t.py").write_bytes(data)
-        proc = run_official([f"-march={arch}", "-X", f"emit={emit}", "-o", "t.mpy", "t.py"], release=release, cwd=tmp)
+        proc = run_official([f"-march={arch}", "-X", f"emit={emit}", "t.py"], release=release, cwd=tmp)
         assume(proc.returncode >= 0 and b"Assertion" not in proc.stderr)  # the official aborted
         theirs = (Path(tmp) / "t.mpy").read_bytes() if proc.returncode == 0 else proc.stderr.decode()
     try:
@@ -512,6 +522,19 @@ def test_march_values_1_11_lacks(arch, tmp_path):
         compile_source(program.read_bytes(), program.name, target="micropython-1.11", march=arch)
     assert "\n" not in str(info.value)
     assert compile_source(program.read_bytes(), program.name, target="micropython-1.12", march=arch)
+
+
+@_random(12)
+@given(programs(max_statements=25), st.sampled_from(["native", "viper"]), st.sampled_from(V4_ARCHS))
+def test_random_programs_all_native_agree_with_official_1_11(source, emit, arch):
+    _agree_program("1.11", source, emit, arch)
+
+
+@_random(12)
+@given(viper_functions(), st.sampled_from(V4_ARCHS))
+def test_random_viper_functions_agree_with_official_1_11(source, arch):
+    _need("1.11")
+    _agree_release("1.11", source, arch)
 
 
 # ---- random viper functions and all-native programs, rv32imc and debug against 1.24 - 1.27 ----

@@ -188,6 +188,12 @@ class AsmX86(X86FamilyAlu, AsmBase):
 
     def call_ind(self, fun_id: int) -> None:
         n_args = FUN_N_ARGS[fun_id]
+        if not self.has_rule("native_fun_table_v5"):
+            # 1.11's mp_fun_table order (emitnative.F_V4): the same counts by name, NEW_CELL takes 1
+            from .emitnative import _FUN_KINDS, _FUN_KINDS_V4
+
+            name = _FUN_KINDS_V4[fun_id]
+            n_args = 1 if name == "NEW_CELL" else FUN_N_ARGS[_FUN_KINDS.index(name)]
         align = ((n_args + 3) & ~3) - n_args  # keep the stack 16-byte aligned during the call
         if not self.has_rule("x86_stack_aligned"):
             align = 0

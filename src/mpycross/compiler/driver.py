@@ -242,9 +242,17 @@ def _model_raw_code_v5(rc: RawCode, source_file: str, plan: CompilePlan):
     if rc.kind == "viper":
         from .scope import SCOPE_FLAG_ALL_SIG
 
+        # v5: the signature flags; before viper_sig_flags_saved (1.11): all of them in its numbering,
+        # as the 7-bit field of mp-v1.11/py/emitglue.h mp_raw_code_t keeps them (the viper return
+        # type's top bit is lost)
+        if not plan.target.has("viper_sig_flags_saved"):
+            from .emitnative import v4_scope_flags
+
+            flags = v4_scope_flags(rc.scope.scope_flags) & 0x7F
+        else:
+            flags = rc.scope.scope_flags & SCOPE_FLAG_ALL_SIG
         return ModelRawCode(kind="viper", fun_data=bytes(code.data), qstr_links=list(code.qstr_links),
-                            scope_flags=rc.scope.scope_flags & SCOPE_FLAG_ALL_SIG, consts=consts,
-                            children=children)
+                            scope_flags=flags, consts=consts, children=children)
     return ModelRawCode(kind="bytecode", fun_data=bytes(code.data),
                         qstrs=[rc.scope.simple_name, source_file, *code.qstr_operands],
                         arg_names=list(code.arg_names), consts=consts, children=children)

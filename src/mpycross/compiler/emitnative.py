@@ -81,6 +81,11 @@ RULES = (
     "thumb_pcrel_sxth",             # py/asmthumb.c: a PC-relative address is sign-extended (sxth)
     "xtensa_word_offsets_optimised",  # py/asmxtensa.c: word loads/stores at an offset by l32i/s32i past 15
     "thumb_word_store_any_offset",  # py/asmthumb.h: ASM_STORE_REG_REG_OFFSET reaches any offset
+    "matmul_operator",              # py/runtime0.h: MP_BINARY_OP_MAT_MULTIPLY (the operator numbers after it)
+    "native_fun_table_v5",          # py/nativeglue.h: mp_fun_table's order of 1.12 (before: py/runtime0.h's)
+    "native_nlr_buf_target_size",   # py/emitnative.c: SIZEOF_NLR_BUF from the target's register count
+    "native_prelude_sig",           # py/emitnative.c: the prelude's signature and sizes as var-length codes
+    "native_sets_n_state",          # py/emitnative.c: a native function stores code_state.n_state
     "qstr_obj_shift_3",             # MP_OBJ_NEW_QSTR is qst << 3 | 2 (before: << 2), the qstr object immediates of v5
 )
 ALL_RULES = frozenset(RULES)
@@ -122,6 +127,11 @@ _FUN_KINDS = (
     "SMALL_INT_MODULO", "NATIVE_YIELD_FROM", "SETJMP",
 )
 F = {name: i for i, name in enumerate(_FUN_KINDS)}
+# before native_fun_table_v5 (1.11, py/runtime0.h): the same entries in another order, NEW_CELL
+# before the closure maker, no SETJMP
+_FUN_KINDS_V4 = _FUN_KINDS[:21] + ("LIST_APPEND", "BUILD_MAP", "STORE_MAP", "STORE_SET", "BUILD_SET") + \
+    _FUN_KINDS[26:43] + ("NEW_CELL",) + _FUN_KINDS[43:49]
+F_V4 = {name: i for i, name in enumerate(_FUN_KINDS_V4)}
 
 # py/runtime0.h operator numbers (formats/bytecode/v6.toml keeps the same order)
 _BINARY_OPS = (
@@ -133,6 +143,8 @@ _BINARY_OPS = (
     "FLOOR_DIVIDE", "TRUE_DIVIDE", "MODULO", "POWER",
 )
 BINARY_OP = {name: i for i, name in enumerate(_BINARY_OPS)}
+# before matmul_operator (1.11): no @ and @=, the later operators one or two lower
+BINARY_OP_V4 = {name: i for i, name in enumerate(op for op in _BINARY_OPS if "MAT_MULTIPLY" not in op)}
 UNARY_OP = {"POSITIVE": 0, "NEGATIVE": 1, "INVERT": 2, "NOT": 3}
 # py/objtype.c mp_unary_op_method_name as mpy-cross is built (no MICROPY_PY_ALL_SPECIAL_METHODS:
 # +x, -x, ~x have no name, and `not` is past the table's end, where a 0 follows), so the old
@@ -272,6 +284,8 @@ class NativeEmitter:
         self.common = common
         # the release's emitter rules (emitnative_target.NATIVE_RULES present in its target)
         self.rules = ALL_RULES if rules is None else rules
+        self.F = F if "native_fun_table_v5" in self.rules else F_V4  # the mp_fun_table slots
+        self.BINARY_OP = BINARY_OP if "matmul_operator" in self.rules else BINARY_OP_V4
         self.scope = scope
         self.as_ = asm
         self.do_viper_types = do_viper_types
@@ -293,6 +307,8 @@ class NativeEmitter:
         self.error: str | None = None
         a = asm
         self.sizeof_nlr_buf = 2 + a.NLR_BUF_NUM_REGS + 1  # +1: conservative, for MICROPY_ENABLE_PYSTACK
+        if "native_nlr_buf_target_size" not in self.rules:
+            self.sizeof_nlr_buf = 10  # (before: sizeof(nlr_buf_t) of the x86-64 mpy-cross build itself)
         # .mpy v5 (before native_module_context): each function has its own constant table,
         # [argument names (native), mp_fun_table, one object per load, children]; qstrs are
         # immediates of the build's numbers, patched at load through the qstr links
@@ -398,7 +414,11 @@ class NativeEmitter:
     def qstr_number(self, qst: str) -> int:
         """The compiling build's number of a qstr (.mpy v5 keeps it in the code)."""
         self.common.use_qstr(qst)
-        return self.common.raw_qstr_ids[qst]
+        number = self.common.raw_qstr_ids.get(qst)
+        if number is None:
+            raise NativeRefused(f"the qstr {qst!r}, whose number in the official build is not known "
+                                "(formats/qstr/raw_ids_*.toml)")
+        return number
 
     def mov_reg_qstr(self, reg: int, qst: str) -> None:
         if self.reg_qstr_table is not None:
@@ -526,13 +546,13 @@ class NativeEmitter:
             a.label_assign(label_slot + 4)
             # MP_OBJ_FUN_MAKE_SIG(n_args_min, n_args_max, takes_kw)
             a.mov_reg_imm(a.REG_ARG_3, (scope.num_pos_args << 17) | (scope.num_pos_args << 1))
-            a.call_ind(F["ARG_CHECK_NUM_SIG"])
+            a.call_ind(self.F["ARG_CHECK_NUM_SIG"])
             a.label_assign(label_slot + 5)
             for i in range(scope.num_pos_args):
                 r = a.REG_ARG_1
                 a.load_reg_reg_offset(a.REG_ARG_1, self.reg_local_last, i)
                 if self.local_vtype[i] != VTYPE_PYOBJ:
-                    self.call_with_imm_arg(F["CONVERT_OBJ_TO_NATIVE"], self.local_vtype[i], a.REG_ARG_2)
+                    self.call_with_imm_arg(self.F["CONVERT_OBJ_TO_NATIVE"], self.local_vtype[i], a.REG_ARG_2)
                     r = a.REG_RET
                 if (i < self.max_regs_for_locals and self.can_use_regs_for_locals()
                         and (i != self.max_regs_for_locals - 1 or scope.num_pos_args == self.max_regs_for_locals)):
@@ -602,14 +622,16 @@ class NativeEmitter:
                         a.load_reg_reg_offset(a.REG_PARENT_ARG_1, a.REG_PARENT_ARG_1, self.prelude_ptr_index)
                     self.mov_state_reg(self.code_state_start + OFFSETOF_CODE_STATE_IP, a.REG_PARENT_ARG_1)
                 # n_state is a uint16_t: a word store works on little-endian targets
-                self.mov_state_imm_via(self.code_state_start + OFFSETOF_CODE_STATE_N_STATE, self.n_state, a.REG_ARG_1)
+                if "native_sets_n_state" in self.rules:
+                    self.mov_state_imm_via(self.code_state_start + OFFSETOF_CODE_STATE_N_STATE, self.n_state,
+                                           a.REG_ARG_1)
                 a.mov_reg_local_addr(a.REG_ARG_1, self.code_state_start)
                 # the caller's args 2..4 go on to mp_setup_code_state (windowed ABIs: other registers)
                 for reg, parent in ((a.REG_ARG_2, a.REG_PARENT_ARG_2), (a.REG_ARG_3, a.REG_PARENT_ARG_3),
                                     (a.REG_ARG_4, a.REG_PARENT_ARG_4)):
                     if not a.same_when_built(reg, parent):
                         a.mov_reg_reg(reg, parent)
-                a.call_setup_code_state(F["SETUP_CODE_STATE"])
+                a.call_setup_code_state(self.F["SETUP_CODE_STATE"])
             self.global_exc_entry()
             if self.can_use_regs_for_locals():
                 for i in range(min(self.max_regs_for_locals, scope.num_locals)):
@@ -635,7 +657,21 @@ class NativeEmitter:
         a = self.as_
         scope = self.scope
         self.global_exc_exit()
-        if not self.do_viper_types:
+        if not self.do_viper_types and "native_prelude_sig" not in self.rules:
+            # .mpy v4 (1.11): n_state as two 7-bit bytes, n_exc_stack 0, the scope's flags, the
+            # argument counts, a 5-byte code info (its size, the build's name and file numbers),
+            # the cells and a 255 sentinel
+            self.prelude_offset = a.code_pos()
+            n_state = max(self.n_state, 1)
+            a.write(bytes((0x80 | ((n_state >> 7) & 0x7F), n_state & 0x7F, 0, v4_scope_flags(scope.scope_flags) & 0xFF,
+                           scope.num_pos_args, scope.num_kwonly_args, scope.num_def_pos_args, 5)))
+            a.data(2, self.qstr_number(scope.simple_name))
+            a.data(2, self.qstr_number(self.common.source_file))
+            for info in scope.id_info:
+                if info.kind == S.CELL:
+                    a.data(1, info.local_num)
+            a.data(1, 255)
+        elif not self.do_viper_types:
             self.prelude_offset = a.code_pos()
             self.prelude_ptr_index = self.ct_cur_child
             # the bytecode prelude: signature and sizes (py/bc.h), names, cells
@@ -730,11 +766,11 @@ class NativeEmitter:
         if si.vtype == VTYPE_PYOBJ:
             a.mov_reg_imm(reg, si.data)
         elif si.vtype == VTYPE_BOOL:
-            self.mov_reg_const(reg, F["CONST_FALSE_OBJ"] + si.data)
+            self.mov_reg_const(reg, self.F["CONST_FALSE_OBJ"] + si.data)
         elif si.vtype in (VTYPE_INT, VTYPE_UINT):
             a.mov_reg_imm(reg, (si.data << 1) | 1)  # MP_OBJ_NEW_SMALL_INT
         elif si.vtype == VTYPE_PTR_NONE:
-            self.mov_reg_const(reg, F["CONST_NONE_OBJ"])
+            self.mov_reg_const(reg, self.F["CONST_NONE_OBJ"])
         else:
             raise NativeNotImplemented("conversion to object")
         return VTYPE_PYOBJ
@@ -840,7 +876,7 @@ class NativeEmitter:
             if si.vtype != VTYPE_PYOBJ:
                 local_num = self.stack_start + self.stack_size - 1 - i
                 self.mov_reg_state(a.REG_ARG_1, local_num)
-                self.call_with_imm_arg(F["CONVERT_NATIVE_TO_OBJ"], si.vtype, a.REG_ARG_2)
+                self.call_with_imm_arg(self.F["CONVERT_NATIVE_TO_OBJ"], si.vtype, a.REG_ARG_2)
                 self.mov_state_reg(local_num, a.REG_RET)
                 si.vtype = VTYPE_PYOBJ
         self.adjust_stack(-n_pop)
@@ -950,16 +986,16 @@ class NativeEmitter:
             else:
                 a.load_reg_reg_offset(a.REG_ARG_1, a.REG_ARG_1, OFFSETOF_OBJ_FUN_BC_CONTEXT)
                 a.load_reg_reg_offset(a.REG_ARG_1, a.REG_ARG_1, OFFSETOF_MODULE_CONTEXT_GLOBALS)
-            self.call(F["NATIVE_SWAP_GLOBALS"])
+            self.call(self.F["NATIVE_SWAP_GLOBALS"])
             self.mov_state_reg(self.local_idx_old_globals(), a.REG_RET)
         if self.scope.exc_stack_size == 0:
             if not gen:
                 a.jump_if_reg_zero(a.REG_RET, start_label, False)  # globals unchanged: no nlr context
             a.mov_reg_local_addr(a.REG_ARG_1, 0)
-            self.call(F["NLR_PUSH"])
+            self.call(self.F["NLR_PUSH"])
             if a.nlr_setjmp:
                 a.mov_reg_local_addr(a.REG_ARG_1, 2)
-                self.call(F["SETJMP"])
+                self.call(self.F["SETJMP"])
             a.jump_if_reg_zero(a.REG_RET, start_label, True)
         else:
             self.mov_local_cleared(self.local_idx_exc_handler_unwind())
@@ -973,10 +1009,10 @@ class NativeEmitter:
                 # the unwind pointer is nlr_buf_t's REG_LOCAL_2 word: kept in that register over nlr_push
                 a.mov_reg_local(a.REG_LOCAL_2, self.local_idx_exc_handler_unwind())
             a.mov_reg_local_addr(a.REG_ARG_1, 0)
-            self.call(F["NLR_PUSH"])
+            self.call(self.F["NLR_PUSH"])
             if a.nlr_setjmp:
                 a.mov_reg_local_addr(a.REG_ARG_1, 2)
-                self.call(F["SETJMP"])
+                self.call(self.F["SETJMP"])
             if in_nlr_buf:
                 a.mov_local_reg(self.local_idx_exc_handler_unwind(), a.REG_LOCAL_2)
             a.jump_if_reg_nonzero(a.REG_RET, global_except_label, True)
@@ -992,7 +1028,7 @@ class NativeEmitter:
             a.jump_if_reg_nonzero(a.REG_LOCAL_1, nlr_label, False)
         if not gen:
             self.mov_reg_state(a.REG_ARG_1, self.local_idx_old_globals())
-            self.call(F["NATIVE_SWAP_GLOBALS"])
+            self.call(self.F["NATIVE_SWAP_GLOBALS"])
         if gen:
             a.mov_reg_local(a.REG_TEMP0, self.local_idx_exc_val())
             a.store_reg_reg_offset(a.REG_TEMP0, self.reg_generator_state, OFFSETOF_CODE_STATE_STATE)
@@ -1000,7 +1036,7 @@ class NativeEmitter:
             a.exit()
         else:
             a.mov_reg_local(a.REG_ARG_1, self.local_idx_exc_val())
-            self.call(F["NATIVE_RAISE"])
+            self.call(self.F["NATIVE_RAISE"])
         self.label_assign(start_label)
         if gen:
             self.mov_reg_state(a.REG_TEMP0, self.local_idx_gen_pc())
@@ -1009,7 +1045,7 @@ class NativeEmitter:
             a.mov_reg_local(a.REG_ARG_1, self.local_idx_throw_val())
             if "native_throw_val_slot" in self.rules:
                 self.mov_local_obj_null(self.local_idx_throw_val(), a.REG_ARG_2)
-            self.call(F["NATIVE_RAISE"])
+            self.call(self.F["NATIVE_RAISE"])
 
     def global_exc_exit(self) -> None:
         a = self.as_
@@ -1020,8 +1056,8 @@ class NativeEmitter:
                 self.mov_reg_state(a.REG_ARG_1, self.local_idx_old_globals())
                 if self.scope.exc_stack_size == 0:
                     a.jump_if_reg_zero(a.REG_ARG_1, self.exit_label + 1, False)
-                self.call(F["NATIVE_SWAP_GLOBALS"])
-            self.call(F["NLR_POP"])
+                self.call(self.F["NATIVE_SWAP_GLOBALS"])
+            self.call(self.F["NLR_POP"])
             if not gen and self.scope.exc_stack_size == 0:
                 self.label_assign(self.exit_label + 1)
             a.mov_reg_local(a.REG_PARENT_RET, self.local_idx_ret_val())
@@ -1035,15 +1071,15 @@ class NativeEmitter:
             self.pre_pop_reg(a.REG_ARG_2)
             self.pre_pop_reg(a.REG_ARG_3)
             self.do_viper_types = viper
-            self.call_with_qstr_arg(F["IMPORT_NAME"], qst, a.REG_ARG_1)
+            self.call_with_qstr_arg(self.F["IMPORT_NAME"], qst, a.REG_ARG_1)
             self.post_push_reg(VTYPE_PYOBJ, a.REG_RET)
         elif kind == 1:  # IMPORT_FROM
             self.access_stack(1, a.REG_ARG_1)
-            self.call_with_qstr_arg(F["IMPORT_FROM"], qst, a.REG_ARG_2)
+            self.call_with_qstr_arg(self.F["IMPORT_FROM"], qst, a.REG_ARG_2)
             self.post_push_reg(VTYPE_PYOBJ, a.REG_RET)
         else:
             self.pre_pop_reg(a.REG_ARG_1)
-            self.call(F["IMPORT_ALL"])
+            self.call(self.F["IMPORT_ALL"])
 
     def load_const_tok(self, value) -> None:
         if value is Ellipsis:
@@ -1109,7 +1145,7 @@ class NativeEmitter:
             if native_type is not None and native_type >= NATIVE_TYPE_BOOL:
                 self.post_push_imm(VTYPE_BUILTIN_CAST, native_type)
                 return
-        self.call_with_qstr_arg(F["LOAD_NAME"] + kind, qst, a.REG_ARG_1)
+        self.call_with_qstr_arg(self.F["LOAD_NAME"] + kind, qst, a.REG_ARG_1)
         self.post_push_reg(VTYPE_PYOBJ, a.REG_RET)
 
     def load_method(self, qst: str, is_super: bool) -> None:
@@ -1117,14 +1153,14 @@ class NativeEmitter:
         if is_super:
             self.get_stack_pointer_to_reg_for_pop(a.REG_ARG_2, 3)
             self.get_stack_pointer_to_reg_for_push(a.REG_ARG_2, 2)
-            self.call_with_qstr_arg(F["LOAD_SUPER_METHOD"], qst, a.REG_ARG_1)
+            self.call_with_qstr_arg(self.F["LOAD_SUPER_METHOD"], qst, a.REG_ARG_1)
         else:
             self.pre_pop_reg(a.REG_ARG_1)
             self.get_stack_pointer_to_reg_for_push(a.REG_ARG_3, 2)
-            self.call_with_qstr_arg(F["LOAD_METHOD"], qst, a.REG_ARG_2)
+            self.call_with_qstr_arg(self.F["LOAD_METHOD"], qst, a.REG_ARG_2)
 
     def load_build_class(self) -> None:
-        self.call(F["LOAD_BUILD_CLASS"])
+        self.call(self.F["LOAD_BUILD_CLASS"])
         self.post_push_reg(VTYPE_PYOBJ, self.as_.REG_RET)
 
     def _to_obj_arg(self, reg_when_obj: int, reg_native: int, target: int) -> None:
@@ -1135,7 +1171,7 @@ class NativeEmitter:
             self.pre_pop_reg(reg_when_obj)
         else:
             self.pre_pop_reg(reg_native)
-            self.call_with_imm_arg(F["CONVERT_NATIVE_TO_OBJ"], vtype, a.REG_ARG_2)
+            self.call_with_imm_arg(self.F["CONVERT_NATIVE_TO_OBJ"], vtype, a.REG_ARG_2)
             a.mov_reg_reg(target, a.REG_RET)
 
     def subscr(self, kind: int) -> None:
@@ -1147,7 +1183,7 @@ class NativeEmitter:
         else:
             self.pre_pop_reg(a.REG_ARG_2)
             self.pre_pop_reg(a.REG_ARG_1)
-            self.call_with_imm_arg(F["OBJ_SUBSCR"], 0, a.REG_ARG_3)  # MP_OBJ_NULL: delete
+            self.call_with_imm_arg(self.F["OBJ_SUBSCR"], 0, a.REG_ARG_3)  # MP_OBJ_NULL: delete
 
     # viper pointers: (load with an offset in elements, store with one) by element size
     _PTR_OPS = {VTYPE_PTR8: ("load8_reg_reg_offset", "store8_reg_reg_offset", 0),
@@ -1160,7 +1196,7 @@ class NativeEmitter:
         if vtype_base == VTYPE_PYOBJ:
             self._to_obj_arg(a.REG_ARG_2, a.REG_ARG_1, a.REG_ARG_2)
             self.pre_pop_reg(a.REG_ARG_1)
-            self.call_with_imm_arg(F["OBJ_SUBSCR"], 4, a.REG_ARG_3)  # MP_OBJ_SENTINEL: load
+            self.call_with_imm_arg(self.F["OBJ_SUBSCR"], 4, a.REG_ARG_3)  # MP_OBJ_SENTINEL: load
             self.post_push_reg(VTYPE_PYOBJ, a.REG_RET)
             return
         top = self.peek_stack(0)
@@ -1218,7 +1254,7 @@ class NativeEmitter:
             self.pre_pop_reg(a.REG_ARG_2)  # index
             self.pre_pop_reg(a.REG_ARG_1)  # base
             self.pre_pop_reg(a.REG_ARG_3)  # value
-            self.call(F["OBJ_SUBSCR"])
+            self.call(self.F["OBJ_SUBSCR"])
             return
         top = self.peek_stack(0)
         offsets = "viper_offset_load_store" in self.rules
@@ -1278,7 +1314,7 @@ class NativeEmitter:
         a = self.as_
         if kind == 0:
             self.pre_pop_reg(a.REG_ARG_1)
-            self.call_with_qstr_arg(F["LOAD_ATTR"], qst, a.REG_ARG_2)
+            self.call_with_qstr_arg(self.F["LOAD_ATTR"], qst, a.REG_ARG_2)
             self.post_push_reg(VTYPE_PYOBJ, a.REG_RET)
         elif kind == 1:
             vtype_val = self.peek_vtype(1)
@@ -1290,18 +1326,23 @@ class NativeEmitter:
                 self.pre_pop_reg(a.REG_ARG_3)
             else:
                 vtype_val = self.access_stack(2, a.REG_ARG_1)
-                self.call_with_imm_arg(F["CONVERT_NATIVE_TO_OBJ"], vtype_val, a.REG_ARG_2)
+                self.call_with_imm_arg(self.F["CONVERT_NATIVE_TO_OBJ"], vtype_val, a.REG_ARG_2)
                 a.mov_reg_reg(a.REG_ARG_3, a.REG_RET)
                 self.pre_pop_reg(a.REG_ARG_1)
                 self.adjust_stack(-1)
-            self.call_with_qstr_arg(F["STORE_ATTR"], qst, a.REG_ARG_2)
+            self.call_with_qstr_arg(self.F["STORE_ATTR"], qst, a.REG_ARG_2)
         else:
             self.pre_pop_reg(a.REG_ARG_1)
             self.clr_reg(a.REG_ARG_3)
-            self.call_with_qstr_arg(F["STORE_ATTR"], qst, a.REG_ARG_2)
+            self.call_with_qstr_arg(self.F["STORE_ATTR"], qst, a.REG_ARG_2)
 
     def store_fast(self, qst: str, local_num: int) -> None:
         a = self.as_
+        if local_num >= len(self.local_vtype):
+            # a name the scope pass did not number (seen with := in a comprehension before 1.20,
+            # in dead code); compile.c writes past its local_vtype array there
+            raise NativeRefused(f"local {qst!r} numbered past the scope's {len(self.local_vtype)} locals, "
+                                "which this compiler does not reproduce")
         if local_num < self.max_regs_for_locals and self.can_use_regs_for_locals():
             vtype = self.pre_pop_reg(self.reg_local_table[local_num])
         else:
@@ -1338,7 +1379,7 @@ class NativeEmitter:
             self.pre_pop_reg(a.REG_ARG_2)
         else:
             self._to_obj_arg(a.REG_ARG_2, a.REG_ARG_1, a.REG_ARG_2)
-        self.call_with_qstr_arg(F["STORE_NAME"] + kind, qst, a.REG_ARG_1)
+        self.call_with_qstr_arg(self.F["STORE_NAME"] + kind, qst, a.REG_ARG_1)
 
     def delete_local(self, qst: str, local_num: int, kind: int) -> None:
         if kind == 0:
@@ -1347,7 +1388,7 @@ class NativeEmitter:
             self.store_fast(qst, local_num)
 
     def delete_global(self, qst: str, kind: int) -> None:
-        self.call_with_qstr_arg(F["DELETE_NAME"] + kind, qst, self.as_.REG_ARG_1)
+        self.call_with_qstr_arg(self.F["DELETE_NAME"] + kind, qst, self.as_.REG_ARG_1)
 
     def dup_top(self) -> None:
         vtype, reg = self.pre_pop_reg_flexible(self.as_.REG_TEMP0, -1, -1)
@@ -1393,7 +1434,7 @@ class NativeEmitter:
             self.pre_pop_reg(a.REG_ARG_1)
             if not pop:
                 self.adjust_stack(1)
-            self.call(F["OBJ_IS_TRUE"])
+            self.call(self.F["OBJ_IS_TRUE"])
         else:
             self.pre_pop_reg(a.REG_RET)
             if not pop:
@@ -1444,7 +1485,7 @@ class NativeEmitter:
                 if "native_pending_exc_null" in self.rules:
                     a.mov_reg_imm(a.REG_RET, 0)
                 else:
-                    self.mov_reg_const(a.REG_RET, F["CONST_NONE_OBJ"])  # (before: None cancels it)
+                    self.mov_reg_const(a.REG_RET, self.F["CONST_NONE_OBJ"])  # (before: None cancels it)
                 a.mov_local_reg(self.local_idx_exc_val(), a.REG_RET)
                 label = first_finally.label
         self.jump(label & ~MP_EMIT_BREAK_FROM_FOR)
@@ -1460,16 +1501,16 @@ class NativeEmitter:
         a = self.as_
         self.access_stack(1, a.REG_ARG_1)
         self.get_stack_pointer_to_reg_for_push(a.REG_ARG_3, 2)
-        self.call_with_qstr_arg(F["LOAD_METHOD"], "__exit__", a.REG_ARG_2)
+        self.call_with_qstr_arg(self.F["LOAD_METHOD"], "__exit__", a.REG_ARG_2)
         self.pre_pop_reg(a.REG_ARG_3)
         self.pre_pop_reg(a.REG_ARG_2)
         vtype = self.pre_pop_reg(a.REG_ARG_1)
         self.post_push_reg(vtype, a.REG_ARG_2)
         self.post_push_reg(vtype, a.REG_ARG_3)
         self.get_stack_pointer_to_reg_for_push(a.REG_ARG_3, 2)
-        self.call_with_qstr_arg(F["LOAD_METHOD"], "__enter__", a.REG_ARG_2)
+        self.call_with_qstr_arg(self.F["LOAD_METHOD"], "__enter__", a.REG_ARG_2)
         self.get_stack_pointer_to_reg_for_pop(a.REG_ARG_3, 2)
-        self.call_with_2_imm_args(F["CALL_METHOD_N_KW"], 0, a.REG_ARG_1, 0, a.REG_ARG_2)
+        self.call_with_2_imm_args(self.F["CALL_METHOD_N_KW"], 0, a.REG_ARG_1, 0, a.REG_ARG_2)
         self.post_push_reg(VTYPE_PYOBJ, a.REG_RET)
         self.need_stack_settled()
         self.push_exc_stack(label, True)
@@ -1484,7 +1525,7 @@ class NativeEmitter:
         for _ in range(3):
             self.post_push_imm(VTYPE_PTR_NONE, 0)
         self.get_stack_pointer_to_reg_for_pop(a.REG_ARG_3, 5)
-        self.call_with_2_imm_args(F["CALL_METHOD_N_KW"], 3, a.REG_ARG_1, 0, a.REG_ARG_2)
+        self.call_with_2_imm_args(self.F["CALL_METHOD_N_KW"], 3, a.REG_ARG_1, 0, a.REG_ARG_2)
         self.jump(slot)
         a.label_assign(label)  # not a real finally label
         self.leave_exc_stack(True)
@@ -1493,17 +1534,17 @@ class NativeEmitter:
         if "native_pending_exc_null" in self.rules:
             a.jump_if_reg_zero(a.REG_ARG_1, slot + 2, False)
         else:
-            self.mov_reg_const(a.REG_ARG_2, F["CONST_NONE_OBJ"])
+            self.mov_reg_const(a.REG_ARG_2, self.F["CONST_NONE_OBJ"])
             a.jump_if_reg_eq(a.REG_ARG_1, a.REG_ARG_2, slot + 2)
         a.load_reg_reg_offset(a.REG_ARG_2, a.REG_ARG_1, 0)
         self.post_push_reg(VTYPE_PYOBJ, a.REG_ARG_2)
         self.post_push_reg(VTYPE_PYOBJ, a.REG_ARG_1)
         self.post_push_imm(VTYPE_PTR_NONE, 0)
         self.get_stack_pointer_to_reg_for_pop(a.REG_ARG_3, 5)
-        self.call_with_2_imm_args(F["CALL_METHOD_N_KW"], 3, a.REG_ARG_1, 0, a.REG_ARG_2)
+        self.call_with_2_imm_args(self.F["CALL_METHOD_N_KW"], 3, a.REG_ARG_1, 0, a.REG_ARG_2)
         if a.REG_ARG_1 != a.REG_RET:
             a.mov_reg_reg(a.REG_ARG_1, a.REG_RET)
-        self.call(F["OBJ_IS_TRUE"])
+        self.call(self.F["OBJ_IS_TRUE"])
         a.jump_if_reg_zero(a.REG_RET, slot + 1, True)
         self.label_assign(slot)
         self.cancel_exception()
@@ -1518,7 +1559,7 @@ class NativeEmitter:
         else:
             pass  # emit_native_pre: nothing
         a.mov_reg_local(a.REG_ARG_1, self.local_idx_exc_val())
-        self.call(F["NATIVE_RAISE"])
+        self.call(self.F["NATIVE_RAISE"])
         e = self.pop_exc_stack()
         if e.unwind_label != UNWIND_LABEL_UNUSED:
             a.mov_reg_local(a.REG_RET, self.local_idx_exc_handler_unwind())
@@ -1534,17 +1575,17 @@ class NativeEmitter:
         self.pre_pop_reg(a.REG_ARG_1)
         if use_stack:
             self.get_stack_pointer_to_reg_for_push(a.REG_ARG_2, ITER_BUF_NSLOTS)
-            self.call(F["NATIVE_GETITER"])
+            self.call(self.F["NATIVE_GETITER"])
         else:
             a.mov_reg_imm(a.REG_ARG_2, 0)  # the iter_buf is allocated on the heap
-            self.call(F["NATIVE_GETITER"])
+            self.call(self.F["NATIVE_GETITER"])
             self.post_push_reg(VTYPE_PYOBJ, a.REG_RET)
 
     def for_iter(self, label: int) -> None:
         a = self.as_
         self.get_stack_pointer_to_reg_for_pop(a.REG_ARG_1, ITER_BUF_NSLOTS)
         self.adjust_stack(ITER_BUF_NSLOTS)
-        self.call(F["NATIVE_ITERNEXT"])
+        self.call(self.F["NATIVE_ITERNEXT"])
         a.jump_if_reg_zero(a.REG_RET, label, False)  # MP_OBJ_STOP_ITERATION is 0
         self.post_push_reg(VTYPE_PYOBJ, a.REG_RET)
 
@@ -1557,7 +1598,7 @@ class NativeEmitter:
         if "native_pending_exc_null" in self.rules:
             self.mov_local_obj_null(self.local_idx_exc_val(), a.REG_TEMP0)
         else:
-            self.mov_reg_const(a.REG_TEMP0, F["CONST_NONE_OBJ"])
+            self.mov_reg_const(a.REG_TEMP0, self.F["CONST_NONE_OBJ"])
             a.mov_local_reg(self.local_idx_exc_val(), a.REG_TEMP0)
 
     def pop_except_jump(self, label: int, within_exc_handler: bool) -> None:
@@ -1574,7 +1615,7 @@ class NativeEmitter:
         if "viper_unary_ops" not in self.rules:
             self.pre_pop_reg(a.REG_ARG_2)
             if vtype == VTYPE_PYOBJ:
-                self.call_with_imm_arg(F["UNARY_OP"], op, a.REG_ARG_1)
+                self.call_with_imm_arg(self.F["UNARY_OP"], op, a.REG_ARG_1)
                 self.post_push_reg(VTYPE_PYOBJ, a.REG_RET)
             else:
                 self.adjust_stack(1)
@@ -1612,7 +1653,7 @@ class NativeEmitter:
                 self.viper_error("'not' not implemented")
         elif vtype == VTYPE_PYOBJ:
             self.pre_pop_reg(a.REG_ARG_2)
-            self.call_with_imm_arg(F["UNARY_OP"], op, a.REG_ARG_1)
+            self.call_with_imm_arg(self.F["UNARY_OP"], op, a.REG_ARG_1)
             self.post_push_reg(VTYPE_PYOBJ, a.REG_RET)
         else:
             self.viper_error(f"can't do unary op of '{vtype_name(vtype)}'")
@@ -1628,11 +1669,11 @@ class NativeEmitter:
             self.pre_pop_reg(a.REG_ARG_3)
             self.pre_pop_reg(a.REG_ARG_2)
             invert = op_name in ("NOT_IN", "IS_NOT")
-            op = BINARY_OP[{"NOT_IN": "IN", "IS_NOT": "IS"}.get(op_name, op_name)]
-            self.call_with_imm_arg(F["BINARY_OP"], op, a.REG_ARG_1)
+            op = self.BINARY_OP[{"NOT_IN": "IN", "IS_NOT": "IS"}.get(op_name, op_name)]
+            self.call_with_imm_arg(self.F["BINARY_OP"], op, a.REG_ARG_1)
             if invert:
                 a.mov_reg_reg(a.REG_ARG_2, a.REG_RET)
-                self.call_with_imm_arg(F["UNARY_OP"], UNARY_OP["NOT"], a.REG_ARG_1)
+                self.call_with_imm_arg(self.F["UNARY_OP"], UNARY_OP["NOT"], a.REG_ARG_1)
             self.post_push_reg(VTYPE_PYOBJ, a.REG_RET)
         else:
             self.adjust_stack(-1)
@@ -1662,7 +1703,7 @@ class NativeEmitter:
             vtype_lhs = self.pre_pop_reg(a.REG_ARG_1)
             if vtype_lhs != VTYPE_INT:
                 self.viper_error("div/mod not implemented for uint")
-            self.call(F["SMALL_INT_FLOOR_DIVIDE" if op_name == "FLOOR_DIVIDE" else "SMALL_INT_MODULO"])
+            self.call(self.F["SMALL_INT_FLOOR_DIVIDE" if op_name == "FLOOR_DIVIDE" else "SMALL_INT_MODULO"])
             self.post_push_reg(VTYPE_INT, a.REG_RET)
             return
         vtype_rhs, reg_rhs = self.pre_pop_reg_flexible(a.REG_ARG_3, a.REG_RET, a.REG_ARG_2)
@@ -1700,7 +1741,8 @@ class NativeEmitter:
             return
         if kind in (0, 1, 3):  # tuple, list, set
             self.get_stack_pointer_to_reg_for_pop(a.REG_ARG_2, n_args)
-        self.call_with_imm_arg(F["BUILD_TUPLE"] + kind, n_args, a.REG_ARG_1)
+        self.call_with_imm_arg(self.F[("BUILD_TUPLE", "BUILD_LIST", "BUILD_MAP", "BUILD_SET")[kind]], n_args,
+                               a.REG_ARG_1)
         self.post_push_reg(VTYPE_PYOBJ, a.REG_RET)
 
     def _build_slice(self, n_args: int) -> None:
@@ -1712,12 +1754,12 @@ class NativeEmitter:
         if n_args == 2:
             self.pre_pop_reg(a.REG_ARG_2)
             self.pre_pop_reg(a.REG_ARG_1)
-            self.mov_reg_const(a.REG_ARG_3, F["CONST_NONE_OBJ"])
+            self.mov_reg_const(a.REG_ARG_3, self.F["CONST_NONE_OBJ"])
         else:
             self.pre_pop_reg(a.REG_ARG_3)
             self.pre_pop_reg(a.REG_ARG_2)
             self.pre_pop_reg(a.REG_ARG_1)
-        self.call(F["NEW_SLICE"])
+        self.call(self.F["NEW_SLICE"])
         self.post_push_reg(VTYPE_PYOBJ, a.REG_RET)
 
     def store_map(self) -> None:
@@ -1725,21 +1767,21 @@ class NativeEmitter:
         self.pre_pop_reg(a.REG_ARG_2)
         self.pre_pop_reg(a.REG_ARG_3)
         self.pre_pop_reg(a.REG_ARG_1)
-        self.call(F["STORE_MAP"])
+        self.call(self.F["STORE_MAP"])
         self.post_push_reg(VTYPE_PYOBJ, a.REG_RET)
 
     def store_comp(self, kind: int, collection_index: int) -> None:
         a = self.as_
         if kind == S.LIST_COMP:
             self.pre_pop_reg(a.REG_ARG_2)
-            f = F["LIST_APPEND"]
+            f = self.F["LIST_APPEND"]
         elif kind == S.SET_COMP:
             self.pre_pop_reg(a.REG_ARG_2)
-            f = F["STORE_SET"]
+            f = self.F["STORE_SET"]
         else:
             self.pre_pop_reg(a.REG_ARG_2)
             self.pre_pop_reg(a.REG_ARG_3)
-            f = F["STORE_MAP"]
+            f = self.F["STORE_MAP"]
         self.access_stack(collection_index, a.REG_ARG_1)
         self.call(f)
 
@@ -1747,13 +1789,13 @@ class NativeEmitter:
         a = self.as_
         self.pre_pop_reg(a.REG_ARG_1)
         self.get_stack_pointer_to_reg_for_push(a.REG_ARG_3, n_args)
-        self.call_with_imm_arg(F["UNPACK_SEQUENCE"], n_args, a.REG_ARG_2)
+        self.call_with_imm_arg(self.F["UNPACK_SEQUENCE"], n_args, a.REG_ARG_2)
 
     def unpack_ex(self, n_left: int, n_right: int) -> None:
         a = self.as_
         self.pre_pop_reg(a.REG_ARG_1)
         self.get_stack_pointer_to_reg_for_push(a.REG_ARG_3, n_left + n_right + 1)
-        self.call_with_imm_arg(F["UNPACK_EX"], n_left | (n_right << 8), a.REG_ARG_2)
+        self.call_with_imm_arg(self.F["UNPACK_EX"], n_left | (n_right << 8), a.REG_ARG_2)
 
     def make_function(self, child, n_pos_defaults: int, n_kw_defaults: int) -> None:
         a = self.as_
@@ -1768,7 +1810,7 @@ class NativeEmitter:
                 self.pre_pop_reg(a.REG_ARG_2)
                 self.need_reg_all()
             self.load_reg_with_child(a.REG_ARG_1)
-            a.call_ind(F["MAKE_FUNCTION_FROM_PROTO_FUN"])
+            a.call_ind(self.F["MAKE_FUNCTION_FROM_PROTO_FUN"])
             self.post_push_reg(VTYPE_PYOBJ, a.REG_RET)
             return
         self.mov_reg_state(a.REG_ARG_2, self.local_idx_fun_obj())
@@ -1780,7 +1822,7 @@ class NativeEmitter:
             self.get_stack_pointer_to_reg_for_pop(a.REG_ARG_3, 2)
             self.need_reg_all()
         self.load_reg_with_child(a.REG_ARG_1)
-        a.call_ind(F["MAKE_FUNCTION_FROM_PROTO_FUN"])
+        a.call_ind(self.F["MAKE_FUNCTION_FROM_PROTO_FUN"])
         self.post_push_reg(VTYPE_PYOBJ, a.REG_RET)
 
     def make_closure(self, child, n_closed_over: int, n_pos_defaults: int, n_kw_defaults: int) -> None:
@@ -1794,7 +1836,7 @@ class NativeEmitter:
                 self.get_stack_pointer_to_reg_for_pop(a.REG_ARG_3, n_closed_over + 2)
                 a.mov_reg_imm(a.REG_ARG_2, 0x100 | n_closed_over)
             self.load_reg_with_child(a.REG_ARG_1)
-            a.call_ind(F["NEW_CLOSURE"])
+            a.call_ind(self.F["NEW_CLOSURE"])
             self.post_push_reg(VTYPE_PYOBJ, a.REG_RET)
             return
         self.mov_reg_state(a.REG_ARG_2, self.local_idx_fun_obj())
@@ -1808,14 +1850,14 @@ class NativeEmitter:
             self.adjust_stack(2 + n_closed_over)
             self.need_reg_all()
         self.load_reg_with_child(a.REG_ARG_1)
-        a.call_ind(F["MAKE_FUNCTION_FROM_PROTO_FUN"])
+        a.call_ind(self.F["MAKE_FUNCTION_FROM_PROTO_FUN"])
         if not a.same_when_built(a.REG_ARG_1, a.REG_RET):
             a.mov_reg_reg(a.REG_ARG_1, a.REG_RET)
         a.mov_reg_imm(a.REG_ARG_2, n_closed_over)
         self.get_stack_pointer_to_reg_for_pop(a.REG_ARG_3, n_closed_over)
         if defaults:
             self.adjust_stack(-2)
-        a.call_ind(F["NEW_CLOSURE"])
+        a.call_ind(self.F["NEW_CLOSURE"])
         self.post_push_reg(VTYPE_PYOBJ, a.REG_RET)
 
     def call_function(self, n_positional: int, n_keyword: int, star_flags: int) -> None:
@@ -1827,7 +1869,7 @@ class NativeEmitter:
             if top == VTYPE_PYOBJ:
                 self.pre_pop_reg(a.REG_ARG_1)
                 self.pre_pop_discard()
-                self.call_with_imm_arg(F["CONVERT_OBJ_TO_NATIVE"], vtype_cast, a.REG_ARG_2)
+                self.call_with_imm_arg(self.F["CONVERT_OBJ_TO_NATIVE"], vtype_cast, a.REG_ARG_2)
                 self.post_push_reg(vtype_cast, a.REG_RET)
             elif top in (VTYPE_BOOL, VTYPE_INT, VTYPE_UINT, VTYPE_PTR, VTYPE_PTR8, VTYPE_PTR16,
                          VTYPE_PTR32, VTYPE_PTR_NONE):
@@ -1838,14 +1880,14 @@ class NativeEmitter:
         elif star_flags:
             extra = 2 if "native_star_args_one_slot" in self.rules else 3
             self.get_stack_pointer_to_reg_for_pop(a.REG_ARG_3, n_positional + 2 * n_keyword + extra)
-            self.call_with_2_imm_args(F["CALL_METHOD_N_KW_VAR"], 0, a.REG_ARG_1,
+            self.call_with_2_imm_args(self.F["CALL_METHOD_N_KW_VAR"], 0, a.REG_ARG_1,
                                       n_positional | (n_keyword << 8), a.REG_ARG_2)
             self.post_push_reg(VTYPE_PYOBJ, a.REG_RET)
         else:
             if n_positional != 0 or n_keyword != 0:
                 self.get_stack_pointer_to_reg_for_pop(a.REG_ARG_3, n_positional + 2 * n_keyword)
             self.pre_pop_reg(a.REG_ARG_1)
-            self.call_with_imm_arg(F["NATIVE_CALL_FUNCTION_N_KW"], n_positional | (n_keyword << 8), a.REG_ARG_2)
+            self.call_with_imm_arg(self.F["NATIVE_CALL_FUNCTION_N_KW"], n_positional | (n_keyword << 8), a.REG_ARG_2)
             self.post_push_reg(VTYPE_PYOBJ, a.REG_RET)
 
     def call_method(self, n_positional: int, n_keyword: int, star_flags: int) -> None:
@@ -1853,11 +1895,11 @@ class NativeEmitter:
         if star_flags:
             extra = 3 if "native_star_args_one_slot" in self.rules else 4
             self.get_stack_pointer_to_reg_for_pop(a.REG_ARG_3, n_positional + 2 * n_keyword + extra)
-            self.call_with_2_imm_args(F["CALL_METHOD_N_KW_VAR"], 1, a.REG_ARG_1,
+            self.call_with_2_imm_args(self.F["CALL_METHOD_N_KW_VAR"], 1, a.REG_ARG_1,
                                       n_positional | (n_keyword << 8), a.REG_ARG_2)
         else:
             self.get_stack_pointer_to_reg_for_pop(a.REG_ARG_3, 2 + n_positional + 2 * n_keyword)
-            self.call_with_2_imm_args(F["CALL_METHOD_N_KW"], n_positional, a.REG_ARG_1, n_keyword, a.REG_ARG_2)
+            self.call_with_2_imm_args(self.F["CALL_METHOD_N_KW"], n_positional, a.REG_ARG_1, n_keyword, a.REG_ARG_2)
         self.post_push_reg(VTYPE_PYOBJ, a.REG_RET)
 
     def return_value(self) -> None:
@@ -1874,7 +1916,7 @@ class NativeEmitter:
             if self.peek_vtype(0) == VTYPE_PTR_NONE:
                 self.pre_pop_discard()
                 if return_vtype == VTYPE_PYOBJ:
-                    self.mov_reg_const(a.REG_PARENT_RET, F["CONST_NONE_OBJ"])
+                    self.mov_reg_const(a.REG_PARENT_RET, self.F["CONST_NONE_OBJ"])
                 else:
                     a.mov_reg_imm(a.REG_ARG_1, 0)
             else:
@@ -1882,7 +1924,7 @@ class NativeEmitter:
                 if vtype != return_vtype:
                     self.viper_error(f"return expected '{vtype_name(return_vtype)}' but got '{vtype_name(vtype)}'")
             if return_vtype != VTYPE_PYOBJ:
-                self.call_with_imm_arg(F["CONVERT_NATIVE_TO_OBJ"], return_vtype, a.REG_ARG_2)
+                self.call_with_imm_arg(self.F["CONVERT_NATIVE_TO_OBJ"], return_vtype, a.REG_ARG_2)
                 if not a.same_when_built(a.REG_RET, a.REG_PARENT_RET):
                     a.mov_reg_reg(a.REG_PARENT_RET, a.REG_RET)
         else:
@@ -1897,7 +1939,7 @@ class NativeEmitter:
         vtype = self.pre_pop_reg(self.as_.REG_ARG_1)
         if vtype != VTYPE_PYOBJ:
             self.viper_error("must raise an object")
-        self.call(F["NATIVE_RAISE"])
+        self.call(self.F["NATIVE_RAISE"])
         if "dead_code_suppression" in self.rules:
             self.as_.suppress_code()
 
@@ -1930,7 +1972,7 @@ class NativeEmitter:
             a.mov_reg_local(a.REG_ARG_1, self.local_idx_throw_val())
             if "native_throw_val_slot" in self.rules:
                 self.mov_local_obj_null(self.local_idx_throw_val(), a.REG_ARG_2)
-            self.call(F["NATIVE_RAISE"])
+            self.call(self.F["NATIVE_RAISE"])
         else:
             self.label_assign(slot + 2)
             keeps = "native_throw_val_slot" in self.rules
@@ -1944,7 +1986,7 @@ class NativeEmitter:
                 a.mov_reg_local(a.REG_ARG_3, self.local_idx_throw_val())
             self.post_push_reg(VTYPE_PYOBJ, a.REG_ARG_3)
             self.get_stack_pointer_to_reg_for_pop(a.REG_ARG_3, 1)
-            self.call(F["NATIVE_YIELD_FROM"])
+            self.call(self.F["NATIVE_YIELD_FROM"])
             a.jump_if_reg_nonzero(a.REG_RET, slot + 1, True)
             self.adjust_stack_size(1)
             self.fold_stack_top(a.REG_ARG_1)
@@ -1984,6 +2026,21 @@ class NativeEmitter:
         a.mov_reg_local(a.REG_ARG_1, self.local_idx_exc_val())
         self.post_push_reg(VTYPE_PYOBJ, a.REG_ARG_1)
         a.jump_if_reg_zero(a.REG_ARG_1, label_ret_unwind_jump, False)
+
+
+# mp-v1.11/py/runtime0.h: the signature flags' numbers before 1.12 (REFGLOBALS, HASCONSTS and the
+# viper return type as later)
+_V4_SIG_FLAGS = ((S.SCOPE_FLAG_VARARGS, 0x01), (S.SCOPE_FLAG_VARKEYWORDS, 0x02),
+                 (S.SCOPE_FLAG_GENERATOR, 0x04), (S.SCOPE_FLAG_DEFKWARGS, 0x08))
+
+
+def v4_scope_flags(flags: int) -> int:
+    """Scope flags in mpy-cross 1.11's numbering (.mpy v4)."""
+    out = flags & ~0x0F
+    for ours, theirs in _V4_SIG_FLAGS:
+        if flags & ours:
+            out |= theirs
+    return out
 
 
 def vtype_name(vtype: int) -> str:
