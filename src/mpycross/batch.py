@@ -71,13 +71,23 @@ def read_source(job: Job) -> bytes | Result:
                                   "message": err.strerror or str(err)})
 
 
-def compile_many(pairs: list[tuple[Job, bytes]], target: str, opt: int, workers: int) -> list[Result]:
+def compile_many(pairs: list[tuple[Job, bytes]], target: str, opt: int, workers: int,
+                 freeze: bool = False) -> list[Result]:
     """Compile (job, source) pairs; results in the same order whatever the number of workers.
 
     The workers are started once for the run and given chunks of files,
     the biggest files first so that no worker is left with a long one at the end.
+    `freeze` (for a command's own process): once the compiler's tables are
+    loaded, take everything alive out of the garbage collector's reach
+    (gc.freeze), so its passes over a batch no longer walk the tables: 8% of
+    the instructions of a batch.
     """
     workers = min(workers, len(pairs) // FILES_PER_WORKER)
+    if freeze and pairs:
+        import gc
+
+        _warm_up(target, opt)
+        gc.freeze()
     if workers <= 1:
         return [compile_job(job, source, target, opt) for job, source in pairs]
     import multiprocessing
@@ -88,7 +98,8 @@ def compile_many(pairs: list[tuple[Job, bytes]], target: str, opt: int, workers:
         # forked workers inherit the compiler already imported, with its tables
         # and the target's data loaded: warm it here, once, instead of in each
         context = multiprocessing.get_context("fork")
-        compile_job(Job("", "<warm-up>", None), b"", target, opt)
+        if not freeze:
+            _warm_up(target, opt)
     order = sorted(range(len(pairs)), key=lambda i: -len(pairs[i][1]))
     size = max(1, len(pairs) // (workers * 8))
     chunks = [order[i:i + size] for i in range(0, len(order), size)]
@@ -101,12 +112,18 @@ def compile_many(pairs: list[tuple[Job, bytes]], target: str, opt: int, workers:
     return results
 
 
-def run_jobs(jobs: list[Job], target: str, opt: int, workers: int, cache=None, settled=None) -> list[Result]:
+def _warm_up(target: str, opt: int) -> None:
+    """Load the compiler and the target's tables (an empty compile)."""
+    compile_job(Job("", "<warm-up>", None), b"", target, opt)
+
+
+def run_jobs(jobs: list[Job], target: str, opt: int, workers: int, cache=None, settled=None,
+             freeze: bool = False) -> list[Result]:
     """Compile every job, serving unchanged files from `cache` (a CompileCache, or None).
 
     `settled(output, key)`: whether that output file is known to hold the
     bytes of that cache key already (bundle.cache.OutputIndex); such a job is
-    neither compiled nor looked up.
+    neither compiled nor looked up. `freeze`: see compile_many.
     """
     results: list[Result | None] = [None] * len(jobs)
     todo: list[tuple[int, Job, bytes, str | None]] = []
@@ -128,7 +145,7 @@ def run_jobs(jobs: list[Job], target: str, opt: int, workers: int, cache=None, s
             results[i] = Result(job, data=data, error=error, cached=True, key=key)
         else:
             todo.append((i, job, source, key))
-    compiled = compile_many([(job, source) for _, job, source, _ in todo], target, opt, workers)
+    compiled = compile_many([(job, source) for _, job, source, _ in todo], target, opt, workers, freeze)
     for (i, _, _, key), result in zip(todo, compiled):
         if key is not None:
             if result.data is not None:
