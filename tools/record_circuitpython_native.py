@@ -5,7 +5,8 @@ locally built ones and writes tests/native/circuitpython_native.json, which
 tests/test_circuitpython_native.py compares ours with. For each release, each
 `-march` (none, every name any release knows, rv32imc with each `-march-flags=`),
 each `-X emit=` (none; native and viper for the programs of tests/native/) and each
-program of tests/native/, tests/native/viper_errors/ and tests/native/inline/:
+program of tests/native/, tests/native/viper_errors/, tests/native/inline/ and
+tests/native/circuitpython/:
 
     {"sha256": <the .mpy>, "stdout": <text>}           the compile succeeded
     {"exit": n, "stderr": <text>, "stdout": <text>}     it failed (a SyntaxError...)
@@ -59,8 +60,10 @@ MARCH_FLAGS = {"rv32imc": ["zba", "zcmp", "zba,zcmp"]}
 
 
 def programs() -> dict[str, list[Path]]:
-    """Program group -> files: "native" (also compiled with -X emit=), "viper_errors", "inline"."""
+    """Program group -> files: "native" (also compiled with -X emit=), "viper_errors", "inline",
+    "circuitpython" (async code, which only CircuitPython compiles differently; also with -X emit=)."""
     return {"native": sorted(NATIVE.glob("*.py")),
+            "circuitpython": sorted((NATIVE / "circuitpython").glob("*.py")),
             "viper_errors": sorted((NATIVE / "viper_errors").glob("*.py")),
             "inline": sorted((NATIVE / "inline").glob("*.py"))}
 
@@ -74,7 +77,7 @@ def cases():
             if emit and march is None:
                 continue
             for group, files in groups.items():
-                if emit and group != "native":
+                if emit and group not in ("native", "circuitpython"):
                     continue
                 for program in files:
                     options = ([f"-march={march}"] if march else []) + \

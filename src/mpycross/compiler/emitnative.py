@@ -160,9 +160,10 @@ OFFSETOF_OBJ_FUN_BC_BYTECODE_V5 = 2
 OFFSETOF_STR_DATA_V5 = 3  # py/objstr.h mp_obj_str_t: base, hash, len, data
 
 # py/runtime0.h
-SCOPE_FLAG_REFGLOBALS = 0x10
-SCOPE_FLAG_HASCONSTS = 0x20
-SCOPE_FLAG_VIPERRET_POS = 6
+# (CircuitPython's numbers, its MP_SCOPE_FLAG_ASYNC being 0x10: the emitter alone reads these three)
+SCOPE_FLAG_REFGLOBALS = 0x20
+SCOPE_FLAG_HASCONSTS = 0x40
+SCOPE_FLAG_VIPERRET_POS = 7
 
 # py/bc.h mp_code_state_native_t, in words: fun_bc, ip, sp, n_state|exc_sp_idx, old_globals, state[]
 SIZEOF_CODE_STATE = 5
@@ -642,7 +643,8 @@ class NativeEmitter:
 
             # (n_state is 0 only in the first pass, whose bytes are thrown away)
             saved = scope.scope_flags
-            scope.scope_flags &= S.SCOPE_FLAG_ALL_SIG  # REFGLOBALS etc. are not part of the signature
+            # REFGLOBALS etc. are not part of the signature; CircuitPython's async flag is
+            scope.scope_flags &= S.SCOPE_FLAG_ALL_SIG | S.SCOPE_FLAG_ASYNC
             try:
                 a.write(prelude_signature(max(self.n_state, 1), 0, scope))
             finally:
