@@ -4,7 +4,7 @@ CircuitPython's compilers are not on PyPI, so CI cannot run them: this tool runs
 locally built ones and writes tests/native/circuitpython_native.json, which
 tests/test_circuitpython_native.py compares ours with. For each release, each
 `-march` (none, every name any release knows, rv32imc with each `-march-flags=`),
-each `-X emit=` (none; native and viper for the programs of tests/native/) and each
+each `-X emit=` (none; native and viper for tests/native/*.py and tests/native/circuitpython/) and each
 program of tests/native/, tests/native/viper_errors/, tests/native/inline/ and
 tests/native/circuitpython/:
 
