@@ -89,7 +89,7 @@ def _run_deep(fn, *args, **kwargs):
 # -march values that not every release's mpy-cross knows (before: its usage text, exit 1), with the
 # targets.toml feature of the releases that do
 MARCH_FEATURE = {"armv6m": "march_armv6m", "rv32imc": "march_rv32imc", "debug": "march_debug",
-                 "rv64imc": "native_arch_rv64imc"}
+                 "rv64imc": "native_arch_rv64imc", "host": "march_host"}
 
 
 def compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, opt: int = 0,
