@@ -178,3 +178,17 @@ def test_build_feature_popcount_is_visible():
     for tgt, same in ((target, True), (without, False)):
         ours = hashlib.sha256(compile_source(source, "native_rv32_rules.py", target=tgt, march="rv32imc")).hexdigest()
         assert (ours[:HASH_DIGITS] == theirs) == same
+
+
+def test_async_native_code_differs_from_the_base():
+    """Async code in native functions: the CircuitPython dialect (its async scope flag in the
+    prelude, `await` by `__await__`) gives other code than its MicroPython base, and theirs."""
+    source = (NATIVE / "circuitpython" / "native_async.py").read_bytes()
+    for full in DATA:
+        target = resolve_target(f"circuitpython-{full}")
+        for march in ("x64", "armv7m"):
+            ours = compile_source(source, "native_async.py", target=target, march=march)
+            base = compile_source(source, "native_async.py", target=f"micropython-{target.base_release}", march=march)
+            assert ours[4:] != base[4:], (full, march)
+            key = f"{march}|-|-|circuitpython/native_async.py"
+            assert hashlib.sha256(ours).hexdigest()[:HASH_DIGITS] == DATA[full]["cases"][key]["sha256"], full

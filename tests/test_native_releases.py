@@ -463,7 +463,9 @@ def test_march_flags_per_release(release, flags, ok, tmp_path):
 
 @pytest.mark.parametrize("target, arch, first", [("micropython-1.26", "rv64imc", "1.27"),
                                                  ("micropython-1.23", "rv32imc", "1.24"),
-                                                 ("micropython-1.23", "debug", "1.24")])
+                                                 ("micropython-1.23", "debug", "1.24"),
+                                                 ("micropython-1.19", "host", "1.20"),
+                                                 ("circuitpython-8.2", "host", "1.20")])
 def test_march_unknown_to_the_release_is_refused(target, arch, first):
     """An -march= value the release's mpy-cross does not know (it prints its usage text)."""
     from mpycross.compiler.driver import UnsupportedOptionError

@@ -91,7 +91,7 @@ def _run_deep(fn, *args, **kwargs):
 MARCH_FEATURE = {"armv6m": "march_armv6m", "rv32imc": "march_rv32imc", "debug": "march_debug",
                  "rv64imc": "native_arch_rv64imc", "armv7em": "march_armv7em_xtensawin",
                  "armv7emsp": "march_armv7em_xtensawin", "armv7emdp": "march_armv7em_xtensawin",
-                 "xtensawin": "march_armv7em_xtensawin"}
+                 "xtensawin": "march_armv7em_xtensawin", "host": "march_host"}
 
 
 def compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, opt: int = 0,

@@ -173,9 +173,10 @@ OFFSETOF_OBJ_FUN_BC_BYTECODE_V5 = 2
 OFFSETOF_STR_DATA_V5 = 3  # py/objstr.h mp_obj_str_t: base, hash, len, data
 
 # py/runtime0.h
-SCOPE_FLAG_REFGLOBALS = 0x10
-SCOPE_FLAG_HASCONSTS = 0x20
-SCOPE_FLAG_VIPERRET_POS = 6
+# (CircuitPython's numbers, its MP_SCOPE_FLAG_ASYNC being 0x10: the emitter alone reads these three)
+SCOPE_FLAG_REFGLOBALS = 0x20
+SCOPE_FLAG_HASCONSTS = 0x40
+SCOPE_FLAG_VIPERRET_POS = 7
 
 # py/bc.h mp_code_state_native_t, in words: fun_bc, ip, sp, n_state|exc_sp_idx, old_globals, state[]
 SIZEOF_CODE_STATE = 5
@@ -679,7 +680,8 @@ class NativeEmitter:
 
             # (n_state is 0 only in the first pass, whose bytes are thrown away)
             saved = scope.scope_flags
-            scope.scope_flags &= S.SCOPE_FLAG_ALL_SIG  # REFGLOBALS etc. are not part of the signature
+            # REFGLOBALS etc. are not part of the signature; CircuitPython's async flag is
+            scope.scope_flags &= S.SCOPE_FLAG_ALL_SIG | S.SCOPE_FLAG_ASYNC
             try:
                 a.write(prelude_signature(max(self.n_state, 1), 0, scope))
             finally:
@@ -2028,16 +2030,18 @@ class NativeEmitter:
         a.jump_if_reg_zero(a.REG_ARG_1, label_ret_unwind_jump, False)
 
 
-# mp-v1.11/py/runtime0.h: the signature flags' numbers before 1.12 (REFGLOBALS, HASCONSTS and the
-# viper return type as later)
-_V4_SIG_FLAGS = ((S.SCOPE_FLAG_VARARGS, 0x01), (S.SCOPE_FLAG_VARKEYWORDS, 0x02),
-                 (S.SCOPE_FLAG_GENERATOR, 0x04), (S.SCOPE_FLAG_DEFKWARGS, 0x08))
+# mp-v1.11/py/runtime0.h: the flags' numbers before 1.12 (REFGLOBALS 0x10, HASCONSTS 0x20 and the
+# viper return type from bit 6, as MicroPython keeps them later; ours are CircuitPython's, above)
+_V4_FLAGS = ((S.SCOPE_FLAG_VARARGS, 0x01), (S.SCOPE_FLAG_VARKEYWORDS, 0x02),
+             (S.SCOPE_FLAG_GENERATOR, 0x04), (S.SCOPE_FLAG_DEFKWARGS, 0x08),
+             (SCOPE_FLAG_REFGLOBALS, 0x10), (SCOPE_FLAG_HASCONSTS, 0x20))
+_V4_VIPERRET_POS = 6
 
 
 def v4_scope_flags(flags: int) -> int:
     """Scope flags in mpy-cross 1.11's numbering (.mpy v4)."""
-    out = flags & ~0x0F
-    for ours, theirs in _V4_SIG_FLAGS:
+    out = (flags >> SCOPE_FLAG_VIPERRET_POS) << _V4_VIPERRET_POS
+    for ours, theirs in _V4_FLAGS:
         if flags & ours:
             out |= theirs
     return out
