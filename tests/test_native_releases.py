@@ -112,7 +112,7 @@ def test_older_release_native_byte_identical(program, case, tmp_path):
     ("1.15", "1.16", ("x64",), "native_flow"),  # x64_narrow_store_low_reg (and 1.16's qstr numbers)
     ("1.12", "1.13", ("x64",), "native_flow"),  # native_pending_exc_null, qstr_obj_shift_3
     # far generator state slots: 16-bit Thumb stores before 1.26, narrow Xtensa ones before 1.19
-    ("1.25.0", "1.26.0", ("armv7m",), "native_generator_state"),
+    ("1.25.0", "1.26.0", ("armv6m", "armv7m"), "native_generator_state"),
     ("1.18", "1.19", ("xtensa",), "native_generator_state"),
     # .mpy v4: 1.11's prelude, mp_fun_table order, operator numbers, nlr_buf_t size
     ("1.11", "1.12", ("x64", "x86", "armv7m", "xtensa"), "native_basics"),
@@ -130,6 +130,25 @@ def test_rules_change_the_code_between_releases(old_release, new_release, arches
         for release, theirs in ((old_release, old), (new_release, new)):
             ours = compile_source(program.read_bytes(), program.name, target=f"micropython-{release}", march=arch)
             assert ours == theirs, (release, arch)
+
+
+@pytest.mark.parametrize("release", ["1.22.2", "1.23", "1.24.0", "1.25.0", "1.26.0"])
+def test_emit_native_far_state_slots_follow_each_release(release, tmp_path):
+    """-X emit=native on a module whose generator has more state slots than the 16-bit Thumb str
+    reaches: Thumb code of 1.22 - 1.25 differs from 1.26's (thumb_word_store_any_offset), and ours
+    is the official's of each release, on Thumb and on x64."""
+    _need(release)
+    _need("1.26.0")
+    program = HERE / "native" / "emit_native" / "thumb_far_state_slots.py"
+    for arch in ("armv6m", "armv7m", "x64"):
+        flags = [f"-march={arch}", "-X", "emit=native"]
+        theirs = _official(release, program, flags, tmp_path)[1]
+        if release != "1.26.0" and arch != "x64":
+            after = _official("1.26.0", program, flags, tmp_path)[1]
+            assert theirs[4:] != after[4:], arch  # past the header
+        ours = compile_source(program.read_bytes(), program.name, target=f"micropython-{release}",
+                              march=arch, emit="native")
+        assert ours == theirs, (release, arch)
 
 
 VIPER_ERRORS = sorted((HERE / "native" / "viper_errors").glob("*.py"))
