@@ -467,9 +467,9 @@ def test_random_thumb_agrees_with_older_officials(release, source, arch):
     assert ours == theirs, source
 
 
-@pytest.mark.parametrize("target,arch", [("micropython-1.11", "armv7m"), ("micropython-1.18", "xtensa")])
+@pytest.mark.parametrize("target,arch", [("micropython-1.11", "armv7m")])
 def test_inline_releases_not_built_are_refused_in_one_line(target, arch):
-    """1.11 writes v4 .mpy files, Xtensa before 1.19 (v5 .mpy) is not built: a clear refusal."""
+    """1.11 writes v4 .mpy files, its asm raw codes are not built: a clear refusal."""
     decorator = "asm_xtensa" if arch == "xtensa" else "asm_thumb"
     with pytest.raises(NotSupportedError, match="inline assembler for MicroPython 1.(11|18).* is not supported yet"):
         compile_source(f"@micropython.{decorator}\ndef f():\n    nop()\n", "t.py", target=target, march=arch)
@@ -505,9 +505,14 @@ def _release_official(release: str, source: bytes, arch: str, flags: str = ""):
         return (Path(tmp) / "t.mpy").read_bytes() if proc.returncode == 0 else (proc.stderr + proc.stdout).decode()
 
 
+def _minor(release: str) -> str:
+    """The target name of an official release: 1.24.0 -> 1.24 (1.12 stays)."""
+    return release[:-2] if release.count(".") == 2 else release
+
+
 def _release_ours(release: str, source: bytes, arch: str, flags: str = ""):
     try:
-        return compile_source(source, "t.py", target=f"micropython-{release[:-2]}", march=arch,
+        return compile_source(source, "t.py", target=f"micropython-{_minor(release)}", march=arch,
                               march_flags=RV32_FLAGS[flags])
     except CompileError as err:
         return err.traceback_text()
@@ -567,6 +572,25 @@ def test_inline_xtensa_older_releases_match_official(release, arch):
             [f"x = 1\n@micropython.asm_xtensa\n{b}" for b in XTENSA_ERRORS]:
         source = body.encode()
         assert _release_ours(release, source, arch) == _release_official(release, source, arch), body[:80]
+
+
+V5_RELEASES = ["1.12", "1.13", "1.14", "1.15", "1.16", "1.17", "1.18"]
+
+
+@pytest.mark.parametrize("release", V5_RELEASES)
+@pytest.mark.parametrize("arch", XTENSA_ARCHS)
+def test_inline_xtensa_v5_releases_match_official(release, arch):
+    """@micropython.asm_xtensa on 1.12 - 1.18 (.mpy v5): the programs of tests/native/inline/ and
+    every Xtensa error program, as 1.19's assembler (the instructions before 1.26; xtensawin:
+    'invalid arch')."""
+    for body in [p.read_text() for p in sorted(INLINE.glob("xtensa*.py"))] + \
+            [f"x = 1\n@micropython.asm_xtensa\n{b}" for b in XTENSA_ERRORS]:
+        source = body.encode()
+        assert _release_ours(release, source, arch) == _release_official(release, source, arch), body[:80]
+    if arch == "xtensa":  # and xtensa_before_lx3.py is assembled, as a v5 file
+        source = (INLINE / "xtensa_before_lx3.py").read_bytes()
+        theirs = _release_official(release, source, arch)
+        assert isinstance(theirs, bytes) and theirs[1] == 5
 
 
 @pytest.mark.parametrize("release, decorator, arch", [
@@ -644,6 +668,13 @@ def test_random_xtensa_agrees_with_older_officials(source, release):
     _agree_release(release, source, "xtensa")
 
 
+@_random(20)
+@given(asm_functions("asm_xtensa", XTENSA_OPS, XTENSA_REGS, ["a2", "a3", "a4", "a5"]),
+       st.sampled_from(V5_RELEASES))
+def test_random_xtensa_agrees_with_v5_officials(source, release):
+    _agree_release(release, source, "xtensa")
+
+
 @_random(30)
 @given(asm_functions("asm_rv32", RV32_OPS, RV32_REGS, ["a0", "a1", "a2", "a3"]),
        st.sampled_from([(r, f) for r, flags in RV32_RELEASE_FLAGS.items() for f in flags]))
@@ -654,7 +685,8 @@ def test_random_rv32_agrees_with_older_officials(source, release_flags):
 @pytest.mark.slow
 @_random(800)
 @given(asm_functions("asm_xtensa", XTENSA_OPS, XTENSA_REGS, ["a2", "a3", "a4", "a5"]),
-       st.sampled_from(["1.19.0", "1.20.0", "1.22.0", "1.23.0", "1.24.0", "1.25.0", "1.26.0", "1.27.0", "1.28.0"]),
+       st.sampled_from([*V5_RELEASES, "1.19.0", "1.20.0", "1.22.0", "1.23.0", "1.24.0", "1.25.0", "1.26.0",
+                        "1.27.0", "1.28.0"]),
        st.sampled_from(XTENSA_ARCHS))
 def test_random_xtensa_agrees_with_older_officials_long(source, release, arch):
     _agree_release(release, source, arch)
