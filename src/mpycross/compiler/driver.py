@@ -216,7 +216,8 @@ def _model_raw_code(rc: RawCode, viper_flags_zero: bool = True):
     elif rc.kind in ("viper", "asm"):
         # persistentcode.c: the signature flags (1.23 writes 0: viper and asm code never uses them;
         # before, `*args` / `**kw` of a viper function are in them)
-        flags = 0 if viper_flags_zero else rc.scope.scope_flags & SCOPE_FLAG_ALL_SIG
+        # compile.c passes 0 for asm code in every release
+        flags = 0 if viper_flags_zero or rc.kind == "asm" else rc.scope.scope_flags & SCOPE_FLAG_ALL_SIG
         native = {"scope_flags": flags}
         if rc.kind == "asm":
             native.update(n_pos_args=rc.n_pos_args, type_sig=rc.type_sig)
