@@ -8,13 +8,14 @@ refusal in one line for the releases and architectures that are not.
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from mpycross import compile_source
 from mpycross.compiler.codegen import NotSupportedError
-from mpycross.errors import CompileError, MpyCrossError
+from mpycross.errors import CompileError
 
 HERE = Path(__file__).resolve().parent
 NATIVE_PROGRAMS = sorted((HERE / "native").glob("*.py"))
@@ -166,14 +167,16 @@ def test_thumb1_far_jump_is_the_official_error_before_long_jumps(tmp_path):
     assert info.value.traceback_text() == proc.stderr.decode()
 
 
-@pytest.mark.parametrize("target, arch", [("micropython-1.11", "armv7m")])
-def test_unverified_release_or_arch_is_refused(target, arch):
-    """What is not built: the inline assembler asm_thumb of 1.11."""
+@pytest.mark.parametrize("release, arch", [("1.18", "xtensa"), ("1.12", "xtensa"), ("1.11", "armv7m")])
+def test_old_inline_assemblers_match_official(release, arch, tmp_path):
+    """What was refused last: asm_xtensa before 1.19 and asm_thumb of 1.11, now the official's bytes."""
     source = (b"@micropython.asm_thumb\ndef f(r0):\n    add(r0, r0, 1)\n" if arch == "armv7m" else
               b"@micropython.asm_xtensa\ndef f(a2):\n    addi(a2, a2, 1)\n")
-    with pytest.raises(MpyCrossError) as info:
-        compile_source(source, "t.py", target=target, march=arch)
-    assert "is not supported yet" in str(info.value) and "\n" not in str(info.value)
+    (tmp_path / "t.py").write_bytes(source)
+    proc = subprocess.run([str(_binary(release)), f"-march={arch}", "t.py"], cwd=tmp_path, capture_output=True, timeout=60)
+    assert proc.returncode == 0
+    assert compile_source(source, "t.py", target=f"micropython-{release}", march=arch) == \
+        (tmp_path / "t.mpy").read_bytes()
 
 
 # ---- random viper functions against 1.23 ----
