@@ -463,6 +463,25 @@ def test_march_flags_per_release(release, flags, ok, tmp_path):
     assert (out.read_bytes() if ok else out.exists()) == (theirs if ok else False)
 
 
+@pytest.mark.parametrize("release, args", [("1.26.0", ["-march=rv32imc", "-march-flags=zba"]),
+                                           ("1.24.0", ["-march=x64", "-march-flags=1"])])
+def test_march_flags_before_1_27_is_refused(release, args, tmp_path):
+    """mpy-cross before 1.27 has no -march-flags= (it prints its usage, exit 1): ours exits 1
+    with one line naming the release, and writes nothing."""
+    import sys
+
+    from tests.oracles import oracle_or_skip
+
+    (tmp_path / "t.py").write_bytes(b"x = 1\n")
+    theirs = subprocess.run([str(oracle_or_skip(release)), *args, "t.py"], cwd=tmp_path, capture_output=True)
+    assert theirs.returncode == 1 and theirs.stdout.startswith(b"usage:")
+    mine = subprocess.run([sys.executable, "-m", "mpycross.cli.mpy_cross", "--target", f"micropython-{release}",
+                           *args, "t.py"], cwd=tmp_path, capture_output=True)
+    lines = mine.stderr.decode().splitlines()
+    assert mine.returncode == 1 and len(lines) == 1 and "has no such option" in lines[0], lines
+    assert not (tmp_path / "t.mpy").exists()
+
+
 @pytest.mark.parametrize("target, arch, first", [("micropython-1.26", "rv64imc", "1.27"),
                                                  ("micropython-1.23", "rv32imc", "1.24"),
                                                  ("micropython-1.23", "debug", "1.24")])
