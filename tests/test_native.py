@@ -177,10 +177,10 @@ ASM_THUMB = b"@micropython.asm_thumb\ndef f(r0):\n    add(r0, r0, 1)\n"
 
 # (every release's native code and inline assembler is built: what the last refusals were)
 @pytest.mark.parametrize("release, arch, source", [("1.12", "xtensa", ASM_XTENSA), ("1.18", "xtensa", ASM_XTENSA),
-                                                   ("1.11", "armv7m", ASM_THUMB)])
+                                                   ("1.11", "armv7m", ASM_THUMB), ("1.11", "xtensa", ASM_XTENSA)])
 def test_cli_old_inline_assemblers_write_the_official_file(release, arch, source, tmp_path):
-    """asm_xtensa of the v5 releases and asm_thumb of 1.11 (.mpy v4): the command writes the
-    official's file."""
+    """asm_xtensa of 1.11 - 1.18 and asm_thumb of 1.11 (.mpy v4): the command writes the official's
+    file."""
     from tests.oracles import oracle_or_skip
 
     (tmp_path / "t.py").write_bytes(source)

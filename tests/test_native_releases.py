@@ -167,7 +167,8 @@ def test_thumb1_far_jump_is_the_official_error_before_long_jumps(tmp_path):
     assert info.value.traceback_text() == proc.stderr.decode()
 
 
-@pytest.mark.parametrize("release, arch", [("1.18", "xtensa"), ("1.12", "xtensa"), ("1.11", "armv7m")])
+@pytest.mark.parametrize("release, arch", [("1.18", "xtensa"), ("1.12", "xtensa"), ("1.11", "armv7m"),
+                                           ("1.11", "xtensa")])
 def test_old_inline_assemblers_match_official(release, arch, tmp_path):
     """What was refused last: asm_xtensa before 1.19 and asm_thumb of 1.11, now the official's bytes."""
     source = (b"@micropython.asm_thumb\ndef f(r0):\n    add(r0, r0, 1)\n" if arch == "armv7m" else
