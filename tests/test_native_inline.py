@@ -9,6 +9,7 @@ instructions, labels) whose bytes or error must be the official's.
 from __future__ import annotations
 
 import re
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -453,12 +454,12 @@ def test_inline_data_before_1_20_takes_small_ints_only(value):
     assert ours == theirs
 
 
-@pytest.mark.parametrize("release", [r for r in ("1.12", "1.23") if r in official_binaries()])
+@pytest.mark.parametrize("release", [r for r in ("1.11", "1.12", "1.23") if r in official_binaries()])
 @_random(20)
 @given(source=asm_functions("asm_thumb", THUMB_OPS, THUMB_REGS, ["r0", "r1", "r2", "r3"]),
-       arch=st.sampled_from(["armv6", "armv7emdp"]))
+       arch=st.sampled_from(["armv6", "armv7m"]))
 def test_random_thumb_agrees_with_older_officials(release, source, arch):
-    theirs = _official_release(source.encode(), release, arch)
+    theirs = _official_no_o(release, source.encode(), arch)
     assume(not (isinstance(theirs, str) and "Assertion" in theirs))  # the official aborted
     try:
         ours = compile_source(source.encode(), "t.py", target=f"micropython-{release}", march=arch)
@@ -467,12 +468,69 @@ def test_random_thumb_agrees_with_older_officials(release, source, arch):
     assert ours == theirs, source
 
 
-@pytest.mark.parametrize("target,arch", [("micropython-1.11", "armv7m"), ("micropython-1.18", "xtensa")])
-def test_inline_releases_not_built_are_refused_in_one_line(target, arch):
-    """1.11 writes v4 .mpy files, Xtensa before 1.19 (v5 .mpy) is not built: a clear refusal."""
-    decorator = "asm_xtensa" if arch == "xtensa" else "asm_thumb"
-    with pytest.raises(NotSupportedError, match="inline assembler for MicroPython 1.(11|18).* is not supported yet"):
-        compile_source(f"@micropython.{decorator}\ndef f():\n    nop()\n", "t.py", target=target, march=arch)
+def _agree_or_refuse(release: str, source: bytes, arch: str, theirs) -> None:
+    """Ours gives the official's bytes or error; where the official aborts, one line refusing."""
+    if isinstance(theirs, str) and "Assertion" in theirs:
+        with pytest.raises(NotSupportedError) as info:
+            compile_source(source, "t.py", target=f"micropython-{release}", march=arch)
+        assert "aborts on an internal assertion" in str(info.value) and "\n" not in str(info.value)
+        return
+    try:
+        ours = compile_source(source, "t.py", target=f"micropython-{release}", march=arch)
+    except CompileError as err:
+        ours = err.traceback_text()
+    assert ours == theirs, (release, arch, source[:80])
+
+
+def _official_no_o(release: str, source: bytes, arch: str):
+    """The official's .mpy (written beside the source: 1.11 has no -o), or its error text."""
+    from tests.oracles import oracle_or_skip
+
+    binary = official_binaries().get(release) or oracle_or_skip(release)
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "t.py").write_bytes(source)
+        proc = subprocess.run([str(binary), f"-march={arch}", "t.py"], cwd=tmp, capture_output=True, timeout=60)
+        if proc.returncode == 0 and (Path(tmp) / "t.mpy").exists():
+            return (Path(tmp) / "t.mpy").read_bytes()
+        return (proc.stderr + proc.stdout).decode()
+
+
+THUMB_ERROR_SOURCES = [f"x = 1\n@micropython.asm_thumb\n{b}".encode() for b in THUMB_ERRORS]
+
+
+@pytest.mark.parametrize("release", ["1.11", "1.12", "1.15", "1.18"])
+@pytest.mark.parametrize("arch", ["armv6", "armv7m"])
+def test_inline_thumb_before_1_19_programs_and_errors(release, arch):
+    """@micropython.asm_thumb of 1.11 (.mpy v4: machine code, scope flags 0, argument count, type)
+    and of the v5 releases: the thumb programs and every Thumb error program (before 1.27 a
+    statement `x = 1` or a bare name, and on armv6 `align(0)` / `align(-4)`, abort the official,
+    inline_asm_statement_checked and asm_align_mask_size_t; a failed allocation prints the low
+    32 bits of its size, malloc_fail_size_t)."""
+    for program in sorted(INLINE.glob("thumb*.py")):
+        source = program.read_bytes()
+        theirs = _official_no_o(release, source, arch)
+        _agree_or_refuse(release, source, arch, theirs)
+        if program.stem == "thumb_v6":
+            assert isinstance(theirs, bytes) and theirs[1] == (4 if release == "1.11" else 5)
+    for source in THUMB_ERROR_SOURCES:
+        _agree_or_refuse(release, source, arch, _official_no_o(release, source, arch))
+
+
+@pytest.mark.parametrize("release, body", [
+    ("1.26.0", "def f(r0):\n    x = 1\n"),  # 1.27: expecting an assembler instruction
+    ("1.26.0", "def f(r0):\n    data(-1, 1)\n"),  # 1.27: allocating 4294967299 bytes
+    ("1.26.0", "def f(r0):\n    align(-4)\n"),  # armv6: 1.26 aborts (back to 0), 1.27 assembles
+])
+def test_inline_asm_rules_of_1_27(release, body):
+    """The statement check, the allocation size and align's mask: 1.26 and 1.27 differ, ours
+    follows each."""
+    source = f"@micropython.asm_thumb\n{body}".encode()
+    arch = "armv6" if "align" in body else "armv7m"
+    old = _release_official(release, source, arch)
+    new = _release_official("1.27.0", source, arch)
+    assert old != new
+    for rel, theirs in ((release, old), ("1.27.0", new)):
+        _agree_or_refuse(_minor(rel), source, arch, theirs)
 
 
 def test_armv6m_is_not_an_architecture_before_1_19():
@@ -505,9 +563,14 @@ def _release_official(release: str, source: bytes, arch: str, flags: str = ""):
         return (Path(tmp) / "t.mpy").read_bytes() if proc.returncode == 0 else (proc.stderr + proc.stdout).decode()
 
 
+def _minor(release: str) -> str:
+    """The target name of an official release: 1.24.0 -> 1.24 (1.12 stays)."""
+    return release[:-2] if release.count(".") == 2 else release
+
+
 def _release_ours(release: str, source: bytes, arch: str, flags: str = ""):
     try:
-        return compile_source(source, "t.py", target=f"micropython-{release[:-2]}", march=arch,
+        return compile_source(source, "t.py", target=f"micropython-{_minor(release)}", march=arch,
                               march_flags=RV32_FLAGS[flags])
     except CompileError as err:
         return err.traceback_text()
@@ -567,6 +630,24 @@ def test_inline_xtensa_older_releases_match_official(release, arch):
             [f"x = 1\n@micropython.asm_xtensa\n{b}" for b in XTENSA_ERRORS]:
         source = body.encode()
         assert _release_ours(release, source, arch) == _release_official(release, source, arch), body[:80]
+
+
+V5_RELEASES = ["1.12", "1.13", "1.14", "1.15", "1.16", "1.17", "1.18"]
+
+
+@pytest.mark.parametrize("release, arch", [("1.11", "xtensa")] + [(r, a) for r in V5_RELEASES for a in XTENSA_ARCHS])
+def test_inline_xtensa_v4_v5_releases_match_official(release, arch):
+    """@micropython.asm_xtensa on 1.11 (.mpy v4; it has no xtensawin) and 1.12 - 1.18 (.mpy v5): the
+    programs of tests/native/inline/ and every Xtensa error program, as 1.19's assembler (the
+    instructions before 1.26; xtensawin: 'invalid arch')."""
+    for body in [p.read_text() for p in sorted(INLINE.glob("xtensa*.py"))] + \
+            [f"x = 1\n@micropython.asm_xtensa\n{b}" for b in XTENSA_ERRORS]:
+        source = body.encode()
+        assert _release_ours(release, source, arch) == _official_no_o(release, source, arch), body[:80]
+    if arch == "xtensa":  # and xtensa_before_lx3.py is assembled, as a v4 / v5 file
+        source = (INLINE / "xtensa_before_lx3.py").read_bytes()
+        theirs = _official_no_o(release, source, arch)
+        assert isinstance(theirs, bytes) and theirs[1] == (4 if release == "1.11" else 5)
 
 
 @pytest.mark.parametrize("release, decorator, arch", [
@@ -644,6 +725,15 @@ def test_random_xtensa_agrees_with_older_officials(source, release):
     _agree_release(release, source, "xtensa")
 
 
+@_random(20)
+@given(asm_functions("asm_xtensa", XTENSA_OPS, XTENSA_REGS, ["a2", "a3", "a4", "a5"]),
+       st.sampled_from(["1.11", *V5_RELEASES]))
+def test_random_xtensa_agrees_with_v4_v5_officials(source, release):
+    theirs = _official_no_o(release, source.encode(), "xtensa")
+    assume(not (isinstance(theirs, str) and "Assertion" in theirs))  # the official aborted: no answer
+    assert _release_ours(release, source.encode(), "xtensa") == theirs, source
+
+
 @_random(30)
 @given(asm_functions("asm_rv32", RV32_OPS, RV32_REGS, ["a0", "a1", "a2", "a3"]),
        st.sampled_from([(r, f) for r, flags in RV32_RELEASE_FLAGS.items() for f in flags]))
@@ -654,7 +744,8 @@ def test_random_rv32_agrees_with_older_officials(source, release_flags):
 @pytest.mark.slow
 @_random(800)
 @given(asm_functions("asm_xtensa", XTENSA_OPS, XTENSA_REGS, ["a2", "a3", "a4", "a5"]),
-       st.sampled_from(["1.19.0", "1.20.0", "1.22.0", "1.23.0", "1.24.0", "1.25.0", "1.26.0", "1.27.0", "1.28.0"]),
+       st.sampled_from([*V5_RELEASES, "1.19.0", "1.20.0", "1.22.0", "1.23.0", "1.24.0", "1.25.0", "1.26.0",
+                        "1.27.0", "1.28.0"]),
        st.sampled_from(XTENSA_ARCHS))
 def test_random_xtensa_agrees_with_older_officials_long(source, release, arch):
     _agree_release(release, source, arch)

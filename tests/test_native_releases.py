@@ -8,13 +8,14 @@ refusal in one line for the releases and architectures that are not.
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from mpycross import compile_source
 from mpycross.compiler.codegen import NotSupportedError
-from mpycross.errors import CompileError, MpyCrossError
+from mpycross.errors import CompileError
 
 HERE = Path(__file__).resolve().parent
 NATIVE_PROGRAMS = sorted((HERE / "native").glob("*.py"))
@@ -185,15 +186,17 @@ def test_thumb1_far_jump_is_the_official_error_before_long_jumps(tmp_path):
     assert info.value.traceback_text() == proc.stderr.decode()
 
 
-@pytest.mark.parametrize("target, arch", [("micropython-1.18", "xtensa"), ("micropython-1.12", "xtensa"),
-                                          ("micropython-1.11", "armv7m"), ("circuitpython-8.2", "xtensa")])
-def test_unverified_release_or_arch_is_refused(target, arch):
-    """What is not built: the inline assemblers asm_xtensa before 1.19 and asm_thumb of 1.11."""
+@pytest.mark.parametrize("release, arch", [("1.18", "xtensa"), ("1.12", "xtensa"), ("1.11", "armv7m"),
+                                           ("1.11", "xtensa")])
+def test_old_inline_assemblers_match_official(release, arch, tmp_path):
+    """What was refused last: asm_xtensa before 1.19 and asm_thumb of 1.11, now the official's bytes."""
     source = (b"@micropython.asm_thumb\ndef f(r0):\n    add(r0, r0, 1)\n" if arch == "armv7m" else
               b"@micropython.asm_xtensa\ndef f(a2):\n    addi(a2, a2, 1)\n")
-    with pytest.raises(MpyCrossError) as info:
-        compile_source(source, "t.py", target=target, march=arch)
-    assert "is not supported yet" in str(info.value) and "\n" not in str(info.value)
+    (tmp_path / "t.py").write_bytes(source)
+    proc = subprocess.run([str(_binary(release)), f"-march={arch}", "t.py"], cwd=tmp_path, capture_output=True, timeout=60)
+    assert proc.returncode == 0
+    assert compile_source(source, "t.py", target=f"micropython-{release}", march=arch) == \
+        (tmp_path / "t.mpy").read_bytes()
 
 
 # ---- random viper functions against 1.23 ----
@@ -478,6 +481,25 @@ def test_march_flags_per_release(release, flags, ok, tmp_path):
                           cwd=tmp_path, capture_output=True)
     assert (mine.returncode, mine.stderr) == (proc.returncode, proc.stderr)
     assert (out.read_bytes() if ok else out.exists()) == (theirs if ok else False)
+
+
+@pytest.mark.parametrize("release, args", [("1.26.0", ["-march=rv32imc", "-march-flags=zba"]),
+                                           ("1.24.0", ["-march=x64", "-march-flags=1"])])
+def test_march_flags_before_1_27_is_refused(release, args, tmp_path):
+    """mpy-cross before 1.27 has no -march-flags= (it prints its usage, exit 1): ours exits 1
+    with one line naming the release, and writes nothing."""
+    import sys
+
+    from tests.oracles import oracle_or_skip
+
+    (tmp_path / "t.py").write_bytes(b"x = 1\n")
+    theirs = subprocess.run([str(oracle_or_skip(release)), *args, "t.py"], cwd=tmp_path, capture_output=True)
+    assert theirs.returncode == 1 and theirs.stdout.startswith(b"usage:")
+    mine = subprocess.run([sys.executable, "-m", "mpycross.cli.mpy_cross", "--target", f"micropython-{release}",
+                           *args, "t.py"], cwd=tmp_path, capture_output=True)
+    lines = mine.stderr.decode().splitlines()
+    assert mine.returncode == 1 and len(lines) == 1 and "has no such option" in lines[0], lines
+    assert not (tmp_path / "t.mpy").exists()
 
 
 @pytest.mark.parametrize("target, arch, first", [("micropython-1.26", "rv64imc", "1.27"),

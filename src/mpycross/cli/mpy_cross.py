@@ -286,6 +286,12 @@ def parse_args(argv: list[str]) -> Options:
             opts.input = arg.replace("\\", "/")
         a += 1
 
+    if opts.arch_flags is not None and (opts.target or opts.device or opts.compat or opts.bytecode):
+        target = chosen_target(opts)
+        if target is not None and not target.has("march_flags_option"):
+            from mpycross.compiler.driver import march_flags_unknown
+
+            raise _fail(f"mpy-cross: {march_flags_unknown(target)}")  # (before 1.27: its usage, exit 1)
     if opts.arch_flags is not None and opts.arch is not None:
         value = None
         if opts.arch == "rv32imc":

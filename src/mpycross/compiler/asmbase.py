@@ -164,10 +164,11 @@ class AsmBase:
     def suppress_code(self) -> None:
         self.suppress = True
 
-    def align(self, align: int) -> None:
-        """mp_asm_base_align: the skipped bytes are zeros (the code buffer starts zeroed)."""
+    def align(self, align: int, mask_bits: int = 64) -> None:
+        """mp_asm_base_align: the skipped bytes are zeros (the code buffer starts zeroed).
+        `mask_bits` 32: the mask is an unsigned int widened to size_t (before 1.27)."""
         # (size_t arithmetic: align(0) goes back to offset 0, which the next bytes overwrite)
-        new = ((self.code_offset + align - 1) & ~(align - 1)) & ((1 << 64) - 1)
+        new = ((self.code_offset + align - 1) & ~(align - 1) & ((1 << mask_bits) - 1)) & ((1 << 64) - 1)
         if new >= self.code_offset:
             self.skip(new - self.code_offset)
         else:

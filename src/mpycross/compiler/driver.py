@@ -137,7 +137,9 @@ def _compile_source(source, filename: str = "<stdin>", target=DEFAULT_TARGET, op
                                      f"({march} is from {feature_names()[MARCH_FEATURE[march]].split()[1]})")
     allowed_flags = sum(value for name, value in ARCH_FLAGS.get(march, {}).items()
                         if tgt.has(ARCH_FLAG_FEATURE.get(name, "march_flags_option")))
-    if march_flags and (march_flags & ~allowed_flags or not tgt.has("march_flags_option")):
+    if march_flags and not tgt.has("march_flags_option"):
+        raise UnsupportedOptionError(march_flags_unknown(tgt))
+    if march_flags and march_flags & ~allowed_flags:
         raise UnsupportedOptionError("unrecognised arch flags")  # mpy-cross/main.c
     native = NativeTarget(tgt, march, emit, march_flags, native_listing)
     if emit != "bytecode" and native.arch_accepts(EMIT_BY_NAME[emit]):
@@ -205,6 +207,15 @@ def _walk(rc: RawCode):
         yield from _walk(child)
 
 
+def march_flags_unknown(tgt) -> str:
+    """The one line for -march-flags= with a release whose mpy-cross has no such option (it
+    prints its usage and exits 1)."""
+    from mpycross.targets import feature_names
+
+    return (f"-march-flags=: {tgt.display_name}'s mpy-cross has no such option "
+            f"(-march-flags= is from {feature_names()['march_flags_option'].split()[1]})")
+
+
 def _model_raw_code(rc: RawCode, viper_flags_zero: bool = True):
     from mpycross.mpy.model import RawCode as ModelRawCode
 
@@ -216,7 +227,8 @@ def _model_raw_code(rc: RawCode, viper_flags_zero: bool = True):
     elif rc.kind in ("viper", "asm"):
         # persistentcode.c: the signature flags (1.23 writes 0: viper and asm code never uses them;
         # before, `*args` / `**kw` of a viper function are in them)
-        flags = 0 if viper_flags_zero else rc.scope.scope_flags & SCOPE_FLAG_ALL_SIG
+        # compile.c passes 0 for asm code in every release
+        flags = 0 if viper_flags_zero or rc.kind == "asm" else rc.scope.scope_flags & SCOPE_FLAG_ALL_SIG
         native = {"scope_flags": flags}
         if rc.kind == "asm":
             native.update(n_pos_args=rc.n_pos_args, type_sig=rc.type_sig)

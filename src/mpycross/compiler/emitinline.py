@@ -97,6 +97,21 @@ def _instruction(stmt):
     return call.func.id, _call_args(call), call.trailer_line or stmt.line
 
 
+def _asserts_on_leaf(stmt) -> bool:
+    """An expression statement whose first node py/parse.c keeps as a leaf (`x = 1`, `x += 1`,
+    a bare name): compile.c asserted it was a struct node before 1.27 (9728538c3a)."""
+    if getattr(stmt, "starts_list", False):
+        return False
+    first = {A.Expr: lambda s: s.value, A.Assign: lambda s: s.targets[0], A.AugAssign: lambda s: s.target,
+             A.AnnAssign: lambda s: s.target}.get(type(stmt))
+    if first is None:
+        return False
+    node = first(stmt)
+    if type(stmt) is A.Expr:
+        return type(node) is A.Name  # a constant statement is dropped by the parser
+    return type(node) is A.Name or (isinstance(node, A.Constant) and not isinstance(node, ObjConstant))
+
+
 class InlineAssembler:
     """What the inline assemblers share: parameter registers, labels, the machine code, and
     the first operand error of an instruction (py/emitinline*.c keep these alike)."""
@@ -195,6 +210,9 @@ class InlineAsmCompiler:
                 continue
             ins = _instruction(stmt)
             if ins is None:
+                if not self.compiler.has("inline_asm_statement_checked") and _asserts_on_leaf(stmt):
+                    raise InlineAsmMoved("a statement that is not an instruction, where the official "
+                                         "mpy-cross aborts on an internal assertion", stmt.line)
                 if error is not None:
                     raise InlineAsmError(error, error_line)
                 raise InlineAsmError("expecting an assembler instruction", stmt.line)
@@ -217,7 +235,8 @@ class InlineAsmCompiler:
                     if not (len(args) == 1 and is_small_int(args[0], self.compiler)):
                         raise InlineAsmError("'align' requires 1 argument", stmt.line)
                     if pass_ > PASS_SCOPE:
-                        iset.asm.align(args[0].value & 0xFFFFFFFF)  # an unsigned int in asmbase.c
+                        mask_bits = 64 if self.compiler.has("asm_align_mask_size_t") else 32
+                        iset.asm.align(args[0].value & 0xFFFFFFFF, mask_bits)  # an unsigned int in asmbase.c
                 elif op == "data":
                     if not (len(args) >= 2 and is_small_int(args[0], self.compiler)):
                         raise InlineAsmError("'data' requires at least 2 arguments", stmt.line)
@@ -249,7 +268,8 @@ class InlineAsmCompiler:
             if pass_ == PASS_CODE_SIZE:
                 self.code_size = iset.asm.code_offset
                 if self.code_size > MAX_CODE:
-                    raise InlineAsmError(f"memory allocation failed, allocating {self.code_size} bytes",
+                    size = self.code_size if self.compiler.has("malloc_fail_size_t") else self.code_size & 0xFFFFFFFF
+                    raise InlineAsmError(f"memory allocation failed, allocating {size} bytes",
                                          None, kind="MemoryError")
             elif iset.asm.peak_offset > self.code_size:
                 raise InlineAsmMoved("an align goes back over code that does not fit the size measured, "
