@@ -25,7 +25,6 @@ names.
 from __future__ import annotations
 
 import functools
-import re
 import warnings
 from mpycross.records import dataclass, field
 
@@ -246,12 +245,17 @@ def _error(name: str, why: str) -> TargetError:
                        "(also aliases such as mp-1.22, cp-9, 1.18, circuitpython-10)")
 
 
-# "v11.0.0-alpha.1", "10.3.1", "11.x", "9": numbers, an optional ".x", an optional pre-release part
-_VERSION = re.compile(r"^v?(?P<numbers>\d+(?:\.\d+)*)(?:\.x)?(?:-(?P<pre>[0-9a-z.]+))?$")
+@functools.cache
+def _version_pattern():
+    """"v11.0.0-alpha.1", "10.3.1", "11.x", "9": numbers, an optional ".x", an optional pre-release
+    part (compiled when first needed: a warm `mpycross compile` never imports `re`)."""
+    import re
+
+    return re.compile(r"^v?(?P<numbers>\d+(?:\.\d+)*)(?:\.x)?(?:-(?P<pre>[0-9a-z.]+))?$")
 
 
 def _parse_version(text: str) -> tuple[int, ...] | None:
-    m = _VERSION.match(text)
+    m = _version_pattern().match(text)
     return tuple(int(x) for x in m.group("numbers").split(".")) if m else None
 
 

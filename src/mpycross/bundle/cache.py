@@ -7,7 +7,7 @@ compiler never serves stale bytes). Entries live at
 `<cache dir>/mpy/<2 hex>/<key>.mpy` (the sha256 of the bytes, then the
 bytes), each written atomically; a damaged or missing entry is simply
 compiled again. A file the compiler rejects is remembered too, as its error
-(`<key>.err`, JSON), so an unchanged tree with a broken file costs nothing.
+(`<key>.err`, a marshalled dict), so an unchanged tree with a broken file costs nothing.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ import sys
 from mpycross.fileio import read_bytes
 
 CACHE_ENV = "MPYCROSS_CACHE_DIR"
-LAYOUT = b"mpycross-cache-1"
+LAYOUT = b"mpycross-cache-2"  # (2: errors kept with marshal)
+_ERROR_FIELDS = {"file", "line", "kind", "message"}
 
 
 def default_cache_folder() -> str:
@@ -132,19 +133,24 @@ class CompileCache:
         if not self.enabled:
             return None
         stored = self._read(self._path(key, ".err"))
-        import json
+        import marshal
 
         try:
-            error = json.loads(stored) if stored else None
-        except ValueError:
-            error = None
-        return error if isinstance(error, dict) else None
+            error = marshal.loads(stored) if stored else None
+        except (ValueError, EOFError, TypeError):
+            return None
+        if not (isinstance(error, dict) and set(error) == _ERROR_FIELDS and all(
+                isinstance(error[k], str) for k in ("file", "kind", "message"))
+                and (error["line"] is None or type(error["line"]) is int)):
+            return None
+        return error
 
     def put_error(self, key: str, error: dict) -> None:
         if self.enabled:
-            import json
+            import marshal
 
-            self._store(self._path(key, ".err"), json.dumps(error, sort_keys=True).encode())
+            # (marshal, not JSON: a warm run over a tree with a broken file imports no json, nor re)
+            self._store(self._path(key, ".err"), marshal.dumps(dict(sorted(error.items()))))
 
     @staticmethod
     def _store(path: str, content: bytes) -> None:
