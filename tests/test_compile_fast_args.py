@@ -65,7 +65,9 @@ TOKENS = st.one_of(
     st.builds(lambda n, v: f"{n}={v}", st.sampled_from(NAMES), st.sampled_from(["1", "x", "", "json", "-2"])),
     st.builds(lambda n, v: n + v, st.sampled_from([n for n in NAMES if not n.startswith("--")]),
               st.sampled_from(["1", "2", "9", "x", "=1", "-"])),
-    st.text(st.characters(blacklist_characters="\x00"), max_size=4),  # (no NUL in a real argv)
+    # a real argv holds no NUL, and its only surrogates are the escapes of undecodable bytes
+    st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), max_size=4),
+    st.sampled_from(["\udcff.py", "\udc80", "-o\udcfe"]),
 )
 
 
