@@ -23,22 +23,12 @@ None, a text number, or the debug listing's hash), ["error", exit, stderr text, 
 text or None], ["aborted", exit]; a "march|flags" whose every case printed the usage text
 is listed in "usage" instead; a release whose cases are another's says "same_as": <that release>.
 
-Building the compilers (outside this repository; nothing of it is committed):
+The compilers: CircuitPython's own mpy-cross of each release, built from its tag as that
+repository's documentation says (outside this repository; nothing of it is committed), one
+folder per release under BUILDS (BUILDS/<release>/mpy-cross/...). Each build should first
+reproduce the bytecode reference outputs of the shared golden folder (../shared/golden).
 
-    M=<a fetched adafruit/circuitpython git dir>; T=8.2.10; D=/work/cpbuild/$T
-    mkdir -p $D && git -C $M archive $T py mpy-cross shared extmod supervisor tools locale \\
-        lib/libm lib/libm_dbl lib/uzlib lib/re1.5 lib/crypto-algorithms lib/tinytest main.c Makefile \\
-        | tar -x -C $D           # (not the whole tag: a partial clone lacks some ports/ blobs)
-    # py/makeversionhdr.py wants a git work tree whose tag names the release
-    (cd $D && git init -q && git add -A && git -c user.name=b -c user.email=b@b commit -qm $T && git tag $T)
-    python -m venv venv && venv/bin/pip install huffman     # the translations' compression
-    make -j1 -C $D/mpy-cross PYTHON=$PWD/venv/bin/python     # -> $D/mpy-cross/mpy-cross (8.2),
-                                                             #    $D/mpy-cross/build/mpy-cross (9.x, 10.x)
-
-(Each took 1 - 3 minutes with one core, gcc 12, Debian 12; each reproduced the bytecode
-goldens of /work/shared/golden before it was recorded.)
-
-Usage: python tools/record_circuitpython_native.py [--builds /work/cpbuild] [RELEASE ...]
+Usage: python tools/record_circuitpython_native.py --builds BUILDS [RELEASE ...]
        (RELEASE: a full CircuitPython release, "9.2.9"; default: every [[circuitpython]]
        entry of formats/targets.toml whose binary is found; releases not named keep their
        recorded entries)
@@ -194,7 +184,7 @@ def main(argv: list[str]) -> int:
     from mpycross.targets import all_targets
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--builds", type=Path, default=Path("/work/cpbuild"))
+    parser.add_argument("--builds", type=Path, required=True, help="one folder per release, each with its mpy-cross")
     parser.add_argument("releases", nargs="*")
     args = parser.parse_args(argv)
     fulls = [t.full_release for t in all_targets() if t.family == "circuitpython"]
