@@ -195,10 +195,12 @@ def _make(cls, frozen: bool, slots: bool):
         _field_names=names,
         _field_specs=specs,
         _field_types=types,
-        _field_values=staticmethod(_values_getter(names)),
-        _compared_values=staticmethod(_values_getter(tuple(n for n in names if specs[n].compare))),
-        _hashed_values=staticmethod(_values_getter(tuple(
-            n for n in names if (specs[n].compare if specs[n].hash is None else specs[n].hash)))),
+        # (read through the class, never an instance, so no staticmethod: making one costs more
+        # than the getter, as it copies the getter's missing __name__ and __doc__)
+        _field_values=_values_getter(names),
+        _compared_values=_values_getter(tuple(n for n in names if specs[n].compare)),
+        _hashed_values=_values_getter(tuple(
+            n for n in names if (specs[n].compare if specs[n].hash is None else specs[n].hash))),
         _repr_names=tuple(n for n in names if specs[n].repr),
         __repr__=_repr,
         __eq__=_eq,
@@ -210,23 +212,23 @@ def _make(cls, frozen: bool, slots: bool):
     for method in ("__repr__", "__eq__"):  # a class's own method stays, as with dataclasses
         if method in cls.__dict__:
             namespace[method] = cls.__dict__[method]
+    # every method goes in before the class is made: setting a special method on a class
+    # afterwards makes Python revisit its slots, which cost more than the rest of this
+    lazy_init = namespace["__init__"] = _LazyInit(positional, keyword, specs)
+    if frozen:
+        def __setattr__(self, name, value):
+            if type(self) is new or name in specs:
+                raise _frozen_error(name)
+            super(new, self).__setattr__(name, value)
+
+        def __delattr__(self, name):
+            if type(self) is new or name in specs:
+                raise _frozen_error(name)
+            super(new, self).__delattr__(name)
+
+        namespace.update(__setattr__=__setattr__, __delattr__=__delattr__)
     new = type(cls)(cls.__name__, cls.__bases__, namespace)
-    new.__init__ = _LazyInit(new, positional, keyword, specs)
-    if not frozen:
-        return new
-
-    def __setattr__(self, name, value):
-        if type(self) is new or name in specs:
-            raise _frozen_error(name)
-        super(new, self).__setattr__(name, value)
-
-    def __delattr__(self, name):
-        if type(self) is new or name in specs:
-            raise _frozen_error(name)
-        super(new, self).__delattr__(name)
-
-    new.__setattr__ = __setattr__
-    new.__delattr__ = __delattr__
+    lazy_init.cls = new
     return new
 
 
@@ -236,8 +238,8 @@ class _LazyInit:
 
     __slots__ = ("cls", "positional", "keyword", "specs")
 
-    def __init__(self, cls, positional: list, keyword: list, specs: dict):
-        self.cls = cls
+    def __init__(self, positional: list, keyword: list, specs: dict):
+        self.cls = None  # the class, set once it is made
         self.positional = positional
         self.keyword = keyword
         self.specs = specs

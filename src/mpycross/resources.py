@@ -53,8 +53,21 @@ def cache_dir():
 def cache_folder() -> str | None:
     """A writable folder for caches (never the package, which may be read-only), or None.
 
-    $MPYCROSS_CACHE_DIR, else the user's cache folder, else the temp folder.
+    $MPYCROSS_CACHE_DIR, else the user's cache folder, else the temp folder. Found once
+    per value of the variables it depends on (a compile asks a dozen times).
     """
+    key = (os.environ.get("MPYCROSS_CACHE_DIR"), os.environ.get("XDG_CACHE_HOME"),
+           os.environ.get("LOCALAPPDATA"), os.environ.get("HOME"))
+    folder = _found_folders.get(key)
+    if folder is None or not os.path.isdir(folder):  # (no folder: looked for again next time)
+        folder = _found_folders[key] = _find_cache_folder()
+    return folder
+
+
+_found_folders: dict = {}
+
+
+def _find_cache_folder() -> str | None:
     candidates: list = []
     env = os.environ.get("MPYCROSS_CACHE_DIR")
     if env:
@@ -152,3 +165,25 @@ def load_toml(path) -> dict:
     data = _parse_toml(text)  # missing, unreadable or stale
     write_cache_file(cached, (text, data))  # (TOML dates cannot be marshalled: not cached)
     return data
+
+
+def load_derived(name: str, paths: tuple, build):
+    """`build(*paths)`: data worked out from data files, cached with marshal while the files'
+    bytes and `build`'s own code are unchanged (`name` names the cache file). The result must
+    be what marshal can hold; a fresh copy each call."""
+    texts = []
+    for path in paths:
+        with open(path, "rb") as f:
+            texts.append(f.read())
+    folder = cache_folder()
+    if folder is None:
+        return build(*paths)
+    where = "\0".join([name, *map(os.path.abspath, paths), str(sys.version_info[:2]), str(marshal.version)])
+    key = zlib.crc32(marshal.dumps(build.__code__), zlib.crc32(where.encode("utf-8", "surrogateescape")))
+    cached = os.path.join(folder, "derived", f"{name}-{key:08x}.marshal")
+    stored = read_cache_file(cached)
+    if type(stored) is tuple and len(stored) == 2 and stored[0] == tuple(texts):
+        return stored[1]
+    value = build(*paths)  # missing, unreadable or stale
+    write_cache_file(cached, (tuple(texts), value))
+    return value

@@ -29,7 +29,7 @@ import warnings
 from mpycross.records import dataclass, field
 
 from mpycross.errors import TargetError, TargetWarning
-from mpycross.resources import data_path, load_toml
+from mpycross.resources import data_path, load_derived, load_toml
 
 # the target of every command and API call that names none
 DEFAULT_TARGET = "micropython-1.29"
@@ -141,23 +141,36 @@ class Target:
 
 @functools.cache
 def _data() -> dict:
-    targets = load_toml(data_path("formats", "targets.toml"))
-    versions = {v["name"]: v for v in load_toml(data_path("formats", "versions.toml"))["version"]}
+    table = load_derived("targets", (data_path("formats", "targets.toml"), data_path("formats", "versions.toml")),
+                         _target_table)
+    table["targets"] = [Target(**row) for row in table.pop("rows")]
+    return table
+
+
+def _target_table(targets_path: str, versions_path: str) -> dict:
+    """Every target's fields (`Target(**row)`) and the feature and limit names, as plain data:
+    cached by resources.load_derived, since working out each release's rules is most of the
+    cost of a first `resolve_target`."""
+    targets = load_toml(targets_path)
+    versions = {v["name"]: v for v in load_toml(versions_path)["version"]}
     features = targets["features"]
     dialect = targets.get("dialect_features", {})
     all_features = set(features) | set(dialect)
     bits = targets["default_small_int_bits"]
-    out: list[Target] = []
+    out: list[dict] = []
+
+    # each rule's release as a version key once (the tables are read for every release)
+    feature_keys = [(f, _vkey(since)) for f, since in features.items()]
 
     def base_features(base: str) -> set[str]:
         key = _vkey(base)
-        return {f for f, since in features.items() if key >= _vkey(since)}
+        return {f for f, since in feature_keys if key >= since}
 
-    later_qstrs = targets.get("later_qstrs", {})
+    later_qstrs = [(q, _vkey(since)) for q, since in targets.get("later_qstrs", {}).items()]
 
     def absent(base: str) -> frozenset:
         key = _vkey(base)
-        return frozenset(q for q, since in later_qstrs.items() if key < _vkey(since))
+        return frozenset(q for q, since in later_qstrs if key < since)
 
     limit_table = targets.get("limits", {})
 
@@ -176,11 +189,12 @@ def _data() -> dict:
         if rel.endswith(".0"):
             short = rel[:-2]
             aliases += [f"micropython-{short}", f"mp-{short}", short]
-        out.append(Target(f"micropython-{rel}", "micropython", rel, rel, v["mpy_version"],
-                          v["sub_version"], "M", bits, v["bytecode"], v,
-                          frozenset(base_features(rel)), tuple(aliases), absent_qstrs=absent(rel),
-                          limits=limits(rel)))
-    mp_by_release = {t.release: t for t in out}
+        out.append(dict(name=f"micropython-{rel}", family="micropython", release=rel, base_release=rel,
+                        mpy_version=v["mpy_version"], mpy_sub_version=v["sub_version"], magic="M",
+                        small_int_bits=bits, bytecode=v["bytecode"], format=v,
+                        features=frozenset(base_features(rel)), aliases=tuple(aliases),
+                        absent_qstrs=absent(rel), limits=limits(rel)))
+    mp_by_release = {row["release"]: row for row in out}
     for entry in targets["circuitpython"]:
         rel, full, base = entry["release"], entry["full"], entry["base"]
         base_t = mp_by_release[base]
@@ -193,11 +207,12 @@ def _data() -> dict:
         if built - set(features):
             raise ValueError(f"formats/targets.toml: unknown build features {sorted(built - set(features))}")
         aliases = (f"cp-{rel}", f"circuitpython-{full}", f"cp-{full}")
-        out.append(Target(f"circuitpython-{rel}", "circuitpython", rel, base, base_t.mpy_version,
-                          base_t.mpy_sub_version, "C", bits, base_t.bytecode, base_t.format,
-                          frozenset(base_features(base)) | frozenset(entry["features"]) | frozenset(built),
-                          aliases, full, absent(base), limits(base)))
-    return {"targets": out, "all_features": frozenset(all_features), "features": features,
+        out.append(dict(name=f"circuitpython-{rel}", family="circuitpython", release=rel, base_release=base,
+                        mpy_version=base_t["mpy_version"], mpy_sub_version=base_t["mpy_sub_version"], magic="C",
+                        small_int_bits=bits, bytecode=base_t["bytecode"], format=base_t["format"],
+                        features=frozenset(base_features(base)) | frozenset(entry["features"]) | frozenset(built),
+                        aliases=aliases, full_release=full, absent_qstrs=absent(base), limits=limits(base)))
+    return {"rows": out, "all_features": frozenset(all_features), "features": features,
             "limit_names": frozenset(limit_table),
             "dialect_features": dialect, "older_circuitpython": targets["older_circuitpython"]}
 
