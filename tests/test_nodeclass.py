@@ -24,13 +24,19 @@ from mpycross.compiler import astnodes, fold
 IMPORT = "from mpycross.records import field, frozen_dataclass as dataclass"
 
 
-def _with_standard_dataclasses(module: types.ModuleType) -> types.ModuleType:
-    """The module executed again from its source with the standard decorator."""
+def _with_standard_dataclasses(module: types.ModuleType, standard_astnodes=None) -> types.ModuleType:
+    """The module executed again from its source with the standard decorator (and, for
+    fold, subclassing the node classes of `standard_astnodes`: a class statement that
+    subclasses a frozen, slotted record makes a record already)."""
     text = Path(module.__file__).read_text(encoding="utf-8")
     assert IMPORT in text
     text = text.replace(IMPORT, "from dataclasses import dataclass, field")
     copy_ = types.ModuleType("standard_" + module.__name__.rsplit(".", 1)[-1])
     copy_.__package__ = module.__package__
+    if standard_astnodes is not None:
+        assert "from . import astnodes as A\n" in text
+        text = text.replace("from . import astnodes as A\n", "A = _standard_astnodes\n")
+        copy_.__dict__["_standard_astnodes"] = standard_astnodes
     sys.modules[copy_.__name__] = copy_  # dataclasses looks the module up
     try:
         exec(compile(text, copy_.__name__, "exec"), copy_.__dict__)
@@ -39,7 +45,8 @@ def _with_standard_dataclasses(module: types.ModuleType) -> types.ModuleType:
     return copy_
 
 
-PAIRS = [(mod, _with_standard_dataclasses(mod)) for mod in (astnodes, fold)]
+_STANDARD_ASTNODES = _with_standard_dataclasses(astnodes)
+PAIRS = [(astnodes, _STANDARD_ASTNODES), (fold, _with_standard_dataclasses(fold, _STANDARD_ASTNODES))]
 CLASSES = sorted((new.__name__, name) for new, old in PAIRS for name, c in vars(old).items()
                  if isinstance(c, type) and dataclasses.is_dataclass(c) and c.__module__ == old.__name__)
 _BY_NAME = {new.__name__: (new, old) for new, old in PAIRS}
@@ -203,3 +210,32 @@ def test_compiled_inits_are_kept_across_runs_and_a_bad_cache_is_ignored(tmp_path
         saved[0].write_bytes(garbage)
         monkeypatch.setattr(records, "_codes", None)
         assert make()(3).y == 2
+
+
+def test_a_subclass_statement_makes_the_record_in_one_step():
+    """A class statement subclassing a frozen, slotted record makes the record itself (the
+    decorator then finds it made): one class object, whose own methods see it (zero-argument
+    super()), and an undecorated subclass is a frozen, slotted record too."""
+    made = []
+
+    @nodeclass.frozen_dataclass
+    class Base:
+        a: int
+
+    class Child(Base):
+        b: int = 2
+
+        def total(self):
+            made.append(super().__repr__())
+            return self.a + self.b
+
+    decorated = nodeclass.frozen_dataclass(Child)
+    assert decorated is Child
+    child = Child(1)
+    assert child.total() == 3 and made[0].endswith("Child(a=1, b=2)")
+    assert Child.__slots__ == ("b",) and not hasattr(child, "__dict__")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        child.b = 5
+    assert [f.name for f in dataclasses.fields(Child)] == ["a", "b"]
+    with pytest.raises(TypeError):
+        nodeclass.dataclass(Child, frozen=False)

@@ -322,8 +322,9 @@ def test_tables_are_cached_and_a_warm_start_does_not_import_lark(tmp_path):
     env = {"MPYCROSS_CACHE_DIR": str(tmp_path / "cache")}
     assert _run_probe(env) == "True"  # first run builds the tables with Lark
     names = sorted(p.name.split("-")[0] for p in (tmp_path / "cache").iterdir())
-    # the tables, the default target's data (targets.toml) and the compiled record classes' __init__s
-    assert names == ["lark", "records", "tables", "toml"]
+    # the tables, the default target's data (targets.toml, and the rules of each release derived
+    # from it) and the compiled record classes' __init__s
+    assert names == ["derived", "lark", "records", "tables", "toml"]
     assert _run_probe(env) == "False"  # later runs only read the cache
 
 

@@ -12,6 +12,11 @@ the sixty classes of `astnodes` that was half of `mpy-cross foo.py`'s start-up.
 `dataclasses` itself the first time something asks for them.  The compiler uses the faster `replace` below and
 `cls._field_names`.
 
+A frozen, slotted record's type is `_RecordType`, so a class statement that subclasses one
+makes the subclass as a record at once (fields from its annotations, as the decorator would),
+and the decorator on it returns it unchanged: the plain class the statement would otherwise
+make, only to be made again with slots, was half of the node classes' import time.
+
 `dataclass(frozen=..., slots=...)` takes the two flags the project uses, and
 `field()` takes `default`, `default_factory`, `kw_only`, `compare`, `repr` and
 `hash`; anything else is an error at import, never a silent difference. A
@@ -155,20 +160,33 @@ def frozen_dataclass(cls=None, /, *, frozen: bool = True, slots: bool = True):
 
 
 def _make(cls, frozen: bool, slots: bool):
+    if cls.__dict__.get("_made_as_record"):  # made by _RecordType in one step
+        if not (frozen and slots):
+            raise TypeError(f"{cls.__name__}: a subclass of a frozen, slotted record is one too")
+        return cls
+    meta = type(cls)
+    if frozen and slots and meta is type:
+        meta = _RecordType  # its subclasses are then made in one step
+    return _build(meta, cls.__name__, cls.__bases__, cls.__mro__[1:], dict(cls.__dict__), frozen, slots)
+
+
+def _build(meta, cls_name: str, bases: tuple, base_mro: tuple, namespace: dict, frozen: bool, slots: bool):
+    """The record class `meta(cls_name, bases, ...)` from a class body's namespace
+    (`base_mro`: the new class's MRO without itself)."""
     # fields: the bases' first, then this class's annotations in order; a
     # redefined field keeps its place (as in dataclasses)
     specs: dict[str, _FieldSpec] = {}
     types: dict[str, object] = {}
-    for base in reversed(cls.__mro__[1:]):
+    for base in reversed(base_mro):
         if "_field_specs" in base.__dict__:
             specs.update(base._field_specs)
             types.update(base._field_types)
-    namespace = dict(cls.__dict__)
+    own_methods = {m: namespace[m] for m in ("__repr__", "__eq__") if m in namespace}
     own = namespace.get("__annotations__", {})
     for name, annotation in own.items():
         text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
         if "ClassVar" in text or "InitVar" in text:
-            raise TypeError(f"{cls.__name__}.{name}: ClassVar/InitVar fields are not supported")
+            raise TypeError(f"{cls_name}.{name}: ClassVar/InitVar fields are not supported")
         value = namespace.pop(name, _MISSING)
         spec = value if isinstance(value, _FieldSpec) else _FieldSpec(value, False)
         if spec.default is not _MISSING and not slots:
@@ -181,7 +199,7 @@ def _make(cls, frozen: bool, slots: bool):
     names = tuple(specs)
     positional = [n for n in names if not specs[n].kw_only]
     keyword = [n for n in names if specs[n].kw_only]
-    inherited = {s for base in cls.__mro__[1:] for s in base.__dict__.get("__slots__", ())}
+    inherited = {s for base in base_mro for s in base.__dict__.get("__slots__", ())}
 
     # the new class gets its own: the old class's descriptors do not apply to its instances
     for key in ("__dict__", "__weakref__"):
@@ -210,10 +228,10 @@ def _make(cls, frozen: bool, slots: bool):
         __dataclass_params__=_LazyDataclassInfo("__dataclass_params__"),
     )
     for method in ("__repr__", "__eq__"):  # a class's own method stays, as with dataclasses
-        if method in cls.__dict__:
-            namespace[method] = cls.__dict__[method]
-    # every method goes in before the class is made: setting a special method on a class
-    # afterwards makes Python revisit its slots, which cost more than the rest of this
+        if method in own_methods:
+            namespace[method] = own_methods[method]
+    # every method goes in before the class is made (a class _RecordType makes is not
+    # changed afterwards)
     lazy_init = namespace["__init__"] = _LazyInit(positional, keyword, specs)
     if frozen:
         def __setattr__(self, name, value):
@@ -227,9 +245,24 @@ def _make(cls, frozen: bool, slots: bool):
             super(new, self).__delattr__(name)
 
         namespace.update(__setattr__=__setattr__, __delattr__=__delattr__)
-    new = type(cls)(cls.__name__, cls.__bases__, namespace)
+    if meta is _RecordType:
+        namespace["_made_as_record"] = True
+        new = type.__new__(meta, cls_name, bases, namespace)
+    else:
+        new = meta(cls_name, bases, namespace)
     lazy_init.cls = new
     return new
+
+
+class _RecordType(type):
+    """The type of frozen, slotted records: a subclass's class statement makes the record at
+    once (its decorator then finds it made), where a plain class would be made first and
+    then made again with slots, at twice the cost (sixty node classes at every start)."""
+
+    def __new__(mcls, name, bases, namespace, **kwargs):
+        if len(bases) != 1 or kwargs:  # (the decorator makes it, the usual way)
+            return super().__new__(mcls, name, bases, namespace, **kwargs)
+        return _build(mcls, name, bases, bases[0].__mro__, namespace, True, True)
 
 
 class _LazyInit:
@@ -323,8 +356,12 @@ def _codes_file() -> str | None:
     folder = cache_folder()
     if folder is None:
         return None
-    python = zlib.crc32(f"{sys.version}\0{sys.implementation.cache_tag}\0{marshal.version}".encode())
-    return os.path.join(folder, f"records-{python:08x}.marshal")
+    return os.path.join(folder, _CODES_NAME)
+
+
+# the code objects are the exact Python's bytecode
+_CODES_NAME = "records-%08x.marshal" % zlib.crc32(
+    f"{sys.version}\0{sys.implementation.cache_tag}\0{marshal.version}".encode())
 
 
 def _compiled(text: str):

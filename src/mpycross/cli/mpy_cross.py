@@ -372,6 +372,11 @@ def _resolved_name(name: str) -> str | None:
 def _compile(opts: Options, source: bytes) -> bytes:
     from mpycross import compile_source
 
+    if _own_process:  # this process compiles one file and exits
+        from mpycross.batch import tune_gc
+
+        tune_gc()
+
     filename = "<stdin>" if opts.input == "-" else opts.input
     kwargs = {"opt": opts.opt}
     target = chosen_target(opts)
@@ -478,12 +483,18 @@ def main(argv: list[str] | None = None) -> int:
     sys.exit(status)
 
 
+# set by the console script (the process is the command's own), not by main() called in-process
+_own_process = False
+
+
 def command() -> None:
     """The `mpy-cross` console script: main(), then an immediate exit.
 
     Everything is written and closed by then (outputs atomically), so the
     interpreter's teardown (freeing every object of the compile, about a tenth
     of a short run) is skipped: only the standard streams are flushed."""
+    global _own_process
+    _own_process = True
     try:
         main()
         status = 0

@@ -15,7 +15,6 @@ from mpycross.mpy import model
 from mpycross.mpy.layout import Layout, layout
 from mpycross.mpy.model import ComplexConst, FloatConst, MpyFile, RawCode
 from mpycross.mpy.opcodes import decode, opcode_table
-from mpycross.mpy.prelude import decode_prelude
 from mpycross.mpy.qstrs import QstrWindow, encode_str, static_qstr_numbers
 
 ONE_BYTE = [bytes((i,)) for i in range(256)]  # bytes((i,)) made once
@@ -295,6 +294,8 @@ class _OldWriter:
             out += rc.relocations or b"\xff"
 
     def _bytecode_v45(self, rc: RawCode) -> None:
+        from mpycross.mpy.prelude import decode_prelude  # (v4/v5 only: not on a v6 compile's path)
+
         out = self.out
         code = rc.fun_data
         p = decode_prelude(code, 0, self.lay.prelude, self.lay.code_info)
