@@ -7,8 +7,10 @@ all: `mpy-cross foo.py` starts in a few milliseconds.
 
 Flattened form:
 
-* `states[state][symbol]` (a list of dicts) is a next state (>= 0: shift a token, or the goto
-  after a reduction) or `-1 - r` for reduction `r`;
+* `states[state]` is `(symbols, actions)`, two tuples: for `symbols[i]` (a token kind, END
+  for the end of input, or a rule name) `actions[i]` is a next state (>= 0: shift a token, or
+  the goto after a reduction) or `-1 - r` for reduction `r` (the parser makes a state's dict
+  when it first meets the state: a short file meets a fraction of them);
 * `reductions[r]` is `(size, rule name, how)`: `how` says what Lark's tree
   builder would do with the `size` popped values (insert None for absent
   `[optional]` parts, splice Lark's internal `_helper` rules, pass a single
@@ -16,8 +18,9 @@ Flattened form:
 
 Cache files live in the user's cache folder (or the temp folder), never in
 the package, which may be read-only.  Their names hold a CRC of the grammar
-text, the Lark version and the Python version, and the tables file records
-all three in full, checked when it is loaded.
+text, the Python version, the tables' layout and (Lark's own cache only) the
+Lark version, and the tables file records them in full, checked when it is
+loaded.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ import zlib
 from ..resources import cache_folder, data_path, read_cache_file, write_cache_file
 
 GRAMMAR_FILE = "micropython.lark"
-FORMAT = 2  # bump when the flattened layout changes
+FORMAT = 3  # bump when the flattened layout changes
 START = "file_input"
 
 
@@ -56,18 +59,22 @@ def lark_version() -> str:
     return m.group(1) if m else "unknown"
 
 
-def cache_identity(grammar: str) -> str:
-    """What a cache file must have been built from: grammar text, Lark, Python, layout."""
-    return f"{grammar}\0{lark_version()}\0{sys.version_info[:2]}\0{FORMAT}"
+def cache_identity(grammar: str, lark: bool = True) -> str:
+    """What a cache file must have been built from: grammar text, Lark, Python, layout.
+
+    `lark=False` for the flattened tables: they are a complete parser of the grammar,
+    whichever Lark worked them out, so a Lark installed later need not rebuild them (and
+    finding Lark's version costs a search of the import path on every start)."""
+    return f"{grammar}\0{lark_version() if lark else ''}\0{sys.version_info[:2]}\0{FORMAT}"
 
 
-def cache_key(grammar: str) -> str:
+def cache_key(grammar: str, lark: bool = True) -> str:
     """Short name for the cache files (the identity itself is checked on load).
 
     A CRC rather than a cryptographic hash: hashlib's import alone would cost
     more than loading the tables.
     """
-    return f"{zlib.crc32(cache_identity(grammar).encode()):08x}"
+    return f"{zlib.crc32(cache_identity(grammar, lark).encode()):08x}"
 
 
 # ---- building from Lark ----------------------------------------------------------
@@ -152,10 +159,13 @@ def build_tables(grammar: str, folder: str | None) -> dict:
     index = {}
     reductions = []
     states = {}
+    shared: dict = {}  # one tuple object for equal tuples: marshal then writes it once
     for state, actions in table.states.items():
         row = {}
         for symbol, (action, arg) in actions.items():
             symbol = str(symbol)
+            if symbol == "$END":
+                symbol = "END"  # the lexer's name for it
             if action is Shift:
                 row[symbol] = arg
             else:
@@ -164,7 +174,8 @@ def build_tables(grammar: str, folder: str | None) -> dict:
                     index[key] = len(reductions)
                     reductions.append((len(arg.expansion), str(arg.origin.name), _how(arg)))
                 row[symbol] = -1 - index[key]
-        states[state] = row
+        symbols, actions_ = tuple(row), tuple(int(a) for a in row.values())
+        states[state] = (shared.setdefault(symbols, symbols), shared.setdefault(actions_, actions_))
     if sorted(states) != list(range(len(states))):
         raise ValueError("LALR states are not numbered 0..n-1")
     shapes = _possible_shapes(reductions)
@@ -188,12 +199,12 @@ def load_tables() -> dict:
     grammar = grammar_text()
     folder = cache_folder()
     if folder is not None:
-        path = os.path.join(folder, f"tables-{cache_key(grammar)}.marshal")
+        path = os.path.join(folder, f"tables-{cache_key(grammar, lark=False)}.marshal")
         data = read_cache_file(path)
-        if type(data) is dict and data.get("identity") == cache_identity(grammar):
+        if type(data) is dict and data.get("identity") == cache_identity(grammar, lark=False):
             return data
     data = build_tables(grammar, folder)  # missing, unreadable or another grammar's
-    data["identity"] = cache_identity(grammar)
+    data["identity"] = cache_identity(grammar, lark=False)
     if folder is not None:
         write_cache_file(path, data)
     return data

@@ -25,6 +25,7 @@ is thread-safe.
 from __future__ import annotations
 
 import _thread
+import functools
 
 from ..errors import CompileError
 from . import astnodes
@@ -99,24 +100,53 @@ _MATMUL_TOKENS = frozenset({"OP_AT", "DEL_AT_EQUAL"})
 _ANNOTATION_COLON = frozenset({"DEL_COLON"})
 
 
+class _Rows(dict):
+    """state -> {symbol: action}, each made from the flattened tables when first asked for
+    (a short file meets a fraction of the states; made twice at worst, the same both times,
+    so threads may share it)."""
+
+    def __init__(self, states: list):
+        super().__init__()
+        self.flat = states
+
+    def __missing__(self, state: int) -> dict:
+        symbols, actions = self.flat[state]
+        row = self[state] = dict(zip(symbols, actions))
+        return row
+
+
+class _Reductions(dict):
+    """reduce action -> (size, rule, callback), the callback made when first needed."""
+
+    def __init__(self, reductions: list, transformer, factories: dict):
+        super().__init__()
+        self.flat = reductions
+        self.transformer = transformer
+        self.factories = factories
+
+    def __missing__(self, action: int) -> tuple:
+        size, origin, how = self.flat[-1 - action]
+        entry = self[action] = (size, origin, make_callback(size, how, self.transformer, self.factories))
+        return entry
+
+
 class _Tables:
     """The flattened LALR tables (see grammar_tables) with their callbacks bound."""
 
     def __init__(self, data: dict, transformer):
         self.start = data["start"]
         self.end = data["end"]
-        # the lexer's END is Lark's $END
-        self.states = [row if "$END" not in row else {**row, "END": row["$END"]} for row in data["states"]]
-        factories = reduction_factories(data)
-        self.reductions = [
-            (size, origin, make_callback(size, how, transformer, factories))
-            for size, origin, how in data["reductions"]
-        ]
-        # indexed by the action itself: a reduce action -1 - r is entry r of `reductions`
-        self.by_action = self.reductions[::-1]
+        self.states = _Rows(data["states"])
+        # indexed by the action itself: a reduce action -1 - r is reduction r
+        self.by_action = _Reductions(data["reductions"], transformer, reduction_factories(data))
         # (state below, rule, lookahead) -> state after all the unit reductions
         # that follow; filled as met (deterministic, so sharing is safe)
         self.unit_chains = {}
+
+    @functools.cached_property
+    def reductions(self) -> list:
+        """Every reduction's (size, rule, callback), in the tables' order."""
+        return [self.by_action[-1 - r] for r in range(len(self.by_action.flat))]
 
     def _unit_chain(self, below: int, origin: str, kind: str) -> int:
         states = self.states
