@@ -16,7 +16,7 @@ import sys
 # (dataclasses brings inspect, ast, dis and tokenize: mpycross.records makes the classes instead)
 DEFERRED = ["fractions", "decimal", "platform", "dataclasses", "inspect", "pathlib", "importlib.util", "tomllib",
             "mpycross.compiler.emitnative",
-            "mpycross.compiler.emitinline", "mpycross.mpy.reader"]
+            "mpycross.compiler.emitinline", "mpycross.mpy.reader", "mpycross.mpy.prelude"]
 
 # runs the command-line tool in a fresh interpreter, then reports which DEFERRED modules it loaded
 PROBE = """
@@ -52,6 +52,12 @@ def test_floats_and_viper_still_load_them(tmp_path):
                            "-march=x64")
     assert {"fractions", "mpycross.compiler.emitnative"} <= set(loaded)
     assert data.startswith(b"M\x06")
+
+
+def test_an_older_format_loads_its_writer_parts(tmp_path):
+    loaded, data = _loaded(tmp_path, b"def f(a):\n    return a\n", "--target", "micropython-1.18")
+    assert "mpycross.mpy.prelude" in loaded
+    assert data.startswith(b"M\x05")
 
 
 def test_command_flushes_output_and_keeps_the_status(tmp_path):
