@@ -174,6 +174,7 @@ class _Tables:
             checked = checked | _ANNOTATION_COLON
         tok = lexer.next_token()
         next_token = lexer.next_token  # (a lexer's plain reader once the first token is out)
+        pending = lexer.pending  # the tokens it has read ahead, the next one last
         prev_kind = None
         row = states[self.start]  # the actions of the state on top of state_stack
         while True:
@@ -231,7 +232,7 @@ class _Tables:
                 if goto == end and kind == "END":
                     return value_stack[-1]
             prev_kind = kind
-            tok = next_token()
+            tok = pending.pop() if pending else next_token()
 
 
 _lock = _thread.allocate_lock()
@@ -309,6 +310,7 @@ class _Recording:
         self.syntax = lexer.syntax
         self._lexer = lexer
         self._tokens = tokens
+        self.pending = []  # (it hands out the lexer's read-ahead one at a time)
 
     @property
     def line(self) -> int:
