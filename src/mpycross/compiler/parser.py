@@ -206,28 +206,39 @@ class _Tables:
                 if callback is None:
                     # unit reduction (atom -> ... -> or_test -> test): keep the
                     # value; a whole chain of them is looked up at once
-                    state_stack.pop()
-                    below = state_stack[-1]
-                    key = (below, origin, kind)
+                    key = (state_stack[-2], origin, kind)
                     goto = unit_chains.get(key)
                     if goto is None:
-                        goto = unit_chains[key] = self._unit_chain(below, origin, kind)
-                    state_stack.append(goto)
+                        goto = unit_chains[key] = self._unit_chain(*key)
+                    state_stack[-1] = goto
                     row = states[goto]
                     continue
-                if size:
-                    children = value_stack[-size:]
-                    del state_stack[-size:]
-                    del value_stack[-size:]
+                if size == 1:  # the most common size: the value is replaced in place
+                    try:
+                        value_stack[-1] = callback([value_stack[-1]])
+                    except BaseException:
+                        # the stacks as the general way leaves them (completed_statements)
+                        del state_stack[-1], value_stack[-1]
+                        raise
+                    key = (state_stack[-2], origin, kind)
+                    goto = unit_chains.get(key)
+                    if goto is None:
+                        goto = unit_chains[key] = self._unit_chain(*key)
+                    state_stack[-1] = goto
                 else:
-                    children = []
-                value_stack.append(callback(children))
-                # the goto, and any unit reductions after it, in one lookup
-                key = (state_stack[-1], origin, kind)
-                goto = unit_chains.get(key)
-                if goto is None:
-                    goto = unit_chains[key] = self._unit_chain(*key)
-                state_stack.append(goto)
+                    if size:
+                        children = value_stack[-size:]
+                        del state_stack[-size:]
+                        del value_stack[-size:]
+                    else:
+                        children = []
+                    value_stack.append(callback(children))
+                    # the goto, and any unit reductions after it, in one lookup
+                    key = (state_stack[-1], origin, kind)
+                    goto = unit_chains.get(key)
+                    if goto is None:
+                        goto = unit_chains[key] = self._unit_chain(*key)
+                    state_stack.append(goto)
                 row = states[goto]
                 if goto == end and kind == "END":
                     return value_stack[-1]
