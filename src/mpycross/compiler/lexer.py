@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import sys
 from mpycross.records import dataclass
 
 from .mpzheap import HEAP_BLOCKS
@@ -128,24 +129,12 @@ _INDENT_MATCH = re.compile(rb" *(?=[^ \t\v\f\n#\\])").match
 
 
 def _operators_pattern(walrus: bool, checked: bool) -> bytes:
-    """The operators and brackets as a regex, one branch per first character (longest
-    first within it) so that a match tries a few branches, not all 48; `checked`: a
-    '.' before a digit (a float) is refused."""
-    by_first: dict[bytes, list[bytes]] = {}
-    for text, _ in OPERATORS:
-        if walrus or text != b":=":
-            by_first.setdefault(text[:1], []).append(text[1:])
-    singles = b""
-    branches = []
-    for first, rests in by_first.items():
-        if rests == [b""]:
-            singles += re.escape(first)
-            continue
-        tails = [re.escape(rest) for rest in rests if rest]
-        if b"" in rests:
-            tails.append(rb"(?![0-9])" if checked and first == b"." else b"")
-        branches.append(re.escape(first) + b"(?:" + b"|".join(tails) + b")")
-    return b"|".join([b"[" + singles + b"]"] + branches)
+    """The operators and brackets as a regex that reads the longest one, as the order of
+    OPERATORS does (with `:=` where the target has it), in few branches: quick to compile
+    and to match; `checked`: a '.' before a digit (a float) is refused."""
+    dot = rb"\.(?![0-9])|" if checked else b""
+    return (rb"\*\*=?|//=?|<<=?|>>=?|\.\.\.|" + dot + rb"->|[-+*/%&|^@<>=!" + (b":" if walrus else b"")
+            + rb"]=|[-+*/%&|^@<>=:(){}\[\],;~" + (b"" if checked else b".") + b"]")
 
 
 def _fast_matcher(walrus: bool):
@@ -154,9 +143,12 @@ def _fast_matcher(walrus: bool):
     indentation after a newline."""
     found = _FAST_MATCHERS.get(walrus)
     if found is None:
+        # possessive where the re module has it (3.11): the same match, since nothing
+        # follows the repetition, but without a backtracking frame kept per token
         run = re.compile(
             rb"(?:[ \t\v\f]*(?:[A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*(?![A-Za-z0-9_\x80-\xff'\"])"
-            rb"|" + _operators_pattern(walrus, True) + rb"|[0-9]+(?![0-9A-Za-z_.])))+")
+            rb"|" + _operators_pattern(walrus, True) + rb"|[0-9]+(?![0-9A-Za-z_.])))+"
+            + (b"+" if sys.version_info >= (3, 11) else b""))
         # within a run the lookaheads have passed: each token is the longest match
         texts = re.compile(rb"[ \t\v\f]*([A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*|"
                            + _operators_pattern(walrus, False) + rb"|[0-9]+)")
