@@ -225,6 +225,19 @@ class _Tables:
                     if goto is None:
                         goto = unit_chains[key] = self._unit_chain(*key)
                     state_stack[-1] = goto
+                elif size == 2:  # the next most common: one value popped, one replaced
+                    last = value_stack.pop()
+                    del state_stack[-1]
+                    try:
+                        value_stack[-1] = callback([value_stack[-1], last])
+                    except BaseException:
+                        del state_stack[-1], value_stack[-1]
+                        raise
+                    key = (state_stack[-2], origin, kind)
+                    goto = unit_chains.get(key)
+                    if goto is None:
+                        goto = unit_chains[key] = self._unit_chain(*key)
+                    state_stack[-1] = goto
                 else:
                     if size:
                         children = value_stack[-size:]
