@@ -187,3 +187,21 @@ def test_parser_on_real_code_with_and_without_runs(monkeypatch):
     slow = [_parse(s, syntax) for s in sources]
     for path, a, b in zip(CORPUS[1::7], fast, slow):
         assert a == b, path
+
+
+@pytest.mark.parametrize("target", ["micropython-1.29", "micropython-1.22.0", "micropython-1.12"])
+def test_one_step_strings_match_the_general_way(target, monkeypatch):
+    """A plain string read in one step (`lexer._ONE_STEP_QUOTES`): the same tokens as the
+    general path, on random string-heavy sources, token soup and the corpus."""
+    from tests.test_compile_diff import CORPUS
+
+    syntax = Syntax.of(resolve_target(target))
+    rng = random.Random(f"strings-{target}")
+    sources = [random_source(rng) for _ in range(1500)] + [random_token_source(rng) for _ in range(1500)]
+    sources.append(b"f('a', \"b\")\nx = ('a'\n 'b')\ny = ['', ''.join(z), '%d' % 1, 'x':]\n'''t'''\n\"\"\"\n")
+    sources += [p.read_bytes() for p in CORPUS[2::9]]
+    fast = [tokens(s, syntax) for s in sources]
+    monkeypatch.setattr(lexer, "_ONE_STEP_QUOTES", frozenset())
+    slow = [tokens(s, syntax) for s in sources]
+    for source, a, b in zip(sources, fast, slow):
+        assert a == b, source

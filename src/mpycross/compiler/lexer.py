@@ -107,6 +107,10 @@ _BLANKS_RE = re.compile(rb"[ \t\v\f\r]*")
 # the characters an f-string field's text is scanned for: brackets, ':', '!', newline
 _FIELD_SPECIAL_RE = re.compile(rb"[\[\]{}:!\n]")
 _STRING_PREFIX_START = frozenset(b"'\"rubft")
+# a string with no prefix may be read in one step (see Lexer._string) when one of these
+# follows it: nothing can then join another literal to it
+_ONE_STEP_QUOTES = frozenset(b"'\"")
+_AFTER_PLAIN_STRING = frozenset(b"),:]}.%")
 _WS_START = frozenset(b" \t\v\f\r\n#\\")
 
 
@@ -510,6 +514,19 @@ class Lexer:
 
     def _string(self, line: int, column: int) -> Token:
         """Read adjacent string/bytes literals into one token (lexer.c mp_lexer_to_next)."""
+        src = self.src
+        start = self.pos
+        quote = src[start]
+        if quote in _ONE_STEP_QUOTES:
+            # the common case in one step: a one-quote string with no escape, followed at
+            # once by what cannot start or reach another literal to join it with
+            end = src.find(quote, start + 1)
+            if (end > start + 1 or (end == start + 1 and src[end + 1] != quote)) \
+                    and src.find(b"\\", start + 1, end) < 0 and src.find(b"\n", start + 1, end) < 0:
+                after = src[end + 1]
+                if after in _AFTER_PLAIN_STRING or (after == 0x0A and not self.nested_bracket_level):
+                    self.pos = end + 1
+                    return _token("STRING", src[start + 1:end].decode("utf-8", "surrogateescape"), line, column)
         kind = None
         value = bytearray()
         fstring_args = bytearray()
