@@ -363,6 +363,8 @@ class Lexer:
                     num_spaces = end - pos - 1
                     if not self.syntax.newline_token_position:  # (see below)
                         line, column = line + 1, num_spaces + 1
+                    if num_spaces == self.indent_levels[-1]:
+                        return _token("NEWLINE", None, line, column)  # (no INDENT / DEDENT)
                     return self._newline(line, column, num_spaces)
         if pos < len(src) and src[pos] not in _WS_START:
             had_newline = False  # the common case: the next token follows at once

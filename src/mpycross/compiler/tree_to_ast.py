@@ -41,11 +41,14 @@ class _Seq:
 
 
 class _Args(list):
-    """A call's arguments, and whether a comma ends them."""
+    """A call's arguments, and whether a comma ends them (`trailing`, see _args)."""
 
-    def __init__(self, items, trailing):
-        super().__init__(items)
-        self.trailing = trailing
+
+def _args(items, trailing: bool) -> _Args:
+    """_Args of `items`: list's own __init__ (a Python one would go through a slow generic call)."""
+    args = _Args(items)
+    args.trailing = trailing
+    return args
 
 
 class _Comp:
@@ -657,7 +660,7 @@ class TreeToAst:
                       trailing_comma=getattr(items, "trailing", False))
 
     def arglist(self, ch):
-        return _Args(_nodes(ch), isinstance(ch[-1], Token))
+        return _args(_nodes(ch), isinstance(ch[-1], Token))
 
     def arglist_star(self, ch):
         return A.Starred(ch[1], line=ch[0].line)
