@@ -1,9 +1,10 @@
-"""The lexer's run-at-a-time string reading gives the same tokens as reading char by char.
+"""The lexer's fast paths give the same tokens as its general path.
 
 `lexer._plain_run` copies runs of plain string text in one step; with it
 switched off every character takes the general path. Random string-heavy
 sources must lex to the same kinds, values, lines and columns either way,
-for targets with and without f-strings.
+for targets with and without f-strings. Likewise a line's run of common tokens
+(`lexer._fast_matcher`), which the parser takes from the lexer's read-ahead.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ def test_column_with_and_without_tabs():
         assert lx._column() == expected, (line, lx.pos)
 
 
-# ---- the one-match paths for common tokens and indentation (lexer._fast_matcher) -----
+# ---- the runs of common tokens and the indentation match (lexer._fast_matcher) -------
 
 TOKEN_PIECES = ["x", "abc", "_a1", "é", "\xff", "rb", "f", "t", "u", "br", "if", "None", "__debug__", "lambda",
                 "0", "1", "007", "12", "1_000", "0x1F", "0b1", "1e5", "1.5", ".5", "1j", "1if", "5.",
@@ -89,12 +90,12 @@ def random_token_source(rng: random.Random) -> bytes:
 
 def _no_fast_path(monkeypatch):
     never = __import__("re").compile(rb"(?!)").match
-    monkeypatch.setattr(lexer, "_fast_matcher", lambda walrus: (never, never))
+    monkeypatch.setattr(lexer, "_fast_matcher", lambda walrus: (never, None, never))
 
 
 @pytest.mark.parametrize("target", ["micropython-1.29", "micropython-1.22.0", "micropython-1.12", "micropython-1.9"])
 def test_one_match_tokens_match_the_general_way(target, monkeypatch):
-    """Names, brackets, operators and integers read in one match: the same tokens, values,
+    """Names, brackets, operators and integers read a run at a time: the same tokens, values,
     lines and columns as the general path, on random token soup (with and without `:=`)."""
     syntax = Syntax.of(resolve_target(target))
     rng = random.Random(f"fast-{target}")
@@ -107,7 +108,7 @@ def test_one_match_tokens_match_the_general_way(target, monkeypatch):
 
 
 def test_one_match_tokens_on_real_code(monkeypatch):
-    """The corpus of real libraries lexes to the same tokens with and without the one-match path."""
+    """The corpus of real libraries lexes to the same tokens with and without the runs."""
     from tests.test_compile_diff import CORPUS
 
     if not CORPUS:
@@ -120,3 +121,87 @@ def test_one_match_tokens_on_real_code(monkeypatch):
     assert sum(len(t) for t in fast) > 50_000
     for path, a, b in zip(CORPUS[::3], fast, slow):
         assert a == b, path
+
+
+@pytest.mark.parametrize("walrus", [True, False])
+def test_operator_branches_take_the_longest_operator(walrus):
+    """The operators regex reads the same operator as the longest-first table, on random
+    strings of operator characters (and a '.' before a digit is refused where checked)."""
+    import re
+
+    table = [t for t, _ in lexer.OPERATORS if walrus or t != b":="]
+    rng = random.Random(f"ops-{walrus}")
+    chars = sorted({c for t, _ in lexer.OPERATORS for c in t.decode()}) + ["0", "a"]
+    for checked in (False, True):
+        pattern = re.compile(lexer._operators_pattern(walrus, checked))
+        for _ in range(5000):
+            text = "".join(rng.choice(chars) for _ in range(rng.randint(1, 4))).encode()
+            m = pattern.match(text)
+            longest = next((t for t in table if text.startswith(t)), None)
+            if checked and longest == b"." and text[1:2].isdigit():
+                longest = None  # (a float's '.')
+            assert (m.group() if m else None) == longest, (text, checked)
+
+
+def _parse(source: bytes, syntax):
+    from mpycross.compiler import parser
+    from mpycross.errors import CompileError
+
+    try:
+        return parser.parse(source, "t.py", syntax)
+    except CompileError as err:
+        return ("error", err.kind, err.message, err.line, getattr(err, "completed", None))
+
+
+@pytest.mark.parametrize("target", ["micropython-1.29", "micropython-1.12"])
+def test_parser_takes_read_ahead_tokens_in_order(target, monkeypatch):
+    """The parser pops the lexer's read-ahead runs itself: random programs of common
+    tokens (most of them invalid) parse to the same module, or the same error on the same
+    line with the same completed statements, with and without the runs."""
+    syntax = Syntax.of(resolve_target(target))
+    rng = random.Random(f"parse-{target}")
+    lines = ["x = 1", "f(a, b)[0] = y", "if a:", "    pass", "for i in range(3):", "    x += i * 2",
+             "else:", "  y = (1 +", "  2)", "def g(a, *b, **c):", "    return a.b", "class C(D):",
+             "@dec", "z = [i for i in x if i]", "w = {1: 2}", "del a, b", "x =", ")", "1x", "print(x)",
+             "    a = 1", "lambda: 0", "a if b else c", "not a or b and c", "x := 5", "(x := 5)"]
+    sources = [("\n".join(rng.choice(lines) for _ in range(rng.randint(1, 12))) + "\n").encode()
+               for _ in range(600)]
+    fast = [_parse(s, syntax) for s in sources]
+    _no_fast_path(monkeypatch)
+    slow = [_parse(s, syntax) for s in sources]
+    assert sum(type(f) is not tuple for f in fast) > 20  # some parse
+    for source, a, b in zip(sources, fast, slow):
+        assert a == b, source
+
+
+def test_parser_on_real_code_with_and_without_runs(monkeypatch):
+    """The corpus parses to the same modules with and without the lexer's runs."""
+    from tests.test_compile_diff import CORPUS
+
+    if not CORPUS:
+        pytest.skip("the corpus is not downloaded (python -m tests.corpus.fetch)")
+    syntax = default_syntax()
+    sources = [p.read_bytes() for p in CORPUS[1::7]]
+    fast = [_parse(s, syntax) for s in sources]
+    _no_fast_path(monkeypatch)
+    slow = [_parse(s, syntax) for s in sources]
+    for path, a, b in zip(CORPUS[1::7], fast, slow):
+        assert a == b, path
+
+
+@pytest.mark.parametrize("target", ["micropython-1.29", "micropython-1.22.0", "micropython-1.12"])
+def test_one_step_strings_match_the_general_way(target, monkeypatch):
+    """A plain string read in one step (`lexer._ONE_STEP_QUOTES`): the same tokens as the
+    general path, on random string-heavy sources, token soup and the corpus."""
+    from tests.test_compile_diff import CORPUS
+
+    syntax = Syntax.of(resolve_target(target))
+    rng = random.Random(f"strings-{target}")
+    sources = [random_source(rng) for _ in range(1500)] + [random_token_source(rng) for _ in range(1500)]
+    sources.append(b"f('a', \"b\")\nx = ('a'\n 'b')\ny = ['', ''.join(z), '%d' % 1, 'x':]\n'''t'''\n\"\"\"\n")
+    sources += [p.read_bytes() for p in CORPUS[2::9]]
+    fast = [tokens(s, syntax) for s in sources]
+    monkeypatch.setattr(lexer, "_ONE_STEP_QUOTES", frozenset())
+    slow = [tokens(s, syntax) for s in sources]
+    for source, a, b in zip(sources, fast, slow):
+        assert a == b, source

@@ -310,6 +310,10 @@ def make_callback(size: int, how: tuple, transformer, factories: dict):
     shape = _shape(size, how, method is not None, getattr(transformer, "PASS_SINGLE", ()))
     if shape is None:
         return None
+    if shape == (None, 0, False, method is not None, False):
+        # the popped values as they are: the method itself, or for a helper rule a copy
+        # of the list (a C call, where the factory's function would be a Python one)
+        return list if method is None else method
     factory = factories.get(shape)
     if factory is None:
         namespace = _namespace()

@@ -26,7 +26,9 @@ parser reports them where MicroPython does.
 
 from __future__ import annotations
 
+import itertools
 import re
+import sys
 from mpycross.records import dataclass
 
 from .mpzheap import HEAP_BLOCKS
@@ -105,35 +107,56 @@ _BLANKS_RE = re.compile(rb"[ \t\v\f\r]*")
 # the characters an f-string field's text is scanned for: brackets, ':', '!', newline
 _FIELD_SPECIAL_RE = re.compile(rb"[\[\]{}:!\n]")
 _STRING_PREFIX_START = frozenset(b"'\"rubft")
+# a string with no prefix may be read in one step (see Lexer._string) when one of these
+# follows it: nothing can then join another literal to it
+_ONE_STEP_QUOTES = frozenset(b"'\"")
+_AFTER_PLAIN_STRING = frozenset(b"),:]}.%")
 _WS_START = frozenset(b" \t\v\f\r\n#\\")
 
 
-# The common tokens in one match (see Lexer._next_token): blanks, then a name that is not
-# a string's prefix, a bracket, an operator or a plain decimal integer; anything else
-# (newlines, comments, strings, other numbers, '!', an f-string's '{'...) goes the
-# general way. The lookaheads refuse a shorter match where the general way reads on.
-_FAST_NAME, _FAST_OPEN, _FAST_CLOSE, _FAST_OP, _FAST_INT = 1, 2, 3, 4, 5
-_BRACKETS = frozenset((b"(", b")", b"[", b"]", b"{", b"}"))
-_FAST_OPS = {text: (kind, text.decode()) for text, kind in OPERATORS if text not in _BRACKETS}
+# The common tokens, a line's run of them at a time (see Lexer._next_token): blanks, then
+# names that are not a string's prefix, brackets, operators and plain decimal integers;
+# anything else (newlines, comments, strings, other numbers, '!', an f-string's '{'...)
+# ends the run and goes the general way. The lookaheads refuse a shorter match where
+# the general way reads on.
+# token text -> (kind, value), for the run's tokens other than names and integers
+_FAST_TEXTS = {text: (kind, text.decode()) for text, kind in OPERATORS}
+_FAST_TEXTS.update((text, (kind, text.decode())) for text, kind in KEYWORDS_B.items())
 _FAST_MATCHERS: dict = {}
+# how a token of the run changes the bracket level
+_BRACKET_DEPTH = {b"(": 1, b"[": 1, b"{": 1, b")": -1, b"]": -1, b"}": -1}
+_ZEROS = itertools.repeat(0)
 
 
 # after a newline: the next line's indentation, when it is spaces and then its text
 _INDENT_MATCH = re.compile(rb" *(?=[^ \t\v\f\n#\\])").match
 
 
+def _operators_pattern(walrus: bool, checked: bool) -> bytes:
+    """The operators and brackets as a regex that reads the longest one, as the order of
+    OPERATORS does (with `:=` where the target has it), in few branches: quick to compile
+    and to match; `checked`: a '.' before a digit (a float) is refused."""
+    dot = rb"\.(?![0-9])|" if checked else b""
+    return (rb"\*\*=?|//=?|<<=?|>>=?|\.\.\.|" + dot + rb"->|[-+*/%&|^@<>=!" + (b":" if walrus else b"")
+            + rb"]=|[-+*/%&|^@<>=:(){}\[\],;~" + (b"" if checked else b".") + b"]")
+
+
 def _fast_matcher(walrus: bool):
-    """`match` of the one-token regex (with `:=` where the target has it), and of
-    the indentation after a newline."""
+    """The common tokens (with `:=` where the target has it): the `match` of a run of
+    them, the `findall` of the texts of a run's tokens; and the `match` of the
+    indentation after a newline."""
     found = _FAST_MATCHERS.get(walrus)
     if found is None:
-        ops = [t for t, _ in OPERATORS if t not in _BRACKETS and (walrus or t != b":=")]
-        ops_re = b"|".join(re.escape(t) + (rb"(?![0-9])" if t == b"." else b"") for t in ops)
-        found = _FAST_MATCHERS[walrus] = re.compile(
-            rb"[ \t\v\f]*(?:"
-            rb"([A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*)(?![A-Za-z0-9_\x80-\xff'\"])"
-            rb"|([(\[{])|([)\]}])|(" + ops_re + rb")"
-            rb"|([0-9]+)(?![0-9A-Za-z_.]))").match, _INDENT_MATCH
+        # possessive where the re module has it (3.11): the same match, since nothing
+        # follows the repetition, but without a backtracking frame kept per token
+        run = re.compile(
+            rb"(?:[ \t\v\f]*(?:[A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*(?![A-Za-z0-9_\x80-\xff'\"])"
+            rb"|" + _operators_pattern(walrus, True) + rb"|[0-9]+(?![0-9A-Za-z_.])))+"
+            + (b"+" if sys.version_info >= (3, 11) else b""))
+        # within a run the lookaheads have passed: each token is the longest match
+        texts = re.compile(rb"[ \t\v\f]*([A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*|"
+                           + _operators_pattern(walrus, False) + rb"|[0-9]+)")
+        found = _FAST_MATCHERS[walrus] = run.match, texts.findall, _INDENT_MATCH
     return found
 
 
@@ -148,6 +171,21 @@ class Token:
 
     def __repr__(self) -> str:
         return f"Token({self.type}, {self.value!r}, line={self.line})"
+
+
+# Calling a class runs its __init__ through a slow generic call; the lexer's tokens are
+# made with object.__new__ and their fields stored directly (twice as fast)
+_new = object.__new__
+
+
+def _token(kind: str, value, line: int, column: int) -> Token:
+    """Token(kind, value, line, column), made the fast way."""
+    tok = _new(Token)
+    tok.type = kind
+    tok.value = value
+    tok.line = line
+    tok.column = column
+    return tok
 
 
 class LexerAbort(Exception):
@@ -206,7 +244,10 @@ class Lexer:
         self.inject_end: int | None = None
         # length of the official's injection buffer: what it injected since it last emptied
         self.inject_held = 0
-        self._fast, self._fast_indent = _fast_matcher(syntax.assignment_expression)
+        # tokens read ahead (a run of common tokens), the next one last: the parser pops
+        # them itself and calls `next_token` only when this is empty
+        self.pending: list[Token] = []
+        self._run, self._run_texts, self._fast_indent = _fast_matcher(syntax.assignment_expression)
 
     # ---- character helpers -------------------------------------------------
 
@@ -278,26 +319,37 @@ class Lexer:
         return tok
 
     def _next_token(self) -> Token:
+        if self.pending:
+            return self.pending.pop()
         src = self.src
         pos = self.pos
         if not self.emit_dent and not self.first:
-            m = self._fast(src, pos)
+            # the rest of the line's common tokens at once (they all share its line):
+            # the run's end, then the texts of its tokens
+            m = self._run(src, pos)
             if m is not None:
-                self.pos = m.end()
-                group = m.lastindex
-                text = m.group(group)
-                if group == _FAST_NAME:
-                    kw = KEYWORDS_B.get(text)
-                    if kw is not None:
-                        return Token(kw, text.decode(), self.line, 0)
-                    return Token("NAME", text.decode("utf-8", "surrogateescape"), self.line, 0)
-                if group == _FAST_OP:
-                    kind, value = _FAST_OPS[text]
-                    return Token(kind, value, self.line, 0)
-                if group == _FAST_INT:
-                    return Token("INTEGER", text, self.line, 0)
-                self.nested_bracket_level += 1 if group == _FAST_OPEN else -1
-                return Token(_SINGLE_OPS[text[0]], text.decode(), self.line, 0)
+                self.pos = end = m.end()
+                line = self.line
+                texts = self._run_texts(src, pos, end)
+                fixed = _FAST_TEXTS.get
+                pending = self.pending
+                append = pending.append
+                for text in reversed(texts):
+                    tok = _new(Token)
+                    kind_value = fixed(text)
+                    if kind_value is not None:
+                        tok.type, tok.value = kind_value
+                    elif text[0] < 0x40:  # a digit
+                        tok.type = "INTEGER"
+                        tok.value = text
+                    else:
+                        tok.type = "NAME"
+                        tok.value = text.decode("utf-8", "surrogateescape")
+                    tok.line = line
+                    tok.column = 0
+                    append(tok)
+                self.nested_bracket_level += sum(map(_BRACKET_DEPTH.get, texts, _ZEROS))
+                return pending.pop()
             if pos < len(src) and src[pos] == 0x0A and not self.nested_bracket_level:
                 # a line's end, and the next line starts with spaces and then its text
                 m = self._fast_indent(src, pos + 1)
@@ -311,6 +363,8 @@ class Lexer:
                     num_spaces = end - pos - 1
                     if not self.syntax.newline_token_position:  # (see below)
                         line, column = line + 1, num_spaces + 1
+                    if num_spaces == self.indent_levels[-1]:
+                        return _token("NEWLINE", None, line, column)  # (no INDENT / DEDENT)
                     return self._newline(line, column, num_spaces)
         if pos < len(src) and src[pos] not in _WS_START:
             had_newline = False  # the common case: the next token follows at once
@@ -325,10 +379,10 @@ class Lexer:
 
         if self.emit_dent < 0:
             self.emit_dent += 1
-            return Token("DEDENT", None, line, column)
+            return _token("DEDENT", None, line, column)
         if self.emit_dent > 0:
             self.emit_dent -= 1
-            return Token("INDENT", None, line, column)
+            return _token("INDENT", None, line, column)
         if had_newline:
             self._skip_whitespace(False)
             if not self.syntax.newline_token_position:
@@ -340,7 +394,7 @@ class Lexer:
 
         pos = self.pos
         if pos >= len(src):
-            return Token("END", None, line, column)
+            return _token("END", None, line, column)
         c = src[pos]
         kind = _SINGLE_OPS.get(c)
         if kind is not None:  # fast path: ( ) [ ] { } , ; ~
@@ -349,7 +403,7 @@ class Lexer:
                 self.nested_bracket_level += 1
             elif kind in _CLOSERS:
                 self.nested_bracket_level -= 1
-            return Token(kind, chr(c), line, column)
+            return _token(kind, chr(c), line, column)
         if c in _STRING_PREFIX_START and self._is_string_start():
             return self._string(line, column)
         if c in _IDENT_HEAD:
@@ -357,8 +411,8 @@ class Lexer:
             text = src[pos:end]
             kw = KEYWORDS_B.get(text)
             if kw is not None:
-                return Token(kw, text.decode(), line, column)
-            return Token("NAME", text.decode("utf-8", "surrogateescape"), line, column)
+                return _token(kw, text.decode(), line, column)
+            return _token("NAME", text.decode("utf-8", "surrogateescape"), line, column)
         if c in _DIGIT or (c == 0x2E and self._ch(1) in _DIGIT):
             return self._number(line, column)
         return self._operator(line, column)
@@ -378,7 +432,7 @@ class Lexer:
             if num_spaces != self.indent_levels[-1]:
                 # (the error's wording changed in 1.10)
                 kind = "DEDENT_MISMATCH" if self.syntax.msg_unindent_short else "DEDENT_MISMATCH_OLD"
-        return Token(kind, None, line, column)
+        return _token(kind, None, line, column)
 
     def _number(self, line: int, column: int) -> Token:
         src = self.src
@@ -412,7 +466,7 @@ class Lexer:
             else:
                 break
         self.pos = p
-        return Token(kind, bytes(out), line, column)
+        return _token(kind, bytes(out), line, column)
 
     def _operator(self, line: int, column: int) -> Token:
         src = self.src
@@ -427,11 +481,11 @@ class Lexer:
                     self.nested_bracket_level += 1
                 elif kind in _CLOSERS:
                     self.nested_bracket_level -= 1
-                return Token(kind, text.decode(), line, column)
+                return _token(kind, text.decode(), line, column)
         # `!` not followed by `=`, or any other unknown byte (never a newline,
         # which skip_whitespace handles): one char consumed
         self.pos += 1
-        return Token("INVALID", None, line, column)
+        return _token("INVALID", None, line, column)
 
     # ---- strings -----------------------------------------------------------
 
@@ -462,6 +516,19 @@ class Lexer:
 
     def _string(self, line: int, column: int) -> Token:
         """Read adjacent string/bytes literals into one token (lexer.c mp_lexer_to_next)."""
+        src = self.src
+        start = self.pos
+        quote = src[start]
+        if quote in _ONE_STEP_QUOTES:
+            # the common case in one step: a one-quote string with no escape, followed at
+            # once by what cannot start or reach another literal to join it with
+            end = src.find(quote, start + 1)
+            if (end > start + 1 or (end == start + 1 and src[end + 1] != quote)) \
+                    and src.find(b"\\", start + 1, end) < 0 and src.find(b"\n", start + 1, end) < 0:
+                after = src[end + 1]
+                if after in _AFTER_PLAIN_STRING or (after == 0x0A and not self.nested_bracket_level):
+                    self.pos = end + 1
+                    return _token("STRING", src[start + 1:end].decode("utf-8", "surrogateescape"), line, column)
         kind = None
         value = bytearray()
         fstring_args = bytearray()
@@ -506,7 +573,7 @@ class Lexer:
                     n_char = 2
             if is_fstring and is_raw and not self.syntax.raw_fstrings:
                 # before 1.24: an invalid token at once (mp-v1.23.0/py/lexer.c MP_TOKEN_FSTRING_RAW)
-                return Token("FSTRING_RAW", None, line, column)
+                return _token("FSTRING_RAW", None, line, column)
             if kind is None:
                 kind = this_kind
             elif problem is not None or kind != this_kind:
@@ -546,12 +613,12 @@ class Lexer:
             self._inject(self.pos, bytes(fstring_args))
         data = bytes(value)
         if problem is not None:
-            return Token(problem, None, line, column)
+            return _token(problem, None, line, column)
         if kind == "NAME":
-            return Token("NAME", "__template__", line, column)
+            return _token("NAME", "__template__", line, column)
         if kind == "STRING":
-            return Token("STRING", data.decode("utf-8", "surrogateescape"), line, column)
-        return Token("BYTES", data, line, column)
+            return _token("STRING", data.decode("utf-8", "surrogateescape"), line, column)
+        return _token("BYTES", data, line, column)
 
     def _inject(self, at: int, text: bytes) -> None:
         """Insert `text` at `at` (>= pos) of the character stream, to be read next.

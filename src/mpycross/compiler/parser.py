@@ -204,6 +204,7 @@ class _Tables:
             checked = checked | _ANNOTATION_COLON
         tok = lexer.next_token()
         next_token = lexer.next_token  # (a lexer's plain reader once the first token is out)
+        pending = lexer.pending  # the tokens it has read ahead, the next one last
         prev_kind = None
         row = states[self.start]  # the actions of the state on top of state_stack
         while True:
@@ -235,33 +236,57 @@ class _Tables:
                 if callback is None:
                     # unit reduction (atom -> ... -> or_test -> test): keep the
                     # value; a whole chain of them is looked up at once
-                    state_stack.pop()
-                    below = state_stack[-1]
-                    key = (below, origin, kind)
+                    key = (state_stack[-2], origin, kind)
                     goto = unit_chains.get(key)
                     if goto is None:
-                        goto = unit_chains[key] = self._unit_chain(below, origin, kind)
-                    state_stack.append(goto)
+                        goto = unit_chains[key] = self._unit_chain(*key)
+                    state_stack[-1] = goto
                     row = states[goto]
                     continue
-                if size:
-                    children = value_stack[-size:]
-                    del state_stack[-size:]
-                    del value_stack[-size:]
+                if size == 1:  # the most common size: the value is replaced in place
+                    try:
+                        value_stack[-1] = callback([value_stack[-1]])
+                    except BaseException:
+                        # the stacks as the general way leaves them (completed_statements)
+                        del state_stack[-1], value_stack[-1]
+                        raise
+                    key = (state_stack[-2], origin, kind)
+                    goto = unit_chains.get(key)
+                    if goto is None:
+                        goto = unit_chains[key] = self._unit_chain(*key)
+                    state_stack[-1] = goto
+                elif size == 2:  # the next most common: one value popped, one replaced
+                    last = value_stack.pop()
+                    del state_stack[-1]
+                    try:
+                        value_stack[-1] = callback([value_stack[-1], last])
+                    except BaseException:
+                        del state_stack[-1], value_stack[-1]
+                        raise
+                    key = (state_stack[-2], origin, kind)
+                    goto = unit_chains.get(key)
+                    if goto is None:
+                        goto = unit_chains[key] = self._unit_chain(*key)
+                    state_stack[-1] = goto
                 else:
-                    children = []
-                value_stack.append(callback(children))
-                # the goto, and any unit reductions after it, in one lookup
-                key = (state_stack[-1], origin, kind)
-                goto = unit_chains.get(key)
-                if goto is None:
-                    goto = unit_chains[key] = self._unit_chain(*key)
-                state_stack.append(goto)
+                    if size:
+                        children = value_stack[-size:]
+                        del state_stack[-size:]
+                        del value_stack[-size:]
+                    else:
+                        children = []
+                    value_stack.append(callback(children))
+                    # the goto, and any unit reductions after it, in one lookup
+                    key = (state_stack[-1], origin, kind)
+                    goto = unit_chains.get(key)
+                    if goto is None:
+                        goto = unit_chains[key] = self._unit_chain(*key)
+                    state_stack.append(goto)
                 row = states[goto]
                 if goto == end and kind == "END":
                     return value_stack[-1]
             prev_kind = kind
-            tok = next_token()
+            tok = pending.pop() if pending else next_token()
 
 
 _lock = _thread.allocate_lock()
@@ -339,6 +364,7 @@ class _Recording:
         self.syntax = lexer.syntax
         self._lexer = lexer
         self._tokens = tokens
+        self.pending = []  # (it hands out the lexer's read-ahead one at a time)
 
     @property
     def line(self) -> int:

@@ -27,6 +27,7 @@ from mpycross.records import replace
 # in mpy-cross's 2 MB heap: `MemoryError: ` with no message from this many on, in every release
 # measured (1.9, 1.19, 1.23, 1.29: 259,823 - 259,840 by the shape around it)
 _RESULT_STACK_ITEMS = 259_840
+_new = object.__new__
 
 
 class _Seq:
@@ -40,11 +41,14 @@ class _Seq:
 
 
 class _Args(list):
-    """A call's arguments, and whether a comma ends them."""
+    """A call's arguments, and whether a comma ends them (`trailing`, see _args)."""
 
-    def __init__(self, items, trailing):
-        super().__init__(items)
-        self.trailing = trailing
+
+def _args(items, trailing: bool) -> _Args:
+    """_Args of `items`: list's own __init__ (a Python one would go through a slow generic call)."""
+    args = _Args(items)
+    args.trailing = trailing
+    return args
 
 
 class _Comp:
@@ -79,10 +83,15 @@ class _Trailer:
 
     __slots__ = ("kind", "arg", "line")
 
-    def __init__(self, kind, arg, line):
-        self.kind = kind
-        self.arg = arg
-        self.line = line
+
+def _trailer(kind: str, arg, line: int) -> _Trailer:
+    """_Trailer with its fields, made without a class call (whose __init__ goes through
+    a slow generic path): one per trailer of the source."""
+    t = _new(_Trailer)
+    t.kind = kind
+    t.arg = arg
+    t.line = line
+    return t
 
 
 class _Param:
@@ -225,6 +234,8 @@ class TreeToAst:
         return A.Module(tuple(body), line=first_line(ch[0]) if ch else 0, newline_line=newline)
 
     def simple_stmt(self, ch):
+        if len(ch) == 3 and ch[1] is None:
+            return [ch[0]]  # the common case: one statement, no ';'
         stmts = _nodes(ch)
         # py/parse.c: with a ';' (several statements, or one and a trailing ';') the line is a
         # simple_stmt_2 list node; only an assignment can lose its own line (a private const)
@@ -592,13 +603,13 @@ class TreeToAst:
         return A.Await(value, line=ch[0].line)
 
     def trailer_paren(self, ch):
-        return _Trailer("call", ch[1] or [], ch[0].line)
+        return _trailer("call", ch[1] or [], ch[0].line)
 
     def trailer_bracket(self, ch):
-        return _Trailer("subscript", ch[1], ch[0].line)
+        return _trailer("subscript", ch[1], ch[0].line)
 
     def trailer_period(self, ch):
-        return _Trailer("attr", ch[1].value, ch[0].line)
+        return _trailer("attr", ch[1].value, ch[0].line)
 
     def _call(self, func, items, line, trailer_line):
         """Build a Call, checking argument order as compile.c compile_trailer_paren_helper does."""
@@ -649,7 +660,7 @@ class TreeToAst:
                       trailing_comma=getattr(items, "trailing", False))
 
     def arglist(self, ch):
-        return _Args(_nodes(ch), isinstance(ch[-1], Token))
+        return _args(_nodes(ch), isinstance(ch[-1], Token))
 
     def arglist_star(self, ch):
         return A.Starred(ch[1], line=ch[0].line)
