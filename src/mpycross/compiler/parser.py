@@ -243,6 +243,8 @@ class _Tables:
                     state_stack[-1] = goto
                     row = states[goto]
                     continue
+                # (each branch below looks its goto up itself: a helper function would cost a
+                # call per reduction in the parser's hottest loop)
                 if size == 1:  # the most common size: the value is replaced in place
                     try:
                         value_stack[-1] = callback([value_stack[-1]])
