@@ -79,3 +79,42 @@ def test_temp_fallback_refuses_a_folder_others_can_write(tmp_path, monkeypatch):
     assert resources.cache_dir() is None
     planted.chmod(0o700)
     assert resources.cache_dir() == planted
+
+
+def _lengths(path):
+    """A derivation for load_derived: the file's line lengths, and how often it ran."""
+    _lengths.calls += 1
+    with open(path, "rb") as f:
+        return [len(line) for line in f.read().splitlines()]
+
+
+def _widths(path):
+    _lengths.calls += 1
+    with open(path, "rb") as f:
+        return [len(line) * 2 for line in f.read().splitlines()]
+
+
+def test_derived_data_is_cached_until_its_file_or_code_changes(tmp_path, cache):
+    data = tmp_path / "data.txt"
+    data.write_bytes(b"a\nbcd\n")
+    _lengths.calls = 0
+    assert resources.load_derived("lengths", (str(data),), _lengths) == [1, 3]
+    assert resources.load_derived("lengths", (str(data),), _lengths) == [1, 3]
+    assert _lengths.calls == 1  # the second came from the cache
+    assert list((cache / "derived").glob("lengths-*.marshal"))
+    data.write_bytes(b"a\nbcdef\n")  # same size class, other bytes: never stale
+    assert resources.load_derived("lengths", (str(data),), _lengths) == [1, 5]
+    assert _lengths.calls == 2
+    # another derivation under the same name is not served the first one's result
+    assert resources.load_derived("lengths", (str(data),), _widths) == [2, 10]
+    assert _lengths.calls == 3
+
+
+def test_derived_data_without_a_cache_folder(tmp_path, monkeypatch):
+    monkeypatch.setattr(resources, "cache_folder", lambda: None)
+    data = tmp_path / "data.txt"
+    data.write_bytes(b"xy\n")
+    _lengths.calls = 0
+    assert resources.load_derived("lengths", (str(data),), _lengths) == [2]
+    assert resources.load_derived("lengths", (str(data),), _lengths) == [2]
+    assert _lengths.calls == 2 and list(tmp_path.iterdir()) == [data]
