@@ -179,3 +179,56 @@ def test_a_damaged_index_is_ignored(tree, tmp_path, spy, capsys):
     victim.write_bytes(b"x")
     _, report = _run_in_process(["-o", out, tree], capsys)
     assert report["written"] == 1 and outputs(out) == first
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """The sources a run reads."""
+    from mpycross import batch
+
+    read = []
+    real = batch.read_bytes
+    monkeypatch.setattr(batch, "read_bytes", lambda path: read.append(path) or real(path))
+    return read
+
+
+def test_unchanged_sources_of_settled_outputs_are_not_read(tree, tmp_path, spy, reads, capsys):
+    out = tmp_path / "out"
+    _run_in_process(["-o", out, tree], capsys)
+    first = outputs(out)
+    reads.clear()
+    status, report = _run_in_process(["-o", out, tree], capsys)
+    assert status == 1 and report["written"] == 0 and outputs(out) == first
+    # only the broken file (no output to be settled) is read again
+    assert [os.path.basename(p) for p in reads] == ["broken.py"]
+
+
+def test_a_source_changed_under_its_old_size_and_mtime_is_read_and_compiled(tree, tmp_path, spy, reads,
+                                                                              capsys):
+    out = tmp_path / "out"
+    _run_in_process(["-o", out, tree], capsys)
+    victim = sorted(tree.glob("*.py"))[0]
+    text = victim.read_bytes()
+    st = os.stat(victim)
+    changed = text.replace(b"1", b"2") if b"1" in text else text + b"#"
+    changed = changed[:len(text)] if len(changed) > len(text) else changed
+    assert len(changed) == len(text) and changed != text
+    victim.write_bytes(changed)                              # same size, other bytes
+    os.utime(victim, ns=(st.st_atime_ns, st.st_mtime_ns))  # and the old mtime (the ctime moves)
+    reads.clear()
+    _run_in_process(["-o", out, tree], capsys)
+    assert sorted(os.path.basename(p) for p in reads) == sorted(["broken.py", victim.name])
+    from mpycross import compile_source
+
+    assert (out / (victim.stem + ".mpy")).read_bytes() == compile_source(changed, victim.name)
+
+
+def test_a_source_read_under_another_target_is_read_again(tree, tmp_path, spy, reads, capsys):
+    out = tmp_path / "out"
+    _run_in_process(["-o", out, tree], capsys)
+    reads.clear()
+    _, report = _run_in_process(["-o", out, "--target", "micropython-1.18", tree], capsys)
+    assert len(reads) == len(list(tree.glob("*.py")))
+    failed = {os.path.basename(e["file"]) for e in report["errors"]}
+    compiled = [p for p in out.glob("*.mpy") if p.stem + ".py" not in failed]
+    assert len(compiled) > 10 and all(p.read_bytes()[:2] == b"M\x05" for p in compiled)

@@ -29,6 +29,8 @@ class Result:
     cached: bool = False                       # served by the compile cache
     settled: bool = False                      # the output already holds these bytes (data not read)
     key: str | None = None                     # the compile cache's key, when the cache is used
+    # (the source's stat taken before it was read, the key's context): for OutputIndex.record
+    source_check: tuple | None = None
 
 
 # fewer files than this per worker: starting the worker processes costs more than it gains
@@ -130,36 +132,48 @@ def _warm_up(target: str, opt: int) -> None:
     compile_job(Job("", "<warm-up>", None), b"", target, opt)
 
 
-def run_jobs(jobs: list[Job], target: str, opt: int, workers: int, cache=None, settled=None,
+def run_jobs(jobs: list[Job], target: str, opt: int, workers: int, cache=None, index=None,
              freeze: bool = False) -> list[Result]:
     """Compile every job, serving unchanged files from `cache` (a CompileCache, or None).
 
-    `settled(output, key)`: whether that output file is known to hold the
-    bytes of that cache key already (bundle.cache.OutputIndex); such a job is
-    neither compiled nor looked up. `freeze`: see compile_many.
+    `index` (bundle.cache.OutputIndex, with a cache): which output files are
+    known to hold the bytes of which cache key already; such a job is neither
+    compiled nor looked up, and when its source's stat is unchanged too, not
+    even read. `freeze`: see compile_many.
     """
+    from mpycross.bundle.cache import stat_of
+
     results: list[Result | None] = [None] * len(jobs)
-    todo: list[tuple[int, Job, bytes, str | None]] = []
+    todo: list[tuple[int, Job, bytes, str | None, tuple | None]] = []
     for i, job in enumerate(jobs):
+        source_check = None
+        if cache is not None and index is not None and job.output is not None:
+            context = cache.key(b"", job.source_name, target, opt)
+            key = index.settled_unread(job.output, job.source, context)
+            if key is not None:
+                results[i] = Result(job, cached=True, settled=True, key=key)
+                continue
+            source_check = (stat_of(job.source), context)  # (before the read: see OutputIndex)
         source = read_source(job)
         if isinstance(source, Result):
             results[i] = source
             continue
         if cache is None:
-            todo.append((i, job, source, None))
+            todo.append((i, job, source, None, None))
             continue
         key = cache.key(source, job.source_name, target, opt)
-        if settled is not None and job.output is not None and settled(job.output, key):
+        if index is not None and job.output is not None and index.settled(job.output, key, source_check):
             results[i] = Result(job, cached=True, settled=True, key=key)
             continue
         data = cache.get(key)
         error = cache.get_error(key) if data is None else None
         if data is not None or error is not None:
-            results[i] = Result(job, data=data, error=error, cached=True, key=key)
+            results[i] = Result(job, data=data, error=error, cached=True, key=key, source_check=source_check)
         else:
-            todo.append((i, job, source, key))
-    compiled = compile_many([(job, source) for _, job, source, _ in todo], target, opt, workers, freeze)
-    for (i, _, _, key), result in zip(todo, compiled):
+            todo.append((i, job, source, key, source_check))
+    compiled = compile_many([(job, source) for _, job, source, _, _ in todo], target, opt, workers, freeze)
+    for (i, _, _, key, source_check), result in zip(todo, compiled):
+        result.source_check = source_check
         if key is not None:
             if result.data is not None:
                 cache.put(key, result.data)

@@ -163,19 +163,33 @@ class CompileCache:
             pass  # a read-only or full cache only costs speed
 
 
+def stat_of(path: str) -> tuple | None:
+    """(size, mtime_ns, ctime_ns, inode) of a file, or None when it cannot be read."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
 class OutputIndex:
     """Which output files an earlier `mpycross compile` left holding which cache entry's bytes.
 
     One index per command line (working folder, the paths given, the output
     folder), at `<cache dir>/outputs/<digest>.marshal`: output path -> (key,
-    size, mtime_ns, ctime_ns, inode, recorded_ns), the file's stat taken right
-    after it was written or found to hold the right bytes. A later run that
-    computes the same key and finds the same stat takes the file as settled
-    without reading it or the cache entry. As with git's index, an entry is
-    trusted only if the file's mtime was older than the moment of recording by
-    more than a filesystem's time resolution (a file rewritten within it could
-    keep its stat). Losing or damaging the index costs only speed; each run
-    writes it whole and atomically.
+    size, mtime_ns, ctime_ns, inode, recorded_ns[, source_stat, context]), the
+    file's stat taken right after it was written or found to hold the right
+    bytes. A later run that computes the same key and finds the same stat takes
+    the file as settled without reading it or the cache entry. With the source's
+    stat (taken before it was read for that key) and the context (the key of
+    the same compile without the source's bytes: tool, target, options, name),
+    a later run that finds the source's stat and the context unchanged too
+    does not even read the source (`settled_unread`). As with git's index, a
+    stat is trusted only if the file's mtime was older than the moment of
+    recording by more than a filesystem's time resolution (a file rewritten
+    within it could keep its stat); the ctime in each stat changes with any
+    write, whatever mtime is set afterwards. Losing or damaging the index
+    costs only speed; each run writes it whole and atomically.
     """
 
     SLACK_NS = 2_000_000_000  # FAT (a CIRCUITPY drive) keeps mtimes to 2 s
@@ -197,32 +211,56 @@ class OutputIndex:
             return {}
         return stored if isinstance(stored, dict) else {}  # (entries of another shape never match: settled)
 
-    def settled(self, output: str, key: str) -> bool:
-        """Whether `output` still holds what the cache entry `key` holds, by its stat alone."""
+    def _entry(self, output: str):
+        """The index's entry for `output` if that file's stat is still the recorded one."""
         entry = self.before.get(output)
-        if type(entry) is not tuple or len(entry) != 6 or entry[0] != key or type(entry[5]) is not int:
+        if type(entry) is not tuple or len(entry) not in (6, 8) or type(entry[5]) is not int:
+            return None
+        if stat_of(output) != entry[1:5] or entry[2] + self.SLACK_NS > entry[5]:
+            return None
+        return entry
+
+    def settled(self, output: str, key: str, source_check: tuple | None = None) -> bool:
+        """Whether `output` still holds what the cache entry `key` holds, by its stat alone
+        (`source_check`: see record; kept with the entry from now on)."""
+        entry = self._entry(output)
+        if entry is None or entry[0] != key:
             return False
-        try:
-            st = os.stat(output)
-        except OSError:
-            return False
-        if (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) != entry[1:5] \
-                or st.st_mtime_ns + self.SLACK_NS > entry[5]:
-            return False
+        if source_check is not None and source_check[0] is not None:
+            import time
+
+            # the output's stat is the recorded one, older than the slack: true now as well
+            entry = (*entry[:5], time.time_ns(), *source_check)
         self.after[output] = entry
         return True
 
-    def record(self, output: str, key: str | None) -> None:
-        """`output` now holds the bytes of cache entry `key` (written or checked just now)."""
+    def settled_unread(self, output: str, source: str, context: str) -> str | None:
+        """The cache key `output` holds the bytes of, when the stats of `output` and of the
+        `source` it was compiled from, and the `context`, are all as recorded (else None)."""
+        entry = self._entry(output)
+        if entry is None or len(entry) != 8 or entry[7] != context:
+            return None
+        source_stat = entry[6]
+        if type(source_stat) is not tuple or len(source_stat) != 4 or stat_of(source) != source_stat \
+                or source_stat[1] + self.SLACK_NS > entry[5]:
+            return None
+        self.after[output] = entry
+        return entry[0]
+
+    def record(self, output: str, key: str | None, source_check: tuple | None = None) -> None:
+        """`output` now holds the bytes of cache entry `key` (written or checked just now);
+        `source_check`: (the source's stat before it was read, the context), see settled_unread."""
         import time
 
         if not self.enabled or key is None:
             return
-        try:
-            st = os.stat(output)
-        except OSError:
+        st = stat_of(output)
+        if st is None:
             return
-        self.after[output] = (key, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, time.time_ns())
+        entry = (key, *st, time.time_ns())
+        if source_check is not None and source_check[0] is not None:
+            entry += tuple(source_check)
+        self.after[output] = entry
 
     def save(self) -> None:
         if self.enabled and self.after != self.before:

@@ -270,7 +270,7 @@ def run(paths, out_dir=None, workers=None, opt=0, target=None, device=None, comp
         cache = CompileCache()
         written_before = OutputIndex(cache, [os.path.abspath(p) for p in paths], out_dir)
     results = run_jobs(jobs, target, opt, workers or os.cpu_count() or 1, cache,
-                       settled=written_before.settled if written_before is not None else None, freeze=True)
+                       index=written_before, freeze=True)
 
     errors = list(problems)
     written = 0
@@ -291,7 +291,7 @@ def run(paths, out_dir=None, workers=None, opt=0, target=None, device=None, comp
                                "message": err.strerror or str(err)})
                 continue
         if written_before is not None:
-            written_before.record(r.job.output, r.key)
+            written_before.record(r.job.output, r.key, r.source_check)
     if written_before is not None:
         written_before.save()
 
