@@ -249,6 +249,18 @@ def test_atomic_write_skips_a_taken_temporary_name(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == [taken.name, "out.mpy"]
 
 
+def test_atomic_write_makes_missing_folders_and_writes_all_bytes(tmp_path):
+    from mpycross.fileio import write_atomically
+
+    target = tmp_path / "a" / "b" / "out.mpy"
+    data = bytes(range(256)) * 5000  # more than one write() may take at once
+    write_atomically(str(target), data)
+    write_atomically(str(tmp_path / "a" / "b" / "second.mpy"), b"")  # into the folder just made
+    assert target.read_bytes() == data
+    assert (tmp_path / "a" / "b" / "second.mpy").read_bytes() == b""
+    assert sorted(p.name for p in target.parent.iterdir()) == ["out.mpy", "second.mpy"]
+
+
 def test_failed_compile_leaves_existing_output(work):
     (work / "parse_bad.mpy").write_bytes(b"previous")
     a = ours(["parse_bad.py"], work)

@@ -24,13 +24,15 @@ def _umask() -> int:
     return _UMASK
 
 
-def _new_private_file(folder: str, prefix: str) -> tuple[int, str]:
-    """Like tempfile.mkstemp(dir=folder, prefix=prefix + "."): a new file only this process opens."""
+def _new_file(folder: str, prefix: str) -> tuple[int, str]:
+    """A new file in `folder` that no other writer opens (a name with this process's id, made
+    with O_EXCL), with the usual permissions (0666 minus umask, applied by the system as it is
+    made: no chmod afterwards). Raises FileNotFoundError when `folder` does not exist."""
     flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
     for attempt in range(10000):
         name = os.path.join(folder, f"{prefix}.{os.getpid()}-{attempt}.tmp")
         try:
-            return os.open(name, flags, 0o600), name
+            return os.open(name, flags, 0o666), name
         except FileExistsError:
             continue
     raise FileExistsError(f"no usable temporary file name in {folder}")
@@ -48,19 +50,27 @@ def write_atomically(path, data: bytes, *, durable: bool = False, temp_name: str
     """
     path = os.fspath(path)
     folder = os.path.dirname(path) or "."
-    os.makedirs(folder, exist_ok=True)
     if temp_name is None:
-        fd, tmp = _new_private_file(folder, "." + os.path.basename(path))
+        # the folder is made only when it is missing: a batch writes many files into each
+        # folder, and a mkdir that finds the folder there costs as much as the write's open
+        try:
+            fd, tmp = _new_file(folder, "." + os.path.basename(path))
+        except FileNotFoundError:
+            os.makedirs(folder, exist_ok=True)
+            fd, tmp = _new_file(folder, "." + os.path.basename(path))
     else:
+        os.makedirs(folder, exist_ok=True)
         tmp = os.path.join(folder, temp_name)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
+        try:
+            _write_all(fd, data)
             if durable:
-                f.flush()
-                os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+        if temp_name is not None:  # (a file left by a killed run keeps its old mode)
+            os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -70,6 +80,13 @@ def write_atomically(path, data: bytes, *, durable: bool = False, temp_name: str
         raise
     if durable:
         _sync_folder(folder)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """os.write until all of `data` is written (no file object: a batch writes hundreds)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def _sync_folder(folder: str) -> None:
