@@ -499,10 +499,10 @@ def test_compile_many_keeps_order_when_workers_take_big_files_first():
     pairs = []
     for i in range(40):
         body = b"x = 1\n" * ((i * 37) % 50) + (b"def f(:\n" if i == 13 else b"") + b"y = %d\n" % i
-        pairs.append((Job(f"m{i}.py", f"m{i}.py", None), body))
+        pairs.append((Job(f"m{i}.py", f"m{i}.py", None), body, None))
     serial = compile_many(pairs, "micropython-1.29", 0, 1)
     parallel = compile_many(pairs, "micropython-1.29", 0, 2)
-    assert [r.job for r in parallel] == [job for job, _ in pairs]
+    assert [r.job for r in parallel] == [job for job, _, _ in pairs]
     assert [(r.data, r.error) for r in parallel] == [(r.data, r.error) for r in serial]
     assert serial[13].error["kind"] == "SyntaxError" and all(r.data for i, r in enumerate(serial) if i != 13)
 

@@ -123,13 +123,13 @@ def _run_in_process(args, capsys):
 def spy(monkeypatch, tmp_path):
     """Counts the outputs read back to compare; the index's clock slack made 0 (no 2 s wait)."""
     from mpycross.bundle.cache import OutputIndex
-    from mpycross.cli import compile_tree as tree_cmd
+    from mpycross import batch
 
     monkeypatch.setenv("MPYCROSS_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(OutputIndex, "SLACK_NS", -1)
     compared = []
-    real = tree_cmd._unchanged
-    monkeypatch.setattr(tree_cmd, "_unchanged", lambda path, data: compared.append(path) or real(path, data))
+    real = batch.output_holds
+    monkeypatch.setattr(batch, "output_holds", lambda path, data: compared.append(path) or real(path, data))
     return compared
 
 
@@ -187,8 +187,8 @@ def reads(monkeypatch):
     from mpycross import batch
 
     read = []
-    real = batch.read_bytes
-    monkeypatch.setattr(batch, "read_bytes", lambda path: read.append(path) or real(path))
+    real = batch.read_source
+    monkeypatch.setattr(batch, "read_source", lambda job: read.append(job.source) or real(job))
     return read
 
 
@@ -232,3 +232,40 @@ def test_a_source_read_under_another_target_is_read_again(tree, tmp_path, spy, r
     failed = {os.path.basename(e["file"]) for e in report["errors"]}
     compiled = [p for p in out.glob("*.mpy") if p.stem + ".py" not in failed]
     assert len(compiled) > 10 and all(p.read_bytes()[:2] == b"M\x05" for p in compiled)
+
+
+# ---- a pool's workers keep what they compile ----
+
+def test_pool_workers_write_their_own_outputs_and_cache_entries(tmp_path, monkeypatch, capsys):
+    """With workers, each compiled file's cache entry and output are written by the worker
+    that compiled it (the file system's work is shared out too), once each; the run's report
+    and bytes are those of one worker."""
+    from mpycross import fileio
+    from mpycross.batch import FILES_PER_WORKER
+
+    src = tmp_path / "src"
+    for i in range(3 * FILES_PER_WORKER):
+        (src / f"pkg{i % 3}").mkdir(parents=True, exist_ok=True)
+        (src / f"pkg{i % 3}" / f"m{i}.py").write_text(f"x = {i}\n" + "def f(a):\n    return a + 1\n" * (i % 5))
+    (src / "pkg0" / "broken.py").write_text("def f(:\n")
+    log = tmp_path / "writers.log"
+    real = fileio.write_atomically
+
+    def logged(path, data, **kw):
+        with open(log, "a") as f:  # (one short line per write: appends do not interleave)
+            f.write(f"{os.getpid()} {path}\n")
+        return real(path, data, **kw)
+
+    monkeypatch.setattr(fileio, "write_atomically", logged)  # (inherited by forked workers)
+    monkeypatch.setenv("MPYCROSS_CACHE_DIR", str(tmp_path / "cache"))
+    status, pooled = _run_in_process(["-j", "2", "-o", tmp_path / "pooled", src], capsys)
+    writes = [line.split(" ", 1) for line in log.read_text().splitlines()]
+    mpys = [path for _, path in writes if path.endswith(".mpy")]
+    assert len(mpys) == len(set(mpys)) == 2 * 3 * FILES_PER_WORKER  # each output and its entry, once
+    if sys.platform != "win32":  # (fork: workers are other processes of this test)
+        writers = {pid for pid, path in writes if path.endswith((".mpy", ".err"))}
+        assert str(os.getpid()) not in writers and len(writers) == 2
+    status_1, serial = _run_in_process(["-j", "1", "--no-cache", "-o", tmp_path / "serial", src], capsys)
+    assert (status, pooled["errors"], pooled["written"]) == (status_1, serial["errors"], serial["written"]) \
+        == (1, serial["errors"], 3 * FILES_PER_WORKER)
+    assert outputs(tmp_path / "pooled") == outputs(tmp_path / "serial")

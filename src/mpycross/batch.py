@@ -8,6 +8,8 @@ in both. A Result carries either the `.mpy` bytes or an error dict
 
 from __future__ import annotations
 
+import os
+
 from mpycross.fileio import read_bytes
 from mpycross.records import dataclass, field
 
@@ -31,6 +33,10 @@ class Result:
     key: str | None = None                     # the compile cache's key, when the cache is used
     # (the source's stat taken before it was read, the key's context): for OutputIndex.record
     source_check: tuple | None = None
+    # what became of job.output once `data` was kept (keep_output): "written", "unchanged" (it
+    # held these bytes already) or None (not yet, or nothing to write); write_error if it failed
+    output_kept: str | None = None
+    write_error: dict | None = None
 
 
 # fewer files than this per worker: starting the worker processes costs more than it gains
@@ -75,8 +81,40 @@ def tune_gc() -> None:
 
 
 def _compile_chunk(args):
-    pairs, target, opt = args
-    return [compile_job(job, source, target, opt) for job, source in pairs]
+    items, target, opt, cache, write = args
+    return [keep(compile_job(job, source, target, opt), key, cache, write) for job, source, key in items]
+
+
+def keep(result: Result, key: str | None, cache, write: bool) -> Result:
+    """A fresh compile's result, stored where it goes by the process that made it (so that in
+    a pool the workers share the file system's work too): its cache entry under `key` (an
+    error too, unless it says something about this run only), then with `write` its output."""
+    if key is not None:
+        result.key = key
+        if result.data is not None:
+            cache.put(key, result.data)
+        elif result.error["kind"] not in _UNCACHED_KINDS:
+            cache.put_error(key, result.error)
+    if write:
+        keep_output(result)
+    return result
+
+
+def keep_output(result: Result) -> None:
+    """Write a compiled result's output file, unless it holds exactly these bytes already."""
+    path, data = result.job.output, result.data
+    if path is None or data is None or result.output_kept is not None:
+        return
+    if output_holds(path, data):
+        result.output_kept = "unchanged"
+        return
+    from mpycross.fileio import write_atomically
+
+    try:
+        write_atomically(path, data)
+        result.output_kept = "written"
+    except OSError as err:
+        result.write_error = {"file": path, "line": None, "kind": "OSError", "message": err.strerror or str(err)}
 
 
 def read_source(job: Job) -> bytes | Result:
@@ -88,9 +126,19 @@ def read_source(job: Job) -> bytes | Result:
                                   "message": err.strerror or str(err)})
 
 
-def compile_many(pairs: list[tuple[Job, bytes]], target: str, opt: int, workers: int,
-                 freeze: bool = False) -> list[Result]:
-    """Compile (job, source) pairs; results in the same order whatever the number of workers.
+def output_holds(path: str, data: bytes) -> bool:
+    """Whether the file at `path` already holds exactly `data` (then it is not rewritten)."""
+    try:
+        return os.path.getsize(path) == len(data) and read_bytes(path) == data
+    except OSError:
+        return False  # (missing or unreadable: written)
+
+
+def compile_many(items: list[tuple[Job, bytes, str | None]], target: str, opt: int, workers: int,
+                 freeze: bool = False, cache=None, write: bool = False) -> list[Result]:
+    """Compile (job, source, cache key) items; results in the same order whatever the number of
+    workers, each kept (`keep`: into `cache` under its key, and with `write` into its output) as
+    soon as it is compiled.
 
     The workers are started once for the run and given chunks of files,
     the biggest files first so that no worker is left with a long one at the end.
@@ -99,12 +147,12 @@ def compile_many(pairs: list[tuple[Job, bytes]], target: str, opt: int, workers:
     (gc.freeze), so its passes over a batch no longer walk the tables (2 - 8%
     of the instructions of a batch, callgrind), and collect less often (tune_gc).
     """
-    workers = min(workers, len(pairs) // FILES_PER_WORKER)
-    if freeze and pairs:
+    workers = min(workers, len(items) // FILES_PER_WORKER)
+    if freeze and items:
         _warm_up(target, opt)
         tune_gc()
     if workers <= 1:
-        return [compile_job(job, source, target, opt) for job, source in pairs]
+        return _compile_chunk((items, target, opt, cache, write))
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -115,12 +163,13 @@ def compile_many(pairs: list[tuple[Job, bytes]], target: str, opt: int, workers:
         context = multiprocessing.get_context("fork")
         if not freeze:
             _warm_up(target, opt)
-    order = sorted(range(len(pairs)), key=lambda i: -len(pairs[i][1]))
-    size = max(1, len(pairs) // (workers * 8))
+    order = sorted(range(len(items)), key=lambda i: -len(items[i][1]))
+    size = max(1, len(items) // (workers * 8))
     chunks = [order[i:i + size] for i in range(0, len(order), size)]
-    results: list = [None] * len(pairs)
+    results: list = [None] * len(items)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        done = pool.map(_compile_chunk, [([pairs[i] for i in chunk], target, opt) for chunk in chunks])
+        done = pool.map(_compile_chunk, [([items[i] for i in chunk], target, opt, cache, write)
+                                         for chunk in chunks])
         for chunk, chunk_results in zip(chunks, done):
             for i, result in zip(chunk, chunk_results):
                 results[i] = result
@@ -133,13 +182,15 @@ def _warm_up(target: str, opt: int) -> None:
 
 
 def run_jobs(jobs: list[Job], target: str, opt: int, workers: int, cache=None, index=None,
-             freeze: bool = False) -> list[Result]:
+             freeze: bool = False, write: bool = False) -> list[Result]:
     """Compile every job, serving unchanged files from `cache` (a CompileCache, or None).
 
     `index` (bundle.cache.OutputIndex, with a cache): which output files are
     known to hold the bytes of which cache key already; such a job is neither
     compiled nor looked up, and when its source's stat is unchanged too, not
-    even read. `freeze`: see compile_many.
+    even read. `write`: each compiled file's output is written by the process
+    that compiled it (see keep; the cache's hits are left to the caller's
+    keep_output). `freeze`: see compile_many.
     """
     from mpycross.bundle.cache import stat_of
 
@@ -171,15 +222,10 @@ def run_jobs(jobs: list[Job], target: str, opt: int, workers: int, cache=None, i
             results[i] = Result(job, data=data, error=error, cached=True, key=key, source_check=source_check)
         else:
             todo.append((i, job, source, key, source_check))
-    compiled = compile_many([(job, source) for _, job, source, _, _ in todo], target, opt, workers, freeze)
-    for (i, _, _, key, source_check), result in zip(todo, compiled):
+    compiled = compile_many([(job, source, key) for _, job, source, key, _ in todo], target, opt, workers,
+                            freeze, cache, write)
+    for (i, _, _, _, source_check), result in zip(todo, compiled):
         result.source_check = source_check
-        if key is not None:
-            if result.data is not None:
-                cache.put(key, result.data)
-            elif result.error["kind"] not in _UNCACHED_KINDS:
-                cache.put_error(key, result.error)
-            result.key = key
         results[i] = result
     return results
 

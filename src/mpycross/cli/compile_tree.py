@@ -33,8 +33,7 @@ import sys
 import time
 from operator import attrgetter
 
-from mpycross.batch import Job, format_error, run_jobs
-from mpycross.fileio import read_bytes
+from mpycross.batch import Job, format_error, keep_output, run_jobs
 from mpycross.records import dataclass
 
 SKIP_DIRS = {"__pycache__"}
@@ -235,14 +234,6 @@ def plan(paths: list[str], out_dir: str | None, check: bool) -> tuple[list[Job],
     return jobs, problems
 
 
-def _unchanged(path: str, data: bytes) -> bool:
-    """Whether the file at `path` already holds exactly `data` (then it is not rewritten)."""
-    try:
-        return os.path.getsize(path) == len(data) and read_bytes(path) == data
-    except OSError:
-        return False
-
-
 def _echo(text: str, err: bool = False) -> None:
     stream = sys.stderr if err else sys.stdout
     stream.write(text + "\n")
@@ -270,7 +261,7 @@ def run(paths, out_dir=None, workers=None, opt=0, target=None, device=None, comp
         cache = CompileCache()
         written_before = OutputIndex(cache, [os.path.abspath(p) for p in paths], out_dir)
     results = run_jobs(jobs, target, opt, workers or os.cpu_count() or 1, cache,
-                       index=written_before, freeze=True)
+                       index=written_before, freeze=True, write=True)
 
     errors = list(problems)
     written = 0
@@ -280,16 +271,11 @@ def run(paths, out_dir=None, workers=None, opt=0, target=None, device=None, comp
             continue
         if r.job.output is None or r.settled:
             continue
-        if not _unchanged(r.job.output, r.data):
-            from mpycross.fileio import write_atomically
-
-            try:
-                write_atomically(r.job.output, r.data)
-                written += 1
-            except OSError as err:
-                errors.append({"file": r.job.output, "line": None, "kind": "OSError",
-                               "message": err.strerror or str(err)})
-                continue
+        keep_output(r)  # (a compiled file's is kept already, by the process that compiled it)
+        if r.write_error is not None:
+            errors.append(r.write_error)
+            continue
+        written += r.output_kept == "written"
         if written_before is not None:
             written_before.record(r.job.output, r.key, r.source_check)
     if written_before is not None:
