@@ -318,14 +318,48 @@ def _run_probe(env):
     return proc.stdout.strip()
 
 
-def test_tables_are_cached_and_a_warm_start_does_not_import_lark(tmp_path):
+def test_tables_are_cached_and_no_start_imports_lark(tmp_path):
     env = {"MPYCROSS_CACHE_DIR": str(tmp_path / "cache")}
-    assert _run_probe(env) == "True"  # first run builds the tables with Lark
+    assert _run_probe(env) == "False"  # a first run reads the package's own tables
     names = sorted(p.name.split("-")[0] for p in (tmp_path / "cache").iterdir())
     # the tables, the default target's data (targets.toml, and the rules of each release derived
     # from it) and the compiled record classes' __init__s
-    assert names == ["derived", "lark", "records", "tables", "toml"]
+    assert names == ["derived", "records", "tables", "toml"]
     assert _run_probe(env) == "False"  # later runs only read the cache
+
+
+def test_shipped_tables_are_what_lark_builds_from_the_grammar_now():
+    """grammar/micropython.tables.json is fresh: after a grammar edit, run
+    `python -m mpycross.compiler.grammar_tables` (the numbering does not depend on the hash seed)."""
+    from mpycross.compiler import grammar_tables
+    from mpycross.resources import data_path
+
+    grammar = grammar_tables.grammar_text()
+    built = grammar_tables.build_tables(grammar, None)
+    with open(data_path("grammar", grammar_tables.SHIPPED_FILE), encoding="utf-8") as f:
+        assert f.read() == grammar_tables.shipped_text(built, grammar)
+    shipped = grammar_tables.shipped_tables(grammar)
+    for name in ("format", "start", "end", "states", "reductions", "shapes"):
+        assert shipped[name] == built[name], name
+    assert all(type(s) is tuple for state in shipped["states"] for s in state)
+
+
+def test_tables_of_an_edited_grammar_are_built_by_lark(monkeypatch, tmp_path):
+    from mpycross.compiler import grammar_tables
+
+    original = grammar_tables.grammar_text()
+    edited = original + "\n// edited\n"
+    assert grammar_tables.shipped_tables(edited) is None
+    monkeypatch.setattr(grammar_tables, "grammar_text", lambda: edited)
+    monkeypatch.setattr(grammar_tables, "cache_folder", lambda: str(tmp_path))
+    built = []
+    real = grammar_tables.build_tables
+    monkeypatch.setattr(grammar_tables, "build_tables", lambda g, f: built.append(g) or real(g, f))
+    data = grammar_tables.load_tables()
+    assert built == [edited]
+    # (a comment changes nothing: the same automaton, numbered the same)
+    assert data["states"] == grammar_tables.shipped_tables(original)["states"]
+    assert {p.name.split("-")[0] for p in tmp_path.iterdir()} == {"lark", "tables"}  # and cached
 
 
 def test_tables_build_without_any_writable_cache_folder(monkeypatch, tmp_path):
@@ -536,5 +570,6 @@ def test_a_corrupt_table_cache_is_rebuilt(tmp_path):
     for path in tmp_path.iterdir():
         if path.is_file():  # the table caches (toml/ holds the target data)
             path.write_bytes(b"\x80garbage")
-    assert _run_probe(env) == "True"  # rebuilt with Lark
+    assert _run_probe(env) == "False"  # rebuilt, from the package's own tables
+    assert all(path.read_bytes() != b"\x80garbage" for path in tmp_path.iterdir() if path.is_file())
     assert _run_probe(env) == "False"  # and cached again

@@ -16,6 +16,12 @@ Flattened form:
   `[optional]` parts, splice Lark's internal `_helper` rules, pass a single
   child through for `?rule`) and which `TreeToAst` method gets the result.
 
+The package ships the flattened tables of its grammar (`grammar/micropython.tables.json`,
+written by `python -m mpycross.compiler.grammar_tables`; a test checks it is what Lark builds
+from the grammar now), so even a first run, or a run with an empty cache folder, starts without
+Lark's analysis (half a second); they carry the sha256 of the grammar text they were built
+from, and a grammar that differs (being edited) is analysed by Lark instead.
+
 Cache files live in the user's cache folder (or the temp folder), never in
 the package, which may be read-only.  Their names hold a CRC of the grammar
 text, the Python version, the tables' layout and (Lark's own cache only) the
@@ -34,6 +40,7 @@ import zlib
 from ..resources import cache_folder, data_path, read_cache_file, write_cache_file
 
 GRAMMAR_FILE = "micropython.lark"
+SHIPPED_FILE = "micropython.tables.json"  # (in grammar/, next to the grammar)
 FORMAT = 3  # bump when the flattened layout changes
 START = "file_input"
 
@@ -127,6 +134,39 @@ def _lark(grammar: str, folder: str | None):
     return parser
 
 
+def _canonical(start: int, end: int, states: dict, reductions: list) -> tuple:
+    """The same automaton numbered independently of how Lark's sets happened to be ordered
+    (which changes with the string hash seed): states in the order a breadth-first walk from
+    the start meets them, each state's symbols sorted, reductions in the order first met;
+    so that the tables built from one grammar are the same bytes in every process.
+    (start, end, states as a list, reductions)."""
+    number = {start: 0}
+    order = [start]
+    reduction_number: dict[int, int] = {}
+    for old in order:  # (grows as new states are met)
+        symbols, actions = states[old]
+        for _, action in sorted(zip(symbols, actions)):
+            if action >= 0:
+                if action not in number:
+                    number[action] = len(order)
+                    order.append(action)
+            elif action not in reduction_number:
+                reduction_number[action] = len(reduction_number)
+    if len(order) != len(states) or len(reduction_number) != len(reductions):
+        raise ValueError("LALR tables with states or reductions the start cannot reach")
+    new_reductions = [None] * len(reductions)
+    for action, r in reduction_number.items():
+        new_reductions[r] = reductions[-1 - action]
+    shared: dict = {}  # one tuple object for equal tuples: marshal then writes it once
+    new_states = []
+    for old in order:
+        row = sorted(zip(*states[old]))
+        symbols = tuple(symbol for symbol, _ in row)
+        actions = tuple(number[a] if a >= 0 else -1 - reduction_number[a] for _, a in row)
+        new_states.append((shared.setdefault(symbols, symbols), shared.setdefault(actions, actions)))
+    return 0, number[end], new_states, new_reductions
+
+
 def _how(rule) -> tuple:
     """What Lark's parse-tree builder does for this rule (lark/parse_tree_builder.py)."""
     expansion = rule.expansion
@@ -178,12 +218,14 @@ def build_tables(grammar: str, folder: str | None) -> dict:
         states[state] = (shared.setdefault(symbols, symbols), shared.setdefault(actions_, actions_))
     if sorted(states) != list(range(len(states))):
         raise ValueError("LALR states are not numbered 0..n-1")
+    start, end, states, reductions = _canonical(int(table.start_states[START]), int(table.end_states[START]),
+                                                states, reductions)
     shapes = _possible_shapes(reductions)
     return {
         "format": FORMAT,
-        "start": int(table.start_states[START]),
-        "end": int(table.end_states[START]),
-        "states": [states[i] for i in range(len(states))],
+        "start": start,
+        "end": end,
+        "states": states,
         "reductions": reductions,
         # the reduction callbacks' factories, compiled once: marshal keeps code objects
         "shapes": shapes,
@@ -191,11 +233,79 @@ def build_tables(grammar: str, folder: str | None) -> dict:
     }
 
 
+# ---- the tables the package ships ---------------------------------------------------
+
+
+def _grammar_digest(grammar: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(grammar.encode("utf-8")).hexdigest()
+
+
+def shipped_text(data: dict, grammar: str) -> str:
+    """The shipped file's text for tables built from `grammar`: JSON, one state or reduction
+    per line (so that a change of grammar shows as a readable diff)."""
+    import json
+
+    def dump(value) -> str:
+        return json.dumps(value, separators=(",", ":"))
+
+    head = {"format": data["format"], "grammar_sha256": _grammar_digest(grammar),
+            "start": data["start"], "end": data["end"]}
+    parts = [dump(head)[:-1]]
+    for name in ("states", "reductions", "shapes"):
+        parts.append(f',\n"{name}":[\n' + ",\n".join(dump(item) for item in data[name]) + "]")
+    return "".join(parts) + "}\n"
+
+
+def _tuples(value):
+    """JSON's lists back as the tables' tuples."""
+    return tuple(_tuples(v) for v in value) if type(value) is list else value
+
+
+def shipped_tables(grammar: str) -> dict | None:
+    """The package's own tables, when they were built from `grammar` in this layout; else None."""
+    import json
+
+    try:
+        with open(data_path("grammar", SHIPPED_FILE), encoding="utf-8") as f:
+            shipped = json.load(f)
+    except (OSError, ValueError):
+        return None
+    if type(shipped) is not dict or shipped.get("format") != FORMAT \
+            or shipped.get("grammar_sha256") != _grammar_digest(grammar):
+        return None
+    interned: dict = {}  # symbol names as marshal would give them back: interned, one tuple per value
+    states = []
+    for symbols, actions in shipped["states"]:
+        symbols = tuple(sys.intern(symbol) for symbol in symbols)
+        actions = tuple(actions)
+        states.append((interned.setdefault(symbols, symbols), interned.setdefault(actions, actions)))
+    reductions = [(size, sys.intern(origin), _tuples(how)) for size, origin, how in shipped["reductions"]]
+    shapes = [_tuples(shape) for shape in shipped["shapes"]]
+    return {
+        "format": FORMAT, "start": shipped["start"], "end": shipped["end"], "states": states,
+        "reductions": reductions, "shapes": shapes,
+        "shape_code": compile(_factories_source(shapes), "<reductions>", "exec"),
+    }
+
+
+def write_shipped_tables() -> str:
+    """Build the tables from the grammar with Lark and write the package's file; its path."""
+    from mpycross.fileio import write_atomically
+
+    grammar = grammar_text()
+    path = data_path("grammar", SHIPPED_FILE)
+    write_atomically(path, shipped_text(build_tables(grammar, None), grammar).encode("utf-8"))
+    return path
+
+
 # ---- loading -----------------------------------------------------------------------
 
 
 def load_tables() -> dict:
-    """The flattened tables: from the cache file, else built (and cached)."""
+    """The flattened tables: from the cache file, else the package's own (or, for a grammar
+    they were not built from, built by Lark), then cached."""
     grammar = grammar_text()
     folder = cache_folder()
     if folder is not None:
@@ -203,7 +313,9 @@ def load_tables() -> dict:
         data = read_cache_file(path)
         if type(data) is dict and data.get("identity") == cache_identity(grammar, lark=False):
             return data
-    data = build_tables(grammar, folder)  # missing, unreadable or another grammar's
+    data = shipped_tables(grammar)  # the cache is missing, unreadable or another grammar's
+    if data is None:
+        data = build_tables(grammar, folder)
     data["identity"] = cache_identity(grammar, lark=False)
     if folder is not None:
         write_cache_file(path, data)
@@ -320,3 +432,7 @@ def make_callback(size: int, how: tuple, transformer, factories: dict):
         exec(compile(_reduce_source(shape), f"<reduce {how[3]}>", "exec"), namespace)
         factory = factories[shape] = namespace["make"]
     return factory(method)
+
+
+if __name__ == "__main__":
+    print(f"wrote {write_shipped_tables()}")
