@@ -269,3 +269,34 @@ def test_pool_workers_write_their_own_outputs_and_cache_entries(tmp_path, monkey
     assert (status, pooled["errors"], pooled["written"]) == (status_1, serial["errors"], serial["written"]) \
         == (1, serial["errors"], 3 * FILES_PER_WORKER)
     assert outputs(tmp_path / "pooled") == outputs(tmp_path / "serial")
+
+
+# ---- the compiler's own fingerprint (part of every key) ----
+
+def test_tool_fingerprint_is_remembered_by_stat_and_worked_out_again_after_an_edit(tmp_path, monkeypatch):
+    import builtins
+
+    from mpycross.bundle import cache
+
+    files = [tmp_path / "code.py", tmp_path / "data.toml"]
+    files[0].write_bytes(b"x = 1\n")
+    files[1].write_bytes(b"[a]\nb = 2\n")
+    monkeypatch.setattr(cache, "_fingerprinted_files", lambda: [(p.name, str(p)) for p in files])
+    monkeypatch.setenv("MPYCROSS_CACHE_DIR", str(tmp_path / "cache"))
+    fingerprint = cache.tool_fingerprint.__wrapped__  # (the process's own memo left out)
+    # files changed just now are not remembered (their stat could survive a rewrite)
+    first = fingerprint()
+    assert not (tmp_path / "cache" / "fingerprint.marshal").exists()
+    monkeypatch.setattr(cache.OutputIndex, "SLACK_NS", -1)
+    assert fingerprint() == first and (tmp_path / "cache" / "fingerprint.marshal").exists()
+    opened = []
+    real_open = builtins.open
+    monkeypatch.setattr(builtins, "open", lambda path, *a, **k: opened.append(str(path)) or real_open(path, *a, **k))
+    assert fingerprint() == first
+    assert not set(opened) & {str(p) for p in files}  # served by stat: no file read
+    monkeypatch.setattr(builtins, "open", real_open)
+    files[0].write_bytes(b"x = 2\n")  # same size
+    edited = fingerprint()
+    assert edited != first
+    monkeypatch.setenv("MPYCROSS_CACHE_DIR", str(tmp_path / "other"))
+    assert fingerprint() == edited  # what it is without any memo

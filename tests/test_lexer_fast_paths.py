@@ -205,3 +205,27 @@ def test_one_step_strings_match_the_general_way(target, monkeypatch):
     slow = [tokens(s, syntax) for s in sources]
     for source, a, b in zip(sources, fast, slow):
         assert a == b, source
+
+
+@pytest.mark.parametrize("target", ["micropython-1.29", "micropython-1.18"])
+def test_plain_integers_fast_path_matches_the_parsenum_port(target):
+    """parser.parse_number reads plain decimal integers with int(); every other integer
+    text (leading zeros, bases, long ones) and every plain one must agree with parse_integer."""
+    from mpycross.compiler.parser import _ParseAbort, parse_number
+    from mpycross.compiler.parsenum import parse_integer
+
+    syntax = Syntax.of(resolve_target(target))
+    rng = random.Random(7)
+    texts = [b"0", b"7", b"00", b"007", b"08", b"10", b"0x1f", b"0o17", b"0b101", b"1" * 99, b"9" * 100,
+             b"1" * 5000, b"0" * 50, b"\xd9\xa3", b"12a"]
+    texts += [bytes(rng.choice(b"0123456789") for _ in range(rng.randint(1, 120))) for _ in range(2000)]
+    for text in texts:
+        try:
+            expected = ("value", parse_integer(text, syntax.reject_leading_zero_int))
+        except ValueError as err:
+            expected = ("error", str(err))
+        try:
+            got = ("value", parse_number("INTEGER", text, 1, syntax))
+        except _ParseAbort as err:
+            got = ("error", err.message)
+        assert got == expected, text

@@ -55,23 +55,52 @@ def _files(folder: str, suffix: str, recursive: bool) -> list[tuple[str, str]]:
     return sorted(found)
 
 
-@functools.cache
-def tool_fingerprint() -> str:
-    """Version plus a digest of the files that decide the compiler's output."""
+def _fingerprinted_files() -> list[tuple[str, str]]:
+    """(name, path) of the files that decide the compiler's output, in a fixed order."""
     import mpycross
     from mpycross.resources import data_path
 
     pkg = os.path.dirname(os.path.abspath(mpycross.__file__))
-    h = hashlib.sha256(mpycross.__version__.encode())
     groups = [(os.path.join(pkg, "compiler"), ".py", False), (os.path.join(pkg, "mpy"), ".py", False),
               (data_path("formats"), ".toml", True), (data_path("grammar"), "", False)]
-    for folder, suffix, recursive in groups:
-        for name, path in _files(folder, suffix, recursive):
-            with open(path, "rb") as f:
-                h.update(name.encode() + b"\0" + f.read() + b"\0")
-    with open(os.path.join(pkg, "targets.py"), "rb") as f:
-        h.update(f.read())
-    return h.hexdigest()
+    files = [item for folder, suffix, recursive in groups for item in _files(folder, suffix, recursive)]
+    return files + [("", os.path.join(pkg, "targets.py"))]  # (hashed without its name)
+
+
+@functools.cache
+def tool_fingerprint() -> str:
+    """Version plus a digest of the files that decide the compiler's output.
+
+    Reading and hashing those files (about 1.5 MB) was a fifth of a warm `mpycross compile`,
+    so the digest is remembered in the tool's cache folder with the stat of every file, and
+    served while those stats stay as they were (by the index's rule: only stats older than
+    the moment they were taken by more than a filesystem's time resolution are kept)."""
+    import time
+
+    import mpycross
+    from mpycross.resources import cache_folder, read_cache_file, write_cache_file
+
+    files = _fingerprinted_files()
+    stats = tuple((name, stat_of(path)) for name, path in files)
+    memo_path = None
+    folder = cache_folder()
+    if folder is not None:
+        memo_path = os.path.join(folder, "fingerprint.marshal")
+        memo = read_cache_file(memo_path)
+        if type(memo) is tuple and len(memo) == 3 and memo[:2] == (mpycross.__version__, stats) \
+                and type(memo[2]) is str:
+            return memo[2]
+    taken = time.time_ns()
+    h = hashlib.sha256(mpycross.__version__.encode())
+    for name, path in files:
+        with open(path, "rb") as f:
+            data = f.read()
+        h.update(data if not name else name.encode() + b"\0" + data + b"\0")
+    fingerprint = h.hexdigest()
+    settled = all(st is not None and max(st[1], st[2]) + OutputIndex.SLACK_NS <= taken for _, st in stats)
+    if memo_path is not None and settled:
+        write_cache_file(memo_path, (mpycross.__version__, stats, fingerprint))
+    return fingerprint
 
 
 @functools.cache

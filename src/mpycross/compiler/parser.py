@@ -81,6 +81,10 @@ def _statements_in(values, out: list) -> list:
 def parse_number(kind: str, text: bytes, line: int, syntax):
     try:
         if kind == "INTEGER":
+            # most are plain decimal digits without a leading zero: their value is int()'s
+            # (bytes.isdigit is ASCII only; long ones are left to the chunked reader)
+            if text.isdigit() and (text[0] != 0x30 or len(text) == 1) and len(text) < 100:
+                return int(text)
             return parse_integer(text, syntax.reject_leading_zero_int)
         return parse_decimal(text, syntax.read_float)
     except ValueError as exc:
