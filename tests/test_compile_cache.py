@@ -300,3 +300,26 @@ def test_tool_fingerprint_is_remembered_by_stat_and_worked_out_again_after_an_ed
     assert edited != first
     monkeypatch.setenv("MPYCROSS_CACHE_DIR", str(tmp_path / "other"))
     assert fingerprint() == edited  # what it is without any memo
+
+
+_WARM_PROBE = """
+import json, sys
+from mpycross.cli import compile_tree
+status = compile_tree.run(**compile_tree.parse_fast(sys.argv[1:]))
+print(json.dumps([status, sorted(m for m in sys.modules if m in (
+    "_hashlib", "mpycross.targets", "mpycross.compiler.driver", "click"))]))
+"""
+
+
+def test_a_served_run_loads_neither_the_compiler_nor_openssl(tree, tmp_path):
+    """An unchanged tree is served without the compiler, the target table or OpenSSL (whose
+    load was a tenth of a warm run; the keys' sha256 comes from Python's own module)."""
+    env = dict(os.environ, MPYCROSS_CACHE_DIR=str(tmp_path / "cache"))
+    runs = [subprocess.run([sys.executable, "-c", _WARM_PROBE, "-o", str(tmp_path / "out"), str(tree)],
+                           env=env, capture_output=True, text=True, timeout=600) for _ in range(2)]
+    assert [json.loads(r.stdout.splitlines()[-1])[0] for r in runs] == [1, 1]  # (broken.py)
+    first, second = (json.loads(r.stdout.splitlines()[-1])[1] for r in runs)
+    assert "mpycross.compiler.driver" in first  # (the check can fail)
+    has_own_sha256 = subprocess.run([sys.executable, "-c", "import _sha2" if sys.version_info >= (3, 12)
+                                     else "import _sha256"], capture_output=True).returncode == 0
+    assert second == ([] if has_own_sha256 else ["_hashlib"])

@@ -4,7 +4,9 @@ __version__ = "0.1.0"
 
 __all__ = ["__version__", "compile_source"]
 
-from mpycross.targets import DEFAULT_TARGET  # noqa: E402  (cheap: the target data loads on first use)
+# the target a compile uses when none is named (mpycross.targets reads its data; kept here so
+# that a command using only the default need not import that module)
+DEFAULT_TARGET = "micropython-1.29"
 
 
 def compile_source(source, filename="<stdin>", target=DEFAULT_TARGET, opt=0, **options):

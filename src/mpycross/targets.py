@@ -28,11 +28,11 @@ import functools
 import warnings
 from mpycross.records import dataclass, field
 
+# the target of every command and API call that names none (named in mpycross/__init__.py, so
+# that a command using the default need not import this module)
+from mpycross import DEFAULT_TARGET  # noqa: F401
 from mpycross.errors import TargetError, TargetWarning
 from mpycross.resources import data_path, load_derived, load_toml
-
-# the target of every command and API call that names none
-DEFAULT_TARGET = "micropython-1.29"
 
 FAMILIES = {"micropython": "micropython", "mp": "micropython", "circuitpython": "circuitpython",
             "cp": "circuitpython"}

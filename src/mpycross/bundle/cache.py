@@ -13,11 +13,24 @@ compiled again. A file the compiler rejects is remembered too, as its error
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import sys
 
 from mpycross.fileio import read_bytes
+
+def _sha256_class():
+    """hashlib.sha256, taken from Python's own SHA-2 module where there is one: hashlib
+    loads OpenSSL, a tenth of a warm `mpycross compile` (the digests are the same)."""
+    try:
+        return __import__("_sha2" if sys.version_info >= (3, 12) else "_sha256").sha256
+    except (ImportError, AttributeError):  # (a Python built without it)
+        pass
+    from hashlib import sha256
+
+    return sha256
+
+
+sha256 = _sha256_class()
 
 CACHE_ENV = "MPYCROSS_CACHE_DIR"
 LAYOUT = b"mpycross-cache-2"  # (2: errors kept with marshal)
@@ -91,7 +104,7 @@ def tool_fingerprint() -> str:
                 and type(memo[2]) is str:
             return memo[2]
     taken = time.time_ns()
-    h = hashlib.sha256(mpycross.__version__.encode())
+    h = sha256(mpycross.__version__.encode())
     for name, path in files:
         with open(path, "rb") as f:
             data = f.read()
@@ -106,7 +119,7 @@ def tool_fingerprint() -> str:
 @functools.cache
 def _key_start(target: str, opt: int):
     """The hash of a key's first parts (layout, compiler, target, options), to be copied per file."""
-    h = hashlib.sha256(LAYOUT)
+    h = sha256(LAYOUT)
     for part in (tool_fingerprint().encode(), target.encode(), str(opt).encode()):
         h.update(len(part).to_bytes(4, "little") + part)
     return h
@@ -147,7 +160,7 @@ class CompileCache:
             return None
         stored = self._read(self._path(key))
         digest, data = stored[:32], stored[32:]
-        if len(digest) != 32 or hashlib.sha256(data).digest() != digest:
+        if len(digest) != 32 or sha256(data).digest() != digest:
             self.misses += 1
             return None
         self.hits += 1
@@ -155,7 +168,7 @@ class CompileCache:
 
     def put(self, key: str, data: bytes) -> None:
         if self.enabled:
-            self._store(self._path(key), hashlib.sha256(data).digest() + data)
+            self._store(self._path(key), sha256(data).digest() + data)
 
     def get_error(self, key: str) -> dict | None:
         """The error the compiler gave for this key, if it was remembered."""
@@ -226,7 +239,7 @@ class OutputIndex:
     def __init__(self, cache: CompileCache, paths: list[str], out_dir: str | None):
         self.enabled = cache.enabled
         command = repr((os.getcwd(), list(paths), None if out_dir is None else os.path.abspath(out_dir)))
-        digest = hashlib.sha256(command.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+        digest = sha256(command.encode("utf-8", "surrogateescape")).hexdigest()[:32]
         self.path = os.path.join(cache.root, "outputs", digest + ".marshal")
         self.before = self._load() if self.enabled else {}
         self.after: dict = {}

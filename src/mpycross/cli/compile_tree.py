@@ -245,13 +245,19 @@ def run(paths, out_dir=None, workers=None, opt=0, target=None, device=None, comp
     """Compile as the command line asks; the exit status. Raises UsageProblem before doing anything."""
     started = time.perf_counter()
     from mpycross.errors import MpyCrossError
-    from mpycross.targets import DEFAULT_TARGET, choose_target
+    from mpycross import DEFAULT_TARGET
 
-    try:
-        chosen = choose_target(target, device, compat, bytecode)
-    except MpyCrossError as err:
-        raise UsageProblem(str(err), "--target") from None
-    target = chosen.name if chosen is not None else DEFAULT_TARGET  # a name the worker processes resolve
+    if (target, device, compat, bytecode) != (None, None, None, None):
+        from mpycross.targets import choose_target  # (its table is not needed for the default)
+
+        try:
+            chosen = choose_target(target, device, compat, bytecode)
+        except MpyCrossError as err:
+            raise UsageProblem(str(err), "--target") from None
+        if chosen is not None:
+            target = chosen.name  # a name the worker processes resolve
+    if target is None:
+        target = DEFAULT_TARGET
     jobs, problems = plan(list(paths), out_dir, check)
 
     cache = written_before = None
