@@ -609,3 +609,17 @@ def test_ci_script_runs_the_readme_commands():
     assert positions == sorted(positions)
     assert "set -euo pipefail" in script
     assert (root / "examples" / "hello.py").is_file()
+
+
+def test_output_names_are_the_sources_with_mpy_in_place_of_their_extension():
+    """compile_tree._with_mpy_suffix cuts ".py" without os.path.splitext where it may: equal on
+    every short path made of the pieces that matter ("." names, separators, ".py" endings)."""
+    import itertools
+
+    from mpycross.cli.compile_tree import _with_mpy_suffix
+
+    pieces = ["a", ".", "/", "py", ".py", "\\", "x.y"]
+    for k in range(1, 6):
+        for parts in itertools.product(pieces, repeat=k):
+            path = "".join(parts)
+            assert _with_mpy_suffix(path) == os.path.splitext(path)[0] + ".mpy", path

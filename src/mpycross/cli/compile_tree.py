@@ -176,6 +176,8 @@ def _walk(folder: str) -> list[tuple[str, str]]:
 
 
 def _with_mpy_suffix(path: str) -> str:
+    if path.endswith(".py") and len(path) > 3 and path[-4] not in "/.\\":  # (as splitext: ".py" is a name)
+        return path[:-3] + ".mpy"
     return os.path.splitext(path)[0] + ".mpy"
 
 
