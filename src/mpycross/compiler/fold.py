@@ -421,12 +421,18 @@ class Folder:
         if isinstance(value, tuple):
             if not value:
                 return value
-            out = tuple(self.field(v) for v in value)
-            return out if any(a is not b for a, b in zip(out, value)) else value
+            # (list comprehensions and a plain loop: generators cost a frame switch per item)
+            field = self.field
+            out = [field(v) for v in value]
+            for new, old in zip(out, value):
+                if new is not old:
+                    return tuple(out)
+            return value
         return value
 
     def body(self, stmts: tuple) -> tuple:
-        return tuple(self.stmt(s) for s in stmts)
+        stmt = self.stmt
+        return tuple([stmt(s) for s in stmts])
 
     def stmt(self, node):
         return self.visit(node)
@@ -738,7 +744,7 @@ class Folder:
         if node.ctx == "Load" and elts and self.const_tuples and all(is_const(e) for e in elts):
             # py/parse.c build_tuple: the line is that of the rule holding the items
             # (the parser works it out: Tuple.items_line)
-            return ConstTuple(tuple(const_value(e) for e in elts), line=node.items_line,
+            return ConstTuple(tuple([const_value(e) for e in elts]), line=node.items_line,
                               first_line=first_line(node))
         return node if elts is node.elts else _replace(node, {"elts": elts})
 

@@ -276,7 +276,7 @@ class TreeToAst:
 
     def expr_stmt_assign(self, ch):
         parts = ch[0::2]
-        targets = tuple(set_ctx(t, "Store") for t in parts[:-1])
+        targets = tuple([set_ctx(t, "Store") for t in parts[:-1]])
         return A.Assign(targets, parts[-1], line=first_line(ch[0]))
 
     def testlist_star_expr(self, ch):
@@ -286,7 +286,7 @@ class TreeToAst:
     def del_stmt(self, ch):
         targets = ch[1]
         items = targets.items if isinstance(targets, _Seq) else [targets]
-        return A.Delete(tuple(set_ctx(t, "Del") for t in items), line=ch[0].line)
+        return A.Delete(tuple([set_ctx(t, "Del") for t in items]), line=ch[0].line)
 
     def pass_stmt(self, ch):
         return A.Pass(line=ch[0].line)
@@ -759,8 +759,8 @@ class TreeToAst:
                 msg = "expecting key:value for dict" if is_dict else "expecting just a value for set"
                 return A.Invalid(msg, line=items[0].line, start=line)
         if is_dict:
-            return A.Dict(tuple(kv.key for kv in items), tuple(kv.value for kv in items), line=line)
-        return A.Set(tuple(kv.key for kv in items), line=line, trailing_comma=getattr(inner, "trailing", False))
+            return A.Dict(tuple([kv.key for kv in items]), tuple([kv.value for kv in items]), line=line)
+        return A.Set(tuple([kv.key for kv in items]), line=line, trailing_comma=getattr(inner, "trailing", False))
 
     def testlist_comp(self, ch):
         return _Comp(ch[0], ch[1])
