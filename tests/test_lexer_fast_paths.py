@@ -217,8 +217,11 @@ def test_plain_integers_fast_path_matches_the_parsenum_port(target):
     syntax = Syntax.of(resolve_target(target))
     rng = random.Random(7)
     texts = [b"0", b"7", b"00", b"007", b"08", b"10", b"0x1f", b"0o17", b"0b101", b"1" * 99, b"9" * 100,
-             b"1" * 5000, b"0" * 50, b"\xd9\xa3", b"12a"]
+             b"1" * 5000, b"0" * 50, b"\xd9\xa3", b"12a", b"0x", b"0xg", b"0X1F", b"0O17", b"0o8", b"0B1",
+             b"0b2", b"0b", b"0x1f\n", b"00x1", b"0x" + b"f" * 120]
     texts += [bytes(rng.choice(b"0123456789") for _ in range(rng.randint(1, 120))) for _ in range(2000)]
+    texts += [rng.choice([b"0x", b"0X", b"0o", b"0O", b"0b", b"0B"]) + bytes(
+        rng.choice(b"0123456789abcdefgABCDEFG") for _ in range(rng.randint(0, 12))) for _ in range(2000)]
     for text in texts:
         try:
             expected = ("value", parse_integer(text, syntax.reject_leading_zero_int))
@@ -229,3 +232,29 @@ def test_plain_integers_fast_path_matches_the_parsenum_port(target):
         except _ParseAbort as err:
             got = ("error", err.message)
         assert got == expected, text
+
+
+
+NUMBER_PIECES = ["0", "1", "9", "007", "12", "1_000", "0x1F", "0X1f", "0xg", "0x", "0b1", "0o7", "1e5", "1E-5",
+                 "1.5", ".5", "5.", "1j", "2J", "1if", "0x1fj", "0x1.5", "1__0_", "é", "\xff", "_", "x", ".",
+                 "(", ")", "+", "-", ",", "\n", "\n    ", " ", "  ", "#c", "'s'"]
+
+
+@pytest.mark.parametrize("target", ["micropython-1.29", "micropython-1.12", "micropython-1.9"])
+@pytest.mark.parametrize("runs", ["with runs", "without runs"])
+def test_plain_numbers_read_in_one_match_match_the_general_loop(target, runs, monkeypatch):
+    """lexer._plain_number takes a whole decimal or hex integer in one match: the same tokens
+    as Lexer._number's loop, on random number soup (with and without the runs of common
+    tokens, which read most plain integers before _number sees them)."""
+    syntax = Syntax.of(resolve_target(target))
+    rng = random.Random(f"numbers-{target}")
+    sources = ["".join(rng.choice(NUMBER_PIECES) + rng.choice(["", "", " "]) for _ in range(rng.randint(1, 30)))
+               .encode("utf-8", "surrogateescape") for _ in range(3000)]
+    if runs == "without runs":
+        _no_fast_path(monkeypatch)
+    fast = [tokens(s, syntax) for s in sources]
+    assert sum(t[0] == "INTEGER" for ts in fast for t in ts) > 3000
+    monkeypatch.setattr(lexer, "_plain_number", lambda src, pos: None)
+    slow = [tokens(s, syntax) for s in sources]
+    for source, a, b in zip(sources, fast, slow):
+        assert a == b, source

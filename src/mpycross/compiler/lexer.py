@@ -87,6 +87,9 @@ _CLOSERS = {"DEL_PAREN_CLOSE", "DEL_BRACKET_CLOSE", "DEL_BRACE_CLOSE"}
 
 # unicode.c: ASCII-only character classes
 _SPACE = frozenset(b" \t\n\v\f\r")
+# an integer that Lexer._number's loop would end where it ends (no letter, digit, '.' or '_'
+# follows: those join on or make it a float), so its text is the token's as it stands
+_plain_number = re.compile(rb"(?:0[xX][0-9a-fA-F]+|[1-9][0-9]*|0)(?![0-9A-Za-z._])").match
 _ALPHA = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _DIGIT = frozenset(b"0123456789")
 _XDIGIT = frozenset(b"0123456789abcdefABCDEF")
@@ -436,6 +439,10 @@ class Lexer:
 
     def _number(self, line: int, column: int) -> Token:
         src = self.src
+        m = _plain_number(src, self.pos)
+        if m is not None:  # a whole decimal or hex integer, nothing joined on: the loop's token
+            self.pos = m.end()
+            return _token("INTEGER", m.group(), line, column)
         n = len(src)
         c = src[self.pos]
         forced_integer = False

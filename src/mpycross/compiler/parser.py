@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import _thread
 import functools
+import re
 
 from ..errors import CompileError
 from . import astnodes
@@ -78,13 +79,20 @@ def _statements_in(values, out: list) -> list:
     return out
 
 
+_prefixed_integer = re.compile(rb"0(?:[xX][0-9a-fA-F]+|[oO][0-7]+|[bB][01]+)\Z").match
+
+
 def parse_number(kind: str, text: bytes, line: int, syntax):
     try:
         if kind == "INTEGER":
             # most are plain decimal digits without a leading zero: their value is int()'s
             # (bytes.isdigit is ASCII only; long ones are left to the chunked reader)
-            if text.isdigit() and (text[0] != 0x30 or len(text) == 1) and len(text) < 100:
-                return int(text)
+            if len(text) < 100:
+                if text.isdigit():
+                    if text[0] != 0x30 or len(text) == 1:
+                        return int(text)
+                elif _prefixed_integer(text) is not None:  # 0x.., 0o.., 0b.. (int() reads the prefix)
+                    return int(text, 0)
             return parse_integer(text, syntax.reject_leading_zero_int)
         return parse_decimal(text, syntax.read_float)
     except ValueError as exc:
