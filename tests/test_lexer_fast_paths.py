@@ -258,3 +258,19 @@ def test_plain_numbers_read_in_one_match_match_the_general_loop(target, runs, mo
     slow = [tokens(s, syntax) for s in sources]
     for source, a, b in zip(sources, fast, slow):
         assert a == b, source
+
+
+
+@pytest.mark.parametrize("target", ["micropython-1.29", "micropython-1.9"])
+def test_runs_of_tokens_with_numbers_match_the_general_way(target, monkeypatch):
+    """The runs of common tokens take decimal and hex integers too: number soup lexes the same
+    with the runs switched off."""
+    syntax = Syntax.of(resolve_target(target))
+    rng = random.Random(f"run-numbers-{target}")
+    sources = ["".join(rng.choice(NUMBER_PIECES + ["a", "=", "const(", "0x20", "0x_1"]) + rng.choice(["", " "])
+                       for _ in range(rng.randint(1, 30))).encode("utf-8", "surrogateescape") for _ in range(3000)]
+    fast = [tokens(s, syntax) for s in sources]
+    _no_fast_path(monkeypatch)
+    slow = [tokens(s, syntax) for s in sources]
+    for source, a, b in zip(sources, fast, slow):
+        assert a == b, source

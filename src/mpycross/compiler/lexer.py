@@ -154,11 +154,11 @@ def _fast_matcher(walrus: bool):
         # follows the repetition, but without a backtracking frame kept per token
         run = re.compile(
             rb"(?:[ \t\v\f]*(?:[A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*(?![A-Za-z0-9_\x80-\xff'\"])"
-            rb"|" + _operators_pattern(walrus, True) + rb"|[0-9]+(?![0-9A-Za-z_.])))+"
+            rb"|" + _operators_pattern(walrus, True) + rb"|(?:0[xX][0-9a-fA-F]+|[0-9]+)(?![0-9A-Za-z_.])))+"
             + (b"+" if sys.version_info >= (3, 11) else b""))
         # within a run the lookaheads have passed: each token is the longest match
         texts = re.compile(rb"[ \t\v\f]*([A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*|"
-                           + _operators_pattern(walrus, False) + rb"|[0-9]+)")
+                           + _operators_pattern(walrus, False) + rb"|0[xX][0-9a-fA-F]+|[0-9]+)")
         found = _FAST_MATCHERS[walrus] = run.match, texts.findall, _INDENT_MATCH
     return found
 
