@@ -1,4 +1,5 @@
-"""The lexer's fast paths give the same tokens as its general path.
+"""The compiler's fast paths give what its general paths give: the lexer's tokens (below),
+number values (parser.parse_number) and line-table bytes (emitbc's one-byte entries).
 
 `lexer._plain_run` copies runs of plain string text in one step; with it
 switched off every character takes the general path. Random string-heavy
@@ -274,3 +275,15 @@ def test_runs_of_tokens_with_numbers_match_the_general_way(target, monkeypatch):
     slow = [tokens(s, syntax) for s in sources]
     for source, a, b in zip(sources, fast, slow):
         assert a == b, source
+
+
+def test_the_one_byte_line_entry_is_what_the_line_table_encoder_writes():
+    """emitbc's assembler writes a line-table entry of up to 3 lines and 31 bytes as one byte
+    without calling _line_info (py/emitbc.c's encoder): the same byte as _line_info gives."""
+    from mpycross.compiler.emitbc import _line_info
+
+    for skip_bytes in range(0, 0x20):
+        for skip_lines in range(1, 4):
+            out = bytearray()
+            _line_info(out, skip_bytes, skip_lines)
+            assert bytes(out) == bytes([skip_bytes | skip_lines << 5]), (skip_bytes, skip_lines)

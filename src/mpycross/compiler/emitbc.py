@@ -762,7 +762,11 @@ def assemble(emitter: Emitter, num_labels: int, source_lines: bool, filename: st
             elif kind == I_LINE:
                 line = entry[1]
                 if source_lines and line > last_line:
-                    _line_info(lines, offset - last_line_offset, line - last_line)
+                    skip_bytes, skip_lines = offset - last_line_offset, line - last_line
+                    if skip_lines <= 3 and skip_bytes <= 0x1F:  # the usual one byte, without the call
+                        lines.append(skip_bytes | skip_lines << 5)
+                    else:
+                        _line_info(lines, skip_bytes, skip_lines)
                     last_line_offset = offset
                     last_line = line
             else:  # I_DEAD
