@@ -287,3 +287,18 @@ def test_the_one_byte_line_entry_is_what_the_line_table_encoder_writes():
             out = bytearray()
             _line_info(out, skip_bytes, skip_lines)
             assert bytes(out) == bytes([skip_bytes | skip_lines << 5]), (skip_bytes, skip_lines)
+
+
+def test_remembered_float_reprs_keep_every_value_apart():
+    """floatrepr.float_repr remembers its texts by the value's bits: -0.0 and 0.0 (equal as
+    keys of a dict) and nan stay apart, whichever comes first, and each text is the one worked out."""
+    from mpycross.compiler import floatrepr
+
+    values = [0.0, -0.0, float("nan"), float("inf"), -float("inf"), 1.5, 0.1, 1e22, 5e-324, 2.0 ** 60]
+    for order in (values, values[::-1]):
+        floatrepr._REPRS.clear()
+        for _ in range(2):
+            for v in order:
+                for flags in ((False, False), (True, False), (True, True)):
+                    assert floatrepr.float_repr(v, *flags) == floatrepr._float_repr(v, *flags), (v, flags)
+    assert floatrepr.float_repr(-0.0) == "-0.0" and floatrepr.float_repr(0.0) == "0.0"

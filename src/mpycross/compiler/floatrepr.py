@@ -250,7 +250,23 @@ def format_g_repr(f: float, sign: str = "") -> str:
 
 
 def float_repr(value: float, complex_part: bool = False, show_sign: bool = False) -> str:
-    """repr() of a float (py/objfloat.c float_print), or of a complex part (no forced '.0')."""
+    """repr() of a float (py/objfloat.c float_print), or of a complex part (no forced '.0').
+
+    Remembered per value (keyed by its exact bits, so -0.0 and 0.0 stay apart): a batch
+    meets the same constants again and again, and each costs hundreds of rational operations."""
+    key = (value.hex(), complex_part, show_sign)
+    text = _REPRS.get(key)
+    if text is None:
+        if len(_REPRS) >= 4096:
+            _REPRS.clear()
+        text = _REPRS[key] = _float_repr(value, complex_part, show_sign)
+    return text
+
+
+_REPRS: dict = {}
+
+
+def _float_repr(value: float, complex_part: bool, show_sign: bool) -> str:
     text = format_g_repr(value, "+" if show_sign else "")
     if not complex_part and "." not in text and "e" not in text and "n" not in text:
         text += ".0"

@@ -15,6 +15,8 @@ rounded `float()`, so it is reproduced here with exact fractions rounded to a
 
 from __future__ import annotations
 
+import functools
+
 from .floatcompat import scan_decimal
 
 TYPE_CHECKING = False
@@ -183,6 +185,7 @@ def read_float(text: bytes):
     return _to_double(_decimal_exp(mantissa, exp_val)), i
 
 
+@functools.lru_cache(maxsize=4096)  # (a batch meets the same literals again and again)
 def parse_decimal(text: bytes, read) -> float | complex:
     """Value of a FLOAT_OR_IMAG token (float or complex); ValueError if malformed.
 
