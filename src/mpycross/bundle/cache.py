@@ -18,6 +18,7 @@ import sys
 
 from mpycross.fileio import read_bytes
 
+
 def _sha256_class():
     """hashlib.sha256, taken from Python's own SHA-2 module where there is one: hashlib
     loads OpenSSL, a tenth of a warm `mpycross compile` (the digests are the same)."""
