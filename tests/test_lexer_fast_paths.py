@@ -95,6 +95,16 @@ def _no_fast_path(monkeypatch):
     monkeypatch.setattr(lexer, "_fast_matcher", lambda walrus: (never, None, never))
 
 
+def _with_and_without_runs(read, sources: list, monkeypatch) -> list:
+    """`read` of each source with the lexer's runs, then without them: asserts they agree
+    (naming the source) and returns the first results (for the callers' own checks)."""
+    fast = [read(s) for s in sources]
+    _no_fast_path(monkeypatch)
+    for source, a in zip(sources, fast):
+        assert read(source) == a, source[:200]
+    return fast
+
+
 @pytest.mark.parametrize("target", ["micropython-1.29", "micropython-1.22.0", "micropython-1.12", "micropython-1.9"])
 def test_one_match_tokens_match_the_general_way(target, monkeypatch):
     """Names, brackets, operators and integers read a run at a time: the same tokens, values,
@@ -102,11 +112,7 @@ def test_one_match_tokens_match_the_general_way(target, monkeypatch):
     syntax = Syntax.of(resolve_target(target))
     rng = random.Random(f"fast-{target}")
     sources = [random_token_source(rng) for _ in range(3000)]
-    fast = [tokens(s, syntax) for s in sources]
-    _no_fast_path(monkeypatch)
-    slow = [tokens(s, syntax) for s in sources]
-    for source, a, b in zip(sources, fast, slow):
-        assert a == b, source
+    _with_and_without_runs(lambda s: tokens(s, syntax), sources, monkeypatch)
 
 
 def test_one_match_tokens_on_real_code(monkeypatch):
@@ -117,12 +123,8 @@ def test_one_match_tokens_on_real_code(monkeypatch):
         pytest.skip("the corpus is not downloaded (python -m tests.corpus.fetch)")
     syntax = default_syntax()
     sources = [p.read_bytes() for p in CORPUS[::3]]
-    fast = [tokens(s, syntax) for s in sources]
-    _no_fast_path(monkeypatch)
-    slow = [tokens(s, syntax) for s in sources]
+    fast = _with_and_without_runs(lambda s: tokens(s, syntax), sources, monkeypatch)
     assert sum(len(t) for t in fast) > 50_000
-    for path, a, b in zip(CORPUS[::3], fast, slow):
-        assert a == b, path
 
 
 @pytest.mark.parametrize("walrus", [True, False])
@@ -168,12 +170,8 @@ def test_parser_takes_read_ahead_tokens_in_order(target, monkeypatch):
              "    a = 1", "lambda: 0", "a if b else c", "not a or b and c", "x := 5", "(x := 5)"]
     sources = [("\n".join(rng.choice(lines) for _ in range(rng.randint(1, 12))) + "\n").encode()
                for _ in range(600)]
-    fast = [_parse(s, syntax) for s in sources]
-    _no_fast_path(monkeypatch)
-    slow = [_parse(s, syntax) for s in sources]
+    fast = _with_and_without_runs(lambda s: _parse(s, syntax), sources, monkeypatch)
     assert sum(type(f) is not tuple for f in fast) > 20  # some parse
-    for source, a, b in zip(sources, fast, slow):
-        assert a == b, source
 
 
 def test_parser_on_real_code_with_and_without_runs(monkeypatch):
@@ -184,11 +182,7 @@ def test_parser_on_real_code_with_and_without_runs(monkeypatch):
         pytest.skip("the corpus is not downloaded (python -m tests.corpus.fetch)")
     syntax = default_syntax()
     sources = [p.read_bytes() for p in CORPUS[1::7]]
-    fast = [_parse(s, syntax) for s in sources]
-    _no_fast_path(monkeypatch)
-    slow = [_parse(s, syntax) for s in sources]
-    for path, a, b in zip(CORPUS[1::7], fast, slow):
-        assert a == b, path
+    _with_and_without_runs(lambda s: _parse(s, syntax), sources, monkeypatch)
 
 
 @pytest.mark.parametrize("target", ["micropython-1.29", "micropython-1.22.0", "micropython-1.12"])
